@@ -1,0 +1,63 @@
+// Initialises tRPC: exports only the router factory, the base procedures per role, and the caller factory.
+import { AppError, type Role } from '@netplane/domain';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import type { Context } from './context';
+import { trpcCodeOf } from './errors';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    // Never leak internals: a 500's message and stack are replaced; the server log has them.
+    const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+    return {
+      ...shape,
+      message: isInternal ? 'Internal error; see the server log' : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        appCode: cause instanceof AppError ? cause.code : cause instanceof ZodError ? 'BAD_INPUT' : undefined,
+        details: cause instanceof AppError ? cause.details : undefined,
+        zodIssues: cause instanceof ZodError ? z.treeifyError(cause) : undefined,
+      },
+    };
+  },
+});
+
+/** Turns our AppErrors (thrown anywhere below) into TRPCErrors with the mapped code. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: trpcCodeOf(cause.code), message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
+  if (!ctx.user) throw new AppError('UNAUTHENTICATED', 'Log in first');
+  if (type === 'mutation' && !ctx.csrfOk) throw new AppError('FORBIDDEN', 'Missing or wrong CSRF token');
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export function roleProcedure(...roles: Role[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) {
+      throw new AppError('FORBIDDEN', `This needs the role ${roles.join(' or ')}; you are ${ctx.user.role}`);
+    }
+    return next();
+  });
+}
+
+/** Reads: every role. */
+export const viewerProcedure = authedProcedure;
+/** Inventory changes: admin only. */
+export const adminProcedure = roleProcedure('admin');
+/** Provisioning (VPCs, tiers, NICs): admin and operator. */
+export const operatorProcedure = roleProcedure('admin', 'operator');
+/** Actions on diagnostics (retry, adopt, release, re-run negotiation): admin, operator and support. */
+export const supportProcedure = roleProcedure('admin', 'operator', 'support');

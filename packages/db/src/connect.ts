@@ -1,0 +1,48 @@
+// Opens a Kysely instance on either dialect from one URL: sqlite:<path> (embedded default) or mysql://user:pass@host/db.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import type { Database } from './schema';
+
+export type DialectName = 'sqlite' | 'mysql';
+export type Db = Kysely<Database>;
+export type DbHandle = { db: Db; dialect: DialectName; close(): Promise<void> };
+
+export function dialectOf(url: string): DialectName {
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql';
+  if (url.startsWith('sqlite:') || url.startsWith('file:')) return 'sqlite';
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(':')[0]}:")`);
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^(sqlite|file):(\/\/)?/, '');
+}
+
+export function connect(url: string, options: { poolSize?: number } = {}): DbHandle {
+  const dialect = dialectOf(url);
+  if (dialect === 'sqlite') {
+    const path = sqlitePath(url);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const database = new SQLite(path);
+    // WAL lets readers run beside the single writer; busy_timeout makes concurrent writers wait instead of failing.
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return { db, dialect, close: () => db.destroy() };
+  }
+  const pool = createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: options.poolSize ?? 10,
+    // Dates are stored as epoch milliseconds (BIGINT) on both dialects; BIGINTs come back as numbers.
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect, close: () => db.destroy() };
+}

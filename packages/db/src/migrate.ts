@@ -1,0 +1,25 @@
+// Runs the numbered migrations, statically imported so that a bundled server carries them. Safe to run on every
+// start and from several nodes at once: Kysely's migrator takes a database lock and skips what already ran.
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Db } from './connect';
+import * as m001 from './migrations/001-inventory';
+
+/** Append new migrations here; never edit or reorder a released one. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-inventory': m001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,143 @@
+// The fixed vocabulary of Netplane, in CloudStack's words: every enum the other packages switch over.
+import { z } from 'zod';
+
+export const ISOLATION_METHODS = ['VLAN', 'VXLAN', 'GRE', 'GENEVE', 'STT'] as const;
+export type IsolationMethod = (typeof ISOLATION_METHODS)[number];
+/** Isolation methods are matched case-insensitively, as CloudStack does; the canonical form is upper case. */
+export const isolationMethodSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.enum(ISOLATION_METHODS));
+
+export const SERVICES = [
+  'Dhcp',
+  'Dns',
+  'UserData',
+  'SourceNat',
+  'StaticNat',
+  'PortForwarding',
+  'Firewall',
+  'Lb',
+  'NetworkACL',
+  'Vpn',
+  'Gateway',
+  'Connectivity',
+  'SecurityGroup',
+] as const;
+export type Service = (typeof SERVICES)[number];
+export const serviceSchema = z.enum(SERVICES);
+
+export const TRAFFIC_TYPES = ['Guest', 'Public', 'Management', 'Storage'] as const;
+export type TrafficType = (typeof TRAFFIC_TYPES)[number];
+export const trafficTypeSchema = z.enum(TRAFFIC_TYPES);
+
+export const HYPERVISORS = ['KVM', 'XenServer', 'VMware', 'HyperV', 'LXC', 'Ovm3', 'Simulator'] as const;
+export type Hypervisor = (typeof HYPERVISORS)[number];
+export const hypervisorSchema = z.enum(HYPERVISORS);
+
+export const PROTOCOLS = ['SSH', 'NETCONF', 'gRPC', 'HTTPS', 'OVSDB', 'SIMULATED'] as const;
+export type ControllerProtocol = (typeof PROTOCOLS)[number];
+export const protocolSchema = z.enum(PROTOCOLS);
+
+export const ENABLE_STATES = ['Enabled', 'Disabled'] as const;
+export type EnableState = (typeof ENABLE_STATES)[number];
+
+export const PROVIDER_STATES = ['Enabled', 'Disabled', 'Shutdown'] as const;
+export type ProviderState = (typeof PROVIDER_STATES)[number];
+
+export const CONTROLLER_RESOURCE_STATES = [
+  'Creating',
+  'Enabled',
+  'Disabled',
+  'Maintenance',
+  'Degraded',
+  'Error',
+] as const;
+export type ControllerResourceState = (typeof CONTROLLER_RESOURCE_STATES)[number];
+
+export const GUEST_TYPES = ['Isolated', 'Shared', 'L2'] as const;
+export type GuestType = (typeof GUEST_TYPES)[number];
+
+export const NETWORK_STATES = [
+  'Allocated',
+  'Implementing',
+  'Implemented',
+  'Shutdown',
+  'Destroy',
+  'Error',
+] as const;
+export type NetworkState = (typeof NETWORK_STATES)[number];
+
+export const NIC_STATES = [
+  'Allocated',
+  'Reserving',
+  'Reserved',
+  'Releasing',
+  'Deallocating',
+  'Error',
+] as const;
+export type NicState = (typeof NIC_STATES)[number];
+
+export const ROLES = ['admin', 'operator', 'support', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+
+/** Categories of an adapter failure (DESIGN.md §4). */
+export const ADAPTER_ERROR_CATEGORIES = [
+  'TIMEOUT',
+  'UNREACHABLE',
+  'AUTH_FAILED',
+  'RESOURCE_CONFLICT',
+  'CAPACITY_EXHAUSTED',
+  'RATE_LIMITED',
+  'INVALID_REQUEST',
+  'VENDOR_ERROR',
+] as const;
+export type AdapterErrorCategory = (typeof ADAPTER_ERROR_CATEGORIES)[number];
+
+/** Why negotiation skipped a provider for a service (DESIGN.md §3). */
+export const NEGOTIATION_VERDICTS = [
+  'CHOSEN',
+  'TAG_MISMATCH',
+  'ISOLATION_UNSUPPORTED',
+  'SERVICE_NOT_OFFERED',
+  'CAPABILITY_MISSING',
+  'PROVIDER_DISABLED',
+  'CONTROLLER_UNHEALTHY',
+  'DECLINED',
+] as const;
+export type NegotiationVerdict = (typeof NEGOTIATION_VERDICTS)[number];
+
+/** Diagnosis categories of a resource in Error (DESIGN.md §6). */
+export const DIAGNOSIS_CATEGORIES = [
+  'NO_ELEMENT_FOR_SERVICE',
+  'TAG_MISMATCH',
+  'ISOLATION_UNSUPPORTED',
+  'PROVIDER_DISABLED',
+  'CONTROLLER_UNREACHABLE',
+  'CONTROLLER_TIMEOUT',
+  'AUTH_FAILED',
+  'RESOURCE_CONFLICT',
+  'CAPACITY_EXHAUSTED',
+  'RATE_LIMITED',
+  'VENDOR_ERROR',
+  'INTERNAL',
+] as const;
+export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];
+
+export const CALL_PHASES = [
+  'implement',
+  'prepare',
+  'release',
+  'shutdown',
+  'destroy',
+  'observe',
+  'health',
+] as const;
+export type CallPhase = (typeof CALL_PHASES)[number];
+
+/** Exhaustiveness guard for switches over the unions above. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${String(value)}`);
+}
