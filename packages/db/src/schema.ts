@@ -1,6 +1,7 @@
 // Kysely table types. Conventions on both dialects: ids are UUID strings, times are epoch milliseconds (BIGINT),
 // JSON is stored as TEXT and parsed in repositories, booleans are 0/1, `version` is the compare-and-set counter.
 import type { Generated } from 'kysely';
+import type { EngineTables } from './schema-engine';
 
 export type ZonesTable = {
   id: string;
@@ -134,7 +135,8 @@ export type AuditLogTable = {
 
 export type SettingsTable = { key: string; value: string; updated_at: number };
 
-export type Database = {
+/** Inventory, users and audit tables (migration 001). */
+export type InventoryTables = {
   zones: ZonesTable;
   physical_networks: PhysicalNetworksTable;
   providers: ProvidersTable;
@@ -146,3 +148,5 @@ export type Database = {
   audit_log: AuditLogTable;
   settings: SettingsTable;
 };
+
+export type Database = InventoryTables & EngineTables;
