@@ -1,0 +1,7 @@
+// Shared shapes of master keys; a KeyringError is a configuration problem found at start or rotation.
+export type MasterKey = { id: string; key: Buffer };
+export type KeySet = { activeId: string; keys: MasterKey[] };
+
+export class KeyringError extends Error {
+  override readonly name = 'KeyringError';
+}

@@ -1,0 +1,87 @@
+// A Keyring: several master keys, one active for new values; decrypts values sealed under any key it holds.
+import { decryptEnvelope, encryptEnvelope, parseEnvelope, type Sealed, unreadable } from './envelope';
+import { keyFilePath, loadOrCreateKeyFile } from './key-file';
+import { KeyringError, type KeySet, type MasterKey } from './key-types';
+import { parseMasterKeyEnv } from './master-key-env';
+
+export type KeySource = {
+  /** Where the keys come from, for messages (never the keys). */
+  describe: string;
+  load(): KeySet;
+  /** A key file can change under a running server (rotation); an env var cannot. */
+  reloadable: boolean;
+};
+
+export class Keyring {
+  #keys = new Map<string, Buffer>();
+  #activeId = '';
+
+  constructor(private readonly source: KeySource) {
+    this.#apply(source.load());
+  }
+
+  #apply(set: KeySet): void {
+    this.#keys = new Map(set.keys.map((k: MasterKey) => [k.id, k.key]));
+    if (!this.#keys.has(set.activeId)) throw new KeyringError(`${this.source.describe}: no active key`);
+    this.#activeId = set.activeId;
+  }
+
+  get activeKeyId(): string {
+    return this.#activeId;
+  }
+
+  get keyIds(): string[] {
+    return [...this.#keys.keys()];
+  }
+
+  /** Where the keys come from (env var or key file path), for logs. */
+  get describe(): string {
+    return this.source.describe;
+  }
+
+  /** Re-reads the source; a rotation by another process (CLI) becomes visible here. */
+  reload(): void {
+    this.#apply(this.source.load());
+  }
+
+  encrypt(plaintext: string, rowId: string): Sealed {
+    const key = this.#keys.get(this.#activeId) as Buffer;
+    return encryptEnvelope({ id: this.#activeId, key }, plaintext, rowId);
+  }
+
+  keyIdOf(ciphertext: string, rowId = 'value'): string {
+    return parseEnvelope(ciphertext, rowId).keyId;
+  }
+
+  decrypt(ciphertext: string, rowId: string): string {
+    const parsed = parseEnvelope(ciphertext, rowId);
+    let key = this.#keys.get(parsed.keyId);
+    if (!key && this.source.reloadable) {
+      // Another node may have rotated: read the key file once, then give up.
+      try {
+        this.reload();
+      } catch {
+        // keep the keys we had; the unknown-key error below is the useful one
+      }
+      key = this.#keys.get(parsed.keyId);
+    }
+    if (!key) throw unreadable(`master key "${parsed.keyId}" is not in the keyring`, rowId);
+    return decryptEnvelope(parsed, key, rowId);
+  }
+}
+
+export function envKeySource(value: string): KeySource {
+  return { describe: 'NETPLANE_MASTER_KEY', reloadable: false, load: () => parseMasterKeyEnv(value) };
+}
+
+export function fileKeySource(path: string): KeySource {
+  return { describe: path, reloadable: true, load: () => loadOrCreateKeyFile(path) };
+}
+
+/** The server's rule: NETPLANE_MASTER_KEY when set, else <dataDir>/master-keys.json (created 0600 on first use). */
+export function openKeyring(opts: { masterKeyEnv?: string | undefined; dataDir: string }): Keyring {
+  if (opts.masterKeyEnv !== undefined && opts.masterKeyEnv.trim() !== '') {
+    return new Keyring(envKeySource(opts.masterKeyEnv));
+  }
+  return new Keyring(fileKeySource(keyFilePath(opts.dataDir)));
+}
