@@ -1,5 +1,5 @@
 // The tRPC context. createContextInner takes no HTTP objects, so tests build a context with createCaller directly;
-// the server's createContext adds the session read from the cookie and the CSRF check.
+// the server's createContext adds the session read from the cookie and the CSRF and Origin checks.
 import type { DbHandle } from '@netplane/db';
 import type { Role } from '@netplane/domain';
 import type { ApiDeps } from './deps';
@@ -12,8 +12,14 @@ export type Context = {
   user: AuthUser | null;
   /** Hash of the session token, to end this session on logout. */
   sessionId: string | null;
+  /** The CSRF token of the current session, handed to the web app by auth.me. */
+  csrfToken: string | null;
   /** true when the request carried a CSRF token matching its session (always true for in-process callers). */
   csrfOk: boolean;
+  /** false when a browser said the request came from another site (Origin / Sec-Fetch-Site); guards public mutations. */
+  originOk: boolean;
+  /** The cookie named a session that has expired: lets the API say "Your session expired" instead of "Log in". */
+  sessionExpired: boolean;
   ip: string;
   /** Lets auth procedures set and clear the session cookie without knowing Express. */
   cookies: { set(token: string, expiresAt: number): void; clear(): void };
@@ -25,7 +31,10 @@ export function createContextInner(deps: ApiDeps, opts: Partial<Omit<Context, 'd
     db: deps.db.db,
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
+    csrfToken: opts.csrfToken ?? null,
     csrfOk: opts.csrfOk ?? true,
+    originOk: opts.originOk ?? true,
+    sessionExpired: opts.sessionExpired ?? false,
     ip: opts.ip ?? '127.0.0.1',
     cookies: opts.cookies ?? { set: () => {}, clear: () => {} },
   };

@@ -1,4 +1,5 @@
 // What the API needs from the running server, injected so tests can build it without HTTP.
+// Other areas add OPTIONAL fields here (so every existing test fixture keeps compiling).
 import type { AdapterModule } from '@netplane/adapter-sdk';
 import type { DbHandle } from '@netplane/db';
 
@@ -13,6 +14,21 @@ export type AdapterRegistration =
   | { id: string; status: 'Fully Loaded'; module: AdapterModule }
   | { id: string; status: 'Unable to load'; reason: string };
 
+/** Login throttling; the server shares it across nodes through MySQL, tests and SQLite use memory. */
+export type LoginLimiter = {
+  /** Seconds to wait before another attempt for this ip+username (0 when allowed). */
+  secondsBlocked(ip: string, username: string): Promise<number>;
+  recordFailure(ip: string, username: string): Promise<void>;
+  recordSuccess(ip: string, username: string): Promise<void>;
+};
+
+export type SessionPolicy = {
+  /** A session unused for this long ends (sliding). */
+  idleMs: number;
+  /** A session ends this long after login whatever its use. */
+  absoluteMs: number;
+};
+
 export type ApiDeps = {
   db: DbHandle;
   logger: ApiLogger;
@@ -23,4 +39,8 @@ export type ApiDeps = {
     decrypt(ciphertext: string, rowId: string): string;
   };
   now(): number;
+  /** Optional: defaults to a per-process memory limiter (see services/auth-rate-limit.ts). */
+  loginLimiter?: LoginLimiter;
+  /** Optional: defaults to 30 min idle, 12 h absolute. */
+  sessionPolicy?: SessionPolicy;
 };

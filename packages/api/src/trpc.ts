@@ -36,10 +36,23 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+/** Every mutation, public ones (login, setup) included, is refused when a browser says it came from another site. */
+export const publicProcedure = t.procedure.use(mapErrors).use(({ ctx, next, type }) => {
+  if (type === 'mutation' && !ctx.originOk) {
+    throw new AppError('FORBIDDEN', 'Cross-site request refused (Origin / Sec-Fetch-Site)');
+  }
+  return next();
+});
 
 export const authedProcedure = publicProcedure.use(({ ctx, next, type }) => {
-  if (!ctx.user) throw new AppError('UNAUTHENTICATED', 'Log in first');
+  if (!ctx.user) {
+    if (ctx.sessionExpired) {
+      throw new AppError('UNAUTHENTICATED', 'Your session expired; please log in again', {
+        reason: 'SESSION_EXPIRED',
+      });
+    }
+    throw new AppError('UNAUTHENTICATED', 'Log in first', { reason: 'NOT_LOGGED_IN' });
+  }
   if (type === 'mutation' && !ctx.csrfOk) throw new AppError('FORBIDDEN', 'Missing or wrong CSRF token');
   return next({ ctx: { ...ctx, user: ctx.user } });
 });

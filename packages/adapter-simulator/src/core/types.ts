@@ -1,0 +1,124 @@
+// The simulator's vocabulary: profile, scripted faults, stats and state snapshots, with zod schemas for the wire.
+import { z } from 'zod';
+
+/** The controller operations a fault can target; the same words as the engine's call phases. */
+export const SIM_OPERATIONS = ['implement', 'prepare', 'release', 'shutdown', 'destroy', 'observe', 'health'] as const;
+export type SimOperation = (typeof SIM_OPERATIONS)[number];
+export const simOperationSchema = z.enum(SIM_OPERATIONS);
+
+const limit = z.number().int().positive().nullable();
+
+export const simulatorProfileSchema = z.object({
+  /** Base latency of every call, in ms. */
+  latencyMs: z.number().min(0).max(60_000),
+  /** Uniform random extra latency in [0, jitterMs). */
+  jitterMs: z.number().min(0).max(60_000),
+  /** Token bucket refill rate; null means unlimited. Past it: RATE_LIMITED, like an HTTP 429 with Retry-After. */
+  rateLimitPerSecond: z.number().positive().max(1_000_000).nullable(),
+  /** Bucket size; null means one second's worth of tokens (rateLimitPerSecond). */
+  burst: limit,
+  /** Calls in flight at once; past it: RATE_LIMITED, like an HTTP 503 with Retry-After. */
+  maxConcurrent: limit,
+  /** Capacity: switches (networks) and ports (NICs) the controller can hold; past it CAPACITY_EXHAUSTED. */
+  maxNetworks: limit,
+  maxPorts: limit,
+  /** When set, canHandle declines every request with this reason (negotiation verdict DECLINED). */
+  declineReason: z.string().max(500).nullable(),
+});
+export type SimulatorProfile = z.infer<typeof simulatorProfileSchema>;
+export const simulatorProfilePatchSchema = simulatorProfileSchema.partial();
+export type SimulatorProfilePatch = z.infer<typeof simulatorProfilePatchSchema>;
+
+export const DEFAULT_PROFILE: SimulatorProfile = {
+  latencyMs: 0,
+  jitterMs: 0,
+  rateLimitPerSecond: null,
+  burst: null,
+  maxConcurrent: null,
+  maxNetworks: null,
+  maxPorts: null,
+  declineReason: null,
+};
+
+const scope = {
+  /** Only calls of this operation trigger the fault; absent means any operation. */
+  operation: simOperationSchema.optional(),
+  /** The next N matching calls; absent means persistent until cleared. */
+  count: z.number().int().positive().max(1_000_000).optional(),
+};
+
+export const faultSpecSchema = z.discriminatedUnion('kind', [
+  /** The call hangs until the caller's AbortSignal fires (the engine reports CONTROLLER_TIMEOUT). */
+  z.object({ kind: z.literal('timeout'), ...scope }),
+  /** The connection drops (UNREACHABLE); in remote mode the server really destroys the socket. */
+  z.object({ kind: z.literal('connectionReset'), ...scope }),
+  z.object({ kind: z.literal('authFailure'), ...scope }),
+  /** Plants a resource owned by someone else where the call needs ours (e.g. the VLAN on a foreign switch). */
+  z.object({ kind: z.literal('foreignOwner'), owner: z.string().min(1).max(100).optional(), ...scope }),
+  z.object({ kind: z.literal('capacityExhausted'), ...scope }),
+  z.object({
+    kind: z.literal('vendorError'),
+    code: z.string().min(1).max(100),
+    message: z.string().min(1).max(1000),
+    ...scope,
+  }),
+  /** Adds delayMs of latency to matching calls. */
+  z.object({ kind: z.literal('slowness'), delayMs: z.number().int().min(1).max(600_000), ...scope }),
+]);
+export type FaultSpec = z.infer<typeof faultSpecSchema>;
+export type FaultKind = FaultSpec['kind'];
+/** A fault as held by a controller: its spec, id and how many calls it may still hit (null: persistent). */
+export type ActiveFault = FaultSpec & { id: string; remaining: number | null; fired: number };
+
+export type SimulatorStats = {
+  since: number;
+  calls: Record<SimOperation, number>;
+  totalCalls: number;
+  inFlight: number;
+  maxConcurrentSeen: number;
+  /** Most calls received within any sliding one-second window. */
+  maxCallsInAnySecond: number;
+  /** Calls rejected by the rate limit or the concurrency limit. */
+  overLimitCalls: number;
+  rateLimitedCalls: number;
+  concurrencyRejectedCalls: number;
+  faultsFired: number;
+  /** Failed calls by error category. */
+  errors: Record<string, number>;
+  /** nicId -> how many times a port was actually created for it (adoptions do not count). */
+  portCreations: Record<string, number>;
+};
+
+export type ResourceCounts = { vpcs: number; networks: number; ports: number; segments: number; foreign: number };
+
+export type SimulatorState = {
+  controllerId: string;
+  profile: SimulatorProfile;
+  faults: ActiveFault[];
+  counts: ResourceCounts;
+  stats: SimulatorStats;
+};
+
+/** Changes made behind the engine's back, for drift tests. */
+export const tamperSpecSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('delete'), kind: z.enum(['vpc', 'network', 'nic']), id: z.string().min(1) }),
+  z.object({
+    action: z.literal('alter'),
+    kind: z.enum(['vpc', 'network', 'nic']),
+    id: z.string().min(1),
+    attributes: z.record(z.string(), z.string()),
+  }),
+]);
+export type TamperSpec = z.infer<typeof tamperSpecSchema>;
+
+/** A foreign resource planted directly (not by a fault): a switch holding a segment, or a resource with our name. */
+export const foreignPlantSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('segment'),
+    method: z.string().min(1),
+    segmentId: z.number().int().min(0),
+    owner: z.string().min(1).default('foreign'),
+  }),
+  z.object({ kind: z.enum(['vpc', 'network', 'nic']), id: z.string().min(1), owner: z.string().min(1).default('foreign') }),
+]);
+export type ForeignPlant = z.input<typeof foreignPlantSchema>;
