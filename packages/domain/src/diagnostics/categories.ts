@@ -1,0 +1,120 @@
+// The one place that maps adapter error categories to diagnosis categories, and each category to its title,
+// remediation and applicable actions. Exhaustive switches: a new category cannot be added without a diagnosis.
+import { type AdapterErrorCategory, assertNever, type DiagnosisCategory } from '../vocabulary';
+import type { DiagnosisAction } from './types';
+
+export function diagnosisCategoryOf(category: AdapterErrorCategory): DiagnosisCategory {
+  switch (category) {
+    case 'TIMEOUT':
+      return 'CONTROLLER_TIMEOUT';
+    case 'UNREACHABLE':
+      return 'CONTROLLER_UNREACHABLE';
+    case 'AUTH_FAILED':
+      return 'AUTH_FAILED';
+    case 'RESOURCE_CONFLICT':
+      return 'RESOURCE_CONFLICT';
+    case 'CAPACITY_EXHAUSTED':
+      return 'CAPACITY_EXHAUSTED';
+    case 'RATE_LIMITED':
+      return 'RATE_LIMITED';
+    // The controller refused what we sent: the vendor's code and message are the evidence worth reading.
+    case 'INVALID_REQUEST':
+    case 'VENDOR_ERROR':
+      return 'VENDOR_ERROR';
+    default:
+      return assertNever(category, 'adapter error category');
+  }
+}
+
+/** The short label of a category; CONTROLLER_TIMEOUT keeps CloudStack's "Resource Unavailable". */
+export function titleOf(category: DiagnosisCategory): string {
+  switch (category) {
+    case 'NO_ELEMENT_FOR_SERVICE':
+      return 'No element for service';
+    case 'TAG_MISMATCH':
+      return 'Tag mismatch';
+    case 'ISOLATION_UNSUPPORTED':
+      return 'Isolation method unsupported';
+    case 'PROVIDER_DISABLED':
+      return 'Provider disabled';
+    case 'CONTROLLER_UNREACHABLE':
+      return 'Controller unreachable';
+    case 'CONTROLLER_TIMEOUT':
+      return 'Resource Unavailable';
+    case 'AUTH_FAILED':
+      return 'Authentication failed';
+    case 'RESOURCE_CONFLICT':
+      return 'Resource conflict';
+    case 'CAPACITY_EXHAUSTED':
+      return 'Capacity exhausted';
+    case 'RATE_LIMITED':
+      return 'Rate limited';
+    case 'VENDOR_ERROR':
+      return 'Vendor error';
+    case 'INTERNAL':
+      return 'Internal error';
+    default:
+      return assertNever(category, 'diagnosis category');
+  }
+}
+
+/** Every action a category can offer, before narrowing to what the target allows. */
+export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
+  switch (category) {
+    case 'NO_ELEMENT_FOR_SERVICE':
+    case 'TAG_MISMATCH':
+    case 'ISOLATION_UNSUPPORTED':
+    case 'PROVIDER_DISABLED':
+      return ['rerun-negotiation'];
+    case 'CONTROLLER_UNREACHABLE':
+    case 'AUTH_FAILED':
+    case 'VENDOR_ERROR':
+      return ['retry', 'open-controller'];
+    // A timed-out create may have happened anyway: a retry adopts it through observe().
+    case 'CONTROLLER_TIMEOUT':
+      return ['retry', 'adopt', 'open-controller'];
+    // Adopting a foreign resource is an explicit human decision, never automatic.
+    case 'RESOURCE_CONFLICT':
+      return ['adopt', 'release', 'retry', 'open-controller'];
+    case 'CAPACITY_EXHAUSTED':
+      return ['release', 'retry', 'open-controller'];
+    case 'RATE_LIMITED':
+      return ['retry'];
+    case 'INTERNAL':
+      return ['retry'];
+    default:
+      return assertNever(category, 'diagnosis category');
+  }
+}
+
+/** Where to look and what to change, per category; `where` names the controller or provider when known. */
+export function remediationOf(category: DiagnosisCategory, where: string): string {
+  switch (category) {
+    case 'NO_ELEMENT_FOR_SERVICE':
+      return `Add or enable a provider offering this service on ${where}, or choose an offering that does not need it; then re-run negotiation.`;
+    case 'TAG_MISMATCH':
+      return `Make the labels agree: edit the tags of ${where} or the offering's required tags (Infrastructure › Physical networks, or Offerings); then re-run negotiation.`;
+    case 'ISOLATION_UNSUPPORTED':
+      return `Use an offering whose isolation method the providers of ${where} support, or register a provider that supports it; then re-run negotiation.`;
+    case 'PROVIDER_DISABLED':
+      return `Enable the provider on ${where} (Infrastructure › Providers) if it should serve this network; then re-run negotiation.`;
+    case 'CONTROLLER_UNREACHABLE':
+      return `Check that ${where} is up and its endpoint reachable from the management nodes (DNS, firewall, TLS); then retry.`;
+    case 'CONTROLLER_TIMEOUT':
+      return `${where} did not answer within its timeout. Check its load and health, or raise the timeout in the controller's limits; then retry (what it may have created is adopted).`;
+    case 'AUTH_FAILED':
+      return `Update the credentials of ${where} (Infrastructure › Controllers › Edit credentials); then retry.`;
+    case 'RESOURCE_CONFLICT':
+      return `A resource on ${where} already uses our name but is not ours. Remove or rename it on the controller and retry, or adopt it if it is known to be ours.`;
+    case 'CAPACITY_EXHAUSTED':
+      return `${where} has no free capacity (VLANs, ports or segments). Release unused NICs or networks, or raise the controller's capacity; then retry.`;
+    case 'RATE_LIMITED':
+      return `${where} kept refusing calls for rate. Lower the controller's calls-per-second limit in Netplane to what the vendor allows; then retry.`;
+    case 'VENDOR_ERROR':
+      return `Look up the vendor code in ${where}'s documentation or logs; fix the cause on the controller; then retry.`;
+    case 'INTERNAL':
+      return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
+    default:
+      return assertNever(category, 'diagnosis category');
+  }
+}

@@ -1,0 +1,120 @@
+// Builds a Diagnosis from the facts of a failure: pure, so the engine, the API and tests get the same answer.
+import type { DiagnosisCategory } from '../vocabulary';
+import { actionsOf, diagnosisCategoryOf, remediationOf, titleOf } from './categories';
+import { describeNegotiationFailure, refineNegotiationCategory } from './negotiation';
+import type { Diagnosis, DiagnosisAction, DiagnosisTarget, FailedCall, FailureFacts } from './types';
+
+const TARGET_WORD: Record<DiagnosisTarget['type'], string> = {
+  vpc: 'VPC',
+  network: 'tier',
+  nic: 'NIC',
+  job: 'job',
+};
+
+export function describeTarget(target: DiagnosisTarget): string {
+  return `${TARGET_WORD[target.type]} ${target.name ?? target.id}`;
+}
+
+/** Narrows a category's actions to the ones that make sense for this target and evidence. */
+function applicableActions(
+  category: DiagnosisCategory,
+  target: DiagnosisTarget,
+  hasController: boolean,
+): DiagnosisAction[] {
+  return actionsOf(category).filter((action) => {
+    switch (action) {
+      case 'release':
+        return target.type === 'nic';
+      case 'rerun-negotiation':
+        return target.type === 'network' || target.type === 'vpc';
+      case 'open-controller':
+        return hasController;
+      case 'adopt':
+        return target.type !== 'job';
+      case 'retry':
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+function callOutcome(category: DiagnosisCategory, call: FailedCall): string {
+  const controller = call.controllerName ?? call.controllerId ?? 'the controller';
+  switch (category) {
+    case 'CONTROLLER_TIMEOUT':
+      return `${controller} did not answer in time`;
+    case 'CONTROLLER_UNREACHABLE':
+      return `${controller} could not be reached`;
+    case 'AUTH_FAILED':
+      return `${controller} rejected Netplane's credentials`;
+    case 'RESOURCE_CONFLICT': {
+      const c = call.conflict;
+      if (!c) return `${controller} already holds a conflicting resource that is not ours`;
+      return `${controller} already holds ${c.resource} ${c.name}${c.owner ? ` owned by ${c.owner}` : ''}, which is not ours`;
+    }
+    case 'CAPACITY_EXHAUSTED':
+      return `${controller} has no capacity left`;
+    case 'RATE_LIMITED':
+      return `${controller} kept refusing calls over its rate limit`;
+    default:
+      return `${controller} answered with an error`;
+  }
+}
+
+function diagnoseCall(facts: FailureFacts, call: FailedCall): Diagnosis {
+  const category = diagnosisCategoryOf(call.category);
+  const vendor =
+    call.vendorCode !== undefined || call.vendorMessage !== undefined
+      ? ` (vendor code ${call.vendorCode ?? 'none'}: ${call.vendorMessage ?? call.message})`
+      : ` (${call.message})`;
+  const sentence =
+    `The ${call.phase} call to element ${call.element} for ${describeTarget(facts.target)} failed: ` +
+    `${callOutcome(category, call)}${vendor}.`;
+  const where = call.controllerName
+    ? `controller ${call.controllerName}`
+    : `the controller of ${call.element}`;
+  return {
+    category,
+    title: titleOf(category),
+    sentence,
+    evidence: {
+      call,
+      ...(facts.failure.kind === 'call' && facts.failure.trace ? { trace: [...facts.failure.trace] } : {}),
+      ...(call.vendorCode !== undefined ? { vendorCode: call.vendorCode } : {}),
+      ...(call.vendorMessage !== undefined ? { vendorMessage: call.vendorMessage } : {}),
+    },
+    remediation: remediationOf(category, where),
+    actions: applicableActions(category, facts.target, call.controllerId !== undefined),
+  };
+}
+
+export function diagnose(facts: FailureFacts): Diagnosis {
+  const { failure } = facts;
+  switch (failure.kind) {
+    case 'call':
+      return diagnoseCall(facts, failure.call);
+    case 'negotiation': {
+      const category = refineNegotiationCategory(failure.service, failure.trace);
+      return {
+        category,
+        title: titleOf(category),
+        sentence: describeNegotiationFailure(category, failure, describeTarget(facts.target)),
+        evidence: { trace: [...failure.trace] },
+        remediation: remediationOf(category, `physical network ${failure.physicalNetwork.name}`),
+        actions: applicableActions(category, facts.target, false),
+      };
+    }
+    case 'internal':
+      return {
+        category: 'INTERNAL',
+        title: titleOf('INTERNAL'),
+        sentence: `Netplane failed while working on ${describeTarget(facts.target)}: ${failure.message}.`,
+        evidence: { message: failure.message },
+        remediation: remediationOf('INTERNAL', 'Netplane'),
+        actions: applicableActions('INTERNAL', facts.target, false),
+      };
+    default:
+      return failure satisfies never;
+  }
+}

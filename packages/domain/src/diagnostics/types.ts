@@ -1,0 +1,98 @@
+// The shape of a diagnosis and of the failure facts it is built from; zod schemas double as API output schemas.
+import { z } from 'zod';
+import {
+  ADAPTER_ERROR_CATEGORIES,
+  CALL_PHASES,
+  DIAGNOSIS_CATEGORIES,
+  NEGOTIATION_VERDICTS,
+} from '../vocabulary';
+
+export const DIAGNOSIS_ACTIONS = [
+  'retry',
+  'adopt',
+  'release',
+  'rerun-negotiation',
+  'open-controller',
+] as const;
+export type DiagnosisAction = (typeof DIAGNOSIS_ACTIONS)[number];
+
+export const DIAGNOSIS_TARGET_TYPES = ['vpc', 'network', 'nic', 'job'] as const;
+export type DiagnosisTargetType = (typeof DIAGNOSIS_TARGET_TYPES)[number];
+
+/** One verdict of the negotiation trace, as diagnostics needs it (the engine's trace rows map onto this). */
+export const traceEntrySchema = z.object({
+  service: z.string(),
+  provider: z.string(),
+  verdict: z.enum(NEGOTIATION_VERDICTS),
+  /** The adapter's or engine's own words, e.g. canHandle's reason. */
+  reason: z.string().optional(),
+  /** For TAG_MISMATCH: the labels the provider handles and the ones the offering requires. */
+  providerLabels: z.array(z.string()).optional(),
+  requiredLabels: z.array(z.string()).optional(),
+  /** For ISOLATION_UNSUPPORTED: what was asked and what the provider supports. */
+  isolationMethod: z.string().optional(),
+  supportedIsolation: z.array(z.string()).optional(),
+});
+export type TraceEntry = z.infer<typeof traceEntrySchema>;
+
+/** The failing adapter call, as recorded in element_calls (request/response already redacted). */
+export const failedCallSchema = z.object({
+  callId: z.string().optional(),
+  phase: z.enum(CALL_PHASES),
+  element: z.string(),
+  controllerId: z.string().optional(),
+  controllerName: z.string().optional(),
+  category: z.enum(ADAPTER_ERROR_CATEGORIES),
+  message: z.string(),
+  vendorCode: z.string().optional(),
+  vendorMessage: z.string().optional(),
+  retryable: z.boolean().optional(),
+  attempt: z.number().optional(),
+  conflict: z.object({ resource: z.string(), name: z.string(), owner: z.string().optional() }).optional(),
+  /** 'rollback' when the call was undoing earlier steps of a failed implement. */
+  purpose: z.enum(['forward', 'rollback']).optional(),
+});
+export type FailedCall = z.infer<typeof failedCallSchema>;
+
+export const diagnosisTargetSchema = z.object({
+  type: z.enum(DIAGNOSIS_TARGET_TYPES),
+  id: z.string(),
+  name: z.string().optional(),
+});
+export type DiagnosisTarget = z.infer<typeof diagnosisTargetSchema>;
+
+/** What went wrong, in one of three shapes: negotiation found no element, an adapter call failed, or our own bug. */
+export type FailureFacts = {
+  target: DiagnosisTarget;
+  vpcId: string | null;
+  jobId: string | null;
+  failure:
+    | {
+        kind: 'negotiation';
+        service: string;
+        physicalNetwork: { id: string; name: string };
+        trace: readonly TraceEntry[];
+      }
+    | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[] }
+    | { kind: 'internal'; message: string };
+};
+
+export const evidenceSchema = z.object({
+  trace: z.array(traceEntrySchema).optional(),
+  call: failedCallSchema.optional(),
+  vendorCode: z.string().optional(),
+  vendorMessage: z.string().optional(),
+  message: z.string().optional(),
+});
+export type DiagnosisEvidence = z.infer<typeof evidenceSchema>;
+
+export const diagnosisSchema = z.object({
+  category: z.enum(DIAGNOSIS_CATEGORIES),
+  /** The short label shown in lists, e.g. "Resource Unavailable" for CONTROLLER_TIMEOUT. */
+  title: z.string(),
+  sentence: z.string(),
+  evidence: evidenceSchema,
+  remediation: z.string(),
+  actions: z.array(z.enum(DIAGNOSIS_ACTIONS)),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
