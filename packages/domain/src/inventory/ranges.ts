@@ -77,7 +77,13 @@ export function rangeListSchema(kind: RangeKind) {
 }
 
 export type RangeOwner = { physicalNetworkId: string; name: string; ranges: readonly KindedRange[] };
-export type RangeConflict = { kind: RangeKind; range: IdRange; other: IdRange; physicalNetworkId: string; name: string };
+export type RangeConflict = {
+  kind: RangeKind;
+  range: IdRange;
+  other: IdRange;
+  physicalNetworkId: string;
+  name: string;
+};
 
 /** Every overlap between `candidate` and the ranges of the other physical networks of the same zone. */
 export function findRangeConflicts(
