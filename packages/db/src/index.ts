@@ -1,7 +1,10 @@
 export * from './connect';
 export * from './migrate';
 export * as auditRepo from './repositories/audit';
-export type * from './schema';
+export * as diagnosesRepo from './repositories/diagnoses';
 export * as sessionsRepo from './repositories/sessions';
 export * as settingsRepo from './repositories/settings';
+export * as triageRepo from './repositories/triage';
 export * as usersRepo from './repositories/users';
+export type * from './schema';
+export type * from './schema-diagnostics';

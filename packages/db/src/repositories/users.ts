@@ -1,10 +1,11 @@
 // Users: the accounts that log in to the console. Password hashes stay in this module and the auth service.
+import type { Role } from '@netplane/domain';
 import type { Db } from '../connect';
 
 export type UserRecord = {
   id: string;
   username: string;
-  role: string;
+  role: Role;
   disabled: boolean;
   createdAt: number;
   updatedAt: number;
@@ -29,7 +30,8 @@ function toUser(r: Row): UserWithHash {
     id: r.id,
     username: r.username,
     passwordHash: r.password_hash,
-    role: r.role,
+    // The column only ever receives a Role (the API validates it).
+    role: r.role as Role,
     disabled: Number(r.disabled) === 1,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -79,7 +81,10 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
