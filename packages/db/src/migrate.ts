@@ -3,10 +3,12 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './connect';
 import * as m001 from './migrations/001-inventory';
+import * as m004 from './migrations/004-diagnostics';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-inventory': m001,
+  '004-diagnostics': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

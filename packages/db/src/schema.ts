@@ -1,6 +1,7 @@
 // Kysely table types. Conventions on both dialects: ids are UUID strings, times are epoch milliseconds (BIGINT),
 // JSON is stored as TEXT and parsed in repositories, booleans are 0/1, `version` is the compare-and-set counter.
 import type { Generated } from 'kysely';
+import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
 
 export type ZonesTable = {
@@ -149,4 +150,4 @@ export type InventoryTables = {
   settings: SettingsTable;
 };
 
-export type Database = InventoryTables & EngineTables;
+export type Database = InventoryTables & EngineTables & DiagnosticsTables;
