@@ -86,6 +86,7 @@ export type ControllerHealthTable = {
 export type OfferingsTable = {
   id: string;
   name: string;
+  description: string;
   /** 'network' | 'vpc' */
   kind: string;
   guest_type: string;
@@ -94,6 +95,8 @@ export type OfferingsTable = {
   /** JSON: string[] required physical-network tags */
   tags: string;
   isolation_method: string;
+  /** JSON: ServiceCapabilities the chosen providers must offer (e.g. Lb.SupportedLbAlgorithms includes leastconn) */
+  required_capabilities: string;
   state: string;
   created_at: number;
   updated_at: number;

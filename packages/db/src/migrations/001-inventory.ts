@@ -48,6 +48,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addUniqueConstraint('providers_pn_name', ['physical_network_id', 'name'])
+    // One provider per adapter per physical network, as CloudStack has one NSP per name per physical network.
+    .addUniqueConstraint('providers_pn_adapter', ['physical_network_id', 'adapter_id'])
     .execute();
 
   await db.schema
@@ -99,11 +101,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .ifNotExists()
     .addColumn('id', ID, (c) => c.primaryKey())
     .addColumn('name', NAME, (c) => c.notNull().unique())
+    .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('kind', 'varchar(16)', (c) => c.notNull())
     .addColumn('guest_type', 'varchar(16)', (c) => c.notNull())
     .addColumn('service_providers', 'text', (c) => c.notNull())
     .addColumn('tags', 'text', (c) => c.notNull())
     .addColumn('isolation_method', 'varchar(16)', (c) => c.notNull())
+    .addColumn('required_capabilities', 'text', (c) => c.notNull())
     .addColumn('state', 'varchar(32)', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
