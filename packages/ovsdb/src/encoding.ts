@@ -19,8 +19,7 @@ export const map = (entries: Record<string, Atom> | Iterable<[Atom, Atom]>): Ovs
 /** An empty optional column (a set with no element). */
 export const none = (): OvsdbSet => ['set', []];
 
-const isTagged = (v: unknown, tag: string): boolean =>
-  Array.isArray(v) && v.length === 2 && v[0] === tag;
+const isTagged = (v: unknown, tag: string): boolean => Array.isArray(v) && v.length === 2 && v[0] === tag;
 
 export const isUuid = (v: unknown): v is Uuid => isTagged(v, 'uuid') && typeof (v as Uuid)[1] === 'string';
 export const isSet = (v: unknown): v is OvsdbSet => isTagged(v, 'set') && Array.isArray((v as OvsdbSet)[1]);

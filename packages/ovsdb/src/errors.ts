@@ -16,7 +16,9 @@ export class OvsdbError extends Error {
     details?: string,
     at?: { operationIndex: number; operation: Operation | undefined },
   ) {
-    const where = at ? ` (operation ${at.operationIndex}${at.operation ? ` ${describeOp(at.operation)}` : ''})` : '';
+    const where = at
+      ? ` (operation ${at.operationIndex}${at.operation ? ` ${describeOp(at.operation)}` : ''})`
+      : '';
     super(`OVSDB error: ${error}${details ? `: ${details}` : ''}${where}`);
     this.error = error;
     if (details !== undefined) this.details = details;

@@ -53,7 +53,9 @@ export const where = {
 export const op = {
   /** `uuidName` lets later operations of the same transaction refer to the row as ["named-uuid", uuidName]. */
   insert(table: string, row: Row, uuidName?: string): InsertOp {
-    return uuidName === undefined ? { op: 'insert', table, row } : { op: 'insert', table, row, 'uuid-name': uuidName };
+    return uuidName === undefined
+      ? { op: 'insert', table, row }
+      : { op: 'insert', table, row, 'uuid-name': uuidName };
   },
   select(table: string, conditions: Condition[] = [], columns?: string[]): SelectOp {
     return columns === undefined

@@ -1,0 +1,3 @@
+// Test helpers other packages reuse: the ovsdb-server harness and a free-port finder.
+export * from './free-port';
+export * from './ovsdb-server';
