@@ -7,6 +7,7 @@ import { AuthLayout } from '../app/auth-layout';
 import { Button } from '../components/button';
 import { Input } from '../components/field';
 import { LoadingRows } from '../components/states';
+import { checkPassword, checkUsername } from '../lib/account-rules';
 import { readError } from '../lib/errors';
 import { rememberSession } from '../lib/session-store';
 import { useTRPC } from '../lib/trpc';
