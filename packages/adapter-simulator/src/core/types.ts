@@ -2,7 +2,15 @@
 import { z } from 'zod';
 
 /** The controller operations a fault can target; the same words as the engine's call phases. */
-export const SIM_OPERATIONS = ['implement', 'prepare', 'release', 'shutdown', 'destroy', 'observe', 'health'] as const;
+export const SIM_OPERATIONS = [
+  'implement',
+  'prepare',
+  'release',
+  'shutdown',
+  'destroy',
+  'observe',
+  'health',
+] as const;
 export type SimOperation = (typeof SIM_OPERATIONS)[number];
 export const simOperationSchema = z.enum(SIM_OPERATIONS);
 
@@ -89,7 +97,13 @@ export type SimulatorStats = {
   portCreations: Record<string, number>;
 };
 
-export type ResourceCounts = { vpcs: number; networks: number; ports: number; segments: number; foreign: number };
+export type ResourceCounts = {
+  vpcs: number;
+  networks: number;
+  ports: number;
+  segments: number;
+  foreign: number;
+};
 
 export type SimulatorState = {
   controllerId: string;
@@ -119,6 +133,10 @@ export const foreignPlantSchema = z.discriminatedUnion('kind', [
     segmentId: z.number().int().min(0),
     owner: z.string().min(1).default('foreign'),
   }),
-  z.object({ kind: z.enum(['vpc', 'network', 'nic']), id: z.string().min(1), owner: z.string().min(1).default('foreign') }),
+  z.object({
+    kind: z.enum(['vpc', 'network', 'nic']),
+    id: z.string().min(1),
+    owner: z.string().min(1).default('foreign'),
+  }),
 ]);
 export type ForeignPlant = z.input<typeof foreignPlantSchema>;

@@ -1,0 +1,51 @@
+// Builders of VPC, network and NIC specs with fresh ids, so runs against a shared controller never collide.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { IsolationMethod } from '@netplane/domain';
+import type { CallContext, NetworkSpec, NicSpec, ObservedResource, VpcSpec } from '../element';
+
+export type Fixtures = {
+  vpc(): VpcSpec;
+  network(vpc: VpcSpec): NetworkSpec;
+  nic(network: NetworkSpec, index: number): NicSpec;
+  ctx(signal?: AbortSignal): CallContext;
+};
+
+export function createFixtures(method: IsolationMethod): Fixtures {
+  // A random start keeps two runs against one real controller (VLANs are zone-wide) from meeting.
+  let segment = method === 'VLAN' ? randomInt(100, 3900) : randomInt(10_000, 15_000_000);
+  let octet = randomInt(0, 200);
+  return {
+    vpc: () => ({ vpcId: randomUUID(), name: 'conformance-vpc', cidr: '10.0.0.0/16' }),
+    network(vpc) {
+      const third = octet++ % 250;
+      return {
+        vpcId: vpc.vpcId,
+        networkId: randomUUID(),
+        name: `conformance-tier-${third}`,
+        cidr: `10.0.${third}.0/24`,
+        gateway: `10.0.${third}.1`,
+        isolation: { method, segmentId: segment++ },
+        services: ['Connectivity', 'Dhcp'],
+      };
+    },
+    nic(network, index) {
+      const base = network.cidr.split('.').slice(0, 3).join('.');
+      const hex = (n: number) => n.toString(16).padStart(2, '0');
+      return {
+        nicId: randomUUID(),
+        networkId: network.networkId,
+        vpcId: network.vpcId,
+        mac: `02:00:${hex(randomInt(0, 256))}:${hex(randomInt(0, 256))}:${hex(index >> 8)}:${hex(index & 0xff)}`,
+        ip: `${base}.${10 + index}`,
+        vmName: `conformance-vm-${index}`,
+      };
+    },
+    ctx: (signal) => ({ signal: signal ?? AbortSignal.timeout(15_000), idempotencyKey: randomUUID() }),
+  };
+}
+
+export const idsOf = (resources: ObservedResource[], kind: ObservedResource['kind']): string[] =>
+  resources
+    .filter((r) => r.kind === kind)
+    .map((r) => r.id)
+    .sort();

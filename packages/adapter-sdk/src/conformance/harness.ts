@@ -1,0 +1,35 @@
+// What an adapter package hands the conformance kit: a fresh element per test, and hooks for what differs per vendor.
+import type { IsolationMethod } from '@netplane/domain';
+import type { NetworkElement, NetworkSpec } from '../element';
+
+export type ConformanceHarness = {
+  /** An element connected to a controller the test may freely change. */
+  element: NetworkElement;
+  /** Frees the element and whatever the harness started; called after each test. */
+  cleanup(): Promise<void>;
+  /** The isolation method to implement networks with (default VLAN). */
+  isolationMethod?: IsolationMethod;
+  /**
+   * Creates, behind the adapter's back, a resource owned by someone else where implementNetwork(network) needs its
+   * own (a switch with our name, or the network's VLAN on a foreign switch). Without it the conflict case is skipped.
+   */
+  plantForeignNetwork?(network: NetworkSpec): Promise<void>;
+  /** True while the resource planted by plantForeignNetwork is still there, unchanged. */
+  isForeignNetworkIntact?(network: NetworkSpec): Promise<boolean>;
+  /**
+   * Makes the following calls take at least a second (or hang), so the abort case can abort mid-call.
+   * Without it, the abort case aborts a large batch shortly after it starts.
+   */
+  slowDownCalls?(): Promise<void>;
+};
+
+export type ConformanceOptions = {
+  /** Concurrent prepareNic calls on one network (default 50). */
+  concurrentPrepares?: number;
+  /** NICs in the batch-prepare case (default 20, capped by the adapter's maxBatchSize). */
+  batchSize?: number;
+  /** How long after abort the call must have rejected (default 100 ms, the contract). */
+  abortBudgetMs?: number;
+  /** Per-test timeout in ms (default 20 000). */
+  timeoutMs?: number;
+};

@@ -1,0 +1,49 @@
+// The calls a simulated controller answers, as plain data so the same dispatch serves in-process and HTTP callers.
+import type {
+  CanHandleRequest,
+  NetworkRef,
+  NetworkSpec,
+  NicRef,
+  NicSpec,
+  ObserveScope,
+  VpcSpec,
+} from '@netplane/adapter-sdk';
+import type { SimOperation } from './types';
+
+export type SimCommand =
+  | { op: 'canHandle'; req: CanHandleRequest }
+  | { op: 'implementVpc'; vpc: VpcSpec }
+  | { op: 'destroyVpc'; vpc: { vpcId: string } }
+  | { op: 'implementNetwork'; network: NetworkSpec }
+  | { op: 'prepareNic'; nic: NicSpec }
+  | { op: 'prepareNics'; nics: readonly NicSpec[] }
+  | { op: 'releaseNic'; nic: NicRef }
+  | { op: 'shutdownNetwork'; network: NetworkRef }
+  | { op: 'destroyNetwork'; network: NetworkRef }
+  | { op: 'observe'; scope: ObserveScope }
+  | { op: 'healthCheck' };
+
+export type SimCommandName = SimCommand['op'];
+
+/** The call phase each command counts under, for faults and stats; canHandle is a local decision, not a call. */
+export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperation {
+  switch (op) {
+    case 'implementVpc':
+    case 'implementNetwork':
+      return 'implement';
+    case 'prepareNic':
+    case 'prepareNics':
+      return 'prepare';
+    case 'releaseNic':
+      return 'release';
+    case 'shutdownNetwork':
+      return 'shutdown';
+    case 'destroyVpc':
+    case 'destroyNetwork':
+      return 'destroy';
+    case 'observe':
+      return 'observe';
+    case 'healthCheck':
+      return 'health';
+  }
+}

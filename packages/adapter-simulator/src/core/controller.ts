@@ -1,0 +1,272 @@
+// One simulated controller: admission (rate, concurrency), latency, scripted faults, then the call on its tables.
+import {
+  AdapterError,
+  type BatchItemResult,
+  type CanHandleVerdict,
+  sleep,
+  throwIfAborted,
+  toAdapterError,
+} from '@netplane/adapter-sdk';
+import { SERVICES } from '@netplane/domain';
+import { operationOf, type SimCommand } from './commands';
+import { FaultBook } from './faults';
+import { SlidingSecond, TokenBucket } from './limits';
+import * as ops from './operations';
+import { copyStats, emptyStats } from './stats';
+import { SimStore } from './store';
+import {
+  type ActiveFault,
+  DEFAULT_PROFILE,
+  type FaultSpec,
+  type SimOperation,
+  type SimulatorProfile,
+  type SimulatorProfilePatch,
+  type SimulatorState,
+  type SimulatorStats,
+} from './types';
+
+export const MAX_BATCH_SIZE = 100;
+/** A hung call that nobody aborts still ends, so a forgotten test cannot keep the process alive for ever. */
+const HANG_CAP_MS = 10 * 60_000;
+
+export class SimulatedController {
+  readonly store = new SimStore();
+  readonly faults = new FaultBook();
+  private profile: SimulatorProfile = { ...DEFAULT_PROFILE };
+  private bucket: TokenBucket | null = null;
+  private window = new SlidingSecond();
+  private stats: SimulatorStats = emptyStats(Date.now());
+
+  constructor(
+    readonly id: string,
+    readonly version: string,
+  ) {}
+
+  getProfile(): SimulatorProfile {
+    return { ...this.profile };
+  }
+
+  setProfile(patch: SimulatorProfilePatch): SimulatorProfile {
+    this.profile = { ...this.profile, ...patch };
+    const rate = this.profile.rateLimitPerSecond;
+    this.bucket =
+      rate === null ? null : new TokenBucket(rate, this.profile.burst ?? Math.max(1, Math.ceil(rate)));
+    return this.getProfile();
+  }
+
+  injectFault(spec: FaultSpec): ActiveFault {
+    return this.faults.add(spec);
+  }
+
+  /** Removes the scripted faults and whatever foreign resources they planted. */
+  clearFaults(): void {
+    this.faults.clear();
+    this.store.removePlanted();
+  }
+
+  resetStats(): void {
+    const inFlight = this.stats.inFlight;
+    this.stats = { ...emptyStats(Date.now()), inFlight };
+    this.window = new SlidingSecond();
+  }
+
+  getStats(): SimulatorStats {
+    return { ...copyStats(this.stats), maxCallsInAnySecond: this.window.max };
+  }
+
+  getState(): SimulatorState {
+    const s = this.store;
+    return {
+      controllerId: this.id,
+      profile: this.getProfile(),
+      faults: this.faults.list(),
+      counts: {
+        vpcs: s.countOurs('vpc'),
+        networks: s.countOurs('network'),
+        ports: s.countOurs('nic'),
+        segments: s.segments.size,
+        foreign: s.countForeign(),
+      },
+      stats: this.getStats(),
+    };
+  }
+
+  async execute(cmd: SimCommand, signal: AbortSignal): Promise<unknown> {
+    if (cmd.op === 'canHandle') return this.canHandle(cmd);
+    const op = operationOf(cmd.op);
+    return this.gate(op, signal, (fault) => {
+      if (fault) this.applyFault(fault, cmd);
+      return this.run(cmd);
+    });
+  }
+
+  private canHandle(cmd: Extract<SimCommand, { op: 'canHandle' }>): CanHandleVerdict {
+    if (this.profile.declineReason !== null) return { canHandle: false, reason: this.profile.declineReason };
+    const method = cmd.req.network.isolation.method;
+    if (!(ops.SUPPORTED_ISOLATION as readonly string[]).includes(method)) {
+      return { canHandle: false, reason: `isolation method ${method} is not supported` };
+    }
+    if (!SERVICES.includes(cmd.req.service))
+      return { canHandle: false, reason: `unknown service ${cmd.req.service}` };
+    return { canHandle: true };
+  }
+
+  private async gate<T>(
+    op: SimOperation,
+    signal: AbortSignal,
+    run: (fault: ActiveFault | undefined) => T,
+  ): Promise<T> {
+    throwIfAborted(signal);
+    const st = this.stats;
+    st.calls[op]++;
+    st.totalCalls++;
+    this.window.record();
+    const waitMs = this.bucket?.take() ?? 0;
+    if (waitMs > 0) {
+      st.overLimitCalls++;
+      st.rateLimitedCalls++;
+      this.countError('RATE_LIMITED');
+      throw new AdapterError('RATE_LIMITED', 'Too many requests: the controller rate limit is exceeded', {
+        vendorCode: 'HTTP_429',
+        vendorMessage: `rate limit ${this.profile.rateLimitPerSecond}/s exceeded`,
+        retryAfterMs: waitMs,
+      });
+    }
+    const max = this.profile.maxConcurrent;
+    if (max !== null && st.inFlight >= max) {
+      st.overLimitCalls++;
+      st.concurrencyRejectedCalls++;
+      this.countError('RATE_LIMITED');
+      throw new AdapterError('RATE_LIMITED', 'Service unavailable: too many concurrent calls', {
+        vendorCode: 'HTTP_503',
+        vendorMessage: `concurrency limit ${max} exceeded`,
+        retryAfterMs: Math.max(1, Math.round(this.profile.latencyMs)),
+      });
+    }
+    st.inFlight++;
+    st.maxConcurrentSeen = Math.max(st.maxConcurrentSeen, st.inFlight);
+    try {
+      const { extraDelayMs, fault } = this.faults.draw(op);
+      if (fault) st.faultsFired++;
+      const delay = this.profile.latencyMs + Math.random() * this.profile.jitterMs + extraDelayMs;
+      if (fault?.kind === 'timeout') await sleep(HANG_CAP_MS, signal);
+      else if (delay > 0) await sleep(delay, signal);
+      throwIfAborted(signal);
+      return run(fault);
+    } catch (e) {
+      const err = toAdapterError(e);
+      this.countError(err.category);
+      throw err;
+    } finally {
+      // A reset may have replaced the stats object while this call was in flight.
+      this.stats.inFlight--;
+    }
+  }
+
+  private countError(category: string): void {
+    this.stats.errors[category] = (this.stats.errors[category] ?? 0) + 1;
+  }
+
+  private applyFault(fault: ActiveFault, cmd: Exclude<SimCommand, { op: 'canHandle' }>): void {
+    switch (fault.kind) {
+      case 'timeout':
+      case 'slowness':
+        return;
+      case 'connectionReset':
+        throw new AdapterError('UNREACHABLE', 'Connection reset by the controller', {
+          vendorCode: 'ECONNRESET',
+        });
+      case 'authFailure':
+        throw new AdapterError('AUTH_FAILED', 'The controller rejected the credentials', {
+          vendorCode: 'HTTP_401',
+          vendorMessage: 'Unauthorized',
+        });
+      case 'capacityExhausted':
+        throw new AdapterError('CAPACITY_EXHAUSTED', 'The controller has no capacity left', {
+          vendorCode: 'INSUFFICIENT_RESOURCES',
+          vendorMessage: 'no capacity left for this request',
+        });
+      case 'vendorError':
+        throw new AdapterError('VENDOR_ERROR', `Controller error ${fault.code}: ${fault.message}`, {
+          vendorCode: fault.code,
+          vendorMessage: fault.message,
+        });
+      case 'foreignOwner':
+        this.plantForFault(fault.owner ?? 'foreign-system', cmd);
+        return;
+    }
+  }
+
+  /** Puts a foreign resource exactly where this call needs ours, so the call itself meets the conflict. */
+  private plantForFault(owner: string, cmd: Exclude<SimCommand, { op: 'canHandle' }>): void {
+    const s = this.store;
+    switch (cmd.op) {
+      case 'implementVpc':
+        s.plantForeign('vpc', cmd.vpc.vpcId, owner, true);
+        return;
+      case 'implementNetwork':
+        s.plantSegment(cmd.network.isolation.method, cmd.network.isolation.segmentId, owner, true);
+        return;
+      case 'prepareNic':
+        s.plantForeign('nic', cmd.nic.nicId, owner, true);
+        return;
+      case 'prepareNics':
+        if (cmd.nics[0]) s.plantForeign('nic', cmd.nics[0].nicId, owner, true);
+        return;
+      default:
+        throw new AdapterError('RESOURCE_CONFLICT', `The resource is held by ${owner}`, {
+          vendorCode: 'OWNED_BY_OTHER',
+          conflict: { resource: cmd.op, name: cmd.op, owner },
+        });
+    }
+  }
+
+  private run(cmd: Exclude<SimCommand, { op: 'canHandle' }>): unknown {
+    const s = this.store;
+    switch (cmd.op) {
+      case 'implementVpc':
+        return ops.implementVpc(s, cmd.vpc);
+      case 'destroyVpc':
+        return ops.destroyVpc(s, cmd.vpc.vpcId);
+      case 'implementNetwork':
+        return ops.implementNetwork(s, cmd.network, this.profile);
+      case 'prepareNic':
+        return this.prepareOne(cmd.nic);
+      case 'prepareNics':
+        return this.prepareMany(cmd.nics);
+      case 'releaseNic':
+        return ops.releaseNic(s, cmd.nic);
+      case 'shutdownNetwork':
+      case 'destroyNetwork':
+        return ops.removeNetwork(s, cmd.network);
+      case 'observe':
+        return { resources: s.observe(cmd.scope) };
+      case 'healthCheck':
+        return { ok: true, latencyMs: this.profile.latencyMs, version: `netplane-simulator ${this.version}` };
+    }
+  }
+
+  private prepareOne(nic: Parameters<typeof ops.prepareNic>[1]) {
+    const { created, ...result } = ops.prepareNic(this.store, nic, this.profile);
+    if (created) this.stats.portCreations[nic.nicId] = (this.stats.portCreations[nic.nicId] ?? 0) + 1;
+    return result;
+  }
+
+  private prepareMany(
+    nics: Parameters<typeof ops.prepareNic>[1][] | readonly Parameters<typeof ops.prepareNic>[1][],
+  ): BatchItemResult[] {
+    if (nics.length > MAX_BATCH_SIZE) {
+      throw new AdapterError(
+        'INVALID_REQUEST',
+        `A batch holds at most ${MAX_BATCH_SIZE} NICs; got ${nics.length}`,
+      );
+    }
+    return nics.map((nic): BatchItemResult => {
+      try {
+        return { nicId: nic.nicId, ok: true, result: this.prepareOne(nic) };
+      } catch (e) {
+        return { nicId: nic.nicId, ok: false, error: toAdapterError(e) };
+      }
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// Scripted faults: which active fault a call hits, counting down the ones limited to the next N calls.
+import { randomUUID } from 'node:crypto';
+import type { ActiveFault, FaultSpec, SimOperation } from './types';
+
+export class FaultBook {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): ActiveFault {
+    const fault: ActiveFault = { ...spec, id: randomUUID(), remaining: spec.count ?? null, fired: 0 };
+    this.faults.push(fault);
+    return { ...fault };
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  list(): ActiveFault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  /**
+   * Consumes the faults this call triggers: every matching slowness adds its delay, and the first other matching
+   * fault (in the order they were injected) decides the outcome.
+   */
+  draw(op: SimOperation): { extraDelayMs: number; fault: ActiveFault | undefined } {
+    let extraDelayMs = 0;
+    let fault: ActiveFault | undefined;
+    for (const f of this.faults) {
+      if (f.operation !== undefined && f.operation !== op) continue;
+      if (f.kind === 'slowness') {
+        extraDelayMs += f.delayMs;
+        this.consume(f);
+      } else if (!fault) {
+        fault = f;
+        this.consume(f);
+      }
+    }
+    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    return { extraDelayMs, fault };
+  }
+
+  private consume(f: ActiveFault): void {
+    f.fired++;
+    if (f.remaining !== null) f.remaining--;
+  }
+}

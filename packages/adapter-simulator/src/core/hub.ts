@@ -1,0 +1,115 @@
+// SimulatorHub: the simulated controllers of one process, keyed by controller id, with the control surface the
+// API, the console and tests use (profile, faults, stats, tampering behind the engine's back).
+import { AdapterError } from '@netplane/adapter-sdk';
+import { SimulatedController } from './controller';
+import { nameOf } from './store';
+import {
+  type ActiveFault,
+  type FaultSpec,
+  type ForeignPlant,
+  foreignPlantSchema,
+  type SimulatorProfile,
+  type SimulatorProfilePatch,
+  type SimulatorState,
+  type SimulatorStats,
+  type TamperSpec,
+} from './types';
+
+/** The asynchronous control surface, the same for an in-process hub and a remote simulator server. */
+export type SimulatorControl = {
+  getState(controllerId: string): Promise<SimulatorState | null>;
+  setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<SimulatorProfile>;
+  injectFault(controllerId: string, fault: FaultSpec): Promise<ActiveFault>;
+  clearFaults(controllerId: string): Promise<void>;
+  resetStats(controllerId: string): Promise<void>;
+};
+
+export class SimulatorHub implements SimulatorControl {
+  private readonly controllers = new Map<string, SimulatedController>();
+
+  constructor(readonly version = '0.0.0') {}
+
+  /** The controller with this id, created with the default profile on first use. */
+  controller(controllerId: string): SimulatedController {
+    let c = this.controllers.get(controllerId);
+    if (!c) {
+      c = new SimulatedController(controllerId, this.version);
+      this.controllers.set(controllerId, c);
+    }
+    return c;
+  }
+
+  has(controllerId: string): boolean {
+    return this.controllers.has(controllerId);
+  }
+
+  ids(): string[] {
+    return [...this.controllers.keys()];
+  }
+
+  /** Forgets a controller and everything it held (a deleted controller record). */
+  remove(controllerId: string): void {
+    this.controllers.delete(controllerId);
+  }
+
+  private known(controllerId: string): SimulatedController {
+    const c = this.controllers.get(controllerId);
+    if (!c)
+      throw new AdapterError('INVALID_REQUEST', `No simulated controller ${controllerId}`, {
+        vendorCode: 'NOT_FOUND',
+      });
+    return c;
+  }
+
+  async getState(controllerId: string): Promise<SimulatorState | null> {
+    return this.controllers.get(controllerId)?.getState() ?? null;
+  }
+
+  async setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<SimulatorProfile> {
+    return this.controller(controllerId).setProfile(patch);
+  }
+
+  async injectFault(controllerId: string, fault: FaultSpec): Promise<ActiveFault> {
+    return this.controller(controllerId).injectFault(fault);
+  }
+
+  async clearFaults(controllerId: string): Promise<void> {
+    this.controllers.get(controllerId)?.clearFaults();
+  }
+
+  async resetStats(controllerId: string): Promise<void> {
+    this.controllers.get(controllerId)?.resetStats();
+  }
+
+  stats(controllerId: string): SimulatorStats {
+    return this.known(controllerId).getStats();
+  }
+
+  /** Deletes or alters one of our resources without telling the engine, so reconciliation has drift to find. */
+  tamper(controllerId: string, spec: TamperSpec): void {
+    const store = this.known(controllerId).store;
+    const name = nameOf(spec.kind, spec.id);
+    const resource = store.table(spec.kind).get(name);
+    if (!resource) throw new AdapterError('INVALID_REQUEST', `No ${spec.kind} ${spec.id} to tamper with`);
+    if (spec.action === 'delete') {
+      if (spec.kind === 'network') store.removeNetwork(name);
+      else store.table(spec.kind).delete(name);
+      return;
+    }
+    resource.attributes = { ...resource.attributes, ...spec.attributes };
+  }
+
+  /** Creates a foreign resource directly: a segment on someone else's switch, or a resource with our name. */
+  plantForeign(controllerId: string, plant: ForeignPlant): void {
+    const p = foreignPlantSchema.parse(plant);
+    const store = this.controller(controllerId).store;
+    if (p.kind === 'segment') store.plantSegment(p.method, p.segmentId, p.owner, false);
+    else store.plantForeign(p.kind, p.id, p.owner, false);
+  }
+
+  /** Whether a foreign resource planted with our name is still there, untouched (conflict tests). */
+  isForeignIntact(controllerId: string, kind: 'vpc' | 'network' | 'nic', id: string, owner: string): boolean {
+    const r = this.controllers.get(controllerId)?.store.table(kind).get(nameOf(kind, id));
+    return r !== undefined && r.owner === owner && Object.keys(r.attributes).length === 0;
+  }
+}

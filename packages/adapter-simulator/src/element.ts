@@ -1,0 +1,40 @@
+// The simulator's NetworkElement: each contract call becomes a command sent through a transport (hub or HTTP).
+import type { BatchItemResult, CallContext, NetworkElement } from '@netplane/adapter-sdk';
+import type { SimCommand } from './core/commands';
+
+export type SimTransport = {
+  send(cmd: SimCommand, ctx: CallContext): Promise<unknown>;
+  close(): Promise<void>;
+};
+
+export function createSimulatorElement(transport: SimTransport): NetworkElement {
+  // The transport answers with the shape the command's contract call promises; the casts name that shape.
+  const send = <T>(cmd: SimCommand, ctx: CallContext) => transport.send(cmd, ctx) as Promise<T>;
+  return {
+    canHandle: (req, ctx) => send({ op: 'canHandle', req }, ctx),
+    implementVpc: (vpc, ctx) => send({ op: 'implementVpc', vpc }, ctx),
+    destroyVpc: async (vpc, ctx) => {
+      await send({ op: 'destroyVpc', vpc: { vpcId: vpc.vpcId } }, ctx);
+    },
+    implementNetwork: (network, ctx) => send({ op: 'implementNetwork', network }, ctx),
+    prepareNic: (nic, ctx) => send({ op: 'prepareNic', nic }, ctx),
+    prepareNics: async (nics, ctx) =>
+      nics.length === 0 ? [] : send<BatchItemResult[]>({ op: 'prepareNics', nics }, ctx),
+    releaseNic: async (nic, ctx) => {
+      await send({ op: 'releaseNic', nic }, ctx);
+    },
+    shutdownNetwork: async (network, ctx) => {
+      await send({ op: 'shutdownNetwork', network }, ctx);
+    },
+    destroyNetwork: async (network, ctx) => {
+      await send({ op: 'destroyNetwork', network }, ctx);
+    },
+    observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
+    healthCheck: async (ctx) => {
+      const started = performance.now();
+      const result = await send<{ ok: boolean; version?: string }>({ op: 'healthCheck' }, ctx);
+      return { ...result, latencyMs: Math.round(performance.now() - started) };
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,64 @@
+// The simulator's manifest: an honest description of what the simulated controller offers.
+import type { AdapterManifest } from '@netplane/adapter-sdk';
+import { z } from 'zod';
+import packageJson from '../package.json' with { type: 'json' };
+import { MAX_BATCH_SIZE } from './core/controller';
+
+export const SIMULATOR_VERSION: string = packageJson.version;
+
+export const simulatorConfigSchema = z
+  .object({
+    /** Applied to the controller's profile when the element is created (in-process mode only). */
+    latencyMs: z.number().min(0).max(60_000).optional(),
+    jitterMs: z.number().min(0).max(60_000).optional(),
+  })
+  .strict();
+
+export const simulatorManifest: AdapterManifest = {
+  id: 'simulator',
+  vendor: 'Netplane',
+  version: SIMULATOR_VERSION,
+  displayName: 'Netplane simulator',
+  description:
+    'A stateful simulated SDN controller (routers, switches, ports, VLAN/VNI table) with configurable latency, ' +
+    'limits and scripted faults, for demos, tests and fault drills. Endpoint sim://<name> runs in the server; ' +
+    'http://127.0.0.1:<port> talks to a standalone simulator process.',
+  protocol: 'SIMULATED',
+  isolationMethods: ['VLAN', 'VXLAN', 'GENEVE'],
+  services: {
+    Dhcp: { DhcpAccrossMultipleSubnets: false },
+    Dns: { AllowDnsSuffixModification: true },
+    UserData: {},
+    SourceNat: { SupportedSourceNatTypes: ['peraccount', 'perzone'], RedundantRouter: false },
+    StaticNat: {},
+    PortForwarding: { SupportedProtocols: ['tcp', 'udp'] },
+    Firewall: {
+      SupportedProtocols: ['tcp', 'udp', 'icmp'],
+      MultipleIps: true,
+      TrafficStatistics: 'per public ip',
+    },
+    Lb: {
+      SupportedLbAlgorithms: ['roundrobin', 'leastconn', 'source'],
+      SupportedProtocols: ['tcp', 'udp'],
+      SupportedStickinessMethods: ['SourceBased'],
+      LbSchemes: ['Public', 'Internal'],
+    },
+    NetworkACL: { SupportedProtocols: ['tcp', 'udp', 'icmp', 'all'] },
+    Vpn: { SupportedVpnTypes: ['s2svpn', 'remoteaccess'] },
+    Gateway: {},
+    Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },
+  },
+  canEnableIndividualServices: true,
+  serviceDependencies: [
+    { service: 'PortForwarding', requires: ['SourceNat'] },
+    { service: 'StaticNat', requires: ['SourceNat'] },
+    { service: 'Lb', requires: ['SourceNat'] },
+    { service: 'Vpn', requires: ['SourceNat'] },
+  ],
+  credentialSchema: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(500) }),
+  configSchema: simulatorConfigSchema,
+  endpointHint: 'sim://<name> (in-process) or http://127.0.0.1:<port> (standalone simulator)',
+  limits: { maxBatchSize: MAX_BATCH_SIZE, recommendedConcurrency: 16, recommendedCallsPerSecond: 200 },
+  idempotentByKey: true,
+  supportsBatchPrepare: true,
+};
