@@ -2,17 +2,12 @@
 import { CheckCircle2, CircleHelp, RefreshCwOff, XCircle } from 'lucide-react';
 import { cx } from '../lib/cx';
 
-export type Condition = {
-  type: string;
-  status: 'True' | 'False' | 'Unknown' | boolean | string;
-  reason?: string | null;
-  message?: string | null;
-  lastTransitionAt?: number | null;
-};
+/** Conditions as the API returns them (domain conditionSchema); loose so a partial list still renders. */
+export type Condition = { type: string; status: string; reason?: string | null; message?: string | null };
 
-function isTrue(status: Condition['status']): boolean | null {
-  if (status === true || status === 'True') return true;
-  if (status === false || status === 'False') return false;
+function isTrue(status: string): boolean | null {
+  if (status === 'True') return true;
+  if (status === 'False') return false;
   return null;
 }
 

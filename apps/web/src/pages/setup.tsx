@@ -18,10 +18,10 @@ type Errors = Partial<Record<'token' | 'username' | 'password' | 'confirm', stri
 function validate(token: string, username: string, password: string, confirm: string): Errors {
   const errors: Errors = {};
   if (!token.trim()) errors.token = 'Paste the setup token from the server console';
-  if (username.trim().length < 2) errors.username = 'At least 2 characters';
-  else if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(username.trim()))
-    errors.username = 'Letters, digits, and . _ @ - only';
-  if (password.length < 8) errors.password = 'At least 8 characters';
+  const badUsername = checkUsername(username);
+  if (badUsername) errors.username = badUsername;
+  const badPassword = checkPassword(password);
+  if (badPassword) errors.password = badPassword;
   if (confirm !== password) errors.confirm = 'The two passwords differ';
   return errors;
 }

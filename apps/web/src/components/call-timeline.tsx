@@ -1,0 +1,130 @@
+// The element calls of a VPC drawn on a time axis: one lane per element/controller, a bar per call coloured by outcome.
+import { formatDuration } from '../lib/format';
+
+export type TimelineCall = {
+  id: string;
+  phase: string;
+  element: string;
+  controller: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: string;
+  errorCategory?: string | null;
+  purpose?: string | null;
+};
+
+const OUTCOME_FILL: Record<string, string> = {
+  ok: 'fill-emerald-500',
+  success: 'fill-emerald-500',
+  succeeded: 'fill-emerald-500',
+  error: 'fill-red-500',
+  failed: 'fill-red-500',
+  timeout: 'fill-amber-500',
+  aborted: 'fill-slate-400',
+  running: 'fill-sky-500',
+};
+
+const LEGEND = [
+  ['ok', 'Succeeded'],
+  ['error', 'Failed'],
+  ['timeout', 'Timed out'],
+  ['running', 'Running'],
+] as const;
+
+const LANE_H = 26;
+const LABEL_W = 170;
+
+export function CallTimeline({ calls, now = Date.now() }: { calls: readonly TimelineCall[]; now?: number }) {
+  if (calls.length === 0)
+    return <p className="text-sm text-slate-500 dark:text-slate-400">No calls recorded yet.</p>;
+  const lanes = [...new Set(calls.map((c) => `${c.element} · ${c.controller}`))];
+  const start = Math.min(...calls.map((c) => c.startedAt));
+  const end = Math.max(...calls.map((c) => (c.outcome === 'running' ? now : c.startedAt + c.durationMs)));
+  const span = Math.max(1, end - start);
+  const plotW = 800;
+  const width = LABEL_W + plotW;
+  const height = lanes.length * LANE_H + 24;
+  const xOf = (t: number) => LABEL_W + ((t - start) / span) * plotW;
+  const ticks = Array.from({ length: 5 }, (_, i) => start + (span * i) / 4);
+
+  return (
+    <div>
+      <div className="mb-2 flex flex-wrap gap-3 text-xs text-slate-600 dark:text-slate-300" aria-hidden>
+        {LEGEND.map(([k, label]) => (
+          <span key={k} className="inline-flex items-center gap-1">
+            <svg width="10" height="10" aria-hidden>
+              <rect width="10" height="10" rx="2" className={OUTCOME_FILL[k]} />
+            </svg>
+            {label}
+          </span>
+        ))}
+        <span className="inline-flex items-center gap-1">
+          <svg width="10" height="10" aria-hidden>
+            <rect
+              width="10"
+              height="10"
+              rx="2"
+              className="fill-none stroke-slate-500"
+              strokeDasharray="2 1"
+            />
+          </svg>
+          Rollback (dashed)
+        </span>
+      </div>
+      <div className="overflow-x-auto">
+        <svg
+          viewBox={`0 0 ${width} ${height}`}
+          className="w-full min-w-[640px]"
+          role="img"
+          aria-label={`Timeline of ${calls.length} element calls over ${formatDuration(span)}; the table below lists them`}
+        >
+          {ticks.map((t) => (
+            <g key={t}>
+              <line
+                x1={xOf(t)}
+                x2={xOf(t)}
+                y1={0}
+                y2={height - 18}
+                className="stroke-slate-200 dark:stroke-slate-700"
+              />
+              <text x={xOf(t)} y={height - 4} textAnchor="middle" className="fill-slate-500 text-[10px]">
+                +{formatDuration(t - start)}
+              </text>
+            </g>
+          ))}
+          {lanes.map((lane, i) => (
+            <text
+              key={lane}
+              x={4}
+              y={i * LANE_H + 17}
+              className="fill-slate-700 text-[11px] dark:fill-slate-300"
+            >
+              {lane.length > 28 ? `${lane.slice(0, 27)}…` : lane}
+            </text>
+          ))}
+          {calls.map((c) => {
+            const lane = lanes.indexOf(`${c.element} · ${c.controller}`);
+            const x = xOf(c.startedAt);
+            const w = Math.max(3, xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - x);
+            return (
+              <rect
+                key={c.id}
+                x={x}
+                y={lane * LANE_H + 5}
+                width={w}
+                height={LANE_H - 10}
+                rx={3}
+                className={`${OUTCOME_FILL[c.outcome] ?? 'fill-violet-500'} stroke-slate-700 dark:stroke-slate-200`}
+                strokeWidth={c.purpose === 'rollback' ? 1.5 : 0}
+                strokeDasharray={c.purpose === 'rollback' ? '3 2' : undefined}
+              >
+                <title>{`${c.phase} on ${c.element} (${c.controller}), attempt ${c.attempt}: ${c.outcome}${c.errorCategory ? ` ${c.errorCategory}` : ''}, ${formatDuration(c.durationMs)}`}</title>
+              </rect>
+            );
+          })}
+        </svg>
+      </div>
+    </div>
+  );
+}
