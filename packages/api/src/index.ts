@@ -2,4 +2,12 @@ export * from './context';
 export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';
+export {
+  createLoginLimiter,
+  createLoginLimiterForUrl,
+  DEFAULT_LOGIN_LIMITS,
+  type LimiterStore,
+} from './services/auth-rate-limit';
+export { resolveSession, SESSION_COOKIE } from './services/sessions';
+export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

@@ -1,5 +1,7 @@
 // Login throttling with rate-limiter-flexible: failures counted per ip+username and per ip. On MySQL the counters
 // live in a table shared by every node (RateLimiterMySQL); on SQLite (single node) in memory.
+
+import { createPool } from 'mysql2';
 import {
   type IRateLimiterOptions,
   type RateLimiterAbstract,
@@ -91,4 +93,18 @@ export function loginLimiterOf(deps: ApiDeps): Promise<LoginLimiter> {
     fallback.set(deps, l);
   }
   return l;
+}
+
+/** The server's limiter for a DATABASE_URL: on MySQL its own 2-connection pool (kept apart from Kysely's). */
+export async function createLoginLimiterForUrl(
+  databaseUrl: string,
+): Promise<{ limiter: LoginLimiter; close(): Promise<void> }> {
+  if (!/^(mysql|mariadb):\/\//.test(databaseUrl)) {
+    return { limiter: await createLoginLimiter({ kind: 'memory' }), close: async () => {} };
+  }
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const pool = createPool({ uri: url.toString(), connectionLimit: 2, charset: 'utf8mb4' });
+  const limiter = await createLoginLimiter({ kind: 'mysql', pool, dbName });
+  return { limiter, close: () => new Promise<void>((resolve) => pool.end(() => resolve())) };
 }

@@ -1,0 +1,73 @@
+// Bundles src/main.ts into dist/main.js (ESM, node20): @netplane/* workspace packages are bundled (they export
+// TypeScript source), every other npm package stays external. Adapter packages without an entry file are replaced
+// by a stub, so the server still builds and reports them as `Unable to load`.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+
+function workspaceEntry(spec) {
+  const dir = join(root, 'packages', spec.replace('@netplane/', ''));
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const entry = typeof pkg.exports === 'string' ? pkg.exports : pkg.exports?.['.'];
+    return entry && existsSync(join(dir, entry)) ? join(dir, entry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const adapterImports = {
+  name: 'netplane-adapter-imports',
+  setup(b) {
+    b.onLoad({ filter: /adapter-imports\.ts$/ }, async (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const list = JSON.parse(
+        src
+          .match(/ADAPTER_PACKAGES = (\[[^\]]*\])/)[1]
+          .replaceAll("'", '"')
+          .replace(/,\s*\]/, ']'),
+      );
+      const present = list.filter((spec) => workspaceEntry(spec));
+      const lines = present.map((spec, i) => `import * as a${i} from '${spec}';`);
+      lines.push(`const table = { ${present.map((spec, i) => `'${spec}': a${i}`).join(', ')} };`);
+      lines.push(`export const ADAPTER_PACKAGES = ${JSON.stringify(list)};`);
+      lines.push(
+        'export async function importAdapter(spec) { if (spec in table) return table[spec]; ' +
+          "throw new Error('package ' + spec + ' has no entry module in this build'); }",
+      );
+      for (const spec of list.filter((s) => !present.includes(s)))
+        console.warn(`build: ${spec} has no entry file; stubbed`);
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const externalNpm = {
+  name: 'external-npm',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@netplane/') || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [join(here, 'src', 'main.ts')],
+  outfile: join(here, 'dist', 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [adapterImports, externalNpm],
+  banner: {
+    js: "import { createRequire as __npCreateRequire } from 'node:module'; const require = __npCreateRequire(import.meta.url);",
+  },
+});
+console.log('build: dist/main.js');

@@ -1,0 +1,74 @@
+// The ONLY place that reads process.env: parsed once with zod, failing at startup with a message naming the variable.
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+// dist/main.js lives in apps/server/dist: the web build is ../../web/dist from there (and from src when run by tsx).
+const here = dirname(fileURLToPath(import.meta.url));
+const defaultWebDist = resolve(here, '..', '..', 'web', 'dist');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|file:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite: or mysql://')
+    .optional(),
+  NETPLANE_DATA_DIR: z.string().min(1).default('./data'),
+  NETPLANE_MASTER_KEY: z.string().optional(),
+  NETPLANE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ID: z.string().min(1).max(64).optional(),
+  NETPLANE_COOKIE_SECURE: flag,
+  NETPLANE_WEB_DIST: z.string().min(1).optional(),
+  /** Seconds SIGTERM waits for in-flight requests and drain hooks before closing anyway. */
+  NETPLANE_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
+});
+
+export type Env = {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  dataDir: string;
+  masterKey: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  nodeId: string;
+  cookieSecure: boolean;
+  webDist: string;
+  drainSeconds: number;
+};
+
+export class EnvError extends Error {}
+
+/** Parses the environment (process.env by default); throws EnvError listing every bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // An empty value means "not set" (compose files and shells often export VAR=).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = schema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = r.data;
+  const dataDir = resolve(e.NETPLANE_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${join(dataDir, 'netplane.db')}`,
+    dataDir,
+    masterKey: e.NETPLANE_MASTER_KEY,
+    adminPassword: e.NETPLANE_ADMIN_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    cookieSecure: e.NETPLANE_COOKIE_SECURE,
+    webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,
+    drainSeconds: e.NETPLANE_DRAIN_SECONDS,
+  };
+}

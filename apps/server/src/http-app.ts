@@ -1,0 +1,101 @@
+// The Express 5 app: security headers, /trpc, /healthz, /readyz, /metrics, the web app with client-side routes,
+// and an error handler that never sends a stack trace.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ApiDeps, appRouter } from '@netplane/api';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Logger } from './logger';
+import { measureRequests, metricsRegistry } from './metrics';
+import { checkReadiness } from './readiness';
+import { makeCreateContext } from './trpc-context';
+import { notBuiltPage } from './web-not-built';
+
+export type AppState = { draining: boolean };
+
+const securityHeaders: RequestHandler = (req, res, next) => {
+  res.set({
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+    'Content-Security-Policy':
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; " +
+      "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  });
+  if (req.secure) res.set('Strict-Transport-Security', 'max-age=31536000');
+  next();
+};
+
+export function createHttpApp(opts: {
+  deps: ApiDeps;
+  logger: Logger;
+  state: AppState;
+  cookieSecure: boolean;
+  webDist: string;
+}) {
+  const { deps, logger } = opts;
+  const app = express();
+  app.disable('x-powered-by');
+  // X-Forwarded-Proto from a reverse proxy on this host makes req.secure true (Secure cookies, HSTS).
+  app.set('trust proxy', 'loopback');
+  app.use(measureRequests, securityHeaders);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await checkReadiness(deps, opts.state);
+    res.status(r.ready ? 200 : 503).json(r);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+
+  app.use(
+    '/trpc',
+    // Above the 1 MB a huge-but-legal field may take; bigger bodies get 413 from the error handler.
+    express.json({ limit: '2mb' }),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: makeCreateContext(deps, { cookieSecure: opts.cookieSecure }),
+      onError: ({ error, path, type }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          // The message and stack go to the log only; the client sees a generic message (see errorFormatter).
+          logger.error({ path, type, err: error.cause ?? error }, 'Internal error in a procedure');
+        }
+      },
+    }),
+  );
+
+  const indexHtml = join(opts.webDist, 'index.html');
+  app.use(express.static(opts.webDist, { index: false, maxAge: '1h' }));
+  // Client-side routes: any other GET that wants HTML gets the app's index.html.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (req.path.startsWith('/trpc')) return next();
+    if (existsSync(indexHtml)) {
+      res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
+      return;
+    }
+    res.status(200).type('html').send(notBuiltPage);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { message: 'Not found' } });
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const status =
+      typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err, path: req.path }, 'Unhandled error in the HTTP app');
+    const message =
+      status === 500 ? 'Internal error; see the server log' : String(err?.message ?? 'Bad request');
+    if (res.headersSent) return;
+    res.status(status).json({ error: { message: message.slice(0, 200), httpStatus: status } });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,40 @@
+// Structured logs (pino) with secret-looking fields redacted wherever they appear in a log object.
+import pino, { type Logger } from 'pino';
+
+const SECRET_KEYS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'credentials',
+  'token',
+  'csrfToken',
+  'secret',
+  'masterKey',
+  'ciphertext',
+  'authorization',
+  'cookie',
+];
+
+/** Paths for pino's redact: the keys at the top and up to two levels down, plus HTTP headers. */
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  ...SECRET_KEYS.map((k) => `*.*.${k}`),
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  'headers["x-csrf-token"]',
+];
+
+export function createLogger(opts: { level: string; nodeId: string }): Logger {
+  return pino({
+    level: opts.level,
+    base: { node: opts.nodeId },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  });
+}
+
+export type { Logger };

@@ -1,0 +1,56 @@
+// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`.
+import { connect, migrateToLatest } from '@netplane/db';
+import { EnvError, loadEnv } from './env';
+import { keysRotate, keysStatus } from './keys';
+import { createLogger } from './logger';
+import { startServer } from './start';
+
+const USAGE = 'usage: netplane [start | migrate | keys status | keys rotate]';
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd = 'start', sub] = argv;
+  const env = loadEnv();
+  const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId });
+  switch (cmd) {
+    case 'start':
+      await startServer(env, logger);
+      return -1; // keeps running until a signal
+    case 'migrate': {
+      const db = connect(env.databaseUrl);
+      try {
+        const applied = await migrateToLatest(db.db);
+        logger.info({ applied }, applied.length ? 'Migrations applied' : 'Database already up to date');
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'keys':
+      if (sub === 'status') return keysStatus(env);
+      if (sub === 'rotate') return keysRotate(env);
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${cmd}"\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    // Startup errors: a clear line, no stack for configuration mistakes.
+    if (err instanceof EnvError) process.stderr.write(`${err.message}\n`);
+    else
+      process.stderr.write(
+        `Netplane failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,33 @@
+// Prometheus metrics: one shared Registry (the engine adds its own metrics to it) and the HTTP duration histogram.
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+const httpDuration = new Histogram({
+  name: 'netplane_http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+/** The route label: the tRPC procedure path for /trpc, a fixed set otherwise (never raw URLs: unbounded labels). */
+function routeOf(path: string): string {
+  if (path.startsWith('/trpc/')) {
+    const proc = path.slice('/trpc/'.length).split(',')[0] ?? '';
+    return /^[A-Za-z0-9.]{1,80}$/.test(proc) ? `/trpc/${proc}` : '/trpc/?';
+  }
+  if (['/healthz', '/readyz', '/metrics'].includes(path)) return path;
+  if (path.startsWith('/assets/')) return '/assets';
+  return '/*';
+}
+
+export const measureRequests: RequestHandler = (req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.on('finish', () =>
+    end({ method: req.method, route: routeOf(req.path), status: String(res.statusCode) }),
+  );
+  next();
+};

@@ -1,0 +1,60 @@
+// `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
+import type { AddressInfo } from 'node:net';
+import { createLoginLimiterForUrl, prepareFirstRun } from '@netplane/api';
+import { connect, migrateToLatest } from '@netplane/db';
+import { openKeyring } from '@netplane/secrets';
+import { loadAdapters } from './adapters';
+import { buildApiDeps } from './app-deps';
+import { printSetupBanner } from './banner';
+import { registerDrainHook } from './drain';
+import { startEngine } from './engine-hook';
+import type { Env } from './env';
+import { createHttpApp } from './http-app';
+import type { Logger } from './logger';
+import { metricsRegistry } from './metrics';
+import { installShutdown } from './shutdown';
+
+export async function startServer(env: Env, logger: Logger): Promise<void> {
+  const db = connect(env.databaseUrl);
+  const applied = await migrateToLatest(db.db);
+  logger.info({ dialect: db.dialect, applied }, 'Database ready');
+  const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
+  logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
+  const adapters = await loadAdapters(logger);
+  const limiter = await createLoginLimiterForUrl(env.databaseUrl);
+  const deps = buildApiDeps({ db, logger, adapters, keyring, loginLimiter: limiter.limiter });
+
+  const firstRun = await prepareFirstRun(deps, env.adminPassword);
+  if (firstRun.kind === 'admin-created')
+    logger.info({ username: firstRun.username }, 'Created the first admin');
+
+  const engine = await startEngine({
+    deps,
+    env,
+    logger,
+    metrics: metricsRegistry,
+    onDrain: registerDrainHook,
+  });
+  const state = { draining: false };
+  const app = createHttpApp({ deps, logger, state, cookieSecure: env.cookieSecure, webDist: env.webDist });
+  const server = app.listen(env.port, env.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
+  if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);
+
+  installShutdown({
+    server,
+    state,
+    logger,
+    drainMs: env.drainSeconds * 1000,
+    close: async () => {
+      await engine.stop();
+      await limiter.close();
+      await db.close();
+    },
+  });
+}
