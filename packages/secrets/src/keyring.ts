@@ -1,4 +1,5 @@
 // A Keyring: several master keys, one active for new values; decrypts values sealed under any key it holds.
+import { statSync } from 'node:fs';
 import { decryptEnvelope, encryptEnvelope, parseEnvelope, type Sealed, unreadable } from './envelope';
 import { keyFilePath, loadOrCreateKeyFile } from './key-file';
 import { KeyringError, type KeySet, type MasterKey } from './key-types';
@@ -10,14 +11,36 @@ export type KeySource = {
   load(): KeySet;
   /** A key file can change under a running server (rotation); an env var cannot. */
   reloadable: boolean;
+  /** Cheap change marker (file mtime and size): a running server notices a rotation before sealing new values. */
+  stamp?: () => string;
 };
+
+const STAMP_CHECK_MS = 1000;
 
 export class Keyring {
   #keys = new Map<string, Buffer>();
   #activeId = '';
+  #stamp = '';
+  #stampCheckedAt = 0;
 
   constructor(private readonly source: KeySource) {
     this.#apply(source.load());
+    this.#stamp = source.stamp?.() ?? '';
+    this.#stampCheckedAt = Date.now();
+  }
+
+  /** At most once a second: if the key file changed (another process rotated), reload it. */
+  #refreshIfChanged(): void {
+    if (!this.source.stamp || Date.now() - this.#stampCheckedAt < STAMP_CHECK_MS) return;
+    this.#stampCheckedAt = Date.now();
+    const stamp = this.source.stamp();
+    if (stamp === this.#stamp) return;
+    this.#stamp = stamp;
+    try {
+      this.reload();
+    } catch {
+      // A half-written or broken file: keep serving with the keys we have; the next decrypt miss retries.
+    }
   }
 
   #apply(set: KeySet): void {
@@ -45,6 +68,7 @@ export class Keyring {
   }
 
   encrypt(plaintext: string, rowId: string): Sealed {
+    this.#refreshIfChanged();
     const key = this.#keys.get(this.#activeId) as Buffer;
     return encryptEnvelope({ id: this.#activeId, key }, plaintext, rowId);
   }
@@ -75,7 +99,19 @@ export function envKeySource(value: string): KeySource {
 }
 
 export function fileKeySource(path: string): KeySource {
-  return { describe: path, reloadable: true, load: () => loadOrCreateKeyFile(path) };
+  return {
+    describe: path,
+    reloadable: true,
+    load: () => loadOrCreateKeyFile(path),
+    stamp: () => {
+      try {
+        const st = statSync(path);
+        return `${st.mtimeMs}:${st.size}:${st.ino}`;
+      } catch {
+        return 'missing';
+      }
+    },
+  };
 }
 
 /** The server's rule: NETPLANE_MASTER_KEY when set, else <dataDir>/master-keys.json (created 0600 on first use). */

@@ -76,3 +76,13 @@ describe('master key file', () => {
     expect(existsSync(keyFilePath(dir))).toBe(true);
   });
 });
+
+describe('a running keyring after another process rotated', () => {
+  it('seals new values under the new active key once it notices the file changed', async () => {
+    const dir = freshDir();
+    const running = new Keyring(fileKeySource(keyFilePath(dir)));
+    const newId = addActiveKey(keyFilePath(dir));
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(running.encrypt('x', 'r').keyId).toBe(newId);
+  });
+});

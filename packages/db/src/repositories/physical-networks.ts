@@ -113,3 +113,15 @@ export async function updatePhysicalNetwork(
 export async function deletePhysicalNetwork(db: Db, id: string): Promise<boolean> {
   return affected(await db.deleteFrom('physical_networks').where('id', '=', id).executeTakeFirst());
 }
+
+/**
+ * The VLAN ids / VNIs allocated to networks on this physical network, for range usage and to refuse removing a
+ * range that is in use. TODO(engine, issue 4): read the engine's network segment allocations once they exist;
+ * until then nothing is allocated.
+ */
+export async function usedSegmentIds(
+  _db: Db,
+  _physicalNetworkId: string,
+): Promise<{ kind: KindedRange['kind']; id: number }[]> {
+  return [];
+}

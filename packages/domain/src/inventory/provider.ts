@@ -49,7 +49,7 @@ export type ProviderTransitionFacts = {
   /** CloudStack's element.isReady(): at least one controller of the provider can take calls. */
   hasUsableController: boolean;
 };
-export type TransitionCheck = { ok: true } | { ok: false; reason: string };
+export type ProviderTransitionCheck = { ok: true } | { ok: false; reason: string };
 
 /**
  * CloudStack's rules: Disabled ⇄ Enabled, enabling needs a ready element; Shutdown stops the provider's elements
@@ -59,7 +59,7 @@ export function checkProviderTransition(
   from: ProviderState,
   to: ProviderState,
   facts: ProviderTransitionFacts,
-): TransitionCheck {
+): ProviderTransitionCheck {
   if (from === to) return { ok: true };
   if (from === 'Shutdown') {
     return {
