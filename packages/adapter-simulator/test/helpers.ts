@@ -13,8 +13,11 @@ export function ctx(signal?: AbortSignal): CallContext {
   return { signal: signal ?? AbortSignal.timeout(10_000), idempotencyKey: randomUUID() };
 }
 
-export function inProcess(): { hub: SimulatorHub; controllerId: string; element: NetworkElement } {
-  const hub = new SimulatorHub('test');
+export function inProcess(hub = new SimulatorHub('test')): {
+  hub: SimulatorHub;
+  controllerId: string;
+  element: NetworkElement;
+} {
   const controllerId = randomUUID();
   const element = createSimulatorAdapter(hub).createElement(
     { controllerId, endpoint: 'sim://test', credentials, config: {} },
@@ -23,7 +26,7 @@ export function inProcess(): { hub: SimulatorHub; controllerId: string; element:
   return { hub, controllerId, element };
 }
 
-export function remoteElement(url: string, controllerId = randomUUID()): NetworkElement {
+export function remoteElement(url: string, controllerId: string = randomUUID()): NetworkElement {
   return createSimulatorAdapter(new SimulatorHub('unused')).createElement(
     { controllerId, endpoint: url, credentials, config: {} },
     env,
