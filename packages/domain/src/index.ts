@@ -13,3 +13,6 @@ export * from './inventory/zone';
 export * from './offerings/offering';
 export * from './offerings/validate';
 export * from './vocabulary';
+export * from './conditions';
+export * from './lifecycle';
+export * from './negotiation';

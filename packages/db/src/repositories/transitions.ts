@@ -1,0 +1,99 @@
+// State changes with compare-and-set: `update ... where id=? and version=?`; 0 rows is a conflict. Every change is a row.
+import type { Db } from '../connect';
+
+export type TransitionRow = {
+  id: number;
+  entityType: string;
+  entityId: string;
+  from: string;
+  to: string;
+  at: number;
+  actor: string;
+  reason: string;
+  jobId: string | null;
+};
+
+export type StatefulTable = 'vpcs' | 'networks' | 'nics';
+
+export type CasStateInput = {
+  table: StatefulTable;
+  id: string;
+  version: number;
+  to: string;
+  now: number;
+  /** JSON conditions to store with the same write, when they change together. */
+  conditions?: string;
+};
+
+/** Returns true when the row was at `version` and is now at version+1 in state `to`; false on conflict. */
+export async function casState(db: Db, input: CasStateInput): Promise<boolean> {
+  const set: Record<string, unknown> = { state: input.to, updated_at: input.now };
+  if (input.conditions !== undefined) set.conditions = input.conditions;
+  const res = await db
+    .updateTable(input.table)
+    .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+    .where('id', '=', input.id)
+    .where('version', '=', input.version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Conditions only (no state change), still compare-and-set. */
+export async function casConditions(
+  db: Db,
+  table: StatefulTable,
+  id: string,
+  version: number,
+  conditions: string,
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .updateTable(table)
+    .set((eb) => ({ conditions, updated_at: now, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function insertTransition(db: Db, t: Omit<TransitionRow, 'id'>): Promise<void> {
+  await db
+    .insertInto('state_transitions')
+    .values({
+      entity_type: t.entityType,
+      entity_id: t.entityId,
+      from_state: t.from,
+      to_state: t.to,
+      at: t.at,
+      actor: t.actor,
+      reason: t.reason,
+      job_id: t.jobId,
+    })
+    .execute();
+}
+
+export async function listTransitions(
+  db: Db,
+  entityIds: readonly string[],
+  limit = 500,
+): Promise<TransitionRow[]> {
+  if (entityIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('state_transitions')
+    .selectAll()
+    .where('entity_id', 'in', entityIds)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    from: r.from_state,
+    to: r.to_state,
+    at: Number(r.at),
+    actor: r.actor,
+    reason: r.reason,
+    jobId: r.job_id,
+  }));
+}

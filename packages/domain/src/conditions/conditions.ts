@@ -1,0 +1,77 @@
+// Conditions as Kubernetes has them: Ready (usable) and Synced (the last reconcile matched the controller), kept apart.
+import { z } from 'zod';
+
+export const CONDITION_TYPES = ['Ready', 'Synced'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
+export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
+
+export const conditionSchema = z.object({
+  type: z.enum(CONDITION_TYPES),
+  status: z.enum(CONDITION_STATUSES),
+  /** Stable CamelCase, for machines: "Implemented", "ControllerTimeout", "DriftDetected". */
+  reason: z.string().regex(/^[A-Z][A-Za-z0-9]*$/),
+  message: z.string(),
+  lastTransitionTime: z.number(),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
+
+/** The starting pair for a new resource: nothing is known yet. */
+export function initialConditions(now: number, what = 'resource'): Condition[] {
+  return [
+    {
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'Pending',
+      message: `The ${what} is not implemented yet`,
+      lastTransitionTime: now,
+    },
+    {
+      type: 'Synced',
+      status: 'Unknown',
+      reason: 'NotReconciled',
+      message: 'Not compared with the controller yet',
+      lastTransitionTime: now,
+    },
+  ];
+}
+
+/** Sets one condition; lastTransitionTime moves only when the status changes (a new reason alone does not). */
+export function setCondition(
+  conditions: readonly Condition[],
+  update: ConditionUpdate,
+  now: number,
+): Condition[] {
+  const current = conditions.find((c) => c.type === update.type);
+  const lastTransitionTime = current && current.status === update.status ? current.lastTransitionTime : now;
+  const next: Condition = { ...update, lastTransitionTime };
+  const others = conditions.filter((c) => c.type !== update.type);
+  return [...others, next].sort((a, b) => CONDITION_TYPES.indexOf(a.type) - CONDITION_TYPES.indexOf(b.type));
+}
+
+export function setConditions(
+  conditions: readonly Condition[],
+  updates: readonly ConditionUpdate[],
+  now: number,
+) {
+  return updates.reduce<Condition[]>((acc, u) => setCondition(acc, u, now), [...conditions]);
+}
+
+export const conditionOf = (conditions: readonly Condition[], type: ConditionType): Condition | undefined =>
+  conditions.find((c) => c.type === type);
+
+export function parseConditions(json: string | null | undefined): Condition[] {
+  if (!json) return [];
+  const parsed = z.array(conditionSchema).safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : [];
+}
+
+/** Turns an error category (e.g. CONTROLLER_TIMEOUT) into a CamelCase reason (ControllerTimeout). */
+export const reasonFromCode = (code: string): string =>
+  code
+    .toLowerCase()
+    .split(/[_\s-]+/)
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1))
+    .join('');

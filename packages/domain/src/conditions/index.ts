@@ -1,0 +1,2 @@
+// Conditions Ready and Synced.
+export * from './conditions';

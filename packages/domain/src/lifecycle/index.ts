@@ -1,0 +1,2 @@
+// Lifecycle: state machines of VPCs, tiers and NICs.
+export * from './state-machines';

@@ -1,0 +1,2 @@
+// Negotiation: verdict per provider and service.
+export * from './negotiate';
