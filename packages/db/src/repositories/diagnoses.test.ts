@@ -55,22 +55,26 @@ describe.each(testDialects())('diagnoses and triage repositories on %s', (dialec
     ]);
   });
 
-  it('resolves the open diagnoses of a target and those linked to it, and lists open VPCs oldest first', async () => {
+  it('resolves the open diagnoses of a target, not those linked to it, and lists open VPCs oldest first', async () => {
     const vpcA = randomUUID();
     const vpcB = randomUUID();
     const root = newDiagnosis({ vpcId: vpcA, createdAt: 5000 });
     const linked = newDiagnosis({ vpcId: vpcA, createdAt: 5001, rootCauseId: root.id, targetType: 'nic' });
     const other = newDiagnosis({ vpcId: vpcB, createdAt: 4000 });
     for (const d of [root, linked, other]) await diagnoses.insertDiagnosis(t.db, d);
-    const open = await diagnoses.listVpcsWithOpenDiagnoses(t.db, 100);
-    const mine = open.filter((o) => o.vpcId === vpcA || o.vpcId === vpcB);
+    const vpcs = await diagnoses.listVpcsWithOpenDiagnoses(t.db, 100);
+    const mine = vpcs.filter((o) => o.vpcId === vpcA || o.vpcId === vpcB);
     expect(mine).toEqual([
       { vpcId: vpcB, since: 4000 },
       { vpcId: vpcA, since: 5000 },
     ]);
-    expect(await diagnoses.resolveForTarget(t.db, root.targetType, root.targetId, 9000)).toBe(2);
-    expect(await diagnoses.listDiagnoses(t.db, { vpcId: vpcA, openOnly: true, limit: 10 })).toEqual([]);
-    expect((await diagnoses.getDiagnosis(t.db, linked.id))?.resolvedAt).toBe(9000);
+    expect(await diagnoses.resolveForTarget(t.db, root.targetType, root.targetId, 9000)).toBe(1);
+    const open = (await diagnoses.listDiagnoses(t.db, { vpcId: vpcA, openOnly: true, limit: 10 })).map(
+      (d) => d.id,
+    );
+    expect(open).toEqual([linked.id]);
+    await diagnoses.resolveById(t.db, [linked.id], 9001);
+    expect((await diagnoses.getDiagnosis(t.db, linked.id))?.resolvedAt).toBe(9001);
   });
 
   it('upserts triage: acknowledge creates the row, assign updates it and keeps the acknowledgement', async () => {

@@ -118,28 +118,30 @@ export async function listOpenForTarget(
   return rows.map(toRecord);
 }
 
-/** Closes the open diagnoses of a target (it left Error), and those linked to them. Returns how many closed. */
+/** Closes the open diagnoses of a target (it left Error). Linked ones are closed with their own target. */
 export async function resolveForTarget(
   db: Db,
   targetType: string,
   targetId: string,
   at: number,
 ): Promise<number> {
-  const open = await listOpenForTarget(db, targetType, targetId);
-  if (open.length === 0) return 0;
-  const ids = open.map((d) => d.id);
-  const r1 = await db
+  const r = await db
     .updateTable('diagnoses')
     .set({ resolved_at: at })
-    .where('id', 'in', ids)
-    .executeTakeFirst();
-  const r2 = await db
-    .updateTable('diagnoses')
-    .set({ resolved_at: at })
-    .where('root_cause_id', 'in', ids)
+    .where('target_type', '=', targetType)
+    .where('target_id', '=', targetId)
     .where('resolved_at', 'is', null)
     .executeTakeFirst();
-  return Number(r1.numUpdatedRows) + Number(r2.numUpdatedRows);
+  return Number(r.numUpdatedRows);
+}
+
+export async function resolveById(db: Db, ids: readonly string[], at: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('diagnoses')
+    .set({ resolved_at: at })
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** VPC ids with open diagnoses and the time of their first one, oldest first (the triage queue's failures). */

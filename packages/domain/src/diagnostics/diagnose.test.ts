@@ -102,6 +102,17 @@ describe('negotiation diagnoses', () => {
     );
   });
 
+  it('refines past providers that do not offer the service at all, and names only the candidates', () => {
+    const d = diagnose(
+      negotiation([
+        skip('Ovn', 'SERVICE_NOT_OFFERED'),
+        skip('SimNet', 'TAG_MISMATCH', { providerLabels: ['gold'], requiredLabels: ['silver'] }),
+      ]),
+    );
+    expect(d.category).toBe('TAG_MISMATCH');
+    expect(d.sentence).not.toContain('Ovn');
+  });
+
   it('ignores skips of other services when refining', () => {
     const d = diagnose(
       negotiation([skip('A', 'PROVIDER_DISABLED'), { ...skip('B', 'TAG_MISMATCH'), service: 'Dhcp' }]),

@@ -10,8 +10,16 @@ export function skipsOf(service: string, trace: readonly TraceEntry[]): TraceEnt
   return trace.filter((e) => e.service === service && e.verdict !== 'CHOSEN');
 }
 
+/**
+ * Providers that do not offer the service at all were never candidates, so they do not block a refinement: when every
+ * remaining skip shares one refinable reason, that reason is the diagnosis.
+ */
+export function candidateSkipsOf(service: string, trace: readonly TraceEntry[]): TraceEntry[] {
+  return skipsOf(service, trace).filter((e) => e.verdict !== 'SERVICE_NOT_OFFERED');
+}
+
 export function refineNegotiationCategory(service: string, trace: readonly TraceEntry[]): DiagnosisCategory {
-  const skips = skipsOf(service, trace);
+  const skips = candidateSkipsOf(service, trace);
   const first = skips[0];
   if (!first || !isRefinable(first.verdict)) return 'NO_ELEMENT_FOR_SERVICE';
   return skips.every((s) => s.verdict === first.verdict) ? first.verdict : 'NO_ELEMENT_FOR_SERVICE';
@@ -53,7 +61,9 @@ export function describeNegotiationFailure(
   if (skips.length === 0) {
     return `No provider on ${pn} is registered for ${failure.service}, so ${target} cannot be implemented.`;
   }
-  const each = skips
+  const shown =
+    category === 'NO_ELEMENT_FOR_SERVICE' ? skips : candidateSkipsOf(failure.service, failure.trace);
+  const each = shown
     .map(
       (s) => `Provider ${s.provider} on ${pn} was skipped for ${failure.service} because ${explainSkip(s)}`,
     )

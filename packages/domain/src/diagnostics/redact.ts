@@ -2,6 +2,8 @@
 const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
+// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when).
+const SAFE_KEYS = new Set(['fencing_token', 'fencingToken', 'token_count']);
 
 // Secrets that hide inside otherwise harmless strings (an error message, an endpoint, a vendor answer).
 const STRING_PATTERNS: readonly RegExp[] = [
@@ -18,7 +20,7 @@ export function redactString(value: string, known: readonly string[] = []): stri
   return out;
 }
 
-export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
+export const isSecretKey = (key: string): boolean => !SAFE_KEYS.has(key) && SECRET_KEY.test(key);
 
 /**
  * Deep copy with every secret-looking field replaced and secrets scrubbed from strings. `known` lists exact secret

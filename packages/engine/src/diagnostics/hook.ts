@@ -1,6 +1,9 @@
-// The one place the engine reports that a VPC, tier or NIC entered Error. A stub: the diagnostics engineer fills it in
-// (classify, store the diagnosis, link root cause). The engine awaits it but never fails because of it.
-import type { Db } from '@netplane/db';
+// The one place the engine reports that a VPC, tier or NIC entered Error: classify it, store the diagnosis, and link
+// it to the job's root cause. The engine awaits it but never fails because of it (errors are swallowed and logged).
+import { randomUUID } from 'node:crypto';
+import { type Db, diagnosesRepo } from '@netplane/db';
+import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
+import { factsOf, failingCallsOfJob, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
   entityType: 'vpc' | 'network' | 'nic';
@@ -20,4 +23,90 @@ export type EntityErrorEvent = {
   at: number;
 };
 
-export async function onEntityError(_db: Db, _event: EntityErrorEvent): Promise<void> {}
+type HookLogger = { warn(obj: object, msg?: string): void };
+let logger: HookLogger = { warn: () => {} };
+/** The engine hands its logger over at start, so a failing hook is visible without failing the job. */
+export function setDiagnosticsLogger(l: HookLogger): void {
+  logger = l;
+}
+
+function callIdOf(evidence: unknown): string | undefined {
+  return (evidence as { call?: { callId?: string } } | null)?.call?.callId;
+}
+
+async function store(db: Db, facts: FailureFacts, at: number, rootCauseId: string | null): Promise<string> {
+  const d = diagnose(facts);
+  const id = randomUUID();
+  await diagnosesRepo.insertDiagnosis(db, {
+    id,
+    targetType: facts.target.type,
+    targetId: facts.target.id,
+    vpcId: facts.vpcId,
+    jobId: facts.jobId,
+    category: d.category,
+    title: d.title,
+    sentence: d.sentence,
+    evidence: redactDeep(d.evidence),
+    remediation: d.remediation,
+    actions: d.actions,
+    rootCauseId,
+    createdAt: at,
+  });
+  return id;
+}
+
+/** Every node agrees that the earliest root of a job is the root; later ones are linked to it. */
+async function settleRoot(db: Db, jobId: string): Promise<string | undefined> {
+  const [first, ...later] = await diagnosesRepo.listJobRoots(db, jobId);
+  for (const d of later) await diagnosesRepo.linkToRoot(db, d.id, first?.id ?? d.id);
+  return first?.id;
+}
+
+export async function diagnoseEntityError(db: Db, event: EntityErrorEvent): Promise<string> {
+  // A replay of the same step after a take-over must not add a second diagnosis for the same failure.
+  const open = await diagnosesRepo.listOpenForTarget(db, event.entityType, event.entityId);
+  const same = open.find((d) => d.jobId === event.jobId);
+  if (same) return same.id;
+
+  const facts = await factsOf(db, event);
+  const roots = event.jobId ? await diagnosesRepo.listJobRoots(db, event.jobId) : [];
+  const id = await store(db, facts, event.at, roots[0]?.id ?? null);
+  if (!event.jobId) return id;
+  const rootId = (await settleRoot(db, event.jobId)) ?? id;
+
+  // Rollback failures caused by the root are kept as linked diagnoses, never shown as separate errors.
+  const known = new Set(
+    (await diagnosesRepo.listDiagnoses(db, { jobId: event.jobId, limit: 10_000 })).map((d) =>
+      callIdOf(d.evidence),
+    ),
+  );
+  for (const row of await failingCallsOfJob(db, event.jobId)) {
+    if (row.purpose !== 'rollback' || known.has(row.id)) continue;
+    const call = await loadFailedCall(db, row);
+    if (!call) continue;
+    const type = row.target_type === 'vpc' || row.target_type === 'nic' ? row.target_type : 'network';
+    await store(
+      db,
+      {
+        target: { type, id: row.target_id },
+        vpcId: event.vpcId,
+        jobId: event.jobId,
+        failure: { kind: 'call', call },
+      },
+      event.at,
+      rootId,
+    );
+  }
+  return id;
+}
+
+export async function onEntityError(db: Db, event: EntityErrorEvent): Promise<void> {
+  try {
+    await diagnoseEntityError(db, event);
+  } catch (e) {
+    logger.warn(
+      { err: e instanceof Error ? e.message : String(e), entity: event.entityId, job: event.jobId },
+      'Unable to store the diagnosis of an entity in Error',
+    );
+  }
+}

@@ -1,0 +1,75 @@
+// Read side of diagnostics: open diagnoses grouped by root cause, closing those whose target has left Error.
+import { type Db, diagnosesRepo } from '@netplane/db';
+
+export type DiagnosisView = diagnosesRepo.DiagnosisRecord & { caused: diagnosesRepo.DiagnosisRecord[] };
+
+const TABLE_OF = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
+
+/**
+ * Targets that left Error were fixed (retry, release...): their diagnoses are resolved now. A failure linked to a root
+ * is resolved when its own target has left Error and its root is resolved too; until then it stays under the root.
+ */
+async function resolveRecovered(
+  db: Db,
+  records: diagnosesRepo.DiagnosisRecord[],
+  now: number,
+): Promise<number> {
+  const stillInError = new Set<string>();
+  for (const type of ['vpc', 'network', 'nic'] as const) {
+    const ids = [...new Set(records.filter((r) => r.targetType === type).map((r) => r.targetId))];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db
+        .selectFrom(TABLE_OF[type])
+        .select(['id'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('state', '=', 'Error')
+        .execute();
+      for (const r of rows) stillInError.add(`${type}:${r.id}`);
+    }
+  }
+  const recovered = (r: diagnosesRepo.DiagnosisRecord) =>
+    r.targetType !== 'job' && !stillInError.has(`${r.targetType}:${r.targetId}`);
+  const done = new Set(records.filter((r) => r.rootCauseId === null && recovered(r)).map((r) => r.id));
+  for (const r of records) {
+    if (r.rootCauseId !== null && done.has(r.rootCauseId) && recovered(r)) done.add(r.id);
+  }
+  await diagnosesRepo.resolveById(db, [...done], now);
+  return done.size;
+}
+
+/** Root causes with the failures they caused nested under them, oldest first. */
+export function groupByRootCause(records: readonly diagnosesRepo.DiagnosisRecord[]): DiagnosisView[] {
+  const roots = new Map<string, DiagnosisView>();
+  for (const r of records) if (r.rootCauseId === null) roots.set(r.id, { ...r, caused: [] });
+  const orphans: DiagnosisView[] = [];
+  for (const r of records) {
+    if (r.rootCauseId === null) continue;
+    const root = roots.get(r.rootCauseId);
+    // The root may be outside the page (resolved, or another filter): show the failure on its own then.
+    if (root) root.caused.push(r);
+    else orphans.push({ ...r, caused: [] });
+  }
+  return [...roots.values(), ...orphans].sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function listDiagnosisViews(
+  db: Db,
+  q: { vpcId?: string; openOnly: boolean; limit: number; now: number },
+): Promise<DiagnosisView[]> {
+  const query = { openOnly: q.openOnly, limit: q.limit, ...(q.vpcId ? { vpcId: q.vpcId } : {}) };
+  let records = await diagnosesRepo.listDiagnoses(db, query);
+  if (q.openOnly) {
+    if ((await resolveRecovered(db, records, q.now)) > 0)
+      records = await diagnosesRepo.listDiagnoses(db, query);
+  }
+  return groupByRootCause(records);
+}
+
+export async function getDiagnosisView(db: Db, id: string): Promise<DiagnosisView | undefined> {
+  const d = await diagnosesRepo.getDiagnosis(db, id);
+  if (!d) return undefined;
+  const rootId = d.rootCauseId ?? d.id;
+  const family = d.jobId ? await diagnosesRepo.listDiagnoses(db, { jobId: d.jobId, limit: 10_000 }) : [d];
+  const root = family.find((r) => r.id === rootId) ?? d;
+  return { ...d, caused: d.rootCauseId === null ? family.filter((r) => r.rootCauseId === root.id) : [] };
+}
