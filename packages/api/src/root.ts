@@ -3,12 +3,26 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { usersRouter } from './routers/users';
+import { adaptersRouter } from './routers/adapters';
+import { capabilitiesRouter } from './routers/capabilities';
+import { controllersRouter } from './routers/controllers';
+import { offeringsRouter } from './routers/offerings';
+import { physicalNetworksRouter } from './routers/physical-networks';
+import { providersRouter } from './routers/providers';
+import { zonesRouter } from './routers/zones';
 import { router } from './trpc';
 
 export const appRouter = router({
+  adapters: adaptersRouter,
   audit: auditRouter,
   auth: authRouter,
+  capabilities: capabilitiesRouter,
+  controllers: controllersRouter,
+  offerings: offeringsRouter,
+  physicalNetworks: physicalNetworksRouter,
+  providers: providersRouter,
   users: usersRouter,
+  zones: zonesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,40 @@
+// adapters.list: every adapter found at start, with its status ('Fully Loaded' or 'Unable to load' + reason).
+import { capabilityValueSchema, ISOLATION_METHODS, PROTOCOLS, SERVICES } from '@netplane/domain';
+import { z } from 'zod';
+import { describeAdapters } from '../../services/inventory/adapters';
+import { router, viewerProcedure } from '../../trpc';
+
+const manifestOutput = z.object({
+  vendor: z.string(),
+  version: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  protocol: z.enum(PROTOCOLS),
+  isolationMethods: z.array(z.enum(ISOLATION_METHODS)),
+  services: z.partialRecord(z.enum(SERVICES), z.record(z.string(), capabilityValueSchema)),
+  canEnableIndividualServices: z.boolean(),
+  serviceGroups: z.array(z.array(z.enum(SERVICES))),
+  serviceDependencies: z.array(z.object({ service: z.enum(SERVICES), requires: z.array(z.enum(SERVICES)) })),
+  /** Names only: the values are secrets the console asks for and never reads back. */
+  credentialFields: z.array(z.string()),
+  configFields: z.array(z.object({ name: z.string(), optional: z.boolean() })),
+  endpointHint: z.string(),
+  limits: z.object({
+    maxBatchSize: z.number(),
+    recommendedConcurrency: z.number(),
+    recommendedCallsPerSecond: z.number(),
+  }),
+  idempotentByKey: z.boolean(),
+  supportsBatchPrepare: z.boolean(),
+});
+
+export const adapterOutput = z.object({
+  id: z.string(),
+  status: z.enum(['Fully Loaded', 'Unable to load']),
+  reason: z.string().nullable(),
+  manifest: manifestOutput.nullable(),
+});
+
+export const adaptersRouter = router({
+  list: viewerProcedure.output(z.array(adapterOutput)).query(({ ctx }) => describeAdapters(ctx.deps)),
+});

@@ -1,0 +1,65 @@
+// controllers.*: devices of providers. Outputs are strict schemas without any credential field, so a credential
+// can never be returned even by mistake; credentials go in (create, rotateCredentials) and never come out.
+import {
+  connectionTestResultSchema,
+  controllerCreateInput,
+  controllerRotateCredentialsInput,
+  controllerSchema,
+  controllerStateInput,
+  controllerUpdateInput,
+  healthHistoryEntrySchema,
+  idInput,
+  idSchema,
+} from '@netplane/domain';
+import { z } from 'zod';
+import { testConnection } from '../../services/inventory/connection-test';
+import * as controllers from '../../services/inventory/controllers';
+import { getProvider } from '../../services/inventory/providers';
+import { adminProcedure, router, viewerProcedure } from '../../trpc';
+
+const ok = z.object({ ok: z.literal(true) });
+
+export const controllersRouter = router({
+  list: viewerProcedure
+    .input(z.object({ providerId: idSchema.optional() }).default({}))
+    .output(z.array(controllerSchema))
+    .query(async ({ ctx, input }) => {
+      if (input.providerId !== undefined) await getProvider(ctx, input.providerId);
+      return controllers.listControllers(ctx, input.providerId);
+    }),
+  get: viewerProcedure
+    .input(idInput)
+    .output(controllerSchema)
+    .query(({ ctx, input }) => controllers.getController(ctx, input.id)),
+  create: adminProcedure
+    .input(controllerCreateInput)
+    .output(controllerSchema)
+    .mutation(({ ctx, input }) => controllers.createController(ctx, input)),
+  update: adminProcedure
+    .input(controllerUpdateInput)
+    .output(controllerSchema)
+    .mutation(({ ctx, input }) => controllers.updateController(ctx, input)),
+  rotateCredentials: adminProcedure
+    .input(controllerRotateCredentialsInput)
+    .output(controllerSchema)
+    .mutation(({ ctx, input }) => controllers.rotateControllerCredentials(ctx, input.id, input.credentials)),
+  setResourceState: adminProcedure
+    .input(controllerStateInput)
+    .output(controllerSchema)
+    .mutation(({ ctx, input }) => controllers.setControllerResourceState(ctx, input.id, input.state)),
+  delete: adminProcedure
+    .input(idInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await controllers.deleteController(ctx, input.id);
+      return { ok: true as const };
+    }),
+  testConnection: adminProcedure
+    .input(idInput)
+    .output(connectionTestResultSchema)
+    .mutation(({ ctx, input }) => testConnection(ctx, input.id)),
+  healthHistory: viewerProcedure
+    .input(idInput.extend({ limit: z.number().int().min(1).max(1000).default(100) }))
+    .output(z.array(healthHistoryEntrySchema))
+    .query(({ ctx, input }) => controllers.healthHistory(ctx, input.id, input.limit)),
+});
