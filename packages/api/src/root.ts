@@ -1,14 +1,14 @@
 // The root router: one sub-router per domain area. The web app imports only the AppRouter type.
 // Add your area with one line, in alphabetical order, to keep concurrent edits merge-friendly.
+import { adaptersRouter } from './routers/adapters';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
-import { usersRouter } from './routers/users';
-import { adaptersRouter } from './routers/adapters';
 import { capabilitiesRouter } from './routers/capabilities';
 import { controllersRouter } from './routers/controllers';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
+import { usersRouter } from './routers/users';
 import { zonesRouter } from './routers/zones';
 import { router } from './trpc';
 
