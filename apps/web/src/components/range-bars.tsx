@@ -1,16 +1,15 @@
 // VLAN/VNI ranges drawn as bars: each range's width shows its size on a shared scale, the fill shows what is in use.
 import { formatRange, RANGE_BOUNDS, type RangeKind } from '@netplane/domain';
 
-type Range = { start: number; end: number };
+/** A range and, when known, how many of its ids networks use (physicalNetworks.rangeUsage). */
+type Range = { start: number; end: number; used?: number | undefined };
 
 type RangeBarsProps = {
   kind: RangeKind;
   ranges: readonly Range[];
-  /** Segment ids allocated from these ranges (tiers' VLAN ids or VNIs); omitted when unknown. */
-  used?: readonly number[] | undefined;
 };
 
-export function RangeBars({ kind, ranges, used }: RangeBarsProps) {
+export function RangeBars({ kind, ranges }: RangeBarsProps) {
   const { label } = RANGE_BOUNDS[kind];
   if (ranges.length === 0)
     return <p className="text-xs text-slate-500 dark:text-slate-400">No {label} ranges</p>;
@@ -19,7 +18,7 @@ export function RangeBars({ kind, ranges, used }: RangeBarsProps) {
     <ul className="space-y-1.5" aria-label={`${label} ranges`}>
       {ranges.map((r) => {
         const size = r.end - r.start + 1;
-        const inRange = used?.filter((id) => id >= r.start && id <= r.end).length;
+        const inRange = r.used;
         // Widths are relative to the largest range (min 12 % so tiny ranges stay visible).
         const width = Math.max(12, (size / widest) * 100);
         const pct = inRange === undefined ? 0 : (inRange / size) * 100;
