@@ -1,0 +1,102 @@
+// The OVN NetworkElement: one per controller, one reconnecting OVSDB connection, every call mapped to AdapterError.
+import {
+  type AdapterEnv,
+  AdapterError,
+  type CallContext,
+  type ControllerConnection,
+  type NetworkElement,
+  throwIfAborted,
+} from '@netplane/adapter-sdk';
+import type { TlsOptions } from '@netplane/ovsdb';
+import { mapOvsdbError } from './errors';
+import { ovnConfigSchema, ovnManifest } from './manifest';
+import { NB_DB, NbDatabase } from './nb';
+import { destroyNetwork, implementNetwork, shutdownNetwork } from './network';
+import { prepareNics, releaseNic } from './nics';
+import { observe } from './observe';
+import { destroyVpc, implementVpc } from './vpc';
+
+function tlsFrom(credentials: Record<string, string>): TlsOptions | undefined {
+  const { privateKey, certificate, caCertificate } = credentials;
+  if (!privateKey && !certificate && !caCertificate) return undefined;
+  return {
+    ...(privateKey ? { key: privateKey } : {}),
+    ...(certificate ? { cert: certificate } : {}),
+    ...(caCertificate ? { ca: caCertificate } : {}),
+  };
+}
+
+export function createOvnElement(connection: ControllerConnection, env: AdapterEnv): NetworkElement {
+  const config = ovnConfigSchema.parse(connection.config ?? {});
+  const tls = tlsFrom(connection.credentials ?? {});
+  const db = new NbDatabase(connection.endpoint, {
+    ...(tls ? { tls } : {}),
+    ...(config.probeIntervalMs !== undefined ? { probeIntervalMs: config.probeIntervalMs } : {}),
+    ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
+  });
+  db.client.onStateChange((state, error) => {
+    // Only the endpoint and the socket error: never credentials.
+    env.logger.debug(
+      { controllerId: connection.controllerId, state, error: error?.message },
+      'OVN NB connection',
+    );
+  });
+
+  const call = async <T>(ctx: CallContext, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    throwIfAborted(ctx.signal);
+    try {
+      return await fn(ctx.signal);
+    } catch (e) {
+      throw mapOvsdbError(e);
+    }
+  };
+
+  const element: NetworkElement = {
+    async canHandle(req) {
+      const service = ovnManifest.services[req.service];
+      if (!service) return { canHandle: false, reason: `OVN adapter does not offer ${req.service}` };
+      if (req.network.isolation.method !== 'GENEVE') {
+        return {
+          canHandle: false,
+          reason: `OVN tiers are Geneve overlays; isolation ${req.network.isolation.method} is not implemented`,
+        };
+      }
+      if (req.service === 'SourceNat' && !config.snatExternalIp) {
+        return { canHandle: false, reason: 'SourceNat needs snatExternalIp in the controller configuration' };
+      }
+      return { canHandle: true };
+    },
+    implementVpc: (vpc, ctx) => call(ctx, (s) => implementVpc(db, vpc, s)),
+    destroyVpc: (vpc, ctx) => call(ctx, (s) => destroyVpc(db, vpc.vpcId, s)),
+    implementNetwork: (n, ctx) => call(ctx, (s) => implementNetwork(db, n, config.snatExternalIp, s)),
+    prepareNic: (nic, ctx) =>
+      call(ctx, async (s) => {
+        const [r] = await prepareNics(db, [nic], s);
+        if (!r) throw new AdapterError('VENDOR_ERROR', 'no result for the NIC');
+        if (!r.ok) throw r.error;
+        return r.result;
+      }),
+    prepareNics: (nics, ctx) => call(ctx, (s) => prepareNics(db, nics, s)),
+    releaseNic: (nic, ctx) => call(ctx, (s) => releaseNic(db, nic, s)),
+    shutdownNetwork: (n, ctx) => call(ctx, (s) => shutdownNetwork(db, n, s)),
+    destroyNetwork: (n, ctx) => call(ctx, (s) => destroyNetwork(db, n, s)),
+    observe: (scope, ctx) => call(ctx, async (s) => ({ resources: await observe(db, scope, s) })),
+    healthCheck: (ctx) =>
+      call(ctx, async (s) => {
+        const started = performance.now();
+        const dbs = await db.client.listDbs({ signal: s });
+        const latencyMs = Math.round(performance.now() - started);
+        if (!dbs.includes(NB_DB)) {
+          return {
+            ok: false,
+            latencyMs,
+            detail: `no ${NB_DB} database at ${connection.endpoint} (has ${dbs.join(', ')})`,
+          };
+        }
+        const version = await db.schemaVersion(s);
+        return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
+      }),
+    close: () => db.close(),
+  };
+  return element;
+}

@@ -1,0 +1,57 @@
+// The OVN adapter's manifest: only what this package really configures in the OVN Northbound database.
+import type { AdapterManifest } from '@netplane/adapter-sdk';
+import { z } from 'zod';
+import packageJson from '../package.json' with { type: 'json' };
+import { MAX_BATCH } from './names';
+
+export const OVN_ADAPTER_VERSION: string = packageJson.version;
+
+const pem = z.string().trim().min(1).max(20_000);
+/** TLS material for ssl: endpoints; empty for tcp: and unix: endpoints. Every field is a secret. */
+export const ovnCredentialSchema = z
+  .object({ privateKey: pem.optional(), certificate: pem.optional(), caCertificate: pem.optional() })
+  .strict()
+  .transform(
+    (c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  );
+
+export const ovnConfigSchema = z
+  .object({
+    /** External address that SourceNat translates a tier's CIDR to; without it SourceNat is declined. */
+    snatExternalIp: z.ipv4().optional(),
+    /** Our echo keep-alive; ovsdb-server's own probe is answered regardless. */
+    probeIntervalMs: z.number().int().min(0).max(600_000).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).optional(),
+  })
+  .strict();
+export type OvnConfig = z.infer<typeof ovnConfigSchema>;
+
+export const MAX_BATCH_SIZE = MAX_BATCH;
+
+export const ovnManifest: AdapterManifest = {
+  id: 'ovn',
+  vendor: 'OVN',
+  version: OVN_ADAPTER_VERSION,
+  displayName: 'OVN (Open Virtual Network)',
+  description:
+    'Drives the OVN Northbound database over OVSDB (RFC 7047): a VPC is a Logical_Router, a tier a Logical_Switch ' +
+    'joined to it by a router port, a NIC a Logical_Switch_Port with port security; DHCP_Options per tier, the ' +
+    "tier's default ACLs on one Port_Group, source NAT as a NAT row. Tiers are Geneve overlays.",
+  protocol: 'OVSDB',
+  isolationMethods: ['GENEVE'],
+  services: {
+    Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },
+    Gateway: {},
+    Dhcp: { DhcpAccrossMultipleSubnets: false },
+    NetworkACL: { SupportedProtocols: ['all'], DefaultPolicy: 'deny-ingress-allow-egress' },
+    SourceNat: { SupportedSourceNatTypes: ['perzone'], RedundantRouter: false },
+  },
+  canEnableIndividualServices: true,
+  serviceDependencies: [],
+  credentialSchema: ovnCredentialSchema,
+  configSchema: ovnConfigSchema,
+  endpointHint: 'tcp:127.0.0.1:6641 or unix:/var/run/ovn/ovnnb_db.sock (ssl:HOST:6641 with TLS credentials)',
+  limits: { maxBatchSize: MAX_BATCH_SIZE, recommendedConcurrency: 8, recommendedCallsPerSecond: 200 },
+  idempotentByKey: true,
+  supportsBatchPrepare: true,
+};

@@ -1,0 +1,42 @@
+// How Netplane names and tags the OVN Northbound rows it owns: names derived from our ids, ids in external_ids.
+import { createHash } from 'node:crypto';
+
+export const OWNER = 'netplane';
+export const EXT = {
+  owner: 'netplane:owner',
+  vpcId: 'netplane:vpc_id',
+  networkId: 'netplane:network_id',
+  nicId: 'netplane:nic_id',
+  name: 'netplane:name',
+  cidr: 'netplane:cidr',
+  role: 'netplane:role',
+  vmName: 'netplane:vm_name',
+  rule: 'netplane:rule',
+} as const;
+
+export const names = {
+  router: (vpcId: string) => `netplane-vpc-${vpcId}`,
+  switch: (networkId: string) => `netplane-net-${networkId}`,
+  routerPort: (networkId: string) => `netplane-lrp-${networkId}`,
+  switchRouterPort: (networkId: string) => `netplane-rtr-${networkId}`,
+  nicPort: (nicId: string) => `netplane-nic-${nicId}`,
+  /** Port group names appear in ACL matches as @name, so they must be identifiers: no dashes. */
+  portGroup: (networkId: string) => `netplane_${networkId.replace(/[^A-Za-z0-9_]/g, '_')}`,
+};
+
+/** A stable, locally administered unicast MAC for a tier's router port. */
+export function routerPortMac(networkId: string): string {
+  const h = createHash('sha256').update(`lrp:${networkId}`).digest();
+  const bytes = [0x02, h[0] ?? 0, h[1] ?? 0, h[2] ?? 0, h[3] ?? 0, h[4] ?? 0];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+export function prefixLength(cidr: string): number {
+  const bits = Number(cidr.split('/')[1]);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) throw new TypeError(`not an IPv4 CIDR: ${cidr}`);
+  return bits;
+}
+
+export const MAX_BATCH = 1000;
+
+export const isOurs = (ext: Record<string, string>): boolean => ext[EXT.owner] === OWNER;

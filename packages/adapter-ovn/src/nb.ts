@@ -1,0 +1,91 @@
+// The adapter's handle on one OVN Northbound database: a reconnecting client plus a monitor of the rows we own.
+import {
+  type Monitor,
+  map,
+  type Operation,
+  type OperationResult,
+  OvsdbClient,
+  OvsdbError,
+  type Row,
+  type TlsOptions,
+  toRecord,
+} from '@netplane/ovsdb';
+import { EXT, OWNER } from './names';
+
+export const NB_DB = 'OVN_Northbound';
+
+/** Tables we write to; the monitor replicates only our rows of them (external_ids includes our owner tag). */
+const MONITORED = [
+  'Logical_Router',
+  'Logical_Router_Port',
+  'Logical_Switch',
+  'Logical_Switch_Port',
+  'Port_Group',
+  'ACL',
+  'NAT',
+  'DHCP_Options',
+] as const;
+
+export type SelectedRow = Row & { _uuid: ['uuid', string] };
+
+export class NbDatabase {
+  readonly client: OvsdbClient;
+  private monitor: Promise<Monitor> | undefined;
+
+  constructor(
+    endpoint: string,
+    options: { tls?: TlsOptions; probeIntervalMs?: number; connectTimeoutMs?: number },
+  ) {
+    this.client = new OvsdbClient({
+      endpoint,
+      ...(options.tls ? { tls: options.tls } : {}),
+      probeIntervalMs: options.probeIntervalMs ?? 5000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 5000 },
+    });
+  }
+
+  transact(ops: Operation[], signal: AbortSignal): Promise<OperationResult[]> {
+    return this.client.transact(NB_DB, ops, { signal });
+  }
+
+  /** Runs selects in one read-only transaction; returns the rows of each, in order. */
+  async selectMany(ops: Operation[], signal: AbortSignal): Promise<SelectedRow[][]> {
+    if (ops.length === 0) return [];
+    const results = await this.transact(ops, signal);
+    return results.map((r) => (r.rows ?? []) as SelectedRow[]);
+  }
+
+  /** The monitor whose cache holds our rows, started on first use and kept across reconnects. */
+  async cache(signal: AbortSignal): Promise<Monitor> {
+    if (!this.monitor) {
+      const ours: [string, 'includes', ReturnType<typeof map>] = [
+        'external_ids',
+        'includes',
+        map({ [EXT.owner]: OWNER }),
+      ];
+      const request = Object.fromEntries(MONITORED.map((t) => [t, { where: [ours] }]));
+      this.monitor = this.client.monitor(NB_DB, request, { signal });
+      this.monitor.catch(() => {
+        this.monitor = undefined;
+      });
+    }
+    const m = await this.monitor;
+    await m.ready;
+    return m;
+  }
+
+  async schemaVersion(signal: AbortSignal): Promise<string> {
+    const schema = await this.client.getSchema(NB_DB, { signal });
+    return schema.version;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export const extOf = (row: Row | undefined): Record<string, string> => toRecord(row?.external_ids);
+
+/** True when the error is the failure of one of our `wait` guards: someone changed the rows we read. */
+export const isGuardFailure = (e: unknown): boolean => e instanceof OvsdbError && e.error === 'timed out';

@@ -1,0 +1,202 @@
+// Tier ↔ Logical_Switch (+ router port pair, DHCP_Options, Port_Group ACLs, SNAT): implement, shutdown, destroy.
+import { AdapterError, type ImplementResult, type NetworkRef, type NetworkSpec } from '@netplane/adapter-sdk';
+import { namedUuid, type Operation, op, set, where } from '@netplane/ovsdb';
+import { conflict } from './errors';
+import { noRowNamed, noRowTagged, taggedWith, withGuardRetry } from './guards';
+import { EXT, isOurs, names } from './names';
+import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
+import {
+  aclRow,
+  broadcastUriOf,
+  defaultAclRules,
+  dhcpRow,
+  networkExt,
+  routerPortRow,
+  snatRow,
+  switchRouterPortRow,
+  switchRow,
+} from './network-rows';
+
+const ID = ['_uuid', 'name', 'external_ids'];
+
+/** A row with our name must carry our ids for this network, or it is somebody else's. */
+function checkOwned(
+  table: string,
+  rows: SelectedRow[],
+  name: string,
+  networkId: string,
+): SelectedRow | undefined {
+  for (const r of rows) {
+    const ext = extOf(r);
+    if (!isOurs(ext) || ext[EXT.networkId] !== networkId) {
+      throw conflict(table, name, ext[EXT.owner], 'exists without our ids');
+    }
+  }
+  return rows[0];
+}
+
+export async function implementNetwork(
+  db: NbDatabase,
+  n: NetworkSpec,
+  snatExternalIp: string | undefined,
+  signal: AbortSignal,
+): Promise<ImplementResult> {
+  if (n.isolation.method !== 'GENEVE') {
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      `OVN tiers are Geneve overlays; ${n.isolation.method} is not implemented`,
+    );
+  }
+  const wants = new Set(n.services);
+  if (wants.has('SourceNat') && !snatExternalIp) {
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      'SourceNat needs snatExternalIp in the controller configuration',
+    );
+  }
+  const routerName = names.router(n.vpcId);
+  const lsName = names.switch(n.networkId);
+  const lrpName = names.routerPort(n.networkId);
+  const rtrName = names.switchRouterPort(n.networkId);
+  const pgName = names.portGroup(n.networkId);
+  const tagged = taggedWith(EXT.networkId, n.networkId);
+
+  return withGuardRetry(async () => {
+    const [routers = [], switches = [], lrps = [], rtrs = [], dhcps = [], pgs = [], acls = [], nats = []] =
+      await db.selectMany(
+        [
+          op.select('Logical_Router', [where.eq('name', routerName)], ID),
+          op.select('Logical_Switch', [where.eq('name', lsName)], ID),
+          op.select('Logical_Router_Port', [where.eq('name', lrpName)], ID),
+          op.select('Logical_Switch_Port', [where.eq('name', rtrName)], ID),
+          op.select('DHCP_Options', [tagged], ['_uuid']),
+          op.select('Port_Group', [where.eq('name', pgName)], ID),
+          op.select('ACL', [tagged], ['_uuid', 'external_ids']),
+          op.select('NAT', [tagged], ['_uuid']),
+        ],
+        signal,
+      );
+    const router = routers[0];
+    if (!router)
+      throw new AdapterError('INVALID_REQUEST', `VPC ${n.vpcId} is not implemented on this controller`);
+    const rext = extOf(router);
+    if (!isOurs(rext) || rext[EXT.vpcId] !== n.vpcId) {
+      throw conflict('Logical_Router', routerName, rext[EXT.owner], 'exists without our ids');
+    }
+    const ls = checkOwned('Logical_Switch', switches, lsName, n.networkId);
+    if (ls && extOf(ls)[EXT.cidr] !== n.cidr) {
+      throw conflict(
+        'Logical_Switch',
+        lsName,
+        'netplane',
+        `exists with another CIDR (${extOf(ls)[EXT.cidr]})`,
+      );
+    }
+    const lrp = checkOwned('Logical_Router_Port', lrps, lrpName, n.networkId);
+    const rtr = checkOwned('Logical_Switch_Port', rtrs, rtrName, n.networkId);
+    const pg = checkOwned('Port_Group', pgs, pgName, n.networkId);
+
+    const ops: Operation[] = [];
+    const lsRef = ls ? ls._uuid : namedUuid('ls');
+    if (!ls) ops.push(noRowNamed('Logical_Switch', lsName), op.insert('Logical_Switch', switchRow(n), 'ls'));
+    if (!rtr) {
+      ops.push(
+        op.insert('Logical_Switch_Port', switchRouterPortRow(n), 'rtr'),
+        op.mutate(
+          'Logical_Switch',
+          [where.eq('_uuid', lsRef)],
+          [['ports', 'insert', set([namedUuid('rtr')])]],
+        ),
+      );
+    }
+    if (!lrp) {
+      ops.push(
+        op.insert('Logical_Router_Port', routerPortRow(n), 'lrp'),
+        op.mutate(
+          'Logical_Router',
+          [where.eq('_uuid', router._uuid)],
+          [['ports', 'insert', set([namedUuid('lrp')])]],
+        ),
+      );
+    }
+    if (wants.has('Dhcp') && dhcps.length === 0) {
+      ops.push(
+        noRowTagged('DHCP_Options', EXT.networkId, n.networkId),
+        op.insert('DHCP_Options', dhcpRow(n)),
+      );
+    }
+    if (wants.has('NetworkACL')) {
+      const have = new Set(acls.map((a) => extOf(a)[EXT.rule]));
+      const missing = defaultAclRules(n).filter((r) => !have.has(r.rule));
+      missing.forEach((r, i) => {
+        ops.push(op.insert('ACL', aclRow(n, r), `acl${i}`));
+      });
+      const aclRefs = set(missing.map((_, i) => namedUuid(`acl${i}`)));
+      if (!pg) {
+        ops.push(op.insert('Port_Group', { name: pgName, acls: aclRefs, external_ids: networkExt(n) }, 'pg'));
+      } else if (missing.length > 0) {
+        ops.push(op.mutate('Port_Group', [where.eq('_uuid', pg._uuid)], [['acls', 'insert', aclRefs]]));
+      }
+    }
+    if (wants.has('SourceNat') && nats.length === 0 && snatExternalIp) {
+      ops.push(
+        noRowTagged('NAT', EXT.networkId, n.networkId),
+        op.insert('NAT', snatRow(n, snatExternalIp), 'snat'),
+        op.mutate(
+          'Logical_Router',
+          [where.eq('_uuid', router._uuid)],
+          [['nat', 'insert', set([namedUuid('snat')])]],
+        ),
+      );
+    }
+    if (ops.length > 0)
+      await db.transact([...ops, op.comment(`netplane: implement network ${n.networkId}`)], signal);
+    return { broadcastUri: broadcastUriOf(n), adopted: ls !== undefined };
+  }, isGuardFailure);
+}
+
+/** Detaches every NIC port of the tier (they are garbage-collected); the switch and its router port stay. */
+export async function shutdownNetwork(db: NbDatabase, ref: NetworkRef, signal: AbortSignal): Promise<void> {
+  const [ports = []] = await db.selectMany(
+    [op.select('Logical_Switch_Port', [taggedWith(EXT.networkId, ref.networkId)], ['_uuid', 'external_ids'])],
+    signal,
+  );
+  const nicPorts = ports.filter((p) => extOf(p)[EXT.nicId] !== undefined).map((p) => p._uuid);
+  if (nicPorts.length === 0) return;
+  await db.transact(
+    [
+      op.mutate(
+        'Logical_Switch',
+        [where.eq('name', names.switch(ref.networkId))],
+        [['ports', 'delete', set(nicPorts)]],
+      ),
+      op.mutate(
+        'Port_Group',
+        [where.eq('name', names.portGroup(ref.networkId))],
+        [['ports', 'delete', set(nicPorts)]],
+      ),
+      op.comment(`netplane: shutdown network ${ref.networkId}`),
+    ],
+    signal,
+  );
+}
+
+/** Removes every row of the tier in one transaction; a tier already gone is a success. */
+export async function destroyNetwork(db: NbDatabase, ref: NetworkRef, signal: AbortSignal): Promise<void> {
+  const tagged = taggedWith(EXT.networkId, ref.networkId);
+  const [lrps = [], nats = []] = await db.selectMany(
+    [op.select('Logical_Router_Port', [tagged], ['_uuid']), op.select('NAT', [tagged], ['_uuid'])],
+    signal,
+  );
+  const routerRefs = [...lrps, ...nats].map((r) => r._uuid);
+  const ops: Operation[] = [
+    op.delete('Logical_Switch', [where.eq('name', names.switch(ref.networkId)), tagged]),
+    op.delete('DHCP_Options', [tagged]),
+    op.delete('Port_Group', [where.eq('name', names.portGroup(ref.networkId)), tagged]),
+  ];
+  for (const r of routerRefs) {
+    const column = lrps.some((l) => l._uuid[1] === r[1]) ? 'ports' : 'nat';
+    ops.push(op.mutate('Logical_Router', [where.includes(column, r)], [[column, 'delete', set([r])]]));
+  }
+  await db.transact([...ops, op.comment(`netplane: destroy network ${ref.networkId}`)], signal);
+}

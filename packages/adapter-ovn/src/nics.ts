@@ -1,0 +1,191 @@
+// NIC ↔ Logical_Switch_Port: batch prepare in one transaction (per-NIC outcomes), release, adopt on retry.
+import { AdapterError, type BatchItemResult, type NicRef, type NicSpec } from '@netplane/adapter-sdk';
+import {
+  type Atom,
+  map,
+  namedUuid,
+  type Operation,
+  OvsdbError,
+  op,
+  set,
+  toAtoms,
+  where,
+} from '@netplane/ovsdb';
+import { conflict } from './errors';
+import { taggedWith, withGuardRetry } from './guards';
+import { EXT, isOurs, MAX_BATCH, names, OWNER } from './names';
+import { extOf, type NbDatabase, type SelectedRow } from './nb';
+
+type Tier = { ls?: SelectedRow; dhcp?: SelectedRow; pg?: SelectedRow };
+
+const addressOf = (nic: NicSpec) => `${nic.mac} ${nic.ip}`;
+
+function portRow(nic: NicSpec, dhcp: SelectedRow | undefined) {
+  return {
+    name: names.nicPort(nic.nicId),
+    addresses: set([addressOf(nic)]),
+    port_security: set([addressOf(nic)]),
+    dhcpv4_options: set(dhcp ? [dhcp._uuid] : []),
+    external_ids: map({
+      [EXT.owner]: OWNER,
+      [EXT.vpcId]: nic.vpcId,
+      [EXT.networkId]: nic.networkId,
+      [EXT.nicId]: nic.nicId,
+      [EXT.vmName]: nic.vmName,
+    }),
+  };
+}
+
+/** Decides one NIC from what the database holds: adopt, conflict, or create. */
+function decide(nic: NicSpec, existing: SelectedRow[], tier: Tier): BatchItemResult | 'create' {
+  const name = names.nicPort(nic.nicId);
+  const fail = (error: AdapterError): BatchItemResult => ({ nicId: nic.nicId, ok: false, error });
+  const port = existing[0];
+  if (port) {
+    const ext = extOf(port);
+    if (!isOurs(ext) || ext[EXT.nicId] !== nic.nicId) {
+      return fail(conflict('Logical_Switch_Port', name, ext[EXT.owner], 'exists without our ids'));
+    }
+    const addresses = toAtoms(port.addresses).map(String);
+    if (!addresses.includes(addressOf(nic)) || ext[EXT.networkId] !== nic.networkId) {
+      return fail(
+        conflict('Logical_Switch_Port', name, OWNER, `exists with other addresses (${addresses.join(', ')})`),
+      );
+    }
+    return { nicId: nic.nicId, ok: true, result: { nicId: nic.nicId, adopted: true } };
+  }
+  if (!tier.ls) {
+    return fail(
+      new AdapterError('INVALID_REQUEST', `Network ${nic.networkId} is not implemented on this controller`),
+    );
+  }
+  return 'create';
+}
+
+export async function prepareNics(
+  db: NbDatabase,
+  nics: readonly NicSpec[],
+  signal: AbortSignal,
+): Promise<BatchItemResult[]> {
+  if (nics.length === 0) return [];
+  if (nics.length > MAX_BATCH) {
+    throw new AdapterError('INVALID_REQUEST', `A batch holds at most ${MAX_BATCH} NICs, got ${nics.length}`);
+  }
+  // A name-index violation means a concurrent caller created one of our ports first: read again and adopt it.
+  return withGuardRetry(
+    () => prepareOnce(db, nics, signal),
+    (e) => e instanceof OvsdbError && e.error === 'constraint violation',
+  );
+}
+
+async function prepareOnce(
+  db: NbDatabase,
+  nics: readonly NicSpec[],
+  signal: AbortSignal,
+): Promise<BatchItemResult[]> {
+  const networkIds = [...new Set(nics.map((n) => n.networkId))];
+  const reads: Operation[] = [];
+  for (const id of networkIds) {
+    reads.push(
+      op.select(
+        'Logical_Switch',
+        [where.eq('name', names.switch(id)), taggedWith(EXT.networkId, id)],
+        ['_uuid'],
+      ),
+      op.select('DHCP_Options', [taggedWith(EXT.networkId, id)], ['_uuid']),
+      op.select(
+        'Port_Group',
+        [where.eq('name', names.portGroup(id)), taggedWith(EXT.networkId, id)],
+        ['_uuid'],
+      ),
+    );
+  }
+  for (const nic of nics) {
+    reads.push(
+      op.select(
+        'Logical_Switch_Port',
+        [where.eq('name', names.nicPort(nic.nicId))],
+        ['_uuid', 'addresses', 'external_ids'],
+      ),
+    );
+  }
+  const rows = await db.selectMany(reads, signal);
+  const tiers = new Map<string, Tier>();
+  networkIds.forEach((id, i) => {
+    const tier: Tier = {};
+    const [ls, dhcp, pg] = [rows[i * 3]?.[0], rows[i * 3 + 1]?.[0], rows[i * 3 + 2]?.[0]];
+    if (ls) tier.ls = ls;
+    if (dhcp) tier.dhcp = dhcp;
+    if (pg) tier.pg = pg;
+    tiers.set(id, tier);
+  });
+
+  const results = new Map<string, BatchItemResult>();
+  const toCreate = new Map<string, NicSpec>();
+  nics.forEach((nic, i) => {
+    if (results.has(nic.nicId) || toCreate.has(nic.nicId)) return;
+    const d = decide(nic, rows[networkIds.length * 3 + i] ?? [], tiers.get(nic.networkId) ?? {});
+    if (d === 'create') toCreate.set(nic.nicId, nic);
+    else results.set(nic.nicId, d);
+  });
+
+  if (toCreate.size > 0) {
+    const writes: Operation[] = [];
+    const byNetwork = new Map<string, Atom[]>();
+    let i = 0;
+    for (const nic of toCreate.values()) {
+      const ref = `nic${i++}`;
+      writes.push(op.insert('Logical_Switch_Port', portRow(nic, tiers.get(nic.networkId)?.dhcp), ref));
+      byNetwork.set(nic.networkId, [...(byNetwork.get(nic.networkId) ?? []), namedUuid(ref)]);
+    }
+    // Ports join their switch in the same transaction: an unreferenced port row would be garbage-collected.
+    for (const [networkId, refs] of byNetwork) {
+      const tier = tiers.get(networkId) as Tier;
+      writes.push(
+        op.mutate(
+          'Logical_Switch',
+          [where.eq('_uuid', (tier.ls as SelectedRow)._uuid)],
+          [['ports', 'insert', set(refs)]],
+        ),
+      );
+      if (tier.pg)
+        writes.push(
+          op.mutate('Port_Group', [where.eq('_uuid', tier.pg._uuid)], [['ports', 'insert', set(refs)]]),
+        );
+    }
+    writes.push(op.comment(`netplane: prepare ${toCreate.size} NIC(s)`));
+    await db.transact(writes, signal);
+    for (const nic of toCreate.values()) {
+      results.set(nic.nicId, { nicId: nic.nicId, ok: true, result: { nicId: nic.nicId, adopted: false } });
+    }
+  }
+  return nics.map((n) => results.get(n.nicId) as BatchItemResult);
+}
+
+/** Detaches the port from its switch and port group in one transaction; an unknown NIC is already released. */
+export async function releaseNic(db: NbDatabase, nic: NicRef, signal: AbortSignal): Promise<void> {
+  const name = names.nicPort(nic.nicId);
+  const [ports = []] = await db.selectMany(
+    [op.select('Logical_Switch_Port', [where.eq('name', name)], ['_uuid', 'external_ids'])],
+    signal,
+  );
+  const port = ports[0];
+  // A port with our name but not our ids is not ours to remove.
+  if (!port || !isOurs(extOf(port)) || extOf(port)[EXT.nicId] !== nic.nicId) return;
+  await db.transact(
+    [
+      op.mutate(
+        'Logical_Switch',
+        [where.includes('ports', port._uuid)],
+        [['ports', 'delete', set([port._uuid])]],
+      ),
+      op.mutate(
+        'Port_Group',
+        [where.includes('ports', port._uuid)],
+        [['ports', 'delete', set([port._uuid])]],
+      ),
+      op.comment(`netplane: release NIC ${nic.nicId}`),
+    ],
+    signal,
+  );
+}
