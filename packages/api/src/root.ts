@@ -5,9 +5,11 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { capabilitiesRouter } from './routers/capabilities';
 import { controllersRouter } from './routers/controllers';
+import { diagnosticsRouter } from './routers/diagnostics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
+import { supportRouter } from './routers/support';
 import { usersRouter } from './routers/users';
 import { zonesRouter } from './routers/zones';
 import { router } from './trpc';
@@ -18,9 +20,11 @@ export const appRouter = router({
   auth: authRouter,
   capabilities: capabilitiesRouter,
   controllers: controllersRouter,
+  diagnostics: diagnosticsRouter,
   offerings: offeringsRouter,
   physicalNetworks: physicalNetworksRouter,
   providers: providersRouter,
+  support: supportRouter,
   users: usersRouter,
   zones: zonesRouter,
 });

@@ -17,6 +17,9 @@ const ADMIN: Role[] = ['admin'];
  * Inventory changes are admin only; provisioning is admin+operator; diagnostic actions add support.
  */
 const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
+  // Diagnostics actions and triage: admin, operator and support.
+  'support.acknowledge': ['admin', 'operator', 'support'],
+  'support.assign': ['admin', 'operator', 'support'],
   'auth.login': 'public',
   'auth.setup': 'public',
   'auth.logout': ALL,
@@ -50,6 +53,9 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
 
 /** Queries every role may call, except these. */
 const QUERY_EXCEPTIONS: Record<string, 'public' | Role[]> = {
+  // The triage queue and support bundles are for the people who act on failures.
+  'support.bundle': ['admin', 'operator', 'support'],
+  'support.queue': ['admin', 'operator', 'support'],
   'auth.setupStatus': 'public',
   // User administration is admin only; support and viewers see actors' names in audit.list instead.
   'users.list': ADMIN,

@@ -1,7 +1,26 @@
 // Read side of diagnostics: open diagnoses grouped by root cause, closing those whose target has left Error.
 import { type Db, diagnosesRepo } from '@netplane/db';
+import {
+  DIAGNOSIS_ACTIONS,
+  type DiagnosisAction,
+  type DiagnosisEvidence,
+  evidenceSchema,
+} from '@netplane/domain';
 
-export type DiagnosisView = diagnosesRepo.DiagnosisRecord & { caused: diagnosesRepo.DiagnosisRecord[] };
+/** A stored diagnosis with its evidence and actions typed again (they were built from the same schemas). */
+export type DiagnosisRecordView = Omit<diagnosesRepo.DiagnosisRecord, 'evidence' | 'actions'> & {
+  evidence: DiagnosisEvidence;
+  actions: DiagnosisAction[];
+};
+export type DiagnosisView = DiagnosisRecordView & { caused: DiagnosisRecordView[] };
+
+function typed(r: diagnosesRepo.DiagnosisRecord): DiagnosisRecordView {
+  const evidence = evidenceSchema.safeParse(r.evidence);
+  const actions = r.actions.filter((a): a is DiagnosisAction =>
+    (DIAGNOSIS_ACTIONS as readonly string[]).includes(a),
+  );
+  return { ...r, evidence: evidence.success ? evidence.data : {}, actions };
+}
 
 const TABLE_OF = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
 
@@ -38,7 +57,8 @@ async function resolveRecovered(
 }
 
 /** Root causes with the failures they caused nested under them, oldest first. */
-export function groupByRootCause(records: readonly diagnosesRepo.DiagnosisRecord[]): DiagnosisView[] {
+export function groupByRootCause(all: readonly diagnosesRepo.DiagnosisRecord[]): DiagnosisView[] {
+  const records = all.map(typed);
   const roots = new Map<string, DiagnosisView>();
   for (const r of records) if (r.rootCauseId === null) roots.set(r.id, { ...r, caused: [] });
   const orphans: DiagnosisView[] = [];
@@ -71,5 +91,6 @@ export async function getDiagnosisView(db: Db, id: string): Promise<DiagnosisVie
   const rootId = d.rootCauseId ?? d.id;
   const family = d.jobId ? await diagnosesRepo.listDiagnoses(db, { jobId: d.jobId, limit: 10_000 }) : [d];
   const root = family.find((r) => r.id === rootId) ?? d;
-  return { ...d, caused: d.rootCauseId === null ? family.filter((r) => r.rootCauseId === root.id) : [] };
+  const caused = d.rootCauseId === null ? family.filter((r) => r.rootCauseId === root.id) : [];
+  return { ...typed(d), caused: caused.map(typed) };
 }

@@ -1,0 +1,95 @@
+// diagnostics and support routers over a real database: a failed VPC, its grouped diagnoses, the triage queue, the
+// audited acknowledge/assign, and the bundle export through the API with a canary password.
+import { testDialects } from '@netplane/db/testing';
+import { diagnoseEntityError } from '@netplane/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY, type FailedVpc, insertFailedVpc } from '../../../../engine/src/diagnostics/test-fixtures';
+import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
+
+describe.each(testDialects())('diagnostics and support routers on %s', (dialect) => {
+  let h: TestDeps;
+  let f: FailedVpc;
+  const t0 = Date.now() - 60_000;
+  beforeAll(async () => {
+    h = await makeTestDeps(dialect);
+    f = await insertFailedVpc(h.db.db, t0);
+    // The fixture seals the canary with its own keyring: re-seal with the API's, so bundle export can decrypt it.
+    const sealed = h.keyring.encrypt(JSON.stringify({ username: 'admin', password: CANARY }), f.controllerId);
+    await h.db.db
+      .updateTable('controllers')
+      .set({ credentials_ciphertext: sealed.ciphertext, credentials_key_id: sealed.keyId })
+      .where('id', '=', f.controllerId)
+      .execute();
+    f.ciphertext = sealed.ciphertext;
+    for (const [i, call] of [f.callIds.first, f.callIds.second].entries()) {
+      await diagnoseEntityError(h.db.db, {
+        entityType: 'nic',
+        entityId: f.nicIds[i] as string,
+        vpcId: f.vpcId,
+        jobId: f.jobId,
+        fromState: 'Reserving',
+        code: 'CALL_FAILED',
+        message: 'failed',
+        rootCallId: call,
+        at: t0 + 100 + i,
+      });
+    }
+  });
+  afterAll(async () => {
+    await h?.cleanup();
+  });
+
+  it('lists the VPC diagnoses as one root cause with the failures it caused nested', async () => {
+    const list = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      category: 'CAPACITY_EXHAUSTED',
+      targetId: f.nicIds[0],
+      rootCauseId: null,
+    });
+    expect(list[0]?.caused.map((c) => c.category).sort()).toEqual([
+      'CAPACITY_EXHAUSTED',
+      'CONTROLLER_TIMEOUT',
+    ]);
+    const one = await h.callerAs('viewer').diagnostics.get({ id: list[0]?.id as string });
+    expect(one.caused).toHaveLength(2);
+  });
+
+  it('puts the failed VPC in the triage queue with its root cause, and records acknowledge and assign', async () => {
+    const support = h.callerAs('support');
+    const queue = await support.support.queue();
+    expect(queue.map((q) => q.vpcId)).toContain(f.vpcId);
+    const item = queue.find((q) => q.vpcId === f.vpcId);
+    expect(item).toMatchObject({
+      vpcName: 'shop',
+      openDiagnoses: 3,
+      rootCause: { category: 'CAPACITY_EXHAUSTED' },
+    });
+    await support.support.acknowledge({ vpcId: f.vpcId, note: 'on it' });
+    const assigned = await support.support.assign({ vpcId: f.vpcId, assignee: 'bob' });
+    expect(assigned).toMatchObject({ acknowledgedBy: 'test-support', assignedTo: 'bob', note: 'on it' });
+    const audit = await h.callerAs('viewer').audit.list({ targetId: f.vpcId });
+    expect(audit.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['support.acknowledge', 'support.assign']),
+    );
+  });
+
+  it('exports a bundle holding the diagnoses and no trace of the canary password or its ciphertext', async () => {
+    const bundle = await h.callerAs('support').support.bundle({ vpcId: f.vpcId });
+    expect(bundle.diagnoses).toHaveLength(3);
+    const text = JSON.stringify(bundle);
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain(f.ciphertext);
+    const logs = JSON.stringify(h.logs);
+    expect(logs).not.toContain(CANARY);
+    const audit = await h.callerAs('viewer').audit.list({ targetId: f.vpcId, actorName: 'test-support' });
+    expect(audit.items.map((a) => a.action)).toContain('support.bundle.export');
+  });
+
+  it('refuses the support procedures to viewers and answers NOT_FOUND for an unknown VPC', async () => {
+    await expect(h.callerAs('viewer').support.queue()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      h.callerAs('operator').support.acknowledge({ vpcId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,3 @@
+// The engine's public API.
+export * from './diagnostics';
+export * from './support';
