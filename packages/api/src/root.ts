@@ -9,6 +9,7 @@ import { diagnosticsRouter } from './routers/diagnostics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
+import { simulatorRouter } from './routers/simulator';
 import { supportRouter } from './routers/support';
 import { usersRouter } from './routers/users';
 import { zonesRouter } from './routers/zones';
@@ -24,6 +25,7 @@ export const appRouter = router({
   offerings: offeringsRouter,
   physicalNetworks: physicalNetworksRouter,
   providers: providersRouter,
+  simulator: simulatorRouter,
   support: supportRouter,
   users: usersRouter,
   zones: zonesRouter,

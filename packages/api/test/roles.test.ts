@@ -49,6 +49,11 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'zones.create': ADMIN,
   'zones.delete': ADMIN,
   'zones.update': ADMIN,
+  // Simulator scripting (faults, profile, stats): admin and operator, like provisioning.
+  'simulator.clearFaults': ['admin', 'operator'],
+  'simulator.injectFault': ['admin', 'operator'],
+  'simulator.resetStats': ['admin', 'operator'],
+  'simulator.setProfile': ['admin', 'operator'],
 };
 
 /** Queries every role may call, except these. */
