@@ -2,7 +2,7 @@
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import type { Caller } from '../fixtures/deps';
-import { TEST_ADAPTER_ID } from '../fixtures/test-adapters';
+import { SIMULATOR_ADAPTER_ID } from '../fixtures/test-adapters';
 
 let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
@@ -19,12 +19,15 @@ export async function makeChain(
     tags: opts.tags ?? ['gold'],
     vlanRanges: opts.vlan ?? [],
   });
-  const provider = await admin.providers.create({ physicalNetworkId: pn.id, adapterId: TEST_ADAPTER_ID });
+  const provider = await admin.providers.create({
+    physicalNetworkId: pn.id,
+    adapterId: opts.adapterId ?? SIMULATOR_ADAPTER_ID,
+  });
   const controller = await admin.controllers.create({
     providerId: provider.id,
     name: unique('ctl'),
-    endpoint: opts.endpoint ?? 'https://ctl.example:8443',
-    credentials: { username: 'admin', password: 'pw-not-a-canary' },
+    endpoint: opts.endpoint ?? `sim://${unique('sim')}`,
+    credentials: { username: 'admin', password: opts.password ?? 'pw-not-a-canary' },
   });
   return { zone, pn, provider, controller };
 }

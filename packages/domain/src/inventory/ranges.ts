@@ -28,7 +28,8 @@ export function rangeSchema(kind: RangeKind) {
     if (typeof value === 'string') {
       const m = RANGE_TEXT.exec(value);
       if (!m) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a ${label} range like 100-199` });
+        // The value is not echoed: error messages never repeat what the caller sent.
+        ctx.addIssue({ code: 'custom', message: `not a ${label} range like 100-199` });
         return z.NEVER;
       }
       const start = Number(m[1]);
