@@ -1,4 +1,5 @@
 // Builds ApiDeps in one function: database, logger, adapters, keyring, login limiter. New dependencies go here.
+import { defaultSimulatorHub } from '@netplane/adapter-simulator';
 import type { AdapterRegistration, ApiDeps, LoginLimiter } from '@netplane/api';
 import type { DbHandle } from '@netplane/db';
 import type { Keyring } from '@netplane/secrets';
@@ -23,5 +24,7 @@ export function buildApiDeps(parts: {
     secrets: parts.keyring,
     now: () => Date.now(),
     loginLimiter: parts.loginLimiter,
+    // The hub of the simulator adapter's default export (sim:// controllers), scripted through the simulator router.
+    simulator: defaultSimulatorHub,
   };
 }
