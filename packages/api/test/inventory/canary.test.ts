@@ -37,7 +37,7 @@ async function errorOf(fn: () => Promise<unknown>, what = 'call'): Promise<Error
 function expectCleanError(what: string, e: Error) {
   const cause = (e as { cause?: unknown }).cause;
   expectClean(`${what} message`, e.message);
-  expectClean(`${what} cause`, cause instanceof Error ? { message: cause.message, ...cause } : cause);
+  expectClean(`${what} cause`, cause instanceof Error ? { ...cause, message: cause.message } : cause);
 }
 
 describe.each(testDialects())('canary credentials on %s', (dialect) => {

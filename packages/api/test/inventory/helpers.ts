@@ -9,7 +9,7 @@ export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-
 
 export async function makeChain(
   admin: Caller,
-  opts: { tags?: string[]; vlan?: string[]; endpoint?: string } = {},
+  opts: { tags?: string[]; vlan?: string[]; endpoint?: string; adapterId?: string; password?: string } = {},
 ) {
   const zone = await admin.zones.create({ name: unique('zone') });
   const pn = await admin.physicalNetworks.create({
