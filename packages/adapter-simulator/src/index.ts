@@ -12,7 +12,7 @@ import { createHttpTransport } from './remote/http-client';
 
 export type { SimCommand } from './core/commands';
 export type { SimulatedController } from './core/controller';
-export { type SimulatorControl, SimulatorHub } from './core/hub';
+export { SimulatorHub } from './core/hub';
 export * from './core/types';
 export { createSimulatorElement, type SimTransport } from './element';
 export { SIMULATOR_VERSION, simulatorManifest } from './manifest';

@@ -8,21 +8,13 @@ import {
   type FaultSpec,
   type ForeignPlant,
   foreignPlantSchema,
+  type SimulatorControl,
   type SimulatorProfile,
   type SimulatorProfilePatch,
   type SimulatorState,
   type SimulatorStats,
   type TamperSpec,
 } from './types';
-
-/** The asynchronous control surface, the same for an in-process hub and a remote simulator server. */
-export type SimulatorControl = {
-  getState(controllerId: string): Promise<SimulatorState | null>;
-  setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<SimulatorProfile>;
-  injectFault(controllerId: string, fault: FaultSpec): Promise<ActiveFault>;
-  clearFaults(controllerId: string): Promise<void>;
-  resetStats(controllerId: string): Promise<void>;
-};
 
 export class SimulatorHub implements SimulatorControl {
   private readonly controllers = new Map<string, SimulatedController>();

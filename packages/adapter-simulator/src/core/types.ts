@@ -1,4 +1,5 @@
 // The simulator's vocabulary: profile, scripted faults, stats and state snapshots, with zod schemas for the wire.
+// Exported alone as @netplane/adapter-simulator/control (zod only, no node imports) for the API and the console.
 import { z } from 'zod';
 
 /** The controller operations a fault can target; the same words as the engine's call phases. */
@@ -140,3 +141,13 @@ export const foreignPlantSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type ForeignPlant = z.input<typeof foreignPlantSchema>;
+
+/** The asynchronous control surface, the same for an in-process hub and a remote simulator server. */
+export type SimulatorControl = {
+  /** null when the simulator has never seen this controller. */
+  getState(controllerId: string): Promise<SimulatorState | null>;
+  setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<SimulatorProfile>;
+  injectFault(controllerId: string, fault: FaultSpec): Promise<ActiveFault>;
+  clearFaults(controllerId: string): Promise<void>;
+  resetStats(controllerId: string): Promise<void>;
+};

@@ -2,11 +2,11 @@
 // network failures mapped to AdapterErrors) and a remote control client with the hub's control surface.
 import { AdapterError, abortError, type CallContext } from '@netplane/adapter-sdk';
 import type { SimCommand } from '../core/commands';
-import type { SimulatorControl } from '../core/hub';
 import type {
   ActiveFault,
   FaultSpec,
   ForeignPlant,
+  SimulatorControl,
   SimulatorProfile,
   SimulatorProfilePatch,
   SimulatorState,
