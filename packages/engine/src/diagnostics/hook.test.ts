@@ -35,6 +35,13 @@ describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
   it('diagnoses the first failing call of the job and links later failures and rollback failures to it', async () => {
     const rootId = await diagnoseEntityError(t.db, nicEvent(0, { rootCallId: f.callIds.first }));
     const secondId = await diagnoseEntityError(t.db, nicEvent(1, { rootCallId: f.callIds.second }));
+    const tierId = await diagnoseEntityError(t.db, {
+      ...nicEvent(0),
+      entityType: 'network',
+      entityId: f.networkId,
+      code: 'UNDO_FAILED',
+      rootCallId: f.callIds.first,
+    });
     const root = await diagnosesRepo.getDiagnosis(t.db, rootId);
     expect(root).toMatchObject({
       category: 'CAPACITY_EXHAUSTED',
@@ -51,8 +58,9 @@ describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
       call: { callId: f.callIds.first, controllerName: 'sim-ctl' },
     });
     const all = await diagnosesRepo.listDiagnoses(t.db, { jobId: f.jobId, limit: 10 });
-    expect(all).toHaveLength(3);
+    expect(all).toHaveLength(4);
     expect(all.find((d) => d.id === secondId)?.rootCauseId).toBe(rootId);
+    expect(all.find((d) => d.id === tierId)).toMatchObject({ rootCauseId: rootId, targetType: 'network' });
     const rollback = all.find((d) => d.category === 'CONTROLLER_TIMEOUT');
     expect(rollback?.rootCauseId).toBe(rootId);
     expect(rollback?.evidence).toMatchObject({ call: { purpose: 'rollback', phase: 'release' } });
@@ -74,7 +82,7 @@ describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
       now: t0 + 1000,
     });
     expect(rest).toEqual([]);
-    expect(view?.caused).toHaveLength(2);
+    expect(view?.caused).toHaveLength(3);
     const got = await getDiagnosisView(t.db, view?.id as string);
     expect(got?.caused.map((c) => c.id).sort()).toEqual(view?.caused.map((c) => c.id).sort());
 
@@ -89,8 +97,8 @@ describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
       limit: 100,
       now: t0 + 2000,
     });
-    // The root's NIC recovered; NIC 2 is still in Error, so its diagnosis stays open on its own.
-    expect(after.map((d) => d.targetId)).toContain(f.nicIds[1]);
+    // The root's NIC recovered; NIC 2 and the tier are still in Error, so their diagnoses stay open on their own.
+    expect(after.map((d) => d.targetId)).toEqual(expect.arrayContaining([f.nicIds[1], f.networkId]));
     expect(after.map((d) => d.id)).not.toContain(view?.id);
   });
 

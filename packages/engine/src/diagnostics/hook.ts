@@ -73,6 +73,8 @@ export async function diagnoseEntityError(db: Db, event: EntityErrorEvent): Prom
   const id = await store(db, facts, event.at, roots[0]?.id ?? null);
   if (!event.jobId) return id;
   const rootId = (await settleRoot(db, event.jobId)) ?? id;
+  // Undo runs for tiers and VPCs only; skipping the scan keeps a 1000-NIC failure linear, not quadratic.
+  if (event.entityType === 'nic') return id;
 
   // Rollback failures caused by the root are kept as linked diagnoses, never shown as separate errors.
   const known = new Set(

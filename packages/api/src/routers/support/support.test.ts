@@ -34,6 +34,18 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
         at: t0 + 100 + i,
       });
     }
+    // The tier whose undo failed too: its diagnosis and the rollback failure are linked to the first NIC's.
+    await diagnoseEntityError(h.db.db, {
+      entityType: 'network',
+      entityId: f.networkId,
+      vpcId: f.vpcId,
+      jobId: f.jobId,
+      fromState: 'Implementing',
+      code: 'UNDO_FAILED',
+      message: 'undo failed',
+      rootCallId: f.callIds.first,
+      at: t0 + 200,
+    });
   });
   afterAll(async () => {
     await h?.cleanup();
@@ -47,12 +59,13 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
       targetId: f.nicIds[0],
       rootCauseId: null,
     });
-    expect(list[0]?.caused.map((c) => c.category).sort()).toEqual([
-      'CAPACITY_EXHAUSTED',
-      'CONTROLLER_TIMEOUT',
+    expect(list[0]?.caused.map((c) => `${c.targetType}:${c.category}`).sort()).toEqual([
+      'network:CAPACITY_EXHAUSTED',
+      'nic:CAPACITY_EXHAUSTED',
+      'nic:CONTROLLER_TIMEOUT',
     ]);
     const one = await h.callerAs('viewer').diagnostics.get({ id: list[0]?.id as string });
-    expect(one.caused).toHaveLength(2);
+    expect(one.caused).toHaveLength(3);
   });
 
   it('puts the failed VPC in the triage queue with its root cause, and records acknowledge and assign', async () => {
@@ -62,7 +75,7 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
     const item = queue.find((q) => q.vpcId === f.vpcId);
     expect(item).toMatchObject({
       vpcName: 'shop',
-      openDiagnoses: 3,
+      openDiagnoses: 4,
       rootCause: { category: 'CAPACITY_EXHAUSTED' },
     });
     await support.support.acknowledge({ vpcId: f.vpcId, note: 'on it' });
@@ -76,7 +89,7 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
 
   it('exports a bundle holding the diagnoses and no trace of the canary password or its ciphertext', async () => {
     const bundle = await h.callerAs('support').support.bundle({ vpcId: f.vpcId });
-    expect(bundle.diagnoses).toHaveLength(3);
+    expect(bundle.diagnoses).toHaveLength(4);
     const text = JSON.stringify(bundle);
     expect(text).not.toContain(CANARY);
     expect(text).not.toContain(f.ciphertext);
