@@ -71,6 +71,9 @@ export class NbDatabase {
       });
     }
     const m = await this.monitor;
+    // After a lost connection the cache is what we last saw: reconnect first (which resyncs the monitor),
+    // so a caller gets current state or an UNREACHABLE error, never silently stale rows.
+    if (!this.client.isConnected) await this.client.echo({ signal });
     await m.ready;
     return m;
   }

@@ -16,7 +16,8 @@ export function parseEndpoint(endpoint: string): Endpoint {
   const scheme = endpoint.slice(0, colon);
   const rest = endpoint.slice(colon + 1);
   if (colon > 0 && scheme === 'unix') {
-    if (rest === '') throw new TypeError(`endpoint "${endpoint}": missing socket path`);
+    // ovsdb-server resolves relative paths against its rundir, which we cannot know: require an absolute path.
+    if (!rest.startsWith('/')) throw new TypeError(`endpoint "${endpoint}": expected unix:/ABSOLUTE/PATH`);
     return { kind: 'unix', path: rest };
   }
   if (colon > 0 && (scheme === 'tcp' || scheme === 'ssl')) {

@@ -33,15 +33,23 @@ export const credentialsInputSchema = z
   .record(z.string().min(1).max(64), z.string().max(8192, 'a credential value is too long'))
   .refine((r) => Object.keys(r).length <= 32, 'too many credential fields');
 
+/** OVSDB's own endpoint syntax (ovsdb-server, ovn-nbctl): tcp:HOST:PORT, ssl:HOST:PORT, unix:/PATH. */
+const ovsdbEndpoint = /^(?:(?:tcp|ssl):(?:\[[0-9a-f:.]+\]|[^:/[\]]+):\d{1,5}|unix:\/\S+)$/i;
+
 /** An endpoint is a URL (scheme://host[:port][/path]) or host:port; the adapter's endpointHint shows the form. */
 export const endpointSchema = z
   .string()
   .trim()
   .min(1)
   .max(1024)
-  .refine((s) => !/\s/.test(s) && (/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(s) || /^[^:/]+:\d{1,5}$/.test(s)), {
-    message: 'must be a URL such as https://host:port or host:port',
-  });
+  .refine(
+    (s) =>
+      !/\s/.test(s) &&
+      (/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(s) || /^[^:/]+:\d{1,5}$/.test(s) || ovsdbEndpoint.test(s)),
+    {
+      message: 'must be a URL such as https://host:port, host:port, or tcp:HOST:PORT / unix:/PATH for OVSDB',
+    },
+  );
 
 export const controllerConfigSchema = z.record(z.string().max(64), z.unknown());
 

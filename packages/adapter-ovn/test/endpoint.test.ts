@@ -1,0 +1,23 @@
+// The endpoint forms the manifest advertises are accepted by the console's schema and understood by the client.
+import { endpointSchema } from '@netplane/domain';
+import { parseEndpoint } from '@netplane/ovsdb';
+import { describe, expect, it } from 'vitest';
+
+describe('OVN endpoints', () => {
+  it.each([
+    ['tcp:127.0.0.1:6641', { kind: 'tcp', host: '127.0.0.1', port: 6641 }],
+    ['unix:/var/run/ovn/ovnnb_db.sock', { kind: 'unix', path: '/var/run/ovn/ovnnb_db.sock' }],
+    ['ssl:ovn-central.example:6641', { kind: 'ssl', host: 'ovn-central.example', port: 6641 }],
+    ['tcp:[::1]:6641', { kind: 'tcp', host: '::1', port: 6641 }],
+  ])('accepts %s in the controller form and parses it', (endpoint, parsed) => {
+    expect(endpointSchema.safeParse(endpoint).success).toBe(true);
+    expect(parseEndpoint(endpoint)).toEqual(parsed);
+  });
+
+  it.each(['tcp:127.0.0.1', 'unix:relative/path', 'tcp:host:99999', 'http://127.0.0.1:6641'])(
+    'refuses %s as an OVSDB endpoint',
+    (endpoint) => {
+      expect(() => parseEndpoint(endpoint)).toThrow(TypeError);
+    },
+  );
+});
