@@ -47,6 +47,7 @@ export const simulatorManifest: AdapterManifest = {
     Vpn: { SupportedVpnTypes: ['s2svpn', 'remoteaccess'] },
     Gateway: {},
     Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },
+    SecurityGroup: { SupportedProtocols: ['tcp', 'udp', 'icmp'], Ingress: true, Egress: true },
   },
   canEnableIndividualServices: true,
   serviceDependencies: [

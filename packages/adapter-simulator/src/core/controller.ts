@@ -146,8 +146,8 @@ export class SimulatedController {
     st.inFlight++;
     st.maxConcurrentSeen = Math.max(st.maxConcurrentSeen, st.inFlight);
     try {
-      const { extraDelayMs, fault } = this.faults.draw(op);
-      if (fault) st.faultsFired++;
+      const { extraDelayMs, fault, fired } = this.faults.draw(op);
+      st.faultsFired += fired;
       const delay = this.profile.latencyMs + Math.random() * this.profile.jitterMs + extraDelayMs;
       if (fault?.kind === 'timeout') await sleep(HANG_CAP_MS, signal);
       else if (delay > 0) await sleep(delay, signal);

@@ -23,21 +23,24 @@ export class FaultBook {
    * Consumes the faults this call triggers: every matching slowness adds its delay, and the first other matching
    * fault (in the order they were injected) decides the outcome.
    */
-  draw(op: SimOperation): { extraDelayMs: number; fault: ActiveFault | undefined } {
+  draw(op: SimOperation): { extraDelayMs: number; fault: ActiveFault | undefined; fired: number } {
     let extraDelayMs = 0;
+    let fired = 0;
     let fault: ActiveFault | undefined;
     for (const f of this.faults) {
       if (f.operation !== undefined && f.operation !== op) continue;
       if (f.kind === 'slowness') {
         extraDelayMs += f.delayMs;
-        this.consume(f);
       } else if (!fault) {
         fault = f;
-        this.consume(f);
+      } else {
+        continue;
       }
+      this.consume(f);
+      fired++;
     }
     this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
-    return { extraDelayMs, fault };
+    return { extraDelayMs, fault, fired };
   }
 
   private consume(f: ActiveFault): void {

@@ -1,0 +1,53 @@
+// The simulator's manifest is honest: it validates as capabilities, names its real version, and its schemas bite.
+import { SERVICES, serviceCapabilitiesSchema } from '@netplane/domain';
+import { describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+import simulator, { simulatorManifest } from '../src/index';
+
+describe('simulator manifest', () => {
+  it('is the default export with id simulator, vendor Netplane and the package version', () => {
+    expect(simulator.manifest).toBe(simulatorManifest);
+    expect(simulatorManifest).toMatchObject({
+      id: 'simulator',
+      vendor: 'Netplane',
+      version: packageJson.version,
+      protocol: 'SIMULATED',
+      isolationMethods: ['VLAN', 'VXLAN', 'GENEVE'],
+      supportsBatchPrepare: true,
+      idempotentByKey: true,
+    });
+  });
+
+  it('offers every service with capabilities the capability matrix accepts', () => {
+    expect(Object.keys(simulatorManifest.services).sort()).toEqual([...SERVICES].sort());
+    expect(serviceCapabilitiesSchema.safeParse(simulatorManifest.services).success).toBe(true);
+    expect(simulatorManifest.services.Lb?.SupportedLbAlgorithms).toEqual([
+      'roundrobin',
+      'leastconn',
+      'source',
+    ]);
+    expect(simulatorManifest.services.SourceNat).toMatchObject({ RedundantRouter: false });
+    expect(simulatorManifest.services.Connectivity).toMatchObject({
+      DistributedRouter: true,
+      StretchedL2Subnet: false,
+    });
+  });
+
+  it('declares that NAT, port forwarding and load balancing need SourceNat', () => {
+    const needs = Object.fromEntries(
+      simulatorManifest.serviceDependencies.map((d) => [d.service, d.requires]),
+    );
+    expect(needs).toMatchObject({
+      PortForwarding: ['SourceNat'],
+      StaticNat: ['SourceNat'],
+      Lb: ['SourceNat'],
+    });
+  });
+
+  it('requires a username and password and rejects unknown config keys', () => {
+    expect(simulatorManifest.credentialSchema.safeParse({ username: 'a', password: 'b' }).success).toBe(true);
+    expect(simulatorManifest.credentialSchema.safeParse({ username: 'a' }).success).toBe(false);
+    expect(simulatorManifest.configSchema.safeParse({ latencyMs: 20 }).success).toBe(true);
+    expect(simulatorManifest.configSchema.safeParse({ nope: 1 }).success).toBe(false);
+  });
+});
