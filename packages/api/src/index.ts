@@ -3,6 +3,14 @@ export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';
 export {
+  type RotateCommandOptions,
+  type RotateCommandReport,
+  type RotationReport,
+  retireUnusedKeys,
+  rotateCredentials,
+  rotateMasterKey,
+} from './services/credentials-rotation';
+export {
   createLoginLimiter,
   createLoginLimiterForUrl,
   DEFAULT_LOGIN_LIMITS,

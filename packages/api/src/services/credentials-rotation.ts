@@ -1,8 +1,8 @@
 // Master-key rotation of controller credentials: re-seal every row under the keyring's active key, batch by batch,
 // with compare-and-set on `version`, so running servers keep reading and writing meanwhile.
-import { controllersRepo, type Db } from '@netplane/db';
+import { controllersRepo, type Db, type DbHandle } from '@netplane/db';
 import { isAppError } from '@netplane/domain';
-import { addActiveKey, type Keyring, retireKey } from '@netplane/secrets';
+import { addActiveKey, type Keyring, keyFilePath, openKeyring, retireKey } from '@netplane/secrets';
 
 export type RotationReport = {
   activeKeyId: string;
@@ -13,11 +13,44 @@ export type RotationReport = {
   unreadable: string[];
 };
 
-export async function rotateCredentials(
+type SealingKeyring = Pick<Keyring, 'activeKeyId' | 'encrypt' | 'decrypt'>;
+type RotateOptions = { batchSize?: number; maxPasses?: number };
+/** The `keys rotate` command's call form (apps/server looks this function up by name). */
+export type RotateCommandOptions = { db: DbHandle; dataDir: string; masterKey: string | undefined };
+export type RotateCommandReport = RotationReport & { keySource: string; retirableKeyIds: string[] };
+
+/**
+ * Two call forms: `(db, keyring)` re-seals every row not under the keyring's active key; `({ db, dataDir,
+ * masterKey })` is the CLI: with a key file it first adds a new active key; with NETPLANE_MASTER_KEY (which the
+ * operator rotates by putting a new first entry) it re-seals under that entry.
+ */
+export function rotateCredentials(
   db: Db,
-  keyring: Pick<Keyring, 'activeKeyId' | 'encrypt' | 'decrypt'>,
-  opts: { batchSize?: number; maxPasses?: number } = {},
-): Promise<RotationReport> {
+  keyring: SealingKeyring,
+  opts?: RotateOptions,
+): Promise<RotationReport>;
+export function rotateCredentials(opts: RotateCommandOptions): Promise<RotateCommandReport>;
+export async function rotateCredentials(
+  dbOrCommand: Db | RotateCommandOptions,
+  keyring?: SealingKeyring,
+  opts: RotateOptions = {},
+): Promise<RotationReport | RotateCommandReport> {
+  if (keyring === undefined) return rotateCommand(dbOrCommand as RotateCommandOptions);
+  return resealAll(dbOrCommand as Db, keyring, opts);
+}
+
+async function rotateCommand(o: RotateCommandOptions): Promise<RotateCommandReport> {
+  const keyring = openKeyring({ masterKeyEnv: o.masterKey, dataDir: o.dataDir });
+  const fromFile = o.masterKey === undefined || o.masterKey.trim() === '';
+  const report = fromFile
+    ? await rotateMasterKey(o.db.db, keyring, keyFilePath(o.dataDir))
+    : await resealAll(o.db.db, keyring, {});
+  const inUse = await controllersRepo.countByKeyId(o.db.db);
+  const retirableKeyIds = keyring.keyIds.filter((id) => id !== keyring.activeKeyId && (inUse[id] ?? 0) === 0);
+  return { ...report, keySource: keyring.describe, retirableKeyIds };
+}
+
+async function resealAll(db: Db, keyring: SealingKeyring, opts: RotateOptions): Promise<RotationReport> {
   const batchSize = opts.batchSize ?? 100;
   const report: RotationReport = {
     activeKeyId: keyring.activeKeyId,
@@ -55,7 +88,7 @@ export async function rotateCredentials(
 export async function rotateMasterKey(db: Db, keyring: Keyring, keyFile: string): Promise<RotationReport> {
   addActiveKey(keyFile);
   keyring.reload();
-  return rotateCredentials(db, keyring);
+  return resealAll(db, keyring, {});
 }
 
 /** Removes from the key file every non-active key that no row uses any more; returns the retired ids. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { testDialects } from '@netplane/db/testing';
 import { addActiveKey, fileKeySource, Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,19 @@ describe.each(testDialects())('master key rotation on %s', (dialect) => {
     ]);
     expect(a.rotated + b.rotated).toBe(passwords.size);
     for (const r of await rows()) expect(r.credentials_key_id).toBe(t.keyring.activeKeyId);
+  });
+
+  it('the keys rotate command form adds a key to the file and a running server reads the re-sealed rows', async () => {
+    const before = t.keyring.activeKeyId;
+    const report = await rotateCredentials({ db: t.db, dataDir: dirname(t.keyFile), masterKey: undefined });
+    expect(report.activeKeyId).not.toBe(before);
+    expect(report.rotated).toBe(passwords.size);
+    expect(report.retirableKeyIds).toContain(before);
+    expect(report.keySource).toBe(t.keyFile);
+    // The fixture's keyring stands for the running server: it meets the new key id and re-reads the file.
+    const first = [...passwords.keys()][0] as string;
+    expect((await t.callerAs('admin').controllers.testConnection({ id: first })).ok).toBe(true);
+    expect(t.keyring.keyIds).toContain(report.activeKeyId);
   });
 
   it('leaves a row it cannot decrypt untouched and reports it, rotating the others', async () => {
