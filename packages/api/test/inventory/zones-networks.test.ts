@@ -93,6 +93,25 @@ describe.each(testDialects())('zones and physical networks on %s', (dialect) => 
     expect(other.vlanRanges).toEqual([{ start: 100, end: 199 }]);
   });
 
+  it('lets only one of several concurrent creates with overlapping ranges in a zone succeed', async () => {
+    const admin = t.callerAs('admin');
+    const zone = await admin.zones.create({ name: unique('z') });
+    const results = await Promise.allSettled(
+      [0, 1, 2, 3].map((i) =>
+        admin.physicalNetworks.create({
+          zoneId: zone.id,
+          name: `race-${i}`,
+          vlanRanges: [`${100 + i}-${300 + i}`],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason.cause?.code).toBe('RANGE_OVERLAP');
+    }
+    expect(await admin.physicalNetworks.list({ zoneId: zone.id })).toHaveLength(1);
+  });
+
   it('checks overlap on update too, but not against the network itself', async () => {
     const admin = t.callerAs('admin');
     const zone = await admin.zones.create({ name: unique('z') });
