@@ -6,7 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { OvsdbClient } from '../client';
 import { op } from '../operations';
+import type { TlsOptions } from '../transport';
 import { findFreePort } from './free-port';
+import { createTlsMaterial, type TlsMaterial } from './tls-material';
 
 const run = promisify(execFile);
 export const OVN_NB_SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema';
@@ -15,6 +17,8 @@ export type OvsdbServerOptions = {
   schemaPath?: string;
   /** Also serve the remotes listed in NB_Global.connections (to test e.g. a short inactivity_probe). */
   dbRemotes?: boolean;
+  /** Also listen with TLS (pssl) on another free port, with a throw-away CA and certificates. */
+  ssl?: boolean;
 };
 
 export type OvsdbServerHandle = {
@@ -26,6 +30,8 @@ export type OvsdbServerHandle = {
   unixEndpoint: string;
   tcpEndpoint: string;
   dbName: string;
+  /** "ssl:127.0.0.1:<port>" and the client's PEM material, when started with { ssl: true }. */
+  ssl?: { endpoint: string; port: number; client: TlsMaterial['client'] };
   pid(): number | undefined;
   /** Graceful stop (SIGTERM), waits for the process to exit. */
   stop(): Promise<void>;
@@ -57,6 +63,8 @@ export async function startOvsdbServer(options: OvsdbServerOptions = {}): Promis
   await run('ovsdb-tool', ['create', dbPath, schemaPath]);
   const schema = JSON.parse(await readFile(schemaPath, 'utf8')) as { name: string };
   const tcpPort = await findFreePort();
+  const tls = options.ssl ? await createTlsMaterial(dir) : undefined;
+  const sslPort = tls ? await findFreePort() : 0;
   let child: ChildProcess | undefined;
 
   const args = [
@@ -68,6 +76,14 @@ export async function startOvsdbServer(options: OvsdbServerOptions = {}): Promis
     `--log-file=${logPath}`,
     '-vconsole:off',
     ...(options.dbRemotes ? [`--remote=db:${schema.name},NB_Global,connections`] : []),
+    ...(tls
+      ? [
+          `--remote=pssl:${sslPort}:127.0.0.1`,
+          `--private-key=${tls.serverKeyPath}`,
+          `--certificate=${tls.serverCertPath}`,
+          `--ca-cert=${tls.caCertPath}`,
+        ]
+      : []),
   ];
 
   const waitExit = async (signal: NodeJS.Signals) => {
@@ -90,7 +106,10 @@ export async function startOvsdbServer(options: OvsdbServerOptions = {}): Promis
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (c.exitCode !== null) throw new Error(`ovsdb-server exited with ${c.exitCode}: ${stderr}`);
-      const ok = (await answers(`unix:${socketPath}`)) && (await answers(`tcp:127.0.0.1:${tcpPort}`));
+      const ok =
+        (await answers(`unix:${socketPath}`)) &&
+        (await answers(`tcp:127.0.0.1:${tcpPort}`)) &&
+        (!tls || (await answers(`ssl:127.0.0.1:${sslPort}`, tls.client)));
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`ovsdb-server did not answer within 10 s: ${stderr}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -108,6 +127,7 @@ export async function startOvsdbServer(options: OvsdbServerOptions = {}): Promis
     unixEndpoint: `unix:${socketPath}`,
     tcpEndpoint: `tcp:127.0.0.1:${tcpPort}`,
     dbName: schema.name,
+    ...(tls ? { ssl: { endpoint: `ssl:127.0.0.1:${sslPort}`, port: sslPort, client: tls.client } } : {}),
     pid: () => child?.pid,
     stop: () => waitExit('SIGTERM'),
     kill9: () => waitExit('SIGKILL'),
@@ -127,8 +147,13 @@ export async function startOvsdbServer(options: OvsdbServerOptions = {}): Promis
   return handle;
 }
 
-async function answers(endpoint: string): Promise<boolean> {
-  const client = new OvsdbClient({ endpoint, connectTimeoutMs: 500, probeIntervalMs: 0 });
+async function answers(endpoint: string, tls?: TlsOptions): Promise<boolean> {
+  const client = new OvsdbClient({
+    endpoint,
+    connectTimeoutMs: 500,
+    probeIntervalMs: 0,
+    ...(tls ? { tls } : {}),
+  });
   try {
     await client.listDbs();
     return true;
