@@ -8,7 +8,7 @@ import type {
   ObserveScope,
   VpcSpec,
 } from '@netplane/adapter-sdk';
-import type { SimOperation } from './types';
+import type { SimOperation, SimResourceKind } from './types';
 
 export type SimCommand =
   | { op: 'canHandle'; req: CanHandleRequest }
@@ -45,5 +45,25 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
       return 'observe';
     case 'healthCheck':
       return 'health';
+  }
+}
+
+/** The kind of resource a command works on, for faults scoped to one. */
+export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourceKind | undefined {
+  switch (op) {
+    case 'implementVpc':
+    case 'destroyVpc':
+      return 'vpc';
+    case 'implementNetwork':
+    case 'shutdownNetwork':
+    case 'destroyNetwork':
+      return 'network';
+    case 'prepareNic':
+    case 'prepareNics':
+    case 'releaseNic':
+      return 'nic';
+    case 'observe':
+    case 'healthCheck':
+      return undefined;
   }
 }

@@ -8,7 +8,7 @@ import {
   toAdapterError,
 } from '@netplane/adapter-sdk';
 import { SERVICES } from '@netplane/domain';
-import { operationOf, type SimCommand } from './commands';
+import { operationOf, resourceOf, type SimCommand } from './commands';
 import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
@@ -19,6 +19,7 @@ import {
   DEFAULT_PROFILE,
   type FaultSpec,
   type SimOperation,
+  type SimResourceKind,
   type SimulatorProfile,
   type SimulatorProfilePatch,
   type SimulatorState,
@@ -94,7 +95,7 @@ export class SimulatedController {
   async execute(cmd: SimCommand, signal: AbortSignal): Promise<unknown> {
     if (cmd.op === 'canHandle') return this.canHandle(cmd);
     const op = operationOf(cmd.op);
-    return this.gate(op, signal, (fault) => {
+    return this.gate(op, resourceOf(cmd.op), signal, (fault) => {
       if (fault) this.applyFault(fault, cmd);
       return this.run(cmd);
     });
@@ -113,6 +114,7 @@ export class SimulatedController {
 
   private async gate<T>(
     op: SimOperation,
+    resource: SimResourceKind | undefined,
     signal: AbortSignal,
     run: (fault: ActiveFault | undefined) => T,
   ): Promise<T> {
@@ -146,7 +148,7 @@ export class SimulatedController {
     st.inFlight++;
     st.maxConcurrentSeen = Math.max(st.maxConcurrentSeen, st.inFlight);
     try {
-      const { extraDelayMs, fault, fired } = this.faults.draw(op);
+      const { extraDelayMs, fault, fired } = this.faults.draw(op, resource);
       st.faultsFired += fired;
       const delay = this.profile.latencyMs + Math.random() * this.profile.jitterMs + extraDelayMs;
       if (fault?.kind === 'timeout') await sleep(HANG_CAP_MS, signal);

@@ -1,6 +1,6 @@
 // Scripted faults: which active fault a call hits, counting down the ones limited to the next N calls.
 import { randomUUID } from 'node:crypto';
-import type { ActiveFault, FaultSpec, SimOperation } from './types';
+import type { ActiveFault, FaultSpec, SimOperation, SimResourceKind } from './types';
 
 export class FaultBook {
   private faults: ActiveFault[] = [];
@@ -23,12 +23,16 @@ export class FaultBook {
    * Consumes the faults this call triggers: every matching slowness adds its delay, and the first other matching
    * fault (in the order they were injected) decides the outcome.
    */
-  draw(op: SimOperation): { extraDelayMs: number; fault: ActiveFault | undefined; fired: number } {
+  draw(
+    op: SimOperation,
+    resource: SimResourceKind | undefined,
+  ): { extraDelayMs: number; fault: ActiveFault | undefined; fired: number } {
     let extraDelayMs = 0;
     let fired = 0;
     let fault: ActiveFault | undefined;
     for (const f of this.faults) {
       if (f.operation !== undefined && f.operation !== op) continue;
+      if (f.resource !== undefined && f.resource !== resource) continue;
       if (f.kind === 'slowness') {
         extraDelayMs += f.delayMs;
       } else if (!fault) {

@@ -49,9 +49,18 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   declineReason: null,
 };
 
+export const SIM_RESOURCES = ['vpc', 'network', 'nic'] as const;
+export type SimResourceKind = (typeof SIM_RESOURCES)[number];
+
 const scope = {
   /** Only calls of this operation trigger the fault; absent means any operation. */
   operation: simOperationSchema.optional(),
+  /**
+   * Only calls on this kind of resource (implementVpc/destroyVpc: vpc; implementNetwork/shutdown/destroyNetwork:
+   * network; prepare/release: nic); absent means any. E.g. the classic "VLAN already exists on a switch" is
+   * { kind: 'foreignOwner', operation: 'implement', resource: 'network' }.
+   */
+  resource: z.enum(SIM_RESOURCES).optional(),
   /** The next N matching calls; absent means persistent until cleared. */
   count: z.number().int().positive().max(1_000_000).optional(),
 };
@@ -151,3 +160,54 @@ export type SimulatorControl = {
   clearFaults(controllerId: string): Promise<void>;
   resetStats(controllerId: string): Promise<void>;
 };
+
+/** What each fault kind provokes, for the console's fault picker and the E2E tests. */
+export const FAULT_CATALOG: readonly {
+  kind: FaultKind;
+  label: string;
+  diagnosis: string;
+  description: string;
+}[] = [
+  {
+    kind: 'timeout',
+    label: 'Timeout',
+    diagnosis: 'CONTROLLER_TIMEOUT',
+    description: 'The call hangs until the engine gives up.',
+  },
+  {
+    kind: 'connectionReset',
+    label: 'Connection reset',
+    diagnosis: 'CONTROLLER_UNREACHABLE',
+    description: 'The controller drops the connection.',
+  },
+  {
+    kind: 'authFailure',
+    label: 'Authentication failure',
+    diagnosis: 'AUTH_FAILED',
+    description: 'The controller rejects the credentials (401).',
+  },
+  {
+    kind: 'foreignOwner',
+    label: 'Already exists (foreign owner)',
+    diagnosis: 'RESOURCE_CONFLICT',
+    description: 'Another system holds the VLAN or the name the call needs.',
+  },
+  {
+    kind: 'capacityExhausted',
+    label: 'Capacity exhausted',
+    diagnosis: 'CAPACITY_EXHAUSTED',
+    description: 'The controller has no room left.',
+  },
+  {
+    kind: 'vendorError',
+    label: 'Vendor error',
+    diagnosis: 'VENDOR_ERROR',
+    description: 'The controller answers with its own error code and message.',
+  },
+  {
+    kind: 'slowness',
+    label: 'Slowness',
+    diagnosis: 'CONTROLLER_TIMEOUT',
+    description: 'Calls take longer by the given delay (a timeout if past the controller timeout).',
+  },
+];

@@ -5,7 +5,7 @@ import {
   type SimulatorControl,
   type SimulatorState,
 } from '@netplane/adapter-simulator';
-import { simulatorProfileSchema } from '@netplane/adapter-simulator/control';
+import { FAULT_CATALOG, simulatorProfileSchema } from '@netplane/adapter-simulator/control';
 import { controllersRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import {
   activeFaultOutput,
   controllerInput,
+  faultCatalogOutput,
   injectFaultInput,
   type SimulatorStateOutput,
   setProfileInput,
@@ -65,6 +66,9 @@ async function stateOf(t: Target, controllerId: string): Promise<SimulatorStateO
 const target = (id: string) => ({ type: 'controller', id });
 
 export const simulatorRouter = router({
+  /** The fault kinds with the diagnosis each provokes, for the console's fault picker. */
+  faultCatalog: viewerProcedure.output(faultCatalogOutput).query(() => [...FAULT_CATALOG]),
+
   getState: viewerProcedure
     .input(controllerInput)
     .output(simulatorStateOutput)

@@ -2,6 +2,7 @@
 import {
   faultSpecSchema,
   SIM_OPERATIONS,
+  SIM_RESOURCES,
   simulatorProfilePatchSchema,
   simulatorProfileSchema,
 } from '@netplane/adapter-simulator/control';
@@ -15,6 +16,20 @@ export const setProfileInput = z.object({
 });
 export const injectFaultInput = z.object({ controllerId: controllerIdSchema, fault: faultSpecSchema });
 
+const faultKindSchema = z.enum([
+  'timeout',
+  'connectionReset',
+  'authFailure',
+  'foreignOwner',
+  'capacityExhausted',
+  'vendorError',
+  'slowness',
+]);
+
+export const faultCatalogOutput = z.array(
+  z.object({ kind: faultKindSchema, label: z.string(), diagnosis: z.string(), description: z.string() }),
+);
+
 export const activeFaultOutput = z.object({
   id: z.string(),
   kind: z.enum([
@@ -27,6 +42,7 @@ export const activeFaultOutput = z.object({
     'slowness',
   ]),
   operation: z.enum(SIM_OPERATIONS).optional(),
+  resource: z.enum(SIM_RESOURCES).optional(),
   count: z.number().optional(),
   /** Calls it may still hit; null while persistent. */
   remaining: z.number().nullable(),

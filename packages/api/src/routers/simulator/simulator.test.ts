@@ -33,9 +33,22 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
   it('lets an operator script a fault that the controller then answers with, and reports it in getState', async () => {
     const fault = await t.callerAs('operator').simulator.injectFault({
       controllerId,
-      fault: { kind: 'vendorError', code: 'E42', message: 'switch busy', operation: 'implement', count: 2 },
+      fault: {
+        kind: 'vendorError',
+        code: 'E42',
+        message: 'switch busy',
+        operation: 'implement',
+        resource: 'vpc',
+        count: 2,
+      },
     });
-    expect(fault).toMatchObject({ kind: 'vendorError', remaining: 2, fired: 0, code: 'E42' });
+    expect(fault).toMatchObject({
+      kind: 'vendorError',
+      resource: 'vpc',
+      remaining: 2,
+      fired: 0,
+      code: 'E42',
+    });
     const state = await t.callerAs('viewer').simulator.getState({ controllerId });
     expect(state.mode).toBe('hub');
     expect(state.faults).toEqual([fault]);
@@ -74,6 +87,20 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
       'simulator.injectFault',
     ]);
     expect(audit[1]).toMatchObject({ before: { latencyMs: 0 }, after: { latencyMs: 20, maxConcurrent: 16 } });
+  });
+
+  it('lists every fault kind with the diagnosis it provokes', async () => {
+    const catalog = await t.callerAs('viewer').simulator.faultCatalog();
+    expect(catalog.map((c) => c.kind)).toEqual([
+      'timeout',
+      'connectionReset',
+      'authFailure',
+      'foreignOwner',
+      'capacityExhausted',
+      'vendorError',
+      'slowness',
+    ]);
+    expect(catalog.find((c) => c.kind === 'foreignOwner')?.diagnosis).toBe('RESOURCE_CONFLICT');
   });
 
   it('lets every role read but only admin and operator change', async () => {
