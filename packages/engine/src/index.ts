@@ -1,3 +1,15 @@
-// The engine's public API.
-export * from './diagnostics';
-export * from './support';
+// @netplane/engine: the orchestrator. Import the Engine class and the types the API and the server need.
+export type { EntityErrorEvent } from './diagnostics/hook';
+export { Engine, JOB_KINDS, type JobKind, type JobRef, type SubmitJobInput } from './engine';
+export { CallFailed, FencedError, JobFailure, JobStopped } from './errors';
+export type { JobEvent } from './jobs/events';
+export type { CreateTierInput, CreateVpcInput, NicRequest } from './lifecycle/allocate';
+export type { Drift } from './lifecycle/reconcile';
+export {
+  DEFAULT_OPTIONS,
+  type EngineAdapterRegistration,
+  type EngineDeps,
+  type EngineLogger,
+  type EngineOptions,
+} from './types';
+export type { CallView, JobDetail, JobView, NicView, TierView, TraceView, VpcDetail, VpcView } from './views';

@@ -1,0 +1,100 @@
+// The guards of one controller: circuit breaker (cockatiel, per node), the cluster-wide concurrency slot, the
+// cluster-wide send-time reservation, and the call timeout through AbortSignal. One guard per controller, so a slow
+// controller only ever queues its own calls.
+import { AdapterError, abortable, isAdapterError } from '@netplane/adapter-sdk';
+import type { Db, DialectName } from '@netplane/db';
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  IsolatedCircuitError,
+} from 'cockatiel';
+import type { ControllerLimitsView } from '../elements';
+import type { EngineOptions } from '../types';
+import { waitForSendTime } from './rate';
+import { SlotPool } from './slots';
+
+const BREAKING = new Set(['TIMEOUT', 'UNREACHABLE']);
+
+export class ControllerGuard {
+  readonly slots: SlotPool;
+  private readonly breaker: CircuitBreakerPolicy;
+
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectName,
+    readonly controllerId: string,
+    nodeId: string,
+    private readonly options: EngineOptions,
+  ) {
+    this.slots = new SlotPool(db, dialect, controllerId, nodeId);
+    this.breaker = circuitBreaker(
+      handleWhen((e) => isAdapterError(e) && BREAKING.has(e.category)),
+      { halfOpenAfter: options.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) },
+    );
+  }
+
+  get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.Open:
+        return 'open';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      default:
+        return 'isolated';
+    }
+  }
+
+  /** Runs one attempt: breaker → slot → send time → call with the controller's timeout. */
+  async run<T>(
+    limits: ControllerLimitsView,
+    outer: AbortSignal,
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.breaker.execute(async () => {
+        const holdMs = limits.timeoutMs + 10_000;
+        const max = Math.max(1, limits.maxConcurrent);
+        const slot = await this.slots.acquire(max, holdMs, outer);
+        try {
+          await waitForSendTime(
+            this.db,
+            this.dialect,
+            this.controllerId,
+            limits.callsPerSecond,
+            this.options.rateHeadroom,
+            outer,
+          );
+          const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
+          try {
+            return await abortable(fn(signal), signal);
+          } catch (e) {
+            if (!outer.aborted && signal.aborted) {
+              throw new AdapterError('TIMEOUT', `No answer within ${limits.timeoutMs} ms`, { cause: e });
+            }
+            throw e;
+          }
+        } finally {
+          await this.slots.release(slot, max, holdMs);
+        }
+      });
+    } catch (e) {
+      if (e instanceof BrokenCircuitError || e instanceof IsolatedCircuitError) {
+        throw new AdapterError(
+          'UNREACHABLE',
+          'Circuit open: the controller failed repeatedly; calls are paused',
+          {
+            retryable: false,
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// What a job handler sees: its payload, steps that run once (a resumed job skips the ones recorded), fenced writes,
+// cancellation checkpoints, and the CallJob the call runner needs for fencing before every element call.
+import type { DbHandle, jobsRepo } from '@netplane/db';
+import { jobsRepo as jobs } from '@netplane/db';
+import { FencedError, JobStopped } from '../errors';
+import type { CallJob } from '../guards/call-runner';
+import type { JobEvents } from './events';
+
+type JobRow = jobsRepo.JobRow;
+
+export class JobContext {
+  private readonly done = new Map<string, string | null>();
+  private lastCancelCheck = 0;
+  private progressDone: number;
+
+  constructor(
+    private readonly db: DbHandle,
+    readonly job: JobRow,
+    readonly nodeId: string,
+    readonly token: number,
+    readonly signal: AbortSignal,
+    steps: readonly jobsRepo.StepRow[],
+    private readonly events: JobEvents,
+    private readonly now: () => number,
+  ) {
+    for (const s of steps) if (s.state === 'done') this.done.set(s.key, s.result);
+    this.progressDone = job.progressDone;
+  }
+
+  get payload(): Record<string, unknown> {
+    return JSON.parse(this.job.payload) as Record<string, unknown>;
+  }
+
+  get actor(): string {
+    return this.job.createdBy;
+  }
+
+  isDone(key: string): boolean {
+    return this.done.has(key);
+  }
+
+  resultOf<T>(key: string): T | undefined {
+    const r = this.done.get(key);
+    return r === undefined || r === null ? undefined : (JSON.parse(r) as T);
+  }
+
+  /** Runs `fn` once per job: a resumed job returns the recorded result instead. The write is fenced. */
+  async step<T>(key: string, fn: () => Promise<T>, progress = 0): Promise<T> {
+    if (this.done.has(key)) return this.resultOf<T>(key) as T;
+    await this.checkpoint();
+    const result = await fn();
+    await this.record(key, result, progress);
+    return result;
+  }
+
+  /** Records a step as done (fenced): throws FencedError when another node holds the job now. */
+  async record(key: string, result: unknown, progress = 0): Promise<void> {
+    const json = result === undefined ? null : JSON.stringify(result);
+    const ok = await jobs.recordStep(this.db.db, {
+      jobId: this.job.id,
+      key,
+      state: 'done',
+      result: json,
+      node: this.nodeId,
+      token: this.token,
+      now: this.now(),
+      progressDelta: progress,
+    });
+    if (!ok) throw new FencedError(`Job ${this.job.id} was taken over; step ${key} not recorded`);
+    this.done.set(key, json);
+    if (progress > 0) {
+      this.progressDone += progress;
+      this.emitProgress();
+    }
+  }
+
+  async setTotal(total: number): Promise<void> {
+    if (total === this.job.progressTotal) return;
+    this.job.progressTotal = total;
+    await jobs.setProgressTotal(this.db.db, this.job.id, total);
+  }
+
+  async assertLease(): Promise<void> {
+    if (this.signal.aborted) throw this.signal.reason;
+    if (!(await jobs.holdsLease(this.db.db, this.job.id, this.nodeId, this.token))) {
+      throw new FencedError(`Job ${this.job.id} is no longer held by ${this.nodeId} (token ${this.token})`);
+    }
+  }
+
+  /** Between steps: stop if the node drains or the job was cancelled (checked at most every 250 ms). */
+  async checkpoint(): Promise<void> {
+    if (this.signal.aborted) throw this.signal.reason;
+    const now = Date.now();
+    if (now - this.lastCancelCheck < 250) return;
+    this.lastCancelCheck = now;
+    if (await jobs.isCancelRequested(this.db.db, this.job.id)) throw new JobStopped('cancelled');
+  }
+
+  callJob(stepKey: string | null): CallJob {
+    return {
+      id: this.job.id,
+      stepKey,
+      token: this.token,
+      signal: this.signal,
+      assertLease: () => this.assertLease(),
+    };
+  }
+
+  private emitProgress(): void {
+    this.events.emit({
+      jobId: this.job.id,
+      kind: this.job.kind,
+      targetId: this.job.targetId,
+      vpcId: this.job.vpcId,
+      state: 'running',
+      progressDone: this.progressDone,
+      progressTotal: this.job.progressTotal,
+      at: this.now(),
+    });
+  }
+}

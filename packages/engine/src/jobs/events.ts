@@ -1,0 +1,30 @@
+// In-process job events: the API turns them into a subscription; other nodes' progress is read from the database.
+import { EventEmitter } from 'node:events';
+
+export type JobEvent = {
+  jobId: string;
+  kind: string;
+  targetId: string;
+  vpcId: string | null;
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progressDone: number;
+  progressTotal: number;
+  at: number;
+};
+
+export class JobEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(e: JobEvent): void {
+    this.emitter.emit('job', e);
+  }
+
+  on(listener: (e: JobEvent) => void): () => void {
+    this.emitter.on('job', listener);
+    return () => this.emitter.off('job', listener);
+  }
+}

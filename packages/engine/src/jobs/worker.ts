@@ -1,0 +1,199 @@
+// The job worker of one node: claims jobs with a lease, heartbeats them (and the node), resumes from recorded steps,
+// stops a job the moment its lease is lost (fenced), hands leases back on drain, and flags jobs past their deadline.
+import { hostname } from 'node:os';
+import type { DbHandle } from '@netplane/db';
+import { jobsRepo, nodesRepo } from '@netplane/db';
+import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import type { EngineLogger, EngineOptions } from '../types';
+import { JobContext } from './context';
+import type { JobEvents } from './events';
+
+export type JobHandler = (ctx: JobContext) => Promise<unknown>;
+
+type Running = { token: number; abort: AbortController; done: Promise<void> };
+
+export class JobWorker {
+  private readonly running = new Map<string, Running>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private beatTimer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private started = false;
+  private stopping = false;
+  /** Test and ops hook: a node that stops heartbeating (GC pause, partition) loses its leases to others. */
+  heartbeatsSuspended = false;
+
+  constructor(
+    private readonly db: DbHandle,
+    private readonly logger: EngineLogger,
+    private readonly options: EngineOptions,
+    private readonly handlers: ReadonlyMap<string, JobHandler>,
+    private readonly events: JobEvents,
+    private readonly now: () => number,
+  ) {}
+
+  get runningJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
+    const now = this.now();
+    await nodesRepo.upsertNode(this.db.db, {
+      id: this.options.nodeId,
+      hostname: hostname(),
+      pid: process.pid,
+      startedAt: now,
+      heartbeatAt: now,
+      state: 'running',
+    });
+    this.pollTimer = setInterval(() => void this.tick(), this.options.pollMs);
+    this.beatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    void this.tick();
+  }
+
+  /** Claim now rather than at the next poll (after a local submit). */
+  wake(): void {
+    if (this.started && !this.stopping) setImmediate(() => void this.tick());
+  }
+
+  /** Drain: stop claiming, stop running jobs between steps and hand their leases back for another node to resume. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    clearInterval(this.beatTimer);
+    for (const r of this.running.values()) r.abort.abort(new JobStopped('draining'));
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await nodesRepo.touchNode(this.db.db, this.options.nodeId, this.now(), 'stopped').catch(() => {});
+    this.started = false;
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopping || !this.started) return;
+    this.ticking = true;
+    try {
+      const capacity = this.options.maxConcurrentJobs - this.running.size;
+      const claims = await jobsRepo.claimJobs(
+        this.db.db,
+        this.db.dialect,
+        this.options.nodeId,
+        capacity,
+        this.options.leaseMs,
+        this.now(),
+      );
+      for (const c of claims) this.launch(c.id, c.fencingToken);
+    } catch (e) {
+      this.logger.warn({ err: String(e) }, 'Job claim failed; retrying at the next poll');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (this.heartbeatsSuspended) return;
+    const now = this.now();
+    await nodesRepo
+      .touchNode(this.db.db, this.options.nodeId, now, this.stopping ? 'draining' : 'running')
+      .catch(() => {});
+    for (const [id, r] of this.running) {
+      const ok = await jobsRepo
+        .heartbeat(this.db.db, id, this.options.nodeId, r.token, this.options.leaseMs, now)
+        .catch(() => true);
+      if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
+    }
+    const stuck = await jobsRepo.flagStuck(this.db.db, now).catch(() => [] as string[]);
+    if (stuck.length > 0) this.logger.warn({ jobIds: stuck }, 'Jobs past their deadline flagged stuck');
+  }
+
+  private launch(id: string, token: number): void {
+    const abort = new AbortController();
+    const done = this.run(id, token, abort.signal).finally(() => {
+      this.running.delete(id);
+      this.wake();
+    });
+    this.running.set(id, { token, abort, done });
+  }
+
+  private async run(id: string, token: number, signal: AbortSignal): Promise<void> {
+    const db = this.db.db;
+    const node = this.options.nodeId;
+    const job = await jobsRepo.getJob(db, id);
+    if (!job) return;
+    const emit = (state: 'running' | 'succeeded' | 'failed' | 'cancelled', done = job.progressDone) =>
+      this.events.emit({
+        jobId: id,
+        kind: job.kind,
+        targetId: job.targetId,
+        vpcId: job.vpcId,
+        state,
+        progressDone: done,
+        progressTotal: job.progressTotal,
+        at: this.now(),
+      });
+    emit('running');
+    const finish = async (state: 'succeeded' | 'failed' | 'cancelled', result: unknown, error: unknown) => {
+      const ok = await jobsRepo.finishJob(db, {
+        id,
+        node,
+        token,
+        state,
+        result: result === undefined ? null : JSON.stringify(result),
+        error: error === undefined ? null : JSON.stringify(error),
+        now: this.now(),
+      });
+      const fresh = await jobsRepo.getJob(db, id);
+      if (ok) emit(state, fresh?.progressDone);
+    };
+    const handler = this.handlers.get(job.kind);
+    if (!handler) {
+      await finish('failed', undefined, { code: 'INTERNAL', message: `No handler for job kind ${job.kind}` });
+      return;
+    }
+    const steps = await jobsRepo.listSteps(db, id);
+    const ctx = new JobContext(this.db, job, node, token, signal, steps, this.events, this.now);
+    try {
+      const result = await handler(ctx);
+      await finish('succeeded', result, undefined);
+    } catch (e) {
+      const reason = signal.aborted ? signal.reason : e;
+      if (reason instanceof FencedError || e instanceof FencedError) {
+        this.logger.warn(
+          { jobId: id, node, token },
+          'Job lease lost to another node; this node makes no further calls',
+        );
+        return;
+      }
+      if (reason instanceof JobStopped && reason.why === 'draining') {
+        await jobsRepo.releaseLease(db, id, node, token, this.now());
+        return;
+      }
+      if (reason instanceof JobStopped) {
+        await finish('cancelled', undefined, { code: 'CANCELLED', message: 'The job was cancelled' });
+        return;
+      }
+      await finish('failed', undefined, errorOf(e));
+    }
+  }
+}
+
+export function errorOf(e: unknown): Record<string, unknown> {
+  if (e instanceof JobFailure) return { code: e.code, message: e.message, ...e.details };
+  if (e instanceof CallFailed) {
+    return {
+      code: 'CALL_FAILED',
+      message: e.message,
+      category: e.error.category,
+      vendorCode: e.error.vendorCode,
+      callId: e.callId,
+      controllerId: e.controllerId,
+      element: e.adapterId,
+    };
+  }
+  const code = (e as { code?: unknown })?.code;
+  return {
+    code: typeof code === 'string' ? code : 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+  };
+}

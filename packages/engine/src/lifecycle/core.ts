@@ -1,0 +1,15 @@
+// The engine's shared parts handed to every lifecycle module: deps, options, elements, call runner, state store.
+import type { ElementRegistry } from '../elements';
+import type { CallRunner } from '../guards/call-runner';
+import type { JobEvents } from '../jobs/events';
+import type { StateStore } from '../state';
+import type { EngineDeps, EngineOptions } from '../types';
+
+export type EngineCore = {
+  deps: EngineDeps;
+  options: EngineOptions;
+  elements: ElementRegistry;
+  calls: CallRunner;
+  state: StateStore;
+  events: JobEvents;
+};

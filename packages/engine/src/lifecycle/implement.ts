@@ -1,0 +1,207 @@
+// Implement a tier: negotiate, then implementVpc + implementNetwork on each chosen element in order. Fail-fast: the
+// first failing element stops the rest and the steps done are undone in reverse; a failed undo leaves the tier in Error.
+import { networksRepo, vpcsRepo } from '@netplane/db';
+import { AppError, reasonFromCode } from '@netplane/domain';
+import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+import { negotiateTier } from './negotiation';
+import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
+
+type Done = { kind: 'vpc' | 'network'; group: ElementGroup; adopted: boolean };
+
+export const fenceOf = (ctx: JobContext) => ({ jobId: ctx.job.id, node: ctx.nodeId, token: ctx.token });
+const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
+
+export async function implementTierJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
+  const db = core.deps.db.db;
+  const id = ctx.job.targetId;
+  const base = { entity: 'network' as const, id, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+  const network = await networksRepo.getNetwork(db, id);
+  if (!network) throw new JobFailure('NOT_FOUND', `Tier ${id} does not exist`);
+  if (network.state === 'Implemented' && !ctx.isDone('begin'))
+    return { noop: true, broadcastUri: network.broadcastUri };
+  await ctx.step('begin', async () => {
+    await core.state.transition({
+      ...base,
+      to: 'Implementing',
+      from: ['Allocated', 'Error', 'Implementing'],
+      reason: 'Implement requested',
+    });
+    return {};
+  });
+  const neg = await ctx.step('negotiate', async () => {
+    const r = await negotiateTier(core, id, ctx.job.id);
+    return { ok: r.ok, missing: r.missing, traceId: r.traceId };
+  });
+  if (!neg.ok) {
+    const message = `No element can give ${neg.missing.join(', ')} to tier ${network.name}`;
+    await core.state.transition({
+      ...base,
+      to: 'Error',
+      reason: message,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'NoElementForService', message }],
+      error: { code: 'NO_ELEMENT_FOR_SERVICE', message, traceId: neg.traceId },
+    });
+    throw new JobFailure('NO_ELEMENT_FOR_SERVICE', message, { missing: neg.missing, traceId: neg.traceId });
+  }
+  const vpc = await vpcsRepo.getVpc(db, network.vpcId);
+  if (!vpc) throw new JobFailure('NOT_FOUND', `VPC ${network.vpcId} does not exist`);
+  const groups = groupElements(await networksRepo.listElements(db, [id]));
+  await ctx.setTotal(groups.length * 2);
+  const done: Done[] = [];
+  for (const group of groups) {
+    try {
+      const handle = await core.elements.get(group.controllerId);
+      const vpcKey = `implementVpc:${group.controllerId}`;
+      const vr = await ctx.step(
+        vpcKey,
+        () =>
+          core.calls.call({
+            handle,
+            phase: 'implement',
+            target: { type: 'vpc', id: vpc.id },
+            vpcId: vpc.id,
+            networkId: id,
+            request: { op: 'implementVpc', vpc: vpcSpecOf(vpc) },
+            idempotencyKey: `${ctx.job.id}:${vpcKey}`,
+            job: ctx.callJob(vpcKey),
+            invoke: (e, c) => e.implementVpc(vpcSpecOf(vpc), c),
+          }),
+        1,
+      );
+      done.push({ kind: 'vpc', group, adopted: vr.adopted });
+      const netKey = `implementNetwork:${group.controllerId}`;
+      const spec = networkSpecOf(network, group.services);
+      await ctx.step(
+        netKey,
+        () =>
+          core.calls.call({
+            handle,
+            phase: 'implement',
+            target: { type: 'network', id },
+            vpcId: vpc.id,
+            networkId: id,
+            request: { op: 'implementNetwork', network: spec },
+            idempotencyKey: `${ctx.job.id}:${netKey}`,
+            job: ctx.callJob(netKey),
+            invoke: (e, c) => e.implementNetwork(spec, c),
+          }),
+        1,
+      );
+      done.push({ kind: 'network', group, adopted: false });
+    } catch (e) {
+      if (isControl(e)) throw e;
+      await rollBack(core, ctx, done.reverse(), e);
+      throw e;
+    }
+  }
+  await core.state.transition({
+    ...base,
+    to: 'Implemented',
+    reason: `Implemented on ${groups.map((g) => g.adapterId).join(', ')}`,
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Implemented',
+        message: `Implemented with ${network.broadcastUri}`,
+      },
+      {
+        type: 'Synced',
+        status: 'True',
+        reason: 'Applied',
+        message: 'The controller was written by this job',
+      },
+    ],
+  });
+  if (vpc.state === 'Allocated' || vpc.state === 'Error') {
+    await core.state
+      .transition({
+        entity: 'vpc',
+        id: vpc.id,
+        to: 'Implemented',
+        actor: ctx.actor,
+        jobId: ctx.job.id,
+        reason: `First tier ${network.name} implemented`,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Implemented',
+            message: 'At least one tier is implemented',
+          },
+        ],
+      })
+      .catch((e) => {
+        if (!(e instanceof AppError)) throw e;
+      });
+  }
+  return { broadcastUri: network.broadcastUri, elements: groups };
+}
+
+async function rollBack(core: EngineCore, ctx: JobContext, todo: Done[], cause: unknown): Promise<void> {
+  const db = core.deps.db.db;
+  const id = ctx.job.targetId;
+  const network = await networksRepo.getNetwork(db, id);
+  const undoFailures: CallFailed[] = [];
+  for (const d of todo) {
+    const handle = await core.elements.get(d.group.controllerId);
+    const key = `undo:${d.kind}:${d.group.controllerId}`;
+    if (d.kind === 'vpc') {
+      const others = (await networksRepo.listNetworksOfVpc(db, network?.vpcId ?? '')).filter(
+        (n) => n.id !== id && (n.state === 'Implemented' || n.state === 'Implementing'),
+      );
+      if (d.adopted || others.length > 0) continue; // the VPC was there before us, or other tiers need it
+    }
+    try {
+      await ctx.step(key, () =>
+        core.calls.call({
+          handle,
+          phase: 'destroy',
+          purpose: 'rollback',
+          target: d.kind === 'vpc' ? { type: 'vpc', id: network?.vpcId ?? '' } : { type: 'network', id },
+          vpcId: network?.vpcId ?? null,
+          networkId: id,
+          request: { op: d.kind === 'vpc' ? 'destroyVpc' : 'destroyNetwork', reason: 'rollback' },
+          idempotencyKey: `${ctx.job.id}:${key}`,
+          job: ctx.callJob(key),
+          invoke: (e, c) =>
+            d.kind === 'vpc'
+              ? e.destroyVpc({ vpcId: network?.vpcId ?? '' }, c)
+              : e.destroyNetwork({ networkId: id, vpcId: network?.vpcId ?? '' }, c),
+        }),
+      );
+    } catch (e) {
+      if (isControl(e)) throw e;
+      if (e instanceof CallFailed) undoFailures.push(e);
+      else throw e;
+    }
+  }
+  const root = cause instanceof CallFailed ? cause : undefined;
+  const category = root?.error.category ?? 'INTERNAL';
+  const base = { entity: 'network' as const, id, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+  if (undoFailures.length > 0) {
+    const message = `Implement failed with ${category} and its undo failed too (${undoFailures.map((u) => u.error.category).join(', ')})`;
+    await core.state.transition({
+      ...base,
+      to: 'Error',
+      reason: message,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'UndoFailed', message }],
+      error: {
+        code: 'UNDO_FAILED',
+        category,
+        message: `${message}: ${root?.message ?? String(cause)}`,
+        ...(root && { rootCallId: root.callId }),
+      },
+    });
+    return;
+  }
+  const message = `Implement failed with ${category}: ${root?.message ?? String(cause)}; the steps done were undone`;
+  await core.state.transition({
+    ...base,
+    to: 'Allocated',
+    reason: message,
+    conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(category), message }],
+  });
+}

@@ -1,0 +1,128 @@
+// The engine side of negotiation: loads the tier's offering, physical network, providers and controllers, asks each
+// eligible adapter's canHandle, stores the trace, and records the chosen element per service.
+import { randomUUID } from 'node:crypto';
+import { toAdapterError } from '@netplane/adapter-sdk';
+import {
+  controllersRepo,
+  negotiationTracesRepo,
+  networksRepo,
+  offeringsRepo,
+  physicalNetworksRepo,
+  providersRepo,
+} from '@netplane/db';
+import {
+  AppError,
+  applyNarrowing,
+  type NegotiationProvider,
+  type NegotiationResult,
+  negotiate,
+  type Service,
+  type ServiceCapabilities,
+} from '@netplane/domain';
+import type { EngineCore } from './core';
+import { networkSpecOf } from './specs';
+
+export type StoredNegotiation = NegotiationResult & { traceId: string };
+
+function narrowed(services: ServiceCapabilities, overrides: ServiceCapabilities): ServiceCapabilities {
+  const out: ServiceCapabilities = {};
+  for (const s of Object.keys(services) as Service[]) out[s] = applyNarrowing(services[s], overrides[s]);
+  return out;
+}
+
+export async function loadProviders(
+  core: EngineCore,
+  physicalNetworkId: string,
+): Promise<NegotiationProvider[]> {
+  const db = core.deps.db.db;
+  const providers = await providersRepo.listProviders(db, physicalNetworkId);
+  const out: NegotiationProvider[] = [];
+  for (const p of providers) {
+    const manifest = core.elements.manifestOf(p.adapterId);
+    const controllers = await controllersRepo.listControllers(db, p.id);
+    out.push({
+      id: p.id,
+      name: p.name,
+      adapterId: p.adapterId,
+      state: p.state,
+      enabledServices: p.enabledServices,
+      capabilities: manifest ? narrowed(manifest.services, p.capabilityOverrides) : {},
+      adapterIsolationMethods: manifest ? manifest.isolationMethods : null,
+      controllers: controllers.map((c) => ({
+        id: c.id,
+        name: c.name,
+        resourceState: c.resourceState,
+        healthOk: c.health.ok,
+        healthError: c.health.lastError,
+      })),
+    });
+  }
+  return out;
+}
+
+/** Negotiates the tier's elements, stores the trace (always) and the chosen elements (when every service found one). */
+export async function negotiateTier(
+  core: EngineCore,
+  networkId: string,
+  jobId: string | null,
+): Promise<StoredNegotiation> {
+  const db = core.deps.db.db;
+  const network = await networksRepo.getNetwork(db, networkId);
+  if (!network) throw new AppError('NOT_FOUND', `Tier ${networkId} does not exist`);
+  const offering = await offeringsRepo.getOffering(db, network.offeringId);
+  if (!offering) throw new AppError('NOT_FOUND', `Offering ${network.offeringId} does not exist`);
+  const pn = await physicalNetworksRepo.getPhysicalNetwork(db, network.physicalNetworkId);
+  if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
+  const providers = await loadProviders(core, pn.id);
+  const spec = networkSpecOf(network, []);
+  const result = await negotiate(
+    {
+      services: offering.serviceProviders,
+      requiredTags: offering.tags,
+      requiredCapabilities: offering.requiredCapabilities,
+      isolationMethod: offering.isolationMethod,
+      physicalNetwork: { id: pn.id, name: pn.name, tags: pn.tags, isolationMethods: pn.isolationMethods },
+      providers,
+    },
+    async (service: Service, _provider, controller) => {
+      try {
+        const handle = await core.elements.get(controller.id);
+        const signal = AbortSignal.timeout(handle.limits.timeoutMs);
+        return await handle.element.canHandle(
+          { network: { ...spec, services: [service] }, service },
+          { signal, idempotencyKey: `${jobId ?? 'adhoc'}:canHandle:${service}:${controller.id}` },
+        );
+      } catch (e) {
+        const err = toAdapterError(e);
+        return { canHandle: false, reason: `canHandle failed with ${err.category}: ${err.message}` };
+      }
+    },
+  );
+  const traceId = randomUUID();
+  const now = core.deps.now();
+  await negotiationTracesRepo.insertTrace(db, {
+    id: traceId,
+    networkId,
+    jobId,
+    ok: result.ok,
+    trace: JSON.stringify(result.trace),
+    missing: JSON.stringify(result.missing),
+    createdAt: now,
+  });
+  if (result.ok) {
+    await networksRepo.replaceElements(
+      db,
+      networkId,
+      result.chosen.map((c) => ({
+        id: randomUUID(),
+        networkId,
+        service: c.service,
+        providerId: c.providerId,
+        controllerId: c.controllerId,
+        adapterId: c.adapterId,
+        createdAt: now,
+      })),
+    );
+  }
+  return { ...result, traceId };
+}

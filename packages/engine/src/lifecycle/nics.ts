@@ -1,0 +1,312 @@
+// Prepare and release NICs, single or in bulk. Prepares are coalesced into prepareNics batches (up to the adapter's
+// maxBatchSize) when it supports them; each NIC is its own step, so a resumed job skips the NICs already done.
+import type { BatchItemResult, NicSpec } from '@netplane/adapter-sdk';
+import { AdapterError } from '@netplane/adapter-sdk';
+import { networksRepo, nicsRepo } from '@netplane/db';
+import { reasonFromCode } from '@netplane/domain';
+import type { ElementHandle } from '../elements';
+import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+import { fenceOf } from './implement';
+import { groupElements, nicSpecOf } from './specs';
+import type { Failure } from './teardown';
+
+const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
+
+/** Runs `fn` over items with at most `n` in flight. */
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  });
+  await Promise.all(workers);
+}
+
+type NicOutcome = { ok: true; adopted: boolean } | { ok: false; error: AdapterError; callId: string };
+
+async function prepareOn(
+  core: EngineCore,
+  ctx: JobContext,
+  handle: ElementHandle,
+  specs: readonly NicSpec[],
+  batch: boolean,
+): Promise<Map<string, NicOutcome>> {
+  const out = new Map<string, NicOutcome>();
+  const first = specs[0] as NicSpec;
+  const key = `prepare:${handle.controllerId}:${first.nicId}${specs.length > 1 ? `+${specs.length - 1}` : ''}`;
+  const common = {
+    handle,
+    phase: 'prepare' as const,
+    vpcId: first.vpcId,
+    networkId: first.networkId,
+    idempotencyKey: `${ctx.job.id}:${key}`,
+    job: ctx.callJob(null),
+  };
+  try {
+    if (!batch) {
+      const r = await core.calls.call({
+        ...common,
+        target: { type: 'nic', id: first.nicId },
+        request: { op: 'prepareNic', nic: first },
+        invoke: (e, c) => e.prepareNic(first, c),
+      });
+      out.set(first.nicId, { ok: true, adopted: r.adopted });
+      return out;
+    }
+    const results: BatchItemResult[] = await core.calls.call({
+      ...common,
+      target: { type: 'network', id: first.networkId },
+      batchSize: specs.length,
+      request: { op: 'prepareNics', count: specs.length, nicIds: specs.map((s) => s.nicId) },
+      invoke: (e, c) => e.prepareNics(specs, c),
+      summarize: (rs) => ({ ok: rs.filter((r) => r.ok).length, failed: rs.filter((r) => !r.ok).length }),
+    });
+    for (const r of results) {
+      if (r.ok) out.set(r.nicId, { ok: true, adopted: r.result.adopted });
+      else {
+        const callId = await core.calls.recordItemFailure(handle, ctx.callJob(null), {
+          nicId: r.nicId,
+          vpcId: first.vpcId,
+          networkId: first.networkId,
+          error: r.error,
+          batchSize: specs.length,
+        });
+        out.set(r.nicId, { ok: false, error: r.error, callId });
+      }
+    }
+    for (const s of specs) {
+      if (!out.has(s.nicId)) {
+        out.set(s.nicId, {
+          ok: false,
+          error: new AdapterError('VENDOR_ERROR', 'No result for this NIC in the batch'),
+          callId: '',
+        });
+      }
+    }
+  } catch (e) {
+    if (isControl(e) || !(e instanceof CallFailed)) throw e;
+    for (const s of specs) out.set(s.nicId, { ok: false, error: e.error, callId: e.callId });
+  }
+  return out;
+}
+
+export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
+  const db = core.deps.db.db;
+  const nicIds = (ctx.payload.nicIds as string[]) ?? [];
+  const network = await networksRepo.getNetwork(db, ctx.job.targetId);
+  if (!network) throw new JobFailure('NOT_FOUND', 'The tier does not exist');
+  if (network.state !== 'Implemented') {
+    throw new JobFailure('INVALID_STATE', `Tier ${network.name} is ${network.state}; implement it first`);
+  }
+  await ctx.setTotal(nicIds.length);
+  const handles = await Promise.all(
+    groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
+      core.elements.get(g.controllerId),
+    ),
+  );
+  const nics = await nicsRepo.getNics(db, nicIds);
+  const pending: nicsRepo.NicRow[] = [];
+  for (const n of nics) {
+    if (ctx.isDone(`nic:${n.id}`)) continue;
+    if (n.state === 'Reserved') await ctx.record(`nic:${n.id}`, { noop: true }, 1);
+    else pending.push(n);
+  }
+  const requested = Number(ctx.payload.batchSize ?? core.options.prepareBatchSize);
+  const size = Math.max(
+    1,
+    Math.min(
+      requested,
+      ...handles.map((h) => (h.manifest.supportsBatchPrepare ? h.manifest.limits.maxBatchSize : 1)),
+    ),
+  );
+  const chunks: nicsRepo.NicRow[][] = [];
+  for (let i = 0; i < pending.length; i += size) chunks.push(pending.slice(i, i + size));
+  const failed: { nicId: string; category: string }[] = [];
+  const parallel = Math.max(1, Math.ceil(core.options.nicParallelism / size));
+  await pool(chunks, parallel, async (chunk) => {
+    await ctx.checkpoint();
+    const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+    for (const n of chunk) {
+      await core.state.transition({ ...base, id: n.id, to: 'Reserving', reason: 'Prepare requested' });
+    }
+    let live = chunk.map(nicSpecOf);
+    const doneOn = new Map<string, ElementHandle[]>();
+    const failures = new Map<string, { error: AdapterError; callId: string }>();
+    for (const handle of handles) {
+      if (live.length === 0) break;
+      const outcome = await prepareOn(
+        core,
+        ctx,
+        handle,
+        live,
+        size > 1 && handle.manifest.supportsBatchPrepare,
+      );
+      const adopted = new Set<string>();
+      for (const s of live) {
+        const o = outcome.get(s.nicId);
+        if (o?.ok) {
+          doneOn.set(s.nicId, [...(doneOn.get(s.nicId) ?? []), handle]);
+          if (o.adopted) adopted.add(s.nicId);
+        } else if (o) failures.set(s.nicId, { error: o.error, callId: o.callId });
+      }
+      for (const id of adopted) await nicsRepo.setAdopted(db, id, true);
+      live = live.filter((s) => !failures.has(s.nicId));
+    }
+    for (const s of live) {
+      await core.state.transition({
+        ...base,
+        id: s.nicId,
+        to: 'Reserved',
+        reason: 'Prepared on every element',
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'Reserved', message: `Prepared with ${s.ip} / ${s.mac}` },
+          {
+            type: 'Synced',
+            status: 'True',
+            reason: 'Applied',
+            message: 'The controller was written by this job',
+          },
+        ],
+      });
+      await ctx.record(`nic:${s.nicId}`, { ok: true }, 1);
+    }
+    for (const [nicId, f] of failures) {
+      // fail-fast per NIC: undo it on the elements where it was already prepared, then mark it Error
+      for (const h of (doneOn.get(nicId) ?? []).reverse()) {
+        await core.calls
+          .call({
+            handle: h,
+            phase: 'release',
+            purpose: 'rollback',
+            target: { type: 'nic', id: nicId },
+            vpcId: network.vpcId,
+            networkId: network.id,
+            request: { op: 'releaseNic', nicId, reason: 'rollback' },
+            idempotencyKey: `${ctx.job.id}:undo:${h.controllerId}:${nicId}`,
+            job: ctx.callJob(null),
+            invoke: (e, c) => e.releaseNic({ nicId, networkId: network.id, vpcId: network.vpcId }, c),
+          })
+          .catch((e) => {
+            if (isControl(e)) throw e;
+          });
+      }
+      const message = `Prepare failed with ${f.error.category}: ${f.error.message}`;
+      await core.state.transition({
+        ...base,
+        id: nicId,
+        to: 'Error',
+        reason: message,
+        conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(f.error.category), message }],
+        error: {
+          code: 'CALL_FAILED',
+          category: f.error.category,
+          message,
+          ...(f.callId && { rootCallId: f.callId }),
+        },
+      });
+      await ctx.record(`nic:${nicId}`, { ok: false, category: f.error.category }, 1);
+      failed.push({ nicId, category: f.error.category });
+    }
+  });
+  if (failed.length > 0) {
+    throw new JobFailure('PREPARE_FAILED', `${failed.length} of ${nicIds.length} NIC(s) failed to prepare`, {
+      failed,
+    });
+  }
+  return { prepared: nicIds.length };
+}
+
+/** Releases NICs on every element of their tier, continuing past failures; used by the release job and teardown. */
+export async function releaseNicsOf(
+  core: EngineCore,
+  ctx: JobContext,
+  network: networksRepo.NetworkRow,
+  nicIds: readonly string[],
+  prefix = '',
+): Promise<Failure[]> {
+  const db = core.deps.db.db;
+  const handles = await Promise.all(
+    groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
+      core.elements.get(g.controllerId),
+    ),
+  );
+  const failures: Failure[] = [];
+  const nics = await nicsRepo.getNics(db, nicIds);
+  const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+  await pool(nics, core.options.nicParallelism, async (n) => {
+    const stepKey = `${prefix}release:${n.id}`;
+    if (ctx.isDone(stepKey) || n.state === 'Allocated') return;
+    await ctx.checkpoint();
+    if (n.state !== 'Releasing')
+      await core.state.transition({ ...base, id: n.id, to: 'Releasing', reason: 'Release requested' });
+    const mine: Failure[] = [];
+    for (const h of handles) {
+      try {
+        await core.calls.call({
+          handle: h,
+          phase: 'release',
+          target: { type: 'nic', id: n.id },
+          vpcId: network.vpcId,
+          networkId: network.id,
+          request: { op: 'releaseNic', nicId: n.id },
+          idempotencyKey: `${ctx.job.id}:release:${h.controllerId}:${n.id}`,
+          job: ctx.callJob(stepKey),
+          invoke: (e, c) => e.releaseNic({ nicId: n.id, networkId: network.id, vpcId: network.vpcId }, c),
+        });
+      } catch (e) {
+        if (isControl(e) || !(e instanceof CallFailed)) throw e;
+        mine.push({
+          target: `nic ${n.ip}`,
+          controllerId: h.controllerId,
+          element: h.adapterId,
+          category: e.error.category,
+          message: e.message,
+          callId: e.callId,
+        });
+      }
+    }
+    if (mine.length > 0) {
+      const first = mine[0] as Failure;
+      const message = `Release failed with ${first.category}: ${first.message}`;
+      await core.state.transition({
+        ...base,
+        id: n.id,
+        to: 'Error',
+        reason: message,
+        conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(first.category), message }],
+        error: { code: 'CALL_FAILED', category: first.category, message, rootCallId: first.callId },
+      });
+      failures.push(...mine);
+    } else {
+      await core.state.transition({
+        ...base,
+        id: n.id,
+        to: 'Allocated',
+        reason: 'Released on every element',
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'Released', message: 'The NIC is released' },
+          {
+            type: 'Synced',
+            status: 'Unknown',
+            reason: 'NotPrepared',
+            message: 'Nothing to compare while released',
+          },
+        ],
+      });
+    }
+    await ctx.record(stepKey, { failures: mine.length }, prefix ? 0 : 1);
+  });
+  return failures;
+}
+
+export async function releaseNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
+  const nicIds = (ctx.payload.nicIds as string[]) ?? [];
+  const network = await networksRepo.getNetwork(core.deps.db.db, ctx.job.targetId);
+  if (!network) throw new JobFailure('NOT_FOUND', 'The tier does not exist');
+  await ctx.setTotal(nicIds.length);
+  const failures = await releaseNicsOf(core, ctx, network, nicIds);
+  if (failures.length > 0)
+    throw new JobFailure('RELEASE_FAILED', `${failures.length} release call(s) failed`, { failures });
+  return { released: nicIds.length };
+}

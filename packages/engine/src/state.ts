@@ -1,0 +1,161 @@
+// The one way an entity changes state: check the transition, compare-and-set the row (version), record who and why,
+// optionally fenced by the job's lease; entering Error calls the diagnostics hook.
+import type { DbHandle } from '@netplane/db';
+import { transitionsRepo } from '@netplane/db';
+import {
+  AppError,
+  type ConditionUpdate,
+  checkTransition,
+  type EntityType,
+  parseConditions,
+  setConditions,
+} from '@netplane/domain';
+import { type EntityErrorEvent, onEntityError } from './diagnostics/hook';
+import { FencedError } from './errors';
+import type { EngineLogger } from './types';
+
+const TABLE = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
+
+export type Fence = { jobId: string; node: string; token: number };
+
+export type TransitionInput = {
+  entity: EntityType;
+  id: string;
+  to: string;
+  actor: string;
+  reason: string;
+  jobId?: string | null;
+  /** Refuse unless the entity is in one of these states (INVALID_STATE). */
+  from?: readonly string[];
+  conditions?: readonly ConditionUpdate[];
+  fence?: Fence;
+  /** Facts for the diagnostics hook when `to` is Error. */
+  error?: Pick<EntityErrorEvent, 'code' | 'category' | 'message' | 'rootCallId' | 'traceId'>;
+};
+
+export type TransitionResult = { from: string; to: string; version: number; changed: boolean };
+
+type Row = { state: string; version: number; conditions: string; vpcId: string | null };
+
+async function readRow(db: DbHandle['db'], entity: EntityType, id: string): Promise<Row | undefined> {
+  if (entity === 'vpc') {
+    const r = await db
+      .selectFrom('vpcs')
+      .select(['state', 'version', 'conditions', 'id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.id };
+  }
+  const r = await db
+    .selectFrom(TABLE[entity])
+    .select(['state', 'version', 'conditions', 'vpc_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.vpc_id };
+}
+
+export class StateStore {
+  constructor(
+    private readonly db: DbHandle,
+    private readonly logger: EngineLogger,
+    private readonly now: () => number,
+  ) {}
+
+  async transition(t: TransitionInput): Promise<TransitionResult> {
+    const db = this.db.db;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await readRow(db, t.entity, t.id);
+      if (!row) throw new AppError('NOT_FOUND', `${t.entity} ${t.id} does not exist`);
+      if (t.from && !t.from.includes(row.state)) {
+        throw new AppError(
+          'INVALID_STATE',
+          `The ${t.entity} is ${row.state}; this needs ${t.from.join(' or ')}`,
+          {
+            state: row.state,
+          },
+        );
+      }
+      if (row.state === t.to && !t.conditions)
+        return { from: row.state, to: t.to, version: row.version, changed: false };
+      if (row.state !== t.to) {
+        const check = checkTransition(t.entity, row.state, t.to);
+        if (!check.ok) throw new AppError('INVALID_STATE', check.message, { state: row.state });
+      }
+      const now = this.now();
+      const conditions = t.conditions
+        ? JSON.stringify(setConditions(parseConditions(row.conditions), t.conditions, now))
+        : undefined;
+      const ok = await db.transaction().execute(async (trx) => {
+        if (t.fence) {
+          const held = await trx
+            .updateTable('jobs')
+            .set({ updated_at: now })
+            .where('id', '=', t.fence.jobId)
+            .where('lease_owner', '=', t.fence.node)
+            .where('fencing_token', '=', t.fence.token)
+            .where('state', '=', 'running')
+            .executeTakeFirst();
+          if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${t.fence.jobId} was taken over`);
+        }
+        const updated = await transitionsRepo.casState(trx, {
+          table: TABLE[t.entity],
+          id: t.id,
+          version: row.version,
+          to: t.to,
+          now,
+          ...(conditions !== undefined && { conditions }),
+        });
+        if (!updated) return false;
+        if (row.state !== t.to) {
+          await transitionsRepo.insertTransition(trx, {
+            entityType: t.entity,
+            entityId: t.id,
+            from: row.state,
+            to: t.to,
+            at: now,
+            actor: t.actor,
+            reason: t.reason,
+            jobId: t.jobId ?? null,
+          });
+        }
+        return true;
+      });
+      if (!ok) continue;
+      if (t.to === 'Error' && row.state !== 'Error') await this.reportError(t, row, now);
+      return { from: row.state, to: t.to, version: row.version + 1, changed: row.state !== t.to };
+    }
+    throw new AppError('CONFLICT', `The ${t.entity} ${t.id} changed under us repeatedly; try again`);
+  }
+
+  /** Conditions only, compare-and-set with re-read on conflict. */
+  async setConditions(entity: EntityType, id: string, updates: readonly ConditionUpdate[]): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await readRow(this.db.db, entity, id);
+      if (!row) return;
+      const now = this.now();
+      const next = JSON.stringify(setConditions(parseConditions(row.conditions), updates, now));
+      if (await transitionsRepo.casConditions(this.db.db, TABLE[entity], id, row.version, next, now)) return;
+    }
+    throw new AppError('CONFLICT', `The ${entity} ${id} changed under us repeatedly; try again`);
+  }
+
+  private async reportError(t: TransitionInput, row: Row, at: number): Promise<void> {
+    try {
+      await onEntityError(this.db.db, {
+        entityType: t.entity,
+        entityId: t.id,
+        vpcId: row.vpcId,
+        jobId: t.jobId ?? null,
+        fromState: row.state,
+        code: t.error?.code ?? 'INTERNAL',
+        message: t.error?.message ?? t.reason,
+        ...(t.error?.category !== undefined && { category: t.error.category }),
+        ...(t.error?.rootCallId !== undefined && { rootCallId: t.error.rootCallId }),
+        ...(t.error?.traceId !== undefined && { traceId: t.error.traceId }),
+        at,
+      });
+    } catch (e) {
+      this.logger.warn({ entity: t.entity, id: t.id, err: String(e) }, 'Diagnostics hook failed');
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// The engine's dependencies and options: what the server (or a test) hands it. Structurally the API's ApiDeps fits.
+import type { AdapterModule } from '@netplane/adapter-sdk';
+import type { DbHandle } from '@netplane/db';
+
+export type EngineLogger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type EngineAdapterRegistration =
+  | { id: string; status: 'Fully Loaded'; module: AdapterModule }
+  | { id: string; status: 'Unable to load'; reason: string };
+
+export type EngineDeps = {
+  db: DbHandle;
+  logger: EngineLogger;
+  adapters: readonly EngineAdapterRegistration[];
+  /** Decrypts controller credentials bound to the controller id; plaintext lives only in memory. */
+  secrets: { decrypt(ciphertext: string, rowId: string): string };
+  now(): number;
+};
+
+export type EngineOptions = {
+  /** Unique per process; defaults to hostname-pid-random. */
+  nodeId: string;
+  /** How long a claimed job stays ours without a heartbeat. */
+  leaseMs: number;
+  heartbeatMs: number;
+  pollMs: number;
+  maxConcurrentJobs: number;
+  /** Jobs past created_at + this are flagged stuck. */
+  jobTimeoutMs: number;
+  /** Attempts per call for retryable categories (1 = no retry). */
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Consecutive TIMEOUT/UNREACHABLE failures that open a controller's circuit, and how long it stays open. */
+  breakerThreshold: number;
+  breakerHalfOpenMs: number;
+  /** Fraction of a controller's calls/s the engine uses, headroom for clock and scheduling jitter. */
+  rateHeadroom: number;
+  /** NICs per prepareNics call; capped by the adapter's maxBatchSize; 1 disables batching. */
+  prepareBatchSize: number;
+  /** How many NIC steps of one job run at once (the guards still cap calls per controller). */
+  nicParallelism: number;
+  /** 0 disables the scheduled reconcile. */
+  reconcileIntervalMs: number;
+};
+
+export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
+  leaseMs: 15_000,
+  heartbeatMs: 5_000,
+  pollMs: 250,
+  maxConcurrentJobs: 32,
+  jobTimeoutMs: 10 * 60_000,
+  maxAttempts: 4,
+  backoffBaseMs: 100,
+  backoffMaxMs: 5_000,
+  breakerThreshold: 5,
+  breakerHalfOpenMs: 10_000,
+  rateHeadroom: 0.95,
+  prepareBatchSize: 50,
+  nicParallelism: 64,
+  reconcileIntervalMs: 0,
+};
+
+/** Who asked, for transitions and jobs: a username, or "engine" for the scheduler. */
+export type Actor = { name: string };
