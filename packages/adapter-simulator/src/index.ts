@@ -10,6 +10,7 @@ import { createSimulatorElement, type SimTransport } from './element';
 import { SIMULATOR_VERSION, simulatorConfigSchema, simulatorManifest } from './manifest';
 import { createHttpTransport } from './remote/http-client';
 
+export type { CallMeta, CallRecord } from './core/call-log';
 export type { SimCommand } from './core/commands';
 export type { SimulatedController } from './core/controller';
 export { SimulatorHub } from './core/hub';
@@ -31,7 +32,12 @@ export {
 export const defaultSimulatorHub = new SimulatorHub(SIMULATOR_VERSION);
 
 function hubTransport(hub: SimulatorHub, controllerId: string): SimTransport {
-  return { send: (cmd, ctx) => hub.controller(controllerId).execute(cmd, ctx.signal), close: async () => {} };
+  const caller = `local/${process.pid}`;
+  return {
+    send: (cmd, ctx) =>
+      hub.controller(controllerId).execute(cmd, ctx.signal, { caller, idempotencyKey: ctx.idempotencyKey }),
+    close: async () => {},
+  };
 }
 
 function failingTransport(error: AdapterError): SimTransport {

@@ -165,4 +165,16 @@ describe('simulator over HTTP', () => {
       category: 'VENDOR_ERROR',
     });
   });
+
+  it('logs each remote call with the calling process (host/pid) for fencing checks', async () => {
+    const control = createRemoteSimulatorControl(sim.url);
+    const el = remoteElement(sim.url, 'log');
+    const since = Date.now();
+    await el.observe({}, { signal: AbortSignal.timeout(5000), idempotencyKey: 'k-1' });
+    const calls = await control.calls('log', since);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ op: 'observe', outcome: 'ok', idempotencyKey: 'k-1' });
+    expect(calls[0]?.caller).toMatch(new RegExp(`/${process.pid}$`));
+    expect(await control.calls('never-used')).toEqual([]);
+  });
 });

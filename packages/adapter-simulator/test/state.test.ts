@@ -100,4 +100,23 @@ describe('simulated controller state', () => {
     await expect(other.element.observe({}, ctx())).resolves.toEqual({ resources: [] });
     await expect(one.element.observe({}, ctx())).rejects.toMatchObject({ category: 'AUTH_FAILED' });
   });
+
+  it('logs every call with its caller, idempotency key, NICs and outcome', async () => {
+    const { hub, controllerId, element } = inProcess();
+    const net = networkSpec(vpcSpec());
+    const before = Date.now();
+    await element.implementNetwork(net, { signal: AbortSignal.timeout(1000), idempotencyKey: 'step-1' });
+    const nics = [nicSpec(net, 1), nicSpec(net, 2)];
+    await element.prepareNics(nics, ctx());
+    await hub.injectFault(controllerId, { kind: 'authFailure', count: 1 });
+    await element.releaseNic(nics[0] as (typeof nics)[number], ctx()).catch(() => {});
+    const calls = hub.calls(controllerId, before);
+    expect(calls.map((c) => [c.op, c.outcome, c.nicIds.length])).toEqual([
+      ['implementNetwork', 'ok', 0],
+      ['prepareNics', 'ok', 2],
+      ['releaseNic', 'AUTH_FAILED', 1],
+    ]);
+    expect(calls[0]).toMatchObject({ caller: `local/${process.pid}`, idempotencyKey: 'step-1' });
+    expect(hub.calls(controllerId, Date.now() + 1000)).toEqual([]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   toAdapterError,
 } from '@netplane/adapter-sdk';
 import { SERVICES } from '@netplane/domain';
+import { CallLog, type CallMeta } from './call-log';
 import { operationOf, resourceOf, type SimCommand } from './commands';
 import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
@@ -33,6 +34,7 @@ const HANG_CAP_MS = 10 * 60_000;
 export class SimulatedController {
   readonly store = new SimStore();
   readonly faults = new FaultBook();
+  readonly calls = new CallLog();
   private profile: SimulatorProfile = { ...DEFAULT_PROFILE };
   private bucket: TokenBucket | null = null;
   private window = new SlidingSecond();
@@ -69,6 +71,7 @@ export class SimulatedController {
     const inFlight = this.stats.inFlight;
     this.stats = { ...emptyStats(Date.now()), inFlight };
     this.window = new SlidingSecond();
+    this.calls.clear();
   }
 
   getStats(): SimulatorStats {
@@ -92,13 +95,21 @@ export class SimulatedController {
     };
   }
 
-  async execute(cmd: SimCommand, signal: AbortSignal): Promise<unknown> {
+  async execute(cmd: SimCommand, signal: AbortSignal, meta: CallMeta = {}): Promise<unknown> {
     if (cmd.op === 'canHandle') return this.canHandle(cmd);
     const op = operationOf(cmd.op);
-    return this.gate(op, resourceOf(cmd.op), signal, (fault) => {
-      if (fault) this.applyFault(fault, cmd);
-      return this.run(cmd);
-    });
+    const at = Date.now();
+    try {
+      const result = await this.gate(op, resourceOf(cmd.op), signal, (fault) => {
+        if (fault) this.applyFault(fault, cmd);
+        return this.run(cmd);
+      });
+      this.calls.record(cmd, meta, at, 'ok');
+      return result;
+    } catch (e) {
+      this.calls.record(cmd, meta, at, toAdapterError(e).category);
+      throw e;
+    }
   }
 
   private canHandle(cmd: Extract<SimCommand, { op: 'canHandle' }>): CanHandleVerdict {

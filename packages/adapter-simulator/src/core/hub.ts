@@ -1,6 +1,7 @@
 // SimulatorHub: the simulated controllers of one process, keyed by controller id, with the control surface the
 // API, the console and tests use (profile, faults, stats, tampering behind the engine's back).
 import { AdapterError } from '@netplane/adapter-sdk';
+import type { CallRecord } from './call-log';
 import { SimulatedController } from './controller';
 import { nameOf } from './store';
 import {
@@ -71,6 +72,11 @@ export class SimulatorHub implements SimulatorControl {
 
   async resetStats(controllerId: string): Promise<void> {
     this.controllers.get(controllerId)?.resetStats();
+  }
+
+  /** The controller's recent calls (up to 20 000) that arrived at or after `since` (epoch ms). */
+  calls(controllerId: string, since = 0): CallRecord[] {
+    return this.controllers.get(controllerId)?.calls.since(since) ?? [];
   }
 
   stats(controllerId: string): SimulatorStats {

@@ -1,6 +1,8 @@
 // Talks to a standalone simulator over HTTP: the element's transport (fetch with the call's AbortSignal, statuses and
 // network failures mapped to AdapterErrors) and a remote control client with the hub's control surface.
+import { hostname } from 'node:os';
 import { AdapterError, abortError, type CallContext } from '@netplane/adapter-sdk';
+import type { CallRecord } from '../core/call-log';
 import type { SimCommand } from '../core/commands';
 import type {
   ActiveFault,
@@ -66,13 +68,20 @@ async function request(url: string, init: RequestInit & { signal?: AbortSignal }
   }
 }
 
+/** Identifies this Netplane process to the simulator's call log (fencing tests look for calls by a dead node). */
+const CALLER = `${hostname()}/${process.pid}`;
+
 export function createHttpTransport(baseUrl: string, controllerId: string): SimTransport {
   const url = `${baseUrl.replace(/\/+$/, '')}/v1/controllers/${encodeURIComponent(controllerId)}/call`;
   return {
     async send(cmd: SimCommand, ctx: CallContext): Promise<unknown> {
       const res = await request(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': ctx.idempotencyKey,
+          'x-netplane-caller': CALLER,
+        },
         body: JSON.stringify(cmd),
         signal: ctx.signal,
       });
@@ -90,6 +99,8 @@ export function createHttpTransport(baseUrl: string, controllerId: string): SimT
 export type RemoteSimulatorControl = SimulatorControl & {
   tamper(controllerId: string, spec: TamperSpec): Promise<void>;
   plantForeign(controllerId: string, plant: ForeignPlant): Promise<void>;
+  /** Calls that arrived at or after `since` (epoch ms), oldest first. */
+  calls(controllerId: string, since?: number): Promise<CallRecord[]>;
 };
 
 /** The control surface of a remote simulator, e.g. for a cluster test that shares one controller between servers. */
@@ -134,6 +145,10 @@ export function createRemoteSimulatorControl(baseUrl: string): RemoteSimulatorCo
     },
     async plantForeign(id, plant) {
       await call('POST', id, 'foreign', plant);
+    },
+    async calls(id, since = 0) {
+      const res = await call('GET', id, `calls?since=${since}`);
+      return res.status === 404 ? [] : ((await res.json()) as { calls: CallRecord[] }).calls;
     },
   };
 }

@@ -72,7 +72,16 @@ async function handleCall(
     if (!res.writableFinished) ac.abort(new Error('the client closed the connection'));
   });
   try {
-    const result = await hub.controller(id).execute(cmd, ac.signal);
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v.slice(0, 200) : undefined;
+    };
+    const caller = header('x-netplane-caller');
+    const idempotencyKey = header('idempotency-key');
+    const result = await hub.controller(id).execute(cmd, ac.signal, {
+      ...(caller !== undefined && { caller }),
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+    });
     send(res, 200, {
       result: cmd.op === 'prepareNics' ? batchToWire(result as BatchItemResult[]) : (result ?? null),
     });
@@ -108,6 +117,10 @@ async function route(hub: SimulatorHub, req: IncomingMessage, res: ServerRespons
     case 'GET state': {
       const state = await hub.getState(id);
       return state ? send(res, 200, state) : send(res, 404, { message: `No simulated controller ${id}` });
+    }
+    case 'GET calls': {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      return send(res, 200, { calls: hub.calls(id, Number.isFinite(since) ? since : 0) });
     }
     case 'PATCH profile':
       return send(res, 200, await hub.setProfile(id, simulatorProfilePatchSchema.parse(await readJson(req))));
