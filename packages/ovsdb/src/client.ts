@@ -17,6 +17,20 @@ export type ClientOptions = {
   probeIntervalMs?: number;
   reconnect?: ReconnectOptions;
 };
+/**
+ * Reconnect delay for the n-th consecutive failure: exponential, capped, with "equal jitter" (half fixed, half
+ * random) so clients of a restarted server spread out but never retry in a tight loop.
+ */
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random = Math.random,
+): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
 export type ConnectionState = 'connected' | 'disconnected' | 'closed';
 export type RequestOptions = { signal?: AbortSignal };
 
@@ -217,11 +231,8 @@ export class OvsdbClient {
     const r = this.options.reconnect ?? {};
     if (this.isClosed || r.enabled === false || this.retryTimer || this.connecting) return;
     if (this.monitors.size === 0) return;
-    const base = r.initialDelayMs ?? 100;
-    const cap = r.maxDelayMs ?? 5000;
-    const delay = Math.min(cap, base * 2 ** this.attempt);
+    const wait = backoffDelay(this.attempt, r.initialDelayMs ?? 100, r.maxDelayMs ?? 5000);
     this.attempt++;
-    const wait = delay / 2 + Math.random() * (delay / 2);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.ensureConnected().catch(() => {});
