@@ -1,7 +1,7 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../fixtures/deps';
-import { GROUPED_ADAPTER_ID } from '../fixtures/test-adapters';
+import { GROUPED_ADAPTER_ID, TEST_ADAPTER_ID } from '../fixtures/test-adapters';
 import { expectError, makeChain, unique } from './helpers';
 
 describe.each(testDialects())('capability matrix and offerings on %s', (dialect) => {
@@ -43,7 +43,17 @@ describe.each(testDialects())('capability matrix and offerings on %s', (dialect)
       capabilities: expect.objectContaining({ SupportedLbAlgorithms: ['roundrobin', 'leastconn'] }),
     });
     expect(cell('Vpn')).toMatchObject({ offered: false, reason: 'DISABLED' });
-    expect(cell('SecurityGroup')).toMatchObject({ offered: false, reason: 'NOT_OFFERED' });
+    // A service the adapter lacks: the in-test adapter offers no SecurityGroup.
+    const other = await makeChain(t.callerAs('admin'), { adapterId: TEST_ADAPTER_ID });
+    const otherMatrix = await t.callerAs('viewer').capabilities.matrix({ physicalNetworkId: other.pn.id });
+    expect(otherMatrix.rows[0]?.cells.find((c) => c.service === 'SecurityGroup')).toMatchObject({
+      offered: false,
+      reason: 'NOT_OFFERED',
+    });
+    expect(otherMatrix.rows[0]?.cells.find((c) => c.service === 'Dhcp')).toMatchObject({
+      offered: false,
+      reason: 'PROVIDER_DISABLED',
+    });
     const silver = await t
       .callerAs('viewer')
       .capabilities.matrix({ physicalNetworkId, requiredTags: ['silver'] });
