@@ -10,6 +10,7 @@ import {
 import { SERVICES } from '@netplane/domain';
 import { CallLog, type CallMeta } from './call-log';
 import { operationOf, resourceOf, type SimCommand } from './commands';
+import { applyFault } from './fault-effects';
 import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
@@ -101,7 +102,7 @@ export class SimulatedController {
     const at = Date.now();
     try {
       const result = await this.gate(op, resourceOf(cmd.op), signal, (fault) => {
-        if (fault) this.applyFault(fault, cmd);
+        if (fault) applyFault(this.store, fault, cmd);
         return this.run(cmd);
       });
       this.calls.record(cmd, meta, at, 'ok');
@@ -178,60 +179,6 @@ export class SimulatedController {
 
   private countError(category: string): void {
     this.stats.errors[category] = (this.stats.errors[category] ?? 0) + 1;
-  }
-
-  private applyFault(fault: ActiveFault, cmd: Exclude<SimCommand, { op: 'canHandle' }>): void {
-    switch (fault.kind) {
-      case 'timeout':
-      case 'slowness':
-        return;
-      case 'connectionReset':
-        throw new AdapterError('UNREACHABLE', 'Connection reset by the controller', {
-          vendorCode: 'ECONNRESET',
-        });
-      case 'authFailure':
-        throw new AdapterError('AUTH_FAILED', 'The controller rejected the credentials', {
-          vendorCode: 'HTTP_401',
-          vendorMessage: 'Unauthorized',
-        });
-      case 'capacityExhausted':
-        throw new AdapterError('CAPACITY_EXHAUSTED', 'The controller has no capacity left', {
-          vendorCode: 'INSUFFICIENT_RESOURCES',
-          vendorMessage: 'no capacity left for this request',
-        });
-      case 'vendorError':
-        throw new AdapterError('VENDOR_ERROR', `Controller error ${fault.code}: ${fault.message}`, {
-          vendorCode: fault.code,
-          vendorMessage: fault.message,
-        });
-      case 'foreignOwner':
-        this.plantForFault(fault.owner ?? 'foreign-system', cmd);
-        return;
-    }
-  }
-
-  /** Puts a foreign resource exactly where this call needs ours, so the call itself meets the conflict. */
-  private plantForFault(owner: string, cmd: Exclude<SimCommand, { op: 'canHandle' }>): void {
-    const s = this.store;
-    switch (cmd.op) {
-      case 'implementVpc':
-        s.plantForeign('vpc', cmd.vpc.vpcId, owner, true);
-        return;
-      case 'implementNetwork':
-        s.plantSegment(cmd.network.isolation.method, cmd.network.isolation.segmentId, owner, true);
-        return;
-      case 'prepareNic':
-        s.plantForeign('nic', cmd.nic.nicId, owner, true);
-        return;
-      case 'prepareNics':
-        if (cmd.nics[0]) s.plantForeign('nic', cmd.nics[0].nicId, owner, true);
-        return;
-      default:
-        throw new AdapterError('RESOURCE_CONFLICT', `The resource is held by ${owner}`, {
-          vendorCode: 'OWNED_BY_OTHER',
-          conflict: { resource: cmd.op, name: cmd.op, owner },
-        });
-    }
   }
 
   private run(cmd: Exclude<SimCommand, { op: 'canHandle' }>): unknown {

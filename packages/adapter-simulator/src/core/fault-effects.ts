@@ -1,0 +1,61 @@
+// What a drawn fault does to a call: throw the error a real controller would answer with, or plant a foreign resource.
+import { AdapterError } from '@netplane/adapter-sdk';
+import type { SimCommand } from './commands';
+import type { SimStore } from './store';
+import type { ActiveFault } from './types';
+
+type Call = Exclude<SimCommand, { op: 'canHandle' }>;
+
+export function applyFault(store: SimStore, fault: ActiveFault, cmd: Call): void {
+  switch (fault.kind) {
+    case 'timeout':
+    case 'slowness':
+      return;
+    case 'connectionReset':
+      throw new AdapterError('UNREACHABLE', 'Connection reset by the controller', {
+        vendorCode: 'ECONNRESET',
+      });
+    case 'authFailure':
+      throw new AdapterError('AUTH_FAILED', 'The controller rejected the credentials', {
+        vendorCode: 'HTTP_401',
+        vendorMessage: 'Unauthorized',
+      });
+    case 'capacityExhausted':
+      throw new AdapterError('CAPACITY_EXHAUSTED', 'The controller has no capacity left', {
+        vendorCode: 'INSUFFICIENT_RESOURCES',
+        vendorMessage: 'no capacity left for this request',
+      });
+    case 'vendorError':
+      throw new AdapterError('VENDOR_ERROR', `Controller error ${fault.code}: ${fault.message}`, {
+        vendorCode: fault.code,
+        vendorMessage: fault.message,
+      });
+    case 'foreignOwner':
+      plantForFault(store, fault.owner ?? 'foreign-system', cmd);
+      return;
+  }
+}
+
+/** Puts a foreign resource exactly where this call needs ours, so the call itself meets the conflict. */
+function plantForFault(store: SimStore, owner: string, cmd: Call): void {
+  const s = store;
+  switch (cmd.op) {
+    case 'implementVpc':
+      s.plantForeign('vpc', cmd.vpc.vpcId, owner, true);
+      return;
+    case 'implementNetwork':
+      s.plantSegment(cmd.network.isolation.method, cmd.network.isolation.segmentId, owner, true);
+      return;
+    case 'prepareNic':
+      s.plantForeign('nic', cmd.nic.nicId, owner, true);
+      return;
+    case 'prepareNics':
+      if (cmd.nics[0]) s.plantForeign('nic', cmd.nics[0].nicId, owner, true);
+      return;
+    default:
+      throw new AdapterError('RESOURCE_CONFLICT', `The resource is held by ${owner}`, {
+        vendorCode: 'OWNED_BY_OTHER',
+        conflict: { resource: cmd.op, name: cmd.op, owner },
+      });
+  }
+}
