@@ -98,6 +98,16 @@ describe.each(testDialects())('providers and controllers on %s', (dialect) => {
     await expectError(() => admin.providers.delete({ id: p.id }), 'INVALID_STATE');
     expect((await admin.providers.setState({ id: p.id, state: 'Shutdown' })).state).toBe('Shutdown');
     await expectError(() => admin.providers.setState({ id: p.id, state: 'Enabled' }), 'INVALID_STATE');
+    await expectError(
+      () =>
+        admin.controllers.create({
+          providerId: p.id,
+          name: 'c2',
+          endpoint: 'https://ctl.example:8443',
+          credentials: { username: 'u', password: 'p' },
+        }),
+      'INVALID_STATE',
+    );
     await expectError(() => admin.providers.delete({ id: p.id }), 'IN_USE');
     await admin.controllers.delete({ id: c.id });
     await admin.providers.delete({ id: p.id });

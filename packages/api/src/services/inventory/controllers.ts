@@ -109,6 +109,12 @@ const nameTaken = (name: string) =>
 
 export async function createController(ctx: ServiceCtx, input: ControllerCreateInput): Promise<Controller> {
   const provider = await getProvider(ctx, input.providerId);
+  if (provider.state === 'Shutdown') {
+    throw new AppError(
+      'INVALID_STATE',
+      `Provider "${provider.name}" is shut down; add it again to attach controllers`,
+    );
+  }
   const { manifest } = requireAdapter(ctx.deps, provider.adapterId);
   const protocol = input.protocol ?? manifest.protocol;
   if (protocol !== manifest.protocol) {
