@@ -1,12 +1,142 @@
-// Adapters page: waits for the adapters API area.
-import { PendingApi } from '../components/pending-api';
+// Adapters: every adapter found at start with its version, status (Fully Loaded or why not), services and capabilities.
+import { useQuery } from '@tanstack/react-query';
+import { Plug } from 'lucide-react';
+import { CapabilityValueView } from '../components/capability-value';
+import { Card, PageHeader } from '../components/page';
+import { StateBadge } from '../components/state-badge';
+import { EmptyState, ErrorState, LoadingCards } from '../components/states';
+import type { Outputs } from '../lib/api-types';
+import { useTRPC } from '../lib/trpc';
+
+type Adapter = Outputs['adapters']['list'][number];
 
 export function AdaptersPage() {
+  const trpc = useTRPC();
+  const adapters = useQuery(trpc.adapters.list.queryOptions());
   return (
-    <PendingApi
-      title="Adapters"
-      area="adapters"
-      description="Loaded adapters, their versions, services and capabilities."
-    />
+    <>
+      <PageHeader
+        title="Adapters"
+        description="Vendor adapters registered at start. Each one is our NetworkElement for one kind of controller."
+      />
+      {adapters.isPending ? (
+        <LoadingCards count={2} />
+      ) : adapters.error ? (
+        <ErrorState error={adapters.error} onRetry={() => void adapters.refetch()} />
+      ) : adapters.data.length === 0 ? (
+        <EmptyState title="No adapters registered" icon={<Plug className="size-8" />}>
+          The server found no adapter package at start; check its log for "Unable to load".
+        </EmptyState>
+      ) : (
+        <div className="space-y-4">
+          {adapters.data.map((a) => (
+            <AdapterCard key={a.id} adapter={a} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="text-sm">{children}</dd>
+    </div>
+  );
+}
+
+function AdapterCard({ adapter: a }: { adapter: Adapter }) {
+  const m = a.manifest;
+  return (
+    <Card
+      title={
+        <span className="flex flex-wrap items-center gap-2">
+          {m?.displayName ?? a.id}
+          <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
+            {a.id}
+            {m && ` ${m.version}`}
+          </span>
+          <StateBadge state={a.status === 'Fully Loaded' ? 'Fully Loaded' : 'Error'} />
+        </span>
+      }
+    >
+      {!m ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          Unable to load: {a.reason}
+        </p>
+      ) : (
+        <div className="space-y-4">
+          <p className="text-sm text-slate-600 dark:text-slate-300">{m.description}</p>
+          <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
+            <Fact label="Vendor">{m.vendor}</Fact>
+            <Fact label="Protocol">{m.protocol}</Fact>
+            <Fact label="Isolation methods">{m.isolationMethods.join(', ')}</Fact>
+            <Fact label="Endpoint">
+              <code className="font-mono text-xs">{m.endpointHint}</code>
+            </Fact>
+            <Fact label="Credential fields">{m.credentialFields.join(', ') || 'none'}</Fact>
+            <Fact label="Recommended limits">
+              {m.limits.recommendedConcurrency} concurrent · {m.limits.recommendedCallsPerSecond}/s · batch{' '}
+              {m.limits.maxBatchSize}
+            </Fact>
+            <Fact label="Idempotent by key">{m.idempotentByKey ? 'yes' : 'no'}</Fact>
+            <Fact label="Batch prepare">{m.supportsBatchPrepare ? 'yes' : 'no'}</Fact>
+          </dl>
+          {(m.serviceDependencies.length > 0 || !m.canEnableIndividualServices) && (
+            <ul className="list-inside list-disc text-sm text-slate-600 dark:text-slate-300">
+              {!m.canEnableIndividualServices && <li>Its services are enabled together, not one by one.</li>}
+              {m.serviceGroups.map((g) => (
+                <li key={g.join('+')}>Enabled together: {g.join(', ')}</li>
+              ))}
+              {m.serviceDependencies.map((d) => (
+                <li key={d.service}>
+                  {d.service} needs {d.requires.join(', ')}
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Services and capabilities of {m.displayName}</caption>
+              <thead className="text-xs text-slate-500 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="w-40 py-1 pr-3 font-medium">
+                    Service
+                  </th>
+                  <th scope="col" className="py-1 font-medium">
+                    Capabilities
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {Object.entries(m.services).map(([service, caps]) => (
+                  <tr key={service}>
+                    <th scope="row" className="py-1.5 pr-3 font-medium">
+                      {service}
+                    </th>
+                    <td className="py-1.5">
+                      {Object.keys(caps ?? {}).length === 0 ? (
+                        <span className="text-slate-500 dark:text-slate-400">—</span>
+                      ) : (
+                        <ul className="flex flex-wrap gap-x-4 gap-y-1">
+                          {Object.entries(caps ?? {}).map(([name, value]) => (
+                            <li key={name} className="text-xs">
+                              <span className="text-slate-500 dark:text-slate-400">{name}:</span>{' '}
+                              <CapabilityValueView value={value} />
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </Card>
   );
 }

@@ -46,43 +46,19 @@ export function ControllersTable({ provider }: { provider: Provider }) {
           No controller: the provider cannot be enabled until it has one.
         </p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Controllers of {provider.name}</caption>
-            <thead className="text-xs text-slate-500 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Controller
-                </th>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  State
-                </th>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Health
-                </th>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Latency history
-                </th>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Limits
-                </th>
-                <th scope="col" className="py-1 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {controllers.data.map((c) => (
-                <ControllerRow
-                  key={c.id}
-                  controller={c}
-                  onEdit={() => setEditing(c)}
-                  onRotate={() => setRotating(c)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul
+          className="divide-y divide-slate-100 dark:divide-slate-800"
+          aria-label={`Controllers of ${provider.name}`}
+        >
+          {controllers.data.map((c) => (
+            <ControllerRow
+              key={c.id}
+              controller={c}
+              onEdit={() => setEditing(c)}
+              onRotate={() => setRotating(c)}
+            />
+          ))}
+        </ul>
       )}
       <ControllerDialog
         isOpen={editing !== null}
@@ -136,101 +112,100 @@ function ControllerRow({
   );
   const h = c.health;
   return (
-    <tr>
-      <td className="py-2 pr-3">
-        <div className="font-medium">{c.name}</div>
+    <li className="flex flex-wrap items-center gap-x-5 gap-y-2 py-2">
+      <div className="min-w-44 flex-1">
+        <div className="flex items-center gap-2 font-medium">
+          {c.name} <StateBadge state={c.resourceState} />
+        </div>
         <div className="font-mono text-xs text-slate-500 dark:text-slate-400">
           {c.protocol} · {c.endpoint}
         </div>
-      </td>
-      <td className="py-2 pr-3">
-        <StateBadge state={c.resourceState} />
-      </td>
-      <td className="py-2 pr-3 text-xs">
+        <div className="text-xs tabular-nums text-slate-600 dark:text-slate-300">
+          {c.limits.maxConcurrent} concurrent · {c.limits.callsPerSecond} calls/s ·{' '}
+          {c.limits.timeoutMs / 1000} s timeout
+        </div>
+      </div>
+      <div className="w-40 text-xs">
         {h.ok === null ? (
-          <span className="text-slate-500 dark:text-slate-400">not checked</span>
+          <span className="text-slate-500 dark:text-slate-400">Health not checked yet</span>
         ) : (
           <>
             <span
-              className={h.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}
+              className={
+                h.ok
+                  ? 'font-medium text-emerald-700 dark:text-emerald-400'
+                  : 'font-medium text-red-700 dark:text-red-400'
+              }
             >
-              {h.ok ? 'healthy' : 'failing'}
+              {h.ok ? 'Healthy' : 'Failing'}
             </span>
             {h.latencyMs !== null && <span> · {h.latencyMs} ms</span>}
             <div className="text-slate-500 dark:text-slate-400">checked {formatAgo(h.checkedAt)}</div>
             {h.lastError && (
-              <div className="max-w-56 truncate text-red-700 dark:text-red-400" title={h.lastError}>
+              <div className="truncate text-red-700 dark:text-red-400" title={h.lastError}>
                 {h.lastError}
               </div>
             )}
           </>
         )}
-      </td>
-      <td className="py-2 pr-3">
+      </div>
+      <div className="w-40">
         {history.data ? (
           <Sparkline points={history.data} label={`Health checks of ${c.name}`} />
         ) : (
           <span className="text-xs text-slate-400">…</span>
         )}
-      </td>
-      <td className="py-2 pr-3 text-xs tabular-nums text-slate-600 dark:text-slate-300">
-        {c.limits.maxConcurrent} concurrent · {c.limits.callsPerSecond}/s · {c.limits.timeoutMs / 1000} s
-        timeout
-      </td>
-      <td className="py-2">
-        <div className="flex flex-wrap justify-end gap-1">
-          {canEdit && (
-            <>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => test.mutate({ id: c.id })}
-                isBusy={test.isPending}
-                icon={<PlugZap aria-hidden className="size-4" />}
-              >
-                Test
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={onEdit}
-                aria-label={`Edit ${c.name}`}
-                icon={<Pencil aria-hidden className="size-4" />}
-              />
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={onRotate}
-                aria-label={`Rotate credentials of ${c.name}`}
-                icon={<KeyRound aria-hidden className="size-4" />}
-              />
-              <select
-                aria-label={`Resource state of ${c.name}`}
-                value=""
-                onChange={(e) => {
-                  const state = e.target.value as 'Enabled' | 'Disabled' | 'Maintenance';
-                  if (state) setState.mutate({ id: c.id, state });
-                }}
-                className="rounded-md border border-slate-300 bg-white px-1 text-xs dark:border-slate-600 dark:bg-slate-900"
-              >
-                <option value="">Set state…</option>
-                <option value="Enabled">Enable</option>
-                <option value="Disabled">Disable</option>
-                <option value="Maintenance">Maintenance</option>
-              </select>
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={`Delete ${c.name}`}
-                onClick={() => {
-                  if (window.confirm(`Delete controller ${c.name}?`)) remove.mutate({ id: c.id });
-                }}
-                icon={<Trash2 aria-hidden className="size-4 text-red-600" />}
-              />
-            </>
-          )}
+      </div>
+      {canEdit && (
+        <div className="flex flex-wrap items-center gap-1">
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => test.mutate({ id: c.id })}
+            isBusy={test.isPending}
+            icon={<PlugZap aria-hidden className="size-4" />}
+          >
+            Test connection
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={onEdit}
+            aria-label={`Edit ${c.name}`}
+            icon={<Pencil aria-hidden className="size-4" />}
+          />
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={onRotate}
+            aria-label={`Rotate credentials of ${c.name}`}
+            icon={<KeyRound aria-hidden className="size-4" />}
+          />
+          <select
+            aria-label={`Resource state of ${c.name}`}
+            value=""
+            onChange={(e) => {
+              const state = e.target.value as 'Enabled' | 'Disabled' | 'Maintenance';
+              if (state) setState.mutate({ id: c.id, state });
+            }}
+            className="h-8 rounded-md border border-slate-300 bg-white px-1 text-xs dark:border-slate-600 dark:bg-slate-900"
+          >
+            <option value="">Set state…</option>
+            <option value="Enabled">Enable</option>
+            <option value="Disabled">Disable</option>
+            <option value="Maintenance">Maintenance</option>
+          </select>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`Delete ${c.name}`}
+            onClick={() => {
+              if (window.confirm(`Delete controller ${c.name}?`)) remove.mutate({ id: c.id });
+            }}
+            icon={<Trash2 aria-hidden className="size-4 text-red-600" />}
+          />
         </div>
-      </td>
-    </tr>
+      )}
+    </li>
   );
 }

@@ -63,9 +63,9 @@ export function InfrastructurePage() {
           networks.
         </EmptyState>
       ) : (
-        <div className="grid gap-6 md:grid-cols-[13rem_1fr]">
+        <div className="grid gap-6 lg:grid-cols-[13rem_1fr]">
           <nav aria-label="Zones">
-            <ul className="space-y-1">
+            <ul className="flex flex-wrap gap-1 lg:block lg:space-y-1">
               {zones.data.map((z) => (
                 <li key={z.id}>
                   <button
@@ -73,7 +73,7 @@ export function InfrastructurePage() {
                     aria-current={z.id === selectedId ? 'true' : undefined}
                     onClick={() => setParams({ zone: z.id })}
                     className={cx(
-                      'flex w-full items-center justify-between gap-2 rounded-md px-3 py-2 text-left text-sm',
+                      'flex items-center justify-between gap-2 rounded-md px-3 py-2 text-left text-sm lg:w-full',
                       z.id === selectedId
                         ? 'bg-white font-medium shadow-xs ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700'
                         : 'hover:bg-slate-100 dark:hover:bg-slate-800',
