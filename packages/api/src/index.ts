@@ -3,6 +3,12 @@ export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';
 export {
+  createLoginLimiter,
+  createLoginLimiterForUrl,
+  DEFAULT_LOGIN_LIMITS,
+  type LimiterStore,
+} from './services/auth-rate-limit';
+export {
   type RotateCommandOptions,
   type RotateCommandReport,
   type RotationReport,
@@ -10,12 +16,6 @@ export {
   rotateCredentials,
   rotateMasterKey,
 } from './services/credentials-rotation';
-export {
-  createLoginLimiter,
-  createLoginLimiterForUrl,
-  DEFAULT_LOGIN_LIMITS,
-  type LimiterStore,
-} from './services/auth-rate-limit';
 export { resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';
