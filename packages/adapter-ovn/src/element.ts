@@ -9,6 +9,7 @@ import {
 } from '@netplane/adapter-sdk';
 import type { TlsOptions } from '@netplane/ovsdb';
 import { mapOvsdbError } from './errors';
+import { isolationUnsupported } from './isolation';
 import { ovnConfigSchema, ovnManifest } from './manifest';
 import { NB_DB, NbDatabase } from './nb';
 import { destroyNetwork, implementNetwork, shutdownNetwork } from './network';
@@ -55,12 +56,9 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     async canHandle(req) {
       const service = ovnManifest.services[req.service];
       if (!service) return { canHandle: false, reason: `OVN adapter does not offer ${req.service}` };
-      if (req.network.isolation.method !== 'GENEVE') {
-        return {
-          canHandle: false,
-          reason: `OVN tiers are Geneve overlays; isolation ${req.network.isolation.method} is not implemented`,
-        };
-      }
+      const { method, segmentId } = req.network.isolation;
+      const unsupported = isolationUnsupported(method, segmentId, config);
+      if (unsupported) return { canHandle: false, reason: unsupported };
       if (req.service === 'SourceNat' && !config.snatExternalIp) {
         return { canHandle: false, reason: 'SourceNat needs snatExternalIp in the controller configuration' };
       }
@@ -68,7 +66,7 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     },
     implementVpc: (vpc, ctx) => call(ctx, (s) => implementVpc(db, vpc, s)),
     destroyVpc: (vpc, ctx) => call(ctx, (s) => destroyVpc(db, vpc.vpcId, s)),
-    implementNetwork: (n, ctx) => call(ctx, (s) => implementNetwork(db, n, config.snatExternalIp, s)),
+    implementNetwork: (n, ctx) => call(ctx, (s) => implementNetwork(db, n, config, s)),
     prepareNic: (nic, ctx) =>
       call(ctx, async (s) => {
         const [r] = await prepareNics(db, [nic], s);

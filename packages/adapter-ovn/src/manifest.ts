@@ -19,6 +19,11 @@ export const ovnConfigSchema = z
   .object({
     /** External address that SourceNat translates a tier's CIDR to; without it SourceNat is declined. */
     snatExternalIp: z.ipv4().optional(),
+    /** The physical network name in ovn-bridge-mappings that VLAN tiers' localnet ports attach to. */
+    localnetNetworkName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
     /** Our echo keep-alive; ovsdb-server's own probe is answered regardless. */
     probeIntervalMs: z.number().int().min(0).max(600_000).optional(),
     connectTimeoutMs: z.number().int().min(100).max(120_000).optional(),
@@ -36,9 +41,10 @@ export const ovnManifest: AdapterManifest = {
   description:
     'Drives the OVN Northbound database over OVSDB (RFC 7047): a VPC is a Logical_Router, a tier a Logical_Switch ' +
     'joined to it by a router port, a NIC a Logical_Switch_Port with port security; DHCP_Options per tier, the ' +
-    "tier's default ACLs on one Port_Group, source NAT as a NAT row. Tiers are Geneve overlays.",
+    "tier's default ACLs on one Port_Group, source NAT as a NAT row. Tiers are Geneve overlays, or VLANs through a " +
+    'localnet port when the controller names its physical network (localnetNetworkName).',
   protocol: 'OVSDB',
-  isolationMethods: ['GENEVE'],
+  isolationMethods: ['GENEVE', 'VLAN'],
   services: {
     Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },
     Gateway: {},

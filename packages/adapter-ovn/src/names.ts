@@ -19,6 +19,7 @@ export const names = {
   switch: (networkId: string) => `netplane-net-${networkId}`,
   routerPort: (networkId: string) => `netplane-lrp-${networkId}`,
   switchRouterPort: (networkId: string) => `netplane-rtr-${networkId}`,
+  localnetPort: (networkId: string) => `netplane-ln-${networkId}`,
   nicPort: (nicId: string) => `netplane-nic-${nicId}`,
   /** Port group names appear in ACL matches as @name, so they must be identifiers: no dashes. */
   portGroup: (networkId: string) => `netplane_${networkId.replace(/[^A-Za-z0-9_]/g, '_')}`,

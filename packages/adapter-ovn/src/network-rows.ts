@@ -55,7 +55,9 @@ export function switchRow(n: NetworkSpec): Row {
       'netplane:broadcast_uri': broadcastUriOf(n),
     }),
     // northd honours a requested tunnel key, so the Geneve VNI is the segment Netplane allocated.
-    other_config: map({ 'requested-tnl-key': String(n.isolation.segmentId) }),
+    other_config: map(
+      n.isolation.method === 'GENEVE' ? { 'requested-tnl-key': String(n.isolation.segmentId) } : {},
+    ),
   };
 }
 
@@ -109,5 +111,17 @@ export function snatRow(n: NetworkSpec, externalIp: string): Row {
     logical_ip: n.cidr,
     logical_port: none(),
     external_ids: networkExt(n, { [EXT.rule]: 'snat' }),
+  };
+}
+
+/** A VLAN tier reaches the physical network through a localnet port tagged with the tier's VLAN id. */
+export function localnetPortRow(n: NetworkSpec, networkName: string): Row {
+  return {
+    name: names.localnetPort(n.networkId),
+    type: 'localnet',
+    addresses: set(['unknown']),
+    tag_request: n.isolation.segmentId,
+    options: map({ network_name: networkName }),
+    external_ids: networkExt(n, { [EXT.role]: 'localnet' }),
   };
 }

@@ -1,8 +1,10 @@
 // Tier ↔ Logical_Switch (+ router port pair, DHCP_Options, Port_Group ACLs, SNAT): implement, shutdown, destroy.
 import { AdapterError, type ImplementResult, type NetworkRef, type NetworkSpec } from '@netplane/adapter-sdk';
-import { namedUuid, type Operation, op, set, where } from '@netplane/ovsdb';
+import { map, namedUuid, type Operation, op, set, where } from '@netplane/ovsdb';
 import { conflict } from './errors';
 import { noRowNamed, noRowTagged, taggedWith, withGuardRetry } from './guards';
+import { isolationUnsupported } from './isolation';
+import type { OvnConfig } from './manifest';
 import { EXT, isOurs, names } from './names';
 import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
 import {
@@ -10,6 +12,7 @@ import {
   broadcastUriOf,
   defaultAclRules,
   dhcpRow,
+  localnetPortRow,
   networkExt,
   routerPortRow,
   snatRow,
@@ -38,15 +41,12 @@ function checkOwned(
 export async function implementNetwork(
   db: NbDatabase,
   n: NetworkSpec,
-  snatExternalIp: string | undefined,
+  config: OvnConfig,
   signal: AbortSignal,
 ): Promise<ImplementResult> {
-  if (n.isolation.method !== 'GENEVE') {
-    throw new AdapterError(
-      'INVALID_REQUEST',
-      `OVN tiers are Geneve overlays; ${n.isolation.method} is not implemented`,
-    );
-  }
+  const unsupported = isolationUnsupported(n.isolation.method, n.isolation.segmentId, config);
+  if (unsupported) throw new AdapterError('INVALID_REQUEST', unsupported);
+  const { snatExternalIp, localnetNetworkName } = config;
   const wants = new Set(n.services);
   if (wants.has('SourceNat') && !snatExternalIp) {
     throw new AdapterError(
@@ -54,6 +54,7 @@ export async function implementNetwork(
       'SourceNat needs snatExternalIp in the controller configuration',
     );
   }
+  const vlan = n.isolation.method === 'VLAN' ? localnetNetworkName : undefined;
   const routerName = names.router(n.vpcId);
   const lsName = names.switch(n.networkId);
   const lrpName = names.routerPort(n.networkId);
@@ -62,20 +63,43 @@ export async function implementNetwork(
   const tagged = taggedWith(EXT.networkId, n.networkId);
 
   return withGuardRetry(async () => {
-    const [routers = [], switches = [], lrps = [], rtrs = [], dhcps = [], pgs = [], acls = [], nats = []] =
-      await db.selectMany(
-        [
-          op.select('Logical_Router', [where.eq('name', routerName)], ID),
-          op.select('Logical_Switch', [where.eq('name', lsName)], ID),
-          op.select('Logical_Router_Port', [where.eq('name', lrpName)], ID),
-          op.select('Logical_Switch_Port', [where.eq('name', rtrName)], ID),
-          op.select('DHCP_Options', [tagged], ['_uuid']),
-          op.select('Port_Group', [where.eq('name', pgName)], ID),
-          op.select('ACL', [tagged], ['_uuid', 'external_ids']),
-          op.select('NAT', [tagged], ['_uuid']),
-        ],
-        signal,
-      );
+    const [
+      routers = [],
+      switches = [],
+      lrps = [],
+      rtrs = [],
+      dhcps = [],
+      pgs = [],
+      acls = [],
+      nats = [],
+      vlanPorts = [],
+    ] = await db.selectMany(
+      [
+        op.select('Logical_Router', [where.eq('name', routerName)], ID),
+        op.select('Logical_Switch', [where.eq('name', lsName)], ID),
+        op.select('Logical_Router_Port', [where.eq('name', lrpName)], ID),
+        op.select('Logical_Switch_Port', [where.eq('name', rtrName)], ID),
+        op.select('DHCP_Options', [tagged], ['_uuid']),
+        op.select('Port_Group', [where.eq('name', pgName)], ID),
+        op.select('ACL', [tagged], ['_uuid', 'external_ids']),
+        op.select('NAT', [tagged], ['_uuid']),
+        // every localnet port on the same physical network and VLAN, whoever made it
+        ...(vlan
+          ? [
+              op.select(
+                'Logical_Switch_Port',
+                [
+                  where.eq('type', 'localnet'),
+                  where.eq('tag_request', n.isolation.segmentId),
+                  where.includes('options', map({ network_name: vlan })),
+                ],
+                ID,
+              ),
+            ]
+          : []),
+      ],
+      signal,
+    );
     const router = routers[0];
     if (!router)
       throw new AdapterError('INVALID_REQUEST', `VPC ${n.vpcId} is not implemented on this controller`);
@@ -95,6 +119,15 @@ export async function implementNetwork(
     const lrp = checkOwned('Logical_Router_Port', lrps, lrpName, n.networkId);
     const rtr = checkOwned('Logical_Switch_Port', rtrs, rtrName, n.networkId);
     const pg = checkOwned('Port_Group', pgs, pgName, n.networkId);
+    let localnet: SelectedRow | undefined;
+    for (const p of vlanPorts) {
+      const ext = extOf(p);
+      if (!isOurs(ext) || ext[EXT.networkId] !== n.networkId) {
+        const segment = `${vlan}/vlan ${n.isolation.segmentId}`;
+        throw conflict('VLAN', segment, ext[EXT.owner], `is already used by localnet port ${String(p.name)}`);
+      }
+      localnet = p;
+    }
 
     const ops: Operation[] = [];
     const lsRef = ls ? ls._uuid : namedUuid('ls');
@@ -106,6 +139,16 @@ export async function implementNetwork(
           'Logical_Switch',
           [where.eq('_uuid', lsRef)],
           [['ports', 'insert', set([namedUuid('rtr')])]],
+        ),
+      );
+    }
+    if (vlan && !localnet) {
+      ops.push(
+        op.insert('Logical_Switch_Port', localnetPortRow(n, vlan), 'ln'),
+        op.mutate(
+          'Logical_Switch',
+          [where.eq('_uuid', lsRef)],
+          [['ports', 'insert', set([namedUuid('ln')])]],
         ),
       );
     }

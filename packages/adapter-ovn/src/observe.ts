@@ -41,6 +41,15 @@ export async function observe(
     for (const p of toUuids(row.ports)) groupMembers.add(p);
   }
 
+  const localnets = new Map<string, string>();
+  for (const row of cache.rows('Logical_Switch_Port')) {
+    if (row.type !== 'localnet') continue;
+    const ext = toRecord(row.external_ids);
+    localnets.set(
+      ext[EXT.networkId] ?? '',
+      `${toRecord(row.options).network_name ?? ''}/${str(optional(row.tag_request))}`,
+    );
+  }
   for (const { row, ext } of rows('Logical_Switch')) {
     const id = ext[EXT.networkId] ?? '';
     const lrp = routerPorts.get(names.routerPort(id));
@@ -53,6 +62,9 @@ export async function observe(
         gateway: ext['netplane:gateway'] ?? '',
         broadcastUri: ext['netplane:broadcast_uri'] ?? '',
         routerPort: lrp ? toAtoms(lrp.networks).map(String).join(',') : 'missing',
+        ...((ext['netplane:broadcast_uri'] ?? '').startsWith('vlan://')
+          ? { localnet: localnets.get(id) ?? 'missing' }
+          : {}),
       },
     });
   }

@@ -26,7 +26,7 @@ describe('OVN mapping', () => {
   it('declares an honest manifest: OVSDB, GENEVE only, the services it configures', () => {
     const m = ovnAdapter.manifest;
     expect(m).toMatchObject({ id: 'ovn', vendor: 'OVN', protocol: 'OVSDB', supportsBatchPrepare: true });
-    expect(m.isolationMethods).toEqual(['GENEVE']);
+    expect(m.isolationMethods).toEqual(['GENEVE', 'VLAN']);
     expect(Object.keys(m.services).sort()).toEqual([
       'Connectivity',
       'Dhcp',
@@ -38,7 +38,7 @@ describe('OVN mapping', () => {
     expect(() => m.configSchema.parse({ snatExternalIp: 'nope' })).toThrow();
   });
 
-  it('declines VLAN tiers, and SourceNat without an external address', async () => {
+  it('declines VLAN tiers without a localnet network name, VXLAN, and SourceNat without an external address', async () => {
     const vpc = vpcSpec();
     const vlan = { ...networkSpec(vpc), isolation: { method: 'VLAN' as const, segmentId: 100 } };
     expect(await el.canHandle({ network: vlan, service: 'Connectivity' }, ctx())).toMatchObject({
@@ -119,6 +119,39 @@ describe('OVN mapping', () => {
     const extIds = await server.nbctl(['get', 'Logical_Switch', lsName, 'external_ids']);
     expect(extIds).toContain(`"netplane:network_id"="${net.networkId}"`);
     expect(extIds).toContain('"netplane:owner"=netplane');
+  });
+
+  it('maps a VLAN tier onto a localnet port tagged with the VLAN id, and refuses a VLAN someone else uses', async () => {
+    const vlanEl = createElement(server.unixEndpoint, { localnetNetworkName: 'physnet1' });
+    try {
+      const vpc = vpcSpec();
+      const net = { ...networkSpec(vpc), isolation: { method: 'VLAN' as const, segmentId: 321 } };
+      expect(await vlanEl.canHandle({ network: net, service: 'Connectivity' }, ctx())).toEqual({
+        canHandle: true,
+      });
+      await vlanEl.implementVpc(vpc, ctx());
+      expect(await vlanEl.implementNetwork(net, ctx())).toEqual({
+        broadcastUri: 'vlan://321',
+        adopted: false,
+      });
+      const ln = names.localnetPort(net.networkId);
+      expect((await server.nbctl(['lsp-get-type', ln])).trim()).toBe('localnet');
+      expect((await server.nbctl(['get', 'Logical_Switch_Port', ln, 'tag_request'])).trim()).toBe('321');
+      expect(await server.nbctl(['lsp-get-options', ln])).toContain('network_name=physnet1');
+      expect((await server.nbctl(['lsp-get-addresses', ln])).trim()).toBe('unknown');
+      const observed = await vlanEl.observe({ networkIds: [net.networkId] }, ctx());
+      expect(observed.resources.find((r) => r.kind === 'network')?.attributes.localnet).toBe('physnet1/321');
+
+      const other = { ...networkSpec(vpc), isolation: { method: 'VLAN' as const, segmentId: 321 } };
+      const err = await vlanEl.implementNetwork(other, ctx()).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        category: 'RESOURCE_CONFLICT',
+        conflict: { resource: 'VLAN', name: 'physnet1/vlan 321' },
+      });
+      expect(await server.nbctl(['ls-list'])).not.toContain(names.switch(other.networkId));
+    } finally {
+      await vlanEl.close();
+    }
   });
 
   it('prepares a batch in one transaction with per-NIC outcomes: a conflicting NIC fails, the others succeed', async () => {
