@@ -120,4 +120,22 @@ describe('scripted faults', () => {
     await hub.setProfile(controllerId, { declineReason: 'maintenance window' });
     expect(await element.canHandle(req, ctx())).toEqual({ canHandle: false, reason: 'maintenance window' });
   });
+
+  it('commits the work before a late timeout, so the retry adopts what the lost call made', async () => {
+    const { hub, controllerId, element } = inProcess();
+    const net = networkSpec(vpcSpec());
+    await element.implementNetwork(net, ctx());
+    await hub.injectFault(controllerId, {
+      kind: 'timeout',
+      operation: 'prepare',
+      afterCommit: true,
+      count: 1,
+    });
+    const nic = nicSpec(net, 1);
+    expect((await errorOf(element.prepareNic(nic, ctx(AbortSignal.timeout(50))))).category).toBe('TIMEOUT');
+    const seen = (await element.observe({ networkIds: [net.networkId] }, ctx())).resources;
+    expect(seen.filter((r) => r.kind === 'nic').map((r) => r.id)).toEqual([nic.nicId]);
+    expect(await element.prepareNic(nic, ctx())).toEqual({ nicId: nic.nicId, adopted: true });
+    expect(hub.stats(controllerId).portCreations).toEqual({ [nic.nicId]: 1 });
+  });
 });

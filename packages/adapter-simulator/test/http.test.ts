@@ -177,4 +177,23 @@ describe('simulator over HTTP', () => {
     expect(calls[0]?.caller).toMatch(new RegExp(`/${process.pid}$`));
     expect(await control.calls('never-used')).toEqual([]);
   });
+
+  it('loses the answer of a committed batch on a late connection reset; the retry adopts every NIC', async () => {
+    const control = createRemoteSimulatorControl(sim.url);
+    const el = remoteElement(sim.url, 'late');
+    const net = networkSpec(vpcSpec());
+    await el.implementNetwork(net, ctx());
+    await control.injectFault('late', {
+      kind: 'connectionReset',
+      operation: 'prepare',
+      afterCommit: true,
+      count: 1,
+    });
+    const nics = [nicSpec(net, 1), nicSpec(net, 2)];
+    await expect(el.prepareNics(nics, ctx())).rejects.toMatchObject({ category: 'UNREACHABLE' });
+    const retry = await el.prepareNics(nics, ctx());
+    expect(retry.every((r) => r.ok && r.result.adopted)).toBe(true);
+    const state = await control.getState('late');
+    expect(Object.values(state?.stats.portCreations ?? {})).toEqual([1, 1]);
+  });
 });

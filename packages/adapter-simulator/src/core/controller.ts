@@ -101,9 +101,15 @@ export class SimulatedController {
     const op = operationOf(cmd.op);
     const at = Date.now();
     try {
-      const result = await this.gate(op, resourceOf(cmd.op), signal, (fault) => {
-        if (fault) applyFault(this.store, fault, cmd);
-        return this.run(cmd);
+      const result = await this.gate(op, resourceOf(cmd.op), signal, async (fault) => {
+        const late = fault !== undefined && 'afterCommit' in fault && fault.afterCommit === true;
+        if (fault && !late) applyFault(this.store, fault, cmd);
+        const done = this.run(cmd);
+        if (fault && late) {
+          if (fault.kind === 'timeout') await sleep(HANG_CAP_MS, signal);
+          applyFault(this.store, fault, cmd);
+        }
+        return done;
       });
       this.calls.record(cmd, meta, at, 'ok');
       return result;
@@ -128,7 +134,7 @@ export class SimulatedController {
     op: SimOperation,
     resource: SimResourceKind | undefined,
     signal: AbortSignal,
-    run: (fault: ActiveFault | undefined) => T,
+    run: (fault: ActiveFault | undefined) => Promise<T>,
   ): Promise<T> {
     throwIfAborted(signal);
     const st = this.stats;
@@ -163,10 +169,10 @@ export class SimulatedController {
       const { extraDelayMs, fault, fired } = this.faults.draw(op, resource);
       st.faultsFired += fired;
       const delay = this.profile.latencyMs + Math.random() * this.profile.jitterMs + extraDelayMs;
-      if (fault?.kind === 'timeout') await sleep(HANG_CAP_MS, signal);
+      if (fault?.kind === 'timeout' && fault.afterCommit !== true) await sleep(HANG_CAP_MS, signal);
       else if (delay > 0) await sleep(delay, signal);
       throwIfAborted(signal);
-      return run(fault);
+      return await run(fault);
     } catch (e) {
       const err = toAdapterError(e);
       this.countError(err.category);

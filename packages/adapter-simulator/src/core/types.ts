@@ -65,11 +65,17 @@ const scope = {
   count: z.number().int().positive().max(1_000_000).optional(),
 };
 
+/**
+ * The controller does the work first and the answer is lost (hang, reset, error after the commit): the partial state
+ * the engine must find with observe() and adopt on retry.
+ */
+const afterCommit = z.boolean().optional();
+
 export const faultSpecSchema = z.discriminatedUnion('kind', [
   /** The call hangs until the caller's AbortSignal fires (the engine reports CONTROLLER_TIMEOUT). */
-  z.object({ kind: z.literal('timeout'), ...scope }),
+  z.object({ kind: z.literal('timeout'), afterCommit, ...scope }),
   /** The connection drops (UNREACHABLE); in remote mode the server really destroys the socket. */
-  z.object({ kind: z.literal('connectionReset'), ...scope }),
+  z.object({ kind: z.literal('connectionReset'), afterCommit, ...scope }),
   z.object({ kind: z.literal('authFailure'), ...scope }),
   /** Plants a resource owned by someone else where the call needs ours (e.g. the VLAN on a foreign switch). */
   z.object({ kind: z.literal('foreignOwner'), owner: z.string().min(1).max(100).optional(), ...scope }),
@@ -78,6 +84,7 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('vendorError'),
     code: z.string().min(1).max(100),
     message: z.string().min(1).max(1000),
+    afterCommit,
     ...scope,
   }),
   /** Adds delayMs of latency to matching calls. */

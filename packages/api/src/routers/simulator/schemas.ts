@@ -51,6 +51,7 @@ export const activeFaultOutput = z.object({
   message: z.string().optional(),
   owner: z.string().optional(),
   delayMs: z.number().optional(),
+  afterCommit: z.boolean().optional(),
 });
 
 const count = z.number().int().min(0);

@@ -89,6 +89,15 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
     expect(audit[1]).toMatchObject({ before: { latencyMs: 0 }, after: { latencyMs: 20, maxConcurrent: 16 } });
   });
 
+  it('keeps every field of a fault in its output, such as afterCommit', async () => {
+    const fault = await t.callerAs('admin').simulator.injectFault({
+      controllerId,
+      fault: { kind: 'timeout', operation: 'prepare', afterCommit: true, count: 1 },
+    });
+    expect(fault).toMatchObject({ kind: 'timeout', operation: 'prepare', afterCommit: true, remaining: 1 });
+    await t.callerAs('admin').simulator.clearFaults({ controllerId });
+  });
+
   it('lists every fault kind with the diagnosis it provokes', async () => {
     const catalog = await t.callerAs('viewer').simulator.faultCatalog();
     expect(catalog.map((c) => c.kind)).toEqual([
