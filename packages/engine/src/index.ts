@@ -1,10 +1,14 @@
 // @netplane/engine: the orchestrator. Import the Engine class and the types the API and the server need.
+
+// Diagnostics and support (owned by the diagnostics engineer).
+export * from './diagnostics';
 export type { EntityErrorEvent } from './diagnostics/hook';
 export { Engine, JOB_KINDS, type JobKind, type JobRef, type SubmitJobInput } from './engine';
 export { CallFailed, FencedError, JobFailure, JobStopped } from './errors';
 export type { JobEvent } from './jobs/events';
 export type { CreateTierInput, CreateVpcInput, NicRequest } from './lifecycle/allocate';
 export type { Drift } from './lifecycle/reconcile';
+export * from './support';
 export {
   DEFAULT_OPTIONS,
   type EngineAdapterRegistration,
