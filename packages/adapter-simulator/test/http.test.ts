@@ -196,4 +196,14 @@ describe('simulator over HTTP', () => {
     const state = await control.getState('late');
     expect(Object.values(state?.stats.portCreations ?? {})).toEqual([1, 1]);
   });
+
+  it('answers 400 to a call with an unknown op and 404 to an unknown route', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${sim.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const bad = await post('/v1/controllers/x/call', { op: 'formatDisk' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^Unknown op/);
+    expect((await post('/v1/nothing', {})).status).toBe(404);
+    expect((await post('/v1/controllers/x/call', 'not an object')).status).toBe(400);
+  });
 });

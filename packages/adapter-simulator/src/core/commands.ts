@@ -25,6 +25,20 @@ export type SimCommand =
 
 export type SimCommandName = SimCommand['op'];
 
+export const SIM_COMMANDS: readonly SimCommandName[] = [
+  'canHandle',
+  'implementVpc',
+  'destroyVpc',
+  'implementNetwork',
+  'prepareNic',
+  'prepareNics',
+  'releaseNic',
+  'shutdownNetwork',
+  'destroyNetwork',
+  'observe',
+  'healthCheck',
+];
+
 /** The call phase each command counts under, for faults and stats; canHandle is a local decision, not a call. */
 export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperation {
   switch (op) {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AdapterError, type BatchItemResult, toAdapterError } from '@netplane/adapter-sdk';
 import { ZodError } from 'zod';
-import type { SimCommand } from '../core/commands';
+import { SIM_COMMANDS, type SimCommand } from '../core/commands';
 import { SimulatorHub } from '../core/hub';
 import {
   faultSpecSchema,
@@ -64,8 +64,9 @@ async function handleCall(
   res: ServerResponse,
 ): Promise<void> {
   const cmd = (await readJson(req)) as SimCommand;
-  if (typeof cmd !== 'object' || cmd === null || typeof cmd.op !== 'string')
-    throw new HttpProblem(400, 'Missing op');
+  if (typeof cmd !== 'object' || cmd === null || !SIM_COMMANDS.includes(cmd.op)) {
+    throw new HttpProblem(400, `Unknown op; expected one of ${SIM_COMMANDS.join(', ')}`);
+  }
   // A caller that gives up (abort, timeout, process killed) closes the connection: the call stops too.
   const ac = new AbortController();
   res.on('close', () => {
