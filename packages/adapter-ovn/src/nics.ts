@@ -71,60 +71,72 @@ export async function prepareNics(
   if (nics.length > MAX_BATCH) {
     throw new AdapterError('INVALID_REQUEST', `A batch holds at most ${MAX_BATCH} NICs, got ${nics.length}`);
   }
-  // A name-index violation means a concurrent caller created one of our ports first: read again and adopt it.
-  return withGuardRetry(
-    () => prepareOnce(db, nics, signal),
-    (e) => e instanceof OvsdbError && e.error === 'constraint violation',
-  );
+  // Fast path: read each tier's ports with one select (one table scan per tier, not one per NIC).
+  try {
+    return await prepareOnce(db, nics, 'by-network', signal);
+  } catch (e) {
+    if (!isNameClash(e)) throw e;
+  }
+  // One of our names is taken by a row the tier read did not see (a hand-made port, a concurrent caller, a port
+  // of this NIC on another tier): look every NIC up by name, which decides each one (adopt or conflict).
+  return withGuardRetry(() => prepareOnce(db, nics, 'by-name', signal), isNameClash);
 }
+
+const isNameClash = (e: unknown) => e instanceof OvsdbError && e.error === 'constraint violation';
+const PORT_COLUMNS = ['_uuid', 'name', 'addresses', 'external_ids'];
 
 async function prepareOnce(
   db: NbDatabase,
   nics: readonly NicSpec[],
+  lookup: 'by-network' | 'by-name',
   signal: AbortSignal,
 ): Promise<BatchItemResult[]> {
   const networkIds = [...new Set(nics.map((n) => n.networkId))];
+  const perTier = lookup === 'by-network' ? 4 : 3;
   const reads: Operation[] = [];
   for (const id of networkIds) {
+    const tagged = taggedWith(EXT.networkId, id);
     reads.push(
-      op.select(
-        'Logical_Switch',
-        [where.eq('name', names.switch(id)), taggedWith(EXT.networkId, id)],
-        ['_uuid'],
-      ),
-      op.select('DHCP_Options', [taggedWith(EXT.networkId, id)], ['_uuid']),
-      op.select(
-        'Port_Group',
-        [where.eq('name', names.portGroup(id)), taggedWith(EXT.networkId, id)],
-        ['_uuid'],
-      ),
+      op.select('Logical_Switch', [where.eq('name', names.switch(id)), tagged], ['_uuid']),
+      op.select('DHCP_Options', [tagged], ['_uuid']),
+      op.select('Port_Group', [where.eq('name', names.portGroup(id)), tagged], ['_uuid']),
     );
+    if (lookup === 'by-network') reads.push(op.select('Logical_Switch_Port', [tagged], PORT_COLUMNS));
   }
-  for (const nic of nics) {
-    reads.push(
-      op.select(
-        'Logical_Switch_Port',
-        [where.eq('name', names.nicPort(nic.nicId))],
-        ['_uuid', 'addresses', 'external_ids'],
-      ),
-    );
+  if (lookup === 'by-name') {
+    for (const nic of nics) {
+      reads.push(
+        op.select('Logical_Switch_Port', [where.eq('name', names.nicPort(nic.nicId))], PORT_COLUMNS),
+      );
+    }
   }
   const rows = await db.selectMany(reads, signal);
   const tiers = new Map<string, Tier>();
+  const portsByNic = new Map<string, SelectedRow[]>();
   networkIds.forEach((id, i) => {
     const tier: Tier = {};
-    const [ls, dhcp, pg] = [rows[i * 3]?.[0], rows[i * 3 + 1]?.[0], rows[i * 3 + 2]?.[0]];
+    const [ls, dhcp, pg] = [rows[i * perTier]?.[0], rows[i * perTier + 1]?.[0], rows[i * perTier + 2]?.[0]];
     if (ls) tier.ls = ls;
     if (dhcp) tier.dhcp = dhcp;
     if (pg) tier.pg = pg;
     tiers.set(id, tier);
+    if (lookup === 'by-network') {
+      for (const port of rows[i * perTier + 3] ?? []) {
+        const nicId = extOf(port)[EXT.nicId];
+        if (nicId !== undefined) portsByNic.set(nicId, [port]);
+      }
+    }
   });
+  const existing = (nic: NicSpec, i: number): SelectedRow[] =>
+    lookup === 'by-network'
+      ? (portsByNic.get(nic.nicId) ?? [])
+      : (rows[networkIds.length * perTier + i] ?? []);
 
   const results = new Map<string, BatchItemResult>();
   const toCreate = new Map<string, NicSpec>();
   nics.forEach((nic, i) => {
     if (results.has(nic.nicId) || toCreate.has(nic.nicId)) return;
-    const d = decide(nic, rows[networkIds.length * 3 + i] ?? [], tiers.get(nic.networkId) ?? {});
+    const d = decide(nic, existing(nic, i), tiers.get(nic.networkId) ?? {});
     if (d === 'create') toCreate.set(nic.nicId, nic);
     else results.set(nic.nicId, d);
   });
