@@ -7,6 +7,8 @@ export { createOvnElement } from './element';
 export { mapOvsdbError } from './errors';
 export { ovnConfigSchema, ovnCredentialSchema, ovnManifest } from './manifest';
 export { EXT, names, OWNER } from './names';
+export { nicPortRow } from './nics';
+export { rawPrepareOps } from './raw-ops';
 
 const ovnAdapter: AdapterModule = { manifest: ovnManifest, createElement: createOvnElement };
 export default ovnAdapter;

@@ -7,6 +7,7 @@ import {
   type Operation,
   OvsdbError,
   op,
+  type Row,
   set,
   toAtoms,
   where,
@@ -20,7 +21,8 @@ type Tier = { ls?: SelectedRow; dhcp?: SelectedRow; pg?: SelectedRow };
 
 const addressOf = (nic: NicSpec) => `${nic.mac} ${nic.ip}`;
 
-function portRow(nic: NicSpec, dhcp: SelectedRow | undefined) {
+/** The Logical_Switch_Port row of a NIC (exported for the benchmark's raw baseline, so both write the same rows). */
+export function nicPortRow(nic: NicSpec, dhcp: SelectedRow | undefined): Row {
   return {
     name: names.nicPort(nic.nicId),
     addresses: set([addressOf(nic)]),
@@ -147,7 +149,7 @@ async function prepareOnce(
     let i = 0;
     for (const nic of toCreate.values()) {
       const ref = `nic${i++}`;
-      writes.push(op.insert('Logical_Switch_Port', portRow(nic, tiers.get(nic.networkId)?.dhcp), ref));
+      writes.push(op.insert('Logical_Switch_Port', nicPortRow(nic, tiers.get(nic.networkId)?.dhcp), ref));
       byNetwork.set(nic.networkId, [...(byNetwork.get(nic.networkId) ?? []), namedUuid(ref)]);
     }
     // Ports join their switch in the same transaction: an unreferenced port row would be garbage-collected.

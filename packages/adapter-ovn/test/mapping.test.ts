@@ -2,10 +2,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AdapterError, type NetworkElement } from '@netplane/adapter-sdk';
-import { map, namedUuid, OvsdbClient, op, set } from '@netplane/ovsdb';
+import { map, namedUuid, OvsdbClient, op, rawTransact, set } from '@netplane/ovsdb';
 import { OVN_NB_SCHEMA, type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ovnAdapter, { mapOvsdbError, names } from '../src';
+import ovnAdapter, { mapOvsdbError, names, rawPrepareOps } from '../src';
 import { networkSpec, nicSpec, vpcSpec } from './fixtures';
 import { createElement, ctx, nbctlList } from './support';
 
@@ -286,5 +286,21 @@ describe('OVN mapping', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('raw baseline operations', () => {
+  it('write the same ports prepareNics writes: the adapter adopts every one of them', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc, ['Connectivity']);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const nics = Array.from({ length: 50 }, (_, i) => nicSpec(net, i));
+    await rawTransact(server.tcpEndpoint, 'OVN_Northbound', rawPrepareOps(net.networkId, nics));
+    expect((await server.nbctl(['lsp-list', names.switch(net.networkId)])).trim().split('\n')).toHaveLength(
+      51,
+    );
+    const results = await el.prepareNics(nics, ctx());
+    expect(results.every((r) => r.ok && r.result.adopted)).toBe(true);
   });
 });
