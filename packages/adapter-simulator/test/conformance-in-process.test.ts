@@ -17,7 +17,24 @@ describeConformance('simulator in-process', async () => {
   };
 });
 
+// VXLAN, with the conflict planted as the network's VNI held by a foreign switch rather than a switch with our name.
 describeConformance('simulator in-process, VXLAN', async () => {
-  const { element } = inProcess();
-  return { element, cleanup: () => element.close(), isolationMethod: 'VXLAN' };
+  const { hub, controllerId, element } = inProcess();
+  const owner = 'other-cloud';
+  return {
+    element,
+    cleanup: () => element.close(),
+    isolationMethod: 'VXLAN',
+    plantForeignNetwork: async (net) =>
+      hub.plantForeign(controllerId, {
+        kind: 'segment',
+        method: net.isolation.method,
+        segmentId: net.isolation.segmentId,
+        owner,
+      }),
+    isForeignNetworkIntact: async () => {
+      const state = await hub.getState(controllerId);
+      return state?.counts.foreign === 1 && state.counts.segments === 1;
+    },
+  };
 });
