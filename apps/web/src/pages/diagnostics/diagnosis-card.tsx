@@ -1,0 +1,143 @@
+// One diagnosis, root cause first: category, plain sentence, evidence, remediation, actions, and what it caused.
+import { ChevronRight, CircleAlert, Wrench } from 'lucide-react';
+import { Link } from 'react-router';
+import { NegotiationTrace } from '../../components/negotiation-trace';
+import type { Outputs } from '../../lib/api-types';
+import { formatAgo } from '../../lib/format';
+import { DiagnosisActions } from './diagnosis-actions';
+
+export type DiagnosisView = Outputs['diagnostics']['list'][number];
+type DiagnosisRecord = DiagnosisView['caused'][number];
+
+export function CategoryBadge({ category }: { category: string }) {
+  return (
+    <span className="rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs font-semibold text-red-900 dark:bg-red-950 dark:text-red-200">
+      {category}
+    </span>
+  );
+}
+
+function Evidence({ d }: { d: DiagnosisRecord }) {
+  const { call, trace, vendorCode, vendorMessage, message } = d.evidence;
+  return (
+    <div className="space-y-3 text-sm">
+      {call && (
+        <dl className="grid grid-cols-2 gap-x-4 gap-y-1 rounded-md bg-slate-50 p-3 text-xs md:grid-cols-4 dark:bg-slate-800/50">
+          <Fact label="Failing call">
+            {call.phase}
+            {call.purpose === 'rollback' ? ' (rollback)' : ''}
+          </Fact>
+          <Fact label="Element">{call.element}</Fact>
+          <Fact label="Controller">{call.controllerName ?? call.controllerId ?? '—'}</Fact>
+          <Fact label="Attempt">{call.attempt ?? '—'}</Fact>
+          <Fact label="Error category">{call.category}</Fact>
+          <Fact label="Retryable">{call.retryable === undefined ? '—' : call.retryable ? 'yes' : 'no'}</Fact>
+          {(call.vendorCode ?? vendorCode) && (
+            <Fact label="Vendor code">{call.vendorCode ?? vendorCode}</Fact>
+          )}
+          {call.conflict && (
+            <Fact label="Conflict">
+              {call.conflict.resource} {call.conflict.name}
+              {call.conflict.owner ? ` owned by ${call.conflict.owner}` : ''}
+            </Fact>
+          )}
+          <div className="col-span-full">
+            <dt className="text-slate-500 dark:text-slate-400">Message</dt>
+            <dd className="font-mono">{call.vendorMessage ?? vendorMessage ?? call.message}</dd>
+          </div>
+        </dl>
+      )}
+      {!call && (vendorCode || vendorMessage || message) && (
+        <p className="font-mono text-xs">
+          {[vendorCode, vendorMessage ?? message].filter(Boolean).join(': ')}
+        </p>
+      )}
+      {trace && trace.length > 0 && (
+        <details open={!call}>
+          <summary className="cursor-pointer text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+            Negotiation trace
+          </summary>
+          <div className="mt-2">
+            <NegotiationTrace entries={trace} />
+          </div>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="font-medium">{children}</dd>
+    </div>
+  );
+}
+
+export function DiagnosisCard({ view }: { view: DiagnosisView }) {
+  return (
+    <article
+      aria-labelledby={`diag-${view.id}`}
+      className="rounded-lg border border-red-200 bg-white shadow-xs dark:border-red-900/60 dark:bg-slate-900"
+    >
+      <header className="flex flex-wrap items-start justify-between gap-2 border-b border-red-100 px-4 py-3 dark:border-red-900/40">
+        <div className="space-y-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <CircleAlert aria-hidden className="size-5 text-red-600" />
+            <h2 id={`diag-${view.id}`} className="text-base font-semibold">
+              {view.title}
+            </h2>
+            <CategoryBadge category={view.category} />
+            {view.resolvedAt && (
+              <span className="text-xs text-emerald-700 dark:text-emerald-400">
+                resolved {formatAgo(view.resolvedAt)}
+              </span>
+            )}
+          </div>
+          <p className="text-sm">{view.sentence}</p>
+        </div>
+        <div className="text-right text-xs text-slate-500 dark:text-slate-400">
+          <div>
+            {view.targetType} <span className="font-mono">{view.targetId.slice(0, 8)}</span>
+          </div>
+          <div>{formatAgo(view.createdAt)}</div>
+          {view.vpcId && (
+            <Link
+              to={`/vpcs/${view.vpcId}`}
+              className="inline-flex items-center text-sky-700 underline dark:text-sky-400"
+            >
+              Open VPC <ChevronRight aria-hidden className="size-3" />
+            </Link>
+          )}
+        </div>
+      </header>
+      <div className="space-y-4 px-4 py-3">
+        <Evidence d={view} />
+        <div className="flex items-start gap-2 rounded-md bg-sky-50 p-3 text-sm text-sky-950 dark:bg-sky-950/40 dark:text-sky-100">
+          <Wrench aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <p>
+            <strong>Remediation:</strong> {view.remediation}
+          </p>
+        </div>
+        <DiagnosisActions diagnosis={view} />
+        {view.caused.length > 0 && (
+          <details>
+            <summary className="cursor-pointer text-sm font-medium">
+              Caused {view.caused.length} downstream failure{view.caused.length === 1 ? '' : 's'} (not
+              separate problems)
+            </summary>
+            <ul className="mt-2 space-y-1 border-l-2 border-red-200 pl-3 text-sm dark:border-red-900">
+              {view.caused.map((c) => (
+                <li key={c.id}>
+                  <span className="font-medium">{c.title}</span> · {c.targetType}{' '}
+                  <span className="font-mono text-xs">{c.targetId.slice(0, 8)}</span> — {c.sentence}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </div>
+    </article>
+  );
+}
