@@ -5,7 +5,11 @@ import {
   type SimulatorControl,
   type SimulatorState,
 } from '@netplane/adapter-simulator';
-import { FAULT_CATALOG, simulatorProfileSchema } from '@netplane/adapter-simulator/control';
+import {
+  FAULT_CATALOG,
+  type SimulatorProfilePatch,
+  simulatorProfileSchema,
+} from '@netplane/adapter-simulator/control';
 import { controllersRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
@@ -22,6 +26,13 @@ import {
   simulatorStateOutput,
 } from './schemas';
 
+function profileFromConfig(config: Record<string, unknown>): SimulatorProfilePatch {
+  const patch: SimulatorProfilePatch = {};
+  if (typeof config.latencyMs === 'number') patch.latencyMs = config.latencyMs;
+  if (typeof config.jitterMs === 'number') patch.jitterMs = config.jitterMs;
+  return patch;
+}
+
 type Target = { control: SimulatorControl; mode: 'hub' | 'remote' };
 
 /**
@@ -35,8 +46,10 @@ async function targetOf(ctx: Context, controllerId: string): Promise<Target> {
   if (row && row.protocol === 'SIMULATED') {
     if (/^https?:\/\//i.test(row.endpoint))
       return { control: createRemoteSimulatorControl(row.endpoint), mode: 'remote' };
-    // A registered sim:// controller the hub has not met yet gets its default profile now.
-    if ((await hub.getState(controllerId)) === null) await hub.setProfile(controllerId, {});
+    // A registered sim:// controller the hub has not met yet starts now, with the latency its config asks for
+    // (as the adapter's createElement would do).
+    if ((await hub.getState(controllerId)) === null)
+      await hub.setProfile(controllerId, profileFromConfig(row.config));
     return { control: hub, mode: 'hub' };
   }
   if (!row && (await hub.getState(controllerId)) !== null) return { control: hub, mode: 'hub' };

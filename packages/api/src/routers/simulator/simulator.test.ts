@@ -153,7 +153,11 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
 });
 
 /** zone → physical network → simulator provider → controller, through the real API. */
-async function registerController(t: TestDeps, endpoint: string): Promise<string> {
+async function registerController(
+  t: TestDeps,
+  endpoint: string,
+  config: Record<string, unknown> = {},
+): Promise<string> {
   const admin = t.callerAs('admin');
   const name = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
   const zone = await admin.zones.create({ name: name('zone') });
@@ -169,6 +173,7 @@ async function registerController(t: TestDeps, endpoint: string): Promise<string
     providerId: provider.id,
     name: name('ctl'),
     endpoint,
+    config,
     credentials: { username: 'admin', password: 'pw-not-a-canary' },
   });
   return controller.id;
@@ -201,12 +206,12 @@ describe('simulator router with registered controllers', () => {
     expect((await sim.hub.getState(id))?.faults).toHaveLength(1);
   });
 
-  it('meets a registered sim:// controller the hub has not seen yet with the default profile', async () => {
-    const id = await registerController(t, 'sim://lab');
+  it('meets a registered sim:// controller the hub has not seen yet with the profile its config asks for', async () => {
+    const id = await registerController(t, 'sim://lab', { latencyMs: 15 });
     const state = await t.callerAs('viewer').simulator.getState({ controllerId: id });
     expect(state).toMatchObject({
       mode: 'hub',
-      profile: { latencyMs: 0, rateLimitPerSecond: null },
+      profile: { latencyMs: 15, rateLimitPerSecond: null },
       faults: [],
     });
   });
