@@ -73,9 +73,9 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     // A timed-out create may have happened anyway: a retry adopts it through observe().
     case 'CONTROLLER_TIMEOUT':
       return ['retry', 'adopt', 'open-controller'];
-    // Adopting a foreign resource is an explicit human decision, never automatic.
+    // Never adopt what is not ours: the resource must be removed on the controller (or the NIC released) first.
     case 'RESOURCE_CONFLICT':
-      return ['adopt', 'release', 'retry', 'open-controller'];
+      return ['release', 'retry', 'open-controller'];
     case 'CAPACITY_EXHAUSTED':
       return ['release', 'retry', 'open-controller'];
     case 'RATE_LIMITED':
@@ -105,7 +105,7 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
     case 'AUTH_FAILED':
       return `Update the credentials of ${where} (Infrastructure › Controllers › Edit credentials); then retry.`;
     case 'RESOURCE_CONFLICT':
-      return `A resource on ${where} already uses our name but is not ours. Remove or rename it on the controller and retry, or adopt it if it is known to be ours.`;
+      return `A resource on ${where} is in the way and is not ours; Netplane never overwrites it. Remove or rename it on the controller (or release the NIC), then retry.`;
     case 'CAPACITY_EXHAUSTED':
       return `${where} has no free capacity (VLANs, ports or segments). Release unused NICs or networks, or raise the controller's capacity; then retry.`;
     case 'RATE_LIMITED':

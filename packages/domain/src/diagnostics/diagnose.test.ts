@@ -158,7 +158,7 @@ describe('call diagnoses', () => {
     expect(d.evidence.vendorCode).toBe('401');
   });
 
-  it('names the conflicting resource and its owner, and offers adopt and release on a NIC', () => {
+  it('names the conflicting resource and its owner, and offers release but never adopt on a NIC', () => {
     const d = diagnose(
       callFailure({
         category: 'RESOURCE_CONFLICT',
@@ -167,7 +167,7 @@ describe('call diagnoses', () => {
     );
     expect(d.category).toBe('RESOURCE_CONFLICT');
     expect(d.sentence).toContain('already holds port np-n-1 owned by tenant-x, which is not ours');
-    expect(d.actions).toEqual(['adopt', 'release', 'retry', 'open-controller']);
+    expect(d.actions).toEqual(['release', 'retry', 'open-controller']);
   });
 
   it('offers release for capacity exhaustion on a NIC but not on a tier', () => {

@@ -25,8 +25,9 @@ function applicableActions(
     switch (action) {
       case 'release':
         return target.type === 'nic';
+      // Negotiation runs per tier (implementing it again negotiates with the providers as they are now).
       case 'rerun-negotiation':
-        return target.type === 'network' || target.type === 'vpc';
+        return target.type === 'network';
       case 'open-controller':
         return hasController;
       case 'adopt':

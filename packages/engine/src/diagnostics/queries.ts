@@ -49,8 +49,20 @@ async function resolveRecovered(
   const recovered = (r: diagnosesRepo.DiagnosisRecord) =>
     r.targetType !== 'job' && !stillInError.has(`${r.targetType}:${r.targetId}`);
   const done = new Set(records.filter((r) => r.rootCauseId === null && recovered(r)).map((r) => r.id));
+  const listed = new Set(records.map((r) => r.id));
+  const rootResolved = new Map<string, boolean>();
   for (const r of records) {
-    if (r.rootCauseId !== null && done.has(r.rootCauseId) && recovered(r)) done.add(r.id);
+    if (r.rootCauseId === null || !recovered(r)) continue;
+    let resolved = done.has(r.rootCauseId);
+    if (!resolved && !listed.has(r.rootCauseId)) {
+      // The root is not on this page: it was resolved earlier, or lies beyond the limit; ask.
+      if (!rootResolved.has(r.rootCauseId)) {
+        const root = await diagnosesRepo.getDiagnosis(db, r.rootCauseId);
+        rootResolved.set(r.rootCauseId, root === undefined || root.resolvedAt !== null);
+      }
+      resolved = rootResolved.get(r.rootCauseId) === true;
+    }
+    if (resolved) done.add(r.id);
   }
   await diagnosesRepo.resolveById(db, [...done], now);
   return done.size;

@@ -1,0 +1,134 @@
+// Diagnostics against the real engine and the simulator: failures provoked with scripted faults get the right
+// diagnosis at the moment of Error, root cause first, and each diagnosis action (one engine call) clears it.
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
+import type { Engine } from '../engine';
+import { runDiagnosisAction } from './actions';
+import { listDiagnosisViews } from './queries';
+
+describe.each(testDialects())('diagnostics with the real engine on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  beforeAll(async () => {
+    w = await makeWorld(dialect, { controllers: [{ name: 'sim-ctl', timeoutMs: 400 }] });
+    engine = w.engine({ maxAttempts: 1 });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w?.cleanup();
+  });
+  const open = (vpcId: string) =>
+    listDiagnosisViews(w.db.db, { vpcId, openOnly: true, limit: 100, now: Date.now() });
+
+  it('explains a disabled provider by name, and re-running negotiation once it is enabled clears it', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.20.0.0/16', '10.20.1.0/24');
+    await w.db.db
+      .updateTable('providers')
+      .set({ state: 'Disabled' })
+      .where('id', '=', w.providerId)
+      .execute();
+    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
+    expect(job.state).toBe('failed');
+    const [d, ...rest] = await open(vpc.id);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ category: 'PROVIDER_DISABLED', targetType: 'network', targetId: tier.id });
+    expect(d?.sentence).toContain(
+      'Provider sim-provider on physical network pn-1 was skipped for Connectivity because it is disabled',
+    );
+    expect(d?.actions).toEqual(['rerun-negotiation']);
+    expect(d?.evidence.trace?.length).toBeGreaterThan(0);
+
+    await w.db.db.updateTable('providers').set({ state: 'Enabled' }).where('id', '=', w.providerId).execute();
+    const rerun = await runDiagnosisAction(engine, w.db.db, {
+      diagnosisId: d?.id as string,
+      action: 'rerun-negotiation',
+      actor: 'sue',
+    });
+    expect((await waitForJob(engine, rerun.jobId)).state).toBe('succeeded');
+    expect(await open(vpc.id)).toEqual([]);
+  });
+
+  it('shows a timed-out implement whose undo failed as "Resource Unavailable", with the undo failure linked', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.21.0.0/16', '10.21.1.0/24');
+    const c = w.controllerIds[0] as string;
+    await w.hub.injectFault(c, { kind: 'timeout', operation: 'implement', resource: 'network', count: 1 });
+    await w.hub.injectFault(c, {
+      kind: 'vendorError',
+      code: 'E2',
+      message: 'undo boom',
+      operation: 'destroy',
+      count: 1,
+    });
+    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
+    expect(job.state).toBe('failed');
+    expect((await engine.getTier(tier.id))?.state).toBe('Error');
+    const [d, ...rest] = await open(vpc.id);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      category: 'CONTROLLER_TIMEOUT',
+      title: 'Resource Unavailable',
+      targetId: tier.id,
+    });
+    expect(d?.sentence).toContain(
+      'The implement call to element simulator for tier web failed: sim-ctl did not answer in time',
+    );
+    expect(d?.caused.map((x) => [x.category, x.evidence.call?.purpose, x.evidence.vendorCode])).toEqual([
+      ['VENDOR_ERROR', 'rollback', 'E2'],
+    ]);
+    const retry = await runDiagnosisAction(engine, w.db.db, {
+      diagnosisId: d?.id as string,
+      action: 'adopt',
+      actor: 'sue',
+    });
+    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    expect(await open(vpc.id)).toEqual([]);
+  });
+
+  it('makes the first failing NIC of a bulk prepare the root cause; release and retry clear the NICs one by one', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.22.0.0/16', '10.22.1.0/24');
+    await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
+    const c = w.controllerIds[0] as string;
+    await w.hub.injectFault(c, { kind: 'capacityExhausted', operation: 'prepare' });
+    const { jobId } = await engine.prepareNics(
+      tier.id,
+      [{ vmName: 'a' }, { vmName: 'b' }, { vmName: 'c' }],
+      'alice',
+      { batchSize: 1 },
+    );
+    expect((await waitForJob(engine, jobId)).state).toBe('failed');
+    await w.hub.clearFaults(c);
+    const views = await open(vpc.id);
+    expect(views).toHaveLength(1);
+    const root = views[0];
+    expect(root).toMatchObject({ category: 'CAPACITY_EXHAUSTED', targetType: 'nic', jobId });
+    expect(root?.caused).toHaveLength(2);
+    expect(root?.actions).toEqual(['release', 'retry', 'open-controller']);
+    await expect(
+      runDiagnosisAction(engine, w.db.db, {
+        diagnosisId: root?.id as string,
+        action: 'rerun-negotiation',
+        actor: 'sue',
+      }),
+    ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+
+    const rel = await runDiagnosisAction(engine, w.db.db, {
+      diagnosisId: root?.id as string,
+      action: 'release',
+      actor: 'sue',
+    });
+    expect((await waitForJob(engine, rel.jobId)).state).toBe('succeeded');
+    const after = await open(vpc.id);
+    // The root's NIC is released; the two others are still in Error and now stand on their own.
+    expect(after.map((v) => v.targetId).sort()).toEqual(root?.caused.map((x) => x.targetId).sort());
+    for (const v of after) {
+      const r = await runDiagnosisAction(engine, w.db.db, {
+        diagnosisId: v.id,
+        action: 'retry',
+        actor: 'sue',
+      });
+      expect((await waitForJob(engine, r.jobId)).state).toBe('succeeded');
+    }
+    expect(await open(vpc.id)).toEqual([]);
+  });
+});
