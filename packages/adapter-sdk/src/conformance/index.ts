@@ -2,7 +2,7 @@
 // package runs against itself. Vendor differences go through the harness hooks, never through adapter-specific code.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterError } from '../adapter-error';
-import type { NetworkElement } from '../element';
+import type { NetworkElement, NicSpec } from '../element';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
 
@@ -178,6 +178,23 @@ export function describeConformance(
       const again = await el.prepareNics(nics, f.ctx());
       expect(again.every((r) => r.ok && r.result.adopted)).toBe(true);
       expect(await el.prepareNics([], f.ctx())).toEqual([]);
+    });
+
+    it('answers per NIC in a batch: a conflicting NIC fails alone and the others are prepared', async () => {
+      const vpc = f.vpc();
+      const net = f.network(vpc);
+      await el.implementVpc(vpc, f.ctx());
+      await el.implementNetwork(net, f.ctx());
+      const taken = f.nic(net, 1);
+      await el.prepareNic(taken, f.ctx());
+      const fresh = [f.nic(net, 2), f.nic(net, 3)];
+      const batch = [fresh[0], { ...taken, mac: '02:ff:ff:ff:ff:02' }, fresh[1]] as NicSpec[];
+      const results = await el.prepareNics(batch, f.ctx());
+      expect(results.map((r) => r.nicId)).toEqual(batch.map((n) => n.nicId));
+      expect(results.map((r) => (r.ok ? 'ok' : r.error.category))).toEqual(['ok', 'RESOURCE_CONFLICT', 'ok']);
+      expect(idsOf(await observeNetwork(net.networkId), 'nic')).toEqual(
+        [taken.nicId, ...fresh.map((n) => n.nicId)].sort(),
+      );
     });
 
     it('reports through observe exactly what each call left, through release, shutdown and destroy', async () => {
