@@ -12,6 +12,7 @@ export const EXT = {
   role: 'netplane:role',
   vmName: 'netplane:vm_name',
   rule: 'netplane:rule',
+  services: 'netplane:services',
 } as const;
 
 export const names = {

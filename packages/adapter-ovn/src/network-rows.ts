@@ -11,6 +11,9 @@ export type AclRule = {
   action: string;
 };
 
+/** Names of the rules defaultAclRules() makes, for observe() to tell a complete set from a partial one. */
+export const DEFAULT_ACL_RULES = ['egress', 'intra-tier', 'default-deny'] as const;
+
 /** The tier's default NetworkACL: egress allowed, ingress only from the tier itself, everything else dropped. */
 export function defaultAclRules(network: NetworkSpec): AclRule[] {
   const pg = `@${names.portGroup(network.networkId)}`;
@@ -53,6 +56,8 @@ export function switchRow(n: NetworkSpec): Row {
       [EXT.cidr]: n.cidr,
       'netplane:gateway': n.gateway,
       'netplane:broadcast_uri': broadcastUriOf(n),
+      // what observe() expects to find for this tier, so a deleted DHCP row, ACL or NAT shows as drift
+      [EXT.services]: [...n.services].sort().join(','),
     }),
     // northd honours a requested tunnel key, so the Geneve VNI is the segment Netplane allocated.
     other_config: map(

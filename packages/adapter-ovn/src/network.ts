@@ -165,7 +165,11 @@ export async function implementNetwork(
     if (wants.has('Dhcp') && dhcps.length === 0) {
       ops.push(
         noRowTagged('DHCP_Options', EXT.networkId, n.networkId),
-        op.insert('DHCP_Options', dhcpRow(n)),
+        op.insert('DHCP_Options', dhcpRow(n), 'dhcp'),
+        // NIC ports lose their (weak) reference when the DHCP row is deleted behind our back: point them back.
+        op.update('Logical_Switch_Port', [tagged, where.eq('type', '')], {
+          dhcpv4_options: namedUuid('dhcp'),
+        }),
       );
     }
     if (wants.has('NetworkACL')) {

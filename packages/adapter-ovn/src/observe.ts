@@ -3,6 +3,7 @@ import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
 import { EXT, names } from './names';
 import type { NbDatabase } from './nb';
+import { DEFAULT_ACL_RULES } from './network-rows';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
@@ -50,9 +51,39 @@ export async function observe(
       `${toRecord(row.options).network_name ?? ''}/${str(optional(row.tag_request))}`,
     );
   }
+  const byNetwork = (table: string) => {
+    const m = new Map<string, CachedRow[]>();
+    for (const row of cache.rows(table)) {
+      const id = toRecord(row.external_ids)[EXT.networkId] ?? '';
+      m.set(id, [...(m.get(id) ?? []), row]);
+    }
+    return m;
+  };
+  const [dhcpOf, aclsOf, natsOf] = [byNetwork('DHCP_Options'), byNetwork('ACL'), byNetwork('NAT')];
+  const switchRouterPorts = new Set(
+    [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
+  );
   for (const { row, ext } of rows('Logical_Switch')) {
     const id = ext[EXT.networkId] ?? '';
+    const services = new Set((ext[EXT.services] ?? '').split(','));
     const lrp = routerPorts.get(names.routerPort(id));
+    const routerPort =
+      lrp && switchRouterPorts.has(names.switchRouterPort(id))
+        ? toAtoms(lrp.networks).map(String).join(',')
+        : 'missing';
+    // A part the tier was implemented with reads "missing" when it is gone, so drift names what to repair.
+    const parts: Record<string, string> = {};
+    if ((ext['netplane:broadcast_uri'] ?? '').startsWith('vlan://'))
+      parts.localnet = localnets.get(id) ?? 'missing';
+    if (services.has('Dhcp')) parts.dhcp = str(dhcpOf.get(id)?.[0]?.cidr ?? 'missing');
+    if (services.has('NetworkACL')) {
+      const rules = (aclsOf.get(id) ?? []).map((a) => toRecord(a.external_ids)[EXT.rule] ?? '').sort();
+      parts.networkAcl =
+        groupNetworks.has(id) && DEFAULT_ACL_RULES.every((r) => rules.includes(r))
+          ? rules.join(',')
+          : 'missing';
+    }
+    if (services.has('SourceNat')) parts.sourceNat = str(natsOf.get(id)?.[0]?.external_ip ?? 'missing');
     out.push({
       kind: 'network',
       id,
@@ -61,10 +92,8 @@ export async function observe(
         cidr: ext[EXT.cidr] ?? '',
         gateway: ext['netplane:gateway'] ?? '',
         broadcastUri: ext['netplane:broadcast_uri'] ?? '',
-        routerPort: lrp ? toAtoms(lrp.networks).map(String).join(',') : 'missing',
-        ...((ext['netplane:broadcast_uri'] ?? '').startsWith('vlan://')
-          ? { localnet: localnets.get(id) ?? 'missing' }
-          : {}),
+        routerPort,
+        ...parts,
       },
     });
   }

@@ -23,6 +23,10 @@ const observeIds = async (networkId: string, kind: ObservedResource['kind']) =>
     .filter((r) => r.kind === kind)
     .map((r) => r.id);
 
+const networkAttrs = async (networkId: string) =>
+  (await el.observe({ networkIds: [networkId] }, ctx())).resources.find((r) => r.kind === 'network')
+    ?.attributes;
+
 describe('drift', () => {
   it('shows a port deleted with ovn-nbctl as missing, and a new prepareNic puts it back', async () => {
     const vpc = vpcSpec();
@@ -59,8 +63,10 @@ describe('drift', () => {
       () => observeIds(net.networkId, 'acl'),
       (ids) => ids.length === 2 && !ids.includes(`${net.networkId}/default-deny`),
     );
+    expect(await networkAttrs(net.networkId)).toMatchObject({ networkAcl: 'missing' });
     expect(await el.implementNetwork(net, ctx())).toMatchObject({ adopted: true });
     expect((await observeIds(net.networkId, 'acl')).sort()).toEqual(before.sort());
+    expect(await networkAttrs(net.networkId)).toMatchObject({ networkAcl: 'default-deny,egress,intra-tier' });
     expect(await server.nbctl(['acl-list', pg])).toContain('drop');
   });
 
@@ -92,5 +98,36 @@ describe('drift', () => {
     await waitFor(routerPort, (v) => v === 'missing');
     await el.implementNetwork(net, ctx());
     expect(await routerPort()).toBe(`${net.gateway}/24`);
+  });
+
+  it('shows a DHCP_Options row deleted with ovn-nbctl on the network, and repair re-attaches the ports to the new one', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const nic = nicSpec(net, 4);
+    await el.prepareNic(nic, ctx());
+    expect(await networkAttrs(net.networkId)).toMatchObject({ dhcp: net.cidr });
+    const dhcpOfPort = () =>
+      server.nbctl([
+        '--bare',
+        '--columns=dhcpv4_options',
+        'find',
+        'Logical_Switch_Port',
+        `name=${names.nicPort(nic.nicId)}`,
+      ]);
+    const uuid = (await dhcpOfPort()).trim();
+    expect(uuid).not.toBe('');
+    await server.nbctl(['dhcp-options-del', uuid]);
+    await waitFor(
+      () => networkAttrs(net.networkId),
+      (a) => a?.dhcp === 'missing',
+    );
+    expect((await dhcpOfPort()).trim()).toBe(''); // the weak reference went with the row
+    await el.implementNetwork(net, ctx());
+    expect(await networkAttrs(net.networkId)).toMatchObject({ dhcp: net.cidr });
+    const repaired = (await dhcpOfPort()).trim();
+    expect(repaired).not.toBe('');
+    expect(await server.nbctl(['get', 'DHCP_Options', repaired, 'cidr'])).toContain(net.cidr);
   });
 });
