@@ -53,6 +53,18 @@ describe('simulated controller limits', () => {
     expect(stats.maxCallsInAnySecond).toBe(8);
   });
 
+  it('keeps the bucket when another part of the profile changes, and refills it when the limit changes', async () => {
+    const { hub, controllerId, element } = inProcess();
+    await hub.setProfile(controllerId, { rateLimitPerSecond: 1, burst: 1 });
+    await element.observe({}, ctx());
+    await hub.setProfile(controllerId, { jitterMs: 1 });
+    await expect(element.observe({}, ctx())).rejects.toMatchObject({ category: 'RATE_LIMITED' });
+    await hub.setProfile(controllerId, { rateLimitPerSecond: 2 });
+    await expect(element.observe({}, ctx())).resolves.toEqual({ resources: [] });
+    await hub.setProfile(controllerId, { rateLimitPerSecond: null });
+    await Promise.all(Array.from({ length: 20 }, () => element.observe({}, ctx())));
+  });
+
   it('answers RATE_LIMITED like a 503 past the concurrency limit and never runs more at once', async () => {
     const { hub, controllerId, element } = inProcess();
     await hub.setProfile(controllerId, { maxConcurrent: 3, latencyMs: 30 });

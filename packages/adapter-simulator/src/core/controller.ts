@@ -51,10 +51,18 @@ export class SimulatedController {
   }
 
   setProfile(patch: SimulatorProfilePatch): SimulatorProfile {
+    const before = this.profile;
     this.profile = { ...this.profile, ...patch };
     const rate = this.profile.rateLimitPerSecond;
-    this.bucket =
-      rate === null ? null : new TokenBucket(rate, this.profile.burst ?? Math.max(1, Math.ceil(rate)));
+    // A new bucket (full) only when the limit itself changes: changing the latency must not hand out a fresh burst.
+    if (
+      rate !== before.rateLimitPerSecond ||
+      this.profile.burst !== before.burst ||
+      (rate !== null && !this.bucket)
+    ) {
+      this.bucket =
+        rate === null ? null : new TokenBucket(rate, this.profile.burst ?? Math.max(1, Math.ceil(rate)));
+    }
     return this.getProfile();
   }
 
