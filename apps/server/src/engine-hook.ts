@@ -1,6 +1,6 @@
 // THE place where the engine starts with the server: job workers, node heartbeat, schedules. It runs after
 // migrations and before the HTTP server listens; what it returns is stopped on shutdown after the drain hooks.
-import type { ApiDeps } from '@netplane/api';
+import { type ApiDeps, engineOf } from '@netplane/api';
 import type { Registry } from 'prom-client';
 import type { registerDrainHook } from './drain';
 import type { Env } from './env';
@@ -18,7 +18,12 @@ export type EngineHookContext = {
 
 export type EngineHandle = { stop(): Promise<void> };
 
-export async function startEngine(_ctx: EngineHookContext): Promise<EngineHandle> {
-  // Engine team: start the workers and the heartbeat (nodeId = _ctx.env.nodeId) here.
-  return { stop: async () => {} };
+export async function startEngine(ctx: EngineHookContext): Promise<EngineHandle> {
+  // The API's procedures and these workers share one Engine (engineOf keys it by deps).
+  const engine = engineOf(ctx.deps, { nodeId: ctx.env.nodeId });
+  await engine.start();
+  ctx.logger.info({ nodeId: engine.nodeId }, 'Engine workers started');
+  // Drain on SIGTERM: stop claiming, hand running jobs' leases back so another node resumes them at once.
+  ctx.onDrain('engine', () => engine.stop());
+  return { stop: () => engine.stop() };
 }

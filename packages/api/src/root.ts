@@ -3,19 +3,29 @@
 import { adaptersRouter } from './routers/adapters';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { callsRouter } from './routers/calls';
 import { capabilitiesRouter } from './routers/capabilities';
 import { controllersRouter } from './routers/controllers';
 import { diagnosticsRouter } from './routers/diagnostics';
+import { jobsRouter } from './routers/jobs';
+import { nicsRouter } from './routers/nics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
 import { simulatorRouter } from './routers/simulator';
 import { supportRouter } from './routers/support';
+import { tiersRouter } from './routers/tiers';
 import { usersRouter } from './routers/users';
+import { vpcsRouter } from './routers/vpcs';
 import { zonesRouter } from './routers/zones';
 import { router } from './trpc';
 
 export const appRouter = router({
+  calls: callsRouter,
+  jobs: jobsRouter,
+  nics: nicsRouter,
+  tiers: tiersRouter,
+  vpcs: vpcsRouter,
   adapters: adaptersRouter,
   audit: auditRouter,
   auth: authRouter,

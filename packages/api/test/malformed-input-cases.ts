@@ -8,7 +8,7 @@ import { appRouter } from '../src/root';
 export type ProcedureInfo = { path: string; type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] };
 
 export function listProcedures(): ProcedureInfo[] {
-  const procs = appRouter._def.procedures as Record<string, AnyProcedure>;
+  const procs = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
   return Object.entries(procs)
     .map(([path, p]) => ({
       path,

@@ -18,6 +18,10 @@ const ADMIN: Role[] = ['admin'];
  */
 const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   // Diagnostics actions and triage: admin, operator and support.
+  'diagnostics.adopt': ['admin', 'operator', 'support'],
+  'diagnostics.release': ['admin', 'operator', 'support'],
+  'diagnostics.rerunNegotiation': ['admin', 'operator', 'support'],
+  'diagnostics.retry': ['admin', 'operator', 'support'],
   'support.acknowledge': ['admin', 'operator', 'support'],
   'support.assign': ['admin', 'operator', 'support'],
   'auth.login': 'public',
@@ -54,6 +58,22 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'simulator.injectFault': ['admin', 'operator'],
   'simulator.resetStats': ['admin', 'operator'],
   'simulator.setProfile': ['admin', 'operator'],
+  // Provisioning (engine): admin and operator; retry is a diagnostics action, so support too.
+  'jobs.cancel': ['admin', 'operator'],
+  'jobs.retry': ['admin', 'operator', 'support'],
+  'nics.prepare': ['admin', 'operator'],
+  'nics.prepareBulk': ['admin', 'operator'],
+  'nics.release': ['admin', 'operator'],
+  'nics.releaseBulk': ['admin', 'operator'],
+  'nics.reprepare': ['admin', 'operator'],
+  'tiers.create': ['admin', 'operator'],
+  'tiers.destroy': ['admin', 'operator'],
+  'tiers.implement': ['admin', 'operator'],
+  'tiers.shutdown': ['admin', 'operator'],
+  'vpcs.create': ['admin', 'operator'],
+  'vpcs.destroy': ['admin', 'operator'],
+  'vpcs.reconcile': ['admin', 'operator'],
+  'vpcs.repair': ['admin', 'operator'],
 };
 
 /** Queries every role may call, except these. */

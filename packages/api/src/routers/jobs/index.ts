@@ -1,0 +1,60 @@
+// jobs.*: list, detail with progress and steps, cancel, retry, and a subscription (SSE) that pushes progress.
+import { AppError } from '@netplane/domain';
+import { z } from 'zod';
+import { recordAudit } from '../../services/audit';
+import { actorOf, engineOf } from '../../services/engine';
+import { operatorProcedure, router, supportProcedure, viewerProcedure } from '../../trpc';
+import { idInput, jobDetailSchema, jobRefSchema, jobSchema } from '../vpcs/schemas';
+
+export const jobsRouter = router({
+  list: viewerProcedure
+    .input(
+      z
+        .object({
+          state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+          vpcId: z.uuid().optional(),
+          targetId: z.uuid().optional(),
+          kind: z.string().max(32).optional(),
+          stuck: z.boolean().optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .default({ limit: 100 }),
+    )
+    .output(z.array(jobSchema))
+    .query(({ ctx, input }) => engineOf(ctx.deps).listJobs(input)),
+
+  get: viewerProcedure
+    .input(idInput)
+    .output(jobDetailSchema)
+    .query(async ({ ctx, input }) => {
+      const job = await engineOf(ctx.deps).getJob(input.id);
+      if (!job) throw new AppError('NOT_FOUND', `Job ${input.id} does not exist`);
+      return job;
+    }),
+
+  cancel: operatorProcedure
+    .input(idInput)
+    .output(z.object({ outcome: z.enum(['cancelled', 'requested', 'final']) }))
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await engineOf(ctx.deps).cancel(input.id);
+      await recordAudit(ctx, 'job.cancel', { type: 'job', id: input.id }, null, { outcome });
+      return { outcome };
+    }),
+
+  /** Retry a failed job, or the last failed operation on a tier, VPC or NIC in Error (a diagnostics action). */
+  retry: supportProcedure
+    .input(z.union([z.object({ jobId: z.uuid() }), z.object({ targetId: z.uuid() })]))
+    .output(jobRefSchema)
+    .mutation(async ({ ctx, input }) => {
+      const ref = await engineOf(ctx.deps).retry(input, actorOf(ctx));
+      const target =
+        'jobId' in input ? { type: 'job', id: input.jobId } : { type: 'entity', id: input.targetId };
+      await recordAudit(ctx, 'job.retry', target, null, ref);
+      return ref;
+    }),
+
+  /** Pushes the job each time its state or progress changes, until it ends (tRPC subscription over SSE). */
+  watch: viewerProcedure.input(idInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const job of engineOf(ctx.deps).watch(input.id, signal)) yield jobSchema.parse(job);
+  }),
+});
