@@ -4,6 +4,7 @@ import { AppError } from '@netplane/domain';
 import { getDiagnosisView, listDiagnosisViews, listStuckWork } from '@netplane/engine';
 import { z } from 'zod';
 import { router, viewerProcedure } from '../../trpc';
+import { diagnosisActionProcedures } from './actions';
 import { diagnosisViewSchema, stuckItemSchema } from './schemas';
 
 export const diagnosticsRouter = router({
@@ -42,4 +43,6 @@ export const diagnosticsRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).default({ limit: 200 }))
     .output(z.array(stuckItemSchema))
     .query(({ ctx, input }) => listStuckWork(ctx.db, { now: ctx.deps.now(), limit: input.limit })),
+
+  ...diagnosisActionProcedures,
 });

@@ -99,6 +99,33 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
     expect(audit.items.map((a) => a.action)).toContain('support.bundle.export');
   });
 
+  it('runs a diagnosis action as one engine call (a queued retry job), audited, and refuses actions not offered', async () => {
+    const [root] = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
+    const id = root?.id as string;
+    await expect(
+      h.callerAs('support').diagnostics.rerunNegotiation({ diagnosisId: id }),
+    ).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    await expect(h.callerAs('viewer').diagnostics.retry({ diagnosisId: id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const ref = await h.callerAs('support').diagnostics.retry({ diagnosisId: id });
+    expect(ref).toMatchObject({ targetType: 'nic', targetId: f.nicIds[0] });
+    const job = await h.db.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', ref.jobId)
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ kind: 'prepare-nics', state: 'queued', created_by: 'test-support' });
+    expect(JSON.parse(job.payload)).toMatchObject({ nicIds: [f.nicIds[0]], retryOf: f.jobId });
+    const audit = await h.callerAs('viewer').audit.list({ targetId: f.nicIds[0] });
+    expect(audit.items[0]).toMatchObject({ action: 'diagnostics.retry', after: { jobId: ref.jobId } });
+    await expect(
+      h.callerAs('admin').diagnostics.release({ diagnosisId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses the support procedures to viewers and answers NOT_FOUND for an unknown VPC', async () => {
     await expect(h.callerAs('viewer').support.queue()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
