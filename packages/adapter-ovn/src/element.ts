@@ -10,7 +10,7 @@ import {
 import type { TlsOptions } from '@netplane/ovsdb';
 import { mapOvsdbError } from './errors';
 import { isolationUnsupported } from './isolation';
-import { ovnConfigSchema, ovnManifest } from './manifest';
+import { type OvnConfig, ovnConfigSchema, ovnManifest } from './manifest';
 import { NB_DB, NbDatabase } from './nb';
 import { destroyNetwork, implementNetwork, shutdownNetwork } from './network';
 import { prepareNics, releaseNic } from './nics';
@@ -27,26 +27,53 @@ function tlsFrom(credentials: Record<string, string>): TlsOptions | undefined {
   };
 }
 
-export function createOvnElement(connection: ControllerConnection, env: AdapterEnv): NetworkElement {
-  const config = ovnConfigSchema.parse(connection.config ?? {});
-  const tls = tlsFrom(connection.credentials ?? {});
-  const db = new NbDatabase(connection.endpoint, {
-    ...(tls ? { tls } : {}),
-    ...(config.probeIntervalMs !== undefined ? { probeIntervalMs: config.probeIntervalMs } : {}),
-    ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
-  });
-  db.client.onStateChange((state, error) => {
-    // Only the endpoint and the socket error: never credentials.
-    env.logger.debug(
-      { controllerId: connection.controllerId, state, error: error?.message },
-      'OVN NB connection',
-    );
-  });
+type Opened = { config: OvnConfig; db: NbDatabase } | { config: OvnConfig; error: AdapterError };
 
-  const call = async <T>(ctx: CallContext, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+/** A bad endpoint or config fails every call with INVALID_REQUEST rather than the element's construction. */
+function open(connection: ControllerConnection): Opened {
+  const parsed = ovnConfigSchema.safeParse(connection.config ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    return {
+      config: {},
+      error: new AdapterError('INVALID_REQUEST', `Invalid OVN controller config: ${detail}`),
+    };
+  }
+  const config = parsed.data;
+  const tls = tlsFrom(connection.credentials ?? {});
+  try {
+    const db = new NbDatabase(connection.endpoint, {
+      ...(tls ? { tls } : {}),
+      ...(config.probeIntervalMs !== undefined ? { probeIntervalMs: config.probeIntervalMs } : {}),
+      ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
+    });
+    return { config, db };
+  } catch (e) {
+    return { config, error: new AdapterError('INVALID_REQUEST', (e as Error).message) };
+  }
+}
+
+export function createOvnElement(connection: ControllerConnection, env: AdapterEnv): NetworkElement {
+  const opened = open(connection);
+  const { config } = opened;
+  if ('db' in opened) {
+    opened.db.client.onStateChange((state, error) => {
+      // Only the endpoint and the socket error: never credentials.
+      env.logger.debug(
+        { controllerId: connection.controllerId, state, error: error?.message },
+        'OVN NB connection',
+      );
+    });
+  }
+
+  const call = async <T>(
+    ctx: CallContext,
+    fn: (db: NbDatabase, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> => {
     throwIfAborted(ctx.signal);
+    if ('error' in opened) throw opened.error;
     try {
-      return await fn(ctx.signal);
+      return await fn(opened.db, ctx.signal);
     } catch (e) {
       throw mapOvsdbError(e);
     }
@@ -55,6 +82,7 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
   const element: NetworkElement = {
     async canHandle(req) {
       const service = ovnManifest.services[req.service];
+      if ('error' in opened) return { canHandle: false, reason: opened.error.message };
       if (!service) return { canHandle: false, reason: `OVN adapter does not offer ${req.service}` };
       const { method, segmentId } = req.network.isolation;
       const unsupported = isolationUnsupported(method, segmentId, config);
@@ -64,23 +92,23 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       }
       return { canHandle: true };
     },
-    implementVpc: (vpc, ctx) => call(ctx, (s) => implementVpc(db, vpc, s)),
-    destroyVpc: (vpc, ctx) => call(ctx, (s) => destroyVpc(db, vpc.vpcId, s)),
-    implementNetwork: (n, ctx) => call(ctx, (s) => implementNetwork(db, n, config, s)),
+    implementVpc: (vpc, ctx) => call(ctx, (db, s) => implementVpc(db, vpc, s)),
+    destroyVpc: (vpc, ctx) => call(ctx, (db, s) => destroyVpc(db, vpc.vpcId, s)),
+    implementNetwork: (n, ctx) => call(ctx, (db, s) => implementNetwork(db, n, config, s)),
     prepareNic: (nic, ctx) =>
-      call(ctx, async (s) => {
+      call(ctx, async (db, s) => {
         const [r] = await prepareNics(db, [nic], s);
         if (!r) throw new AdapterError('VENDOR_ERROR', 'no result for the NIC');
         if (!r.ok) throw r.error;
         return r.result;
       }),
-    prepareNics: (nics, ctx) => call(ctx, (s) => prepareNics(db, nics, s)),
-    releaseNic: (nic, ctx) => call(ctx, (s) => releaseNic(db, nic, s)),
-    shutdownNetwork: (n, ctx) => call(ctx, (s) => shutdownNetwork(db, n, s)),
-    destroyNetwork: (n, ctx) => call(ctx, (s) => destroyNetwork(db, n, s)),
-    observe: (scope, ctx) => call(ctx, async (s) => ({ resources: await observe(db, scope, s) })),
+    prepareNics: (nics, ctx) => call(ctx, (db, s) => prepareNics(db, nics, s)),
+    releaseNic: (nic, ctx) => call(ctx, (db, s) => releaseNic(db, nic, s)),
+    shutdownNetwork: (n, ctx) => call(ctx, (db, s) => shutdownNetwork(db, n, s)),
+    destroyNetwork: (n, ctx) => call(ctx, (db, s) => destroyNetwork(db, n, s)),
+    observe: (scope, ctx) => call(ctx, async (db, s) => ({ resources: await observe(db, scope, s) })),
     healthCheck: (ctx) =>
-      call(ctx, async (s) => {
+      call(ctx, async (db, s) => {
         const started = performance.now();
         const dbs = await db.client.listDbs({ signal: s });
         const latencyMs = Math.round(performance.now() - started);
@@ -94,7 +122,9 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         const version = await db.schemaVersion(s);
         return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
       }),
-    close: () => db.close(),
+    close: async () => {
+      if ('db' in opened) await opened.db.close();
+    },
   };
   return element;
 }

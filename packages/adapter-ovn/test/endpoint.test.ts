@@ -2,6 +2,8 @@
 import { endpointSchema } from '@netplane/domain';
 import { parseEndpoint } from '@netplane/ovsdb';
 import { describe, expect, it } from 'vitest';
+import { networkSpec, vpcSpec } from './fixtures';
+import { createElement, ctx } from './support';
 
 describe('OVN endpoints', () => {
   it.each([
@@ -20,4 +22,22 @@ describe('OVN endpoints', () => {
       expect(() => parseEndpoint(endpoint)).toThrow(TypeError);
     },
   );
+
+  it('creates an element for a malformed endpoint or config whose every call fails INVALID_REQUEST', async () => {
+    for (const [endpoint, config] of [
+      ['http://127.0.0.1:6641', {}],
+      ['tcp:127.0.0.1:6641', { snatExternalIp: 'not-an-ip' }],
+    ] as const) {
+      const el = createElement(endpoint, config);
+      const err = await el.healthCheck(ctx()).catch((e: unknown) => e);
+      expect(err).toMatchObject({ category: 'INVALID_REQUEST', retryable: false });
+      const vpc = vpcSpec();
+      expect(await el.canHandle({ network: networkSpec(vpc), service: 'Connectivity' }, ctx())).toMatchObject(
+        {
+          canHandle: false,
+        },
+      );
+      await el.close();
+    }
+  });
 });
