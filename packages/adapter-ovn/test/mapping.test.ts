@@ -200,6 +200,9 @@ describe('OVN mapping', () => {
     expect((err as AdapterError).retryable).toBe(false);
     expect((err as AdapterError).conflict?.name).toBe(name);
     expect((await server.nbctl(['lsp-get-addresses', name])).trim()).toBe('unknown');
+    // the monitor only replicates rows tagged as ours: the hand-made port is not reported as our NIC
+    const observed = await el.observe({ networkIds: [net.networkId] }, ctx());
+    expect(observed.resources.filter((r) => r.kind === 'nic')).toEqual([]);
     await el.releaseNic(nic, ctx());
     expect(await server.nbctl(['lsp-list', names.switch(net.networkId)])).toContain(name);
   });

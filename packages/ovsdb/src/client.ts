@@ -74,6 +74,7 @@ export class OvsdbClient {
   /** Sends one JSON-RPC request, connecting first (or trying again at once) when the session is down. */
   async request(method: string, params: unknown[], options: RequestOptions = {}): Promise<unknown> {
     const session = await this.ensureConnected(options.signal);
+    if (this.isClosed) throw new OvsdbConnectionError('client is closed', 'ECONNABORTED');
     return session.request(method, params, options.signal);
   }
 

@@ -144,6 +144,19 @@ describe('OvsdbClient against ovsdb-server', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('rejects pending requests on close and refuses new ones', async () => {
+    const c = await OvsdbClient.connect({ endpoint: server.unixEndpoint });
+    const pending = c
+      .transact(NB, [
+        op.wait('Logical_Switch', [where.eq('name', 'ls-a')], ['name'], '==', [{ name: 'x' }], 5000),
+      ])
+      .catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r)); // the request is on the wire
+    await c.close();
+    expect(await pending).toMatchObject({ name: 'OvsdbConnectionError', code: 'ECONNABORTED' });
+    await expect(c.listDbs()).rejects.toMatchObject({ code: 'ECONNABORTED' });
+  });
+
   it('fails with ECONNREFUSED on a port nobody listens on', async () => {
     const port = await findFreePort();
     const c = new OvsdbClient({ endpoint: `tcp:127.0.0.1:${port}` });
