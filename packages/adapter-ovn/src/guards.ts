@@ -1,10 +1,17 @@
 // Transaction guards: "wait" operations that make a read-then-write atomic against concurrent writers.
-import { map, op, type WaitOp, where } from '@netplane/ovsdb';
+import { map, op, type Uuid, type WaitOp, where } from '@netplane/ovsdb';
 import { EXT, OWNER } from './names';
 
 /** Fails the transaction ("timed out") if a row named `name` appeared since we read the table. */
 export const noRowNamed = (table: string, name: string): WaitOp =>
   op.wait(table, [where.eq('name', name)], ['name'], '==', [], 0);
+
+/**
+ * Fails the transaction ("timed out") unless the row we read is still there: a mutate that adds children to a row
+ * deleted meanwhile would match nothing, and the new children would be garbage-collected without an error.
+ */
+export const rowStillNamed = (table: string, uuid: Uuid, name: string): WaitOp =>
+  op.wait(table, [where.eq('_uuid', uuid)], ['name'], '==', [{ name }], 0);
 
 /** Fails the transaction if a row of ours tagged with this network id appeared since we read the table. */
 export const noRowTagged = (table: string, key: string, value: string): WaitOp =>

@@ -2,7 +2,7 @@
 import { AdapterError, type ImplementResult, type NetworkRef, type NetworkSpec } from '@netplane/adapter-sdk';
 import { map, namedUuid, type Operation, op, set, where } from '@netplane/ovsdb';
 import { conflict } from './errors';
-import { noRowNamed, noRowTagged, taggedWith, withGuardRetry } from './guards';
+import { noRowNamed, noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { isolationUnsupported } from './isolation';
 import type { OvnConfig } from './manifest';
 import { EXT, isOurs, names } from './names';
@@ -129,7 +129,8 @@ export async function implementNetwork(
       localnet = p;
     }
 
-    const ops: Operation[] = [];
+    // The router must still be there when we add ports and NAT rows to it (see rowStillNamed).
+    const ops: Operation[] = [rowStillNamed('Logical_Router', router._uuid, routerName)];
     const lsRef = ls ? ls._uuid : namedUuid('ls');
     if (!ls) ops.push(noRowNamed('Logical_Switch', lsName), op.insert('Logical_Switch', switchRow(n), 'ls'));
     if (!rtr) {
@@ -196,7 +197,7 @@ export async function implementNetwork(
         ),
       );
     }
-    if (ops.length > 0)
+    if (ops.length > 1)
       await db.transact([...ops, op.comment(`netplane: implement network ${n.networkId}`)], signal);
     return { broadcastUri: broadcastUriOf(n), adopted: ls !== undefined };
   }, isGuardFailure);

@@ -13,9 +13,9 @@ import {
   where,
 } from '@netplane/ovsdb';
 import { conflict } from './errors';
-import { taggedWith, withGuardRetry } from './guards';
+import { rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { EXT, isOurs, MAX_BATCH, names, OWNER } from './names';
-import { extOf, type NbDatabase, type SelectedRow } from './nb';
+import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
 
 type Tier = { ls?: SelectedRow; dhcp?: SelectedRow; pg?: SelectedRow };
 
@@ -77,11 +77,14 @@ export async function prepareNics(
   try {
     return await prepareOnce(db, nics, 'by-network', signal);
   } catch (e) {
-    if (!isNameClash(e)) throw e;
+    if (!isNameClash(e) && !isGuardFailure(e)) throw e;
   }
   // One of our names is taken by a row the tier read did not see (a hand-made port, a concurrent caller, a port
   // of this NIC on another tier): look every NIC up by name, which decides each one (adopt or conflict).
-  return withGuardRetry(() => prepareOnce(db, nics, 'by-name', signal), isNameClash);
+  return withGuardRetry(
+    () => prepareOnce(db, nics, 'by-name', signal),
+    (e) => isNameClash(e) || isGuardFailure(e),
+  );
 }
 
 const isNameClash = (e: unknown) => e instanceof OvsdbError && e.error === 'constraint violation';
@@ -155,12 +158,10 @@ async function prepareOnce(
     // Ports join their switch in the same transaction: an unreferenced port row would be garbage-collected.
     for (const [networkId, refs] of byNetwork) {
       const tier = tiers.get(networkId) as Tier;
+      const ls = (tier.ls as SelectedRow)._uuid;
       writes.push(
-        op.mutate(
-          'Logical_Switch',
-          [where.eq('_uuid', (tier.ls as SelectedRow)._uuid)],
-          [['ports', 'insert', set(refs)]],
-        ),
+        rowStillNamed('Logical_Switch', ls, names.switch(networkId)),
+        op.mutate('Logical_Switch', [where.eq('_uuid', ls)], [['ports', 'insert', set(refs)]]),
       );
       if (tier.pg)
         writes.push(
