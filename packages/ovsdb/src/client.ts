@@ -209,6 +209,8 @@ export class OvsdbClient {
       { probeIntervalMs: this.options.probeIntervalMs ?? 5000 },
     );
     this.session = session;
+    // A restarted server may serve a converted (upgraded) database: read schemas again.
+    this.schemas.clear();
     this.attempt = 0;
     this.connectCount++;
     this.emit('connected');
