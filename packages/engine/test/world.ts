@@ -35,7 +35,18 @@ export type World = {
   vpcOfferingId: string;
   networkOfferingId: string;
   engine(options?: Partial<EngineOptions>): Engine;
-  addProvider(p: { name: string; adapterId?: string; state?: string; services?: Service[] }): Promise<string>;
+  addProvider(p: {
+    name: string;
+    adapterId?: string;
+    state?: string;
+    services?: Service[];
+    physicalNetworkId?: string;
+  }): Promise<string>;
+  addPhysicalNetwork(p: {
+    name: string;
+    vlan: { start: number; end: number };
+    tags?: string[];
+  }): Promise<string>;
   addController(providerId: string, c?: ControllerSeed): Promise<string>;
   addOffering(o: {
     kind: 'vpc' | 'network';
@@ -115,12 +126,32 @@ export async function makeWorld(
       .insertInto('providers')
       .values({
         id,
-        physical_network_id: physicalNetworkId,
+        physical_network_id: p.physicalNetworkId ?? physicalNetworkId,
         name: p.name,
         adapter_id: p.adapterId ?? 'simulator',
         state: p.state ?? 'Enabled',
         enabled_services: JSON.stringify(p.services ?? ['Dhcp', 'Dns', 'Connectivity', 'SourceNat', 'Lb']),
         capability_overrides: '{}',
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })
+      .execute();
+    return id;
+  };
+  const addPhysicalNetwork: World['addPhysicalNetwork'] = async (p) => {
+    const id = randomUUID();
+    await db.db
+      .insertInto('physical_networks')
+      .values({
+        id,
+        zone_id: zoneId,
+        name: p.name,
+        isolation_methods: JSON.stringify(['VLAN']),
+        tags: JSON.stringify(p.tags ?? ['Gold']),
+        broadcast_ranges: JSON.stringify([{ kind: 'vlan', ...p.vlan }]),
+        traffic_types: JSON.stringify([{ type: 'Guest', labels: {} }]),
+        state: 'Enabled',
         created_at: now,
         updated_at: now,
         version: 1,
@@ -213,6 +244,7 @@ export async function makeWorld(
       return e;
     },
     addProvider,
+    addPhysicalNetwork,
     addController,
     addOffering,
     async cleanup() {

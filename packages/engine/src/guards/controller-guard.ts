@@ -1,7 +1,7 @@
 // The guards of one controller: circuit breaker (cockatiel, per node), the cluster-wide concurrency slot, the
 // cluster-wide send-time reservation, and the call timeout through AbortSignal. One guard per controller, so a slow
 // controller only ever queues its own calls.
-import { AdapterError, abortable, isAdapterError } from '@netplane/adapter-sdk';
+import { AdapterError, abortable, isAdapterError, sleep } from '@netplane/adapter-sdk';
 import type { Db, DialectName } from '@netplane/db';
 import {
   BrokenCircuitError,
@@ -22,6 +22,8 @@ const BREAKING = new Set(['TIMEOUT', 'UNREACHABLE']);
 export class ControllerGuard {
   readonly slots: SlotPool;
   private readonly breaker: CircuitBreakerPolicy;
+  private sendChain: Promise<void> = Promise.resolve();
+  private lastSend = 0;
 
   constructor(
     private readonly db: Db,
@@ -50,6 +52,28 @@ export class ControllerGuard {
     }
   }
 
+  /**
+   * Local pacing after the cluster-wide reservation: a timer that fires late (a busy event loop) must not let two
+   * calls of this node leave closer than one interval, or a sliding second could hold more than the limit.
+   */
+  private async pace(callsPerSecond: number, signal: AbortSignal): Promise<void> {
+    if (callsPerSecond <= 0) return;
+    const intervalMs = 1000 / (callsPerSecond * this.options.rateHeadroom);
+    const previous = this.sendChain;
+    let release: () => void = () => {};
+    this.sendChain = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      await previous;
+      const wait = this.lastSend + intervalMs - performance.now();
+      if (wait > 0) await sleep(Math.ceil(wait), signal);
+      this.lastSend = performance.now();
+    } finally {
+      release();
+    }
+  }
+
   /** Runs one attempt: breaker → slot → send time → call with the controller's timeout. */
   async run<T>(
     limits: ControllerLimitsView,
@@ -70,6 +94,7 @@ export class ControllerGuard {
             this.options.rateHeadroom,
             outer,
           );
+          await this.pace(limits.callsPerSecond, outer);
           const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
           try {
             return await abortable(fn(signal), signal);

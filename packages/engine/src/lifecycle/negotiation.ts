@@ -87,10 +87,12 @@ export async function negotiateTier(
     async (service: Service, _provider, controller) => {
       try {
         const handle = await core.elements.get(controller.id);
-        const signal = AbortSignal.timeout(handle.limits.timeoutMs);
-        return await handle.element.canHandle(
-          { network: { ...spec, services: [service] }, service },
-          { signal, idempotencyKey: `${jobId ?? 'adhoc'}:canHandle:${service}:${controller.id}` },
+        // canHandle goes through the controller's guards too (rate, concurrency, timeout) but is not a lifecycle call.
+        return await core.calls.guardOf(controller.id).run(handle.limits, new AbortController().signal, (signal) =>
+          handle.element.canHandle(
+            { network: { ...spec, services: [service] }, service },
+            { signal, idempotencyKey: `${jobId ?? 'adhoc'}:canHandle:${service}:${controller.id}` },
+          ),
         );
       } catch (e) {
         const err = toAdapterError(e);
