@@ -1,0 +1,65 @@
+// Accessibility: axe-core on every page of the console, light and dark: no serious or critical violation.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { createInventory } from '../fixtures/inventory';
+import { CONSOLE_PAGES, openConsolePage } from '../fixtures/pages';
+import { expect, test } from '../fixtures/test';
+
+const SCHEMES = ['light', 'dark'] as const;
+
+/** Runs axe (WCAG 2.x A/AA) and returns the serious and critical violations as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes
+          .slice(0, 5)
+          .map((n) => `    at ${n.target.join(' ')}: ${n.failureSummary?.replaceAll('\n', ' ') ?? ''}`)
+          .join('\n'),
+    );
+}
+
+test.describe('console pages', () => {
+  test.beforeEach(async ({ adminApi, loginAs }) => {
+    // Pages with content are checked, not only empty states.
+    await createInventory(adminApi);
+    await loginAs('admin');
+  });
+
+  for (const p of CONSOLE_PAGES) {
+    test(`${p.name} has no serious or critical axe violation (light and dark)`, async ({ page }) => {
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await openConsolePage(page, p);
+        const violations = await seriousViolations(page);
+        expect(violations, `${p.path} in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+      }
+    });
+  }
+});
+
+test('login page has no serious or critical axe violation (light and dark)', async ({ page }) => {
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/login');
+    await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+    const violations = await seriousViolations(page);
+    expect(violations, `/login in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+  }
+});
+
+test('setup page has no serious or critical axe violation (light and dark)', async ({ page, emptyServer }) => {
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${emptyServer.baseURL}/setup`);
+    await expect(page.getByRole('heading', { name: 'Set up Netplane' })).toBeVisible();
+    await expect(page.getByLabel('Setup token')).toBeVisible();
+    const violations = await seriousViolations(page);
+    expect(violations, `/setup in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+  }
+});

@@ -1,0 +1,60 @@
+// Role-aware console: a viewer sees no mutating control, support cannot edit inventory, an admin sees them all.
+import { createInventory, type Inventory } from '../fixtures/inventory';
+import { expect, type Role, test } from '../fixtures/test';
+
+// The names of every control that changes inventory on the infrastructure page.
+const INVENTORY_CONTROLS =
+  /^(New zone|Create the first zone|Edit|Disable|Enable|Delete.*|Add physical network|Add provider|Add controller|Shut down|Test|Test connection|Edit .*|Rotate credentials of .*)$/;
+
+async function openZone(page: import('@playwright/test').Page, inv: Inventory) {
+  await page.goto(`/infrastructure?zone=${inv.zoneId}`);
+  await expect(page.getByRole('heading', { level: 2, name: inv.zoneName })).toBeVisible();
+  // The controller list is the deepest level: once it shows, every control the role may see has rendered.
+  await expect(page.getByText(`SIMULATED · sim://${inv.controllerName}`)).toBeVisible();
+}
+
+for (const role of ['viewer', 'support'] as const satisfies Role[]) {
+  test(`a ${role} reads the inventory but sees no control that would change it`, async ({
+    page,
+    adminApi,
+    loginAs,
+  }) => {
+    const inv = await createInventory(adminApi);
+    await loginAs(role);
+    await expect(page.getByRole('banner').getByText(role, { exact: true })).toBeVisible();
+    await openZone(page, inv);
+    const main = page.getByRole('main');
+    await expect(main.getByRole('button', { name: INVENTORY_CONTROLS })).toHaveCount(0);
+    await expect(main.getByRole('combobox', { name: /^Resource state of / })).toHaveCount(0);
+
+    await page.goto('/users');
+    await expect(page.getByText('Only admins manage users')).toBeVisible();
+    await expect(main.getByRole('button', { name: /new user|create/i })).toHaveCount(0);
+  });
+}
+
+test('an admin sees the inventory controls the other roles do not', async ({ page, adminApi, loginAs }) => {
+  const inv = await createInventory(adminApi);
+  await loginAs('admin');
+  await openZone(page, inv);
+  const main = page.getByRole('main');
+  for (const name of ['New zone', 'Add physical network', 'Add provider', 'Add controller']) {
+    await expect(main.getByRole('button', { name, exact: true }).first()).toBeVisible();
+  }
+  await expect(main.getByRole('button', { name: /^Test( connection)?$/ }).first()).toBeVisible();
+  await expect(main.getByRole('button', { name: `Rotate credentials of ${inv.controllerName}` })).toBeVisible();
+  await expect(main.getByRole('combobox', { name: `Resource state of ${inv.controllerName}` })).toBeVisible();
+});
+
+test('a viewer is refused by the API too when it tries a change the console hides', async ({
+  page,
+  loginAs,
+  pageApi,
+}) => {
+  await loginAs('viewer');
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  const api = await pageApi();
+  await expect(api.mutate('zones.create', { name: 'viewer-zone' })).rejects.toMatchObject({
+    httpStatus: 403,
+  });
+});

@@ -1,0 +1,36 @@
+// A full-page screenshot of every console page at 1280 and 768 px, saved under test-results/e2e/screenshots/.
+import { join } from 'node:path';
+import { createInventory } from '../fixtures/inventory';
+import { CONSOLE_PAGES, openConsolePage } from '../fixtures/pages';
+import { expect, test } from '../fixtures/test';
+
+const WIDTHS = [1280, 768] as const;
+
+test.beforeEach(async ({ adminApi, loginAs }) => {
+  await createInventory(adminApi);
+  await loginAs('admin');
+});
+
+for (const p of CONSOLE_PAGES) {
+  test(`screenshot of ${p.name} at ${WIDTHS.join(' and ')} px`, async ({ page }, testInfo) => {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await openConsolePage(page, p);
+      const file = join(testInfo.project.outputDir, 'screenshots', `${p.name}-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      // Nothing overflows sideways: a page usable at this width scrolls only vertically.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${p.path} is ${overflow} px wider than the ${width} px viewport`).toBeLessThanOrEqual(0);
+    }
+  });
+}
+
+test('screenshots of the login and setup pages', async ({ page, emptyServer }, testInfo) => {
+  const dir = join(testInfo.project.outputDir, 'screenshots');
+  await page.goto(`${emptyServer.baseURL}/setup`);
+  await expect(page.getByLabel('Setup token')).toBeVisible();
+  await page.screenshot({ path: join(dir, 'setup-1280.png'), fullPage: true });
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await page.screenshot({ path: join(dir, 'login-1280.png'), fullPage: true });
+});
