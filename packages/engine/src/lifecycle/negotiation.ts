@@ -88,12 +88,14 @@ export async function negotiateTier(
       try {
         const handle = await core.elements.get(controller.id);
         // canHandle goes through the controller's guards too (rate, concurrency, timeout) but is not a lifecycle call.
-        return await core.calls.guardOf(controller.id).run(handle.limits, new AbortController().signal, (signal) =>
-          handle.element.canHandle(
-            { network: { ...spec, services: [service] }, service },
-            { signal, idempotencyKey: `${jobId ?? 'adhoc'}:canHandle:${service}:${controller.id}` },
-          ),
-        );
+        return await core.calls
+          .guardOf(controller.id)
+          .run(handle.limits, new AbortController().signal, (signal) =>
+            handle.element.canHandle(
+              { network: { ...spec, services: [service] }, service },
+              { signal, idempotencyKey: `${jobId ?? 'adhoc'}:canHandle:${service}:${controller.id}` },
+            ),
+          );
       } catch (e) {
         const err = toAdapterError(e);
         return { canHandle: false, reason: `canHandle failed with ${err.category}: ${err.message}` };
