@@ -46,51 +46,52 @@ export function Shell() {
 
 function Sidebar({ isOpen, onNavigate }: { isOpen: boolean; onNavigate: () => void }) {
   return (
-    <nav
+    <div
       id="sidebar"
-      aria-label="Main"
       className={cx(
-        'w-60 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900',
-        'lg:sticky lg:top-0 lg:flex lg:h-screen',
-        isOpen ? 'fixed inset-y-0 left-0 z-40 flex shadow-xl' : 'hidden',
+        'w-60 shrink-0 border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900',
+        'lg:block',
+        isOpen ? 'fixed inset-y-0 left-0 z-40 block shadow-xl' : 'hidden',
       )}
     >
-      <div className="flex h-14 items-center gap-2 border-b border-slate-200 px-4 dark:border-slate-800">
-        <Waypoints aria-hidden className="size-6 text-sky-600" />
-        <span className="text-lg font-semibold tracking-tight">Netplane</span>
-      </div>
-      <div className="flex-1 overflow-y-auto px-2 py-3">
-        {NAV.map((group) => (
-          <div key={group.label} className="mb-4">
-            <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-500 dark:text-slate-400">
-              {group.label}
-            </p>
-            <ul>
-              {group.items.map(({ to, label, icon: Icon }) => (
-                <li key={to}>
-                  <NavLink
-                    to={to}
-                    end={to === '/'}
-                    onClick={onNavigate}
-                    className={({ isActive }) =>
-                      cx(
-                        'flex items-center gap-2.5 rounded-md px-2 py-1.5 text-sm',
-                        isActive
-                          ? 'bg-sky-50 font-medium text-sky-800 dark:bg-sky-950 dark:text-sky-200'
-                          : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
-                      )
-                    }
-                  >
-                    <Icon aria-hidden className="size-4" />
-                    {label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ))}
-      </div>
-    </nav>
+      <nav aria-label="Main" className="flex h-screen flex-col lg:sticky lg:top-0">
+        <div className="flex h-14 items-center gap-2 border-b border-slate-200 px-4 dark:border-slate-800">
+          <Waypoints aria-hidden className="size-6 text-sky-600" />
+          <span className="text-lg font-semibold tracking-tight">Netplane</span>
+        </div>
+        <div className="flex-1 overflow-y-auto px-2 py-3">
+          {NAV.map((group) => (
+            <div key={group.label} className="mb-4">
+              <p className="px-2 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-500 dark:text-slate-400">
+                {group.label}
+              </p>
+              <ul>
+                {group.items.map(({ to, label, icon: Icon }) => (
+                  <li key={to}>
+                    <NavLink
+                      to={to}
+                      end={to === '/'}
+                      onClick={onNavigate}
+                      className={({ isActive }) =>
+                        cx(
+                          'flex items-center gap-2.5 rounded-md px-2 py-1.5 text-sm',
+                          isActive
+                            ? 'bg-sky-50 font-medium text-sky-800 dark:bg-sky-950 dark:text-sky-200'
+                            : 'text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800',
+                        )
+                      }
+                    >
+                      <Icon aria-hidden className="size-4" />
+                      {label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </div>
+      </nav>
+    </div>
   );
 }
 

@@ -76,19 +76,23 @@ export function CapabilitiesPage() {
       ) : (
         <>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-            <table className="text-sm">
+            <table className="w-full min-w-[900px] table-fixed text-sm">
               <caption className="sr-only">Capability matrix: providers by services</caption>
               <thead>
                 <tr className="bg-slate-50 dark:bg-slate-800/60">
                   <th
                     scope="col"
-                    className="sticky left-0 bg-slate-50 px-3 py-2 text-left text-xs font-semibold dark:bg-slate-800"
+                    className="sticky left-0 w-44 bg-slate-50 px-3 py-2 text-left text-xs font-semibold dark:bg-slate-800"
                   >
                     Provider
                   </th>
                   {matrix.data.services.map((s) => (
-                    <th key={s} scope="col" className="px-1 py-2 text-center text-xs font-semibold">
-                      {s}
+                    <th
+                      key={s}
+                      scope="col"
+                      className="px-0.5 py-2 text-center align-bottom text-[11px] leading-tight font-semibold"
+                    >
+                      {breakCamel(s)}
                     </th>
                   ))}
                 </tr>
@@ -106,7 +110,7 @@ export function CapabilitiesPage() {
                       </div>
                     </th>
                     {row.cells.map((cell) => (
-                      <td key={cell.service} className="p-1 text-center">
+                      <td key={cell.service} className="p-0.5 text-center">
                         <MatrixCell
                           cell={cell}
                           provider={row.providerName}
@@ -126,6 +130,19 @@ export function CapabilitiesPage() {
     </>
   );
 }
+
+/** "PortForwarding" → Port<wbr>Forwarding, so narrow columns wrap at word boundaries. */
+function breakCamel(s: string) {
+  const parts = s.split(/(?=[A-Z][a-z])/);
+  return parts.map((p, i) => (
+    <span key={p}>
+      {i > 0 && <wbr />}
+      {p}
+    </span>
+  ));
+}
+
+const capsText = (n: number) => (n === 0 ? 'offered' : `${n} cap${n === 1 ? '' : 's'}`);
 
 function MatrixCell({
   cell,
@@ -151,7 +168,7 @@ function MatrixCell({
       aria-pressed={isSelected}
       title={cell.offered ? undefined : cell.detail}
       className={cx(
-        'flex h-14 w-20 flex-col items-center justify-center gap-0.5 rounded-md text-[10px] leading-tight',
+        'flex h-12 w-full flex-col items-center justify-center gap-0.5 rounded-md text-[10px] leading-tight',
         cell.offered
           ? 'bg-emerald-100 text-emerald-800 hover:bg-emerald-200 dark:bg-emerald-900/50 dark:text-emerald-200'
           : 'bg-slate-50 hover:bg-slate-100 dark:bg-slate-800/40 dark:hover:bg-slate-800',
@@ -160,7 +177,7 @@ function MatrixCell({
     >
       <Icon aria-hidden className={cx('size-4', look?.className)} />
       <span className={look?.className}>
-        {cell.offered ? `${Object.keys(cell.capabilities).length} caps` : look?.short}
+        {cell.offered ? capsText(Object.keys(cell.capabilities).length) : look?.short}
       </span>
     </button>
   );
