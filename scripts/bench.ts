@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 const dir = join(import.meta.dirname, 'bench');
 const available = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && !f.includes('.test.') && !f.startsWith('_'))
+  .filter((f) => f.endsWith('.ts') && !f.includes('.test.'))
   .map((f) => f.slice(0, -3))
   .sort();
 
@@ -16,5 +16,7 @@ if (!name || name === '--help' || !/^[a-z0-9-]+$/.test(name) || !existsSync(join
   process.exit(name && name !== '--help' ? 2 : 0);
 }
 
-const mod = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as { run(args: string[]): Promise<void> };
+const mod = (await import(pathToFileURL(join(dir, `${name}.ts`)).href)) as {
+  run(args: string[]): Promise<void>;
+};
 await mod.run(args);
