@@ -19,7 +19,10 @@ export class JobWorker {
   private ticking = false;
   private started = false;
   private stopping = false;
-  /** Test and ops hook: a node that stops heartbeating (GC pause, partition) loses its leases to others. */
+  /**
+   * Test and ops hook: a stalled node (GC pause, partition) that neither heartbeats nor claims; its running jobs go
+   * on believing they own their leases until the fencing check before their next call or write stops them.
+   */
   heartbeatsSuspended = false;
 
   constructor(
@@ -71,7 +74,7 @@ export class JobWorker {
   }
 
   async tick(): Promise<void> {
-    if (this.ticking || this.stopping || !this.started) return;
+    if (this.ticking || this.stopping || !this.started || this.heartbeatsSuspended) return;
     this.ticking = true;
     try {
       const capacity = this.options.maxConcurrentJobs - this.running.size;
