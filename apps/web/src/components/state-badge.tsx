@@ -24,6 +24,7 @@ const LOOKS: Record<string, Look> = {
   Reserved: { tone: 'green', icon: CheckCircle2 },
   Enabled: { tone: 'green', icon: CheckCircle2 },
   succeeded: { tone: 'green', icon: CheckCircle2 },
+  done: { tone: 'green', icon: CheckCircle2 },
   ok: { tone: 'green', icon: CheckCircle2 },
   'Fully Loaded': { tone: 'green', icon: CheckCircle2 },
   Implementing: { tone: 'blue', icon: Loader2, spin: true },

@@ -1,0 +1,173 @@
+// One VPC: state and conditions, tiers with their NICs, a live timeline of element calls, negotiation, jobs, history.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ArrowLeft, Download, RefreshCw, Trash2, Wrench } from 'lucide-react';
+import { Link, useParams } from 'react-router';
+import { Button } from '../../components/button';
+import { ConditionPills } from '../../components/condition-pills';
+import { isJobActive, JobProgress } from '../../components/job-progress';
+import { Card } from '../../components/page';
+import { StateBadge } from '../../components/state-badge';
+import { ErrorState, LoadingCards } from '../../components/states';
+import { useToast } from '../../components/toasts';
+import { useCan } from '../../lib/can';
+import { formatTime } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+import { downloadBundle } from './bundle';
+import { CreateTierForm } from './create-tier-form';
+import { TierCard } from './tier-card';
+import { VpcCalls } from './vpc-calls';
+
+const TRANSITIONAL = new Set(['Implementing', 'Reserving', 'Releasing', 'Deallocating', 'Shutdown']);
+
+export function VpcDetailPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const canProvision = useCan('provision');
+  const canSupport = useCan('diagnostics.act');
+  const vpc = useQuery(
+    trpc.vpcs.get.queryOptions(
+      { id },
+      {
+        // Live while work is in flight: 1.5 s; otherwise a slow 5 s heartbeat.
+        refetchInterval: (q) => {
+          const d = q.state.data;
+          const isBusy =
+            d && (d.recentJobs.some(isJobActive) || d.tiers.some((t) => TRANSITIONAL.has(t.state)));
+          return isBusy ? 1500 : 5000;
+        },
+      },
+    ),
+  );
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.vpcs.get.queryKey({ id }) });
+  const onJob = (what: string) => ({
+    onSuccess: () => {
+      toast.success(`${what} started`);
+      refresh();
+    },
+    onError: (e: unknown) => toast.error(e),
+  });
+  const reconcile = useMutation(trpc.vpcs.reconcile.mutationOptions(onJob('Reconcile')));
+  const repair = useMutation(trpc.vpcs.repair.mutationOptions(onJob('Repair')));
+  const destroy = useMutation(trpc.vpcs.destroy.mutationOptions(onJob('Destroy')));
+
+  if (vpc.isPending) return <LoadingCards />;
+  if (vpc.error) return <ErrorState error={vpc.error} onRetry={() => void vpc.refetch()} />;
+  const v = vpc.data;
+  const isBusy = v.recentJobs.some(isJobActive);
+
+  return (
+    <>
+      <Link
+        to="/vpcs"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-sky-700 underline dark:text-sky-400"
+      >
+        <ArrowLeft aria-hidden className="size-4" /> VPCs
+      </Link>
+      <header className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <div className="space-y-2">
+          <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold tracking-tight">
+            {v.name} <StateBadge state={v.state} />
+          </h1>
+          <ConditionPills conditions={v.conditions} />
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            <span className="font-mono">{v.cidr}</span> · created by {v.createdBy} {formatTime(v.createdAt)}
+          </p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {canProvision && (
+            <>
+              <Button
+                onClick={() => reconcile.mutate({ id })}
+                isBusy={reconcile.isPending}
+                icon={<RefreshCw aria-hidden className="size-4" />}
+              >
+                Reconcile
+              </Button>
+              <Button
+                onClick={() => repair.mutate({ id })}
+                isBusy={repair.isPending}
+                icon={<Wrench aria-hidden className="size-4" />}
+              >
+                Repair drift
+              </Button>
+              <Button
+                variant="danger"
+                isBusy={destroy.isPending}
+                disabled={v.state === 'Destroy'}
+                onClick={() => {
+                  if (window.confirm(`Destroy VPC ${v.name} and all its tiers?`)) destroy.mutate({ id });
+                }}
+                icon={<Trash2 aria-hidden className="size-4" />}
+              >
+                Destroy
+              </Button>
+            </>
+          )}
+          {canSupport && (
+            <Button
+              variant="ghost"
+              onClick={() => void downloadBundle(queryClient, trpc, v.id, v.name, toast)}
+              icon={<Download aria-hidden className="size-4" />}
+            >
+              Support bundle
+            </Button>
+          )}
+        </div>
+      </header>
+      <div className="space-y-6">
+        <section aria-labelledby="tiers-h" className="space-y-3">
+          <h2 id="tiers-h" className="text-base font-semibold">
+            Tiers ({v.tiers.length})
+          </h2>
+          {v.tiers.length === 0 && (
+            <p className="text-sm text-slate-500 dark:text-slate-400">No tiers yet.</p>
+          )}
+          {v.tiers.map((t) => (
+            <TierCard key={t.id} tier={t} onChanged={refresh} />
+          ))}
+          {canProvision && v.state !== 'Destroy' && (
+            <CreateTierForm vpcId={v.id} zoneId={v.zoneId} onCreated={refresh} />
+          )}
+        </section>
+        <VpcCalls vpcId={v.id} isLive={isBusy} />
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Recent jobs">
+            {v.recentJobs.length === 0 ? (
+              <p className="text-sm text-slate-500 dark:text-slate-400">No jobs yet.</p>
+            ) : (
+              <ul className="space-y-3">
+                {v.recentJobs.map((j) => (
+                  <li key={j.id}>
+                    <JobProgress job={j} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="State history">
+            {v.transitions.length === 0 ? (
+              <p className="text-sm text-slate-500 dark:text-slate-400">No transitions yet.</p>
+            ) : (
+              <ol className="max-h-96 space-y-1.5 overflow-y-auto text-sm">
+                {[...v.transitions].reverse().map((t) => (
+                  <li key={t.id} className="flex flex-wrap items-center gap-1.5">
+                    <span className="w-40 shrink-0 text-xs text-slate-500 dark:text-slate-400">
+                      {formatTime(t.at)}
+                    </span>
+                    <span className="text-xs">{t.entityType}</span>
+                    <StateBadge state={t.from} /> → <StateBadge state={t.to} />
+                    <span className="text-xs text-slate-600 dark:text-slate-300">
+                      {t.actor}: {t.reason}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
