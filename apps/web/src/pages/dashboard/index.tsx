@@ -8,15 +8,21 @@ import { ErrorState, LoadingCards, LoadingRows } from '../../components/states';
 import { formatAgo } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { CategoryBadge } from '../diagnostics/diagnosis-card';
+import { CallRates, RunningJobs, VpcStates } from './provisioning';
 
 export function DashboardPage() {
   return (
     <>
       <PageHeader title="Dashboard" description="What needs attention first, then the state of the fleet." />
       <div className="space-y-6">
-        <ControllerHealth />
         <div className="grid gap-6 lg:grid-cols-2">
           <FailingNow />
+          <VpcStates />
+        </div>
+        <CallRates />
+        <ControllerHealth />
+        <div className="grid gap-6 lg:grid-cols-2">
+          <RunningJobs />
           <InventoryCounts />
         </div>
       </div>

@@ -10,6 +10,11 @@ const common = {
 };
 
 export const callsRouter = router({
+  /** The newest calls of every VPC (the dashboard's calls per minute and error rate). */
+  recent: viewerProcedure
+    .input(z.object(common).default({ limit: 200 }))
+    .output(z.array(callSchema))
+    .query(({ ctx, input }) => engineOf(ctx.deps).listCalls(input)),
   byVpc: viewerProcedure
     .input(z.object({ vpcId: z.uuid(), ...common }))
     .output(z.array(callSchema))

@@ -1,0 +1,173 @@
+// Dashboard provisioning: VPCs by state, jobs running with progress, and element calls per minute with error rate.
+import { NETWORK_STATES } from '@netplane/domain';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { isJobActive, JobProgress } from '../../components/job-progress';
+import { Card, Stat } from '../../components/page';
+import { StateBadge, toneOf } from '../../components/state-badge';
+import { ErrorState, LoadingCards, Skeleton } from '../../components/states';
+import { cx } from '../../lib/cx';
+import { formatPercent } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+
+const WINDOW_MS = 5 * 60_000;
+const BAR: Record<string, string> = {
+  green: 'bg-emerald-500',
+  blue: 'bg-sky-500',
+  red: 'bg-red-500',
+  grey: 'bg-slate-400',
+  amber: 'bg-amber-500',
+  dark: 'bg-slate-700 dark:bg-slate-300',
+  violet: 'bg-violet-500',
+};
+
+export function VpcStates() {
+  const trpc = useTRPC();
+  const vpcs = useQuery(trpc.vpcs.list.queryOptions({ limit: 1000 }, { refetchInterval: 5000 }));
+  if (vpcs.isPending) return <LoadingCards count={1} />;
+  if (vpcs.error) return <ErrorState error={vpcs.error} onRetry={() => void vpcs.refetch()} />;
+  const counts = NETWORK_STATES.map((s) => ({
+    state: s,
+    n: vpcs.data.filter((v) => v.state === s).length,
+  })).filter((c) => c.n > 0);
+  const total = vpcs.data.length;
+  const drift = vpcs.data.filter((v) =>
+    v.conditions.some((c) => c.type === 'Synced' && c.status === 'False'),
+  ).length;
+  return (
+    <Card
+      title={`VPCs (${total})`}
+      actions={
+        <Link to="/vpcs" className="text-sm text-sky-700 underline dark:text-sky-400">
+          All VPCs
+        </Link>
+      }
+    >
+      {total === 0 ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">No VPCs yet.</p>
+      ) : (
+        <>
+          <div
+            className="flex h-4 overflow-hidden rounded-full"
+            role="img"
+            aria-label={counts.map((c) => `${c.n} ${c.state}`).join(', ')}
+          >
+            {counts.map((c) => (
+              <div
+                key={c.state}
+                className={BAR[toneOf(c.state)]}
+                style={{ width: `${(c.n / total) * 100}%` }}
+              />
+            ))}
+          </div>
+          <ul className="mt-3 flex flex-wrap gap-3">
+            {counts.map((c) => (
+              <li key={c.state}>
+                <Link to={`/vpcs?state=${c.state}`} className="inline-flex items-center gap-1.5 text-sm">
+                  <StateBadge state={c.state} /> <span className="tabular-nums">{c.n}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {drift > 0 && (
+            <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">
+              <Link to="/vpcs?condition=Synced:False" className="underline">
+                {drift} VPC{drift === 1 ? '' : 's'} not Synced (drift)
+              </Link>
+            </p>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+export function CallRates() {
+  const trpc = useTRPC();
+  const calls = useQuery(trpc.calls.recent.queryOptions({ limit: 1000 }, { refetchInterval: 5000 }));
+  if (calls.isPending) return <Skeleton className="h-24" />;
+  if (calls.error) return <ErrorState error={calls.error} onRetry={() => void calls.refetch()} />;
+  const now = Date.now();
+  const recent = calls.data.filter((c) => c.startedAt >= now - WINDOW_MS);
+  const failed = recent.filter((c) => c.outcome === 'failed').length;
+  const perMinute = recent.length / (WINDOW_MS / 60_000);
+  const errorRate = recent.length ? failed / recent.length : 0;
+  // One bar per minute of the window, so a burst or a failure spike shows as a shape.
+  const buckets = Array.from({ length: 5 }, (_, i) => {
+    const from = now - WINDOW_MS + i * 60_000;
+    const inBucket = recent.filter((c) => c.startedAt >= from && c.startedAt < from + 60_000);
+    return {
+      ok: inBucket.filter((c) => c.outcome === 'ok').length,
+      failed: inBucket.filter((c) => c.outcome === 'failed').length,
+    };
+  });
+  const peak = Math.max(1, ...buckets.map((b) => b.ok + b.failed));
+  return (
+    <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <Stat label="Calls per minute (5 min)" value={perMinute.toFixed(perMinute < 10 ? 1 : 0)} />
+      <Stat
+        label="Error rate (5 min)"
+        value={formatPercent(errorRate)}
+        tone={errorRate > 0.05 ? 'red' : errorRate > 0 ? 'amber' : 'green'}
+      />
+      <div className="col-span-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
+        <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+          Calls per minute, last 5 minutes
+        </p>
+        <div
+          className="mt-2 flex h-12 items-end gap-2"
+          role="img"
+          aria-label={buckets.map((b, i) => `minute ${i + 1}: ${b.ok} ok, ${b.failed} failed`).join('; ')}
+        >
+          {buckets.map((b, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the minute index is the identity
+            <div key={i} className="flex flex-1 flex-col justify-end" style={{ height: '100%' }}>
+              <div className="bg-red-500" style={{ height: `${(b.failed / peak) * 100}%` }} />
+              <div
+                className={cx('bg-emerald-500', b.ok + b.failed === 0 && 'h-px bg-slate-300')}
+                style={b.ok ? { height: `${(b.ok / peak) * 100}%` } : undefined}
+              />
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function RunningJobs() {
+  const trpc = useTRPC();
+  const jobs = useQuery(
+    trpc.jobs.list.queryOptions(
+      { limit: 50 },
+      { refetchInterval: (q) => (q.state.data?.some(isJobActive) ? 1500 : 5000) },
+    ),
+  );
+  const active = jobs.data?.filter(isJobActive) ?? [];
+  return (
+    <Card
+      title={`Jobs running (${active.length})`}
+      actions={
+        <Link to="/jobs" className="text-sm text-sky-700 underline dark:text-sky-400">
+          All jobs
+        </Link>
+      }
+    >
+      {jobs.isPending ? (
+        <Skeleton className="h-16" />
+      ) : jobs.error ? (
+        <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />
+      ) : active.length === 0 ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">Nothing running.</p>
+      ) : (
+        <ul className="space-y-3">
+          {active.slice(0, 6).map((j) => (
+            <li key={j.id}>
+              <JobProgress job={j} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
