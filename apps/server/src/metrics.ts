@@ -26,8 +26,8 @@ function routeOf(path: string): string {
 
 export const measureRequests: RequestHandler = (req, res, next) => {
   const end = httpDuration.startTimer();
-  res.on('finish', () =>
-    end({ method: req.method, route: routeOf(req.path), status: String(res.statusCode) }),
-  );
+  // originalUrl: inside a mounted router (/trpc) req.path has lost its prefix by the time the response finishes.
+  const route = routeOf((req.originalUrl.split('?')[0] ?? '/').slice(0, 200));
+  res.on('finish', () => end({ method: req.method, route, status: String(res.statusCode) }));
   next();
 };

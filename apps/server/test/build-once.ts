@@ -1,9 +1,10 @@
 // Builds dist/main.js before the server tests, so they never run a stale bundle.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync(process.execPath, ['build.mjs'], { cwd: dir, stdio: 'pipe' });
+  const r = spawnSync(process.execPath, ['build.mjs'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`apps/server build failed:\n${r.stderr}`);
 }

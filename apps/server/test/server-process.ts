@@ -77,6 +77,8 @@ export type TrpcResult = { status: number; body: unknown; text: string; headers:
 export class TrpcClient {
   cookie: string | undefined;
   csrf: string | undefined;
+  /** A call that hangs fails the test with the procedure's name instead of stalling the run. */
+  timeoutMs = 15_000;
   constructor(readonly baseUrl: string) {}
 
   #remember(res: Response) {
@@ -96,7 +98,10 @@ export class TrpcClient {
 
   async query(path: string, input?: unknown): Promise<TrpcResult> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-    const res = await fetch(`${this.baseUrl}/trpc/${path}${qs}`, { headers: this.#headers() });
+    const res = await fetch(`${this.baseUrl}/trpc/${path}${qs}`, {
+      headers: this.#headers(),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     return this.#read(res);
   }
 
@@ -105,6 +110,7 @@ export class TrpcClient {
       method: 'POST',
       headers: this.#headers({ 'content-type': 'application/json', ...headers }),
       body: input === undefined ? undefined : JSON.stringify(input),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     return this.#read(res);
   }

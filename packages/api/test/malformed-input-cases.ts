@@ -61,7 +61,8 @@ function sample(node: Json | undefined, key = '', depth = 0): unknown {
 
 function deeplyNested(depth: number): unknown {
   let v: unknown = { junk: [1, 'two', null] };
-  for (let i = 0; i < depth; i++) v = { a: v, b: [v] };
+  // Linear nesting: a shared child twice per level would serialise to 2^depth nodes over HTTP.
+  for (let i = 0; i < depth; i++) v = i % 2 === 0 ? { a: v, b: 'x' } : [v, 1];
   return v;
 }
 
@@ -75,7 +76,7 @@ export function malformedInputs(p: ProcedureInfo): { label: string; input: unkno
     { label: 'an array', input: [1, 2, 3] },
     { label: 'an empty object', input: {} },
     { label: 'a 1 MB string', input: MB },
-    { label: 'deeply nested junk', input: deeplyNested(30) },
+    { label: 'deeply nested junk', input: deeplyNested(200) },
     {
       label: 'unknown ids',
       input: { id: randomUUID(), zoneId: randomUUID(), physicalNetworkId: randomUUID() },
