@@ -31,6 +31,7 @@ export function connect(url: string, options: { poolSize?: number } = {}): DbHan
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
+    cachePreparedStatements(database);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     return { db, dialect, close: () => db.destroy() };
   }
@@ -45,4 +46,21 @@ export function connect(url: string, options: { poolSize?: number } = {}): DbHan
   });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew, and preparing costs as much as running a small query. better-sqlite3 statements
+ * are reusable, so identical SQL reuses its statement (bounded; Kysely never iterates two of them at once here).
+ */
+function cachePreparedStatements(database: SQLite.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, ReturnType<typeof prepare>>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size < 2_000) cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
 }

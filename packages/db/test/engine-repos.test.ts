@@ -13,8 +13,8 @@ describe.each(testDialects())('engine repositories on %s', (dialect) => {
     await t.drop();
   });
 
-  const newJob = async (now: number) => {
-    const id = randomUUID();
+  const newJob = async (now: number): Promise<string> => {
+    const id: string = randomUUID();
     await jobsRepo.insertJob(t.db, {
       id,
       kind: 'test',

@@ -29,11 +29,22 @@ export type TransitionInput = {
   from?: readonly string[];
   conditions?: readonly ConditionUpdate[];
   fence?: Fence;
+  /** The row as the caller last saw it: saves the read; a stale one just costs a compare-and-set retry. */
+  known?: { state: string; version: number; conditions: string; vpcId: string | null };
+  /** A job step recorded in the same fenced transaction (with its progress), e.g. "this NIC is done". */
+  step?: { key: string; seq: number; result: string | null; progress: number };
   /** Facts for the diagnostics hook when `to` is Error. */
   error?: Pick<EntityErrorEvent, 'code' | 'category' | 'message' | 'rootCallId' | 'traceId'>;
 };
 
-export type TransitionResult = { from: string; to: string; version: number; changed: boolean };
+export type TransitionResult = {
+  from: string;
+  to: string;
+  version: number;
+  changed: boolean;
+  /** The stored conditions JSON after the change, to chain another transition without a read. */
+  conditions: string;
+};
 
 type Row = { state: string; version: number; conditions: string; vpcId: string | null };
 
@@ -64,7 +75,7 @@ export class StateStore {
   async transition(t: TransitionInput): Promise<TransitionResult> {
     const db = this.db.db;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await readRow(db, t.entity, t.id);
+      const row = attempt === 0 && t.known ? t.known : await readRow(db, t.entity, t.id);
       if (!row) throw new AppError('NOT_FOUND', `${t.entity} ${t.id} does not exist`);
       if (t.from && !t.from.includes(row.state)) {
         throw new AppError(
@@ -75,8 +86,15 @@ export class StateStore {
           },
         );
       }
-      if (row.state === t.to && !t.conditions)
-        return { from: row.state, to: t.to, version: row.version, changed: false };
+      if (row.state === t.to && !t.conditions && !t.step) {
+        return {
+          from: row.state,
+          to: t.to,
+          version: row.version,
+          changed: false,
+          conditions: row.conditions,
+        };
+      }
       if (row.state !== t.to) {
         const check = checkTransition(t.entity, row.state, t.to);
         if (!check.ok) throw new AppError('INVALID_STATE', check.message, { state: row.state });
@@ -87,9 +105,10 @@ export class StateStore {
         : undefined;
       const ok = await db.transaction().execute(async (trx) => {
         if (t.fence) {
+          const progress = t.step?.progress ?? 0;
           const held = await trx
             .updateTable('jobs')
-            .set({ updated_at: now })
+            .set((eb) => ({ updated_at: now, progress_done: eb('progress_done', '+', progress) }))
             .where('id', '=', t.fence.jobId)
             .where('lease_owner', '=', t.fence.node)
             .where('fencing_token', '=', t.fence.token)
@@ -106,6 +125,21 @@ export class StateStore {
           ...(conditions !== undefined && { conditions }),
         });
         if (!updated) return false;
+        if (t.step && t.fence) {
+          await trx
+            .insertInto('job_steps')
+            .values({
+              job_id: t.fence.jobId,
+              step_key: t.step.key,
+              seq: t.step.seq,
+              state: 'done',
+              result: t.step.result,
+              at: now,
+              node_id: t.fence.node,
+              fencing_token: t.fence.token,
+            })
+            .execute();
+        }
         if (row.state !== t.to) {
           await transitionsRepo.insertTransition(trx, {
             entityType: t.entity,
@@ -122,7 +156,13 @@ export class StateStore {
       });
       if (!ok) continue;
       if (t.to === 'Error' && row.state !== 'Error') await this.reportError(t, row, now);
-      return { from: row.state, to: t.to, version: row.version + 1, changed: row.state !== t.to };
+      return {
+        from: row.state,
+        to: t.to,
+        version: row.version + 1,
+        changed: row.state !== t.to,
+        conditions: conditions ?? row.conditions,
+      };
     }
     throw new AppError('CONFLICT', `The ${t.entity} ${t.id} changed under us repeatedly; try again`);
   }

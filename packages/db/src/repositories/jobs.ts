@@ -271,6 +271,8 @@ export async function recordStep(
     token: number;
     now: number;
     progressDelta: number;
+    /** Order of the step in the job; counted from the table when absent. */
+    seq?: number;
   },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -283,17 +285,23 @@ export async function recordStep(
       .where('state', '=', 'running')
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return false;
-    const seq = await trx
-      .selectFrom('job_steps')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('job_id', '=', s.jobId)
-      .executeTakeFirst();
+    const seq =
+      s.seq ??
+      Number(
+        (
+          await trx
+            .selectFrom('job_steps')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('job_id', '=', s.jobId)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ) + 1;
     await trx
       .insertInto('job_steps')
       .values({
         job_id: s.jobId,
         step_key: s.key,
-        seq: Number(seq?.n ?? 0) + 1,
+        seq,
         state: s.state,
         result: s.result,
         at: s.now,

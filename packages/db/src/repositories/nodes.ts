@@ -127,6 +127,9 @@ export async function freeSlot(db: Db, controllerId: string, slot: number, holde
     .execute();
 }
 
+/** Controllers whose call_rates row exists, per database handle (rows are never deleted). */
+const ensuredRates = new WeakMap<Db, Set<string>>();
+
 /**
  * GCRA reservation: returns the time (µs) at which the caller may send, and moves the controller's theoretical
  * arrival time one interval further. Callers sleep until their time, so calls are spaced evenly cluster-wide.
@@ -140,22 +143,21 @@ export async function reserveCallTime(
   notBeforeUs = 0,
 ): Promise<number> {
   const nowMs = Math.floor(nowUs / 1000);
-  if (dialect === 'sqlite') {
-    await db
+  const ensured = ensuredRates.get(db);
+  if (!ensured?.has(controllerId)) {
+    const insert = db
       .insertInto('call_rates')
-      .values({ controller_id: controllerId, tat_us: 0, updated_at: nowMs })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+      .values({ controller_id: controllerId, tat_us: 0, updated_at: nowMs });
+    if (dialect === 'sqlite') await insert.onConflict((oc) => oc.doNothing()).execute();
+    else await insert.ignore().execute();
+    ensuredRates.set(db, (ensured ?? new Set()).add(controllerId));
+  }
+  if (dialect === 'sqlite') {
     const r = await sql<{ tat_us: number }>`
       UPDATE call_rates SET tat_us = MAX(tat_us, ${nowUs}, ${notBeforeUs}) + ${intervalUs}, updated_at = ${nowMs}
       WHERE controller_id = ${controllerId} RETURNING tat_us`.execute(db);
     return Number(r.rows[0]?.tat_us) - intervalUs;
   }
-  await db
-    .insertInto('call_rates')
-    .values({ controller_id: controllerId, tat_us: 0, updated_at: nowMs })
-    .ignore()
-    .execute();
   return db.transaction().execute(async (trx) => {
     const row = await sql<{ tat_us: number }>`
       SELECT tat_us FROM call_rates WHERE controller_id = ${controllerId} FOR UPDATE`.execute(trx);

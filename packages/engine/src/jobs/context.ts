@@ -12,6 +12,7 @@ export class JobContext {
   private readonly done = new Map<string, string | null>();
   private lastCancelCheck = 0;
   private progressDone: number;
+  private seq: number;
 
   constructor(
     private readonly db: DbHandle,
@@ -25,6 +26,8 @@ export class JobContext {
   ) {
     for (const s of steps) if (s.state === 'done') this.done.set(s.key, s.result);
     this.progressDone = job.progressDone;
+    // Steps are numbered locally: only the lease holder writes them, and a new holder starts after the last one.
+    this.seq = steps.reduce((m, s) => Math.max(m, s.seq), 0);
   }
 
   get payload(): Record<string, unknown> {
@@ -65,13 +68,28 @@ export class JobContext {
       token: this.token,
       now: this.now(),
       progressDelta: progress,
+      seq: this.nextSeq(),
     });
     if (!ok) throw new FencedError(`Job ${this.job.id} was taken over; step ${key} not recorded`);
+    this.markRecorded(key, json, progress);
+  }
+
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  /** After a step was written by someone else in the job's transaction (a transition with `step`). */
+  markRecorded(key: string, json: string | null, progress: number): void {
     this.done.set(key, json);
     if (progress > 0) {
       this.progressDone += progress;
       this.emitProgress();
     }
+  }
+
+  get fence() {
+    return { jobId: this.job.id, node: this.nodeId, token: this.token };
   }
 
   async setTotal(total: number): Promise<void> {

@@ -127,8 +127,24 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
   await pool(chunks, parallel, async (chunk) => {
     await ctx.checkpoint();
     const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+    const rows = new Map<string, { state: string; version: number; conditions: string; vpcId: string }>();
+    // Each NIC's outcome is written with its step in one fenced transaction, from the row as this job last saw it.
+    const done = (nicId: string, result: unknown) => {
+      const json = JSON.stringify(result);
+      const step = { key: `nic:${nicId}`, seq: ctx.nextSeq(), result: json, progress: 1 };
+      const known = rows.get(nicId);
+      return { step, ...(known && { known }), mark: () => ctx.markRecorded(step.key, json, 1) };
+    };
     for (const n of chunk) {
-      await core.state.transition({ ...base, id: n.id, to: 'Reserving', reason: 'Prepare requested' });
+      const known = { state: n.state, version: n.version, conditions: n.conditions, vpcId: n.vpcId };
+      const r = await core.state.transition({
+        ...base,
+        id: n.id,
+        to: 'Reserving',
+        reason: 'Prepare requested',
+        known,
+      });
+      rows.set(n.id, { state: r.to, version: r.version, conditions: r.conditions, vpcId: n.vpcId });
     }
     let live = chunk.map(nicSpecOf);
     const doneOn = new Map<string, ElementHandle[]>();
@@ -154,9 +170,12 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
       live = live.filter((s) => !failures.has(s.nicId));
     }
     for (const s of live) {
+      const d = done(s.nicId, { ok: true });
       await core.state.transition({
         ...base,
         id: s.nicId,
+        step: d.step,
+        ...(d.known && { known: d.known }),
         to: 'Reserved',
         reason: 'Prepared on every element',
         conditions: [
@@ -169,7 +188,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
           },
         ],
       });
-      await ctx.record(`nic:${s.nicId}`, { ok: true }, 1);
+      d.mark();
     }
     for (const [nicId, f] of failures) {
       // fail-fast per NIC: undo it on the elements where it was already prepared, then mark it Error
@@ -191,10 +210,13 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
             if (isControl(e)) throw e;
           });
       }
+      const d = done(nicId, { ok: false, category: f.error.category });
       const message = `Prepare failed with ${f.error.category}: ${f.error.message}`;
       await core.state.transition({
         ...base,
         id: nicId,
+        step: d.step,
+        ...(d.known && { known: d.known }),
         to: 'Error',
         reason: message,
         conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(f.error.category), message }],
@@ -205,7 +227,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
           ...(f.callId && { rootCallId: f.callId }),
         },
       });
-      await ctx.record(`nic:${nicId}`, { ok: false, category: f.error.category }, 1);
+      d.mark();
       failed.push({ nicId, category: f.error.category });
     }
   });
