@@ -1,5 +1,5 @@
 // `keys status` and `keys rotate`: the credential keyring and how many controller rows each key protects.
-import * as api from '@netplane/api';
+import { rotateCredentials } from '@netplane/api';
 import { connect, migrateToLatest } from '@netplane/db';
 import { openKeyring } from '@netplane/secrets';
 import type { Env } from './env';
@@ -31,22 +31,14 @@ export async function keysStatus(env: Env): Promise<number> {
   }
 }
 
-type Rotate = (opts: { db: unknown; dataDir: string; masterKey: string | undefined }) => Promise<unknown>;
-
+/** Adds a new active key (key file) or uses NETPLANE_MASTER_KEY's first entry, then re-seals every row. */
 export async function keysRotate(env: Env): Promise<number> {
-  // Provided by the inventory area (packages/api/src/services); looked up by name so the CLI builds without it.
-  const name = ['rotate', 'Credentials'].join('');
-  const rotate = (api as Record<string, unknown>)[name] as Rotate | undefined;
-  if (typeof rotate !== 'function') {
-    process.stderr.write('keys rotate: this build has no rotateCredentials service yet\n');
-    return 2;
-  }
   const db = connect(env.databaseUrl);
   try {
     await migrateToLatest(db.db);
-    const result = await rotate({ db, dataDir: env.dataDir, masterKey: env.masterKey });
-    process.stdout.write(`${JSON.stringify(result ?? { ok: true })}\n`);
-    return 0;
+    const report = await rotateCredentials({ db, dataDir: env.dataDir, masterKey: env.masterKey });
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return report.unreadable.length > 0 ? 1 : 0;
   } finally {
     await db.close();
   }
