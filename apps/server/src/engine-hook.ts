@@ -20,7 +20,7 @@ export type EngineHandle = { stop(): Promise<void> };
 
 export async function startEngine(ctx: EngineHookContext): Promise<EngineHandle> {
   // The API's procedures and these workers share one Engine (engineOf keys it by deps).
-  const engine = engineOf(ctx.deps, { nodeId: ctx.env.nodeId });
+  const engine = engineOf(ctx.deps, { ...ctx.env.engineOptions, nodeId: ctx.env.nodeId });
   await engine.start();
   ctx.logger.info({ nodeId: engine.nodeId }, 'Engine workers started');
   // Drain on SIGTERM: stop claiming, hand running jobs' leases back so another node resumes them at once.

@@ -29,6 +29,11 @@ const schema = z.object({
   NETPLANE_WEB_DIST: z.string().min(1).optional(),
   /** Seconds SIGTERM waits for in-flight requests and drain hooks before closing anyway. */
   NETPLANE_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
+  /** Engine job leases (ms): how long a claimed job stays a node's without a heartbeat; short in cluster tests. */
+  NETPLANE_JOB_LEASE_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  NETPLANE_JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
+  /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
+  NETPLANE_PREPARE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 export type Env = {
@@ -43,6 +48,8 @@ export type Env = {
   cookieSecure: boolean;
   webDist: string;
   drainSeconds: number;
+  /** Engine options from the environment; absent ones keep the engine's defaults. */
+  engineOptions?: { leaseMs?: number; heartbeatMs?: number; prepareBatchSize?: number };
 };
 
 export class EnvError extends Error {}
@@ -70,5 +77,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     cookieSecure: e.NETPLANE_COOKIE_SECURE,
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,
     drainSeconds: e.NETPLANE_DRAIN_SECONDS,
+    engineOptions: {
+      ...(e.NETPLANE_JOB_LEASE_MS !== undefined && { leaseMs: e.NETPLANE_JOB_LEASE_MS }),
+      ...(e.NETPLANE_JOB_HEARTBEAT_MS !== undefined && { heartbeatMs: e.NETPLANE_JOB_HEARTBEAT_MS }),
+      ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
+    },
   };
 }

@@ -1,0 +1,211 @@
+// Issue 4 point 4: two real server processes on one MariaDB database share a simulated controller (its own
+// process). The node holding a 200-NIC prepare job is SIGKILLed mid-job; the other takes the job over within the
+// lease timeout and finishes it: no NIC lost, none created twice on the controller, no call by the dead node after
+// the take-over (element_calls carry node id and fencing token; the simulator logs each caller).
+import { hostname } from 'node:os';
+import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
+import { connect, type DbHandle } from '@netplane/db';
+import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ClusterSeed,
+  newMasterKey,
+  pollUntil,
+  type SimulatorProcess,
+  seedInventory,
+  startSimulatorProcess,
+} from './cluster-world';
+import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
+
+const LEASE_MS = 3_000;
+const HEARTBEAT_MS = 500;
+const NICS = 200;
+const ADMIN_PASSWORD = 'cluster-admin-password';
+const CALL_TIMEOUT_MS = 2_000;
+
+describe.skipIf(!testDialects().includes('mysql'))('cluster of two server processes on MariaDB', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let db: DbHandle;
+  let sim: SimulatorProcess;
+  let seed: ClusterSeed;
+  const servers = new Map<string, RunningServer>();
+
+  beforeAll(async () => {
+    database = await createTestDatabaseUrl('mysql');
+    sim = await startSimulatorProcess();
+    const masterKey = newMasterKey();
+    const start = (nodeId: string) =>
+      startServerProcess({
+        DATABASE_URL: database.url,
+        NODE_ID: nodeId,
+        NETPLANE_MASTER_KEY: masterKey,
+        NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        NETPLANE_JOB_LEASE_MS: String(LEASE_MS),
+        NETPLANE_JOB_HEARTBEAT_MS: String(HEARTBEAT_MS),
+        // One call per NIC: 200 controller calls, so "created twice" has 200 chances to show.
+        NETPLANE_PREPARE_BATCH_SIZE: '1',
+      });
+    // The first node migrates the empty database; the second finds it migrated.
+    servers.set('node-a', await start('node-a'));
+    db = connect(database.url);
+    seed = await seedInventory(db.db, {
+      masterKey,
+      simulatorUrl: sim.url,
+      maxConcurrent: 4,
+      callsPerSecond: 200,
+      timeoutMs: CALL_TIMEOUT_MS,
+    });
+    // Slow enough that the job is still running when its node dies.
+    await createRemoteSimulatorControl(sim.url).setProfile(seed.controllerId, { latencyMs: 40 });
+    servers.set('node-b', await start('node-b'));
+  });
+
+  afterAll(async () => {
+    for (const s of servers.values()) await s.stop('SIGKILL').catch(() => {});
+    await sim?.stop();
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('finishes a 200-NIC job on the surviving node after SIGKILL, with no NIC lost or created twice and no call by the dead node after the take-over', async () => {
+    const api = new TrpcClient((servers.get('node-a') as RunningServer).url);
+    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
+    const vpc = dataOf<{ id: string }>(
+      await api.mutate('vpcs.create', {
+        name: 'cluster-vpc',
+        zoneId: seed.zoneId,
+        offeringId: seed.vpcOfferingId,
+        cidr: '10.9.0.0/16',
+      }),
+    );
+    const tier = dataOf<{ id: string }>(
+      await api.mutate('tiers.create', {
+        vpcId: vpc.id,
+        name: 'web',
+        offeringId: seed.networkOfferingId,
+        cidr: '10.9.0.0/24',
+      }),
+    );
+    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
+    const jobState = async (id: string) =>
+      db.db
+        .selectFrom('jobs')
+        .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    expect(
+      (
+        await pollUntil(
+          () => jobState(implement.jobId),
+          (j) => j.finished_at !== null,
+          30_000,
+        )
+      ).state,
+    ).toBe('succeeded');
+
+    const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `vm-${i}` }));
+    const prepared = dataOf<{ jobId: string }>(
+      await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+    );
+    const jobId = prepared.jobId;
+
+    // Kill the lease holder once a fifth of the NICs are done.
+    const running = await pollUntil(
+      () => jobState(jobId),
+      (j) => j.lease_owner !== null && Number(j.progress_done) >= NICS / 5,
+      60_000,
+      20,
+    );
+    expect(Number(running.progress_done)).toBeLessThan(NICS);
+    const deadId = running.lease_owner as string;
+    const survivorId = deadId === 'node-a' ? 'node-b' : 'node-a';
+    const dead = servers.get(deadId) as RunningServer;
+    const deadPid = dead.proc.pid;
+    const tokenBefore = Number(running.fencing_token);
+    const killedAt = Date.now();
+    dead.proc.kill('SIGKILL');
+    await dead.stop('SIGKILL');
+    servers.delete(deadId);
+
+    // The take-over is the survivor's claim: the fencing token moves on and the lease is the survivor's.
+    const claimed = await pollUntil(
+      () => jobState(jobId),
+      (j) => Number(j.fencing_token) > tokenBefore || j.finished_at !== null,
+      60_000,
+      20,
+    );
+    const claimedAt = Date.now();
+    const done = await pollUntil(
+      () => jobState(jobId),
+      (j) => j.finished_at !== null,
+      120_000,
+      100,
+    );
+    expect(done.state).toBe('succeeded');
+    expect(done.lease_owner === null || done.lease_owner === survivorId).toBe(true);
+    expect(Number(done.fencing_token)).toBeGreaterThan(tokenBefore);
+
+    // Taken over within the lease timeout (plus the survivor's poll and a scheduling margin on a busy machine).
+    const takeoverAt = claimedAt;
+    expect(claimed.lease_owner === survivorId || claimed.finished_at !== null).toBe(true);
+    expect(claimedAt - killedAt).toBeLessThanOrEqual(LEASE_MS + 1_500);
+    // The survivor's calls wait for the dead node's concurrency slots to expire (the controller may still be running
+    // the calls the dead node had in flight): at most the call timeout + 10 s, the engine's slot hold.
+    const firstCall = await db.db
+      .selectFrom('element_calls')
+      .select((eb) => eb.fn.min('started_at').as('at'))
+      .where('job_id', '=', jobId)
+      .where('node_id', '=', survivorId)
+      .executeTakeFirstOrThrow();
+    const firstCallMs = Number(firstCall.at) - killedAt;
+    expect(firstCallMs).toBeLessThanOrEqual(LEASE_MS + CALL_TIMEOUT_MS + 10_000 + 2_000);
+
+    // No NIC lost: every one is Reserved in the database...
+    const nics = await db.db
+      .selectFrom('nics')
+      .select(['id', 'state'])
+      .where('network_id', '=', tier.id)
+      .execute();
+    expect(nics).toHaveLength(NICS);
+    expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
+    // ...and none created twice on the controller (a replayed NIC is adopted, not created again).
+    const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);
+    const creations = state?.stats.portCreations ?? {};
+    expect(Object.keys(creations).sort()).toEqual(nics.map((n) => n.id).sort());
+    expect(Object.values(creations).filter((n) => n !== 1)).toEqual([]);
+    expect(state?.counts.ports).toBe(NICS);
+
+    // Fencing: the dead node's calls all carry the old token and started before the take-over; after it, only the
+    // survivor calls, with a newer token.
+    const calls = await db.db
+      .selectFrom('element_calls')
+      .select(['node_id', 'fencing_token', 'started_at'])
+      .where('job_id', '=', jobId)
+      .execute();
+    const byDead = calls.filter((c) => c.node_id === deadId);
+    const bySurvivor = calls.filter((c) => c.node_id === survivorId);
+    expect(byDead.length).toBeGreaterThan(0);
+    expect(bySurvivor.length).toBeGreaterThan(0);
+    expect(
+      byDead.every((c) => Number(c.fencing_token) <= tokenBefore && Number(c.started_at) <= killedAt),
+    ).toBe(true);
+    expect(bySurvivor.every((c) => Number(c.fencing_token) > tokenBefore)).toBe(true);
+    // The controller's own log agrees: nothing arrived from the dead process after the take-over.
+    const log = await createRemoteSimulatorControl(sim.url).calls(seed.controllerId, 0);
+    const deadCaller = `${hostname()}/${deadPid}`;
+    expect(log.some((c) => c.caller === deadCaller)).toBe(true);
+    expect(log.filter((c) => c.caller === deadCaller && c.at >= takeoverAt)).toEqual([]);
+    console.info(
+      JSON.stringify({
+        cluster: true,
+        killedAfterNics: Number(running.progress_done),
+        claimSeenMs: claimedAt - killedAt,
+        claimedBy: claimed.lease_owner,
+        firstSurvivorCallMs: firstCallMs,
+        finishedMsAfterKill: Number(done.finished_at) - killedAt,
+        callsByDead: byDead.length,
+        callsBySurvivor: bySurvivor.length,
+      }),
+    );
+  });
+});
