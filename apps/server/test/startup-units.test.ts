@@ -1,0 +1,134 @@
+// Unit tests of the startup pieces: env parsing, adapter module validation and loading, cookies, log redaction.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadAdapters, validateAdapterModule } from '../src/adapters';
+import { parseCookies, sessionCookie } from '../src/cookies';
+import { EnvError, loadEnv } from '../src/env';
+import { REDACT_PATHS } from '../src/logger';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(JSON.parse(String(chunk)));
+      cb();
+    },
+  });
+  return {
+    lines,
+    logger: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream),
+  };
+}
+
+const goodModule = {
+  manifest: { id: 'good-one', version: '2.0.1', isolationMethods: ['VLAN'], services: {} },
+  createElement: () => ({}),
+};
+
+describe('env', () => {
+  it('applies the documented defaults', () => {
+    const env = loadEnv({});
+    expect(env.port).toBe(8080);
+    expect(env.host).toBe('127.0.0.1');
+    expect(env.databaseUrl).toMatch(/^sqlite:.*data[/\\]netplane\.db$/);
+    expect(env.logLevel).toBe('info');
+    expect(env.nodeId).toMatch(/-\d+$/);
+    expect(env.cookieSecure).toBe(false);
+  });
+
+  it('treats empty values as unset and parses flags', () => {
+    const env = loadEnv({ PORT: '', NETPLANE_COOKIE_SECURE: '1', NODE_ID: 'n1' });
+    expect(env.port).toBe(8080);
+    expect(env.cookieSecure).toBe(true);
+    expect(env.nodeId).toBe('n1');
+  });
+
+  it('lists every bad variable in one EnvError, without echoing a secret value', () => {
+    let err: unknown;
+    try {
+      loadEnv({ PORT: '99999', LOG_LEVEL: 'loud', NETPLANE_ADMIN_PASSWORD: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EnvError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('LOG_LEVEL');
+    expect(msg).toContain('NETPLANE_ADMIN_PASSWORD');
+    expect(msg).not.toContain('short"');
+  });
+});
+
+describe('adapter loading', () => {
+  it('accepts a default export, a named `adapter`, or the namespace itself', () => {
+    expect(validateAdapterModule({ default: goodModule })).toBe(goodModule);
+    expect(validateAdapterModule({ adapter: goodModule })).toBe(goodModule);
+    expect(validateAdapterModule(goodModule)).toBe(goodModule);
+  });
+
+  it('says what is wrong with a malformed module', () => {
+    expect(validateAdapterModule({})).toMatch(/exports no adapter module/);
+    expect(validateAdapterModule({ default: { ...goodModule, createElement: 1 } })).toMatch(/createElement/);
+    expect(validateAdapterModule({ default: { ...goodModule, manifest: { id: 'x' } } })).toMatch(/version/);
+  });
+
+  it('logs Fully Loaded with id and version, and Unable to load with the reason, and keeps going', async () => {
+    const { lines, logger } = capture();
+    const regs = await loadAdapters(
+      logger,
+      ['@netplane/adapter-good', '@netplane/adapter-gone', '@netplane/adapter-bad'],
+      async (spec) => {
+        if (spec.endsWith('good')) return { default: goodModule };
+        if (spec.endsWith('gone')) throw new Error('Cannot find module @netplane/adapter-gone');
+        return { default: { manifest: {} } };
+      },
+    );
+    expect(regs.map((r) => [r.id, r.status])).toEqual([
+      ['good-one', 'Fully Loaded'],
+      ['gone', 'Unable to load'],
+      ['bad', 'Unable to load'],
+    ]);
+    expect(lines[0]).toMatchObject({ adapterId: 'good-one', version: '2.0.1' });
+    expect(String(lines[0]?.msg)).toContain('Fully Loaded');
+    expect(lines[1]).toMatchObject({ adapterId: 'gone' });
+    expect(String(lines[1]?.reason)).toContain('Cannot find module');
+    expect(String(lines[2]?.msg)).toContain('Unable to load');
+  });
+});
+
+describe('cookies', () => {
+  it('parses a Cookie header and keeps the first of duplicate names', () => {
+    expect(parseCookies('a=1; np_session=abc%2Fd; np_session=second')).toEqual({
+      a: '1',
+      np_session: 'abc/d',
+    });
+    expect(parseCookies(undefined)).toEqual({});
+    expect(parseCookies('garbage;;=;x')).toEqual({});
+  });
+
+  it('builds an HttpOnly SameSite=Strict session cookie, Secure only when asked, and a clearing one', () => {
+    const c = sessionCookie('np_session', 'tok', { expiresAt: Date.UTC(2030, 0, 1), secure: false });
+    expect(c).toBe(
+      'np_session=tok; Path=/; HttpOnly; SameSite=Strict; Expires=Tue, 01 Jan 2030 00:00:00 GMT',
+    );
+    expect(sessionCookie('np_session', 'tok', { expiresAt: 1, secure: true })).toMatch(/; Secure$/);
+    expect(sessionCookie('np_session', '', { expiresAt: null, secure: false })).toContain('Max-Age=0');
+  });
+});
+
+describe('log redaction', () => {
+  it('redacts secret-looking fields at the top, nested, and in HTTP headers', () => {
+    const { lines, logger } = capture();
+    logger.info({
+      password: 'p1',
+      body: { credentials: { password: 'p2' }, token: 't1' },
+      req: { headers: { cookie: 'np_session=s1', authorization: 'Bearer b1', 'x-csrf-token': 'c1' } },
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of ['"p1"', '"p2"', '"t1"', 'np_session=s1', 'Bearer b1', '"c1"']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('[redacted]');
+  });
+});
