@@ -1,6 +1,6 @@
 // `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiterForUrl, prepareFirstRun } from '@netplane/api';
+import { createLoginLimiterForUrl, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
 import { connect, migrateToLatest } from '@netplane/db';
 import { openKeyring } from '@netplane/secrets';
 import { loadAdapters } from './adapters';
@@ -46,12 +46,19 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
   logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
   if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);
 
+  // Expired sessions are refused on use anyway; this only keeps the table small.
+  const purge = setInterval(() => {
+    purgeExpiredSessions(deps).catch((err: unknown) => logger.warn({ err }, 'Session purge failed'));
+  }, 10 * 60_000);
+  purge.unref();
+
   installShutdown({
     server,
     state,
     logger,
     drainMs: env.drainSeconds * 1000,
     close: async () => {
+      clearInterval(purge);
       await engine.stop();
       await limiter.close();
       await db.close();

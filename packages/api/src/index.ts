@@ -17,6 +17,6 @@ export {
   rotateMasterKey,
 } from './services/credentials-rotation';
 export { actorOf, engineOf } from './services/engine';
-export { resolveSession, SESSION_COOKIE } from './services/sessions';
+export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

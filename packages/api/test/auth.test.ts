@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createContextInner } from '../src/context';
 import { appRouter } from '../src/root';
 import { hashPassword } from '../src/services/auth-passwords';
+import { purgeExpiredSessions } from '../src/services/sessions';
 import { prepareFirstRun, SETUP_TOKEN_KEY } from '../src/services/setup';
 import { createCallerFactory } from '../src/trpc';
 import { browserCaller, type Jar, jarCookies, rejectsWith } from './auth-harness';
@@ -144,6 +145,18 @@ describe.each(testDialects())('auth on %s', (dialect) => {
       clock.now += 29 * 60_000; // 12 h 5 min in total
       const err = await rejectsWith((await browserCaller(t, jar)).auth.me(), 'UNAUTHORIZED');
       expect(err.message).toContain('Your session expired');
+    }));
+
+  it('purges sessions past either expiry and keeps live ones', () =>
+    withDeps(dialect, async (t, clock) => {
+      await addUser(t, 'kim', 'kim password');
+      const old: Jar = { token: undefined };
+      await (await browserCaller(t, old)).auth.login({ username: 'kim', password: 'kim password' });
+      clock.now += 31 * 60_000;
+      const fresh: Jar = { token: undefined };
+      await (await browserCaller(t, fresh)).auth.login({ username: 'kim', password: 'kim password' });
+      expect(await purgeExpiredSessions(t.deps)).toBe(1);
+      await expect((await browserCaller(t, fresh)).auth.me()).resolves.toBeTruthy();
     }));
 
   it('logs out: the session row is gone and the cookie cleared', () =>

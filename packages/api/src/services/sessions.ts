@@ -63,3 +63,8 @@ export async function resolveSession(deps: ApiDeps, token: string | undefined): 
   const user: AuthUser = { id: u.id, username: u.username, role: role.data as Role };
   return { status: 'ok', user, sessionId: id, csrfToken: s.csrfToken };
 }
+
+/** Housekeeping (the server runs it periodically): deletes sessions past either expiry. */
+export function purgeExpiredSessions(deps: ApiDeps): Promise<number> {
+  return sessionsRepo.deleteExpiredSessions(deps.db.db, deps.now(), policyOf(deps).idleMs);
+}
