@@ -1,0 +1,76 @@
+// The whole Netplane stack in this process, as `start` builds it: a fresh database, the server's adapter loader,
+// a real keyring, ApiDeps, the engine's workers and the server's Express app listening on a free loopback port.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ApiDeps, engineOf, prepareFirstRun } from '@netplane/api';
+import { connect, type DialectName, migrateToLatest } from '@netplane/db';
+import { createTestDatabaseUrl } from '@netplane/db/testing';
+import type { Engine } from '@netplane/engine';
+import { fileKeySource, Keyring, keyFilePath } from '@netplane/secrets';
+import pino from 'pino';
+import { loadAdapters } from '../../../apps/server/src/adapters';
+import { createHttpApp } from '../../../apps/server/src/http-app';
+import { HttpApi } from './http-api';
+
+export type Stack = {
+  api: HttpApi;
+  engine: Engine;
+  deps: ApiDeps;
+  baseUrl: string;
+  close(): Promise<void>;
+};
+
+export async function startStack(dialect: DialectName): Promise<Stack> {
+  const logger = pino({ level: 'silent' });
+  const { url, drop } = await createTestDatabaseUrl(dialect);
+  const db = connect(url);
+  await migrateToLatest(db.db);
+  const keyDir = mkdtempSync(join(tmpdir(), 'netplane-bench-keys-'));
+  const adapters = await loadAdapters(logger);
+  const ovn = adapters.find((a) => a.id === 'ovn');
+  if (ovn?.status !== 'Fully Loaded') throw new Error('The server did not load the ovn adapter');
+  const deps: ApiDeps = {
+    db,
+    logger: { info: () => {}, warn: () => {}, error: (obj, msg) => logger.error(obj, msg) },
+    adapters,
+    secrets: new Keyring(fileKeySource(keyFilePath(keyDir))),
+    now: () => Date.now(),
+  };
+  const password = randomBytes(12).toString('base64url');
+  await prepareFirstRun(deps, password);
+  // The server's own engine defaults (no NETPLANE_* overrides), as `npm start` runs it.
+  const engine = engineOf(deps, { nodeId: `bench-ovn-${randomUUID().slice(0, 6)}` });
+  await engine.start();
+  const app = createHttpApp({
+    deps,
+    logger,
+    state: { draining: false },
+    cookieSecure: false,
+    webDist: join(keyDir, 'no-web'),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = new HttpApi(baseUrl);
+  await api.login('admin', password);
+  return {
+    api,
+    engine,
+    deps,
+    baseUrl,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await engine.stop();
+      await db.close();
+      await drop();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
