@@ -24,6 +24,7 @@ export class ControllerGuard {
   private readonly breaker: CircuitBreakerPolicy;
   private sendChain: Promise<void> = Promise.resolve();
   private lastSend = 0;
+  private nextSend = 0;
 
   constructor(
     private readonly db: Db,
@@ -66,9 +67,15 @@ export class ControllerGuard {
     });
     try {
       await previous;
-      const wait = this.lastSend + intervalMs - performance.now();
-      if (wait > 0) await sleep(Math.ceil(wait), signal);
+      const now = performance.now();
+      // Sends follow a nominal timeline, so a timer that fires late is caught up by the next calls instead of pushing
+      // every later call back (measured: 5.3 ms intervals became ~6.25 ms, 160 calls/s for a 200/s controller).
+      // Catch-up is bounded: at most one interval behind now, never closer than half an interval to the previous
+      // send, so a sliding second still stays within the headroom.
+      const at = Math.max(this.nextSend, now - intervalMs, this.lastSend + intervalMs / 2);
+      if (at > now) await sleep(Math.ceil(at - now), signal);
       this.lastSend = performance.now();
+      this.nextSend = at + intervalMs;
     } finally {
       release();
     }
