@@ -11,7 +11,14 @@ import { seedBenchInventory } from './lib/boot-storm-seed';
 type Limits = { latencyMs: number; callsPerSecond: number; maxConcurrent: number };
 const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
 
-type Options = { dialect: DialectName; nics: number; tiers: number; runs: string[]; cpuOnly: boolean };
+type Options = {
+  dialect: DialectName;
+  nics: number;
+  tiers: number;
+  runs: string[];
+  cpuOnly: boolean;
+  timeline: boolean;
+};
 
 function parseArgs(args: string[]): Options {
   const value = (name: string) => {
@@ -27,6 +34,7 @@ function parseArgs(args: string[]): Options {
     runs: (value('--runs') ?? 'a,b').split(','),
     // For profiling the engine alone (node --cpu-prof): only the zero-latency, unlimited runs.
     cpuOnly: args.includes('--cpu-only'),
+    timeline: args.includes('--timeline'),
   };
 }
 
@@ -122,6 +130,18 @@ async function storm(
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const stats = hub.stats(seed.controllerId);
+    if (o.timeline) {
+      // Controller arrivals per 250 ms bucket since the request, on stderr: shows where a run loses time.
+      const log = hub.calls(seed.controllerId).filter((c) => c.op === 'prepareNic' || c.op === 'prepareNics');
+      const start = Date.now() - wallMs;
+      const buckets = new Map<number, number>();
+      for (const c of log)
+        buckets.set(
+          Math.floor((c.at - start) / 250),
+          (buckets.get(Math.floor((c.at - start) / 250)) ?? 0) + 1,
+        );
+      console.error(JSON.stringify([...buckets.entries()].sort((a, b) => a[0] - b[0])));
+    }
     const nics = await db.db.selectFrom('nics').select(['state']).where('vpc_id', '=', vpc.id).execute();
     return {
       wallMs,

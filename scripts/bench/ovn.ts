@@ -109,6 +109,7 @@ async function wholeStack(o: Options) {
 
     const perTier = (t: number) => Math.floor(o.nics / o.tiers) + (t < o.nics % o.tiers ? 1 : 0);
     const cpu0 = process.cpuUsage();
+    const epochPrepare = Date.now();
     const tPrepare = performance.now();
     // One bulk request per tier (the API's bulk call is per tier), all at once.
     const prepareJobs = await Promise.all(
@@ -123,6 +124,7 @@ async function wholeStack(o: Options) {
     const cpu = process.cpuUsage(cpu0);
     const totalMs = prepared.lastAt - t0;
 
+    const calls = await callProfile(stack, epochPrepare);
     const nics: Nic[] = [];
     for (const tierId of inv.tierIds) nics.push(...(await stack.api.query<Nic[]>('nics.list', { tierId })));
     const listed = new Set(
@@ -140,12 +142,33 @@ async function wholeStack(o: Options) {
       reserved: nics.filter((n) => n.state === 'Reserved').length,
       portsSeenByNbctl: nics.filter((n) => listed.has(names.nicPort(n.id))).length,
       schemaVersion: inv.connection.version,
+      calls,
     };
   } finally {
     ends.off();
     await stack.close();
     await server.dispose();
   }
+}
+
+/** Where the prepare time went, from the engine's element call log: adapter time versus everything around it. */
+async function callProfile(stack: Stack, epochPrepare: number) {
+  const rows = await stack.deps.db.db
+    .selectFrom('element_calls')
+    .select(['started_at', 'duration_ms', 'batch_size'])
+    .where('phase', '=', 'prepare')
+    .execute();
+  const starts = rows.map((r) => Number(r.started_at));
+  const ends = rows.map((r) => Number(r.started_at) + Number(r.duration_ms));
+  const durations = rows.map((r) => Number(r.duration_ms));
+  return {
+    prepareCalls: rows.length,
+    nicsPerCall: [...new Set(rows.map((r) => Number(r.batch_size)))],
+    adapterMsSum: durations.reduce((a, b) => a + b, 0),
+    adapterMsMax: Math.max(...durations),
+    firstCallAfterMs: Math.min(...starts) - epochPrepare,
+    lastCallEndAfterMs: Math.max(...ends) - epochPrepare,
+  };
 }
 
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -192,6 +215,7 @@ export async function run(args: string[] = []): Promise<void> {
         ratioToRaw: round(ratioToRaw, 2),
         speedupOverNbctl: round(speedupOverNbctl, 1),
         goals: { withinTenXOfRaw: ratioToRaw <= 10, twentyXFasterThanNbctl: speedupOverNbctl >= 20 },
+        profile: stack.calls,
         verified: {
           failedJobs: stack.failedJobs,
           nicsReserved: stack.reserved,
