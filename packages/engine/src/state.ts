@@ -167,6 +167,112 @@ export class StateStore {
     throw new AppError('CONFLICT', `The ${t.entity} ${t.id} changed under us repeatedly; try again`);
   }
 
+  /**
+   * Many transitions of one entity type in one fenced transaction (a chunk of NICs): per-row compare-and-set, then one
+   * multi-row insert of the transition rows and of the steps. Any conflict or illegal move rolls the whole chunk back
+   * and falls back to one `transition` per item, which re-reads and reports precisely.
+   */
+  async transitionMany(items: readonly TransitionInput[]): Promise<TransitionResult[]> {
+    const first = items[0];
+    if (!first) return [];
+    const fence = first.fence;
+    const sameFence = items.every(
+      (t) => t.entity === first.entity && t.fence?.token === fence?.token && t.fence?.jobId === fence?.jobId,
+    );
+    if (items.length === 1 || !sameFence || items.some((t) => !t.known || t.to === 'Error' || t.from)) {
+      const out: TransitionResult[] = [];
+      for (const t of items) out.push(await this.transition(t));
+      return out;
+    }
+    const now = this.now();
+    const planned = items.map((t) => {
+      const row = t.known as NonNullable<TransitionInput['known']>;
+      const legal = row.state === t.to || checkTransition(t.entity, row.state, t.to).ok;
+      const conditions = t.conditions
+        ? JSON.stringify(setConditions(parseConditions(row.conditions), t.conditions, now))
+        : undefined;
+      return { t, row, legal, conditions };
+    });
+    if (planned.some((p) => !p.legal))
+      return this.transitionMany(items.map((t) => ({ ...t, known: undefined })));
+    const progress = items.reduce((n, t) => n + (t.step?.progress ?? 0), 0);
+    class Conflict extends Error {}
+    try {
+      await this.db.db.transaction().execute(async (trx) => {
+        if (fence) {
+          const held = await trx
+            .updateTable('jobs')
+            .set((eb) => ({ updated_at: now, progress_done: eb('progress_done', '+', progress) }))
+            .where('id', '=', fence.jobId)
+            .where('lease_owner', '=', fence.node)
+            .where('fencing_token', '=', fence.token)
+            .where('state', '=', 'running')
+            .executeTakeFirst();
+          if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${fence.jobId} was taken over`);
+        }
+        for (const p of planned) {
+          const ok = await transitionsRepo.casState(trx, {
+            table: TABLE[p.t.entity],
+            id: p.t.id,
+            version: p.row.version,
+            to: p.t.to,
+            now,
+            ...(p.conditions !== undefined && { conditions: p.conditions }),
+          });
+          if (!ok) throw new Conflict();
+        }
+        const moved = planned.filter((p) => p.row.state !== p.t.to);
+        if (moved.length > 0) {
+          await trx
+            .insertInto('state_transitions')
+            .values(
+              moved.map((p) => ({
+                entity_type: p.t.entity,
+                entity_id: p.t.id,
+                from_state: p.row.state,
+                to_state: p.t.to,
+                at: now,
+                actor: p.t.actor,
+                reason: p.t.reason,
+                job_id: p.t.jobId ?? null,
+              })),
+            )
+            .execute();
+        }
+        const steps = planned.filter((p) => p.t.step);
+        if (fence && steps.length > 0) {
+          await trx
+            .insertInto('job_steps')
+            .values(
+              steps.map((p) => ({
+                job_id: fence.jobId,
+                step_key: p.t.step?.key ?? '',
+                seq: p.t.step?.seq ?? 0,
+                state: 'done',
+                result: p.t.step?.result ?? null,
+                at: now,
+                node_id: fence.node,
+                fencing_token: fence.token,
+              })),
+            )
+            .execute();
+        }
+      });
+    } catch (e) {
+      if (!(e instanceof Conflict)) throw e;
+      const out: TransitionResult[] = [];
+      for (const t of items) out.push(await this.transition({ ...t, known: undefined }));
+      return out;
+    }
+    return planned.map((p) => ({
+      from: p.row.state,
+      to: p.t.to,
+      version: p.row.version + 1,
+      changed: p.row.state !== p.t.to,
+      conditions: p.conditions ?? p.row.conditions,
+    }));
+  }
+
   /** Conditions only, compare-and-set with re-read on conflict. */
   async setConditions(entity: EntityType, id: string, updates: readonly ConditionUpdate[]): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {

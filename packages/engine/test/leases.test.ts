@@ -35,13 +35,13 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     await w.hub.setProfile(c, { latencyMs: 40 });
     const { jobId, nics } = await a.prepareNics(
       tier.id,
-      Array.from({ length: 60 }, (_, i) => ({ vmName: `vm${i}` })),
+      Array.from({ length: 100 }, (_, i) => ({ vmName: `vm${i}` })),
       't',
       { batchSize: 1 },
     );
     for (;;) {
       const j = await a.getJob(jobId);
-      if ((j?.progressDone ?? 0) >= 10) break;
+      if ((j?.progressDone ?? 0) >= 25) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     a.suspendHeartbeats(); // node A stalls: its lease runs out while it still thinks it owns the job
@@ -49,11 +49,11 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     const job = await waitForJob(b, jobId, 60_000);
     expect(job.state).toBe('succeeded');
     expect(job.attempts).toBe(2);
-    expect(job.progressDone).toBe(60);
+    expect(job.progressDone).toBe(100);
 
     const stepNodes = new Set(job.steps.map((s) => s.nodeId));
     expect(stepNodes).toEqual(new Set([a.nodeId, b.nodeId]));
-    expect(job.steps.filter((s) => s.key.startsWith('nic:'))).toHaveLength(60);
+    expect(job.steps.filter((s) => s.key.startsWith('nic:'))).toHaveLength(100);
 
     const calls = await b.listCalls({ jobId, limit: 1000 });
     const firstOfB = Math.min(...calls.filter((x) => x.nodeId === b.nodeId).map((x) => x.startedAt));
@@ -81,12 +81,12 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     await w.hub.setProfile(c, { latencyMs: 30 });
     const { jobId } = await a.prepareNics(
       tier.id,
-      Array.from({ length: 30 }, (_, i) => ({ vmName: `d${i}` })),
+      Array.from({ length: 75 }, (_, i) => ({ vmName: `d${i}` })),
       't',
       { batchSize: 1 },
     );
     for (;;) {
-      if (((await a.getJob(jobId))?.progressDone ?? 0) >= 5) break;
+      if (((await a.getJob(jobId))?.progressDone ?? 0) >= 25) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     await a.stop();
@@ -96,7 +96,7 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     await b.start();
     const job = await waitForJob(b, jobId);
     expect(job.state).toBe('succeeded');
-    expect(job.progressDone).toBe(30);
+    expect(job.progressDone).toBe(75);
     await w.hub.setProfile(c, { latencyMs: 0 });
   });
 });

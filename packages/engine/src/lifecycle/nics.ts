@@ -120,10 +120,13 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
       ...handles.map((h) => (h.manifest.supportsBatchPrepare ? h.manifest.limits.maxBatchSize : 1)),
     ),
   );
+  // Database writes are grouped (one transaction per group for Reserving, one for Reserved) independently of the
+  // call batching, so even one-call-per-NIC costs few writes per NIC.
+  const groupSize = Math.max(size, 25);
   const chunks: nicsRepo.NicRow[][] = [];
-  for (let i = 0; i < pending.length; i += size) chunks.push(pending.slice(i, i + size));
+  for (let i = 0; i < pending.length; i += groupSize) chunks.push(pending.slice(i, i + groupSize));
   const failed: { nicId: string; category: string }[] = [];
-  const parallel = Math.max(1, Math.ceil(core.options.nicParallelism / size));
+  const parallel = Math.max(1, Math.ceil(core.options.nicParallelism / groupSize));
   await pool(chunks, parallel, async (chunk) => {
     await ctx.checkpoint();
     const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
@@ -135,29 +138,31 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
       const known = rows.get(nicId);
       return { step, ...(known && { known }), mark: () => ctx.markRecorded(step.key, json, 1) };
     };
-    for (const n of chunk) {
-      const known = { state: n.state, version: n.version, conditions: n.conditions, vpcId: n.vpcId };
-      const r = await core.state.transition({
+    const reserving = await core.state.transitionMany(
+      chunk.map((n) => ({
         ...base,
         id: n.id,
         to: 'Reserving',
         reason: 'Prepare requested',
-        known,
-      });
-      rows.set(n.id, { state: r.to, version: r.version, conditions: r.conditions, vpcId: n.vpcId });
-    }
+        known: { state: n.state, version: n.version, conditions: n.conditions, vpcId: n.vpcId },
+      })),
+    );
+    chunk.forEach((n, i) => {
+      const r = reserving[i];
+      if (r) rows.set(n.id, { state: r.to, version: r.version, conditions: r.conditions, vpcId: n.vpcId });
+    });
     let live = chunk.map(nicSpecOf);
     const doneOn = new Map<string, ElementHandle[]>();
     const failures = new Map<string, { error: AdapterError; callId: string }>();
     for (const handle of handles) {
       if (live.length === 0) break;
-      const outcome = await prepareOn(
-        core,
-        ctx,
-        handle,
-        live,
-        size > 1 && handle.manifest.supportsBatchPrepare,
-      );
+      const batch = handle.manifest.supportsBatchPrepare ? size : 1;
+      const batches: NicSpec[][] = [];
+      for (let i = 0; i < live.length; i += batch) batches.push(live.slice(i, i + batch));
+      const outcome = new Map<string, NicOutcome>();
+      await pool(batches, Math.max(1, Math.ceil(core.options.nicParallelism / batch)), async (b) => {
+        for (const [k, v] of await prepareOn(core, ctx, handle, b, batch > 1)) outcome.set(k, v);
+      });
       const adopted = new Set<string>();
       for (const s of live) {
         const o = outcome.get(s.nicId);
@@ -169,17 +174,22 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
       for (const id of adopted) await nicsRepo.setAdopted(db, id, true);
       live = live.filter((s) => !failures.has(s.nicId));
     }
-    for (const s of live) {
-      const d = done(s.nicId, { ok: true });
-      await core.state.transition({
+    const finished = live.map((spec) => ({ spec, d: done(spec.nicId, { ok: true }) }));
+    await core.state.transitionMany(
+      finished.map(({ spec, d }) => ({
         ...base,
-        id: s.nicId,
+        id: spec.nicId,
         step: d.step,
         ...(d.known && { known: d.known }),
         to: 'Reserved',
         reason: 'Prepared on every element',
         conditions: [
-          { type: 'Ready', status: 'True', reason: 'Reserved', message: `Prepared with ${s.ip} / ${s.mac}` },
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Reserved',
+            message: `Prepared with ${spec.ip} / ${spec.mac}`,
+          },
           {
             type: 'Synced',
             status: 'True',
@@ -187,9 +197,9 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
             message: 'The controller was written by this job',
           },
         ],
-      });
-      d.mark();
-    }
+      })),
+    );
+    for (const { d } of finished) d.mark();
     for (const [nicId, f] of failures) {
       // fail-fast per NIC: undo it on the elements where it was already prepared, then mark it Error
       for (const h of (doneOn.get(nicId) ?? []).reverse()) {
