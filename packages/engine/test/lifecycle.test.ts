@@ -105,6 +105,7 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
     expect(calls.map((x) => `${x.phase}:${x.targetType}:${x.outcome}:${x.purpose}`)).toEqual([
       'implement:vpc:ok:forward',
       'implement:network:failed:forward',
+      'observe:network:ok:rollback', // nothing left behind by the failed call, so only the VPC is undone
       'destroy:vpc:ok:rollback',
     ]);
     const t = await engine.getTier(tier.id);
@@ -201,5 +202,31 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
       true,
     );
     expect((await engine.getVpc(vpc.id))?.state).toBe('Error');
+  });
+  it('finds the partial state a failed call left behind with observe() and cleans it in the rollback', async () => {
+    const { tier } = await vpcWithTier(w, engine, '10.9.0.0/16', '10.9.1.0/24');
+    const c = w.controllerIds[0] as string;
+    const before = (await w.hub.getState(c))?.counts.networks ?? 0;
+    await w.hub.injectFault(c, {
+      kind: 'vendorError',
+      code: 'E500',
+      message: 'lost reply',
+      afterCommit: true,
+      operation: 'implement',
+      resource: 'network',
+      count: 1,
+    });
+    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
+    expect(job.state).toBe('failed');
+    const calls = (await engine.listCalls({ jobId: job.id })).reverse();
+    expect(calls.map((x) => `${x.phase}:${x.targetType}:${x.outcome}:${x.purpose}`)).toEqual([
+      'implement:vpc:ok:forward',
+      'implement:network:failed:forward',
+      'observe:network:ok:rollback',
+      'destroy:network:ok:rollback',
+      'destroy:vpc:ok:rollback',
+    ]);
+    expect((await w.hub.getState(c))?.counts.networks ?? 0).toBe(before);
+    expect((await engine.getTier(tier.id))?.state).toBe('Allocated');
   });
 });

@@ -92,7 +92,8 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       done.push({ kind: 'network', group, adopted: false });
     } catch (e) {
       if (isControl(e)) throw e;
-      await rollBack(core, ctx, done.reverse(), e);
+      const partial = await partialStateOf(core, ctx, group, done, e);
+      await rollBack(core, ctx, [...partial, ...done.reverse()], e);
       throw e;
     }
   }
@@ -138,6 +139,45 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       });
   }
   return { broadcastUri: network.broadcastUri, elements: groups };
+}
+
+/**
+ * A call can fail after the controller already made the resource (a timeout after commit, a vendor error on the way
+ * back). Ask the controller (observe) whether the failed step left our network behind, so the undo removes it too.
+ */
+async function partialStateOf(
+  core: EngineCore,
+  ctx: JobContext,
+  group: ElementGroup,
+  done: readonly Done[],
+  cause: unknown,
+): Promise<Done[]> {
+  const id = ctx.job.targetId;
+  const failedAtNetwork = done.some((d) => d.group === group && d.kind === 'vpc');
+  if (!(cause instanceof CallFailed) || !failedAtNetwork) return [];
+  try {
+    const handle = await core.elements.get(group.controllerId);
+    const network = await networksRepo.getNetwork(core.deps.db.db, id);
+    const key = `observe-partial:${group.controllerId}`;
+    const observed = await core.calls.call({
+      handle,
+      phase: 'observe',
+      purpose: 'rollback',
+      target: { type: 'network', id },
+      vpcId: network?.vpcId ?? null,
+      networkId: id,
+      request: { op: 'observe', networkIds: [id], reason: 'partial state after a failed implement' },
+      idempotencyKey: `${ctx.job.id}:${key}`,
+      job: ctx.callJob(key),
+      invoke: (e, c) => e.observe({ vpcId: network?.vpcId ?? '', networkIds: [id] }, c),
+      summarize: (o) => ({ found: o.resources.filter((r) => r.id === id).map((r) => r.kind) }),
+    });
+    const left = observed.resources.some((r) => r.kind === 'network' && r.id === id);
+    return left ? [{ kind: 'network', group, adopted: false }] : [];
+  } catch (e) {
+    if (isControl(e)) throw e;
+    return []; // the controller cannot even be observed: the undo below still runs and reports
+  }
 }
 
 async function rollBack(core: EngineCore, ctx: JobContext, todo: Done[], cause: unknown): Promise<void> {
