@@ -51,6 +51,8 @@ export function boundMsOf(calls: number, l: Limits, formula: 'spec' | 'window'):
 
 type RunResult = {
   wallMs: number;
+  /** Until every prepare request had returned its job id (NIC rows allocated, jobs queued). */
+  requestMs: number;
   cpuMs: number;
   calls: number;
   stats: ReturnType<SimulatorHub['stats']>;
@@ -126,6 +128,7 @@ async function storm(
         return (await engine.prepareNics(t.id, requests, 'bench', { batchSize: batch })).jobId;
       }),
     );
+    const requestMs = performance.now() - t0;
     const jobs = await waitAll(engine, jobIds);
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
@@ -145,6 +148,7 @@ async function storm(
     const nics = await db.db.selectFrom('nics').select(['state']).where('vpc_id', '=', vpc.id).execute();
     return {
       wallMs,
+      requestMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       calls: stats.calls.prepare,
       stats,
@@ -241,6 +245,7 @@ export async function run(args: string[] = []): Promise<void> {
       calls: r.calls,
       minCalls,
       wallMs: Math.round(r.wallMs),
+      requestMs: Math.round(r.requestMs),
       boundMs: Math.round(boundMs),
       boundFormula:
         formula === 'spec'

@@ -10,6 +10,7 @@ import type { JobEvent } from '@netplane/engine';
 import { startOvsdbServer } from '@netplane/ovsdb/testing';
 import { measureNbctlLoop, measureRawTransaction } from './ovn/baselines';
 import { registerOvnInventory } from './ovn/inventory';
+import { SqlProfile } from './ovn/sql-profile';
 import { type Stack, startStack } from './ovn/stack';
 
 type Options = {
@@ -19,6 +20,8 @@ type Options = {
   dialect: DialectName;
   nbctlSample: number;
   services: string[];
+  sqlProfile: boolean;
+  baselines: boolean;
 };
 
 function parseArgs(args: string[]): Options {
@@ -36,6 +39,9 @@ function parseArgs(args: string[]): Options {
     nbctlSample: Number(value('--nbctl-sample') ?? 200),
     // Connectivity alone makes the stack write exactly the rows of the raw baseline (no DHCP row, no port group).
     services: (value('--services') ?? 'Connectivity').split(','),
+    // Diagnosis aids: statements per kind and table during the prepare window; the whole stack alone.
+    sqlProfile: args.includes('--sql-profile'),
+    baselines: !args.includes('--no-baselines'),
   };
 }
 
@@ -89,7 +95,8 @@ type Nic = {
 /** The whole stack on a fresh NB database; returns timings and the NICs as the API reports them. */
 async function wholeStack(o: Options) {
   const server = await startOvsdbServer();
-  const stack = await startStack(o.dialect);
+  const sql = o.sqlProfile ? new SqlProfile() : undefined;
+  const stack = await startStack(o.dialect, sql);
   const ends = jobEnds(stack);
   try {
     const t0 = performance.now();
@@ -108,6 +115,7 @@ async function wholeStack(o: Options) {
       throw new Error(`implement: ${implemented.states}`);
 
     const perTier = (t: number) => Math.floor(o.nics / o.tiers) + (t < o.nics % o.tiers ? 1 : 0);
+    sql?.start();
     const cpu0 = process.cpuUsage();
     const epochPrepare = Date.now();
     const tPrepare = performance.now();
@@ -124,7 +132,8 @@ async function wholeStack(o: Options) {
     const cpu = process.cpuUsage(cpu0);
     const totalMs = prepared.lastAt - t0;
 
-    const calls = await callProfile(stack, epochPrepare);
+    const sqlDuringPrepare = sql?.stop();
+    const calls = await callProfile(stack, epochPrepare, prepareJobs);
     const nics: Nic[] = [];
     for (const tierId of inv.tierIds) nics.push(...(await stack.api.query<Nic[]>('nics.list', { tierId })));
     const listed = new Set(
@@ -143,6 +152,7 @@ async function wholeStack(o: Options) {
       portsSeenByNbctl: nics.filter((n) => listed.has(names.nicPort(n.id))).length,
       schemaVersion: inv.connection.version,
       calls,
+      sqlDuringPrepare,
     };
   } finally {
     ends.off();
@@ -151,23 +161,34 @@ async function wholeStack(o: Options) {
   }
 }
 
-/** Where the prepare time went, from the engine's element call log: adapter time versus everything around it. */
-async function callProfile(stack: Stack, epochPrepare: number) {
-  const rows = await stack.deps.db.db
+/** Where the prepare time went: the jobs' timeline and the engine's element call log (adapter time vs the rest). */
+async function callProfile(stack: Stack, epochPrepare: number, jobIds: string[]) {
+  const db = stack.deps.db.db;
+  const rows = await db
     .selectFrom('element_calls')
     .select(['started_at', 'duration_ms', 'batch_size'])
     .where('phase', '=', 'prepare')
     .execute();
-  const starts = rows.map((r) => Number(r.started_at));
-  const ends = rows.map((r) => Number(r.started_at) + Number(r.duration_ms));
+  const jobs = await db
+    .selectFrom('jobs')
+    .select(['created_at', 'started_at', 'finished_at'])
+    .where('id', 'in', jobIds)
+    .execute();
+  const rel = (xs: (number | null)[]) => {
+    const v = xs.map((x) => Number(x) - epochPrepare);
+    return [Math.min(...v), Math.max(...v)];
+  };
   const durations = rows.map((r) => Number(r.duration_ms));
   return {
+    jobsCreatedAfterMs: rel(jobs.map((j) => j.created_at)),
+    jobsClaimedAfterMs: rel(jobs.map((j) => j.started_at)),
+    jobsFinishedAfterMs: rel(jobs.map((j) => j.finished_at)),
     prepareCalls: rows.length,
     nicsPerCall: [...new Set(rows.map((r) => Number(r.batch_size)))],
+    callsStartedAfterMs: rel(rows.map((r) => r.started_at)),
+    callsEndedAfterMs: rel(rows.map((r) => Number(r.started_at) + Number(r.duration_ms))),
+    adapterMsPerCall: [Math.min(...durations), Math.max(...durations)],
     adapterMsSum: durations.reduce((a, b) => a + b, 0),
-    adapterMsMax: Math.max(...durations),
-    firstCallAfterMs: Math.min(...starts) - epochPrepare,
-    lastCallEndAfterMs: Math.max(...ends) - epochPrepare,
   };
 }
 
@@ -177,54 +198,63 @@ export async function run(args: string[] = []): Promise<void> {
   const o = parseArgs(args);
   for (let r = 0; r < o.runs; r++) {
     const stack = await wholeStack(o);
-    const specs: NicSpec[] = stack.nics.map((n) => ({
-      nicId: n.id,
-      networkId: n.networkId,
-      vpcId: n.vpcId,
-      mac: n.mac,
-      ip: n.ip,
-      vmName: n.vmName,
-    }));
-    const raw = await measureRawTransaction(specs);
-    const measured = Math.min(o.nbctlSample, specs.length);
-    const nbctl = await measureNbctlLoop(specs, measured);
-    const nbctlLoopMsScaled = (nbctl.ms * specs.length) / measured;
-    const ratioToRaw = stack.wallMs / raw.ms;
-    const speedupOverNbctl = nbctlLoopMsScaled / stack.wallMs;
-    console.log(
-      JSON.stringify({
-        bench: 'ovn',
-        run: r + 1,
-        db: o.dialect,
-        transport: 'http',
-        services: o.services,
-        nics: stack.nics.length,
-        tiers: o.tiers,
-        wallMs: round(stack.wallMs),
-        wallMsFrom: 'first nics.prepareBulk request sent -> last prepare job ended',
-        requestsAcceptedMs: round(stack.requestsAcceptedMs),
-        totalMs: round(stack.totalMs),
-        totalMsFrom: 'zones.create -> last prepare job ended (inventory, VPC, tiers, implement, prepare)',
-        serverCpuMsDuringPrepare: round(stack.cpuMs),
-        rawTxMs: round(raw.ms, 1),
-        rawTxPorts: raw.ports,
-        nbctlLoopMsScaled: round(nbctlLoopMsScaled),
-        nbctlMeasuredPorts: measured,
-        nbctlMeasuredMs: round(nbctl.ms),
-        nbctlScale: round(specs.length / measured, 2),
-        ratioToRaw: round(ratioToRaw, 2),
-        speedupOverNbctl: round(speedupOverNbctl, 1),
-        goals: { withinTenXOfRaw: ratioToRaw <= 10, twentyXFasterThanNbctl: speedupOverNbctl >= 20 },
-        profile: stack.calls,
-        verified: {
-          failedJobs: stack.failedJobs,
-          nicsReserved: stack.reserved,
-          portsListedByOvnNbctl: stack.portsSeenByNbctl,
-          testConnectionVersion: stack.schemaVersion,
-        },
-      }),
-    );
+    const line: Record<string, unknown> = {
+      bench: 'ovn',
+      run: r + 1,
+      db: o.dialect,
+      transport: 'http',
+      services: o.services,
+      nics: stack.nics.length,
+      tiers: o.tiers,
+      wallMs: round(stack.wallMs),
+      wallMsFrom: 'first nics.prepareBulk request sent -> last prepare job ended',
+      requestsAcceptedMs: round(stack.requestsAcceptedMs),
+      totalMs: round(stack.totalMs),
+      totalMsFrom: 'zones.create -> last prepare job ended (inventory, VPC, tiers, implement, prepare)',
+      serverCpuMsDuringPrepare: round(stack.cpuMs),
+    };
+    if (o.baselines) Object.assign(line, await baselines(o, stack.nics, stack.wallMs));
+    Object.assign(line, {
+      profile: stack.calls,
+      ...(stack.sqlDuringPrepare && { sqlDuringPrepare: stack.sqlDuringPrepare }),
+      verified: {
+        failedJobs: stack.failedJobs,
+        nicsReserved: stack.reserved,
+        portsListedByOvnNbctl: stack.portsSeenByNbctl,
+        testConnectionVersion: stack.schemaVersion,
+      },
+    });
+    console.log(JSON.stringify(line));
   }
+}
+
+/** The same ports as one raw transaction and as an ovn-nbctl loop, each on a fresh database, and the ratios. */
+async function baselines(o: Options, nics: Nic[], wallMs: number) {
+  const specs: NicSpec[] = nics.map((n) => ({
+    nicId: n.id,
+    networkId: n.networkId,
+    vpcId: n.vpcId,
+    mac: n.mac,
+    ip: n.ip,
+    vmName: n.vmName,
+  }));
+  const raw = await measureRawTransaction(specs);
+  const measured = Math.min(o.nbctlSample, specs.length);
+  const nbctl = await measureNbctlLoop(specs, measured);
+  const nbctlLoopMsScaled = (nbctl.ms * specs.length) / measured;
+  const ratioToRaw = wallMs / raw.ms;
+  const speedupOverNbctl = nbctlLoopMsScaled / wallMs;
+  return {
+    rawTxMs: round(raw.ms, 1),
+    rawTxPorts: raw.ports,
+    nbctlLoopMsScaled: round(nbctlLoopMsScaled),
+    nbctlMeasuredPorts: measured,
+    nbctlMeasuredMs: round(nbctl.ms),
+    nbctlScale: round(specs.length / measured, 2),
+    ratioToRaw: round(ratioToRaw, 2),
+    speedupOverNbctl: round(speedupOverNbctl, 1),
+    goals: { withinTenXOfRaw: ratioToRaw <= 10, twentyXFasterThanNbctl: speedupOverNbctl >= 20 },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run(process.argv.slice(2));

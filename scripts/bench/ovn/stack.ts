@@ -14,6 +14,7 @@ import pino from 'pino';
 import { loadAdapters } from '../../../apps/server/src/adapters';
 import { createHttpApp } from '../../../apps/server/src/http-app';
 import { HttpApi } from './http-api';
+import type { SqlProfile } from './sql-profile';
 
 export type Stack = {
   api: HttpApi;
@@ -23,7 +24,7 @@ export type Stack = {
   close(): Promise<void>;
 };
 
-export async function startStack(dialect: DialectName): Promise<Stack> {
+export async function startStack(dialect: DialectName, sqlProfile?: SqlProfile): Promise<Stack> {
   const logger = pino({ level: 'silent' });
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const db = connect(url);
@@ -33,7 +34,7 @@ export async function startStack(dialect: DialectName): Promise<Stack> {
   const ovn = adapters.find((a) => a.id === 'ovn');
   if (ovn?.status !== 'Fully Loaded') throw new Error('The server did not load the ovn adapter');
   const deps: ApiDeps = {
-    db,
+    db: sqlProfile ? { ...db, db: db.db.withPlugin(sqlProfile) } : db,
     logger: { info: () => {}, warn: () => {}, error: (obj, msg) => logger.error(obj, msg) },
     adapters,
     secrets: new Keyring(fileKeySource(keyFilePath(keyDir))),
