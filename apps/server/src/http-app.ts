@@ -75,7 +75,8 @@ export function createHttpApp(opts: {
   // Client-side routes: any other GET that wants HTML gets the app's index.html.
   app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (req.path.startsWith('/trpc')) return next();
+    // API paths and missing files (anything with an extension, e.g. an old asset) get a 404, not the app shell.
+    if (req.path.startsWith('/trpc') || /\.[A-Za-z0-9]+$/.test(req.path)) return next();
     if (existsSync(indexHtml)) {
       res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
       return;

@@ -32,6 +32,10 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test runner that dies (timeout, Ctrl-C) must not leave an orphan server behind.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.off('exit', killOnExit));
   let out = '';
   proc.stdout?.on('data', (d) => {
     out += String(d);

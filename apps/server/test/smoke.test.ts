@@ -65,6 +65,7 @@ describe.each(testDialects())('smoke: the real server process on %s', (dialect) 
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Netplane');
       expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${server.url}/assets/missing-0000.js`)).status).toBe(404);
     } finally {
       const code = await server.stop('SIGTERM');
       await database.drop();
