@@ -1,6 +1,7 @@
 // THE place where the engine starts with the server: job workers, node heartbeat, schedules. It runs after
 // migrations and before the HTTP server listens; what it returns is stopped on shutdown after the drain hooks.
 import { type ApiDeps, engineOf } from '@netplane/api';
+import { registerEngineMetrics } from '@netplane/engine';
 import type { Registry } from 'prom-client';
 import type { registerDrainHook } from './drain';
 import type { Env } from './env';
@@ -21,6 +22,7 @@ export type EngineHandle = { stop(): Promise<void> };
 export async function startEngine(ctx: EngineHookContext): Promise<EngineHandle> {
   // The API's procedures and these workers share one Engine (engineOf keys it by deps).
   const engine = engineOf(ctx.deps, { ...ctx.env.engineOptions, nodeId: ctx.env.nodeId });
+  registerEngineMetrics(engine, ctx.metrics);
   await engine.start();
   ctx.logger.info({ nodeId: engine.nodeId }, 'Engine workers started');
   // Drain on SIGTERM: stop claiming, hand running jobs' leases back so another node resumes them at once.

@@ -142,6 +142,16 @@ export class Engine {
     this.worker.heartbeatsSuspended = suspended;
   }
 
+  /** Listens to every recorded adapter call attempt (metrics). */
+  onCall(listener: (call: elementCallsRepo.ElementCallRow) => void): void {
+    this.core.calls.onCall(listener);
+  }
+
+  /** Controllers this node has guards for (it called them at least once). */
+  guardedControllers(): string[] {
+    return this.core.calls.controllerIds;
+  }
+
   /** Per-controller guard state, for metrics. */
   guardStats(controllerId: string) {
     const g = this.core.calls.guardOf(controllerId);

@@ -8,6 +8,7 @@ export { CallFailed, FencedError, JobFailure, JobStopped } from './errors';
 export type { JobEvent } from './jobs/events';
 export type { CreateTierInput, CreateVpcInput, NicRequest } from './lifecycle/allocate';
 export type { Drift } from './lifecycle/reconcile';
+export { registerEngineMetrics } from './metrics';
 export * from './support';
 export {
   DEFAULT_OPTIONS,

@@ -43,8 +43,20 @@ export type CallSpec<T> = {
   summarize?: (result: T) => unknown;
 };
 
+export type CallListener = (call: elementCallsRepo.ElementCallRow) => void;
+
 export class CallRunner {
   private readonly guards = new Map<string, ControllerGuard>();
+  private readonly listeners: CallListener[] = [];
+
+  /** Called after each recorded attempt (metrics); a throwing listener is ignored. */
+  onCall(listener: CallListener): void {
+    this.listeners.push(listener);
+  }
+
+  get controllerIds(): string[] {
+    return [...this.guards.keys()];
+  }
 
   constructor(
     private readonly db: DbHandle,
@@ -133,7 +145,7 @@ export class CallRunner {
       : spec.summarize
         ? spec.summarize(out.result as T)
         : out.result;
-    await elementCallsRepo.insertCall(this.db.db, {
+    const row: elementCallsRepo.ElementCallRow = {
       id,
       phase: spec.phase,
       adapterId: spec.handle.adapterId,
@@ -160,7 +172,13 @@ export class CallRunner {
       responseSummary: response === undefined ? null : summaryJson(response),
       nodeId: this.nodeId,
       fencingToken: spec.job?.token ?? null,
-    });
+    };
+    await elementCallsRepo.insertCall(this.db.db, row);
+    for (const l of this.listeners) {
+      try {
+        l(row);
+      } catch {}
+    }
     return id;
   }
 
