@@ -61,6 +61,17 @@ export function createHttpApp(opts: {
     createExpressMiddleware({
       router: appRouter,
       createContext: makeCreateContext(deps, { cookieSecure: opts.cookieSecure }),
+      // RATE_LIMITED answers carry Retry-After, so scripts and proxies back off as browsers are told to.
+      responseMeta: ({ errors }) => {
+        const wait = errors
+          .map(
+            (e) =>
+              (e.cause as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details
+                ?.retryAfterSeconds,
+          )
+          .find((v): v is number => typeof v === 'number');
+        return wait === undefined ? {} : { headers: { 'retry-after': String(wait) } };
+      },
       onError: ({ error, path, type }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           // The message and stack go to the log only; the client sees a generic message (see errorFormatter).

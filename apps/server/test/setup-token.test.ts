@@ -50,6 +50,14 @@ describe('first-run setup token over HTTP', () => {
       expect(again.status).toBe(412);
       const login = await new TrpcClient(server.url).login('root', 'root password');
       expect(login.status).toBe(200);
+
+      // Five wrong passwords from one address: the sixth attempt is 429 with Retry-After, even with the right one.
+      const guesser = new TrpcClient(server.url);
+      for (let i = 0; i < 5; i++) expect((await guesser.login('root', `guess-${i}`)).status).toBe(401);
+      const limited = await guesser.login('root', 'root password');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorOf(limited).message).toMatch(/try again in \d+ seconds/);
     } finally {
       expect(await server.stop()).toBe(0);
     }
