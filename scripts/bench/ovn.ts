@@ -1,7 +1,7 @@
 // OVN benchmark (issue 5 point 6): 1000 NICs on 10 tiers through the whole stack — HTTP tRPC call → job → engine →
 // OVN adapter → a real ovsdb-server on a fresh database — against, each on its own fresh database, ONE raw OVSDB
 // transaction inserting the same ports and an `ovn-nbctl` loop (measured on a sample, scaled).
-// `npm run bench -- ovn [--nics N] [--tiers T] [--runs R] [--db sqlite|mysql] [--nbctl-sample S] [--services a,b]`
+// `npm run bench -- ovn [--nics N] [--tiers T] [--runs R] [--db sqlite|mysql] [--nbctl-sample S] [--services a,b] [--profile] [--no-baselines] [--prepare-batch-size B]`
 
 import { names } from '@netplane/adapter-ovn';
 import type { NicSpec } from '@netplane/adapter-sdk';
@@ -11,7 +11,7 @@ import { startOvsdbServer } from '@netplane/ovsdb/testing';
 import { measureNbctlLoop, measureRawTransaction } from './ovn/baselines';
 import { registerOvnInventory } from './ovn/inventory';
 import { SqlProfile } from './ovn/sql-profile';
-import { type Stack, startStack } from './ovn/stack';
+import { type AdapterTiming, type Stack, startStack } from './ovn/stack';
 
 type Options = {
   nics: number;
@@ -20,7 +20,8 @@ type Options = {
   dialect: DialectName;
   nbctlSample: number;
   services: string[];
-  sqlProfile: boolean;
+  profile: boolean;
+  prepareBatchSize: number | undefined;
   baselines: boolean;
 };
 
@@ -40,7 +41,10 @@ function parseArgs(args: string[]): Options {
     // Connectivity alone makes the stack write exactly the rows of the raw baseline (no DHCP row, no port group).
     services: (value('--services') ?? 'Connectivity').split(','),
     // Diagnosis aids: statements per kind and table during the prepare window; the whole stack alone.
-    sqlProfile: args.includes('--sql-profile'),
+    profile: args.includes('--profile'),
+    // The server's NETPLANE_PREPARE_BATCH_SIZE; unset keeps the engine's default.
+    prepareBatchSize:
+      value('--prepare-batch-size') === undefined ? undefined : Number(value('--prepare-batch-size')),
     baselines: !args.includes('--no-baselines'),
   };
 }
@@ -95,8 +99,13 @@ type Nic = {
 /** The whole stack on a fresh NB database; returns timings and the NICs as the API reports them. */
 async function wholeStack(o: Options) {
   const server = await startOvsdbServer();
-  const sql = o.sqlProfile ? new SqlProfile() : undefined;
-  const stack = await startStack(o.dialect, sql);
+  const profiling = o.profile ? { sql: new SqlProfile(), adapter: [] as AdapterTiming[] } : undefined;
+  const sql = profiling?.sql;
+  const stack = await startStack(
+    o.dialect,
+    profiling,
+    o.prepareBatchSize === undefined ? {} : { prepareBatchSize: o.prepareBatchSize },
+  );
   const ends = jobEnds(stack);
   try {
     const t0 = performance.now();
@@ -153,6 +162,9 @@ async function wholeStack(o: Options) {
       schemaVersion: inv.connection.version,
       calls,
       sqlDuringPrepare,
+      adapterTimings: profiling?.adapter
+        .filter((t) => t.startedAt >= epochPrepare)
+        .map((t) => ({ at: t.startedAt - epochPrepare, ms: Math.round(t.ms), nics: t.nics })),
     };
   } finally {
     ends.off();
@@ -204,6 +216,7 @@ export async function run(args: string[] = []): Promise<void> {
       db: o.dialect,
       transport: 'http',
       services: o.services,
+      prepareBatchSize: o.prepareBatchSize ?? 'engine default',
       nics: stack.nics.length,
       tiers: o.tiers,
       wallMs: round(stack.wallMs),
@@ -217,6 +230,7 @@ export async function run(args: string[] = []): Promise<void> {
     Object.assign(line, {
       profile: stack.calls,
       ...(stack.sqlDuringPrepare && { sqlDuringPrepare: stack.sqlDuringPrepare }),
+      ...(stack.adapterTimings && { adapterPrepareNics: stack.adapterTimings }),
       verified: {
         failedJobs: stack.failedJobs,
         nicsReserved: stack.reserved,

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ApiDeps, engineOf, prepareFirstRun } from '@netplane/api';
+import type { AdapterModule } from '@netplane/adapter-sdk';
+import { type AdapterRegistration, type ApiDeps, engineOf, prepareFirstRun } from '@netplane/api';
 import { connect, type DialectName, migrateToLatest } from '@netplane/db';
 import { createTestDatabaseUrl } from '@netplane/db/testing';
 import type { Engine } from '@netplane/engine';
@@ -24,17 +25,49 @@ export type Stack = {
   close(): Promise<void>;
 };
 
-export async function startStack(dialect: DialectName, sqlProfile?: SqlProfile): Promise<Stack> {
+/** Adapter-side time of each prepareNics (profiling only): the element's own work, without the engine's guards. */
+export type AdapterTiming = { startedAt: number; ms: number; nics: number };
+
+/** Wraps the ovn module so each element's prepareNics is timed; everything else passes through untouched. */
+function timed(r: AdapterRegistration, timings: AdapterTiming[]): AdapterRegistration {
+  if (r.status !== 'Fully Loaded' || r.id !== 'ovn') return r;
+  const inner = r.module;
+  const module: AdapterModule = {
+    manifest: inner.manifest,
+    createElement(connection, env) {
+      const element = inner.createElement(connection, env);
+      const prepareNics = element.prepareNics.bind(element);
+      element.prepareNics = async (nics, ctx) => {
+        const startedAt = Date.now();
+        const t0 = performance.now();
+        try {
+          return await prepareNics(nics, ctx);
+        } finally {
+          timings.push({ startedAt, ms: performance.now() - t0, nics: nics.length });
+        }
+      };
+      return element;
+    },
+  };
+  return { ...r, module };
+}
+
+export async function startStack(
+  dialect: DialectName,
+  profiling?: { sql: SqlProfile; adapter: AdapterTiming[] },
+  engineOptions: { prepareBatchSize?: number } = {},
+): Promise<Stack> {
   const logger = pino({ level: 'silent' });
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const db = connect(url);
   await migrateToLatest(db.db);
   const keyDir = mkdtempSync(join(tmpdir(), 'netplane-bench-keys-'));
-  const adapters = await loadAdapters(logger);
+  const loaded = await loadAdapters(logger);
+  const adapters = profiling ? loaded.map((r) => timed(r, profiling.adapter)) : loaded;
   const ovn = adapters.find((a) => a.id === 'ovn');
   if (ovn?.status !== 'Fully Loaded') throw new Error('The server did not load the ovn adapter');
   const deps: ApiDeps = {
-    db: sqlProfile ? { ...db, db: db.db.withPlugin(sqlProfile) } : db,
+    db: profiling ? { ...db, db: db.db.withPlugin(profiling.sql) } : db,
     logger: { info: () => {}, warn: () => {}, error: (obj, msg) => logger.error(obj, msg) },
     adapters,
     secrets: new Keyring(fileKeySource(keyFilePath(keyDir))),
@@ -42,8 +75,9 @@ export async function startStack(dialect: DialectName, sqlProfile?: SqlProfile):
   };
   const password = randomBytes(12).toString('base64url');
   await prepareFirstRun(deps, password);
-  // The server's own engine defaults (no NETPLANE_* overrides), as `npm start` runs it.
-  const engine = engineOf(deps, { nodeId: `bench-ovn-${randomUUID().slice(0, 6)}` });
+  // The server's own engine defaults, as `npm start` runs it, unless an option the server reads from its environment
+  // (NETPLANE_PREPARE_BATCH_SIZE) is given.
+  const engine = engineOf(deps, { ...engineOptions, nodeId: `bench-ovn-${randomUUID().slice(0, 6)}` });
   await engine.start();
   const app = createHttpApp({
     deps,
