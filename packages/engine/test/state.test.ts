@@ -1,6 +1,6 @@
 // State changes: compare-and-set conflicts, refused transitions, NO_ELEMENT_FOR_SERVICE with its stored trace,
 // stuck-job flagging and cancellation.
-import { transitionsRepo } from '@netplane/db';
+import { controllersRepo, offeringsRepo, physicalNetworksRepo, transitionsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
@@ -102,5 +102,16 @@ describe.each(testDialects())('state and negotiation on %s', (dialect) => {
     expect((await other.listJobs({ stuck: true })).map((j) => j.id)).toContain(late);
     await engine.start();
     await waitForJob(engine, late);
+  });
+  it('tells the inventory which segments, controllers and offerings tiers use', async () => {
+    const { tier } = await vpcWithTier(w, engine, '10.75.0.0/16', '10.75.1.0/24');
+    await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId);
+    const c = w.controllerIds[0] as string;
+    expect(await controllersRepo.isControllerInUse(w.db.db, c)).toBe(true);
+    expect(await physicalNetworksRepo.usedSegmentIds(w.db.db, w.physicalNetworkId)).toContainEqual({
+      kind: 'vlan',
+      id: tier.segmentId,
+    });
+    expect(await offeringsRepo.countOfferingUsers(w.db.db, w.networkOfferingId)).toBeGreaterThan(0);
   });
 });

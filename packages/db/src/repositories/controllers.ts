@@ -9,6 +9,7 @@ import type {
 import type { Db } from '../connect';
 import type { ControllersTable } from '../schema';
 import { affected, parseJson } from './inventory-util';
+import { countNetworksUsingController } from './networks';
 
 export type ControllerRecord = {
   id: string;
@@ -211,12 +212,11 @@ export async function countControllersOfProvider(db: Db, providerId: string): Pr
 }
 
 /**
- * Whether any network (tier) is implemented through this controller. Deleting a controller is refused while true.
- * TODO(engine, issue 4): query the engine's networks/element bindings once migration 002 has them; until then no
- * network can use a controller, so this returns false.
+ * Whether any network (tier) not destroyed uses this controller as one of its elements. Deleting a controller is
+ * refused while true.
  */
-export async function isControllerInUse(_db: Db, _controllerId: string): Promise<boolean> {
-  return false;
+export async function isControllerInUse(db: Db, controllerId: string): Promise<boolean> {
+  return (await countNetworksUsingController(db, controllerId)) > 0;
 }
 
 export async function insertHealth(

@@ -66,3 +66,18 @@ export async function insertOffering(
 export async function deleteOffering(db: Db, id: string): Promise<boolean> {
   return affected(await db.deleteFrom('offerings').where('id', '=', id).executeTakeFirst());
 }
+
+/** VPCs and tiers created from this offering (any state), which keep a reference to it. */
+export async function countOfferingUsers(db: Db, id: string): Promise<number> {
+  const vpcs = await db
+    .selectFrom('vpcs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('offering_id', '=', id)
+    .executeTakeFirst();
+  const tiers = await db
+    .selectFrom('networks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('offering_id', '=', id)
+    .executeTakeFirst();
+  return Number(vpcs?.n ?? 0) + Number(tiers?.n ?? 0);
+}

@@ -115,13 +115,18 @@ export async function deletePhysicalNetwork(db: Db, id: string): Promise<boolean
 }
 
 /**
- * The VLAN ids / VNIs allocated to networks on this physical network, for range usage and to refuse removing a
- * range that is in use. TODO(engine, issue 4): read the engine's network segment allocations once they exist;
- * until then nothing is allocated.
+ * The VLAN ids / VNIs allocated to networks (tiers) on this physical network, for range usage and to refuse removing
+ * a range that is in use. A destroyed tier has released its segment (NULL) and does not count.
  */
 export async function usedSegmentIds(
-  _db: Db,
-  _physicalNetworkId: string,
+  db: Db,
+  physicalNetworkId: string,
 ): Promise<{ kind: KindedRange['kind']; id: number }[]> {
-  return [];
+  const rows = await db
+    .selectFrom('networks')
+    .select(['segment_kind', 'segment_id'])
+    .where('physical_network_id', '=', physicalNetworkId)
+    .where('segment_id', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ kind: r.segment_kind as KindedRange['kind'], id: Number(r.segment_id) }));
 }

@@ -56,7 +56,14 @@ export async function createOffering(ctx: ServiceCtx, draft: OfferingDraft): Pro
 
 export async function deleteOffering(ctx: ServiceCtx, id: string): Promise<void> {
   const before = await getOffering(ctx, id);
-  // TODO(engine, issue 4): refuse while VPCs or tiers were created from this offering.
+  // VPCs and tiers keep a reference to their offering (even destroyed ones, for their history).
+  const users = await offeringsRepo.countOfferingUsers(ctx.db, id);
+  if (users > 0) {
+    throw new AppError(
+      'IN_USE',
+      `${users} VPC(s) or tier(s) were created from this offering; it cannot be deleted`,
+    );
+  }
   await offeringsRepo.deleteOffering(ctx.db, id);
   await recordAudit(ctx, 'offerings.delete', { type: 'offering', id }, before, null);
 }
