@@ -11,7 +11,7 @@ import {
   vpcsRepo,
   zonesRepo,
 } from '@netplane/db';
-import { AppError, initialConditions } from '@netplane/domain';
+import { AppError, initialConditions, tagsSatisfy } from '@netplane/domain';
 import type { EngineCore } from './core';
 import { cidrContains, cidrsOverlap, hostAt, indexOf, parseCidr } from './ipv4';
 import { broadcastUriOf } from './specs';
@@ -99,9 +99,14 @@ export async function createTier(core: EngineCore, input: CreateTierInput, actor
   const candidates = (await physicalNetworksRepo.listPhysicalNetworks(db, vpc.zoneId)).filter(
     (pn) => input.physicalNetworkId === undefined || pn.id === input.physicalNetworkId,
   );
-  // Prefer an Enabled physical network that carries the offering's isolation method; negotiation explains the rest.
+  // Prefer an Enabled physical network that carries the offering's isolation method and tags; when none does, take
+  // the closest one and let negotiation explain what is missing (TAG_MISMATCH, ISOLATION_UNSUPPORTED...).
+  const carries = (p: (typeof candidates)[number]) => p.isolationMethods.includes(offering.isolationMethod);
+  const enabled = candidates.filter((p) => p.state === 'Enabled');
   const pn =
-    candidates.find((p) => p.state === 'Enabled' && p.isolationMethods.includes(offering.isolationMethod)) ??
+    enabled.find((p) => carries(p) && tagsSatisfy(p.tags, offering.tags)) ??
+    enabled.find(carries) ??
+    enabled[0] ??
     candidates[0];
   if (!pn) throw new AppError('PRECONDITION_FAILED', 'The VPC zone has no physical network');
   const kind = offering.isolationMethod === 'VLAN' ? 'vlan' : 'vni';
