@@ -29,20 +29,31 @@ describe('malformed input over HTTP (SQLite)', () => {
     expect(await server.stop()).toBe(0);
   });
 
-  it('answers every probe of every procedure with 4xx JSON and no stack (or a success)', async () => {
+  it('answers every probe of every procedure with 4xx JSON and no stack (or a success)', {
+    timeout: 300_000,
+  }, async () => {
     const problems: string[] = [];
     let calls = 0;
     // Logging out would end the admin session the other probes need; it is probed last.
     const procs = listProcedures().filter((p) => p.type !== 'subscription');
     procs.sort((a, b) => Number(a.path === 'auth.logout') - Number(b.path === 'auth.logout'));
     for (const p of procs) {
-      for (const probe of malformedInputs(p)) {
+      // Over HTTP one 1 MB field per procedure is enough (the in-process test sends one per field): time, not coverage.
+      let bigFields = 0;
+      const probes = malformedInputs(p).filter(
+        (x) => !/^field .* a 1 MB string$/.test(x.label) || bigFields++ === 0,
+      );
+      for (const probe of probes) {
         calls++;
         const label = `${p.path} with ${probe.label}`;
         let r: TrpcResult;
         try {
           r = p.type === 'query' ? await c.query(p.path, probe.input) : await c.mutate(p.path, probe.input);
         } catch (e) {
+          // Node's HTTP parser answers a URL over its 16 KB header limit with 431 and closes the socket, which the
+          // client may see as a reset: no code of ours ran, so that is not a finding.
+          const urlBytes = encodeURIComponent(JSON.stringify(probe.input) ?? '').length;
+          if (p.type === 'query' && urlBytes > 16 * 1024) continue;
           problems.push(`${label}: ${String(e)}`);
           continue;
         }
@@ -53,6 +64,17 @@ describe('malformed input over HTTP (SQLite)', () => {
     expect(calls).toBeGreaterThan(50);
     expect(problems, problems.join('\n')).toEqual([]);
     expect(server.output()).not.toContain('"level":60');
+  });
+
+  it('answers 401 to every procedure but the public auth ones for a client without a session', async () => {
+    const PUBLIC = new Set(['auth.login', 'auth.setup', 'auth.setupStatus']);
+    const anon = new TrpcClient(server.url);
+    const wrong: string[] = [];
+    for (const p of listProcedures().filter((x) => x.type !== 'subscription' && !PUBLIC.has(x.path))) {
+      const r = p.type === 'query' ? await anon.query(p.path, {}) : await anon.mutate(p.path, {});
+      if (r.status !== 401) wrong.push(`${p.path}: HTTP ${r.status}`);
+    }
+    expect(wrong, wrong.join('\n')).toEqual([]);
   });
 
   it('answers broken HTTP requests with 4xx JSON: bad JSON, a body over the limit, an unknown procedure, GET on a mutation', async () => {
