@@ -1,8 +1,7 @@
 // Accessibility: axe-core on every page of the console, light and dark: no serious or critical violation.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { createInventory } from '../fixtures/inventory';
-import { CONSOLE_PAGES, openConsolePage } from '../fixtures/pages';
+import { CONSOLE_PAGES, openConsolePage, vpcDetailPages } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const SCHEMES = ['light', 'dark'] as const;
@@ -25,10 +24,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 test.describe('console pages', () => {
-  test.beforeEach(async ({ adminApi, loginAs }) => {
+  test.beforeEach(async ({ showcase, signInAs }) => {
     // Pages with content are checked, not only empty states.
-    await createInventory(adminApi);
-    await loginAs('admin');
+    expect(showcase.failed.id).toBeTruthy();
+    await signInAs('admin');
   });
 
   for (const p of CONSOLE_PAGES) {
@@ -41,6 +40,20 @@ test.describe('console pages', () => {
       }
     });
   }
+
+  test('vpc detail pages have no serious or critical axe violation (light and dark)', async ({
+    page,
+    showcase,
+  }) => {
+    for (const p of vpcDetailPages(showcase)) {
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await openConsolePage(page, p);
+        const violations = await seriousViolations(page);
+        expect(violations, `${p.name} in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+      }
+    }
+  });
 });
 
 test('login page has no serious or critical axe violation (light and dark)', async ({ page }) => {
@@ -53,7 +66,10 @@ test('login page has no serious or critical axe violation (light and dark)', asy
   }
 });
 
-test('setup page has no serious or critical axe violation (light and dark)', async ({ page, emptyServer }) => {
+test('setup page has no serious or critical axe violation (light and dark)', async ({
+  page,
+  emptyServer,
+}) => {
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(`${emptyServer.baseURL}/setup`);

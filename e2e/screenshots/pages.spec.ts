@@ -1,29 +1,39 @@
 // A full-page screenshot of every console page at 1280 and 768 px, saved under test-results/e2e/screenshots/.
 import { join } from 'node:path';
-import { createInventory } from '../fixtures/inventory';
-import { CONSOLE_PAGES, openConsolePage } from '../fixtures/pages';
+import type { Page, TestInfo } from '@playwright/test';
+import { CONSOLE_PAGES, type ConsolePage, openConsolePage, vpcDetailPages } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const WIDTHS = [1280, 768] as const;
 
-test.beforeEach(async ({ adminApi, loginAs }) => {
-  await createInventory(adminApi);
-  await loginAs('admin');
+test.beforeEach(async ({ showcase, signInAs }) => {
+  expect(showcase.healthy.id).toBeTruthy();
+  await signInAs('admin');
 });
+
+async function shoot(page: Page, p: ConsolePage, testInfo: TestInfo): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await openConsolePage(page, p);
+    const file = join(testInfo.project.outputDir, 'screenshots', `${p.name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    // Nothing overflows sideways: a page usable at this width scrolls only vertically.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${p.path} is ${overflow} px wider than the ${width} px viewport`).toBeLessThanOrEqual(
+      0,
+    );
+  }
+}
 
 for (const p of CONSOLE_PAGES) {
   test(`screenshot of ${p.name} at ${WIDTHS.join(' and ')} px`, async ({ page }, testInfo) => {
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await openConsolePage(page, p);
-      const file = join(testInfo.project.outputDir, 'screenshots', `${p.name}-${width}.png`);
-      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
-      // Nothing overflows sideways: a page usable at this width scrolls only vertically.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${p.path} is ${overflow} px wider than the ${width} px viewport`).toBeLessThanOrEqual(0);
-    }
+    await shoot(page, p, testInfo);
   });
 }
+
+test('screenshots of the VPC detail pages (implemented, failed)', async ({ page, showcase }, testInfo) => {
+  for (const p of vpcDetailPages(showcase)) await shoot(page, p, testInfo);
+});
 
 test('screenshots of the login and setup pages', async ({ page, emptyServer }, testInfo) => {
   const dir = join(testInfo.project.outputDir, 'screenshots');
