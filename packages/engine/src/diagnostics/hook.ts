@@ -1,5 +1,5 @@
 // The one place the engine reports that a VPC, tier or NIC entered Error: classify it, store the diagnosis, and link
-// it to the job's root cause. The engine awaits it but never fails because of it (errors are swallowed and logged).
+// it to the job's root cause. The engine awaits it but never fails because of it (it logs what this throws).
 import { randomUUID } from 'node:crypto';
 import { type Db, diagnosesRepo } from '@netplane/db';
 import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
@@ -22,13 +22,6 @@ export type EntityErrorEvent = {
   traceId?: string;
   at: number;
 };
-
-type HookLogger = { warn(obj: object, msg?: string): void };
-let logger: HookLogger = { warn: () => {} };
-/** The engine hands its logger over at start, so a failing hook is visible without failing the job. */
-export function setDiagnosticsLogger(l: HookLogger): void {
-  logger = l;
-}
 
 function callIdOf(evidence: unknown): string | undefined {
   return (evidence as { call?: { callId?: string } } | null)?.call?.callId;
@@ -102,13 +95,7 @@ export async function diagnoseEntityError(db: Db, event: EntityErrorEvent): Prom
   return id;
 }
 
+/** Called by the engine (StateStore) on every entry into Error; it catches and logs what this throws. */
 export async function onEntityError(db: Db, event: EntityErrorEvent): Promise<void> {
-  try {
-    await diagnoseEntityError(db, event);
-  } catch (e) {
-    logger.warn(
-      { err: e instanceof Error ? e.message : String(e), entity: event.entityId, job: event.jobId },
-      'Unable to store the diagnosis of an entity in Error',
-    );
-  }
+  await diagnoseEntityError(db, event);
 }

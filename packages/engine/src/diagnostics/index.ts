@@ -1,6 +1,6 @@
 // Diagnostics: the Error hook, the read side (grouped by root cause) and the stuck-work query.
 
 export { runDiagnosisAction, type ServerAction } from './actions';
-export { diagnoseEntityError, type EntityErrorEvent, onEntityError, setDiagnosticsLogger } from './hook';
+export { diagnoseEntityError, type EntityErrorEvent, onEntityError } from './hook';
 export { type DiagnosisView, getDiagnosisView, groupByRootCause, listDiagnosisViews } from './queries';
 export { listStuckWork, type StuckItem, type StuckQuery } from './stuck';
