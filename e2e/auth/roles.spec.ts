@@ -42,7 +42,9 @@ test('an admin sees the inventory controls the other roles do not', async ({ pag
     await expect(main.getByRole('button', { name, exact: true }).first()).toBeVisible();
   }
   await expect(main.getByRole('button', { name: /^Test( connection)?$/ }).first()).toBeVisible();
-  await expect(main.getByRole('button', { name: `Rotate credentials of ${inv.controllerName}` })).toBeVisible();
+  await expect(
+    main.getByRole('button', { name: `Rotate credentials of ${inv.controllerName}` }),
+  ).toBeVisible();
   await expect(main.getByRole('combobox', { name: `Resource state of ${inv.controllerName}` })).toBeVisible();
 });
 
@@ -57,4 +59,37 @@ test('a viewer is refused by the API too when it tries a change the console hide
   await expect(api.mutate('zones.create', { name: 'viewer-zone' })).rejects.toMatchObject({
     httpStatus: 403,
   });
+});
+
+test('on a failed VPC, support gets the diagnosis actions but no provisioning controls; a viewer gets neither', async ({
+  page,
+  showcase,
+  signInAs,
+}) => {
+  const card = (vpcId: string) =>
+    page
+      .getByRole('article', { name: 'Tag mismatch' })
+      .filter({ has: page.locator(`a[href="/vpcs/${vpcId}"]`) });
+  const PROVISIONING = /^(Implement|Shut down|Destroy|Reconcile|Repair drift|Add tier|New VPC)$/;
+
+  await signInAs('support');
+  await page.goto('/diagnostics');
+  await expect(card(showcase.failed.id)).toHaveCount(1);
+  await expect(card(showcase.failed.id).getByRole('button', { name: 'Re-run negotiation' })).toBeVisible();
+  await page.goto(`/vpcs/${showcase.failed.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: /^vpc-/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Support bundle' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('button', { name: PROVISIONING })).toHaveCount(0);
+
+  await page.context().clearCookies();
+  await signInAs('viewer');
+  await page.goto('/diagnostics');
+  await expect(card(showcase.failed.id)).toHaveCount(1);
+  await expect(card(showcase.failed.id).getByRole('button')).toHaveCount(0);
+  await page.goto(`/vpcs/${showcase.failed.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: /^vpc-/ })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('button', { name: PROVISIONING })).toHaveCount(0);
+  await page.goto('/vpcs');
+  await expect(page.getByRole('heading', { level: 1, name: 'VPCs' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New VPC' })).toHaveCount(0);
 });
