@@ -3,15 +3,18 @@
 // transaction inserting the same ports and an `ovn-nbctl` loop (measured on a sample, scaled).
 // `npm run bench -- ovn [--nics N] [--tiers T] [--runs R] [--db sqlite|mysql] [--nbctl-sample S] [--services a,b] [--profile] [--no-baselines] [--prepare-batch-size B]`
 
+import { loadavg } from 'node:os';
 import { names } from '@netplane/adapter-ovn';
 import type { NicSpec } from '@netplane/adapter-sdk';
 import type { DialectName } from '@netplane/db';
-import type { JobEvent } from '@netplane/engine';
 import { startOvsdbServer } from '@netplane/ovsdb/testing';
 import { measureNbctlLoop, measureRawTransaction } from './ovn/baselines';
 import { registerOvnInventory } from './ovn/inventory';
+import { jobEnds } from './ovn/job-ends';
+import { callProfile } from './ovn/profile';
+import { median, round, summaryOf } from './ovn/report';
 import { SqlProfile } from './ovn/sql-profile';
-import { type AdapterTiming, type Stack, startStack } from './ovn/stack';
+import { type AdapterTiming, startStack } from './ovn/stack';
 
 type Options = {
   nics: number;
@@ -46,43 +49,6 @@ function parseArgs(args: string[]): Options {
     prepareBatchSize:
       value('--prepare-batch-size') === undefined ? undefined : Number(value('--prepare-batch-size')),
     baselines: !args.includes('--no-baselines'),
-  };
-}
-
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
-
-/** Collects job ends from the engine's events as they happen, so a job that ends before its id is known counts. */
-function jobEnds(stack: Stack) {
-  const ended = new Map<string, { state: string; at: number }>();
-  const waiters = new Set<() => void>();
-  const off = stack.engine.subscribe((e: JobEvent) => {
-    if (!FINAL.has(e.state) || ended.has(e.jobId)) return;
-    ended.set(e.jobId, { state: e.state, at: performance.now() });
-    for (const w of waiters) w();
-  });
-  return {
-    off,
-    /** Resolves when every job ended; polls the API too in case an event is missed. */
-    async wait(jobIds: string[], timeoutMs = 300_000): Promise<{ states: string[]; lastAt: number }> {
-      const deadline = performance.now() + timeoutMs;
-      while (!jobIds.every((id) => ended.has(id))) {
-        if (performance.now() > deadline) throw new Error('jobs did not end in time');
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 500);
-          waiters.add(() => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
-        waiters.clear();
-        for (const id of jobIds.filter((j) => !ended.has(j))) {
-          const job = await stack.api.query<{ state: string }>('jobs.get', { id });
-          if (FINAL.has(job.state)) ended.set(id, { state: job.state, at: performance.now() });
-        }
-      }
-      const ends = jobIds.map((id) => ended.get(id) as { state: string; at: number });
-      return { states: ends.map((e) => e.state), lastAt: Math.max(...ends.map((e) => e.at)) };
-    },
   };
 }
 
@@ -127,6 +93,8 @@ async function wholeStack(o: Options) {
     sql?.start();
     const cpu0 = process.cpuUsage();
     const epochPrepare = Date.now();
+    // Monotonic µs, the clock of `node --cpu-prof` sample timestamps, to cut a CPU profile to the prepare window.
+    const hrPrepare = process.hrtime.bigint() / 1000n;
     const tPrepare = performance.now();
     // One bulk request per tier (the API's bulk call is per tier), all at once.
     const prepareJobs = await Promise.all(
@@ -142,6 +110,7 @@ async function wholeStack(o: Options) {
     const totalMs = prepared.lastAt - t0;
 
     const sqlDuringPrepare = sql?.stop();
+    const cpuProfileWindowUs = [Number(hrPrepare), Number(process.hrtime.bigint() / 1000n)];
     const calls = await callProfile(stack, epochPrepare, prepareJobs);
     const nics: Nic[] = [];
     for (const tierId of inv.tierIds) nics.push(...(await stack.api.query<Nic[]>('nics.list', { tierId })));
@@ -162,6 +131,7 @@ async function wholeStack(o: Options) {
       schemaVersion: inv.connection.version,
       calls,
       sqlDuringPrepare,
+      cpuProfileWindowUs,
       adapterTimings: profiling?.adapter
         .filter((t) => t.startedAt >= epochPrepare)
         .map((t) => ({ at: t.startedAt - epochPrepare, ms: Math.round(t.ms), nics: t.nics })),
@@ -173,41 +143,9 @@ async function wholeStack(o: Options) {
   }
 }
 
-/** Where the prepare time went: the jobs' timeline and the engine's element call log (adapter time vs the rest). */
-async function callProfile(stack: Stack, epochPrepare: number, jobIds: string[]) {
-  const db = stack.deps.db.db;
-  const rows = await db
-    .selectFrom('element_calls')
-    .select(['started_at', 'duration_ms', 'batch_size'])
-    .where('phase', '=', 'prepare')
-    .execute();
-  const jobs = await db
-    .selectFrom('jobs')
-    .select(['created_at', 'started_at', 'finished_at'])
-    .where('id', 'in', jobIds)
-    .execute();
-  const rel = (xs: (number | null)[]) => {
-    const v = xs.map((x) => Number(x) - epochPrepare);
-    return [Math.min(...v), Math.max(...v)];
-  };
-  const durations = rows.map((r) => Number(r.duration_ms));
-  return {
-    jobsCreatedAfterMs: rel(jobs.map((j) => j.created_at)),
-    jobsClaimedAfterMs: rel(jobs.map((j) => j.started_at)),
-    jobsFinishedAfterMs: rel(jobs.map((j) => j.finished_at)),
-    prepareCalls: rows.length,
-    nicsPerCall: [...new Set(rows.map((r) => Number(r.batch_size)))],
-    callsStartedAfterMs: rel(rows.map((r) => r.started_at)),
-    callsEndedAfterMs: rel(rows.map((r) => Number(r.started_at) + Number(r.duration_ms))),
-    adapterMsPerCall: [Math.min(...durations), Math.max(...durations)],
-    adapterMsSum: durations.reduce((a, b) => a + b, 0),
-  };
-}
-
-const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 export async function run(args: string[] = []): Promise<void> {
   const o = parseArgs(args);
+  const lines: Record<string, unknown>[] = [];
   for (let r = 0; r < o.runs; r++) {
     const stack = await wholeStack(o);
     const line: Record<string, unknown> = {
@@ -225,12 +163,15 @@ export async function run(args: string[] = []): Promise<void> {
       totalMs: round(stack.totalMs),
       totalMsFrom: 'zones.create -> last prepare job ended (inventory, VPC, tiers, implement, prepare)',
       serverCpuMsDuringPrepare: round(stack.cpuMs),
+      // 2-core machine shared with other work: a high load stretches every wall time (CPU figures less so).
+      loadAverage1m: round(loadavg()[0] ?? 0, 1),
     };
     if (o.baselines) Object.assign(line, await baselines(o, stack.nics, stack.wallMs));
     Object.assign(line, {
       profile: stack.calls,
       ...(stack.sqlDuringPrepare && { sqlDuringPrepare: stack.sqlDuringPrepare }),
       ...(stack.adapterTimings && { adapterPrepareNics: stack.adapterTimings }),
+      ...(o.profile && { cpuProfileWindowUs: stack.cpuProfileWindowUs }),
       verified: {
         failedJobs: stack.failedJobs,
         nicsReserved: stack.reserved,
@@ -239,7 +180,9 @@ export async function run(args: string[] = []): Promise<void> {
       },
     });
     console.log(JSON.stringify(line));
+    lines.push(line);
   }
+  if (lines.length > 1 && o.baselines) console.log(JSON.stringify(summaryOf(lines)));
 }
 
 /** The same ports as one raw transaction and as an ovn-nbctl loop, each on a fresh database, and the ratios. */
@@ -252,7 +195,11 @@ async function baselines(o: Options, nics: Nic[], wallMs: number) {
     ip: n.ip,
     vmName: n.vmName,
   }));
-  const raw = await measureRawTransaction(specs);
+  // The raw transaction is short enough for one scheduler hiccup to double it: the median of three, each on its own
+  // fresh database (all three reported).
+  const raws = [];
+  for (let i = 0; i < 3; i++) raws.push(await measureRawTransaction(specs));
+  const raw = median(raws, (r) => r.ms);
   const measured = Math.min(o.nbctlSample, specs.length);
   const nbctl = await measureNbctlLoop(specs, measured);
   const nbctlLoopMsScaled = (nbctl.ms * specs.length) / measured;
@@ -260,6 +207,7 @@ async function baselines(o: Options, nics: Nic[], wallMs: number) {
   const speedupOverNbctl = nbctlLoopMsScaled / wallMs;
   return {
     rawTxMs: round(raw.ms, 1),
+    rawTxMsEach: raws.map((r) => round(r.ms, 1)),
     rawTxPorts: raw.ports,
     nbctlLoopMsScaled: round(nbctlLoopMsScaled),
     nbctlMeasuredPorts: measured,
