@@ -8,6 +8,7 @@ import { names } from '@netplane/adapter-ovn';
 import type { NicSpec } from '@netplane/adapter-sdk';
 import type { DialectName } from '@netplane/db';
 import { startOvsdbServer } from '@netplane/ovsdb/testing';
+import { measureAdapterOnly } from './ovn/adapter-only';
 import { measureNbctlLoop, measureRawTransaction } from './ovn/baselines';
 import { registerOvnInventory } from './ovn/inventory';
 import { jobEnds } from './ovn/job-ends';
@@ -200,6 +201,8 @@ async function baselines(o: Options, nics: Nic[], wallMs: number) {
   const raws = [];
   for (let i = 0; i < 3; i++) raws.push(await measureRawTransaction(specs));
   const raw = median(raws, (r) => r.ms);
+  // As the engine runs it by default: batches of 50 per tier, at most the controller's 8 (recommended) calls at once.
+  const adapter = await measureAdapterOnly(specs, { batch: o.prepareBatchSize ?? 50, concurrency: 8 });
   const measured = Math.min(o.nbctlSample, specs.length);
   const nbctl = await measureNbctlLoop(specs, measured);
   const nbctlLoopMsScaled = (nbctl.ms * specs.length) / measured;
@@ -209,6 +212,9 @@ async function baselines(o: Options, nics: Nic[], wallMs: number) {
     rawTxMs: round(raw.ms, 1),
     rawTxMsEach: raws.map((r) => round(r.ms, 1)),
     rawTxPorts: raw.ports,
+    adapterOnlyMs: round(adapter.ms),
+    adapterOnlyCalls: adapter.calls,
+    adapterOnlyFailedNics: adapter.failed,
     nbctlLoopMsScaled: round(nbctlLoopMsScaled),
     nbctlMeasuredPorts: measured,
     nbctlMeasuredMs: round(nbctl.ms),
