@@ -24,6 +24,7 @@ import {
   createVpc,
   type NicRequest,
 } from './lifecycle/allocate';
+import { PrepareCoalescer } from './lifecycle/coalescer';
 import type { EngineCore } from './lifecycle/core';
 import { implementTierJob } from './lifecycle/implement';
 import { prepareNicsJob, releaseNicsJob } from './lifecycle/nics';
@@ -87,6 +88,7 @@ export class Engine {
     this.nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.options = { ...DEFAULT_OPTIONS, ...options, nodeId: this.nodeId };
     const events = new JobEvents();
+    const coalescers = new Map<string, PrepareCoalescer>();
     this.core = {
       deps,
       options: this.options,
@@ -94,6 +96,14 @@ export class Engine {
       calls: new CallRunner(deps.db, deps.logger, this.nodeId, this.options),
       state: new StateStore(deps.db, deps.logger, deps.now),
       events,
+      coalescer: (controllerId) => {
+        let c = coalescers.get(controllerId);
+        if (!c) {
+          c = new PrepareCoalescer(this.core, () => this.core.elements.get(controllerId));
+          coalescers.set(controllerId, c);
+        }
+        return c;
+      },
     };
     const c = this.core;
     const handlers = new Map<string, JobHandler>([

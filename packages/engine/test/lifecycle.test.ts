@@ -230,3 +230,57 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
     expect((await engine.getTier(tier.id))?.state).toBe('Allocated');
   });
 });
+
+describe.each(testDialects())('boot storm on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  beforeAll(async () => {
+    // one call at a time: while it is in flight, the other requests' NICs pile up into the next batch
+    w = await makeWorld(dialect, { controllers: [{ maxConcurrent: 1 }] });
+    engine = w.engine();
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('coalesces the prepares of many concurrent requests into shared batches, fairly, each job keeping its log', async () => {
+    const c = w.controllerIds[0] as string;
+    const vpc = await engine.createVpc(
+      { name: 'storm', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.100.0.0/16' },
+      't',
+    );
+    const tiers: { id: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t = await engine.createTier(
+        { vpcId: vpc.id, name: `s${i}`, offeringId: w.networkOfferingId, cidr: `10.100.${i}.0/24` },
+        't',
+      );
+      await waitForJob(engine, (await engine.implementTier(t.id, 't')).jobId);
+      tiers.push(t);
+    }
+    await w.hub.setProfile(c, { latencyMs: 60 });
+    await w.hub.resetStats(c);
+    // 12 requests of 2 NICs each, all at once (VMs booting): far fewer controller calls than requests
+    const requests = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        engine.prepareNics(
+          (tiers[i % 4] as { id: string }).id,
+          [{ vmName: `a${i}` }, { vmName: `b${i}` }],
+          't',
+        ),
+      ),
+    );
+    const jobs = await Promise.all(requests.map((r) => waitForJob(engine, r.jobId)));
+    await w.hub.setProfile(c, { latencyMs: 0 });
+    expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
+    const stats = w.hub.stats(c);
+    expect(stats.calls.prepare).toBeLessThan(12);
+    for (const r of requests) for (const n of r.nics) expect(stats.portCreations[n.id]).toBe(1);
+    for (const r of requests) {
+      const calls = await engine.listCalls({ jobId: r.jobId });
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.every((x) => x.phase === 'prepare' && x.outcome === 'ok')).toBe(true);
+    }
+  });
+});

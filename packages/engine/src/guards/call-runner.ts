@@ -41,6 +41,8 @@ export type CallSpec<T> = {
   job?: CallJob;
   invoke: (element: NetworkElement, ctx: CallContext) => Promise<T>;
   summarize?: (result: T) => unknown;
+  /** Sees each recorded attempt's row (a coalesced batch copies the last one for every other job in it). */
+  onRecorded?: (row: elementCallsRepo.ElementCallRow) => void;
 };
 
 export type CallListener = (call: elementCallsRepo.ElementCallRow) => void;
@@ -103,6 +105,20 @@ export class CallRunner {
         await sleep(Math.max(jittered, err.retryAfterMs ?? 0), signal);
       }
     }
+  }
+
+  /** The same call, recorded again for another job that shared it (coalesced batch): its own id, job and summary. */
+  async recordCopy(row: elementCallsRepo.ElementCallRow, job: CallJob, request: unknown): Promise<string> {
+    const id = randomUUID();
+    await elementCallsRepo.insertCall(this.db.db, {
+      ...row,
+      id,
+      jobId: job.id,
+      stepKey: job.stepKey,
+      fencingToken: job.token,
+      requestSummary: summaryJson(request),
+    });
+    return id;
   }
 
   /** One item of a batch failed while the batch call itself succeeded: its own row, so its diagnosis has a call. */
@@ -174,6 +190,7 @@ export class CallRunner {
       fencingToken: spec.job?.token ?? null,
     };
     await elementCallsRepo.insertCall(this.db.db, row);
+    spec.onRecorded?.(row);
     for (const l of this.listeners) {
       try {
         l(row);

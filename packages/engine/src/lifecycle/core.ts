@@ -4,6 +4,7 @@ import type { CallRunner } from '../guards/call-runner';
 import type { JobEvents } from '../jobs/events';
 import type { StateStore } from '../state';
 import type { EngineDeps, EngineOptions } from '../types';
+import type { PrepareCoalescer } from './coalescer';
 
 export type EngineCore = {
   deps: EngineDeps;
@@ -12,4 +13,6 @@ export type EngineCore = {
   calls: CallRunner;
   state: StateStore;
   events: JobEvents;
+  /** The per-controller prepare coalescer of this node (boot storms). */
+  coalescer(controllerId: string): PrepareCoalescer;
 };

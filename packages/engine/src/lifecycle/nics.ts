@@ -1,12 +1,12 @@
 // Prepare and release NICs, single or in bulk. Prepares are coalesced into prepareNics batches (up to the adapter's
 // maxBatchSize) when it supports them; each NIC is its own step, so a resumed job skips the NICs already done.
-import type { BatchItemResult, NicSpec } from '@netplane/adapter-sdk';
-import { AdapterError } from '@netplane/adapter-sdk';
+import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
 import { networksRepo, nicsRepo } from '@netplane/db';
 import { reasonFromCode } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
 import type { JobContext } from '../jobs/context';
+import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
 import { fenceOf } from './implement';
 import { groupElements, nicSpecOf } from './specs';
@@ -22,8 +22,6 @@ async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<
   });
   await Promise.all(workers);
 }
-
-type NicOutcome = { ok: true; adopted: boolean } | { ok: false; error: AdapterError; callId: string };
 
 async function prepareOn(
   core: EngineCore,
@@ -54,36 +52,8 @@ async function prepareOn(
       out.set(first.nicId, { ok: true, adopted: r.adopted });
       return out;
     }
-    const results: BatchItemResult[] = await core.calls.call({
-      ...common,
-      target: { type: 'network', id: first.networkId },
-      batchSize: specs.length,
-      request: { op: 'prepareNics', count: specs.length, nicIds: specs.map((s) => s.nicId) },
-      invoke: (e, c) => e.prepareNics(specs, c),
-      summarize: (rs) => ({ ok: rs.filter((r) => r.ok).length, failed: rs.filter((r) => !r.ok).length }),
-    });
-    for (const r of results) {
-      if (r.ok) out.set(r.nicId, { ok: true, adopted: r.result.adopted });
-      else {
-        const callId = await core.calls.recordItemFailure(handle, ctx.callJob(null), {
-          nicId: r.nicId,
-          vpcId: first.vpcId,
-          networkId: first.networkId,
-          error: r.error,
-          batchSize: specs.length,
-        });
-        out.set(r.nicId, { ok: false, error: r.error, callId });
-      }
-    }
-    for (const s of specs) {
-      if (!out.has(s.nicId)) {
-        out.set(s.nicId, {
-          ok: false,
-          error: new AdapterError('VENDOR_ERROR', 'No result for this NIC in the batch'),
-          callId: '',
-        });
-      }
-    }
+    // Batches go through the controller's coalescer, which may merge them with other jobs' NICs.
+    return await core.coalescer(handle.controllerId).prepare(ctx, specs);
   } catch (e) {
     if (isControl(e) || !(e instanceof CallFailed)) throw e;
     for (const s of specs) out.set(s.nicId, { ok: false, error: e.error, callId: e.callId });

@@ -1,0 +1,196 @@
+// Boot storms: NIC prepares of every job on this node are queued per controller and coalesced into prepareNics
+// calls of up to the batch size, taking NICs round-robin across jobs (a 500-NIC job does not starve a 1-NIC one).
+// A batch is sent whenever the controller has room (in-flight batches < its max concurrent calls), so NICs pile up
+// into bigger batches exactly when the controller is busy. Each job's lease is checked before its NICs are sent.
+import { AdapterError, type BatchItemResult, type NicSpec } from '@netplane/adapter-sdk';
+import type { elementCallsRepo } from '@netplane/db';
+import type { ElementHandle } from '../elements';
+import { CallFailed, FencedError } from '../errors';
+import type { CallJob } from '../guards/call-runner';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+
+export type NicOutcome = { ok: true; adopted: boolean } | { ok: false; error: AdapterError; callId: string };
+
+type Entry = {
+  spec: NicSpec;
+  ctx: JobContext;
+  resolve(o: NicOutcome): void;
+  reject(e: unknown): void;
+  detach(): void;
+};
+
+export class PrepareCoalescer {
+  private readonly queues = new Map<string, Entry[]>(); // per job, in arrival order of jobs
+  private inFlight = 0;
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly handle: () => Promise<ElementHandle>,
+  ) {}
+
+  /** Queues the NICs of one job; resolves with one outcome per NIC (rejects if the job is stopped or fenced). */
+  prepare(ctx: JobContext, specs: readonly NicSpec[]): Promise<Map<string, NicOutcome>> {
+    const promises = specs.map(
+      (spec) =>
+        new Promise<[string, NicOutcome]>((resolve, reject) => {
+          const onAbort = () => {
+            this.remove(entry);
+            reject(ctx.signal.reason);
+          };
+          const entry: Entry = {
+            spec,
+            ctx,
+            resolve: (o) => resolve([spec.nicId, o]),
+            reject,
+            detach: () => ctx.signal.removeEventListener('abort', onAbort),
+          };
+          ctx.signal.addEventListener('abort', onAbort, { once: true });
+          const q = this.queues.get(ctx.job.id) ?? [];
+          q.push(entry);
+          this.queues.set(ctx.job.id, q);
+        }),
+    );
+    void this.kick();
+    return Promise.all(promises).then((pairs) => new Map(pairs));
+  }
+
+  private remove(entry: Entry): void {
+    const q = this.queues.get(entry.ctx.job.id);
+    if (!q) return;
+    const i = q.indexOf(entry);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) this.queues.delete(entry.ctx.job.id);
+  }
+
+  /** Round-robin over jobs until the batch is full. */
+  private take(max: number): Entry[] {
+    const batch: Entry[] = [];
+    while (batch.length < max && this.queues.size > 0) {
+      for (const [jobId, q] of this.queues) {
+        const e = q.shift();
+        if (e) batch.push(e);
+        if (q.length === 0) this.queues.delete(jobId);
+        if (batch.length >= max) break;
+      }
+    }
+    return batch;
+  }
+
+  private async kick(): Promise<void> {
+    let handle: ElementHandle;
+    try {
+      handle = await this.handle();
+    } catch (e) {
+      // the element cannot be built (adapter gone, credentials unreadable): fail what waits instead of hanging it
+      for (const q of this.queues.values()) for (const entry of q.splice(0)) entry.reject(e);
+      this.queues.clear();
+      return;
+    }
+    const max = Math.max(
+      1,
+      Math.min(this.core.options.prepareBatchSize, handle.manifest.limits.maxBatchSize),
+    );
+    while (this.inFlight < Math.max(1, handle.limits.maxConcurrent) && this.queues.size > 0) {
+      const batch = this.take(max);
+      for (const e of batch) e.detach();
+      this.inFlight++;
+      void this.send(handle, batch).finally(() => {
+        this.inFlight--;
+        void this.kick();
+      });
+    }
+  }
+
+  private async send(handle: ElementHandle, entries: Entry[]): Promise<void> {
+    // Fencing: a job that lost its lease gets nothing sent for it.
+    const jobs = [...new Set(entries.map((e) => e.ctx))];
+    const live = new Set<JobContext>();
+    for (const ctx of jobs) {
+      try {
+        await ctx.assertLease();
+        live.add(ctx);
+      } catch (e) {
+        for (const x of entries.filter((y) => y.ctx === ctx)) x.reject(e);
+      }
+    }
+    const batch = entries.filter((e) => live.has(e.ctx));
+    const first = batch[0];
+    if (!first) return;
+    const primary = first.ctx;
+    const others = [...live].filter((c) => c !== primary);
+    const specs = batch.map((e) => e.spec);
+    const nicIdsOf = (ctx: JobContext) => batch.filter((e) => e.ctx === ctx).map((e) => e.spec.nicId);
+    const request = (ctx: JobContext) => ({
+      op: 'prepareNics',
+      count: specs.length,
+      nicIds: nicIdsOf(ctx),
+      ...(others.length > 0 && { coalescedJobs: live.size }),
+    });
+    const callJob: CallJob = {
+      ...primary.callJob(null),
+      // The batch goes on while any job in it still holds its lease; fenced ones were dropped above.
+      assertLease: async () => {
+        const held = await Promise.all(
+          [...live].map((c) =>
+            c.assertLease().then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
+        if (!held.some(Boolean)) throw new FencedError('Every job of the batch was taken over');
+      },
+      signal: new AbortController().signal,
+    };
+    let last: elementCallsRepo.ElementCallRow | undefined;
+    const copyFor = async (ctx: JobContext): Promise<string> =>
+      last ? this.core.calls.recordCopy(last, ctx.callJob(null), request(ctx)) : '';
+    try {
+      const results: BatchItemResult[] = await this.core.calls.call({
+        handle,
+        phase: 'prepare',
+        target: { type: 'network', id: first.spec.networkId },
+        vpcId: first.spec.vpcId,
+        networkId: first.spec.networkId,
+        batchSize: specs.length,
+        request: request(primary),
+        idempotencyKey: `prepareNics:${handle.controllerId}:${first.spec.nicId}+${specs.length - 1}`,
+        job: callJob,
+        invoke: (e, c) => e.prepareNics(specs, c),
+        summarize: (rs) => ({ ok: rs.filter((r) => r.ok).length, failed: rs.filter((r) => !r.ok).length }),
+        onRecorded: (row) => {
+          last = row;
+        },
+      });
+      for (const ctx of others) await copyFor(ctx);
+      const byNic = new Map(results.map((r) => [r.nicId, r]));
+      for (const e of batch) {
+        const r = byNic.get(e.spec.nicId);
+        if (r?.ok) {
+          e.resolve({ ok: true, adopted: r.result.adopted });
+          continue;
+        }
+        const error =
+          r && !r.ok ? r.error : new AdapterError('VENDOR_ERROR', 'No result for this NIC in the batch');
+        const callId = await this.core.calls.recordItemFailure(handle, e.ctx.callJob(null), {
+          nicId: e.spec.nicId,
+          vpcId: e.spec.vpcId,
+          networkId: e.spec.networkId,
+          error,
+          batchSize: specs.length,
+        });
+        e.resolve({ ok: false, error, callId });
+      }
+    } catch (err) {
+      if (err instanceof CallFailed) {
+        const ids = new Map<JobContext, string>([[primary, err.callId]]);
+        for (const ctx of others) ids.set(ctx, await copyFor(ctx).catch(() => err.callId));
+        for (const e of batch)
+          e.resolve({ ok: false, error: err.error, callId: ids.get(e.ctx) ?? err.callId });
+        return;
+      }
+      for (const e of batch) e.reject(err);
+    }
+  }
+}
