@@ -79,3 +79,29 @@ test('setup page has no serious or critical axe violation (light and dark)', asy
     expect(violations, `/setup in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
   }
 });
+
+test('the keyboard reaches the content through the skip link and the navigation through Tab', async ({
+  page,
+  signInAs,
+}) => {
+  await signInAs('admin');
+  await page.goto('/infrastructure');
+  await expect(page.getByRole('heading', { level: 1, name: 'Infrastructure' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  // The sidebar's Infrastructure link is among the first few Tab stops (skip link, brand, Dashboard, ...).
+  const target = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Infrastructure' });
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(target).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Infrastructure' })).toBeVisible();
+});
