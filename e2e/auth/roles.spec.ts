@@ -1,5 +1,6 @@
 // Role-aware console: a viewer sees no mutating control, support cannot edit inventory, an admin sees them all.
 import { createInventory, type Inventory } from '../fixtures/inventory';
+import { CONSOLE_PAGES, openConsolePage, vpcDetailPages } from '../fixtures/pages';
 import { expect, type Role, test } from '../fixtures/test';
 
 // The names of every control that changes inventory on the infrastructure page.
@@ -92,4 +93,22 @@ test('on a failed VPC, support gets the diagnosis actions but no provisioning co
   await page.goto('/vpcs');
   await expect(page.getByRole('heading', { level: 1, name: 'VPCs' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'New VPC' })).toHaveCount(0);
+});
+
+// Every verb of the console that changes something; a viewer's pages must offer none of them.
+const MUTATING =
+  /^(New|Add|Create|Edit|Delete|Disable|Enable|Implement|Shut down|Destroy|Release|Prepare|Retry|Re-run|Inject|Clear|Save|Acknowledge|Assign|Unassign|Reconcile|Repair|Rotate|Test|Replace|Cancel job|Reset)\b/;
+
+test('a viewer finds no mutating control on any page of the console', async ({
+  page,
+  showcase,
+  signInAs,
+}) => {
+  await signInAs('viewer');
+  const pages = [...CONSOLE_PAGES, ...vpcDetailPages(showcase)];
+  for (const p of pages) {
+    await openConsolePage(page, p);
+    const offending = await page.getByRole('main').getByRole('button', { name: MUTATING }).allInnerTexts();
+    expect(offending, `${p.path} shows ${offending.join(', ')} to a viewer`).toEqual([]);
+  }
 });
