@@ -1,6 +1,6 @@
 // OVN benchmark (issue 5 point 6): 1000 NICs on 10 tiers through the whole stack — HTTP tRPC call → job → engine →
 // OVN adapter → a real ovsdb-server on a fresh database — against, each on its own fresh database, ONE raw OVSDB
-// transaction inserting the same ports and an `ovn-nbctl` loop (measured on a sample, scaled).
+// transaction inserting the same ports, the OVN adapter alone, and an `ovn-nbctl` loop (measured on a sample, scaled).
 // `npm run bench -- ovn [--nics N] [--tiers T] [--runs R] [--db sqlite|mysql] [--nbctl-sample S] [--services a,b] [--profile] [--no-baselines] [--prepare-batch-size B]`
 
 import { loadavg } from 'node:os';
@@ -182,6 +182,11 @@ export async function run(args: string[] = []): Promise<void> {
     });
     console.log(JSON.stringify(line));
     lines.push(line);
+    // A figure of a run that did not provision everything is no figure: say so through the exit code too.
+    const n = stack.nics.length;
+    if (n !== o.nics || stack.failedJobs > 0 || stack.reserved !== n || stack.portsSeenByNbctl !== n) {
+      process.exitCode = 1;
+    }
   }
   if (lines.length > 1 && o.baselines) console.log(JSON.stringify(summaryOf(lines)));
 }
