@@ -59,7 +59,7 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   backoffMaxMs: 5_000,
   breakerThreshold: 5,
   breakerHalfOpenMs: 10_000,
-  rateHeadroom: 0.95,
+  rateHeadroom: 0.97,
   prepareBatchSize: 50,
   nicParallelism: 64,
   reconcileIntervalMs: 0,

@@ -230,6 +230,17 @@ export async function holdsLease(db: Db, id: string, node: string, token: number
   return !!r && r.lease_owner === node && Number(r.fencing_token) === token && r.state === 'running';
 }
 
+/** Like holdsLease, also returning the lease expiry (epoch ms) when held, or null when not held. */
+export async function leaseExpiry(db: Db, id: string, node: string, token: number): Promise<number | null> {
+  const r = await db
+    .selectFrom('jobs')
+    .select(['lease_owner', 'fencing_token', 'state', 'lease_expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  const held = !!r && r.lease_owner === node && Number(r.fencing_token) === token && r.state === 'running';
+  return held ? Number(r?.lease_expires_at ?? 0) : null;
+}
+
 export type StepRow = {
   key: string;
   seq: number;

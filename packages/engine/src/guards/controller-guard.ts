@@ -18,6 +18,8 @@ import { waitForSendTime } from './rate';
 import { SlotPool } from './slots';
 
 const BREAKING = new Set(['TIMEOUT', 'UNREACHABLE']);
+/** Minimum spacing between two sends of this node: 1% under the controller's limit. */
+const PACE_HEADROOM = 0.99;
 
 export class ControllerGuard {
   readonly slots: SlotPool;
@@ -59,7 +61,9 @@ export class ControllerGuard {
    */
   private async pace(callsPerSecond: number, signal: AbortSignal): Promise<void> {
     if (callsPerSecond <= 0) return;
-    const intervalMs = 1000 / (callsPerSecond * this.options.rateHeadroom);
+    // The reservations already hold the average rate (with headroom); here only the spacing matters, so a call that
+    // left late lets the next ones catch up at just under the controller's own limit instead of drifting later.
+    const intervalMs = 1000 / (callsPerSecond * PACE_HEADROOM);
     const previous = this.sendChain;
     let release: () => void = () => {};
     this.sendChain = new Promise<void>((r) => {

@@ -8,9 +8,15 @@ import type { JobEvents } from './events';
 
 type JobRow = jobsRepo.JobRow;
 
+/** How long a confirmed lease is trusted without asking the database again. */
+const LEASE_TRUST_MS = 200;
+/** Never trust it this close to its expiry: covers clock skew between nodes and a slow claim. */
+const LEASE_MARGIN_MS = 1_000;
+
 export class JobContext {
   private readonly done = new Map<string, string | null>();
   private lastCancelCheck = 0;
+  private leaseTrustedUntil = 0;
   private progressDone: number;
   private seq: number;
 
@@ -98,11 +104,21 @@ export class JobContext {
     await jobs.setProgressTotal(this.db.db, this.job.id, total);
   }
 
+  /**
+   * Throws FencedError unless this node still holds the job with its token. A positive answer is trusted for at most
+   * LEASE_TRUST_MS and never closer than LEASE_MARGIN_MS to the lease expiry it read: no other node can claim the job
+   * before that expiry (plus clock skew), so a call made inside that window cannot race a take-over.
+   */
   async assertLease(): Promise<void> {
     if (this.signal.aborted) throw this.signal.reason;
-    if (!(await jobs.holdsLease(this.db.db, this.job.id, this.nodeId, this.token))) {
+    const now = Date.now();
+    if (now < this.leaseTrustedUntil) return;
+    const expires = await jobs.leaseExpiry(this.db.db, this.job.id, this.nodeId, this.token);
+    if (expires === null) {
+      this.leaseTrustedUntil = 0;
       throw new FencedError(`Job ${this.job.id} is no longer held by ${this.nodeId} (token ${this.token})`);
     }
+    this.leaseTrustedUntil = Math.min(now + LEASE_TRUST_MS, expires - LEASE_MARGIN_MS);
   }
 
   /** Between steps: stop if the node drains or the job was cancelled (checked at most every 250 ms). */

@@ -1,5 +1,6 @@
 // The job worker of one node: claims jobs with a lease, heartbeats them (and the node), resumes from recorded steps,
 // stops a job the moment its lease is lost (fenced), hands leases back on drain, and flags jobs past their deadline.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
 import { jobsRepo, nodesRepo } from '@netplane/db';
@@ -112,6 +113,8 @@ export class JobWorker {
 
   private launch(id: string, token: number): void {
     const abort = new AbortController();
+    // Every in-flight call and queued NIC of the job listens to this signal; hundreds are expected.
+    setMaxListeners(0, abort.signal);
     const done = this.run(id, token, abort.signal).finally(() => {
       this.running.delete(id);
       this.wake();
