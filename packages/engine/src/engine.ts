@@ -139,6 +139,7 @@ export class Engine {
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
     await this.worker.stop();
+    await this.core.calls.close();
     await this.core.elements.closeAll();
   }
 

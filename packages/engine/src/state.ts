@@ -210,7 +210,30 @@ export class StateStore {
             .executeTakeFirst();
           if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${fence.jobId} was taken over`);
         }
-        for (const p of planned) {
+        const to = first.to;
+        const uniform = planned.every(
+          (p) => p.t.to === to && p.conditions === undefined && p.row.state === first.known?.state,
+        );
+        if (uniform) {
+          // Same move for every row and no conditions written (nothing another writer could lose): one statement,
+          // compare-and-set on the state and on every row's version.
+          const table = TABLE[first.entity];
+          const res = await trx
+            .updateTable(table)
+            .set((eb) => ({ state: to, updated_at: now, version: eb('version', '+', 1) }))
+            .where(
+              'id',
+              'in',
+              planned.map((p) => p.t.id),
+            )
+            .where('state', '=', first.known?.state ?? '')
+            .where((eb) =>
+              eb.or(planned.map((p) => eb.and([eb('id', '=', p.t.id), eb('version', '=', p.row.version)]))),
+            )
+            .executeTakeFirst();
+          if (Number(res.numUpdatedRows) !== planned.length) throw new Conflict();
+        }
+        for (const p of uniform ? [] : planned) {
           const ok = await transitionsRepo.casState(trx, {
             table: TABLE[p.t.entity],
             id: p.t.id,

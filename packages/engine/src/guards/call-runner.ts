@@ -56,6 +56,11 @@ export class CallRunner {
     this.listeners.push(listener);
   }
 
+  /** Frees the concurrency slots this node keeps idle (node stopping). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.guards.values()].map((g) => g.slots.close()));
+  }
+
   get controllerIds(): string[] {
     return [...this.guards.keys()];
   }

@@ -1,6 +1,7 @@
 // A cluster-wide concurrency bulkhead per controller, held in the database (call_slots): a node may have a call in
 // flight only while it holds one of the controller's max_concurrent slot rows. Locally, waiters queue FIFO and a
-// finished call hands its slot straight to the next waiter (no database round trip); a dead node's slots expire.
+// finished call hands its slot straight to the next waiter (no database round trip), or keeps it idle for a few ms
+// for the next local call before freeing it; a dead node's slots expire.
 
 import { sleep } from '@netplane/adapter-sdk';
 import type { Db, DialectName } from '@netplane/db';
@@ -13,9 +14,13 @@ type Waiter = {
   onAbort: () => void;
 };
 
+/** How long a finished call's slot stays with this node for its next call before it is freed for the cluster. */
+const LINGER_MS = 15;
+
 export class SlotPool {
   private readonly waiters: Waiter[] = [];
-  private readonly held = new Map<number, number>(); // slot -> expires_at
+  private readonly held = new Map<number, number>(); // slot -> expires_at (in use or idle)
+  private readonly idle = new Map<number, NodeJS.Timeout>();
   private pumping = false;
   private ensuredFor = 0;
 
@@ -29,15 +34,21 @@ export class SlotPool {
 
   /** Slots this node holds right now (in flight); for metrics and tests. */
   get inUse(): number {
-    return this.held.size;
+    return this.held.size - this.idle.size;
   }
 
   get queued(): number {
     return this.waiters.length;
   }
 
-  acquire(max: number, holdMs: number, signal: AbortSignal): Promise<number> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+  async acquire(max: number, holdMs: number, signal: AbortSignal): Promise<number> {
+    if (signal.aborted) throw signal.reason;
+    for (const [slot, timer] of this.idle) {
+      if (slot >= max) continue;
+      clearTimeout(timer);
+      this.idle.delete(slot);
+      if (await this.keep(slot, holdMs)) return slot;
+    }
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -77,9 +88,44 @@ export class SlotPool {
       next.resolve(slot);
       return;
     }
-    this.held.delete(slot);
-    await nodesRepo.freeSlot(this.db, this.controllerId, slot, this.holder);
+    if (slot < max) {
+      const timer = setTimeout(() => {
+        this.idle.delete(slot);
+        void this.free(slot);
+      }, LINGER_MS);
+      timer.unref();
+      this.idle.set(slot, timer);
+      return;
+    }
+    await this.free(slot);
     if (this.waiters.length > 0) void this.pump(max, holdMs);
+  }
+
+  /** Frees the idle slots now (node stopping). */
+  async close(): Promise<void> {
+    for (const [slot, timer] of this.idle) {
+      clearTimeout(timer);
+      this.idle.delete(slot);
+      await this.free(slot);
+    }
+  }
+
+  private async free(slot: number): Promise<void> {
+    this.held.delete(slot);
+    await nodesRepo.freeSlot(this.db, this.controllerId, slot, this.holder).catch(() => {});
+  }
+
+  /** Renews our hold of a slot about to expire; false (and forgotten) when someone else took it meanwhile. */
+  private async keep(slot: number, holdMs: number): Promise<boolean> {
+    const expires = this.held.get(slot) ?? 0;
+    if (expires - Date.now() >= holdMs / 2) return true;
+    const renewed = Date.now() + holdMs;
+    if (await nodesRepo.renewSlot(this.db, this.controllerId, slot, this.holder, renewed)) {
+      this.held.set(slot, renewed);
+      return true;
+    }
+    this.held.delete(slot);
+    return false;
   }
 
   private async pump(max: number, holdMs: number): Promise<void> {

@@ -17,6 +17,7 @@ export class JobContext {
   private readonly done = new Map<string, string | null>();
   private lastCancelCheck = 0;
   private leaseTrustedUntil = 0;
+  private leaseRead: Promise<number | null> | undefined;
   private progressDone: number;
   private seq: number;
 
@@ -113,7 +114,11 @@ export class JobContext {
     if (this.signal.aborted) throw this.signal.reason;
     const now = Date.now();
     if (now < this.leaseTrustedUntil) return;
-    const expires = await jobs.leaseExpiry(this.db.db, this.job.id, this.nodeId, this.token);
+    // One read for all the calls of this job that ask at the same moment.
+    this.leaseRead ??= jobs.leaseExpiry(this.db.db, this.job.id, this.nodeId, this.token).finally(() => {
+      this.leaseRead = undefined;
+    });
+    const expires = await this.leaseRead;
     if (expires === null) {
       this.leaseTrustedUntil = 0;
       throw new FencedError(`Job ${this.job.id} is no longer held by ${this.nodeId} (token ${this.token})`);
