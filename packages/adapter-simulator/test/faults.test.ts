@@ -113,6 +113,48 @@ describe('scripted faults', () => {
     expect(hub.stats(controllerId).faultsFired).toBe(2);
   });
 
+  it('answers 429 with Retry-After for the next N calls whatever the token bucket says, then lets calls through', async () => {
+    const { hub, controllerId, element } = inProcess();
+    await hub.setProfile(controllerId, { rateLimitPerSecond: 1_000 });
+    await hub.injectFault(controllerId, {
+      kind: 'rateLimited',
+      operation: 'implement',
+      resource: 'network',
+      retryAfterMs: 2_500,
+      count: 2,
+    });
+    const net = networkSpec(vpcSpec());
+    for (let i = 0; i < 2; i++) {
+      const err = await errorOf(element.implementNetwork(net, ctx()));
+      expect([err.category, err.retryable, err.vendorCode, err.retryAfterMs]).toEqual([
+        'RATE_LIMITED',
+        true,
+        'HTTP_429',
+        2_500,
+      ]);
+      expect(err.vendorMessage).toBe('Too Many Requests');
+    }
+    // Other operations were never throttled; the bucket (1000/s) refused nothing.
+    await expect(element.observe({}, ctx())).resolves.toEqual({ resources: [] });
+    await expect(element.implementNetwork(net, ctx())).resolves.toMatchObject({ adopted: false });
+    const stats = hub.stats(controllerId);
+    expect([stats.faultsFired, stats.errors.RATE_LIMITED, stats.overLimitCalls]).toEqual([2, 2, 0]);
+  });
+
+  it('keeps a persistent rateLimited fault (default Retry-After 1 s) until the faults are cleared', async () => {
+    const { hub, controllerId, element } = inProcess();
+    await hub.injectFault(controllerId, { kind: 'rateLimited' });
+    for (let i = 0; i < 3; i++) {
+      expect(await errorOf(element.observe({}, ctx()))).toMatchObject({
+        category: 'RATE_LIMITED',
+        retryAfterMs: 1_000,
+      });
+    }
+    expect((await hub.getState(controllerId))?.faults[0]).toMatchObject({ remaining: null, fired: 3 });
+    await hub.clearFaults(controllerId);
+    await expect(element.observe({}, ctx())).resolves.toEqual({ resources: [] });
+  });
+
   it('declines canHandle with the configured reason', async () => {
     const { hub, controllerId, element } = inProcess();
     const req = { network: networkSpec(vpcSpec()), service: 'Lb' as const };

@@ -51,6 +51,18 @@ describe('simulator over HTTP', () => {
     expect((await control.getState('rate'))?.stats.overLimitCalls).toBe(2);
   });
 
+  it('sends a scripted rateLimited fault as a real 429 whose Retry-After header the client reads back', async () => {
+    const el = remoteElement(sim.url, 'scripted-429');
+    const control = createRemoteSimulatorControl(sim.url);
+    await control.injectFault('scripted-429', { kind: 'rateLimited', retryAfterMs: 3_000, count: 1 });
+    await expect(el.observe({}, ctx())).rejects.toMatchObject({
+      category: 'RATE_LIMITED',
+      vendorCode: 'HTTP_429',
+      retryAfterMs: 3_000,
+    });
+    await expect(el.observe({}, ctx())).resolves.toEqual({ resources: [] });
+  });
+
   it('maps a bare 429 or 503 with Retry-After from any HTTP server to RATE_LIMITED', async () => {
     const s429 = await plainServer(429, { 'retry-after': '2' }, 'slow down');
     const s503 = await plainServer(503, { 'retry-after': new Date(Date.now() + 3_000).toUTCString() }, '');

@@ -2,7 +2,7 @@
 import { AdapterError } from '@netplane/adapter-sdk';
 import type { SimCommand } from './commands';
 import type { SimStore } from './store';
-import type { ActiveFault } from './types';
+import { type ActiveFault, DEFAULT_RETRY_AFTER_MS } from './types';
 
 type Call = Exclude<SimCommand, { op: 'canHandle' }>;
 
@@ -30,6 +30,14 @@ export function applyFault(store: SimStore, fault: ActiveFault, cmd: Call): void
         vendorCode: fault.code,
         vendorMessage: fault.message,
       });
+    case 'rateLimited': {
+      const retryAfterMs = fault.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      throw new AdapterError('RATE_LIMITED', 'Too many requests: the controller is throttling Netplane', {
+        vendorCode: 'HTTP_429',
+        vendorMessage: 'Too Many Requests',
+        retryAfterMs,
+      });
+    }
     case 'foreignOwner':
       plantForFault(store, fault.owner ?? 'foreign-system', cmd);
       return;

@@ -89,7 +89,29 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   /** Adds delayMs of latency to matching calls. */
   z.object({ kind: z.literal('slowness'), delayMs: z.number().int().min(1).max(600_000), ...scope }),
+  /**
+   * Answers 429 Too Many Requests with Retry-After (retryAfterMs, default 1 s), whatever the token bucket says: the
+   * throttling that outlasts every retry of the engine, so RATE_LIMITED reaches a diagnosis.
+   */
+  z.object({
+    kind: z.literal('rateLimited'),
+    retryAfterMs: z.number().int().min(1).max(600_000).optional(),
+    ...scope,
+  }),
 ]);
+/** Every fault kind, in the order of the catalog; the API's output schemas use it. */
+export const FAULT_KINDS = [
+  'timeout',
+  'connectionReset',
+  'authFailure',
+  'foreignOwner',
+  'capacityExhausted',
+  'vendorError',
+  'slowness',
+  'rateLimited',
+] as const satisfies readonly FaultSpec['kind'][];
+/** The Retry-After a rateLimited fault answers with when the spec names none. */
+export const DEFAULT_RETRY_AFTER_MS = 1_000;
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 export type FaultKind = FaultSpec['kind'];
 /** A fault as held by a controller: its spec, id and how many calls it may still hit (null: persistent). */
@@ -216,5 +238,12 @@ export const FAULT_CATALOG: readonly {
     label: 'Slowness',
     diagnosis: 'CONTROLLER_TIMEOUT',
     description: 'Calls take longer by the given delay (a timeout if past the controller timeout).',
+  },
+  {
+    kind: 'rateLimited',
+    label: 'Rate limited (429)',
+    diagnosis: 'RATE_LIMITED',
+    description:
+      'The controller answers 429 Too Many Requests with Retry-After for the next N calls (or until cleared), whatever its rate limit.',
   },
 ];

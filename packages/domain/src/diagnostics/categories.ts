@@ -78,14 +78,22 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
       return ['release', 'retry', 'open-controller'];
     case 'CAPACITY_EXHAUSTED':
       return ['release', 'retry', 'open-controller'];
+    // The controller's limits in Netplane are part of the fix.
     case 'RATE_LIMITED':
-      return ['retry'];
+      return ['retry', 'open-controller'];
     case 'INTERNAL':
       return ['retry'];
     default:
       return assertNever(category, 'diagnosis category');
   }
 }
+
+/**
+ * A controller that timed out or could not be reached is marked unhealthy and negotiation skips it, so a retry before
+ * a successful health check fails with NO_ELEMENT_FOR_SERVICE: the check has to come first.
+ */
+export const TEST_CONNECTION_FIRST =
+  'Netplane has marked the controller unhealthy, so run "Test connection" on it first (Infrastructure › Controllers): until a check succeeds, negotiation skips it and a retry fails with NO_ELEMENT_FOR_SERVICE. Then retry.';
 
 /** Where to look and what to change, per category; `where` names the controller or provider when known. */
 export function remediationOf(category: DiagnosisCategory, where: string): string {
@@ -99,9 +107,9 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
     case 'PROVIDER_DISABLED':
       return `Enable the provider on ${where} (Infrastructure › Providers) if it should serve this network; then re-run negotiation.`;
     case 'CONTROLLER_UNREACHABLE':
-      return `Check that ${where} is up and its endpoint reachable from the management nodes (DNS, firewall, TLS); then retry.`;
+      return `Check that ${where} is up and its endpoint reachable from the management nodes (DNS, firewall, TLS). ${TEST_CONNECTION_FIRST}`;
     case 'CONTROLLER_TIMEOUT':
-      return `${where} did not answer within its timeout. Check its load and health, or raise the timeout in the controller's limits; then retry (what it may have created is adopted).`;
+      return `${where} did not answer within its timeout. Check its load and health, or raise the timeout in the controller's limits. ${TEST_CONNECTION_FIRST} What it may have created is adopted.`;
     case 'AUTH_FAILED':
       return `Update the credentials of ${where} (Infrastructure › Controllers › Edit credentials); then retry.`;
     case 'RESOURCE_CONFLICT':
@@ -109,7 +117,7 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
     case 'CAPACITY_EXHAUSTED':
       return `${where} has no free capacity (VLANs, ports or segments). Release unused NICs or networks, or raise the controller's capacity; then retry.`;
     case 'RATE_LIMITED':
-      return `${where} kept refusing calls for rate. Lower the controller's calls-per-second limit in Netplane to what the vendor allows; then retry.`;
+      return `${where} kept answering 429 Too Many Requests past every retry. Lift the throttling on the controller (or wait out its Retry-After), and lower the controller's calls-per-second limit in Netplane to what the vendor allows (Infrastructure › Controllers › Edit limits); then retry.`;
     case 'VENDOR_ERROR':
       return `Look up the vendor code in ${where}'s documentation or logs; fix the cause on the controller; then retry.`;
     case 'INTERNAL':

@@ -121,6 +121,33 @@ describe('negotiation diagnoses', () => {
   });
 });
 
+describe('negotiation diagnoses with an unhealthy controller', () => {
+  it('sends support to Test connection and the controller when the only skip is an unhealthy controller', () => {
+    const d = diagnose(
+      negotiation([
+        skip('SimNet', 'CONTROLLER_UNHEALTHY', {
+          reason: 'no enabled, healthy controller: sim-ctl: Enabled, unhealthy',
+        }),
+      ]),
+    );
+    expect(d.category).toBe('NO_ELEMENT_FOR_SERVICE');
+    expect(d.sentence).toContain('because its controller is unhealthy');
+    expect(d.remediation).toBe(
+      'The controller of provider SimNet is marked unhealthy (a call or check failed): run "Test connection" on it ' +
+        '(Infrastructure › Controllers), and once it answers, re-run negotiation.',
+    );
+    expect(d.actions).toEqual(['rerun-negotiation', 'open-controller']);
+  });
+
+  it('adds the Test connection hint after the usual advice when other providers were skipped for other reasons', () => {
+    const d = diagnose(
+      negotiation([skip('SimNet', 'CONTROLLER_UNHEALTHY'), skip('Other', 'PROVIDER_DISABLED')]),
+    );
+    expect(d.remediation).toMatch(/^Add or enable a provider .* run "Test connection" on it/);
+    expect(d.actions).toEqual(['rerun-negotiation', 'open-controller']);
+  });
+});
+
 describe('call diagnoses', () => {
   it('maps every adapter category to a diagnosis category with a title and remediation', () => {
     for (const c of ADAPTER_ERROR_CATEGORIES) {
@@ -177,10 +204,38 @@ describe('call diagnoses', () => {
     expect(onTier.actions).not.toContain('release');
   });
 
-  it('offers only retry for rate limiting', () => {
-    const d = diagnose(callFailure({ category: 'RATE_LIMITED' }));
+  it('offers retry and the controller (its limits) for rate limiting, with the 429 and its Retry-After as evidence', () => {
+    const d = diagnose(
+      callFailure(
+        {
+          category: 'RATE_LIMITED',
+          phase: 'implement',
+          vendorCode: 'HTTP_429',
+          vendorMessage: 'Too Many Requests',
+          retryAfterMs: 2_500,
+        },
+        tier,
+      ),
+    );
     expect(d.category).toBe('RATE_LIMITED');
-    expect(d.actions).toEqual(['retry']);
+    expect(d.title).toBe('Rate limited');
+    expect(d.actions).toEqual(['retry', 'open-controller']);
+    expect(d.sentence).toBe(
+      'The implement call to element simulator for tier web failed: sim-ctl kept refusing calls over its rate limit, ' +
+        'asking to retry after 2.5 s (vendor code HTTP_429: Too Many Requests).',
+    );
+    expect(d.evidence).toMatchObject({ vendorCode: 'HTTP_429', call: { retryAfterMs: 2_500 } });
+    expect(d.remediation).toContain("lower the controller's calls-per-second limit");
+  });
+
+  it('tells to run Test connection before a retry after a timeout or an unreachable controller', () => {
+    for (const category of ['TIMEOUT', 'UNREACHABLE'] as const) {
+      const d = diagnose(callFailure({ category, phase: 'implement' }, tier));
+      expect(d.remediation).toContain('run "Test connection" on it first');
+      expect(d.remediation).toContain('a retry fails with NO_ELEMENT_FOR_SERVICE');
+      expect(d.remediation.indexOf('Test connection')).toBeLessThan(d.remediation.indexOf('Then retry'));
+      expect(d.actions).toContain('open-controller');
+    }
   });
 
   it('keeps the vendor code and message of a vendor error as evidence', () => {

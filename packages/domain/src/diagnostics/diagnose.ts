@@ -1,8 +1,15 @@
 // Builds a Diagnosis from the facts of a failure: pure, so the engine, the API and tests get the same answer.
 import type { DiagnosisCategory } from '../vocabulary';
 import { actionsOf, diagnosisCategoryOf, remediationOf, titleOf } from './categories';
-import { describeNegotiationFailure, refineNegotiationCategory } from './negotiation';
-import type { Diagnosis, DiagnosisAction, DiagnosisTarget, FailedCall, FailureFacts } from './types';
+import { candidateSkipsOf, describeNegotiationFailure, refineNegotiationCategory } from './negotiation';
+import type {
+  Diagnosis,
+  DiagnosisAction,
+  DiagnosisTarget,
+  FailedCall,
+  FailureFacts,
+  TraceEntry,
+} from './types';
 
 const TARGET_WORD: Record<DiagnosisTarget['type'], string> = {
   vpc: 'VPC',
@@ -40,6 +47,12 @@ function applicableActions(
   });
 }
 
+/** Retry-After as a person reads it: "1 s", "2.5 s". */
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : Number(s.toFixed(1))} s`;
+}
+
 function callOutcome(category: DiagnosisCategory, call: FailedCall): string {
   const controller = call.controllerName ?? call.controllerId ?? 'the controller';
   switch (category) {
@@ -57,7 +70,7 @@ function callOutcome(category: DiagnosisCategory, call: FailedCall): string {
     case 'CAPACITY_EXHAUSTED':
       return `${controller} has no capacity left`;
     case 'RATE_LIMITED':
-      return `${controller} kept refusing calls over its rate limit`;
+      return `${controller} kept refusing calls over its rate limit${call.retryAfterMs !== undefined ? `, asking to retry after ${formatSeconds(call.retryAfterMs)}` : ''}`;
     default:
       return `${controller} answered with an error`;
   }
@@ -90,6 +103,29 @@ function diagnoseCall(facts: FailureFacts, call: FailedCall): Diagnosis {
   };
 }
 
+function unhealthySkips(service: string, trace: readonly TraceEntry[]): TraceEntry[] {
+  return candidateSkipsOf(service, trace).filter((e) => e.verdict === 'CONTROLLER_UNHEALTHY');
+}
+
+/**
+ * A provider skipped only because its controller is marked unhealthy needs a successful Test connection, not a new
+ * provider: say so, alone when it is the only reason, else after the category's own advice.
+ */
+function negotiationRemediation(
+  category: DiagnosisCategory,
+  failure: { service: string; physicalNetwork: { name: string }; trace: readonly TraceEntry[] },
+  unhealthy: readonly TraceEntry[],
+): string {
+  const base = remediationOf(category, `physical network ${failure.physicalNetwork.name}`);
+  if (unhealthy.length === 0) return base;
+  const providers = [...new Set(unhealthy.map((e) => e.provider))].join(', ');
+  const hint = `The controller of provider ${providers} is marked unhealthy (a call or check failed): run "Test connection" on it (Infrastructure › Controllers), and once it answers, re-run negotiation.`;
+  const onlyUnhealthy = candidateSkipsOf(failure.service, failure.trace).every(
+    (e) => e.verdict === 'CONTROLLER_UNHEALTHY',
+  );
+  return onlyUnhealthy ? hint : `${base} ${hint}`;
+}
+
 export function diagnose(facts: FailureFacts): Diagnosis {
   const { failure } = facts;
   switch (failure.kind) {
@@ -97,13 +133,18 @@ export function diagnose(facts: FailureFacts): Diagnosis {
       return diagnoseCall(facts, failure.call);
     case 'negotiation': {
       const category = refineNegotiationCategory(failure.service, failure.trace);
+      const unhealthy = unhealthySkips(failure.service, failure.trace);
       return {
         category,
         title: titleOf(category),
         sentence: describeNegotiationFailure(category, failure, describeTarget(facts.target)),
         evidence: { trace: [...failure.trace] },
-        remediation: remediationOf(category, `physical network ${failure.physicalNetwork.name}`),
-        actions: applicableActions(category, facts.target, false),
+        remediation: negotiationRemediation(category, failure, unhealthy),
+        // Skipped for an unhealthy controller: the controller page (its Test connection) is where the fix starts.
+        actions: [
+          ...applicableActions(category, facts.target, false),
+          ...(unhealthy.length > 0 ? (['open-controller'] as const) : []),
+        ],
       };
     }
     case 'internal':

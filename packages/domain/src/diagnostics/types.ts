@@ -49,6 +49,8 @@ export const failedCallSchema = z.object({
   retryable: z.boolean().optional(),
   attempt: z.number().optional(),
   conflict: z.object({ resource: z.string(), name: z.string(), owner: z.string().optional() }).optional(),
+  /** For RATE_LIMITED: how long the controller asked to wait (its Retry-After), in ms. */
+  retryAfterMs: z.number().optional(),
   /** 'rollback' when the call was undoing earlier steps of a failed implement. */
   purpose: z.enum(['forward', 'rollback']).optional(),
 });

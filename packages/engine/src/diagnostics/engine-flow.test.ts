@@ -85,6 +85,51 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
     expect(await open(vpc.id)).toEqual([]);
   });
 
+  it('diagnoses a controller that answers 429 past every attempt as RATE_LIMITED with the Retry-After as evidence', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.23.0.0/16', '10.23.1.0/24');
+    const c = w.controllerIds[0] as string;
+    await w.hub.injectFault(c, {
+      kind: 'rateLimited',
+      operation: 'implement',
+      resource: 'network',
+      retryAfterMs: 200,
+    });
+    await w.hub.injectFault(c, {
+      kind: 'vendorError',
+      code: 'E3',
+      message: 'undo blocked',
+      operation: 'destroy',
+      count: 1,
+    });
+    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
+    expect(job.state).toBe('failed');
+    const [d, ...rest] = await open(vpc.id);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      category: 'RATE_LIMITED',
+      title: 'Rate limited',
+      targetId: tier.id,
+      targetName: 'web',
+      vpcName: vpc.name,
+      actions: ['retry', 'open-controller'],
+      evidence: { vendorCode: 'HTTP_429', call: { category: 'RATE_LIMITED', retryAfterMs: 200 } },
+    });
+    expect(d?.sentence).toContain(
+      'sim-ctl kept refusing calls over its rate limit, asking to retry after 0.2 s',
+    );
+    expect(d?.remediation).toContain('calls-per-second limit');
+
+    await w.hub.clearFaults(c);
+    const retry = await runDiagnosisAction(engine, w.db.db, {
+      diagnosisId: d?.id as string,
+      action: 'retry',
+      actor: 'sue',
+    });
+    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    expect((await engine.getTier(tier.id))?.state).toBe('Implemented');
+    expect(await open(vpc.id)).toEqual([]);
+  });
+
   it('makes the first failing NIC of a bulk prepare the root cause; release and retry clear the NICs one by one', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.22.0.0/16', '10.22.1.0/24');
     await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);

@@ -49,7 +49,10 @@ export async function loadFailedCall(db: Db, row: CallRow): Promise<FailedCall |
     .select(['name'])
     .where('id', '=', row.controller_id)
     .executeTakeFirst();
-  const response = parse(row.response_summary) as { conflict?: FailedCall['conflict'] } | undefined;
+  const response = parse(row.response_summary) as
+    | { conflict?: FailedCall['conflict']; retryAfterMs?: unknown }
+    | undefined;
+  const retryAfterMs = response?.retryAfterMs;
   return {
     callId: row.id,
     phase: row.phase,
@@ -64,6 +67,7 @@ export async function loadFailedCall(db: Db, row: CallRow): Promise<FailedCall |
     attempt: Number(row.attempt),
     purpose: row.purpose === 'rollback' ? 'rollback' : 'forward',
     ...(response?.conflict ? { conflict: response.conflict } : {}),
+    ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
   };
 }
 

@@ -85,6 +85,17 @@ describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
     expect(view?.caused).toHaveLength(3);
     const got = await getDiagnosisView(t.db, view?.id as string);
     expect(got?.caused.map((c) => c.id).sort()).toEqual(view?.caused.map((c) => c.id).sort());
+    // Cards name what failed: the NIC as "vm (ip)", the tier by its name, both with their VPC's name.
+    expect(view).toMatchObject({ targetName: 'vm-0 (10.0.1.10)', vpcName: 'shop' });
+    expect(got).toMatchObject({ targetName: 'vm-0 (10.0.1.10)', vpcName: 'shop' });
+    const named = (v: typeof view) =>
+      v?.caused.map((c) => `${c.targetType}:${c.targetName}:${c.vpcName}`).sort();
+    expect(named(view)).toEqual([
+      'network:web:shop',
+      'nic:vm-0 (10.0.1.10):shop',
+      'nic:vm-1 (10.0.1.11):shop',
+    ]);
+    expect(named(got)).toEqual(named(view));
 
     await t.db
       .updateTable('nics')

@@ -6,20 +6,24 @@ import {
   type DiagnosisEvidence,
   evidenceSchema,
 } from '@netplane/domain';
+import { loadTargetNames, NO_NAMES, namesFor, type TargetNames } from './names';
 
 /** A stored diagnosis with its evidence and actions typed again (they were built from the same schemas). */
 export type DiagnosisRecordView = Omit<diagnosesRepo.DiagnosisRecord, 'evidence' | 'actions'> & {
   evidence: DiagnosisEvidence;
   actions: DiagnosisAction[];
+  /** The target's name (tier, VPC, "vm (ip)" of a NIC) and its VPC's, read now; null for a job or a deleted one. */
+  targetName: string | null;
+  vpcName: string | null;
 };
 export type DiagnosisView = DiagnosisRecordView & { caused: DiagnosisRecordView[] };
 
-function typed(r: diagnosesRepo.DiagnosisRecord): DiagnosisRecordView {
+function typed(r: diagnosesRepo.DiagnosisRecord, names: TargetNames): DiagnosisRecordView {
   const evidence = evidenceSchema.safeParse(r.evidence);
   const actions = r.actions.filter((a): a is DiagnosisAction =>
     (DIAGNOSIS_ACTIONS as readonly string[]).includes(a),
   );
-  return { ...r, evidence: evidence.success ? evidence.data : {}, actions };
+  return { ...r, evidence: evidence.success ? evidence.data : {}, actions, ...namesFor(names, r) };
 }
 
 const TABLE_OF = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
@@ -69,8 +73,11 @@ async function resolveRecovered(
 }
 
 /** Root causes with the failures they caused nested under them, oldest first. */
-export function groupByRootCause(all: readonly diagnosesRepo.DiagnosisRecord[]): DiagnosisView[] {
-  const records = all.map(typed);
+export function groupByRootCause(
+  all: readonly diagnosesRepo.DiagnosisRecord[],
+  names: TargetNames = NO_NAMES,
+): DiagnosisView[] {
+  const records = all.map((r) => typed(r, names));
   const roots = new Map<string, DiagnosisView>();
   for (const r of records) if (r.rootCauseId === null) roots.set(r.id, { ...r, caused: [] });
   const orphans: DiagnosisView[] = [];
@@ -94,7 +101,7 @@ export async function listDiagnosisViews(
     if ((await resolveRecovered(db, records, q.now)) > 0)
       records = await diagnosesRepo.listDiagnoses(db, query);
   }
-  return groupByRootCause(records);
+  return groupByRootCause(records, await loadTargetNames(db, records));
 }
 
 export async function getDiagnosisView(db: Db, id: string): Promise<DiagnosisView | undefined> {
@@ -104,5 +111,6 @@ export async function getDiagnosisView(db: Db, id: string): Promise<DiagnosisVie
   const family = d.jobId ? await diagnosesRepo.listDiagnoses(db, { jobId: d.jobId, limit: 10_000 }) : [d];
   const root = family.find((r) => r.id === rootId) ?? d;
   const caused = d.rootCauseId === null ? family.filter((r) => r.rootCauseId === root.id) : [];
-  return { ...typed(d), caused: caused.map(typed) };
+  const names = await loadTargetNames(db, [d, ...caused]);
+  return { ...typed(d, names), caused: caused.map((r) => typed(r, names)) };
 }

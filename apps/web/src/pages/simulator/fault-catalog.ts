@@ -42,6 +42,12 @@ export const FAULT_KINDS: Record<FaultKind, { label: string; diagnosis: string; 
     diagnosis: 'CONTROLLER_TIMEOUT',
     description: 'Calls take longer by the given delay (a timeout if past the controller timeout).',
   },
+  rateLimited: {
+    label: 'Rate limited (429)',
+    diagnosis: 'RATE_LIMITED',
+    description:
+      'The controller answers 429 Too Many Requests with Retry-After for the next N calls (or until cleared), whatever its rate limit.',
+  },
 };
 
 export const SIM_OPERATIONS = [

@@ -6,7 +6,10 @@ export const diagnosisRecordSchema = z.object({
   id: z.string(),
   targetType: z.string(),
   targetId: z.string(),
+  /** The tier's or VPC's name, "vm (ip)" for a NIC; null for a job or a target deleted since. */
+  targetName: z.string().nullable(),
   vpcId: z.string().nullable(),
+  vpcName: z.string().nullable(),
   jobId: z.string().nullable(),
   category: z.string(),
   title: z.string(),

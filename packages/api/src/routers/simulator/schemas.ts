@@ -1,5 +1,6 @@
 // Input and output schemas of the simulator router; the fault and profile shapes are the simulator's own.
 import {
+  FAULT_KINDS,
   faultSpecSchema,
   SIM_OPERATIONS,
   SIM_RESOURCES,
@@ -16,15 +17,7 @@ export const setProfileInput = z.object({
 });
 export const injectFaultInput = z.object({ controllerId: controllerIdSchema, fault: faultSpecSchema });
 
-const faultKindSchema = z.enum([
-  'timeout',
-  'connectionReset',
-  'authFailure',
-  'foreignOwner',
-  'capacityExhausted',
-  'vendorError',
-  'slowness',
-]);
+const faultKindSchema = z.enum(FAULT_KINDS);
 
 export const faultCatalogOutput = z.array(
   z.object({ kind: faultKindSchema, label: z.string(), diagnosis: z.string(), description: z.string() }),
@@ -32,15 +25,7 @@ export const faultCatalogOutput = z.array(
 
 export const activeFaultOutput = z.object({
   id: z.string(),
-  kind: z.enum([
-    'timeout',
-    'connectionReset',
-    'authFailure',
-    'foreignOwner',
-    'capacityExhausted',
-    'vendorError',
-    'slowness',
-  ]),
+  kind: faultKindSchema,
   operation: z.enum(SIM_OPERATIONS).optional(),
   resource: z.enum(SIM_RESOURCES).optional(),
   count: z.number().optional(),
@@ -51,6 +36,7 @@ export const activeFaultOutput = z.object({
   message: z.string().optional(),
   owner: z.string().optional(),
   delayMs: z.number().optional(),
+  retryAfterMs: z.number().optional(),
   afterCommit: z.boolean().optional(),
 });
 

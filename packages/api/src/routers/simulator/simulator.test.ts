@@ -98,6 +98,17 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
     await t.callerAs('admin').simulator.clearFaults({ controllerId });
   });
 
+  it('accepts a scripted 429 (rateLimited) with its Retry-After and lists it among the active faults', async () => {
+    const fault = await t.callerAs('operator').simulator.injectFault({
+      controllerId,
+      fault: { kind: 'rateLimited', operation: 'implement', resource: 'network', retryAfterMs: 2_000 },
+    });
+    expect(fault).toMatchObject({ kind: 'rateLimited', retryAfterMs: 2_000, remaining: null });
+    const state = await t.callerAs('viewer').simulator.getState({ controllerId });
+    expect(state.faults).toEqual([expect.objectContaining({ id: fault.id, kind: 'rateLimited' })]);
+    await t.callerAs('admin').simulator.clearFaults({ controllerId });
+  });
+
   it('lists every fault kind with the diagnosis it provokes', async () => {
     const catalog = await t.callerAs('viewer').simulator.faultCatalog();
     expect(catalog.map((c) => c.kind)).toEqual([
@@ -108,8 +119,10 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
       'capacityExhausted',
       'vendorError',
       'slowness',
+      'rateLimited',
     ]);
     expect(catalog.find((c) => c.kind === 'foreignOwner')?.diagnosis).toBe('RESOURCE_CONFLICT');
+    expect(catalog.find((c) => c.kind === 'rateLimited')?.diagnosis).toBe('RATE_LIMITED');
   });
 
   it('lets every role read but only admin and operator change', async () => {

@@ -66,6 +66,12 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
     ]);
     const one = await h.callerAs('viewer').diagnostics.get({ id: list[0]?.id as string });
     expect(one.caused).toHaveLength(3);
+    // Names for the cards, not only ids: the NIC as "vm (ip)", the tier by name, and their VPC.
+    expect(one).toMatchObject({ targetName: 'vm-0 (10.0.1.10)', vpcName: 'shop' });
+    expect(list[0]?.caused.find((c) => c.targetType === 'network')).toMatchObject({
+      targetName: 'web',
+      vpcName: 'shop',
+    });
   });
 
   it('puts the failed VPC in the triage queue with its root cause, and records acknowledge and assign', async () => {
