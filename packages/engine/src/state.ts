@@ -211,16 +211,22 @@ export class StateStore {
           if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${fence.jobId} was taken over`);
         }
         const to = first.to;
+        const conds = planned[0]?.conditions;
         const uniform = planned.every(
-          (p) => p.t.to === to && p.conditions === undefined && p.row.state === first.known?.state,
+          (p) => p.t.to === to && p.conditions === conds && p.row.state === first.known?.state,
         );
         if (uniform) {
-          // Same move for every row and no conditions written (nothing another writer could lose): one statement,
-          // compare-and-set on the state and on every row's version.
+          // The same move and the same resulting conditions for every row: one statement, still compare-and-set on
+          // the state and on every row's own version, so no concurrent write is lost.
           const table = TABLE[first.entity];
           const res = await trx
             .updateTable(table)
-            .set((eb) => ({ state: to, updated_at: now, version: eb('version', '+', 1) }))
+            .set((eb) => ({
+              state: to,
+              updated_at: now,
+              version: eb('version', '+', 1),
+              ...(conds !== undefined && { conditions: conds }),
+            }))
             .where(
               'id',
               'in',

@@ -158,7 +158,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
             type: 'Ready',
             status: 'True',
             reason: 'Reserved',
-            message: `Prepared with ${spec.ip} / ${spec.mac}`,
+            message: 'Prepared on every element',
           },
           {
             type: 'Synced',
