@@ -26,6 +26,11 @@ test('a controller timeout shows as Resource Unavailable with the failing call, 
   await expect(card.getByText('TIMEOUT', { exact: true })).toBeVisible(); // the failing call's category
   await expect(card).toContainText('Remediation:');
   await expect(card).toContainText('raise the timeout');
+  // The controller is marked unhealthy after the timeout: the remediation says to test it before retrying.
+  await expect(card).toContainText('run "Test connection" on it first');
+  await expect(
+    card.getByRole('link', { name: new RegExp(`Open controller ${controllerName}`) }),
+  ).toBeVisible();
 
   // The admin follows the remediation: the controller answers again and its health is checked.
   const admin = await adminWindow(browser, baseURL as string);

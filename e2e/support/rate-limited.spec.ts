@@ -1,43 +1,51 @@
-// Support journey: a controller that throttles (HTTP 429 with Retry-After). The engine honours Retry-After and the
-// simulator's token bucket refills, so a throttled implement recovers by itself: support sees the 429s in the call
-// log and on the Simulator page, and no diagnosis is opened. (A RATE_LIMITED *diagnosis* needs 429s past every
-// attempt; the simulator has no scripted "429 for the next N calls" fault to provoke that deterministically.)
-import { createInventory, setSimulatorProfile } from '../fixtures/inventory';
-import { createVpc } from '../fixtures/lifecycle';
+// Support journey: a controller that keeps answering 429 Too Many Requests past every retry (the simulator's scripted
+// rateLimited fault, whatever its token bucket says), so the implement fails and the undo is blocked: the diagnosis is
+// RATE_LIMITED with the 429 and its Retry-After; the admin lowers the controller's calls-per-second limit and the
+// controller stops throttling; retry implements the VPC.
+import {
+  adminWindow,
+  clearFaultsInUi,
+  failImplementWith,
+  openDiagnosis,
+  openZone,
+  retryToImplemented,
+} from '../fixtures/support';
 import { expect, test } from '../fixtures/test';
 
-test('a throttling controller is answered with back-off: the 429s show in the call log and the VPC still implements', async ({
+test('a controller that throttles past every retry shows as Rate limited with the 429 and Retry-After, and retry after lowering its limit implements the VPC', async ({
   page,
+  browser,
+  baseURL,
   adminApi,
   loginAs,
 }) => {
-  const inv = await createInventory(adminApi);
-  const { vpc, tiers } = await createVpc(adminApi, inv, 1);
-  const tier = tiers[0];
-  if (!tier) throw new Error('no tier');
-  // One call per ~3 s with a bucket of one: the tier's second call is refused with Retry-After.
-  await setSimulatorProfile(adminApi, inv.controllerId, { rateLimitPerSecond: 0.3, burst: 1 });
+  const failed = await failImplementWith(adminApi, { kind: 'rateLimited', retryAfterMs: 1_000 });
+  const { controllerName } = failed.inv;
 
-  await loginAs('operator');
-  await page.goto(`/vpcs/${vpc.id}`);
-  await page.getByRole('button', { name: 'Implement' }).click();
-  await expect(page.getByRole('heading', { name: `${tier.name} Implemented` })).toBeVisible({
-    timeout: 30_000,
-  });
-  await expect(page.getByRole('heading', { level: 1, name: `${vpc.name} Implemented` })).toBeVisible();
-  const failedCalls = page.getByRole('table', { name: 'Failed element calls' });
-  await expect(failedCalls.getByText('RATE_LIMITED').first()).toBeVisible({ timeout: 15_000 });
-  await expect(failedCalls.getByText('[HTTP_429]').first()).toBeVisible();
+  await loginAs('support');
+  const card = await openDiagnosis(page, failed.vpc.id, 'Rate limited');
+  await expect(card.getByText('RATE_LIMITED', { exact: true }).first()).toBeVisible();
+  await expect(card).toContainText(
+    `${controllerName} kept refusing calls over its rate limit, asking to retry after 1 s (vendor code HTTP_429: Too Many Requests)`,
+  );
+  await expect(card.getByText('HTTP_429', { exact: true }).first()).toBeVisible(); // vendor code
+  await expect(card).toContainText("lower the controller's calls-per-second limit");
+  await expect(
+    card.getByRole('link', { name: new RegExp(`Open controller ${controllerName}`) }),
+  ).toBeVisible();
 
-  // Nothing to triage: the throttling was absorbed, so the VPC has no open diagnosis.
-  await page.goto('/diagnostics');
-  await expect(page.getByRole('heading', { level: 1, name: 'Diagnostics' })).toBeVisible();
-  await expect(page.locator(`article a[href="/vpcs/${vpc.id}"]`)).toHaveCount(0);
+  // The admin follows the remediation: the controller's limit in Netplane goes down to what the vendor allows, and the
+  // controller stops throttling (the scripted 429s are cleared).
+  const admin = await adminWindow(browser, baseURL as string);
+  await openZone(admin, failed.inv);
+  await admin.getByRole('button', { name: `Edit ${controllerName}` }).click();
+  const dialog = admin.getByRole('dialog', { name: `Edit ${controllerName}` });
+  await dialog.getByLabel('Calls per second', { exact: true }).fill('5');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByText(`Controller ${controllerName} saved`)).toBeVisible();
+  await expect(admin.getByText(/\b5 calls\/s\b/)).toBeVisible();
+  await clearFaultsInUi(admin, failed.inv);
+  await admin.context().close();
 
-  // The Simulator page counts the refused calls.
-  await page.goto(`/simulator?controller=${inv.controllerId}`);
-  const refused = page
-    .getByText('Rate-limited / rejected', { exact: true })
-    .locator('xpath=following-sibling::*[1]');
-  await expect(refused).toHaveText(/^[1-9]\d*$/);
+  await retryToImplemented(page, card, failed, /^Retry/);
 });
