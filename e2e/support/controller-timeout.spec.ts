@@ -26,8 +26,8 @@ test('a controller timeout shows as Resource Unavailable with the failing call, 
   await expect(card.getByText('TIMEOUT', { exact: true })).toBeVisible(); // the failing call's category
   await expect(card).toContainText('Remediation:');
   await expect(card).toContainText('raise the timeout');
-  // The controller is marked unhealthy after the timeout: the remediation says to test it before retrying.
-  await expect(card).toContainText('run "Test connection" on it first');
+  // A controller whose health check failed is skipped by negotiation: the remediation says to test it before retrying.
+  await expect(card).toContainText('Run "Test connection" on the controller first');
   await expect(
     card.getByRole('link', { name: new RegExp(`Open controller ${controllerName}`) }),
   ).toBeVisible();

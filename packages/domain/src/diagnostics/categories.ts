@@ -89,11 +89,11 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
 }
 
 /**
- * A controller that timed out or could not be reached is marked unhealthy and negotiation skips it, so a retry before
- * a successful health check fails with NO_ELEMENT_FOR_SERVICE: the check has to come first.
+ * Negotiation skips a controller whose last health check failed, so a retry after a timeout or a refused connection
+ * fails with NO_ELEMENT_FOR_SERVICE until a check succeeds: the check has to come first.
  */
 export const TEST_CONNECTION_FIRST =
-  'Netplane has marked the controller unhealthy, so run "Test connection" on it first (Infrastructure › Controllers): until a check succeeds, negotiation skips it and a retry fails with NO_ELEMENT_FOR_SERVICE. Then retry.';
+  'Run "Test connection" on the controller first (Infrastructure › Controllers): while its last health check has failed, negotiation skips it and a retry fails with NO_ELEMENT_FOR_SERVICE. Then retry.';
 
 /** Where to look and what to change, per category; `where` names the controller or provider when known. */
 export function remediationOf(category: DiagnosisCategory, where: string): string {

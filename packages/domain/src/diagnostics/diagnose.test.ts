@@ -133,7 +133,7 @@ describe('negotiation diagnoses with an unhealthy controller', () => {
     expect(d.category).toBe('NO_ELEMENT_FOR_SERVICE');
     expect(d.sentence).toContain('because its controller is unhealthy');
     expect(d.remediation).toBe(
-      'The controller of provider SimNet is marked unhealthy (a call or check failed): run "Test connection" on it ' +
+      'The controller of provider SimNet is marked unhealthy (its last health check failed): run "Test connection" on it ' +
         '(Infrastructure › Controllers), and once it answers, re-run negotiation.',
     );
     expect(d.actions).toEqual(['rerun-negotiation', 'open-controller']);
@@ -231,7 +231,7 @@ describe('call diagnoses', () => {
   it('tells to run Test connection before a retry after a timeout or an unreachable controller', () => {
     for (const category of ['TIMEOUT', 'UNREACHABLE'] as const) {
       const d = diagnose(callFailure({ category, phase: 'implement' }, tier));
-      expect(d.remediation).toContain('run "Test connection" on it first');
+      expect(d.remediation).toContain('Run "Test connection" on the controller first');
       expect(d.remediation).toContain('a retry fails with NO_ELEMENT_FOR_SERVICE');
       expect(d.remediation.indexOf('Test connection')).toBeLessThan(d.remediation.indexOf('Then retry'));
       expect(d.actions).toContain('open-controller');

@@ -119,7 +119,7 @@ function negotiationRemediation(
   const base = remediationOf(category, `physical network ${failure.physicalNetwork.name}`);
   if (unhealthy.length === 0) return base;
   const providers = [...new Set(unhealthy.map((e) => e.provider))].join(', ');
-  const hint = `The controller of provider ${providers} is marked unhealthy (a call or check failed): run "Test connection" on it (Infrastructure › Controllers), and once it answers, re-run negotiation.`;
+  const hint = `The controller of provider ${providers} is marked unhealthy (its last health check failed): run "Test connection" on it (Infrastructure › Controllers), and once it answers, re-run negotiation.`;
   const onlyUnhealthy = candidateSkipsOf(failure.service, failure.trace).every(
     (e) => e.verdict === 'CONTROLLER_UNHEALTHY',
   );
