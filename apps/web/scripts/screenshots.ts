@@ -3,6 +3,7 @@
 // Run: npx tsx apps/web/scripts/screenshots.ts [outDir]   (build the web app first: npm run build -w apps/web)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -12,6 +13,7 @@ const OUT = resolve(process.argv[2] ?? '/tmp/netplane-screens');
 const PASSWORD = 'screens-admin-pw';
 const PAGES = [
   '/',
+  '/vpcs/FIRST',
   '/infrastructure',
   '/adapters',
   '/capabilities',
@@ -106,6 +108,109 @@ async function seed(page: Page): Promise<void> {
   await call(page, 'providers.setState', { id: provider.id, state: 'Enabled' }).catch((e) =>
     console.warn(String(e)),
   );
+  await provision(page, zone.id, controller.id).catch((e) => console.warn('provision:', String(e)));
+  // A second network whose provider is off and offers fewer services, so the matrix shows why cells are empty.
+  const overlay = (await call(page, 'physicalNetworks.create', {
+    zoneId: zone.id,
+    name: 'overlay-geneve',
+    isolationMethods: ['GENEVE'],
+    tags: ['ovn'],
+    vniRanges: ['5000-5999'],
+    trafficTypes: [{ type: 'Guest', labels: { KVM: 'br-int' } }],
+  })) as { id: string };
+  await call(page, 'providers.create', { physicalNetworkId: overlay.id, adapterId: 'ovn' }).catch((e) =>
+    console.warn(String(e)),
+  );
+}
+
+// axe-core comes with the e2e workspace (@axe-core/playwright); injected as a script so this stays dependency-free.
+const AXE = createRequire(join(ROOT, 'e2e/package.json')).resolve('axe-core/axe.min.js');
+
+type AxeResult = {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+};
+
+/** Prints serious and critical accessibility violations of the current page. */
+async function checkA11y(page: Page, name: string): Promise<number> {
+  await page.addScriptTag({ path: AXE });
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: () => Promise<unknown> } }).axe.run(),
+  )) as AxeResult;
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    console.log(
+      `a11y ${name}: ${v.impact} ${v.id} — ${v.help} (${v.nodes.length}×: ${JSON.stringify(v.nodes[0]?.target)})`,
+    );
+  }
+  return bad.length;
+}
+
+async function waitJob(page: Page, jobId: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const job = (await call(page, 'jobs.get', { id: jobId }, false)) as { state: string };
+    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return;
+    await page.waitForTimeout(150);
+  }
+}
+
+/** A VPC with a healthy tier of 20 NICs and a tier that fails on a planted conflict, so every page has data. */
+async function provision(page: Page, zoneId: string, controllerId: string): Promise<void> {
+  const services = { Connectivity: 'simulator', Dhcp: 'simulator', Dns: 'simulator' };
+  const vpcOffering = (await call(page, 'offerings.create', {
+    name: 'Standard VPC',
+    kind: 'vpc',
+    serviceProviders: services,
+  })) as { id: string };
+  const netOffering = (await call(page, 'offerings.create', {
+    name: 'Standard tier',
+    kind: 'network',
+    serviceProviders: services,
+  })) as { id: string };
+  const vpc = (await call(page, 'vpcs.create', {
+    name: 'shop-prod',
+    zoneId,
+    offeringId: vpcOffering.id,
+    cidr: '10.10.0.0/16',
+  })) as { id: string };
+  const web = (await call(page, 'tiers.create', {
+    vpcId: vpc.id,
+    name: 'web',
+    offeringId: netOffering.id,
+    cidr: '10.10.1.0/24',
+  })) as { id: string };
+  await waitJob(page, ((await call(page, 'tiers.implement', { id: web.id })) as { jobId: string }).jobId);
+  const nics = Array.from({ length: 20 }, (_, i) => ({ vmName: `web-${i + 1}` }));
+  await waitJob(
+    page,
+    ((await call(page, 'nics.prepareBulk', { tierId: web.id, nics })) as { jobId: string }).jobId,
+  );
+  await call(page, 'simulator.injectFault', {
+    controllerId,
+    fault: {
+      kind: 'foreignOwner',
+      operation: 'implement',
+      resource: 'network',
+      owner: 'legacy-switch-7',
+      count: 1,
+    },
+  });
+  // The undo fails too, so the tier ends in Error with a diagnosis (not only a failed job).
+  await call(page, 'simulator.injectFault', {
+    controllerId,
+    fault: {
+      kind: 'vendorError',
+      code: 'E4090',
+      message: 'Switch is read-only during maintenance',
+      count: 3,
+    },
+  });
+  const db = (await call(page, 'tiers.create', {
+    vpcId: vpc.id,
+    name: 'db',
+    offeringId: netOffering.id,
+    cidr: '10.10.2.0/24',
+  })) as { id: string };
+  await waitJob(page, ((await call(page, 'tiers.implement', { id: db.id })) as { jobId: string }).jobId);
 }
 
 async function main() {
@@ -125,7 +230,8 @@ async function main() {
     ],
   });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // bypassCSP: axe-core is injected as a script tag, which the server's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${url}/login`);
@@ -140,17 +246,20 @@ async function main() {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${url}/`);
     await seed(page).catch((e) => console.warn('seed:', String(e)));
+    const [firstVpc] = ((await call(page, 'vpcs.list', {}, false)) as { id: string }[]) ?? [];
     for (const path of PAGES) {
-      await page.goto(`${url}${path}`);
-      await page.waitForLoadState('networkidle');
+      if (path === '/vpcs/FIRST' && !firstVpc) continue;
+      await page.goto(`${url}${path.replace('FIRST', firstVpc?.id ?? '')}`);
+      await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
       await page.waitForTimeout(300);
-      const name = path === '/' ? 'dashboard' : path.slice(1).replace(/\//g, '-');
+      const name = path === '/' ? 'dashboard' : path === '/vpcs/FIRST' ? 'vpc-detail' : path.slice(1);
       await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+      await checkA11y(page, name);
     }
     await page.setViewportSize({ width: 768, height: 1000 });
     for (const path of ['/', '/infrastructure', '/capabilities']) {
       await page.goto(`${url}${path}`);
-      await page.waitForLoadState('networkidle');
+      await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
       await page.screenshot({
         path: join(OUT, `${path === '/' ? 'dashboard' : path.slice(1)}-768.png`),
         fullPage: true,
@@ -158,13 +267,27 @@ async function main() {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => localStorage.setItem('netplane.theme', 'dark'));
-    for (const path of ['/', '/infrastructure']) {
+    for (const path of ['/', '/infrastructure', `/vpcs/${firstVpc?.id ?? ''}`]) {
       await page.goto(`${url}${path}`);
-      await page.waitForLoadState('networkidle');
-      await page.screenshot({
-        path: join(OUT, `${path === '/' ? 'dashboard' : path.slice(1)}-dark.png`),
-        fullPage: true,
-      });
+      await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
+      const name = path === '/' ? 'dashboard' : path.startsWith('/vpcs') ? 'vpc-detail' : path.slice(1);
+      await page.screenshot({ path: join(OUT, `${name}-dark.png`), fullPage: true });
+      await checkA11y(page, `${name} (dark)`);
+    }
+    await page.evaluate(() => localStorage.removeItem('netplane.theme'));
+    // A viewer must see no mutating control.
+    await call(page, 'users.create', { username: 'vera', password: 'viewer-pass-1', role: 'viewer' });
+    const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await viewer.goto(`${url}/login`);
+    await viewer.getByLabel('Username').fill('vera');
+    await viewer.getByLabel('Password').fill('viewer-pass-1');
+    await viewer.getByRole('button', { name: 'Log in' }).click();
+    await viewer.waitForURL(`${url}/`);
+    for (const path of ['/infrastructure', `/vpcs/${firstVpc?.id ?? ''}`, '/users']) {
+      await viewer.goto(`${url}${path}`);
+      await viewer.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
+      const name = path.startsWith('/vpcs') ? 'vpc-detail' : path.slice(1);
+      await viewer.screenshot({ path: join(OUT, `viewer-${name}.png`), fullPage: true });
     }
     console.log(`screenshots in ${OUT}`);
   } finally {

@@ -79,7 +79,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
           role="img"
           aria-label={`Timeline of ${calls.length} element calls over ${formatDuration(span)}; the table below lists them`}
         >
-          {ticks.map((t) => (
+          {ticks.map((t, i) => (
             <g key={t}>
               <line
                 x1={xOf(t)}
@@ -88,7 +88,12 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
                 y2={height - 18}
                 className="stroke-slate-200 dark:stroke-slate-700"
               />
-              <text x={xOf(t)} y={height - 4} textAnchor="middle" className="fill-slate-500 text-[10px]">
+              <text
+                x={xOf(t)}
+                y={height - 4}
+                textAnchor={i === ticks.length - 1 ? 'end' : 'middle'}
+                className="fill-slate-500 text-[10px]"
+              >
                 +{formatDuration(t - start)}
               </text>
             </g>
@@ -106,7 +111,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
           {calls.map((c) => {
             const lane = lanes.indexOf(`${c.element} · ${c.controller}`);
             const x = xOf(c.startedAt);
-            const w = Math.max(3, xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - x);
+            const w = Math.max(6, xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - x);
             return (
               <rect
                 key={c.id}

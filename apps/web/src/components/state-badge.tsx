@@ -36,6 +36,7 @@ const LOOKS: Record<string, Look> = {
   pending: { tone: 'grey', icon: CircleDashed },
   queued: { tone: 'grey', icon: CircleDashed },
   Allocated: { tone: 'grey', icon: CircleDashed },
+  None: { tone: 'grey', icon: CircleDashed },
   Disabled: { tone: 'grey', icon: CircleOff },
   Shutdown: { tone: 'amber', icon: PowerOff },
   Maintenance: { tone: 'amber', icon: Wrench },

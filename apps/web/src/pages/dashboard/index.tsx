@@ -35,6 +35,9 @@ function FailingNow() {
   const diagnoses = useQuery(
     trpc.diagnostics.list.queryOptions({ openOnly: true, limit: 50 }, { refetchInterval: 5000 }),
   );
+  const failedJobs = useQuery(
+    trpc.jobs.list.queryOptions({ state: 'failed', limit: 5 }, { refetchInterval: 5000 }),
+  );
   return (
     <Card
       title="Failing now"
@@ -81,6 +84,34 @@ function FailingNow() {
             </li>
           ))}
         </ul>
+      )}
+      {failedJobs.data && failedJobs.data.length > 0 && (
+        <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-700">
+          <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+            Recently failed jobs
+          </h3>
+          <ul className="space-y-1.5 text-sm">
+            {failedJobs.data.map((j) => (
+              <li key={j.id} className="flex items-start gap-2">
+                <span className="shrink-0 font-mono text-xs">{j.kind}</span>
+                <span
+                  className="min-w-0 flex-1 truncate text-xs text-red-700 dark:text-red-400"
+                  title={j.error?.message}
+                >
+                  {j.error?.message ?? 'failed'}
+                </span>
+                {j.vpcId && (
+                  <Link
+                    to={`/vpcs/${j.vpcId}`}
+                    className="shrink-0 text-xs text-sky-700 underline dark:text-sky-400"
+                  >
+                    VPC
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </Card>
   );

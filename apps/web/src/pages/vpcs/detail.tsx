@@ -17,7 +17,7 @@ import { CreateTierForm } from './create-tier-form';
 import { TierCard } from './tier-card';
 import { VpcCalls } from './vpc-calls';
 
-const TRANSITIONAL = new Set(['Implementing', 'Reserving', 'Releasing', 'Deallocating', 'Shutdown']);
+const TRANSITIONAL = new Set(['Implementing', 'Reserving', 'Releasing', 'Deallocating']);
 
 export function VpcDetailPage() {
   const { id = '' } = useParams();
