@@ -211,112 +211,107 @@ describe.skipIf(!testDialects().includes('mysql'))('cluster of two server proces
     );
   }, 240_000);
 
-  // KNOWN DEFECT (reported to the lead): a node paused inside a MariaDB transaction keeps the job row locked, so the
-  // SKIP LOCKED claim of every other node passes the job by and nobody takes it over while the pause lasts. Fix in
-  // the engine/db layer (e.g. SET SESSION idle_transaction_timeout below the lease on every pooled connection); then
-  // drop this gate. Run it with CLUSTER_PAUSED_NODE=1.
-  it.skipIf(process.env.CLUSTER_PAUSED_NODE !== '1')(
-    'fences a paused lease holder: once another node took the job over, the resumed node calls the controller no more',
-    async () => {
-      servers.set('node-c', await start('node-c'));
-      const [, live] = [...servers.entries()][0] as [string, RunningServer];
-      const api = new TrpcClient(live.url);
-      expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-      const vpc = dataOf<{ id: string }>(
-        await api.mutate('vpcs.create', {
-          name: 'paused-vpc',
-          zoneId: seed.zoneId,
-          offeringId: seed.vpcOfferingId,
-          cidr: '10.10.0.0/16',
-        }),
-      );
-      const tier = dataOf<{ id: string }>(
-        await api.mutate('tiers.create', {
-          vpcId: vpc.id,
-          name: 'app',
-          offeringId: seed.networkOfferingId,
-          cidr: '10.10.0.0/24',
-        }),
-      );
-      const jobState = async (id: string) =>
-        db.db
-          .selectFrom('jobs')
-          .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-      const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-      expect(
-        (
-          await pollUntil(
-            () => jobState(implement.jobId),
-            (j) => j.finished_at !== null,
-            30_000,
-          )
-        ).state,
-      ).toBe('succeeded');
-      const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `p-${i}` }));
-      const { jobId } = dataOf<{ jobId: string }>(
-        await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
-      );
+  // A node paused (SIGSTOP) inside a MariaDB transaction would keep the job row locked and the SKIP LOCKED claim of
+  // every other node would pass the job by: every pooled connection sets idle_transaction_timeout below the lease
+  // (packages/db connect.ts), and the engine re-checks its lease after every wait, right before it sends a call.
+  it('fences a paused lease holder: once another node took the job over, the resumed node calls the controller no more', async () => {
+    servers.set('node-c', await start('node-c'));
+    const [, live] = [...servers.entries()][0] as [string, RunningServer];
+    const api = new TrpcClient(live.url);
+    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
+    const vpc = dataOf<{ id: string }>(
+      await api.mutate('vpcs.create', {
+        name: 'paused-vpc',
+        zoneId: seed.zoneId,
+        offeringId: seed.vpcOfferingId,
+        cidr: '10.10.0.0/16',
+      }),
+    );
+    const tier = dataOf<{ id: string }>(
+      await api.mutate('tiers.create', {
+        vpcId: vpc.id,
+        name: 'app',
+        offeringId: seed.networkOfferingId,
+        cidr: '10.10.0.0/24',
+      }),
+    );
+    const jobState = async (id: string) =>
+      db.db
+        .selectFrom('jobs')
+        .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
+    expect(
+      (
+        await pollUntil(
+          () => jobState(implement.jobId),
+          (j) => j.finished_at !== null,
+          30_000,
+        )
+      ).state,
+    ).toBe('succeeded');
+    const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `p-${i}` }));
+    const { jobId } = dataOf<{ jobId: string }>(
+      await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+    );
 
-      const running = await pollUntil(
-        () => jobState(jobId),
-        (j) => j.lease_owner !== null && Number(j.progress_done) >= NICS / 5,
-        60_000,
-        20,
-      );
-      const pausedId = running.lease_owner as string;
-      const paused = servers.get(pausedId) as RunningServer;
-      const tokenBefore = Number(running.fencing_token);
-      paused.proc.kill('SIGSTOP');
-      const claimed = await pollUntil(
-        () => jobState(jobId),
-        (j) => Number(j.fencing_token) > tokenBefore,
-        60_000,
-        20,
-      ).catch(async (e: Error) => {
-        // Say what blocks the take-over: open InnoDB transactions (and their locks) of the paused process.
-        const trx =
-          await sql`SELECT trx_state, trx_started, trx_rows_locked, trx_query FROM information_schema.innodb_trx`.execute(
-            db.db,
-          );
-        throw new Error(`${e.message}; open transactions: ${JSON.stringify(trx.rows)}`);
-      });
-      expect(claimed.lease_owner).not.toBe(pausedId);
-      // The paused node wakes up believing it still runs the job (a GC stall, a VM migration).
-      const resumedAt = Date.now();
-      paused.proc.kill('SIGCONT');
-      const done = await pollUntil(
-        () => jobState(jobId),
-        (j) => j.finished_at !== null,
-        120_000,
-        100,
-      );
-      expect(done.state).toBe('succeeded');
-      await new Promise((r) => setTimeout(r, 2_000));
+    const running = await pollUntil(
+      () => jobState(jobId),
+      (j) => j.lease_owner !== null && Number(j.progress_done) >= NICS / 5,
+      60_000,
+      20,
+    );
+    const pausedId = running.lease_owner as string;
+    const paused = servers.get(pausedId) as RunningServer;
+    const tokenBefore = Number(running.fencing_token);
+    paused.proc.kill('SIGSTOP');
+    const claimed = await pollUntil(
+      () => jobState(jobId),
+      (j) => Number(j.fencing_token) > tokenBefore,
+      60_000,
+      20,
+    ).catch(async (e: Error) => {
+      // Say what blocks the take-over: open InnoDB transactions (and their locks) of the paused process.
+      const trx =
+        await sql`SELECT trx_state, trx_started, trx_rows_locked, trx_query FROM information_schema.innodb_trx`.execute(
+          db.db,
+        );
+      throw new Error(`${e.message}; open transactions: ${JSON.stringify(trx.rows)}`);
+    });
+    expect(claimed.lease_owner).not.toBe(pausedId);
+    // The paused node wakes up believing it still runs the job (a GC stall, a VM migration).
+    const resumedAt = Date.now();
+    paused.proc.kill('SIGCONT');
+    const done = await pollUntil(
+      () => jobState(jobId),
+      (j) => j.finished_at !== null,
+      120_000,
+      100,
+    );
+    expect(done.state).toBe('succeeded');
+    await new Promise((r) => setTimeout(r, 2_000));
 
-      const nics = await db.db
-        .selectFrom('nics')
-        .select(['id', 'state'])
-        .where('network_id', '=', tier.id)
-        .execute();
-      expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
-      const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);
-      const creations = state?.stats.portCreations ?? {};
-      expect(nics.map((n) => creations[n.id])).toEqual(nics.map(() => 1));
-      // Nothing from the paused process reached the controller after it woke up, nor was recorded as its call.
-      const log = await createRemoteSimulatorControl(sim.url).calls(seed.controllerId, 0);
-      const pausedCaller = `${hostname()}/${paused.proc.pid}`;
-      expect(log.filter((c) => c.caller === pausedCaller && c.at >= resumedAt)).toEqual([]);
-      const late = await db.db
-        .selectFrom('element_calls')
-        .select(['id', 'started_at', 'fencing_token'])
-        .where('job_id', '=', jobId)
-        .where('node_id', '=', pausedId)
-        .where('started_at', '>=', resumedAt)
-        .execute();
-      expect(late).toEqual([]);
-    },
-    240_000,
-  );
+    const nics = await db.db
+      .selectFrom('nics')
+      .select(['id', 'state'])
+      .where('network_id', '=', tier.id)
+      .execute();
+    expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
+    const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);
+    const creations = state?.stats.portCreations ?? {};
+    expect(nics.map((n) => creations[n.id])).toEqual(nics.map(() => 1));
+    // Nothing from the paused process reached the controller after it woke up, nor was recorded as its call.
+    const log = await createRemoteSimulatorControl(sim.url).calls(seed.controllerId, 0);
+    const pausedCaller = `${hostname()}/${paused.proc.pid}`;
+    expect(log.filter((c) => c.caller === pausedCaller && c.at >= resumedAt)).toEqual([]);
+    const late = await db.db
+      .selectFrom('element_calls')
+      .select(['id', 'started_at', 'fencing_token'])
+      .where('job_id', '=', jobId)
+      .where('node_id', '=', pausedId)
+      .where('started_at', '>=', resumedAt)
+      .execute();
+    expect(late).toEqual([]);
+  }, 240_000);
 });

@@ -13,7 +13,7 @@ import type { DbHandle } from '@netplane/db';
 import { elementCallsRepo } from '@netplane/db';
 import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
-import { CallFailed } from '../errors';
+import { CallFailed, FencedError } from '../errors';
 import { summaryJson } from '../redact';
 import type { EngineLogger, EngineOptions } from '../types';
 import { ControllerGuard } from './controller-guard';
@@ -89,13 +89,18 @@ export class CallRunner {
       const startedAt = Date.now();
       const t0 = performance.now();
       try {
-        const result = await guard.run(spec.handle.limits, signal, (s) =>
-          spec.invoke(spec.handle.element, { signal: s, idempotencyKey: spec.idempotencyKey }),
+        const result = await guard.run(
+          spec.handle.limits,
+          signal,
+          (s) => spec.invoke(spec.handle.element, { signal: s, idempotencyKey: spec.idempotencyKey }),
+          spec.job?.assertLease,
         );
         await this.record(spec, attempt, startedAt, performance.now() - t0, { result });
         return result;
       } catch (e) {
         if (signal.aborted) throw signal.reason ?? e;
+        // Lease lost while this call queued: nothing was sent, so nothing to record.
+        if (e instanceof FencedError) throw e;
         const err = toAdapterError(e);
         const callId = await this.record(spec, attempt, startedAt, performance.now() - t0, { error: err });
         this.logFailure(spec, err, attempt);

@@ -85,11 +85,15 @@ export class ControllerGuard {
     }
   }
 
-  /** Runs one attempt: breaker → slot → send time → call with the controller's timeout. */
+  /**
+   * Runs one attempt: breaker → slot → send time → `beforeSend` (the fencing check, done again after every wait: a
+   * node paused while it queued must not send once it wakes up) → call with the controller's timeout.
+   */
   async run<T>(
     limits: ControllerLimitsView,
     outer: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
+    beforeSend?: () => Promise<void>,
   ): Promise<T> {
     try {
       return await this.breaker.execute(async () => {
@@ -106,6 +110,7 @@ export class ControllerGuard {
             outer,
           );
           await this.pace(limits.callsPerSecond, outer);
+          if (beforeSend) await beforeSend();
           const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
           try {
             return await abortable(fn(signal), signal);
