@@ -158,16 +158,15 @@ export async function reserveCallTime(
       WHERE controller_id = ${controllerId} RETURNING tat_us`.execute(db);
     return Number(r.rows[0]?.tat_us) - intervalUs;
   }
-  return db.transaction().execute(async (trx) => {
-    const row = await sql<{ tat_us: number }>`
-      SELECT tat_us FROM call_rates WHERE controller_id = ${controllerId} FOR UPDATE`.execute(trx);
-    const at = Math.max(Number(row.rows[0]?.tat_us ?? 0), nowUs, notBeforeUs);
-    await trx
-      .updateTable('call_rates')
-      .set({ tat_us: at + intervalUs, updated_at: nowMs })
-      .where('controller_id', '=', controllerId)
-      .execute();
-    return at;
+  // One atomic statement (the row is locked only while it runs, never across a round trip); MariaDB has no
+  // UPDATE … RETURNING, so the new value goes through a session variable read on the same connection.
+  return db.connection().execute(async (conn) => {
+    await sql`
+      UPDATE call_rates SET tat_us = (@np_tat := GREATEST(tat_us, ${nowUs}, ${notBeforeUs}) + ${intervalUs}),
+        updated_at = ${nowMs}
+      WHERE controller_id = ${controllerId}`.execute(conn);
+    const r = await sql<{ tat_us: number | string | null }>`SELECT @np_tat AS tat_us`.execute(conn);
+    return Number(r.rows[0]?.tat_us) - intervalUs;
   });
 }
 

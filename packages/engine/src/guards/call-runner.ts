@@ -9,13 +9,13 @@ import {
   sleep,
   toAdapterError,
 } from '@netplane/adapter-sdk';
-import type { DbHandle } from '@netplane/db';
-import { elementCallsRepo } from '@netplane/db';
+import type { DbHandle, elementCallsRepo } from '@netplane/db';
 import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError } from '../errors';
 import { summaryJson } from '../redact';
 import type { EngineLogger, EngineOptions } from '../types';
+import { CallLogWriter } from './call-log';
 import { ControllerGuard } from './controller-guard';
 import { pushBack } from './rate';
 
@@ -50,6 +50,7 @@ export type CallListener = (call: elementCallsRepo.ElementCallRow) => void;
 export class CallRunner {
   private readonly guards = new Map<string, ControllerGuard>();
   private readonly listeners: CallListener[] = [];
+  private readonly log: CallLogWriter;
 
   /** Called after each recorded attempt (metrics); a throwing listener is ignored. */
   onCall(listener: CallListener): void {
@@ -58,6 +59,7 @@ export class CallRunner {
 
   /** Frees the concurrency slots this node keeps idle (node stopping). */
   async close(): Promise<void> {
+    await this.log.flush();
     await Promise.allSettled([...this.guards.values()].map((g) => g.slots.close()));
   }
 
@@ -70,7 +72,9 @@ export class CallRunner {
     private readonly logger: EngineLogger,
     private readonly nodeId: string,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.log = new CallLogWriter(db);
+  }
 
   guardOf(controllerId: string): ControllerGuard {
     let g = this.guards.get(controllerId);
@@ -120,7 +124,7 @@ export class CallRunner {
   /** The same call, recorded again for another job that shared it (coalesced batch): its own id, job and summary. */
   async recordCopy(row: elementCallsRepo.ElementCallRow, job: CallJob, request: unknown): Promise<string> {
     const id = randomUUID();
-    await elementCallsRepo.insertCall(this.db.db, {
+    await this.log.write({
       ...row,
       id,
       jobId: job.id,
@@ -199,7 +203,7 @@ export class CallRunner {
       nodeId: this.nodeId,
       fencingToken: spec.job?.token ?? null,
     };
-    await elementCallsRepo.insertCall(this.db.db, row);
+    await this.log.write(row);
     spec.onRecorded?.(row);
     for (const l of this.listeners) {
       try {
