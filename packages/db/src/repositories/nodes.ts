@@ -57,16 +57,35 @@ export async function ensureSlots(
   controllerId: string,
   count: number,
 ): Promise<void> {
-  const values = Array.from({ length: count }, (_, slot) => ({
-    controller_id: controllerId,
-    slot,
-    holder: null,
-    expires_at: null,
-  }));
-  if (values.length === 0) return;
-  const q = db.insertInto('call_slots').values(values);
-  if (dialect === 'sqlite') await q.onConflict((oc) => oc.doNothing()).execute();
-  else await q.ignore().execute();
+  // Chunked: one statement for thousands of slots would pass SQLite's bound-parameter limit (4 per row).
+  for (let from = 0; from < count; from += SLOT_INSERT_CHUNK) {
+    const values = Array.from({ length: Math.min(SLOT_INSERT_CHUNK, count - from) }, (_, i) => ({
+      controller_id: controllerId,
+      slot: from + i,
+      holder: null,
+      expires_at: null,
+    }));
+    const q = db.insertInto('call_slots').values(values);
+    if (dialect === 'sqlite') await q.onConflict((oc) => oc.doNothing()).execute();
+    else await q.ignore().execute();
+  }
+}
+
+const SLOT_INSERT_CHUNK = 1_000;
+
+/**
+ * Frees every slot held by a node whose heartbeat is older than `heartbeatBefore` (dead or stalled), at once rather
+ * than when its hold expires (the call timeout + 10 s). Returns how many slots were freed.
+ */
+export async function reclaimSlotsOfDeadNodes(db: Db, heartbeatBefore: number): Promise<number> {
+  const res = await db
+    .updateTable('call_slots')
+    .set({ holder: null, expires_at: null })
+    .where('holder', 'in', (eb) =>
+      eb.selectFrom('nodes').select('id').where('heartbeat_at', '<', heartbeatBefore),
+    )
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }
 
 /** Free slots (no holder, or an expired holder) below `count`, to try claiming. */

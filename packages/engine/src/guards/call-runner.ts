@@ -86,7 +86,9 @@ export class CallRunner {
   }
 
   async call<T>(spec: CallSpec<T>): Promise<T> {
-    const signal = spec.job?.signal ?? new AbortController().signal;
+    // One signal per call following the job's: the slot queue, the send-time and retry sleeps listen to it, so a job
+    // with hundreds of calls waiting does not pile listeners onto its own signal.
+    const signal = spec.job ? AbortSignal.any([spec.job.signal]) : new AbortController().signal;
     const guard = this.guardOf(spec.handle.controllerId);
     for (let attempt = 1; ; attempt++) {
       if (spec.job) await spec.job.assertLease();

@@ -1,6 +1,5 @@
 // The job worker of one node: claims jobs with a lease, heartbeats them (and the node), resumes from recorded steps,
 // stops a job the moment its lease is lost (fenced), hands leases back on drain, and flags jobs past their deadline.
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
 import { jobsRepo, nodesRepo } from '@netplane/db';
@@ -107,14 +106,18 @@ export class JobWorker {
         .catch(() => true);
       if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
     }
+    // A node silent for a whole lease is dead or stalled: its concurrency slots go back to the cluster now.
+    const reclaimed = await nodesRepo
+      .reclaimSlotsOfDeadNodes(this.db.db, now - this.options.leaseMs)
+      .catch(() => 0);
+    if (reclaimed > 0)
+      this.logger.warn({ slots: reclaimed }, 'Freed the call slots of nodes without a heartbeat');
     const stuck = await jobsRepo.flagStuck(this.db.db, now).catch(() => [] as string[]);
     if (stuck.length > 0) this.logger.warn({ jobIds: stuck }, 'Jobs past their deadline flagged stuck');
   }
 
   private launch(id: string, token: number): void {
     const abort = new AbortController();
-    // Every in-flight call and queued NIC of the job listens to this signal; hundreds are expected.
-    setMaxListeners(0, abort.signal);
     const done = this.run(id, token, abort.signal).finally(() => {
       this.running.delete(id);
       this.wake();

@@ -17,7 +17,6 @@ type Entry = {
   ctx: JobContext;
   resolve(o: NicOutcome): void;
   reject(e: unknown): void;
-  detach(): void;
 };
 
 export class PrepareCoalescer {
@@ -31,36 +30,52 @@ export class PrepareCoalescer {
 
   /** Queues the NICs of one job; resolves with one outcome per NIC (rejects if the job is stopped or fenced). */
   prepare(ctx: JobContext, specs: readonly NicSpec[]): Promise<Map<string, NicOutcome>> {
+    // One abort listener for the whole group (not one per NIC): it drops the group's NICs still queued.
+    const group: Entry[] = [];
+    let pending = specs.length;
+    const onAbort = () => {
+      for (const entry of group) {
+        if (this.remove(entry)) entry.reject(ctx.signal.reason);
+      }
+    };
+    const settled = () => {
+      pending--;
+      if (pending === 0) ctx.signal.removeEventListener('abort', onAbort);
+    };
     const promises = specs.map(
       (spec) =>
         new Promise<[string, NicOutcome]>((resolve, reject) => {
-          const onAbort = () => {
-            this.remove(entry);
-            reject(ctx.signal.reason);
-          };
           const entry: Entry = {
             spec,
             ctx,
-            resolve: (o) => resolve([spec.nicId, o]),
-            reject,
-            detach: () => ctx.signal.removeEventListener('abort', onAbort),
+            resolve: (o) => {
+              settled();
+              resolve([spec.nicId, o]);
+            },
+            reject: (e) => {
+              settled();
+              reject(e);
+            },
           };
-          ctx.signal.addEventListener('abort', onAbort, { once: true });
+          group.push(entry);
           const q = this.queues.get(ctx.job.id) ?? [];
           q.push(entry);
           this.queues.set(ctx.job.id, q);
         }),
     );
+    if (specs.length > 0) ctx.signal.addEventListener('abort', onAbort, { once: true });
     void this.kick();
     return Promise.all(promises).then((pairs) => new Map(pairs));
   }
 
-  private remove(entry: Entry): void {
+  /** Takes a still-queued entry out; false when it already left in a batch. */
+  private remove(entry: Entry): boolean {
     const q = this.queues.get(entry.ctx.job.id);
-    if (!q) return;
+    if (!q) return false;
     const i = q.indexOf(entry);
     if (i >= 0) q.splice(i, 1);
     if (q.length === 0) this.queues.delete(entry.ctx.job.id);
+    return i >= 0;
   }
 
   /** Round-robin over jobs until the batch is full. */
@@ -93,7 +108,6 @@ export class PrepareCoalescer {
     );
     while (this.inFlight < Math.max(1, handle.limits.maxConcurrent) && this.queues.size > 0) {
       const batch = this.take(max);
-      for (const e of batch) e.detach();
       this.inFlight++;
       void this.send(handle, batch).finally(() => {
         this.inFlight--;
