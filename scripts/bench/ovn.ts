@@ -135,7 +135,7 @@ async function wholeStack(o: Options) {
       cpuProfileWindowUs,
       adapterTimings: profiling?.adapter
         .filter((t) => t.startedAt >= epochPrepare)
-        .map((t) => ({ at: t.startedAt - epochPrepare, ms: Math.round(t.ms), nics: t.nics })),
+        .map((t) => ({ at: t.startedAt - epochPrepare, ms: Math.round(t.ms), nics: t.nics, tiers: t.tiers })),
     };
   } finally {
     ends.off();

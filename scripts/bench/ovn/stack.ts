@@ -26,7 +26,7 @@ export type Stack = {
 };
 
 /** Adapter-side time of each prepareNics (profiling only): the element's own work, without the engine's guards. */
-export type AdapterTiming = { startedAt: number; ms: number; nics: number };
+export type AdapterTiming = { startedAt: number; ms: number; nics: number; tiers: number };
 
 /** Wraps the ovn module so each element's prepareNics is timed; everything else passes through untouched. */
 function timed(r: AdapterRegistration, timings: AdapterTiming[]): AdapterRegistration {
@@ -43,7 +43,8 @@ function timed(r: AdapterRegistration, timings: AdapterTiming[]): AdapterRegistr
         try {
           return await prepareNics(nics, ctx);
         } finally {
-          timings.push({ startedAt, ms: performance.now() - t0, nics: nics.length });
+          const tiers = new Set(nics.map((n) => n.networkId)).size;
+          timings.push({ startedAt, ms: performance.now() - t0, nics: nics.length, tiers });
         }
       };
       return element;
