@@ -29,7 +29,9 @@ const PAGES = [
 
 function startServer(): Promise<{ url: string; proc: ChildProcess }> {
   const dir = mkdtempSync(join(tmpdir(), 'np-screens-'));
-  const proc = spawn('npx', ['tsx', 'apps/server/src/main.ts', 'start'], {
+  // Its own process group, so stopping it also stops anything it started.
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', 'start'], {
+    detached: true,
     cwd: ROOT,
     env: {
       ...process.env,
@@ -292,7 +294,7 @@ async function main() {
     console.log(`screenshots in ${OUT}`);
   } finally {
     await browser.close();
-    proc.kill('SIGTERM');
+    if (proc.pid) process.kill(-proc.pid, 'SIGTERM');
   }
 }
 

@@ -50,9 +50,7 @@ export function ConditionPill({ name, condition }: { name: string; condition: Co
       <Icon aria-hidden className="size-3.5" />
       {name}
       <span className="sr-only">: {value === true ? 'true' : value === false ? 'false' : 'unknown'}</span>
-      {condition?.reason && value !== true && (
-        <span className="font-normal opacity-80">· {condition.reason}</span>
-      )}
+      {condition?.reason && value !== true && <span className="font-normal">· {condition.reason}</span>}
     </span>
   );
 }

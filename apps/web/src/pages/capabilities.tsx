@@ -15,7 +15,7 @@ type Matrix = Outputs['capabilities']['matrix'];
 type Cell = Matrix['rows'][number]['cells'][number];
 
 const REASON_LOOK: Record<EmptyCellReason, { short: string; icon: typeof Ban; className: string }> = {
-  NOT_OFFERED: { short: 'not offered', icon: Ban, className: 'text-slate-400 dark:text-slate-500' },
+  NOT_OFFERED: { short: 'not offered', icon: Ban, className: 'text-slate-600 dark:text-slate-300' },
   DISABLED: { short: 'disabled', icon: ToggleLeft, className: 'text-amber-700 dark:text-amber-400' },
   PROVIDER_DISABLED: {
     short: 'provider off',

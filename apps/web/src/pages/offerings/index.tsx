@@ -65,7 +65,7 @@ export function OfferingsPage() {
         <ul className="flex flex-wrap gap-1">
           {Object.entries(o.serviceProviders).map(([s, a]) => (
             <li key={s} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">
-              {s} <span className="text-slate-500 dark:text-slate-400">→ {a}</span>
+              {s} <span className="text-slate-600 dark:text-slate-300">→ {a}</span>
             </li>
           ))}
         </ul>

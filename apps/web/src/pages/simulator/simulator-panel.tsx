@@ -137,7 +137,7 @@ export function SimulatorPanel({ controllerId }: { controllerId: string }) {
                     {f.resource ? ` of a ${f.resource}` : ''} ·{' '}
                     {f.remaining === null ? 'persistent' : `${f.remaining} call(s) left`} · fired {f.fired}×
                   </span>
-                  <div className="text-xs text-slate-500 dark:text-slate-400">
+                  <div className="text-xs text-slate-700 dark:text-slate-300">
                     provokes {FAULT_KINDS[f.kind].diagnosis}
                   </div>
                 </li>

@@ -150,19 +150,22 @@ export function VpcDetailPage() {
             {v.transitions.length === 0 ? (
               <p className="text-sm text-slate-500 dark:text-slate-400">No transitions yet.</p>
             ) : (
-              <ol className="max-h-96 space-y-1.5 overflow-y-auto text-sm">
-                {[...v.transitions].reverse().map((t) => (
-                  <li key={t.id} className="flex flex-wrap items-center gap-1.5">
-                    <span className="w-40 shrink-0 text-xs text-slate-500 dark:text-slate-400">
-                      {formatTime(t.at)}
-                    </span>
-                    <span className="text-xs">{t.entityType}</span>
-                    <StateBadge state={t.from} /> → <StateBadge state={t.to} />
-                    <span className="text-xs text-slate-600 dark:text-slate-300">
-                      {t.actor}: {t.reason}
-                    </span>
-                  </li>
-                ))}
+              <ol className="space-y-1.5 text-sm" aria-label="Latest state changes, newest first">
+                {[...v.transitions]
+                  .reverse()
+                  .slice(0, 30)
+                  .map((t) => (
+                    <li key={t.id} className="flex flex-wrap items-center gap-1.5">
+                      <span className="w-40 shrink-0 text-xs text-slate-500 dark:text-slate-400">
+                        {formatTime(t.at)}
+                      </span>
+                      <span className="text-xs">{t.entityType}</span>
+                      <StateBadge state={t.from} /> → <StateBadge state={t.to} />
+                      <span className="text-xs text-slate-600 dark:text-slate-300">
+                        {t.actor}: {t.reason}
+                      </span>
+                    </li>
+                  ))}
               </ol>
             )}
           </Card>
