@@ -59,7 +59,9 @@ function startServer(): Promise<{ url: string; proc: ChildProcess }> {
 async function call(page: Page, path: string, input: unknown, isMutation = true): Promise<unknown> {
   return page.evaluate(
     async ({ path, input, isMutation }) => {
-      const me = await (await fetch('/trpc/auth.me')).json();
+      const me = (await (await fetch('/trpc/auth.me')).json()) as {
+        result?: { data?: { csrfToken?: string } };
+      };
       const token = me.result?.data?.csrfToken ?? '';
       const res = isMutation
         ? await fetch(`/trpc/${path}`, {
@@ -68,7 +70,7 @@ async function call(page: Page, path: string, input: unknown, isMutation = true)
             body: JSON.stringify(input),
           })
         : await fetch(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const body = await res.json();
+      const body = (await res.json()) as { error?: { message?: string }; result?: { data?: unknown } };
       if (body.error) throw new Error(`${path}: ${JSON.stringify(body.error.message ?? body.error)}`);
       return body.result?.data;
     },
