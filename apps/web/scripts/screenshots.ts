@@ -260,6 +260,15 @@ async function main() {
       await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
       await checkA11y(page, name);
     }
+    // The offering builder's live check: PortForwarding without SourceNat must be refused with a reason.
+    await page.goto(`${url}/offerings`);
+    await page.getByRole('button', { name: 'New offering' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Web with port forwarding');
+    await page.getByLabel('PortForwarding').selectOption('simulator');
+    await page.getByLabel('Required labels').fill('fast');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(OUT, 'offerings-builder.png'), fullPage: true });
+    await checkA11y(page, 'offerings-builder');
     await page.setViewportSize({ width: 768, height: 1000 });
     for (const path of ['/', '/infrastructure', '/capabilities']) {
       await page.goto(`${url}${path}`);

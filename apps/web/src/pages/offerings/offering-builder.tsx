@@ -149,11 +149,11 @@ export function OfferingBuilder({ onClose }: { onClose: () => void }) {
           </div>
           <fieldset>
             <legend className="text-sm font-medium">Services and the adapter that gives each</legend>
-            <div className="mt-2 grid gap-2 md:grid-cols-2 xl:grid-cols-3">
+            <div className="mt-2 grid gap-2 md:grid-cols-2">
               {SERVICES.map((s) => {
                 const problem = problems.find((p) => p.service === s);
                 return (
-                  <div key={s} className="flex items-center gap-2">
+                  <div key={s} className="flex min-w-0 items-center gap-2">
                     <label htmlFor={`svc-${s}`} className="w-28 text-sm">
                       {s}
                     </label>
@@ -162,7 +162,7 @@ export function OfferingBuilder({ onClose }: { onClose: () => void }) {
                       value={draft.serviceProviders[s] ?? ''}
                       onChange={(e) => setService(s, e.target.value)}
                       aria-invalid={problem ? true : undefined}
-                      className={`flex-1 rounded-md border bg-white px-2 py-1 text-sm dark:bg-slate-900 ${problem ? 'border-red-600' : 'border-slate-300 dark:border-slate-600'}`}
+                      className={`min-w-0 flex-1 rounded-md border bg-white px-2 py-1 text-sm dark:bg-slate-900 ${problem ? 'border-red-600' : 'border-slate-300 dark:border-slate-600'}`}
                     >
                       <option value="">—</option>
                       {loaded.map((a) => (
