@@ -34,6 +34,8 @@ export function CapabilitiesPage() {
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  const pns = useQuery(trpc.physicalNetworks.list.queryOptions({}));
+  const pnName = (id: string) => pns.data?.find((p) => p.id === id)?.name;
   const matrix = useQuery(
     trpc.capabilities.matrix.queryOptions(requiredTags.length ? { requiredTags } : {}, {
       placeholderData: (prev) => prev,
@@ -105,6 +107,11 @@ export function CapabilitiesPage() {
                       className="sticky left-0 bg-white px-3 py-2 text-left font-medium whitespace-nowrap dark:bg-slate-900"
                     >
                       <div>{row.providerName}</div>
+                      {pnName(row.physicalNetworkId) && (
+                        <div className="text-xs font-normal text-slate-600 dark:text-slate-300">
+                          on {pnName(row.physicalNetworkId)}
+                        </div>
+                      )}
                       <div className="flex items-center gap-1 text-xs font-normal text-slate-500 dark:text-slate-400">
                         {row.adapterId} <StateBadge state={row.state} />
                       </div>
