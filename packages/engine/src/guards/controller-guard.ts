@@ -111,9 +111,14 @@ export class ControllerGuard {
           );
           await this.pace(limits.callsPerSecond, outer);
           if (beforeSend) await beforeSend();
+          // Aborted during the waits (drain, cancel): send nothing rather than start a call that is already dead.
+          outer.throwIfAborted();
           const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
           try {
-            return await abortable(fn(signal), signal);
+            const call = fn(signal);
+            // abortable() answers at once when the signal is already aborted; the call's own rejection is then moot.
+            call.catch(() => {});
+            return await abortable(call, signal);
           } catch (e) {
             if (!outer.aborted && signal.aborted) {
               throw new AdapterError('TIMEOUT', `No answer within ${limits.timeoutMs} ms`, { cause: e });
