@@ -33,7 +33,7 @@ const LEGEND = [
 ] as const;
 
 const LANE_H = 26;
-const LABEL_W = 170;
+const LABEL_W = 180;
 
 export function CallTimeline({ calls, now = Date.now() }: { calls: readonly TimelineCall[]; now?: number }) {
   if (calls.length === 0)
@@ -72,10 +72,16 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
           Rollback (dashed)
         </span>
       </div>
-      <div className="overflow-x-auto">
+      {/* Never drawn below 90 % scale (labels stay legible at 768 px); narrower screens scroll it sideways. */}
+      <section
+        className="overflow-x-auto"
+        aria-label="Call timeline (scrolls sideways when narrow)"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region must be reachable by keyboard
+        tabIndex={0}
+      >
         <svg
           viewBox={`0 0 ${width} ${height}`}
-          className="w-full min-w-[640px]"
+          className="w-full min-w-[880px]"
           role="img"
           aria-label={`Timeline of ${calls.length} element calls over ${formatDuration(span)}; the table below lists them`}
         >
@@ -92,7 +98,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
                 x={xOf(t)}
                 y={height - 4}
                 textAnchor={i === ticks.length - 1 ? 'end' : 'middle'}
-                className="fill-slate-500 text-[10px]"
+                className="fill-slate-600 text-[12px] dark:fill-slate-400"
               >
                 +{formatDuration(t - start)}
               </text>
@@ -103,9 +109,9 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
               key={lane}
               x={4}
               y={i * LANE_H + 17}
-              className="fill-slate-700 text-[11px] dark:fill-slate-300"
+              className="fill-slate-700 text-[13px] dark:fill-slate-300"
             >
-              {lane.length > 28 ? `${lane.slice(0, 27)}…` : lane}
+              {lane.length > 24 ? `${lane.slice(0, 23)}…` : lane}
             </text>
           ))}
           {calls.map((c) => {
@@ -129,7 +135,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
             );
           })}
         </svg>
-      </div>
+      </section>
     </div>
   );
 }

@@ -38,7 +38,7 @@ export function Card({
   return (
     <section
       className={cx(
-        'rounded-lg border border-slate-200 bg-white p-4 shadow-xs dark:border-slate-700 dark:bg-slate-900',
+        'min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-xs dark:border-slate-700 dark:bg-slate-900',
         className,
       )}
     >

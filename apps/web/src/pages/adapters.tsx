@@ -40,9 +40,9 @@ export function AdaptersPage() {
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div>
+    <div className="min-w-0">
       <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="text-sm">{children}</dd>
+      <dd className="text-sm break-words">{children}</dd>
     </div>
   );
 }
@@ -74,7 +74,7 @@ function AdapterCard({ adapter: a }: { adapter: Adapter }) {
             <Fact label="Protocol">{m.protocol}</Fact>
             <Fact label="Isolation methods">{m.isolationMethods.join(', ')}</Fact>
             <Fact label="Endpoint">
-              <code className="font-mono text-xs">{m.endpointHint}</code>
+              <code className="font-mono text-xs break-all">{m.endpointHint}</code>
             </Fact>
             <Fact label="Credential fields">{m.credentialFields.join(', ') || 'none'}</Fact>
             <Fact label="Recommended limits">

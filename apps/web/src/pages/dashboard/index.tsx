@@ -15,13 +15,13 @@ export function DashboardPage() {
     <>
       <PageHeader title="Dashboard" description="What needs attention first, then the state of the fleet." />
       <div className="space-y-6">
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <FailingNow />
           <VpcStates />
         </div>
         <CallRates />
         <ControllerHealth />
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <RunningJobs />
           <InventoryCounts />
         </div>

@@ -1,6 +1,7 @@
-// The actions a diagnosis offers, wired to the engine: retry / adopt / re-run negotiation re-run the failed job
-// (a retry adopts what a timed-out call created, and an implement re-negotiates), release frees the NIC, and open
-// controller links to the inventory.
+// The actions a diagnosis offers, each one diagnostics.* call on the diagnosis itself (the server checks that it
+// applies and audits it): retry / adopt re-run the failed operation (adopting what a timed-out call created),
+// release frees the NIC, re-run negotiation implements the tier again; open controller links to the inventory.
+import { assertNever } from '@netplane/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ExternalLink } from 'lucide-react';
 import { Link } from 'react-router';
@@ -23,7 +24,6 @@ export function DiagnosisActions({ diagnosis: d }: { diagnosis: DiagnosisView })
   const queryClient = useQueryClient();
   const toast = useToast();
   const canAct = useCan('diagnostics.act');
-  const canRelease = useCan('provision');
   const after = (what: string) => ({
     onSuccess: () => {
       toast.success(`${what} started; follow it under Jobs or on the VPC`);
@@ -32,11 +32,13 @@ export function DiagnosisActions({ diagnosis: d }: { diagnosis: DiagnosisView })
     },
     onError: (e: unknown) => toast.error(e),
   });
-  const retry = useMutation(trpc.jobs.retry.mutationOptions(after('Retry')));
-  const release = useMutation(trpc.nics.release.mutationOptions(after('Release')));
+  const retry = useMutation(trpc.diagnostics.retry.mutationOptions(after('Retry')));
+  const adopt = useMutation(trpc.diagnostics.adopt.mutationOptions(after('Retry')));
+  const release = useMutation(trpc.diagnostics.release.mutationOptions(after('Release')));
+  const rerun = useMutation(trpc.diagnostics.rerunNegotiation.mutationOptions(after('Negotiation')));
   if (d.actions.length === 0 || d.resolvedAt) return null;
-  const retryInput =
-    d.targetType === 'job' ? { jobId: d.targetId } : d.jobId ? { jobId: d.jobId } : { targetId: d.targetId };
+  const input = { diagnosisId: d.id };
+  const isBusy = retry.isPending || adopt.isPending || release.isPending || rerun.isPending;
 
   return (
     <div className="flex flex-wrap gap-2">
@@ -54,36 +56,59 @@ export function DiagnosisActions({ diagnosis: d }: { diagnosis: DiagnosisView })
               </Link>
             );
           case 'release':
-            return canRelease && d.targetType === 'nic' ? (
+            return canAct && d.targetType === 'nic' ? (
               <Button
                 key={a}
                 size="sm"
-                onClick={() => release.mutate({ id: d.targetId })}
+                onClick={() => release.mutate(input)}
                 isBusy={release.isPending}
+                disabled={isBusy}
+              >
+                {LABELS[a]}
+              </Button>
+            ) : null;
+          case 'rerun-negotiation':
+            return canAct && d.targetType === 'network' ? (
+              <Button
+                key={a}
+                size="sm"
+                variant="primary"
+                onClick={() => rerun.mutate(input)}
+                isBusy={rerun.isPending}
+                disabled={isBusy}
               >
                 {LABELS[a]}
               </Button>
             ) : null;
           case 'retry':
-          case 'adopt':
-          case 'rerun-negotiation':
-            // Adopting is what a retry does after a timeout (observe finds what was made): one button, not two.
-            if (a === 'adopt' && d.actions.includes('retry')) return null;
             return canAct ? (
               <Button
                 key={a}
                 size="sm"
-                variant={a === 'adopt' ? 'secondary' : 'primary'}
-                onClick={() => retry.mutate(retryInput)}
+                variant="primary"
+                onClick={() => retry.mutate(input)}
                 isBusy={retry.isPending}
+                disabled={isBusy}
               >
-                {a === 'retry' && d.actions.includes('adopt')
-                  ? 'Retry (adopts what was already made)'
-                  : LABELS[a]}
+                {d.actions.includes('adopt') ? 'Retry (adopts what was already made)' : LABELS[a]}
+              </Button>
+            ) : null;
+          case 'adopt':
+            // Adopting is what a retry does after a timeout (observe finds what was made): one button, not two.
+            return canAct && !d.actions.includes('retry') ? (
+              <Button
+                key={a}
+                size="sm"
+                variant="primary"
+                onClick={() => adopt.mutate(input)}
+                isBusy={adopt.isPending}
+                disabled={isBusy}
+              >
+                {LABELS[a]}
               </Button>
             ) : null;
           default:
-            return null;
+            return assertNever(a, 'DiagnosisAction');
         }
       })}
     </div>

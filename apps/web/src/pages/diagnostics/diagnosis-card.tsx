@@ -66,6 +66,20 @@ function Evidence({ d }: { d: DiagnosisRecord }) {
   );
 }
 
+/** What the target is called in a sentence: a network is a tier to the people reading this. */
+const TARGET_LABEL: Record<string, string> = { network: 'tier', nic: 'NIC', vpc: 'VPC', job: 'job' };
+
+/** The target's name; an id only when there is none (a job, or a target deleted since). */
+function TargetName({ record }: { record: DiagnosisRecord }) {
+  return record.targetName ? (
+    <span className="font-medium">{record.targetName}</span>
+  ) : (
+    <span className="font-mono" title={record.targetId}>
+      {record.targetId.slice(0, 8)}
+    </span>
+  );
+}
+
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
@@ -81,36 +95,40 @@ export function DiagnosisCard({ view }: { view: DiagnosisView }) {
       aria-labelledby={`diag-${view.id}`}
       className="rounded-lg border border-red-200 bg-white shadow-xs dark:border-red-900/60 dark:bg-slate-900"
     >
-      <header className="flex flex-wrap items-start justify-between gap-2 border-b border-red-100 px-4 py-3 dark:border-red-900/40">
-        <div className="space-y-1">
-          <div className="flex flex-wrap items-center gap-2">
-            <CircleAlert aria-hidden className="size-5 text-red-600" />
-            <h2 id={`diag-${view.id}`} className="text-base font-semibold">
-              {view.title}
-            </h2>
-            <CategoryBadge category={view.category} />
-            {view.resolvedAt && (
-              <span className="text-xs text-emerald-700 dark:text-emerald-400">
-                resolved {formatAgo(view.resolvedAt)}
-              </span>
-            )}
-          </div>
-          <p className="text-sm">{view.sentence}</p>
+      <header className="space-y-1 border-b border-red-100 px-4 py-3 dark:border-red-900/40">
+        <div className="flex flex-wrap items-center gap-2">
+          <CircleAlert aria-hidden className="size-5 shrink-0 text-red-600" />
+          <h2 id={`diag-${view.id}`} className="text-base font-semibold">
+            {view.title}
+          </h2>
+          <CategoryBadge category={view.category} />
+          {view.resolvedAt && (
+            <span className="text-xs text-emerald-700 dark:text-emerald-400">
+              resolved {formatAgo(view.resolvedAt)}
+            </span>
+          )}
         </div>
-        <div className="text-right text-xs text-slate-500 dark:text-slate-400">
-          <div>
-            {view.targetType} <span className="font-mono">{view.targetId.slice(0, 8)}</span>
-          </div>
-          <div>{formatAgo(view.createdAt)}</div>
+        <p className="text-sm">{view.sentence}</p>
+        {/* One wrapping line of facts, so a narrow card breaks between them rather than inside them. */}
+        <p className="flex flex-wrap items-center gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-300">
+          <span className="whitespace-nowrap">
+            {TARGET_LABEL[view.targetType] ?? view.targetType} <TargetName record={view} />
+          </span>
+          {view.vpcName && view.targetType !== 'vpc' && (
+            <span className="whitespace-nowrap">
+              in VPC <span className="font-medium">{view.vpcName}</span>
+            </span>
+          )}
+          <span className="whitespace-nowrap">{formatAgo(view.createdAt)}</span>
           {view.vpcId && (
             <Link
               to={`/vpcs/${view.vpcId}`}
-              className="inline-flex items-center text-sky-700 underline dark:text-sky-400"
+              className="inline-flex items-center whitespace-nowrap text-sky-700 underline dark:text-sky-400"
             >
-              Open VPC <ChevronRight aria-hidden className="size-3" />
+              Open VPC {view.vpcName ?? ''} <ChevronRight aria-hidden className="size-3" />
             </Link>
           )}
-        </div>
+        </p>
       </header>
       <div className="space-y-4 px-4 py-3">
         <Evidence d={view} />
@@ -130,8 +148,8 @@ export function DiagnosisCard({ view }: { view: DiagnosisView }) {
             <ul className="mt-2 space-y-1 border-l-2 border-red-200 pl-3 text-sm dark:border-red-900">
               {view.caused.map((c) => (
                 <li key={c.id}>
-                  <span className="font-medium">{c.title}</span> · {c.targetType}{' '}
-                  <span className="font-mono text-xs">{c.targetId.slice(0, 8)}</span> — {c.sentence}
+                  <span className="font-medium">{c.title}</span> ·{' '}
+                  {TARGET_LABEL[c.targetType] ?? c.targetType} <TargetName record={c} /> — {c.sentence}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,6 @@
 // The providers of a physical network: state changes (Enabled / Disabled / Shutdown), services, and their controllers.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Plus, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '../../components/button';
 import { StateBadge } from '../../components/state-badge';
@@ -12,6 +12,7 @@ import { useTRPC } from '../../lib/trpc';
 import { ControllersTable } from './controllers-table';
 import { Chip } from './physical-network-card';
 import { ProviderDialog } from './provider-dialog';
+import { ProviderEditDialog } from './provider-edit-dialog';
 
 type PhysicalNetwork = Outputs['physicalNetworks']['list'][number];
 type Provider = Outputs['providers']['list'][number];
@@ -74,7 +75,9 @@ function ProviderBlock({ provider }: { provider: Provider }) {
       onError: (e) => toast.error(e),
     }),
   );
+  const [isEditing, setEditing] = useState(false);
   const isShutdown = provider.state === 'Shutdown';
+  const narrowed = Object.keys(provider.capabilityOverrides).length > 0;
   return (
     <div className="rounded-md border border-slate-200 p-3 dark:border-slate-700">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -85,6 +88,16 @@ function ProviderBlock({ provider }: { provider: Provider }) {
         </div>
         {canEdit && (
           <div className="flex flex-wrap gap-1">
+            {!isShutdown && (
+              <Button
+                size="sm"
+                aria-label={`Edit provider ${provider.name}`}
+                onClick={() => setEditing(true)}
+                icon={<Pencil aria-hidden className="size-4" />}
+              >
+                Edit
+              </Button>
+            )}
             {provider.state !== 'Enabled' && !isShutdown && (
               <Button
                 size="sm"
@@ -136,8 +149,12 @@ function ProviderBlock({ provider }: { provider: Provider }) {
         {provider.enabledServices.map((s) => (
           <Chip key={s}>{s}</Chip>
         ))}
+        {narrowed && <Chip tone="sky">capabilities narrowed</Chip>}
       </div>
       <ControllersTable provider={provider} />
+      {canEdit && (
+        <ProviderEditDialog provider={provider} isOpen={isEditing} onClose={() => setEditing(false)} />
+      )}
     </div>
   );
 }

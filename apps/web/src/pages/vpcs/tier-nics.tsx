@@ -83,7 +83,13 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
       sortValue: (x) => x.ip,
       render: (x) => <span className="font-mono text-xs">{x.ip}</span>,
     },
-    { key: 'mac', header: 'MAC', render: (x) => <span className="font-mono text-xs">{x.mac}</span> },
+    {
+      key: 'mac',
+      header: 'MAC',
+      // Secondary at 768 px: the row keeps its Actions in view instead.
+      className: 'hidden lg:table-cell',
+      render: (x) => <span className="font-mono text-xs">{x.mac}</span>,
+    },
     { key: 'cond', header: 'Conditions', render: (x) => <ConditionPills conditions={x.conditions} /> },
     {
       key: 'adopted',
@@ -96,6 +102,8 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
           {
             key: 'actions',
             header: 'Actions',
+            // Pinned to the right edge so a narrow screen never scrolls the row's action out of view.
+            className: 'sticky right-0 bg-white dark:bg-slate-900',
             render: (x: Nic) =>
               x.state === 'Reserved' || x.state === 'Error' ? (
                 <Button size="sm" variant="ghost" onClick={() => release.mutate({ id: x.id })}>
