@@ -16,22 +16,10 @@ import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { useTRPC } from '../../lib/trpc';
 import { check, type FieldErrors } from '../../lib/zod-form';
+import { changedOverrides } from './provider-overrides';
 
 type Provider = Outputs['providers']['list'][number];
 type Caps = Record<string, CapabilityValue>;
-
-/** The overrides that differ from what the adapter offers (an unchanged value is no narrowing). */
-function changedOverrides(offered: ServiceCapabilities, caps: ServiceCapabilities, services: Service[]) {
-  const out: ServiceCapabilities = {};
-  for (const s of services) {
-    const base = offered[s] ?? {};
-    const diff = Object.fromEntries(
-      Object.entries(caps[s] ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(base[k])),
-    );
-    if (Object.keys(diff).length > 0) out[s] = diff;
-  }
-  return out;
-}
 
 export function ProviderEditDialog({
   provider,
