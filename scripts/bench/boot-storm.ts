@@ -177,12 +177,13 @@ async function waitAll(engine: Engine, jobIds: string[]): Promise<string[]> {
       if (isFinal(e.state)) done(e.jobId, e.state);
     });
     poll = setInterval(() => {
+      // A poll still in flight when the run ends may find the database closed: it no longer matters.
       void Promise.all(
         [...pending].map(async (id) => {
           const j = await engine.getJob(id);
           if (j && isFinal(j.state)) done(id, j.state);
         }),
-      );
+      ).catch(() => {});
     }, 500);
     if (pending.size === 0) resolve();
   });
