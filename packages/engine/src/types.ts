@@ -40,7 +40,10 @@ export type EngineOptions = {
   breakerHalfOpenMs: number;
   /** Fraction of a controller's calls/s the engine uses, headroom for clock and scheduling jitter. */
   rateHeadroom: number;
-  /** NICs per prepareNics call; capped by the adapter's maxBatchSize; 1 disables batching. */
+  /**
+   * Engine-wide cap on NICs per prepareNics call (the server's NETPLANE_PREPARE_BATCH_SIZE); 1 disables batching.
+   * By default none: the adapter's manifest maxBatchSize decides (OVN: 1000, one transaction).
+   */
   prepareBatchSize: number;
   /** How many NIC steps of one job run at once (the guards still cap calls per controller). */
   nicParallelism: number;
@@ -60,7 +63,7 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   breakerThreshold: 5,
   breakerHalfOpenMs: 10_000,
   rateHeadroom: 0.97,
-  prepareBatchSize: 50,
+  prepareBatchSize: Number.POSITIVE_INFINITY,
   nicParallelism: 64,
   reconcileIntervalMs: 0,
 };

@@ -1,5 +1,7 @@
 // Boot storms: NIC prepares of every job on this node are queued per controller and coalesced into prepareNics
-// calls of up to the batch size, taking NICs round-robin across jobs (a 500-NIC job does not starve a 1-NIC one).
+// calls of up to the batch size. Fair by batch, not by NIC: each batch is filled from the job at the head of the
+// rotation (then the next ones while room is left), and a job with NICs left goes to the back, so a call spans few
+// tiers (the adapter reads each tier it touches) and a 500-NIC job still does not starve a 1-NIC one.
 // A batch is sent whenever the controller has room (in-flight batches < its max concurrent calls), so NICs pile up
 // into bigger batches exactly when the controller is busy. Each job's lease is checked before its NICs are sent.
 import { AdapterError, type BatchItemResult, type NicSpec } from '@netplane/adapter-sdk';
@@ -19,8 +21,59 @@ type Entry = {
   reject(e: unknown): void;
 };
 
+/** Per-job FIFO queues in rotation order; each job caps the batches its items join (its requested batch size). */
+export class FairBatchQueue<T> {
+  private readonly jobs = new Map<string, { limit: number; items: T[] }>();
+
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  push(jobId: string, limit: number, item: T): void {
+    const q = this.jobs.get(jobId);
+    if (q) {
+      q.items.push(item);
+      q.limit = Math.min(q.limit, limit);
+    } else this.jobs.set(jobId, { limit, items: [item] });
+  }
+
+  /** Takes a still-queued item out; false when it already left in a batch. */
+  remove(jobId: string, item: T): boolean {
+    const q = this.jobs.get(jobId);
+    if (!q) return false;
+    const i = q.items.indexOf(item);
+    if (i >= 0) q.items.splice(i, 1);
+    if (q.items.length === 0) this.jobs.delete(jobId);
+    return i >= 0;
+  }
+
+  /** Empties the queue, returning everything that waited. */
+  drain(): T[] {
+    const all = [...this.jobs.values()].flatMap((q) => q.items);
+    this.jobs.clear();
+    return all;
+  }
+
+  /** The next batch: up to `max` items (and each joined job's limit), from as few jobs as possible, head job first. */
+  take(max: number): T[] {
+    const batch: T[] = [];
+    let limit = max;
+    for (const [jobId, q] of this.jobs) {
+      limit = Math.min(limit, q.limit);
+      if (batch.length >= limit) break;
+      batch.push(...q.items.splice(0, limit - batch.length));
+      this.jobs.delete(jobId);
+      if (q.items.length > 0) {
+        this.jobs.set(jobId, q); // to the back of the rotation; the batch is full
+        break;
+      }
+    }
+    return batch;
+  }
+}
+
 export class PrepareCoalescer {
-  private readonly queues = new Map<string, Entry[]>(); // per job, in arrival order of jobs
+  private readonly queue = new FairBatchQueue<Entry>();
   private inFlight = 0;
 
   constructor(
@@ -28,14 +81,17 @@ export class PrepareCoalescer {
     private readonly handle: () => Promise<ElementHandle>,
   ) {}
 
-  /** Queues the NICs of one job; resolves with one outcome per NIC (rejects if the job is stopped or fenced). */
-  prepare(ctx: JobContext, specs: readonly NicSpec[]): Promise<Map<string, NicOutcome>> {
+  /**
+   * Queues the NICs of one job, in batches of at most `limit` (the job's batch size); resolves with one outcome per
+   * NIC (rejects if the job is stopped or fenced).
+   */
+  prepare(ctx: JobContext, specs: readonly NicSpec[], limit: number): Promise<Map<string, NicOutcome>> {
     // One abort listener for the whole group (not one per NIC): it drops the group's NICs still queued.
     const group: Entry[] = [];
     let pending = specs.length;
     const onAbort = () => {
       for (const entry of group) {
-        if (this.remove(entry)) entry.reject(ctx.signal.reason);
+        if (this.queue.remove(ctx.job.id, entry)) entry.reject(ctx.signal.reason);
       }
     };
     const settled = () => {
@@ -58,38 +114,12 @@ export class PrepareCoalescer {
             },
           };
           group.push(entry);
-          const q = this.queues.get(ctx.job.id) ?? [];
-          q.push(entry);
-          this.queues.set(ctx.job.id, q);
+          this.queue.push(ctx.job.id, Math.max(1, limit), entry);
         }),
     );
     if (specs.length > 0) ctx.signal.addEventListener('abort', onAbort, { once: true });
     void this.kick();
     return Promise.all(promises).then((pairs) => new Map(pairs));
-  }
-
-  /** Takes a still-queued entry out; false when it already left in a batch. */
-  private remove(entry: Entry): boolean {
-    const q = this.queues.get(entry.ctx.job.id);
-    if (!q) return false;
-    const i = q.indexOf(entry);
-    if (i >= 0) q.splice(i, 1);
-    if (q.length === 0) this.queues.delete(entry.ctx.job.id);
-    return i >= 0;
-  }
-
-  /** Round-robin over jobs until the batch is full. */
-  private take(max: number): Entry[] {
-    const batch: Entry[] = [];
-    while (batch.length < max && this.queues.size > 0) {
-      for (const [jobId, q] of this.queues) {
-        const e = q.shift();
-        if (e) batch.push(e);
-        if (q.length === 0) this.queues.delete(jobId);
-        if (batch.length >= max) break;
-      }
-    }
-    return batch;
   }
 
   private async kick(): Promise<void> {
@@ -98,16 +128,15 @@ export class PrepareCoalescer {
       handle = await this.handle();
     } catch (e) {
       // the element cannot be built (adapter gone, credentials unreadable): fail what waits instead of hanging it
-      for (const q of this.queues.values()) for (const entry of q.splice(0)) entry.reject(e);
-      this.queues.clear();
+      for (const entry of this.queue.drain()) entry.reject(e);
       return;
     }
     const max = Math.max(
       1,
       Math.min(this.core.options.prepareBatchSize, handle.manifest.limits.maxBatchSize),
     );
-    while (this.inFlight < Math.max(1, handle.limits.maxConcurrent) && this.queues.size > 0) {
-      const batch = this.take(max);
+    while (this.inFlight < Math.max(1, handle.limits.maxConcurrent) && this.queue.size > 0) {
+      const batch = this.queue.take(max);
       this.inFlight++;
       void this.send(handle, batch).finally(() => {
         this.inFlight--;

@@ -28,7 +28,7 @@ async function prepareOn(
   ctx: JobContext,
   handle: ElementHandle,
   specs: readonly NicSpec[],
-  batch: boolean,
+  batch: number,
 ): Promise<Map<string, NicOutcome>> {
   const out = new Map<string, NicOutcome>();
   const first = specs[0] as NicSpec;
@@ -42,7 +42,7 @@ async function prepareOn(
     job: ctx.callJob(null),
   };
   try {
-    if (!batch) {
+    if (batch <= 1) {
       const r = await core.calls.call({
         ...common,
         target: { type: 'nic', id: first.nicId },
@@ -53,7 +53,7 @@ async function prepareOn(
       return out;
     }
     // Batches go through the controller's coalescer, which may merge them with other jobs' NICs.
-    return await core.coalescer(handle.controllerId).prepare(ctx, specs);
+    return await core.coalescer(handle.controllerId).prepare(ctx, specs, batch);
   } catch (e) {
     if (isControl(e) || !(e instanceof CallFailed)) throw e;
     for (const s of specs) out.set(s.nicId, { ok: false, error: e.error, callId: e.callId });
@@ -131,7 +131,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
       for (let i = 0; i < live.length; i += batch) batches.push(live.slice(i, i + batch));
       const outcome = new Map<string, NicOutcome>();
       await pool(batches, Math.max(1, Math.ceil(core.options.nicParallelism / batch)), async (b) => {
-        for (const [k, v] of await prepareOn(core, ctx, handle, b, batch > 1)) outcome.set(k, v);
+        for (const [k, v] of await prepareOn(core, ctx, handle, b, batch)) outcome.set(k, v);
       });
       const adopted = new Set<string>();
       for (const s of live) {
