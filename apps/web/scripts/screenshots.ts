@@ -269,8 +269,20 @@ async function main() {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(OUT, 'offerings-builder.png'), fullPage: true });
     await checkA11y(page, 'offerings-builder');
+    // Provider edit: narrow the simulator's load-balancing algorithms through the dialog and see it saved.
+    await page.goto(`${url}/infrastructure`);
+    await page
+      .getByRole('button', { name: /^Edit provider / })
+      .first()
+      .click();
+    const edit = page.getByRole('dialog', { name: /^Edit provider / });
+    await edit.getByRole('checkbox', { name: 'leastconn' }).uncheck();
+    await page.screenshot({ path: join(OUT, 'provider-edit.png') });
+    await checkA11y(page, 'provider-edit');
+    await edit.getByRole('button', { name: 'Save provider' }).click();
+    await page.getByText('capabilities narrowed').first().waitFor();
     await page.setViewportSize({ width: 768, height: 1000 });
-    for (const path of ['/', '/infrastructure', '/capabilities']) {
+    for (const path of ['/', '/infrastructure', '/capabilities', '/diagnostics', '/adapters']) {
       await page.goto(`${url}${path}`);
       await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
       await page.screenshot({
@@ -280,7 +292,7 @@ async function main() {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => localStorage.setItem('netplane.theme', 'dark'));
-    for (const path of ['/', '/infrastructure', `/vpcs/${firstVpc?.id ?? ''}`]) {
+    for (const path of ['/', '/infrastructure', '/diagnostics', `/vpcs/${firstVpc?.id ?? ''}`]) {
       await page.goto(`${url}${path}`);
       await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
       const name = path === '/' ? 'dashboard' : path.startsWith('/vpcs') ? 'vpc-detail' : path.slice(1);

@@ -43,9 +43,9 @@ export function Card({
       )}
     >
       {(title || actions) && (
-        <div className="mb-3 flex items-center justify-between gap-2">
-          {title && <h2 className="text-sm font-semibold">{title}</h2>}
-          {actions && <div className="flex gap-2">{actions}</div>}
+        <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+          {title && <h2 className="min-w-0 text-sm font-semibold">{title}</h2>}
+          {actions && <div className="flex flex-wrap gap-2">{actions}</div>}
         </div>
       )}
       {children}

@@ -74,7 +74,7 @@ function AdapterCard({ adapter: a }: { adapter: Adapter }) {
             <Fact label="Protocol">{m.protocol}</Fact>
             <Fact label="Isolation methods">{m.isolationMethods.join(', ')}</Fact>
             <Fact label="Endpoint">
-              <code className="font-mono text-xs break-all">{m.endpointHint}</code>
+              <code className="font-mono text-xs wrap-anywhere">{m.endpointHint}</code>
             </Fact>
             <Fact label="Credential fields">{m.credentialFields.join(', ') || 'none'}</Fact>
             <Fact label="Recommended limits">

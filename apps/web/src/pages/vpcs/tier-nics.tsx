@@ -70,7 +70,12 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
 
   const reserved = (nics.data ?? []).filter((x) => x.state === 'Reserved');
   const columns: Column<Nic>[] = [
-    { key: 'vm', header: 'VM', sortValue: (x) => x.vmName, render: (x) => x.vmName },
+    {
+      key: 'vm',
+      header: 'VM',
+      sortValue: (x) => x.vmName,
+      render: (x) => <span className="whitespace-nowrap">{x.vmName}</span>,
+    },
     {
       key: 'state',
       header: 'State',
