@@ -9,7 +9,9 @@ const lines = [];
 if (existsSync('test-results/vitest.json')) {
   const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   // A file that failed to load counts as a failure even though none of its tests ran.
-  const brokenFiles = (v.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  const brokenFiles = (v.testResults ?? []).filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  );
   passed += v.numPassedTests;
   failed += v.numFailedTests + brokenFiles.length;
   skipped += v.numPendingTests + v.numTodoTests;
