@@ -116,8 +116,12 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
           ))}
           {calls.map((c) => {
             const lane = lanes.indexOf(`${c.element} · ${c.controller}`);
-            const x = xOf(c.startedAt);
-            const w = Math.max(6, xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - x);
+            const w = Math.max(
+              6,
+              xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - xOf(c.startedAt),
+            );
+            // A short last call still gets its minimum width inside the plot, not past its right edge.
+            const x = Math.min(xOf(c.startedAt), width - w);
             return (
               <rect
                 key={c.id}

@@ -108,7 +108,7 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
             key: 'actions',
             header: 'Actions',
             // Pinned to the right edge so a narrow screen never scrolls the row's action out of view.
-            className: 'sticky right-0 bg-white dark:bg-slate-900',
+            className: 'sticky right-0 bg-white dark:bg-slate-900 [th&]:bg-slate-50 dark:[th&]:bg-slate-800',
             render: (x: Nic) =>
               x.state === 'Reserved' || x.state === 'Error' ? (
                 <Button size="sm" variant="ghost" onClick={() => release.mutate({ id: x.id })}>
