@@ -38,6 +38,10 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
   const state = { draining: false };
   const app = createHttpApp({ deps, logger, state, cookieSecure: env.cookieSecure, webDist: env.webDist });
   const server = app.listen(env.port, env.host);
+  // Keep idle connections open longer than HTTP clients' own keep-alive (undici: 4 s, browsers and proxies up to
+  // 60 s): otherwise the server may close a socket just as a client reuses it, and that request dies with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
