@@ -4,7 +4,7 @@
 // `npm run bench -- ovn [--nics N] [--tiers T] [--runs R] [--db sqlite|mysql] [--nbctl-sample S] [--services a,b] [--profile] [--no-baselines] [--prepare-batch-size B]`
 
 import { loadavg } from 'node:os';
-import { names } from '@netplane/adapter-ovn';
+import ovnAdapter, { names } from '@netplane/adapter-ovn';
 import type { NicSpec } from '@netplane/adapter-sdk';
 import type { DialectName } from '@netplane/db';
 import { startOvsdbServer } from '@netplane/ovsdb/testing';
@@ -206,8 +206,12 @@ async function baselines(o: Options, nics: Nic[], wallMs: number) {
   const raws = [];
   for (let i = 0; i < 3; i++) raws.push(await measureRawTransaction(specs));
   const raw = median(raws, (r) => r.ms);
-  // As the engine runs it by default: batches of 50 per tier, at most the controller's 8 (recommended) calls at once.
-  const adapter = await measureAdapterOnly(specs, { batch: o.prepareBatchSize ?? 50, concurrency: 8 });
+  // As the engine runs it by default: batches up to the adapter's maxBatchSize (no engine-wide cap unless
+  // --prepare-batch-size), at most the controller's 8 (recommended) calls at once.
+  const adapter = await measureAdapterOnly(specs, {
+    batch: o.prepareBatchSize ?? ovnAdapter.manifest.limits.maxBatchSize,
+    concurrency: 8,
+  });
   const measured = Math.min(o.nbctlSample, specs.length);
   const nbctl = await measureNbctlLoop(specs, measured);
   const nbctlLoopMsScaled = (nbctl.ms * specs.length) / measured;
