@@ -80,6 +80,7 @@ export class Engine {
   private readonly core: EngineCore;
   private readonly worker: JobWorker;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<unknown> | undefined;
 
   constructor(
     readonly deps: EngineDeps,
@@ -128,16 +129,23 @@ export class Engine {
   async start(): Promise<void> {
     await this.worker.start();
     if (this.options.reconcileIntervalMs > 0) {
-      this.reconcileTimer = setInterval(
-        () => void this.reconcileAll().catch(() => {}),
-        this.options.reconcileIntervalMs,
-      );
+      this.reconcileTimer = setInterval(() => {
+        this.reconciling ??= this.reconcileAll()
+          .catch(() => {})
+          .finally(() => {
+            this.reconciling = undefined;
+          });
+      }, this.options.reconcileIntervalMs);
     }
   }
 
-  /** Drain: no new claims; running jobs stop between steps and hand their leases back; elements are closed. */
+  /**
+   * Drain: no new claims; running jobs are aborted and hand their leases back; elements are closed. Resolves only
+   * when every job loop, heartbeat and scheduled reconcile has settled: nothing touches the database afterwards.
+   */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
+    await this.reconciling;
     await this.worker.stop();
     await this.core.calls.close();
     await this.core.elements.closeAll();

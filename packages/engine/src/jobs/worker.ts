@@ -16,7 +16,8 @@ export class JobWorker {
   private readonly running = new Map<string, Running>();
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  private ticking: Promise<void> | undefined;
+  private beating: Promise<void> | undefined;
   private started = false;
   private stopping = false;
   /**
@@ -52,7 +53,7 @@ export class JobWorker {
       state: 'running',
     });
     this.pollTimer = setInterval(() => void this.tick(), this.options.pollMs);
-    this.beatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.beatTimer = setInterval(() => void this.beatOnce(), this.options.heartbeatMs);
     void this.tick();
   }
 
@@ -61,23 +62,39 @@ export class JobWorker {
     if (this.started && !this.stopping) setImmediate(() => void this.tick());
   }
 
-  /** Drain: stop claiming, stop running jobs between steps and hand their leases back for another node to resume. */
+  /**
+   * Drain, deterministic: stop claiming, wait for a claim in flight (its fresh leases go straight back), abort the
+   * running jobs and await every loop until it handed its lease back or finished, and await a heartbeat in flight.
+   * Nothing of this worker touches the database after stop() resolves.
+   */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearInterval(this.beatTimer);
+    await this.ticking;
+    // A loop launched while we waited is in the map too; loops never launch once `stopping` is set.
     for (const r of this.running.values()) r.abort.abort(new JobStopped('draining'));
-    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    while (this.running.size > 0 || this.beating) {
+      await Promise.allSettled([...[...this.running.values()].map((r) => r.done), this.beating]);
+    }
     await nodesRepo.touchNode(this.db.db, this.options.nodeId, this.now(), 'stopped').catch(() => {});
     this.started = false;
   }
 
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopping || !this.started || this.heartbeatsSuspended) return;
-    this.ticking = true;
+  tick(): Promise<void> {
+    if (this.ticking || this.stopping || !this.started || this.heartbeatsSuspended) return Promise.resolve();
+    const t = this.claim().finally(() => {
+      this.ticking = undefined;
+    });
+    this.ticking = t;
+    return t;
+  }
+
+  private async claim(): Promise<void> {
     try {
       const capacity = this.options.maxConcurrentJobs - this.running.size;
+      if (capacity <= 0) return;
       const claims = await jobsRepo.claimJobs(
         this.db.db,
         this.db.dialect,
@@ -86,16 +103,30 @@ export class JobWorker {
         this.options.leaseMs,
         this.now(),
       );
-      for (const c of claims) this.launch(c.id, c.fencingToken);
+      for (const c of claims) {
+        // Drain began while the claim was on its way: the lease goes straight back instead of starting a loop.
+        if (this.stopping) {
+          await jobsRepo
+            .releaseLease(this.db.db, c.id, this.options.nodeId, c.fencingToken, this.now())
+            .catch((e) => this.logger.warn({ jobId: c.id, err: String(e) }, 'Lease hand-back failed'));
+        } else this.launch(c.id, c.fencingToken);
+      }
     } catch (e) {
       this.logger.warn({ err: String(e) }, 'Job claim failed; retrying at the next poll');
-    } finally {
-      this.ticking = false;
     }
   }
 
+  private beatOnce(): void {
+    if (this.beating) return;
+    this.beating = this.beat()
+      .catch((e) => this.logger.warn({ err: String(e) }, 'Heartbeat failed'))
+      .finally(() => {
+        this.beating = undefined;
+      });
+  }
+
   private async beat(): Promise<void> {
-    if (this.heartbeatsSuspended) return;
+    if (this.heartbeatsSuspended || this.stopping) return;
     const now = this.now();
     await nodesRepo
       .touchNode(this.db.db, this.options.nodeId, now, this.stopping ? 'draining' : 'running')
@@ -104,6 +135,7 @@ export class JobWorker {
       const ok = await jobsRepo
         .heartbeat(this.db.db, id, this.options.nodeId, r.token, this.options.leaseMs, now)
         .catch(() => true);
+      // Aborting also cancels the job's calls in flight at once (their signal), not only its next call.
       if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
     }
     // A node silent for a whole lease is dead or stalled: its concurrency slots go back to the cluster now.
