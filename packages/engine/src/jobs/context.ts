@@ -111,19 +111,32 @@ export class JobContext {
    * before that expiry (plus clock skew), so a call made inside that window cannot race a take-over.
    */
   async assertLease(): Promise<void> {
-    if (this.signal.aborted) throw this.signal.reason;
-    const now = Date.now();
-    if (now < this.leaseTrustedUntil) return;
-    // One read for all the calls of this job that ask at the same moment.
-    this.leaseRead ??= jobs.leaseExpiry(this.db.db, this.job.id, this.nodeId, this.token).finally(() => {
-      this.leaseRead = undefined;
-    });
-    const expires = await this.leaseRead;
-    if (expires === null) {
-      this.leaseTrustedUntil = 0;
-      throw new FencedError(`Job ${this.job.id} is no longer held by ${this.nodeId} (token ${this.token})`);
+    // Trust is measured on the monotonic clock: a wall-clock step must not stretch it, and a stall (GC, SIGSTOP)
+    // between the read and the send uses it up, so a node that wakes up asks again instead of sending.
+    for (let ask = 1; ; ask++) {
+      if (this.signal.aborted) throw this.signal.reason;
+      const asked = performance.now();
+      if (asked < this.leaseTrustedUntil) return;
+      const wallAsked = Date.now();
+      // One read for all the calls of this job that ask at the same moment.
+      this.leaseRead ??= jobs.leaseExpiry(this.db.db, this.job.id, this.nodeId, this.token).finally(() => {
+        this.leaseRead = undefined;
+      });
+      const expires = await this.leaseRead;
+      if (expires === null) {
+        this.leaseTrustedUntil = 0;
+        throw new FencedError(`Job ${this.job.id} is no longer held by ${this.nodeId} (token ${this.token})`);
+      }
+      // Counted from when we asked, not when the answer came: the answer may have waited through a pause.
+      const validFor = expires - wallAsked;
+      this.leaseTrustedUntil = asked + Math.min(LEASE_TRUST_MS, validFor - LEASE_MARGIN_MS);
+      if (this.signal.aborted) throw this.signal.reason;
+      // The lease as read has run out while the answer waited (the node stalled): ask again, a few times at most.
+      if (performance.now() < asked + validFor) return;
+      if (ask >= 3) {
+        throw new FencedError(`Job ${this.job.id}: lease of ${this.nodeId} could not be confirmed in time`);
+      }
     }
-    this.leaseTrustedUntil = Math.min(now + LEASE_TRUST_MS, expires - LEASE_MARGIN_MS);
   }
 
   /** Between steps: stop if the node drains or the job was cancelled (checked at most every 250 ms). */
