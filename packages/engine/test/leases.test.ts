@@ -90,6 +90,8 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
       await new Promise((r) => setTimeout(r, 10));
     }
     await a.stop();
+    // stop() resolved: every loop of A has settled, so the lease is back and A runs nothing (nor will it write).
+    expect(a.runningJobs).toEqual([]);
     const handedBack = await b.getJob(jobId);
     expect(handedBack?.state).toBe('queued');
     expect(handedBack?.leaseOwner).toBeNull();
