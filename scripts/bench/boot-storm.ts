@@ -4,9 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
 import { connect, type DbHandle, type DialectName, migrateToLatest } from '@netplane/db';
-import { createTestDatabaseUrl } from '@netplane/db/testing';
+import { createTestDatabaseUrl, seedSimulatorInventory } from '@netplane/db/testing';
 import { Engine, type EngineDeps, listDiagnosisViews } from '@netplane/engine';
-import { seedBenchInventory } from './lib/boot-storm-seed';
 
 type Limits = { latencyMs: number; callsPerSecond: number; maxConcurrent: number };
 const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
@@ -76,9 +75,19 @@ async function storm(
     now: () => Date.now(),
   };
   const unlimited = limits === 'unlimited';
-  const seed = await seedBenchInventory(db.db, {
-    callsPerSecond: unlimited ? 1_000_000 : limits.callsPerSecond,
-    maxConcurrent: unlimited ? 1_000 : limits.maxConcurrent,
+  const seed = await seedSimulatorInventory(db.db, {
+    label: 'bench',
+    vlanRange: { start: 100, end: 3999 },
+    // The bench's secrets.decrypt is the identity: no real credential exists here.
+    credentials: () => ({
+      ciphertext: JSON.stringify({ username: 'bench', password: 'bench' }),
+      keyId: 'none',
+    }),
+    limits: {
+      callsPerSecond: unlimited ? 1_000_000 : limits.callsPerSecond,
+      maxConcurrent: unlimited ? 1_000 : limits.maxConcurrent,
+      timeoutMs: 30_000,
+    },
   });
   hub.controller(seed.controllerId);
   await hub.setProfile(seed.controllerId, {

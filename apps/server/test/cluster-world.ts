@@ -1,10 +1,11 @@
 // Cluster test support: a standalone simulator process (the shared controller), inventory written straight into the
 // shared database (credentials sealed with the servers' master key), and small pollers.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@netplane/db';
+import { type SimulatorSeed, seedSimulatorInventory } from '@netplane/db/testing';
 import { envKeySource, Keyring } from '@netplane/secrets';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -48,15 +49,10 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
 
 export const newMasterKey = (): string => randomBytes(32).toString('base64');
 
-export type ClusterSeed = {
-  zoneId: string;
-  controllerId: string;
-  vpcOfferingId: string;
-  networkOfferingId: string;
-};
+export type ClusterSeed = SimulatorSeed;
 
 /** One zone, a VLAN physical network, a simulator provider whose controller is the remote simulator. */
-export async function seedInventory(
+export function seedInventory(
   db: Db,
   o: {
     masterKey: string;
@@ -66,97 +62,18 @@ export async function seedInventory(
     timeoutMs: number;
   },
 ): Promise<ClusterSeed> {
-  const now = Date.now();
-  const common = { created_at: now, updated_at: now, version: 1 };
-  const zoneId = randomUUID();
-  await db
-    .insertInto('zones')
-    .values({ id: zoneId, name: 'cluster-zone', description: '', state: 'Enabled', ...common })
-    .execute();
-  const pnId = randomUUID();
-  await db
-    .insertInto('physical_networks')
-    .values({
-      id: pnId,
-      zone_id: zoneId,
-      name: 'cluster-pn',
-      isolation_methods: JSON.stringify(['VLAN']),
-      tags: JSON.stringify(['cluster']),
-      broadcast_ranges: JSON.stringify([{ kind: 'vlan', start: 100, end: 199 }]),
-      traffic_types: JSON.stringify([{ type: 'Guest', labels: {} }]),
-      state: 'Enabled',
-      ...common,
-    })
-    .execute();
-  const providerId = randomUUID();
-  await db
-    .insertInto('providers')
-    .values({
-      id: providerId,
-      physical_network_id: pnId,
-      name: 'cluster-sim',
-      adapter_id: 'simulator',
-      state: 'Enabled',
-      enabled_services: JSON.stringify(['Connectivity', 'Dhcp']),
-      capability_overrides: '{}',
-      ...common,
-    })
-    .execute();
-  const controllerId = randomUUID();
-  const sealed = new Keyring(envKeySource(o.masterKey)).encrypt(
-    JSON.stringify({ username: 'admin', password: `pw-${randomBytes(6).toString('hex')}` }),
-    controllerId,
-  );
-  await db
-    .insertInto('controllers')
-    .values({
-      id: controllerId,
-      provider_id: providerId,
-      name: 'shared-sim',
-      endpoint: o.simulatorUrl,
-      protocol: 'SIMULATED',
-      config: '{}',
-      credentials_ciphertext: sealed.ciphertext,
-      credentials_key_id: sealed.keyId,
-      max_concurrent: o.maxConcurrent,
-      calls_per_second: o.callsPerSecond,
-      timeout_ms: o.timeoutMs,
-      resource_state: 'Enabled',
-      health_ok: 1,
-      health_checked_at: now,
-      health_latency_ms: 1,
-      health_version: 'sim',
-      health_error: null,
-      conditions: '[]',
-      ...common,
-    })
-    .execute();
-  const offering = async (kind: 'vpc' | 'network') => {
-    const id = randomUUID();
-    await db
-      .insertInto('offerings')
-      .values({
-        id,
-        name: `cluster-${kind}`,
-        description: '',
-        kind,
-        guest_type: 'Isolated',
-        service_providers: JSON.stringify({ Connectivity: 'simulator' }),
-        tags: JSON.stringify(['cluster']),
-        isolation_method: 'VLAN',
-        required_capabilities: '{}',
-        state: 'Enabled',
-        ...common,
-      })
-      .execute();
-    return id;
-  };
-  return {
-    zoneId,
-    controllerId,
-    vpcOfferingId: await offering('vpc'),
-    networkOfferingId: await offering('network'),
-  };
+  const keyring = new Keyring(envKeySource(o.masterKey));
+  return seedSimulatorInventory(db, {
+    label: 'cluster',
+    vlanRange: { start: 100, end: 199 },
+    endpoint: o.simulatorUrl,
+    credentials: (controllerId) =>
+      keyring.encrypt(
+        JSON.stringify({ username: 'admin', password: `pw-${randomBytes(6).toString('hex')}` }),
+        controllerId,
+      ),
+    limits: { maxConcurrent: o.maxConcurrent, callsPerSecond: o.callsPerSecond, timeoutMs: o.timeoutMs },
+  });
 }
 
 /** Polls `read` until `done` holds (returning that value) or the timeout passes (throwing with the last value). */

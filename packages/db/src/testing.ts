@@ -62,3 +62,4 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     },
   };
 }
+export { type SimulatorSeed, type SimulatorSeedOptions, seedSimulatorInventory } from './seed-simulator';
