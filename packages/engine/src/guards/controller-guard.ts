@@ -20,6 +20,8 @@ import { SlotPool } from './slots';
 const BREAKING = new Set(['TIMEOUT', 'UNREACHABLE']);
 /** Minimum spacing between two sends of this node: 1% under the controller's limit (at most 199 of 200 in any second). */
 const PACE_HEADROOM = 0.99;
+/** One second plus a little for the time between our send and the controller's clock (loopback, event loop). */
+const SLIDING_WINDOW_MS = 1005;
 
 export class ControllerGuard {
   readonly slots: SlotPool;
@@ -27,6 +29,8 @@ export class ControllerGuard {
   private sendChain: Promise<void> = Promise.resolve();
   private lastSend = 0;
   private nextSend = 0;
+  /** performance.now() of this node's most recent sends, oldest first (at most the calls allowed per window). */
+  private sent: number[] = [];
 
   constructor(
     private readonly db: Db,
@@ -56,14 +60,21 @@ export class ControllerGuard {
   }
 
   /**
-   * Local pacing after the cluster-wide reservation: a timer that fires late (a busy event loop) must not let two
-   * calls of this node leave closer than one interval, or a sliding second could hold more than the limit.
+   * Local pacing after the cluster-wide reservation, serialised up to the moment of sending: a timer that fires late
+   * (a busy event loop) must not let this node put more calls into any sliding second than the controller allows.
+   * `beforeSend` runs inside the chain, so the recorded send times are the real ones, in the order calls leave.
    */
-  private async pace(callsPerSecond: number, signal: AbortSignal): Promise<void> {
-    if (callsPerSecond <= 0) return;
-    // The reservations already hold the average rate (with headroom); here only the spacing matters, so a call that
-    // left late lets the next ones catch up at just under the controller's own limit instead of drifting later.
+  private async pace(
+    callsPerSecond: number,
+    signal: AbortSignal,
+    beforeSend?: () => Promise<void>,
+  ): Promise<void> {
+    if (callsPerSecond <= 0) {
+      if (beforeSend) await beforeSend();
+      return;
+    }
     const intervalMs = 1000 / (callsPerSecond * PACE_HEADROOM);
+    const allowed = Math.max(1, Math.floor(callsPerSecond * PACE_HEADROOM));
     const previous = this.sendChain;
     let release: () => void = () => {};
     this.sendChain = new Promise<void>((r) => {
@@ -72,13 +83,24 @@ export class ControllerGuard {
     try {
       await previous;
       const now = performance.now();
+      // Limits can shrink between calls: only the last `allowed` sends matter for the window.
+      if (this.sent.length > allowed) this.sent.splice(0, this.sent.length - allowed);
+      // The hard rule: the send `allowed` places back must be a whole window ago. Spacing alone is not enough,
+      // because catch-up after a late timer compresses intervals (seen: 41 calls in one second for a limit of 40).
+      const windowOpens =
+        this.sent.length === allowed
+          ? (this.sent[0] as number) + SLIDING_WINDOW_MS
+          : Number.NEGATIVE_INFINITY;
       // Sends follow a nominal timeline, so a timer that fires late is caught up by the next calls instead of pushing
       // every later call back (measured: 5.3 ms intervals became ~6.25 ms, 160 calls/s for a 200/s controller).
-      // Catch-up is bounded: at most one interval behind now, never closer than half an interval to the previous
-      // send, so a sliding second still stays within the headroom.
-      const at = Math.max(this.nextSend, now - intervalMs, this.lastSend + intervalMs / 2);
+      // Catch-up is bounded: at most one interval behind now, never closer than half an interval to the previous send.
+      const at = Math.max(this.nextSend, now - intervalMs, this.lastSend + intervalMs / 2, windowOpens);
       if (at > now) await sleep(Math.ceil(at - now), signal);
-      this.lastSend = performance.now();
+      if (beforeSend) await beforeSend();
+      const sentAt = performance.now();
+      this.sent.push(sentAt);
+      if (this.sent.length > allowed) this.sent.shift();
+      this.lastSend = sentAt;
       this.nextSend = at + intervalMs;
     } finally {
       release();
@@ -109,8 +131,7 @@ export class ControllerGuard {
             this.options.rateHeadroom,
             outer,
           );
-          await this.pace(limits.callsPerSecond, outer);
-          if (beforeSend) await beforeSend();
+          await this.pace(limits.callsPerSecond, outer, beforeSend);
           // Aborted during the waits (drain, cancel): send nothing rather than start a call that is already dead.
           outer.throwIfAborted();
           const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
