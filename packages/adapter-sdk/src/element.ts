@@ -1,5 +1,5 @@
 // The adapter contract: our NetworkElement. Every call is async, takes an AbortSignal and an idempotency key.
-import type { IsolationMethod, Service } from '@netplane/domain';
+import type { IsolationMethod, LbAlgorithm, LbProtocol, Service } from '@netplane/domain';
 import type { AdapterError } from './adapter-error';
 import type { AdapterManifest } from './manifest';
 
@@ -40,6 +40,34 @@ export type NicSpec = {
 export type NicRef = { nicId: string; networkId: string; vpcId: string };
 export type NetworkRef = { networkId: string; vpcId: string };
 
+/** A public IP mapped one-to-one onto a NIC's private IP (CloudStack's static NAT; OVN's dnat_and_snat). */
+export type StaticNatSpec = {
+  ruleId: string;
+  vpcId: string;
+  networkId: string;
+  nicId: string;
+  publicIp: string;
+  privateIp: string;
+};
+export type StaticNatRef = { ruleId: string; vpcId: string; networkId: string };
+
+/** A load-balancing rule of one tier: publicIp:publicPort spread over the members' privatePort. */
+export type LbRuleSpec = {
+  ruleId: string;
+  vpcId: string;
+  networkId: string;
+  name: string;
+  publicIp: string;
+  publicPort: number;
+  privatePort: number;
+  protocol: LbProtocol;
+  /** One of the provider's Lb SupportedLbAlgorithms (the API checks it before any call). */
+  algorithm: LbAlgorithm;
+  /** NICs of this tier that receive the traffic; empty keeps the rule with no backends. */
+  members: readonly { nicId: string; ip: string }[];
+};
+export type LbRuleRef = { ruleId: string; vpcId: string; networkId: string };
+
 export type ImplementResult = {
   /** e.g. vlan://120 or vxlan://5001 */
   broadcastUri: string;
@@ -65,6 +93,12 @@ export type ObservedResource = {
   name: string;
   /** Comparable attributes (cidr, mac, ip, segment...) as strings. */
   attributes: Record<string, string>;
+  /**
+   * What the adapter itself sees missing or changed against what it would have made for this resource (an ACL of
+   * the tier deleted, a port taken out of its port group, DHCP options gone), one short sentence each. The engine
+   * reports each as drift (Synced=False) and repair re-applies the resource, which must converge.
+   */
+  issues?: readonly string[];
 };
 export type ObserveScope = { vpcId?: string; networkIds?: readonly string[] };
 export type ObservedState = { resources: ObservedResource[] };
@@ -83,6 +117,21 @@ export type NetworkElement = {
   releaseNic(nic: NicRef, ctx: CallContext): Promise<void>;
   shutdownNetwork(network: NetworkRef, ctx: CallContext): Promise<void>;
   destroyNetwork(network: NetworkRef, ctx: CallContext): Promise<void>;
+  /**
+   * StaticNat and Lb calls: present exactly when the manifest offers the service (the conformance kit checks it).
+   * Apply is idempotent and converges: applying a spec again adopts what exists, and an Lb apply with other members
+   * or ports updates the rule in place. A public IP already used on the controller by something that is not ours is
+   * RESOURCE_CONFLICT. Revoking a rule the controller does not hold is a success.
+   */
+  applyStaticNat?(rule: StaticNatSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
+  revokeStaticNat?(rule: StaticNatRef, ctx: CallContext): Promise<void>;
+  applyLbRule?(rule: LbRuleSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
+  revokeLbRule?(rule: LbRuleRef, ctx: CallContext): Promise<void>;
+  /**
+   * Observed kinds: vpc, network, nic; where offered, static NAT as kind nat (id = ruleId; attributes
+   * type=dnat_and_snat, externalIp, logicalIp) and Lb as kind lb (id = ruleId; attributes vip `publicIp:publicPort`,
+   * protocol, members = sorted `ip:port` joined by ','); plus the acl/dhcp/nat rows the adapter makes for a tier.
+   */
   observe(scope: ObserveScope, ctx: CallContext): Promise<ObservedState>;
   healthCheck(ctx: CallContext): Promise<HealthResult>;
   /** Frees connections; the engine calls it when a controller is edited or deleted, and at shutdown. */

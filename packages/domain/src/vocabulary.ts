@@ -28,6 +28,14 @@ export const SERVICES = [
 export type Service = (typeof SERVICES)[number];
 export const serviceSchema = z.enum(SERVICES);
 
+/** Load-balancer protocols and algorithms in CloudStack's words; a provider's Lb capabilities narrow them. */
+export const LB_PROTOCOLS = ['tcp', 'udp'] as const;
+export type LbProtocol = (typeof LB_PROTOCOLS)[number];
+export const lbProtocolSchema = z.enum(LB_PROTOCOLS);
+export const LB_ALGORITHMS = ['roundrobin', 'leastconn', 'source'] as const;
+export type LbAlgorithm = (typeof LB_ALGORITHMS)[number];
+export const lbAlgorithmSchema = z.enum(LB_ALGORITHMS);
+
 export const TRAFFIC_TYPES = ['Guest', 'Public', 'Management', 'Storage'] as const;
 export type TrafficType = (typeof TRAFFIC_TYPES)[number];
 export const trafficTypeSchema = z.enum(TRAFFIC_TYPES);
