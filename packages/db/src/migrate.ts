@@ -5,12 +5,14 @@ import type { Db } from './connect';
 import * as m001 from './migrations/001-inventory';
 import * as m002 from './migrations/002-engine';
 import * as m004 from './migrations/004-diagnostics';
+import * as m005 from './migrations/005-public-services';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-inventory': m001,
   '002-engine': m002,
   '004-diagnostics': m004,
+  '005-public-services': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
+import type { PublicServicesTables } from './schema-public-services';
 
 export type ZonesTable = {
   id: string;
@@ -153,4 +154,4 @@ export type InventoryTables = {
   settings: SettingsTable;
 };
 
-export type Database = InventoryTables & EngineTables & DiagnosticsTables;
+export type Database = InventoryTables & EngineTables & DiagnosticsTables & PublicServicesTables;
