@@ -15,4 +15,5 @@ export * from './lifecycle';
 export * from './negotiation';
 export * from './offerings/offering';
 export * from './offerings/validate';
+export * from './public-services/rules';
 export * from './vocabulary';

@@ -142,6 +142,10 @@ export const CALL_PHASES = [
   'destroy',
   'observe',
   'health',
+  /** applyStaticNat / applyLbRule */
+  'apply',
+  /** revokeStaticNat / revokeLbRule */
+  'revoke',
 ] as const;
 export type CallPhase = (typeof CALL_PHASES)[number];
 

@@ -16,6 +16,8 @@ const TARGET_WORD: Record<DiagnosisTarget['type'], string> = {
   network: 'tier',
   nic: 'NIC',
   job: 'job',
+  staticNat: 'static NAT',
+  lbRule: 'load-balancing rule',
 };
 
 export function describeTarget(target: DiagnosisTarget): string {

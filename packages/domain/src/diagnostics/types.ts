@@ -16,7 +16,7 @@ export const DIAGNOSIS_ACTIONS = [
 ] as const;
 export type DiagnosisAction = (typeof DIAGNOSIS_ACTIONS)[number];
 
-export const DIAGNOSIS_TARGET_TYPES = ['vpc', 'network', 'nic', 'job'] as const;
+export const DIAGNOSIS_TARGET_TYPES = ['vpc', 'network', 'nic', 'job', 'staticNat', 'lbRule'] as const;
 export type DiagnosisTargetType = (typeof DIAGNOSIS_TARGET_TYPES)[number];
 
 /** One verdict of the negotiation trace, as diagnostics needs it (the engine's trace rows map onto this). */
