@@ -10,11 +10,13 @@ import {
 import type { TlsOptions } from '@netplane/ovsdb';
 import { mapOvsdbError } from './errors';
 import { isolationUnsupported } from './isolation';
+import { applyLbRule, revokeLbRule } from './lb';
 import { type OvnConfig, ovnConfigSchema, ovnManifest } from './manifest';
 import { NB_DB, NbDatabase } from './nb';
 import { destroyNetwork, implementNetwork, shutdownNetwork } from './network';
 import { prepareNics, releaseNic } from './nics';
 import { observe } from './observe';
+import { applyStaticNat, revokeStaticNat } from './static-nat';
 import { destroyVpc, implementVpc } from './vpc';
 
 function tlsFrom(credentials: Record<string, string>): TlsOptions | undefined {
@@ -106,6 +108,10 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     releaseNic: (nic, ctx) => call(ctx, (db, s) => releaseNic(db, nic, s)),
     shutdownNetwork: (n, ctx) => call(ctx, (db, s) => shutdownNetwork(db, n, s)),
     destroyNetwork: (n, ctx) => call(ctx, (db, s) => destroyNetwork(db, n, s)),
+    applyStaticNat: (rule, ctx) => call(ctx, (db, s) => applyStaticNat(db, rule, s)),
+    revokeStaticNat: (rule, ctx) => call(ctx, (db, s) => revokeStaticNat(db, rule, s)),
+    applyLbRule: (rule, ctx) => call(ctx, (db, s) => applyLbRule(db, rule, s)),
+    revokeLbRule: (rule, ctx) => call(ctx, (db, s) => revokeLbRule(db, rule, s)),
     observe: (scope, ctx) => call(ctx, async (db, s) => ({ resources: await observe(db, scope, s) })),
     healthCheck: (ctx) =>
       call(ctx, async (db, s) => {

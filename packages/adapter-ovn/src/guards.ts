@@ -14,10 +14,15 @@ export const rowStillNamed = (table: string, uuid: Uuid, name: string): WaitOp =
   op.wait(table, [where.eq('_uuid', uuid)], ['name'], '==', [{ name }], 0);
 
 /** Fails the transaction if a row of ours tagged with this network id appeared since we read the table. */
-export const noRowTagged = (table: string, key: string, value: string): WaitOp =>
+export const noRowTagged = (
+  table: string,
+  key: string,
+  value: string,
+  more: Record<string, string> = {},
+): WaitOp =>
   op.wait(
     table,
-    [where.includes('external_ids', map({ [EXT.owner]: OWNER, [key]: value }))],
+    [where.includes('external_ids', map({ [EXT.owner]: OWNER, [key]: value, ...more }))],
     ['_uuid'],
     '==',
     [],
@@ -25,8 +30,8 @@ export const noRowTagged = (table: string, key: string, value: string): WaitOp =
   );
 
 /** A condition selecting our rows that carry `key=value` in external_ids. */
-export const taggedWith = (key: string, value: string) =>
-  where.includes('external_ids', map({ [EXT.owner]: OWNER, [key]: value }));
+export const taggedWith = (key: string, value: string, more: Record<string, string> = {}) =>
+  where.includes('external_ids', map({ [EXT.owner]: OWNER, [key]: value, ...more }));
 
 /** Retries a read-decide-write cycle a few times when a guard saw a concurrent writer. */
 export async function withGuardRetry<T>(

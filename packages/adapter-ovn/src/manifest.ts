@@ -2,6 +2,7 @@
 import type { AdapterManifest } from '@netplane/adapter-sdk';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
+import { OVN_LB_ALGORITHMS } from './lb';
 import { MAX_BATCH } from './names';
 
 export const OVN_ADAPTER_VERSION: string = packageJson.version;
@@ -41,7 +42,9 @@ export const ovnManifest: AdapterManifest = {
   description:
     'Drives the OVN Northbound database over OVSDB (RFC 7047): a VPC is a Logical_Router, a tier a Logical_Switch ' +
     'joined to it by a router port, a NIC a Logical_Switch_Port with port security; DHCP_Options per tier, the ' +
-    "tier's default ACLs on one Port_Group, source NAT as a NAT row. Tiers are Geneve overlays, or VLANs through a " +
+    "tier's default ACLs on one Port_Group, source NAT as a NAT row, static NAT as a dnat_and_snat NAT row, load " +
+    "balancing as a Load_Balancer on the tier's switch and the VPC's router (source-hash only: OVN hashes flows, it " +
+    'has no round robin or least connections). Tiers are Geneve overlays, or VLANs through a ' +
     'localnet port when the controller names its physical network (localnetNetworkName).',
   protocol: 'OVSDB',
   isolationMethods: ['GENEVE', 'VLAN'],
@@ -51,9 +54,16 @@ export const ovnManifest: AdapterManifest = {
     Dhcp: { DhcpAccrossMultipleSubnets: false },
     NetworkACL: { SupportedProtocols: ['all'], DefaultPolicy: 'deny-ingress-allow-egress' },
     SourceNat: { SupportedSourceNatTypes: ['perzone'], RedundantRouter: false },
+    StaticNat: {},
+    Lb: { SupportedLbAlgorithms: OVN_LB_ALGORITHMS, SupportedProtocols: ['tcp', 'udp'] },
   },
   canEnableIndividualServices: true,
-  serviceDependencies: [],
+  // Both live on the VPC's router and reach the tier through its router port: the Connectivity the same
+  // provider configures.
+  serviceDependencies: [
+    { service: 'StaticNat', requires: ['Connectivity'] },
+    { service: 'Lb', requires: ['Connectivity'] },
+  ],
   credentialSchema: ovnCredentialSchema,
   configSchema: ovnConfigSchema,
   endpointHint: 'tcp:127.0.0.1:6641 or unix:/var/run/ovn/ovnnb_db.sock (ssl:HOST:6641 with TLS credentials)',

@@ -12,6 +12,8 @@ export const EXT = {
   role: 'netplane:role',
   vmName: 'netplane:vm_name',
   rule: 'netplane:rule',
+  /** The id of a StaticNat or Lb rule (the API's rule id), on its NAT or Load_Balancer row. */
+  ruleId: 'netplane:rule_id',
   services: 'netplane:services',
 } as const;
 
@@ -22,6 +24,7 @@ export const names = {
   switchRouterPort: (networkId: string) => `netplane-rtr-${networkId}`,
   localnetPort: (networkId: string) => `netplane-ln-${networkId}`,
   nicPort: (nicId: string) => `netplane-nic-${nicId}`,
+  loadBalancer: (ruleId: string) => `netplane-lb-${ruleId}`,
   /** Port group names appear in ACL matches as @name, so they must be identifiers: no dashes. */
   portGroup: (networkId: string) => `netplane_${networkId.replace(/[^A-Za-z0-9_]/g, '_')}`,
 };

@@ -24,6 +24,7 @@ const MONITORED = [
   'ACL',
   'NAT',
   'DHCP_Options',
+  'Load_Balancer',
 ] as const;
 
 export type SelectedRow = Row & { _uuid: ['uuid', string] };

@@ -15,7 +15,7 @@ export type AclRule = {
 export const DEFAULT_ACL_RULES = ['egress', 'intra-tier', 'default-deny'] as const;
 
 /** The tier's default NetworkACL: egress allowed, ingress only from the tier itself, everything else dropped. */
-export function defaultAclRules(network: NetworkSpec): AclRule[] {
+export function defaultAclRules(network: Pick<NetworkSpec, 'networkId' | 'cidr'>): AclRule[] {
   const pg = `@${names.portGroup(network.networkId)}`;
   return [
     {

@@ -1,11 +1,11 @@
 // Tier ↔ Logical_Switch (+ router port pair, DHCP_Options, Port_Group ACLs, SNAT): implement, shutdown, destroy.
 import { AdapterError, type ImplementResult, type NetworkRef, type NetworkSpec } from '@netplane/adapter-sdk';
-import { map, namedUuid, type Operation, op, set, where } from '@netplane/ovsdb';
+import { map, namedUuid, type Operation, op, type Row, set, toAtoms, toRecord, where } from '@netplane/ovsdb';
 import { conflict } from './errors';
 import { noRowNamed, noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { isolationUnsupported } from './isolation';
 import type { OvnConfig } from './manifest';
-import { EXT, isOurs, names } from './names';
+import { EXT, isOurs, names, prefixLength } from './names';
 import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
 import {
   aclRow,
@@ -77,12 +77,13 @@ export async function implementNetwork(
       [
         op.select('Logical_Router', [where.eq('name', routerName)], ID),
         op.select('Logical_Switch', [where.eq('name', lsName)], ID),
-        op.select('Logical_Router_Port', [where.eq('name', lrpName)], ID),
+        op.select('Logical_Router_Port', [where.eq('name', lrpName)], [...ID, 'networks']),
         op.select('Logical_Switch_Port', [where.eq('name', rtrName)], ID),
-        op.select('DHCP_Options', [tagged], ['_uuid']),
+        op.select('DHCP_Options', [tagged], ['_uuid', 'cidr', 'options']),
         op.select('Port_Group', [where.eq('name', pgName)], ID),
-        op.select('ACL', [tagged], ['_uuid', 'external_ids']),
-        op.select('NAT', [tagged], ['_uuid']),
+        op.select('ACL', [tagged], ['_uuid', 'external_ids', 'direction', 'priority', 'match', 'action']),
+        // the tier's source NAT (its static NAT rows carry the network id too)
+        op.select('NAT', [taggedWith(EXT.networkId, n.networkId, { [EXT.rule]: 'snat' })], ['_uuid']),
         // every localnet port on the same physical network and VLAN, whoever made it
         ...(vlan
           ? [
@@ -153,6 +154,10 @@ export async function implementNetwork(
         ),
       );
     }
+    const networks = set([`${n.gateway}/${prefixLength(n.cidr)}`]);
+    if (lrp && JSON.stringify(toAtoms(lrp.networks)) !== JSON.stringify(toAtoms(networks))) {
+      ops.push(op.update('Logical_Router_Port', [where.eq('_uuid', lrp._uuid)], { networks }));
+    }
     if (!lrp) {
       ops.push(
         op.insert('Logical_Router_Port', routerPortRow(n), 'lrp'),
@@ -173,22 +178,52 @@ export async function implementNetwork(
         }),
       );
     }
+    const dhcp = dhcps[0];
+    if (wants.has('Dhcp') && dhcp && !sameDhcp(dhcp, n)) {
+      const { cidr, options } = dhcpRow(n);
+      ops.push(op.update('DHCP_Options', [where.eq('_uuid', dhcp._uuid)], { cidr, options } as Row));
+    }
     if (wants.has('NetworkACL')) {
-      const have = new Set(acls.map((a) => extOf(a)[EXT.rule]));
+      const have = new Map(acls.map((a) => [extOf(a)[EXT.rule], a]));
+      // An ACL of ours edited by hand gets the rule's values back; a deleted one is recreated.
+      for (const r of defaultAclRules(n)) {
+        const a = have.get(r.rule);
+        if (
+          a &&
+          (a.direction !== r.direction ||
+            a.priority !== r.priority ||
+            a.match !== r.match ||
+            a.action !== r.action)
+        ) {
+          const { direction, priority, match, action } = aclRow(n, r);
+          ops.push(
+            op.update('ACL', [where.eq('_uuid', a._uuid)], { direction, priority, match, action } as Row),
+          );
+        }
+      }
       const missing = defaultAclRules(n).filter((r) => !have.has(r.rule));
       missing.forEach((r, i) => {
         ops.push(op.insert('ACL', aclRow(n, r), `acl${i}`));
       });
       const aclRefs = set(missing.map((_, i) => namedUuid(`acl${i}`)));
       if (!pg) {
-        ops.push(op.insert('Port_Group', { name: pgName, acls: aclRefs, external_ids: networkExt(n) }, 'pg'));
+        // A port group deleted by hand took the tier's membership with it: the new one holds the tier's NIC ports.
+        const members = ls ? await nicPortsOf(db, n.networkId, signal) : [];
+        ops.push(
+          noRowNamed('Port_Group', pgName),
+          op.insert(
+            'Port_Group',
+            { name: pgName, acls: aclRefs, ports: set(members), external_ids: networkExt(n) },
+            'pg',
+          ),
+        );
       } else if (missing.length > 0) {
         ops.push(op.mutate('Port_Group', [where.eq('_uuid', pg._uuid)], [['acls', 'insert', aclRefs]]));
       }
     }
     if (wants.has('SourceNat') && nats.length === 0 && snatExternalIp) {
       ops.push(
-        noRowTagged('NAT', EXT.networkId, n.networkId),
+        noRowTagged('NAT', EXT.networkId, n.networkId, { [EXT.rule]: 'snat' }),
         op.insert('NAT', snatRow(n, snatExternalIp), 'snat'),
         op.mutate(
           'Logical_Router',
@@ -201,6 +236,20 @@ export async function implementNetwork(
       await db.transact([...ops, op.comment(`netplane: implement network ${n.networkId}`)], signal);
     return { broadcastUri: broadcastUriOf(n), adopted: ls !== undefined };
   }, isGuardFailure);
+}
+
+function sameDhcp(have: SelectedRow, n: NetworkSpec): boolean {
+  const want = dhcpRow(n);
+  const sorted = (v: Row[string] | undefined) => JSON.stringify(Object.entries(toRecord(v)).sort());
+  return have.cidr === want.cidr && sorted(have.options) === sorted(want.options);
+}
+
+async function nicPortsOf(db: NbDatabase, networkId: string, signal: AbortSignal) {
+  const [ports = []] = await db.selectMany(
+    [op.select('Logical_Switch_Port', [taggedWith(EXT.networkId, networkId)], ['_uuid', 'external_ids'])],
+    signal,
+  );
+  return ports.filter((p) => extOf(p)[EXT.nicId] !== undefined).map((p) => p._uuid);
 }
 
 /** Detaches every NIC port of the tier (they are garbage-collected); the switch and its router port stay. */
@@ -241,6 +290,8 @@ export async function destroyNetwork(db: NbDatabase, ref: NetworkRef, signal: Ab
     op.delete('Logical_Switch', [where.eq('name', names.switch(ref.networkId)), tagged]),
     op.delete('DHCP_Options', [tagged]),
     op.delete('Port_Group', [where.eq('name', names.portGroup(ref.networkId)), tagged]),
+    // the tier's Lb rules: a root table, so deleted by name; weak references from the router go with them
+    op.delete('Load_Balancer', [tagged]),
   ];
   for (const r of routerRefs) {
     const column = lrps.some((l) => l._uuid[1] === r[1]) ? 'ports' : 'nat';

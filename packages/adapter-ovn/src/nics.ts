@@ -10,6 +10,7 @@ import {
   type Row,
   set,
   toAtoms,
+  toUuids,
   where,
 } from '@netplane/ovsdb';
 import { conflict } from './errors';
@@ -64,6 +65,30 @@ function decide(nic: NicSpec, existing: SelectedRow[], tier: Tier): BatchItemRes
   return 'create';
 }
 
+/**
+ * What an adopted port lacks against what prepare would have made (port security, DHCP reference, port-group
+ * membership, changed or removed by hand): the writes that put it back. Adopting is the repair of a NIC's drift.
+ */
+function repairPort(nic: NicSpec, port: SelectedRow, tier: Tier): Operation[] {
+  const ops: Operation[] = [];
+  const row = [where.eq('_uuid', port._uuid)];
+  const fix: Row = {};
+  const security = toAtoms(port.port_security).map(String);
+  if (security.length !== 1 || security[0] !== addressOf(nic)) fix.port_security = set([addressOf(nic)]);
+  const dhcp = toUuids(port.dhcpv4_options);
+  if (tier.dhcp && (dhcp.length !== 1 || dhcp[0] !== tier.dhcp._uuid[1]))
+    fix.dhcpv4_options = tier.dhcp._uuid;
+  if (Object.keys(fix).length > 0) ops.push(op.update('Logical_Switch_Port', row, fix));
+  if (tier.pg && !toUuids(tier.pg.ports).includes(port._uuid[1])) {
+    ops.push(
+      op.mutate('Port_Group', [where.eq('_uuid', tier.pg._uuid)], [['ports', 'insert', set([port._uuid])]]),
+    );
+  }
+  // The port must still be ours when the repair lands, or the update would touch nothing and claim success.
+  if (ops.length > 0) ops.unshift(rowStillNamed('Logical_Switch_Port', port._uuid, names.nicPort(nic.nicId)));
+  return ops;
+}
+
 export async function prepareNics(
   db: NbDatabase,
   nics: readonly NicSpec[],
@@ -88,7 +113,7 @@ export async function prepareNics(
 }
 
 const isNameClash = (e: unknown) => e instanceof OvsdbError && e.error === 'constraint violation';
-const PORT_COLUMNS = ['_uuid', 'name', 'addresses', 'external_ids'];
+const PORT_COLUMNS = ['_uuid', 'name', 'addresses', 'port_security', 'dhcpv4_options', 'external_ids'];
 
 async function prepareOnce(
   db: NbDatabase,
@@ -104,7 +129,7 @@ async function prepareOnce(
     reads.push(
       op.select('Logical_Switch', [where.eq('name', names.switch(id)), tagged], ['_uuid']),
       op.select('DHCP_Options', [tagged], ['_uuid']),
-      op.select('Port_Group', [where.eq('name', names.portGroup(id)), tagged], ['_uuid']),
+      op.select('Port_Group', [where.eq('name', names.portGroup(id)), tagged], ['_uuid', 'ports']),
     );
     if (lookup === 'by-network') reads.push(op.select('Logical_Switch_Port', [tagged], PORT_COLUMNS));
   }
@@ -139,15 +164,19 @@ async function prepareOnce(
 
   const results = new Map<string, BatchItemResult>();
   const toCreate = new Map<string, NicSpec>();
+  const repairs: Operation[] = [];
   nics.forEach((nic, i) => {
     if (results.has(nic.nicId) || toCreate.has(nic.nicId)) return;
-    const d = decide(nic, existing(nic, i), tiers.get(nic.networkId) ?? {});
+    const port = existing(nic, i)[0];
+    const tier = tiers.get(nic.networkId) ?? {};
+    const d = decide(nic, existing(nic, i), tier);
     if (d === 'create') toCreate.set(nic.nicId, nic);
     else results.set(nic.nicId, d);
+    if (d !== 'create' && d.ok && port) repairs.push(...repairPort(nic, port, tier));
   });
 
-  if (toCreate.size > 0) {
-    const writes: Operation[] = [];
+  if (toCreate.size > 0 || repairs.length > 0) {
+    const writes: Operation[] = [...repairs];
     const byNetwork = new Map<string, Atom[]>();
     let i = 0;
     for (const nic of toCreate.values()) {
@@ -168,7 +197,8 @@ async function prepareOnce(
           op.mutate('Port_Group', [where.eq('_uuid', tier.pg._uuid)], [['ports', 'insert', set(refs)]]),
         );
     }
-    writes.push(op.comment(`netplane: prepare ${toCreate.size} NIC(s)`));
+    const repaired = repairs.length > 0 ? ` (repairing adopted ports)` : '';
+    writes.push(op.comment(`netplane: prepare ${toCreate.size} NIC(s)${repaired}`));
     await db.transact(writes, signal);
     for (const nic of toCreate.values()) {
       results.set(nic.nicId, { nicId: nic.nicId, ok: true, result: { nicId: nic.nicId, adopted: false } });

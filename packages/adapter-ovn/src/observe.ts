@@ -1,11 +1,14 @@
 // observe(): what the Northbound database holds of ours, read from the monitor cache (so drift shows in seconds).
 import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
-import { EXT, names } from './names';
+import { protocolOf } from './lb';
+import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
-import { DEFAULT_ACL_RULES } from './network-rows';
+import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
+
+type Cache = Awaited<ReturnType<NbDatabase['cache']>>['cache'];
 
 export async function observe(
   db: NbDatabase,
@@ -33,83 +36,37 @@ export async function observe(
       attributes: { cidr: ext[EXT.cidr] ?? '' },
     });
   }
-  const routerPorts = new Map<string, CachedRow>();
-  for (const { row } of rows('Logical_Router_Port')) routerPorts.set(str(row.name), row);
-  const groupMembers = new Set<string>();
-  const groupNetworks = new Set<string>();
-  for (const row of cache.rows('Port_Group')) {
-    groupNetworks.add(toRecord(row.external_ids)[EXT.networkId] ?? '');
-    for (const p of toUuids(row.ports)) groupMembers.add(p);
-  }
+  const groups = new Map<string, CachedRow>();
+  for (const row of cache.rows('Port_Group'))
+    groups.set(toRecord(row.external_ids)[EXT.networkId] ?? '', row);
+  const dhcpOf = byNetwork(cache, 'DHCP_Options');
 
-  const localnets = new Map<string, string>();
-  for (const row of cache.rows('Logical_Switch_Port')) {
-    if (row.type !== 'localnet') continue;
-    const ext = toRecord(row.external_ids);
-    localnets.set(
-      ext[EXT.networkId] ?? '',
-      `${toRecord(row.options).network_name ?? ''}/${str(optional(row.tag_request))}`,
-    );
-  }
-  const byNetwork = (table: string) => {
-    const m = new Map<string, CachedRow[]>();
-    for (const row of cache.rows(table)) {
-      const id = toRecord(row.external_ids)[EXT.networkId] ?? '';
-      m.set(id, [...(m.get(id) ?? []), row]);
-    }
-    return m;
-  };
-  const [dhcpOf, aclsOf, natsOf] = [byNetwork('DHCP_Options'), byNetwork('ACL'), byNetwork('NAT')];
-  const switchRouterPorts = new Set(
-    [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
-  );
-  for (const { row, ext } of rows('Logical_Switch')) {
-    const id = ext[EXT.networkId] ?? '';
-    const services = new Set((ext[EXT.services] ?? '').split(','));
-    const lrp = routerPorts.get(names.routerPort(id));
-    const routerPort =
-      lrp && switchRouterPorts.has(names.switchRouterPort(id))
-        ? toAtoms(lrp.networks).map(String).join(',')
-        : 'missing';
-    // A part the tier was implemented with reads "missing" when it is gone, so drift names what to repair.
-    const parts: Record<string, string> = {};
-    if ((ext['netplane:broadcast_uri'] ?? '').startsWith('vlan://'))
-      parts.localnet = localnets.get(id) ?? 'missing';
-    if (services.has('Dhcp')) parts.dhcp = str(dhcpOf.get(id)?.[0]?.cidr ?? 'missing');
-    if (services.has('NetworkACL')) {
-      const rules = (aclsOf.get(id) ?? []).map((a) => toRecord(a.external_ids)[EXT.rule] ?? '').sort();
-      parts.networkAcl =
-        groupNetworks.has(id) && DEFAULT_ACL_RULES.every((r) => rules.includes(r))
-          ? rules.join(',')
-          : 'missing';
-    }
-    if (services.has('SourceNat')) parts.sourceNat = str(natsOf.get(id)?.[0]?.external_ip ?? 'missing');
-    out.push({
-      kind: 'network',
-      id,
-      name: str(row.name),
-      attributes: {
-        cidr: ext[EXT.cidr] ?? '',
-        gateway: ext['netplane:gateway'] ?? '',
-        broadcastUri: ext['netplane:broadcast_uri'] ?? '',
-        routerPort,
-        ...parts,
-      },
-    });
-  }
+  out.push(...observeNetworks(cache, rows('Logical_Switch'), groups, dhcpOf));
+
   for (const { row, ext } of rows('Logical_Switch_Port')) {
     const nicId = ext[EXT.nicId];
     if (nicId === undefined) continue; // the switch's router-type port is part of the network
-    const [mac = '', ip = ''] = str(optional(row.addresses)).split(' ');
-    const attributes: Record<string, string> = {
-      mac,
-      ip,
-      networkId: ext[EXT.networkId] ?? '',
-      portSecurity: toAtoms(row.port_security).map(String).join(','),
-    };
-    if (groupNetworks.has(attributes.networkId ?? ''))
-      attributes.portGroup = groupMembers.has(row._uuid) ? 'member' : 'missing';
-    out.push({ kind: 'nic', id: nicId, name: str(row.name), attributes });
+    const networkId = ext[EXT.networkId] ?? '';
+    const name = str(row.name);
+    const addresses = str(optional(row.addresses));
+    const [mac = '', ip = ''] = addresses.split(' ');
+    const portSecurity = toAtoms(row.port_security).map(String).join(',');
+    const attributes: Record<string, string> = { mac, ip, networkId, portSecurity };
+    const issues: string[] = [];
+    const pg = groups.get(networkId);
+    if (pg) {
+      const member = toUuids(pg.ports).includes(row._uuid);
+      attributes.portGroup = member ? 'member' : 'missing';
+      if (!member) issues.push(`port ${name} is not in port group ${str(pg.name)}`);
+    }
+    if (portSecurity !== addresses) {
+      issues.push(`port_security of port ${name} is '${portSecurity}', expected '${addresses}'`);
+    }
+    // Only while the tier's DHCP row exists: without it the network reports the loss, and its repair re-points us.
+    if (dhcpOf.has(networkId) && toUuids(row.dhcpv4_options).length === 0) {
+      issues.push(`port ${name} has no DHCP options`);
+    }
+    out.push({ kind: 'nic', id: nicId, name, attributes, ...(issues.length > 0 ? { issues } : {}) });
   }
   for (const { row, ext } of rows('ACL')) {
     out.push({
@@ -139,14 +96,191 @@ export async function observe(
     });
   }
   for (const { row, ext } of rows('NAT')) {
+    const ruleId = ext[EXT.ruleId];
     out.push({
       kind: 'nat',
-      id: `${ext[EXT.networkId]}/${ext[EXT.rule]}`,
+      // a static NAT is named by its rule id; the tier's source NAT by <networkId>/snat
+      id: ruleId ?? `${ext[EXT.networkId]}/${ext[EXT.rule]}`,
       name: `${str(row.type)} ${str(row.logical_ip)}`,
-      attributes: { type: str(row.type), externalIp: str(row.external_ip), logicalIp: str(row.logical_ip) },
+      attributes: {
+        type: str(row.type),
+        externalIp: str(row.external_ip),
+        logicalIp: str(row.logical_ip),
+        ...(ruleId ? { networkId: ext[EXT.networkId] ?? '', nicId: ext[EXT.nicId] ?? '' } : {}),
+      },
     });
   }
+  out.push(...observeLoadBalancers(cache, rows('Load_Balancer')));
   return out.sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id) || a.name.localeCompare(b.name),
   );
+}
+
+function byNetwork(cache: Cache, table: string): Map<string, CachedRow[]> {
+  const m = new Map<string, CachedRow[]>();
+  for (const row of cache.rows(table)) {
+    const id = toRecord(row.external_ids)[EXT.networkId] ?? '';
+    m.set(id, [...(m.get(id) ?? []), row]);
+  }
+  return m;
+}
+
+type Tagged = { row: CachedRow; ext: Record<string, string> };
+
+/** The tiers, each with what implementNetwork would have made for it that is missing or changed, as issues. */
+function observeNetworks(
+  cache: Cache,
+  switches: Tagged[],
+  groups: Map<string, CachedRow>,
+  dhcpOf: Map<string, CachedRow[]>,
+): ObservedResource[] {
+  const routerPorts = new Map<string, CachedRow>();
+  for (const row of cache.rows('Logical_Router_Port')) routerPorts.set(str(row.name), row);
+  const localnets = new Map<string, string>();
+  for (const row of cache.rows('Logical_Switch_Port')) {
+    if (row.type !== 'localnet') continue;
+    localnets.set(
+      toRecord(row.external_ids)[EXT.networkId] ?? '',
+      `${toRecord(row.options).network_name ?? ''}/${str(optional(row.tag_request))}`,
+    );
+  }
+  const acls = new Map<string, CachedRow>();
+  for (const row of cache.rows('ACL')) acls.set(row._uuid, row);
+  const snats = new Map<string, CachedRow>();
+  for (const row of cache.rows('NAT')) {
+    const ext = toRecord(row.external_ids);
+    if (ext[EXT.rule] === 'snat') snats.set(ext[EXT.networkId] ?? '', row);
+  }
+  const switchRouterPorts = new Set(
+    [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
+  );
+
+  return switches.map(({ row, ext }) => {
+    const id = ext[EXT.networkId] ?? '';
+    const cidr = ext[EXT.cidr] ?? '';
+    const gateway = ext['netplane:gateway'] ?? '';
+    const tier = `tier ${ext[EXT.name] ?? id}`;
+    const services = new Set((ext[EXT.services] ?? '').split(','));
+    const issues: string[] = [];
+    // A part the tier was implemented with reads "missing" when it is gone, so drift names what to repair.
+    const lrp = routerPorts.get(names.routerPort(id));
+    const hasRtr = switchRouterPorts.has(names.switchRouterPort(id));
+    const routerPort = lrp && hasRtr ? toAtoms(lrp.networks).map(String).join(',') : 'missing';
+    if (!lrp) issues.push(`router port ${names.routerPort(id)} of ${tier} is missing`);
+    if (!hasRtr) issues.push(`switch port ${names.switchRouterPort(id)} of ${tier} is missing`);
+    const expectedNetworks = safeNetworks(gateway, cidr);
+    if (lrp && expectedNetworks && routerPort !== 'missing' && routerPort !== expectedNetworks) {
+      issues.push(`router port of ${tier} has networks '${routerPort}', expected '${expectedNetworks}'`);
+    }
+    const parts: Record<string, string> = {};
+    if ((ext['netplane:broadcast_uri'] ?? '').startsWith('vlan://')) {
+      parts.localnet = localnets.get(id) ?? 'missing';
+      if (parts.localnet === 'missing') issues.push(`localnet port of ${tier} is missing`);
+    }
+    if (services.has('Dhcp')) {
+      const dhcp = dhcpOf.get(id)?.[0];
+      parts.dhcp = str(dhcp?.cidr ?? 'missing');
+      if (!dhcp) issues.push(`DHCP_Options of ${tier} are missing`);
+      else {
+        const o = toRecord(dhcp.options);
+        if (str(dhcp.cidr) !== cidr)
+          issues.push(`DHCP_Options of ${tier} have cidr ${str(dhcp.cidr)}, expected ${cidr}`);
+        if (o.router !== gateway)
+          issues.push(`DHCP_Options of ${tier} have router '${o.router ?? ''}', expected ${gateway}`);
+      }
+    }
+    if (services.has('NetworkACL')) {
+      const pg = groups.get(id);
+      const mine = pg ? toUuids(pg.acls).flatMap((u) => acls.get(u) ?? []) : [];
+      const rules = mine.map((a) => toRecord(a.external_ids)[EXT.rule] ?? '').sort();
+      parts.networkAcl =
+        pg && DEFAULT_ACL_RULES.every((r) => rules.includes(r)) ? rules.join(',') : 'missing';
+      if (!pg) issues.push(`port group ${names.portGroup(id)} of ${tier} is missing`);
+      else {
+        for (const want of defaultAclRules({ networkId: id, cidr })) {
+          const have = mine.find((a) => toRecord(a.external_ids)[EXT.rule] === want.rule);
+          const label = `ACL ${want.direction} ${want.priority} '${want.match}' of ${tier}`;
+          if (!have) {
+            issues.push(`${label} is missing`);
+            continue;
+          }
+          const got = `${str(have.direction)} ${str(have.priority)} '${str(have.match)}' ${str(have.action)}`;
+          const expected = `${want.direction} ${want.priority} '${want.match}' ${want.action}`;
+          if (got !== expected) issues.push(`ACL ${want.rule} of ${tier} is ${got}, expected ${expected}`);
+        }
+      }
+    }
+    if (services.has('SourceNat')) {
+      parts.sourceNat = str(snats.get(id)?.external_ip ?? 'missing');
+      if (parts.sourceNat === 'missing') issues.push(`source NAT of ${tier} is missing`);
+    }
+    return {
+      kind: 'network' as const,
+      id,
+      name: str(row.name),
+      attributes: {
+        cidr,
+        gateway,
+        broadcastUri: ext['netplane:broadcast_uri'] ?? '',
+        routerPort,
+        ...parts,
+      },
+      ...(issues.length > 0 ? { issues } : {}),
+    };
+  });
+}
+
+function safeNetworks(gateway: string, cidr: string): string | undefined {
+  try {
+    return `${gateway}/${prefixLength(cidr)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lb rules: the VIP, protocol and members, and whether the row is still on the tier's switch and VPC's router. */
+function observeLoadBalancers(cache: Cache, lbs: Tagged[]): ObservedResource[] {
+  const holders = (table: string) => {
+    const m = new Map<string, Set<string>>();
+    for (const row of cache.rows(table)) m.set(str(row.name), new Set(toUuids(row.load_balancer)));
+    return m;
+  };
+  const [switches, routers] = [holders('Logical_Switch'), holders('Logical_Router')];
+  const out: ObservedResource[] = [];
+  for (const { row, ext } of lbs) {
+    const ruleId = ext[EXT.ruleId];
+    if (ruleId === undefined) continue;
+    const name = str(row.name);
+    const vips = Object.entries(toRecord(row.vips));
+    const members = vips
+      .flatMap(([, backends]) => backends.split(','))
+      .map((b) => b.trim())
+      .filter(Boolean)
+      .sort();
+    const issues: string[] = [];
+    const ls = names.switch(ext[EXT.networkId] ?? '');
+    const lr = names.router(ext[EXT.vpcId] ?? '');
+    if (!switches.get(ls)?.has(row._uuid))
+      issues.push(`Load_Balancer ${name} is not attached to switch ${ls}`);
+    if (!routers.get(lr)?.has(row._uuid))
+      issues.push(`Load_Balancer ${name} is not attached to router ${lr}`);
+    const fields = toAtoms(row.selection_fields).map(String).sort().join(',');
+    if (ext['netplane:algorithm'] === 'source' && fields !== 'ip_src') {
+      issues.push(`selection_fields of Load_Balancer ${name} are '${fields}', expected 'ip_src'`);
+    }
+    out.push({
+      kind: 'lb',
+      id: ruleId,
+      name,
+      attributes: {
+        vip: vips.map(([vip]) => vip).join(','),
+        protocol: protocolOf(row),
+        members: members.join(','),
+        networkId: ext[EXT.networkId] ?? '',
+        algorithm: ext['netplane:algorithm'] ?? '',
+      },
+      ...(issues.length > 0 ? { issues } : {}),
+    });
+  }
+  return out;
 }

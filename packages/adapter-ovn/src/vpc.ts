@@ -44,7 +44,7 @@ export async function implementVpc(
   }, isGuardFailure);
 }
 
-/** Removes the router and every switch, DHCP_Options and Port_Group we tagged with the VPC (their children go too). */
+/** Removes the router and every switch, DHCP_Options, Port_Group and Load_Balancer we tagged with the VPC (their children go too). */
 export async function destroyVpc(db: NbDatabase, vpcId: string, signal: AbortSignal): Promise<void> {
   const tagged = taggedWith(EXT.vpcId, vpcId);
   await db.transact(
@@ -52,6 +52,7 @@ export async function destroyVpc(db: NbDatabase, vpcId: string, signal: AbortSig
       op.delete('Logical_Switch', [tagged]),
       op.delete('DHCP_Options', [tagged]),
       op.delete('Port_Group', [tagged]),
+      op.delete('Load_Balancer', [tagged]),
       op.delete('Logical_Router', [where.eq('name', names.router(vpcId)), tagged]),
       op.comment(`netplane: destroy VPC ${vpcId}`),
     ],

@@ -31,9 +31,14 @@ describe('OVN mapping', () => {
       'Connectivity',
       'Dhcp',
       'Gateway',
+      'Lb',
       'NetworkACL',
       'SourceNat',
+      'StaticNat',
     ]);
+    // OVN hashes flows: source affinity is the only algorithm it really has.
+    expect(m.services.Lb).toEqual({ SupportedLbAlgorithms: ['source'], SupportedProtocols: ['tcp', 'udp'] });
+    expect(m.services.StaticNat).toEqual({});
     expect(m.credentialSchema.parse({})).toEqual({});
     expect(() => m.configSchema.parse({ snatExternalIp: 'nope' })).toThrow();
   });
@@ -48,7 +53,7 @@ describe('OVN mapping', () => {
     try {
       const verdict = await plain.canHandle({ network: networkSpec(vpc), service: 'SourceNat' }, ctx());
       expect(verdict).toMatchObject({ canHandle: false, reason: expect.stringContaining('snatExternalIp') });
-      expect(await plain.canHandle({ network: networkSpec(vpc), service: 'Lb' }, ctx())).toMatchObject({
+      expect(await plain.canHandle({ network: networkSpec(vpc), service: 'Vpn' }, ctx())).toMatchObject({
         canHandle: false,
       });
     } finally {
