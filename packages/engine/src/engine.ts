@@ -5,13 +5,15 @@ import { hostname } from 'node:os';
 import {
   elementCallsRepo,
   jobsRepo,
+  lbRulesRepo,
   negotiationTracesRepo,
   networksRepo,
   nicsRepo,
+  staticNatRepo,
   transitionsRepo,
   vpcsRepo,
 } from '@netplane/db';
-import { AppError } from '@netplane/domain';
+import { AppError, type LbRuleView, type StaticNatView } from '@netplane/domain';
 import { ElementRegistry } from './elements';
 import { CallRunner } from './guards/call-runner';
 import { type JobEvent, JobEvents } from './jobs/events';
@@ -29,6 +31,8 @@ import type { EngineCore } from './lifecycle/core';
 import { implementTierJob } from './lifecycle/implement';
 import { prepareNicsJob, releaseNicsJob } from './lifecycle/nics';
 import { reconcileVpcJob, repairVpcJob } from './lifecycle/reconcile';
+import * as rules from './lifecycle/rule-commands';
+import { lbRuleJob, staticNatJob } from './lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from './lifecycle/teardown';
 import { StateStore } from './state';
 import { DEFAULT_OPTIONS, type EngineDeps, type EngineOptions } from './types';
@@ -59,12 +63,18 @@ export const JOB_KINDS = [
   'nic.release',
   'vpc.reconcile',
   'vpc.repair',
+  'staticNat.apply',
+  'staticNat.revoke',
+  'lb.apply',
+  'lb.revoke',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export type SubmitJobInput = {
+  /** Set when the target row already names the job (rules); a fresh UUID otherwise. */
+  id?: string;
   kind: JobKind;
-  targetType: 'vpc' | 'network' | 'nic';
+  targetType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule';
   targetId: string;
   vpcId: string | null;
   payload?: Record<string, unknown>;
@@ -116,6 +126,10 @@ export class Engine {
       ['nic.release', (ctx) => releaseNicsJob(c, ctx)],
       ['vpc.reconcile', (ctx) => reconcileVpcJob(c, ctx)],
       ['vpc.repair', (ctx) => repairVpcJob(c, ctx)],
+      ['staticNat.apply', (ctx) => staticNatJob(c, ctx, 'apply')],
+      ['staticNat.revoke', (ctx) => staticNatJob(c, ctx, 'revoke')],
+      ['lb.apply', (ctx) => lbRuleJob(c, ctx, 'apply')],
+      ['lb.revoke', (ctx) => lbRuleJob(c, ctx, 'revoke')],
     ]);
     this.worker = new JobWorker(deps.db, deps.logger, this.options, handlers, events, deps.now);
   }
@@ -179,7 +193,7 @@ export class Engine {
 
   // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────────
   async submitJob(input: SubmitJobInput): Promise<string> {
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     const now = this.deps.now();
     await jobsRepo.insertJob(this.db, {
       id,
@@ -441,6 +455,50 @@ export class Engine {
       ids.push((await this.reconcile(vpc.id, 'engine')).jobId);
     }
     return ids;
+  }
+
+  // ── public services: static NAT and LB rules ──────────────────────────────────────────────────────────────
+  private readonly submitRule: rules.SubmitRuleJob = (j) => this.submitJob({ ...j });
+
+  /** The providers chosen for the tier's StaticNat and Lb, with the Lb algorithms and protocols they support. */
+  publicServiceOptions(networkId: string): Promise<rules.PublicServiceOptions> {
+    return rules.publicServiceOptions(this.core, networkId);
+  }
+
+  enableStaticNat(input: rules.EnableStaticNatInput, actor: string) {
+    return rules.enableStaticNat(this.core, this.submitRule, input, actor);
+  }
+
+  disableStaticNat(id: string, actor: string): Promise<JobRef> {
+    return rules.disableStaticNat(this.core, this.submitRule, id, actor);
+  }
+
+  retryStaticNat(id: string, actor: string): Promise<JobRef> {
+    return rules.retryStaticNat(this.core, this.submitRule, id, actor);
+  }
+
+  createLbRule(input: rules.CreateLbRuleInput, actor: string) {
+    return rules.createLbRule(this.core, this.submitRule, input, actor);
+  }
+
+  setLbMembers(id: string, nicIds: readonly string[], actor: string): Promise<JobRef> {
+    return rules.setLbMembers(this.core, this.submitRule, id, nicIds, actor);
+  }
+
+  deleteLbRule(id: string, actor: string): Promise<JobRef> {
+    return rules.deleteLbRule(this.core, this.submitRule, id, actor);
+  }
+
+  retryLbRule(id: string, actor: string): Promise<JobRef> {
+    return rules.retryLbRule(this.core, this.submitRule, id, actor);
+  }
+
+  async listStaticNat(vpcId: string): Promise<StaticNatView[]> {
+    return (await staticNatRepo.listStaticNatOfVpc(this.db, vpcId)).map(rules.staticNatView);
+  }
+
+  async listLbRules(vpcId: string): Promise<LbRuleView[]> {
+    return (await lbRulesRepo.listLbRulesOfVpc(this.db, vpcId)).map(rules.lbRuleView);
   }
 
   // ── read models ───────────────────────────────────────────────────────────────────────────────────────────

@@ -164,26 +164,25 @@ export async function lbRulesOnPublicIp(db: Db, zoneId: string, publicIp: string
   return rows.map(toLbRule);
 }
 
-/** Rewrites the member set in one transaction. */
-export async function setMembers(
-  db: Db,
-  ruleId: string,
-  nicIds: readonly string[],
-  now: number,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('lb_members').where('rule_id', '=', ruleId).execute();
-    if (nicIds.length > 0) {
-      await trx
-        .insertInto('lb_members')
-        .values(nicIds.map((nicId) => ({ rule_id: ruleId, nic_id: nicId, created_at: now })))
-        .execute();
-    }
-  });
+/** Rewrites the member set (two statements: run it inside a transaction where atomicity matters). */
+export async function setMembers(db: Db, ruleId: string, nicIds: readonly string[], now: number): Promise<void> {
+  await db.deleteFrom('lb_members').where('rule_id', '=', ruleId).execute();
+  if (nicIds.length > 0) {
+    await db
+      .insertInto('lb_members')
+      .values(nicIds.map((nicId) => ({ rule_id: ruleId, nic_id: nicId, created_at: now })))
+      .execute();
+  }
 }
 
 export async function removeMember(db: Db, ruleId: string, nicId: string): Promise<void> {
-  await db.deleteFrom('lb_members').where('rule_id', '=', ruleId).where('nic_id', '=', nicId).execute();
+  await removeMembers(db, ruleId, [nicId]);
+}
+
+/** Takes NICs out of a rule (released NICs); one statement. */
+export async function removeMembers(db: Db, ruleId: string, nicIds: readonly string[]): Promise<void> {
+  if (nicIds.length === 0) return;
+  await db.deleteFrom('lb_members').where('rule_id', '=', ruleId).where('nic_id', 'in', nicIds).execute();
 }
 
 export async function setLbState(db: Db, id: string, u: RuleStateUpdate, now: number): Promise<boolean> {
@@ -203,10 +202,8 @@ export async function setLbState(db: Db, id: string, u: RuleStateUpdate, now: nu
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Deletes the rule with its members. */
+/** Deletes the rule with its members; the engine runs it inside its fenced transaction. */
 export async function deleteLbRule(db: Db, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('lb_members').where('rule_id', '=', id).execute();
-    await trx.deleteFrom('lb_rules').where('id', '=', id).execute();
-  });
+  await db.deleteFrom('lb_members').where('rule_id', '=', id).execute();
+  await db.deleteFrom('lb_rules').where('id', '=', id).execute();
 }

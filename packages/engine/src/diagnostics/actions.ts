@@ -27,6 +27,10 @@ export async function runDiagnosisAction(
     // the case where the controller did the work and only the answer was lost.
     case 'retry':
     case 'adopt':
+      if (d.targetType === 'staticNat')
+        return { ...target, ...(await engine.retryStaticNat(d.targetId, input.actor)) };
+      if (d.targetType === 'lbRule')
+        return { ...target, ...(await engine.retryLbRule(d.targetId, input.actor)) };
       return {
         ...target,
         ...(await engine.retry(

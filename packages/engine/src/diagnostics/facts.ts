@@ -122,6 +122,22 @@ export async function describeEntity(
       const r = await db.selectFrom('nics').select(['vm_name', 'ip']).where('id', '=', id).executeTakeFirst();
       return r ? { type, id, name: `${r.vm_name} (${r.ip})` } : { type, id };
     }
+    case 'staticNat': {
+      const r = await db
+        .selectFrom('static_nat_rules')
+        .select(['public_ip', 'private_ip'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r ? { type, id, name: `${r.public_ip} → ${r.private_ip}` } : { type, id };
+    }
+    case 'lbRule': {
+      const r = await db
+        .selectFrom('lb_rules')
+        .select(['name', 'public_ip', 'public_port'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r ? { type, id, name: `${r.name} (${r.public_ip}:${r.public_port})` } : { type, id };
+    }
     default:
       return { type, id };
   }

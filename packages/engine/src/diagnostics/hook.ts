@@ -6,7 +6,7 @@ import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
 import { factsOf, failingCallsOfJob, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
-  entityType: 'vpc' | 'network' | 'nic';
+  entityType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule';
   entityId: string;
   vpcId: string | null;
   jobId: string | null;
@@ -67,7 +67,7 @@ export async function diagnoseEntityError(db: Db, event: EntityErrorEvent): Prom
   if (!event.jobId) return id;
   const rootId = (await settleRoot(db, event.jobId)) ?? id;
   // Undo runs for tiers and VPCs only; skipping the scan keeps a 1000-NIC failure linear, not quadratic.
-  if (event.entityType === 'nic') return id;
+  if (event.entityType !== 'vpc' && event.entityType !== 'network') return id;
 
   // Rollback failures caused by the root are kept as linked diagnoses, never shown as separate errors.
   const known = new Set(

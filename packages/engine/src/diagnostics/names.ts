@@ -21,11 +21,16 @@ export async function loadTargetNames(
   db: Db,
   records: readonly diagnosesRepo.DiagnosisRecord[],
 ): Promise<TargetNames> {
-  const ids = { vpc: new Set<string>(), network: new Set<string>(), nic: new Set<string>() };
+  const ids = {
+    vpc: new Set<string>(),
+    network: new Set<string>(),
+    nic: new Set<string>(),
+    staticNat: new Set<string>(),
+    lbRule: new Set<string>(),
+  };
   for (const r of records) {
     if (r.vpcId !== null) ids.vpc.add(r.vpcId);
-    if (r.targetType === 'vpc' || r.targetType === 'network' || r.targetType === 'nic')
-      ids[r.targetType].add(r.targetId);
+    if (r.targetType in ids) ids[r.targetType as keyof typeof ids].add(r.targetId);
   }
   const names = new Map<string, string>();
   for (const part of chunks(ids.vpc)) {
@@ -44,6 +49,22 @@ export async function loadTargetNames(
       .execute();
     // The same words as the diagnosis sentence (describeEntity in facts.ts).
     for (const r of rows) names.set(keyOf('nic', r.id), `${r.vm_name} (${r.ip})`);
+  }
+  for (const part of chunks(ids.staticNat)) {
+    const rows = await db
+      .selectFrom('static_nat_rules')
+      .select(['id', 'public_ip', 'private_ip'])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows) names.set(keyOf('staticNat', r.id), `${r.public_ip} → ${r.private_ip}`);
+  }
+  for (const part of chunks(ids.lbRule)) {
+    const rows = await db
+      .selectFrom('lb_rules')
+      .select(['id', 'name', 'public_ip', 'public_port'])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows) names.set(keyOf('lbRule', r.id), `${r.name} (${r.public_ip}:${r.public_port})`);
   }
   return names;
 }

@@ -26,7 +26,13 @@ function typed(r: diagnosesRepo.DiagnosisRecord, names: TargetNames): DiagnosisR
   return { ...r, evidence: evidence.success ? evidence.data : {}, actions, ...namesFor(names, r) };
 }
 
-const TABLE_OF = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
+const TABLE_OF = {
+  vpc: 'vpcs',
+  network: 'networks',
+  nic: 'nics',
+  staticNat: 'static_nat_rules',
+  lbRule: 'lb_rules',
+} as const;
 
 /**
  * Targets that left Error were fixed (retry, release...): their diagnoses are resolved now. A failure linked to a root
@@ -38,7 +44,7 @@ async function resolveRecovered(
   now: number,
 ): Promise<number> {
   const stillInError = new Set<string>();
-  for (const type of ['vpc', 'network', 'nic'] as const) {
+  for (const type of ['vpc', 'network', 'nic', 'staticNat', 'lbRule'] as const) {
     const ids = [...new Set(records.filter((r) => r.targetType === type).map((r) => r.targetId))];
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await db

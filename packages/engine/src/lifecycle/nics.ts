@@ -9,6 +9,7 @@ import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
 import { fenceOf } from './implement';
+import { detachPublicServices } from './rules';
 import { groupElements, nicSpecOf } from './specs';
 import type { Failure } from './teardown';
 
@@ -233,12 +234,20 @@ export async function releaseNicsOf(
       core.elements.get(g.controllerId),
     ),
   );
-  const failures: Failure[] = [];
   const nics = await nicsRepo.getNics(db, nicIds);
+  // Public services first: a NIC's static NAT is revoked and its LB rules shrink before the port goes away.
+  const { failures, blocked } = await detachPublicServices(
+    core,
+    ctx,
+    network.id,
+    nics.filter((n) => n.state !== 'Allocated' && !ctx.isDone(`${prefix}release:${n.id}`)).map((n) => n.id),
+    prefix,
+  );
   const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
   await pool(nics, core.options.nicParallelism, async (n) => {
     const stepKey = `${prefix}release:${n.id}`;
-    if (ctx.isDone(stepKey) || n.state === 'Allocated') return;
+    // Its static NAT could not be revoked: the NIC stays as it is (the rule is in Error, the job fails).
+    if (ctx.isDone(stepKey) || n.state === 'Allocated' || blocked.has(n.id)) return;
     await ctx.checkpoint();
     if (n.state !== 'Releasing')
       await core.state.transition({ ...base, id: n.id, to: 'Releasing', reason: 'Release requested' });

@@ -6,6 +6,7 @@ import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { fenceOf } from './implement';
 import { releaseNicsOf } from './nics';
+import { revokeRulesOfTier } from './rules';
 import { groupElements } from './specs';
 
 export type Failure = {
@@ -56,6 +57,8 @@ export async function teardownTier(
       reason: destroy ? 'Destroy requested' : 'Shutdown requested',
     });
   }
+  // Static NATs and LB rules go first, whatever the tier's state: they point at its NICs.
+  failures.push(...(await revokeRulesOfTier(core, ctx, id)));
   if (wasLive) {
     const nics = (await nicsRepo.listNicsOfNetwork(db, id)).filter((n) => n.state !== 'Allocated');
     failures.push(

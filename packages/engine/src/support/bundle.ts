@@ -14,6 +14,10 @@ export type SupportBundle = {
   networkElements: unknown[];
   controllers: unknown[];
   nics: unknown[];
+  /** Static NAT and LB rules of the VPC with the LB members (no secret lives there). */
+  staticNatRules: unknown[];
+  lbRules: unknown[];
+  lbMembers: unknown[];
   transitions: unknown[];
   jobs: unknown[];
   jobSteps: unknown[];
@@ -98,6 +102,22 @@ export async function buildSupportBundle(
     .where('vpc_id', '=', vpcId)
     .orderBy('created_at')
     .execute();
+  const staticNatRules = await db
+    .selectFrom('static_nat_rules')
+    .selectAll()
+    .where('vpc_id', '=', vpcId)
+    .orderBy('created_at')
+    .execute();
+  const lbRules = await db
+    .selectFrom('lb_rules')
+    .selectAll()
+    .where('vpc_id', '=', vpcId)
+    .orderBy('created_at')
+    .execute();
+  const lbMembers = await inChunks(
+    lbRules.map((r) => r.id),
+    (ids) => db.selectFrom('lb_members').selectAll().where('rule_id', 'in', ids).execute(),
+  );
   const jobs = await db
     .selectFrom('jobs')
     .selectAll()
@@ -161,7 +181,8 @@ export async function buildSupportBundle(
     .orderBy('created_at')
     .execute();
   const triage = await db.selectFrom('triage').selectAll().where('vpc_id', '=', vpcId).executeTakeFirst();
-  const audit = await inChunks([...entityIds, ...jobIds], (ids) =>
+  const ruleIds = [...staticNatRules.map((r) => r.id), ...lbRules.map((r) => r.id)];
+  const audit = await inChunks([...entityIds, ...ruleIds, ...jobIds], (ids) =>
     db.selectFrom('audit_log').selectAll().where('target_id', 'in', ids).execute(),
   );
   audit.sort((a, b) => Number(a.id) - Number(b.id));
@@ -194,6 +215,9 @@ export async function buildSupportBundle(
     networkElements: clean(elements),
     controllers: clean(controllers),
     nics: clean(nics),
+    staticNatRules: clean(staticNatRules),
+    lbRules: clean(lbRules),
+    lbMembers: clean(lbMembers),
     transitions: clean(transitions),
     jobs: clean(jobs),
     jobSteps: clean(jobSteps),
