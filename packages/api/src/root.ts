@@ -8,11 +8,14 @@ import { capabilitiesRouter } from './routers/capabilities';
 import { controllersRouter } from './routers/controllers';
 import { diagnosticsRouter } from './routers/diagnostics';
 import { jobsRouter } from './routers/jobs';
+import { lbRulesRouter } from './routers/lb-rules';
 import { nicsRouter } from './routers/nics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
+import { publicServicesRouter } from './routers/public-services';
 import { simulatorRouter } from './routers/simulator';
+import { staticNatRouter } from './routers/static-nat';
 import { supportRouter } from './routers/support';
 import { tiersRouter } from './routers/tiers';
 import { usersRouter } from './routers/users';
@@ -23,6 +26,7 @@ import { router } from './trpc';
 export const appRouter = router({
   calls: callsRouter,
   jobs: jobsRouter,
+  lbRules: lbRulesRouter,
   nics: nicsRouter,
   tiers: tiersRouter,
   vpcs: vpcsRouter,
@@ -35,7 +39,9 @@ export const appRouter = router({
   offerings: offeringsRouter,
   physicalNetworks: physicalNetworksRouter,
   providers: providersRouter,
+  publicServices: publicServicesRouter,
   simulator: simulatorRouter,
+  staticNat: staticNatRouter,
   support: supportRouter,
   users: usersRouter,
   zones: zonesRouter,

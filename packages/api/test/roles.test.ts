@@ -74,6 +74,14 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'vpcs.destroy': ['admin', 'operator'],
   'vpcs.reconcile': ['admin', 'operator'],
   'vpcs.repair': ['admin', 'operator'],
+  // Public services (static NAT, LB rules): provisioning, admin and operator.
+  'lbRules.create': ['admin', 'operator'],
+  'lbRules.delete': ['admin', 'operator'],
+  'lbRules.retry': ['admin', 'operator'],
+  'lbRules.setMembers': ['admin', 'operator'],
+  'staticNat.disable': ['admin', 'operator'],
+  'staticNat.enable': ['admin', 'operator'],
+  'staticNat.retry': ['admin', 'operator'],
 };
 
 /** Queries every role may call, except these. */

@@ -497,6 +497,14 @@ export class Engine {
     return (await staticNatRepo.listStaticNatOfVpc(this.db, vpcId)).map(rules.staticNatView);
   }
 
+  async getLbRule(id: string): Promise<LbRuleView | undefined> {
+    const rule = await lbRulesRepo.getLbRule(this.db, id);
+    if (!rule) return undefined;
+    return (await lbRulesRepo.listLbRulesOfVpc(this.db, rule.vpcId))
+      .map(rules.lbRuleView)
+      .find((r) => r.id === id);
+  }
+
   async listLbRules(vpcId: string): Promise<LbRuleView[]> {
     return (await lbRulesRepo.listLbRulesOfVpc(this.db, vpcId)).map(rules.lbRuleView);
   }

@@ -1,5 +1,7 @@
 // Redaction for call summaries and log lines: any secret-looking key is replaced; long strings are cut.
 const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
+/** A rule's private IP and port are a NIC's address, not a private key. */
+const SAFE_KEYS = new Set(['privateIp', 'privatePort']);
 
 export function redactSummary(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';
@@ -11,7 +13,7 @@ export function redactSummary(value: unknown, depth = 0): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
         k,
-        SECRET_KEY.test(k) ? '[redacted]' : redactSummary(v, depth + 1),
+        SECRET_KEY.test(k) && !SAFE_KEYS.has(k) ? '[redacted]' : redactSummary(v, depth + 1),
       ]),
     );
   }

@@ -3,13 +3,18 @@ import { auditRepo } from '@netplane/db';
 import type { Context } from '../context';
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|ciphertext/i;
+/** A rule's private IP and port are a NIC's address, not a private key. */
+const SAFE_KEYS = new Set(['privateIp', 'privatePort']);
 
 /** Deep copy with every secret-looking field replaced; used for audit rows, logs and support bundles. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET_KEY.test(k) && !SAFE_KEYS.has(k) ? '[redacted]' : redact(v),
+      ]),
     );
   }
   return value;

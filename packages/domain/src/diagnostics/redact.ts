@@ -2,8 +2,17 @@
 const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
-// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when).
-const SAFE_KEYS = new Set(['fencing_token', 'fencingToken', 'token_count']);
+// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; a rule's
+// private IP and port are the NIC's address, not a private key).
+const SAFE_KEYS = new Set([
+  'fencing_token',
+  'fencingToken',
+  'token_count',
+  'privateIp',
+  'private_ip',
+  'privatePort',
+  'private_port',
+]);
 
 // Secrets that hide inside otherwise harmless strings (an error message, an endpoint, a vendor answer).
 const STRING_PATTERNS: readonly RegExp[] = [

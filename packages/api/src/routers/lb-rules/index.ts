@@ -1,0 +1,80 @@
+// lbRules.*: load-balancing rules of a tier (publicIp:publicPort/protocol over the members' privatePort). The
+// algorithm and protocol are checked against the provider's narrowed Lb capabilities before any call.
+import {
+  lbAlgorithmSchema,
+  lbProtocolSchema,
+  lbRuleViewSchema,
+  nicIdsSchema,
+  portSchema,
+  publicIpSchema,
+  ruleNameSchema,
+} from '@netplane/domain';
+import { z } from 'zod';
+import { recordAudit } from '../../services/audit';
+import { actorOf, engineOf } from '../../services/engine';
+import { operatorProcedure, router, viewerProcedure } from '../../trpc';
+import { idInput, jobRefSchema } from '../vpcs/schemas';
+
+export const lbRulesRouter = router({
+  list: viewerProcedure
+    .input(z.object({ vpcId: z.uuid() }))
+    .output(z.array(lbRuleViewSchema))
+    .query(({ ctx, input }) => engineOf(ctx.deps).listLbRules(input.vpcId)),
+
+  create: operatorProcedure
+    .input(
+      z.object({
+        networkId: z.uuid(),
+        name: ruleNameSchema,
+        publicIp: publicIpSchema,
+        publicPort: portSchema,
+        privatePort: portSchema,
+        protocol: lbProtocolSchema,
+        algorithm: lbAlgorithmSchema,
+        nicIds: nicIdsSchema,
+      }),
+    )
+    .output(z.object({ rule: lbRuleViewSchema, jobId: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const r = await engineOf(ctx.deps).createLbRule(input, actorOf(ctx));
+      await recordAudit(ctx, 'lbRule.create', { type: 'lbRule', id: r.rule.id }, null, r);
+      return r;
+    }),
+
+  /** Replaces the member set; the rule is applied again with it. */
+  setMembers: operatorProcedure
+    .input(z.object({ id: z.uuid(), nicIds: nicIdsSchema }))
+    .output(jobRefSchema)
+    .mutation(async ({ ctx, input }) => {
+      const engine = engineOf(ctx.deps);
+      const before = (await engine.getLbRule(input.id))?.members.map((m) => m.nicId) ?? null;
+      const r = await engine.setLbMembers(input.id, input.nicIds, actorOf(ctx));
+      await recordAudit(
+        ctx,
+        'lbRule.setMembers',
+        { type: 'lbRule', id: input.id },
+        { nicIds: before },
+        { nicIds: input.nicIds, ...r },
+      );
+      return r;
+    }),
+
+  delete: operatorProcedure
+    .input(idInput)
+    .output(jobRefSchema)
+    .mutation(async ({ ctx, input }) => {
+      const r = await engineOf(ctx.deps).deleteLbRule(input.id, actorOf(ctx));
+      await recordAudit(ctx, 'lbRule.delete', { type: 'lbRule', id: input.id }, null, r);
+      return r;
+    }),
+
+  /** Repeats the failed operation (apply, or revoke) of a rule in Error. */
+  retry: operatorProcedure
+    .input(idInput)
+    .output(jobRefSchema)
+    .mutation(async ({ ctx, input }) => {
+      const r = await engineOf(ctx.deps).retryLbRule(input.id, actorOf(ctx));
+      await recordAudit(ctx, 'lbRule.retry', { type: 'lbRule', id: input.id }, null, r);
+      return r;
+    }),
+});

@@ -1,0 +1,22 @@
+// publicServices.options: what the console may offer on a tier — the providers chosen for StaticNat and Lb (null when
+// the tier's offering has no such service) and the Lb algorithms and protocols of the provider's narrowed matrix.
+import { LB_ALGORITHMS, LB_PROTOCOLS } from '@netplane/domain';
+import { z } from 'zod';
+import { engineOf } from '../../services/engine';
+import { router, viewerProcedure } from '../../trpc';
+
+const option = z.object({ providerId: z.string(), providerName: z.string(), adapterId: z.string() });
+
+export const publicServicesRouter = router({
+  options: viewerProcedure
+    .input(z.object({ networkId: z.uuid() }))
+    .output(
+      z.object({
+        staticNat: option.nullable(),
+        lb: option
+          .extend({ algorithms: z.array(z.enum(LB_ALGORITHMS)), protocols: z.array(z.enum(LB_PROTOCOLS)) })
+          .nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => engineOf(ctx.deps).publicServiceOptions(input.networkId)),
+});
