@@ -23,6 +23,19 @@ const observeIds = async (networkId: string, kind: ObservedResource['kind']) =>
     .filter((r) => r.kind === kind)
     .map((r) => r.id);
 
+const networkIssues = async (networkId: string) => [
+  ...((await el.observe({ networkIds: [networkId] }, ctx())).resources.find((r) => r.kind === 'network')
+    ?.issues ?? []),
+];
+
+const nicIssues = async (networkId: string, nicId: string) => [
+  ...((await el.observe({ networkIds: [networkId] }, ctx())).resources.find((r) => r.id === nicId)?.issues ??
+    []),
+];
+
+const aclLines = async (pg: string) =>
+  (await server.nbctl(['acl-list', pg])).trim().split('\n').filter(Boolean);
+
 const networkAttrs = async (networkId: string) =>
   (await el.observe({ networkIds: [networkId] }, ctx())).resources.find((r) => r.kind === 'network')
     ?.attributes;
@@ -64,10 +77,16 @@ describe('drift', () => {
       (ids) => ids.length === 2 && !ids.includes(`${net.networkId}/default-deny`),
     );
     expect(await networkAttrs(net.networkId)).toMatchObject({ networkAcl: 'missing' });
+    expect(await networkIssues(net.networkId)).toEqual([
+      `ACL to-lport 1000 'outport == @${pg} && ip4' of tier ${net.name} is missing`,
+    ]);
     expect(await el.implementNetwork(net, ctx())).toMatchObject({ adopted: true });
     expect((await observeIds(net.networkId, 'acl')).sort()).toEqual(before.sort());
     expect(await networkAttrs(net.networkId)).toMatchObject({ networkAcl: 'default-deny,egress,intra-tier' });
+    expect(await networkIssues(net.networkId)).toEqual([]);
     expect(await server.nbctl(['acl-list', pg])).toContain('drop');
+    await el.implementNetwork(net, ctx()); // converged: no second copy
+    expect(await aclLines(pg)).toHaveLength(3);
   });
 
   it('shows a NIC removed from its port group as drift on the NIC', async () => {
@@ -81,8 +100,96 @@ describe('drift', () => {
       (await el.observe({ networkIds: [net.networkId] }, ctx())).resources.find((r) => r.id === nic.nicId)
         ?.attributes;
     expect(await attrs()).toMatchObject({ mac: nic.mac, ip: nic.ip, portGroup: 'member' });
-    await server.nbctl(['clear', 'Port_Group', names.portGroup(net.networkId), 'ports']);
+    const pg = names.portGroup(net.networkId);
+    await server.nbctl(['clear', 'Port_Group', pg, 'ports']);
     await waitFor(attrs, (a) => a?.portGroup === 'missing');
+    const port = names.nicPort(nic.nicId);
+    expect(await nicIssues(net.networkId, nic.nicId)).toEqual([`port ${port} is not in port group ${pg}`]);
+    // prepareNic again is the NIC's repair: the adopted port goes back into the group.
+    expect(await el.prepareNic(nic, ctx())).toEqual({ nicId: nic.nicId, adopted: true });
+    const portUuid = (
+      await server.nbctl(['--bare', '--columns=_uuid', 'find', 'Logical_Switch_Port', `name=${port}`])
+    ).trim();
+    expect((await server.nbctl(['--bare', '--columns=ports', 'list', 'Port_Group', pg])).trim()).toBe(
+      portUuid,
+    );
+    expect(await nicIssues(net.networkId, nic.nicId)).toEqual([]);
+    expect(await attrs()).toMatchObject({ portGroup: 'member' });
+  });
+
+  it('shows port security changed with ovn-nbctl as an issue of the NIC, and prepareNic restores it', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const nic = nicSpec(net, 5);
+    await el.prepareNic(nic, ctx());
+    const port = names.nicPort(nic.nicId);
+    await server.nbctl(['lsp-set-port-security', port]);
+    await waitFor(
+      () => nicIssues(net.networkId, nic.nicId),
+      (i) => i.length > 0,
+    );
+    expect(await nicIssues(net.networkId, nic.nicId)).toEqual([
+      `port_security of port ${port} is '', expected '${nic.mac} ${nic.ip}'`,
+    ]);
+    expect(await el.prepareNic(nic, ctx())).toEqual({ nicId: nic.nicId, adopted: true });
+    expect((await server.nbctl(['lsp-get-port-security', port])).trim()).toBe(`${nic.mac} ${nic.ip}`);
+    expect(await nicIssues(net.networkId, nic.nicId)).toEqual([]);
+  });
+
+  it('shows an ACL changed with ovn-nbctl as an issue, and implementNetwork sets it back in place', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const pg = names.portGroup(net.networkId);
+    const uuid = (
+      await server.nbctl([
+        '--bare',
+        '--columns=_uuid',
+        'find',
+        'ACL',
+        'priority=1000',
+        `match="outport == @${pg} && ip4"`,
+      ])
+    ).trim();
+    await server.nbctl(['set', 'ACL', uuid, 'action=allow']);
+    await waitFor(
+      () => networkIssues(net.networkId),
+      (i) => i.length > 0,
+    );
+    const match = `outport == @${pg} && ip4`;
+    expect(await networkIssues(net.networkId)).toEqual([
+      `ACL default-deny of tier ${net.name} is to-lport 1000 '${match}' allow, expected to-lport 1000 '${match}' drop`,
+    ]);
+    await el.implementNetwork(net, ctx());
+    expect((await server.nbctl(['get', 'ACL', uuid, 'action'])).trim()).toBe('drop'); // the same row
+    expect(await aclLines(pg)).toHaveLength(3);
+    expect(await networkIssues(net.networkId)).toEqual([]);
+  });
+
+  it('shows a port group deleted with ovn-nbctl, and implementNetwork recreates it with its ACLs and the NIC ports', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const nics = [nicSpec(net, 6), nicSpec(net, 7)];
+    await el.prepareNics(nics, ctx());
+    const pg = names.portGroup(net.networkId);
+    await server.nbctl(['pg-del', pg]);
+    await waitFor(
+      () => networkIssues(net.networkId),
+      (i) => i.includes(`port group ${pg} of tier ${net.name} is missing`),
+    );
+    await el.implementNetwork(net, ctx());
+    expect(await aclLines(pg)).toHaveLength(3);
+    const members = (await server.nbctl(['--bare', '--columns=ports', 'list', 'Port_Group', pg]))
+      .trim()
+      .split(/\s+/);
+    expect(members).toHaveLength(2);
+    expect(await networkIssues(net.networkId)).toEqual([]);
+    for (const nic of nics) expect(await nicIssues(net.networkId, nic.nicId)).toEqual([]);
   });
 
   it('shows a deleted router port on the network', async () => {
@@ -96,8 +203,12 @@ describe('drift', () => {
     expect(await routerPort()).toBe(`${net.gateway}/24`);
     await server.nbctl(['lrp-del', names.routerPort(net.networkId)]);
     await waitFor(routerPort, (v) => v === 'missing');
+    expect(await networkIssues(net.networkId)).toEqual([
+      `router port ${names.routerPort(net.networkId)} of tier ${net.name} is missing`,
+    ]);
     await el.implementNetwork(net, ctx());
     expect(await routerPort()).toBe(`${net.gateway}/24`);
+    expect(await networkIssues(net.networkId)).toEqual([]);
   });
 
   it('shows a DHCP_Options row deleted with ovn-nbctl on the network, and repair re-attaches the ports to the new one', async () => {
@@ -124,7 +235,19 @@ describe('drift', () => {
       (a) => a?.dhcp === 'missing',
     );
     expect((await dhcpOfPort()).trim()).toBe(''); // the weak reference went with the row
+    expect(await networkIssues(net.networkId)).toEqual([`DHCP_Options of tier ${net.name} are missing`]);
     await el.implementNetwork(net, ctx());
+    await el.implementNetwork(net, ctx()); // converged: still one row
+    const dhcpRows = await server.nbctl([
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      'DHCP_Options',
+      `cidr="${net.cidr}"`,
+    ]);
+    expect(dhcpRows.trim().split('\n').filter(Boolean)).toHaveLength(1);
+    expect(await networkIssues(net.networkId)).toEqual([]);
+    expect(await nicIssues(net.networkId, nic.nicId)).toEqual([]);
     expect(await networkAttrs(net.networkId)).toMatchObject({ dhcp: net.cidr });
     const repaired = (await dhcpOfPort()).trim();
     expect(repaired).not.toBe('');
