@@ -1,0 +1,314 @@
+// staticNat.*, lbRules.* and publicServices.options through createCaller on both dialects, with the real engine and
+// the simulator: validation errors (service not offered, algorithm outside the provider's narrowed capabilities,
+// public IP inside the VPC or already used, NIC not Reserved), options, audit, and viewers refused.
+import { randomUUID } from 'node:crypto';
+import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { engineOf } from '../src/services/engine';
+import { makeTestDeps, type TestDeps } from './fixtures/deps';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+async function waitDone(t: TestDeps, jobId: string) {
+  const caller = t.callerAs('viewer');
+  for (let i = 0; i < 1200; i++) {
+    const job = await caller.jobs.get({ id: jobId });
+    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+/** The AppError behind a TRPCError: its code and details (reason...). */
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as {
+      code?: string;
+      message?: string;
+      cause?: { code?: string; details?: { reason?: string } };
+    };
+    return {
+      code: err.code,
+      appCode: err.cause?.code,
+      reason: err.cause?.details?.reason,
+      message: err.message,
+    };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(testDialects())('public services API on %s', (dialect) => {
+  let t: TestDeps;
+  let zoneId = '';
+  let vpcOfferingId = '';
+  let natLbOfferingId = '';
+  let plainOfferingId = '';
+  beforeAll(async () => {
+    const hub = new SimulatorHub('api-ps-test');
+    t = await makeTestDeps(dialect, {
+      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+    });
+    const db = t.db.db;
+    const now = Date.now();
+    const common = { created_at: now, updated_at: now, version: 1 };
+    zoneId = randomUUID();
+    const pnId = randomUUID();
+    const providerId = randomUUID();
+    const controllerId = randomUUID();
+    await db
+      .insertInto('zones')
+      .values({ id: zoneId, name: 'z-ps', description: '', state: 'Enabled', ...common })
+      .execute();
+    await db
+      .insertInto('physical_networks')
+      .values({
+        id: pnId,
+        zone_id: zoneId,
+        name: 'pn',
+        isolation_methods: '["VLAN"]',
+        tags: '[]',
+        broadcast_ranges: JSON.stringify([{ kind: 'vlan', start: 400, end: 420 }]),
+        traffic_types: '[]',
+        state: 'Enabled',
+        ...common,
+      })
+      .execute();
+    await db
+      .insertInto('providers')
+      .values({
+        id: providerId,
+        physical_network_id: pnId,
+        name: 'sim-edge',
+        adapter_id: 'simulator',
+        state: 'Enabled',
+        enabled_services: '["Connectivity","Dhcp","SourceNat","StaticNat","Lb"]',
+        // The admin narrowed the simulator's Lb algorithms to round robin.
+        capability_overrides: JSON.stringify({ Lb: { SupportedLbAlgorithms: ['roundrobin'] } }),
+        ...common,
+      })
+      .execute();
+    const sealed = t.keyring.encrypt(
+      JSON.stringify({ username: 'u', password: 'canary-pw-ps' }),
+      controllerId,
+    );
+    await db
+      .insertInto('controllers')
+      .values({
+        id: controllerId,
+        provider_id: providerId,
+        name: 'ctl',
+        endpoint: `sim://${controllerId}`,
+        protocol: 'SIMULATED',
+        config: '{}',
+        credentials_ciphertext: sealed.ciphertext,
+        credentials_key_id: sealed.keyId,
+        max_concurrent: 8,
+        calls_per_second: 500,
+        timeout_ms: 5000,
+        resource_state: 'Enabled',
+        health_ok: 1,
+        health_checked_at: now,
+        health_latency_ms: 1,
+        health_version: 'x',
+        health_error: null,
+        conditions: '[]',
+        ...common,
+      })
+      .execute();
+    const offering = async (kind: string, name: string, services: Record<string, string>) => {
+      const id = randomUUID();
+      await db
+        .insertInto('offerings')
+        .values({
+          id,
+          name,
+          description: '',
+          kind,
+          guest_type: 'Isolated',
+          service_providers: JSON.stringify(services),
+          tags: '[]',
+          isolation_method: 'VLAN',
+          required_capabilities: '{}',
+          state: 'Enabled',
+          ...common,
+        })
+        .execute();
+      return id;
+    };
+    const base = { Connectivity: 'simulator', Dhcp: 'simulator' };
+    vpcOfferingId = await offering('vpc', 'vpc-o', base);
+    natLbOfferingId = await offering('network', 'edge-tier', {
+      ...base,
+      SourceNat: 'simulator',
+      StaticNat: 'simulator',
+      Lb: 'simulator',
+    });
+    plainOfferingId = await offering('network', 'plain-tier', base);
+    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+  });
+  afterAll(async () => {
+    await engineOf(t.deps).stop();
+    await t.cleanup();
+  });
+
+  async function tierWithNics(cidr: string, offeringId: string, count: number) {
+    const op = t.callerAs('operator');
+    const vpc = await op.vpcs.create({
+      name: `v-${randomUUID().slice(0, 6)}`,
+      zoneId,
+      offeringId: vpcOfferingId,
+      cidr: `${cidr}.0.0/16`,
+    });
+    const tier = await op.tiers.create({ vpcId: vpc.id, name: 'web', offeringId, cidr: `${cidr}.1.0/24` });
+    expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId)).state).toBe('succeeded');
+    const prepared = await op.nics.prepareBulk({
+      tierId: tier.id,
+      nics: Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
+    });
+    expect((await waitDone(t, prepared.jobId)).state).toBe('succeeded');
+    return { vpc, tier, nics: prepared.nics };
+  }
+
+  it('tells the console which providers give StaticNat and Lb, with the narrowed Lb algorithms', async () => {
+    const { tier } = await tierWithNics('10.31', natLbOfferingId, 1);
+    const options = await t.callerAs('viewer').publicServices.options({ networkId: tier.id });
+    expect(options.staticNat).toMatchObject({ providerName: 'sim-edge', adapterId: 'simulator' });
+    expect(options.lb).toMatchObject({
+      providerName: 'sim-edge',
+      algorithms: ['roundrobin'],
+      protocols: ['tcp', 'udp'],
+    });
+    const plain = await tierWithNics('10.32', plainOfferingId, 1);
+    expect(await t.callerAs('viewer').publicServices.options({ networkId: plain.tier.id })).toEqual({
+      staticNat: null,
+      lb: null,
+    });
+  });
+
+  it('refuses a service the offering lacks, an unsupported algorithm, a public IP inside the VPC, a NIC not Reserved', async () => {
+    const op = t.callerAs('operator');
+    const plain = await tierWithNics('10.33', plainOfferingId, 1);
+    const nat = await failure(
+      op.staticNat.enable({ nicId: plain.nics[0]?.id ?? '', publicIp: '203.0.113.1' }),
+    );
+    expect(nat).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT', reason: 'SERVICE_NOT_OFFERED' });
+    expect(nat.message).toBe("Tier web's offering plain-tier has no StaticNat service");
+    const lbInput = {
+      networkId: plain.tier.id,
+      name: 'web-80',
+      publicIp: '203.0.113.2',
+      publicPort: 80,
+      privatePort: 8080,
+      protocol: 'tcp' as const,
+      algorithm: 'roundrobin' as const,
+      nicIds: [],
+    };
+    expect(await failure(op.lbRules.create(lbInput))).toMatchObject({ reason: 'SERVICE_NOT_OFFERED' });
+
+    const edge = await tierWithNics('10.34', natLbOfferingId, 2);
+    const algo = await failure(
+      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, algorithm: 'leastconn' }),
+    );
+    expect(algo).toMatchObject({ code: 'BAD_REQUEST', reason: 'CAPABILITY_MISSING' });
+    expect(algo.message).toContain('it supports roundrobin');
+
+    const inside = await failure(
+      op.staticNat.enable({ nicId: edge.nics[0]?.id ?? '', publicIp: '10.34.9.9' }),
+    );
+    expect(inside).toMatchObject({ code: 'BAD_REQUEST', reason: 'PUBLIC_IP_IN_VPC' });
+
+    const released = edge.nics[1]?.id ?? '';
+    expect((await waitDone(t, (await op.nics.release({ id: released })).jobId)).state).toBe('succeeded');
+    const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIp: '203.0.113.3' }));
+    expect(notReserved).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
+    const member = await failure(
+      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, nicIds: [released] }),
+    );
+    expect(member).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
+
+    // Malformed input never reaches the engine.
+    await expect(
+      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, name: 'Web_80' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    const id = edge.nics[0]?.id ?? '';
+    await expect(
+      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, nicIds: [id, id] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, publicPort: 0 }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
+  it('refuses a public IP already used in the zone and a second static NAT on a NIC; viewers may only read', async () => {
+    const op = t.callerAs('operator');
+    const edge = await tierWithNics('10.35', natLbOfferingId, 2);
+    const [a, b] = edge.nics;
+    if (!a || !b) throw new Error('nics');
+    const first = await op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.10' });
+    expect(first.rule).toMatchObject({
+      state: 'Add',
+      nicId: a.id,
+      privateIp: a.ip,
+      vmName: 'vm0',
+      networkName: 'web',
+    });
+    expect(await failure(op.staticNat.enable({ nicId: b.id, publicIp: '198.51.100.10' }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'PUBLIC_IP_IN_USE',
+    });
+    expect(await failure(op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.11' }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'NIC_HAS_STATIC_NAT',
+    });
+    const lb = {
+      networkId: edge.tier.id,
+      name: 'web-80',
+      publicIp: '198.51.100.10',
+      publicPort: 80,
+      privatePort: 8080,
+      protocol: 'tcp' as const,
+      algorithm: 'roundrobin' as const,
+      nicIds: [b.id],
+    };
+    expect(await failure(op.lbRules.create(lb))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'PUBLIC_IP_IN_USE',
+    });
+    const created = await op.lbRules.create({ ...lb, publicIp: '198.51.100.20' });
+    expect(created.rule).toMatchObject({ state: 'Add', members: [{ nicId: b.id, vmName: 'vm1', ip: b.ip }] });
+    expect(
+      await failure(op.lbRules.create({ ...lb, name: 'web-80b', publicIp: '198.51.100.20' })),
+    ).toMatchObject({ code: 'CONFLICT', reason: 'PUBLIC_IP_IN_USE' });
+    // Another port on the same VIP is fine; the same name on the tier is not.
+    expect(
+      await failure(op.lbRules.create({ ...lb, publicIp: '198.51.100.20', publicPort: 443 })),
+    ).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'NAME_TAKEN',
+    });
+
+    const viewer = t.callerAs('viewer');
+    await expect(viewer.staticNat.enable({ nicId: b.id, publicIp: '198.51.100.30' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await viewer.staticNat.list({ vpcId: edge.vpc.id })).map((r) => r.publicIp)).toEqual([
+      '198.51.100.10',
+    ]);
+    expect((await viewer.lbRules.list({ vpcId: edge.vpc.id })).map((r) => r.name)).toEqual(['web-80']);
+    const audits = await t.db.db.selectFrom('audit_log').select(['action', 'after']).execute();
+    const enable = audits.find((x) => x.action === 'staticNat.enable');
+    expect(enable?.after).toContain(a.ip); // the private IP is an address, not a secret
+    expect(audits.map((x) => x.action)).toEqual(
+      expect.arrayContaining(['staticNat.enable', 'lbRule.create']),
+    );
+    await waitDone(t, first.jobId);
+    await waitDone(t, created.jobId);
+  });
+});
