@@ -9,6 +9,7 @@ import {
   optional,
   type Row,
   set,
+  toAtoms,
   toRecord,
   toUuids,
   uuid,
@@ -64,7 +65,8 @@ const LB_COLUMNS = ['_uuid', 'name', 'vips', 'protocol', 'selection_fields', 'ex
 export const protocolOf = (row: Row) => String(optional(row.protocol) ?? 'tcp');
 
 function sameRow(have: SelectedRow, want: Row): boolean {
-  const key = (v: Row[string] | undefined) => JSON.stringify(v);
+  // A one-element set comes back from the server as the bare atom: compare atoms, not encodings.
+  const key = (v: Row[string] | undefined) => JSON.stringify(toAtoms(v).map(String).sort());
   const vips = (v: Row[string] | undefined) => JSON.stringify(Object.entries(toRecord(v)).sort());
   return (
     have.name === want.name &&
