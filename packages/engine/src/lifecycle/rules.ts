@@ -146,6 +146,21 @@ async function ruleCall(
     settle: (db: Db) => Promise<void>;
   },
 ): Promise<RuleOutcome> {
+  if (o.op === 'apply') {
+    // A tier being shut down revokes its rules; an apply racing it must not put one back.
+    const tier = await networksRepo.getNetwork(core.deps.db.db, ref.networkId);
+    if (tier?.state !== 'Implemented') {
+      const failure = await failRule(core, ctx, ref, o.op, {
+        code: 'INVALID_STATE',
+        controllerId: '',
+        element: '',
+        category: 'INVALID_REQUEST',
+        message: `Tier ${tier?.name ?? ref.networkId} is ${tier?.state ?? 'gone'}; implement it first`,
+        callId: '',
+      });
+      return { ok: false, failure };
+    }
+  }
   const handle = await serviceHandle(core, ref.networkId, o.service);
   const method =
     o.service === 'StaticNat'
