@@ -124,6 +124,9 @@ describe('OVN mapping', () => {
     const extIds = await server.nbctl(['get', 'Logical_Switch', lsName, 'external_ids']);
     expect(extIds).toContain(`"netplane:network_id"="${net.networkId}"`);
     expect(extIds).toContain('"netplane:owner"=netplane');
+    // What was just made is complete: no resource reports an issue.
+    const observed = (await el.observe({ vpcId: vpc.vpcId }, ctx())).resources;
+    expect(observed.filter((r) => r.issues).map((r) => [r.kind, r.id, r.issues])).toEqual([]);
   });
 
   it('maps a VLAN tier onto a localnet port tagged with the VLAN id, and refuses a VLAN someone else uses', async () => {
@@ -146,6 +149,7 @@ describe('OVN mapping', () => {
       expect((await server.nbctl(['lsp-get-addresses', ln])).trim()).toBe('unknown');
       const observed = await vlanEl.observe({ networkIds: [net.networkId] }, ctx());
       expect(observed.resources.find((r) => r.kind === 'network')?.attributes.localnet).toBe('physnet1/321');
+      expect(observed.resources.filter((r) => r.issues)).toEqual([]);
 
       const other = { ...networkSpec(vpc), isolation: { method: 'VLAN' as const, segmentId: 321 } };
       const err = await vlanEl.implementNetwork(other, ctx()).catch((e: unknown) => e);
