@@ -253,4 +253,42 @@ describe('drift', () => {
     expect(repaired).not.toBe('');
     expect(await server.nbctl(['get', 'DHCP_Options', repaired, 'cidr'])).toContain(net.cidr);
   });
+
+  it('shows a deleted source NAT and a deleted localnet port as issues, and implementNetwork recreates them', async () => {
+    const vlanEl = createElement(server.tcpEndpoint, {
+      localnetNetworkName: 'physnet1',
+      snatExternalIp: '198.51.100.7',
+    });
+    try {
+      const vpc = vpcSpec();
+      const net = {
+        ...networkSpec(vpc, ['Connectivity', 'SourceNat']),
+        isolation: { method: 'VLAN' as const, segmentId: 777 },
+      };
+      await vlanEl.implementVpc(vpc, ctx());
+      await vlanEl.implementNetwork(net, ctx());
+      const issues = async () => [
+        ...((await vlanEl.observe({ networkIds: [net.networkId] }, ctx())).resources.find(
+          (r) => r.kind === 'network',
+        )?.issues ?? []),
+      ];
+      expect(await issues()).toEqual([]);
+      await server.nbctl(['lr-nat-del', names.router(vpc.vpcId), 'snat', net.cidr]);
+      await server.nbctl(['lsp-del', names.localnetPort(net.networkId)]);
+      await waitFor(issues, (i) => i.length === 2);
+      expect((await issues()).sort()).toEqual(
+        [`localnet port of tier ${net.name} is missing`, `source NAT of tier ${net.name} is missing`].sort(),
+      );
+      await vlanEl.implementNetwork(net, ctx());
+      expect(await issues()).toEqual([]);
+      expect(await server.nbctl(['lr-nat-list', names.router(vpc.vpcId)])).toContain('198.51.100.7');
+      expect(
+        (
+          await server.nbctl(['get', 'Logical_Switch_Port', names.localnetPort(net.networkId), 'tag_request'])
+        ).trim(),
+      ).toBe('777');
+    } finally {
+      await vlanEl.close();
+    }
+  });
 });

@@ -202,6 +202,21 @@ describe('StaticNat', () => {
     expect((await observedNat(net, rule.ruleId))?.attributes.logicalIp).toBe(rule.privateIp);
   });
 
+  it('shows a NAT row edited with ovn-nbctl in its attributes, and re-applying sets it back in place', async () => {
+    const net = await tier();
+    const rule = ruleFor(net, 10);
+    await el.applyStaticNat?.(rule, ctx());
+    const [row] = await natRowsOfRule(rule.ruleId);
+    await server.nbctl(['set', 'NAT', row?._uuid ?? '', 'logical_ip=10.1.250.250']);
+    await waitFor(
+      () => observedNat(net, rule.ruleId),
+      (r) => r?.attributes.logicalIp === '10.1.250.250',
+    );
+    expect(await el.applyStaticNat?.(rule, ctx())).toEqual({ adopted: true });
+    expect(await natRowsOfRule(rule.ruleId)).toEqual([row]);
+    expect((await observedNat(net, rule.ruleId))?.attributes.logicalIp).toBe(rule.privateIp);
+  });
+
   it('converges on one row when the same rule is applied concurrently', async () => {
     const net = await tier();
     const rule = ruleFor(net, 8);
