@@ -126,7 +126,9 @@ function tierOfObserved(o: ObservedResource, desired: ReadonlyMap<string, Desire
   if (want) return want.networkId;
   if (o.kind === 'network') return o.id;
   if (o.attributes.networkId) return o.attributes.networkId;
-  if (o.kind === 'acl' || o.kind === 'dhcp' || o.kind === 'nat') return o.id.split('/')[0] ?? null;
+  // A tier's rows are named `<networkId>/<rule>` (DHCP by the tier id alone); a static NAT or LB by its rule id.
+  if (o.kind === 'acl' || o.kind === 'dhcp' || (o.kind === 'nat' && !isStaticNat(o)))
+    return o.id.split('/')[0] ?? null;
   return null;
 }
 

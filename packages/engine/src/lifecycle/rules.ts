@@ -251,7 +251,7 @@ export async function applyStaticNat(
       await staticNatRepo.setStaticNatState(
         db,
         rule.id,
-        { state: 'Active', lastOp: 'apply', lastError: null },
+        { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id },
         core.deps.now(),
       );
     },
@@ -304,7 +304,7 @@ export async function applyLbRule(
       await lbRulesRepo.setLbState(
         db,
         rule.id,
-        { state: 'Active', lastOp: 'apply', lastError: null },
+        { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id },
         core.deps.now(),
       );
     },
