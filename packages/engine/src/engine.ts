@@ -365,7 +365,7 @@ export class Engine {
     };
   }
 
-  /** Allocates NIC rows (IP and MAC) at once, then prepares them in one job (batched where the adapter can). */
+  /** Allocates NIC rows (IP and MAC) and their job at once, then prepares them in that job (batched where it can). */
   async prepareNics(
     tierId: string,
     requests: readonly NicRequest[],
@@ -377,17 +377,9 @@ export class Engine {
     if (!tier || tier.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
     if (tier.state !== 'Implemented')
       throw new AppError('INVALID_STATE', `Tier ${tier.name} is ${tier.state}; implement it first`);
-    const rows = await allocateNics(this.core, tierId, requests);
-    const nicIds = rows.map((r) => r.id);
-    const jobId = await this.submitJob({
-      kind: 'nic.prepare',
-      targetType: 'network',
-      targetId: tierId,
-      vpcId: tier.vpcId,
-      payload: { nicIds, ...(opts.batchSize !== undefined && { batchSize: opts.batchSize }) },
-      total: nicIds.length,
-      actor,
-    });
+    // NIC rows, transitions and the job row in one transaction; the job is announced (queued event) once committed.
+    const { rows, jobId } = await allocateNics(this.core, tier, requests, { actor, ...opts });
+    this.worker.wake();
     return { jobId, nics: rows.map((r) => nicView({ ...r, updatedAt: r.createdAt, version: 1 })) };
   }
 

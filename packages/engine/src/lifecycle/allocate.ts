@@ -1,8 +1,11 @@
 // Allocation without controller calls: VPC rows, tier rows with a VLAN/VNI from the physical network's ranges (unique
-// per zone by constraint, retried on a race), NIC rows with an IP from the tier's CIDR and a locally administered MAC.
+// per zone by constraint, retried on a race), NIC rows with an IP from the tier's CIDR and a locally administered MAC,
+// written together with their prepare job in one transaction.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  type Db,
   isUniqueViolation,
+  jobsRepo,
   networksRepo,
   nicsRepo,
   offeringsRepo,
@@ -173,71 +176,165 @@ function firstFree(
   return null;
 }
 
-const randomMac = () => `02:${[...randomBytes(5)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+/** `n` distinct locally administered MACs (02:…) from one call to the CSPRNG (one call per NIC cost ~10 µs each). */
+function randomMacs(n: number, taken: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const seen = new Set(taken);
+  while (out.length < n) {
+    const bytes = randomBytes(5 * (n - out.length));
+    for (let i = 0; i + 5 <= bytes.length; i += 5) {
+      let mac = '02';
+      for (let j = i; j < i + 5; j++) mac += `:${(bytes[j] as number).toString(16).padStart(2, '0')}`;
+      if (seen.has(mac)) continue;
+      seen.add(mac);
+      out.push(mac);
+    }
+  }
+  return out;
+}
 
-export async function allocateNics(core: EngineCore, networkId: string, requests: readonly NicRequest[]) {
-  const db = core.deps.db.db;
-  const network = await networksRepo.getNetwork(db, networkId);
-  if (!network || network.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
+export type AllocatedNic = Omit<nicsRepo.NicRow, 'updatedAt' | 'version'>;
+export type PrepareJobOptions = { actor: string; batchSize?: number };
+
+const ATTEMPTS = 5;
+/** MariaDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back and may simply run again. */
+const isLockConflict = (e: unknown) => [1213, 1205].includes(Number((e as { errno?: unknown })?.errno));
+
+/**
+ * Accepts a prepare request: allocates IPs and MACs for the whole batch in memory and writes, in ONE transaction, the
+ * NIC rows and their `None → Allocated` transitions (multi-row inserts) and the request's `nic.prepare` job row, so
+ * a request is written whole or not at all (a job never exists without its NICs, nor NICs without their job).
+ * Allocation on a tier is serialized by a lock on the tier row (nicsRepo.lockTierForAllocation) and the used
+ * addresses are read under it, so concurrent requests on one tier never pick the same IP; the unique constraints on
+ * (network_id, ip_index) and mac remain the final guard (a random MAC collision is retried). Typed errors, nothing
+ * written: CONFLICT for an asked IP or MAC in use (or asked twice), PRECONDITION_FAILED when the tier has too few
+ * free addresses. The caller announces the job (the `queued` event is emitted here, after the commit).
+ */
+export async function allocateNics(
+  core: EngineCore,
+  network: networksRepo.NetworkRow,
+  requests: readonly NicRequest[],
+  job: PrepareJobOptions,
+): Promise<{ rows: AllocatedNic[]; jobId: string }> {
+  const handle = core.deps.db;
   const cidr = parseCidr(network.cidr);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const used = await nicsRepo.usedIpIndexes(db, networkId);
-    used.add(1); // gateway
-    const now = core.deps.now();
-    let next = 2;
-    const rows = requests.map((r) => {
-      let ipIndex: number;
-      if (r.ip) {
-        ipIndex = indexOf(cidr, r.ip);
-        if (used.has(ipIndex))
-          throw new AppError('CONFLICT', `${r.ip} is already in use on tier ${network.name}`);
-      } else {
-        while (used.has(next)) next++;
-        ipIndex = next;
+  const askedIps = new Map<number, string>();
+  for (const r of requests) {
+    if (!r.ip) continue;
+    const index = indexOf(cidr, r.ip);
+    if (askedIps.has(index)) throw new AppError('CONFLICT', `${r.ip} is asked for twice in this request`);
+    askedIps.set(index, r.ip);
+  }
+  const askedMacs = new Set<string>();
+  for (const r of requests) {
+    if (!r.mac) continue;
+    if (askedMacs.has(r.mac)) throw new AppError('CONFLICT', `${r.mac} is asked for twice in this request`);
+    askedMacs.add(r.mac);
+  }
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const jobId = randomUUID();
+    let rows: AllocatedNic[] = [];
+    let now = 0;
+    const write = async (trx: Db) => {
+      await nicsRepo.lockTierForAllocation(trx, handle.dialect, network.id);
+      const used = await nicsRepo.usedIpIndexes(trx, network.id);
+      used.add(1); // gateway
+      for (const [index, ip] of askedIps) {
+        if (used.has(index))
+          throw new AppError('CONFLICT', `${ip} is already in use on tier ${network.name}`);
       }
-      if (ipIndex >= cidr.size - 1)
-        throw new AppError('PRECONDITION_FAILED', `Tier ${network.name} has no free IP left`);
-      used.add(ipIndex);
-      return {
-        id: randomUUID(),
-        networkId,
-        vpcId: network.vpcId,
-        vmName: r.vmName,
-        mac: r.mac ?? randomMac(),
-        ip: hostAt(cidr, ipIndex),
-        ipIndex,
-        state: 'Allocated',
-        conditions: JSON.stringify(initialConditions(now, 'NIC')),
-        adopted: false,
-        createdAt: now,
-      };
-    });
-    try {
-      await db.transaction().execute(async (trx) => {
-        await nicsRepo.insertNics(trx, rows);
-        for (let i = 0; i < rows.length; i += 200) {
-          await trx
-            .insertInto('state_transitions')
-            .values(
-              rows.slice(i, i + 200).map((n) => ({
-                entity_type: 'nic',
-                entity_id: n.id,
-                from_state: 'None',
-                to_state: 'Allocated',
-                at: now,
-                actor: 'engine',
-                reason: `NIC allocated with ${n.ip}`,
-                job_id: null,
-              })),
-            )
-            .execute();
+      if (askedMacs.size > 0) {
+        const taken = await nicsRepo.macsInUse(trx, [...askedMacs]);
+        if (taken.size > 0) throw new AppError('CONFLICT', `MAC ${[...taken].join(', ')} is already in use`);
+      }
+      for (const index of askedIps.keys()) used.add(index);
+      // Host indexes 2 … size-2 (1 is the gateway, size-1 the broadcast address).
+      const free = cidr.size - 2 - used.size;
+      const auto = requests.filter((r) => !r.ip).length;
+      if (auto > free) {
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `Tier ${network.name} has ${Math.max(0, free)} free IP${free === 1 ? '' : 's'}; ${auto} asked`,
+          { reason: 'IP_RANGE_EXHAUSTED', free: Math.max(0, free), asked: auto },
+        );
+      }
+      const macs = randomMacs(requests.filter((r) => !r.mac).length, askedMacs);
+      now = core.deps.now();
+      const conditions = JSON.stringify(initialConditions(now, 'NIC'));
+      let next = 2;
+      let m = 0;
+      rows = requests.map((r) => {
+        let ipIndex: number;
+        if (r.ip) ipIndex = indexOf(cidr, r.ip);
+        else {
+          while (used.has(next)) next++;
+          ipIndex = next;
+          used.add(ipIndex);
         }
+        return {
+          id: randomUUID(),
+          networkId: network.id,
+          vpcId: network.vpcId,
+          vmName: r.vmName,
+          mac: r.mac ?? (macs[m++] as string),
+          ip: r.ip ?? hostAt(cidr, ipIndex),
+          ipIndex,
+          state: 'Allocated',
+          conditions,
+          adopted: false,
+          createdAt: now,
+        };
       });
-      return rows;
+      await nicsRepo.insertAllocatedNics(trx, rows, {
+        at: now,
+        actor: 'engine',
+        reason: (n) => `NIC allocated with ${n.ip}`,
+      });
+      // As Engine.submitJob writes it, but inside this transaction.
+      await jobsRepo.insertJob(trx, {
+        id: jobId,
+        kind: 'nic.prepare',
+        targetType: 'network',
+        targetId: network.id,
+        vpcId: network.vpcId,
+        payload: JSON.stringify({
+          nicIds: rows.map((r) => r.id),
+          ...(job.batchSize !== undefined && { batchSize: job.batchSize }),
+        }),
+        progressTotal: rows.length,
+        deadlineAt: now + core.options.jobTimeoutMs,
+        createdBy: job.actor,
+        now,
+      });
+    };
+    try {
+      // READ COMMITTED on MariaDB: the used addresses are read after the tier lock is granted, so they include every
+      // allocation committed before it (a REPEATABLE READ snapshot could be older than the lock).
+      if (handle.dialect === 'mysql') {
+        await handle.db.transaction().setIsolationLevel('read committed').execute(write);
+      } else await handle.db.transaction().execute(write);
     } catch (e) {
-      if (isUniqueViolation(e) && requests.every((r) => !r.ip && !r.mac)) continue;
+      const violated = nicsRepo.nicUniqueViolation(e);
+      // Only what this request chose itself can collide by chance (a random MAC, a UUID); an asked-for address that
+      // is taken meanwhile is the caller's conflict.
+      if (violated === 'mac' && askedMacs.size > 0)
+        throw new AppError('CONFLICT', 'An asked MAC is already in use');
+      if (violated === 'ip' && askedIps.size > 0)
+        throw new AppError('CONFLICT', 'An asked IP is already in use on this tier');
+      if (violated !== null || isLockConflict(e)) continue;
       throw e;
     }
+    core.events.emit({
+      jobId,
+      kind: 'nic.prepare',
+      targetId: network.id,
+      vpcId: network.vpcId,
+      state: 'queued',
+      progressDone: 0,
+      progressTotal: rows.length,
+      at: now,
+    });
+    return { rows, jobId };
   }
   throw new AppError('CONFLICT', 'Could not allocate addresses; try again');
 }
