@@ -169,35 +169,45 @@ async function storm(
   }
 }
 
-/** Resolves with the final state of each job: local job events, with a slow poll as a safety net. */
+/**
+ * Resolves with the final state of each job from the local job events. The database is asked only as a safety net
+ * after 2 s without any job ending: polling while jobs run would put the bench's own queries inside the measured time.
+ */
 async function waitAll(engine: Engine, jobIds: string[]): Promise<string[]> {
   const final = new Map<string, string>();
   const pending = new Set(jobIds);
   const isFinal = (state: string) => ['succeeded', 'failed', 'cancelled'].includes(state);
   let off = () => {};
-  let poll: NodeJS.Timeout | undefined;
+  let quiet: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
-    const done = (id: string, state: string) => {
-      if (!pending.delete(id)) return;
-      final.set(id, state);
-      if (pending.size === 0) resolve();
-    };
-    off = engine.subscribe((e) => {
-      if (isFinal(e.state)) done(e.jobId, e.state);
-    });
-    poll = setInterval(() => {
+    const safetyNet = () => {
       // A poll still in flight when the run ends may find the database closed: it no longer matters.
       void Promise.all(
         [...pending].map(async (id) => {
           const j = await engine.getJob(id);
           if (j && isFinal(j.state)) done(id, j.state);
         }),
-      ).catch(() => {});
-    }, 500);
+      )
+        .catch(() => {})
+        .finally(() => {
+          if (pending.size > 0) quiet = setTimeout(safetyNet, 2_000);
+        });
+    };
+    const done = (id: string, state: string) => {
+      if (!pending.delete(id)) return;
+      final.set(id, state);
+      clearTimeout(quiet);
+      if (pending.size === 0) resolve();
+      else quiet = setTimeout(safetyNet, 2_000);
+    };
+    off = engine.subscribe((e) => {
+      if (isFinal(e.state)) done(e.jobId, e.state);
+    });
     if (pending.size === 0) resolve();
+    else quiet = setTimeout(safetyNet, 2_000);
   });
   off();
-  clearInterval(poll);
+  clearTimeout(quiet);
   return jobIds.map((id) => final.get(id) ?? 'unknown');
 }
 
