@@ -85,17 +85,16 @@ export function switchRouterPortRow(n: NetworkSpec): Row {
   };
 }
 
+/** The DHCP options we set for a tier (observe() compares them; implementNetwork puts them back). */
+export const dhcpOptions = (n: Pick<NetworkSpec, 'networkId' | 'gateway'>): Record<string, string> => ({
+  server_id: n.gateway,
+  server_mac: routerPortMac(n.networkId),
+  router: n.gateway,
+  lease_time: '3600',
+});
+
 export function dhcpRow(n: NetworkSpec): Row {
-  return {
-    cidr: n.cidr,
-    options: map({
-      server_id: n.gateway,
-      server_mac: routerPortMac(n.networkId),
-      router: n.gateway,
-      lease_time: '3600',
-    }),
-    external_ids: networkExt(n),
-  };
+  return { cidr: n.cidr, options: map(dhcpOptions(n)), external_ids: networkExt(n) };
 }
 
 export function aclRow(n: NetworkSpec, r: AclRule): Row {

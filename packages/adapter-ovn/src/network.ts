@@ -11,6 +11,7 @@ import {
   aclRow,
   broadcastUriOf,
   defaultAclRules,
+  dhcpOptions,
   dhcpRow,
   localnetPortRow,
   networkExt,
@@ -180,8 +181,9 @@ export async function implementNetwork(
     }
     const dhcp = dhcps[0];
     if (wants.has('Dhcp') && dhcp && !sameDhcp(dhcp, n)) {
-      const { cidr, options } = dhcpRow(n);
-      ops.push(op.update('DHCP_Options', [where.eq('_uuid', dhcp._uuid)], { cidr, options } as Row));
+      // Our options get their values back; options an operator added (dns_server...) stay.
+      const options = map({ ...toRecord(dhcp.options), ...dhcpOptions(n) });
+      ops.push(op.update('DHCP_Options', [where.eq('_uuid', dhcp._uuid)], { cidr: n.cidr, options }));
     }
     if (wants.has('NetworkACL')) {
       const have = new Map(acls.map((a) => [extOf(a)[EXT.rule], a]));
@@ -238,10 +240,10 @@ export async function implementNetwork(
   }, isGuardFailure);
 }
 
+/** The DHCP row still has our cidr and our values for the options we set. */
 function sameDhcp(have: SelectedRow, n: NetworkSpec): boolean {
-  const want = dhcpRow(n);
-  const sorted = (v: Row[string] | undefined) => JSON.stringify(Object.entries(toRecord(v)).sort());
-  return have.cidr === want.cidr && sorted(have.options) === sorted(want.options);
+  const options = toRecord(have.options);
+  return have.cidr === n.cidr && Object.entries(dhcpOptions(n)).every(([k, v]) => options[k] === v);
 }
 
 async function nicPortsOf(db: NbDatabase, networkId: string, signal: AbortSignal) {

@@ -4,7 +4,7 @@ import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/
 import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
-import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
+import { DEFAULT_ACL_RULES, defaultAclRules, dhcpOptions } from './network-rows';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
@@ -185,8 +185,9 @@ function observeNetworks(
         const o = toRecord(dhcp.options);
         if (str(dhcp.cidr) !== cidr)
           issues.push(`DHCP_Options of ${tier} have cidr ${str(dhcp.cidr)}, expected ${cidr}`);
-        if (o.router !== gateway)
-          issues.push(`DHCP_Options of ${tier} have router '${o.router ?? ''}', expected ${gateway}`);
+        for (const [k, v] of Object.entries(dhcpOptions({ networkId: id, gateway }))) {
+          if (o[k] !== v) issues.push(`DHCP_Options of ${tier} have ${k} '${o[k] ?? ''}', expected '${v}'`);
+        }
       }
     }
     if (services.has('NetworkACL')) {

@@ -291,4 +291,33 @@ describe('drift', () => {
       await vlanEl.close();
     }
   });
+
+  it('shows a DHCP option edited with ovn-nbctl as an issue; implementNetwork sets ours back and keeps added ones', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await el.implementVpc(vpc, ctx());
+    await el.implementNetwork(net, ctx());
+    const uuid = (
+      await server.nbctl(['--bare', '--columns=_uuid', 'find', 'DHCP_Options', `cidr="${net.cidr}"`])
+    ).trim();
+    await server.nbctl([
+      'set',
+      'DHCP_Options',
+      uuid,
+      'options:router=10.9.9.9',
+      'options:dns_server=192.0.2.53',
+    ]);
+    await waitFor(
+      () => networkIssues(net.networkId),
+      (i) => i.length > 0,
+    );
+    expect(await networkIssues(net.networkId)).toEqual([
+      `DHCP_Options of tier ${net.name} have router '10.9.9.9', expected '${net.gateway}'`,
+    ]);
+    await el.implementNetwork(net, ctx());
+    const options = await server.nbctl(['dhcp-options-get-options', uuid]);
+    expect(options).toContain(`router=${net.gateway}`);
+    expect(options).toContain('dns_server=192.0.2.53');
+    expect(await networkIssues(net.networkId)).toEqual([]);
+  });
 });
