@@ -9,6 +9,7 @@ export async function callProfile(stack: Stack, epochPrepare: number, jobIds: st
     .selectFrom('element_calls')
     .select(['started_at', 'duration_ms', 'batch_size'])
     .where('phase', '=', 'prepare')
+    .where('started_at', '>=', epochPrepare)
     .execute();
   const jobs = await db
     .selectFrom('jobs')
