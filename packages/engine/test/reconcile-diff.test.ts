@@ -2,7 +2,7 @@
 // tier's own SNAT rows are not static NATs, and every issue an adapter reports is drift on the tier it belongs to.
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
-import { diff } from '../src/lifecycle/reconcile';
+import { type Desired, diff } from '../src/lifecycle/reconcile';
 
 const tier = 'net-1';
 const nat = (id: string, externalIp: string, logicalIp: string): ObservedResource => ({
@@ -13,15 +13,15 @@ const nat = (id: string, externalIp: string, logicalIp: string): ObservedResourc
 });
 
 describe('reconcile diff of public services and issues', () => {
-  const desired = [
+  const desired: Desired[] = [
     {
-      resource: 'nat' as const,
+      resource: 'nat',
       id: 'rule-a',
       networkId: tier,
       attributes: { type: 'dnat_and_snat', externalIp: '203.0.113.1', logicalIp: '10.0.1.5' },
     },
     {
-      resource: 'lb' as const,
+      resource: 'lb',
       id: 'rule-b',
       networkId: tier,
       attributes: { vip: '203.0.113.2:80', protocol: 'tcp', members: '10.0.1.5:8080,10.0.1.6:8080' },

@@ -25,7 +25,7 @@ export type Drift = {
   message?: string;
 };
 
-type Desired = {
+export type Desired = {
   resource: ObservedResource['kind'];
   id: string;
   networkId: string | null;

@@ -1,0 +1,376 @@
+// Static NAT and LB rules through the engine onto a real OVN Northbound (ovsdb-server, checked with ovn-nbctl), on
+// both dialects: apply/revoke jobs and their call log phases, member changes, a public IP NATed by someone else
+// (Error, RESOURCE_CONFLICT diagnosis, retry after it is removed), NIC release and tier destroy ordering, rules
+// deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
+import { randomUUID } from 'node:crypto';
+import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { diagnosesRepo } from '@netplane/db';
+import { testDialects } from '@netplane/db/testing';
+import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import type { Keyring } from '@netplane/secrets';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
+import { makeWorld, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let server: OvsdbServerHandle;
+  let vpcOfferingId = '';
+  let offeringId = '';
+  let controllerId = '';
+  let net = 60;
+  beforeAll(async () => {
+    server = await startOvsdbServer();
+    w = await makeWorld(dialect, {
+      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
+    });
+    const providerId = await w.addProvider({
+      name: 'ovn-edge',
+      adapterId: 'ovn',
+      services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
+    });
+    controllerId = randomUUID();
+    const now = Date.now();
+    const sealed = (w.deps.secrets as Keyring).encrypt('{}', controllerId);
+    await w.db.db
+      .insertInto('controllers')
+      .values({
+        id: controllerId,
+        provider_id: providerId,
+        name: 'ovn-nb',
+        endpoint: server.tcpEndpoint,
+        protocol: 'OVSDB',
+        config: JSON.stringify({ snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' }),
+        credentials_ciphertext: sealed.ciphertext,
+        credentials_key_id: sealed.keyId,
+        max_concurrent: 4,
+        calls_per_second: 200,
+        timeout_ms: 10_000,
+        resource_state: 'Enabled',
+        health_ok: 1,
+        health_checked_at: now,
+        health_latency_ms: 1,
+        health_version: 'test',
+        health_error: null,
+        conditions: '[]',
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })
+      .execute();
+    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
+    offeringId = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'ovn', Dhcp: 'ovn', SourceNat: 'ovn', StaticNat: 'ovn', Lb: 'ovn' },
+    });
+    engine = w.engine();
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w?.cleanup();
+    await server?.dispose();
+  });
+
+  /** A VPC with one implemented tier giving StaticNat and Lb on OVN, and `count` Reserved NICs. */
+  async function edgeTier(count: number) {
+    net += 1;
+    const vpc = await engine.createVpc(
+      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: `10.${net}.0.0/16` },
+      't',
+    );
+    const tier = await engine.createTier(
+      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
+      't',
+    );
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
+      't',
+    );
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    const algorithm = (await engine.publicServiceOptions(tier.id)).lb?.algorithms[0];
+    if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
+    return { vpc, tier, nics: prepared.nics, algorithm, publicIp: (host: number) => `203.0.${net}.${host}` };
+  }
+
+  /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */
+  const phasesOf = async (jobId: string) =>
+    (await engine.listCalls({ jobId }))
+      .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id))
+      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+  const natRows = async (vpcId: string) =>
+    (await server.nbctl(['lr-nat-list', names.router(vpcId)]))
+      .split('\n')
+      .filter((l) => l.startsWith('dnat_and_snat'))
+      .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+  const lbOf = async (ruleId: string) =>
+    (
+      await server.nbctl([
+        '--bare',
+        '--columns=vips',
+        'find',
+        'Load_Balancer',
+        `name=${names.loadBalancer(ruleId)}`,
+      ])
+    ).trim();
+
+  it('enables a static NAT (Active, one apply call, a dnat_and_snat row) and disables it (revoke call, row gone)', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
+    expect(rule.state).toBe('Add');
+    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
+    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({
+      id: rule.id,
+      state: 'Active',
+      lastError: null,
+    });
+    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
+    expect((await engine.listCalls({ jobId }))[0]?.targetId).toBe(rule.id);
+    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(10)} ${nic.ip}`]);
+
+    const off = await engine.disableStaticNat(rule.id, 't');
+    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
+    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
+    expect(await natRows(vpc.id)).toEqual([]);
+  });
+
+  it('creates an LB rule with two members, changes its members and deletes it', async () => {
+    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(3);
+    const [a, b, c] = nics;
+    if (!a || !b || !c) throw new Error('nics');
+    const vip = `${publicIp(20)}:80`;
+    const created = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-80',
+        publicIp: publicIp(20),
+        publicPort: 80,
+        privatePort: 8080,
+        protocol: 'tcp',
+        algorithm,
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
+    const [rule] = await engine.listLbRules(vpc.id);
+    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
+    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
+    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
+    const backends = [a, b].map((n) => `${n.ip}:8080`).sort();
+    expect(await lbOf(created.rule.id)).toContain(vip);
+    for (const be of backends) expect(await lbOf(created.rule.id)).toContain(be);
+
+    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
+    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
+    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
+    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
+      state: 'Active',
+      members: [{ nicId: c.id }],
+    });
+    expect(await lbOf(created.rule.id)).toContain(`${c.ip}:8080`);
+    expect(await lbOf(created.rule.id)).not.toContain(`${a.ip}:8080`);
+
+    const gone = await engine.deleteLbRule(created.rule.id, 't');
+    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
+    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
+    expect(await lbOf(created.rule.id)).toBe('');
+  });
+
+  it('puts a static NAT whose public IP someone else NATed in Error with a RESOURCE_CONFLICT diagnosis; retry after removing theirs makes it Active', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const router = names.router(vpc.id);
+    await server.nbctl(['lr-nat-add', router, 'dnat_and_snat', publicIp(50), '10.99.0.5']);
+    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(50) }, 't');
+    expect((await waitForJob(engine, jobId)).state).toBe('failed');
+    const [failed] = await engine.listStaticNat(vpc.id);
+    expect(failed).toMatchObject({ id: rule.id, state: 'Error' });
+    expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
+    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:failed']);
+    const [diagnosis, ...more] = await diagnosesRepo.listOpenForTarget(w.db.db, 'staticNat', rule.id);
+    expect(more).toEqual([]);
+    expect(diagnosis).toMatchObject({ category: 'RESOURCE_CONFLICT', vpcId: vpc.id, jobId });
+    expect(diagnosis?.sentence).toContain(`The apply call to element ovn for static NAT ${publicIp(50)}`);
+    expect(diagnosis?.actions).toContain('retry');
+    expect(diagnosis?.actions).not.toContain('adopt');
+
+    await server.nbctl(['lr-nat-del', router, 'dnat_and_snat', publicIp(50)]);
+    const retry = await engine.retryStaticNat(rule.id, 't');
+    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(50)} ${nic.ip}`]);
+    // The diagnosis is resolved once the rule left Error (the open list closes it), and its name was the rule's.
+    const views = await listDiagnosisViews(w.db.db, {
+      vpcId: vpc.id,
+      openOnly: true,
+      limit: 100,
+      now: Date.now(),
+    });
+    expect(views.filter((v) => v.targetId === rule.id)).toEqual([]);
+    const all = await listDiagnosisViews(w.db.db, {
+      vpcId: vpc.id,
+      openOnly: false,
+      limit: 100,
+      now: Date.now(),
+    });
+    expect(all.find((v) => v.targetId === rule.id)).toMatchObject({
+      targetType: 'staticNat',
+      targetName: `${publicIp(50)} → ${nic.ip}`,
+    });
+  });
+
+  it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
+    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-443',
+        publicIp: publicIp(31),
+        publicPort: 443,
+        privatePort: 8443,
+        protocol: 'tcp',
+        algorithm,
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, nat.jobId);
+    await waitForJob(engine, lb.jobId);
+
+    const release = await engine.releaseNics([a.id], 't');
+    expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
+    expect(await phasesOf(release.jobId)).toEqual([
+      'revoke:staticNat:ok',
+      'apply:lbRule:ok',
+      'release:nic:ok',
+    ]);
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
+      state: 'Active',
+      members: [{ nicId: b.id }],
+    });
+    expect((await engine.getNic(a.id))?.state).toBe('Allocated');
+    expect(await natRows(vpc.id)).toEqual([]);
+    expect(await lbOf(lb.rule.id)).not.toContain(a.ip);
+  });
+
+  it('revokes every rule of a tier before destroying it', async () => {
+    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    await waitForJob(
+      engine,
+      (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
+    );
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'dns',
+        publicIp: publicIp(41),
+        publicPort: 53,
+        privatePort: 53,
+        protocol: 'udp',
+        algorithm,
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, lb.jobId);
+    const destroy = await engine.destroyTier(tier.id, 't');
+    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
+    const phases = await phasesOf(destroy.jobId);
+    expect(phases.slice(0, 2)).toEqual(['revoke:staticNat:ok', 'revoke:lbRule:ok']);
+    expect(phases.slice(2, 4)).toEqual(['release:nic:ok', 'release:nic:ok']);
+    expect(phases.at(-1)).toBe('destroy:network:ok');
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+    expect(await lbOf(lb.rule.id)).toBe('');
+  });
+
+  it('finds a static NAT and an LB rule deleted with ovn-nbctl, marks the VPC and tier not Synced, and repairs them', async () => {
+    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-80',
+        publicIp: publicIp(61),
+        publicPort: 80,
+        privatePort: 80,
+        protocol: 'tcp',
+        algorithm,
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, nat.jobId);
+    await waitForJob(engine, lb.jobId);
+    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
+
+    await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
+    await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);
+    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const drift = (drifted.result as { drift: Drift[] }).drift;
+    expect(drift).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'missing', resource: 'nat', id: nat.rule.id, networkId: tier.id }),
+        expect.objectContaining({ kind: 'missing', resource: 'lb', id: lb.rule.id, networkId: tier.id }),
+      ]),
+    );
+    const synced = async () => ({
+      vpc: (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced'),
+      tier: (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced'),
+    });
+    const before = await synced();
+    expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
+    expect(before.tier?.status).toBe('False');
+    expect(before.tier?.message).toContain(`nat ${nat.rule.id} is missing`);
+
+    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+    expect((await phasesOf(repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
+      'apply:lbRule:ok',
+      'apply:staticNat:ok',
+    ]);
+    const after = await synced();
+    expect(after.vpc?.status).toBe('True');
+    expect(after.tier?.status).toBe('True');
+    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]);
+  });
+
+  it('reports an issue the adapter sees on a tier (its router port deleted) as drift and repairs it by implementing the tier again', async () => {
+    const { vpc, tier } = await edgeTier(1);
+    await server.nbctl(['lrp-del', names.routerPort(tier.id)]);
+    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const drift = (drifted.result as { drift: Drift[] }).drift;
+    const issue = drift.find((d) => d.message?.includes(names.routerPort(tier.id)));
+    expect(issue).toMatchObject({ kind: 'different', resource: 'network', id: tier.id, networkId: tier.id });
+    const tierSynced = (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
+    expect(tierSynced).toMatchObject({ status: 'False', reason: 'DriftDetected' });
+    expect(tierSynced?.message).toContain(`router port ${names.routerPort(tier.id)}`);
+
+    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+    expect(await phasesOf(repaired.id)).toContain('implement:network:ok');
+    expect((await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+  });
+});
