@@ -130,7 +130,9 @@ export async function makeWorld(
         name: p.name,
         adapter_id: p.adapterId ?? 'simulator',
         state: p.state ?? 'Enabled',
-        enabled_services: JSON.stringify(p.services ?? ['Dhcp', 'Dns', 'Connectivity', 'SourceNat', 'StaticNat', 'Lb']),
+        enabled_services: JSON.stringify(
+          p.services ?? ['Dhcp', 'Dns', 'Connectivity', 'SourceNat', 'StaticNat', 'Lb'],
+        ),
         capability_overrides: '{}',
         created_at: now,
         updated_at: now,
