@@ -165,7 +165,12 @@ export async function lbRulesOnPublicIp(db: Db, zoneId: string, publicIp: string
 }
 
 /** Rewrites the member set (two statements: run it inside a transaction where atomicity matters). */
-export async function setMembers(db: Db, ruleId: string, nicIds: readonly string[], now: number): Promise<void> {
+export async function setMembers(
+  db: Db,
+  ruleId: string,
+  nicIds: readonly string[],
+  now: number,
+): Promise<void> {
   await db.deleteFrom('lb_members').where('rule_id', '=', ruleId).execute();
   if (nicIds.length > 0) {
     await db
