@@ -277,7 +277,7 @@ export async function allocateNics(
           vpcId: network.vpcId,
           vmName: r.vmName,
           mac: r.mac ?? (macs[m++] as string),
-          ip: r.ip ?? hostAt(cidr, ipIndex),
+          ip: hostAt(cidr, ipIndex),
           ipIndex,
           state: 'Allocated',
           conditions,
