@@ -315,10 +315,13 @@ export async function allocateNics(
       } else await handle.db.transaction().execute(write);
     } catch (e) {
       const violated = nicsRepo.nicUniqueViolation(e);
-      // Only what this request chose itself can collide by chance (a random MAC, a UUID); an asked-for address that
-      // is taken meanwhile is the caller's conflict.
-      if (violated === 'mac' && askedMacs.size > 0)
-        throw new AppError('CONFLICT', 'An asked MAC is already in use');
+      // What this request chose itself can collide by chance (a random MAC, a UUID) and is chosen again; an asked-for
+      // address taken meanwhile (MACs are unique across tiers, which the tier lock does not serialize) is the caller's
+      // conflict. Which MAC collided is not in every dialect's message, so the asked ones are looked up.
+      if (violated === 'mac' && askedMacs.size > 0) {
+        const taken = await nicsRepo.macsInUse(handle.db, [...askedMacs]);
+        if (taken.size > 0) throw new AppError('CONFLICT', `MAC ${[...taken].join(', ')} is already in use`);
+      }
       if (violated === 'ip' && askedIps.size > 0)
         throw new AppError('CONFLICT', 'An asked IP is already in use on this tier');
       if (violated !== null || isLockConflict(e)) continue;
