@@ -139,18 +139,28 @@ export async function insertAllocatedNics(
  * Serializes address allocation on one tier across connections and nodes, until the transaction ends. MariaDB: a row
  * lock on the tier. SQLite: the first statement writes, so the transaction holds the database's write lock before it
  * reads (reading first would make a second connection's write fail with SQLITE_BUSY instead of waiting for it).
- * The unique constraints on (network_id, ip_index) and mac stay the final guard.
+ * The unique constraints on (network_id, ip_index) and mac stay the final guard. Returns the tier's state as locked
+ * (undefined: no such tier).
  */
-export async function lockTierForAllocation(db: Db, dialect: DialectName, networkId: string): Promise<void> {
+export async function lockTierForAllocation(
+  db: Db,
+  dialect: DialectName,
+  networkId: string,
+): Promise<{ state: string } | undefined> {
   if (dialect === 'mysql') {
-    await db.selectFrom('networks').select('id').where('id', '=', networkId).forUpdate().execute();
-    return;
+    return db
+      .selectFrom('networks')
+      .select('state')
+      .where('id', '=', networkId)
+      .forUpdate()
+      .executeTakeFirst();
   }
-  await db
+  return db
     .updateTable('networks')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
     .where('id', '=', networkId)
-    .execute();
+    .returning('state')
+    .executeTakeFirst();
 }
 
 /** Which of these MACs a NIC already has (any tier: MACs are unique across the installation). */

@@ -236,7 +236,11 @@ export async function allocateNics(
     let rows: AllocatedNic[] = [];
     let now = 0;
     const write = async (trx: Db) => {
-      await nicsRepo.lockTierForAllocation(trx, handle.dialect, network.id);
+      // The tier as locked: a shutdown or destroy that committed since the caller read it wins.
+      const locked = await nicsRepo.lockTierForAllocation(trx, handle.dialect, network.id);
+      if (!locked || locked.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
+      if (locked.state !== 'Implemented')
+        throw new AppError('INVALID_STATE', `Tier ${network.name} is ${locked.state}; implement it first`);
       const used = await nicsRepo.usedIpIndexes(trx, network.id);
       used.add(1); // gateway
       for (const [index, ip] of askedIps) {
