@@ -1,4 +1,5 @@
-// The simulator's NetworkElement: each contract call becomes a command sent through a transport (hub or HTTP).
+// The simulator's NetworkElement: each contract call becomes a command sent through a transport (hub or HTTP). The
+// manifest offers StaticNat and Lb, so the element has their calls.
 import type { BatchItemResult, CallContext, NetworkElement } from '@netplane/adapter-sdk';
 import type { SimCommand } from './core/commands';
 
@@ -28,6 +29,14 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
     },
     destroyNetwork: async (network, ctx) => {
       await send({ op: 'destroyNetwork', network }, ctx);
+    },
+    applyStaticNat: (rule, ctx) => send({ op: 'applyStaticNat', rule }, ctx),
+    revokeStaticNat: async (rule, ctx) => {
+      await send({ op: 'revokeStaticNat', rule }, ctx);
+    },
+    applyLbRule: (rule, ctx) => send({ op: 'applyLbRule', rule }, ctx),
+    revokeLbRule: async (rule, ctx) => {
+      await send({ op: 'revokeLbRule', rule }, ctx);
     },
     observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
     healthCheck: async (ctx) => {

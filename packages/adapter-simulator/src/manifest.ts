@@ -1,5 +1,6 @@
 // The simulator's manifest: an honest description of what the simulated controller offers.
 import type { AdapterManifest } from '@netplane/adapter-sdk';
+import { LB_ALGORITHMS, LB_PROTOCOLS } from '@netplane/domain';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
 import { MAX_BATCH_SIZE } from './core/controller';
@@ -30,6 +31,7 @@ export const simulatorManifest: AdapterManifest = {
     Dns: { AllowDnsSuffixModification: true },
     UserData: {},
     SourceNat: { SupportedSourceNatTypes: ['peraccount', 'perzone'], RedundantRouter: false },
+    // Static NAT and Lb are real calls on the simulated routers (rules held, conflicts on public IPs, observed).
     StaticNat: {},
     PortForwarding: { SupportedProtocols: ['tcp', 'udp'] },
     Firewall: {
@@ -38,10 +40,8 @@ export const simulatorManifest: AdapterManifest = {
       TrafficStatistics: 'per public ip',
     },
     Lb: {
-      SupportedLbAlgorithms: ['roundrobin', 'leastconn', 'source'],
-      SupportedProtocols: ['tcp', 'udp'],
-      SupportedStickinessMethods: ['SourceBased'],
-      LbSchemes: ['Public', 'Internal'],
+      SupportedLbAlgorithms: [...LB_ALGORITHMS],
+      SupportedProtocols: [...LB_PROTOCOLS],
     },
     NetworkACL: { SupportedProtocols: ['tcp', 'udp', 'icmp', 'all'] },
     Vpn: { SupportedVpnTypes: ['s2svpn', 'remoteaccess'] },

@@ -1,12 +1,17 @@
 // The simulator passes the adapter conformance kit with its controller in the same process (sim:// endpoint).
 import { describeConformance } from '@netplane/adapter-sdk/conformance';
+import { simulatorManifest } from '../src/index';
 import { inProcess } from './helpers';
 
 describeConformance('simulator in-process', async () => {
   const { hub, controllerId, element } = inProcess();
   return {
     element,
+    manifest: simulatorManifest,
     cleanup: () => element.close(),
+    plantForeignNat: async (net, ip) =>
+      hub.plantForeign(controllerId, { kind: 'publicIp', ip, vpcId: net.vpcId, owner: 'other-cloud' }),
+    isForeignNatIntact: async () => (await hub.getState(controllerId))?.counts.foreign === 1,
     plantForeignNetwork: async (net) =>
       hub.plantForeign(controllerId, { kind: 'network', id: net.networkId, owner: 'other-cloud' }),
     isForeignNetworkIntact: async (net) =>
@@ -23,6 +28,7 @@ describeConformance('simulator in-process, VXLAN', async () => {
   const owner = 'other-cloud';
   return {
     element,
+    manifest: simulatorManifest,
     cleanup: () => element.close(),
     isolationMethod: 'VXLAN',
     plantForeignNetwork: async (net) =>

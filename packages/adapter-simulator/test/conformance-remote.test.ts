@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeConformance } from '@netplane/adapter-sdk/conformance';
 import { afterAll, beforeAll } from 'vitest';
-import { createRemoteSimulatorControl } from '../src/index';
+import { createRemoteSimulatorControl, simulatorManifest } from '../src/index';
 import { remoteElement, type SimulatorProcess, spawnSimulatorProcess } from './helpers';
 
 let sim: SimulatorProcess;
@@ -19,7 +19,12 @@ describeConformance('simulator remote (separate process over HTTP)', async () =>
   const control = createRemoteSimulatorControl(sim.url);
   return {
     element,
+    manifest: simulatorManifest,
     cleanup: () => element.close(),
+    // Controller-wide: someone else's NAT on another router already uses the address.
+    plantForeignNat: (_net, ip) =>
+      control.plantForeign(controllerId, { kind: 'publicIp', ip, owner: 'other-cloud' }),
+    isForeignNatIntact: async () => (await control.getState(controllerId))?.counts.foreign === 1,
     plantForeignNetwork: (net) =>
       control.plantForeign(controllerId, {
         kind: 'segment',

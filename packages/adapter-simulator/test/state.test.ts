@@ -63,6 +63,8 @@ describe('simulated controller state', () => {
       networks: 0,
       ports: 0,
       segments: 0,
+      staticNats: 0,
+      lbRules: 0,
       foreign: 0,
     });
     await expect(element.implementNetwork(networkSpec(vpcSpec(), 42), ctx())).resolves.toMatchObject({

@@ -1,19 +1,32 @@
 // Builders of VPC, network and NIC specs with fresh ids, so runs against a shared controller never collide.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { IsolationMethod } from '@netplane/domain';
-import type { CallContext, NetworkSpec, NicSpec, ObservedResource, VpcSpec } from '../element';
+import type {
+  CallContext,
+  LbRuleSpec,
+  NetworkSpec,
+  NicSpec,
+  ObservedResource,
+  StaticNatSpec,
+  VpcSpec,
+} from '../element';
 
 export type Fixtures = {
   vpc(): VpcSpec;
   network(vpc: VpcSpec): NetworkSpec;
   nic(network: NetworkSpec, index: number): NicSpec;
   ctx(signal?: AbortSignal): CallContext;
+  /** A fresh address of TEST-NET-3 (203.0.113.0/24), outside every fixture VPC. */
+  publicIp(): string;
+  staticNat(nic: NicSpec, publicIp: string): StaticNatSpec;
+  lbRule(network: NetworkSpec, publicIp: string, members: readonly NicSpec[]): LbRuleSpec;
 };
 
 export function createFixtures(method: IsolationMethod): Fixtures {
   // A random start keeps two runs against one real controller (VLANs are zone-wide) from meeting.
   let segment = method === 'VLAN' ? randomInt(100, 3900) : randomInt(10_000, 15_000_000);
   let octet = randomInt(0, 200);
+  let host = randomInt(0, 254);
   return {
     vpc: () => ({ vpcId: randomUUID(), name: 'conformance-vpc', cidr: '10.0.0.0/16' }),
     network(vpc) {
@@ -41,6 +54,27 @@ export function createFixtures(method: IsolationMethod): Fixtures {
       };
     },
     ctx: (signal) => ({ signal: signal ?? AbortSignal.timeout(15_000), idempotencyKey: randomUUID() }),
+    publicIp: () => `203.0.113.${(host++ % 254) + 1}`,
+    staticNat: (nic, publicIp) => ({
+      ruleId: randomUUID(),
+      vpcId: nic.vpcId,
+      networkId: nic.networkId,
+      nicId: nic.nicId,
+      publicIp,
+      privateIp: nic.ip,
+    }),
+    lbRule: (network, publicIp, members) => ({
+      ruleId: randomUUID(),
+      vpcId: network.vpcId,
+      networkId: network.networkId,
+      name: 'conformance-lb',
+      publicIp,
+      publicPort: 80,
+      privatePort: 8080,
+      protocol: 'tcp',
+      algorithm: 'roundrobin',
+      members: members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
+    }),
   };
 }
 
@@ -49,3 +83,10 @@ export const idsOf = (resources: ObservedResource[], kind: ObservedResource['kin
     .filter((r) => r.kind === kind)
     .map((r) => r.id)
     .sort();
+
+/** What observe should report for an Lb rule's members: `ip:privatePort`, sorted, joined by ','. */
+export const membersOf = (rule: LbRuleSpec): string =>
+  rule.members
+    .map((m) => `${m.ip}:${rule.privatePort}`)
+    .sort()
+    .join(',');

@@ -5,6 +5,7 @@ import { AdapterError } from '../adapter-error';
 import type { NetworkElement, NicSpec } from '../element';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
+import { publicServiceCases } from './public-services';
 
 export type { ConformanceHarness, ConformanceOptions } from './harness';
 
@@ -225,5 +226,7 @@ export function describeConformance(
       expect(health.ok).toBe(true);
       expect(health.latencyMs).toBeGreaterThanOrEqual(0);
     });
+
+    publicServiceCases(() => ({ h, el, f }));
   });
 }

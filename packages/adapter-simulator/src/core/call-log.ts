@@ -16,7 +16,7 @@ export type CallRecord = {
   op: SimCommand['op'];
   caller: string;
   idempotencyKey: string | null;
-  /** The NICs a prepare or release was about. */
+  /** The NICs a prepare or release was about; a static NAT's NIC; an LB rule's members. */
   nicIds: string[];
   /** 'ok' or the AdapterError category. */
   outcome: string;
@@ -59,6 +59,10 @@ function nicIdsOf(cmd: SimCommand): string[] {
       return [cmd.nic.nicId];
     case 'prepareNics':
       return cmd.nics.map((n) => n.nicId);
+    case 'applyStaticNat':
+      return [cmd.rule.nicId];
+    case 'applyLbRule':
+      return cmd.rule.members.map((m) => m.nicId);
     default:
       return [];
   }

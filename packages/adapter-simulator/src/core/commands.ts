@@ -1,11 +1,15 @@
 // The calls a simulated controller answers, as plain data so the same dispatch serves in-process and HTTP callers.
 import type {
   CanHandleRequest,
+  LbRuleRef,
+  LbRuleSpec,
   NetworkRef,
   NetworkSpec,
   NicRef,
   NicSpec,
   ObserveScope,
+  StaticNatRef,
+  StaticNatSpec,
   VpcSpec,
 } from '@netplane/adapter-sdk';
 import type { SimOperation, SimResourceKind } from './types';
@@ -20,6 +24,10 @@ export type SimCommand =
   | { op: 'releaseNic'; nic: NicRef }
   | { op: 'shutdownNetwork'; network: NetworkRef }
   | { op: 'destroyNetwork'; network: NetworkRef }
+  | { op: 'applyStaticNat'; rule: StaticNatSpec }
+  | { op: 'revokeStaticNat'; rule: StaticNatRef }
+  | { op: 'applyLbRule'; rule: LbRuleSpec }
+  | { op: 'revokeLbRule'; rule: LbRuleRef }
   | { op: 'observe'; scope: ObserveScope }
   | { op: 'healthCheck' };
 
@@ -35,6 +43,10 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'releaseNic',
   'shutdownNetwork',
   'destroyNetwork',
+  'applyStaticNat',
+  'revokeStaticNat',
+  'applyLbRule',
+  'revokeLbRule',
   'observe',
   'healthCheck',
 ];
@@ -55,6 +67,12 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'destroyVpc':
     case 'destroyNetwork':
       return 'destroy';
+    case 'applyStaticNat':
+    case 'applyLbRule':
+      return 'apply';
+    case 'revokeStaticNat':
+    case 'revokeLbRule':
+      return 'revoke';
     case 'observe':
       return 'observe';
     case 'healthCheck':
@@ -76,6 +94,12 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'prepareNics':
     case 'releaseNic':
       return 'nic';
+    case 'applyStaticNat':
+    case 'revokeStaticNat':
+      return 'nat';
+    case 'applyLbRule':
+    case 'revokeLbRule':
+      return 'lb';
     case 'observe':
     case 'healthCheck':
       return undefined;

@@ -14,6 +14,7 @@ import { applyFault } from './fault-effects';
 import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
+import * as rules from './rule-operations';
 import { copyStats, emptyStats } from './stats';
 import { SimStore } from './store';
 import {
@@ -98,6 +99,8 @@ export class SimulatedController {
         networks: s.countOurs('network'),
         ports: s.countOurs('nic'),
         segments: s.segments.size,
+        staticNats: s.natRules.size,
+        lbRules: s.lbRules.size,
         foreign: s.countForeign(),
       },
       stats: this.getStats(),
@@ -213,6 +216,14 @@ export class SimulatedController {
       case 'shutdownNetwork':
       case 'destroyNetwork':
         return ops.removeNetwork(s, cmd.network);
+      case 'applyStaticNat':
+        return rules.applyStaticNat(s, cmd.rule);
+      case 'revokeStaticNat':
+        return rules.revokeStaticNat(s, cmd.rule);
+      case 'applyLbRule':
+        return rules.applyLbRule(s, cmd.rule);
+      case 'revokeLbRule':
+        return rules.revokeLbRule(s, cmd.rule);
       case 'observe':
         return { resources: s.observe(cmd.scope) };
       case 'healthCheck':

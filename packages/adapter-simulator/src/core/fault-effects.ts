@@ -1,4 +1,5 @@
-// What a drawn fault does to a call: throw the error a real controller would answer with, or plant a foreign resource.
+// What a drawn fault does to a call: throw the error a real controller would answer with, or plant a foreign resource
+// (a router, VLAN, port or public IP) where the call needs its own.
 import { AdapterError } from '@netplane/adapter-sdk';
 import type { SimCommand } from './commands';
 import type { SimStore } from './store';
@@ -60,6 +61,14 @@ function plantForFault(store: SimStore, owner: string, cmd: Call): void {
     case 'prepareNics':
       if (cmd.nics[0]) s.plantForeign('nic', cmd.nics[0].nicId, owner, true);
       return;
+    case 'applyStaticNat':
+      s.plantAddress({ ip: cmd.rule.publicIp, vpcId: cmd.rule.vpcId, owner, plantedByFault: true });
+      return;
+    case 'applyLbRule': {
+      const { publicIp: ip, publicPort: port, protocol, vpcId } = cmd.rule;
+      s.plantAddress({ ip, vip: { port, protocol }, vpcId, owner, plantedByFault: true });
+      return;
+    }
     default:
       throw new AdapterError('RESOURCE_CONFLICT', `The resource is held by ${owner}`, {
         vendorCode: 'OWNED_BY_OTHER',

@@ -3,7 +3,7 @@
 import { AdapterError } from '@netplane/adapter-sdk';
 import type { CallRecord } from './call-log';
 import { SimulatedController } from './controller';
-import { nameOf } from './store';
+import { nameOf, OUR_OWNER, segmentKey } from './store';
 import {
   type ActiveFault,
   type FaultSpec,
@@ -83,26 +83,65 @@ export class SimulatorHub implements SimulatorControl {
     return this.known(controllerId).getStats();
   }
 
-  /** Deletes or alters one of our resources without telling the engine, so reconciliation has drift to find. */
+  /**
+   * Deletes, alters or breaks one of our resources (a router, switch, port, or a nat/lb rule by its rule id) without
+   * telling the engine, so reconciliation has drift to find.
+   */
   tamper(controllerId: string, spec: TamperSpec): void {
     const store = this.known(controllerId).store;
-    const name = nameOf(spec.kind, spec.id);
-    const resource = store.table(spec.kind).get(name);
-    if (!resource) throw new AdapterError('INVALID_REQUEST', `No ${spec.kind} ${spec.id} to tamper with`);
-    if (spec.action === 'delete') {
-      if (spec.kind === 'network') store.removeNetwork(name);
-      else store.table(spec.kind).delete(name);
+    const { kind, id } = spec;
+    if (kind === 'nat' || kind === 'lb') {
+      const rule = store.rules(kind).get(id);
+      if (!rule) throw new AdapterError('INVALID_REQUEST', `No ${kind} rule ${id} to tamper with`);
+      if (spec.action === 'delete') store.rules(kind).delete(id);
+      else if (spec.action === 'alter') rule.attributes = { ...rule.attributes, ...spec.attributes };
+      else rule.issues = [...(rule.issues ?? []), spec.issue];
       return;
     }
-    resource.attributes = { ...resource.attributes, ...spec.attributes };
+    const name = nameOf(kind, id);
+    const resource = store.table(kind).get(name);
+    if (!resource) throw new AdapterError('INVALID_REQUEST', `No ${kind} ${id} to tamper with`);
+    if (spec.action === 'delete') {
+      if (kind === 'network') store.removeNetwork(name);
+      else store.table(kind).delete(name);
+      return;
+    }
+    if (spec.action === 'alter') resource.attributes = { ...resource.attributes, ...spec.attributes };
+    else resource.issues = [...(resource.issues ?? []), spec.issue];
   }
 
-  /** Creates a foreign resource directly: a segment on someone else's switch, or a resource with our name. */
+  /**
+   * Creates a foreign resource directly: a segment on someone else's switch, a resource with our name, or a public
+   * IP (or one VIP of it) someone else uses. It stays until removeForeign, whatever clearFaults does.
+   */
   plantForeign(controllerId: string, plant: ForeignPlant): void {
     const p = foreignPlantSchema.parse(plant);
     const store = this.controller(controllerId).store;
     if (p.kind === 'segment') store.plantSegment(p.method, p.segmentId, p.owner, false);
+    else if (p.kind === 'publicIp')
+      store.plantAddress({
+        ip: p.ip,
+        ...(p.vip && { vip: p.vip }),
+        ...(p.vpcId !== undefined && { vpcId: p.vpcId }),
+        owner: p.owner,
+        plantedByFault: false,
+      });
     else store.plantForeign(p.kind, p.id, p.owner, false);
+  }
+
+  /** Removes what plantForeign planted with the same spec (owner aside): the foreign system gave it up. */
+  removeForeign(controllerId: string, plant: ForeignPlant): void {
+    const p = foreignPlantSchema.parse(plant);
+    const store = this.controllers.get(controllerId)?.store;
+    if (!store) return;
+    if (p.kind === 'segment') {
+      const key = segmentKey(p.method, p.segmentId);
+      if (store.segments.get(key)?.owner !== OUR_OWNER) store.segments.delete(key);
+    } else if (p.kind === 'publicIp') store.removeAddress(p.ip, p.vip, p.vpcId);
+    else {
+      const name = nameOf(p.kind, p.id);
+      if (store.table(p.kind).get(name)?.owner !== OUR_OWNER) store.table(p.kind).delete(name);
+    }
   }
 
   /** Whether a foreign resource planted with our name is still there, untouched (conflict tests). */

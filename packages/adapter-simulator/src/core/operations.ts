@@ -28,7 +28,10 @@ export function implementVpc(store: SimStore, vpc: VpcSpec): { adopted: boolean 
   return { adopted: false };
 }
 
-/** Removes our router and, as a real controller deleting a router with its tiers would, its switches and ports. */
+/**
+ * Removes our router and, as a real controller deleting a router with its tiers would, its switches and ports and
+ * the NAT and load-balancer rules on it.
+ */
 export function destroyVpc(store: SimStore, vpcId: string): void {
   const name = nameOf('vpc', vpcId);
   const router = store.vpcs.get(name);
@@ -36,6 +39,7 @@ export function destroyVpc(store: SimStore, vpcId: string): void {
   for (const sw of [...store.networks.values()]) {
     if (sw.owner === OUR_OWNER && sw.externalIds['netplane:vpc'] === vpcId) store.removeNetwork(sw.name);
   }
+  store.removeRulesWhere((r) => r.vpcId === vpcId);
   store.vpcs.delete(name);
 }
 

@@ -1,4 +1,5 @@
-// The simulated controller's tables: routers (VPCs), switches (networks), ports (NICs) and the VLAN/VNI segment table.
+// The simulated controller's tables: routers (VPCs), switches (networks), ports (NICs), the VLAN/VNI segment table,
+// static NAT and load-balancing rules of the routers, and public IPs held by foreign systems.
 import { AdapterError, type ObservedResource, type ObserveScope } from '@netplane/adapter-sdk';
 
 export type ResourceKind = 'vpc' | 'network' | 'nic';
@@ -13,6 +14,31 @@ export type SimResource = {
   externalIds: Record<string, string>;
   attributes: Record<string, string>;
   /** Planted by a foreignOwner fault: cleared together with the faults. */
+  plantedByFault: boolean;
+  /** Breakage the adapter would see itself (tampered); cleared when the resource is implemented/prepared again. */
+  issues?: string[];
+};
+
+export type RuleKind = 'nat' | 'lb';
+
+/** A static NAT (nat) or load-balancing (lb) rule on a VPC's router, named by its rule id. */
+export type SimRule = {
+  kind: RuleKind;
+  ruleId: string;
+  vpcId: string;
+  networkId: string;
+  /** As observe() reports them: nat type/externalIp/logicalIp, lb vip/protocol/members, plus networkId. */
+  attributes: Record<string, string>;
+  issues?: string[];
+};
+
+/** A public IP someone else uses: the whole address (their NAT) or one VIP of it (their load balancer). */
+export type ForeignAddress = {
+  ip: string;
+  vip?: { port: number; protocol: string };
+  /** Only on this VPC's router; undefined: anywhere on the controller. */
+  vpcId?: string;
+  owner: string;
   plantedByFault: boolean;
 };
 
@@ -34,6 +60,9 @@ export class SimStore {
   readonly networks = new Map<string, SimResource>();
   readonly nics = new Map<string, SimResource>();
   readonly segments = new Map<string, Segment>();
+  readonly natRules = new Map<string, SimRule>();
+  readonly lbRules = new Map<string, SimRule>();
+  foreignAddresses: ForeignAddress[] = [];
 
   table(kind: ResourceKind): Map<string, SimResource> {
     switch (kind) {
@@ -76,12 +105,29 @@ export class SimStore {
         conflict: { resource: kind, name, owner: found.owner },
       });
     }
+    delete found.issues;
     return found;
   }
 
   plantForeign(kind: ResourceKind, id: string, owner: string, plantedByFault: boolean): void {
     const name = nameOf(kind, id);
     this.table(kind).set(name, { kind, name, owner, externalIds: { owner }, attributes: {}, plantedByFault });
+  }
+
+  rules(kind: RuleKind): Map<string, SimRule> {
+    return kind === 'nat' ? this.natRules : this.lbRules;
+  }
+
+  plantAddress(address: ForeignAddress): void {
+    this.foreignAddresses.push(address);
+  }
+
+  /** Removes the foreign uses of this IP (this VIP only when given) on this VPC's router or controller-wide. */
+  removeAddress(ip: string, vip?: { port: number; protocol: string }, vpcId?: string): void {
+    this.foreignAddresses = this.foreignAddresses.filter(
+      (a) =>
+        !(a.ip === ip && a.vpcId === vpcId && a.vip?.port === vip?.port && a.vip?.protocol === vip?.protocol),
+    );
   }
 
   plantSegment(method: string, segmentId: number, owner: string, plantedByFault: boolean): void {
@@ -100,6 +146,13 @@ export class SimStore {
       for (const [name, r] of this.table(kind)) if (r.plantedByFault) this.table(kind).delete(name);
     }
     for (const [key, s] of this.segments) if (s.plantedByFault) this.segments.delete(key);
+    this.foreignAddresses = this.foreignAddresses.filter((a) => !a.plantedByFault);
+  }
+
+  /** A router or switch going away takes its NAT and load-balancer rules with it. */
+  removeRulesWhere(match: (r: SimRule) => boolean): void {
+    for (const table of [this.natRules, this.lbRules])
+      for (const [id, r] of table) if (match(r)) table.delete(id);
   }
 
   removeNetwork(name: string): void {
@@ -114,6 +167,8 @@ export class SimStore {
       }
     }
     for (const [key, seg] of this.segments) if (seg.switchName === name) this.segments.delete(key);
+    const networkId = sw.externalIds['netplane:id'];
+    if (sw.owner === OUR_OWNER) this.removeRulesWhere((r) => r.networkId === networkId);
     this.networks.delete(name);
   }
 
@@ -128,7 +183,7 @@ export class SimStore {
     for (const kind of ['vpc', 'network', 'nic'] as const)
       for (const r of this.table(kind).values()) if (r.owner !== OUR_OWNER) n++;
     for (const s of this.segments.values()) if (s.owner !== OUR_OWNER) n++;
-    return n;
+    return n + this.foreignAddresses.length;
   }
 
   /** Our resources in scope, as the engine compares them with desired state. Foreign ones are not ours to report. */
@@ -153,6 +208,20 @@ export class SimStore {
           id: r.externalIds['netplane:id'] ?? '',
           name: r.name,
           attributes: { ...r.attributes },
+          ...(r.issues && r.issues.length > 0 ? { issues: [...r.issues] } : {}),
+        });
+      }
+    }
+    for (const kind of ['nat', 'lb'] as const) {
+      for (const r of this.rules(kind).values()) {
+        if (scope.vpcId !== undefined && r.vpcId !== scope.vpcId) continue;
+        if (nets && !nets.has(r.networkId)) continue;
+        out.push({
+          kind,
+          id: r.ruleId,
+          name: `np-${kind}-${r.ruleId}`,
+          attributes: { ...r.attributes },
+          ...(r.issues && r.issues.length > 0 ? { issues: [...r.issues] } : {}),
         });
       }
     }

@@ -1,5 +1,6 @@
 // The simulator's vocabulary: profile, scripted faults, stats and state snapshots, with zod schemas for the wire.
 // Exported alone as @netplane/adapter-simulator/control (zod only, no node imports) for the API and the console.
+import { LB_PROTOCOLS } from '@netplane/domain';
 import { z } from 'zod';
 
 /** The controller operations a fault can target; the same words as the engine's call phases. */
@@ -11,6 +12,10 @@ export const SIM_OPERATIONS = [
   'destroy',
   'observe',
   'health',
+  /** applyStaticNat / applyLbRule */
+  'apply',
+  /** revokeStaticNat / revokeLbRule */
+  'revoke',
 ] as const;
 export type SimOperation = (typeof SIM_OPERATIONS)[number];
 export const simOperationSchema = z.enum(SIM_OPERATIONS);
@@ -49,7 +54,8 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   declineReason: null,
 };
 
-export const SIM_RESOURCES = ['vpc', 'network', 'nic'] as const;
+/** Resource kinds, in observe()'s words: nat is a static NAT rule, lb a load-balancing rule. */
+export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb'] as const;
 export type SimResourceKind = (typeof SIM_RESOURCES)[number];
 
 const scope = {
@@ -57,7 +63,7 @@ const scope = {
   operation: simOperationSchema.optional(),
   /**
    * Only calls on this kind of resource (implementVpc/destroyVpc: vpc; implementNetwork/shutdown/destroyNetwork:
-   * network; prepare/release: nic); absent means any. E.g. the classic "VLAN already exists on a switch" is
+   * network; prepare/release: nic; apply/revokeStaticNat: nat; apply/revokeLbRule: lb); absent means any. E.g. the classic "VLAN already exists on a switch" is
    * { kind: 'foreignOwner', operation: 'implement', resource: 'network' }.
    */
   resource: z.enum(SIM_RESOURCES).optional(),
@@ -141,6 +147,10 @@ export type ResourceCounts = {
   networks: number;
   ports: number;
   segments: number;
+  /** Static NAT and load-balancing rules of ours. */
+  staticNats: number;
+  lbRules: number;
+  /** Foreign resources: switches/ports/routers with our names, segments and public IPs held by someone else. */
   foreign: number;
 };
 
@@ -152,19 +162,35 @@ export type SimulatorState = {
   stats: SimulatorStats;
 };
 
-/** Changes made behind the engine's back, for drift tests. */
+const tamperKind = z.enum(SIM_RESOURCES);
+/** Changes made behind the engine's back, for drift tests; nat and lb are rules named by their rule id. */
 export const tamperSpecSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('delete'), kind: z.enum(['vpc', 'network', 'nic']), id: z.string().min(1) }),
+  z.object({ action: z.literal('delete'), kind: tamperKind, id: z.string().min(1) }),
+  /** Overwrites observed attributes, e.g. { members: '10.0.1.5:80' } on an lb or { logicalIp } on a nat. */
   z.object({
     action: z.literal('alter'),
-    kind: z.enum(['vpc', 'network', 'nic']),
+    kind: tamperKind,
     id: z.string().min(1),
     attributes: z.record(z.string(), z.string()),
+  }),
+  /**
+   * Breaks something the adapter itself can see (observe reports `issue` in the resource's issues) until the
+   * resource is implemented, prepared or applied again, as an ACL deleted from a tier would be.
+   */
+  z.object({
+    action: z.literal('issue'),
+    kind: tamperKind,
+    id: z.string().min(1),
+    issue: z.string().min(1).max(500),
   }),
 ]);
 export type TamperSpec = z.infer<typeof tamperSpecSchema>;
 
-/** A foreign resource planted directly (not by a fault): a switch holding a segment, or a resource with our name. */
+/**
+ * A foreign resource planted directly (not by a fault): a switch holding a segment, a resource with our name, or a
+ * public IP someone else uses: the whole address (their static NAT) or one VIP of it (their load balancer), on one
+ * VPC's router (vpcId) or anywhere on the controller (no vpcId).
+ */
 export const foreignPlantSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('segment'),
@@ -175,6 +201,13 @@ export const foreignPlantSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(['vpc', 'network', 'nic']),
     id: z.string().min(1),
+    owner: z.string().min(1).default('foreign'),
+  }),
+  z.object({
+    kind: z.literal('publicIp'),
+    ip: z.ipv4(),
+    vip: z.object({ port: z.number().int().min(1).max(65_535), protocol: z.enum(LB_PROTOCOLS) }).optional(),
+    vpcId: z.string().min(1).optional(),
     owner: z.string().min(1).default('foreign'),
   }),
 ]);
@@ -219,7 +252,7 @@ export const FAULT_CATALOG: readonly {
     kind: 'foreignOwner',
     label: 'Already exists (foreign owner)',
     diagnosis: 'RESOURCE_CONFLICT',
-    description: 'Another system holds the VLAN or the name the call needs.',
+    description: 'Another system holds the VLAN, the name or the public IP the call needs.',
   },
   {
     kind: 'capacityExhausted',

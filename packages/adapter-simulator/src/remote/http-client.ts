@@ -99,6 +99,7 @@ export function createHttpTransport(baseUrl: string, controllerId: string): SimT
 export type RemoteSimulatorControl = SimulatorControl & {
   tamper(controllerId: string, spec: TamperSpec): Promise<void>;
   plantForeign(controllerId: string, plant: ForeignPlant): Promise<void>;
+  removeForeign(controllerId: string, plant: ForeignPlant): Promise<void>;
   /** Calls that arrived at or after `since` (epoch ms), oldest first. */
   calls(controllerId: string, since?: number): Promise<CallRecord[]>;
 };
@@ -145,6 +146,9 @@ export function createRemoteSimulatorControl(baseUrl: string): RemoteSimulatorCo
     },
     async plantForeign(id, plant) {
       await call('POST', id, 'foreign', plant);
+    },
+    async removeForeign(id, plant) {
+      await call('POST', id, 'foreign/remove', plant);
     },
     async calls(id, since = 0) {
       const res = await call('GET', id, `calls?since=${since}`);

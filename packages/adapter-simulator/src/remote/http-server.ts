@@ -139,6 +139,9 @@ async function route(hub: SimulatorHub, req: IncomingMessage, res: ServerRespons
     case 'POST foreign':
       hub.plantForeign(id, foreignPlantSchema.parse(await readJson(req)));
       return send(res, 204);
+    case 'POST foreign/remove':
+      hub.removeForeign(id, foreignPlantSchema.parse(await readJson(req)));
+      return send(res, 204);
     default:
       throw new HttpProblem(404, 'No such route');
   }

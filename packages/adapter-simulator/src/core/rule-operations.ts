@@ -1,0 +1,133 @@
+// Static NAT and load-balancing rules on a VPC's router: apply converges (adopting what exists under the rule id), a
+// public IP or VIP held by anything else on the router is RESOURCE_CONFLICT, and revoking an unknown rule succeeds.
+import {
+  AdapterError,
+  type LbRuleRef,
+  type LbRuleSpec,
+  type StaticNatRef,
+  type StaticNatSpec,
+} from '@netplane/adapter-sdk';
+import { nameOf, OUR_OWNER, type SimRule, type SimStore } from './store';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function checkIp(ip: string, what: string): void {
+  if (!IPV4.test(ip)) throw new AdapterError('INVALID_REQUEST', `${what} ${ip} is not an IPv4 address`);
+}
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new AdapterError('INVALID_REQUEST', `${what} ${port} is outside 1-65535`);
+}
+
+/** Rules hang off the tier's switch and its router: the switch must be ours and in that VPC. */
+export function requireSwitch(store: SimStore, networkId: string, vpcId?: string): void {
+  const name = nameOf('network', networkId);
+  const sw = store.networks.get(name);
+  if (!sw || sw.owner !== OUR_OWNER || (vpcId !== undefined && sw.externalIds['netplane:vpc'] !== vpcId)) {
+    throw new AdapterError('INVALID_REQUEST', `Network ${networkId} is not implemented on this controller`, {
+      vendorCode: 'NO_SUCH_SWITCH',
+      vendorMessage: `switch ${name} not found`,
+    });
+  }
+}
+
+function conflict(what: string, holder: string, owner: string): AdapterError {
+  return new AdapterError('RESOURCE_CONFLICT', `${what} is already used by ${holder}`, {
+    vendorCode: 'ADDRESS_IN_USE',
+    vendorMessage: `${what} is already used by ${holder} (owner ${owner})`,
+    conflict: { resource: 'publicIp', name: what, owner },
+  });
+}
+
+const vipOf = (r: SimRule) => {
+  const [ip = '', port = ''] = (r.attributes.vip ?? '').split(':');
+  return { ip, port: Number(port), protocol: r.attributes.protocol ?? '' };
+};
+
+/**
+ * Who else on this VPC's router uses the public IP (or only its VIP when vip is given): a foreign NAT or load
+ * balancer, another of our static NATs, or (for a whole-address static NAT) one of our load balancers on that IP.
+ */
+function checkAddressFree(
+  store: SimStore,
+  rule: { ruleId: string; vpcId: string; kind: 'nat' | 'lb' },
+  ip: string,
+  vip?: { port: number; protocol: string },
+): void {
+  const what = vip ? `VIP ${ip}:${vip.port}/${vip.protocol}` : `Public IP ${ip}`;
+  for (const a of store.foreignAddresses) {
+    if (a.ip !== ip || (a.vpcId !== undefined && a.vpcId !== rule.vpcId)) continue;
+    if (vip && a.vip && (a.vip.port !== vip.port || a.vip.protocol !== vip.protocol)) continue;
+    throw conflict(what, a.vip ? `a load balancer of ${a.owner}` : `a NAT of ${a.owner}`, a.owner);
+  }
+  for (const r of store.natRules.values()) {
+    if (r.vpcId !== rule.vpcId || (rule.kind === 'nat' && r.ruleId === rule.ruleId)) continue;
+    if (r.attributes.externalIp === ip) throw conflict(what, `static NAT ${r.ruleId}`, OUR_OWNER);
+  }
+  for (const r of store.lbRules.values()) {
+    if (r.vpcId !== rule.vpcId || (rule.kind === 'lb' && r.ruleId === rule.ruleId)) continue;
+    const other = vipOf(r);
+    if (other.ip !== ip) continue;
+    if (!vip || (other.port === vip.port && other.protocol === vip.protocol))
+      throw conflict(what, `load balancer ${r.ruleId}`, OUR_OWNER);
+  }
+}
+
+export function applyStaticNat(store: SimStore, rule: StaticNatSpec): { adopted: boolean } {
+  checkIp(rule.publicIp, 'Public IP');
+  checkIp(rule.privateIp, 'Private IP');
+  requireSwitch(store, rule.networkId, rule.vpcId);
+  checkAddressFree(store, { ...rule, kind: 'nat' }, rule.publicIp);
+  const adopted = store.natRules.has(rule.ruleId);
+  store.natRules.set(rule.ruleId, {
+    kind: 'nat',
+    ruleId: rule.ruleId,
+    vpcId: rule.vpcId,
+    networkId: rule.networkId,
+    attributes: {
+      type: 'dnat_and_snat',
+      externalIp: rule.publicIp,
+      logicalIp: rule.privateIp,
+      logicalPort: rule.nicId,
+      networkId: rule.networkId,
+    },
+  });
+  return { adopted };
+}
+
+export function revokeStaticNat(store: SimStore, ref: StaticNatRef): void {
+  store.natRules.delete(ref.ruleId);
+}
+
+export function applyLbRule(store: SimStore, rule: LbRuleSpec): { adopted: boolean } {
+  checkIp(rule.publicIp, 'Public IP');
+  checkPort(rule.publicPort, 'Public port');
+  checkPort(rule.privatePort, 'Private port');
+  for (const m of rule.members) checkIp(m.ip, `Member ${m.nicId} IP`);
+  requireSwitch(store, rule.networkId, rule.vpcId);
+  checkAddressFree(store, { ...rule, kind: 'lb' }, rule.publicIp, {
+    port: rule.publicPort,
+    protocol: rule.protocol,
+  });
+  const adopted = store.lbRules.has(rule.ruleId);
+  store.lbRules.set(rule.ruleId, {
+    kind: 'lb',
+    ruleId: rule.ruleId,
+    vpcId: rule.vpcId,
+    networkId: rule.networkId,
+    attributes: {
+      vip: `${rule.publicIp}:${rule.publicPort}`,
+      protocol: rule.protocol,
+      members: [...new Set(rule.members.map((m) => `${m.ip}:${rule.privatePort}`))].sort().join(','),
+      algorithm: rule.algorithm,
+      name: rule.name,
+      networkId: rule.networkId,
+    },
+  });
+  return { adopted };
+}
+
+export function revokeLbRule(store: SimStore, ref: LbRuleRef): void {
+  store.lbRules.delete(ref.ruleId);
+}
