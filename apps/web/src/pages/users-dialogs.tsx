@@ -2,9 +2,8 @@
 import { ROLES, type Role } from '@netplane/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Button } from '../components/button';
-import { Dialog } from '../components/dialog';
 import { Input, Select } from '../components/field';
+import { FormDialog } from '../components/form-dialog';
 import { FormError } from '../components/states';
 import { useToast } from '../components/toasts';
 import { checkPassword, checkUsername } from '../lib/account-rules';
@@ -45,45 +44,39 @@ export function CreateUserDialog({
   }
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       title="New user"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form="create-user" variant="primary" isBusy={create.isPending}>
-            Create user
-          </Button>
-        </>
-      }
+      formId="create-user"
+      submitLabel="Create user"
+      isBusy={create.isPending}
+      onSubmit={submit}
     >
-      <form id="create-user" onSubmit={submit} className="space-y-4" noValidate>
-        <Input
-          label="Username"
-          autoComplete="off"
-          value={form.username}
-          onChange={(e) => setForm({ ...form, username: e.target.value })}
-          error={errors.username ?? server.username}
-        />
-        <Input
-          label="Initial password"
-          type="password"
-          autoComplete="new-password"
-          value={form.password}
-          onChange={(e) => setForm({ ...form, password: e.target.value })}
-          error={errors.password ?? server.password}
-          hint="At least 8 characters. Tell it to the user out of band."
-        />
-        <Select
-          label="Role"
-          value={form.role}
-          onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
-          options={ROLES}
-        />
-        {create.error && Object.keys(server).length === 0 && <FormError error={create.error} />}
-      </form>
-    </Dialog>
+      <Input
+        label="Username"
+        autoComplete="off"
+        value={form.username}
+        onChange={(e) => setForm({ ...form, username: e.target.value })}
+        error={errors.username ?? server.username}
+      />
+      <Input
+        label="Initial password"
+        type="password"
+        autoComplete="new-password"
+        value={form.password}
+        onChange={(e) => setForm({ ...form, password: e.target.value })}
+        error={errors.password ?? server.password}
+        hint="At least 8 characters. Tell it to the user out of band."
+      />
+      <Select
+        label="Role"
+        value={form.role}
+        onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+        options={ROLES}
+      />
+      {create.error && Object.keys(server).length === 0 && <FormError error={create.error} />}
+    </FormDialog>
   );
 }
 
@@ -117,31 +110,25 @@ export function ResetPasswordDialog({
   }
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={user !== null}
       onClose={onClose}
       title={`Reset the password of ${user?.username ?? ''}`}
       description="Their open sessions end; they log in with the new password."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form="reset-password" variant="primary" isBusy={reset.isPending}>
-            Reset password
-          </Button>
-        </>
-      }
+      formId="reset-password"
+      submitLabel="Reset password"
+      isBusy={reset.isPending}
+      onSubmit={submit}
+      error={reset.error}
     >
-      <form id="reset-password" onSubmit={submit} className="space-y-4" noValidate>
-        <Input
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={error ?? (reset.error ? readError(reset.error).fieldErrors.password : undefined)}
-        />
-        {reset.error && <FormError error={reset.error} />}
-      </form>
-    </Dialog>
+      <Input
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={error ?? (reset.error ? readError(reset.error).fieldErrors.password : undefined)}
+      />
+    </FormDialog>
   );
 }

@@ -7,10 +7,8 @@ import {
 } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input } from '../../components/field';
-import { FormError } from '../../components/states';
+import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { readError } from '../../lib/errors';
@@ -157,57 +155,46 @@ export function ControllerDialog({
   );
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       size="lg"
       title={controller ? `Edit ${controller.name}` : `Add a controller to ${provider.name}`}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            form="controller-form"
-            variant="primary"
-            isBusy={create.isPending || update.isPending}
-          >
-            {controller ? 'Save' : 'Add controller'}
-          </Button>
-        </>
-      }
+      formId="controller-form"
+      submitLabel={controller ? 'Save' : 'Add controller'}
+      isBusy={create.isPending || update.isPending}
+      onSubmit={submit}
+      error={error}
     >
-      <form id="controller-form" onSubmit={submit} className="space-y-4" noValidate>
-        <div className="grid gap-4 md:grid-cols-2">
-          <Input
-            label="Name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            error={fieldError('name')}
-          />
-          <Input
-            label="Endpoint"
-            value={endpoint}
-            onChange={(e) => setEndpoint(e.target.value)}
-            error={fieldError('endpoint')}
-            hint={manifest?.endpointHint}
-          />
-        </div>
-        <div className="grid gap-4 md:grid-cols-3">
-          {limit('maxConcurrent', 'Max concurrent calls')}
-          {limit('callsPerSecond', 'Calls per second')}
-          {limit('timeoutMs', 'Timeout (ms)')}
-        </div>
-        {!controller && (
-          <CredentialInputs
-            fields={fields}
-            values={credentials}
-            onChange={setCredentials}
-            errors={{ ...server, ...errors }}
-          />
-        )}
-        {error && <FormError error={error} />}
-      </form>
-    </Dialog>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Input
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldError('name')}
+        />
+        <Input
+          label="Endpoint"
+          value={endpoint}
+          onChange={(e) => setEndpoint(e.target.value)}
+          error={fieldError('endpoint')}
+          hint={manifest?.endpointHint}
+        />
+      </div>
+      <div className="grid gap-4 md:grid-cols-3">
+        {limit('maxConcurrent', 'Max concurrent calls')}
+        {limit('callsPerSecond', 'Calls per second')}
+        {limit('timeoutMs', 'Timeout (ms)')}
+      </div>
+      {!controller && (
+        <CredentialInputs
+          fields={fields}
+          values={credentials}
+          onChange={setCredentials}
+          errors={{ ...server, ...errors }}
+        />
+      )}
+    </FormDialog>
   );
 }
 
@@ -249,24 +236,18 @@ export function RotateCredentialsDialog({
     if (r.ok) rotate.mutate(r.data);
   }
   return (
-    <Dialog
+    <FormDialog
       isOpen={controller !== null}
       onClose={onClose}
       title={`Rotate the credentials of ${controller?.name ?? ''}`}
       description="The new values replace the stored ones; the old ones cannot be shown or restored."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form="rotate-form" variant="primary" isBusy={rotate.isPending}>
-            Replace credentials
-          </Button>
-        </>
-      }
+      formId="rotate-form"
+      submitLabel="Replace credentials"
+      isBusy={rotate.isPending}
+      onSubmit={submit}
+      error={rotate.error}
     >
-      <form id="rotate-form" onSubmit={submit} className="space-y-4" noValidate>
-        <CredentialInputs fields={fields} values={credentials} onChange={setCredentials} errors={errors} />
-        {rotate.error && <FormError error={rotate.error} />}
-      </form>
-    </Dialog>
+      <CredentialInputs fields={fields} values={credentials} onChange={setCredentials} errors={errors} />
+    </FormDialog>
   );
 }

@@ -7,10 +7,8 @@ import {
 } from '@netplane/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input } from '../../components/field';
-import { FormError } from '../../components/states';
+import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { readError } from '../../lib/errors';
@@ -71,113 +69,102 @@ export function PhysicalNetworkDialog({
   const set = <K extends keyof PnForm>(key: K, value: PnForm[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       size="lg"
       title={pn ? `Edit ${pn.name}` : 'New physical network'}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            form="pn-form"
-            variant="primary"
-            isBusy={create.isPending || update.isPending}
-          >
-            {pn ? 'Save' : 'Create physical network'}
-          </Button>
-        </>
-      }
+      formId="pn-form"
+      submitLabel={pn ? 'Save' : 'Create physical network'}
+      isBusy={create.isPending || update.isPending}
+      onSubmit={submit}
+      error={error}
     >
-      <form id="pn-form" onSubmit={submit} className="space-y-4" noValidate>
-        <Input
-          label="Name"
-          value={form.name}
-          onChange={(e) => set('name', e.target.value)}
-          error={fieldError('name')}
-        />
-        <fieldset>
-          <legend className="text-sm font-medium">Isolation methods</legend>
-          <div className="mt-1 flex flex-wrap gap-3">
-            {ISOLATION_METHODS.map((m) => (
-              <label key={m} className="inline-flex items-center gap-1.5 text-sm">
-                <input
-                  type="checkbox"
-                  checked={form.isolationMethods.includes(m)}
-                  onChange={(e) =>
-                    set(
-                      'isolationMethods',
-                      e.target.checked
-                        ? [...form.isolationMethods, m]
-                        : form.isolationMethods.filter((x) => x !== m),
-                    )
-                  }
-                />
-                {m}
-              </label>
-            ))}
-          </div>
-          {fieldError('isolationMethods') && (
-            <p className="mt-1 text-xs text-red-700 dark:text-red-400">{fieldError('isolationMethods')}</p>
-          )}
-        </fieldset>
-        <Input
-          label="Labels (tags)"
-          value={form.tags}
-          onChange={(e) => set('tags', e.target.value)}
-          error={fieldError('tags')}
-          hint="Comma separated, e.g. fast, ovn. Providers and offerings match them case-insensitively."
-        />
-        <div className="grid gap-4 md:grid-cols-2">
-          <Input
-            label="VLAN ranges"
-            value={form.vlanRanges}
-            onChange={(e) => set('vlanRanges', e.target.value)}
-            error={fieldError('vlanRanges')}
-            hint="e.g. 100-199, 300-349 (1-4094)"
-          />
-          <Input
-            label="VNI ranges"
-            value={form.vniRanges}
-            onChange={(e) => set('vniRanges', e.target.value)}
-            error={fieldError('vniRanges')}
-            hint="e.g. 5000-5999 (VXLAN, GENEVE, GRE, STT)"
-          />
-        </div>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Traffic types and their labels per hypervisor</legend>
-          {TRAFFIC_TYPES.map((t) => (
-            <div key={t} className="grid items-start gap-2 md:grid-cols-[9rem_1fr]">
-              <label className="inline-flex items-center gap-1.5 pt-1.5 text-sm">
-                <input
-                  type="checkbox"
-                  checked={form.traffic[t].isOn}
-                  onChange={(e) =>
-                    set('traffic', { ...form.traffic, [t]: { ...form.traffic[t], isOn: e.target.checked } })
-                  }
-                />
-                {t}
-              </label>
-              {form.traffic[t].isOn && (
-                <Input
-                  label={`${t} labels`}
-                  value={form.traffic[t].labels}
-                  placeholder="KVM=cloudbr0, VMware=vSwitch1"
-                  onChange={(e) =>
-                    set('traffic', { ...form.traffic, [t]: { ...form.traffic[t], labels: e.target.value } })
-                  }
-                  error={errors[`traffic.${t}`]}
-                />
-              )}
-            </div>
+      <Input
+        label="Name"
+        value={form.name}
+        onChange={(e) => set('name', e.target.value)}
+        error={fieldError('name')}
+      />
+      <fieldset>
+        <legend className="text-sm font-medium">Isolation methods</legend>
+        <div className="mt-1 flex flex-wrap gap-3">
+          {ISOLATION_METHODS.map((m) => (
+            <label key={m} className="inline-flex items-center gap-1.5 text-sm">
+              <input
+                type="checkbox"
+                checked={form.isolationMethods.includes(m)}
+                onChange={(e) =>
+                  set(
+                    'isolationMethods',
+                    e.target.checked
+                      ? [...form.isolationMethods, m]
+                      : form.isolationMethods.filter((x) => x !== m),
+                  )
+                }
+              />
+              {m}
+            </label>
           ))}
-          {fieldError('trafficTypes') && (
-            <p className="text-xs text-red-700 dark:text-red-400">{fieldError('trafficTypes')}</p>
-          )}
-        </fieldset>
-        {error && <FormError error={error} />}
-      </form>
-    </Dialog>
+        </div>
+        {fieldError('isolationMethods') && (
+          <p className="mt-1 text-xs text-red-700 dark:text-red-400">{fieldError('isolationMethods')}</p>
+        )}
+      </fieldset>
+      <Input
+        label="Labels (tags)"
+        value={form.tags}
+        onChange={(e) => set('tags', e.target.value)}
+        error={fieldError('tags')}
+        hint="Comma separated, e.g. fast, ovn. Providers and offerings match them case-insensitively."
+      />
+      <div className="grid gap-4 md:grid-cols-2">
+        <Input
+          label="VLAN ranges"
+          value={form.vlanRanges}
+          onChange={(e) => set('vlanRanges', e.target.value)}
+          error={fieldError('vlanRanges')}
+          hint="e.g. 100-199, 300-349 (1-4094)"
+        />
+        <Input
+          label="VNI ranges"
+          value={form.vniRanges}
+          onChange={(e) => set('vniRanges', e.target.value)}
+          error={fieldError('vniRanges')}
+          hint="e.g. 5000-5999 (VXLAN, GENEVE, GRE, STT)"
+        />
+      </div>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Traffic types and their labels per hypervisor</legend>
+        {TRAFFIC_TYPES.map((t) => (
+          <div key={t} className="grid items-start gap-2 md:grid-cols-[9rem_1fr]">
+            <label className="inline-flex items-center gap-1.5 pt-1.5 text-sm">
+              <input
+                type="checkbox"
+                checked={form.traffic[t].isOn}
+                onChange={(e) =>
+                  set('traffic', { ...form.traffic, [t]: { ...form.traffic[t], isOn: e.target.checked } })
+                }
+              />
+              {t}
+            </label>
+            {form.traffic[t].isOn && (
+              <Input
+                label={`${t} labels`}
+                value={form.traffic[t].labels}
+                placeholder="KVM=cloudbr0, VMware=vSwitch1"
+                onChange={(e) =>
+                  set('traffic', { ...form.traffic, [t]: { ...form.traffic[t], labels: e.target.value } })
+                }
+                error={errors[`traffic.${t}`]}
+              />
+            )}
+          </div>
+        ))}
+        {fieldError('trafficTypes') && (
+          <p className="text-xs text-red-700 dark:text-red-400">{fieldError('trafficTypes')}</p>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -2,10 +2,8 @@
 import { providerCreateInput, type Service } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input, Select } from '../../components/field';
-import { FormError } from '../../components/states';
+import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import { useTRPC } from '../../lib/trpc';
 import { check, type FieldErrors } from '../../lib/zod-form';
@@ -69,81 +67,70 @@ export function ProviderDialog({
   }
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       title="Add provider"
       description="A provider offers services on this physical network through an adapter."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            form="provider-form"
-            variant="primary"
-            isBusy={create.isPending}
-            disabled={!adapterId}
-          >
-            Add provider
-          </Button>
-        </>
-      }
+      formId="provider-form"
+      submitLabel="Add provider"
+      isBusy={create.isPending}
+      isSubmitDisabled={!adapterId}
+      onSubmit={submit}
+      error={create.error}
     >
-      <form id="provider-form" onSubmit={submit} className="space-y-4" noValidate>
-        <Select
-          label="Adapter"
-          value={adapterId}
-          onChange={(e) => setAdapterId(e.target.value)}
-          options={loaded.map((a) => ({
-            value: a.id,
-            label: `${a.manifest.displayName} (${a.id} ${a.manifest.version})`,
-          }))}
-          error={errors.adapterId}
-          hint={
-            adapters.isPending
-              ? 'Loading adapters…'
-              : loaded.length === 0
-                ? 'No adapter is loaded.'
-                : manifest?.description
-          }
-        />
-        <Input
-          label="Name (optional)"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-          hint="Defaults to the adapter's name."
-        />
-        {offered.length > 0 && (
-          <fieldset>
-            <legend className="text-sm font-medium">Enabled services</legend>
-            {!manifest?.canEnableIndividualServices && (
-              <p className="text-xs text-slate-500 dark:text-slate-400">
-                This adapter enables its services together.
-              </p>
-            )}
-            <div className="mt-1 grid grid-cols-2 gap-1 md:grid-cols-3">
-              {offered.map((s) => (
-                <label key={s} className="inline-flex items-center gap-1.5 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={services.includes(s)}
-                    disabled={!manifest?.canEnableIndividualServices}
-                    onChange={(e) =>
-                      setServices(e.target.checked ? [...services, s] : services.filter((x) => x !== s))
-                    }
-                  />
-                  {s}
-                </label>
-              ))}
-            </div>
-            {errors.enabledServices && (
-              <p className="text-xs text-red-700 dark:text-red-400">{errors.enabledServices}</p>
-            )}
-          </fieldset>
-        )}
-        {create.error && <FormError error={create.error} />}
-      </form>
-    </Dialog>
+      <Select
+        label="Adapter"
+        value={adapterId}
+        onChange={(e) => setAdapterId(e.target.value)}
+        options={loaded.map((a) => ({
+          value: a.id,
+          label: `${a.manifest.displayName} (${a.id} ${a.manifest.version})`,
+        }))}
+        error={errors.adapterId}
+        hint={
+          adapters.isPending
+            ? 'Loading adapters…'
+            : loaded.length === 0
+              ? 'No adapter is loaded.'
+              : manifest?.description
+        }
+      />
+      <Input
+        label="Name (optional)"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+        hint="Defaults to the adapter's name."
+      />
+      {offered.length > 0 && (
+        <fieldset>
+          <legend className="text-sm font-medium">Enabled services</legend>
+          {!manifest?.canEnableIndividualServices && (
+            <p className="text-xs text-slate-500 dark:text-slate-400">
+              This adapter enables its services together.
+            </p>
+          )}
+          <div className="mt-1 grid grid-cols-2 gap-1 md:grid-cols-3">
+            {offered.map((s) => (
+              <label key={s} className="inline-flex items-center gap-1.5 text-sm">
+                <input
+                  type="checkbox"
+                  checked={services.includes(s)}
+                  disabled={!manifest?.canEnableIndividualServices}
+                  onChange={(e) =>
+                    setServices(e.target.checked ? [...services, s] : services.filter((x) => x !== s))
+                  }
+                />
+                {s}
+              </label>
+            ))}
+          </div>
+          {errors.enabledServices && (
+            <p className="text-xs text-red-700 dark:text-red-400">{errors.enabledServices}</p>
+          )}
+        </fieldset>
+      )}
+    </FormDialog>
   );
 }

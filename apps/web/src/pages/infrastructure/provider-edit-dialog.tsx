@@ -8,10 +8,8 @@ import {
 } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input } from '../../components/field';
-import { FormError } from '../../components/states';
+import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { useTRPC } from '../../lib/trpc';
@@ -93,74 +91,63 @@ export function ProviderEditDialog({
 
   const locked = manifest !== null && !manifest.canEnableIndividualServices;
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       title={`Edit provider ${provider.name}`}
       description="Enable the adapter's services here and narrow what they offer (never widen it)."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            form={`provider-edit-${provider.id}`}
-            variant="primary"
-            isBusy={update.isPending}
-            disabled={!manifest}
-          >
-            Save provider
-          </Button>
-        </>
-      }
+      formId={`provider-edit-${provider.id}`}
+      submitLabel="Save provider"
+      isBusy={update.isPending}
+      isSubmitDisabled={!manifest}
+      onSubmit={submit}
+      error={update.error}
     >
-      <form id={`provider-edit-${provider.id}`} onSubmit={submit} className="space-y-4" noValidate>
-        <Input label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
-        {adapters.isPending ? (
-          <p className="text-sm text-slate-600 dark:text-slate-300">Loading the adapter's services…</p>
-        ) : !manifest ? (
-          <p className="text-sm text-red-700 dark:text-red-400">
-            Adapter {provider.adapterId} is not loaded, so its services cannot be edited.
-          </p>
-        ) : (
-          <fieldset>
-            <legend className="text-sm font-medium">Enabled services</legend>
-            {locked && (
-              <p className="text-xs text-slate-600 dark:text-slate-300">
-                This adapter enables its services together.
-              </p>
-            )}
-            <div className="mt-1 grid grid-cols-2 gap-1 md:grid-cols-3">
-              {offeredServices.map((s) => (
-                <label key={s} className="inline-flex items-center gap-1.5 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={services.includes(s)}
-                    disabled={locked}
-                    onChange={(e) =>
-                      setServices(e.target.checked ? [...services, s] : services.filter((x) => x !== s))
-                    }
-                  />
-                  {s}
-                </label>
-              ))}
-            </div>
-            {errors.enabledServices && (
-              <p className="text-xs text-red-700 dark:text-red-400">{errors.enabledServices}</p>
-            )}
-          </fieldset>
-        )}
-        {manifest && (
-          <CapabilityNarrowing
-            services={services}
-            offered={offered}
-            caps={caps}
-            onChange={setCap}
-            error={errors.capabilityOverrides}
-          />
-        )}
-        {update.error && <FormError error={update.error} />}
-      </form>
-    </Dialog>
+      <Input label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      {adapters.isPending ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">Loading the adapter's services…</p>
+      ) : !manifest ? (
+        <p className="text-sm text-red-700 dark:text-red-400">
+          Adapter {provider.adapterId} is not loaded, so its services cannot be edited.
+        </p>
+      ) : (
+        <fieldset>
+          <legend className="text-sm font-medium">Enabled services</legend>
+          {locked && (
+            <p className="text-xs text-slate-600 dark:text-slate-300">
+              This adapter enables its services together.
+            </p>
+          )}
+          <div className="mt-1 grid grid-cols-2 gap-1 md:grid-cols-3">
+            {offeredServices.map((s) => (
+              <label key={s} className="inline-flex items-center gap-1.5 text-sm">
+                <input
+                  type="checkbox"
+                  checked={services.includes(s)}
+                  disabled={locked}
+                  onChange={(e) =>
+                    setServices(e.target.checked ? [...services, s] : services.filter((x) => x !== s))
+                  }
+                />
+                {s}
+              </label>
+            ))}
+          </div>
+          {errors.enabledServices && (
+            <p className="text-xs text-red-700 dark:text-red-400">{errors.enabledServices}</p>
+          )}
+        </fieldset>
+      )}
+      {manifest && (
+        <CapabilityNarrowing
+          services={services}
+          offered={offered}
+          caps={caps}
+          onChange={setCap}
+          error={errors.capabilityOverrides}
+        />
+      )}
+    </FormDialog>
   );
 }
 

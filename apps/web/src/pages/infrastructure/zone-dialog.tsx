@@ -2,9 +2,8 @@
 import { zoneCreateInput, zoneUpdateInput } from '@netplane/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input } from '../../components/field';
+import { FormDialog } from '../../components/form-dialog';
 import { FormError } from '../../components/states';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
@@ -64,39 +63,28 @@ export function ZoneDialog({
   }
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       title={zone ? `Edit zone ${zone.name}` : 'New zone'}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            form="zone-form"
-            variant="primary"
-            isBusy={create.isPending || update.isPending}
-          >
-            {zone ? 'Save' : 'Create zone'}
-          </Button>
-        </>
-      }
+      formId="zone-form"
+      submitLabel={zone ? 'Save' : 'Create zone'}
+      isBusy={create.isPending || update.isPending}
+      onSubmit={submit}
     >
-      <form id="zone-form" onSubmit={submit} className="space-y-4" noValidate>
-        <Input
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name ?? server.name}
-        />
-        <Input
-          label="Description"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          error={errors.description ?? server.description}
-        />
-        {error && Object.keys(server).length === 0 && <FormError error={error} />}
-      </form>
-    </Dialog>
+      <Input
+        label="Name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name ?? server.name}
+      />
+      <Input
+        label="Description"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        error={errors.description ?? server.description}
+      />
+      {error && Object.keys(server).length === 0 && <FormError error={error} />}
+    </FormDialog>
   );
 }

@@ -3,10 +3,8 @@ import { nameSchema } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button } from '../../components/button';
-import { Dialog } from '../../components/dialog';
 import { Input, Select } from '../../components/field';
-import { FormError } from '../../components/states';
+import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
@@ -57,51 +55,45 @@ export function CreateVpcDialog({ isOpen, onClose }: { isOpen: boolean; onClose:
   }
 
   return (
-    <Dialog
+    <FormDialog
       isOpen={isOpen}
       onClose={onClose}
       title="New VPC"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" form="vpc-form" variant="primary" isBusy={create.isPending}>
-            Create VPC
-          </Button>
-        </>
-      }
+      formId="vpc-form"
+      submitLabel="Create VPC"
+      isBusy={create.isPending}
+      onSubmit={submit}
+      error={create.error}
     >
-      <form id="vpc-form" onSubmit={submit} className="space-y-4" noValidate>
-        <Input
-          label="Name"
-          value={form.name}
-          onChange={(e) => setForm({ ...form, name: e.target.value })}
-          error={errors.name ?? server.name}
-        />
-        <Select
-          label="Zone"
-          value={form.zoneId}
-          onChange={(e) => setForm({ ...form, zoneId: e.target.value })}
-          options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))}
-          placeholder={zones.data?.length ? undefined : 'No zones yet'}
-          error={errors.zoneId ?? server.zoneId}
-        />
-        <Select
-          label="VPC offering"
-          value={form.offeringId}
-          onChange={(e) => setForm({ ...form, offeringId: e.target.value })}
-          options={(offerings.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
-          placeholder={offerings.data?.length ? undefined : 'No VPC offerings yet'}
-          error={errors.offeringId ?? server.offeringId}
-        />
-        <Input
-          label="CIDR"
-          value={form.cidr}
-          onChange={(e) => setForm({ ...form, cidr: e.target.value })}
-          error={errors.cidr ?? server.cidr}
-          hint="The VPC's address space; tiers take subnets of it."
-        />
-        {create.error && <FormError error={create.error} />}
-      </form>
-    </Dialog>
+      <Input
+        label="Name"
+        value={form.name}
+        onChange={(e) => setForm({ ...form, name: e.target.value })}
+        error={errors.name ?? server.name}
+      />
+      <Select
+        label="Zone"
+        value={form.zoneId}
+        onChange={(e) => setForm({ ...form, zoneId: e.target.value })}
+        options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))}
+        placeholder={zones.data?.length ? undefined : 'No zones yet'}
+        error={errors.zoneId ?? server.zoneId}
+      />
+      <Select
+        label="VPC offering"
+        value={form.offeringId}
+        onChange={(e) => setForm({ ...form, offeringId: e.target.value })}
+        options={(offerings.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
+        placeholder={offerings.data?.length ? undefined : 'No VPC offerings yet'}
+        error={errors.offeringId ?? server.offeringId}
+      />
+      <Input
+        label="CIDR"
+        value={form.cidr}
+        onChange={(e) => setForm({ ...form, cidr: e.target.value })}
+        error={errors.cidr ?? server.cidr}
+        hint="The VPC's address space; tiers take subnets of it."
+      />
+    </FormDialog>
   );
 }
