@@ -178,6 +178,66 @@ describe('simulator over HTTP', () => {
     });
   });
 
+  it('applies and revokes rules over HTTP, with foreign public IPs and rule tampering through the control API', async () => {
+    const control = createRemoteSimulatorControl(sim.url);
+    const el = remoteElement(sim.url, 'rules');
+    const { applyStaticNat, revokeStaticNat, applyLbRule } = el;
+    if (!applyStaticNat || !revokeStaticNat || !applyLbRule) throw new Error('rule calls missing');
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc, 400);
+    await el.implementNetwork(net, ctx());
+    const nic = nicSpec(net, 1);
+    await el.prepareNic(nic, ctx());
+    const rule = {
+      ruleId: 'nat-1',
+      vpcId: vpc.vpcId,
+      networkId: net.networkId,
+      nicId: nic.nicId,
+      publicIp: '198.51.100.7',
+      privateIp: nic.ip,
+    };
+    await control.plantForeign('rules', { kind: 'publicIp', ip: rule.publicIp, owner: 'isp' });
+    await expect(applyStaticNat(rule, ctx())).rejects.toMatchObject({
+      category: 'RESOURCE_CONFLICT',
+      retryable: false,
+      conflict: { resource: 'publicIp', owner: 'isp' },
+    });
+    await control.removeForeign('rules', { kind: 'publicIp', ip: rule.publicIp });
+    expect(await applyStaticNat(rule, ctx())).toEqual({ adopted: false });
+    const lbRule = {
+      ruleId: 'lb-1',
+      vpcId: vpc.vpcId,
+      networkId: net.networkId,
+      name: 'web',
+      publicIp: '198.51.100.8',
+      publicPort: 443,
+      privatePort: 8443,
+      protocol: 'tcp' as const,
+      algorithm: 'source' as const,
+      members: [{ nicId: nic.nicId, ip: nic.ip }],
+    };
+    expect(await applyLbRule(lbRule, ctx())).toEqual({ adopted: false });
+    await control.tamper('rules', { action: 'delete', kind: 'lb', id: 'lb-1' });
+    await control.tamper('rules', {
+      action: 'issue',
+      kind: 'nat',
+      id: 'nat-1',
+      issue: 'NAT moved to another port',
+    });
+    const seen = (await el.observe({ vpcId: vpc.vpcId }, ctx())).resources.filter(
+      (r) => r.kind !== 'network',
+    );
+    expect(seen.map((r) => [r.kind, r.id, r.issues])).toEqual([
+      ['nic', nic.nicId, undefined],
+      ['nat', 'nat-1', ['NAT moved to another port']],
+    ]);
+    await expect(revokeStaticNat(rule, ctx())).resolves.toBeUndefined();
+    await expect(revokeStaticNat(rule, ctx())).resolves.toBeUndefined();
+    const state = await control.getState('rules');
+    expect(state?.stats.calls).toMatchObject({ apply: 3, revoke: 2 });
+    expect(state?.counts).toMatchObject({ staticNats: 0, lbRules: 0, foreign: 0 });
+  });
+
   it('logs each remote call with the calling process (host/pid) for fencing checks', async () => {
     const control = createRemoteSimulatorControl(sim.url);
     const el = remoteElement(sim.url, 'log');

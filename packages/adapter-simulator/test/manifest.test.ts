@@ -1,5 +1,5 @@
 // The simulator's manifest is honest: it validates as capabilities, names its real version, and its schemas bite.
-import { SERVICES, serviceCapabilitiesSchema } from '@netplane/domain';
+import { LB_ALGORITHMS, LB_PROTOCOLS, SERVICES, serviceCapabilitiesSchema } from '@netplane/domain';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import simulator, { simulatorManifest } from '../src/index';
@@ -21,11 +21,12 @@ describe('simulator manifest', () => {
   it('offers every service with capabilities the capability matrix accepts', () => {
     expect(Object.keys(simulatorManifest.services).sort()).toEqual([...SERVICES].sort());
     expect(serviceCapabilitiesSchema.safeParse(simulatorManifest.services).success).toBe(true);
-    expect(simulatorManifest.services.Lb?.SupportedLbAlgorithms).toEqual([
-      'roundrobin',
-      'leastconn',
-      'source',
-    ]);
+    // Only what the simulated load balancer really does: the domain's algorithms and protocols, no stickiness.
+    expect(simulatorManifest.services.Lb).toEqual({
+      SupportedLbAlgorithms: [...LB_ALGORITHMS],
+      SupportedProtocols: [...LB_PROTOCOLS],
+    });
+    expect(simulatorManifest.services.StaticNat).toEqual({});
     expect(simulatorManifest.services.SourceNat).toMatchObject({ RedundantRouter: false });
     expect(simulatorManifest.services.Connectivity).toMatchObject({
       DistributedRouter: true,
