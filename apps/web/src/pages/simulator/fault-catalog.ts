@@ -25,7 +25,7 @@ export const FAULT_KINDS: Record<FaultKind, { label: string; diagnosis: string; 
   foreignOwner: {
     label: 'Already exists (foreign owner)',
     diagnosis: 'RESOURCE_CONFLICT',
-    description: 'Another system holds the VLAN or the name the call needs.',
+    description: 'Another system holds the VLAN, the name or the public IP the call needs.',
   },
   capacityExhausted: {
     label: 'Capacity exhausted',
@@ -58,5 +58,7 @@ export const SIM_OPERATIONS = [
   'destroy',
   'observe',
   'health',
+  'apply',
+  'revoke',
 ] as const;
-export const SIM_RESOURCES = ['vpc', 'network', 'nic'] as const;
+export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb'] as const;
