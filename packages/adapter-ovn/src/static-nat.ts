@@ -1,7 +1,17 @@
 // StaticNat ↔ a dnat_and_snat NAT row on the VPC's Logical_Router: apply (create, adopt, update), revoke.
 import type { StaticNatRef, StaticNatSpec } from '@netplane/adapter-sdk';
 import { AdapterError } from '@netplane/adapter-sdk';
-import { map, namedUuid, type Operation, op, type Row, set, toUuids, where } from '@netplane/ovsdb';
+import {
+  type Condition,
+  map,
+  namedUuid,
+  type Operation,
+  op,
+  type Row,
+  set,
+  toUuids,
+  where,
+} from '@netplane/ovsdb';
 import { conflict } from './errors';
 import { noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { EXT, isOurs, names, OWNER } from './names';
@@ -25,26 +35,19 @@ export function staticNatRow(rule: StaticNatSpec): Row {
   };
 }
 
-/** Rows other than this rule's that use `column == value`: the guard that nobody added one since we read. */
-const noOtherNat = (ruleId: string, conditions: ReturnType<typeof where.eq>[]) =>
+/**
+ * The NAT rows other than this rule's that match `conditions` are still exactly `seen` (those on other routers, which
+ * are no clash): the guard that nobody added one since we read.
+ */
+const sameOtherNats = (ruleId: string, conditions: Condition[], seen: SelectedRow[]) =>
   op.wait(
     'NAT',
     [...conditions, where.excludes('external_ids', map({ [EXT.ruleId]: ruleId }))],
     ['_uuid'],
     '==',
-    [],
+    seen.map((r) => ({ _uuid: r._uuid })),
     0,
   );
-
-/** Which router holds each NAT row (a NAT row belongs to exactly one router: it is not a root table). */
-async function routersOf(db: NbDatabase, nats: SelectedRow[], signal: AbortSignal) {
-  if (nats.length === 0) return new Map<string, string>();
-  const rows = await db.selectMany(
-    nats.map((n) => op.select('Logical_Router', [where.includes('nat', n._uuid)], ['name'])),
-    signal,
-  );
-  return new Map(nats.map((n, i) => [n._uuid[1], String(rows[i]?.[0]?.name ?? '?')]));
-}
 
 /** Removes NAT rows from whichever router holds them (which deletes them). */
 const detach = (rows: SelectedRow[]): Operation[] =>
@@ -58,17 +61,14 @@ export async function applyStaticNat(
   signal: AbortSignal,
 ): Promise<{ adopted: boolean }> {
   const routerName = names.router(rule.vpcId);
+  const byLogicalIp = [where.eq('type', 'dnat_and_snat'), where.eq('logical_ip', rule.privateIp)];
   return withGuardRetry(async () => {
     const [routers = [], mine = [], sameExternal = [], sameLogical = []] = await db.selectMany(
       [
         op.select('Logical_Router', [where.eq('name', routerName)], ['_uuid', 'name', 'external_ids', 'nat']),
         op.select('NAT', [taggedWith(EXT.ruleId, rule.ruleId)], NAT_COLUMNS),
         op.select('NAT', [where.eq('external_ip', rule.publicIp)], NAT_COLUMNS),
-        op.select(
-          'NAT',
-          [where.eq('type', 'dnat_and_snat'), where.eq('logical_ip', rule.privateIp)],
-          NAT_COLUMNS,
-        ),
+        op.select('NAT', byLogicalIp, NAT_COLUMNS),
       ],
       signal,
     );
@@ -81,26 +81,27 @@ export async function applyStaticNat(
       throw conflict('Logical_Router', routerName, rext[EXT.owner], 'exists without our ids');
     }
     const isThisRule = (r: SelectedRow) => isOurs(extOf(r)) && extOf(r)[EXT.ruleId] === rule.ruleId;
-    // One public IP is one address on the provider network: a NAT of it on any router, ours or not, is a clash,
-    // and OVN keeps one dnat_and_snat per logical IP (ovn-nbctl lr-nat-add refuses a second one too).
-    const others = [...sameExternal, ...sameLogical].filter((r) => !isThisRule(r));
-    if (others.length > 0) {
-      const holders = await routersOf(db, others, signal);
-      const o = others[0] as SelectedRow;
-      const what = `${String(o.type)} ${String(o.external_ip)} -> ${String(o.logical_ip)}`;
-      const on = holders.get(o._uuid[1]) ?? '?';
+    // On this VPC's router, a NAT of the public IP that is not this rule's, or another dnat_and_snat of the private
+    // IP (OVN keeps one per logical IP; ovn-nbctl lr-nat-add refuses a second one too), is a clash. Other routers are
+    // other VPCs: their private IPs are theirs, and public IPs are kept unique in the zone by the API.
+    const onRouter = new Set(toUuids(router.nat));
+    const otherExternal = sameExternal.filter((r) => !isThisRule(r));
+    const otherLogical = sameLogical.filter((r) => !isThisRule(r));
+    const clash = [...otherExternal, ...otherLogical].find((r) => onRouter.has(r._uuid[1]));
+    if (clash) {
+      const what = `${String(clash.type)} ${String(clash.external_ip)} -> ${String(clash.logical_ip)}`;
       throw conflict(
         'NAT',
-        `${what} on router ${on}`,
-        extOf(o)[EXT.owner],
-        `uses ${o.external_ip === rule.publicIp ? `public IP ${rule.publicIp}` : `private IP ${rule.privateIp}`}`,
+        `${what} on router ${routerName}`,
+        extOf(clash)[EXT.owner],
+        `uses ${clash.external_ip === rule.publicIp ? `public IP ${rule.publicIp}` : `private IP ${rule.privateIp}`}`,
       );
     }
 
     const guards: Operation[] = [
       rowStillNamed('Logical_Router', router._uuid, routerName),
-      noOtherNat(rule.ruleId, [where.eq('external_ip', rule.publicIp)]),
-      noOtherNat(rule.ruleId, [where.eq('type', 'dnat_and_snat'), where.eq('logical_ip', rule.privateIp)]),
+      sameOtherNats(rule.ruleId, [where.eq('external_ip', rule.publicIp)], otherExternal),
+      sameOtherNats(rule.ruleId, byLogicalIp, otherLogical),
     ];
     const row = staticNatRow(rule);
     const existing = mine[0];

@@ -3,8 +3,8 @@ import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { type ConformanceHarness, describeConformance } from '@netplane/adapter-sdk/conformance';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { names } from '../src';
-import { createElement } from './support';
+import { names, ovnManifest } from '../src';
+import { createElement, nbctlList } from './support';
 
 let server: OvsdbServerHandle;
 beforeAll(async () => {
@@ -29,6 +29,31 @@ async function isForeignSwitchIntact(network: NetworkSpec): Promise<boolean> {
     ]);
   const [ext, ids] = [(await find('external_ids')).trim(), (await find('_uuid')).trim()];
   return ext === '' && ids !== '' && ids.split('\n').length === 1;
+}
+
+/** Someone else's dnat_and_snat of the public IP on the VPC's router. */
+const FOREIGN_LOGICAL_IP = '10.250.0.5';
+async function plantForeignNat(network: NetworkSpec, publicIp: string): Promise<void> {
+  await server.nbctl([
+    'lr-nat-add',
+    names.router(network.vpcId),
+    'dnat_and_snat',
+    publicIp,
+    FOREIGN_LOGICAL_IP,
+  ]);
+}
+
+async function isForeignNatIntact(network: NetworkSpec, publicIp: string): Promise<boolean> {
+  // Only the VPC's router: other tests on this server may NAT the same address in their own VPCs.
+  const nats = await nbctlList(server, 'NAT', ['_uuid', 'type', 'external_ip', 'logical_ip', 'external_ids']);
+  const onRouter = await server.nbctl(['get', 'Logical_Router', names.router(network.vpcId), 'nat']);
+  const mine = nats.filter((n) => n.external_ip === publicIp && onRouter.includes(n._uuid ?? '-'));
+  return (
+    mine.length === 1 &&
+    mine[0]?.type === 'dnat_and_snat' &&
+    mine[0]?.logical_ip === FOREIGN_LOGICAL_IP &&
+    mine[0]?.external_ids === ''
+  );
 }
 
 async function plantForeignVlan(network: NetworkSpec): Promise<void> {
@@ -56,6 +81,7 @@ function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unkn
     };
     return {
       element,
+      manifest: ovnManifest,
       isolationMethod,
       async cleanup() {
         resume();
@@ -67,6 +93,8 @@ function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unkn
         isolationMethod === 'VLAN' ? plantForeignVlan(network) : plantForeignSwitch(network),
       isForeignNetworkIntact: (network) =>
         isolationMethod === 'VLAN' ? isForeignVlanIntact(network) : isForeignSwitchIntact(network),
+      plantForeignNat,
+      isForeignNatIntact,
       // A stopped (SIGSTOP) server accepts bytes but never answers: every call hangs until its signal aborts.
       async slowDownCalls() {
         const pid = server.pid();
@@ -78,5 +106,10 @@ function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unkn
   };
 }
 
-describeConformance('ovn (Geneve)', harness('GENEVE', {}));
-describeConformance('ovn (VLAN localnet)', harness('VLAN', { localnetNetworkName: 'physnet1' }));
+// The kit's tiers ask for SourceNat along with StaticNat and Lb, which needs the controller's external address.
+const snatExternalIp = '198.51.100.1';
+describeConformance('ovn (Geneve)', harness('GENEVE', { snatExternalIp }));
+describeConformance(
+  'ovn (VLAN localnet)',
+  harness('VLAN', { localnetNetworkName: 'physnet1', snatExternalIp }),
+);

@@ -129,7 +129,7 @@ describe('StaticNat', () => {
     expect(await routerNats(net.vpcId)).toEqual([`snat 198.51.100.1 ${net.cidr}`]);
   });
 
-  it('refuses a public or private IP already NATed by someone else (RESOURCE_CONFLICT) and leaves their row alone', async () => {
+  it('refuses a public or private IP someone else NATs on the VPC router (RESOURCE_CONFLICT) and leaves their row alone', async () => {
     const net = await tier();
     const router = names.router(net.vpcId);
     const rule = ruleFor(net, 4);
@@ -148,20 +148,6 @@ describe('StaticNat', () => {
       await nbctlList(server, 'NAT', ['_uuid', 'type', 'external_ip', 'logical_ip', 'external_ids']),
     ).toEqual(before);
 
-    // The public IP on another router (someone else's) is the same address on the provider network.
-    const elsewhere = ruleFor(net, 5);
-    await server.nbctl(['lr-add', `foreign-${elsewhere.ruleId}`]);
-    await server.nbctl([
-      'lr-nat-add',
-      `foreign-${elsewhere.ruleId}`,
-      'snat',
-      elsewhere.publicIp,
-      '10.98.0.0/24',
-    ]);
-    expect(await el.applyStaticNat?.(elsewhere, ctx()).catch((e: unknown) => e)).toMatchObject({
-      category: 'RESOURCE_CONFLICT',
-    });
-
     // A dnat_and_snat of the NIC's private IP made by hand: OVN keeps one per logical IP.
     const samePrivate = ruleFor(net, 6);
     await server.nbctl(['lr-nat-add', router, 'dnat_and_snat', '192.0.2.77', samePrivate.privateIp]);
@@ -174,6 +160,20 @@ describe('StaticNat', () => {
         `dnat_and_snat 192.0.2.77 ${samePrivate.privateIp}`,
       ].sort(),
     );
+  });
+
+  it("ignores other routers' NAT rows: their private IPs are another VPC's, public IPs are the API's to keep unique", async () => {
+    const net = await tier();
+    const rule = ruleFor(net, 11);
+    const other = `foreign-${rule.ruleId}`;
+    await server.nbctl(['lr-add', other]);
+    await server.nbctl(['lr-nat-add', other, 'dnat_and_snat', rule.publicIp, '10.98.0.5']);
+    await server.nbctl(['lr-nat-add', other, 'dnat_and_snat', '192.0.2.99', rule.privateIp]);
+    // The guards expect exactly those two rows elsewhere: the write goes through.
+    expect(await el.applyStaticNat?.(rule, ctx())).toEqual({ adopted: false });
+    expect(await routerNats(net.vpcId)).toEqual([`dnat_and_snat ${rule.publicIp} ${rule.privateIp}`]);
+    expect((await server.nbctl(['lr-nat-list', other])).trim().split('\n')).toHaveLength(3);
+    expect(await el.applyStaticNat?.(rule, ctx())).toEqual({ adopted: true });
   });
 
   it('refuses a VPC that is not implemented (INVALID_REQUEST)', async () => {
