@@ -131,12 +131,8 @@ export async function applyLbRule(
     const mineIds = new Set(mine.map((r) => r._uuid[1]));
     const others = attached.filter((u) => !mineIds.has(u));
     if (others.length > 0) {
-      const [rows = []] = await db
-        .selectMany(
-          others.map((u) => op.select('Load_Balancer', [where.eq('_uuid', uuid(u))], LB_COLUMNS)),
-          signal,
-        )
-        .then((r) => [r.flat()]);
+      const reads = others.map((u) => op.select('Load_Balancer', [where.eq('_uuid', uuid(u))], LB_COLUMNS));
+      const rows = (await db.selectMany(reads, signal)).flat();
       const vip = vipOf(rule);
       const clash = rows.find((r) => vip in toRecord(r.vips) && protocolOf(r) === rule.protocol);
       if (clash) {
