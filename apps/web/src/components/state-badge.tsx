@@ -18,9 +18,10 @@ import { cx } from '../lib/cx';
 type Tone = 'green' | 'blue' | 'red' | 'grey' | 'amber' | 'dark' | 'violet';
 type Look = { tone: Tone; icon: LucideIcon; spin?: boolean };
 
-// Keyed by the state words of domain vocabulary (network, NIC, provider, controller, job states).
+// Keyed by the state words of domain vocabulary (network, NIC, provider, controller, job and rule states).
 const LOOKS: Record<string, Look> = {
   Implemented: { tone: 'green', icon: CheckCircle2 },
+  Active: { tone: 'green', icon: CheckCircle2 },
   Reserved: { tone: 'green', icon: CheckCircle2 },
   Enabled: { tone: 'green', icon: CheckCircle2 },
   succeeded: { tone: 'green', icon: CheckCircle2 },
@@ -32,6 +33,9 @@ const LOOKS: Record<string, Look> = {
   Releasing: { tone: 'blue', icon: Loader2, spin: true },
   Deallocating: { tone: 'blue', icon: Loader2, spin: true },
   Creating: { tone: 'blue', icon: Loader2, spin: true },
+  // Rule states (static NAT, LB): a job is applying or revoking the rule.
+  Add: { tone: 'blue', icon: Loader2, spin: true },
+  Revoke: { tone: 'blue', icon: Loader2, spin: true },
   running: { tone: 'blue', icon: Loader2, spin: true },
   pending: { tone: 'grey', icon: CircleDashed },
   queued: { tone: 'grey', icon: CircleDashed },

@@ -67,7 +67,14 @@ function Evidence({ d }: { d: DiagnosisRecord }) {
 }
 
 /** What the target is called in a sentence: a network is a tier to the people reading this. */
-const TARGET_LABEL: Record<string, string> = { network: 'tier', nic: 'NIC', vpc: 'VPC', job: 'job' };
+const TARGET_LABEL: Record<string, string> = {
+  network: 'tier',
+  nic: 'NIC',
+  vpc: 'VPC',
+  job: 'job',
+  staticNat: 'static NAT',
+  lbRule: 'load balancer',
+};
 
 /** The target's name; an id only when there is none (a job, or a target deleted since). */
 function TargetName({ record }: { record: DiagnosisRecord }) {

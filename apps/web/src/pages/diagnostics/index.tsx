@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { HeartPulse } from 'lucide-react';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/page';
 import { StateBadge } from '../../components/state-badge';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
@@ -13,10 +13,18 @@ import { useTRPC } from '../../lib/trpc';
 import { DiagnosisCard } from './diagnosis-card';
 
 type Stuck = Outputs['diagnostics']['stuck'][number];
+type Diagnosis = Outputs['diagnostics']['list'][number];
+
+/** The diagnoses about one target (as the root cause or among what it caused), or all. */
+const shown = (all: Diagnosis[], target: string | null) =>
+  target ? all.filter((d) => d.targetId === target || d.caused.some((c) => c.targetId === target)) : all;
 
 export function DiagnosticsPage() {
   const trpc = useTRPC();
   const [isOpenOnly, setOpenOnly] = useState(true);
+  // ?target=<id>: the diagnosis of one resource (a rule's "Diagnosis and fix" link lands here).
+  const [params, setParams] = useSearchParams();
+  const target = params.get('target');
   const diagnoses = useQuery(
     trpc.diagnostics.list.queryOptions({ openOnly: isOpenOnly }, { refetchInterval: 5000 }),
   );
@@ -72,12 +80,30 @@ export function DiagnosticsPage() {
           <LoadingRows rows={3} />
         ) : diagnoses.error ? (
           <ErrorState error={diagnoses.error} onRetry={() => void diagnoses.refetch()} />
-        ) : diagnoses.data.length === 0 ? (
-          <EmptyState title="Nothing is in Error" icon={<HeartPulse className="size-8" />}>
-            When a network, NIC or job fails, its diagnosis appears here with the evidence and the fix.
-          </EmptyState>
         ) : (
-          diagnoses.data.map((d) => <DiagnosisCard key={d.id} view={d} />)
+          <>
+            {target && (
+              <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+                Showing the diagnosis of one resource.
+                <button
+                  type="button"
+                  onClick={() => setParams({})}
+                  className="text-sky-700 underline dark:text-sky-400"
+                >
+                  Show all diagnoses
+                </button>
+              </p>
+            )}
+            {shown(diagnoses.data, target).length === 0 ? (
+              <EmptyState title="Nothing is in Error" icon={<HeartPulse className="size-8" />}>
+                {target
+                  ? 'This resource has no open diagnosis: it was fixed, or it is being retried.'
+                  : 'When a network, NIC, rule or job fails, its diagnosis appears here with the evidence and the fix.'}
+              </EmptyState>
+            ) : (
+              shown(diagnoses.data, target).map((d) => <DiagnosisCard key={d.id} view={d} />)
+            )}
+          </>
         )}
       </section>
       <section aria-labelledby="diag-stuck" className="mt-8">

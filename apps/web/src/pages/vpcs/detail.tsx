@@ -1,4 +1,4 @@
-// One VPC: state and conditions, tiers with their NICs, a live timeline of element calls, negotiation, jobs, history.
+// One VPC: state and conditions, tiers with their NICs, public IPs (static NAT) and load balancers, a live timeline of element calls, negotiation, jobs, history.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Download, RefreshCw, Trash2, Wrench } from 'lucide-react';
 import { Link, useParams } from 'react-router';
@@ -14,6 +14,8 @@ import { formatTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { downloadBundle } from './bundle';
 import { CreateTierForm } from './create-tier-form';
+import { LoadBalancersSection } from './load-balancers';
+import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
 import { VpcCalls } from './vpc-calls';
 
@@ -56,6 +58,7 @@ export function VpcDetailPage() {
   if (vpc.error) return <ErrorState error={vpc.error} onRetry={() => void vpc.refetch()} />;
   const v = vpc.data;
   const isBusy = v.recentJobs.some(isJobActive);
+  const jobsById = new Map(v.recentJobs.map((j) => [j.id, j]));
 
   return (
     <>
@@ -131,6 +134,8 @@ export function VpcDetailPage() {
             <CreateTierForm vpcId={v.id} zoneId={v.zoneId} onCreated={refresh} />
           )}
         </section>
+        <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
+        <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Recent jobs">

@@ -10,6 +10,11 @@ import { useTRPC } from '../../lib/trpc';
 
 type Call = Outputs['calls']['byVpc'][number];
 
+// Rule calls (phases apply / revoke) name what they apply: a static NAT or an LB rule.
+const RULE_WORD: Record<string, string> = { staticNat: 'static NAT', lbRule: 'LB rule' };
+export const phaseLabel = (c: { phase: string; targetType: string }) =>
+  RULE_WORD[c.targetType] ? `${c.phase} ${RULE_WORD[c.targetType]}` : c.phase;
+
 export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) {
   const trpc = useTRPC();
   const calls = useQuery(
@@ -25,7 +30,7 @@ export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) 
       key: 'phase',
       header: 'Phase',
       sortValue: (c) => c.phase,
-      render: (c) => `${c.phase}${c.purpose === 'rollback' ? ' (rollback)' : ''}`,
+      render: (c) => `${phaseLabel(c)}${c.purpose === 'rollback' ? ' (rollback)' : ''}`,
     },
     {
       key: 'element',
@@ -62,7 +67,7 @@ export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) 
           <CallTimeline
             calls={data.map((c) => ({
               id: c.id,
-              phase: c.batchSize > 1 ? `${c.phase} ×${c.batchSize}` : c.phase,
+              phase: c.batchSize > 1 ? `${phaseLabel(c)} ×${c.batchSize}` : phaseLabel(c),
               element: c.adapterId,
               controller: controllerName(c.controllerId),
               attempt: c.attempt,

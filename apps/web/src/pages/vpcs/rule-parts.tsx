@@ -1,0 +1,137 @@
+// What the static NAT and LB sections share: the VPC's NICs and public-service options per tier, the rule's state
+// with the progress of its job, and its last error with the way to its diagnosis.
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { ProgressBar } from '../../components/progress-bar';
+import { StateBadge } from '../../components/state-badge';
+import type { Outputs } from '../../lib/api-types';
+import { formatDuration } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+import { DiagnosisCard } from '../diagnostics/diagnosis-card';
+
+export type Vpc = Outputs['vpcs']['get'];
+export type Tier = Vpc['tiers'][number];
+export type Nic = Outputs['nics']['list'][number];
+export type Job = Vpc['recentJobs'][number];
+export type PublicOptions = Outputs['publicServices']['options'];
+export type StaticNatRule = Outputs['staticNat']['list'][number];
+export type LbRule = Outputs['lbRules']['list'][number];
+
+export const isRuleBusy = (r: { state: string }) => r.state === 'Add' || r.state === 'Revoke';
+
+/** Rules poll fast only while one of them is being applied or revoked. */
+export const ruleRefetch = (rules: readonly { state: string }[] | undefined) =>
+  rules?.some(isRuleBusy) ? 1500 : 5000;
+
+/** The NICs of every tier of the VPC (the same queries the tier cards use, so one fetch serves both). */
+export function useVpcNics(tiers: readonly Tier[]): { byTier: Map<string, Nic[]>; isPending: boolean } {
+  const trpc = useTRPC();
+  const results = useQueries({
+    queries: tiers.map((t) => trpc.nics.list.queryOptions({ tierId: t.id })),
+  });
+  const byTier = new Map<string, Nic[]>();
+  tiers.forEach((t, i) => {
+    byTier.set(t.id, results[i]?.data ?? []);
+  });
+  return { byTier, isPending: results.some((r) => r.isPending) };
+}
+
+/** publicServices.options of every tier: which provider serves StaticNat / Lb there, with its LB algorithms. */
+export function usePublicOptions(tiers: readonly Tier[]) {
+  const trpc = useTRPC();
+  const results = useQueries({
+    queries: tiers.map((t) =>
+      // The provider is chosen at implement: ask again when the tier's state changes.
+      trpc.publicServices.options.queryOptions({ networkId: t.id }, { staleTime: 30_000 }),
+    ),
+  });
+  const byTier = new Map<string, PublicOptions | undefined>();
+  tiers.forEach((t, i) => {
+    byTier.set(t.id, results[i]?.data);
+  });
+  return { byTier, isPending: results.some((r) => r.isPending), error: results.find((r) => r.error)?.error };
+}
+
+/** Why a tier cannot offer the service, in words: not implemented yet, or its offering lacks it. */
+export function whyNotOffered(
+  tier: Tier,
+  service: 'StaticNat' | 'Lb',
+  offeringName: (id: string) => string,
+): string {
+  if (tier.state !== 'Implemented')
+    return `Tier ${tier.name} is ${tier.state}: its ${service} provider is chosen when it is implemented.`;
+  return `Tier ${tier.name}'s offering ${offeringName(tier.offeringId)} has no ${service} service.`;
+}
+
+export function useOfferingNames(): (id: string) => string {
+  const trpc = useTRPC();
+  const offerings = useQuery(trpc.offerings.list.queryOptions({ kind: 'network' }));
+  return (id) => offerings.data?.find((o) => o.id === id)?.name ?? id.slice(0, 8);
+}
+
+/** The rule's state; while a job applies or revokes it, the job's own state, time and progress. */
+export function RuleStatus({ rule, job }: { rule: { state: string; jobId: string | null }; job?: Job }) {
+  const isBusy = isRuleBusy(rule);
+  return (
+    <div className="space-y-1">
+      <StateBadge state={rule.state} />
+      {isBusy && job && (
+        <div className="text-xs text-slate-600 dark:text-slate-300">
+          <span className="font-mono">{job.kind}</span> {job.state}
+          {job.startedAt ? ` · ${formatDuration((job.finishedAt ?? Date.now()) - job.startedAt)}` : ''}
+          {job.progressTotal > 0 && (
+            <ProgressBar label={`Progress of ${job.kind}`} value={job.progressDone} max={job.progressTotal} />
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The rule's last error, and where its diagnosis (evidence, remediation, retry) is. */
+export function RuleError({ rule }: { rule: { id: string; state: string; lastError: string | null } }) {
+  if (!rule.lastError) return <span className="text-slate-400 dark:text-slate-500">—</span>;
+  return (
+    <span className="block max-w-xs space-y-0.5 text-xs">
+      <span className="block text-red-700 dark:text-red-400">{rule.lastError}</span>
+      {rule.state === 'Error' && (
+        <Link to={`/diagnostics?target=${rule.id}`} className="text-sky-700 underline dark:text-sky-400">
+          Diagnosis and fix
+        </Link>
+      )}
+    </span>
+  );
+}
+
+/** The open diagnoses of the VPC keyed by their target, for rules in Error (fetched only when there is one). */
+export function useOpenDiagnoses(vpcId: string, isNeeded: boolean) {
+  const trpc = useTRPC();
+  const q = useQuery(
+    trpc.diagnostics.list.queryOptions(
+      { vpcId, openOnly: true },
+      { enabled: isNeeded, refetchInterval: isNeeded ? 5000 : false },
+    ),
+  );
+  return new Map((q.data ?? []).map((d) => [d.targetId, d]));
+}
+
+/** The diagnoses of the rules in Error, in full (cause, evidence, remediation, retry), under the rules' table. */
+export function RuleDiagnoses({
+  vpcId,
+  rules,
+}: {
+  vpcId: string;
+  rules: readonly { id: string; state: string }[];
+}) {
+  const failed = rules.filter((r) => r.state === 'Error');
+  const diagnoses = useOpenDiagnoses(vpcId, failed.length > 0);
+  const views = failed.map((r) => diagnoses.get(r.id)).filter((d) => d !== undefined);
+  if (views.length === 0) return null;
+  return (
+    <div className="mt-3 space-y-3">
+      {views.map((d) => (
+        <DiagnosisCard key={d.id} view={d} />
+      ))}
+    </div>
+  );
+}
