@@ -1,0 +1,326 @@
+// Static NAT and LB rules against the simulator on both dialects: apply/revoke jobs and their call log phases, member
+// changes, a conflict on the controller (Error, RESOURCE_CONFLICT diagnosis, retry), NIC release and tier destroy
+// ordering, and reconcile/repair of rules deleted behind our back and of issues the adapter reports.
+import { diagnosesRepo } from '@netplane/db';
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Drift, Engine } from '../src/index';
+import { makeWorld, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let offeringId = '';
+  let net = 40;
+  beforeAll(async () => {
+    // A short call timeout, so that a hanging apply times out (and is retried) quickly.
+    w = await makeWorld(dialect, { controllers: [{ timeoutMs: 400 }] });
+    offeringId = await w.addOffering({
+      kind: 'network',
+      services: {
+        Connectivity: 'simulator',
+        Dhcp: 'simulator',
+        SourceNat: 'simulator',
+        StaticNat: 'simulator',
+        Lb: 'simulator',
+      },
+    });
+    engine = w.engine();
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */
+  async function edgeTier(count: number) {
+    net += 1;
+    const vpc = await engine.createVpc(
+      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${net}.0.0/16` },
+      't',
+    );
+    const tier = await engine.createTier(
+      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
+      't',
+    );
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
+      't',
+    );
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    return { vpc, tier, nics: prepared.nics, publicIp: (host: number) => `203.0.${net}.${host}` };
+  }
+
+  const phasesOf = async (jobId: string) =>
+    (await engine.listCalls({ jobId }))
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+
+  it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
+    expect(rule.state).toBe('Add');
+    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
+    const [active] = await engine.listStaticNat(vpc.id);
+    expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: nic.ip, jobId });
+    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
+    const [call] = await engine.listCalls({ jobId });
+    expect(call?.targetId).toBe(rule.id);
+
+    const off = await engine.disableStaticNat(rule.id, 't');
+    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
+    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
+  });
+
+  it('creates an LB rule with two members, changes its members and deletes it', async () => {
+    const { vpc, tier, nics, publicIp } = await edgeTier(3);
+    const [a, b, c] = nics;
+    if (!a || !b || !c) throw new Error('nics');
+    const created = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-80',
+        publicIp: publicIp(20),
+        publicPort: 80,
+        privatePort: 8080,
+        protocol: 'tcp',
+        algorithm: 'roundrobin',
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
+    const [rule] = await engine.listLbRules(vpc.id);
+    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
+    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
+    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
+
+    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
+    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
+    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
+    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
+      state: 'Active',
+      members: [{ nicId: c.id }],
+    });
+    const [applied] = await engine.listCalls({ jobId: changed.jobId });
+    const request = applied?.request as { rule?: { members?: unknown } } | undefined;
+    expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
+
+    const gone = await engine.deleteLbRule(created.rule.id, 't');
+    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
+    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
+  });
+
+  it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
+    const { vpc, tier, nics, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-443',
+        publicIp: publicIp(31),
+        publicPort: 443,
+        privatePort: 8443,
+        protocol: 'tcp',
+        algorithm: 'roundrobin',
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, nat.jobId);
+    await waitForJob(engine, lb.jobId);
+
+    const release = await engine.releaseNics([a.id], 't');
+    expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
+    expect(await phasesOf(release.jobId)).toEqual([
+      'revoke:staticNat:ok',
+      'apply:lbRule:ok',
+      'release:nic:ok',
+    ]);
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
+      state: 'Active',
+      members: [{ nicId: b.id }],
+    });
+    expect((await engine.getNic(a.id))?.state).toBe('Allocated');
+  });
+
+  it('revokes every rule of a tier before destroying it', async () => {
+    const { vpc, tier, nics, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    await waitForJob(
+      engine,
+      (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
+    );
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'dns',
+        publicIp: publicIp(41),
+        publicPort: 53,
+        privatePort: 53,
+        protocol: 'udp',
+        algorithm: 'source',
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, lb.jobId);
+    const destroy = await engine.destroyTier(tier.id, 't');
+    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
+    const phases = await phasesOf(destroy.jobId);
+    const firstRelease = phases.findIndex((p) => p.startsWith('release:'));
+    expect(phases.slice(0, 2).sort()).toEqual(['revoke:lbRule:ok', 'revoke:staticNat:ok']);
+    expect(firstRelease).toBe(2);
+    expect(phases.at(-1)).toBe('destroy:network:ok');
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+  });
+
+  it('puts a rule whose public IP is taken on the controller in Error with a RESOURCE_CONFLICT diagnosis; retry after clearing makes it Active', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const controllerId = w.controllerIds[0] as string;
+    const taken = publicIp(50);
+    // Someone else's static NAT holds the address on the VPC's router until it is removed.
+    const foreign = { kind: 'publicIp' as const, ip: taken, vpcId: vpc.id, owner: 'legacy-nat' };
+    w.hub.plantForeign(controllerId, foreign);
+    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: taken }, 't');
+    const job = await waitForJob(engine, jobId);
+    expect(job.state).toBe('failed');
+    const [failed] = await engine.listStaticNat(vpc.id);
+    expect(failed).toMatchObject({ id: rule.id, state: 'Error' });
+    expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
+    const diagnoses = await diagnosesRepo.listOpenForTarget(w.db.db, 'staticNat', rule.id);
+    expect(diagnoses).toHaveLength(1);
+    expect(diagnoses[0]).toMatchObject({ category: 'RESOURCE_CONFLICT', vpcId: vpc.id, jobId });
+    expect(diagnoses[0]?.sentence).toContain('apply call');
+    expect(diagnoses[0]?.actions).toContain('retry');
+
+    w.hub.removeForeign(controllerId, foreign);
+    const retry = await engine.retryStaticNat(rule.id, 't');
+    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+  });
+
+  it('diagnoses an LB apply that keeps timing out as CONTROLLER_TIMEOUT after the retries; a retry later succeeds', async () => {
+    const { vpc, tier, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const controllerId = w.controllerIds[0] as string;
+    // Every attempt of the job's call hangs (4 attempts); the next job's call goes through.
+    await w.hub.injectFault(controllerId, { kind: 'timeout', operation: 'apply', resource: 'lb', count: 4 });
+    const created = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'slow',
+        publicIp: publicIp(55),
+        publicPort: 80,
+        privatePort: 80,
+        protocol: 'tcp',
+        algorithm: 'roundrobin',
+        nicIds: [nic.id],
+      },
+      't',
+    );
+    expect((await waitForJob(engine, created.jobId)).state).toBe('failed');
+    expect(await phasesOf(created.jobId)).toEqual(Array(4).fill('apply:lbRule:failed'));
+    const [failed] = await engine.listLbRules(vpc.id);
+    expect(failed?.state).toBe('Error');
+    expect(failed?.lastError).toMatch(/^TIMEOUT: /);
+    const [diagnosis] = await diagnosesRepo.listOpenForTarget(w.db.db, 'lbRule', created.rule.id);
+    expect(diagnosis).toMatchObject({ category: 'CONTROLLER_TIMEOUT', jobId: created.jobId });
+    const retry = await engine.retryLbRule(created.rule.id, 't');
+    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+  });
+
+  it('finds static NAT and LB rules deleted behind its back, marks the VPC and tier not Synced, and repairs them', async () => {
+    const { vpc, tier, nics, publicIp } = await edgeTier(2);
+    const [a, b] = nics;
+    if (!a || !b) throw new Error('nics');
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
+    const lb = await engine.createLbRule(
+      {
+        networkId: tier.id,
+        name: 'web-80',
+        publicIp: publicIp(61),
+        publicPort: 80,
+        privatePort: 80,
+        protocol: 'tcp',
+        algorithm: 'leastconn',
+        nicIds: [a.id, b.id],
+      },
+      't',
+    );
+    await waitForJob(engine, nat.jobId);
+    await waitForJob(engine, lb.jobId);
+    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
+
+    const controllerId = w.controllerIds[0] as string;
+    w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: nat.rule.id });
+    w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lb.rule.id });
+    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const drift = (drifted.result as { drift: Drift[] }).drift;
+    expect(drift).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'missing', resource: 'nat', id: nat.rule.id, networkId: tier.id }),
+        expect.objectContaining({ kind: 'missing', resource: 'lb', id: lb.rule.id, networkId: tier.id }),
+      ]),
+    );
+    const synced = async () => ({
+      vpc: (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced'),
+      tier: (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced'),
+    });
+    const before = await synced();
+    expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
+    expect(before.tier?.status).toBe('False');
+    expect(before.tier?.message).toContain(`nat ${nat.rule.id} is missing`);
+
+    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+    expect((await phasesOf(repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
+      'apply:lbRule:ok',
+      'apply:staticNat:ok',
+    ]);
+    const after = await synced();
+    expect(after.vpc?.status).toBe('True');
+    expect(after.tier?.status).toBe('True');
+  });
+
+  it('reports an issue the adapter sees on a tier as drift and repairs it by implementing the tier again', async () => {
+    const { vpc, tier } = await edgeTier(1);
+    const controllerId = w.controllerIds[0] as string;
+    const issue = 'ACL allow-egress of tier web was deleted';
+    w.hub.tamper(controllerId, { action: 'issue', kind: 'network', id: tier.id, issue });
+    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const drift = (drifted.result as { drift: Drift[] }).drift;
+    expect(drift).toEqual([
+      expect.objectContaining({ kind: 'different', networkId: tier.id, message: issue }),
+    ]);
+    const tierSynced = (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
+    expect(tierSynced).toMatchObject({ status: 'False', reason: 'DriftDetected' });
+    expect(tierSynced?.message).toContain(issue);
+
+    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true });
+    expect(await phasesOf(repaired.id)).toContain('implement:network:ok');
+    expect((await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+  });
+});
