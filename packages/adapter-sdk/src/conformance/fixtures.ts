@@ -16,17 +16,23 @@ export type Fixtures = {
   network(vpc: VpcSpec): NetworkSpec;
   nic(network: NetworkSpec, index: number): NicSpec;
   ctx(signal?: AbortSignal): CallContext;
-  /** A fresh address of TEST-NET-3 (203.0.113.0/24), outside every fixture VPC. */
+  /**
+   * A public address never handed out before in this process (198.18.0.0/15, outside every fixture VPC): a controller
+   * may hold public IPs zone-wide, and earlier cases leave their rules behind.
+   */
   publicIp(): string;
   staticNat(nic: NicSpec, publicIp: string): StaticNatSpec;
   lbRule(network: NetworkSpec, publicIp: string, members: readonly NicSpec[]): LbRuleSpec;
 };
 
+// 198.18.0.0/15 without the .0 and .255 of each /24; a random start keeps two runs on one controller apart.
+const PUBLIC_SPACE = 512 * 254;
+let nextPublic = randomInt(0, PUBLIC_SPACE);
+
 export function createFixtures(method: IsolationMethod): Fixtures {
   // A random start keeps two runs against one real controller (VLANs are zone-wide) from meeting.
   let segment = method === 'VLAN' ? randomInt(100, 3900) : randomInt(10_000, 15_000_000);
   let octet = randomInt(0, 200);
-  let host = randomInt(0, 254);
   return {
     vpc: () => ({ vpcId: randomUUID(), name: 'conformance-vpc', cidr: '10.0.0.0/16' }),
     network(vpc) {
@@ -54,7 +60,11 @@ export function createFixtures(method: IsolationMethod): Fixtures {
       };
     },
     ctx: (signal) => ({ signal: signal ?? AbortSignal.timeout(15_000), idempotencyKey: randomUUID() }),
-    publicIp: () => `203.0.113.${(host++ % 254) + 1}`,
+    publicIp: () => {
+      const n = nextPublic++ % PUBLIC_SPACE;
+      const block = Math.floor(n / 254);
+      return `198.${18 + (block >> 8)}.${block & 0xff}.${(n % 254) + 1}`;
+    },
     staticNat: (nic, publicIp) => ({
       ruleId: randomUUID(),
       vpcId: nic.vpcId,

@@ -3,6 +3,7 @@
 // and converges, revoke of an unknown rule succeeds, an aborted call changes nothing, a public IP held by anything but
 // the rule itself is RESOURCE_CONFLICT. Two of our LB rules on one VIP are not tested: the API never asks for that.
 import { randomUUID } from 'node:crypto';
+import { LB_ALGORITHMS, LB_PROTOCOLS, type LbAlgorithm, type LbProtocol } from '@netplane/domain';
 import { expect, it, type TestContext } from 'vitest';
 import { AdapterError } from '../adapter-error';
 import type {
@@ -30,6 +31,31 @@ function offers(s: KitState, service: 'StaticNat' | 'Lb'): boolean {
   return calls.every((c) => typeof s.el[c] === 'function');
 }
 
+/**
+ * The algorithm and protocols the kit's LB rules use: what the manifest's Lb capabilities list (the API never asks
+ * for others), else the contract's defaults.
+ */
+function lbChoice(s: KitState): { algorithm: LbAlgorithm; protocols: LbProtocol[] } {
+  const caps = s.h.manifest?.services.Lb ?? {};
+  const listed = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const algorithm = listed(caps.SupportedLbAlgorithms).find((a): a is LbAlgorithm =>
+    (LB_ALGORITHMS as readonly string[]).includes(a),
+  );
+  const protocols = listed(caps.SupportedProtocols).filter((p): p is LbProtocol =>
+    (LB_PROTOCOLS as readonly string[]).includes(p),
+  );
+  return {
+    algorithm: algorithm ?? 'roundrobin',
+    protocols: protocols.length > 0 ? protocols : ['tcp'],
+  };
+}
+
+/** An LB rule of the fixtures with the algorithm and first protocol the adapter offers. */
+function lbRule(s: KitState, net: NetworkSpec, publicIp: string, members: readonly NicSpec[]): LbRuleSpec {
+  const { algorithm, protocols } = lbChoice(s);
+  return { ...s.f.lbRule(net, publicIp, members), algorithm, protocol: protocols[0] ?? 'tcp' };
+}
+
 function natCalls(el: NetworkElement): StaticNatCalls {
   const { applyStaticNat, revokeStaticNat } = el;
   if (!applyStaticNat || !revokeStaticNat)
@@ -53,14 +79,16 @@ async function rejectionOf(p: Promise<unknown>): Promise<AdapterError> {
   throw new Error('expected the call to reject, it resolved');
 }
 
-/** A VPC with one implemented tier and `count` prepared NICs, as the engine has it before any rule. */
+/**
+ * A VPC with one implemented tier and `count` prepared NICs, as the engine has it before any rule: the tier is
+ * implemented for the services the element offers of StaticNat and Lb (not SourceNat, which may need settings).
+ */
 async function tierWithNics(s: KitState, count: number) {
   const { el, f } = s;
   const vpc: VpcSpec = f.vpc();
-  const net: NetworkSpec = {
-    ...f.network(vpc),
-    services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-  };
+  const base = f.network(vpc);
+  const extra = (['StaticNat', 'Lb'] as const).filter((service) => offers(s, service));
+  const net: NetworkSpec = { ...base, services: [...base.services, ...extra] };
   await el.implementVpc(vpc, f.ctx());
   await el.implementNetwork(net, f.ctx());
   const nics: NicSpec[] = [];
@@ -193,7 +221,7 @@ export function publicServiceCases(state: () => KitState): void {
     const lb = lbCalls(s.el);
     const { vpc, net, nics } = await tierWithNics(s, 3);
     const [a, b, c] = nics as [NicSpec, NicSpec, NicSpec];
-    const rule = s.f.lbRule(net, s.f.publicIp(), [a, b]);
+    const rule = lbRule(s, net, s.f.publicIp(), [a, b]);
     expect(await lb.applyLbRule(rule, s.f.ctx())).toEqual({ adopted: false });
     let seen = await observed(s, vpc.vpcId, 'lb');
     expect(seen.map((r) => r.id)).toEqual([rule.ruleId]);
@@ -220,18 +248,19 @@ export function publicServiceCases(state: () => KitState): void {
     const lb = lbCalls(s.el);
     const { vpc, net, nics } = await tierWithNics(s, 2);
     const ip = s.f.publicIp();
-    const web = s.f.lbRule(net, ip, nics);
-    const dns = { ...s.f.lbRule(net, ip, nics), publicPort: 53, privatePort: 53, protocol: 'udp' as const };
-    const dnsTcp = {
-      ...s.f.lbRule(net, ip, nics.slice(0, 1)),
-      publicPort: 53,
-      privatePort: 53,
-      protocol: 'tcp' as const,
-    };
-    for (const rule of [web, dns, dnsTcp])
-      expect(await lb.applyLbRule(rule, s.f.ctx())).toEqual({ adopted: false });
+    // Port 80 and, on port 53, one rule per protocol the adapter offers.
+    const want = [
+      lbRule(s, net, ip, nics),
+      ...lbChoice(s).protocols.map((protocol, i) => ({
+        ...lbRule(s, net, ip, nics.slice(0, i + 1)),
+        publicPort: 53,
+        privatePort: 53,
+        protocol,
+      })),
+    ];
+    for (const rule of want) expect(await lb.applyLbRule(rule, s.f.ctx())).toEqual({ adopted: false });
     const seen = await observed(s, vpc.vpcId, 'lb');
-    const want = [web, dns, dnsTcp].sort((x, y) => x.ruleId.localeCompare(y.ruleId));
+    want.sort((x, y) => x.ruleId.localeCompare(y.ruleId));
     expect(seen.map((r) => r.id)).toEqual(want.map((r) => r.ruleId));
     want.forEach((rule, i) => {
       expect(seen[i]?.attributes).toMatchObject(lbAttributes(rule));
@@ -245,8 +274,8 @@ export function publicServiceCases(state: () => KitState): void {
     const unknown = { ruleId: randomUUID(), vpcId: s.f.vpc().vpcId, networkId: randomUUID() };
     await expect(lb.revokeLbRule(unknown, s.f.ctx())).resolves.toBeUndefined();
     const { vpc, net, nics } = await tierWithNics(s, 2);
-    const gone = s.f.lbRule(net, s.f.publicIp(), nics);
-    const kept = s.f.lbRule(net, s.f.publicIp(), nics);
+    const gone = lbRule(s, net, s.f.publicIp(), nics);
+    const kept = lbRule(s, net, s.f.publicIp(), nics);
     await lb.applyLbRule(gone, s.f.ctx());
     await lb.applyLbRule(kept, s.f.ctx());
     await lb.revokeLbRule({ ruleId: gone.ruleId, vpcId: vpc.vpcId, networkId: net.networkId }, s.f.ctx());
@@ -264,7 +293,7 @@ export function publicServiceCases(state: () => KitState): void {
     const { vpc, net, nics } = await tierWithNics(s, 1);
     const ac = new AbortController();
     ac.abort(new Error('test abort'));
-    const err = await rejectionOf(lb.applyLbRule(s.f.lbRule(net, s.f.publicIp(), nics), s.f.ctx(ac.signal)));
+    const err = await rejectionOf(lb.applyLbRule(lbRule(s, net, s.f.publicIp(), nics), s.f.ctx(ac.signal)));
     expect(err.category).toBe('TIMEOUT');
     expect(await observed(s, vpc.vpcId, 'lb')).toEqual([]);
   });
