@@ -46,8 +46,10 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
   let vpcOfferingId = '';
   let natLbOfferingId = '';
   let plainOfferingId = '';
+  let hub: SimulatorHub;
+  let controllerId = '';
   beforeAll(async () => {
-    const hub = new SimulatorHub('api-ps-test');
+    hub = new SimulatorHub('api-ps-test');
     t = await makeTestDeps(dialect, {
       adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
     });
@@ -57,7 +59,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     zoneId = randomUUID();
     const pnId = randomUUID();
     const providerId = randomUUID();
-    const controllerId = randomUUID();
+    controllerId = randomUUID();
     await db
       .insertInto('zones')
       .values({ id: zoneId, name: 'z-ps', description: '', state: 'Enabled', ...common })
@@ -310,5 +312,84 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     );
     await waitDone(t, first.jobId);
     await waitDone(t, created.jobId);
+  });
+
+  it('runs a static NAT and an LB rule through their lifecycle; a conflict is a diagnosis whose retry goes to the rule', async () => {
+    const op = t.callerAs('operator');
+    const viewer = t.callerAs('viewer');
+    const edge = await tierWithNics('10.36', natLbOfferingId, 3);
+    const [a, b, c] = edge.nics;
+    if (!a || !b || !c) throw new Error('nics');
+
+    // Someone else holds the public IP on the VPC's router.
+    const foreign = { kind: 'publicIp' as const, ip: '198.51.100.40', vpcId: edge.vpc.id, owner: 'legacy' };
+    hub.plantForeign(controllerId, foreign);
+    const nat = await op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.40' });
+    expect((await waitDone(t, nat.jobId)).state).toBe('failed');
+    const [failed] = await viewer.staticNat.list({ vpcId: edge.vpc.id });
+    expect(failed).toMatchObject({ state: 'Error', jobId: nat.jobId });
+    expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
+    const diagnosis = (await viewer.diagnostics.list({ vpcId: edge.vpc.id })).find(
+      (d) => d.targetId === nat.rule.id,
+    );
+    expect(diagnosis).toMatchObject({
+      targetType: 'staticNat',
+      category: 'RESOURCE_CONFLICT',
+      targetName: `198.51.100.40 → ${a.ip}`,
+    });
+    expect((await viewer.calls.byJob({ jobId: nat.jobId })).map((x) => [x.phase, x.outcome])).toEqual([
+      ['apply', 'failed'],
+    ]);
+    hub.removeForeign(controllerId, foreign);
+    const retried = await t.callerAs('support').diagnostics.retry({ diagnosisId: diagnosis?.id ?? '' });
+    expect(retried).toMatchObject({ targetType: 'staticNat', targetId: nat.rule.id });
+    expect((await waitDone(t, retried.jobId)).state).toBe('succeeded');
+    expect((await viewer.staticNat.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
+      state: 'Active',
+      lastError: null,
+    });
+    expect((await viewer.diagnostics.list({ vpcId: edge.vpc.id })).map((d) => d.targetId)).not.toContain(
+      nat.rule.id,
+    );
+
+    const lb = await op.lbRules.create({
+      networkId: edge.tier.id,
+      name: 'web-80',
+      publicIp: '198.51.100.41',
+      publicPort: 80,
+      privatePort: 8080,
+      protocol: 'tcp',
+      algorithm: 'roundrobin',
+      nicIds: [a.id, b.id],
+    });
+    expect((await waitDone(t, lb.jobId)).state).toBe('succeeded');
+    const moved = await op.lbRules.setMembers({ id: lb.rule.id, nicIds: [c.id] });
+    expect((await waitDone(t, moved.jobId)).state).toBe('succeeded');
+    expect((await viewer.lbRules.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
+      state: 'Active',
+      members: [{ nicId: c.id, vmName: 'vm2', ip: c.ip }],
+    });
+
+    const bundle = await t.callerAs('support').support.bundle({ vpcId: edge.vpc.id });
+    expect(bundle.staticNatRules).toEqual([expect.objectContaining({ id: nat.rule.id, private_ip: a.ip })]);
+    expect(bundle.lbRules).toEqual([expect.objectContaining({ id: lb.rule.id, name: 'web-80' })]);
+    expect(bundle.lbMembers).toEqual([expect.objectContaining({ rule_id: lb.rule.id, nic_id: c.id })]);
+    expect(JSON.stringify(bundle)).not.toContain('canary-pw-ps');
+
+    expect((await waitDone(t, (await op.lbRules.delete({ id: lb.rule.id })).jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, (await op.staticNat.disable({ id: nat.rule.id })).jobId)).state).toBe(
+      'succeeded',
+    );
+    expect(await viewer.lbRules.list({ vpcId: edge.vpc.id })).toEqual([]);
+    expect(await viewer.staticNat.list({ vpcId: edge.vpc.id })).toEqual([]);
+    const actions = (await t.db.db.selectFrom('audit_log').select('action').execute()).map((x) => x.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'lbRule.setMembers',
+        'lbRule.delete',
+        'staticNat.disable',
+        'diagnostics.retry',
+      ]),
+    );
   });
 });
