@@ -31,6 +31,9 @@ describeConformance('simulator in-process, VXLAN', async () => {
     manifest: simulatorManifest,
     cleanup: () => element.close(),
     isolationMethod: 'VXLAN',
+    // Controller-wide here: someone else's NAT on another router uses the address.
+    plantForeignNat: async (_net, ip) => hub.plantForeign(controllerId, { kind: 'publicIp', ip, owner }),
+    isForeignNatIntact: async () => (await hub.getState(controllerId))?.counts.foreign === 1,
     plantForeignNetwork: async (net) =>
       hub.plantForeign(controllerId, {
         kind: 'segment',
