@@ -158,6 +158,36 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     expect((await engine.getNic(a.id))?.state).toBe('Allocated');
   });
 
+  it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    const nat = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(35) }, 't');
+    await waitForJob(engine, nat.jobId);
+    const controllerId = w.controllerIds[0] as string;
+    await w.hub.injectFault(controllerId, {
+      kind: 'vendorError',
+      code: 'NAT-LOCKED',
+      message: 'NAT table is locked',
+      operation: 'revoke',
+      resource: 'nat',
+      count: 1,
+    });
+    const release = await engine.releaseNics([nic.id], 't');
+    const failed = await waitForJob(engine, release.jobId);
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'RELEASE_FAILED' } });
+    expect(await phasesOf(release.jobId)).toEqual(['revoke:staticNat:failed']);
+    expect((await engine.getNic(nic.id))?.state).toBe('Reserved');
+    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Error' });
+    expect((await engine.listStaticNat(vpc.id))[0]?.lastError).toMatch(/^VENDOR_ERROR: /);
+
+    const again = await engine.retry({ jobId: release.jobId }, 't');
+    expect((await waitForJob(engine, again.jobId)).state).toBe('succeeded');
+    expect(await phasesOf(again.jobId)).toEqual(['revoke:staticNat:ok', 'release:nic:ok']);
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect((await engine.getNic(nic.id))?.state).toBe('Allocated');
+  });
+
   it('revokes every rule of a tier before destroying it', async () => {
     const { vpc, tier, nics, publicIp } = await edgeTier(2);
     const [a, b] = nics;
