@@ -1,6 +1,7 @@
-// The typed tRPC client of the console: batched HTTP with the session cookie and the CSRF header.
+// The typed tRPC client of the console: batched HTTP with the session cookie and the CSRF header; subscriptions
+// (jobs.watch) over Server-Sent Events on the same origin, so the session cookie goes along.
 import type { AppRouter } from '@netplane/api';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { getSessionFacts } from './session-store';
 
@@ -9,16 +10,21 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 export function createApiClient() {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: '/trpc',
-        maxURLLength: 4000,
-        headers() {
-          const { csrfToken } = getSessionFacts();
-          return csrfToken ? { 'x-csrf-token': csrfToken } : {};
-        },
-        fetch(url, options) {
-          return fetch(url, { ...options, credentials: 'same-origin' });
-        },
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // EventSource reconnects by itself; the console falls back to polling while it is down.
+        true: httpSubscriptionLink({ url: '/trpc' }),
+        false: httpBatchLink({
+          url: '/trpc',
+          maxURLLength: 4000,
+          headers() {
+            const { csrfToken } = getSessionFacts();
+            return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+          },
+          fetch(url, options) {
+            return fetch(url, { ...options, credentials: 'same-origin' });
+          },
+        }),
       }),
     ],
   });

@@ -1,7 +1,8 @@
-// Jobs: every durable job with its progress, live (1.5 s polling while any runs); cancel, retry, and the steps.
+// Jobs: every durable job with its progress, live (pushed over jobs.watch, 1.5 s polling when the stream is down);
+// cancel, retry, and the steps.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ListChecks, RotateCcw, Square } from 'lucide-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button } from '../components/button';
 import { Dialog } from '../components/dialog';
@@ -15,6 +16,7 @@ import { useToast } from '../components/toasts';
 import type { Outputs } from '../lib/api-types';
 import { useCan } from '../lib/can';
 import { formatTime } from '../lib/format';
+import { isJobEnded, useJobStreams, withJob } from '../lib/job-stream';
 import { useTRPC } from '../lib/trpc';
 
 type Job = Outputs['jobs']['list'][number];
@@ -30,12 +32,19 @@ export function JobsPage() {
   const [openId, setOpenId] = useState<string | null>(null);
   const state = (params.get('state') ?? '') as (typeof JOB_STATES)[number] | '';
   const isStuckOnly = params.get('stuck') === '1';
+  const isStreamLive = useRef(false);
   const jobs = useQuery(
     trpc.jobs.list.queryOptions(
       { ...(state ? { state } : {}), ...(isStuckOnly ? { stuck: true } : {}), limit: 200 },
-      { refetchInterval: (q) => (q.state.data?.some(isJobActive) ? 1500 : 5000) },
+      // Running jobs are pushed over jobs.watch; polling at 1.5 s only while that stream is down.
+      { refetchInterval: (q) => (q.state.data?.some(isJobActive) && !isStreamLive.current ? 1500 : 5000) },
     ),
   );
+  const stream = useJobStreams(jobs.data?.filter(isJobActive).map((j) => j.id) ?? [], (job) => {
+    queryClient.setQueriesData<Job[]>({ queryKey: trpc.jobs.list.queryKey() }, (old) => withJob(old, job));
+    if (isJobEnded(job)) void queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
+  });
+  isStreamLive.current = stream.isLive;
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey() });
   const cancel = useMutation(
     trpc.jobs.cancel.mutationOptions({

@@ -1,6 +1,7 @@
 // One VPC: state and conditions, tiers with their NICs, public IPs (static NAT) and load balancers, a live timeline of element calls, negotiation, jobs, history.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Download, RefreshCw, Trash2, Wrench } from 'lucide-react';
+import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button } from '../../components/button';
 import { ConditionPills } from '../../components/condition-pills';
@@ -11,6 +12,7 @@ import { ErrorState, LoadingCards } from '../../components/states';
 import { useToast } from '../../components/toasts';
 import { useCan } from '../../lib/can';
 import { formatTime } from '../../lib/format';
+import { isJobEnded, useJobStreams, withJob } from '../../lib/job-stream';
 import { useTRPC } from '../../lib/trpc';
 import { downloadBundle } from './bundle';
 import { CreateTierForm } from './create-tier-form';
@@ -28,20 +30,30 @@ export function VpcDetailPage() {
   const toast = useToast();
   const canProvision = useCan('provision');
   const canSupport = useCan('diagnostics.act');
+  const isStreamLive = useRef(false);
   const vpc = useQuery(
     trpc.vpcs.get.queryOptions(
       { id },
       {
-        // Live while work is in flight: 1.5 s; otherwise a slow 5 s heartbeat.
+        // Jobs are pushed over jobs.watch; while work is in flight and that stream is down, poll at 1.5 s.
+        // Otherwise a slow 5 s heartbeat.
         refetchInterval: (q) => {
           const d = q.state.data;
           const isBusy =
             d && (d.recentJobs.some(isJobActive) || d.tiers.some((t) => TRANSITIONAL.has(t.state)));
-          return isBusy ? 1500 : 5000;
+          return isBusy && !isStreamLive.current ? 1500 : 5000;
         },
       },
     ),
   );
+  const stream = useJobStreams(vpc.data?.recentJobs.filter(isJobActive).map((j) => j.id) ?? [], (job) => {
+    queryClient.setQueryData(trpc.vpcs.get.queryKey({ id }), (old) =>
+      old ? { ...old, recentJobs: withJob(old.recentJobs, job) ?? old.recentJobs } : old,
+    );
+    // A job's end changes tiers, NICs, rules and calls: everything on the page asks again, once.
+    if (isJobEnded(job)) void queryClient.invalidateQueries();
+  });
+  isStreamLive.current = stream.isLive;
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.vpcs.get.queryKey({ id }) });
   const onJob = (what: string) => ({
     onSuccess: () => {
@@ -138,7 +150,7 @@ export function VpcDetailPage() {
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card title="Recent jobs">
+          <Card title={stream.isLive ? 'Recent jobs (live)' : 'Recent jobs'}>
             {v.recentJobs.length === 0 ? (
               <p className="text-sm text-slate-500 dark:text-slate-400">No jobs yet.</p>
             ) : (
