@@ -103,6 +103,9 @@ export type ObservedResource = {
 export type ObserveScope = { vpcId?: string; networkIds?: readonly string[] };
 export type ObservedState = { resources: ObservedResource[] };
 
+/** What watch() pushes: the VPCs (our ids) whose resources changed since the last push. */
+export type WatchChange = { vpcIds: readonly string[] };
+
 export type HealthResult = { ok: boolean; latencyMs: number; version?: string; detail?: string };
 
 export type NetworkElement = {
@@ -134,6 +137,15 @@ export type NetworkElement = {
    */
   observe(scope: ObserveScope, ctx: CallContext): Promise<ObservedState>;
   healthCheck(ctx: CallContext): Promise<HealthResult>;
+  /**
+   * Optional push of "something of these VPCs changed on the controller" (ours or not: a port or ACL deleted by hand,
+   * a row altered, our own writes too), so the engine reconciles those VPCs within seconds instead of waiting for a
+   * human or the periodic reconcile. Only a hint: the engine still decides by observe(); an adapter that cannot
+   * watch leaves it out and the periodic reconcile covers it. Deletions must be reported too (name the VPC the
+   * deleted resource belonged to). A listener may be called often; the engine debounces per VPC and skips VPCs busy
+   * with a job. Returns the unsubscribe function; close() ends every subscription.
+   */
+  watch?(listener: (change: WatchChange) => void): () => void;
   /** Frees connections; the engine calls it when a controller is edited or deleted, and at shutdown. */
   close(): Promise<void>;
 };
