@@ -18,6 +18,7 @@ import { prepareNics, releaseNic } from './nics';
 import { observe } from './observe';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
 import { destroyVpc, implementVpc } from './vpc';
+import { NbWatch } from './watch';
 
 function tlsFrom(credentials: Record<string, string>): TlsOptions | undefined {
   const { privateKey, certificate, caCertificate } = credentials;
@@ -67,6 +68,8 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       );
     });
   }
+
+  const watcher = 'db' in opened ? new NbWatch(opened.db, env.logger) : undefined;
 
   const call = async <T>(
     ctx: CallContext,
@@ -128,7 +131,12 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         const version = await db.schemaVersion(s);
         return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
       }),
+    // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.
+    ...(watcher
+      ? { watch: (listener: Parameters<NbWatch['subscribe']>[0]) => watcher.subscribe(listener) }
+      : {}),
     close: async () => {
+      watcher?.close();
       if ('db' in opened) await opened.db.close();
     },
   };

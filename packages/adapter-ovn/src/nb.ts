@@ -15,7 +15,7 @@ import { EXT, OWNER } from './names';
 export const NB_DB = 'OVN_Northbound';
 
 /** Tables we write to; the monitor replicates only our rows of them (external_ids includes our owner tag). */
-const MONITORED = [
+export const MONITORED = [
   'Logical_Router',
   'Logical_Router_Port',
   'Logical_Switch',
@@ -32,6 +32,7 @@ export type SelectedRow = Row & { _uuid: ['uuid', string] };
 export class NbDatabase {
   readonly client: OvsdbClient;
   private monitor: Promise<Monitor> | undefined;
+  private readonly monitorListeners = new Set<(m: Monitor) => void>();
 
   constructor(
     endpoint: string,
@@ -67,9 +68,15 @@ export class NbDatabase {
       ];
       const request = Object.fromEntries(MONITORED.map((t) => [t, { where: [ours] }]));
       this.monitor = this.client.monitor(NB_DB, request, { signal });
-      this.monitor.catch(() => {
-        this.monitor = undefined;
-      });
+      this.monitor.then(
+        // In the same microtask chain as the initial fill: no update can slip in before the listeners attach.
+        (m) => {
+          for (const l of this.monitorListeners) l(m);
+        },
+        () => {
+          this.monitor = undefined;
+        },
+      );
     }
     const m = await this.monitor;
     // After a lost connection the cache is what we last saw: reconnect first (which resyncs the monitor),
@@ -77,6 +84,18 @@ export class NbDatabase {
     if (!this.client.isConnected) await this.client.echo({ signal });
     await m.ready;
     return m;
+  }
+
+  /** Called with each monitor once it holds its initial rows (the watch attaches to it); at once if one is up. */
+  onMonitor(listener: (m: Monitor) => void): () => void {
+    this.monitorListeners.add(listener);
+    void this.monitor?.then(
+      (m) => {
+        if (this.monitorListeners.has(listener)) listener(m);
+      },
+      () => {},
+    );
+    return () => this.monitorListeners.delete(listener);
   }
 
   async schemaVersion(signal: AbortSignal): Promise<string> {
