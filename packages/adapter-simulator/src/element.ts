@@ -5,13 +5,27 @@ import type { SimCommand } from './core/commands';
 
 export type SimTransport = {
   send(cmd: SimCommand, ctx: CallContext): Promise<unknown>;
+  /** In-process only: changes made behind the engine's back (the HTTP mode has none; the periodic reconcile covers it). */
+  watch?(listener: (vpcIds: readonly string[]) => void): () => void;
   close(): Promise<void>;
 };
 
 export function createSimulatorElement(transport: SimTransport): NetworkElement {
   // The transport answers with the shape the command's contract call promises; the casts name that shape.
   const send = <T>(cmd: SimCommand, ctx: CallContext) => transport.send(cmd, ctx) as Promise<T>;
+  const unsubscribes = new Set<() => void>();
+  const watch = transport.watch?.bind(transport);
   return {
+    ...(watch && {
+      watch: (listener: Parameters<NonNullable<NetworkElement['watch']>>[0]) => {
+        const off = watch((vpcIds) => listener({ vpcIds }));
+        unsubscribes.add(off);
+        return () => {
+          off();
+          unsubscribes.delete(off);
+        };
+      },
+    }),
     canHandle: (req, ctx) => send({ op: 'canHandle', req }, ctx),
     implementVpc: (vpc, ctx) => send({ op: 'implementVpc', vpc }, ctx),
     destroyVpc: async (vpc, ctx) => {
@@ -44,6 +58,10 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
       const result = await send<{ ok: boolean; version?: string }>({ op: 'healthCheck' }, ctx);
       return { ...result, latencyMs: Math.round(performance.now() - started) };
     },
-    close: () => transport.close(),
+    close: () => {
+      for (const off of unsubscribes) off();
+      unsubscribes.clear();
+      return transport.close();
+    },
   };
 }

@@ -36,6 +36,7 @@ function hubTransport(hub: SimulatorHub, controllerId: string): SimTransport {
   return {
     send: (cmd, ctx) =>
       hub.controller(controllerId).execute(cmd, ctx.signal, { caller, idempotencyKey: ctx.idempotencyKey }),
+    watch: (listener) => hub.controller(controllerId).onChange(listener),
     close: async () => {},
   };
 }

@@ -41,6 +41,7 @@ export class SimulatedController {
   private bucket: TokenBucket | null = null;
   private window = new SlidingSecond();
   private stats: SimulatorStats = emptyStats(Date.now());
+  private readonly watchers = new Set<(vpcIds: readonly string[]) => void>();
 
   constructor(
     readonly id: string,
@@ -65,6 +66,30 @@ export class SimulatedController {
         rate === null ? null : new TokenBucket(rate, this.profile.burst ?? Math.max(1, Math.ceil(rate)));
     }
     return this.getProfile();
+  }
+
+  /**
+   * Listens to changes made behind the engine's back (tampering, foreign resources replacing ours): the element's
+   * watch(). Our own calls are not pushed, a real controller's monitor would; the engine copes with both.
+   */
+  onChange(listener: (vpcIds: readonly string[]) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  /** Tells the watchers these VPCs changed, after the caller's own work (never re-entrantly). */
+  changed(vpcIds: readonly string[]): void {
+    const ids = [...new Set(vpcIds.filter(Boolean))];
+    if (ids.length === 0 || this.watchers.size === 0) return;
+    queueMicrotask(() => {
+      for (const l of this.watchers) {
+        try {
+          l(ids);
+        } catch {
+          // A watcher's failure is its own; the controller goes on.
+        }
+      }
+    });
   }
 
   injectFault(spec: FaultSpec): ActiveFault {

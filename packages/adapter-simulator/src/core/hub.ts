@@ -88,7 +88,8 @@ export class SimulatorHub implements SimulatorControl {
    * telling the engine, so reconciliation has drift to find.
    */
   tamper(controllerId: string, spec: TamperSpec): void {
-    const store = this.known(controllerId).store;
+    const controller = this.known(controllerId);
+    const store = controller.store;
     const { kind, id } = spec;
     if (kind === 'nat' || kind === 'lb') {
       const rule = store.rules(kind).get(id);
@@ -96,11 +97,13 @@ export class SimulatorHub implements SimulatorControl {
       if (spec.action === 'delete') store.rules(kind).delete(id);
       else if (spec.action === 'alter') rule.attributes = { ...rule.attributes, ...spec.attributes };
       else rule.issues = [...(rule.issues ?? []), spec.issue];
+      controller.changed([rule.vpcId]);
       return;
     }
     const name = nameOf(kind, id);
     const resource = store.table(kind).get(name);
     if (!resource) throw new AdapterError('INVALID_REQUEST', `No ${kind} ${id} to tamper with`);
+    controller.changed([resource.externalIds['netplane:vpc'] ?? '']);
     if (spec.action === 'delete') {
       if (kind === 'network') store.removeNetwork(name);
       else store.table(kind).delete(name);
@@ -116,7 +119,13 @@ export class SimulatorHub implements SimulatorControl {
    */
   plantForeign(controllerId: string, plant: ForeignPlant): void {
     const p = foreignPlantSchema.parse(plant);
-    const store = this.controller(controllerId).store;
+    const controller = this.controller(controllerId);
+    const store = controller.store;
+    // A foreign resource taking our name replaces ours: the VPC it belonged to has drift.
+    if (p.kind === 'vpc' || p.kind === 'network' || p.kind === 'nic') {
+      const replaced = store.table(p.kind).get(nameOf(p.kind, p.id));
+      if (replaced?.owner === OUR_OWNER) controller.changed([replaced.externalIds['netplane:vpc'] ?? '']);
+    }
     if (p.kind === 'segment') store.plantSegment(p.method, p.segmentId, p.owner, false);
     else if (p.kind === 'publicIp')
       store.plantAddress({
