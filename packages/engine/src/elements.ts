@@ -20,10 +20,37 @@ export type ElementHandle = {
 
 const REFRESH_MS = 2_000;
 
+/** Told when an element is built (first use, or a changed controller row) and when it is closed (the drift watch). */
+export type ElementObserver = {
+  built(handle: ElementHandle): void;
+  closed(handle: ElementHandle): void;
+};
+
 export class ElementRegistry {
   private readonly cache = new Map<string, { handle: ElementHandle; checkedAt: number }>();
+  private readonly observers = new Set<ElementObserver>();
 
   constructor(private readonly deps: EngineDeps) {}
+
+  /** Adds an observer and tells it about the elements built so far; returns the function that removes it. */
+  observe(observer: ElementObserver): () => void {
+    this.observers.add(observer);
+    for (const c of this.cache.values()) observer.built(c.handle);
+    return () => this.observers.delete(observer);
+  }
+
+  private tell(event: keyof ElementObserver, handle: ElementHandle): void {
+    for (const o of this.observers) {
+      try {
+        o[event](handle);
+      } catch (e) {
+        this.deps.logger.warn(
+          { controllerId: handle.controllerId, error: (e as Error).message },
+          `element observer failed (${event})`,
+        );
+      }
+    }
+  }
 
   manifestOf(adapterId: string): AdapterManifest | undefined {
     const reg = this.deps.adapters.find((a) => a.id === adapterId);
@@ -64,7 +91,16 @@ export class ElementRegistry {
       { controllerId, endpoint: controller.endpoint, credentials, config: controller.config },
       { logger: { debug: () => {}, ...this.deps.logger } },
     );
-    if (cached) void cached.handle.element.close().catch(() => {});
+    // Two first uses racing both build: the later keeps the earlier one, so no element (nor its watch) leaks.
+    const current = this.cache.get(controllerId);
+    if (current && current !== cached && current.handle.version === controller.version) {
+      void element.close().catch(() => {});
+      return current.handle;
+    }
+    if (current) {
+      this.tell('closed', current.handle);
+      void current.handle.element.close().catch(() => {});
+    }
     const handle: ElementHandle = {
       element,
       manifest: reg.module.manifest,
@@ -76,12 +112,14 @@ export class ElementRegistry {
       version: controller.version,
     };
     this.cache.set(controllerId, { handle, checkedAt: now });
+    this.tell('built', handle);
     return handle;
   }
 
   async closeAll(): Promise<void> {
-    const handles = [...this.cache.values()].map((c) => c.handle.element);
+    const handles = [...this.cache.values()].map((c) => c.handle);
     this.cache.clear();
-    await Promise.allSettled(handles.map((e) => e.close()));
+    for (const h of handles) this.tell('closed', h);
+    await Promise.allSettled(handles.map((h) => h.element.close()));
   }
 }

@@ -14,6 +14,7 @@ import {
   vpcsRepo,
 } from '@netplane/db';
 import { AppError, type LbRuleView, type StaticNatView } from '@netplane/domain';
+import { DriftWatch } from './drift-watch';
 import { ElementRegistry } from './elements';
 import { CallRunner } from './guards/call-runner';
 import { type JobEvent, JobEvents } from './jobs/events';
@@ -91,6 +92,8 @@ export class Engine {
   private readonly worker: JobWorker;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<unknown> | undefined;
+  private readonly driftWatch: DriftWatch;
+  private attaching: Promise<void> | undefined;
 
   constructor(
     readonly deps: EngineDeps,
@@ -132,6 +135,9 @@ export class Engine {
       ['lb.revoke', (ctx) => lbRuleJob(c, ctx, 'revoke')],
     ]);
     this.worker = new JobWorker(deps.db, deps.logger, this.options, handlers, events, deps.now);
+    this.driftWatch = new DriftWatch(this.core, this.options.driftDebounceMs, (vpcId) =>
+      this.reconcile(vpcId, 'engine'),
+    );
   }
 
   private get db() {
@@ -142,6 +148,12 @@ export class Engine {
   /** Registers the node and starts claiming jobs (and the scheduled reconcile when configured). */
   async start(): Promise<void> {
     await this.worker.start();
+    if (this.options.driftDebounceMs > 0) {
+      this.driftWatch.start();
+      this.attaching = this.driftWatch.attachImplementedControllers().catch((e: unknown) => {
+        this.deps.logger.warn({ error: (e as Error).message }, 'Drift watch: listing controllers failed');
+      });
+    }
     if (this.options.reconcileIntervalMs > 0) {
       this.reconcileTimer = setInterval(() => {
         this.reconciling ??= this.reconcileAll()
@@ -160,9 +172,16 @@ export class Engine {
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
     await this.reconciling;
+    await this.driftWatch.stop();
+    await this.attaching;
     await this.worker.stop();
     await this.core.calls.close();
     await this.core.elements.closeAll();
+  }
+
+  /** VPCs the drift watch will check (debouncing, or waiting for a job of theirs to end). */
+  get driftPending(): string[] {
+    return this.driftWatch.pending;
   }
 
   /** Ids of the jobs this node runs now. */

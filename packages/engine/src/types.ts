@@ -47,8 +47,13 @@ export type EngineOptions = {
   prepareBatchSize: number;
   /** How many NIC steps of one job run at once (the guards still cap calls per controller). */
   nicParallelism: number;
-  /** 0 disables the scheduled reconcile. */
+  /** 0 disables the scheduled reconcile (the safety net under the drift watch; the server's default is 5 min). */
   reconcileIntervalMs: number;
+  /**
+   * Drift watch: a VPC an element's watch() names is reconciled once it has been quiet this long (and no job of its
+   * own is queued or running). 0 turns the watch off.
+   */
+  driftDebounceMs: number;
 };
 
 export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
@@ -66,6 +71,7 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   prepareBatchSize: Number.POSITIVE_INFINITY,
   nicParallelism: 64,
   reconcileIntervalMs: 0,
+  driftDebounceMs: 1_000,
 };
 
 /** Who asked, for transitions and jobs: a username, or "engine" for the scheduler. */
