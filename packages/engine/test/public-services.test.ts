@@ -221,6 +221,22 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     expect(await engine.listLbRules(vpc.id)).toEqual([]);
   });
 
+  it('revokes the rules of every tier when the VPC is destroyed', async () => {
+    const { vpc, nics, publicIp } = await edgeTier(1);
+    const nic = nics[0];
+    if (!nic) throw new Error('nic');
+    await waitForJob(
+      engine,
+      (await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(45) }, 't')).jobId,
+    );
+    const destroy = await engine.destroyVpc(vpc.id, 't');
+    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
+    const phases = await phasesOf(destroy.jobId);
+    expect(phases[0]).toBe('revoke:staticNat:ok');
+    expect(phases.at(-1)).toBe('destroy:vpc:ok');
+    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+  });
+
   it('puts a rule whose public IP is taken on the controller in Error with a RESOURCE_CONFLICT diagnosis; retry after clearing makes it Active', async () => {
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
