@@ -1,0 +1,155 @@
+// The drift watch against the simulator (its watch() pushes tampering): drift shows as Synced=False without anyone
+// asking for a reconcile; a burst of changes gives one reconcile; a VPC busy with a job is not reconciled until the
+// job ends, and then once; an engine that only started (no call yet) watches the controllers of implemented tiers.
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../src/index';
+import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 30_000 });
+
+async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (accept(v)) return v;
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(testDialects())('drift watch on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let controllerId = '';
+  let n = 0;
+  beforeAll(async () => {
+    w = await makeWorld(dialect);
+    controllerId = w.controllerIds[0] as string;
+    engine = w.engine({ driftDebounceMs: 200 });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  /** An implemented VPC with one tier and `count` Reserved NICs, Synced=True by a first reconcile. */
+  async function implemented(count: number) {
+    n += 1;
+    const { vpc, tier } = await vpcWithTier(w, engine, `10.${100 + n}.0.0/16`, `10.${100 + n}.1.0/24`);
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
+      't',
+    );
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    return { vpc, tier, nics: prepared.nics };
+  }
+
+  const reconcilesBy = async (vpcId: string, actor: string) =>
+    (await engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === actor);
+  const synced = async (
+    get: () => Promise<{ conditions: { type: string; status: string; message: string }[] } | undefined>,
+  ) => (await get())?.conditions.find((c) => c.type === 'Synced');
+
+  it('reconciles a tampered VPC by itself: Synced=False with the difference, then repair clears it', async () => {
+    const { vpc, tier, nics } = await implemented(2);
+    const gone = nics[0]?.id ?? '';
+    w.hub.tamper(controllerId, { kind: 'nic', id: gone, action: 'delete' });
+    const tierSynced = await until(
+      () => synced(() => engine.getTier(tier.id)),
+      (c) => c?.status === 'False',
+    );
+    expect(tierSynced?.message).toContain(`nic ${gone} is missing`);
+    expect((await synced(() => engine.getVpc(vpc.id)))?.status).toBe('False');
+    const auto = await reconcilesBy(vpc.id, 'engine');
+    expect(auto).toHaveLength(1);
+
+    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
+    expect((await synced(() => engine.getTier(tier.id)))?.status).toBe('True');
+    expect((await w.hub.getState(controllerId))?.counts.ports).toBeGreaterThanOrEqual(2);
+  });
+
+  it('turns a burst of changes into one reconcile, and leaves other VPCs alone', async () => {
+    const a = await implemented(4);
+    const b = await implemented(1);
+    for (const nic of a.nics)
+      w.hub.tamper(controllerId, { kind: 'nic', id: nic.id, action: 'issue', issue: 'poked' });
+    await until(
+      () => synced(() => engine.getTier(a.tier.id)),
+      (c) => c?.status === 'False',
+    );
+    await until(
+      async () => engine.driftPending,
+      (p) => p.length === 0,
+    );
+    expect(await reconcilesBy(a.vpc.id, 'engine')).toHaveLength(1);
+    expect(await reconcilesBy(b.vpc.id, 'engine')).toHaveLength(0);
+  });
+
+  it('waits for a running job of the VPC and then reconciles once', async () => {
+    const { vpc, tier, nics } = await implemented(1);
+    // A slow prepare keeps a job of this VPC running while someone tampers with its first NIC.
+    const fault = await w.hub.injectFault(controllerId, {
+      kind: 'slowness',
+      delayMs: 1_500,
+      operation: 'prepare',
+    });
+    const busy = await engine.prepareNics(tier.id, [{ vmName: 'late' }], 't');
+    await until(
+      async () => (await engine.getJob(busy.jobId))?.state,
+      (s) => s === 'running',
+    );
+    w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'delete' });
+    await until(
+      async () => engine.driftPending,
+      (p) => p.includes(vpc.id),
+    );
+    // Past the debounce the VPC is still waiting for the job, and no reconcile was submitted meanwhile.
+    await until(
+      async () => (await engine.getJob(busy.jobId))?.state,
+      (s) => s !== 'running' && s !== 'queued',
+    );
+    await w.hub.clearFaults(controllerId);
+    expect(fault.kind).toBe('slowness');
+    const tierSynced = await until(
+      () => synced(() => engine.getTier(tier.id)),
+      (c) => c?.status === 'False',
+    );
+    expect(tierSynced?.message).toContain(nics[0]?.id);
+    const auto = await reconcilesBy(vpc.id, 'engine');
+    expect(auto).toHaveLength(1);
+    expect(auto[0]?.createdAt).toBeGreaterThanOrEqual((await engine.getJob(busy.jobId))?.updatedAt ?? 0);
+  });
+
+  it('watches from start: an engine that has made no call yet sees drift on an implemented tier', async () => {
+    const { vpc, tier, nics } = await implemented(1);
+    await engine.stop();
+    const fresh = w.engine({ driftDebounceMs: 200 });
+    await fresh.start();
+    try {
+      // Its element is built at start, asynchronously: tamper until a push finds it subscribed (polling, no call).
+      let seen = false;
+      const deadline = Date.now() + 10_000;
+      while (!seen && Date.now() < deadline) {
+        w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'issue', issue: 'poked' });
+        await new Promise((r) => setTimeout(r, 300));
+        seen = (await synced(() => fresh.getTier(tier.id)))?.status === 'False';
+      }
+      expect(seen).toBe(true);
+      expect(
+        (await fresh.listJobs({ vpcId: vpc.id, kind: 'vpc.reconcile' })).some(
+          (j) => j.createdBy === 'engine',
+        ),
+      ).toBe(true);
+    } finally {
+      await fresh.stop();
+      engine = w.engine({ driftDebounceMs: 200 });
+      await engine.start();
+    }
+  });
+});
