@@ -1,0 +1,193 @@
+// The drift watch on a real OVN Northbound (ovsdb-server), both dialects: an ACL of a tier's port group deleted with
+// `ovn-nbctl acl-del`, and a NIC's port deleted with `lsp-del`, show as Synced=False with the difference WITHOUT a
+// reconcile call (the adapter's monitor pushes the change); repair puts them back. The monitor also sees our own
+// writes: provisioning (a boot of 50 NICs included) leads to at most a couple of reconcile jobs, not a storm.
+import { randomUUID } from 'node:crypto';
+import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { testDialects } from '@netplane/db/testing';
+import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import type { Keyring } from '@netplane/secrets';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../src/index';
+import { makeWorld, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (accept(v)) return v;
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let server: OvsdbServerHandle;
+  let vpcOfferingId = '';
+  let offeringId = '';
+  let net = 120;
+  beforeAll(async () => {
+    server = await startOvsdbServer();
+    w = await makeWorld(dialect, {
+      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
+    });
+    const providerId = await w.addProvider({
+      name: 'ovn-acl',
+      adapterId: 'ovn',
+      services: ['Connectivity', 'Dhcp', 'NetworkACL'],
+    });
+    const controllerId = randomUUID();
+    const now = Date.now();
+    const sealed = (w.deps.secrets as Keyring).encrypt('{}', controllerId);
+    await w.db.db
+      .insertInto('controllers')
+      .values({
+        id: controllerId,
+        provider_id: providerId,
+        name: 'ovn-nb',
+        endpoint: server.tcpEndpoint,
+        protocol: 'OVSDB',
+        config: JSON.stringify({ localnetNetworkName: 'physnet1' }),
+        credentials_ciphertext: sealed.ciphertext,
+        credentials_key_id: sealed.keyId,
+        max_concurrent: 4,
+        calls_per_second: 200,
+        timeout_ms: 10_000,
+        resource_state: 'Enabled',
+        health_ok: 1,
+        health_checked_at: now,
+        health_latency_ms: 1,
+        health_version: 'test',
+        health_error: null,
+        conditions: '[]',
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })
+      .execute();
+    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
+    offeringId = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'ovn', Dhcp: 'ovn', NetworkACL: 'ovn' },
+    });
+    engine = w.engine({ driftDebounceMs: 300 });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w?.cleanup();
+    await server?.dispose();
+  });
+
+  const reconciles = async (vpcId: string) =>
+    (await engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === 'engine');
+  const tierSynced = async (tierId: string) =>
+    (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
+  /** No job of the VPC queued or running and nothing waiting in the drift watch. */
+  const quiet = (vpcId: string) =>
+    until(
+      async () => ({
+        pending: engine.driftPending.includes(vpcId),
+        active: (await engine.listJobs({ vpcId })).filter(
+          (j) => j.state === 'queued' || j.state === 'running',
+        ).length,
+      }),
+      (s) => !s.pending && s.active === 0,
+    );
+
+  async function tierWithNics(count: number) {
+    net += 1;
+    const vpc = await engine.createVpc(
+      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: `10.${net}.0.0/16` },
+      't',
+    );
+    const tier = await engine.createTier(
+      { vpcId: vpc.id, name: 'app', offeringId, cidr: `10.${net}.1.0/24` },
+      't',
+    );
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
+      't',
+    );
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    return { vpc, tier, nics: prepared.nics };
+  }
+
+  it('shows an ACL deleted with acl-del as drift without a reconcile call, and repair restores it', async () => {
+    const { vpc, tier } = await tierWithNics(2);
+    // Our own writes were seen by the monitor: the engine checked the VPC after its jobs, and found it in sync.
+    await until(
+      async () => (await reconciles(vpc.id)).length,
+      (k) => k >= 1,
+    );
+    await quiet(vpc.id);
+    expect((await tierSynced(tier.id))?.status).toBe('True');
+
+    const pg = names.portGroup(tier.id);
+    const acls = async () => (await server.nbctl(['acl-list', pg])).trim().split('\n').filter(Boolean);
+    expect(await acls()).toHaveLength(3);
+    await server.nbctl(['--type=port-group', 'acl-del', pg, 'to-lport', '1000', `outport == @${pg} && ip4`]);
+    const drifted = await until(
+      () => tierSynced(tier.id),
+      (c) => c?.status === 'False',
+    );
+    expect(drifted?.reason).toBe('DriftDetected');
+    expect(drifted?.message).toContain("ACL to-lport 1000 'outport == @");
+    expect(drifted?.message).toContain('is missing');
+
+    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
+    expect((await tierSynced(tier.id))?.status).toBe('True');
+    expect(await acls()).toHaveLength(3);
+    await quiet(vpc.id);
+    expect((await tierSynced(tier.id))?.status).toBe('True');
+  });
+
+  it('shows a port deleted with lsp-del as drift without a reconcile call, and repair puts it back', async () => {
+    const { vpc, tier, nics } = await tierWithNics(2);
+    await quiet(vpc.id);
+    const nic = nics[0];
+    if (!nic) throw new Error('no NIC');
+    await server.nbctl(['lsp-del', names.nicPort(nic.id)]);
+    const drifted = await until(
+      () => tierSynced(tier.id),
+      (c) => c?.status === 'False',
+    );
+    expect(drifted?.message).toContain(`nic ${nic.id} is missing`);
+    expect((await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('False');
+
+    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
+    expect(await server.nbctl(['lsp-get-addresses', names.nicPort(nic.id)])).toContain(
+      `${nic.mac} ${nic.ip}`,
+    );
+    await quiet(vpc.id);
+    expect((await tierSynced(tier.id))?.status).toBe('True');
+  });
+
+  it('a boot of 50 NICs leads to a couple of reconcile jobs at most, not one per monitor update', async () => {
+    const { vpc, tier } = await tierWithNics(1);
+    await quiet(vpc.id);
+    const before = (await reconciles(vpc.id)).length;
+    const boot = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: 50 }, (_, i) => ({ vmName: `boot${i}` })),
+      't',
+      { batchSize: 1 },
+    );
+    expect((await waitForJob(engine, boot.jobId)).state).toBe('succeeded');
+    await until(
+      async () => (await reconciles(vpc.id)).length,
+      (k) => k > before,
+    );
+    await quiet(vpc.id);
+    const after = (await reconciles(vpc.id)).length;
+    expect(after - before).toBeLessThanOrEqual(2);
+    expect((await tierSynced(tier.id))?.status).toBe('True');
+  });
+});
