@@ -34,6 +34,13 @@ const schema = z.object({
   NETPLANE_JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
   /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
   NETPLANE_PREPARE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /**
+   * Seconds between scheduled reconciles of every implemented VPC: the safety net under the drift watch (controllers
+   * whose adapter cannot watch, changes missed while a node was down). 0 disables it.
+   */
+  NETPLANE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Quiet time (ms) before the drift watch reconciles a VPC its controller reported changed; 0 turns the watch off. */
+  NETPLANE_DRIFT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export type Env = {
@@ -49,7 +56,13 @@ export type Env = {
   webDist: string;
   drainSeconds: number;
   /** Engine options from the environment; absent ones keep the engine's defaults. */
-  engineOptions?: { leaseMs?: number; heartbeatMs?: number; prepareBatchSize?: number };
+  engineOptions?: {
+    leaseMs?: number;
+    heartbeatMs?: number;
+    prepareBatchSize?: number;
+    reconcileIntervalMs?: number;
+    driftDebounceMs?: number;
+  };
 };
 
 export class EnvError extends Error {}
@@ -81,6 +94,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       ...(e.NETPLANE_JOB_LEASE_MS !== undefined && { leaseMs: e.NETPLANE_JOB_LEASE_MS }),
       ...(e.NETPLANE_JOB_HEARTBEAT_MS !== undefined && { heartbeatMs: e.NETPLANE_JOB_HEARTBEAT_MS }),
       ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
+      reconcileIntervalMs: e.NETPLANE_RECONCILE_INTERVAL_S * 1000,
+      ...(e.NETPLANE_DRIFT_DEBOUNCE_MS !== undefined && { driftDebounceMs: e.NETPLANE_DRIFT_DEBOUNCE_MS }),
     },
   };
 }
