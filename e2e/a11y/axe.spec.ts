@@ -45,12 +45,42 @@ test.describe('console pages', () => {
     page,
     showcase,
   }) => {
+    // Three long pages, each scanned twice: axe alone takes 10-20 s per scan on two busy cores.
+    test.setTimeout(180_000);
     for (const p of vpcDetailPages(showcase)) {
       for (const scheme of SCHEMES) {
         await page.emulateMedia({ colorScheme: scheme });
         await openConsolePage(page, p);
         const violations = await seriousViolations(page);
         expect(violations, `${p.name} in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+      }
+    }
+  });
+
+  test('the static NAT and load balancer dialogs have no serious or critical axe violation (light and dark)', async ({
+    page,
+    showcase,
+  }) => {
+    test.setTimeout(120_000);
+    const edge = vpcDetailPages(showcase).find((p) => p.name === 'vpc-detail-public-services');
+    if (!edge) throw new Error('the showcase has an edge VPC');
+    const dialogs = [
+      { opener: 'Enable static NAT', dialog: 'Enable static NAT' },
+      { opener: 'New load balancer', dialog: 'New load balancer' },
+      { opener: 'Edit members of web-lb', dialog: 'Members of web-lb' },
+      { opener: 'Delete load balancer web-lb', dialog: 'Delete load balancer?' },
+    ];
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await openConsolePage(page, edge);
+      for (const d of dialogs) {
+        await page.getByRole('button', { name: d.opener }).first().click();
+        const dialog = page.getByRole('dialog', { name: d.dialog });
+        await expect(dialog).toBeVisible();
+        const violations = await seriousViolations(page);
+        expect(violations, `${d.dialog} in ${scheme} mode:\n${violations.join('\n')}`).toEqual([]);
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
       }
     }
   });

@@ -35,6 +35,25 @@ test('screenshots of the VPC detail pages (implemented, failed)', async ({ page,
   for (const p of vpcDetailPages(showcase)) await shoot(page, p, testInfo);
 });
 
+test('screenshots of the new load balancer dialog (1280 and 768)', async ({ page, showcase }, testInfo) => {
+  const edge = vpcDetailPages(showcase).find((p) => p.name === 'vpc-detail-public-services');
+  if (!edge) throw new Error('the showcase has an edge VPC');
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await openConsolePage(page, edge);
+    await page.getByRole('button', { name: 'New load balancer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New load balancer' });
+    await dialog.getByLabel('Name').fill('shop-lb');
+    await dialog.getByLabel('Public IP').fill('198.51.100.30');
+    for (const box of (await dialog.getByRole('checkbox').all()).slice(1, 4)) await box.check();
+    await page.screenshot({
+      path: join(testInfo.project.outputDir, 'screenshots', `lb-dialog-${width}.png`),
+      animations: 'disabled',
+    });
+    await page.keyboard.press('Escape');
+  }
+});
+
 test('screenshots of the login and setup pages', async ({ page, emptyServer }, testInfo) => {
   const dir = join(testInfo.project.outputDir, 'screenshots');
   await page.goto(`${emptyServer.baseURL}/setup`);

@@ -17,7 +17,6 @@ import {
   type Job,
   type LbRule,
   RuleDiagnoses,
-  RuleError,
   RuleStatus,
   ruleRefetch,
   useOfferingNames,
@@ -34,7 +33,7 @@ function Members({ rule }: { rule: LbRule }) {
     <span className="text-xs">
       {first.map((m) => (
         <span key={m.nicId} className="block whitespace-nowrap">
-          {m.vmName} <span className="font-mono">{m.ip}</span>
+          {m.vmName} <span className="hidden font-mono lg:inline">{m.ip}</span>
         </span>
       ))}
       {rule.members.length > first.length && (
@@ -130,26 +129,22 @@ export function LoadBalancersSection({
     },
     {
       key: 'proto',
-      header: 'Protocol',
-      // Secondary at 768 px: the row keeps its actions in view instead.
+      header: 'Protocol · algorithm',
+      // Secondary at 768 px: the row keeps its state and actions in view instead.
       className: 'hidden lg:table-cell',
-      sortValue: (r) => r.protocol,
-      render: (r) => r.protocol.toUpperCase(),
-    },
-    {
-      key: 'algorithm',
-      header: 'Algorithm',
-      className: 'hidden lg:table-cell',
-      sortValue: (r) => r.algorithm,
-      render: (r) => r.algorithm,
+      sortValue: (r) => `${r.protocol} ${r.algorithm}`,
+      render: (r) => (
+        <span className="whitespace-nowrap">
+          {r.protocol.toUpperCase()} · {r.algorithm}
+        </span>
+      ),
     },
     {
       key: 'state',
-      header: 'State',
+      header: 'State / last error',
       sortValue: (r) => r.state,
       render: (r) => <RuleStatus rule={r} job={r.jobId ? jobs.get(r.jobId) : undefined} />,
     },
-    { key: 'error', header: 'Last error', render: (r) => <RuleError rule={r} /> },
     ...(canProvision
       ? [
           {

@@ -14,7 +14,6 @@ import { useTRPC } from '../../lib/trpc';
 import {
   type Job,
   RuleDiagnoses,
-  RuleError,
   RuleStatus,
   ruleRefetch,
   type StaticNatRule,
@@ -95,11 +94,10 @@ export function PublicIpsSection({
     { key: 'tier', header: 'Tier', sortValue: (r) => r.networkName, render: (r) => r.networkName },
     {
       key: 'state',
-      header: 'State',
+      header: 'State / last error',
       sortValue: (r) => r.state,
       render: (r) => <RuleStatus rule={r} job={r.jobId ? jobs.get(r.jobId) : undefined} />,
     },
-    { key: 'error', header: 'Last error', render: (r) => <RuleError rule={r} /> },
     ...(canProvision
       ? [
           {

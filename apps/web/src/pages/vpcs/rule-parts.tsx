@@ -69,11 +69,17 @@ export function useOfferingNames(): (id: string) => string {
   return (id) => offerings.data?.find((o) => o.id === id)?.name ?? id.slice(0, 8);
 }
 
-/** The rule's state; while a job applies or revokes it, the job's own state, time and progress. */
-export function RuleStatus({ rule, job }: { rule: { state: string; jobId: string | null }; job?: Job }) {
+/** The rule's state; while a job applies or revokes it, the job's own state, time and progress; its last error. */
+export function RuleStatus({
+  rule,
+  job,
+}: {
+  rule: { id: string; state: string; jobId: string | null; lastError: string | null };
+  job?: Job | undefined;
+}) {
   const isBusy = isRuleBusy(rule);
   return (
-    <div className="space-y-1">
+    <div className="min-w-32 space-y-1">
       <StateBadge state={rule.state} />
       {isBusy && job && (
         <div className="text-xs text-slate-600 dark:text-slate-300">
@@ -84,16 +90,18 @@ export function RuleStatus({ rule, job }: { rule: { state: string; jobId: string
           )}
         </div>
       )}
+      {rule.lastError && <RuleError rule={rule} />}
     </div>
   );
 }
 
 /** The rule's last error, and where its diagnosis (evidence, remediation, retry) is. */
 export function RuleError({ rule }: { rule: { id: string; state: string; lastError: string | null } }) {
-  if (!rule.lastError) return <span className="text-slate-400 dark:text-slate-500">—</span>;
+  if (!rule.lastError) return null;
   return (
-    <span className="block max-w-xs space-y-0.5 text-xs">
-      <span className="block text-red-700 dark:text-red-400">{rule.lastError}</span>
+    <span className="block max-w-xs space-y-0.5 break-words text-xs">
+      {/* Narrow screens keep the link only: the diagnosis below the table says it all in full width. */}
+      <span className="hidden text-red-700 lg:block dark:text-red-400">{rule.lastError}</span>
       {rule.state === 'Error' && (
         <Link to={`/diagnostics?target=${rule.id}`} className="text-sky-700 underline dark:text-sky-400">
           Diagnosis and fix
