@@ -6,7 +6,7 @@ import { createContextInner } from '../src/context';
 import { appRouter } from '../src/root';
 import { hashPassword } from '../src/services/auth-passwords';
 import { purgeExpiredSessions } from '../src/services/sessions';
-import { prepareFirstRun, SETUP_TOKEN_KEY } from '../src/services/setup';
+import { prepareFirstRun, SETUP_TOKEN_KEY, setupTokenKey } from '../src/services/setup';
 import { createCallerFactory } from '../src/trpc';
 import { browserCaller, type Jar, jarCookies, rejectsWith } from './auth-harness';
 import { makeTestDeps, type TestDeps } from './fixtures/deps';
@@ -199,21 +199,48 @@ describe.each(testDialects())('auth on %s', (dialect) => {
       expect(await anon.auth.setupStatus()).toEqual({ needsSetup: true });
       const first = await prepareFirstRun(t.deps, undefined);
       if (first.kind !== 'token') throw new Error('expected a token');
-      const stored = await settingsRepo.getSetting(t.db.db, SETUP_TOKEN_KEY);
-      expect(stored).toBe(createHash('sha256').update(first.token).digest('hex'));
+      const hash = createHash('sha256').update(first.token).digest('hex');
+      expect(await settingsRepo.getSetting(t.db.db, `${SETUP_TOKEN_KEY}:${hash}`)).toBe(hash);
+      // A second node starting on the same empty database prints its own token: both work until setup is done.
+      const second = await prepareFirstRun(t.deps, undefined);
+      if (second.kind !== 'token') throw new Error('expected a token');
+      expect(await settingsRepo.getSetting(t.db.db, setupTokenKey(second.token))).toBeDefined();
       await rejectsWith(
         anon.auth.setup({ token: 'nope', username: 'root', password: 'root password' }),
         'FORBIDDEN',
       );
       const s = await anon.auth.setup({ token: first.token, username: 'root', password: 'root password' });
+      // Setup burnt every printed token, the other node's too.
+      expect(await settingsRepo.getSetting(t.db.db, setupTokenKey(second.token))).toBeUndefined();
+      await rejectsWith(
+        anon.auth.setup({ token: second.token, username: 'root3', password: 'root password' }),
+        'PRECONDITION_FAILED',
+      );
       expect(s.user).toMatchObject({ username: 'root', role: 'admin' });
       expect(await anon.auth.setupStatus()).toEqual({ needsSetup: false });
       await rejectsWith(
         anon.auth.setup({ token: first.token, username: 'root2', password: 'root password' }),
         'PRECONDITION_FAILED',
       );
-      expect(await settingsRepo.getSetting(t.db.db, SETUP_TOKEN_KEY)).toBeUndefined();
+      expect(await settingsRepo.getSetting(t.db.db, setupTokenKey(first.token))).toBeUndefined();
       expect((await prepareFirstRun(t.deps, undefined)).kind).toBe('ready');
+    }));
+
+  it('first run on two nodes: setups racing with both printed tokens create exactly one admin', () =>
+    withDeps(dialect, async (t) => {
+      const a = await prepareFirstRun(t.deps, undefined);
+      const b = await prepareFirstRun(t.deps, undefined);
+      if (a.kind !== 'token' || b.kind !== 'token') throw new Error('expected tokens');
+      const callerAt = (ip: string) =>
+        createCaller(createContextInner(t.deps, { cookies: jarCookies({ token: undefined }), ip }));
+      const results = await Promise.allSettled([
+        callerAt('10.2.0.1').auth.setup({ token: a.token, username: 'ann', password: 'ann password 1' }),
+        callerAt('10.2.0.2').auth.setup({ token: b.token, username: 'bob', password: 'bob password 1' }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect((refused as PromiseRejectedResult).reason.code).toMatch(/CONFLICT|PRECONDITION_FAILED/);
+      expect(await usersRepo.countUsers(t.db.db)).toBe(1);
     }));
 
   it('first run with NETPLANE_ADMIN_PASSWORD creates "admin" and no token', () =>
@@ -222,7 +249,8 @@ describe.each(testDialects())('auth on %s', (dialect) => {
         kind: 'admin-created',
         username: 'admin',
       });
-      expect(await settingsRepo.getSetting(t.db.db, SETUP_TOKEN_KEY)).toBeUndefined();
+      const keys = await t.db.db.selectFrom('settings').select('key').execute();
+      expect(keys.filter((k) => k.key.startsWith(SETUP_TOKEN_KEY))).toEqual([]);
       const c = await browserCaller(t, { token: undefined });
       await expect(
         c.auth.login({ username: 'admin', password: 'automation password' }),

@@ -26,3 +26,26 @@ export async function deleteSetting(db: Db, key: string, expectedValue?: string)
   const res = await q.executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
+
+/** Inserts a setting only if the key is free; false when another writer holds it (a claim taken exactly once). */
+export async function claimSetting(db: Db, key: string, value: string, now: number): Promise<boolean> {
+  try {
+    await db.insertInto('settings').values({ key, value, updated_at: now }).execute();
+    return true;
+  } catch (e) {
+    // A unique violation looks different on each driver; the row being there is the answer that counts.
+    if ((await getSetting(db, key)) !== undefined) return false;
+    throw e;
+  }
+}
+
+/** Deletes every setting whose key is `${prefix}:…`; returns how many went. */
+export async function deleteSettingsUnder(db: Db, prefix: string): Promise<number> {
+  // A range instead of LIKE: the prefix may hold LIKE wildcards (`_`). ';' is the character after ':'.
+  const res = await db
+    .deleteFrom('settings')
+    .where('key', '>', `${prefix}:`)
+    .where('key', '<', `${prefix};`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
