@@ -71,7 +71,7 @@ export class NbDatabase {
       this.monitor.then(
         // In the same microtask chain as the initial fill: no update can slip in before the listeners attach.
         (m) => {
-          for (const l of this.monitorListeners) l(m);
+          for (const l of this.monitorListeners) tell(l, m);
         },
         () => {
           this.monitor = undefined;
@@ -91,7 +91,7 @@ export class NbDatabase {
     this.monitorListeners.add(listener);
     void this.monitor?.then(
       (m) => {
-        if (this.monitorListeners.has(listener)) listener(m);
+        if (this.monitorListeners.has(listener)) tell(listener, m);
       },
       () => {},
     );
@@ -105,6 +105,15 @@ export class NbDatabase {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+}
+
+/** A monitor listener's failure must not become an unhandled rejection of the monitor's promise. */
+function tell(listener: (m: Monitor) => void, m: Monitor): void {
+  try {
+    listener(m);
+  } catch {
+    // The watch logs its own failures; the monitor and observe() go on regardless.
   }
 }
 

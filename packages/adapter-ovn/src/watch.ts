@@ -33,7 +33,7 @@ export class NbWatch {
     if (this.closed) return () => {};
     this.listeners.add(listener);
     if (!this.offMonitor) {
-      this.offMonitor = this.db.onMonitor((m) => this.attach(m));
+      this.offMonitor = this.db.onMonitor((m) => this.guarded('attach', () => this.attach(m)));
       this.ensureMonitor();
     }
     return () => {
@@ -73,6 +73,14 @@ export class NbWatch {
     );
   }
 
+  private guarded(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.logger.warn({ error: (e as Error).message }, `OVN watch ${what} failed`);
+    }
+  }
+
   private attach(m: Monitor): void {
     if (this.closed || m === this.attached) return;
     this.offChange?.();
@@ -80,7 +88,8 @@ export class NbWatch {
     this.fullSyncs = m.fullSyncs;
     this.vpcOfRow.clear();
     for (const table of MONITORED) for (const row of m.cache.rows(table)) this.remember(m, table, row);
-    this.offChange = m.onChange((changes) => this.onChanges(m, changes));
+    // Runs inside the client's notification handling: a failure here must stay here.
+    this.offChange = m.onChange((changes) => this.guarded('update', () => this.onChanges(m, changes)));
   }
 
   private onChanges(m: Monitor, changes: readonly CacheChange[]): void {
