@@ -1,6 +1,9 @@
 // The drift watch against the simulator (its watch() pushes tampering): drift shows as Synced=False without anyone
 // asking for a reconcile; a burst of changes gives one reconcile; a VPC busy with a job is not reconciled until the
-// job ends, and then once; an engine that only started (no call yet) watches the controllers of implemented tiers.
+// job ends, and then once; an engine that only started (no call yet) watches the controllers of implemented tiers;
+// the subscription follows the element (built, rebuilt after a controller edit, closed at stop).
+import type { AdapterModule } from '@netplane/adapter-sdk';
+import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
@@ -151,5 +154,89 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
       engine = w.engine({ driftDebounceMs: 200 });
       await engine.start();
     }
+  });
+});
+
+describe.each(testDialects())('drift watch subscriptions on %s', (dialect) => {
+  let w: World;
+  /** Subscriptions the elements of the "counting" adapter hold now, and how many elements it built. */
+  const counts = { active: 0, built: 0 };
+  let hub: World['hub'] | undefined;
+  const counting: AdapterModule = {
+    manifest: { ...simulatorManifest, id: 'counting' },
+    createElement(connection, env) {
+      if (!hub) throw new Error('no hub yet');
+      const element = createSimulatorAdapter(hub).createElement(connection, env);
+      counts.built += 1;
+      const watch = element.watch?.bind(element);
+      if (!watch) throw new Error('the in-process simulator has no watch');
+      return {
+        ...element,
+        watch(listener) {
+          counts.active += 1;
+          const off = watch(listener);
+          return () => {
+            counts.active -= 1;
+            off();
+          };
+        },
+      };
+    },
+  };
+  beforeAll(async () => {
+    w = await makeWorld(dialect, {
+      extraAdapters: [{ id: 'counting', status: 'Fully Loaded', module: counting }],
+    });
+    hub = w.hub;
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('subscribes when the element is built, moves to the rebuilt element, and ends at stop', async () => {
+    const providerId = await w.addProvider({ name: 'counting', adapterId: 'counting' });
+    const controllerId = await w.addController(providerId);
+    const vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'counting' } });
+    const networkOfferingId = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'counting' },
+    });
+    const engine = w.engine({ driftDebounceMs: 200 });
+    await engine.start();
+    const vpc = await engine.createVpc(
+      { name: 'vpc-c', zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: '10.150.0.0/16' },
+      't',
+    );
+    const tier = await engine.createTier(
+      { vpcId: vpc.id, name: 'web', offeringId: networkOfferingId, cidr: '10.150.1.0/24' },
+      't',
+    );
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    expect(counts).toEqual({ active: 1, built: 1 });
+
+    // A changed controller row rebuilds the element at its next use: the watch follows it, one subscription.
+    await w.db.db
+      .updateTable('controllers')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', controllerId)
+      .execute();
+    await until(
+      async () => {
+        await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+        return counts.built;
+      },
+      (b) => b === 2,
+    );
+    expect(counts.active).toBe(1);
+    w.hub.tamper(controllerId, { kind: 'vpc', id: vpc.id, action: 'issue', issue: 'poked' });
+    await until(
+      async () => (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status,
+      (s) => s === 'False',
+    );
+
+    await engine.stop();
+    expect(counts.active).toBe(0);
   });
 });
