@@ -8,12 +8,12 @@ test('a running implement streams its job to the VPC page until the tier is Impl
   adminApi,
   loginAs,
 }) => {
-  const inv = await createInventory(adminApi);
+  // Slow calls (3 s, under a 20 s timeout) keep the job running long enough for the page to connect and watch it.
+  const inv = await createInventory(adminApi, { timeoutMs: 20_000 });
   const { vpc, tiers } = await createVpc(adminApi, inv, 1);
   const tier = tiers[0];
   if (!tier) throw new Error('one tier expected');
-  // Slow calls (under the controller's 1 s timeout) keep the job running long enough to watch it.
-  await setSimulatorProfile(adminApi, inv.controllerId, { latencyMs: 700 });
+  await setSimulatorProfile(adminApi, inv.controllerId, { latencyMs: 3_000 });
   const streams: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/trpc/jobs.watch')) streams.push(r.url());
@@ -24,7 +24,7 @@ test('a running implement streams its job to the VPC page until the tier is Impl
   await page.getByRole('button', { name: 'Implement' }).click();
   await expect(page.getByRole('heading', { name: 'Recent jobs (live)' })).toBeVisible();
   await expect(page.getByRole('heading', { name: `${tier.name} Implemented` })).toBeVisible({
-    timeout: 30_000,
+    timeout: 45_000,
   });
   expect(streams.length).toBeGreaterThan(0);
   // Once nothing runs, nothing is streamed.
