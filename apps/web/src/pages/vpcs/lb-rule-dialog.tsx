@@ -1,6 +1,6 @@
 // New load balancer on a tier: name, VIP (public IP and port), members' private port, protocol and algorithm as the
 // tier's provider supports them, and the members. Fields are checked as you type with the API's zod schemas.
-import { portSchema, ruleNameSchema } from '@netplane/domain';
+import { ruleNameSchema } from '@netplane/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Input, Select } from '../../components/field';
@@ -10,8 +10,8 @@ import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { LbFanout } from './lb-fanout';
 import { MemberPicker } from './lb-members';
+import { checkPort, checkPublicIp } from './rule-checks';
 import type { Nic, PublicOptions, Tier } from './rule-parts';
-import { checkPublicIp } from './static-nat-dialog';
 
 type LbOption = NonNullable<PublicOptions['lb']>;
 type Form = {
@@ -38,12 +38,6 @@ const ALGORITHM_WORDS: Record<string, string> = {
   leastconn: 'Least connections',
   source: 'Source IP hash (sticky)',
 };
-
-function checkPort(value: string): string | undefined {
-  return portSchema.safeParse(Number(value)).success && value.trim() !== ''
-    ? undefined
-    : 'A port from 1 to 65535';
-}
 
 function validate(f: Form, vpcCidr: string): Errors {
   const name = ruleNameSchema.safeParse(f.name);

@@ -13,6 +13,7 @@ import { useCan } from '../../lib/can';
 import { useTRPC } from '../../lib/trpc';
 import { LbMembersDialog } from './lb-members-dialog';
 import { CreateLbDialog } from './lb-rule-dialog';
+import { whyNotOffered } from './rule-checks';
 import {
   type Job,
   type LbRule,
@@ -23,7 +24,6 @@ import {
   usePublicOptions,
   useVpcNics,
   type Vpc,
-  whyNotOffered,
 } from './rule-parts';
 
 function Members({ rule }: { rule: LbRule }) {

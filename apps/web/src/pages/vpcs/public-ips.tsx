@@ -11,6 +11,7 @@ import { type Column, Table } from '../../components/table';
 import { useToast } from '../../components/toasts';
 import { useCan } from '../../lib/can';
 import { useTRPC } from '../../lib/trpc';
+import { whyNotOffered } from './rule-checks';
 import {
   type Job,
   RuleDiagnoses,
@@ -21,7 +22,6 @@ import {
   usePublicOptions,
   useVpcNics,
   type Vpc,
-  whyNotOffered,
 } from './rule-parts';
 import { EnableStaticNatDialog } from './static-nat-dialog';
 

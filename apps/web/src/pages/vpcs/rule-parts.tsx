@@ -52,17 +52,6 @@ export function usePublicOptions(tiers: readonly Tier[]) {
   return { byTier, isPending: results.some((r) => r.isPending), error: results.find((r) => r.error)?.error };
 }
 
-/** Why a tier cannot offer the service, in words: not implemented yet, or its offering lacks it. */
-export function whyNotOffered(
-  tier: Tier,
-  service: 'StaticNat' | 'Lb',
-  offeringName: (id: string) => string,
-): string {
-  if (tier.state !== 'Implemented')
-    return `Tier ${tier.name} is ${tier.state}: its ${service} provider is chosen when it is implemented.`;
-  return `Tier ${tier.name}'s offering ${offeringName(tier.offeringId)} has no ${service} service.`;
-}
-
 export function useOfferingNames(): (id: string) => string {
   const trpc = useTRPC();
   const offerings = useQuery(trpc.offerings.list.queryOptions({ kind: 'network' }));

@@ -1,6 +1,5 @@
 // Enable static NAT: one Reserved NIC of the VPC (on a tier whose offering has StaticNat) and a public IPv4 address,
 // checked as you type with the same zod schema the API uses.
-import { ipInCidr, publicIpSchema } from '@netplane/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Input, Select } from '../../components/field';
@@ -8,6 +7,7 @@ import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
+import { checkPublicIp } from './rule-checks';
 import type { Nic, Tier } from './rule-parts';
 
 /** Server refusals that belong to one field rather than to the whole form. */
@@ -16,13 +16,6 @@ const FIELD_OF_REASON: Record<string, 'publicIp' | 'nicId'> = {
   PUBLIC_IP_IN_VPC: 'publicIp',
   NIC_HAS_STATIC_NAT: 'nicId',
 };
-
-export function checkPublicIp(value: string, vpcCidr: string): string | undefined {
-  const ip = publicIpSchema.safeParse(value.trim());
-  if (!ip.success) return 'Enter an IPv4 address, e.g. 203.0.113.10';
-  if (ipInCidr(ip.data, vpcCidr)) return `This address is inside the VPC's CIDR ${vpcCidr}; use a public one`;
-  return undefined;
-}
 
 type Props = {
   isOpen: boolean;
