@@ -35,7 +35,10 @@ test('screenshots of the VPC detail pages (implemented, failed)', async ({ page,
   for (const p of vpcDetailPages(showcase)) await shoot(page, p, testInfo);
 });
 
-test('screenshots of the new load balancer dialog (1280 and 768)', async ({ page, showcase }, testInfo) => {
+test('screenshots of the static NAT and load balancer dialogs (1280 and 768) and of the rules in dark mode', async ({
+  page,
+  showcase,
+}, testInfo) => {
   const edge = vpcDetailPages(showcase).find((p) => p.name === 'vpc-detail-public-services');
   if (!edge) throw new Error('the showcase has an edge VPC');
   for (const width of WIDTHS) {
@@ -51,7 +54,22 @@ test('screenshots of the new load balancer dialog (1280 and 768)', async ({ page
       animations: 'disabled',
     });
     await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Enable static NAT' }).click();
+    const nat = page.getByRole('dialog', { name: 'Enable static NAT' });
+    await nat.getByLabel('Public IP').fill('172.16.0.9');
+    await page.screenshot({
+      path: join(testInfo.project.outputDir, 'screenshots', `static-nat-dialog-${width}.png`),
+      animations: 'disabled',
+    });
+    await page.keyboard.press('Escape');
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openConsolePage(page, edge);
+  await page
+    .locator('section')
+    .filter({ has: page.getByRole('heading', { level: 2, name: /^Load balancers/ }) })
+    .screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'load-balancers-dark-1280.png') });
 });
 
 test('screenshots of the login and setup pages', async ({ page, emptyServer }, testInfo) => {
