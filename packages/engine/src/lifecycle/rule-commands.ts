@@ -25,6 +25,7 @@ import {
   type StaticNatView,
 } from '@netplane/domain';
 import type { EngineCore } from './core';
+import { lbRuleView, staticNatView } from './rule-views';
 
 export type RuleJobKind = 'staticNat.apply' | 'staticNat.revoke' | 'lb.apply' | 'lb.revoke';
 /** Submits the job with the id given (the rule row already names it). */
@@ -54,39 +55,6 @@ export type CreateLbRuleInput = {
   algorithm: LbAlgorithm;
   nicIds: readonly string[];
 };
-
-export const staticNatView = (r: staticNatRepo.StaticNatListed): StaticNatView => ({
-  id: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
-  networkName: r.networkName,
-  nicId: r.nicId,
-  vmName: r.vmName,
-  publicIp: r.publicIp,
-  privateIp: r.privateIp,
-  state: r.state,
-  lastError: r.lastError,
-  jobId: r.jobId,
-  createdAt: r.createdAt,
-});
-
-export const lbRuleView = (r: lbRulesRepo.LbRuleListed): LbRuleView => ({
-  id: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
-  networkName: r.networkName,
-  name: r.name,
-  publicIp: r.publicIp,
-  publicPort: r.publicPort,
-  privatePort: r.privatePort,
-  protocol: r.protocol as LbProtocol,
-  algorithm: r.algorithm as LbAlgorithm,
-  members: r.members.map((m) => ({ nicId: m.nicId, vmName: m.vmName, ip: m.ip })),
-  state: r.state,
-  lastError: r.lastError,
-  jobId: r.jobId,
-  createdAt: r.createdAt,
-});
 
 const asList = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];

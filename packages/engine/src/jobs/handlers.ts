@@ -1,0 +1,27 @@
+// One handler per job kind. The mapped type makes a kind added to JOB_KINDS without a handler a type error.
+
+import type { EngineCore } from '../lifecycle/core';
+import { implementTierJob } from '../lifecycle/implement';
+import { prepareNicsJob, releaseNicsJob } from '../lifecycle/nics';
+import { reconcileVpcJob, repairVpcJob } from '../lifecycle/reconcile';
+import { lbRuleJob, staticNatJob } from '../lifecycle/rules';
+import { destroyTierJob, destroyVpcJob, shutdownTierJob } from '../lifecycle/teardown';
+import type { JobKind } from './kinds';
+import type { JobHandler } from './worker';
+
+export type JobHandlers = { readonly [K in JobKind]: JobHandler };
+
+export const jobHandlers = (c: EngineCore): JobHandlers => ({
+  'network.implement': (ctx) => implementTierJob(c, ctx),
+  'network.shutdown': (ctx) => shutdownTierJob(c, ctx),
+  'network.destroy': (ctx) => destroyTierJob(c, ctx),
+  'vpc.destroy': (ctx) => destroyVpcJob(c, ctx),
+  'nic.prepare': (ctx) => prepareNicsJob(c, ctx),
+  'nic.release': (ctx) => releaseNicsJob(c, ctx),
+  'vpc.reconcile': (ctx) => reconcileVpcJob(c, ctx),
+  'vpc.repair': (ctx) => repairVpcJob(c, ctx),
+  'staticNat.apply': (ctx) => staticNatJob(c, ctx, 'apply'),
+  'staticNat.revoke': (ctx) => staticNatJob(c, ctx, 'revoke'),
+  'lb.apply': (ctx) => lbRuleJob(c, ctx, 'apply'),
+  'lb.revoke': (ctx) => lbRuleJob(c, ctx, 'revoke'),
+});

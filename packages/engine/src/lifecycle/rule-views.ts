@@ -1,0 +1,36 @@
+// The console's views of static NAT and LB rule rows.
+import type { lbRulesRepo, staticNatRepo } from '@netplane/db';
+import type { LbAlgorithm, LbProtocol, LbRuleView, StaticNatView } from '@netplane/domain';
+
+export const staticNatView = (r: staticNatRepo.StaticNatListed): StaticNatView => ({
+  id: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  networkName: r.networkName,
+  nicId: r.nicId,
+  vmName: r.vmName,
+  publicIp: r.publicIp,
+  privateIp: r.privateIp,
+  state: r.state,
+  lastError: r.lastError,
+  jobId: r.jobId,
+  createdAt: r.createdAt,
+});
+
+export const lbRuleView = (r: lbRulesRepo.LbRuleListed): LbRuleView => ({
+  id: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  networkName: r.networkName,
+  name: r.name,
+  publicIp: r.publicIp,
+  publicPort: r.publicPort,
+  privatePort: r.privatePort,
+  protocol: r.protocol as LbProtocol,
+  algorithm: r.algorithm as LbAlgorithm,
+  members: r.members.map((m) => ({ nicId: m.nicId, vmName: m.vmName, ip: m.ip })),
+  state: r.state,
+  lastError: r.lastError,
+  jobId: r.jobId,
+  createdAt: r.createdAt,
+});
