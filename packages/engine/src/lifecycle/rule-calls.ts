@@ -1,0 +1,303 @@
+// The mechanism shared by static NAT and LB rules: one apply or revoke call on the element chosen for the tier's
+// StaticNat / Lb service (phases 'apply' / 'revoke'), the rule's state written in the job's fenced transaction, a
+// failure leaving the rule in Error with lastError and a diagnosis, like any failed call; and the rule job. Each rule
+// kind describes itself once as a RuleKindOps (lifecycle/rules.ts).
+import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
+import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
+import { onEntityError } from '../diagnostics/hook';
+import type { ElementHandle } from '../elements';
+import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+import type { Failure } from './teardown';
+
+export type RuleKind = 'staticNat' | 'lbRule';
+export type RuleRef = {
+  kind: RuleKind;
+  id: string;
+  vpcId: string;
+  networkId: string;
+  state: string;
+  label: string;
+};
+export type RuleOutcome = { ok: true } | { ok: false; failure: Failure };
+type RuleTarget = { ruleId: string; vpcId: string; networkId: string };
+
+/** One rule kind (static NAT or LB rule): its rows, its service, its element calls. */
+export type RuleKindOps<R extends { id: string; vpcId: string; networkId: string }, S> = {
+  kind: RuleKind;
+  service: 'StaticNat' | 'Lb';
+  /** The element's calls, also named in the recorded request. */
+  applyOp: 'applyStaticNat' | 'applyLbRule';
+  revokeOp: 'revokeStaticNat' | 'revokeLbRule';
+  ref: (r: R) => RuleRef;
+  spec: (r: R) => S;
+  invokeApply: (e: NetworkElement, spec: S, c: CallContext) => Promise<unknown>;
+  invokeRevoke: (e: NetworkElement, target: RuleTarget, c: CallContext) => Promise<unknown>;
+  get: (db: Db, id: string) => Promise<R | undefined>;
+  setState: (db: Db, id: string, u: staticNatRepo.RuleStateUpdate, now: number) => Promise<unknown>;
+  remove: (db: Db, id: string) => Promise<unknown>;
+  /** The job's result after an apply. */
+  applied: (r: R) => Record<string, unknown>;
+  notFound: string;
+};
+
+const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
+
+/** The element the tier's negotiation chose for StaticNat or Lb (undefined: the tier has none). */
+async function serviceHandle(
+  core: EngineCore,
+  networkId: string,
+  service: 'StaticNat' | 'Lb',
+): Promise<ElementHandle | undefined> {
+  const row = (await networksRepo.listElements(core.deps.db.db, [networkId])).find(
+    (e) => e.service === service,
+  );
+  return row ? core.elements.get(row.controllerId) : undefined;
+}
+
+/** Writes in one transaction with the check that this node still holds the job (else FencedError, nothing written). */
+export async function fenced(
+  core: EngineCore,
+  ctx: JobContext,
+  write: (db: Db) => Promise<void>,
+): Promise<void> {
+  const now = core.deps.now();
+  await core.deps.db.db.transaction().execute(async (trx) => {
+    const held = await trx
+      .updateTable('jobs')
+      .set({ updated_at: now })
+      .where('id', '=', ctx.job.id)
+      .where('lease_owner', '=', ctx.nodeId)
+      .where('fencing_token', '=', ctx.token)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${ctx.job.id} was taken over`);
+    await write(trx);
+  });
+}
+
+const setState = (db: Db, ref: RuleRef, u: staticNatRepo.RuleStateUpdate, now: number) =>
+  ref.kind === 'staticNat'
+    ? staticNatRepo.setStaticNatState(db, ref.id, u, now)
+    : lbRulesRepo.setLbState(db, ref.id, u, now);
+
+/** The rule goes to Error with "<category>: <message>", and the failure is diagnosed like any failed call. */
+async function failRule(
+  core: EngineCore,
+  ctx: JobContext,
+  ref: RuleRef,
+  op: 'apply' | 'revoke',
+  f: Omit<Failure, 'target'> & { code: string },
+): Promise<Failure> {
+  const lastError = `${f.category}: ${f.message}`;
+  await fenced(core, ctx, async (db) => {
+    await setState(db, ref, { state: 'Error', lastOp: op, lastError, jobId: ctx.job.id }, core.deps.now());
+  });
+  try {
+    await onEntityError(core.deps.db.db, {
+      entityType: ref.kind,
+      entityId: ref.id,
+      vpcId: ref.vpcId,
+      jobId: ctx.job.id,
+      fromState: ref.state,
+      code: f.code,
+      category: f.category,
+      message: `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ref.label} failed with ${lastError}`,
+      ...(f.callId && { rootCallId: f.callId }),
+      at: core.deps.now(),
+    });
+  } catch (e) {
+    core.deps.logger.warn({ rule: ref.id, err: String(e) }, 'Diagnostics hook failed');
+  }
+  return { target: ref.label, ...f };
+}
+
+/**
+ * One apply or revoke call on the tier's element for the service; `settle` writes the success (fenced). A missing
+ * element or call, or a failed call, puts the rule in Error. The call is a job step: a resumed job does not repeat it.
+ */
+async function ruleCall(
+  core: EngineCore,
+  ctx: JobContext,
+  ref: RuleRef,
+  o: {
+    op: 'apply' | 'revoke';
+    service: 'StaticNat' | 'Lb';
+    key: string;
+    request: unknown;
+    call: (h: ElementHandle, key: string) => Promise<unknown>;
+    settle: (db: Db) => Promise<void>;
+  },
+): Promise<RuleOutcome> {
+  if (o.op === 'apply') {
+    // A tier being shut down revokes its rules; an apply racing it must not put one back.
+    const tier = await networksRepo.getNetwork(core.deps.db.db, ref.networkId);
+    if (tier?.state !== 'Implemented') {
+      const failure = await failRule(core, ctx, ref, o.op, {
+        code: 'INVALID_STATE',
+        controllerId: '',
+        element: '',
+        category: 'INVALID_REQUEST',
+        message: `Tier ${tier?.name ?? ref.networkId} is ${tier?.state ?? 'gone'}; implement it first`,
+        callId: '',
+      });
+      return { ok: false, failure };
+    }
+  }
+  const handle = await serviceHandle(core, ref.networkId, o.service);
+  const method =
+    o.service === 'StaticNat'
+      ? o.op === 'apply'
+        ? 'applyStaticNat'
+        : 'revokeStaticNat'
+      : o.op === 'apply'
+        ? 'applyLbRule'
+        : 'revokeLbRule';
+  if (!handle || typeof handle.element[method] !== 'function') {
+    const message = handle
+      ? `Element ${handle.adapterId} has no ${method} call although it was chosen for ${o.service}`
+      : `The tier has no element for ${o.service}; implement it with an offering that has ${o.service}`;
+    const failure = await failRule(core, ctx, ref, o.op, {
+      code: 'SERVICE_NOT_OFFERED',
+      controllerId: handle?.controllerId ?? '',
+      element: handle?.adapterId ?? '',
+      category: 'INVALID_REQUEST',
+      message,
+      callId: '',
+    });
+    return { ok: false, failure };
+  }
+  try {
+    await ctx.step(o.key, () => o.call(handle, o.key));
+    await fenced(core, ctx, o.settle);
+    return { ok: true };
+  } catch (e) {
+    if (isControl(e)) throw e;
+    const err = e instanceof CallFailed ? e.error : toAdapterError(e);
+    const failure = await failRule(core, ctx, ref, o.op, {
+      code: 'CALL_FAILED',
+      controllerId: handle.controllerId,
+      element: handle.adapterId,
+      category: err.category,
+      message: err.message,
+      callId: e instanceof CallFailed ? e.callId : '',
+    });
+    return { ok: false, failure };
+  }
+}
+
+/** The call runner's spec of a rule call, without its invoke. */
+const callBase = (
+  ctx: JobContext,
+  ref: RuleRef,
+  phase: 'apply' | 'revoke',
+  request: unknown,
+  handle: ElementHandle,
+  key: string,
+) => ({
+  handle,
+  phase,
+  target: { type: ref.kind, id: ref.id },
+  vpcId: ref.vpcId,
+  networkId: ref.networkId,
+  request,
+  idempotencyKey: `${ctx.job.id}:${key}`,
+  job: ctx.callJob(key),
+});
+
+/** ruleCall checked that the element has the call; this keeps the type honest without a non-null assertion. */
+export function present<F>(fn: F | undefined, name: string): F {
+  if (fn === undefined) throw new Error(`The element has no ${name} call`);
+  return fn;
+}
+
+/** Applies the rule on the tier's element; on success it is Active. */
+export async function applyRule<R extends { id: string; vpcId: string; networkId: string }, S>(
+  core: EngineCore,
+  ctx: JobContext,
+  ops: RuleKindOps<R, S>,
+  rule: R,
+  prefix = '',
+): Promise<RuleOutcome> {
+  const ref = ops.ref(rule);
+  const spec = ops.spec(rule);
+  const request = { op: ops.applyOp, rule: spec };
+  return ruleCall(core, ctx, ref, {
+    op: 'apply',
+    service: ops.service,
+    key: `${prefix}apply:${rule.id}`,
+    request,
+    call: (h, key) =>
+      core.calls.call({
+        ...callBase(ctx, ref, 'apply', request, h, key),
+        invoke: (e, c) => ops.invokeApply(e, spec, c),
+      }),
+    settle: async (db) => {
+      await ops.setState(
+        db,
+        rule.id,
+        { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id },
+        core.deps.now(),
+      );
+    },
+  });
+}
+
+/** Revokes the rule on the tier's element; on success its row is deleted. */
+export async function revokeRule<R extends { id: string; vpcId: string; networkId: string }, S>(
+  core: EngineCore,
+  ctx: JobContext,
+  ops: RuleKindOps<R, S>,
+  rule: R,
+  prefix = '',
+): Promise<RuleOutcome> {
+  const ref = ops.ref(rule);
+  const target = { ruleId: rule.id, vpcId: rule.vpcId, networkId: rule.networkId };
+  const request = { op: ops.revokeOp, rule: target };
+  return ruleCall(core, ctx, ref, {
+    op: 'revoke',
+    service: ops.service,
+    key: `${prefix}revoke:${rule.id}`,
+    request,
+    call: (h, key) =>
+      core.calls.call({
+        ...callBase(ctx, ref, 'revoke', request, h, key),
+        invoke: (e, c) => ops.invokeRevoke(e, target, c),
+      }),
+    settle: async (db) => {
+      await ops.remove(db, rule.id);
+    },
+  });
+}
+
+export async function markRevoking(core: EngineCore, ctx: JobContext, ref: RuleRef): Promise<void> {
+  await fenced(core, ctx, async (db) => {
+    await setState(db, ref, { state: 'Revoke', lastOp: 'revoke', jobId: ctx.job.id }, core.deps.now());
+  });
+}
+
+function throwIfFailed(out: RuleOutcome, what: string): void {
+  if (!out.ok) {
+    throw new JobFailure(out.failure.category === 'INVALID_REQUEST' ? 'APPLY_FAILED' : 'CALL_FAILED', what, {
+      failures: [out.failure],
+    });
+  }
+}
+
+/** The staticNat.apply / .revoke and lb.apply / .revoke jobs: one call on the rule named by the job's target. */
+export async function ruleJob<R extends { id: string; vpcId: string; networkId: string }, S>(
+  core: EngineCore,
+  ctx: JobContext,
+  ops: RuleKindOps<R, S>,
+  op: 'apply' | 'revoke',
+): Promise<unknown> {
+  const rule = await ops.get(core.deps.db.db, ctx.job.targetId);
+  if (!rule) {
+    if (op === 'revoke') return { revoked: true, noop: true };
+    throw new JobFailure('NOT_FOUND', ops.notFound);
+  }
+  const out = op === 'apply' ? await applyRule(core, ctx, ops, rule) : await revokeRule(core, ctx, ops, rule);
+  throwIfFailed(out, `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ops.ref(rule).label} failed`);
+  return op === 'apply' ? ops.applied(rule) : { ruleId: rule.id, revoked: true };
+}
