@@ -17,7 +17,9 @@ import { JobWorker } from './jobs/worker';
 import type { CreateTierInput, CreateVpcInput, NicRequest } from './lifecycle/allocate';
 import * as lifecycle from './lifecycle/commands';
 import { createCore, type EngineCore } from './lifecycle/core';
+import * as lb from './lifecycle/lb-commands';
 import * as rules from './lifecycle/rule-commands';
+import * as nat from './lifecycle/static-nat-commands';
 import { NodeRuntime } from './node-runtime';
 import { ReadModels } from './read-models';
 import { DEFAULT_OPTIONS, type EngineDeps, type EngineOptions } from './types';
@@ -196,38 +198,38 @@ export class Engine {
     return lifecycle.reconcileAll(this.core, this.submit);
   }
 
-  // ── public services: static NAT and LB rules (lifecycle/rule-commands.ts) ─────────────────────────────────
+  // ── public services: static NAT and LB rules (lifecycle/static-nat-commands.ts, lb-commands.ts) ─────────────────────────────────
   /** The providers chosen for the tier's StaticNat and Lb, with the Lb algorithms and protocols they support. */
   publicServiceOptions(networkId: string): Promise<rules.PublicServiceOptions> {
     return rules.publicServiceOptions(this.core, networkId);
   }
 
   enableStaticNat(input: rules.EnableStaticNatInput, actor: string) {
-    return rules.enableStaticNat(this.core, this.submit, input, actor);
+    return nat.enableStaticNat(this.core, this.submit, input, actor);
   }
 
   disableStaticNat(id: string, actor: string): Promise<JobRef> {
-    return rules.disableStaticNat(this.core, this.submit, id, actor);
+    return nat.disableStaticNat(this.core, this.submit, id, actor);
   }
 
   retryStaticNat(id: string, actor: string): Promise<JobRef> {
-    return rules.retryStaticNat(this.core, this.submit, id, actor);
+    return nat.retryStaticNat(this.core, this.submit, id, actor);
   }
 
   createLbRule(input: rules.CreateLbRuleInput, actor: string) {
-    return rules.createLbRule(this.core, this.submit, input, actor);
+    return lb.createLbRule(this.core, this.submit, input, actor);
   }
 
   setLbMembers(id: string, nicIds: readonly string[], actor: string): Promise<JobRef> {
-    return rules.setLbMembers(this.core, this.submit, id, nicIds, actor);
+    return lb.setLbMembers(this.core, this.submit, id, nicIds, actor);
   }
 
   deleteLbRule(id: string, actor: string): Promise<JobRef> {
-    return rules.deleteLbRule(this.core, this.submit, id, actor);
+    return lb.deleteLbRule(this.core, this.submit, id, actor);
   }
 
   retryLbRule(id: string, actor: string): Promise<JobRef> {
-    return rules.retryLbRule(this.core, this.submit, id, actor);
+    return lb.retryLbRule(this.core, this.submit, id, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

@@ -1,13 +1,13 @@
-// The commands behind staticNat.* and lbRules.*: every check that needs the database or the provider's narrowed
-// capabilities, then the rule row (state Add or Revoke, with the job's id) and its job. Typed AppErrors throughout;
-// `details.reason` says SERVICE_NOT_OFFERED or CAPABILITY_MISSING where the console needs to tell them apart.
+// What the commands behind staticNat.* and lbRules.* share (static-nat-commands.ts, lb-commands.ts): the checks that
+// need the database or the provider's narrowed capabilities, publicServices.options, and the revoke and retry
+// commands of either rule kind. Typed AppErrors throughout; `details.reason` says SERVICE_NOT_OFFERED or
+// CAPABILITY_MISSING where the console needs to tell them apart.
 import { randomUUID } from 'node:crypto';
 import {
-  isUniqueViolation,
+  type Db,
   jobsRepo,
   lbRulesRepo,
   networksRepo,
-  nicsRepo,
   offeringsRepo,
   providersRepo,
   staticNatRepo,
@@ -21,11 +21,8 @@ import {
   LB_PROTOCOLS,
   type LbAlgorithm,
   type LbProtocol,
-  type LbRuleView,
-  type StaticNatView,
 } from '@netplane/domain';
 import type { EngineCore } from './core';
-import { lbRuleView, staticNatView } from './rule-views';
 
 export type RuleJobKind = 'staticNat.apply' | 'staticNat.revoke' | 'lb.apply' | 'lb.revoke';
 /** Submits the job with the id given (the rule row already names it). */
@@ -56,10 +53,10 @@ export type CreateLbRuleInput = {
   nicIds: readonly string[];
 };
 
-const asList = (v: unknown): string[] =>
+export const asList = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 
-async function tierOf(core: EngineCore, networkId: string) {
+export async function tierOf(core: EngineCore, networkId: string) {
   const db = core.deps.db.db;
   const network = await networksRepo.getNetwork(db, networkId);
   if (!network || network.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
@@ -90,7 +87,7 @@ async function serviceOption(
 }
 
 /** Throws SERVICE_NOT_OFFERED / INVALID_STATE unless the tier is implemented with an element for the service. */
-async function requireService(
+export async function requireService(
   core: EngineCore,
   network: networksRepo.NetworkRow,
   service: 'StaticNat' | 'Lb',
@@ -148,7 +145,7 @@ export async function publicServiceOptions(
 }
 
 /** The public IP must be outside the VPC and free in the zone (no static NAT; no LB rule unless `lbVip` allows). */
-async function checkPublicIp(
+export async function checkPublicIp(
   core: EngineCore,
   vpc: vpcsRepo.VpcRow,
   publicIp: string,
@@ -186,7 +183,11 @@ async function checkPublicIp(
   }
 }
 
-async function notBusy(core: EngineCore, ruleId: string, kind: RuleJobKind): Promise<string | undefined> {
+export async function notBusy(
+  core: EngineCore,
+  ruleId: string,
+  kind: RuleJobKind,
+): Promise<string | undefined> {
   const active = await jobsRepo.activeJobsOn(core.deps.db.db, ruleId);
   const same = active.find((j) => j.kind === kind);
   if (same) return same.id;
@@ -196,118 +197,37 @@ async function notBusy(core: EngineCore, ruleId: string, kind: RuleJobKind): Pro
   return undefined;
 }
 
-// ── static NAT ────────────────────────────────────────────────────────────────────────────────────────────────
-export async function enableStaticNat(
+/** How the shared rule commands (revoke, retry) read and write one rule kind. */
+export type RuleTable<R extends { vpcId: string; state: string; lastOp: string | null }> = {
+  targetType: 'staticNat' | 'lbRule';
+  applyKind: RuleJobKind;
+  revokeKind: RuleJobKind;
+  /** The rule, or NOT_FOUND. */
+  find: (core: EngineCore, id: string) => Promise<R>;
+  setState: (db: Db, id: string, u: staticNatRepo.RuleStateUpdate, now: number) => Promise<boolean>;
+  /** The INVALID_STATE message for a retry of a rule not in Error. */
+  notRetriable: (rule: R) => string;
+  /** The CONFLICT message when the rule changed between the read and the write. */
+  changed: string;
+};
+
+/** Disable a static NAT or delete an LB rule: the rule goes to Revoke with the revoke job's id, then the job. */
+export async function revokeRuleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
   core: EngineCore,
   submit: SubmitRuleJob,
-  input: EnableStaticNatInput,
-  actor: string,
-): Promise<{ rule: StaticNatView; jobId: string }> {
-  const db = core.deps.db.db;
-  const nic = await nicsRepo.getNic(db, input.nicId);
-  if (!nic) throw new AppError('NOT_FOUND', `NIC ${input.nicId} does not exist`);
-  const { network, vpc } = await tierOf(core, nic.networkId);
-  await requireService(core, network, 'StaticNat');
-  if (nic.state !== 'Reserved') {
-    throw new AppError(
-      'INVALID_STATE',
-      `NIC ${nic.vmName} (${nic.ip}) is ${nic.state}; it must be Reserved`,
-      {
-        state: nic.state,
-      },
-    );
-  }
-  const [existing] = await staticNatRepo.listStaticNatOfNics(db, [nic.id]);
-  if (existing) {
-    throw new AppError('CONFLICT', `NIC ${nic.vmName} already has static NAT ${existing.publicIp}`, {
-      reason: 'NIC_HAS_STATIC_NAT',
-    });
-  }
-  await checkPublicIp(core, vpc, input.publicIp);
-  const id = randomUUID();
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  try {
-    await staticNatRepo.insertStaticNat(db, {
-      id,
-      vpcId: vpc.id,
-      networkId: network.id,
-      nicId: nic.id,
-      zoneId: vpc.zoneId,
-      publicIp: input.publicIp,
-      privateIp: nic.ip,
-      state: 'Add',
-      lastOp: 'apply',
-      jobId,
-      createdAt: now,
-    });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    throw new AppError(
-      'CONFLICT',
-      `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
-      {
-        reason: 'PUBLIC_IP_IN_USE',
-      },
-    );
-  }
-  await submit({
-    id: jobId,
-    kind: 'staticNat.apply',
-    targetType: 'staticNat',
-    targetId: id,
-    vpcId: vpc.id,
-    actor,
-  });
-  return {
-    rule: staticNatView({
-      id,
-      vpcId: vpc.id,
-      networkId: network.id,
-      nicId: nic.id,
-      zoneId: vpc.zoneId,
-      publicIp: input.publicIp,
-      privateIp: nic.ip,
-      state: 'Add',
-      lastOp: 'apply',
-      lastError: null,
-      jobId,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-      networkName: network.name,
-      vmName: nic.vmName,
-    }),
-    jobId,
-  };
-}
-
-async function natRule(core: EngineCore, id: string) {
-  const rule = await staticNatRepo.getStaticNat(core.deps.db.db, id);
-  if (!rule) throw new AppError('NOT_FOUND', `Static NAT rule ${id} does not exist`);
-  return rule;
-}
-
-export async function disableStaticNat(
-  core: EngineCore,
-  submit: SubmitRuleJob,
+  t: RuleTable<R>,
   id: string,
   actor: string,
 ): Promise<{ jobId: string }> {
-  const rule = await natRule(core, id);
-  const running = await notBusy(core, id, 'staticNat.revoke');
+  const rule = await t.find(core, id);
+  const running = await notBusy(core, id, t.revokeKind);
   if (running) return { jobId: running };
   const jobId = randomUUID();
-  await staticNatRepo.setStaticNatState(
-    core.deps.db.db,
-    id,
-    { state: 'Revoke', lastOp: 'revoke', jobId },
-    core.deps.now(),
-  );
+  await t.setState(core.deps.db.db, id, { state: 'Revoke', lastOp: 'revoke', jobId }, core.deps.now());
   await submit({
     id: jobId,
-    kind: 'staticNat.revoke',
-    targetType: 'staticNat',
+    kind: t.revokeKind,
+    targetType: t.targetType,
     targetId: id,
     vpcId: rule.vpcId,
     actor,
@@ -316,205 +236,28 @@ export async function disableStaticNat(
 }
 
 /** Repeats the last operation of a rule in Error (apply again, or revoke again). */
-export async function retryStaticNat(
+export async function retryRuleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
   core: EngineCore,
   submit: SubmitRuleJob,
+  t: RuleTable<R>,
   id: string,
   actor: string,
 ): Promise<{ jobId: string }> {
-  const rule = await natRule(core, id);
-  const kind = rule.lastOp === 'revoke' ? 'staticNat.revoke' : 'staticNat.apply';
+  const rule = await t.find(core, id);
+  const kind = rule.lastOp === 'revoke' ? t.revokeKind : t.applyKind;
   const running = await notBusy(core, id, kind);
   if (running) return { jobId: running };
   if (rule.state !== 'Error') {
-    throw new AppError('INVALID_STATE', `The static NAT is ${rule.state}; only a rule in Error is retried`, {
-      state: rule.state,
-    });
+    throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
   }
   const jobId = randomUUID();
-  const ok = await staticNatRepo.setStaticNatState(
+  const ok = await t.setState(
     core.deps.db.db,
     id,
-    { state: kind === 'staticNat.revoke' ? 'Revoke' : 'Add', jobId, from: ['Error'] },
+    { state: kind === t.revokeKind ? 'Revoke' : 'Add', jobId, from: ['Error'] },
     core.deps.now(),
   );
-  if (!ok) throw new AppError('CONFLICT', 'The static NAT changed meanwhile; look again');
-  await submit({ id: jobId, kind, targetType: 'staticNat', targetId: id, vpcId: rule.vpcId, actor });
-  return { jobId };
-}
-
-// ── LB rules ──────────────────────────────────────────────────────────────────────────────────────────────────
-/** Members must exist, be Reserved and belong to the rule's tier. */
-async function checkMembers(core: EngineCore, network: networksRepo.NetworkRow, nicIds: readonly string[]) {
-  const nics = await nicsRepo.getNics(core.deps.db.db, [...new Set(nicIds)]);
-  if (nics.length !== new Set(nicIds).size) throw new AppError('NOT_FOUND', 'Some member NICs do not exist');
-  for (const n of nics) {
-    if (n.networkId !== network.id)
-      throw new AppError('BAD_INPUT', `NIC ${n.vmName} (${n.ip}) is not on tier ${network.name}`);
-    if (n.state !== 'Reserved') {
-      throw new AppError(
-        'INVALID_STATE',
-        `NIC ${n.vmName} (${n.ip}) is ${n.state}; members must be Reserved`,
-        {
-          state: n.state,
-        },
-      );
-    }
-  }
-}
-
-export async function createLbRule(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  input: CreateLbRuleInput,
-  actor: string,
-): Promise<{ rule: LbRuleView; jobId: string }> {
-  const db = core.deps.db.db;
-  const { network, vpc } = await tierOf(core, input.networkId);
-  const option = await requireService(core, network, 'Lb');
-  for (const [cap, value, what] of [
-    ['SupportedLbAlgorithms', input.algorithm, 'algorithm'],
-    ['SupportedProtocols', input.protocol, 'protocol'],
-  ] as const) {
-    const supported = asList(option.capabilities[cap]);
-    if (!supported.some((s) => s.toLowerCase() === value)) {
-      throw new AppError(
-        'BAD_INPUT',
-        `Provider ${option.providerName} does not support the LB ${what} ${value}; it supports ${supported.join(', ') || 'none'}`,
-        { reason: 'CAPABILITY_MISSING', capability: cap, supported },
-      );
-    }
-  }
-  await checkPublicIp(core, vpc, input.publicIp, { port: input.publicPort, protocol: input.protocol });
-  if ((await lbRulesRepo.listLbRulesOfNetwork(db, network.id)).some((r) => r.name === input.name)) {
-    throw new AppError('CONFLICT', `Tier ${network.name} already has an LB rule named ${input.name}`, {
-      reason: 'NAME_TAKEN',
-    });
-  }
-  await checkMembers(core, network, input.nicIds);
-  const id = randomUUID();
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  try {
-    await lbRulesRepo.insertLbRule(
-      db,
-      {
-        id,
-        vpcId: vpc.id,
-        networkId: network.id,
-        zoneId: vpc.zoneId,
-        name: input.name,
-        publicIp: input.publicIp,
-        publicPort: input.publicPort,
-        privatePort: input.privatePort,
-        protocol: input.protocol,
-        algorithm: input.algorithm,
-        state: 'Add',
-        lastOp: 'apply',
-        jobId,
-        createdAt: now,
-      },
-      [...new Set(input.nicIds)],
-    );
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    throw new AppError(
-      'CONFLICT',
-      `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
-      { reason: 'PUBLIC_IP_IN_USE' },
-    );
-  }
-  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: vpc.id, actor });
-  const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
-  if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');
-  return { rule: lbRuleView(rule), jobId };
-}
-
-async function lbRule(core: EngineCore, id: string) {
-  const rule = await lbRulesRepo.getLbRule(core.deps.db.db, id);
-  if (!rule) throw new AppError('NOT_FOUND', `LB rule ${id} does not exist`);
-  return rule;
-}
-
-export async function setLbMembers(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  id: string,
-  nicIds: readonly string[],
-  actor: string,
-): Promise<{ jobId: string }> {
-  const db = core.deps.db.db;
-  const rule = await lbRule(core, id);
-  if (rule.state === 'Revoke')
-    throw new AppError('INVALID_STATE', `LB rule ${rule.name} is being deleted`, { state: rule.state });
-  const { network } = await tierOf(core, rule.networkId);
-  const busy = await notBusy(core, id, 'lb.apply');
-  if (busy) throw new AppError('CONFLICT', `LB rule ${rule.name} is being applied; wait for job ${busy}`);
-  await checkMembers(core, network, nicIds);
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  await db.transaction().execute(async (trx) => {
-    await lbRulesRepo.setMembers(trx, id, [...new Set(nicIds)], now);
-    await lbRulesRepo.setLbState(trx, id, { state: 'Add', lastOp: 'apply', jobId }, now);
-  });
-  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: rule.vpcId, actor });
-  return { jobId };
-}
-
-export async function deleteLbRule(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  id: string,
-  actor: string,
-): Promise<{ jobId: string }> {
-  const rule = await lbRule(core, id);
-  const running = await notBusy(core, id, 'lb.revoke');
-  if (running) return { jobId: running };
-  const jobId = randomUUID();
-  await lbRulesRepo.setLbState(
-    core.deps.db.db,
-    id,
-    { state: 'Revoke', lastOp: 'revoke', jobId },
-    core.deps.now(),
-  );
-  await submit({
-    id: jobId,
-    kind: 'lb.revoke',
-    targetType: 'lbRule',
-    targetId: id,
-    vpcId: rule.vpcId,
-    actor,
-  });
-  return { jobId };
-}
-
-export async function retryLbRule(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  id: string,
-  actor: string,
-): Promise<{ jobId: string }> {
-  const rule = await lbRule(core, id);
-  const kind = rule.lastOp === 'revoke' ? 'lb.revoke' : 'lb.apply';
-  const running = await notBusy(core, id, kind);
-  if (running) return { jobId: running };
-  if (rule.state !== 'Error') {
-    throw new AppError(
-      'INVALID_STATE',
-      `LB rule ${rule.name} is ${rule.state}; only a rule in Error is retried`,
-      {
-        state: rule.state,
-      },
-    );
-  }
-  const jobId = randomUUID();
-  const ok = await lbRulesRepo.setLbState(
-    core.deps.db.db,
-    id,
-    { state: kind === 'lb.revoke' ? 'Revoke' : 'Add', jobId, from: ['Error'] },
-    core.deps.now(),
-  );
-  if (!ok) throw new AppError('CONFLICT', 'The LB rule changed meanwhile; look again');
-  await submit({ id: jobId, kind, targetType: 'lbRule', targetId: id, vpcId: rule.vpcId, actor });
+  if (!ok) throw new AppError('CONFLICT', t.changed);
+  await submit({ id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor });
   return { jobId };
 }

@@ -1,0 +1,151 @@
+// The LB rule commands behind lbRules.*: create (capabilities, VIP, name and member checks, then the rule row in Add
+// and its apply job), set members, delete and retry (the shared revoke / retry commands of rule-commands.ts).
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, lbRulesRepo, type networksRepo, nicsRepo } from '@netplane/db';
+import { AppError, type LbRuleView } from '@netplane/domain';
+import type { EngineCore } from './core';
+import {
+  asList,
+  type CreateLbRuleInput,
+  checkPublicIp,
+  notBusy,
+  type RuleTable,
+  requireService,
+  retryRuleCommand,
+  revokeRuleCommand,
+  type SubmitRuleJob,
+  tierOf,
+} from './rule-commands';
+import { lbRuleView } from './rule-views';
+
+/** Members must exist, be Reserved and belong to the rule's tier. */
+async function checkMembers(core: EngineCore, network: networksRepo.NetworkRow, nicIds: readonly string[]) {
+  const nics = await nicsRepo.getNics(core.deps.db.db, [...new Set(nicIds)]);
+  if (nics.length !== new Set(nicIds).size) throw new AppError('NOT_FOUND', 'Some member NICs do not exist');
+  for (const n of nics) {
+    if (n.networkId !== network.id)
+      throw new AppError('BAD_INPUT', `NIC ${n.vmName} (${n.ip}) is not on tier ${network.name}`);
+    if (n.state !== 'Reserved') {
+      throw new AppError(
+        'INVALID_STATE',
+        `NIC ${n.vmName} (${n.ip}) is ${n.state}; members must be Reserved`,
+        {
+          state: n.state,
+        },
+      );
+    }
+  }
+}
+
+export async function createLbRule(
+  core: EngineCore,
+  submit: SubmitRuleJob,
+  input: CreateLbRuleInput,
+  actor: string,
+): Promise<{ rule: LbRuleView; jobId: string }> {
+  const db = core.deps.db.db;
+  const { network, vpc } = await tierOf(core, input.networkId);
+  const option = await requireService(core, network, 'Lb');
+  for (const [cap, value, what] of [
+    ['SupportedLbAlgorithms', input.algorithm, 'algorithm'],
+    ['SupportedProtocols', input.protocol, 'protocol'],
+  ] as const) {
+    const supported = asList(option.capabilities[cap]);
+    if (!supported.some((s) => s.toLowerCase() === value)) {
+      throw new AppError(
+        'BAD_INPUT',
+        `Provider ${option.providerName} does not support the LB ${what} ${value}; it supports ${supported.join(', ') || 'none'}`,
+        { reason: 'CAPABILITY_MISSING', capability: cap, supported },
+      );
+    }
+  }
+  await checkPublicIp(core, vpc, input.publicIp, { port: input.publicPort, protocol: input.protocol });
+  if ((await lbRulesRepo.listLbRulesOfNetwork(db, network.id)).some((r) => r.name === input.name)) {
+    throw new AppError('CONFLICT', `Tier ${network.name} already has an LB rule named ${input.name}`, {
+      reason: 'NAME_TAKEN',
+    });
+  }
+  await checkMembers(core, network, input.nicIds);
+  const id = randomUUID();
+  const jobId = randomUUID();
+  const now = core.deps.now();
+  try {
+    await lbRulesRepo.insertLbRule(
+      db,
+      {
+        id,
+        vpcId: vpc.id,
+        networkId: network.id,
+        zoneId: vpc.zoneId,
+        name: input.name,
+        publicIp: input.publicIp,
+        publicPort: input.publicPort,
+        privatePort: input.privatePort,
+        protocol: input.protocol,
+        algorithm: input.algorithm,
+        state: 'Add',
+        lastOp: 'apply',
+        jobId,
+        createdAt: now,
+      },
+      [...new Set(input.nicIds)],
+    );
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    throw new AppError(
+      'CONFLICT',
+      `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
+      { reason: 'PUBLIC_IP_IN_USE' },
+    );
+  }
+  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: vpc.id, actor });
+  const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
+  if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');
+  return { rule: lbRuleView(rule), jobId };
+}
+
+const LB_TABLE: RuleTable<lbRulesRepo.LbRuleWithMembers> = {
+  targetType: 'lbRule',
+  applyKind: 'lb.apply',
+  revokeKind: 'lb.revoke',
+  find: async (core, id) => {
+    const rule = await lbRulesRepo.getLbRule(core.deps.db.db, id);
+    if (!rule) throw new AppError('NOT_FOUND', `LB rule ${id} does not exist`);
+    return rule;
+  },
+  setState: lbRulesRepo.setLbState,
+  notRetriable: (rule) => `LB rule ${rule.name} is ${rule.state}; only a rule in Error is retried`,
+  changed: 'The LB rule changed meanwhile; look again',
+};
+
+export async function setLbMembers(
+  core: EngineCore,
+  submit: SubmitRuleJob,
+  id: string,
+  nicIds: readonly string[],
+  actor: string,
+): Promise<{ jobId: string }> {
+  const db = core.deps.db.db;
+  const rule = await LB_TABLE.find(core, id);
+  if (rule.state === 'Revoke')
+    throw new AppError('INVALID_STATE', `LB rule ${rule.name} is being deleted`, { state: rule.state });
+  const { network } = await tierOf(core, rule.networkId);
+  const busy = await notBusy(core, id, 'lb.apply');
+  if (busy) throw new AppError('CONFLICT', `LB rule ${rule.name} is being applied; wait for job ${busy}`);
+  await checkMembers(core, network, nicIds);
+  const jobId = randomUUID();
+  const now = core.deps.now();
+  await db.transaction().execute(async (trx) => {
+    await lbRulesRepo.setMembers(trx, id, [...new Set(nicIds)], now);
+    await lbRulesRepo.setLbState(trx, id, { state: 'Add', lastOp: 'apply', jobId }, now);
+  });
+  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: rule.vpcId, actor });
+  return { jobId };
+}
+
+export const deleteLbRule = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
+  revokeRuleCommand(core, submit, LB_TABLE, id, actor);
+
+/** Repeats the last operation of a rule in Error (apply again, or revoke again). */
+export const retryLbRule = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
+  retryRuleCommand(core, submit, LB_TABLE, id, actor);

@@ -1,0 +1,123 @@
+// The static NAT commands behind staticNat.*: enable (checks, then the rule row in Add and its apply job), disable
+// and retry (the shared revoke / retry commands of rule-commands.ts).
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, nicsRepo, staticNatRepo } from '@netplane/db';
+import { AppError, type StaticNatView } from '@netplane/domain';
+import type { EngineCore } from './core';
+import {
+  checkPublicIp,
+  type EnableStaticNatInput,
+  type RuleTable,
+  requireService,
+  retryRuleCommand,
+  revokeRuleCommand,
+  type SubmitRuleJob,
+  tierOf,
+} from './rule-commands';
+import { staticNatView } from './rule-views';
+
+export async function enableStaticNat(
+  core: EngineCore,
+  submit: SubmitRuleJob,
+  input: EnableStaticNatInput,
+  actor: string,
+): Promise<{ rule: StaticNatView; jobId: string }> {
+  const db = core.deps.db.db;
+  const nic = await nicsRepo.getNic(db, input.nicId);
+  if (!nic) throw new AppError('NOT_FOUND', `NIC ${input.nicId} does not exist`);
+  const { network, vpc } = await tierOf(core, nic.networkId);
+  await requireService(core, network, 'StaticNat');
+  if (nic.state !== 'Reserved') {
+    throw new AppError(
+      'INVALID_STATE',
+      `NIC ${nic.vmName} (${nic.ip}) is ${nic.state}; it must be Reserved`,
+      {
+        state: nic.state,
+      },
+    );
+  }
+  const [existing] = await staticNatRepo.listStaticNatOfNics(db, [nic.id]);
+  if (existing) {
+    throw new AppError('CONFLICT', `NIC ${nic.vmName} already has static NAT ${existing.publicIp}`, {
+      reason: 'NIC_HAS_STATIC_NAT',
+    });
+  }
+  await checkPublicIp(core, vpc, input.publicIp);
+  const id = randomUUID();
+  const jobId = randomUUID();
+  const now = core.deps.now();
+  try {
+    await staticNatRepo.insertStaticNat(db, {
+      id,
+      vpcId: vpc.id,
+      networkId: network.id,
+      nicId: nic.id,
+      zoneId: vpc.zoneId,
+      publicIp: input.publicIp,
+      privateIp: nic.ip,
+      state: 'Add',
+      lastOp: 'apply',
+      jobId,
+      createdAt: now,
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    throw new AppError(
+      'CONFLICT',
+      `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
+      {
+        reason: 'PUBLIC_IP_IN_USE',
+      },
+    );
+  }
+  await submit({
+    id: jobId,
+    kind: 'staticNat.apply',
+    targetType: 'staticNat',
+    targetId: id,
+    vpcId: vpc.id,
+    actor,
+  });
+  return {
+    rule: staticNatView({
+      id,
+      vpcId: vpc.id,
+      networkId: network.id,
+      nicId: nic.id,
+      zoneId: vpc.zoneId,
+      publicIp: input.publicIp,
+      privateIp: nic.ip,
+      state: 'Add',
+      lastOp: 'apply',
+      lastError: null,
+      jobId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      networkName: network.name,
+      vmName: nic.vmName,
+    }),
+    jobId,
+  };
+}
+
+const STATIC_NAT_TABLE: RuleTable<staticNatRepo.StaticNatRow> = {
+  targetType: 'staticNat',
+  applyKind: 'staticNat.apply',
+  revokeKind: 'staticNat.revoke',
+  find: async (core, id) => {
+    const rule = await staticNatRepo.getStaticNat(core.deps.db.db, id);
+    if (!rule) throw new AppError('NOT_FOUND', `Static NAT rule ${id} does not exist`);
+    return rule;
+  },
+  setState: staticNatRepo.setStaticNatState,
+  notRetriable: (rule) => `The static NAT is ${rule.state}; only a rule in Error is retried`,
+  changed: 'The static NAT changed meanwhile; look again',
+};
+
+export const disableStaticNat = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
+  revokeRuleCommand(core, submit, STATIC_NAT_TABLE, id, actor);
+
+/** Repeats the last operation of a rule in Error (apply again, or revoke again). */
+export const retryStaticNat = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
+  retryRuleCommand(core, submit, STATIC_NAT_TABLE, id, actor);
