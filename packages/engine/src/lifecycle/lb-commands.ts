@@ -1,13 +1,14 @@
 // The LB rule commands behind lbRules.*: create (capabilities, VIP, name and member checks, then the rule row in Add
 // and its apply job), set members, delete and retry (the shared revoke / retry commands of rule-commands.ts).
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, lbRulesRepo, type networksRepo, nicsRepo } from '@netplane/db';
+import { lbRulesRepo, type networksRepo, nicsRepo } from '@netplane/db';
 import { AppError, type LbRuleView } from '@netplane/domain';
 import type { EngineCore } from './core';
 import {
   asList,
   type CreateLbRuleInput,
   checkPublicIp,
+  insertRuleWithJob,
   notBusy,
   type RuleTable,
   requireService,
@@ -66,39 +67,30 @@ export async function createLbRule(
     });
   }
   await checkMembers(core, network, input.nicIds);
-  const id = randomUUID();
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  try {
-    await lbRulesRepo.insertLbRule(
-      db,
-      {
-        id,
-        vpcId: vpc.id,
-        networkId: network.id,
-        zoneId: vpc.zoneId,
-        name: input.name,
-        publicIp: input.publicIp,
-        publicPort: input.publicPort,
-        privatePort: input.privatePort,
-        protocol: input.protocol,
-        algorithm: input.algorithm,
-        state: 'Add',
-        lastOp: 'apply',
-        jobId,
-        createdAt: now,
-      },
-      [...new Set(input.nicIds)],
-    );
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    throw new AppError(
-      'CONFLICT',
-      `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
-      { reason: 'PUBLIC_IP_IN_USE' },
-    );
-  }
-  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: vpc.id, actor });
+  const { id, jobId } = await insertRuleWithJob(core, submit, {
+    targetType: 'lbRule',
+    kind: 'lb.apply',
+    vpcId: vpc.id,
+    actor,
+    conflict: `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
+    insert: (base) =>
+      lbRulesRepo.insertLbRule(
+        db,
+        {
+          ...base,
+          vpcId: vpc.id,
+          networkId: network.id,
+          zoneId: vpc.zoneId,
+          name: input.name,
+          publicIp: input.publicIp,
+          publicPort: input.publicPort,
+          privatePort: input.privatePort,
+          protocol: input.protocol,
+          algorithm: input.algorithm,
+        },
+        [...new Set(input.nicIds)],
+      ),
+  });
   const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
   if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');
   return { rule: lbRuleView(rule), jobId };

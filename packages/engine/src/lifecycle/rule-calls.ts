@@ -22,15 +22,17 @@ export type RuleRef = {
 };
 export type RuleOutcome = { ok: true } | { ok: false; failure: Failure };
 type RuleTarget = { ruleId: string; vpcId: string; networkId: string };
+type RuleRow = { id: string; vpcId: string; networkId: string; state: string };
 
 /** One rule kind (static NAT or LB rule): its rows, its service, its element calls. */
-export type RuleKindOps<R extends { id: string; vpcId: string; networkId: string }, S> = {
-  kind: RuleKind;
+export type RuleKindOps<R extends RuleRow, S> = {
   service: 'StaticNat' | 'Lb';
   /** The element's calls, also named in the recorded request. */
   applyOp: 'applyStaticNat' | 'applyLbRule';
   revokeOp: 'revokeStaticNat' | 'revokeLbRule';
-  ref: (r: R) => RuleRef;
+  kind: RuleKind;
+  /** How failures and the job's message name the rule: "static NAT 203.0.113.5", "LB rule web". */
+  label: (r: R) => string;
   spec: (r: R) => S;
   invokeApply: (e: NetworkElement, spec: S, c: CallContext) => Promise<unknown>;
   invokeRevoke: (e: NetworkElement, target: RuleTarget, c: CallContext) => Promise<unknown>;
@@ -41,6 +43,15 @@ export type RuleKindOps<R extends { id: string; vpcId: string; networkId: string
   applied: (r: R) => Record<string, unknown>;
   notFound: string;
 };
+
+export const refOf = <R extends RuleRow, S>(ops: RuleKindOps<R, S>, r: R): RuleRef => ({
+  kind: ops.kind,
+  id: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  state: r.state,
+  label: ops.label(r),
+});
 
 const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
 
@@ -114,22 +125,25 @@ async function failRule(
 }
 
 /**
- * One apply or revoke call on the tier's element for the service; `settle` writes the success (fenced). A missing
- * element or call, or a failed call, puts the rule in Error. The call is a job step: a resumed job does not repeat it.
+ * One apply or revoke call on the tier's element for the rule's service; `settle` writes the success (fenced). A
+ * missing element or call, or a failed call, puts the rule in Error. The call is a job step (key
+ * `<prefix><op>:<ruleId>`): a resumed job does not repeat it.
  */
-async function ruleCall(
+async function ruleCall<R extends RuleRow, S>(
   core: EngineCore,
   ctx: JobContext,
-  ref: RuleRef,
+  ops: RuleKindOps<R, S>,
+  rule: R,
   o: {
     op: 'apply' | 'revoke';
-    service: 'StaticNat' | 'Lb';
-    key: string;
+    prefix: string;
     request: unknown;
-    call: (h: ElementHandle, key: string) => Promise<unknown>;
+    invoke: (e: NetworkElement, c: CallContext) => Promise<unknown>;
     settle: (db: Db) => Promise<void>;
   },
 ): Promise<RuleOutcome> {
+  const ref = refOf(ops, rule);
+  const key = `${o.prefix}${o.op}:${rule.id}`;
   if (o.op === 'apply') {
     // A tier being shut down revokes its rules; an apply racing it must not put one back.
     const tier = await networksRepo.getNetwork(core.deps.db.db, ref.networkId);
@@ -145,19 +159,12 @@ async function ruleCall(
       return { ok: false, failure };
     }
   }
-  const handle = await serviceHandle(core, ref.networkId, o.service);
-  const method =
-    o.service === 'StaticNat'
-      ? o.op === 'apply'
-        ? 'applyStaticNat'
-        : 'revokeStaticNat'
-      : o.op === 'apply'
-        ? 'applyLbRule'
-        : 'revokeLbRule';
+  const handle = await serviceHandle(core, ref.networkId, ops.service);
+  const method = o.op === 'apply' ? ops.applyOp : ops.revokeOp;
   if (!handle || typeof handle.element[method] !== 'function') {
     const message = handle
-      ? `Element ${handle.adapterId} has no ${method} call although it was chosen for ${o.service}`
-      : `The tier has no element for ${o.service}; implement it with an offering that has ${o.service}`;
+      ? `Element ${handle.adapterId} has no ${method} call although it was chosen for ${ops.service}`
+      : `The tier has no element for ${ops.service}; implement it with an offering that has ${ops.service}`;
     const failure = await failRule(core, ctx, ref, o.op, {
       code: 'SERVICE_NOT_OFFERED',
       controllerId: handle?.controllerId ?? '',
@@ -169,7 +176,19 @@ async function ruleCall(
     return { ok: false, failure };
   }
   try {
-    await ctx.step(o.key, () => o.call(handle, o.key));
+    await ctx.step(key, () =>
+      core.calls.call({
+        handle,
+        phase: o.op,
+        target: { type: ref.kind, id: ref.id },
+        vpcId: ref.vpcId,
+        networkId: ref.networkId,
+        request: o.request,
+        idempotencyKey: `${ctx.job.id}:${key}`,
+        job: ctx.callJob(key),
+        invoke: o.invoke,
+      }),
+    );
     await fenced(core, ctx, o.settle);
     return { ok: true };
   } catch (e) {
@@ -187,25 +206,6 @@ async function ruleCall(
   }
 }
 
-/** The call runner's spec of a rule call, without its invoke. */
-const callBase = (
-  ctx: JobContext,
-  ref: RuleRef,
-  phase: 'apply' | 'revoke',
-  request: unknown,
-  handle: ElementHandle,
-  key: string,
-) => ({
-  handle,
-  phase,
-  target: { type: ref.kind, id: ref.id },
-  vpcId: ref.vpcId,
-  networkId: ref.networkId,
-  request,
-  idempotencyKey: `${ctx.job.id}:${key}`,
-  job: ctx.callJob(key),
-});
-
 /** ruleCall checked that the element has the call; this keeps the type honest without a non-null assertion. */
 export function present<F>(fn: F | undefined, name: string): F {
   if (fn === undefined) throw new Error(`The element has no ${name} call`);
@@ -213,58 +213,40 @@ export function present<F>(fn: F | undefined, name: string): F {
 }
 
 /** Applies the rule on the tier's element; on success it is Active. */
-export async function applyRule<R extends { id: string; vpcId: string; networkId: string }, S>(
+export function applyRule<R extends RuleRow, S>(
   core: EngineCore,
   ctx: JobContext,
   ops: RuleKindOps<R, S>,
   rule: R,
   prefix = '',
 ): Promise<RuleOutcome> {
-  const ref = ops.ref(rule);
   const spec = ops.spec(rule);
-  const request = { op: ops.applyOp, rule: spec };
-  return ruleCall(core, ctx, ref, {
+  return ruleCall(core, ctx, ops, rule, {
     op: 'apply',
-    service: ops.service,
-    key: `${prefix}apply:${rule.id}`,
-    request,
-    call: (h, key) =>
-      core.calls.call({
-        ...callBase(ctx, ref, 'apply', request, h, key),
-        invoke: (e, c) => ops.invokeApply(e, spec, c),
-      }),
+    prefix,
+    request: { op: ops.applyOp, rule: spec },
+    invoke: (e, c) => ops.invokeApply(e, spec, c),
     settle: async (db) => {
-      await ops.setState(
-        db,
-        rule.id,
-        { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id },
-        core.deps.now(),
-      );
+      const u = { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id } as const;
+      await ops.setState(db, rule.id, u, core.deps.now());
     },
   });
 }
 
 /** Revokes the rule on the tier's element; on success its row is deleted. */
-export async function revokeRule<R extends { id: string; vpcId: string; networkId: string }, S>(
+export function revokeRule<R extends RuleRow, S>(
   core: EngineCore,
   ctx: JobContext,
   ops: RuleKindOps<R, S>,
   rule: R,
   prefix = '',
 ): Promise<RuleOutcome> {
-  const ref = ops.ref(rule);
   const target = { ruleId: rule.id, vpcId: rule.vpcId, networkId: rule.networkId };
-  const request = { op: ops.revokeOp, rule: target };
-  return ruleCall(core, ctx, ref, {
+  return ruleCall(core, ctx, ops, rule, {
     op: 'revoke',
-    service: ops.service,
-    key: `${prefix}revoke:${rule.id}`,
-    request,
-    call: (h, key) =>
-      core.calls.call({
-        ...callBase(ctx, ref, 'revoke', request, h, key),
-        invoke: (e, c) => ops.invokeRevoke(e, target, c),
-      }),
+    prefix,
+    request: { op: ops.revokeOp, rule: target },
+    invoke: (e, c) => ops.invokeRevoke(e, target, c),
     settle: async (db) => {
       await ops.remove(db, rule.id);
     },
@@ -286,7 +268,7 @@ function throwIfFailed(out: RuleOutcome, what: string): void {
 }
 
 /** The staticNat.apply / .revoke and lb.apply / .revoke jobs: one call on the rule named by the job's target. */
-export async function ruleJob<R extends { id: string; vpcId: string; networkId: string }, S>(
+export async function ruleJob<R extends RuleRow, S>(
   core: EngineCore,
   ctx: JobContext,
   ops: RuleKindOps<R, S>,
@@ -298,6 +280,6 @@ export async function ruleJob<R extends { id: string; vpcId: string; networkId: 
     throw new JobFailure('NOT_FOUND', ops.notFound);
   }
   const out = op === 'apply' ? await applyRule(core, ctx, ops, rule) : await revokeRule(core, ctx, ops, rule);
-  throwIfFailed(out, `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ops.ref(rule).label} failed`);
+  throwIfFailed(out, `${op === 'apply' ? 'Apply' : 'Revoke'} of ${refOf(ops, rule).label} failed`);
   return op === 'apply' ? ops.applied(rule) : { ruleId: rule.id, revoked: true };
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Db,
+  isUniqueViolation,
   jobsRepo,
   lbRulesRepo,
   networksRepo,
@@ -260,4 +261,39 @@ export async function retryRuleCommand<R extends { vpcId: string; state: string;
   if (!ok) throw new AppError('CONFLICT', t.changed);
   await submit({ id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor });
   return { jobId };
+}
+
+/** The columns every new rule row starts with: Add, with the id of its apply job. */
+export type NewRuleBase = { id: string; state: 'Add'; lastOp: 'apply'; jobId: string; createdAt: number };
+
+/** Inserts a new rule row (state Add, naming its apply job) and submits that job; a unique violation is a CONFLICT. */
+export async function insertRuleWithJob(
+  core: EngineCore,
+  submit: SubmitRuleJob,
+  o: {
+    targetType: 'staticNat' | 'lbRule';
+    kind: RuleJobKind;
+    vpcId: string;
+    actor: string;
+    /** The CONFLICT message when another rule took the public IP (or name) meanwhile. */
+    conflict: string;
+    insert: (base: NewRuleBase) => Promise<unknown>;
+  },
+): Promise<NewRuleBase> {
+  const base: NewRuleBase = {
+    id: randomUUID(),
+    state: 'Add',
+    lastOp: 'apply',
+    jobId: randomUUID(),
+    createdAt: core.deps.now(),
+  };
+  try {
+    await o.insert(base);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    throw new AppError('CONFLICT', o.conflict, { reason: 'PUBLIC_IP_IN_USE' });
+  }
+  const { kind, targetType, vpcId, actor } = o;
+  await submit({ id: base.jobId, kind, targetType, targetId: base.id, vpcId, actor });
+  return base;
 }

@@ -12,7 +12,7 @@ import {
   markRevoking,
   present,
   type RuleKindOps,
-  type RuleOutcome,
+  refOf,
   revokeRule,
   ruleJob,
 } from './rule-calls';
@@ -48,14 +48,7 @@ export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   service: 'StaticNat',
   applyOp: 'applyStaticNat',
   revokeOp: 'revokeStaticNat',
-  ref: (r) => ({
-    kind: 'staticNat',
-    id: r.id,
-    vpcId: r.vpcId,
-    networkId: r.networkId,
-    state: r.state,
-    label: `static NAT ${r.publicIp}`,
-  }),
+  label: (r) => `static NAT ${r.publicIp}`,
   spec: staticNatSpecOf,
   invokeApply: (e, spec, c) => present(e.applyStaticNat, 'applyStaticNat').call(e, spec, c),
   invokeRevoke: (e, target, c) => present(e.revokeStaticNat, 'revokeStaticNat').call(e, target, c),
@@ -71,14 +64,7 @@ export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   service: 'Lb',
   applyOp: 'applyLbRule',
   revokeOp: 'revokeLbRule',
-  ref: (r) => ({
-    kind: 'lbRule',
-    id: r.id,
-    vpcId: r.vpcId,
-    networkId: r.networkId,
-    state: r.state,
-    label: `LB rule ${r.name}`,
-  }),
+  label: (r) => `LB rule ${r.name}`,
   spec: lbSpecOf,
   invokeApply: (e, spec, c) => present(e.applyLbRule, 'applyLbRule').call(e, spec, c),
   invokeRevoke: (e, target, c) => present(e.revokeLbRule, 'revokeLbRule').call(e, target, c),
@@ -88,31 +74,6 @@ export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   applied: (r) => ({ ruleId: r.id, state: 'Active', members: r.members.length }),
   notFound: 'The LB rule does not exist',
 };
-
-export const applyStaticNat = (
-  core: EngineCore,
-  ctx: JobContext,
-  rule: NatRow,
-  prefix = '',
-): Promise<RuleOutcome> => applyRule(core, ctx, STATIC_NAT, rule, prefix);
-export const revokeStaticNat = (
-  core: EngineCore,
-  ctx: JobContext,
-  rule: NatRow,
-  prefix = '',
-): Promise<RuleOutcome> => revokeRule(core, ctx, STATIC_NAT, rule, prefix);
-export const applyLbRule = (
-  core: EngineCore,
-  ctx: JobContext,
-  rule: LbRow,
-  prefix = '',
-): Promise<RuleOutcome> => applyRule(core, ctx, LB_RULE, rule, prefix);
-export const revokeLbRule = (
-  core: EngineCore,
-  ctx: JobContext,
-  rule: LbRow,
-  prefix = '',
-): Promise<RuleOutcome> => revokeRule(core, ctx, LB_RULE, rule, prefix);
 
 export const staticNatJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
   ruleJob(core, ctx, STATIC_NAT, op);
@@ -135,7 +96,7 @@ export async function detachPublicServices(
   const failures: Failure[] = [];
   const blocked = new Set<string>();
   for (const nat of await staticNatRepo.listStaticNatOfNics(db, nicIds)) {
-    const out = await revokeStaticNat(core, ctx, nat, `${prefix}detach:`);
+    const out = await revokeRule(core, ctx, STATIC_NAT, nat, `${prefix}detach:`);
     if (!out.ok) {
       failures.push(out.failure);
       blocked.add(nat.nicId);
@@ -162,7 +123,7 @@ export async function detachPublicServices(
       );
     });
     const shrunk = { ...rule, state: 'Add' as const, members: rule.members.filter((m) => !ids.has(m.nicId)) };
-    const out = await applyLbRule(core, ctx, shrunk, `${prefix}detach:`);
+    const out = await applyRule(core, ctx, LB_RULE, shrunk, `${prefix}detach:`);
     if (!out.ok) failures.push(out.failure);
   }
   return { failures, blocked };
@@ -178,13 +139,13 @@ export async function revokeRulesOfTier(
   const failures: Failure[] = [];
   const prefix = `${networkId}:rules:`;
   for (const nat of await staticNatRepo.listStaticNatOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, STATIC_NAT.ref(nat));
-    const out = await revokeStaticNat(core, ctx, nat, prefix);
+    await markRevoking(core, ctx, refOf(STATIC_NAT, nat));
+    const out = await revokeRule(core, ctx, STATIC_NAT, nat, prefix);
     if (!out.ok) failures.push(out.failure);
   }
   for (const rule of await lbRulesRepo.listLbRulesOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, LB_RULE.ref(rule));
-    const out = await revokeLbRule(core, ctx, rule, prefix);
+    await markRevoking(core, ctx, refOf(LB_RULE, rule));
+    const out = await revokeRule(core, ctx, LB_RULE, rule, prefix);
     if (!out.ok) failures.push(out.failure);
   }
   return failures;

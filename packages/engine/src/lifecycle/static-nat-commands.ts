@@ -1,12 +1,10 @@
-// The static NAT commands behind staticNat.*: enable (checks, then the rule row in Add and its apply job), disable
-// and retry (the shared revoke / retry commands of rule-commands.ts).
-import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, nicsRepo, staticNatRepo } from '@netplane/db';
+import { nicsRepo, staticNatRepo } from '@netplane/db';
 import { AppError, type StaticNatView } from '@netplane/domain';
 import type { EngineCore } from './core';
 import {
   checkPublicIp,
   type EnableStaticNatInput,
+  insertRuleWithJob,
   type RuleTable,
   requireService,
   retryRuleCommand,
@@ -43,61 +41,26 @@ export async function enableStaticNat(
     });
   }
   await checkPublicIp(core, vpc, input.publicIp);
-  const id = randomUUID();
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  try {
-    await staticNatRepo.insertStaticNat(db, {
-      id,
-      vpcId: vpc.id,
-      networkId: network.id,
-      nicId: nic.id,
-      zoneId: vpc.zoneId,
-      publicIp: input.publicIp,
-      privateIp: nic.ip,
-      state: 'Add',
-      lastOp: 'apply',
-      jobId,
-      createdAt: now,
-    });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    throw new AppError(
-      'CONFLICT',
-      `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
-      {
-        reason: 'PUBLIC_IP_IN_USE',
-      },
-    );
-  }
-  await submit({
-    id: jobId,
-    kind: 'staticNat.apply',
+  const fields = {
+    vpcId: vpc.id,
+    networkId: network.id,
+    nicId: nic.id,
+    zoneId: vpc.zoneId,
+    publicIp: input.publicIp,
+    privateIp: nic.ip,
+  };
+  const base = await insertRuleWithJob(core, submit, {
     targetType: 'staticNat',
-    targetId: id,
+    kind: 'staticNat.apply',
     vpcId: vpc.id,
     actor,
+    conflict: `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
+    insert: (b) => staticNatRepo.insertStaticNat(db, { ...b, ...fields }),
   });
+  const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
   return {
-    rule: staticNatView({
-      id,
-      vpcId: vpc.id,
-      networkId: network.id,
-      nicId: nic.id,
-      zoneId: vpc.zoneId,
-      publicIp: input.publicIp,
-      privateIp: nic.ip,
-      state: 'Add',
-      lastOp: 'apply',
-      lastError: null,
-      jobId,
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-      networkName: network.name,
-      vmName: nic.vmName,
-    }),
-    jobId,
+    rule: staticNatView({ ...row, networkName: network.name, vmName: nic.vmName }),
+    jobId: base.jobId,
   };
 }
 
