@@ -209,11 +209,11 @@ export class Engine {
   }
 
   disableStaticNat(id: string, actor: string): Promise<JobRef> {
-    return nat.disableStaticNat(this.core, this.submit, id, actor);
+    return rules.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'revoke', id, actor);
   }
 
   retryStaticNat(id: string, actor: string): Promise<JobRef> {
-    return nat.retryStaticNat(this.core, this.submit, id, actor);
+    return rules.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'retry', id, actor);
   }
 
   createLbRule(input: rules.CreateLbRuleInput, actor: string) {
@@ -225,11 +225,11 @@ export class Engine {
   }
 
   deleteLbRule(id: string, actor: string): Promise<JobRef> {
-    return lb.deleteLbRule(this.core, this.submit, id, actor);
+    return rules.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'revoke', id, actor);
   }
 
   retryLbRule(id: string, actor: string): Promise<JobRef> {
-    return lb.retryLbRule(this.core, this.submit, id, actor);
+    return rules.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'retry', id, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

@@ -12,8 +12,6 @@ import {
   notBusy,
   type RuleTable,
   requireService,
-  retryRuleCommand,
-  revokeRuleCommand,
   type SubmitRuleJob,
   tierOf,
 } from './rule-commands';
@@ -96,7 +94,7 @@ export async function createLbRule(
   return { rule: lbRuleView(rule), jobId };
 }
 
-const LB_TABLE: RuleTable<lbRulesRepo.LbRuleWithMembers> = {
+export const LB_TABLE: RuleTable<lbRulesRepo.LbRuleWithMembers> = {
   targetType: 'lbRule',
   applyKind: 'lb.apply',
   revokeKind: 'lb.revoke',
@@ -134,10 +132,3 @@ export async function setLbMembers(
   await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: rule.vpcId, actor });
   return { jobId };
 }
-
-export const deleteLbRule = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
-  revokeRuleCommand(core, submit, LB_TABLE, id, actor);
-
-/** Repeats the last operation of a rule in Error (apply again, or revoke again). */
-export const retryLbRule = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
-  retryRuleCommand(core, submit, LB_TABLE, id, actor);

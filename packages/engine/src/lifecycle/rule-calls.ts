@@ -212,38 +212,33 @@ export function present<F>(fn: F | undefined, name: string): F {
   return fn;
 }
 
-/** Applies the rule on the tier's element; on success it is Active. */
-export function applyRule<R extends RuleRow, S>(
+/**
+ * Applies the rule on the tier's element (on success it is Active), or revokes it (on success its row is deleted).
+ */
+export function runRule<R extends RuleRow, S>(
   core: EngineCore,
   ctx: JobContext,
   ops: RuleKindOps<R, S>,
   rule: R,
+  op: 'apply' | 'revoke',
   prefix = '',
 ): Promise<RuleOutcome> {
-  const spec = ops.spec(rule);
-  return ruleCall(core, ctx, ops, rule, {
-    op: 'apply',
-    prefix,
-    request: { op: ops.applyOp, rule: spec },
-    invoke: (e, c) => ops.invokeApply(e, spec, c),
-    settle: async (db) => {
-      const u = { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id } as const;
-      await ops.setState(db, rule.id, u, core.deps.now());
-    },
-  });
-}
-
-/** Revokes the rule on the tier's element; on success its row is deleted. */
-export function revokeRule<R extends RuleRow, S>(
-  core: EngineCore,
-  ctx: JobContext,
-  ops: RuleKindOps<R, S>,
-  rule: R,
-  prefix = '',
-): Promise<RuleOutcome> {
+  if (op === 'apply') {
+    const spec = ops.spec(rule);
+    return ruleCall(core, ctx, ops, rule, {
+      op,
+      prefix,
+      request: { op: ops.applyOp, rule: spec },
+      invoke: (e, c) => ops.invokeApply(e, spec, c),
+      settle: async (db) => {
+        const u = { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id } as const;
+        await ops.setState(db, rule.id, u, core.deps.now());
+      },
+    });
+  }
   const target = { ruleId: rule.id, vpcId: rule.vpcId, networkId: rule.networkId };
   return ruleCall(core, ctx, ops, rule, {
-    op: 'revoke',
+    op,
     prefix,
     request: { op: ops.revokeOp, rule: target },
     invoke: (e, c) => ops.invokeRevoke(e, target, c),
@@ -279,7 +274,7 @@ export async function ruleJob<R extends RuleRow, S>(
     if (op === 'revoke') return { revoked: true, noop: true };
     throw new JobFailure('NOT_FOUND', ops.notFound);
   }
-  const out = op === 'apply' ? await applyRule(core, ctx, ops, rule) : await revokeRule(core, ctx, ops, rule);
+  const out = await runRule(core, ctx, ops, rule, op);
   throwIfFailed(out, `${op === 'apply' ? 'Apply' : 'Revoke'} of ${refOf(ops, rule).label} failed`);
   return op === 'apply' ? ops.applied(rule) : { ruleId: rule.id, revoked: true };
 }

@@ -212,53 +212,35 @@ export type RuleTable<R extends { vpcId: string; state: string; lastOp: string |
   changed: string;
 };
 
-/** Disable a static NAT or delete an LB rule: the rule goes to Revoke with the revoke job's id, then the job. */
-export async function revokeRuleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
+/**
+ * `revoke`: disable a static NAT or delete an LB rule (the rule goes to Revoke with the revoke job's id, then the
+ * job). `retry`: repeat the last operation of a rule in Error (apply again, or revoke again). Either returns the job
+ * of that kind already queued or running on the rule.
+ */
+export async function ruleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
   core: EngineCore,
   submit: SubmitRuleJob,
   t: RuleTable<R>,
+  mode: 'revoke' | 'retry',
   id: string,
   actor: string,
 ): Promise<{ jobId: string }> {
   const rule = await t.find(core, id);
-  const running = await notBusy(core, id, t.revokeKind);
-  if (running) return { jobId: running };
-  const jobId = randomUUID();
-  await t.setState(core.deps.db.db, id, { state: 'Revoke', lastOp: 'revoke', jobId }, core.deps.now());
-  await submit({
-    id: jobId,
-    kind: t.revokeKind,
-    targetType: t.targetType,
-    targetId: id,
-    vpcId: rule.vpcId,
-    actor,
-  });
-  return { jobId };
-}
-
-/** Repeats the last operation of a rule in Error (apply again, or revoke again). */
-export async function retryRuleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  t: RuleTable<R>,
-  id: string,
-  actor: string,
-): Promise<{ jobId: string }> {
-  const rule = await t.find(core, id);
-  const kind = rule.lastOp === 'revoke' ? t.revokeKind : t.applyKind;
+  const kind = mode === 'revoke' || rule.lastOp === 'revoke' ? t.revokeKind : t.applyKind;
   const running = await notBusy(core, id, kind);
   if (running) return { jobId: running };
-  if (rule.state !== 'Error') {
-    throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
-  }
+  const db = core.deps.db.db;
   const jobId = randomUUID();
-  const ok = await t.setState(
-    core.deps.db.db,
-    id,
-    { state: kind === t.revokeKind ? 'Revoke' : 'Add', jobId, from: ['Error'] },
-    core.deps.now(),
-  );
-  if (!ok) throw new AppError('CONFLICT', t.changed);
+  if (mode === 'revoke') {
+    await t.setState(db, id, { state: 'Revoke', lastOp: 'revoke', jobId }, core.deps.now());
+  } else {
+    if (rule.state !== 'Error') {
+      throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
+    }
+    const state = kind === t.revokeKind ? 'Revoke' : 'Add';
+    const ok = await t.setState(db, id, { state, jobId, from: ['Error'] }, core.deps.now());
+    if (!ok) throw new AppError('CONFLICT', t.changed);
+  }
   await submit({ id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor });
   return { jobId };
 }

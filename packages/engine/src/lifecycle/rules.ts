@@ -6,16 +6,7 @@ import { lbRulesRepo, staticNatRepo } from '@netplane/db';
 import type { LbAlgorithm, LbProtocol } from '@netplane/domain';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import {
-  applyRule,
-  fenced,
-  markRevoking,
-  present,
-  type RuleKindOps,
-  refOf,
-  revokeRule,
-  ruleJob,
-} from './rule-calls';
+import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
 import type { Failure } from './teardown';
 
 type NatRow = staticNatRepo.StaticNatRow;
@@ -96,7 +87,7 @@ export async function detachPublicServices(
   const failures: Failure[] = [];
   const blocked = new Set<string>();
   for (const nat of await staticNatRepo.listStaticNatOfNics(db, nicIds)) {
-    const out = await revokeRule(core, ctx, STATIC_NAT, nat, `${prefix}detach:`);
+    const out = await runRule(core, ctx, STATIC_NAT, nat, 'revoke', `${prefix}detach:`);
     if (!out.ok) {
       failures.push(out.failure);
       blocked.add(nat.nicId);
@@ -123,7 +114,7 @@ export async function detachPublicServices(
       );
     });
     const shrunk = { ...rule, state: 'Add' as const, members: rule.members.filter((m) => !ids.has(m.nicId)) };
-    const out = await applyRule(core, ctx, LB_RULE, shrunk, `${prefix}detach:`);
+    const out = await runRule(core, ctx, LB_RULE, shrunk, 'apply', `${prefix}detach:`);
     if (!out.ok) failures.push(out.failure);
   }
   return { failures, blocked };
@@ -140,12 +131,12 @@ export async function revokeRulesOfTier(
   const prefix = `${networkId}:rules:`;
   for (const nat of await staticNatRepo.listStaticNatOfNetwork(db, networkId)) {
     await markRevoking(core, ctx, refOf(STATIC_NAT, nat));
-    const out = await revokeRule(core, ctx, STATIC_NAT, nat, prefix);
+    const out = await runRule(core, ctx, STATIC_NAT, nat, 'revoke', prefix);
     if (!out.ok) failures.push(out.failure);
   }
   for (const rule of await lbRulesRepo.listLbRulesOfNetwork(db, networkId)) {
     await markRevoking(core, ctx, refOf(LB_RULE, rule));
-    const out = await revokeRule(core, ctx, LB_RULE, rule, prefix);
+    const out = await runRule(core, ctx, LB_RULE, rule, 'revoke', prefix);
     if (!out.ok) failures.push(out.failure);
   }
   return failures;

@@ -7,8 +7,6 @@ import {
   insertRuleWithJob,
   type RuleTable,
   requireService,
-  retryRuleCommand,
-  revokeRuleCommand,
   type SubmitRuleJob,
   tierOf,
 } from './rule-commands';
@@ -64,7 +62,7 @@ export async function enableStaticNat(
   };
 }
 
-const STATIC_NAT_TABLE: RuleTable<staticNatRepo.StaticNatRow> = {
+export const STATIC_NAT_TABLE: RuleTable<staticNatRepo.StaticNatRow> = {
   targetType: 'staticNat',
   applyKind: 'staticNat.apply',
   revokeKind: 'staticNat.revoke',
@@ -77,10 +75,3 @@ const STATIC_NAT_TABLE: RuleTable<staticNatRepo.StaticNatRow> = {
   notRetriable: (rule) => `The static NAT is ${rule.state}; only a rule in Error is retried`,
   changed: 'The static NAT changed meanwhile; look again',
 };
-
-export const disableStaticNat = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
-  revokeRuleCommand(core, submit, STATIC_NAT_TABLE, id, actor);
-
-/** Repeats the last operation of a rule in Error (apply again, or revoke again). */
-export const retryStaticNat = (core: EngineCore, submit: SubmitRuleJob, id: string, actor: string) =>
-  retryRuleCommand(core, submit, STATIC_NAT_TABLE, id, actor);
