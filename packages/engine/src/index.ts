@@ -7,7 +7,7 @@ export { Engine, JOB_KINDS, type JobKind, type JobRef, type SubmitJobInput } fro
 export { CallFailed, FencedError, JobFailure, JobStopped } from './errors';
 export type { JobEvent } from './jobs/events';
 export type { CreateTierInput, CreateVpcInput, NicRequest } from './lifecycle/allocate';
-export type { Drift } from './lifecycle/reconcile';
+export type { Drift } from './lifecycle/drift';
 export { registerEngineMetrics } from './metrics';
 export * from './support';
 export {

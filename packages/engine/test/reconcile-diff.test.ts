@@ -2,7 +2,7 @@
 // tier's own SNAT rows are not static NATs, and every issue an adapter reports is drift on the tier it belongs to.
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
-import { type Desired, diff } from '../src/lifecycle/reconcile';
+import { type Desired, diff } from '../src/lifecycle/drift';
 
 const tier = 'net-1';
 const nat = (id: string, externalIp: string, logicalIp: string): ObservedResource => ({

@@ -3,7 +3,8 @@
 import type { EngineCore } from '../lifecycle/core';
 import { implementTierJob } from '../lifecycle/implement';
 import { prepareNicsJob, releaseNicsJob } from '../lifecycle/nics';
-import { reconcileVpcJob, repairVpcJob } from '../lifecycle/reconcile';
+import { reconcileVpcJob } from '../lifecycle/reconcile';
+import { repairVpcJob } from '../lifecycle/repair';
 import { lbRuleJob, staticNatJob } from '../lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from '../lifecycle/teardown';
 import type { JobKind } from './kinds';
