@@ -38,3 +38,6 @@ export class JobFailure extends Error {
     super(message);
   }
 }
+
+/** A job's own control flow (lease lost, cancelled or drained): never recorded as a failed call, always rethrown. */
+export const isControl = (e: unknown): boolean => e instanceof FencedError || e instanceof JobStopped;

@@ -2,8 +2,9 @@
 
 import type { EngineCore } from '../lifecycle/core';
 import { implementTierJob } from '../lifecycle/implement';
-import { prepareNicsJob, releaseNicsJob } from '../lifecycle/nics';
+import { prepareNicsJob } from '../lifecycle/nics';
 import { reconcileVpcJob } from '../lifecycle/reconcile';
+import { releaseNicsJob } from '../lifecycle/release';
 import { repairVpcJob } from '../lifecycle/repair';
 import { lbRuleJob, staticNatJob } from '../lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from '../lifecycle/teardown';

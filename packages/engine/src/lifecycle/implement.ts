@@ -2,7 +2,7 @@
 // first failing element stops the rest and the steps done are undone in reverse; a failed undo leaves the tier in Error.
 import { networksRepo, vpcsRepo } from '@netplane/db';
 import { AppError, reasonFromCode } from '@netplane/domain';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
@@ -11,7 +11,6 @@ import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './sp
 type Done = { kind: 'vpc' | 'network'; group: ElementGroup; adopted: boolean };
 
 export const fenceOf = (ctx: JobContext) => ({ jobId: ctx.job.id, node: ctx.nodeId, token: ctx.token });
-const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
 
 export async function implementTierJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const db = core.deps.db.db;

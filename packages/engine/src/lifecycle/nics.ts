@@ -1,28 +1,16 @@
-// Prepare and release NICs, single or in bulk. Prepares are coalesced into prepareNics batches (up to the adapter's
-// maxBatchSize) when it supports them; each NIC is its own step, so a resumed job skips the NICs already done.
+// Prepare NICs, single or in bulk (release is release.ts). Prepares are coalesced into prepareNics batches (up to the
+// adapter's maxBatchSize) when it supports them; each NIC is its own step, so a resumed job skips the NICs done.
 import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
 import { networksRepo, nicsRepo } from '@netplane/db';
 import { reasonFromCode } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
 import { fenceOf } from './implement';
-import { detachPublicServices } from './rules';
+import { pool } from './pool';
 import { groupElements, nicSpecOf } from './specs';
-import type { Failure } from './teardown';
-
-const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
-
-/** Runs `fn` over items with at most `n` in flight. */
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(workers);
-}
 
 async function prepareOn(
   core: EngineCore,
@@ -218,106 +206,4 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
     });
   }
   return { prepared: nicIds.length };
-}
-
-/** Releases NICs on every element of their tier, continuing past failures; used by the release job and teardown. */
-export async function releaseNicsOf(
-  core: EngineCore,
-  ctx: JobContext,
-  network: networksRepo.NetworkRow,
-  nicIds: readonly string[],
-  prefix = '',
-): Promise<Failure[]> {
-  const db = core.deps.db.db;
-  const handles = await Promise.all(
-    groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
-      core.elements.get(g.controllerId),
-    ),
-  );
-  const nics = await nicsRepo.getNics(db, nicIds);
-  // Public services first: a NIC's static NAT is revoked and its LB rules shrink before the port goes away.
-  const { failures, blocked } = await detachPublicServices(
-    core,
-    ctx,
-    network.id,
-    nics.filter((n) => n.state !== 'Allocated' && !ctx.isDone(`${prefix}release:${n.id}`)).map((n) => n.id),
-    prefix,
-  );
-  const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
-  await pool(nics, core.options.nicParallelism, async (n) => {
-    const stepKey = `${prefix}release:${n.id}`;
-    // Its static NAT could not be revoked: the NIC stays as it is (the rule is in Error, the job fails).
-    if (ctx.isDone(stepKey) || n.state === 'Allocated' || blocked.has(n.id)) return;
-    await ctx.checkpoint();
-    if (n.state !== 'Releasing')
-      await core.state.transition({ ...base, id: n.id, to: 'Releasing', reason: 'Release requested' });
-    const mine: Failure[] = [];
-    for (const h of handles) {
-      try {
-        await core.calls.call({
-          handle: h,
-          phase: 'release',
-          target: { type: 'nic', id: n.id },
-          vpcId: network.vpcId,
-          networkId: network.id,
-          request: { op: 'releaseNic', nicId: n.id },
-          idempotencyKey: `${ctx.job.id}:release:${h.controllerId}:${n.id}`,
-          job: ctx.callJob(stepKey),
-          invoke: (e, c) => e.releaseNic({ nicId: n.id, networkId: network.id, vpcId: network.vpcId }, c),
-        });
-      } catch (e) {
-        if (isControl(e) || !(e instanceof CallFailed)) throw e;
-        mine.push({
-          target: `nic ${n.ip}`,
-          controllerId: h.controllerId,
-          element: h.adapterId,
-          category: e.error.category,
-          message: e.message,
-          callId: e.callId,
-        });
-      }
-    }
-    if (mine.length > 0) {
-      const first = mine[0] as Failure;
-      const message = `Release failed with ${first.category}: ${first.message}`;
-      await core.state.transition({
-        ...base,
-        id: n.id,
-        to: 'Error',
-        reason: message,
-        conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(first.category), message }],
-        error: { code: 'CALL_FAILED', category: first.category, message, rootCallId: first.callId },
-      });
-      failures.push(...mine);
-    } else {
-      await core.state.transition({
-        ...base,
-        id: n.id,
-        to: 'Allocated',
-        reason: 'Released on every element',
-        conditions: [
-          { type: 'Ready', status: 'False', reason: 'Released', message: 'The NIC is released' },
-          {
-            type: 'Synced',
-            status: 'Unknown',
-            reason: 'NotPrepared',
-            message: 'Nothing to compare while released',
-          },
-        ],
-      });
-    }
-    await ctx.record(stepKey, { failures: mine.length }, prefix ? 0 : 1);
-  });
-  return failures;
-}
-
-export async function releaseNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
-  const nicIds = (ctx.payload.nicIds as string[]) ?? [];
-  const network = await networksRepo.getNetwork(core.deps.db.db, ctx.job.targetId);
-  if (!network) throw new JobFailure('NOT_FOUND', 'The tier does not exist');
-  await ctx.setTotal(nicIds.length);
-  const failures = await releaseNicsOf(core, ctx, network, nicIds);
-  if (failures.length > 0)
-    throw new JobFailure('RELEASE_FAILED', `${failures.length} release call(s) failed`, { failures });
-  return { released: nicIds.length };
 }

@@ -6,7 +6,7 @@ import { type CallContext, type NetworkElement, toAdapterError } from '@netplane
 import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
 import { onEntityError } from '../diagnostics/hook';
 import type { ElementHandle } from '../elements';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { CallFailed, FencedError, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import type { Failure } from './teardown';
@@ -52,8 +52,6 @@ export const refOf = <R extends RuleRow, S>(ops: RuleKindOps<R, S>, r: R): RuleR
   state: r.state,
   label: ops.label(r),
 });
-
-const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
 
 /** The element the tier's negotiation chose for StaticNat or Lb (undefined: the tier has none). */
 async function serviceHandle(

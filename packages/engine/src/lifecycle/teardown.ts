@@ -1,11 +1,11 @@
 // Shut down and destroy tiers and VPCs. Unlike implement these go on past a failing element and report each one;
 // any failure leaves the entity in Error (with the first failing call as its root cause).
 import { networksRepo, nicsRepo, vpcsRepo } from '@netplane/db';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { fenceOf } from './implement';
-import { releaseNicsOf } from './nics';
+import { releaseNicsOf } from './release';
 import { revokeRulesOfTier } from './rules';
 import { groupElements } from './specs';
 
@@ -17,8 +17,6 @@ export type Failure = {
   message: string;
   callId: string;
 };
-
-const isControl = (e: unknown) => e instanceof FencedError || e instanceof JobStopped;
 
 async function tryCall(failures: Failure[], target: string, fn: () => Promise<unknown>): Promise<void> {
   try {
