@@ -4,15 +4,9 @@ import { jobsRepo, networksRepo, nicsRepo, vpcsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import type { JobKind, JobRef, SubmitJob } from '../jobs/kinds';
 import { type NicView, nicView, type TierView, tierViews, type VpcView, vpcView } from '../views';
-import {
-  allocateNics,
-  type CreateTierInput,
-  type CreateVpcInput,
-  createTier,
-  createVpc,
-  type NicRequest,
-} from './allocate';
+import { allocateNics, type NicRequest } from './allocate';
 import type { EngineCore } from './core';
+import { type CreateTierInput, type CreateVpcInput, createTier, createVpc } from './create';
 
 const dbOf = (core: EngineCore) => core.deps.db.db;
 
