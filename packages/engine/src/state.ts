@@ -12,9 +12,8 @@ import {
 } from '@netplane/domain';
 import { type EntityErrorEvent, onEntityError } from './diagnostics/hook';
 import { FencedError } from './errors';
+import { BatchConflict, TABLE, writeBatch } from './state-batch';
 import type { EngineLogger } from './types';
-
-const TABLE = { vpc: 'vpcs', network: 'networks', nic: 'nics' } as const;
 
 export type Fence = { jobId: string; node: string; token: number };
 
@@ -196,99 +195,12 @@ export class StateStore {
     if (planned.some((p) => !p.legal))
       return this.transitionMany(items.map((t) => ({ ...t, known: undefined })));
     const progress = items.reduce((n, t) => n + (t.step?.progress ?? 0), 0);
-    class Conflict extends Error {}
     try {
-      await this.db.db.transaction().execute(async (trx) => {
-        if (fence) {
-          const held = await trx
-            .updateTable('jobs')
-            .set((eb) => ({ updated_at: now, progress_done: eb('progress_done', '+', progress) }))
-            .where('id', '=', fence.jobId)
-            .where('lease_owner', '=', fence.node)
-            .where('fencing_token', '=', fence.token)
-            .where('state', '=', 'running')
-            .executeTakeFirst();
-          if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${fence.jobId} was taken over`);
-        }
-        const to = first.to;
-        const conds = planned[0]?.conditions;
-        const uniform = planned.every(
-          (p) => p.t.to === to && p.conditions === conds && p.row.state === first.known?.state,
-        );
-        if (uniform) {
-          // The same move and the same resulting conditions for every row: one statement, still compare-and-set on
-          // the state and on every row's own version, so no concurrent write is lost.
-          const table = TABLE[first.entity];
-          const res = await trx
-            .updateTable(table)
-            .set((eb) => ({
-              state: to,
-              updated_at: now,
-              version: eb('version', '+', 1),
-              ...(conds !== undefined && { conditions: conds }),
-            }))
-            .where(
-              'id',
-              'in',
-              planned.map((p) => p.t.id),
-            )
-            .where('state', '=', first.known?.state ?? '')
-            .where((eb) =>
-              eb.or(planned.map((p) => eb.and([eb('id', '=', p.t.id), eb('version', '=', p.row.version)]))),
-            )
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) !== planned.length) throw new Conflict();
-        }
-        for (const p of uniform ? [] : planned) {
-          const ok = await transitionsRepo.casState(trx, {
-            table: TABLE[p.t.entity],
-            id: p.t.id,
-            version: p.row.version,
-            to: p.t.to,
-            now,
-            ...(p.conditions !== undefined && { conditions: p.conditions }),
-          });
-          if (!ok) throw new Conflict();
-        }
-        const moved = planned.filter((p) => p.row.state !== p.t.to);
-        if (moved.length > 0) {
-          await trx
-            .insertInto('state_transitions')
-            .values(
-              moved.map((p) => ({
-                entity_type: p.t.entity,
-                entity_id: p.t.id,
-                from_state: p.row.state,
-                to_state: p.t.to,
-                at: now,
-                actor: p.t.actor,
-                reason: p.t.reason,
-                job_id: p.t.jobId ?? null,
-              })),
-            )
-            .execute();
-        }
-        const steps = planned.filter((p) => p.t.step);
-        if (fence && steps.length > 0) {
-          await trx
-            .insertInto('job_steps')
-            .values(
-              steps.map((p) => ({
-                job_id: fence.jobId,
-                step_key: p.t.step?.key ?? '',
-                seq: p.t.step?.seq ?? 0,
-                state: 'done',
-                result: p.t.step?.result ?? null,
-                at: now,
-                node_id: fence.node,
-                fencing_token: fence.token,
-              })),
-            )
-            .execute();
-        }
-      });
+      await this.db.db
+        .transaction()
+        .execute((trx) => writeBatch(trx, { first, fence, planned, progress, now }));
     } catch (e) {
-      if (!(e instanceof Conflict)) throw e;
+      if (!(e instanceof BatchConflict)) throw e;
       const out: TransitionResult[] = [];
       for (const t of items) out.push(await this.transition({ ...t, known: undefined }));
       return out;
