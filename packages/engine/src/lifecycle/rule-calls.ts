@@ -221,30 +221,42 @@ export function runRule<R extends RuleRow, S>(
   op: 'apply' | 'revoke',
   prefix = '',
 ): Promise<RuleOutcome> {
-  if (op === 'apply') {
-    const spec = ops.spec(rule);
-    return ruleCall(core, ctx, ops, rule, {
-      op,
-      prefix,
-      request: { op: ops.applyOp, rule: spec },
-      invoke: (e, c) => ops.invokeApply(e, spec, c),
-      settle: async (db) => {
-        const u = { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id } as const;
-        await ops.setState(db, rule.id, u, core.deps.now());
-      },
-    });
-  }
-  const target = { ruleId: rule.id, vpcId: rule.vpcId, networkId: rule.networkId };
   return ruleCall(core, ctx, ops, rule, {
     op,
     prefix,
-    request: { op: ops.revokeOp, rule: target },
-    invoke: (e, c) => ops.invokeRevoke(e, target, c),
-    settle: async (db) => {
-      await ops.remove(db, rule.id);
-    },
+    ...(op === 'apply' ? applying(core, ctx, ops, rule) : revoking(ops, rule)),
   });
 }
+
+/** The request, call and success write of an apply: the rule goes Active. */
+const applying = <R extends RuleRow, S>(
+  core: EngineCore,
+  ctx: JobContext,
+  ops: RuleKindOps<R, S>,
+  rule: R,
+) => {
+  const spec = ops.spec(rule);
+  return {
+    request: { op: ops.applyOp, rule: spec },
+    invoke: (e: NetworkElement, c: CallContext) => ops.invokeApply(e, spec, c),
+    settle: async (db: Db) => {
+      const u = { state: 'Active', lastOp: 'apply', lastError: null, jobId: ctx.job.id } as const;
+      await ops.setState(db, rule.id, u, core.deps.now());
+    },
+  };
+};
+
+/** The request, call and success write of a revoke: the rule's row is deleted. */
+const revoking = <R extends RuleRow, S>(ops: RuleKindOps<R, S>, rule: R) => {
+  const target = { ruleId: rule.id, vpcId: rule.vpcId, networkId: rule.networkId };
+  return {
+    request: { op: ops.revokeOp, rule: target },
+    invoke: (e: NetworkElement, c: CallContext) => ops.invokeRevoke(e, target, c),
+    settle: async (db: Db) => {
+      await ops.remove(db, rule.id);
+    },
+  };
+};
 
 export async function markRevoking(core: EngineCore, ctx: JobContext, ref: RuleRef): Promise<void> {
   await fenced(core, ctx, async (db) => {

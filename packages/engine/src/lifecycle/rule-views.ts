@@ -17,17 +17,22 @@ export const staticNatView = (r: staticNatRepo.StaticNatListed): StaticNatView =
   createdAt: r.createdAt,
 });
 
-export const lbRuleView = (r: lbRulesRepo.LbRuleListed): LbRuleView => ({
-  id: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
-  networkName: r.networkName,
+/** An LB rule's own terms (name, VIP, private port, protocol, algorithm), shared by its view and its adapter spec. */
+export const lbTerms = (r: lbRulesRepo.LbRuleRow) => ({
   name: r.name,
   publicIp: r.publicIp,
   publicPort: r.publicPort,
   privatePort: r.privatePort,
   protocol: r.protocol as LbProtocol,
   algorithm: r.algorithm as LbAlgorithm,
+});
+
+export const lbRuleView = (r: lbRulesRepo.LbRuleListed): LbRuleView => ({
+  id: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  networkName: r.networkName,
+  ...lbTerms(r),
   members: r.members.map((m) => ({ nicId: m.nicId, vmName: m.vmName, ip: m.ip })),
   state: r.state,
   lastError: r.lastError,

@@ -3,10 +3,10 @@
 // revokes every rule first.
 import type { LbRuleSpec, StaticNatSpec } from '@netplane/adapter-sdk';
 import { lbRulesRepo, staticNatRepo } from '@netplane/db';
-import type { LbAlgorithm, LbProtocol } from '@netplane/domain';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
+import { lbTerms } from './rule-views';
 import type { Failure } from './teardown';
 
 type NatRow = staticNatRepo.StaticNatRow;
@@ -25,12 +25,7 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   ruleId: r.id,
   vpcId: r.vpcId,
   networkId: r.networkId,
-  name: r.name,
-  publicIp: r.publicIp,
-  publicPort: r.publicPort,
-  privatePort: r.privatePort,
-  protocol: r.protocol as LbProtocol,
-  algorithm: r.algorithm as LbAlgorithm,
+  ...lbTerms(r),
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
 
