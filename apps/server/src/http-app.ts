@@ -3,12 +3,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ApiDeps, appRouter } from '@netplane/api';
+import { REQUEST_LIMITS } from '@netplane/domain';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from './logger';
 import { measureRequests, metricsRegistry } from './metrics';
 import { checkReadiness } from './readiness';
 import { makeCreateContext } from './trpc-context';
+import { trpcEdge } from './trpc-edge';
+import { precheckSubscriptions } from './trpc-subscriptions';
 import { notBuiltPage } from './web-not-built';
 
 export type AppState = { draining: boolean };
@@ -54,13 +57,18 @@ export function createHttpApp(opts: {
     res.set('Content-Type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
 
+  const createContext = makeCreateContext(deps, { cookieSecure: opts.cookieSecure });
+  const edge = trpcEdge();
   app.use(
     '/trpc',
-    // Above the 1 MB a huge-but-legal field may take; bigger bodies get 413 from the error handler.
-    express.json({ limit: '2mb' }),
+    // Batch size, JSON depth, content type and body size are refused here, before tRPC parses anything.
+    ...edge.before,
+    precheckSubscriptions(createContext),
     createExpressMiddleware({
       router: appRouter,
-      createContext: makeCreateContext(deps, { cookieSecure: opts.cookieSecure }),
+      createContext,
+      // The edge refuses bigger batches first with a clearer message; this is tRPC's own check behind it.
+      maxBatchSize: REQUEST_LIMITS.maxBatchSize,
       // RATE_LIMITED answers carry Retry-After, so scripts and proxies back off as browsers are told to.
       responseMeta: ({ errors }) => {
         const wait = errors
@@ -79,6 +87,7 @@ export function createHttpApp(opts: {
         }
       },
     }),
+    edge.after,
   );
 
   const indexHtml = join(opts.webDist, 'index.html');

@@ -32,7 +32,7 @@ export function isSameOrigin(req: Request): boolean {
 }
 
 export function makeCreateContext(deps: ApiDeps, opts: { cookieSecure: boolean }) {
-  return async ({ req, res }: CreateExpressContextOptions): Promise<Context> => {
+  return async ({ req, res }: Pick<CreateExpressContextOptions, 'req' | 'res'>): Promise<Context> => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const s = await resolveSession(deps, token);
     const secure = opts.cookieSecure || req.secure;

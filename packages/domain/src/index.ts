@@ -3,6 +3,7 @@ export * from './capabilities/manifest-view';
 export * from './capabilities/matrix';
 export * from './conditions';
 export * from './diagnostics';
+export * from './http/request-limits';
 export * from './inventory/capability-values';
 export * from './inventory/common';
 export * from './inventory/controller';

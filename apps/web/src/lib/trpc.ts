@@ -1,6 +1,7 @@
 // The typed tRPC client of the console: batched HTTP with the session cookie and the CSRF header; subscriptions
 // (jobs.watch) over Server-Sent Events on the same origin, so the session cookie goes along.
 import type { AppRouter } from '@netplane/api';
+import { REQUEST_LIMITS } from '@netplane/domain';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { getSessionFacts } from './session-store';
@@ -17,6 +18,8 @@ export function createApiClient() {
         false: httpBatchLink({
           url: '/trpc',
           maxURLLength: 4000,
+          // The server refuses bigger batches (REQUEST_LIMITS, docs/operations.md "Request limits").
+          maxItems: REQUEST_LIMITS.maxBatchSize,
           headers() {
             const { csrfToken } = getSessionFacts();
             return csrfToken ? { 'x-csrf-token': csrfToken } : {};

@@ -36,6 +36,10 @@ export const jobsRouter = router({
     .input(idInput)
     .output(z.object({ outcome: z.enum(['cancelled', 'requested', 'final']) }))
     .mutation(async ({ ctx, input }) => {
+      // An unknown id is a 404 with nothing audited, not a 'final' outcome on a job that never was.
+      if (!(await engineOf(ctx.deps).getJob(input.id))) {
+        throw new AppError('NOT_FOUND', `Job ${input.id} does not exist`);
+      }
       const outcome = await engineOf(ctx.deps).cancel(input.id);
       await recordAudit(ctx, 'job.cancel', { type: 'job', id: input.id }, null, { outcome });
       return { outcome };
