@@ -9,6 +9,7 @@ import {
   negotiationTracesRepo,
   networksRepo,
   nicsRepo,
+  type Page,
   staticNatRepo,
   transitionsRepo,
   vpcsRepo,
@@ -32,9 +33,11 @@ import type { EngineCore } from './lifecycle/core';
 import { implementTierJob } from './lifecycle/implement';
 import { prepareNicsJob, releaseNicsJob } from './lifecycle/nics';
 import { reconcileVpcJob, repairVpcJob } from './lifecycle/reconcile';
+import { reconcileSweep } from './lifecycle/reconcile-sweep';
 import * as rules from './lifecycle/rule-commands';
 import { lbRuleJob, staticNatJob } from './lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from './lifecycle/teardown';
+import { pageCallViews, pageJobViews, pageNicViews, pageVpcViews } from './list-pages';
 import { StateStore } from './state';
 import { DEFAULT_OPTIONS, type EngineDeps, type EngineOptions } from './types';
 import {
@@ -92,6 +95,7 @@ export class Engine {
   private readonly worker: JobWorker;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<unknown> | undefined;
+  private readonly stopping = new AbortController();
   private readonly driftWatch: DriftWatch;
   private attaching: Promise<void> | undefined;
 
@@ -156,7 +160,7 @@ export class Engine {
     }
     if (this.options.reconcileIntervalMs > 0) {
       this.reconcileTimer = setInterval(() => {
-        this.reconciling ??= this.reconcileAll()
+        this.reconciling ??= this.reconcileAll(this.stopping.signal)
           .catch(() => {})
           .finally(() => {
             this.reconciling = undefined;
@@ -171,6 +175,7 @@ export class Engine {
    */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
+    this.stopping.abort();
     await this.reconciling;
     await this.driftWatch.stop();
     await this.attaching;
@@ -459,13 +464,16 @@ export class Engine {
     return { jobId: await this.submitJob({ kind, targetType: 'vpc', targetId: vpcId, vpcId, actor }) };
   }
 
-  /** The scheduled reconcile: one job per implemented VPC that has none queued or running. */
-  async reconcileAll(): Promise<string[]> {
-    const ids: string[] = [];
-    for (const vpc of await vpcsRepo.listVpcs(this.db, { state: 'Implemented' })) {
-      ids.push((await this.reconcile(vpc.id, 'engine')).jobId);
-    }
-    return ids;
+  /** The scheduled reconcile: one job per Implemented VPC (every one, page by page), paced over the interval. */
+  reconcileAll(signal?: AbortSignal): Promise<string[]> {
+    const o = this.options;
+    return reconcileSweep(this.db, (vpcId) => this.reconcile(vpcId, 'engine'), {
+      intervalMs: o.reconcileIntervalMs,
+      pageSize: o.reconcilePageSize,
+      concurrency: o.reconcileConcurrency,
+      spread: o.reconcileSpread,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   // ── public services: static NAT and LB rules ──────────────────────────────────────────────────────────────
@@ -521,8 +529,21 @@ export class Engine {
   }
 
   // ── read models ───────────────────────────────────────────────────────────────────────────────────────────
-  listVpcs(filter: vpcsRepo.VpcFilter = {}): Promise<VpcView[]> {
-    return vpcsRepo.listVpcs(this.db, filter).then((r) => r.map(vpcView));
+  /** One keyset page of VPCs (filters, sort and cursor all in SQL). */
+  listVpcs(q: vpcsRepo.VpcPageRequest): Promise<Page<VpcView>> {
+    return pageVpcViews(this.db, q);
+  }
+
+  pageJobs(q: jobsRepo.JobPageRequest): Promise<Page<JobView>> {
+    return pageJobViews(this.db, q);
+  }
+
+  pageCalls(q: elementCallsRepo.CallPageRequest): Promise<Page<CallView>> {
+    return pageCallViews(this.db, q);
+  }
+
+  pageNics(q: nicsRepo.NicPageRequest): Promise<Page<NicView>> {
+    return pageNicViews(this.db, q);
   }
 
   getVpc(id: string): Promise<VpcDetail | undefined> {
