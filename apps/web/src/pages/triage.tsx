@@ -15,7 +15,7 @@ import { formatAgo } from '../lib/format';
 import { useTRPC, useTRPCClient } from '../lib/trpc';
 import { CategoryBadge } from './diagnostics/diagnosis-card';
 
-type Item = Outputs['support']['queue'][number];
+type Item = Outputs['support']['queue']['items'][number];
 
 export function TriagePage() {
   const canAct = useCan('diagnostics.act');
@@ -178,7 +178,7 @@ function TriageQueue() {
         <LoadingRows />
       ) : queue.error ? (
         <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
-      ) : queue.data.length === 0 ? (
+      ) : queue.data.total === 0 ? (
         <EmptyState title="The queue is empty" icon={<LifeBuoy className="size-8" />}>
           No VPC is failed or stuck. Failed VPCs land here with their root cause.
         </EmptyState>
@@ -186,7 +186,7 @@ function TriageQueue() {
         <Table
           caption="Triage queue"
           columns={columns}
-          rows={queue.data}
+          rows={queue.data.items}
           rowKey={(i) => i.vpcId}
           initialSort={{ key: 'since', direction: 'ascending' }}
         />
