@@ -125,7 +125,19 @@ async function wholeStack(o: Options) {
     const cpuProfileWindowUs = [Number(hrPrepare), Number(process.hrtime.bigint() / 1000n)];
     const calls = await callProfile(stack, epochPrepare, prepareJobs);
     const nics: Nic[] = [];
-    for (const tierId of inv.tierIds) nics.push(...(await stack.api.query<Nic[]>('nics.list', { tierId })));
+    for (const tierId of inv.tierIds) {
+      // nics.list is keyset paged: walk every page of the tier.
+      let cursor: string | null = null;
+      do {
+        const page: { items: Nic[]; nextCursor: string | null } = await stack.api.query('nics.list', {
+          tierId,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        nics.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
     const listed = new Set(
       (await server.nbctl(['--format=csv', '--no-headings', '--columns=name', 'list', 'Logical_Switch_Port']))
         .split('\n')

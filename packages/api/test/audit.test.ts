@@ -59,8 +59,10 @@ describe.each(testDialects())('audit on %s', (dialect) => {
     expect(first.nextCursor).not.toBeNull();
     const second = await t
       .callerAs('operator')
-      .audit.list({ limit: 3, actorName: 'admin', cursor: first.nextCursor ?? 0 });
-    expect(second.items.every((r) => r.id < (first.nextCursor ?? 0))).toBe(true);
+      .audit.list({ limit: 3, actorName: 'admin', cursor: first.nextCursor ?? '' });
+    const lastOfFirst = first.items.at(-1)?.id ?? 0;
+    expect(second.items.every((r) => r.id < lastOfFirst)).toBe(true);
+    expect(second.total).toBe(first.total);
     expect(new Set([...first.items, ...second.items].map((r) => r.id)).size).toBe(
       first.items.length + second.items.length,
     );

@@ -329,7 +329,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     const [failed] = await viewer.staticNat.list({ vpcId: edge.vpc.id });
     expect(failed).toMatchObject({ state: 'Error', jobId: nat.jobId });
     expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
-    const diagnosis = (await viewer.diagnostics.list({ vpcId: edge.vpc.id })).find(
+    const diagnosis = (await viewer.diagnostics.list({ vpcId: edge.vpc.id })).items.find(
       (d) => d.targetId === nat.rule.id,
     );
     expect(diagnosis).toMatchObject({
@@ -337,7 +337,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       category: 'RESOURCE_CONFLICT',
       targetName: `198.51.100.40 → ${a.ip}`,
     });
-    expect((await viewer.calls.byJob({ jobId: nat.jobId })).map((x) => [x.phase, x.outcome])).toEqual([
+    expect((await viewer.calls.byJob({ jobId: nat.jobId })).items.map((x) => [x.phase, x.outcome])).toEqual([
       ['apply', 'failed'],
     ]);
     hub.removeForeign(controllerId, foreign);
@@ -348,9 +348,9 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       state: 'Active',
       lastError: null,
     });
-    expect((await viewer.diagnostics.list({ vpcId: edge.vpc.id })).map((d) => d.targetId)).not.toContain(
-      nat.rule.id,
-    );
+    expect(
+      (await viewer.diagnostics.list({ vpcId: edge.vpc.id })).items.map((d) => d.targetId),
+    ).not.toContain(nat.rule.id);
 
     const lb = await op.lbRules.create({
       networkId: edge.tier.id,

@@ -6,6 +6,7 @@ import * as m001 from './migrations/001-inventory';
 import * as m002 from './migrations/002-engine';
 import * as m004 from './migrations/004-diagnostics';
 import * as m005 from './migrations/005-public-services';
+import * as m006 from './migrations/006-list-indexes';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '002-engine': m002,
   '004-diagnostics': m004,
   '005-public-services': m005,
+  '006-list-indexes': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -6,7 +6,7 @@
 // packages/engine/README.md.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { elementCallsRepo, jobsRepo, vpcsRepo } from '@netplane/db';
+import type { elementCallsRepo, jobsRepo, nicsRepo, Page, vpcsRepo } from '@netplane/db';
 import type { LbRuleView, StaticNatView } from '@netplane/domain';
 import { DriftWatch } from './drift-watch';
 import * as jobs from './jobs/commands';
@@ -56,7 +56,7 @@ export class Engine {
     const drift = new DriftWatch(core, this.options.driftDebounceMs, (vpcId) =>
       this.reconcile(vpcId, 'engine'),
     );
-    this.runtime = new NodeRuntime(core, worker, drift, () => this.reconcileAll());
+    this.runtime = new NodeRuntime(core, worker, drift, (signal) => this.reconcileAll(signal));
     this.reads = new ReadModels(core);
   }
 
@@ -195,8 +195,8 @@ export class Engine {
   }
 
   /** The scheduled reconcile: one job per implemented VPC that has none queued or running. */
-  reconcileAll(): Promise<string[]> {
-    return lifecycle.reconcileAll(this.core, this.submit);
+  reconcileAll(signal?: AbortSignal): Promise<string[]> {
+    return lifecycle.reconcileAll(this.core, this.submit, signal);
   }
 
   // ── public services: static NAT and LB rules (lifecycle/static-nat-commands.ts, lb-commands.ts) ─────────────────────────────────
@@ -246,8 +246,21 @@ export class Engine {
     return this.reads.listLbRules(vpcId);
   }
 
-  listVpcs(filter: vpcsRepo.VpcFilter = {}): Promise<VpcView[]> {
-    return this.reads.listVpcs(filter);
+  /** One keyset page of VPCs (filters, sort and cursor all in SQL). */
+  listVpcs(q: vpcsRepo.VpcPageRequest): Promise<Page<VpcView>> {
+    return this.reads.listVpcs(q);
+  }
+
+  pageJobs(q: jobsRepo.JobPageRequest): Promise<Page<JobView>> {
+    return this.reads.pageJobs(q);
+  }
+
+  pageCalls(q: elementCallsRepo.CallPageRequest): Promise<Page<CallView>> {
+    return this.reads.pageCalls(q);
+  }
+
+  pageNics(q: nicsRepo.NicPageRequest): Promise<Page<NicView>> {
+    return this.reads.pageNics(q);
   }
 
   getVpc(id: string): Promise<VpcDetail | undefined> {

@@ -7,12 +7,14 @@ export class NodeRuntime {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<unknown> | undefined;
   private attaching: Promise<void> | undefined;
+  /** Aborts a paced reconcile sweep in progress when the node stops. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly core: EngineCore,
     readonly worker: JobWorker,
     readonly driftWatch: DriftWatch,
-    private readonly reconcileAll: () => Promise<unknown>,
+    private readonly reconcileAll: (signal: AbortSignal) => Promise<unknown>,
   ) {}
 
   /** Registers the node and starts claiming jobs (and the drift watch and scheduled reconcile when configured). */
@@ -27,7 +29,7 @@ export class NodeRuntime {
     }
     if (options.reconcileIntervalMs > 0) {
       this.reconcileTimer = setInterval(() => {
-        this.reconciling ??= this.reconcileAll()
+        this.reconciling ??= this.reconcileAll(this.stopping.signal)
           .catch(() => {})
           .finally(() => {
             this.reconciling = undefined;
@@ -42,6 +44,7 @@ export class NodeRuntime {
    */
   async stop(): Promise<void> {
     clearInterval(this.reconcileTimer);
+    this.stopping.abort();
     await this.reconciling;
     await this.driftWatch.stop();
     await this.attaching;

@@ -2,20 +2,24 @@
 // turned into the views the API serves.
 import {
   elementCallsRepo,
+  type jobsRepo,
   lbRulesRepo,
   negotiationTracesRepo,
   networksRepo,
   nicsRepo,
+  type Page,
   staticNatRepo,
   transitionsRepo,
-  vpcsRepo,
+  type vpcsRepo,
 } from '@netplane/db';
 import type { LbRuleView, StaticNatView } from '@netplane/domain';
 import type { EngineCore } from './lifecycle/core';
 import { lbRuleView, staticNatView } from './lifecycle/rule-views';
+import { pageCallViews, pageJobViews, pageNicViews, pageVpcViews } from './list-pages';
 import {
   type CallView,
   callView,
+  type JobView,
   type NicView,
   nicView,
   type TierView,
@@ -36,8 +40,21 @@ export class ReadModels {
     return this.core.deps.db.db;
   }
 
-  listVpcs(filter: vpcsRepo.VpcFilter = {}): Promise<VpcView[]> {
-    return vpcsRepo.listVpcs(this.db, filter).then((r) => r.map(vpcView));
+  /** One keyset page of VPCs (filters, sort and cursor all in SQL). */
+  listVpcs(q: vpcsRepo.VpcPageRequest): Promise<Page<VpcView>> {
+    return pageVpcViews(this.db, q);
+  }
+
+  pageJobs(q: jobsRepo.JobPageRequest): Promise<Page<JobView>> {
+    return pageJobViews(this.db, q);
+  }
+
+  pageCalls(q: elementCallsRepo.CallPageRequest): Promise<Page<CallView>> {
+    return pageCallViews(this.db, q);
+  }
+
+  pageNics(q: nicsRepo.NicPageRequest): Promise<Page<NicView>> {
+    return pageNicViews(this.db, q);
   }
 
   getVpc(id: string): Promise<VpcDetail | undefined> {

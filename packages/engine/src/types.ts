@@ -49,6 +49,12 @@ export type EngineOptions = {
   nicParallelism: number;
   /** 0 disables the scheduled reconcile (the safety net under the drift watch; the server's default is 5 min). */
   reconcileIntervalMs: number;
+  /** VPCs read per keyset page by the scheduled reconcile (it walks every Implemented VPC, page by page). */
+  reconcilePageSize: number;
+  /** Reconcile submissions the scheduled sweep has in flight at once. */
+  reconcileConcurrency: number;
+  /** Share of the interval the sweep spreads its submissions over (the rest is slack before the next tick). */
+  reconcileSpread: number;
   /**
    * Drift watch: a VPC an element's watch() names is reconciled once it has been quiet this long (and no job of its
    * own is queued or running). 0 turns the watch off.
@@ -71,6 +77,9 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   prepareBatchSize: Number.POSITIVE_INFINITY,
   nicParallelism: 64,
   reconcileIntervalMs: 0,
+  reconcilePageSize: 200,
+  reconcileConcurrency: 4,
+  reconcileSpread: 0.5,
   driftDebounceMs: 1_000,
 };
 

@@ -1,5 +1,12 @@
 // Form controls with their label, hint and inline error text wired up through ids and aria attributes.
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  useEffect,
+  useId,
+  useState,
+} from 'react';
 import { cx } from '../lib/cx';
 
 const CONTROL =
@@ -131,6 +138,51 @@ export function FilterSelect({
           );
         })}
       </select>
+    </div>
+  );
+}
+
+/**
+ * A search box for filters in toolbars, labelled for screen readers. It applies on Enter or when it loses focus, so
+ * typing does not refetch (and reset to page 1) at every key; clearing it (Escape in most browsers) applies at once.
+ */
+export function TextFilter({
+  label,
+  value,
+  onChange,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const apply = () => {
+    if (draft.trim() !== value) onChange(draft.trim());
+  };
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <label htmlFor={id} className="text-slate-600 dark:text-slate-300">
+        {label}
+      </label>
+      <input
+        id={id}
+        type="search"
+        value={draft}
+        placeholder={placeholder}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (e.target.value === '') onChange('');
+        }}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+        className={cx(CONTROL, BORDER_OK, 'w-44 py-1')}
+      />
     </div>
   );
 }

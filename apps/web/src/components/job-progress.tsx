@@ -4,7 +4,7 @@ import { formatAgo, formatDuration } from '../lib/format';
 import { ProgressBar } from './progress-bar';
 import { StateBadge } from './state-badge';
 
-type Job = Outputs['jobs']['list'][number];
+type Job = Outputs['jobs']['list']['items'][number];
 
 export function JobProgress({ job }: { job: Job }) {
   const isBulk = job.progressTotal > 0;

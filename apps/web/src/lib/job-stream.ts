@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Outputs } from './api-types';
 import { useTRPCClient } from './trpc';
 
-export type StreamedJob = Outputs['jobs']['list'][number];
+export type StreamedJob = Outputs['jobs']['list']['items'][number];
 
 /**
  * Each stream holds one HTTP/1.1 connection, and a browser gives an origin only six: more running jobs than this
@@ -94,4 +94,13 @@ export function useJobStreams(
 export function withJob<T extends { id: string }>(list: T[] | undefined, job: Partial<T> & { id: string }) {
   if (!list?.some((j) => j.id === job.id)) return list;
   return list.map((j) => (j.id === job.id ? { ...j, ...job } : j));
+}
+
+/** The same for one server page of a list ({ items, nextCursor, total }). */
+export function withJobInPage<P extends { items: { id: string }[] }>(
+  page: P | undefined,
+  job: { id: string },
+): P | undefined {
+  const items = withJob(page?.items, job);
+  return page && items !== page.items ? { ...page, items: items ?? [] } : page;
 }

@@ -1,51 +1,56 @@
-// Audit log: every mutation with who, what, when and the before/after (already redacted by the server).
-import { useInfiniteQuery } from '@tanstack/react-query';
+// Audit log: every mutation with who, what, when and the before/after (already redacted by the server); one server
+// page at a time, newest first, filters in the URL.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Button } from '../components/button';
 import { Dialog } from '../components/dialog';
+import { TextFilter } from '../components/field';
 import { PageHeader } from '../components/page';
+import { type ServerColumn, ServerTable } from '../components/server-table';
 import { EmptyState, ErrorState, LoadingRows } from '../components/states';
-import { type Column, Table } from '../components/table';
 import type { Outputs } from '../lib/api-types';
 import { formatTime } from '../lib/format';
+import { useServerPaging } from '../lib/server-paging';
 import { useTRPC } from '../lib/trpc';
 
 type AuditRow = Outputs['audit']['list']['items'][number];
+const SORTS = ['at'] as const;
+const DEFAULT_SORT = { sort: 'at', dir: 'desc' } as const;
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const [actor, setActor] = useState('');
-  const [target, setTarget] = useState('');
+  const [params] = useSearchParams();
+  const paging = useServerPaging(SORTS, DEFAULT_SORT);
+  const actor = params.get('actor') ?? '';
+  const target = params.get('targetType') ?? '';
+  const action = params.get('action') ?? '';
   const [open, setOpen] = useState<AuditRow | null>(null);
   const input = {
-    limit: 100,
-    ...(actor.trim() ? { actorName: actor.trim() } : {}),
-    ...(target.trim() ? { targetType: target.trim() } : {}),
+    ...paging.input,
+    ...(actor ? { actorName: actor } : {}),
+    ...(target ? { targetType: target } : {}),
+    ...(action ? { action } : {}),
   };
-  const audit = useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
-  );
-  const rows = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  const audit = useQuery(trpc.audit.list.queryOptions(input, { placeholderData: keepPreviousData }));
 
-  const columns: Column<AuditRow>[] = [
+  const columns: ServerColumn<AuditRow, (typeof SORTS)[number]>[] = [
     {
       key: 'at',
       header: 'When',
-      sortValue: (r) => r.at,
+      sortKey: 'at',
       render: (r) => <span className="whitespace-nowrap">{formatTime(r.at)}</span>,
     },
-    { key: 'actor', header: 'Who', sortValue: (r) => r.actorName, render: (r) => r.actorName },
+    { key: 'actor', header: 'Who', render: (r) => r.actorName },
     {
       key: 'action',
       header: 'Action',
-      sortValue: (r) => r.action,
       render: (r) => <code className="font-mono text-xs">{r.action}</code>,
     },
     {
       key: 'target',
       header: 'Target',
-      sortValue: (r) => r.targetType,
       render: (r) => (
         <span>
           {r.targetType}
@@ -74,46 +79,46 @@ export function AuditPage() {
         title="Audit log"
         description="Every change made through the API, newest first. Secrets are redacted before they are written."
       />
-      <form
-        className="mb-4 flex flex-wrap gap-3"
-        onSubmit={(e) => e.preventDefault()}
-        aria-label="Filter the audit log"
-      >
-        <FilterInput label="Who" value={actor} onChange={setActor} placeholder="username" />
-        <FilterInput
+      <search className="mb-4 flex flex-wrap gap-3" aria-label="Filter the audit log">
+        <TextFilter
+          label="Who"
+          value={actor}
+          onChange={(v) => paging.setFilter('actor', v)}
+          placeholder="username"
+        />
+        <TextFilter
           label="Target type"
           value={target}
-          onChange={setTarget}
+          onChange={(v) => paging.setFilter('targetType', v)}
           placeholder="e.g. zone, controller, user"
         />
-      </form>
+        <TextFilter
+          label="Action"
+          value={action}
+          onChange={(v) => paging.setFilter('action', v)}
+          placeholder="vpc.create, or vpc."
+        />
+      </search>
       {audit.isPending ? (
         <LoadingRows />
       ) : audit.error ? (
         <ErrorState error={audit.error} onRetry={() => void audit.refetch()} />
-      ) : rows.length === 0 ? (
+      ) : audit.data.total === 0 ? (
         <EmptyState title="No audit entries" icon={<ScrollText className="size-8" />}>
-          {actor || target
+          {actor || target || action
             ? 'Nothing matches these filters.'
             : 'Changes will be listed here as soon as someone makes one.'}
         </EmptyState>
       ) : (
-        <>
-          <Table
-            caption="Audit log"
-            columns={columns}
-            rows={rows}
-            rowKey={(r) => String(r.id)}
-            pageSize={50}
-          />
-          {audit.hasNextPage && (
-            <div className="mt-3 flex justify-center">
-              <Button onClick={() => void audit.fetchNextPage()} isBusy={audit.isFetchingNextPage}>
-                Load older entries
-              </Button>
-            </div>
-          )}
-        </>
+        <ServerTable
+          caption="Audit log"
+          columns={columns}
+          page={audit.data}
+          rowKey={(r) => String(r.id)}
+          paging={paging}
+          defaultSort={{ key: DEFAULT_SORT.sort, dir: DEFAULT_SORT.dir }}
+          isFetching={audit.isPlaceholderData}
+        />
       )}
       <Dialog
         isOpen={open !== null}
@@ -129,34 +134,6 @@ export function AuditPage() {
         )}
       </Dialog>
     </>
-  );
-}
-
-function FilterInput({
-  label,
-  value,
-  onChange,
-  placeholder,
-}: {
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  placeholder: string;
-}) {
-  const id = `audit-filter-${label.replace(/\s/g, '-').toLowerCase()}`;
-  return (
-    <div className="flex items-center gap-2 text-sm">
-      <label htmlFor={id} className="text-slate-600 dark:text-slate-300">
-        {label}
-      </label>
-      <input
-        id={id}
-        value={value}
-        placeholder={placeholder}
-        onChange={(e) => onChange(e.target.value)}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
-      />
-    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 // Jobs: every durable job with its progress, live (pushed over jobs.watch, 1.5 s polling when the stream is down);
 // cancel, retry, and the steps.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ListChecks, RotateCcw, Square } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -9,18 +9,21 @@ import { Dialog } from '../components/dialog';
 import { FilterSelect } from '../components/field';
 import { isJobActive, JobProgress } from '../components/job-progress';
 import { PageHeader } from '../components/page';
+import { type ServerColumn, ServerTable } from '../components/server-table';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorState, LoadingRows } from '../components/states';
-import { type Column, Table } from '../components/table';
 import { useToast } from '../components/toasts';
 import type { Outputs } from '../lib/api-types';
 import { useCan } from '../lib/can';
 import { formatTime } from '../lib/format';
-import { isJobEnded, useJobStreams, withJob } from '../lib/job-stream';
+import { isJobEnded, useJobStreams, withJobInPage } from '../lib/job-stream';
+import { useServerPaging } from '../lib/server-paging';
 import { useTRPC } from '../lib/trpc';
 
-type Job = Outputs['jobs']['list'][number];
+type Job = Outputs['jobs']['list']['items'][number];
 const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+const SORTS = ['createdAt', 'updatedAt', 'kind', 'state'] as const;
+const DEFAULT_SORT = { sort: 'createdAt', dir: 'desc' } as const;
 
 export function JobsPage() {
   const trpc = useTRPC();
@@ -28,20 +31,29 @@ export function JobsPage() {
   const toast = useToast();
   const canProvision = useCan('provision');
   const canRetry = useCan('diagnostics.act');
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const paging = useServerPaging(SORTS, DEFAULT_SORT);
+  const setFilter = paging.setFilter;
   const [openId, setOpenId] = useState<string | null>(null);
   const state = (params.get('state') ?? '') as (typeof JOB_STATES)[number] | '';
   const isStuckOnly = params.get('stuck') === '1';
   const isStreamLive = useRef(false);
   const jobs = useQuery(
     trpc.jobs.list.queryOptions(
-      { ...(state ? { state } : {}), ...(isStuckOnly ? { stuck: true } : {}), limit: 200 },
+      { ...(state ? { state } : {}), ...(isStuckOnly ? { stuck: true } : {}), ...paging.input },
       // Running jobs are pushed over jobs.watch; polling at 1.5 s only while that stream is down.
-      { refetchInterval: (q) => (q.state.data?.some(isJobActive) && !isStreamLive.current ? 1500 : 5000) },
+      {
+        placeholderData: keepPreviousData,
+        refetchInterval: (q) =>
+          q.state.data?.items.some(isJobActive) && !isStreamLive.current ? 1500 : 5000,
+      },
     ),
   );
-  const stream = useJobStreams(jobs.data?.filter(isJobActive).map((j) => j.id) ?? [], (job) => {
-    queryClient.setQueriesData<Job[]>({ queryKey: trpc.jobs.list.queryKey() }, (old) => withJob(old, job));
+  const stream = useJobStreams(jobs.data?.items.filter(isJobActive).map((j) => j.id) ?? [], (job) => {
+    queryClient.setQueriesData<{ items: Job[]; nextCursor: string | null; total: number }>(
+      { queryKey: trpc.jobs.list.queryKey() },
+      (old) => withJobInPage(old, job),
+    );
     if (isJobEnded(job)) void queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   });
   isStreamLive.current = stream.isLive;
@@ -66,19 +78,13 @@ export function JobsPage() {
       onError: (e) => toast.error(e),
     }),
   );
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
 
-  const columns: Column<Job>[] = [
-    { key: 'job', header: 'Job', sortValue: (j) => j.kind, render: (j) => <JobProgress job={j} /> },
+  const columns: ServerColumn<Job, (typeof SORTS)[number]>[] = [
+    { key: 'job', header: 'Job', sortKey: 'kind', render: (j) => <JobProgress job={j} /> },
+    { key: 'state', header: 'State', sortKey: 'state', render: (j) => <StateBadge state={j.state} /> },
     {
       key: 'target',
       header: 'Target',
-      sortValue: (j) => j.targetType,
       render: (j) => (
         <span className="text-xs">
           {j.targetType} <span className="font-mono">{j.targetId.slice(0, 8)}</span>
@@ -96,7 +102,7 @@ export function JobsPage() {
     {
       key: 'created',
       header: 'Created',
-      sortValue: (j) => j.createdAt,
+      sortKey: 'createdAt',
       render: (j) => <span className="whitespace-nowrap text-xs">{formatTime(j.createdAt)}</span>,
     },
     {
@@ -157,7 +163,7 @@ export function JobsPage() {
         <LoadingRows />
       ) : jobs.error ? (
         <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />
-      ) : jobs.data.length === 0 ? (
+      ) : jobs.data.total === 0 ? (
         <EmptyState
           title={state || isStuckOnly ? 'No job matches these filters' : 'No jobs yet'}
           icon={<ListChecks className="size-8" />}
@@ -165,12 +171,14 @@ export function JobsPage() {
           Implementing a tier, preparing NICs or destroying a VPC each run as a job here.
         </EmptyState>
       ) : (
-        <Table
+        <ServerTable
           caption="Jobs"
           columns={columns}
-          rows={jobs.data}
+          page={jobs.data}
           rowKey={(j) => j.id}
-          initialSort={{ key: 'created', direction: 'descending' }}
+          paging={paging}
+          defaultSort={{ key: DEFAULT_SORT.sort, dir: DEFAULT_SORT.dir }}
+          isFetching={jobs.isPlaceholderData}
         />
       )}
       <JobStepsDialog jobId={openId} onClose={() => setOpenId(null)} />

@@ -1,21 +1,22 @@
 // Support triage: failed or stuck VPCs, oldest first, with acknowledge / assign and the redacted support bundle.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download, LifeBuoy, ShieldAlert, UserCheck } from 'lucide-react';
 import { Link } from 'react-router';
 import { useSession } from '../app/session';
 import { Button } from '../components/button';
 import { PageHeader } from '../components/page';
+import { type ServerColumn, ServerTable } from '../components/server-table';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorState, LoadingRows } from '../components/states';
-import { type Column, Table } from '../components/table';
 import { useToast } from '../components/toasts';
 import type { Outputs } from '../lib/api-types';
 import { useCan } from '../lib/can';
 import { formatAgo } from '../lib/format';
+import { useServerPaging } from '../lib/server-paging';
 import { useTRPC, useTRPCClient } from '../lib/trpc';
 import { CategoryBadge } from './diagnostics/diagnosis-card';
 
-type Item = Outputs['support']['queue'][number];
+type Item = Outputs['support']['queue']['items'][number];
 
 export function TriagePage() {
   const canAct = useCan('diagnostics.act');
@@ -41,7 +42,12 @@ function TriageQueue() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const session = useSession();
-  const queue = useQuery(trpc.support.queue.queryOptions({}, { refetchInterval: 5000 }));
+  const paging = useServerPaging(['since'] as const, { sort: 'since', dir: 'asc' });
+  // The queue has one order (oldest trouble first); the page's cursor is in the URL.
+  const { sort: _sort, dir: _dir, ...pageInput } = paging.input;
+  const queue = useQuery(
+    trpc.support.queue.queryOptions(pageInput, { refetchInterval: 5000, placeholderData: keepPreviousData }),
+  );
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.support.queue.queryKey() });
   const ack = useMutation(
     trpc.support.acknowledge.mutationOptions({ onSuccess: refresh, onError: (e) => toast.error(e) }),
@@ -68,11 +74,10 @@ function TriageQueue() {
   }
 
   const me = session?.user.username ?? '';
-  const columns: Column<Item>[] = [
+  const columns: ServerColumn<Item, 'since'>[] = [
     {
       key: 'vpc',
       header: 'VPC',
-      sortValue: (i) => i.vpcName ?? i.vpcId,
       render: (i) => (
         <div className="space-y-1">
           <Link to={`/vpcs/${i.vpcId}`} className="font-medium text-sky-700 underline dark:text-sky-400">
@@ -82,7 +87,7 @@ function TriageQueue() {
         </div>
       ),
     },
-    { key: 'since', header: 'Waiting', sortValue: (i) => i.since, render: (i) => formatAgo(i.since) },
+    { key: 'since', header: 'Waiting', render: (i) => formatAgo(i.since) },
     {
       key: 'cause',
       header: 'Root cause',
@@ -102,7 +107,6 @@ function TriageQueue() {
     {
       key: 'counts',
       header: 'Open',
-      sortValue: (i) => i.openDiagnoses + i.stuckItems,
       render: (i) => (
         <span className="text-xs">
           {i.openDiagnoses} diagnoses · {i.stuckItems} stuck
@@ -112,7 +116,6 @@ function TriageQueue() {
     {
       key: 'owner',
       header: 'Handled by',
-      sortValue: (i) => i.assignedTo ?? '',
       render: (i) => (
         <div className="text-xs">
           {i.assignedTo ? (
@@ -178,17 +181,19 @@ function TriageQueue() {
         <LoadingRows />
       ) : queue.error ? (
         <ErrorState error={queue.error} onRetry={() => void queue.refetch()} />
-      ) : queue.data.length === 0 ? (
+      ) : queue.data.total === 0 ? (
         <EmptyState title="The queue is empty" icon={<LifeBuoy className="size-8" />}>
           No VPC is failed or stuck. Failed VPCs land here with their root cause.
         </EmptyState>
       ) : (
-        <Table
+        <ServerTable
           caption="Triage queue"
           columns={columns}
-          rows={queue.data}
+          page={queue.data}
           rowKey={(i) => i.vpcId}
-          initialSort={{ key: 'since', direction: 'ascending' }}
+          paging={paging}
+          defaultSort={{ key: 'since', dir: 'asc' }}
+          isFetching={queue.isPlaceholderData}
         />
       )}
     </>

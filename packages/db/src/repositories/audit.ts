@@ -1,5 +1,8 @@
 // The audit log: one row per mutation, who/what/when with before/after already stripped of secrets.
+import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../connect';
+import type { AuditLogTable } from '../schema';
+import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export type AuditEntry = {
   actorId: string | null;
@@ -29,30 +32,51 @@ export async function insertAudit(db: Db, entry: AuditEntry, at: number): Promis
     .execute();
 }
 
-export type AuditQuery = {
-  limit: number;
-  beforeId?: number;
+export const AUDIT_SORTS = ['at'] as const;
+export type AuditSort = (typeof AUDIT_SORTS)[number];
+
+const AUDIT_SORT: SortSpec<AuditSort> = {
+  columns: { at: { column: 'at', type: 'number' } },
+  id: { column: 'id', type: 'number' },
+  defaultSort: 'at',
+  defaultDir: 'desc',
+};
+
+export type AuditPageRequest = PageRequest<AuditSort> & {
   targetType?: string;
   targetId?: string;
   actorName?: string;
+  /** An exact action ("vpc.create") or a prefix ending in a dot ("vpc."). */
+  action?: string;
 };
 
-export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
-  if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
+/** One keyset page of the audit log, newest first. */
+export function listAudit(db: Db, q: AuditPageRequest): Promise<Page<AuditRow>> {
+  let query = db.selectFrom('audit_log');
   if (q.targetType !== undefined) query = query.where('target_type', '=', q.targetType);
   if (q.targetId !== undefined) query = query.where('target_id', '=', q.targetId);
   if (q.actorName !== undefined) query = query.where('actor_name', '=', q.actorName);
-  const rows = await query.execute();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    at: Number(r.at),
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    action: r.action,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    before: r.before === null ? null : JSON.parse(r.before),
-    after: r.after === null ? null : JSON.parse(r.after),
-  }));
+  if (q.action !== undefined)
+    query = q.action.endsWith('.')
+      ? query.where(sql<SqlBool>`action like ${`${q.action.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`)
+      : query.where('action', '=', q.action);
+  return keysetPage(
+    query,
+    AUDIT_SORT,
+    q,
+    (s) => s.selectAll(),
+    (r) => toAudit(r as unknown as AuditLogTable),
+  );
 }
+
+const toAudit = (r: AuditLogTable): AuditRow => ({
+  id: Number(r.id),
+  at: Number(r.at),
+  actorId: r.actor_id,
+  actorName: r.actor_name,
+  action: r.action,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  before: r.before === null ? null : JSON.parse(r.before),
+  after: r.after === null ? null : JSON.parse(r.after),
+});

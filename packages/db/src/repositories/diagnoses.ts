@@ -1,6 +1,8 @@
 // Diagnoses of resources in Error: one root cause per failing job, later failures linked to it by root_cause_id.
+import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../connect';
 import type { DiagnosesTable } from '../schema-diagnostics';
+import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export type DiagnosisRecord = {
   id: string;
@@ -159,4 +161,70 @@ export async function listVpcsWithOpenDiagnoses(
     .limit(limit)
     .execute();
   return rows.map((r) => ({ vpcId: r.vpc_id as string, since: Number(r.since) }));
+}
+
+export const DIAGNOSIS_SORTS = ['createdAt'] as const;
+export type DiagnosisSort = (typeof DIAGNOSIS_SORTS)[number];
+
+const DIAGNOSIS_SORT: SortSpec<DiagnosisSort> = {
+  columns: { createdAt: { column: 'd.created_at', type: 'number' } },
+  id: { column: 'd.id', type: 'string' },
+  defaultSort: 'createdAt',
+  defaultDir: 'asc',
+};
+
+export type DiagnosisPageRequest = PageRequest<DiagnosisSort> & {
+  vpcId?: string;
+  openOnly?: boolean;
+  category?: string;
+};
+
+/**
+ * One keyset page of the diagnoses shown at the top level: root causes, and failures whose root does not pass the
+ * same filters (resolved, or of another VPC) and so stand on their own. What each caused is read with listCaused.
+ */
+export function pageTopLevel(db: Db, f: DiagnosisPageRequest): Promise<Page<DiagnosisRecord>> {
+  const rootPasses = [
+    sql`r.id = d.root_cause_id`,
+    ...(f.openOnly ? [sql`r.resolved_at is null`] : []),
+    ...(f.vpcId !== undefined ? [sql`r.vpc_id = ${f.vpcId}`] : []),
+    ...(f.category !== undefined ? [sql`r.category = ${f.category}`] : []),
+  ];
+  let q = db
+    .selectFrom('diagnoses as d')
+    .where(
+      sql<SqlBool>`(d.root_cause_id is null or not exists (select 1 from diagnoses r where ${sql.join(rootPasses, sql` and `)}))`,
+    );
+  if (f.vpcId !== undefined) q = q.where('d.vpc_id', '=', f.vpcId);
+  if (f.openOnly) q = q.where('d.resolved_at', 'is', null);
+  if (f.category !== undefined) q = q.where('d.category', '=', f.category);
+  return keysetPage(
+    q,
+    DIAGNOSIS_SORT,
+    f,
+    (s) => s.selectAll('d'),
+    (r) => toRecord(r as unknown as DiagnosesTable),
+  );
+}
+
+/** The failures linked to these roots that pass the same filters, oldest first. */
+export async function listCaused(
+  db: Db,
+  rootIds: readonly string[],
+  f: Omit<DiagnosisPageRequest, keyof PageRequest<DiagnosisSort>>,
+): Promise<DiagnosisRecord[]> {
+  const out: DiagnosisRecord[] = [];
+  for (let i = 0; i < rootIds.length; i += 500) {
+    let q = db
+      .selectFrom('diagnoses')
+      .selectAll()
+      .where('root_cause_id', 'in', rootIds.slice(i, i + 500))
+      .orderBy('created_at')
+      .orderBy('id');
+    if (f.vpcId !== undefined) q = q.where('vpc_id', '=', f.vpcId);
+    if (f.openOnly) q = q.where('resolved_at', 'is', null);
+    if (f.category !== undefined) q = q.where('category', '=', f.category);
+    out.push(...(await q.execute()).map(toRecord));
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // The element call log: one row per adapter call attempt, with outcome, category, vendor code and redacted summaries.
 import type { Db } from '../connect';
 import type { ElementCallsTable } from '../schema-engine';
+import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export type ElementCallRow = {
   id: string;
@@ -128,6 +129,38 @@ export async function listCalls(db: Db, f: CallFilter): Promise<ElementCallRow[]
   if (f.controllerId) q = q.where('controller_id', '=', f.controllerId);
   if (f.outcome) q = q.where('outcome', '=', f.outcome);
   return (await q.execute()).map(toCall);
+}
+
+export const CALL_SORTS = ['startedAt', 'durationMs'] as const;
+export type CallSort = (typeof CALL_SORTS)[number];
+
+const CALL_SORT: SortSpec<CallSort> = {
+  columns: {
+    startedAt: { column: 'started_at', type: 'number' },
+    durationMs: { column: 'duration_ms', type: 'number' },
+  },
+  id: { column: 'id', type: 'string' },
+  defaultSort: 'startedAt',
+  defaultDir: 'desc',
+};
+
+export type CallPageRequest = Omit<CallFilter, 'limit'> & PageRequest<CallSort>;
+
+/** One keyset page of the call log, newest first unless sorted otherwise. */
+export function pageCalls(db: Db, f: CallPageRequest): Promise<Page<ElementCallRow>> {
+  let q = db.selectFrom('element_calls');
+  if (f.vpcId !== undefined) q = q.where('vpc_id', '=', f.vpcId);
+  if (f.jobId !== undefined) q = q.where('job_id', '=', f.jobId);
+  if (f.targetId !== undefined) q = q.where('target_id', '=', f.targetId);
+  if (f.controllerId !== undefined) q = q.where('controller_id', '=', f.controllerId);
+  if (f.outcome !== undefined) q = q.where('outcome', '=', f.outcome);
+  return keysetPage(
+    q,
+    CALL_SORT,
+    f,
+    (s) => s.selectAll(),
+    (r) => toCall(r as unknown as ElementCallsTable),
+  );
 }
 
 export async function getCall(db: Db, id: string): Promise<ElementCallRow | undefined> {

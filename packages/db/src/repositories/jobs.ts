@@ -425,3 +425,6 @@ export async function flagStuck(db: Db, now: number): Promise<string[]> {
   await db.updateTable('jobs').set({ stuck: 1, updated_at: now }).where('id', 'in', ids).execute();
   return ids;
 }
+
+// The console's paged list lives beside, to keep this file about the job lifecycle.
+export { JOB_SORTS, type JobPageRequest, type JobSort, pageJobs } from './job-pages';

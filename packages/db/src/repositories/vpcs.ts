@@ -1,6 +1,8 @@
-// VPCs: insert, read, list with filters.
-import type { Db } from '../connect';
+// VPCs: insert, read, and one keyset page of a filtered, sorted list.
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Db, DialectName } from '../connect';
 import type { VpcsTable } from '../schema-engine';
+import { dialectOfDb, keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export type VpcRow = {
   id: string;
@@ -54,16 +56,60 @@ export async function getVpc(db: Db, id: string): Promise<VpcRow | undefined> {
   return r ? toVpc(r) : undefined;
 }
 
-export type VpcFilter = { state?: string; zoneId?: string; includeDestroyed?: boolean; limit?: number };
+export const VPC_SORTS = ['createdAt', 'name', 'state', 'updatedAt'] as const;
+export type VpcSort = (typeof VPC_SORTS)[number];
 
-export async function listVpcs(db: Db, f: VpcFilter = {}): Promise<VpcRow[]> {
-  let q = db
-    .selectFrom('vpcs')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .limit(f.limit ?? 500);
+const VPC_SORT: SortSpec<VpcSort> = {
+  columns: {
+    createdAt: { column: 'created_at', type: 'number' },
+    updatedAt: { column: 'updated_at', type: 'number' },
+    name: { column: 'name', type: 'string' },
+    state: { column: 'state', type: 'string' },
+  },
+  id: { column: 'id', type: 'string' },
+  defaultSort: 'createdAt',
+  defaultDir: 'desc',
+};
+
+export type VpcFilter = {
+  state?: string;
+  zoneId?: string;
+  includeDestroyed?: boolean;
+  /** A condition the VPC must carry, e.g. Synced=False (matched in SQL, in the stored JSON). */
+  condition?: { type: string; status: string };
+  /** Case-insensitive substring of the name. */
+  nameContains?: string;
+};
+
+export type VpcPageRequest = VpcFilter & PageRequest<VpcSort>;
+
+/** One page of VPCs, newest first unless sorted otherwise; every filter is in the query, before the limit. */
+export function listVpcs(db: Db, f: VpcPageRequest): Promise<Page<VpcRow>> {
+  let q = db.selectFrom('vpcs');
   if (f.state !== undefined) q = q.where('state', '=', f.state);
   else if (!f.includeDestroyed) q = q.where('state', '!=', 'Destroy');
   if (f.zoneId !== undefined) q = q.where('zone_id', '=', f.zoneId);
-  return (await q.execute()).map(toVpc);
+  if (f.nameContains !== undefined)
+    q = q.where(sql<SqlBool>`lower(name) like ${likePattern(f.nameContains)} escape '!'`);
+  if (f.condition !== undefined) q = q.where(hasCondition(dialectOfDb(db), f.condition));
+  return keysetPage(
+    q,
+    VPC_SORT,
+    f,
+    (s) => s.selectAll(),
+    (r) => toVpc(r as unknown as VpcsTable),
+  );
+}
+
+/** `%text%` for LIKE, with the wildcards of the text itself escaped (escape character `!`). */
+export const likePattern = (text: string): string =>
+  `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+/** The conditions column holds a JSON array of {type, status, ...}: match one element on both dialects. */
+function hasCondition(dialect: DialectName, c: { type: string; status: string }): Expression<SqlBool> {
+  if (dialect === 'mysql')
+    return sql<SqlBool>`json_contains(conditions, json_object('type', ${c.type}, 'status', ${c.status}))`;
+  // A hand-edited, malformed value matches nothing rather than failing the list.
+  return sql<SqlBool>`(case when json_valid(conditions) then exists (select 1 from json_each(conditions) as c
+    where json_extract(c.value, '$.type') = ${c.type} and json_extract(c.value, '$.status') = ${c.status}) else 0 end)`;
 }

@@ -2,5 +2,12 @@
 
 export { runDiagnosisAction, type ServerAction } from './actions';
 export { diagnoseEntityError, type EntityErrorEvent, onEntityError } from './hook';
-export { type DiagnosisView, getDiagnosisView, groupByRootCause, listDiagnosisViews } from './queries';
+export {
+  type DiagnosisPageQuery,
+  type DiagnosisView,
+  getDiagnosisView,
+  groupByRootCause,
+  listDiagnosisViews,
+  pageDiagnosisViews,
+} from './queries';
 export { listStuckWork, type StuckItem, type StuckQuery } from './stuck';

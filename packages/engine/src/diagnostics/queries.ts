@@ -1,5 +1,5 @@
 // Read side of diagnostics: open diagnoses grouped by root cause, closing those whose target has left Error.
-import { type Db, diagnosesRepo } from '@netplane/db';
+import { type Db, diagnosesRepo, type Page } from '@netplane/db';
 import {
   DIAGNOSIS_ACTIONS,
   type DiagnosisAction,
@@ -108,6 +108,53 @@ export async function listDiagnosisViews(
       records = await diagnosesRepo.listDiagnoses(db, query);
   }
   return groupByRootCause(records, await loadTargetNames(db, records));
+}
+
+export type DiagnosisPageQuery = {
+  vpcId?: string;
+  category?: string;
+  openOnly: boolean;
+  limit: number;
+  cursor?: string;
+  now: number;
+};
+
+/**
+ * One keyset page of top-level diagnoses (root causes, and failures whose root is filtered out), each with what it
+ * caused nested; paging, filters and the total are in SQL. Reading it also resolves what has left Error since.
+ */
+export async function pageDiagnosisViews(db: Db, q: DiagnosisPageQuery): Promise<Page<DiagnosisView>> {
+  const filter = {
+    openOnly: q.openOnly,
+    ...(q.vpcId !== undefined ? { vpcId: q.vpcId } : {}),
+    ...(q.category !== undefined ? { category: q.category } : {}),
+  };
+  const read = async () => {
+    const page = await diagnosesRepo.pageTopLevel(db, {
+      ...filter,
+      limit: q.limit,
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+    });
+    return {
+      page,
+      caused: await diagnosesRepo.listCaused(
+        db,
+        page.items.map((r) => r.id),
+        filter,
+      ),
+    };
+  };
+  let { page, caused } = await read();
+  if (q.openOnly && (await resolveRecovered(db, [...page.items, ...caused], q.now)) > 0)
+    ({ page, caused } = await read());
+  const names = await loadTargetNames(db, [...page.items, ...caused]);
+  return {
+    ...page,
+    items: page.items.map((r) => ({
+      ...typed(r, names),
+      caused: caused.filter((c) => c.rootCauseId === r.id).map((c) => typed(c, names)),
+    })),
+  };
 }
 
 export async function getDiagnosisView(db: Db, id: string): Promise<DiagnosisView | undefined> {

@@ -15,11 +15,13 @@ export type StuckItem = {
 };
 
 /** Transitional states an entity must not stay in for longer than a job may run. */
-const TRANSITIONAL = {
+export const TRANSITIONAL = {
   vpcs: ['Implementing', 'Shutdown-ing', 'Destroying'],
   networks: ['Implementing'],
   nics: ['Reserving', 'Releasing', 'Deallocating'],
 } as const;
+
+export const DEFAULT_ENTITY_THRESHOLD_MS = 15 * 60_000;
 
 export type StuckQuery = {
   now: number;
@@ -29,7 +31,7 @@ export type StuckQuery = {
 };
 
 export async function listStuckWork(db: Db, q: StuckQuery): Promise<StuckItem[]> {
-  const threshold = q.entityThresholdMs ?? 15 * 60_000;
+  const threshold = q.entityThresholdMs ?? DEFAULT_ENTITY_THRESHOLD_MS;
   const limit = q.limit ?? 500;
   const cutoff = q.now - threshold;
   const jobs = await db

@@ -7,6 +7,7 @@ import { type NicView, nicView, type TierView, tierViews, type VpcView, vpcView 
 import { allocateNics, type NicRequest } from './allocate';
 import type { EngineCore } from './core';
 import { type CreateTierInput, type CreateVpcInput, createTier, createVpc } from './create';
+import { reconcileSweep } from './reconcile-sweep';
 
 const dbOf = (core: EngineCore) => core.deps.db.db;
 
@@ -71,13 +72,16 @@ export async function vpcJob(
   return { jobId: await submit({ kind, targetType: 'vpc', targetId: vpcId, vpcId, actor }) };
 }
 
-/** The scheduled reconcile: one job per implemented VPC that has none queued or running. */
-export async function reconcileAll(core: EngineCore, submit: SubmitJob): Promise<string[]> {
-  const ids: string[] = [];
-  for (const vpc of await vpcsRepo.listVpcs(dbOf(core), { state: 'Implemented' })) {
-    ids.push((await vpcJob(core, submit, 'vpc.reconcile', vpc.id, 'engine')).jobId);
-  }
-  return ids;
+/** The scheduled reconcile: one job per Implemented VPC (every one, page by page), paced over the interval. */
+export function reconcileAll(core: EngineCore, submit: SubmitJob, signal?: AbortSignal): Promise<string[]> {
+  const o = core.options;
+  return reconcileSweep(dbOf(core), async (vpcId) => vpcJob(core, submit, 'vpc.reconcile', vpcId, 'engine'), {
+    intervalMs: o.reconcileIntervalMs,
+    pageSize: o.reconcilePageSize,
+    concurrency: o.reconcileConcurrency,
+    spread: o.reconcileSpread,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** Allocates NIC rows (IP and MAC) and their job at once, then prepares them in that job (batched where it can). */

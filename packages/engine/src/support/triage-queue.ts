@@ -1,7 +1,7 @@
-// The support triage queue: VPCs that failed (open diagnoses) or are stuck, oldest first, with who is on them.
-import { type Db, diagnosesRepo, triageRepo } from '@netplane/db';
+// The support triage queue: VPCs that failed (open diagnoses) or are stuck, oldest first, with who is on them, paged.
+import { type Db, type Page, triageQueueRepo, triageRepo } from '@netplane/db';
 import { listDiagnosisViews } from '../diagnostics/queries';
-import { listStuckWork } from '../diagnostics/stuck';
+import { DEFAULT_ENTITY_THRESHOLD_MS, TRANSITIONAL } from '../diagnostics/stuck';
 
 export type TriageQueueItem = {
   vpcId: string;
@@ -19,25 +19,23 @@ export type TriageQueueItem = {
   note: string;
 };
 
+/**
+ * One keyset page of the queue, oldest trouble first: which VPCs, when their trouble began, and the total, all from
+ * one SQL union (triageQueueRepo). Each listed VPC's open diagnoses are then read (which resolves those whose target
+ * has left Error): a VPC left with nothing open or stuck drops out of the page (and of the queue from then on).
+ */
 export async function listTriageQueue(
   db: Db,
-  q: { now: number; limit: number; entityThresholdMs?: number },
-): Promise<TriageQueueItem[]> {
-  const failed = await diagnosesRepo.listVpcsWithOpenDiagnoses(db, q.limit);
-  const stuck = await listStuckWork(db, {
+  q: { now: number; limit: number; cursor?: string; entityThresholdMs?: number },
+): Promise<Page<TriageQueueItem>> {
+  const page = await triageQueueRepo.pageQueue(db, {
     now: q.now,
     limit: q.limit,
-    ...(q.entityThresholdMs !== undefined ? { entityThresholdMs: q.entityThresholdMs } : {}),
+    ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+    entityThresholdMs: q.entityThresholdMs ?? DEFAULT_ENTITY_THRESHOLD_MS,
+    transitional: TRANSITIONAL,
   });
-  const byVpc = new Map<string, { since: number; stuck: number }>();
-  for (const f of failed) byVpc.set(f.vpcId, { since: f.since, stuck: 0 });
-  for (const s of stuck) {
-    if (!s.vpcId) continue;
-    const cur = byVpc.get(s.vpcId) ?? { since: s.since, stuck: 0 };
-    byVpc.set(s.vpcId, { since: Math.min(cur.since, s.since), stuck: cur.stuck + 1 });
-  }
-  const ordered = [...byVpc.entries()].sort((a, b) => a[1].since - b[1].since).slice(0, q.limit);
-  const vpcIds = ordered.map(([id]) => id);
+  const vpcIds = page.items.map((r) => r.vpcId);
   const vpcs =
     vpcIds.length === 0
       ? []
@@ -45,20 +43,19 @@ export async function listTriageQueue(
   const vpcById = new Map(vpcs.map((v) => [v.id, v]));
   const triage = new Map((await triageRepo.listTriage(db, vpcIds)).map((t) => [t.vpcId, t]));
   const items: TriageQueueItem[] = [];
-  for (const [vpcId, info] of ordered) {
-    // Reading the views also resolves diagnoses whose targets have left Error since.
-    const open = await listDiagnosisViews(db, { vpcId, openOnly: true, limit: 1000, now: q.now });
-    if (open.length === 0 && info.stuck === 0) continue;
+  for (const row of page.items) {
+    const open = await listDiagnosisViews(db, { vpcId: row.vpcId, openOnly: true, limit: 1000, now: q.now });
+    if (open.length === 0 && row.stuckItems === 0) continue;
     const root = open[0];
-    const t = triage.get(vpcId);
-    const vpc = vpcById.get(vpcId);
+    const t = triage.get(row.vpcId);
+    const vpc = vpcById.get(row.vpcId);
     items.push({
-      vpcId,
+      vpcId: row.vpcId,
       vpcName: vpc?.name ?? null,
       vpcState: vpc?.state ?? null,
-      since: info.since,
+      since: row.since,
       openDiagnoses: open.reduce((n, d) => n + 1 + d.caused.length, 0),
-      stuckItems: info.stuck,
+      stuckItems: row.stuckItems,
       rootCause: root
         ? { id: root.id, category: root.category, title: root.title, sentence: root.sentence }
         : null,
@@ -68,5 +65,5 @@ export async function listTriageQueue(
       note: t?.note ?? '',
     });
   }
-  return items;
+  return { ...page, items };
 }

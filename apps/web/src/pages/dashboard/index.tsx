@@ -51,13 +51,13 @@ function FailingNow() {
         <LoadingRows rows={3} />
       ) : diagnoses.error ? (
         <ErrorState error={diagnoses.error} onRetry={() => void diagnoses.refetch()} />
-      ) : diagnoses.data.length === 0 ? (
+      ) : diagnoses.data.total === 0 ? (
         <p className="flex items-center gap-2 text-sm text-emerald-700 dark:text-emerald-400">
           <CheckCircle2 aria-hidden className="size-4" /> Nothing is in Error.
         </p>
       ) : (
         <ul className="space-y-2">
-          {diagnoses.data.slice(0, 6).map((d) => (
+          {diagnoses.data.items.slice(0, 6).map((d) => (
             <li key={d.id} className="flex items-start gap-2 text-sm">
               <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-red-600" />
               <div className="min-w-0 flex-1">
@@ -85,13 +85,13 @@ function FailingNow() {
           ))}
         </ul>
       )}
-      {failedJobs.data && failedJobs.data.length > 0 && (
+      {failedJobs.data && failedJobs.data.items.length > 0 && (
         <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-700">
           <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
             Recently failed jobs
           </h3>
           <ul className="space-y-1.5 text-sm">
-            {failedJobs.data.map((j) => (
+            {failedJobs.data.items.map((j) => (
               <li key={j.id} className="flex items-start gap-2">
                 <span className="shrink-0 font-mono text-xs">{j.kind}</span>
                 <span

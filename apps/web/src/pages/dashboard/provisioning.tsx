@@ -1,6 +1,6 @@
 // Dashboard provisioning: VPCs by state, jobs running with progress, and element calls per minute with error rate.
 import { NETWORK_STATES } from '@netplane/domain';
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { isJobActive, JobProgress } from '../../components/job-progress';
 import { Card, Stat } from '../../components/page';
@@ -23,17 +23,24 @@ const BAR: Record<string, string> = {
 
 export function VpcStates() {
   const trpc = useTRPC();
-  const vpcs = useQuery(trpc.vpcs.list.queryOptions({ limit: 1000 }, { refetchInterval: 5000 }));
+  // Counts from the lists' totals (one COUNT each on the server), never from a capped page of rows.
+  const poll = { refetchInterval: 5000 };
+  const vpcs = useQuery(trpc.vpcs.list.queryOptions({ limit: 1 }, poll));
+  const drifted = useQuery(
+    trpc.vpcs.list.queryOptions({ limit: 1, condition: { type: 'Synced', status: 'False' } }, poll),
+  );
+  const byState = useQueries({
+    queries: NETWORK_STATES.map((state) =>
+      trpc.vpcs.list.queryOptions({ limit: 1, state, includeDestroyed: state === 'Destroy' }, poll),
+    ),
+  });
   if (vpcs.isPending) return <LoadingCards count={1} />;
   if (vpcs.error) return <ErrorState error={vpcs.error} onRetry={() => void vpcs.refetch()} />;
-  const counts = NETWORK_STATES.map((s) => ({
-    state: s,
-    n: vpcs.data.filter((v) => v.state === s).length,
-  })).filter((c) => c.n > 0);
-  const total = vpcs.data.length;
-  const drift = vpcs.data.filter((v) =>
-    v.conditions.some((c) => c.type === 'Synced' && c.status === 'False'),
-  ).length;
+  const counts = NETWORK_STATES.map((s, i) => ({ state: s, n: byState[i]?.data?.total ?? 0 })).filter(
+    (c) => c.n > 0,
+  );
+  const total = vpcs.data.total;
+  const drift = drifted.data?.total ?? 0;
   return (
     <Card
       title={`VPCs (${total})`}
@@ -84,11 +91,11 @@ export function VpcStates() {
 
 export function CallRates() {
   const trpc = useTRPC();
-  const calls = useQuery(trpc.calls.recent.queryOptions({ limit: 1000 }, { refetchInterval: 5000 }));
+  const calls = useQuery(trpc.calls.recent.queryOptions({ limit: 200 }, { refetchInterval: 5000 }));
   if (calls.isPending) return <Skeleton className="h-24" />;
   if (calls.error) return <ErrorState error={calls.error} onRetry={() => void calls.refetch()} />;
   const now = Date.now();
-  const recent = calls.data.filter((c) => c.startedAt >= now - WINDOW_MS);
+  const recent = calls.data.items.filter((c) => c.startedAt >= now - WINDOW_MS);
   const failed = recent.filter((c) => c.outcome === 'failed').length;
   const perMinute = recent.length / (WINDOW_MS / 60_000);
   const errorRate = recent.length ? failed / recent.length : 0;
@@ -140,10 +147,10 @@ export function RunningJobs() {
   const jobs = useQuery(
     trpc.jobs.list.queryOptions(
       { limit: 50 },
-      { refetchInterval: (q) => (q.state.data?.some(isJobActive) ? 1500 : 5000) },
+      { refetchInterval: (q) => (q.state.data?.items.some(isJobActive) ? 1500 : 5000) },
     ),
   );
-  const active = jobs.data?.filter(isJobActive) ?? [];
+  const active = jobs.data?.items.filter(isJobActive) ?? [];
   return (
     <Card
       title={`Jobs running (${active.length})`}

@@ -6,7 +6,7 @@ import type { Outputs } from '../../lib/api-types';
 import { formatAgo } from '../../lib/format';
 import { DiagnosisActions } from './diagnosis-actions';
 
-export type DiagnosisView = Outputs['diagnostics']['list'][number];
+export type DiagnosisView = Outputs['diagnostics']['list']['items'][number];
 type DiagnosisRecord = DiagnosisView['caused'][number];
 
 export function CategoryBadge({ category }: { category: string }) {

@@ -13,7 +13,7 @@ import { useTRPC } from '../../lib/trpc';
 import { DiagnosisCard } from './diagnosis-card';
 
 type Stuck = Outputs['diagnostics']['stuck'][number];
-type Diagnosis = Outputs['diagnostics']['list'][number];
+type Diagnosis = Outputs['diagnostics']['list']['items'][number];
 
 /** The diagnoses about one target (as the root cause or among what it caused), or all. */
 const shown = (all: Diagnosis[], target: string | null) =>
@@ -26,7 +26,7 @@ export function DiagnosticsPage() {
   const [params, setParams] = useSearchParams();
   const target = params.get('target');
   const diagnoses = useQuery(
-    trpc.diagnostics.list.queryOptions({ openOnly: isOpenOnly }, { refetchInterval: 5000 }),
+    trpc.diagnostics.list.queryOptions({ openOnly: isOpenOnly, limit: 200 }, { refetchInterval: 5000 }),
   );
   const stuck = useQuery(trpc.diagnostics.stuck.queryOptions({}, { refetchInterval: 5000 }));
 
@@ -94,14 +94,14 @@ export function DiagnosticsPage() {
                 </button>
               </p>
             )}
-            {shown(diagnoses.data, target).length === 0 ? (
+            {shown(diagnoses.data.items, target).length === 0 ? (
               <EmptyState title="Nothing is in Error" icon={<HeartPulse className="size-8" />}>
                 {target
                   ? 'This resource has no open diagnosis: it was fixed, or it is being retried.'
                   : 'When a network, NIC, rule or job fails, its diagnosis appears here with the evidence and the fix.'}
               </EmptyState>
             ) : (
-              shown(diagnoses.data, target).map((d) => <DiagnosisCard key={d.id} view={d} />)
+              shown(diagnoses.data.items, target).map((d) => <DiagnosisCard key={d.id} view={d} />)
             )}
           </>
         )}

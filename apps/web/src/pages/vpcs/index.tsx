@@ -1,23 +1,28 @@
-// VPCs: the list with filters by state, zone and condition, and creation from a VPC offering.
+// VPCs: one server page of the list (sorted, filtered by state, zone, condition and name on the server, the view
+// in the URL), and creation from a VPC offering.
 import { NETWORK_STATES } from '@netplane/domain';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Cloud, Plus } from 'lucide-react';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button } from '../../components/button';
 import { ConditionPills } from '../../components/condition-pills';
-import { FilterSelect } from '../../components/field';
+import { FilterSelect, TextFilter } from '../../components/field';
 import { PageHeader } from '../../components/page';
+import { type ServerColumn, ServerTable } from '../../components/server-table';
 import { StateBadge } from '../../components/state-badge';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
-import { type Column, Table } from '../../components/table';
 import type { Inputs, Outputs } from '../../lib/api-types';
 import { useCan } from '../../lib/can';
 import { formatAgo } from '../../lib/format';
+import { useServerPaging } from '../../lib/server-paging';
 import { useTRPC } from '../../lib/trpc';
 import { CreateVpcDialog } from './create-vpc-dialog';
 
-type Vpc = Outputs['vpcs']['list'][number];
+type Vpc = Outputs['vpcs']['list']['items'][number];
+
+const SORTS = ['name', 'state', 'createdAt', 'updatedAt'] as const;
+const DEFAULT_SORT = { sort: 'createdAt', dir: 'desc' } as const;
 
 const CONDITION_FILTERS = [
   { value: 'Ready:True', label: 'Ready' },
@@ -29,17 +34,14 @@ const CONDITION_FILTERS = [
 export function VpcsPage() {
   const trpc = useTRPC();
   const canProvision = useCan('provision');
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const [isCreating, setCreating] = useState(false);
+  const paging = useServerPaging(SORTS, DEFAULT_SORT);
+  const setFilter = paging.setFilter;
   const state = params.get('state') ?? '';
   const zoneId = params.get('zone') ?? '';
   const condition = params.get('condition') ?? '';
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const name = params.get('name') ?? '';
   const zones = useQuery(trpc.zones.list.queryOptions());
   const [condType, condStatus] = condition.split(':');
   const input: Inputs['vpcs']['list'] = {
@@ -53,16 +55,20 @@ export function VpcsPage() {
           },
         }
       : {}),
+    ...(name ? { name } : {}),
     includeDestroyed: state === 'Destroy',
+    ...paging.input,
   };
-  const vpcs = useQuery(trpc.vpcs.list.queryOptions(input, { refetchInterval: 5000 }));
+  const vpcs = useQuery(
+    trpc.vpcs.list.queryOptions(input, { refetchInterval: 5000, placeholderData: keepPreviousData }),
+  );
   const zoneName = (id: string) => zones.data?.find((z) => z.id === id)?.name ?? id.slice(0, 8);
 
-  const columns: Column<Vpc>[] = [
+  const columns: ServerColumn<Vpc, (typeof SORTS)[number]>[] = [
     {
       key: 'name',
       header: 'Name',
-      sortValue: (v) => v.name,
+      sortKey: 'name',
       render: (v) => (
         <Link to={`/vpcs/${v.id}`} className="font-medium text-sky-700 underline dark:text-sky-400">
           {v.name}
@@ -72,24 +78,15 @@ export function VpcsPage() {
     {
       key: 'state',
       header: 'State',
-      sortValue: (v) => v.state,
+      sortKey: 'state',
       render: (v) => <StateBadge state={v.state} />,
     },
     { key: 'conditions', header: 'Conditions', render: (v) => <ConditionPills conditions={v.conditions} /> },
-    { key: 'zone', header: 'Zone', sortValue: (v) => zoneName(v.zoneId), render: (v) => zoneName(v.zoneId) },
-    {
-      key: 'cidr',
-      header: 'CIDR',
-      sortValue: (v) => v.cidr,
-      render: (v) => <span className="font-mono text-xs">{v.cidr}</span>,
-    },
-    { key: 'by', header: 'Created by', sortValue: (v) => v.createdBy, render: (v) => v.createdBy },
-    {
-      key: 'updated',
-      header: 'Changed',
-      sortValue: (v) => v.updatedAt,
-      render: (v) => formatAgo(v.updatedAt),
-    },
+    { key: 'zone', header: 'Zone', render: (v) => zoneName(v.zoneId) },
+    { key: 'cidr', header: 'CIDR', render: (v) => <span className="font-mono text-xs">{v.cidr}</span> },
+    { key: 'by', header: 'Created by', render: (v) => v.createdBy },
+    { key: 'created', header: 'Created', sortKey: 'createdAt', render: (v) => formatAgo(v.createdAt) },
+    { key: 'updated', header: 'Changed', sortKey: 'updatedAt', render: (v) => formatAgo(v.updatedAt) },
   ];
 
   return (
@@ -128,18 +125,19 @@ export function VpcsPage() {
           onChange={(v) => setFilter('condition', v)}
           options={CONDITION_FILTERS}
         />
+        <TextFilter label="Name" value={name} onChange={(v) => setFilter('name', v)} />
       </search>
       {vpcs.isPending ? (
         <LoadingRows />
       ) : vpcs.error ? (
         <ErrorState error={vpcs.error} onRetry={() => void vpcs.refetch()} />
-      ) : vpcs.data.length === 0 ? (
+      ) : vpcs.data.total === 0 ? (
         <EmptyState
-          title={state || zoneId || condition ? 'No VPC matches these filters' : 'No VPCs yet'}
+          title={state || zoneId || condition || name ? 'No VPC matches these filters' : 'No VPCs yet'}
           icon={<Cloud className="size-8" />}
           action={
             canProvision &&
-            !(state || zoneId || condition) && (
+            !(state || zoneId || condition || name) && (
               <Button
                 variant="primary"
                 onClick={() => setCreating(true)}
@@ -154,12 +152,14 @@ export function VpcsPage() {
           providers.
         </EmptyState>
       ) : (
-        <Table
+        <ServerTable
           caption="VPCs"
           columns={columns}
-          rows={vpcs.data}
+          page={vpcs.data}
           rowKey={(v) => v.id}
-          initialSort={{ key: 'name', direction: 'ascending' }}
+          paging={paging}
+          defaultSort={{ key: DEFAULT_SORT.sort, dir: DEFAULT_SORT.dir }}
+          isFetching={vpcs.isPlaceholderData}
         />
       )}
       <CreateVpcDialog isOpen={isCreating} onClose={() => setCreating(false)} />

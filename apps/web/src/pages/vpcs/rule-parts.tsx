@@ -11,7 +11,7 @@ import { DiagnosisCard } from '../diagnostics/diagnosis-card';
 
 export type Vpc = Outputs['vpcs']['get'];
 export type Tier = Vpc['tiers'][number];
-export type Nic = Outputs['nics']['list'][number];
+export type Nic = Outputs['nics']['list']['items'][number];
 export type Job = Vpc['recentJobs'][number];
 export type PublicOptions = Outputs['publicServices']['options'];
 export type StaticNatRule = Outputs['staticNat']['list'][number];
@@ -27,11 +27,11 @@ export const ruleRefetch = (rules: readonly { state: string }[] | undefined) =>
 export function useVpcNics(tiers: readonly Tier[]): { byTier: Map<string, Nic[]>; isPending: boolean } {
   const trpc = useTRPC();
   const results = useQueries({
-    queries: tiers.map((t) => trpc.nics.list.queryOptions({ tierId: t.id })),
+    queries: tiers.map((t) => trpc.nics.list.queryOptions({ tierId: t.id, limit: 200 })),
   });
   const byTier = new Map<string, Nic[]>();
   tiers.forEach((t, i) => {
-    byTier.set(t.id, results[i]?.data ?? []);
+    byTier.set(t.id, results[i]?.data?.items ?? []);
   });
   return { byTier, isPending: results.some((r) => r.isPending) };
 }
@@ -109,7 +109,7 @@ export function useOpenDiagnoses(vpcId: string, isNeeded: boolean) {
       { enabled: isNeeded, refetchInterval: isNeeded ? 5000 : false },
     ),
   );
-  return new Map((q.data ?? []).map((d) => [d.targetId, d]));
+  return new Map((q.data?.items ?? []).map((d) => [d.targetId, d]));
 }
 
 /** The diagnoses of the rules in Error, in full (cause, evidence, remediation, retry), under the rules' table. */

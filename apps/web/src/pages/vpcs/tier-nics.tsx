@@ -1,21 +1,29 @@
-// The NICs of a tier: a table with release, and a bulk prepare form (N NICs named prefix-1..N).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// The NICs of a tier: one server page (sorted, filtered by state and VM/IP on the server, the view in the URL under
+// the tier's name), release, and a bulk prepare form (N NICs named prefix-1..N).
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../components/button';
 import { ConditionPills } from '../../components/condition-pills';
+import { FilterSelect, TextFilter } from '../../components/field';
+import { type ServerColumn, ServerTable } from '../../components/server-table';
 import { StateBadge } from '../../components/state-badge';
 import { ErrorState } from '../../components/states';
-import { type Column, Table } from '../../components/table';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { useCan } from '../../lib/can';
+import { useServerPaging } from '../../lib/server-paging';
 import { useTRPC } from '../../lib/trpc';
 
 type Tier = Outputs['vpcs']['get']['tiers'][number];
-type Nic = Outputs['nics']['list'][number];
+type Nic = Outputs['nics']['list']['items'][number];
 
 const BUSY = new Set(['Reserving', 'Releasing', 'Deallocating']);
+const SORTS = ['ipIndex', 'vmName', 'state', 'createdAt'] as const;
+const DEFAULT_SORT = { sort: 'ipIndex', dir: 'asc' } as const;
+const NIC_STATES = ['Allocated', 'Reserving', 'Reserved', 'Releasing', 'Error'];
+/** releaseBulk takes at most this many ids; "Release all" sends one page of them. */
+const RELEASE_BATCH = 200;
 
 export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => void }) {
   const trpc = useTRPC();
@@ -24,14 +32,32 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
   const canProvision = useCan('provision');
   const [count, setCount] = useState('20');
   const [prefix, setPrefix] = useState('vm');
+  const paging = useServerPaging(SORTS, DEFAULT_SORT, 10, `${tier.name}.`);
+  const stateFilter = paging.filter('state');
+  const search = paging.filter('q');
   const nics = useQuery(
     trpc.nics.list.queryOptions(
-      { tierId: tier.id },
-      { refetchInterval: (q) => (q.state.data?.some((n) => BUSY.has(n.state)) ? 1500 : 5000) },
+      {
+        tierId: tier.id,
+        ...(stateFilter ? { state: stateFilter } : {}),
+        ...(search ? { search } : {}),
+        ...paging.input,
+      },
+      {
+        placeholderData: keepPreviousData,
+        refetchInterval: (q) => (q.state.data?.items.some((n) => BUSY.has(n.state)) ? 1500 : 5000),
+      },
+    ),
+  );
+  // Every Reserved NIC of the tier (up to one release batch), for "Release all", whatever page is shown.
+  const reservedPage = useQuery(
+    trpc.nics.list.queryOptions(
+      { tierId: tier.id, state: 'Reserved', limit: RELEASE_BATCH },
+      { enabled: canProvision, refetchInterval: 5000 },
     ),
   );
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.nics.list.queryKey({ tierId: tier.id }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.nics.list.queryKey() });
     onChanged();
   };
   const prepare = useMutation(
@@ -61,31 +87,32 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
   function submit(e: FormEvent) {
     e.preventDefault();
     if (!isCountOk) return;
-    const start = (nics.data?.length ?? 0) + 1;
+    const start = (tierTotal(tier) ?? nics.data?.total ?? 0) + 1;
     prepare.mutate({
       tierId: tier.id,
       nics: Array.from({ length: n }, (_, i) => ({ vmName: `${prefix.trim() || 'vm'}-${start + i}` })),
     });
   }
 
-  const reserved = (nics.data ?? []).filter((x) => x.state === 'Reserved');
-  const columns: Column<Nic>[] = [
+  const reserved = reservedPage.data?.items ?? [];
+  const reservedTotal = reservedPage.data?.total ?? 0;
+  const columns: ServerColumn<Nic, (typeof SORTS)[number]>[] = [
     {
       key: 'vm',
       header: 'VM',
-      sortValue: (x) => x.vmName,
+      sortKey: 'vmName',
       render: (x) => <span className="whitespace-nowrap">{x.vmName}</span>,
     },
     {
       key: 'state',
       header: 'State',
-      sortValue: (x) => x.state,
+      sortKey: 'state',
       render: (x) => <StateBadge state={x.state} />,
     },
     {
       key: 'ip',
       header: 'IP',
-      sortValue: (x) => x.ip,
+      sortKey: 'ipIndex',
       render: (x) => <span className="font-mono text-xs">{x.ip}</span>,
     },
     {
@@ -99,7 +126,6 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
     {
       key: 'adopted',
       header: 'Adopted',
-      sortValue: (x) => (x.adopted ? 1 : 0),
       render: (x) => (x.adopted ? 'yes' : ''),
     },
     ...(canProvision
@@ -124,7 +150,7 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
     <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-700">
       <div className="mb-2 flex flex-wrap items-end justify-between gap-3">
         <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
-          NICs ({nics.data?.length ?? '…'})
+          NICs ({(stateFilter || search ? tierTotal(tier) : nics.data?.total) ?? '…'})
         </h3>
         {canProvision && tier.state === 'Implemented' && (
           <form
@@ -168,25 +194,55 @@ export function TierNics({ tier, onChanged }: { tier: Tier; onChanged: () => voi
                 onClick={() => releaseAll.mutate({ ids: reserved.map((x) => x.id) })}
                 isBusy={releaseAll.isPending}
               >
-                Release all {reserved.length}
+                {reservedTotal > reserved.length
+                  ? `Release ${reserved.length} of ${reservedTotal}`
+                  : `Release all ${reserved.length}`}
               </Button>
             )}
           </form>
         )}
       </div>
+      {((nics.data?.total ?? 0) > 0 || stateFilter || search) && (
+        <search className="mb-2 flex flex-wrap gap-3" aria-label={`Filter the NICs of ${tier.name}`}>
+          <FilterSelect
+            label="State"
+            value={stateFilter}
+            onChange={(v) => paging.setFilter('state', v)}
+            options={NIC_STATES}
+          />
+          <TextFilter
+            label="VM or IP"
+            value={search}
+            onChange={(v) => paging.setFilter('q', v)}
+            placeholder="vm-1, 10.0.1."
+          />
+        </search>
+      )}
       {nics.error ? (
         <ErrorState error={nics.error} onRetry={() => void nics.refetch()} />
-      ) : nics.data && nics.data.length > 0 ? (
-        <Table
+      ) : nics.data && nics.data.total > 0 ? (
+        <ServerTable
           caption={`NICs of ${tier.name}`}
           columns={columns}
-          rows={nics.data}
+          page={nics.data}
           rowKey={(x) => x.id}
-          pageSize={10}
+          paging={paging}
+          defaultSort={{ key: DEFAULT_SORT.sort, dir: DEFAULT_SORT.dir }}
+          isFetching={nics.isPlaceholderData}
         />
       ) : (
-        nics.data && <p className="text-sm text-slate-500 dark:text-slate-400">No NICs on this tier.</p>
+        nics.data && (
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {stateFilter || search ? 'No NIC matches these filters.' : 'No NICs on this tier.'}
+          </p>
+        )
       )}
     </div>
   );
+}
+
+/** The tier's NIC count from its per-state counts (undefined before they are known). */
+function tierTotal(tier: Tier): number | undefined {
+  const counts = Object.values(tier.nicCounts);
+  return counts.length === 0 ? undefined : counts.reduce((a, b) => a + b, 0);
 }

@@ -8,7 +8,7 @@ import type { Outputs } from '../../lib/api-types';
 import { formatDuration, formatTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 
-type Call = Outputs['calls']['byVpc'][number];
+type Call = Outputs['calls']['byVpc']['items'][number];
 
 // Rule calls (phases apply / revoke) name what they apply: a static NAT or an LB rule.
 const RULE_WORD: Record<string, string> = { staticNat: 'static NAT', lbRule: 'LB rule' };
@@ -18,11 +18,11 @@ export const phaseLabel = (c: { phase: string; targetType: string }) =>
 export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) {
   const trpc = useTRPC();
   const calls = useQuery(
-    trpc.calls.byVpc.queryOptions({ vpcId, limit: 500 }, { refetchInterval: isLive ? 1500 : 10_000 }),
+    trpc.calls.byVpc.queryOptions({ vpcId, limit: 200 }, { refetchInterval: isLive ? 1500 : 10_000 }),
   );
   const controllers = useQuery(trpc.controllers.list.queryOptions({}));
   const controllerName = (id: string) => controllers.data?.find((c) => c.id === id)?.name ?? id.slice(0, 8);
-  const data = calls.data ?? [];
+  const data = calls.data?.items ?? [];
   const failed = data.filter((c) => c.outcome === 'failed');
   const columns: Column<Call>[] = [
     { key: 'at', header: 'Started', sortValue: (c) => c.startedAt, render: (c) => formatTime(c.startedAt) },

@@ -3,6 +3,7 @@
 import { auditRepo } from '@netplane/db';
 import { z } from 'zod';
 import { router, viewerProcedure } from '../../trpc';
+import { optionalPageInput, pageOutput } from '../pagination';
 
 const auditRow = z.object({
   id: z.number(),
@@ -19,27 +20,14 @@ const auditRow = z.object({
 export const auditRouter = router({
   list: viewerProcedure
     .input(
-      z
-        .object({
-          limit: z.number().int().min(1).max(200).default(50),
-          /** Paging: pass the nextCursor of the previous page. */
-          cursor: z.number().int().positive().optional(),
-          targetType: z.string().min(1).max(64).optional(),
-          targetId: z.string().min(1).max(36).optional(),
-          actorName: z.string().min(1).max(64).optional(),
-        })
-        .default({ limit: 50 }),
+      optionalPageInput(auditRepo.AUDIT_SORTS, {
+        targetType: z.string().min(1).max(64).optional(),
+        targetId: z.string().min(1).max(36).optional(),
+        actorName: z.string().min(1).max(64).optional(),
+        /** An action ("vpc.create"), or every action of a prefix ending in a dot ("vpc."). */
+        action: z.string().min(1).max(64).optional(),
+      }),
     )
-    .output(z.object({ items: z.array(auditRow), nextCursor: z.number().nullable() }))
-    .query(async ({ ctx, input }) => {
-      const items = await auditRepo.listAudit(ctx.db, {
-        limit: input.limit,
-        ...(input.cursor !== undefined ? { beforeId: input.cursor } : {}),
-        ...(input.targetType !== undefined ? { targetType: input.targetType } : {}),
-        ...(input.targetId !== undefined ? { targetId: input.targetId } : {}),
-        ...(input.actorName !== undefined ? { actorName: input.actorName } : {}),
-      });
-      const last = items.at(-1);
-      return { items, nextCursor: items.length === input.limit && last ? last.id : null };
-    }),
+    .output(pageOutput(auditRow))
+    .query(({ ctx, input }) => auditRepo.listAudit(ctx.db, input)),
 });

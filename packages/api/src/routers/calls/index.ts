@@ -1,30 +1,33 @@
-// calls.*: the element call log by VPC, by job, or by target (tier or NIC), newest first; summaries are redacted.
+// calls.*: the element call log by VPC, by job, or by target (tier or NIC), newest first, one keyset page; summaries are redacted.
+import { elementCallsRepo } from '@netplane/db';
 import { z } from 'zod';
 import { engineOf } from '../../services/engine';
 import { router, viewerProcedure } from '../../trpc';
+import { optionalPageInput, pageInput, pageOutput } from '../pagination';
 import { callSchema } from '../vpcs/schemas';
 
 const common = {
   outcome: z.enum(['ok', 'failed']).optional(),
-  limit: z.number().int().min(1).max(1000).default(200),
+  controllerId: z.uuid().optional(),
 };
+const output = pageOutput(callSchema);
 
 export const callsRouter = router({
   /** The newest calls of every VPC (the dashboard's calls per minute and error rate). */
   recent: viewerProcedure
-    .input(z.object(common).default({ limit: 200 }))
-    .output(z.array(callSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listCalls(input)),
+    .input(optionalPageInput(elementCallsRepo.CALL_SORTS, common))
+    .output(output)
+    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
   byVpc: viewerProcedure
-    .input(z.object({ vpcId: z.uuid(), ...common }))
-    .output(z.array(callSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listCalls(input)),
+    .input(pageInput(elementCallsRepo.CALL_SORTS, { vpcId: z.uuid(), ...common }))
+    .output(output)
+    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
   byJob: viewerProcedure
-    .input(z.object({ jobId: z.uuid(), ...common }))
-    .output(z.array(callSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listCalls(input)),
+    .input(pageInput(elementCallsRepo.CALL_SORTS, { jobId: z.uuid(), ...common }))
+    .output(output)
+    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
   byTarget: viewerProcedure
-    .input(z.object({ targetId: z.uuid(), ...common }))
-    .output(z.array(callSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listCalls(input)),
+    .input(pageInput(elementCallsRepo.CALL_SORTS, { targetId: z.uuid(), ...common }))
+    .output(output)
+    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
 });

@@ -1,33 +1,28 @@
 // diagnostics: why things are in Error (grouped by root cause), what is stuck, and the actions support can take.
 
 import { AppError } from '@netplane/domain';
-import { getDiagnosisView, listDiagnosisViews, listStuckWork } from '@netplane/engine';
+import { getDiagnosisView, listStuckWork, pageDiagnosisViews } from '@netplane/engine';
 import { z } from 'zod';
 import { router, viewerProcedure } from '../../trpc';
+import { optionalPageInput, pageOutput } from '../pagination';
 import { diagnosisActionProcedures } from './actions';
 import { diagnosisViewSchema, stuckItemSchema } from './schemas';
 
 export const diagnosticsRouter = router({
-  /** Open (or all) diagnoses of one VPC, or of every VPC, root causes first with what they caused nested. */
+  /** One page of open (or all) diagnoses of one VPC or of every VPC, oldest first, what they caused nested. */
   list: viewerProcedure
     .input(
-      z
-        .object({
-          vpcId: z.uuid().optional(),
-          openOnly: z.boolean().default(true),
-          limit: z.number().int().min(1).max(1000).default(200),
-        })
-        .default({ openOnly: true, limit: 200 }),
-    )
-    .output(z.array(diagnosisViewSchema))
-    .query(({ ctx, input }) =>
-      listDiagnosisViews(ctx.db, {
-        openOnly: input.openOnly,
-        limit: input.limit,
-        now: ctx.deps.now(),
-        ...(input.vpcId ? { vpcId: input.vpcId } : {}),
+      optionalPageInput(['createdAt'], {
+        vpcId: z.uuid().optional(),
+        category: z.string().min(1).max(32).optional(),
+        openOnly: z.boolean().default(true),
       }),
-    ),
+    )
+    .output(pageOutput(diagnosisViewSchema))
+    .query(({ ctx, input }) => {
+      const { sort: _sort, dir: _dir, ...q } = input;
+      return pageDiagnosisViews(ctx.db, { ...q, now: ctx.deps.now() });
+    }),
 
   get: viewerProcedure
     .input(z.object({ id: z.uuid() }))

@@ -1,27 +1,27 @@
 // jobs.*: list, detail with progress and steps, cancel, retry, and a subscription (SSE) that pushes progress.
+
+import { jobsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { actorOf, engineOf } from '../../services/engine';
 import { operatorProcedure, router, supportProcedure, viewerProcedure } from '../../trpc';
+import { optionalPageInput, pageOutput } from '../pagination';
 import { idInput, jobDetailSchema, jobRefSchema, jobSchema } from '../vpcs/schemas';
 
 export const jobsRouter = router({
   list: viewerProcedure
     .input(
-      z
-        .object({
-          state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
-          vpcId: z.uuid().optional(),
-          targetId: z.uuid().optional(),
-          kind: z.string().max(32).optional(),
-          stuck: z.boolean().optional(),
-          limit: z.number().int().min(1).max(500).default(100),
-        })
-        .default({ limit: 100 }),
+      optionalPageInput(jobsRepo.JOB_SORTS, {
+        state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+        vpcId: z.uuid().optional(),
+        targetId: z.uuid().optional(),
+        kind: z.string().max(32).optional(),
+        stuck: z.boolean().optional(),
+      }),
     )
-    .output(z.array(jobSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listJobs(input)),
+    .output(pageOutput(jobSchema))
+    .query(({ ctx, input }) => engineOf(ctx.deps).pageJobs(input)),
 
   get: viewerProcedure
     .input(idInput)

@@ -1,9 +1,12 @@
-// nics.*: prepare and release, single and bulk (up to 1000 per request), list by tier. Each touch is one job.
+// nics.*: prepare and release, single and bulk (up to 1000 per request), list by tier (one keyset page). Each touch is one job.
+
+import { nicsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { actorOf, engineOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
+import { pageInput, pageOutput } from '../pagination';
 import { idInput, jobRefSchema, nicSchema, transitionSchema } from '../vpcs/schemas';
 
 const MAX_BULK = 1000;
@@ -20,9 +23,19 @@ const prepared = jobRefSchema.extend({ nics: z.array(nicSchema) });
 
 export const nicsRouter = router({
   list: viewerProcedure
-    .input(z.object({ tierId: z.uuid() }))
-    .output(z.array(nicSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listNics(input.tierId)),
+    .input(
+      pageInput(nicsRepo.NIC_SORTS, {
+        tierId: z.uuid(),
+        state: z.string().max(32).optional(),
+        /** Case-insensitive part of the VM name or of the IP. */
+        search: z.string().trim().min(1).max(255).optional(),
+      }),
+    )
+    .output(pageOutput(nicSchema))
+    .query(({ ctx, input }) => {
+      const { tierId, ...rest } = input;
+      return engineOf(ctx.deps).pageNics({ ...rest, networkId: tierId });
+    }),
 
   get: viewerProcedure
     .input(idInput)

@@ -106,8 +106,9 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     expect(new Set(nics.map((n) => n.mac)).size).toBe(100);
     expect(new Set(results.map((r) => r.jobId)).size).toBe(5);
     for (const r of results) expect((await waitDone(t, r.jobId)).state).toBe('succeeded');
-    const listed = await t.callerAs('viewer').nics.list({ tierId: tier.id });
-    expect(listed.map((n) => n.state)).toEqual(Array(100).fill('Reserved'));
+    const listed = await t.callerAs('viewer').nics.list({ tierId: tier.id, limit: 200 });
+    expect(listed.items.map((n) => n.state)).toEqual(Array(100).fill('Reserved'));
+    expect(listed).toMatchObject({ total: 100, nextCursor: null });
     expect(await counts(tier.id)).toEqual({ nics: 100, jobs: 5, audits: 5 });
   });
 

@@ -79,7 +79,7 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
     expect(profile).toMatchObject({ latencyMs: 20, rateLimitPerSecond: 200, maxConcurrent: 16, jitterMs: 0 });
     expect(await t.callerAs('operator').simulator.resetStats({ controllerId })).toEqual({ ok: true });
     expect((await t.callerAs('viewer').simulator.getState({ controllerId })).stats.totalCalls).toBe(0);
-    const audit = await auditRepo.listAudit(t.db.db, { limit: 20, targetId: controllerId });
+    const { items: audit } = await auditRepo.listAudit(t.db.db, { limit: 20, targetId: controllerId });
     expect(audit.map((a) => a.action)).toEqual([
       'simulator.resetStats',
       'simulator.setProfile',

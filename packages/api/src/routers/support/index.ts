@@ -5,15 +5,22 @@ import { acknowledgeVpc, assignVpc, buildSupportBundle, listTriageQueue } from '
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { router, supportProcedure } from '../../trpc';
+import { optionalPageInput, pageOutput } from '../pagination';
 import { bundleSchema, triageQueueItemSchema, triageRecordSchema } from './schemas';
 
 const note = z.string().trim().max(2000).optional();
 
 export const supportRouter = router({
   queue: supportProcedure
-    .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
-    .output(z.array(triageQueueItemSchema))
-    .query(({ ctx, input }) => listTriageQueue(ctx.db, { now: ctx.deps.now(), limit: input.limit })),
+    .input(optionalPageInput(['since'], {}))
+    .output(pageOutput(triageQueueItemSchema))
+    .query(({ ctx, input }) =>
+      listTriageQueue(ctx.db, {
+        now: ctx.deps.now(),
+        limit: input.limit,
+        ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+      }),
+    ),
 
   acknowledge: supportProcedure
     .input(z.object({ vpcId: z.uuid(), note }))

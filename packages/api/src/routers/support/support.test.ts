@@ -52,8 +52,9 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
   });
 
   it('lists the VPC diagnoses as one root cause with the failures it caused nested', async () => {
-    const list = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
+    const { items: list, total } = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
     expect(list).toHaveLength(1);
+    expect(total).toBe(1);
     expect(list[0]).toMatchObject({
       category: 'CAPACITY_EXHAUSTED',
       targetId: f.nicIds[0],
@@ -76,7 +77,7 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
 
   it('puts the failed VPC in the triage queue with its root cause, and records acknowledge and assign', async () => {
     const support = h.callerAs('support');
-    const queue = await support.support.queue();
+    const { items: queue } = await support.support.queue();
     expect(queue.map((q) => q.vpcId)).toContain(f.vpcId);
     const item = queue.find((q) => q.vpcId === f.vpcId);
     expect(item).toMatchObject({
@@ -106,7 +107,9 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
   });
 
   it('runs a diagnosis action as one engine call (a queued retry job), audited, and refuses actions not offered', async () => {
-    const [root] = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
+    const {
+      items: [root],
+    } = await h.callerAs('viewer').diagnostics.list({ vpcId: f.vpcId });
     const id = root?.id as string;
     await expect(
       h.callerAs('support').diagnostics.rerunNegotiation({ diagnosisId: id }),

@@ -1,36 +1,30 @@
-// vpcs.*: list (filters state/zone/condition), detail, create, destroy, reconcile and repair. Thin: one engine call each.
+// vpcs.*: list (one keyset page; filters state/zone/condition/name in SQL), detail, create, destroy, reconcile and repair. Thin: one engine call each.
+
+import { vpcsRepo } from '@netplane/db';
 import { AppError, CONDITION_STATUSES, CONDITION_TYPES, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { actorOf, engineOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
+import { optionalPageInput, pageOutput } from '../pagination';
 import { idInput, jobRefSchema, vpcDetailSchema, vpcSchema } from './schemas';
 
-const listInput = z
-  .object({
-    state: z.string().max(32).optional(),
-    zoneId: z.uuid().optional(),
-    condition: z.object({ type: z.enum(CONDITION_TYPES), status: z.enum(CONDITION_STATUSES) }).optional(),
-    includeDestroyed: z.boolean().default(false),
-    limit: z.number().int().min(1).max(1000).default(200),
-  })
-  .default({ includeDestroyed: false, limit: 200 });
+const listInput = optionalPageInput(vpcsRepo.VPC_SORTS, {
+  state: z.string().max(32).optional(),
+  zoneId: z.uuid().optional(),
+  condition: z.object({ type: z.enum(CONDITION_TYPES), status: z.enum(CONDITION_STATUSES) }).optional(),
+  /** Case-insensitive part of the name. */
+  name: z.string().trim().min(1).max(255).optional(),
+  includeDestroyed: z.boolean().default(false),
+});
 
 export const vpcsRouter = router({
   list: viewerProcedure
     .input(listInput)
-    .output(z.array(vpcSchema))
-    .query(async ({ ctx, input }) => {
-      const vpcs = await engineOf(ctx.deps).listVpcs({
-        ...(input.state !== undefined && { state: input.state }),
-        ...(input.zoneId !== undefined && { zoneId: input.zoneId }),
-        includeDestroyed: input.includeDestroyed,
-        limit: input.limit,
-      });
-      const c = input.condition;
-      return c
-        ? vpcs.filter((v) => v.conditions.some((x) => x.type === c.type && x.status === c.status))
-        : vpcs;
+    .output(pageOutput(vpcSchema))
+    .query(({ ctx, input }) => {
+      const { name, ...rest } = input;
+      return engineOf(ctx.deps).listVpcs({ ...rest, ...(name !== undefined ? { nameContains: name } : {}) });
     }),
 
   get: viewerProcedure

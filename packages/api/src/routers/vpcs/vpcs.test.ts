@@ -164,16 +164,16 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
     const viewer = t.callerAs('viewer');
     const detail = await viewer.vpcs.get({ id: vpc.id });
     expect(detail.tiers[0]).toMatchObject({ state: 'Implemented', nicCounts: { Reserved: 50 } });
-    expect((await viewer.nics.list({ tierId: tier.id })).length).toBe(50);
-    expect((await viewer.calls.byJob({ jobId: impl.jobId })).map((c) => c.phase)).toEqual([
+    expect((await viewer.nics.list({ tierId: tier.id })).total).toBe(50);
+    expect((await viewer.calls.byJob({ jobId: impl.jobId })).items.map((c) => c.phase)).toEqual([
       'implement',
       'implement',
     ]);
-    expect((await viewer.calls.byVpc({ vpcId: vpc.id })).length).toBeGreaterThanOrEqual(3);
+    expect((await viewer.calls.byVpc({ vpcId: vpc.id })).items.length).toBeGreaterThanOrEqual(3);
     const [trace] = await viewer.tiers.traces({ id: tier.id });
     expect(trace?.trace.map((e) => e.verdict)).toEqual(['CHOSEN', 'CHOSEN']);
     expect(
-      (await viewer.vpcs.list({ condition: { type: 'Ready', status: 'True' } })).map((v) => v.id),
+      (await viewer.vpcs.list({ condition: { type: 'Ready', status: 'True' } })).items.map((v) => v.id),
     ).toContain(vpc.id);
 
     const everything = JSON.stringify([

@@ -1,0 +1,138 @@
+// Keyset pagination shared by every growing list: one sort column plus the id as tiebreaker, an opaque cursor that
+// carries the last row's key (and the sort it was made for), and a COUNT over the same filtered query. OFFSET is
+// never used: page 200 costs what page 1 costs, and rows inserted meanwhile neither repeat nor vanish.
+import { AppError } from '@netplane/domain';
+import { type Expression, MysqlAdapter, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { Db, DialectName } from '../connect';
+
+export type SortDir = 'asc' | 'desc';
+
+/** One page of a list: the rows, the cursor of the next page (null on the last one), and the filtered total. */
+export type Page<T> = { items: T[]; nextCursor: string | null; total: number };
+
+/** What a caller asks for: a page size, where to resume, and which sort (the list's default when absent). */
+export type PageRequest<S extends string> = { limit: number; cursor?: string; sort?: S; dir?: SortDir };
+
+/** A list's sortable keys: key -> column and the type of its values (checked when a cursor is decoded). */
+export type SortSpec<S extends string> = {
+  columns: Record<S, { column: string; type: 'number' | 'string' }>;
+  /** The id column breaking ties; it must be unique. */
+  id: { column: string; type: 'number' | 'string' };
+  defaultSort: S;
+  defaultDir: SortDir;
+};
+
+type CursorKey = { s: string; d: SortDir; v: string | number; id: string | number };
+
+const MAX_CURSOR_LENGTH = 1024;
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify([key.s, key.d, key.v, key.id]), 'utf8').toString('base64url');
+}
+
+const badCursor = (why: string): AppError =>
+  new AppError('BAD_INPUT', `The cursor is not valid for this list (${why}); start again without one`, {
+    field: 'cursor',
+    reason: 'BAD_CURSOR',
+  });
+
+/** Decodes and checks a cursor against the list's sort: anything else is a BAD_INPUT (HTTP 400), never a 500. */
+export function decodeCursor<S extends string>(
+  cursor: string,
+  spec: SortSpec<S>,
+  sort: S,
+  dir: SortDir,
+): CursorKey {
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw badCursor('not a cursor');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not a cursor');
+  }
+  if (!Array.isArray(value) || value.length !== 4) throw badCursor('not a cursor');
+  const [s, d, v, id] = value as unknown[];
+  if (s !== sort || d !== dir) throw badCursor('made for another sort');
+  const col = spec.columns[sort];
+  const ok = (x: unknown, type: 'number' | 'string') =>
+    type === 'number'
+      ? typeof x === 'number' && Number.isFinite(x)
+      : typeof x === 'string' && x.length <= 512;
+  if (!ok(v, col.type) || !ok(id, spec.id.type)) throw badCursor('malformed key');
+  return { s: sort, d: dir, v: v as string | number, id: id as string | number };
+}
+
+/** The dialect behind a Kysely instance (repositories take only the Db). */
+export function dialectOfDb(db: Db): DialectName {
+  return db.getExecutor().adapter instanceof MysqlAdapter ? 'mysql' : 'sqlite';
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the helper serves every table; callers keep their own row types.
+type AnySelect = SelectQueryBuilder<any, any, any>;
+
+/**
+ * Runs one page of `filtered` (a query with every filter applied, nothing selected yet): ordered by the sort column
+ * then the id, resumed after the cursor's key, `limit + 1` rows read to know whether a next page exists, and the
+ * total counted over the same filters. `select` picks the columns of a row; `keyOf` reads a row's sort key and id.
+ */
+export async function keysetPage<S extends string, R>(
+  filtered: AnySelect,
+  spec: SortSpec<S>,
+  req: PageRequest<S>,
+  select: (q: AnySelect) => AnySelect,
+  toItem: (row: Record<string, unknown>) => R,
+): Promise<Page<R>> {
+  const sort = req.sort ?? spec.defaultSort;
+  const dir = req.dir ?? spec.defaultDir;
+  const col = spec.columns[sort];
+  if (!col) throw new AppError('BAD_INPUT', `Unknown sort key ${String(sort)}`, { field: 'sort' });
+  const sortRef = sql.ref(col.column);
+  const idRef = sql.ref(spec.id.column);
+  let q = select(filtered);
+  if (req.cursor !== undefined) {
+    const key = decodeCursor(req.cursor, spec, sort, dir);
+    const after: Expression<SqlBool> =
+      dir === 'desc'
+        ? sql<SqlBool>`(${sortRef} < ${key.v} or (${sortRef} = ${key.v} and ${idRef} < ${key.id}))`
+        : sql<SqlBool>`(${sortRef} > ${key.v} or (${sortRef} = ${key.v} and ${idRef} > ${key.id}))`;
+    q = q.where(after);
+  }
+  q = q
+    .select([sql`${sortRef}`.as('__sort_key'), sql`${idRef}`.as('__sort_id')])
+    .orderBy(sortRef, dir)
+    .orderBy(idRef, dir)
+    .limit(req.limit + 1);
+  const [rows, count] = await Promise.all([
+    q.execute() as Promise<Record<string, unknown>[]>,
+    filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirst() as Promise<{ n: unknown } | undefined>,
+  ]);
+  const more = rows.length > req.limit;
+  const pageRows = more ? rows.slice(0, req.limit) : rows;
+  const last = pageRows.at(-1);
+  const norm = (v: unknown, type: 'number' | 'string') => (type === 'number' ? Number(v) : String(v));
+  return {
+    items: pageRows.map(toItem),
+    nextCursor:
+      more && last
+        ? encodeCursor({
+            s: sort,
+            d: dir,
+            v: norm(last.__sort_key, col.type),
+            id: norm(last.__sort_id, spec.id.type),
+          })
+        : null,
+    total: Number(count?.n ?? 0),
+  };
+}
+
+/** Walks every page of a list (the scheduled reconcile, exports): yields each page's items in order. */
+export async function* allPages<T>(
+  pageOf: (cursor: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await pageOf(cursor);
+    if (page.items.length > 0) yield page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
