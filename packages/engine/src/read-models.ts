@@ -29,7 +29,6 @@ import {
   type VpcDetail,
   type VpcView,
   vpcDetail,
-  vpcView,
 } from './views';
 
 /** The read models over one engine's database. */
