@@ -108,7 +108,9 @@ describe('request limits at the /trpc edge (SQLite)', () => {
   it('keeps /healthz answering while the heaviest allowed batches run', { timeout: 120_000 }, async () => {
     const heavy = `${Array(maxBatchSize).fill('calls.recent').join(',')}?batch=1&input=${encodeURIComponent(
       JSON.stringify(
-        Object.fromEntries(Array.from({ length: maxBatchSize }, (_, i) => [i, { limit: 1000 }])),
+        Object.fromEntries(
+          Array.from({ length: maxBatchSize }, (_, i) => [i, { limit: REQUEST_LIMITS.maxPageSize }]),
+        ),
       ),
     )}`;
     const batches = Array.from({ length: 8 }, () =>

@@ -1,8 +1,9 @@
 // The one shape of every growing list: input { cursor?, limit, sort?, dir?, ...filters }, output { items,
 // nextCursor, total }. The cursor is opaque (packages/db keyset.ts makes and checks it); limit is 1..200.
+import { REQUEST_LIMITS } from '@netplane/domain';
 import { z } from 'zod';
 
-export const MAX_PAGE = 200;
+export const MAX_PAGE = REQUEST_LIMITS.maxPageSize;
 export const DEFAULT_PAGE = 50;
 
 const pageFields = {

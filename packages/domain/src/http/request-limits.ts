@@ -7,4 +7,6 @@ export const REQUEST_LIMITS = {
   maxJsonDepth: 64,
   /** Bytes of a POST body (the largest legal field is 1 MB). */
   maxBodyBytes: 2 * 1024 * 1024,
+  /** Rows in one page of any list (`limit` 1..maxPageSize): with maxBatchSize it bounds one request's work. */
+  maxPageSize: 200,
 } as const;
