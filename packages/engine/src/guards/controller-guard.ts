@@ -134,17 +134,19 @@ export class ControllerGuard {
           await this.pace(limits.callsPerSecond, outer, beforeSend);
           // Aborted during the waits (drain, cancel): send nothing rather than start a call that is already dead.
           outer.throwIfAborted();
-          const signal = AbortSignal.any([outer, AbortSignal.timeout(limits.timeoutMs)]);
+          const deadline = callSignal(outer, limits.timeoutMs);
           try {
-            const call = fn(signal);
+            const call = fn(deadline.signal);
             // abortable() answers at once when the signal is already aborted; the call's own rejection is then moot.
             call.catch(() => {});
-            return await abortable(call, signal);
+            return await abortable(call, deadline.signal);
           } catch (e) {
-            if (!outer.aborted && signal.aborted) {
+            if (!outer.aborted && deadline.signal.aborted) {
               throw new AdapterError('TIMEOUT', `No answer within ${limits.timeoutMs} ms`, { cause: e });
             }
             throw e;
+          } finally {
+            deadline.dispose();
           }
         } finally {
           await this.slots.release(slot, max, holdMs);
@@ -164,4 +166,31 @@ export class ControllerGuard {
       throw e;
     }
   }
+}
+
+/**
+ * The signal of one attempt: aborts when the job's signal does or after `timeoutMs`. Not
+ * AbortSignal.any([outer, AbortSignal.timeout(ms)]): on Node 20 only weak references reach that timeout signal, so
+ * a GC while the call hangs collects it, clears its timer, and a controller that never answers hangs the job
+ * (nodejs/node#57736). Here the timer holds the controller strongly, and dispose() frees timer and listener.
+ */
+export function callSignal(outer: AbortSignal, timeoutMs: number): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  if (outer.aborted) {
+    ac.abort(outer.reason);
+    return { signal: ac.signal, dispose: () => {} };
+  }
+  const onOuterAbort = () => ac.abort(outer.reason);
+  outer.addEventListener('abort', onOuterAbort, { once: true });
+  const timer = setTimeout(
+    () => ac.abort(new DOMException(`No answer within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onOuterAbort);
+    },
+  };
 }
