@@ -1,0 +1,54 @@
+// Test helper: a simulated controller that holds chosen calls until the test opens the gate, so "this controller is
+// busy while that happens" is a fact the test controls rather than a latency it hopes is long enough.
+import type { SimulatedController } from '@netplane/adapter-simulator';
+import type { World } from './world';
+
+export type CallGate = {
+  /** Resolves when the first matching call arrived and is being held. */
+  firstHeld: Promise<void>;
+  /** Calls held right now. */
+  readonly held: number;
+  /** Lets every held call (and every later one) through. */
+  open(): void;
+};
+
+export function holdCalls(w: World, controllerId: string, ops: readonly string[]): CallGate {
+  const controller: SimulatedController = w.hub.controller(controllerId);
+  const execute = controller.execute.bind(controller);
+  let isOpen = false;
+  let held = 0;
+  let opened: () => void = () => {};
+  const openedPromise = new Promise<void>((r) => {
+    opened = r;
+  });
+  let arrived: () => void = () => {};
+  const firstHeld = new Promise<void>((r) => {
+    arrived = r;
+  });
+  controller.execute = async (cmd, signal, meta) => {
+    if (!isOpen && ops.includes(cmd.op)) {
+      held++;
+      arrived();
+      try {
+        // A held call still honours its signal, like a real hung controller.
+        await new Promise<void>((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          void openedPromise.then(resolve);
+        });
+      } finally {
+        held--;
+      }
+    }
+    return execute(cmd, signal, meta);
+  };
+  return {
+    firstHeld,
+    get held() {
+      return held;
+    },
+    open() {
+      isOpen = true;
+      opened();
+    },
+  };
+}
