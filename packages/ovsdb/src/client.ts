@@ -66,6 +66,11 @@ export class OvsdbClient {
     return this.session?.echoesAnswered ?? 0;
   }
 
+  /** Replies on the current session that answered no pending request (an aborted request's late reply). */
+  get lateRepliesIgnored(): number {
+    return this.session?.lateRepliesIgnored ?? 0;
+  }
+
   onStateChange(listener: (s: ConnectionState, error?: Error) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);

@@ -25,6 +25,8 @@ export class RpcSession {
   private probeTimer: NodeJS.Timeout | undefined;
   /** Counts echo requests the server sent us (and we answered); useful to prove keep-alive works. */
   echoesAnswered = 0;
+  /** Counts replies that matched no pending request (the late answer of an aborted one); tests wait on it. */
+  lateRepliesIgnored = 0;
 
   constructor(
     private readonly socket: net.Socket,
@@ -121,7 +123,10 @@ export class RpcSession {
     }
     if (typeof msg.id !== 'number') return;
     const p = this.pending.get(msg.id);
-    if (!p) return;
+    if (!p) {
+      this.lateRepliesIgnored++;
+      return;
+    }
     this.pending.delete(msg.id);
     p.cleanup();
     if (msg.error !== null && msg.error !== undefined) {

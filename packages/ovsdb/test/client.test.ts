@@ -14,6 +14,7 @@ import {
   where,
 } from '../src';
 import { findFreePort, type OvsdbServerHandle, startOvsdbServer } from '../src/testing';
+import { waitFor } from './poll';
 
 const NB = 'OVN_Northbound';
 let server: OvsdbServerHandle;
@@ -126,20 +127,26 @@ describe('OvsdbClient against ovsdb-server', () => {
   });
 
   it('rejects an in-flight request when its signal aborts and ignores the late reply', async () => {
-    // A wait op whose condition never holds keeps the reply back until its timeout.
+    // A wait op whose condition never holds keeps the reply back until its timeout, on the server's clock: the abort
+    // (once the request is on the wire) comes first, and the reply that follows is the late one.
     const ac = new AbortController();
-    const started = Date.now();
+    const lateBefore = client.lateRepliesIgnored;
     const pending = client.transact(
       NB,
-      [op.wait('Logical_Switch', [where.eq('name', 'ls-a')], ['name'], '==', [{ name: 'never' }], 600)],
+      [op.wait('Logical_Switch', [where.eq('name', 'ls-a')], ['name'], '==', [{ name: 'never' }], 1000)],
       { signal: ac.signal },
     );
-    setTimeout(() => ac.abort(new Error('deadline')), 50);
+    await new Promise((r) => setImmediate(r)); // the request is on the wire
+    ac.abort(new Error('deadline'));
+    // Rejected by the abort, not by the server's "timed out" answer, which has not come yet (it is counted below).
     await expect(pending).rejects.toMatchObject({ name: 'AbortError', message: 'deadline' });
-    expect(Date.now() - started).toBeLessThan(500);
     // Requests sent before and after the late reply arrives still get their own answers.
     expect(await client.listDbs()).toContain(NB);
-    await new Promise((r) => setTimeout(r, 700));
+    await waitFor(
+      () => client.lateRepliesIgnored,
+      (n) => n === lateBefore + 1,
+      15_000,
+    );
     const rows = await client.select(NB, 'Logical_Switch', [where.eq('name', 'ls-a')]);
     expect(rows).toHaveLength(1);
   });

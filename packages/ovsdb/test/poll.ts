@@ -1,8 +1,9 @@
-// Polls a condition until it holds (no fixed sleeps in tests); fails with the last value seen.
+// Polls a condition until it holds (no fixed sleeps in tests); fails with the last value seen. The default deadline
+// is generous (a loaded CI machine) and still under the 20 s test timeout, so the failure names the condition.
 export async function waitFor<T>(
   read: () => T | Promise<T>,
   accept: (v: T) => boolean,
-  timeoutMs = 8000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
