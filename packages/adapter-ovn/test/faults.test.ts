@@ -4,7 +4,7 @@ import { findFreePort, type OvsdbServerHandle, startOvsdbServer } from '@netplan
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
 import { networkSpec, nicSpec, vpcSpec } from './fixtures';
-import { createElement, ctx, waitFor } from './support';
+import { createElement, ctx, seededRandom, waitFor } from './support';
 
 let server: OvsdbServerHandle;
 let el: NetworkElement;
@@ -74,7 +74,8 @@ describe('faults', () => {
       (r) => ({ ok: true as const, r }),
       (e: unknown) => ({ ok: false as const, e }),
     );
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 40));
+    const random = seededRandom('kill delay');
+    await new Promise((r) => setTimeout(r, 5 + random() * 40));
     await server.kill9();
     const outcome = await call;
     if (!outcome.ok) expect(outcome.e).toMatchObject({ category: 'UNREACHABLE', retryable: true });

@@ -1,6 +1,7 @@
 // Shared test support: an OVN element on a real ovsdb-server, call contexts, polling.
 import type { CallContext, NetworkElement } from '@netplane/adapter-sdk';
 import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
+import { onTestFailed } from 'vitest';
 import ovnAdapter from '../src';
 
 export const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -20,6 +21,23 @@ export const ctx = (signal?: AbortSignal): CallContext => ({
   signal: signal ?? AbortSignal.timeout(15_000),
   idempotencyKey: crypto.randomUUID(),
 });
+
+/**
+ * A seeded PRNG (mulberry32) for tests that pick an arbitrary point: the seed comes from TEST_SEED or is drawn, and
+ * is printed when the test fails, so any failing run can be replayed exactly.
+ */
+export function seededRandom(label: string): () => number {
+  const seed = Number(process.env.TEST_SEED ?? Math.floor(Math.random() * 2 ** 32));
+  onTestFailed(() => console.error(`${label}: seed ${seed} (replay: TEST_SEED=${seed})`));
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export async function waitFor<T>(
   read: () => Promise<T> | T,
