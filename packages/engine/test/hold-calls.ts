@@ -12,11 +12,13 @@ export type CallGate = {
   open(): void;
 };
 
-export function holdCalls(w: World, controllerId: string, ops: readonly string[]): CallGate {
+/** Holds the matching calls of `controllerId` after the first `passFirst` of them went through. */
+export function holdCalls(w: World, controllerId: string, ops: readonly string[], passFirst = 0): CallGate {
   const controller: SimulatedController = w.hub.controller(controllerId);
   const execute = controller.execute.bind(controller);
   let isOpen = false;
   let held = 0;
+  let passed = 0;
   let opened: () => void = () => {};
   const openedPromise = new Promise<void>((r) => {
     opened = r;
@@ -26,7 +28,7 @@ export function holdCalls(w: World, controllerId: string, ops: readonly string[]
     arrived = r;
   });
   controller.execute = async (cmd, signal, meta) => {
-    if (!isOpen && ops.includes(cmd.op)) {
+    if (!isOpen && ops.includes(cmd.op) && passed++ >= passFirst) {
       held++;
       arrived();
       try {

@@ -5,6 +5,8 @@ import { connect } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../src/index';
+import { holdCalls } from './hold-calls';
+import { waitFor } from './poll';
 import { FAST, makeWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('two nodes on %s', (dialect) => {
@@ -32,20 +34,24 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     const { tier } = await vpcWithTier(w, a, '10.60.0.0/16', '10.60.0.0/24');
     expect((await waitForJob(a, (await a.implementTier(tier.id, 't')).jobId)).state).toBe('succeeded');
     const c = w.controllerIds[0] as string;
-    await w.hub.setProfile(c, { latencyMs: 40 });
+    // 25 NIC calls go through, then the controller holds A's calls: the job cannot finish on A, however the
+    // machine's load stretches the time between here and the take-over.
+    const gate = holdCalls(w, c, ['prepareNic', 'prepareNics'], 25);
     const { jobId, nics } = await a.prepareNics(
       tier.id,
       Array.from({ length: 100 }, (_, i) => ({ vmName: `vm${i}` })),
       't',
       { batchSize: 1 },
     );
-    for (;;) {
-      const j = await a.getJob(jobId);
-      if ((j?.progressDone ?? 0) >= 25) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await gate.firstHeld;
     a.suspendHeartbeats(); // node A stalls: its lease runs out while it still thinks it owns the job
     await b.start();
+    // B claimed the job (token 2): only now do A's held calls get their answers, and A must not go on.
+    await waitFor(
+      () => b.getJob(jobId),
+      (j) => j?.leaseOwner === b.nodeId,
+    );
+    gate.open();
     const job = await waitForJob(b, jobId, 60_000);
     expect(job.state).toBe('succeeded');
     expect(job.attempts).toBe(2);
@@ -68,7 +74,6 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     const stats = w.hub.stats(c);
     for (const n of nics) expect(stats.portCreations[n.id], `NIC ${n.id} created once`).toBe(1);
     expect((await b.listNics(tier.id)).every((n) => n.state === 'Reserved')).toBe(true);
-    await w.hub.setProfile(c, { latencyMs: 0 });
   });
 
   it('hands leases back on drain so the other node resumes at once', async () => {
@@ -78,18 +83,17 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     const { jobId: impl } = await a.implementTier(tier.id, 't');
     expect((await waitForJob(a, impl)).state).toBe('succeeded');
     const c = w.controllerIds[0] as string;
-    await w.hub.setProfile(c, { latencyMs: 30 });
+    // After 25 NIC calls the controller holds the rest: the drain below always finds the job mid-way.
+    const gate = holdCalls(w, c, ['prepareNic', 'prepareNics'], 25);
     const { jobId } = await a.prepareNics(
       tier.id,
       Array.from({ length: 75 }, (_, i) => ({ vmName: `d${i}` })),
       't',
       { batchSize: 1 },
     );
-    for (;;) {
-      if (((await a.getJob(jobId))?.progressDone ?? 0) >= 25) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await a.stop();
+    await gate.firstHeld;
+    await a.stop(); // aborts the held calls: the drain does not wait for the controller
+    gate.open();
     // stop() resolved: every loop of A has settled, so the lease is back and A runs nothing (nor will it write).
     expect(a.runningJobs).toEqual([]);
     const handedBack = await b.getJob(jobId);
@@ -99,6 +103,5 @@ describe.each(testDialects())('two nodes on %s', (dialect) => {
     const job = await waitForJob(b, jobId);
     expect(job.state).toBe('succeeded');
     expect(job.progressDone).toBe(75);
-    await w.hub.setProfile(c, { latencyMs: 0 });
   });
 });
