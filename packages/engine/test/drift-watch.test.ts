@@ -7,11 +7,12 @@ import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-sim
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
+import { holdCalls } from './hold-calls';
 import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
 
-async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
@@ -96,29 +97,24 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
 
   it('waits for a running job of the VPC and then reconciles once', async () => {
     const { vpc, tier, nics } = await implemented(1);
-    // A slow prepare keeps a job of this VPC running while someone tampers with its first NIC.
-    const fault = await w.hub.injectFault(controllerId, {
-      kind: 'slowness',
-      delayMs: 1_500,
-      operation: 'prepare',
-    });
+    // The controller holds the prepare: a job of this VPC is running, in its call, while someone tampers with its
+    // first NIC, for as long as the test wants (not for a latency it hopes is long enough).
+    const gate = holdCalls(w, controllerId, ['prepareNic', 'prepareNics']);
     const busy = await engine.prepareNics(tier.id, [{ vmName: 'late' }], 't');
-    await until(
-      async () => (await engine.getJob(busy.jobId))?.state,
-      (s) => s === 'running',
-    );
+    await gate.firstHeld;
     w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'delete' });
     await until(
       async () => engine.driftPending,
       (p) => p.includes(vpc.id),
     );
     // Past the debounce the VPC is still waiting for the job, and no reconcile was submitted meanwhile.
+    expect(await reconcilesBy(vpc.id, 'engine')).toHaveLength(0);
+    expect((await engine.getJob(busy.jobId))?.state).toBe('running');
+    gate.open();
     await until(
       async () => (await engine.getJob(busy.jobId))?.state,
       (s) => s !== 'running' && s !== 'queued',
     );
-    await w.hub.clearFaults(controllerId);
-    expect(fault.kind).toBe('slowness');
     const tierSynced = await until(
       () => synced(() => engine.getTier(tier.id)),
       (c) => c?.status === 'False',
@@ -137,7 +133,7 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
     try {
       // Its element is built at start, asynchronously: tamper until a push finds it subscribed (polling, no call).
       let seen = false;
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 20_000;
       while (!seen && Date.now() < deadline) {
         w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'issue', issue: 'poked' });
         await new Promise((r) => setTimeout(r, 300));
