@@ -16,7 +16,13 @@ describe('graceful drain', () => {
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      // 100-continue: the server answers "100 Continue" once it has parsed the headers, the event that the request
+      // is really in flight there (a fixed sleep only hoped so).
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+      },
     });
     const response = new Promise<{ status: number; text: string; setCookie: string[] }>((resolve, reject) => {
       req.on('response', (res) => {
@@ -30,10 +36,12 @@ describe('graceful drain', () => {
       });
       req.on('error', reject);
     });
+    const accepted = new Promise<void>((resolve) => req.once('continue', () => resolve()));
     req.flushHeaders();
-    await new Promise((r) => setTimeout(r, 200));
+    await accepted;
     const exited = server.stop('SIGTERM');
-    for (let i = 0; i < 100 && !server.output().includes('Draining'); i++)
+    const deadline = Date.now() + 30_000;
+    while (!server.output().includes('Draining') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     expect(server.output()).toContain('Draining');
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();

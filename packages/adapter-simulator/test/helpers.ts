@@ -13,6 +13,22 @@ export function ctx(signal?: AbortSignal): CallContext {
   return { signal: signal ?? AbortSignal.timeout(10_000), idempotencyKey: randomUUID() };
 }
 
+/** Polls a condition until it holds, with a deadline generous for a loaded machine; fails with the last value. */
+export async function waitFor<T>(
+  read: () => T | Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 20));
+    last = await read();
+  }
+  return last;
+}
+
 export function inProcess(hub = new SimulatorHub('test')): {
   hub: SimulatorHub;
   controllerId: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteSimulatorControl, type SimulatorServer, startSimulatorServer } from '../src/index';
 import { parseRetryAfter } from '../src/remote/wire';
 import { networkSpec, nicSpec, vpcSpec } from './fixtures';
-import { ctx, remoteElement } from './helpers';
+import { ctx, remoteElement, waitFor } from './helpers';
 
 let sim: SimulatorServer;
 beforeAll(async () => {
@@ -151,13 +151,17 @@ describe('simulator over HTTP', () => {
     const el = remoteElement(sim.url, 'hang');
     const ac = new AbortController();
     const call = el.implementNetwork(networkSpec(vpcSpec()), ctx(ac.signal));
-    await new Promise((r) => setTimeout(r, 50));
-    expect((await control.getState('hang'))?.stats.inFlight).toBe(1);
+    // The call is hanging on the server (not a sleep that hopes it got there), then the client gives up.
+    await waitFor(
+      async () => (await control.getState('hang'))?.stats.inFlight,
+      (n) => n === 1,
+    );
     ac.abort(new Error('engine timeout'));
     await expect(call).rejects.toMatchObject({ category: 'TIMEOUT' });
-    for (let i = 0; i < 50 && (await control.getState('hang'))?.stats.inFlight !== 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      async () => (await control.getState('hang'))?.stats.inFlight,
+      (n) => n === 0,
+    );
     const state = await control.getState('hang');
     expect(state?.stats.inFlight).toBe(0);
     expect(state?.counts.networks).toBe(0);
