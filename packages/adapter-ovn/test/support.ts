@@ -39,10 +39,11 @@ export function seededRandom(label: string): () => number {
   };
 }
 
+/** Polls a condition until it holds; the default deadline is generous for a loaded machine, under the 20 s test timeout. */
 export async function waitFor<T>(
   read: () => Promise<T> | T,
   accept: (v: T) => boolean,
-  timeoutMs = 8000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await read();
