@@ -28,3 +28,4 @@ export type * from './schema';
 export type * from './schema-diagnostics';
 export type * from './schema-engine';
 export type * from './schema-public-services';
+export { inTransaction } from './transaction';

@@ -10,6 +10,7 @@ import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testin
 import type { Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
+import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -74,36 +75,15 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     await server?.dispose();
   });
 
-  /** A VPC with one implemented tier giving StaticNat and Lb on OVN, and `count` Reserved NICs. */
+  /** A VPC with one implemented tier giving StaticNat and Lb on OVN, `count` Reserved NICs and an Lb algorithm. */
   async function edgeTier(count: number) {
     net += 1;
-    const vpc = await engine.createVpc(
-      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    const algorithm = (await engine.publicServiceOptions(tier.id)).lb?.algorithms[0];
+    const tier = await edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId, offeringId, net, count });
+    const algorithm = (await engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
-    return { vpc, tier, nics: prepared.nics, algorithm, publicIp: (host: number) => `203.0.${net}.${host}` };
+    return { ...tier, algorithm };
   }
-
-  /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */
-  const phasesOf = async (jobId: string) =>
-    (await engine.listCalls({ jobId }))
-      .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id))
-      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
   const natRows = async (vpcId: string) =>
     (await server.nbctl(['lr-nat-list', names.router(vpcId)]))
       .split('\n')

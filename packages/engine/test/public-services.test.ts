@@ -5,6 +5,7 @@ import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Drift, Engine } from '../src/index';
+import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -35,32 +36,9 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */
-  async function edgeTier(count: number) {
-    net += 1;
-    const vpc = await engine.createVpc(
-      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    return { vpc, tier, nics: prepared.nics, publicIp: (host: number) => `203.0.${net}.${host}` };
-  }
-
-  const phasesOf = async (jobId: string) =>
-    (await engine.listCalls({ jobId }))
-      .sort((a, b) => a.startedAt - b.startedAt)
-      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+  const edgeTier = (count: number) =>
+    edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId: w.vpcOfferingId, offeringId, net: ++net, count });
+  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
 
   it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
     const { vpc, nics, publicIp } = await edgeTier(1);
