@@ -160,6 +160,18 @@ export async function listElements(db: Db, networkIds: readonly string[]): Promi
   }));
 }
 
+/** Every controller serving an element of an Implemented tier (the drift watch attaches to them at start). */
+export async function controllersOfImplementedTiers(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('network_elements')
+    .innerJoin('networks', 'networks.id', 'network_elements.network_id')
+    .select('network_elements.controller_id as controllerId')
+    .distinct()
+    .where('networks.state', '=', 'Implemented')
+    .execute();
+  return rows.map((r) => r.controllerId);
+}
+
 export async function countNetworksUsingController(db: Db, controllerId: string): Promise<number> {
   const r = await db
     .selectFrom('network_elements')

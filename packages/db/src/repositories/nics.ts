@@ -270,6 +270,23 @@ export async function listNicsOfVpc(db: Db, vpcId: string): Promise<NicRow[]> {
   return rows.map(toNic);
 }
 
+/** NICs per state of each tier: tier id -> state -> count (a tier without NICs has no entry). */
+export async function countNicsByState(
+  db: Db,
+  networkIds: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (networkIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('nics')
+    .select(['network_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('network_id', 'in', networkIds)
+    .groupBy(['network_id', 'state'])
+    .execute();
+  for (const r of rows) out.set(r.network_id, { ...out.get(r.network_id), [r.state]: Number(r.n) });
+  return out;
+}
+
 export async function usedIpIndexes(db: Db, networkId: string): Promise<Set<number>> {
   const rows = await db.selectFrom('nics').select('ip_index').where('network_id', '=', networkId).execute();
   return new Set(rows.map((r) => Number(r.ip_index)));
