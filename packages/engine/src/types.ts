@@ -3,6 +3,8 @@ import type { AdapterModule } from '@netplane/adapter-sdk';
 import type { DbHandle } from '@netplane/db';
 
 export type EngineLogger = {
+  /** Adapters' debug lines (toAdapterLogger); a logger without it drops them. */
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

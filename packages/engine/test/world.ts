@@ -80,7 +80,7 @@ export async function makeWorld(
   const log = (level: string) => (obj: object, msg?: string) => logs.push({ level, obj, msg });
   const deps: EngineDeps = {
     db,
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     adapters: [{ id: 'simulator', status: 'Fully Loaded', module }, ...(opts.extraAdapters ?? [])],
     secrets: keyring,
     now: () => Date.now(),
