@@ -84,6 +84,3 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   reconcileSpread: 0.5,
   driftDebounceMs: 1_000,
 };
-
-/** Who asked, for transitions and jobs: a username, or "engine" for the scheduler. */
-export type Actor = { name: string };

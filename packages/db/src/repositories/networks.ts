@@ -94,14 +94,6 @@ export async function usedSegments(db: Db, zoneId: string, kind: string): Promis
   return new Set(rows.map((r) => Number(r.segment_id)));
 }
 
-export async function setBroadcastUri(db: Db, id: string, uri: string | null, now: number): Promise<void> {
-  await db
-    .updateTable('networks')
-    .set({ broadcast_uri: uri, updated_at: now })
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Frees the VLAN/VNI of a destroyed tier so that the zone can reuse it. */
 export async function releaseSegment(db: Db, id: string, now: number): Promise<void> {
   await db

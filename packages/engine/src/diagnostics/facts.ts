@@ -53,11 +53,7 @@ export async function loadFailedCall(db: Db, row: CallRow): Promise<FailedCall |
 }
 
 /** The target with its display name (the same words as the diagnosis list, targetNamesRepo). */
-export async function describeEntity(
-  db: Db,
-  type: DiagnosisTarget['type'],
-  id: string,
-): Promise<DiagnosisTarget> {
+async function describeEntity(db: Db, type: DiagnosisTarget['type'], id: string): Promise<DiagnosisTarget> {
   if (type === 'job') return { type, id };
   const name = (await targetNamesRepo.targetNames(db, type, [id])).get(id);
   return name === undefined ? { type, id } : { type, id, name };

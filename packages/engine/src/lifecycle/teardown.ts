@@ -35,7 +35,7 @@ async function tryCall(failures: Failure[], target: string, fn: () => Promise<un
 }
 
 /** Shuts a tier down (releasing its reserved NICs first) and, for destroy, removes it; returns every failure. */
-export async function teardownTier(
+async function teardownTier(
   core: EngineCore,
   ctx: JobContext,
   id: string,
