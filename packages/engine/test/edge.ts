@@ -12,6 +12,8 @@ export type EdgeTierOptions = {
   /** Makes the VPC's CIDR 10.<net>.0.0/16 and the public IPs 203.0.<net>.x; one value per tier of a suite. */
   net: number;
   count: number;
+  /** The tier's name; web unless given. */
+  tierName?: string;
 };
 
 /** A VPC with one implemented tier and `count` Reserved NICs (vm0, vm1, ...). */
@@ -22,19 +24,23 @@ export async function edgeTier(engine: Engine, o: EdgeTierOptions) {
     't',
   );
   const tier = await engine.createTier(
-    { vpcId: vpc.id, name: 'web', offeringId: o.offeringId, cidr: `10.${net}.1.0/24` },
+    { vpcId: vpc.id, name: o.tierName ?? 'web', offeringId: o.offeringId, cidr: `10.${net}.1.0/24` },
     't',
   );
-  expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-    'succeeded',
-  );
+  const nics = await implementWithNics(engine, tier.id, o.count);
+  return { vpc, tier, nics, publicIp: (host: number) => `203.0.${net}.${host}` };
+}
+
+/** Implements the tier and prepares `count` NICs on it (vm0, vm1, ...), both jobs succeeding; returns the NICs. */
+export async function implementWithNics(engine: Engine, tierId: string, count: number) {
+  expect((await waitForJob(engine, (await engine.implementTier(tierId, 't')).jobId)).state).toBe('succeeded');
   const prepared = await engine.prepareNics(
-    tier.id,
-    Array.from({ length: o.count }, (_, i) => ({ vmName: `vm${i}` })),
+    tierId,
+    Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
     't',
   );
   expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-  return { vpc, tier, nics: prepared.nics, publicIp: (host: number) => `203.0.${net}.${host}` };
+  return prepared.nics;
 }
 
 /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */

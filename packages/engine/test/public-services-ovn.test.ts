@@ -2,12 +2,10 @@
 // both dialects: apply/revoke jobs and their call log phases, member changes, a public IP NATed by someone else
 // (Error, RESOURCE_CONFLICT diagnosis, retry after it is removed), NIC release and tier destroy ordering, rules
 // deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
-import { randomUUID } from 'node:crypto';
 import ovnAdapter, { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
-import type { Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
 import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
@@ -21,7 +19,6 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   let server: OvsdbServerHandle;
   let vpcOfferingId = '';
   let offeringId = '';
-  let controllerId = '';
   let net = 60;
   beforeAll(async () => {
     server = await startOvsdbServer();
@@ -33,35 +30,16 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
       adapterId: 'ovn',
       services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
     });
-    controllerId = randomUUID();
-    const now = Date.now();
-    const sealed = (w.deps.secrets as Keyring).encrypt('{}', controllerId);
-    await w.db.db
-      .insertInto('controllers')
-      .values({
-        id: controllerId,
-        provider_id: providerId,
-        name: 'ovn-nb',
-        endpoint: server.tcpEndpoint,
-        protocol: 'OVSDB',
-        config: JSON.stringify({ snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' }),
-        credentials_ciphertext: sealed.ciphertext,
-        credentials_key_id: sealed.keyId,
-        max_concurrent: 4,
-        calls_per_second: 200,
-        timeout_ms: 10_000,
-        resource_state: 'Enabled',
-        health_ok: 1,
-        health_checked_at: now,
-        health_latency_ms: 1,
-        health_version: 'test',
-        health_error: null,
-        conditions: '[]',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
+    await w.addController(providerId, {
+      name: 'ovn-nb',
+      endpoint: server.tcpEndpoint,
+      protocol: 'OVSDB',
+      config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+      credentials: {},
+      maxConcurrent: 4,
+      callsPerSecond: 200,
+      timeoutMs: 10_000,
+    });
     vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
     offeringId = await w.addOffering({
       kind: 'network',

@@ -9,6 +9,7 @@ import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { stepCall } from './step-call';
 import type { Failure } from './teardown';
 
 export type RuleKind = 'staticNat' | 'lbRule';
@@ -168,19 +169,15 @@ async function ruleCall<R extends RuleRow, S>(
     return { ok: false, failure };
   }
   try {
-    await ctx.step(key, () =>
-      core.calls.call({
-        handle,
-        phase: o.op,
-        target: { type: ref.kind, id: ref.id },
-        vpcId: ref.vpcId,
-        networkId: ref.networkId,
-        request: o.request,
-        idempotencyKey: `${ctx.job.id}:${key}`,
-        job: ctx.callJob(key),
-        invoke: o.invoke,
-      }),
-    );
+    await stepCall(core, ctx, key, {
+      handle,
+      phase: o.op,
+      target: { type: ref.kind, id: ref.id },
+      vpcId: ref.vpcId,
+      networkId: ref.networkId,
+      request: o.request,
+      invoke: o.invoke,
+    });
     await fenced(core, ctx, o.settle);
     return { ok: true };
   } catch (e) {
