@@ -2,13 +2,14 @@
 // `ovn-nbctl acl-del`, and a NIC's port deleted with `lsp-del`, show as Synced=False with the difference WITHOUT a
 // reconcile call (the adapter's monitor pushes the change); repair puts them back. The monitor also sees our own
 // writes: provisioning (a boot of 50 NICs included) leads to at most a couple of reconcile jobs, not a storm.
-import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { names } from '@netplane/adapter-ovn';
 import { testDialects } from '@netplane/db/testing';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
 import { edgeTier } from './edge';
-import { makeWorld, until, type World, waitForJob } from './world';
+import { startOvnWorld } from './ovn-world';
+import { until, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -20,32 +21,12 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
   let offeringId = '';
   let net = 120;
   beforeAll(async () => {
-    server = await startOvsdbServer();
-    w = await makeWorld(dialect, {
-      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
-    });
-    const providerId = await w.addProvider({
-      name: 'ovn-acl',
-      adapterId: 'ovn',
+    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
+      provider: 'ovn-acl',
       services: ['Connectivity', 'Dhcp', 'NetworkACL'],
-    });
-    await w.addController(providerId, {
-      name: 'ovn-nb',
-      endpoint: server.tcpEndpoint,
-      protocol: 'OVSDB',
       config: { localnetNetworkName: 'physnet1' },
-      credentials: {},
-      maxConcurrent: 4,
-      callsPerSecond: 200,
-      timeoutMs: 10_000,
-    });
-    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
-    offeringId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'ovn', Dhcp: 'ovn', NetworkACL: 'ovn' },
-    });
-    engine = w.engine({ driftDebounceMs: 300 });
-    await engine.start();
+      engine: { driftDebounceMs: 300 },
+    }));
   });
   afterAll(async () => {
     await w?.cleanup();

@@ -2,14 +2,21 @@
 // both dialects: apply/revoke jobs and their call log phases, member changes, a public IP NATed by someone else
 // (Error, RESOURCE_CONFLICT diagnosis, retry after it is removed), NIC release and tier destroy ordering, rules
 // deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
-import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
-import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
-import { makeWorld, type World, waitForJob } from './world';
+import {
+  edgeTier as edgeTierOf,
+  expectReleaseDetaches,
+  expectRuleDriftRepaired,
+  lbRule,
+  phasesOf as phasesOfJob,
+} from './edge';
+import { startOvnWorld } from './ovn-world';
+import { type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -21,32 +28,11 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   let offeringId = '';
   let net = 60;
   beforeAll(async () => {
-    server = await startOvsdbServer();
-    w = await makeWorld(dialect, {
-      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
-    });
-    const providerId = await w.addProvider({
-      name: 'ovn-edge',
-      adapterId: 'ovn',
+    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
+      provider: 'ovn-edge',
       services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-    });
-    await w.addController(providerId, {
-      name: 'ovn-nb',
-      endpoint: server.tcpEndpoint,
-      protocol: 'OVSDB',
       config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
-      credentials: {},
-      maxConcurrent: 4,
-      callsPerSecond: 200,
-      timeoutMs: 10_000,
-    });
-    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
-    offeringId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'ovn', Dhcp: 'ovn', SourceNat: 'ovn', StaticNat: 'ovn', Lb: 'ovn' },
-    });
-    engine = w.engine();
-    await engine.start();
+    }));
   });
   afterAll(async () => {
     await w?.cleanup();
@@ -108,16 +94,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b || !c) throw new Error('nics');
     const vip = `${publicIp(20)}:80`;
     const created = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(20),
-        publicPort: 80,
-        privatePort: 8080,
-        protocol: 'tcp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080, algorithm }),
       't',
     );
     expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
@@ -196,34 +173,19 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-443',
-        publicIp: publicIp(31),
+      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], {
         publicPort: 443,
         privatePort: 8443,
-        protocol: 'tcp',
         algorithm,
-        nicIds: [a.id, b.id],
-      },
+      }),
       't',
     );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-
-    const release = await engine.releaseNics([a.id], 't');
-    expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
-    expect(await phasesOf(release.jobId)).toEqual([
-      'revoke:staticNat:ok',
-      'apply:lbRule:ok',
-      'release:nic:ok',
-    ]);
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: b.id }],
+    await expectReleaseDetaches(engine, {
+      vpcId: vpc.id,
+      released: a.id,
+      kept: b.id,
+      jobs: [nat.jobId, lb.jobId],
     });
-    expect((await engine.getNic(a.id))?.state).toBe('Allocated');
     expect(await natRows(vpc.id)).toEqual([]);
     expect(await lbOf(lb.rule.id)).not.toContain(a.ip);
   });
@@ -237,16 +199,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
       (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
     );
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'dns',
-        publicIp: publicIp(41),
-        publicPort: 53,
-        privatePort: 53,
-        protocol: 'udp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], { publicPort: 53, protocol: 'udp', algorithm }),
       't',
     );
     await waitForJob(engine, lb.jobId);
@@ -267,16 +220,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(61),
-        publicPort: 80,
-        privatePort: 80,
-        protocol: 'tcp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm }),
       't',
     );
     await waitForJob(engine, nat.jobId);
@@ -286,32 +230,12 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
 
     await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
     await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    const drift = (drifted.result as { drift: Drift[] }).drift;
-    expect(drift).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'missing', resource: 'nat', id: nat.rule.id, networkId: tier.id }),
-        expect.objectContaining({ kind: 'missing', resource: 'lb', id: lb.rule.id, networkId: tier.id }),
-      ]),
-    );
-    const synced = async () => ({
-      vpc: (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced'),
-      tier: (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced'),
+    await expectRuleDriftRepaired(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      natId: nat.rule.id,
+      lbId: lb.rule.id,
     });
-    const before = await synced();
-    expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-    expect(before.tier?.status).toBe('False');
-    expect(before.tier?.message).toContain(`nat ${nat.rule.id} is missing`);
-
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
-    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-    expect((await phasesOf(repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
-      'apply:lbRule:ok',
-      'apply:staticNat:ok',
-    ]);
-    const after = await synced();
-    expect(after.vpc?.status).toBe('True');
-    expect(after.tier?.status).toBe('True');
     expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]);
   });
 

@@ -5,7 +5,7 @@ import { jobsRepo } from '@netplane/db';
 import { failInsertsInto, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
-import { edgeTier } from './edge';
+import { edgeTier, lbRule } from './edge';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -46,16 +46,7 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
       await expect(engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't')).rejects.toThrow(
         /injected/,
       );
-      const lb = {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(20),
-        publicPort: 80,
-        privatePort: 8080,
-        protocol: 'tcp',
-        algorithm: 'roundrobin',
-        nicIds: [a.id, b.id],
-      } as const;
+      const lb = lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080 });
       await expect(engine.createLbRule(lb, 't')).rejects.toThrow(/injected/);
     } finally {
       await restore();
@@ -80,16 +71,7 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(20),
-        publicPort: 80,
-        privatePort: 8080,
-        protocol: 'tcp',
-        algorithm: 'roundrobin',
-        nicIds: [a.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(20), [a.id], { privatePort: 8080 }),
       't',
     );
     expect((await waitForJob(engine, nat.jobId)).state).toBe('succeeded');
