@@ -28,18 +28,23 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
   });
 
   const failJobInserts = () => failInsertsInto(w.db, 'jobs');
-  const jobCount = async () => (await jobsRepo.listJobs(w.db.db, { limit: 1000 })).length;
-
-  it('writes no static NAT and no LB rule when their apply job cannot be written', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(engine, {
+  /** An implemented tier (10.<net>.1.0/24) with two Reserved NICs. */
+  async function twoNics(net: number) {
+    const edge = await edgeTier(engine, {
       zoneId: w.zoneId,
       vpcOfferingId: w.vpcOfferingId,
       offeringId,
-      net: 71,
+      net,
       count: 2,
     });
-    const [a, b] = nics;
+    const [a, b] = edge.nics;
     if (!a || !b) throw new Error('nics');
+    return { ...edge, a, b };
+  }
+  const jobCount = async () => (await jobsRepo.listJobs(w.db.db, { limit: 1000 })).length;
+
+  it('writes no static NAT and no LB rule when their apply job cannot be written', async () => {
+    const { vpc, tier, a, b, publicIp } = await twoNics(71);
     const jobsBefore = await jobCount();
     const restore = await failJobInserts();
     try {
@@ -60,15 +65,7 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
   });
 
   it('leaves an Active rule Active (same job, same members) when its revoke or member job cannot be written', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(engine, {
-      zoneId: w.zoneId,
-      vpcOfferingId: w.vpcOfferingId,
-      offeringId,
-      net: 72,
-      count: 2,
-    });
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
+    const { vpc, tier, a, b, publicIp } = await twoNics(72);
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't');
     const lb = await engine.createLbRule(
       lbRule(tier.id, 'web-80', publicIp(20), [a.id], { privatePort: 8080 }),
