@@ -16,6 +16,8 @@ export function buildApiDeps(parts: {
   return {
     db: parts.db,
     logger: {
+      // Adapters' debug lines (toAdapterLogger) come through here; pino drops them below LOG_LEVEL=debug.
+      debug: (obj, msg) => log.debug(obj, msg),
       info: (obj, msg) => log.info(obj, msg),
       warn: (obj, msg) => log.warn(obj, msg),
       error: (obj, msg) => log.error(obj, msg),

@@ -29,12 +29,17 @@ export const REDACT_PATHS = [
   'headers["x-csrf-token"]',
 ];
 
-export function createLogger(opts: { level: string; nodeId: string }): Logger {
-  return pino({
+/** Logs to stdout, or to `destination` (a test's stream). */
+export function createLogger(
+  opts: { level: string; nodeId: string },
+  destination?: pino.DestinationStream,
+): Logger {
+  const options = {
     level: opts.level,
     base: { node: opts.nodeId },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

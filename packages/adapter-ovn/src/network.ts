@@ -1,5 +1,6 @@
-// Tier ↔ Logical_Switch (+ router port pair, DHCP_Options, Port_Group ACLs, SNAT): implement, shutdown, destroy.
-import { AdapterError, type ImplementResult, type NetworkRef, type NetworkSpec } from '@netplane/adapter-sdk';
+// Tier ↔ Logical_Switch (+ router port pair, DHCP_Options, Port_Group ACLs, SNAT): implement. Shutdown and destroy
+// are network-teardown.ts.
+import { AdapterError, type ImplementResult, type NetworkSpec } from '@netplane/adapter-sdk';
 import { map, namedUuid, type Operation, op, type Row, set, toAtoms, toRecord, where } from '@netplane/ovsdb';
 import { conflict } from './errors';
 import { noRowNamed, noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
@@ -246,58 +247,10 @@ function sameDhcp(have: SelectedRow, n: NetworkSpec): boolean {
   return have.cidr === n.cidr && Object.entries(dhcpOptions(n)).every(([k, v]) => options[k] === v);
 }
 
-async function nicPortsOf(db: NbDatabase, networkId: string, signal: AbortSignal) {
+export async function nicPortsOf(db: NbDatabase, networkId: string, signal: AbortSignal) {
   const [ports = []] = await db.selectMany(
     [op.select('Logical_Switch_Port', [taggedWith(EXT.networkId, networkId)], ['_uuid', 'external_ids'])],
     signal,
   );
   return ports.filter((p) => extOf(p)[EXT.nicId] !== undefined).map((p) => p._uuid);
-}
-
-/** Detaches every NIC port of the tier (they are garbage-collected); the switch and its router port stay. */
-export async function shutdownNetwork(db: NbDatabase, ref: NetworkRef, signal: AbortSignal): Promise<void> {
-  const [ports = []] = await db.selectMany(
-    [op.select('Logical_Switch_Port', [taggedWith(EXT.networkId, ref.networkId)], ['_uuid', 'external_ids'])],
-    signal,
-  );
-  const nicPorts = ports.filter((p) => extOf(p)[EXT.nicId] !== undefined).map((p) => p._uuid);
-  if (nicPorts.length === 0) return;
-  await db.transact(
-    [
-      op.mutate(
-        'Logical_Switch',
-        [where.eq('name', names.switch(ref.networkId))],
-        [['ports', 'delete', set(nicPorts)]],
-      ),
-      op.mutate(
-        'Port_Group',
-        [where.eq('name', names.portGroup(ref.networkId))],
-        [['ports', 'delete', set(nicPorts)]],
-      ),
-      op.comment(`netplane: shutdown network ${ref.networkId}`),
-    ],
-    signal,
-  );
-}
-
-/** Removes every row of the tier in one transaction; a tier already gone is a success. */
-export async function destroyNetwork(db: NbDatabase, ref: NetworkRef, signal: AbortSignal): Promise<void> {
-  const tagged = taggedWith(EXT.networkId, ref.networkId);
-  const [lrps = [], nats = []] = await db.selectMany(
-    [op.select('Logical_Router_Port', [tagged], ['_uuid']), op.select('NAT', [tagged], ['_uuid'])],
-    signal,
-  );
-  const routerRefs = [...lrps, ...nats].map((r) => r._uuid);
-  const ops: Operation[] = [
-    op.delete('Logical_Switch', [where.eq('name', names.switch(ref.networkId)), tagged]),
-    op.delete('DHCP_Options', [tagged]),
-    op.delete('Port_Group', [where.eq('name', names.portGroup(ref.networkId)), tagged]),
-    // the tier's Lb rules: a root table, so deleted by name; weak references from the router go with them
-    op.delete('Load_Balancer', [tagged]),
-  ];
-  for (const r of routerRefs) {
-    const column = lrps.some((l) => l._uuid[1] === r[1]) ? 'ports' : 'nat';
-    ops.push(op.mutate('Logical_Router', [where.includes(column, r)], [[column, 'delete', set([r])]]));
-  }
-  await db.transact([...ops, op.comment(`netplane: destroy network ${ref.networkId}`)], signal);
 }

@@ -5,6 +5,8 @@ import type { SimulatorControl } from '@netplane/adapter-simulator/control';
 import type { DbHandle } from '@netplane/db';
 
 export type ApiLogger = {
+  /** Adapters' debug lines (toAdapterLogger); a logger without it drops them. */
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import { connect, type DbHandle, type DialectName } from './connect';
 import { migrateToLatest } from './migrate';
+import type { Database } from './schema';
 
 export const MYSQL_SERVER_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
@@ -62,4 +64,22 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     },
   };
 }
+
+/**
+ * Fault injection: every insert into `table` fails (a trigger raising "injected: ..."), standing in for a crash or a
+ * lost connection at that write, until the returned function removes the trigger.
+ */
+export async function failInsertsInto(handle: DbHandle, table: keyof Database): Promise<() => Promise<void>> {
+  const name = sql.id(`fail_insert_${table}`);
+  const message = sql.lit(`injected: insert into ${table} fails`);
+  const create =
+    handle.dialect === 'sqlite'
+      ? sql`CREATE TRIGGER ${name} BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, ${message}); END`
+      : sql`CREATE TRIGGER ${name} BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${message}`;
+  await create.execute(handle.db);
+  return async () => {
+    await sql`DROP TRIGGER ${name}`.execute(handle.db);
+  };
+}
+
 export { type SimulatorSeed, type SimulatorSeedOptions, seedSimulatorInventory } from './seed-simulator';

@@ -26,7 +26,6 @@ export const SERVICES = [
   'SecurityGroup',
 ] as const;
 export type Service = (typeof SERVICES)[number];
-export const serviceSchema = z.enum(SERVICES);
 
 /** Load-balancer protocols and algorithms in CloudStack's words; a provider's Lb capabilities narrow them. */
 export const LB_PROTOCOLS = ['tcp', 'udp'] as const;
@@ -38,11 +37,9 @@ export const lbAlgorithmSchema = z.enum(LB_ALGORITHMS);
 
 export const TRAFFIC_TYPES = ['Guest', 'Public', 'Management', 'Storage'] as const;
 export type TrafficType = (typeof TRAFFIC_TYPES)[number];
-export const trafficTypeSchema = z.enum(TRAFFIC_TYPES);
 
 export const HYPERVISORS = ['KVM', 'XenServer', 'VMware', 'HyperV', 'LXC', 'Ovm3', 'Simulator'] as const;
 export type Hypervisor = (typeof HYPERVISORS)[number];
-export const hypervisorSchema = z.enum(HYPERVISORS);
 
 export const PROTOCOLS = ['SSH', 'NETCONF', 'gRPC', 'HTTPS', 'OVSDB', 'SIMULATED'] as const;
 export type ControllerProtocol = (typeof PROTOCOLS)[number];

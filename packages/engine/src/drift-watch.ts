@@ -1,7 +1,7 @@
 // The drift watch: elements that can watch their controller (NetworkElement.watch) push "these VPCs changed"; after a
 // quiet moment per VPC the engine submits a vpc.reconcile, so a port or ACL deleted behind our back shows as
 // Synced=False within seconds, without anyone asking. Documented in docs/engine.md (Drift watch).
-import { jobsRepo, vpcsRepo } from '@netplane/db';
+import { jobsRepo, networksRepo, vpcsRepo } from '@netplane/db';
 import type { ElementHandle } from './elements';
 import type { JobEvent } from './jobs/events';
 import type { EngineCore } from './lifecycle/core';
@@ -51,14 +51,7 @@ export class DriftWatch {
    * So every controller serving an Implemented tier gets its element now; a failure is logged, not fatal.
    */
   async attachImplementedControllers(): Promise<void> {
-    const rows = await this.core.deps.db.db
-      .selectFrom('network_elements')
-      .innerJoin('networks', 'networks.id', 'network_elements.network_id')
-      .select('network_elements.controller_id as controllerId')
-      .distinct()
-      .where('networks.state', '=', 'Implemented')
-      .execute();
-    for (const { controllerId } of rows) {
+    for (const controllerId of await networksRepo.controllersOfImplementedTiers(this.core.deps.db.db)) {
       if (!this.running) return;
       try {
         await this.core.elements.get(controllerId);

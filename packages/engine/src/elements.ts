@@ -1,6 +1,6 @@
 // Builds one NetworkElement per controller from its adapter module; credentials are decrypted only here, only in
 // memory, and never logged. Elements are cached per controller and rebuilt when the controller row changes.
-import type { AdapterManifest, NetworkElement } from '@netplane/adapter-sdk';
+import { type AdapterManifest, type NetworkElement, toAdapterLogger } from '@netplane/adapter-sdk';
 import { controllersRepo, providersRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import type { EngineDeps } from './types';
@@ -89,7 +89,7 @@ export class ElementRegistry {
     }
     const element = reg.module.createElement(
       { controllerId, endpoint: controller.endpoint, credentials, config: controller.config },
-      { logger: { debug: () => {}, ...this.deps.logger } },
+      { logger: toAdapterLogger(this.deps.logger, { adapterId: reg.id, controllerId }) },
     );
     // Two first uses racing both build: the later keeps the earlier one, so no element (nor its watch) leaks.
     const current = this.cache.get(controllerId);

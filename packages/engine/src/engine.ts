@@ -52,7 +52,7 @@ export class Engine {
       core.events,
       deps.now,
     );
-    this.submit = (input) => jobs.submitJob(core, () => worker.wake(), input);
+    this.submit = (input, alongside) => jobs.submitJob(core, () => worker.wake(), input, alongside);
     const drift = new DriftWatch(core, this.options.driftDebounceMs, (vpcId) =>
       this.reconcile(vpcId, 'engine'),
     );

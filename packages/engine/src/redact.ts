@@ -3,7 +3,7 @@ const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|ciph
 /** A rule's private IP and port are a NIC's address, not a private key. */
 const SAFE_KEYS = new Set(['privateIp', 'privatePort']);
 
-export function redactSummary(value: unknown, depth = 0): unknown {
+function redactSummary(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';
   if (Array.isArray(value)) {
     const head = value.slice(0, 20).map((v) => redactSummary(v, depth + 1));

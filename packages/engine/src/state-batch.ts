@@ -2,8 +2,7 @@
 // progress), one compare-and-set per row (or one statement when every row makes the same move), then one multi-row
 // insert of the transition rows and of the job steps. A lost compare-and-set throws BatchConflict: the caller rolls
 // the chunk back and falls back to one transition per item.
-import type { Db } from '@netplane/db';
-import { transitionsRepo } from '@netplane/db';
+import { type Db, jobsRepo, transitionsRepo } from '@netplane/db';
 import { FencedError } from './errors';
 import type { Fence, TransitionInput } from './state';
 
@@ -30,16 +29,8 @@ export async function writeBatch(
   },
 ): Promise<void> {
   const { first, fence, planned, progress, now } = b;
-  if (fence) {
-    const held = await trx
-      .updateTable('jobs')
-      .set((eb) => ({ updated_at: now, progress_done: eb('progress_done', '+', progress) }))
-      .where('id', '=', fence.jobId)
-      .where('lease_owner', '=', fence.node)
-      .where('fencing_token', '=', fence.token)
-      .where('state', '=', 'running')
-      .executeTakeFirst();
-    if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${fence.jobId} was taken over`);
+  if (fence && !(await jobsRepo.touchIfHeld(trx, fence, now, progress))) {
+    throw new FencedError(`Job ${fence.jobId} was taken over`);
   }
   const to = first.to;
   const conds = planned[0]?.conditions;
@@ -49,26 +40,15 @@ export async function writeBatch(
   if (uniform) {
     // The same move and the same resulting conditions for every row: one statement, still compare-and-set on
     // the state and on every row's own version, so no concurrent write is lost.
-    const table = TABLE[first.entity];
-    const res = await trx
-      .updateTable(table)
-      .set((eb) => ({
-        state: to,
-        updated_at: now,
-        version: eb('version', '+', 1),
-        ...(conds !== undefined && { conditions: conds }),
-      }))
-      .where(
-        'id',
-        'in',
-        planned.map((p) => p.t.id),
-      )
-      .where('state', '=', first.known?.state ?? '')
-      .where((eb) =>
-        eb.or(planned.map((p) => eb.and([eb('id', '=', p.t.id), eb('version', '=', p.row.version)]))),
-      )
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== planned.length) throw new BatchConflict();
+    const moved = await transitionsRepo.casStateMany(trx, {
+      table: TABLE[first.entity],
+      from: first.known?.state ?? '',
+      to,
+      now,
+      rows: planned.map((p) => ({ id: p.t.id, version: p.row.version })),
+      ...(conds !== undefined && { conditions: conds }),
+    });
+    if (moved !== planned.length) throw new BatchConflict();
   }
   for (const p of uniform ? [] : planned) {
     const ok = await transitionsRepo.casState(trx, {
@@ -81,40 +61,25 @@ export async function writeBatch(
     });
     if (!ok) throw new BatchConflict();
   }
-  const moved = planned.filter((p) => p.row.state !== p.t.to);
-  if (moved.length > 0) {
-    await trx
-      .insertInto('state_transitions')
-      .values(
-        moved.map((p) => ({
-          entity_type: p.t.entity,
-          entity_id: p.t.id,
-          from_state: p.row.state,
-          to_state: p.t.to,
-          at: now,
-          actor: p.t.actor,
-          reason: p.t.reason,
-          job_id: p.t.jobId ?? null,
-        })),
-      )
-      .execute();
-  }
-  const steps = planned.filter((p) => p.t.step);
-  if (fence && steps.length > 0) {
-    await trx
-      .insertInto('job_steps')
-      .values(
-        steps.map((p) => ({
-          job_id: fence.jobId,
-          step_key: p.t.step?.key ?? '',
-          seq: p.t.step?.seq ?? 0,
-          state: 'done',
-          result: p.t.step?.result ?? null,
-          at: now,
-          node_id: fence.node,
-          fencing_token: fence.token,
-        })),
-      )
-      .execute();
+  await transitionsRepo.insertTransitions(
+    trx,
+    planned
+      .filter((p) => p.row.state !== p.t.to)
+      .map((p) => ({
+        entityType: p.t.entity,
+        entityId: p.t.id,
+        from: p.row.state,
+        to: p.t.to,
+        at: now,
+        actor: p.t.actor,
+        reason: p.t.reason,
+        jobId: p.t.jobId ?? null,
+      })),
+  );
+  if (fence) {
+    const steps = planned.flatMap((p) =>
+      p.t.step ? [{ key: p.t.step.key, seq: p.t.step.seq, state: 'done', result: p.t.step.result }] : [],
+    );
+    await jobsRepo.insertSteps(trx, fence, steps, now);
   }
 }

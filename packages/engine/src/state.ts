@@ -1,7 +1,6 @@
 // The one way an entity changes state: check the transition, compare-and-set the row (version), record who and why,
 // optionally fenced by the job's lease; entering Error calls the diagnostics hook.
-import type { DbHandle } from '@netplane/db';
-import { transitionsRepo } from '@netplane/db';
+import { type DbHandle, inTransaction, jobsRepo, transitionsRepo } from '@netplane/db';
 import {
   AppError,
   type ConditionUpdate,
@@ -15,7 +14,7 @@ import { FencedError } from './errors';
 import { BatchConflict, TABLE, writeBatch } from './state-batch';
 import type { EngineLogger } from './types';
 
-export type Fence = { jobId: string; node: string; token: number };
+export type Fence = jobsRepo.Fence;
 
 export type TransitionInput = {
   entity: EntityType;
@@ -47,22 +46,8 @@ export type TransitionResult = {
 
 type Row = { state: string; version: number; conditions: string; vpcId: string | null };
 
-async function readRow(db: DbHandle['db'], entity: EntityType, id: string): Promise<Row | undefined> {
-  if (entity === 'vpc') {
-    const r = await db
-      .selectFrom('vpcs')
-      .select(['state', 'version', 'conditions', 'id'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.id };
-  }
-  const r = await db
-    .selectFrom(TABLE[entity])
-    .select(['state', 'version', 'conditions', 'vpc_id'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.vpc_id };
-}
+const readRow = (db: DbHandle['db'], entity: EntityType, id: string): Promise<Row | undefined> =>
+  transitionsRepo.readStateRow(db, TABLE[entity], id);
 
 export class StateStore {
   constructor(
@@ -102,18 +87,9 @@ export class StateStore {
       const conditions = t.conditions
         ? JSON.stringify(setConditions(parseConditions(row.conditions), t.conditions, now))
         : undefined;
-      const ok = await db.transaction().execute(async (trx) => {
-        if (t.fence) {
-          const progress = t.step?.progress ?? 0;
-          const held = await trx
-            .updateTable('jobs')
-            .set((eb) => ({ updated_at: now, progress_done: eb('progress_done', '+', progress) }))
-            .where('id', '=', t.fence.jobId)
-            .where('lease_owner', '=', t.fence.node)
-            .where('fencing_token', '=', t.fence.token)
-            .where('state', '=', 'running')
-            .executeTakeFirst();
-          if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${t.fence.jobId} was taken over`);
+      const ok = await inTransaction(db, async (trx) => {
+        if (t.fence && !(await jobsRepo.touchIfHeld(trx, t.fence, now, t.step?.progress ?? 0))) {
+          throw new FencedError(`Job ${t.fence.jobId} was taken over`);
         }
         const updated = await transitionsRepo.casState(trx, {
           table: TABLE[t.entity],
@@ -125,19 +101,8 @@ export class StateStore {
         });
         if (!updated) return false;
         if (t.step && t.fence) {
-          await trx
-            .insertInto('job_steps')
-            .values({
-              job_id: t.fence.jobId,
-              step_key: t.step.key,
-              seq: t.step.seq,
-              state: 'done',
-              result: t.step.result,
-              at: now,
-              node_id: t.fence.node,
-              fencing_token: t.fence.token,
-            })
-            .execute();
+          const { key, seq, result } = t.step;
+          await jobsRepo.insertSteps(trx, t.fence, [{ key, seq, state: 'done', result }], now);
         }
         if (row.state !== t.to) {
           await transitionsRepo.insertTransition(trx, {
@@ -196,9 +161,7 @@ export class StateStore {
       return this.transitionMany(items.map((t) => ({ ...t, known: undefined })));
     const progress = items.reduce((n, t) => n + (t.step?.progress ?? 0), 0);
     try {
-      await this.db.db
-        .transaction()
-        .execute((trx) => writeBatch(trx, { first, fence, planned, progress, now }));
+      await inTransaction(this.db.db, (trx) => writeBatch(trx, { first, fence, planned, progress, now }));
     } catch (e) {
       if (!(e instanceof BatchConflict)) throw e;
       const out: TransitionResult[] = [];

@@ -3,6 +3,8 @@ import type { AdapterModule } from '@netplane/adapter-sdk';
 import type { DbHandle } from '@netplane/db';
 
 export type EngineLogger = {
+  /** Adapters' debug lines (toAdapterLogger); a logger without it drops them. */
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -82,6 +84,3 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   reconcileSpread: 0.5,
   driftDebounceMs: 1_000,
 };
-
-/** Who asked, for transitions and jobs: a username, or "engine" for the scheduler. */
-export type Actor = { name: string };

@@ -6,7 +6,7 @@ import {
   jobsRepo,
   type negotiationTracesRepo,
   networksRepo,
-  type nicsRepo,
+  nicsRepo,
   transitionsRepo,
   vpcsRepo,
 } from '@netplane/db';
@@ -75,16 +75,13 @@ export async function tierViews(db: Db, networks: readonly networksRepo.NetworkR
     db,
     networks.map((n) => n.id),
   );
+  const nicCounts = await nicsRepo.countNicsByState(
+    db,
+    networks.map((n) => n.id),
+  );
   const out: TierView[] = [];
   for (const n of networks) {
-    const counts: Record<string, number> = {};
-    const rows = await db
-      .selectFrom('nics')
-      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('network_id', '=', n.id)
-      .groupBy('state')
-      .execute();
-    for (const r of rows) counts[r.state] = Number(r.n);
+    const counts = nicCounts.get(n.id) ?? {};
     out.push({
       ...n,
       conditions: parseConditions(n.conditions),

@@ -5,7 +5,7 @@ import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
 import { FairBatchQueue } from '../src/lifecycle/coalescer';
-import { makeWorld, type World, waitForJob } from './world';
+import { startWorld, type World, waitForJob } from './world';
 
 const fill = (q: FairBatchQueue<string>, job: string, n: number, limit = 1000) => {
   for (let i = 0; i < n; i++) q.push(job, limit, `${job}${i}`);
@@ -67,15 +67,9 @@ describe('FairBatchQueue', () => {
 describe.each(testDialects())('batch size through the engine on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    // one call at a time, so the requests pile up in the coalescer while a call is in flight
-    w = await makeWorld(dialect, { controllers: [{ maxConcurrent: 1 }] });
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  // one call at a time, so the requests pile up in the coalescer while a call is in flight
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect, { controllers: [{ maxConcurrent: 1 }] })));
+  afterAll(() => w.cleanup());
 
   async function tiers(n: number, third: number) {
     const vpc = await engine.createVpc(

@@ -2,26 +2,16 @@
 // `ovn-nbctl acl-del`, and a NIC's port deleted with `lsp-del`, show as Synced=False with the difference WITHOUT a
 // reconcile call (the adapter's monitor pushes the change); repair puts them back. The monitor also sees our own
 // writes: provisioning (a boot of 50 NICs included) leads to at most a couple of reconcile jobs, not a storm.
-import { randomUUID } from 'node:crypto';
-import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { names } from '@netplane/adapter-ovn';
 import { testDialects } from '@netplane/db/testing';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
-import type { Keyring } from '@netplane/secrets';
+import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
-import { makeWorld, type World, waitForJob } from './world';
+import { edgeTier } from './edge';
+import { startOvnWorld } from './ovn-world';
+import { until, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
-
-async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (accept(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
   let w: World;
@@ -31,51 +21,12 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
   let offeringId = '';
   let net = 120;
   beforeAll(async () => {
-    server = await startOvsdbServer();
-    w = await makeWorld(dialect, {
-      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
-    });
-    const providerId = await w.addProvider({
-      name: 'ovn-acl',
-      adapterId: 'ovn',
+    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
+      provider: 'ovn-acl',
       services: ['Connectivity', 'Dhcp', 'NetworkACL'],
-    });
-    const controllerId = randomUUID();
-    const now = Date.now();
-    const sealed = (w.deps.secrets as Keyring).encrypt('{}', controllerId);
-    await w.db.db
-      .insertInto('controllers')
-      .values({
-        id: controllerId,
-        provider_id: providerId,
-        name: 'ovn-nb',
-        endpoint: server.tcpEndpoint,
-        protocol: 'OVSDB',
-        config: JSON.stringify({ localnetNetworkName: 'physnet1' }),
-        credentials_ciphertext: sealed.ciphertext,
-        credentials_key_id: sealed.keyId,
-        max_concurrent: 4,
-        calls_per_second: 200,
-        timeout_ms: 10_000,
-        resource_state: 'Enabled',
-        health_ok: 1,
-        health_checked_at: now,
-        health_latency_ms: 1,
-        health_version: 'test',
-        health_error: null,
-        conditions: '[]',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
-    offeringId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'ovn', Dhcp: 'ovn', NetworkACL: 'ovn' },
-    });
-    engine = w.engine({ driftDebounceMs: 300 });
-    await engine.start();
+      config: { localnetNetworkName: 'physnet1' },
+      engine: { driftDebounceMs: 300 },
+    }));
   });
   afterAll(async () => {
     await w?.cleanup();
@@ -98,27 +49,8 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
       (s) => !s.pending && s.active === 0,
     );
 
-  async function tierWithNics(count: number) {
-    net += 1;
-    const vpc = await engine.createVpc(
-      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'app', offeringId, cidr: `10.${net}.1.0/24` },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    return { vpc, tier, nics: prepared.nics };
-  }
+  const tierWithNics = (count: number) =>
+    edgeTier(engine, { zoneId: w.zoneId, vpcOfferingId, offeringId, net: ++net, count, tierName: 'app' });
 
   it('shows an ACL deleted with acl-del as drift without a reconcile call, and repair restores it', async () => {
     const { vpc, tier } = await tierWithNics(2);

@@ -7,20 +7,11 @@ import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-sim
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
+import { implementWithNics } from './edge';
 import { holdCalls } from './hold-calls';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (accept(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(testDialects())('drift watch on %s', (dialect) => {
   let w: World;
@@ -41,17 +32,9 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
   async function implemented(count: number) {
     n += 1;
     const { vpc, tier } = await vpcWithTier(w, engine, `10.${100 + n}.0.0/16`, `10.${100 + n}.1.0/24`);
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    const nics = await implementWithNics(engine, tier.id, count);
     await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    return { vpc, tier, nics: prepared.nics };
+    return { vpc, tier, nics };
   }
 
   const reconcilesBy = async (vpcId: string, actor: string) =>

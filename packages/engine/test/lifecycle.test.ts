@@ -4,19 +4,13 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('lifecycle on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect)));
+  afterAll(() => w.cleanup());
 
   it('implements a tier, records every transition and every call, and sets Ready and Synced', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine);
@@ -234,15 +228,9 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
 describe.each(testDialects())('boot storm on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    // one call at a time: while it is in flight, the other requests' NICs pile up into the next batch
-    w = await makeWorld(dialect, { controllers: [{ maxConcurrent: 1 }] });
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  // one call at a time: while it is in flight, the other requests' NICs pile up into the next batch
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect, { controllers: [{ maxConcurrent: 1 }] })));
+  afterAll(() => w.cleanup());
 
   it('coalesces the prepares of many concurrent requests into shared batches, fairly, each job keeping its log', async () => {
     const c = w.controllerIds[0] as string;

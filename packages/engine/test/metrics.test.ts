@@ -3,19 +3,13 @@ import { testDialects } from '@netplane/db/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, registerEngineMetrics } from '../src/index';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('engine metrics on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect)));
+  afterAll(() => w.cleanup());
 
   it('counts calls per element and outcome and exposes breaker state and queue depth', async () => {
     const registry = new Registry();

@@ -2,15 +2,21 @@
 // both dialects: apply/revoke jobs and their call log phases, member changes, a public IP NATed by someone else
 // (Error, RESOURCE_CONFLICT diagnosis, retry after it is removed), NIC release and tier destroy ordering, rules
 // deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
-import { randomUUID } from 'node:crypto';
-import ovnAdapter, { names } from '@netplane/adapter-ovn';
+import { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
-import type { Keyring } from '@netplane/secrets';
+import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
-import { makeWorld, type World, waitForJob } from './world';
+import {
+  edgeTier as edgeTierOf,
+  expectReleaseDetaches,
+  expectRuleDriftRepaired,
+  lbRule,
+  phasesOf as phasesOfJob,
+} from './edge';
+import { startOvnWorld } from './ovn-world';
+import { type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -20,90 +26,28 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   let server: OvsdbServerHandle;
   let vpcOfferingId = '';
   let offeringId = '';
-  let controllerId = '';
   let net = 60;
   beforeAll(async () => {
-    server = await startOvsdbServer();
-    w = await makeWorld(dialect, {
-      extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
-    });
-    const providerId = await w.addProvider({
-      name: 'ovn-edge',
-      adapterId: 'ovn',
+    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
+      provider: 'ovn-edge',
       services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-    });
-    controllerId = randomUUID();
-    const now = Date.now();
-    const sealed = (w.deps.secrets as Keyring).encrypt('{}', controllerId);
-    await w.db.db
-      .insertInto('controllers')
-      .values({
-        id: controllerId,
-        provider_id: providerId,
-        name: 'ovn-nb',
-        endpoint: server.tcpEndpoint,
-        protocol: 'OVSDB',
-        config: JSON.stringify({ snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' }),
-        credentials_ciphertext: sealed.ciphertext,
-        credentials_key_id: sealed.keyId,
-        max_concurrent: 4,
-        calls_per_second: 200,
-        timeout_ms: 10_000,
-        resource_state: 'Enabled',
-        health_ok: 1,
-        health_checked_at: now,
-        health_latency_ms: 1,
-        health_version: 'test',
-        health_error: null,
-        conditions: '[]',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
-    offeringId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'ovn', Dhcp: 'ovn', SourceNat: 'ovn', StaticNat: 'ovn', Lb: 'ovn' },
-    });
-    engine = w.engine();
-    await engine.start();
+      config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+    }));
   });
   afterAll(async () => {
     await w?.cleanup();
     await server?.dispose();
   });
 
-  /** A VPC with one implemented tier giving StaticNat and Lb on OVN, and `count` Reserved NICs. */
+  /** A VPC with one implemented tier giving StaticNat and Lb on OVN, `count` Reserved NICs and an Lb algorithm. */
   async function edgeTier(count: number) {
     net += 1;
-    const vpc = await engine.createVpc(
-      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    const algorithm = (await engine.publicServiceOptions(tier.id)).lb?.algorithms[0];
+    const tier = await edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId, offeringId, net, count });
+    const algorithm = (await engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
-    return { vpc, tier, nics: prepared.nics, algorithm, publicIp: (host: number) => `203.0.${net}.${host}` };
+    return { ...tier, algorithm };
   }
-
-  /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */
-  const phasesOf = async (jobId: string) =>
-    (await engine.listCalls({ jobId }))
-      .sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id))
-      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
   const natRows = async (vpcId: string) =>
     (await server.nbctl(['lr-nat-list', names.router(vpcId)]))
       .split('\n')
@@ -150,16 +94,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b || !c) throw new Error('nics');
     const vip = `${publicIp(20)}:80`;
     const created = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(20),
-        publicPort: 80,
-        privatePort: 8080,
-        protocol: 'tcp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080, algorithm }),
       't',
     );
     expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
@@ -238,34 +173,19 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-443',
-        publicIp: publicIp(31),
+      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], {
         publicPort: 443,
         privatePort: 8443,
-        protocol: 'tcp',
         algorithm,
-        nicIds: [a.id, b.id],
-      },
+      }),
       't',
     );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-
-    const release = await engine.releaseNics([a.id], 't');
-    expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
-    expect(await phasesOf(release.jobId)).toEqual([
-      'revoke:staticNat:ok',
-      'apply:lbRule:ok',
-      'release:nic:ok',
-    ]);
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: b.id }],
+    await expectReleaseDetaches(engine, {
+      vpcId: vpc.id,
+      released: a.id,
+      kept: b.id,
+      jobs: [nat.jobId, lb.jobId],
     });
-    expect((await engine.getNic(a.id))?.state).toBe('Allocated');
     expect(await natRows(vpc.id)).toEqual([]);
     expect(await lbOf(lb.rule.id)).not.toContain(a.ip);
   });
@@ -279,16 +199,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
       (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
     );
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'dns',
-        publicIp: publicIp(41),
-        publicPort: 53,
-        privatePort: 53,
-        protocol: 'udp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], { publicPort: 53, protocol: 'udp', algorithm }),
       't',
     );
     await waitForJob(engine, lb.jobId);
@@ -309,16 +220,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(61),
-        publicPort: 80,
-        privatePort: 80,
-        protocol: 'tcp',
-        algorithm,
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm }),
       't',
     );
     await waitForJob(engine, nat.jobId);
@@ -328,32 +230,12 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
 
     await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
     await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    const drift = (drifted.result as { drift: Drift[] }).drift;
-    expect(drift).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'missing', resource: 'nat', id: nat.rule.id, networkId: tier.id }),
-        expect.objectContaining({ kind: 'missing', resource: 'lb', id: lb.rule.id, networkId: tier.id }),
-      ]),
-    );
-    const synced = async () => ({
-      vpc: (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced'),
-      tier: (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced'),
+    await expectRuleDriftRepaired(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      natId: nat.rule.id,
+      lbId: lb.rule.id,
     });
-    const before = await synced();
-    expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-    expect(before.tier?.status).toBe('False');
-    expect(before.tier?.message).toContain(`nat ${nat.rule.id} is missing`);
-
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
-    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-    expect((await phasesOf(repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
-      'apply:lbRule:ok',
-      'apply:staticNat:ok',
-    ]);
-    const after = await synced();
-    expect(after.vpc?.status).toBe('True');
-    expect(after.tier?.status).toBe('True');
     expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]);
   });
 

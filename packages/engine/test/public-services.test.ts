@@ -5,6 +5,13 @@ import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Drift, Engine } from '../src/index';
+import {
+  edgeTier as edgeTierOf,
+  expectReleaseDetaches,
+  expectRuleDriftRepaired,
+  lbRule,
+  phasesOf as phasesOfJob,
+} from './edge';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -35,32 +42,9 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */
-  async function edgeTier(count: number) {
-    net += 1;
-    const vpc = await engine.createVpc(
-      { name: `vpc-${net}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${net}.1.0/24` },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(
-      tier.id,
-      Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
-      't',
-    );
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    return { vpc, tier, nics: prepared.nics, publicIp: (host: number) => `203.0.${net}.${host}` };
-  }
-
-  const phasesOf = async (jobId: string) =>
-    (await engine.listCalls({ jobId }))
-      .sort((a, b) => a.startedAt - b.startedAt)
-      .map((c) => `${c.phase}:${c.targetType}:${c.outcome}`);
+  const edgeTier = (count: number) =>
+    edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId: w.vpcOfferingId, offeringId, net: ++net, count });
+  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
 
   it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
     const { vpc, nics, publicIp } = await edgeTier(1);
@@ -87,16 +71,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const [a, b, c] = nics;
     if (!a || !b || !c) throw new Error('nics');
     const created = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(20),
-        publicPort: 80,
-        privatePort: 8080,
-        protocol: 'tcp',
-        algorithm: 'roundrobin',
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080 }),
       't',
     );
     expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
@@ -128,34 +103,15 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-443',
-        publicIp: publicIp(31),
-        publicPort: 443,
-        privatePort: 8443,
-        protocol: 'tcp',
-        algorithm: 'roundrobin',
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], { publicPort: 443, privatePort: 8443 }),
       't',
     );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-
-    const release = await engine.releaseNics([a.id], 't');
-    expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
-    expect(await phasesOf(release.jobId)).toEqual([
-      'revoke:staticNat:ok',
-      'apply:lbRule:ok',
-      'release:nic:ok',
-    ]);
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: b.id }],
+    await expectReleaseDetaches(engine, {
+      vpcId: vpc.id,
+      released: a.id,
+      kept: b.id,
+      jobs: [nat.jobId, lb.jobId],
     });
-    expect((await engine.getNic(a.id))?.state).toBe('Allocated');
   });
 
   it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
@@ -197,16 +153,11 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
       (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
     );
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'dns',
-        publicIp: publicIp(41),
+      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], {
         publicPort: 53,
-        privatePort: 53,
         protocol: 'udp',
         algorithm: 'source',
-        nicIds: [a.id, b.id],
-      },
+      }),
       't',
     );
     await waitForJob(engine, lb.jobId);
@@ -271,19 +222,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const controllerId = w.controllerIds[0] as string;
     // Every attempt of the job's call hangs (4 attempts); the next job's call goes through.
     await w.hub.injectFault(controllerId, { kind: 'timeout', operation: 'apply', resource: 'lb', count: 4 });
-    const created = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'slow',
-        publicIp: publicIp(55),
-        publicPort: 80,
-        privatePort: 80,
-        protocol: 'tcp',
-        algorithm: 'roundrobin',
-        nicIds: [nic.id],
-      },
-      't',
-    );
+    const created = await engine.createLbRule(lbRule(tier.id, 'slow', publicIp(55), [nic.id]), 't');
     expect((await waitForJob(engine, created.jobId)).state).toBe('failed');
     expect(await phasesOf(created.jobId)).toEqual(Array(4).fill('apply:lbRule:failed'));
     const [failed] = await engine.listLbRules(vpc.id);
@@ -302,16 +241,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     if (!a || !b) throw new Error('nics');
     const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
     const lb = await engine.createLbRule(
-      {
-        networkId: tier.id,
-        name: 'web-80',
-        publicIp: publicIp(61),
-        publicPort: 80,
-        privatePort: 80,
-        protocol: 'tcp',
-        algorithm: 'leastconn',
-        nicIds: [a.id, b.id],
-      },
+      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm: 'leastconn' }),
       't',
     );
     await waitForJob(engine, nat.jobId);
@@ -322,32 +252,12 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const controllerId = w.controllerIds[0] as string;
     w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: nat.rule.id });
     w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lb.rule.id });
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    const drift = (drifted.result as { drift: Drift[] }).drift;
-    expect(drift).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'missing', resource: 'nat', id: nat.rule.id, networkId: tier.id }),
-        expect.objectContaining({ kind: 'missing', resource: 'lb', id: lb.rule.id, networkId: tier.id }),
-      ]),
-    );
-    const synced = async () => ({
-      vpc: (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced'),
-      tier: (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced'),
+    await expectRuleDriftRepaired(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      natId: nat.rule.id,
+      lbId: lb.rule.id,
     });
-    const before = await synced();
-    expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-    expect(before.tier?.status).toBe('False');
-    expect(before.tier?.message).toContain(`nat ${nat.rule.id} is missing`);
-
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
-    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-    expect((await phasesOf(repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
-      'apply:lbRule:ok',
-      'apply:staticNat:ok',
-    ]);
-    const after = await synced();
-    expect(after.vpc?.status).toBe('True');
-    expect(after.tier?.status).toBe('True');
   });
 
   it('reports an issue the adapter sees on a tier as drift and repairs it by implementing the tier again', async () => {

@@ -3,19 +3,13 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Drift, Engine } from '../src/index';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('reconciliation on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect)));
+  afterAll(() => w.cleanup());
 
   it('finds missing and different NICs, reports them in Synced, and repairs them', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.80.0.0/16', '10.80.1.0/24');

@@ -4,19 +4,13 @@ import { controllersRepo, offeringsRepo, physicalNetworksRepo, transitionsRepo }
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('state and negotiation on %s', (dialect) => {
   let w: World;
   let engine: Engine;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  beforeAll(async () => ({ w, engine } = await startWorld(dialect)));
+  afterAll(() => w.cleanup());
 
   it('lets only one of two writers with the same version win (compare-and-set)', async () => {
     const { tier } = await vpcWithTier(w, engine, '10.70.0.0/16', '10.70.1.0/24');

@@ -6,9 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterModule } from '@netplane/adapter-sdk';
 import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
-import type { DialectName } from '@netplane/db';
+import {
+  type DialectName,
+  offeringsRepo,
+  physicalNetworksRepo,
+  providersRepo,
+  zonesRepo,
+} from '@netplane/db';
 import { createTestDatabase, type TestDatabase } from '@netplane/db/testing';
-import type { Service } from '@netplane/domain';
+import type {
+  IsolationMethod,
+  KindedRange,
+  ProviderState,
+  Service,
+  ServiceCapabilities,
+} from '@netplane/domain';
 import { fileKeySource, Keyring, keyFilePath } from '@netplane/secrets';
 import { Engine, type EngineAdapterRegistration, type EngineDeps, type EngineOptions } from '../src/index';
 
@@ -16,6 +28,11 @@ export type LogLine = { level: string; obj: object; msg?: string | undefined };
 
 export type ControllerSeed = {
   name?: string;
+  /** Defaults to a simulated controller, sim://<id>, registered in the world's hub. */
+  endpoint?: string;
+  protocol?: string;
+  config?: object;
+  credentials?: object;
   maxConcurrent?: number;
   callsPerSecond?: number;
   timeoutMs?: number;
@@ -80,99 +97,80 @@ export async function makeWorld(
   const log = (level: string) => (obj: object, msg?: string) => logs.push({ level, obj, msg });
   const deps: EngineDeps = {
     db,
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     adapters: [{ id: 'simulator', status: 'Fully Loaded', module }, ...(opts.extraAdapters ?? [])],
     secrets: keyring,
     now: () => Date.now(),
   };
   const now = Date.now();
   const zoneId = randomUUID();
-  await db.db
-    .insertInto('zones')
-    .values({
-      id: zoneId,
-      name: `zone-${zoneId.slice(0, 6)}`,
-      description: '',
-      state: 'Enabled',
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    })
-    .execute();
-  const physicalNetworkId = randomUUID();
-  await db.db
-    .insertInto('physical_networks')
-    .values({
-      id: physicalNetworkId,
-      zone_id: zoneId,
-      name: 'pn-1',
-      isolation_methods: JSON.stringify(['VLAN', 'VXLAN']),
-      tags: JSON.stringify(['Gold']),
-      broadcast_ranges: JSON.stringify([
-        { kind: 'vlan', start: 100, end: 199 },
-        { kind: 'vni', start: 5000, end: 5999 },
-      ]),
-      traffic_types: JSON.stringify([{ type: 'Guest', labels: {} }]),
-      state: 'Enabled',
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    })
-    .execute();
+  await zonesRepo.insertZone(
+    db.db,
+    { id: zoneId, name: `zone-${zoneId.slice(0, 6)}`, description: '', state: 'Enabled' },
+    now,
+  );
+  const insertPhysicalNetwork = async (p: {
+    name: string;
+    isolationMethods: IsolationMethod[];
+    tags: string[];
+    ranges: KindedRange[];
+  }) => {
+    const id = randomUUID();
+    const trafficTypes = [{ type: 'Guest' as const, labels: {} }];
+    await physicalNetworksRepo.insertPhysicalNetwork(
+      db.db,
+      { id, zoneId, ...p, trafficTypes, state: 'Enabled' },
+      now,
+    );
+    return id;
+  };
+  const physicalNetworkId = await insertPhysicalNetwork({
+    name: 'pn-1',
+    isolationMethods: ['VLAN', 'VXLAN'],
+    tags: ['Gold'],
+    ranges: [
+      { kind: 'vlan', start: 100, end: 199 },
+      { kind: 'vni', start: 5000, end: 5999 },
+    ],
+  });
 
   const addProvider: World['addProvider'] = async (p) => {
     const id = randomUUID();
-    await db.db
-      .insertInto('providers')
-      .values({
+    await providersRepo.insertProvider(
+      db.db,
+      {
         id,
-        physical_network_id: p.physicalNetworkId ?? physicalNetworkId,
+        physicalNetworkId: p.physicalNetworkId ?? physicalNetworkId,
+        adapterId: p.adapterId ?? 'simulator',
         name: p.name,
-        adapter_id: p.adapterId ?? 'simulator',
-        state: p.state ?? 'Enabled',
-        enabled_services: JSON.stringify(
-          p.services ?? ['Dhcp', 'Dns', 'Connectivity', 'SourceNat', 'StaticNat', 'Lb'],
-        ),
-        capability_overrides: '{}',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
+        state: (p.state ?? 'Enabled') as ProviderState,
+        enabledServices: p.services ?? ['Dhcp', 'Dns', 'Connectivity', 'SourceNat', 'StaticNat', 'Lb'],
+        capabilityOverrides: {},
+      },
+      now,
+    );
     return id;
   };
-  const addPhysicalNetwork: World['addPhysicalNetwork'] = async (p) => {
-    const id = randomUUID();
-    await db.db
-      .insertInto('physical_networks')
-      .values({
-        id,
-        zone_id: zoneId,
-        name: p.name,
-        isolation_methods: JSON.stringify(['VLAN']),
-        tags: JSON.stringify(p.tags ?? ['Gold']),
-        broadcast_ranges: JSON.stringify([{ kind: 'vlan', ...p.vlan }]),
-        traffic_types: JSON.stringify([{ type: 'Guest', labels: {} }]),
-        state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    return id;
-  };
+  const addPhysicalNetwork: World['addPhysicalNetwork'] = (p) =>
+    insertPhysicalNetwork({
+      name: p.name,
+      isolationMethods: ['VLAN'],
+      tags: p.tags ?? ['Gold'],
+      ranges: [{ kind: 'vlan', ...p.vlan }],
+    });
   const addController: World['addController'] = async (providerId, c = {}) => {
     const id = randomUUID();
-    const sealed = keyring.encrypt(JSON.stringify({ username: 'admin', password: 'canary-secret-pw' }), id);
+    const credentials = c.credentials ?? { username: 'admin', password: 'canary-secret-pw' };
+    const sealed = keyring.encrypt(JSON.stringify(credentials), id);
     await db.db
       .insertInto('controllers')
       .values({
         id,
         provider_id: providerId,
         name: c.name ?? `ctl-${id.slice(0, 6)}`,
-        endpoint: `sim://${id}`,
-        protocol: 'SIMULATED',
-        config: '{}',
+        endpoint: c.endpoint ?? `sim://${id}`,
+        protocol: c.protocol ?? 'SIMULATED',
+        config: JSON.stringify(c.config ?? {}),
         credentials_ciphertext: sealed.ciphertext,
         credentials_key_id: sealed.keyId,
         max_concurrent: c.maxConcurrent ?? 16,
@@ -190,29 +188,27 @@ export async function makeWorld(
         version: 1,
       })
       .execute();
-    hub.controller(id);
+    if (c.endpoint === undefined) hub.controller(id);
     return id;
   };
   const addOffering: World['addOffering'] = async (o) => {
     const id = randomUUID();
-    await db.db
-      .insertInto('offerings')
-      .values({
+    await offeringsRepo.insertOffering(
+      db.db,
+      {
         id,
         name: `${o.kind}-offering-${id.slice(0, 6)}`,
         description: '',
         kind: o.kind,
-        guest_type: 'Isolated',
-        service_providers: JSON.stringify(o.services),
-        tags: JSON.stringify(o.tags ?? ['gold']),
-        isolation_method: o.isolation ?? 'VLAN',
-        required_capabilities: JSON.stringify(o.caps ?? {}),
+        guestType: 'Isolated',
+        serviceProviders: o.services,
+        tags: o.tags ?? ['gold'],
+        isolationMethod: (o.isolation ?? 'VLAN') as IsolationMethod,
+        requiredCapabilities: (o.caps ?? {}) as ServiceCapabilities,
         state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
+      },
+      now,
+    );
     return id;
   };
 
@@ -255,6 +251,32 @@ export async function makeWorld(
       rmSync(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A world with one started engine; its cleanup stops the engine too. */
+export async function startWorld(
+  dialect: DialectName,
+  opts: Parameters<typeof makeWorld>[1] & { engine?: Partial<EngineOptions> } = {},
+): Promise<{ w: World; engine: Engine }> {
+  const w = await makeWorld(dialect, opts);
+  const engine = w.engine(opts.engine);
+  await engine.start();
+  return { w, engine };
+}
+
+/** Polls `read` until `accept` takes its value (or throws after `timeoutMs`, with the last value). */
+export async function until<T>(
+  read: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (accept(v)) return v;
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Waits until the job ends (any final state) and returns it. */

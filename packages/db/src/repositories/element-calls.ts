@@ -90,10 +90,6 @@ const toInsert = (c: ElementCallRow) => ({
   fencing_token: c.fencingToken,
 });
 
-export async function insertCall(db: Db, c: ElementCallRow): Promise<void> {
-  await db.insertInto('element_calls').values(toInsert(c)).execute();
-}
-
 /** Rows per statement: 26 columns each stays far below SQLite's and MySQL's bound-parameter limits. */
 const INSERT_CHUNK = 200;
 
@@ -161,9 +157,4 @@ export function pageCalls(db: Db, f: CallPageRequest): Promise<Page<ElementCallR
     (s) => s.selectAll(),
     (r) => toCall(r as unknown as ElementCallsTable),
   );
-}
-
-export async function getCall(db: Db, id: string): Promise<ElementCallRow | undefined> {
-  const r = await db.selectFrom('element_calls').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? toCall(r) : undefined;
 }

@@ -2,6 +2,7 @@
 // pairs are unique by constraint; members are rewritten as a set.
 import type { Db } from '../connect';
 import type { LbRulesTable } from '../schema-public-services';
+import { inTransaction } from '../transaction';
 import type { RuleOp, RuleState, RuleStateUpdate } from './static-nat';
 
 export type LbRuleRow = {
@@ -48,13 +49,13 @@ export const toLbRule = (r: LbRulesTable): LbRuleRow => ({
   version: Number(r.version),
 });
 
-/** Inserts the rule and its members in one transaction. */
+/** Inserts the rule and its members in one transaction (the caller's, when `db` is one). */
 export async function insertLbRule(
   db: Db,
   r: Omit<LbRuleRow, 'version' | 'updatedAt' | 'lastError'>,
   nicIds: readonly string[],
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto('lb_rules')
       .values({

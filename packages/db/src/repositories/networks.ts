@@ -94,14 +94,6 @@ export async function usedSegments(db: Db, zoneId: string, kind: string): Promis
   return new Set(rows.map((r) => Number(r.segment_id)));
 }
 
-export async function setBroadcastUri(db: Db, id: string, uri: string | null, now: number): Promise<void> {
-  await db
-    .updateTable('networks')
-    .set({ broadcast_uri: uri, updated_at: now })
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Frees the VLAN/VNI of a destroyed tier so that the zone can reuse it. */
 export async function releaseSegment(db: Db, id: string, now: number): Promise<void> {
   await db
@@ -158,6 +150,18 @@ export async function listElements(db: Db, networkIds: readonly string[]): Promi
     adapterId: r.adapter_id,
     createdAt: Number(r.created_at),
   }));
+}
+
+/** Every controller serving an element of an Implemented tier (the drift watch attaches to them at start). */
+export async function controllersOfImplementedTiers(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('network_elements')
+    .innerJoin('networks', 'networks.id', 'network_elements.network_id')
+    .select('network_elements.controller_id as controllerId')
+    .distinct()
+    .where('networks.state', '=', 'Implemented')
+    .execute();
+  return rows.map((r) => r.controllerId);
 }
 
 export async function countNetworksUsingController(db: Db, controllerId: string): Promise<number> {

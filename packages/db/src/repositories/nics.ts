@@ -1,11 +1,9 @@
 // NICs: allocation rows (ip unique per tier by ip_index, mac unique), reads by tier/VPC, multi-row bulk insert with
 // the allocation's transitions, the per-tier allocation lock and the classification of unique violations.
-import { CompiledQuery, type SqlBool, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db, DialectName } from '../connect';
 import type { NicsTable } from '../schema-engine';
 import { isUniqueViolation } from './inventory-util';
-import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
-import { likePattern } from './vpcs';
 
 export type NicRow = {
   id: string;
@@ -218,48 +216,6 @@ export async function listNicsOfNetwork(db: Db, networkId: string): Promise<NicR
   return rows.map(toNic);
 }
 
-export const NIC_SORTS = ['ipIndex', 'vmName', 'state', 'createdAt'] as const;
-export type NicSort = (typeof NIC_SORTS)[number];
-
-const NIC_SORT: SortSpec<NicSort> = {
-  columns: {
-    ipIndex: { column: 'ip_index', type: 'number' },
-    vmName: { column: 'vm_name', type: 'string' },
-    state: { column: 'state', type: 'string' },
-    createdAt: { column: 'created_at', type: 'number' },
-  },
-  id: { column: 'id', type: 'string' },
-  defaultSort: 'ipIndex',
-  defaultDir: 'asc',
-};
-
-export type NicPageRequest = PageRequest<NicSort> & {
-  networkId?: string;
-  vpcId?: string;
-  state?: string;
-  /** Case-insensitive substring of the VM name or the IP. */
-  search?: string;
-};
-
-/** One keyset page of NICs (a tier's NIC table), by IP unless sorted otherwise. */
-export function pageNics(db: Db, f: NicPageRequest): Promise<Page<NicRow>> {
-  let q = db.selectFrom('nics');
-  if (f.networkId !== undefined) q = q.where('network_id', '=', f.networkId);
-  if (f.vpcId !== undefined) q = q.where('vpc_id', '=', f.vpcId);
-  if (f.state !== undefined) q = q.where('state', '=', f.state);
-  if (f.search !== undefined) {
-    const like = likePattern(f.search);
-    q = q.where(sql<SqlBool>`(lower(vm_name) like ${like} escape '!' or ip like ${like} escape '!')`);
-  }
-  return keysetPage(
-    q,
-    NIC_SORT,
-    f,
-    (s) => s.selectAll(),
-    (r) => toNic(r as unknown as NicsTable),
-  );
-}
-
 export async function listNicsOfVpc(db: Db, vpcId: string): Promise<NicRow[]> {
   const rows = await db
     .selectFrom('nics')
@@ -268,6 +224,23 @@ export async function listNicsOfVpc(db: Db, vpcId: string): Promise<NicRow[]> {
     .orderBy('created_at')
     .execute();
   return rows.map(toNic);
+}
+
+/** NICs per state of each tier: tier id -> state -> count (a tier without NICs has no entry). */
+export async function countNicsByState(
+  db: Db,
+  networkIds: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (networkIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('nics')
+    .select(['network_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('network_id', 'in', networkIds)
+    .groupBy(['network_id', 'state'])
+    .execute();
+  for (const r of rows) out.set(r.network_id, { ...out.get(r.network_id), [r.state]: Number(r.n) });
+  return out;
 }
 
 export async function usedIpIndexes(db: Db, networkId: string): Promise<Set<number>> {
@@ -286,3 +259,6 @@ export async function setAdopted(db: Db, id: string, adopted: boolean): Promise<
 export async function deleteNic(db: Db, id: string): Promise<void> {
   await db.deleteFrom('nics').where('id', '=', id).execute();
 }
+
+// The paged NIC table lives beside, to keep this file about allocation and reads.
+export { NIC_SORTS, type NicPageRequest, type NicSort, pageNics } from './nic-pages';

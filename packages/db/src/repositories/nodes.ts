@@ -38,18 +38,6 @@ export async function touchNode(db: Db, id: string, now: number, state: string):
   await db.updateTable('nodes').set({ heartbeat_at: now, state }).where('id', '=', id).execute();
 }
 
-export async function listNodes(db: Db): Promise<NodeRow[]> {
-  const rows = await db.selectFrom('nodes').selectAll().orderBy('started_at', 'desc').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    hostname: r.hostname,
-    pid: Number(r.pid),
-    startedAt: Number(r.started_at),
-    heartbeatAt: Number(r.heartbeat_at),
-    state: r.state,
-  }));
-}
-
 /** Creates the slot rows 0..count-1 of a controller if missing (idempotent, race-safe on both dialects). */
 export async function ensureSlots(
   db: Db,

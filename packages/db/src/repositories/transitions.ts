@@ -56,19 +56,80 @@ export async function casConditions(
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * Many rows of one table making the same move with the same resulting conditions, in one statement: still
+ * compare-and-set on the state and on every row's own version. Returns how many rows moved (fewer is a conflict).
+ */
+export async function casStateMany(
+  db: Db,
+  input: Omit<CasStateInput, 'id' | 'version'> & {
+    from: string;
+    rows: readonly { id: string; version: number }[];
+  },
+): Promise<number> {
+  const { rows, conditions } = input;
+  const res = await db
+    .updateTable(input.table)
+    .set((eb) => ({
+      state: input.to,
+      updated_at: input.now,
+      version: eb('version', '+', 1),
+      ...(conditions !== undefined && { conditions }),
+    }))
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where('state', '=', input.from)
+    .where((eb) => eb.or(rows.map((r) => eb.and([eb('id', '=', r.id), eb('version', '=', r.version)]))))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The state, version, conditions JSON and VPC of a VPC, tier or NIC; undefined when it does not exist. */
+export async function readStateRow(
+  db: Db,
+  table: StatefulTable,
+  id: string,
+): Promise<{ state: string; version: number; conditions: string; vpcId: string | null } | undefined> {
+  if (table === 'vpcs') {
+    const r = await db
+      .selectFrom('vpcs')
+      .select(['state', 'version', 'conditions', 'id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.id };
+  }
+  const r = await db
+    .selectFrom(table)
+    .select(['state', 'version', 'conditions', 'vpc_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r && { state: r.state, version: Number(r.version), conditions: r.conditions, vpcId: r.vpc_id };
+}
+
 export async function insertTransition(db: Db, t: Omit<TransitionRow, 'id'>): Promise<void> {
+  await insertTransitions(db, [t]);
+}
+
+/** One multi-row insert (a batch of NICs moving together). */
+export async function insertTransitions(db: Db, rows: readonly Omit<TransitionRow, 'id'>[]): Promise<void> {
+  if (rows.length === 0) return;
   await db
     .insertInto('state_transitions')
-    .values({
-      entity_type: t.entityType,
-      entity_id: t.entityId,
-      from_state: t.from,
-      to_state: t.to,
-      at: t.at,
-      actor: t.actor,
-      reason: t.reason,
-      job_id: t.jobId,
-    })
+    .values(
+      rows.map((t) => ({
+        entity_type: t.entityType,
+        entity_id: t.entityId,
+        from_state: t.from,
+        to_state: t.to,
+        at: t.at,
+        actor: t.actor,
+        reason: t.reason,
+        job_id: t.jobId,
+      })),
+    )
     .execute();
 }
 

@@ -56,6 +56,11 @@ export async function getVpc(db: Db, id: string): Promise<VpcRow | undefined> {
   return r ? toVpc(r) : undefined;
 }
 
+export async function getVpcs(db: Db, ids: readonly string[]): Promise<VpcRow[]> {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom('vpcs').selectAll().where('id', 'in', ids).execute()).map(toVpc);
+}
+
 export const VPC_SORTS = ['createdAt', 'name', 'state', 'updatedAt'] as const;
 export type VpcSort = (typeof VPC_SORTS)[number];
 

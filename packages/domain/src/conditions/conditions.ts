@@ -4,7 +4,6 @@ import { z } from 'zod';
 export const CONDITION_TYPES = ['Ready', 'Synced'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
-export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
 
 export const conditionSchema = z.object({
   type: z.enum(CONDITION_TYPES),

@@ -17,7 +17,6 @@ export const DIAGNOSIS_ACTIONS = [
 export type DiagnosisAction = (typeof DIAGNOSIS_ACTIONS)[number];
 
 export const DIAGNOSIS_TARGET_TYPES = ['vpc', 'network', 'nic', 'job', 'staticNat', 'lbRule'] as const;
-export type DiagnosisTargetType = (typeof DIAGNOSIS_TARGET_TYPES)[number];
 
 /** One verdict of the negotiation trace, as diagnostics needs it (the engine's trace rows map onto this). */
 export const traceEntrySchema = z.object({

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { diagnosesRepo } from '@netplane/db';
-import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
+import { type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseEntityError, type EntityErrorEvent } from './hook';
 import { getDiagnosisView, listDiagnosisViews } from './queries';
 import { listStuckWork } from './stuck';
-import { type FailedVpc, insertFailedVpc } from './test-fixtures';
+import { type FailedVpc, failedVpcDatabase } from './test-fixtures';
 
 describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
   let t: TestDatabase;
   let f: FailedVpc;
   const t0 = 1_700_000_000_000;
-  beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    f = await insertFailedVpc(t.db, t0);
-  });
+  beforeAll(async () => ({ t, f } = await failedVpcDatabase(dialect, t0)));
   afterAll(async () => {
     await t?.drop();
   });

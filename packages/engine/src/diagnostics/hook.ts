@@ -1,9 +1,9 @@
 // The one place the engine reports that a VPC, tier or NIC entered Error: classify it, store the diagnosis, and link
 // it to the job's root cause. The engine awaits it but never fails because of it (it logs what this throws).
 import { randomUUID } from 'node:crypto';
-import { type Db, diagnosesRepo } from '@netplane/db';
+import { type Db, diagnosesRepo, failureFactsRepo } from '@netplane/db';
 import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
-import { factsOf, failingCallsOfJob, loadFailedCall } from './facts';
+import { factsOf, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
   entityType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule';
@@ -75,7 +75,7 @@ export async function diagnoseEntityError(db: Db, event: EntityErrorEvent): Prom
       callIdOf(d.evidence),
     ),
   );
-  for (const row of await failingCallsOfJob(db, event.jobId)) {
+  for (const row of await failureFactsRepo.failingCallsOfJob(db, event.jobId)) {
     if (row.purpose !== 'rollback' || known.has(row.id)) continue;
     const call = await loadFailedCall(db, row);
     if (!call) continue;

@@ -1,5 +1,5 @@
 // Read side of diagnostics: open diagnoses grouped by root cause, closing those whose target has left Error.
-import { type Db, diagnosesRepo, type Page } from '@netplane/db';
+import { type Db, diagnosesRepo, type Page, targetNamesRepo } from '@netplane/db';
 import {
   DIAGNOSIS_ACTIONS,
   type DiagnosisAction,
@@ -26,14 +26,6 @@ function typed(r: diagnosesRepo.DiagnosisRecord, names: TargetNames): DiagnosisR
   return { ...r, evidence: evidence.success ? evidence.data : {}, actions, ...namesFor(names, r) };
 }
 
-const TABLE_OF = {
-  vpc: 'vpcs',
-  network: 'networks',
-  nic: 'nics',
-  staticNat: 'static_nat_rules',
-  lbRule: 'lb_rules',
-} as const;
-
 /**
  * Targets that left Error were fixed (retry, release...): their diagnoses are resolved now. A failure linked to a root
  * is resolved when its own target has left Error and its root is resolved too; until then it stays under the root.
@@ -45,16 +37,8 @@ async function resolveRecovered(
 ): Promise<number> {
   const stillInError = new Set<string>();
   for (const type of ['vpc', 'network', 'nic', 'staticNat', 'lbRule'] as const) {
-    const ids = [...new Set(records.filter((r) => r.targetType === type).map((r) => r.targetId))];
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await db
-        .selectFrom(TABLE_OF[type])
-        .select(['id'])
-        .where('id', 'in', ids.slice(i, i + 500))
-        .where('state', '=', 'Error')
-        .execute();
-      for (const r of rows) stillInError.add(`${type}:${r.id}`);
-    }
+    const ids = records.filter((r) => r.targetType === type).map((r) => r.targetId);
+    for (const id of await targetNamesRepo.idsInError(db, type, ids)) stillInError.add(`${type}:${id}`);
   }
   const recovered = (r: diagnosesRepo.DiagnosisRecord) =>
     r.targetType !== 'job' && !stillInError.has(`${r.targetType}:${r.targetId}`);

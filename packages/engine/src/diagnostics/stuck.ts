@@ -1,5 +1,5 @@
 // Stuck work: jobs past their deadline and entities left in a transitional state, flagged for cleanup.
-import type { Db } from '@netplane/db';
+import { type Db, stuckWorkRepo } from '@netplane/db';
 
 export type StuckItem = {
   kind: 'job' | 'vpc' | 'network' | 'nic';
@@ -34,14 +34,7 @@ export async function listStuckWork(db: Db, q: StuckQuery): Promise<StuckItem[]>
   const threshold = q.entityThresholdMs ?? DEFAULT_ENTITY_THRESHOLD_MS;
   const limit = q.limit ?? 500;
   const cutoff = q.now - threshold;
-  const jobs = await db
-    .selectFrom('jobs')
-    .select(['id', 'vpc_id', 'state', 'created_at', 'started_at', 'deadline_at', 'stuck'])
-    .where('finished_at', 'is', null)
-    .where((eb) => eb.or([eb('deadline_at', '<', q.now), eb('stuck', '=', 1)]))
-    .orderBy('deadline_at')
-    .limit(limit)
-    .execute();
+  const jobs = await stuckWorkRepo.overdueJobs(db, q.now, limit);
   const items: StuckItem[] = jobs.map((j) => ({
     kind: 'job',
     id: j.id,
@@ -54,31 +47,14 @@ export async function listStuckWork(db: Db, q: StuckQuery): Promise<StuckItem[]>
         ? `Job has not finished ${Math.round((q.now - Number(j.deadline_at)) / 1000)} s after its deadline`
         : 'Job was flagged stuck by the engine',
   }));
-  const vpcs = await db
-    .selectFrom('vpcs')
-    .select(['id', 'state', 'updated_at'])
-    .where('state', 'in', [...TRANSITIONAL.vpcs])
-    .where('updated_at', '<', cutoff)
-    .limit(limit)
-    .execute();
-  for (const v of vpcs) items.push(entity('vpc', v.id, v.id, v.state, Number(v.updated_at), threshold));
-  const networks = await db
-    .selectFrom('networks')
-    .select(['id', 'vpc_id', 'state', 'updated_at'])
-    .where('state', 'in', [...TRANSITIONAL.networks])
-    .where('updated_at', '<', cutoff)
-    .limit(limit)
-    .execute();
-  for (const n of networks)
-    items.push(entity('network', n.id, n.vpc_id, n.state, Number(n.updated_at), threshold));
-  const nics = await db
-    .selectFrom('nics')
-    .select(['id', 'vpc_id', 'state', 'updated_at'])
-    .where('state', 'in', [...TRANSITIONAL.nics])
-    .where('updated_at', '<', cutoff)
-    .limit(limit)
-    .execute();
-  for (const n of nics) items.push(entity('nic', n.id, n.vpc_id, n.state, Number(n.updated_at), threshold));
+  for (const [kind, table] of [
+    ['vpc', 'vpcs'],
+    ['network', 'networks'],
+    ['nic', 'nics'],
+  ] as const) {
+    for (const e of await stuckWorkRepo.entitiesStuckIn(db, table, TRANSITIONAL[table], cutoff, limit))
+      items.push(entity(kind, e.id, e.vpcId, e.state, e.updatedAt, threshold));
+  }
   return items.sort((a, b) => a.since - b.since);
 }
 

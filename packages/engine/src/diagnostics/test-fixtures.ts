@@ -1,7 +1,8 @@
 // Test-only: a failed VPC written straight into the tables (inventory, VPC, tier, NICs, job, calls, trace), so the
 // diagnostics hook, stuck query and support bundle can be tested on real databases before and beside the engine.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '@netplane/db';
+import type { Db, DialectName } from '@netplane/db';
+import { createTestDatabase, type TestDatabase } from '@netplane/db/testing';
 import { envKeySource, Keyring } from '@netplane/secrets';
 
 export const CANARY = `canary-${randomBytes(6).toString('hex')}`;
@@ -294,4 +295,13 @@ export async function insertFailedVpc(db: Db, t0: number): Promise<FailedVpc> {
     traceId,
     ciphertext: sealed.ciphertext,
   };
+}
+
+/** A fresh migrated database on the dialect holding one failed VPC (insertFailedVpc at t0). */
+export async function failedVpcDatabase(
+  dialect: DialectName,
+  t0: number,
+): Promise<{ t: TestDatabase; f: FailedVpc }> {
+  const t = await createTestDatabase(dialect);
+  return { t, f: await insertFailedVpc(t.db, t0) };
 }

@@ -1,30 +1,45 @@
 // Job submission and control behind Engine.submitJob / cancel / retry / subscribe / watch, and the job read models.
 import { randomUUID } from 'node:crypto';
-import { jobsRepo, transitionsRepo } from '@netplane/db';
+import { type Db, inTransaction, jobsRepo, transitionsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import type { EngineCore } from '../lifecycle/core';
 import { type JobDetail, type JobView, jobView } from '../views';
 import type { JobEvent } from './events';
-import type { JobKind, JobRef, SubmitJob, SubmitJobInput } from './kinds';
+import type { JobKind, JobRef, SubmitJob, SubmitJobInput, WithJob } from './kinds';
 
 const dbOf = (core: EngineCore) => core.deps.db.db;
 
-/** Inserts the job row, announces it (queued) and wakes this node's worker. */
-export async function submitJob(core: EngineCore, wake: () => void, input: SubmitJobInput): Promise<string> {
+/**
+ * Inserts the job row, after `alongside` in the same transaction when given, then announces it (queued) and wakes
+ * this node's worker. Nothing is announced unless both committed.
+ */
+export async function submitJob(
+  core: EngineCore,
+  wake: () => void,
+  input: SubmitJobInput,
+  alongside?: WithJob,
+): Promise<string> {
   const id = input.id ?? randomUUID();
   const now = core.deps.now();
-  await jobsRepo.insertJob(dbOf(core), {
-    id,
-    kind: input.kind,
-    targetType: input.targetType,
-    targetId: input.targetId,
-    vpcId: input.vpcId,
-    payload: JSON.stringify(input.payload ?? {}),
-    progressTotal: input.total ?? 0,
-    deadlineAt: now + core.options.jobTimeoutMs,
-    createdBy: input.actor,
-    now,
-  });
+  const insert = (db: Db) =>
+    jobsRepo.insertJob(db, {
+      id,
+      kind: input.kind,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      vpcId: input.vpcId,
+      payload: JSON.stringify(input.payload ?? {}),
+      progressTotal: input.total ?? 0,
+      deadlineAt: now + core.options.jobTimeoutMs,
+      createdBy: input.actor,
+      now,
+    });
+  if (alongside) {
+    await inTransaction(dbOf(core), async (trx) => {
+      await alongside(trx);
+      await insert(trx);
+    });
+  } else await insert(dbOf(core));
   core.events.emit({
     jobId: id,
     kind: input.kind,

@@ -1,3 +1,5 @@
+import type { Db } from '@netplane/db';
+
 // The job kinds the engine runs, and the shape of a job submission. A kind here without a handler in
 // jobs/handlers.ts fails the typecheck.
 export const JOB_KINDS = [
@@ -30,5 +32,11 @@ export type SubmitJobInput = {
 
 export type JobRef = { jobId: string };
 
-/** Inserts a job row, announces it and wakes this node's worker; resolves to the job's id. */
-export type SubmitJob = (input: SubmitJobInput) => Promise<string>;
+/**
+ * Writes that must commit with the job row or not at all: the row that names the job (a rule in Add or Revoke). They
+ * run first, in the transaction that inserts the job; a throw rolls both back.
+ */
+export type WithJob = (trx: Db) => Promise<unknown>;
+
+/** Inserts a job row (with `alongside` in one transaction), announces it and wakes this node's worker; resolves to the job's id. */
+export type SubmitJob = (input: SubmitJobInput, alongside?: WithJob) => Promise<string>;

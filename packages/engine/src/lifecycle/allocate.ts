@@ -1,7 +1,7 @@
 // Allocation without controller calls for NICs: NIC rows with an IP from the tier's CIDR and a locally administered
 // MAC, written together with their prepare job in one transaction. VPC and tier rows: create.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Db, jobsRepo, type networksRepo, nicsRepo } from '@netplane/db';
+import { type Db, inReadCommitted, jobsRepo, type networksRepo, nicsRepo } from '@netplane/db';
 import { AppError, initialConditions } from '@netplane/domain';
 import type { EngineCore } from './core';
 import { hostAt, indexOf, parseCidr } from './ipv4';
@@ -146,9 +146,7 @@ export async function allocateNics(
     try {
       // READ COMMITTED on MariaDB: the used addresses are read after the tier lock is granted, so they include every
       // allocation committed before it (a REPEATABLE READ snapshot could be older than the lock).
-      if (handle.dialect === 'mysql') {
-        await handle.db.transaction().setIsolationLevel('read committed').execute(write);
-      } else await handle.db.transaction().execute(write);
+      await inReadCommitted(handle, write);
     } catch (e) {
       const violated = nicsRepo.nicUniqueViolation(e);
       // What this request chose itself can collide by chance (a random MAC, a UUID) and is chosen again; an asked-for

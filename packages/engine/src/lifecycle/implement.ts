@@ -7,6 +7,7 @@ import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
 import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
+import { stepCall } from './step-call';
 
 type Done = { kind: 'vpc' | 'network'; group: ElementGroup; adopted: boolean };
 
@@ -53,39 +54,37 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
     try {
       const handle = await core.elements.get(group.controllerId);
       const vpcKey = `implementVpc:${group.controllerId}`;
-      const vr = await ctx.step(
+      const vr = await stepCall(
+        core,
+        ctx,
         vpcKey,
-        () =>
-          core.calls.call({
-            handle,
-            phase: 'implement',
-            target: { type: 'vpc', id: vpc.id },
-            vpcId: vpc.id,
-            networkId: id,
-            request: { op: 'implementVpc', vpc: vpcSpecOf(vpc) },
-            idempotencyKey: `${ctx.job.id}:${vpcKey}`,
-            job: ctx.callJob(vpcKey),
-            invoke: (e, c) => e.implementVpc(vpcSpecOf(vpc), c),
-          }),
+        {
+          handle,
+          phase: 'implement',
+          target: { type: 'vpc', id: vpc.id },
+          vpcId: vpc.id,
+          networkId: id,
+          request: { op: 'implementVpc', vpc: vpcSpecOf(vpc) },
+          invoke: (e, c) => e.implementVpc(vpcSpecOf(vpc), c),
+        },
         1,
       );
       done.push({ kind: 'vpc', group, adopted: vr.adopted });
       const netKey = `implementNetwork:${group.controllerId}`;
       const spec = networkSpecOf(network, group.services);
-      await ctx.step(
+      await stepCall(
+        core,
+        ctx,
         netKey,
-        () =>
-          core.calls.call({
-            handle,
-            phase: 'implement',
-            target: { type: 'network', id },
-            vpcId: vpc.id,
-            networkId: id,
-            request: { op: 'implementNetwork', network: spec },
-            idempotencyKey: `${ctx.job.id}:${netKey}`,
-            job: ctx.callJob(netKey),
-            invoke: (e, c) => e.implementNetwork(spec, c),
-          }),
+        {
+          handle,
+          phase: 'implement',
+          target: { type: 'network', id },
+          vpcId: vpc.id,
+          networkId: id,
+          request: { op: 'implementNetwork', network: spec },
+          invoke: (e, c) => e.implementNetwork(spec, c),
+        },
         1,
       );
       done.push({ kind: 'network', group, adopted: false });
@@ -194,23 +193,19 @@ async function rollBack(core: EngineCore, ctx: JobContext, todo: Done[], cause: 
       if (d.adopted || others.length > 0) continue; // the VPC was there before us, or other tiers need it
     }
     try {
-      await ctx.step(key, () =>
-        core.calls.call({
-          handle,
-          phase: 'destroy',
-          purpose: 'rollback',
-          target: d.kind === 'vpc' ? { type: 'vpc', id: network?.vpcId ?? '' } : { type: 'network', id },
-          vpcId: network?.vpcId ?? null,
-          networkId: id,
-          request: { op: d.kind === 'vpc' ? 'destroyVpc' : 'destroyNetwork', reason: 'rollback' },
-          idempotencyKey: `${ctx.job.id}:${key}`,
-          job: ctx.callJob(key),
-          invoke: (e, c) =>
-            d.kind === 'vpc'
-              ? e.destroyVpc({ vpcId: network?.vpcId ?? '' }, c)
-              : e.destroyNetwork({ networkId: id, vpcId: network?.vpcId ?? '' }, c),
-        }),
-      );
+      await stepCall(core, ctx, key, {
+        handle,
+        phase: 'destroy',
+        purpose: 'rollback',
+        target: d.kind === 'vpc' ? { type: 'vpc', id: network?.vpcId ?? '' } : { type: 'network', id },
+        vpcId: network?.vpcId ?? null,
+        networkId: id,
+        request: { op: d.kind === 'vpc' ? 'destroyVpc' : 'destroyNetwork', reason: 'rollback' },
+        invoke: (e, c) =>
+          d.kind === 'vpc'
+            ? e.destroyVpc({ vpcId: network?.vpcId ?? '' }, c)
+            : e.destroyNetwork({ networkId: id, vpcId: network?.vpcId ?? '' }, c),
+      });
     } catch (e) {
       if (isControl(e)) throw e;
       if (e instanceof CallFailed) undoFailures.push(e);

@@ -16,8 +16,7 @@ const toInt = (ip: string): number | null => {
   return n;
 };
 
-export const intToIp = (n: number): string =>
-  [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 
 export function parseCidr(text: string): Cidr {
   const [ip, len] = text.trim().split('/');

@@ -71,9 +71,9 @@ export async function createLbRule(
     vpcId: vpc.id,
     actor,
     conflict: `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
-    insert: (base) =>
+    insert: (trx, base) =>
       lbRulesRepo.insertLbRule(
-        db,
+        trx,
         {
           ...base,
           vpcId: vpc.id,
@@ -115,7 +115,6 @@ export async function setLbMembers(
   nicIds: readonly string[],
   actor: string,
 ): Promise<{ jobId: string }> {
-  const db = core.deps.db.db;
   const rule = await LB_TABLE.find(core, id);
   if (rule.state === 'Revoke')
     throw new AppError('INVALID_STATE', `LB rule ${rule.name} is being deleted`, { state: rule.state });
@@ -125,10 +124,17 @@ export async function setLbMembers(
   await checkMembers(core, network, nicIds);
   const jobId = randomUUID();
   const now = core.deps.now();
-  await db.transaction().execute(async (trx) => {
+  const job = {
+    id: jobId,
+    kind: 'lb.apply',
+    targetType: 'lbRule',
+    targetId: id,
+    vpcId: rule.vpcId,
+    actor,
+  } as const;
+  await submit(job, async (trx) => {
     await lbRulesRepo.setMembers(trx, id, [...new Set(nicIds)], now);
     await lbRulesRepo.setLbState(trx, id, { state: 'Add', lastOp: 'apply', jobId }, now);
   });
-  await submit({ id: jobId, kind: 'lb.apply', targetType: 'lbRule', targetId: id, vpcId: rule.vpcId, actor });
   return { jobId };
 }

@@ -30,10 +30,7 @@ function narrowed(services: ServiceCapabilities, overrides: ServiceCapabilities)
   return out;
 }
 
-export async function loadProviders(
-  core: EngineCore,
-  physicalNetworkId: string,
-): Promise<NegotiationProvider[]> {
+async function loadProviders(core: EngineCore, physicalNetworkId: string): Promise<NegotiationProvider[]> {
   const db = core.deps.db.db;
   const providers = await providersRepo.listProviders(db, physicalNetworkId);
   const out: NegotiationProvider[] = [];

@@ -3,12 +3,13 @@
 // failure leaving the rule in Error with lastError and a diagnosis, like any failed call; and the rule job. Each rule
 // kind describes itself once as a RuleKindOps (lifecycle/rules.ts).
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
-import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
+import { type Db, inTransaction, jobsRepo, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
 import { onEntityError } from '../diagnostics/hook';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { stepCall } from './step-call';
 import type { Failure } from './teardown';
 
 export type RuleKind = 'staticNat' | 'lbRule';
@@ -72,16 +73,10 @@ export async function fenced(
   write: (db: Db) => Promise<void>,
 ): Promise<void> {
   const now = core.deps.now();
-  await core.deps.db.db.transaction().execute(async (trx) => {
-    const held = await trx
-      .updateTable('jobs')
-      .set({ updated_at: now })
-      .where('id', '=', ctx.job.id)
-      .where('lease_owner', '=', ctx.nodeId)
-      .where('fencing_token', '=', ctx.token)
-      .where('state', '=', 'running')
-      .executeTakeFirst();
-    if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${ctx.job.id} was taken over`);
+  const fence = { jobId: ctx.job.id, node: ctx.nodeId, token: ctx.token };
+  await inTransaction(core.deps.db.db, async (trx) => {
+    if (!(await jobsRepo.touchIfHeld(trx, fence, now)))
+      throw new FencedError(`Job ${ctx.job.id} was taken over`);
     await write(trx);
   });
 }
@@ -174,19 +169,15 @@ async function ruleCall<R extends RuleRow, S>(
     return { ok: false, failure };
   }
   try {
-    await ctx.step(key, () =>
-      core.calls.call({
-        handle,
-        phase: o.op,
-        target: { type: ref.kind, id: ref.id },
-        vpcId: ref.vpcId,
-        networkId: ref.networkId,
-        request: o.request,
-        idempotencyKey: `${ctx.job.id}:${key}`,
-        job: ctx.callJob(key),
-        invoke: o.invoke,
-      }),
-    );
+    await stepCall(core, ctx, key, {
+      handle,
+      phase: o.op,
+      target: { type: ref.kind, id: ref.id },
+      vpcId: ref.vpcId,
+      networkId: ref.networkId,
+      request: o.request,
+      invoke: o.invoke,
+    });
     await fenced(core, ctx, o.settle);
     return { ok: true };
   } catch (e) {

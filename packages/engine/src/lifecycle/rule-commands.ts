@@ -23,18 +23,25 @@ import {
   type LbAlgorithm,
   type LbProtocol,
 } from '@netplane/domain';
+import type { WithJob } from '../jobs/kinds';
 import type { EngineCore } from './core';
 
 export type RuleJobKind = 'staticNat.apply' | 'staticNat.revoke' | 'lb.apply' | 'lb.revoke';
-/** Submits the job with the id given (the rule row already names it). */
-export type SubmitRuleJob = (job: {
-  id: string;
-  kind: RuleJobKind;
-  targetType: 'staticNat' | 'lbRule';
-  targetId: string;
-  vpcId: string;
-  actor: string;
-}) => Promise<string>;
+/**
+ * Submits the job with the id given (the rule row names it); `alongside` writes that row in the job's transaction, so
+ * a crash or a failed write leaves neither a rule in Add / Revoke without its job nor a job without its rule.
+ */
+export type SubmitRuleJob = (
+  job: {
+    id: string;
+    kind: RuleJobKind;
+    targetType: 'staticNat' | 'lbRule';
+    targetId: string;
+    vpcId: string;
+    actor: string;
+  },
+  alongside: WithJob,
+) => Promise<string>;
 
 export type ServiceOption = { providerId: string; providerName: string; adapterId: string };
 export type PublicServiceOptions = {
@@ -229,26 +236,31 @@ export async function ruleCommand<R extends { vpcId: string; state: string; last
   const kind = mode === 'revoke' || rule.lastOp === 'revoke' ? t.revokeKind : t.applyKind;
   const running = await notBusy(core, id, kind);
   if (running) return { jobId: running };
-  const db = core.deps.db.db;
+  if (mode === 'retry' && rule.state !== 'Error') {
+    throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
+  }
   const jobId = randomUUID();
-  if (mode === 'revoke') {
-    await t.setState(db, id, { state: 'Revoke', lastOp: 'revoke', jobId }, core.deps.now());
-  } else {
-    if (rule.state !== 'Error') {
-      throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
+  const now = core.deps.now();
+  const job = { id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor };
+  await submit(job, async (trx) => {
+    if (mode === 'revoke') {
+      await t.setState(trx, id, { state: 'Revoke', lastOp: 'revoke', jobId }, now);
+      return;
     }
     const state = kind === t.revokeKind ? 'Revoke' : 'Add';
-    const ok = await t.setState(db, id, { state, jobId, from: ['Error'] }, core.deps.now());
+    const ok = await t.setState(trx, id, { state, jobId, from: ['Error'] }, now);
     if (!ok) throw new AppError('CONFLICT', t.changed);
-  }
-  await submit({ id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor });
+  });
   return { jobId };
 }
 
 /** The columns every new rule row starts with: Add, with the id of its apply job. */
 export type NewRuleBase = { id: string; state: 'Add'; lastOp: 'apply'; jobId: string; createdAt: number };
 
-/** Inserts a new rule row (state Add, naming its apply job) and submits that job; a unique violation is a CONFLICT. */
+/**
+ * Inserts a new rule row (state Add, naming its apply job) and that job in one transaction; a unique violation is a
+ * CONFLICT. `insert` writes through the transaction handle it is given.
+ */
 export async function insertRuleWithJob(
   core: EngineCore,
   submit: SubmitRuleJob,
@@ -259,7 +271,7 @@ export async function insertRuleWithJob(
     actor: string;
     /** The CONFLICT message when another rule took the public IP (or name) meanwhile. */
     conflict: string;
-    insert: (base: NewRuleBase) => Promise<unknown>;
+    insert: (trx: Db, base: NewRuleBase) => Promise<unknown>;
   },
 ): Promise<NewRuleBase> {
   const base: NewRuleBase = {
@@ -269,13 +281,14 @@ export async function insertRuleWithJob(
     jobId: randomUUID(),
     createdAt: core.deps.now(),
   };
+  const { kind, targetType, vpcId, actor } = o;
   try {
-    await o.insert(base);
+    await submit({ id: base.jobId, kind, targetType, targetId: base.id, vpcId, actor }, (trx) =>
+      o.insert(trx, base),
+    );
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     throw new AppError('CONFLICT', o.conflict, { reason: 'PUBLIC_IP_IN_USE' });
   }
-  const { kind, targetType, vpcId, actor } = o;
-  await submit({ id: base.jobId, kind, targetType, targetId: base.id, vpcId, actor });
   return base;
 }

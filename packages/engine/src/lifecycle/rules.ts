@@ -29,7 +29,7 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
 
-export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
+const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   kind: 'staticNat',
   service: 'StaticNat',
   applyOp: 'applyStaticNat',
@@ -45,7 +45,7 @@ export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   notFound: 'The static NAT rule does not exist',
 };
 
-export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
+const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   kind: 'lbRule',
   service: 'Lb',
   applyOp: 'applyLbRule',

@@ -53,7 +53,7 @@ export async function enableStaticNat(
     vpcId: vpc.id,
     actor,
     conflict: `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
-    insert: (b) => staticNatRepo.insertStaticNat(db, { ...b, ...fields }),
+    insert: (trx, b) => staticNatRepo.insertStaticNat(trx, { ...b, ...fields }),
   });
   const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
   return {

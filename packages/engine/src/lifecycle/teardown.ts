@@ -7,7 +7,8 @@ import type { EngineCore } from './core';
 import { fenceOf } from './implement';
 import { releaseNicsOf } from './release';
 import { revokeRulesOfTier } from './rules';
-import { groupElements } from './specs';
+import { type ElementGroup, groupElements } from './specs';
+import { stepCall } from './step-call';
 
 export type Failure = {
   target: string;
@@ -34,8 +35,35 @@ async function tryCall(failures: Failure[], target: string, fn: () => Promise<un
   }
 }
 
+/** shutdownNetwork or destroyNetwork on every controller of the tier, each a job step; failures are collected. */
+async function eachController(
+  core: EngineCore,
+  ctx: JobContext,
+  failures: Failure[],
+  network: networksRepo.NetworkRow,
+  groups: readonly ElementGroup[],
+  op: 'shutdown' | 'destroy',
+): Promise<void> {
+  const ref = { networkId: network.id, vpcId: network.vpcId };
+  for (const g of groups) {
+    const key = `${network.id}:${op}:${g.controllerId}`;
+    const handle = await core.elements.get(g.controllerId);
+    await tryCall(failures, `network ${network.name}`, () =>
+      stepCall(core, ctx, key, {
+        handle,
+        phase: op,
+        target: { type: 'network', id: network.id },
+        vpcId: network.vpcId,
+        networkId: network.id,
+        request: { op: `${op}Network`, networkId: network.id },
+        invoke: (e, c) => (op === 'shutdown' ? e.shutdownNetwork(ref, c) : e.destroyNetwork(ref, c)),
+      }),
+    );
+  }
+}
+
 /** Shuts a tier down (releasing its reserved NICs first) and, for destroy, removes it; returns every failure. */
-export async function teardownTier(
+async function teardownTier(
   core: EngineCore,
   ctx: JobContext,
   id: string,
@@ -68,47 +96,9 @@ export async function teardownTier(
         `${id}:`,
       )),
     );
-    for (const g of groups) {
-      const key = `${id}:shutdown:${g.controllerId}`;
-      const handle = await core.elements.get(g.controllerId);
-      await tryCall(failures, `network ${network.name}`, () =>
-        ctx.step(key, () =>
-          core.calls.call({
-            handle,
-            phase: 'shutdown',
-            target: { type: 'network', id },
-            vpcId: network.vpcId,
-            networkId: id,
-            request: { op: 'shutdownNetwork', networkId: id },
-            idempotencyKey: `${ctx.job.id}:${key}`,
-            job: ctx.callJob(key),
-            invoke: (e, c) => e.shutdownNetwork({ networkId: id, vpcId: network.vpcId }, c),
-          }),
-        ),
-      );
-    }
+    await eachController(core, ctx, failures, network, groups, 'shutdown');
   }
-  if (destroy) {
-    for (const g of groups) {
-      const key = `${id}:destroy:${g.controllerId}`;
-      const handle = await core.elements.get(g.controllerId);
-      await tryCall(failures, `network ${network.name}`, () =>
-        ctx.step(key, () =>
-          core.calls.call({
-            handle,
-            phase: 'destroy',
-            target: { type: 'network', id },
-            vpcId: network.vpcId,
-            networkId: id,
-            request: { op: 'destroyNetwork', networkId: id },
-            idempotencyKey: `${ctx.job.id}:${key}`,
-            job: ctx.callJob(key),
-            invoke: (e, c) => e.destroyNetwork({ networkId: id, vpcId: network.vpcId }, c),
-          }),
-        ),
-      );
-    }
-  }
+  if (destroy) await eachController(core, ctx, failures, network, groups, 'destroy');
   if (failures.length > 0) {
     const first = failures[0] as Failure;
     const message = `${destroy ? 'Destroy' : 'Shutdown'} of tier ${network.name} failed on ${failures.length} call(s): ${failures.map((f) => `${f.element} ${f.category}`).join('; ')}`;
@@ -199,19 +189,15 @@ export async function destroyVpcJob(core: EngineCore, ctx: JobContext): Promise<
     const key = `vpc:destroy:${g.controllerId}`;
     const handle = await core.elements.get(g.controllerId);
     await tryCall(failures, `VPC ${vpc.name}`, () =>
-      ctx.step(key, () =>
-        core.calls.call({
-          handle,
-          phase: 'destroy',
-          target: { type: 'vpc', id: vpcId },
-          vpcId,
-          networkId: null,
-          request: { op: 'destroyVpc', vpcId },
-          idempotencyKey: `${ctx.job.id}:${key}`,
-          job: ctx.callJob(key),
-          invoke: (e, c) => e.destroyVpc({ vpcId }, c),
-        }),
-      ),
+      stepCall(core, ctx, key, {
+        handle,
+        phase: 'destroy',
+        target: { type: 'vpc', id: vpcId },
+        vpcId,
+        networkId: null,
+        request: { op: 'destroyVpc', vpcId },
+        invoke: (e, c) => e.destroyVpc({ vpcId }, c),
+      }),
     );
   }
   if (failures.length > 0) {

@@ -1,7 +1,7 @@
-import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
+import { type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseEntityError } from '../diagnostics/hook';
-import { CANARY, type FailedVpc, insertFailedVpc, keyring } from '../diagnostics/test-fixtures';
+import { CANARY, type FailedVpc, failedVpcDatabase, keyring } from '../diagnostics/test-fixtures';
 import { buildSupportBundle } from './bundle';
 
 describe.each(testDialects())('support bundle on %s', (dialect) => {
@@ -9,8 +9,7 @@ describe.each(testDialects())('support bundle on %s', (dialect) => {
   let f: FailedVpc;
   const t0 = 1_700_000_000_000;
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    f = await insertFailedVpc(t.db, t0);
+    ({ t, f } = await failedVpcDatabase(dialect, t0));
     await diagnoseEntityError(t.db, {
       entityType: 'nic',
       entityId: f.nicIds[0] as string,

@@ -1,10 +1,9 @@
 // Support's hands on the triage queue: acknowledge a failed VPC, assign it, both with an optional note.
-import { type Db, triageRepo } from '@netplane/db';
+import { type Db, triageRepo, vpcsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 
 async function requireVpc(db: Db, vpcId: string): Promise<void> {
-  const vpc = await db.selectFrom('vpcs').select(['id']).where('id', '=', vpcId).executeTakeFirst();
-  if (!vpc) throw new AppError('NOT_FOUND', `VPC ${vpcId} does not exist`);
+  if (!(await vpcsRepo.getVpc(db, vpcId))) throw new AppError('NOT_FOUND', `VPC ${vpcId} does not exist`);
 }
 
 export async function acknowledgeVpc(

@@ -1,5 +1,5 @@
 // The support triage queue: VPCs that failed (open diagnoses) or are stuck, oldest first, with who is on them, paged.
-import { type Db, type Page, triageQueueRepo, triageRepo } from '@netplane/db';
+import { type Db, type Page, triageQueueRepo, triageRepo, vpcsRepo } from '@netplane/db';
 import { listDiagnosisViews } from '../diagnostics/queries';
 import { DEFAULT_ENTITY_THRESHOLD_MS, TRANSITIONAL } from '../diagnostics/stuck';
 
@@ -36,10 +36,7 @@ export async function listTriageQueue(
     transitional: TRANSITIONAL,
   });
   const vpcIds = page.items.map((r) => r.vpcId);
-  const vpcs =
-    vpcIds.length === 0
-      ? []
-      : await db.selectFrom('vpcs').select(['id', 'name', 'state']).where('id', 'in', vpcIds).execute();
+  const vpcs = await vpcsRepo.getVpcs(db, vpcIds);
   const vpcById = new Map(vpcs.map((v) => [v.id, v]));
   const triage = new Map((await triageRepo.listTriage(db, vpcIds)).map((t) => [t.vpcId, t]));
   const items: TriageQueueItem[] = [];

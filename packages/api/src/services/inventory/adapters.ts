@@ -1,5 +1,5 @@
 // The adapters registered at start, as the inventory sees them: lookup by id, manifest views, console listing.
-import type { AdapterManifest, AdapterModule } from '@netplane/adapter-sdk';
+import type { AdapterModule } from '@netplane/adapter-sdk';
 import { AppError, type ManifestView } from '@netplane/domain';
 import type { ApiDeps } from '../../deps';
 
@@ -29,9 +29,6 @@ export function requireAdapter(deps: ApiDeps, adapterId: string): AdapterModule 
   }
   return reg.module;
 }
-
-export const findManifest = (deps: ApiDeps, adapterId: string): AdapterManifest | undefined =>
-  loadedModules(deps).find((m) => m.manifest.id === adapterId)?.manifest;
 
 type Field = { name: string; optional: boolean };
 

@@ -1,6 +1,6 @@
 // testConnection: build the adapter's element with the decrypted credentials, run healthCheck under the
 // controller's timeout, store the result (and a history row), and report a failure as a result, not a 500.
-import { abortable, toAdapterError } from '@netplane/adapter-sdk';
+import { abortable, toAdapterError, toAdapterLogger } from '@netplane/adapter-sdk';
 import { controllersRepo } from '@netplane/db';
 import { type ConnectionTestResult, isAppError } from '@netplane/domain';
 import { recordAudit } from '../audit';
@@ -33,7 +33,7 @@ async function runHealthCheck(ctx: ServiceCtx, id: string): Promise<Outcome> {
   const signal = AbortSignal.timeout(record.limits.timeoutMs);
   const element = module.createElement(
     { controllerId: id, endpoint: record.endpoint, credentials, config: record.config },
-    { logger: { debug: () => {}, ...ctx.deps.logger } },
+    { logger: toAdapterLogger(ctx.deps.logger, { adapterId: provider.adapterId, controllerId: id }) },
   );
   try {
     const h = await abortable(

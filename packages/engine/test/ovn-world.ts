@@ -1,0 +1,46 @@
+// Test world on a real OVN Northbound: an ovsdb-server, the OVN adapter with one provider and its NB controller,
+// VPC and network offerings whose every service is OVN's, and a started engine.
+import ovnAdapter from '@netplane/adapter-ovn';
+import type { DialectName } from '@netplane/db';
+import type { Service } from '@netplane/domain';
+import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import type { Engine, EngineOptions } from '../src/index';
+import { makeWorld, type World } from './world';
+
+export type OvnWorld = {
+  w: World;
+  engine: Engine;
+  server: OvsdbServerHandle;
+  vpcOfferingId: string;
+  /** A network offering with every service of the provider on OVN. */
+  offeringId: string;
+};
+
+export async function startOvnWorld(
+  dialect: DialectName,
+  o: { provider: string; services: Service[]; config: object; engine?: Partial<EngineOptions> },
+): Promise<OvnWorld> {
+  const server = await startOvsdbServer();
+  const w = await makeWorld(dialect, {
+    extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
+  });
+  const providerId = await w.addProvider({ name: o.provider, adapterId: 'ovn', services: o.services });
+  await w.addController(providerId, {
+    name: 'ovn-nb',
+    endpoint: server.tcpEndpoint,
+    protocol: 'OVSDB',
+    config: o.config,
+    credentials: {},
+    maxConcurrent: 4,
+    callsPerSecond: 200,
+    timeoutMs: 10_000,
+  });
+  const vpcOfferingId = await w.addOffering({ kind: 'vpc', services: { Connectivity: 'ovn' } });
+  const offeringId = await w.addOffering({
+    kind: 'network',
+    services: Object.fromEntries(o.services.map((s) => [s, 'ovn'])),
+  });
+  const engine = w.engine(o.engine);
+  await engine.start();
+  return { w, engine, server, vpcOfferingId, offeringId };
+}
