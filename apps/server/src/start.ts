@@ -22,7 +22,14 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
   const limiter = await createLoginLimiterForUrl(env.databaseUrl);
-  const deps = buildApiDeps({ db, logger, adapters, keyring, loginLimiter: limiter.limiter });
+  const deps = buildApiDeps({
+    db,
+    logger,
+    adapters,
+    keyring,
+    loginLimiter: limiter.limiter,
+    engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
+  });
 
   const firstRun = await prepareFirstRun(deps, env.adminPassword);
   if (firstRun.kind === 'admin-created')

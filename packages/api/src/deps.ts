@@ -3,6 +3,7 @@
 import type { AdapterModule } from '@netplane/adapter-sdk';
 import type { SimulatorControl } from '@netplane/adapter-simulator/control';
 import type { DbHandle } from '@netplane/db';
+import type { Engine } from '@netplane/engine';
 
 export type ApiLogger = {
   info(obj: object, msg?: string): void;
@@ -40,6 +41,11 @@ export type ApiDeps = {
     decrypt(ciphertext: string, rowId: string): string;
   };
   now(): number;
+  /**
+   * The engine the procedures call, built by the server from these same parts (db, logger, adapters, secrets, now)
+   * and shared with its workers; the server starts and stops it.
+   */
+  engine: Engine;
   /** Optional: defaults to a per-process memory limiter (see services/auth-rate-limit.ts). */
   loginLimiter?: LoginLimiter;
   /** Optional: defaults to 30 min idle, 12 h absolute. */

@@ -16,7 +16,7 @@ export {
   rotateCredentials,
   rotateMasterKey,
 } from './services/credentials-rotation';
-export { actorOf, engineOf } from './services/engine';
+export { actorOf } from './services/engine';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { engineOf } from '../src/services/engine';
 import { makeTestDeps, type TestDeps } from './fixtures/deps';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -52,6 +51,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     hub = new SimulatorHub('api-ps-test');
     t = await makeTestDeps(dialect, {
       adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const db = t.db.db;
     const now = Date.now();
@@ -149,10 +149,10 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       Lb: 'simulator',
     });
     plainOfferingId = await offering('network', 'plain-tier', base);
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 

@@ -6,7 +6,6 @@ import { seedSimulatorInventory, testDialects } from '@netplane/db/testing';
 import { AppError } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
-import { engineOf } from '../../services/engine';
 
 async function waitDone(t: TestDeps, jobId: string) {
   for (let i = 0; i < 600; i++) {
@@ -67,6 +66,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     const hub = new SimulatorHub('nics-api-test');
     t = await makeTestDeps(dialect, {
       adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const seed = await seedSimulatorInventory(t.db.db, {
       label: 'nics-api',
@@ -76,7 +76,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     });
     hub.controller(seed.controllerId);
     networkOfferingId = seed.networkOfferingId;
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
     const vpc = await t.callerAs('operator').vpcs.create({
       name: 'nics-api',
       zoneId: seed.zoneId,
@@ -86,7 +86,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     vpcId = vpc.id;
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 

@@ -5,7 +5,6 @@ import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulato
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
-import { engineOf } from '../../services/engine';
 
 async function waitDone(t: TestDeps, jobId: string) {
   const caller = t.callerAs('viewer');
@@ -26,6 +25,7 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
     const hub = new SimulatorHub('api-test');
     t = await makeTestDeps(dialect, {
       adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const db = t.db.db;
     const now = Date.now();
@@ -129,10 +129,10 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
     netOfferingId = randomUUID();
     await offering('vpc', vpcOfferingId);
     await offering('network', netOfferingId);
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 
