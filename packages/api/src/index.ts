@@ -2,12 +2,7 @@ export * from './context';
 export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';
-export {
-  createLoginLimiter,
-  createLoginLimiterForUrl,
-  DEFAULT_LOGIN_LIMITS,
-  type LimiterStore,
-} from './services/auth-rate-limit';
+export { createLoginLimiter, DEFAULT_LOGIN_LIMITS } from './services/auth-rate-limit';
 export {
   type RotateCommandOptions,
   type RotateCommandReport,
