@@ -24,7 +24,8 @@ export const lbRulesRouter = router({
   create: operatorProcedure
     .input(
       z.object({
-        networkId: z.uuid(),
+        /** The tier the members sit on (nics.* says tierId too). */
+        tierId: z.uuid(),
         name: ruleNameSchema,
         publicIp: publicIpSchema,
         publicPort: portSchema,
@@ -36,7 +37,8 @@ export const lbRulesRouter = router({
     )
     .output(z.object({ rule: lbRuleViewSchema, jobId: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await ctx.deps.engine.createLbRule(input, actorOf(ctx));
+      const { tierId, ...rule } = input;
+      const r = await ctx.deps.engine.createLbRule({ ...rule, networkId: tierId }, actorOf(ctx));
       await recordAudit(ctx, 'lbRule.create', { type: 'lbRule', id: r.rule.id }, null, r);
       return r;
     }),

@@ -8,7 +8,7 @@ const option = z.object({ providerId: z.string(), providerName: z.string(), adap
 
 export const publicServicesRouter = router({
   options: viewerProcedure
-    .input(z.object({ networkId: z.uuid() }))
+    .input(z.object({ tierId: z.uuid() }))
     .output(
       z.object({
         staticNat: option.nullable(),
@@ -17,5 +17,5 @@ export const publicServicesRouter = router({
           .nullable(),
       }),
     )
-    .query(({ ctx, input }) => ctx.deps.engine.publicServiceOptions(input.networkId)),
+    .query(({ ctx, input }) => ctx.deps.engine.publicServiceOptions(input.tierId)),
 });
