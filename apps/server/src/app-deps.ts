@@ -1,6 +1,5 @@
 // Builds ApiDeps in one function: database, logger, adapters, keyring, login limiter and the engine built from them.
 // New dependencies go here.
-import { defaultSimulatorHub } from '@netplane/adapter-simulator';
 import type { AdapterRegistration, ApiDeps, LoginLimiter } from '@netplane/api';
 import type { DbHandle } from '@netplane/db';
 import { Engine, type EngineOptions } from '@netplane/engine';
@@ -33,7 +32,5 @@ export function buildApiDeps(parts: {
     // One engine for the API's procedures and this node's workers.
     engine: new Engine(core, parts.engineOptions),
     loginLimiter: parts.loginLimiter,
-    // The hub of the simulator adapter's default export (sim:// controllers), scripted through the simulator router.
-    simulator: defaultSimulatorHub,
   };
 }

@@ -1,4 +1,5 @@
 export * from './abort';
 export * from './adapter-error';
+export * from './admin';
 export * from './element';
 export * from './manifest';

@@ -1,7 +1,6 @@
 // What the API needs from the running server, injected so tests can build it without HTTP.
 // Other areas add OPTIONAL fields here (so every existing test fixture keeps compiling).
 import type { AdapterModule } from '@netplane/adapter-sdk';
-import type { SimulatorControl } from '@netplane/adapter-simulator/control';
 import type { DbHandle } from '@netplane/db';
 import type { Engine } from '@netplane/engine';
 
@@ -50,6 +49,4 @@ export type ApiDeps = {
   loginLimiter?: LoginLimiter;
   /** Optional: defaults to 30 min idle, 12 h absolute. */
   sessionPolicy?: SessionPolicy;
-  /** Optional: the in-process simulator hub (sim:// controllers); without it the simulator router answers 412. */
-  simulator?: SimulatorControl;
 };

@@ -1,11 +1,11 @@
 // nics.prepareBulk through createCaller on both dialects: concurrent bulk requests on one tier get distinct IPs and
 // MACs and one job each; a request the tier's range cannot hold, or that asks for an address in use, fails with its
 // typed code and leaves no NIC, job or audit row behind.
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { SimulatorHub } from '@netplane/adapter-simulator';
 import { seedSimulatorInventory, testDialects } from '@netplane/db/testing';
 import { AppError } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
+import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
 
 async function waitDone(t: TestDeps, jobId: string) {
   for (let i = 0; i < 600; i++) {
@@ -65,7 +65,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
   beforeAll(async () => {
     const hub = new SimulatorHub('nics-api-test');
     t = await makeTestDeps(dialect, {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      adapters: [simulatorRegistration(hub)],
       engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const seed = await seedSimulatorInventory(t.db.db, {

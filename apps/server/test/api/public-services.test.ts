@@ -2,10 +2,10 @@
 // the simulator: validation errors (service not offered, algorithm outside the provider's narrowed capabilities,
 // public IP inside the VPC or already used, NIC not Reserved), options, audit, and viewers refused.
 import { randomUUID } from 'node:crypto';
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTestDeps, type TestDeps } from './fixtures/deps';
+import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -50,7 +50,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
   beforeAll(async () => {
     hub = new SimulatorHub('api-ps-test');
     t = await makeTestDeps(dialect, {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      adapters: [simulatorRegistration(hub)],
       engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const db = t.db.db;
