@@ -13,13 +13,14 @@ function adapterLines(level: string): Record<string, unknown>[] {
     { level, nodeId: 'n1' },
     { write: (line: string) => lines.push(JSON.parse(line)) },
   );
-  // Nothing here touches the database, the keyring or the limiter: only the logger is under test.
+  // Nothing here touches the database, the keyring or the limiter (the engine is built, never started): only the logger is under test.
   const deps = buildApiDeps({
     db: {} as DbHandle,
     logger,
     adapters: [],
     keyring: {} as Keyring,
     loginLimiter: {} as LoginLimiter,
+    engineOptions: {},
   });
   const log = toAdapterLogger(deps.logger, { adapterId: 'ovn', controllerId: 'c1' });
   log.debug({ state: 'open' }, 'OVN NB connection');

@@ -1,7 +1,8 @@
-// Builds ApiDeps in one function: database, logger, adapters, keyring, login limiter. New dependencies go here.
-import { defaultSimulatorHub } from '@netplane/adapter-simulator';
+// Builds ApiDeps in one function: database, logger, adapters, keyring, login limiter and the engine built from them.
+// New dependencies go here.
 import type { AdapterRegistration, ApiDeps, LoginLimiter } from '@netplane/api';
 import type { DbHandle } from '@netplane/db';
+import { Engine, type EngineOptions } from '@netplane/engine';
 import type { Keyring } from '@netplane/secrets';
 import type { Logger } from './logger';
 
@@ -11,22 +12,27 @@ export function buildApiDeps(parts: {
   adapters: readonly AdapterRegistration[];
   keyring: Keyring;
   loginLimiter: LoginLimiter;
+  /** This node's engine options (env); the engine is created here and started by engine-hook.ts. */
+  engineOptions: Partial<EngineOptions>;
 }): ApiDeps {
   const log = parts.logger.child({ component: 'api' });
-  return {
+  const core = {
     db: parts.db,
     logger: {
       // Adapters' debug lines (toAdapterLogger) come through here; pino drops them below LOG_LEVEL=debug.
-      debug: (obj, msg) => log.debug(obj, msg),
-      info: (obj, msg) => log.info(obj, msg),
-      warn: (obj, msg) => log.warn(obj, msg),
-      error: (obj, msg) => log.error(obj, msg),
+      debug: (obj: object, msg?: string) => log.debug(obj, msg),
+      info: (obj: object, msg?: string) => log.info(obj, msg),
+      warn: (obj: object, msg?: string) => log.warn(obj, msg),
+      error: (obj: object, msg?: string) => log.error(obj, msg),
     },
     adapters: parts.adapters,
     secrets: parts.keyring,
     now: () => Date.now(),
+  };
+  return {
+    ...core,
+    // One engine for the API's procedures and this node's workers.
+    engine: new Engine(core, parts.engineOptions),
     loginLimiter: parts.loginLimiter,
-    // The hub of the simulator adapter's default export (sim:// controllers), scripted through the simulator router.
-    simulator: defaultSimulatorHub,
   };
 }

@@ -1,6 +1,6 @@
 // THE place where the engine starts with the server: job workers, node heartbeat, schedules. It runs after
 // migrations and before the HTTP server listens; what it returns is stopped on shutdown after the drain hooks.
-import { type ApiDeps, engineOf } from '@netplane/api';
+import type { ApiDeps } from '@netplane/api';
 import { registerEngineMetrics } from '@netplane/engine';
 import type { Registry } from 'prom-client';
 import type { registerDrainHook } from './drain';
@@ -20,8 +20,8 @@ export type EngineHookContext = {
 export type EngineHandle = { stop(): Promise<void> };
 
 export async function startEngine(ctx: EngineHookContext): Promise<EngineHandle> {
-  // The API's procedures and these workers share one Engine (engineOf keys it by deps).
-  const engine = engineOf(ctx.deps, { ...ctx.env.engineOptions, nodeId: ctx.env.nodeId });
+  // The API's procedures and these workers share one Engine: the one buildApiDeps put in the deps.
+  const engine = ctx.deps.engine;
   registerEngineMetrics(engine, ctx.metrics);
   await engine.start();
   ctx.logger.info({ nodeId: engine.nodeId }, 'Engine workers started');

@@ -2,10 +2,11 @@
 // and an error handler that never sends a stack trace.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiDeps, appRouter } from '@netplane/api';
+import type { ApiDeps } from '@netplane/api';
 import { REQUEST_LIMITS } from '@netplane/domain';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { appRouter } from './app-router';
 import type { Logger } from './logger';
 import { measureRequests, metricsRegistry } from './metrics';
 import { checkReadiness } from './readiness';

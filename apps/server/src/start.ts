@@ -1,7 +1,7 @@
 // `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiterForUrl, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
-import { connect, migrateToLatest } from '@netplane/db';
+import { createLoginLimiter, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
+import { connect, migrateToLatest, openRateLimitStore } from '@netplane/db';
 import { openKeyring } from '@netplane/secrets';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
@@ -21,8 +21,17 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
   const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
-  const limiter = await createLoginLimiterForUrl(env.databaseUrl);
-  const deps = buildApiDeps({ db, logger, adapters, keyring, loginLimiter: limiter.limiter });
+  // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
+  const limitStore = openRateLimitStore(env.databaseUrl);
+  const loginLimiter = await createLoginLimiter(limitStore);
+  const deps = buildApiDeps({
+    db,
+    logger,
+    adapters,
+    keyring,
+    loginLimiter,
+    engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
+  });
 
   const firstRun = await prepareFirstRun(deps, env.adminPassword);
   if (firstRun.kind === 'admin-created')
@@ -64,7 +73,7 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
     close: async () => {
       clearInterval(purge);
       await engine.stop();
-      await limiter.close();
+      await limitStore.close();
       await db.close();
     },
   });

@@ -2,13 +2,13 @@
 // client sees the same `{ error: { message, code, data: { code, httpStatus, appCode, details } } }` as from any
 // procedure: the shape comes from the app router's own error formatter.
 
-import { appRouter } from '@netplane/api';
 import { AppError, type AppErrorCode } from '@netplane/domain';
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 // getErrorShape runs the router's errorFormatter; @trpc/server is pinned to one exact version in package.json.
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import type { Response } from 'express';
+import { appRouter } from './app-router';
 
 /** A TRPCError whose cause is an AppError, so the formatter adds appCode and details as it does for procedures. */
 export function edgeError(

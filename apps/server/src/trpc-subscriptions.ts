@@ -2,10 +2,11 @@
 // client without a session got 200 and an UNAUTHORIZED event where every other procedure answers 401. This runs
 // the subscription first, the same way (context, middlewares, input parsing; the generator's body does not start
 // until it is iterated), and answers a client error with its own status before any stream begins.
-import { appRouter, createCallerFactory } from '@netplane/api';
+import { createCallerFactory } from '@netplane/api';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Request, RequestHandler, Response } from 'express';
+import { appRouter } from './app-router';
 import type { makeCreateContext } from './trpc-context';
 import { edgeError, sendTrpcError } from './trpc-errors';
 

@@ -4,6 +4,7 @@
 import { REQUEST_LIMITS } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcedures } from '../../../packages/api/test/malformed-input-cases';
+import { appRouter } from '../src/app-router';
 import {
   errorOf,
   type RunningServer,
@@ -62,7 +63,7 @@ describe('request limits at the /trpc edge (SQLite)', () => {
     timeout: 300_000,
   }, async () => {
     const wrong: string[] = [];
-    const procs = listProcedures().filter((p) => p.type !== 'subscription');
+    const procs = listProcedures(appRouter).filter((p) => p.type !== 'subscription');
     expect(procs.length).toBeGreaterThan(40);
     for (const client of [new TrpcClient(server.url), admin]) {
       const who = client === admin ? 'admin' : 'anonymous';
@@ -157,7 +158,7 @@ describe('request limits at the /trpc edge (SQLite)', () => {
   });
 
   it('answers jobs.watch without a session with 401 before any stream, and a malformed id with 400', async () => {
-    const subs = listProcedures().filter((p) => p.type === 'subscription');
+    const subs = listProcedures(appRouter).filter((p) => p.type === 'subscription');
     expect(subs.map((p) => p.path)).toContain('jobs.watch');
     const id = '3f1c7a52-1d7e-4a1e-9e55-6b1f0c2d9a10';
     for (const p of subs) {

@@ -2,6 +2,7 @@
 // body and no stack trace (or succeeds), never 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcedures, malformedInputs } from '../../../packages/api/test/malformed-input-cases';
+import { appRouter } from '../src/app-router';
 import { type RunningServer, startServerProcess, TrpcClient, type TrpcResult } from './server-process';
 
 const PASSWORD = 'malformed-http-admin';
@@ -35,7 +36,7 @@ describe('malformed input over HTTP (SQLite)', () => {
     const problems: string[] = [];
     let calls = 0;
     // Logging out would end the admin session the other probes need; it is probed last.
-    const procs = listProcedures().filter((p) => p.type !== 'subscription');
+    const procs = listProcedures(appRouter).filter((p) => p.type !== 'subscription');
     procs.sort((a, b) => Number(a.path === 'auth.logout') - Number(b.path === 'auth.logout'));
     for (const p of procs) {
       // Over HTTP one 1 MB field per procedure is enough (the in-process test sends one per field): time, not coverage.
@@ -70,7 +71,9 @@ describe('malformed input over HTTP (SQLite)', () => {
     const PUBLIC = new Set(['auth.login', 'auth.setup', 'auth.setupStatus']);
     const anon = new TrpcClient(server.url);
     const wrong: string[] = [];
-    for (const p of listProcedures().filter((x) => x.type !== 'subscription' && !PUBLIC.has(x.path))) {
+    for (const p of listProcedures(appRouter).filter(
+      (x) => x.type !== 'subscription' && !PUBLIC.has(x.path),
+    )) {
       const r = p.type === 'query' ? await anon.query(p.path, {}) : await anon.mutate(p.path, {});
       if (r.status !== 401) wrong.push(`${p.path}: HTTP ${r.status}`);
     }

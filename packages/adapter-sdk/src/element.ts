@@ -1,6 +1,8 @@
 // The adapter contract: our NetworkElement. Every call is async, takes an AbortSignal and an idempotency key.
+
 import type { IsolationMethod, LbAlgorithm, LbProtocol, Service } from '@netplane/domain';
 import type { AdapterError } from './adapter-error';
+import type { AdapterAdmin } from './admin';
 import type { AdapterManifest } from './manifest';
 
 export type CallContext = {
@@ -163,4 +165,6 @@ export type AdapterEnv = { logger: AdapterLogger };
 export type AdapterModule = {
   manifest: AdapterManifest;
   createElement(connection: ControllerConnection, env: AdapterEnv): NetworkElement;
+  /** The adapter's own admin procedures (see admin.ts), mounted by the API under the adapter's id when it knows them. */
+  admin?: AdapterAdmin;
 };

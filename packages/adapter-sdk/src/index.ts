@@ -1,5 +1,6 @@
 export * from './abort';
 export * from './adapter-error';
 export * from './adapter-logger';
+export * from './admin';
 export * from './element';
 export * from './manifest';

@@ -5,11 +5,14 @@ import {
   type ControllerConnection,
   type NetworkElement,
 } from '@netplane/adapter-sdk';
+import { createSimulatorAdmin } from './admin/handlers';
 import { SimulatorHub } from './core/hub';
 import { createSimulatorElement, type SimTransport } from './element';
 import { SIMULATOR_VERSION, simulatorConfigSchema, simulatorManifest } from './manifest';
 import { createHttpTransport } from './remote/http-client';
 
+export { createSimulatorAdmin } from './admin/handlers';
+export * from './admin/schema';
 export type { CallMeta, CallRecord } from './core/call-log';
 export type { SimCommand } from './core/commands';
 export type { SimulatedController } from './core/controller';
@@ -49,6 +52,8 @@ function failingTransport(error: AdapterError): SimTransport {
 export function createSimulatorAdapter(hub: SimulatorHub = defaultSimulatorHub): AdapterModule {
   return {
     manifest: simulatorManifest,
+    // simulator.* in the API: profile, faults, stats and resource pages of this hub's (and remote) controllers.
+    admin: createSimulatorAdmin(hub),
     createElement(connection: ControllerConnection): NetworkElement {
       const { endpoint, controllerId } = connection;
       if (endpoint.startsWith('sim://')) {

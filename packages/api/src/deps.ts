@@ -1,8 +1,8 @@
 // What the API needs from the running server, injected so tests can build it without HTTP.
 // Other areas add OPTIONAL fields here (so every existing test fixture keeps compiling).
 import type { AdapterModule } from '@netplane/adapter-sdk';
-import type { SimulatorControl } from '@netplane/adapter-simulator/control';
 import type { DbHandle } from '@netplane/db';
+import type { Engine } from '@netplane/engine';
 
 export type ApiLogger = {
   /** Adapters' debug lines (toAdapterLogger); a logger without it drops them. */
@@ -42,10 +42,13 @@ export type ApiDeps = {
     decrypt(ciphertext: string, rowId: string): string;
   };
   now(): number;
+  /**
+   * The engine the procedures call, built by the server from these same parts (db, logger, adapters, secrets, now)
+   * and shared with its workers; the server starts and stops it.
+   */
+  engine: Engine;
   /** Optional: defaults to a per-process memory limiter (see services/auth-rate-limit.ts). */
   loginLimiter?: LoginLimiter;
   /** Optional: defaults to 30 min idle, 12 h absolute. */
   sessionPolicy?: SessionPolicy;
-  /** Optional: the in-process simulator hub (sim:// controllers); without it the simulator router answers 412. */
-  simulator?: SimulatorControl;
 };

@@ -2,12 +2,7 @@ export * from './context';
 export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';
-export {
-  createLoginLimiter,
-  createLoginLimiterForUrl,
-  DEFAULT_LOGIN_LIMITS,
-  type LimiterStore,
-} from './services/auth-rate-limit';
+export { createLoginLimiter, DEFAULT_LOGIN_LIMITS } from './services/auth-rate-limit';
 export {
   type RotateCommandOptions,
   type RotateCommandReport,
@@ -16,7 +11,7 @@ export {
   rotateCredentials,
   rotateMasterKey,
 } from './services/credentials-rotation';
-export { actorOf, engineOf } from './services/engine';
+export { actorOf } from './services/engine';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

@@ -1,5 +1,8 @@
-// The root router: one sub-router per domain area. The web app imports only the AppRouter type.
+// The root router: one sub-router per domain area, plus the admin procedures of the adapters the server mounts
+// (createAppRouter). The server composes it (apps/server/src/app-router.ts); the web app imports only its type.
 // Add your area with one line, in alphabetical order, to keep concurrent edits merge-friendly.
+import type { AdminSchema } from '@netplane/adapter-sdk';
+import { adapterAdminRouter, type MountedAdmin } from './routers/adapter-admin';
 import { adaptersRouter } from './routers/adapters';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
@@ -14,7 +17,6 @@ import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
 import { publicServicesRouter } from './routers/public-services';
-import { simulatorRouter } from './routers/simulator';
 import { staticNatRouter } from './routers/static-nat';
 import { supportRouter } from './routers/support';
 import { tiersRouter } from './routers/tiers';
@@ -23,7 +25,7 @@ import { vpcsRouter } from './routers/vpcs';
 import { zonesRouter } from './routers/zones';
 import { router } from './trpc';
 
-export const appRouter = router({
+const coreRouters = {
   calls: callsRouter,
   jobs: jobsRouter,
   lbRules: lbRulesRouter,
@@ -40,11 +42,28 @@ export const appRouter = router({
   physicalNetworks: physicalNetworksRouter,
   providers: providersRouter,
   publicServices: publicServicesRouter,
-  simulator: simulatorRouter,
   staticNat: staticNatRouter,
   support: supportRouter,
   users: usersRouter,
   zones: zonesRouter,
-});
+};
 
-export type AppRouter = typeof appRouter;
+/** Adapter id -> that adapter's admin schema; an id may not take the name of a core area. */
+export type AdapterAdmins = Readonly<Record<string, AdminSchema>>;
+
+/** The API's router with each adapter's admin procedures mounted under its id (`simulator.getSummary`...). */
+export function createAppRouter<const A extends AdapterAdmins>(admins: A) {
+  const mounted: Record<string, unknown> = {};
+  for (const [adapterId, schema] of Object.entries(admins)) {
+    if (Object.hasOwn(coreRouters, adapterId))
+      throw new Error(`Adapter ${adapterId} cannot mount admin procedures over the ${adapterId}.* area`);
+    mounted[adapterId] = adapterAdminRouter(adapterId, schema);
+  }
+  return router({
+    ...coreRouters,
+    ...(mounted as { [K in Exclude<keyof A, keyof typeof coreRouters>]: MountedAdmin<A[K]> }),
+  });
+}
+
+/** The router type for a set of mounted admins; the server's AppRouter is AppRouterFor<its admins>. */
+export type AppRouterFor<A extends AdapterAdmins> = ReturnType<typeof createAppRouter<A>>;

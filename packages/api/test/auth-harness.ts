@@ -1,9 +1,9 @@
 // Test helpers for the auth tests: a cookie jar and a caller built the way the server's createContext builds one
 // (session resolved from the cookie token), so idle/absolute expiry and CSRF are exercised for real.
 import { createContextInner } from '../src/context';
-import { appRouter } from '../src/root';
 import { resolveSession } from '../src/services/sessions';
 import { createCallerFactory } from '../src/trpc';
+import { testAppRouter as appRouter } from './fixtures/app-router';
 import type { TestDeps } from './fixtures/deps';
 
 const createCaller = createCallerFactory(appRouter);

@@ -3,12 +3,12 @@ import { settingsRepo, usersRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createContextInner } from '../src/context';
-import { appRouter } from '../src/root';
 import { hashPassword } from '../src/services/auth-passwords';
 import { purgeExpiredSessions } from '../src/services/sessions';
 import { prepareFirstRun, SETUP_TOKEN_KEY, setupTokenKey } from '../src/services/setup';
 import { createCallerFactory } from '../src/trpc';
 import { browserCaller, type Jar, jarCookies, rejectsWith } from './auth-harness';
+import { testAppRouter as appRouter } from './fixtures/app-router';
 import { makeTestDeps, type TestDeps } from './fixtures/deps';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

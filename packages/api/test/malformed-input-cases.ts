@@ -1,14 +1,15 @@
-// Generic probes for every procedure of the app router: the list of procedures (read from appRouter itself, so a
+// Generic probes for every procedure of an app router: the list of procedures (read from the router itself, so a
 // new router is covered without editing this file) and malformed inputs built from nothing but its input schema.
 import { randomUUID } from 'node:crypto';
-import type { AnyProcedure } from '@trpc/server';
+import type { AnyProcedure, AnyTRPCRouter } from '@trpc/server';
 import { z } from 'zod';
-import { appRouter } from '../src/root';
+import { testAppRouter } from './fixtures/app-router';
 
 export type ProcedureInfo = { path: string; type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] };
 
-export function listProcedures(): ProcedureInfo[] {
-  const procs = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+/** Every procedure of `router` (the API tests' router by default; the server tests pass the server's). */
+export function listProcedures(router: AnyTRPCRouter = testAppRouter): ProcedureInfo[] {
+  const procs = router._def.procedures as unknown as Record<string, AnyProcedure>;
   return Object.entries(procs)
     .map(([path, p]) => ({
       path,

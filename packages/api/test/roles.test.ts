@@ -54,10 +54,8 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'zones.delete': ADMIN,
   'zones.update': ADMIN,
   // Simulator scripting (faults, profile, stats): admin and operator, like provisioning.
-  'simulator.clearFaults': ['admin', 'operator'],
-  'simulator.injectFault': ['admin', 'operator'],
-  'simulator.resetStats': ['admin', 'operator'],
-  'simulator.setProfile': ['admin', 'operator'],
+  // An adapter's admin procedures: `control` access (apps/server/test/api/simulator-admin.test.ts: simulator.*).
+  'test-sdn.setLabel': ['admin', 'operator'],
   // Provisioning (engine): admin and operator; retry is a diagnostics action, so support too.
   'jobs.cancel': ['admin', 'operator'],
   'jobs.retry': ['admin', 'operator', 'support'],

@@ -1,5 +1,6 @@
 export * from './connect';
 export * from './migrate';
+export * from './rate-limit-store';
 export * as auditRepo from './repositories/audit';
 export * as controllersRepo from './repositories/controllers';
 export * as diagnosesRepo from './repositories/diagnoses';

@@ -16,5 +16,6 @@ export * from './lifecycle';
 export * from './negotiation';
 export * from './offerings/offering';
 export * from './offerings/validate';
+export * from './pagination/page';
 export * from './public-services/rules';
 export * from './vocabulary';

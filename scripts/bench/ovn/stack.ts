@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterModule } from '@netplane/adapter-sdk';
-import { type AdapterRegistration, type ApiDeps, engineOf, prepareFirstRun } from '@netplane/api';
+import { type AdapterRegistration, type ApiDeps, prepareFirstRun } from '@netplane/api';
 import { connect, type DialectName, migrateToLatest } from '@netplane/db';
 import { createTestDatabaseUrl } from '@netplane/db/testing';
-import type { Engine } from '@netplane/engine';
+import { Engine } from '@netplane/engine';
 import { fileKeySource, Keyring, keyFilePath } from '@netplane/secrets';
 import pino from 'pino';
 import { loadAdapters } from '../../../apps/server/src/adapters';
@@ -67,18 +67,23 @@ export async function startStack(
   const adapters = profiling ? loaded.map((r) => timed(r, profiling.adapter)) : loaded;
   const ovn = adapters.find((a) => a.id === 'ovn');
   if (ovn?.status !== 'Fully Loaded') throw new Error('The server did not load the ovn adapter');
-  const deps: ApiDeps = {
+  const parts = {
     db: profiling ? { ...db, db: db.db.withPlugin(profiling.sql) } : db,
-    logger: { info: () => {}, warn: () => {}, error: (obj, msg) => logger.error(obj, msg) },
+    logger: {
+      info: () => {},
+      warn: () => {},
+      error: (obj: object, msg?: string) => logger.error(obj, msg),
+    },
     adapters,
     secrets: new Keyring(fileKeySource(keyFilePath(keyDir))),
     now: () => Date.now(),
   };
-  const password = randomBytes(12).toString('base64url');
-  await prepareFirstRun(deps, password);
   // The server's own engine defaults, as `npm start` runs it, unless an option the server reads from its environment
   // (NETPLANE_PREPARE_BATCH_SIZE) is given.
-  const engine = engineOf(deps, { ...engineOptions, nodeId: `bench-ovn-${randomUUID().slice(0, 6)}` });
+  const engine = new Engine(parts, { ...engineOptions, nodeId: `bench-ovn-${randomUUID().slice(0, 6)}` });
+  const deps: ApiDeps = { ...parts, engine };
+  const password = randomBytes(12).toString('base64url');
+  await prepareFirstRun(deps, password);
   await engine.start();
   const app = createHttpApp({
     deps,

@@ -1,7 +1,8 @@
 // The typed tRPC client of the console: batched HTTP with the session cookie and the CSRF header; subscriptions
 // (jobs.watch) over Server-Sent Events on the same origin, so the session cookie goes along.
-import type { AppRouter } from '@netplane/api';
+
 import { REQUEST_LIMITS } from '@netplane/domain';
+import type { AppRouter } from '@netplane/server/app-router';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { getSessionFacts } from './session-store';

@@ -15,7 +15,7 @@ import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
 import * as rules from './rule-operations';
-import { copyStats, emptyStats } from './stats';
+import { copyStats, countPortCreation, emptyStats, summaryOfStats } from './stats';
 import { SimStore } from './store';
 import {
   type ActiveFault,
@@ -27,6 +27,7 @@ import {
   type SimulatorProfilePatch,
   type SimulatorState,
   type SimulatorStats,
+  type SimulatorSummary,
 } from './types';
 
 export const MAX_BATCH_SIZE = 100;
@@ -114,6 +115,10 @@ export class SimulatedController {
   }
 
   getState(): SimulatorState {
+    return { ...this.getSummary(), stats: this.getStats() };
+  }
+
+  getSummary(): SimulatorSummary {
     const s = this.store;
     return {
       controllerId: this.id,
@@ -128,7 +133,7 @@ export class SimulatedController {
         lbRules: s.lbRules.size,
         foreign: s.countForeign(),
       },
-      stats: this.getStats(),
+      stats: { ...summaryOfStats(this.stats), maxCallsInAnySecond: this.window.max },
     };
   }
 
@@ -258,7 +263,7 @@ export class SimulatedController {
 
   private prepareOne(nic: Parameters<typeof ops.prepareNic>[1]) {
     const { created, ...result } = ops.prepareNic(this.store, nic, this.profile);
-    if (created) this.stats.portCreations[nic.nicId] = (this.stats.portCreations[nic.nicId] ?? 0) + 1;
+    if (created) countPortCreation(this.stats, nic.nicId);
     return result;
   }
 

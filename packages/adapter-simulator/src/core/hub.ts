@@ -3,17 +3,21 @@
 import { AdapterError } from '@netplane/adapter-sdk';
 import type { CallRecord } from './call-log';
 import { SimulatedController } from './controller';
+import { listResources } from './listing';
 import { nameOf, OUR_OWNER, segmentKey } from './store';
 import {
   type ActiveFault,
   type FaultSpec,
   type ForeignPlant,
   foreignPlantSchema,
+  type SimResourcePage,
+  type SimResourceQuery,
   type SimulatorControl,
   type SimulatorProfile,
   type SimulatorProfilePatch,
   type SimulatorState,
   type SimulatorStats,
+  type SimulatorSummary,
   type TamperSpec,
 } from './types';
 
@@ -56,6 +60,15 @@ export class SimulatorHub implements SimulatorControl {
 
   async getState(controllerId: string): Promise<SimulatorState | null> {
     return this.controllers.get(controllerId)?.getState() ?? null;
+  }
+
+  async getSummary(controllerId: string): Promise<SimulatorSummary | null> {
+    return this.controllers.get(controllerId)?.getSummary() ?? null;
+  }
+
+  async listResources(controllerId: string, query: SimResourceQuery): Promise<SimResourcePage> {
+    const c = this.controllers.get(controllerId);
+    return c ? listResources(c.store, query) : { items: [], nextCursor: null, total: 0 };
   }
 
   async setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<SimulatorProfile> {

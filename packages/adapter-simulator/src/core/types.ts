@@ -138,9 +138,15 @@ export type SimulatorStats = {
   faultsFired: number;
   /** Failed calls by error category. */
   errors: Record<string, number>;
+  /** NICs for which a port was really created, and those created more than once (which should never happen). */
+  nicsCreated: number;
+  nicsCreatedMoreThanOnce: number;
   /** nicId -> how many times a port was actually created for it (adoptions do not count). */
   portCreations: Record<string, number>;
 };
+
+/** The stats without the per-NIC table: what a summary carries, O(1) in the number of NICs. */
+export type SimulatorStatsSummary = Omit<SimulatorStats, 'portCreations'>;
 
 export type ResourceCounts = {
   vpcs: number;
@@ -161,6 +167,38 @@ export type SimulatorState = {
   counts: ResourceCounts;
   stats: SimulatorStats;
 };
+
+/** The state without anything that grows with the resources held: what the console polls. */
+export type SimulatorSummary = Omit<SimulatorState, 'stats'> & { stats: SimulatorStatsSummary };
+
+/** The resource tables a listing can page: routers (vpc), switches (network) and ports (nic). */
+export const SIM_LISTABLE = ['vpc', 'network', 'nic'] as const;
+export type SimListable = (typeof SIM_LISTABLE)[number];
+
+export const simResourceQuerySchema = z.object({
+  kind: z.enum(SIM_LISTABLE),
+  /** Ports of this switch only (our network id); for kind nic. */
+  networkId: z.string().min(1).max(200).optional(),
+  /** The previous page's nextCursor. */
+  cursor: z.string().min(1).max(1024).optional(),
+  limit: z.number().int().min(1).max(1000),
+});
+export type SimResourceQuery = z.infer<typeof simResourceQuerySchema>;
+
+/** One row of a resource table, ours or foreign. */
+export type SimResourceRow = {
+  /** The table's key, e.g. np-nic-<nicId>; pages are ordered by it. */
+  name: string;
+  /** Our id read back from the controller (external_ids netplane:id); null for a foreign resource. */
+  id: string | null;
+  owner: string;
+  vpcId: string | null;
+  networkId: string | null;
+  attributes: Record<string, string>;
+  issues: string[];
+};
+
+export type SimResourcePage = { items: SimResourceRow[]; nextCursor: string | null; total: number };
 
 const tamperKind = z.enum(SIM_RESOURCES);
 /** Changes made behind the engine's back, for drift tests; nat and lb are rules named by their rule id. */
@@ -221,62 +259,10 @@ export type SimulatorControl = {
   injectFault(controllerId: string, fault: FaultSpec): Promise<ActiveFault>;
   clearFaults(controllerId: string): Promise<void>;
   resetStats(controllerId: string): Promise<void>;
+  /** Profile, faults, counts and stats without the per-NIC table; null when never seen. Cheap at any size. */
+  getSummary(controllerId: string): Promise<SimulatorSummary | null>;
+  /** One page of a resource table ordered by name; an empty page when never seen. */
+  listResources(controllerId: string, query: SimResourceQuery): Promise<SimResourcePage>;
 };
 
-/** What each fault kind provokes, for the console's fault picker and the E2E tests. */
-export const FAULT_CATALOG: readonly {
-  kind: FaultKind;
-  label: string;
-  diagnosis: string;
-  description: string;
-}[] = [
-  {
-    kind: 'timeout',
-    label: 'Timeout',
-    diagnosis: 'CONTROLLER_TIMEOUT',
-    description: 'The call hangs until the engine gives up.',
-  },
-  {
-    kind: 'connectionReset',
-    label: 'Connection reset',
-    diagnosis: 'CONTROLLER_UNREACHABLE',
-    description: 'The controller drops the connection.',
-  },
-  {
-    kind: 'authFailure',
-    label: 'Authentication failure',
-    diagnosis: 'AUTH_FAILED',
-    description: 'The controller rejects the credentials (401).',
-  },
-  {
-    kind: 'foreignOwner',
-    label: 'Already exists (foreign owner)',
-    diagnosis: 'RESOURCE_CONFLICT',
-    description: 'Another system holds the VLAN, the name or the public IP the call needs.',
-  },
-  {
-    kind: 'capacityExhausted',
-    label: 'Capacity exhausted',
-    diagnosis: 'CAPACITY_EXHAUSTED',
-    description: 'The controller has no room left.',
-  },
-  {
-    kind: 'vendorError',
-    label: 'Vendor error',
-    diagnosis: 'VENDOR_ERROR',
-    description: 'The controller answers with its own error code and message.',
-  },
-  {
-    kind: 'slowness',
-    label: 'Slowness',
-    diagnosis: 'CONTROLLER_TIMEOUT',
-    description: 'Calls take longer by the given delay (a timeout if past the controller timeout).',
-  },
-  {
-    kind: 'rateLimited',
-    label: 'Rate limited (429)',
-    diagnosis: 'RATE_LIMITED',
-    description:
-      'The controller answers 429 Too Many Requests with Retry-After for the next N calls (or until cleared), whatever its rate limit.',
-  },
-];
+export { FAULT_CATALOG } from './fault-catalog';

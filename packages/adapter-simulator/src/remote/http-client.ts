@@ -8,10 +8,12 @@ import type {
   ActiveFault,
   FaultSpec,
   ForeignPlant,
+  SimResourcePage,
   SimulatorControl,
   SimulatorProfile,
   SimulatorProfilePatch,
   SimulatorState,
+  SimulatorSummary,
   TamperSpec,
 } from '../core/types';
 import type { SimTransport } from '../element';
@@ -128,6 +130,19 @@ export function createRemoteSimulatorControl(baseUrl: string): RemoteSimulatorCo
     async getState(id) {
       const res = await call('GET', id, 'state');
       return res.status === 404 ? null : ((await res.json()) as SimulatorState);
+    },
+    async getSummary(id) {
+      const res = await call('GET', id, 'summary');
+      return res.status === 404 ? null : ((await res.json()) as SimulatorSummary);
+    },
+    async listResources(id, query) {
+      const params = new URLSearchParams({ kind: query.kind, limit: String(query.limit) });
+      if (query.networkId !== undefined) params.set('networkId', query.networkId);
+      if (query.cursor !== undefined) params.set('cursor', query.cursor);
+      const res = await call('GET', id, `resources?${params}`);
+      return res.status === 404
+        ? { items: [], nextCursor: null, total: 0 }
+        : ((await res.json()) as SimResourcePage);
     },
     async setProfile(id, patch: SimulatorProfilePatch) {
       return (await (await call('PATCH', id, 'profile', patch)).json()) as SimulatorProfile;

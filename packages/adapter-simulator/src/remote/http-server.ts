@@ -9,6 +9,7 @@ import { SimulatorHub } from '../core/hub';
 import {
   faultSpecSchema,
   foreignPlantSchema,
+  simResourceQuerySchema,
   simulatorProfilePatchSchema,
   tamperSpecSchema,
 } from '../core/types';
@@ -101,6 +102,13 @@ async function handleCall(
   }
 }
 
+/** A listing's query string: every parameter a string, the limit a number. */
+function queryOf(url: URL): Record<string, unknown> {
+  const q: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  if (typeof q.limit === 'string') q.limit = Number(q.limit);
+  return q;
+}
+
 async function route(hub: SimulatorHub, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -119,6 +127,12 @@ async function route(hub: SimulatorHub, req: IncomingMessage, res: ServerRespons
       const state = await hub.getState(id);
       return state ? send(res, 200, state) : send(res, 404, { message: `No simulated controller ${id}` });
     }
+    case 'GET summary': {
+      const summary = await hub.getSummary(id);
+      return summary ? send(res, 200, summary) : send(res, 404, { message: `No simulated controller ${id}` });
+    }
+    case 'GET resources':
+      return send(res, 200, await hub.listResources(id, simResourceQuerySchema.parse(queryOf(url))));
     case 'GET calls': {
       const since = Number(url.searchParams.get('since') ?? 0);
       return send(res, 200, { calls: hub.calls(id, Number.isFinite(since) ? since : 0) });

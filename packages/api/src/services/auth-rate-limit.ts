@@ -1,13 +1,7 @@
-// Login throttling with rate-limiter-flexible: failures counted per ip+username and per ip. On MySQL the counters
-// live in a table shared by every node (RateLimiterMySQL); on SQLite (single node) in memory.
+// Login throttling: failures counted per ip+username and per ip, in counters from a RateLimitStore (packages/db:
+// a table shared by every node on MySQL, memory on SQLite), which the server opens and passes in.
 
-import { createPool } from 'mysql2';
-import {
-  type IRateLimiterOptions,
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterMySQL,
-} from 'rate-limiter-flexible';
+import { memoryRateLimitStore, type RateLimitStore } from '@netplane/db';
 import type { ApiDeps, LoginLimiter } from '../deps';
 
 export type LoginLimitPolicy = {
@@ -22,40 +16,23 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimitPolicy = {
   perIp: { points: 50, windowSec: 60 * 60, blockSec: 60 * 60 },
 };
 
-export type LimiterStore = { kind: 'memory' } | { kind: 'mysql'; pool: unknown; dbName: string };
-
-async function makeLimiter(store: LimiterStore, prefix: string, opts: IRateLimiterOptions) {
-  if (store.kind === 'memory') return new RateLimiterMemory({ ...opts, keyPrefix: prefix });
-  return await new Promise<RateLimiterAbstract>((resolve, reject) => {
-    const limiter: RateLimiterMySQL = new RateLimiterMySQL(
-      {
-        ...opts,
-        keyPrefix: prefix,
-        storeClient: store.pool,
-        storeType: 'pool',
-        dbName: store.dbName,
-        tableName: 'login_rate_limits',
-      },
-      (err?: unknown) => (err ? reject(err) : resolve(limiter)),
-    );
-  });
-}
-
 function secondsLeft(res: { consumedPoints: number; msBeforeNext: number } | null, points: number): number {
   if (!res || res.consumedPoints <= points) return 0;
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
 export async function createLoginLimiter(
-  store: LimiterStore,
+  store: RateLimitStore,
   policy: LoginLimitPolicy = DEFAULT_LOGIN_LIMITS,
 ): Promise<LoginLimiter> {
-  const userIp = await makeLimiter(store, 'np_login_user_ip', {
+  const userIp = await store.limiter({
+    keyPrefix: 'np_login_user_ip',
     points: policy.perUserIp.points,
     duration: policy.perUserIp.windowSec,
     blockDuration: policy.perUserIp.blockSec,
   });
-  const ip = await makeLimiter(store, 'np_login_ip', {
+  const ip = await store.limiter({
+    keyPrefix: 'np_login_ip',
     points: policy.perIp.points,
     duration: policy.perIp.windowSec,
     blockDuration: policy.perIp.blockSec,
@@ -89,22 +66,8 @@ export function loginLimiterOf(deps: ApiDeps): Promise<LoginLimiter> {
   if (deps.loginLimiter) return Promise.resolve(deps.loginLimiter);
   let l = fallback.get(deps);
   if (!l) {
-    l = createLoginLimiter({ kind: 'memory' });
+    l = createLoginLimiter(memoryRateLimitStore());
     fallback.set(deps, l);
   }
   return l;
-}
-
-/** The server's limiter for a DATABASE_URL: on MySQL its own 2-connection pool (kept apart from Kysely's). */
-export async function createLoginLimiterForUrl(
-  databaseUrl: string,
-): Promise<{ limiter: LoginLimiter; close(): Promise<void> }> {
-  if (!/^(mysql|mariadb):\/\//.test(databaseUrl)) {
-    return { limiter: await createLoginLimiter({ kind: 'memory' }), close: async () => {} };
-  }
-  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
-  const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const pool = createPool({ uri: url.toString(), connectionLimit: 2, charset: 'utf8mb4' });
-  const limiter = await createLoginLimiter({ kind: 'mysql', pool, dbName });
-  return { limiter, close: () => new Promise<void>((resolve) => pool.end(() => resolve())) };
 }

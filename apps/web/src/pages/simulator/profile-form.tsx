@@ -10,7 +10,7 @@ import type { Outputs } from '../../lib/api-types';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 
-type Profile = Outputs['simulator']['getState']['profile'];
+type Profile = Outputs['simulator']['getSummary']['profile'];
 type Key = keyof Profile;
 
 const FIELDS: { key: Exclude<Key, 'declineReason'>; label: string; hint: string; isNullable: boolean }[] = [

@@ -1,4 +1,5 @@
-// One simulated controller: statistics (polled every 2 s), active faults, the fault injector and the profile.
+// One simulated controller: its summary (polled every 2 s; counts and stats, never the resources themselves), active
+// faults, the fault injector, the profile, and the switches and ports a page at a time.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Eraser, RotateCcw } from 'lucide-react';
 import { Button } from '../../components/button';
@@ -11,14 +12,15 @@ import { useTRPC } from '../../lib/trpc';
 import { FAULT_KINDS } from './fault-catalog';
 import { FaultInjector } from './fault-injector';
 import { ProfileForm } from './profile-form';
+import { ResourceTables } from './resource-tables';
 
 export function SimulatorPanel({ controllerId }: { controllerId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const canControl = useCan('simulator.control');
-  const stateKey = trpc.simulator.getState.queryKey({ controllerId });
-  const state = useQuery(trpc.simulator.getState.queryOptions({ controllerId }, { refetchInterval: 2000 }));
+  const stateKey = trpc.simulator.getSummary.queryKey({ controllerId });
+  const state = useQuery(trpc.simulator.getSummary.queryOptions({ controllerId }, { refetchInterval: 2000 }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: stateKey });
   const clear = useMutation(
     trpc.simulator.clearFaults.mutationOptions({
@@ -153,6 +155,7 @@ export function SimulatorPanel({ controllerId }: { controllerId: string }) {
         isReadOnly={!canControl}
         onSaved={refresh}
       />
+      <ResourceTables controllerId={controllerId} />
     </div>
   );
 }

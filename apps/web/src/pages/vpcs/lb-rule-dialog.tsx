@@ -15,7 +15,7 @@ import type { Nic, PublicOptions, Tier } from './rule-parts';
 
 type LbOption = NonNullable<PublicOptions['lb']>;
 type Form = {
-  networkId: string;
+  tierId: string;
   name: string;
   publicIp: string;
   publicPort: string;
@@ -42,7 +42,7 @@ const ALGORITHM_WORDS: Record<string, string> = {
 function validate(f: Form, vpcCidr: string): Errors {
   const name = ruleNameSchema.safeParse(f.name);
   return {
-    networkId: f.networkId ? undefined : 'Choose a tier',
+    tierId: f.tierId ? undefined : 'Choose a tier',
     name: name.success ? undefined : (name.error.issues[0]?.message ?? 'Invalid name'),
     publicIp: checkPublicIp(f.publicIp, vpcCidr),
     publicPort: checkPort(f.publicPort),
@@ -62,7 +62,7 @@ type Props = {
 };
 
 const EMPTY: Form = {
-  networkId: '',
+  tierId: '',
   name: '',
   publicIp: '',
   publicPort: '80',
@@ -85,7 +85,7 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
   useEffect(() => {
     if (!isOpen) return;
     setTouched(new Set());
-    setForm({ ...EMPTY, networkId: firstTier, protocol: firstProtocol, algorithm: firstAlgorithm });
+    setForm({ ...EMPTY, tierId: firstTier, protocol: firstProtocol, algorithm: firstAlgorithm });
   }, [isOpen, firstTier, firstProtocol, firstAlgorithm]);
   const create = useMutation(
     trpc.lbRules.create.mutationOptions({
@@ -96,16 +96,16 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
       },
     }),
   );
-  const chosen = tiers.find((t) => t.tier.id === form.networkId);
+  const chosen = tiers.find((t) => t.tier.id === form.tierId);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setTouched((t) => new Set(t).add(key));
   };
-  const chooseTier = (networkId: string) => {
-    const t = tiers.find((x) => x.tier.id === networkId);
+  const chooseTier = (tierId: string) => {
+    const t = tiers.find((x) => x.tier.id === tierId);
     setForm((f) => ({
       ...f,
-      networkId,
+      tierId,
       nicIds: [],
       protocol: t?.lb.protocols.includes(f.protocol as never) ? f.protocol : (t?.lb.protocols[0] ?? ''),
       algorithm: t?.lb.algorithms.includes(f.algorithm as never) ? f.algorithm : (t?.lb.algorithms[0] ?? ''),
@@ -123,7 +123,7 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
     setTouched(new Set(Object.keys(form) as (keyof Form)[]));
     if (Object.values(errors).some(Boolean)) return;
     create.mutate({
-      networkId: form.networkId,
+      tierId: form.tierId,
       name: form.name.trim(),
       publicIp: form.publicIp.trim(),
       publicPort: Number(form.publicPort),
@@ -152,10 +152,10 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
       <div className="grid gap-4 md:grid-cols-2">
         <Select
           label="Tier"
-          value={form.networkId}
+          value={form.tierId}
           onChange={(e) => chooseTier(e.target.value)}
           options={tiers.map((t) => ({ value: t.tier.id, label: `${t.tier.name} (${t.lb.providerName})` }))}
-          error={fieldError('networkId')}
+          error={fieldError('tierId')}
         />
         <Input
           label="Name"

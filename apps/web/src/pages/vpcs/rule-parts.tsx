@@ -42,7 +42,7 @@ export function usePublicOptions(tiers: readonly Tier[]) {
   const results = useQueries({
     queries: tiers.map((t) =>
       // The provider is chosen at implement: ask again when the tier's state changes.
-      trpc.publicServices.options.queryOptions({ networkId: t.id }, { staleTime: 30_000 }),
+      trpc.publicServices.options.queryOptions({ tierId: t.id }, { staleTime: 30_000 }),
     ),
   });
   const byTier = new Map<string, PublicOptions | undefined>();

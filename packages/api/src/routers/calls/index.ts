@@ -1,7 +1,6 @@
 // calls.*: the element call log by VPC, by job, or by target (tier or NIC), newest first, one keyset page; summaries are redacted.
 import { elementCallsRepo } from '@netplane/db';
 import { z } from 'zod';
-import { engineOf } from '../../services/engine';
 import { router, viewerProcedure } from '../../trpc';
 import { optionalPageInput, pageInput, pageOutput } from '../pagination';
 import { callSchema } from '../vpcs/schemas';
@@ -17,17 +16,17 @@ export const callsRouter = router({
   recent: viewerProcedure
     .input(optionalPageInput(elementCallsRepo.CALL_SORTS, common))
     .output(output)
-    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
+    .query(({ ctx, input }) => ctx.deps.engine.pageCalls(input)),
   byVpc: viewerProcedure
     .input(pageInput(elementCallsRepo.CALL_SORTS, { vpcId: z.uuid(), ...common }))
     .output(output)
-    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
+    .query(({ ctx, input }) => ctx.deps.engine.pageCalls(input)),
   byJob: viewerProcedure
     .input(pageInput(elementCallsRepo.CALL_SORTS, { jobId: z.uuid(), ...common }))
     .output(output)
-    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
+    .query(({ ctx, input }) => ctx.deps.engine.pageCalls(input)),
   byTarget: viewerProcedure
     .input(pageInput(elementCallsRepo.CALL_SORTS, { targetId: z.uuid(), ...common }))
     .output(output)
-    .query(({ ctx, input }) => engineOf(ctx.deps).pageCalls(input)),
+    .query(({ ctx, input }) => ctx.deps.engine.pageCalls(input)),
 });

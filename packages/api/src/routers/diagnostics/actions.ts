@@ -2,7 +2,7 @@
 import { runDiagnosisAction, type ServerAction } from '@netplane/engine';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { supportProcedure } from '../../trpc';
 
 const input = z.object({ diagnosisId: z.uuid() });
@@ -13,7 +13,7 @@ function action(name: ServerAction) {
     .input(input)
     .output(output)
     .mutation(async ({ ctx, input }) => {
-      const ref = await runDiagnosisAction(engineOf(ctx.deps), ctx.db, {
+      const ref = await runDiagnosisAction(ctx.deps.engine, ctx.db, {
         diagnosisId: input.diagnosisId,
         action: name,
         actor: actorOf(ctx),

@@ -4,7 +4,7 @@ import { jobsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, supportProcedure, viewerProcedure } from '../../trpc';
 import { optionalPageInput, pageOutput } from '../pagination';
 import { idInput, jobDetailSchema, jobRefSchema, jobSchema } from '../vpcs/schemas';
@@ -21,13 +21,13 @@ export const jobsRouter = router({
       }),
     )
     .output(pageOutput(jobSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).pageJobs(input)),
+    .query(({ ctx, input }) => ctx.deps.engine.pageJobs(input)),
 
   get: viewerProcedure
     .input(idInput)
     .output(jobDetailSchema)
     .query(async ({ ctx, input }) => {
-      const job = await engineOf(ctx.deps).getJob(input.id);
+      const job = await ctx.deps.engine.getJob(input.id);
       if (!job) throw new AppError('NOT_FOUND', `Job ${input.id} does not exist`);
       return job;
     }),
@@ -37,10 +37,10 @@ export const jobsRouter = router({
     .output(z.object({ outcome: z.enum(['cancelled', 'requested', 'final']) }))
     .mutation(async ({ ctx, input }) => {
       // An unknown id is a 404 with nothing audited, not a 'final' outcome on a job that never was.
-      if (!(await engineOf(ctx.deps).getJob(input.id))) {
+      if (!(await ctx.deps.engine.getJob(input.id))) {
         throw new AppError('NOT_FOUND', `Job ${input.id} does not exist`);
       }
-      const outcome = await engineOf(ctx.deps).cancel(input.id);
+      const outcome = await ctx.deps.engine.cancel(input.id);
       await recordAudit(ctx, 'job.cancel', { type: 'job', id: input.id }, null, { outcome });
       return { outcome };
     }),
@@ -50,7 +50,7 @@ export const jobsRouter = router({
     .input(z.union([z.object({ jobId: z.uuid() }), z.object({ targetId: z.uuid() })]))
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const ref = await engineOf(ctx.deps).retry(input, actorOf(ctx));
+      const ref = await ctx.deps.engine.retry(input, actorOf(ctx));
       const target =
         'jobId' in input ? { type: 'job', id: input.jobId } : { type: 'entity', id: input.targetId };
       await recordAudit(ctx, 'job.retry', target, null, ref);
@@ -59,6 +59,6 @@ export const jobsRouter = router({
 
   /** Pushes the job each time its state or progress changes, until it ends (tRPC subscription over SSE). */
   watch: viewerProcedure.input(idInput).subscription(async function* ({ ctx, input, signal }) {
-    for await (const job of engineOf(ctx.deps).watch(input.id, signal)) yield jobSchema.parse(job);
+    for await (const job of ctx.deps.engine.watch(input.id, signal)) yield jobSchema.parse(job);
   }),
 });

@@ -11,7 +11,7 @@ import {
 } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { idInput, jobRefSchema } from '../vpcs/schemas';
 
@@ -19,12 +19,13 @@ export const lbRulesRouter = router({
   list: viewerProcedure
     .input(z.object({ vpcId: z.uuid() }))
     .output(z.array(lbRuleViewSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listLbRules(input.vpcId)),
+    .query(({ ctx, input }) => ctx.deps.engine.listLbRules(input.vpcId)),
 
   create: operatorProcedure
     .input(
       z.object({
-        networkId: z.uuid(),
+        /** The tier the members sit on (nics.* says tierId too). */
+        tierId: z.uuid(),
         name: ruleNameSchema,
         publicIp: publicIpSchema,
         publicPort: portSchema,
@@ -36,7 +37,8 @@ export const lbRulesRouter = router({
     )
     .output(z.object({ rule: lbRuleViewSchema, jobId: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).createLbRule(input, actorOf(ctx));
+      const { tierId, ...rule } = input;
+      const r = await ctx.deps.engine.createLbRule({ ...rule, networkId: tierId }, actorOf(ctx));
       await recordAudit(ctx, 'lbRule.create', { type: 'lbRule', id: r.rule.id }, null, r);
       return r;
     }),
@@ -46,7 +48,7 @@ export const lbRulesRouter = router({
     .input(z.object({ id: z.uuid(), nicIds: nicIdsSchema }))
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const engine = engineOf(ctx.deps);
+      const engine = ctx.deps.engine;
       const before = (await engine.getLbRule(input.id))?.members.map((m) => m.nicId) ?? null;
       const r = await engine.setLbMembers(input.id, input.nicIds, actorOf(ctx));
       await recordAudit(
@@ -63,7 +65,7 @@ export const lbRulesRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).deleteLbRule(input.id, actorOf(ctx));
+      const r = await ctx.deps.engine.deleteLbRule(input.id, actorOf(ctx));
       await recordAudit(ctx, 'lbRule.delete', { type: 'lbRule', id: input.id }, null, r);
       return r;
     }),
@@ -73,7 +75,7 @@ export const lbRulesRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).retryLbRule(input.id, actorOf(ctx));
+      const r = await ctx.deps.engine.retryLbRule(input.id, actorOf(ctx));
       await recordAudit(ctx, 'lbRule.retry', { type: 'lbRule', id: input.id }, null, r);
       return r;
     }),

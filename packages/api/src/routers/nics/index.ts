@@ -4,7 +4,7 @@ import { nicsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { pageInput, pageOutput } from '../pagination';
 import { idInput, jobRefSchema, nicSchema, transitionSchema } from '../vpcs/schemas';
@@ -34,14 +34,14 @@ export const nicsRouter = router({
     .output(pageOutput(nicSchema))
     .query(({ ctx, input }) => {
       const { tierId, ...rest } = input;
-      return engineOf(ctx.deps).pageNics({ ...rest, networkId: tierId });
+      return ctx.deps.engine.pageNics({ ...rest, networkId: tierId });
     }),
 
   get: viewerProcedure
     .input(idInput)
     .output(nicSchema.extend({ transitions: z.array(transitionSchema) }))
     .query(async ({ ctx, input }) => {
-      const engine = engineOf(ctx.deps);
+      const engine = ctx.deps.engine;
       const nic = await engine.getNic(input.id);
       if (!nic) throw new AppError('NOT_FOUND', `NIC ${input.id} does not exist`);
       return { ...nic, transitions: await engine.listTransitions([nic.id]) };
@@ -52,7 +52,7 @@ export const nicsRouter = router({
     .output(prepared)
     .mutation(async ({ ctx, input }) => {
       const { tierId, ...nic } = input;
-      const r = await engineOf(ctx.deps).prepareNics(tierId, [nic], actorOf(ctx));
+      const r = await ctx.deps.engine.prepareNics(tierId, [nic], actorOf(ctx));
       await recordAudit(ctx, 'nic.prepare', { type: 'network', id: tierId }, null, {
         jobId: r.jobId,
         nics: r.nics.map((n) => n.id),
@@ -64,7 +64,7 @@ export const nicsRouter = router({
     .input(z.object({ tierId: z.uuid(), nics: z.array(nicRequest).min(1).max(MAX_BULK) }))
     .output(prepared)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).prepareNics(input.tierId, input.nics, actorOf(ctx));
+      const r = await ctx.deps.engine.prepareNics(input.tierId, input.nics, actorOf(ctx));
       await recordAudit(ctx, 'nic.prepareBulk', { type: 'network', id: input.tierId }, null, {
         jobId: r.jobId,
         count: r.nics.length,
@@ -77,7 +77,7 @@ export const nicsRouter = router({
     .input(z.object({ ids: z.array(z.uuid()).min(1).max(MAX_BULK) }))
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).prepareExistingNics(input.ids, actorOf(ctx));
+      const r = await ctx.deps.engine.prepareExistingNics(input.ids, actorOf(ctx));
       await recordAudit(ctx, 'nic.reprepare', { type: 'nic', id: input.ids[0] ?? null }, null, {
         ...r,
         count: input.ids.length,
@@ -89,7 +89,7 @@ export const nicsRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).releaseNics([input.id], actorOf(ctx));
+      const r = await ctx.deps.engine.releaseNics([input.id], actorOf(ctx));
       await recordAudit(ctx, 'nic.release', { type: 'nic', id: input.id }, null, r);
       return r;
     }),
@@ -98,7 +98,7 @@ export const nicsRouter = router({
     .input(z.object({ ids: z.array(z.uuid()).min(1).max(MAX_BULK) }))
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).releaseNics(input.ids, actorOf(ctx));
+      const r = await ctx.deps.engine.releaseNics(input.ids, actorOf(ctx));
       await recordAudit(ctx, 'nic.releaseBulk', { type: 'nic', id: input.ids[0] ?? null }, null, {
         ...r,
         count: input.ids.length,

@@ -2,14 +2,13 @@
 // the tier's offering has no such service) and the Lb algorithms and protocols of the provider's narrowed matrix.
 import { LB_ALGORITHMS, LB_PROTOCOLS } from '@netplane/domain';
 import { z } from 'zod';
-import { engineOf } from '../../services/engine';
 import { router, viewerProcedure } from '../../trpc';
 
 const option = z.object({ providerId: z.string(), providerName: z.string(), adapterId: z.string() });
 
 export const publicServicesRouter = router({
   options: viewerProcedure
-    .input(z.object({ networkId: z.uuid() }))
+    .input(z.object({ tierId: z.uuid() }))
     .output(
       z.object({
         staticNat: option.nullable(),
@@ -18,5 +17,5 @@ export const publicServicesRouter = router({
           .nullable(),
       }),
     )
-    .query(({ ctx, input }) => engineOf(ctx.deps).publicServiceOptions(input.networkId)),
+    .query(({ ctx, input }) => ctx.deps.engine.publicServiceOptions(input.tierId)),
 });

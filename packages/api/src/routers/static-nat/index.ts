@@ -3,7 +3,7 @@
 import { publicIpSchema, staticNatViewSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { idInput, jobRefSchema } from '../vpcs/schemas';
 
@@ -11,13 +11,13 @@ export const staticNatRouter = router({
   list: viewerProcedure
     .input(z.object({ vpcId: z.uuid() }))
     .output(z.array(staticNatViewSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listStaticNat(input.vpcId)),
+    .query(({ ctx, input }) => ctx.deps.engine.listStaticNat(input.vpcId)),
 
   enable: operatorProcedure
     .input(z.object({ nicId: z.uuid(), publicIp: publicIpSchema }))
     .output(z.object({ rule: staticNatViewSchema, jobId: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).enableStaticNat(input, actorOf(ctx));
+      const r = await ctx.deps.engine.enableStaticNat(input, actorOf(ctx));
       await recordAudit(ctx, 'staticNat.enable', { type: 'staticNat', id: r.rule.id }, null, r);
       return r;
     }),
@@ -26,7 +26,7 @@ export const staticNatRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).disableStaticNat(input.id, actorOf(ctx));
+      const r = await ctx.deps.engine.disableStaticNat(input.id, actorOf(ctx));
       await recordAudit(ctx, 'staticNat.disable', { type: 'staticNat', id: input.id }, null, r);
       return r;
     }),
@@ -36,7 +36,7 @@ export const staticNatRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await engineOf(ctx.deps).retryStaticNat(input.id, actorOf(ctx));
+      const r = await ctx.deps.engine.retryStaticNat(input.id, actorOf(ctx));
       await recordAudit(ctx, 'staticNat.retry', { type: 'staticNat', id: input.id }, null, r);
       return r;
     }),

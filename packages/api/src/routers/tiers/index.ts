@@ -2,7 +2,7 @@
 import { AppError, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { idInput, jobRefSchema, tierSchema, traceSchema, transitionSchema } from '../vpcs/schemas';
 
@@ -11,7 +11,7 @@ const lifecycle = (action: 'implement' | 'shutdown' | 'destroy') =>
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const engine = engineOf(ctx.deps);
+      const engine = ctx.deps.engine;
       const actor = actorOf(ctx);
       const ref =
         action === 'implement'
@@ -36,7 +36,7 @@ export const tiersRouter = router({
     )
     .output(tierSchema)
     .mutation(async ({ ctx, input }) => {
-      const tier = await engineOf(ctx.deps).createTier(input, actorOf(ctx));
+      const tier = await ctx.deps.engine.createTier(input, actorOf(ctx));
       await recordAudit(ctx, 'tier.create', { type: 'network', id: tier.id }, null, tier);
       return tier;
     }),
@@ -45,7 +45,7 @@ export const tiersRouter = router({
     .input(idInput)
     .output(tierSchema)
     .query(async ({ ctx, input }) => {
-      const tier = await engineOf(ctx.deps).getTier(input.id);
+      const tier = await ctx.deps.engine.getTier(input.id);
       if (!tier) throw new AppError('NOT_FOUND', `Tier ${input.id} does not exist`);
       return tier;
     }),
@@ -58,10 +58,10 @@ export const tiersRouter = router({
   traces: viewerProcedure
     .input(z.object({ id: z.uuid(), limit: z.number().int().min(1).max(100).default(10) }))
     .output(z.array(traceSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listTraces({ networkId: input.id, limit: input.limit })),
+    .query(({ ctx, input }) => ctx.deps.engine.listTraces({ networkId: input.id, limit: input.limit })),
 
   transitions: viewerProcedure
     .input(idInput)
     .output(z.array(transitionSchema))
-    .query(({ ctx, input }) => engineOf(ctx.deps).listTransitions([input.id])),
+    .query(({ ctx, input }) => ctx.deps.engine.listTransitions([input.id])),
 });

@@ -4,7 +4,7 @@ import { vpcsRepo } from '@netplane/db';
 import { AppError, CONDITION_STATUSES, CONDITION_TYPES, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
-import { actorOf, engineOf } from '../../services/engine';
+import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { optionalPageInput, pageOutput } from '../pagination';
 import { idInput, jobRefSchema, vpcDetailSchema, vpcSchema } from './schemas';
@@ -24,14 +24,14 @@ export const vpcsRouter = router({
     .output(pageOutput(vpcSchema))
     .query(({ ctx, input }) => {
       const { name, ...rest } = input;
-      return engineOf(ctx.deps).listVpcs({ ...rest, ...(name !== undefined ? { nameContains: name } : {}) });
+      return ctx.deps.engine.listVpcs({ ...rest, ...(name !== undefined ? { nameContains: name } : {}) });
     }),
 
   get: viewerProcedure
     .input(idInput)
     .output(vpcDetailSchema)
     .query(async ({ ctx, input }) => {
-      const vpc = await engineOf(ctx.deps).getVpc(input.id);
+      const vpc = await ctx.deps.engine.getVpc(input.id);
       if (!vpc) throw new AppError('NOT_FOUND', `VPC ${input.id} does not exist`);
       return vpc;
     }),
@@ -47,7 +47,7 @@ export const vpcsRouter = router({
     )
     .output(vpcSchema)
     .mutation(async ({ ctx, input }) => {
-      const vpc = await engineOf(ctx.deps).createVpc(input, actorOf(ctx));
+      const vpc = await ctx.deps.engine.createVpc(input, actorOf(ctx));
       await recordAudit(ctx, 'vpc.create', { type: 'vpc', id: vpc.id }, null, vpc);
       return vpc;
     }),
@@ -56,7 +56,7 @@ export const vpcsRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const ref = await engineOf(ctx.deps).destroyVpc(input.id, actorOf(ctx));
+      const ref = await ctx.deps.engine.destroyVpc(input.id, actorOf(ctx));
       await recordAudit(ctx, 'vpc.destroy', { type: 'vpc', id: input.id }, null, ref);
       return ref;
     }),
@@ -65,7 +65,7 @@ export const vpcsRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const ref = await engineOf(ctx.deps).reconcile(input.id, actorOf(ctx));
+      const ref = await ctx.deps.engine.reconcile(input.id, actorOf(ctx));
       await recordAudit(ctx, 'vpc.reconcile', { type: 'vpc', id: input.id }, null, ref);
       return ref;
     }),
@@ -74,7 +74,7 @@ export const vpcsRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const ref = await engineOf(ctx.deps).repair(input.id, actorOf(ctx));
+      const ref = await ctx.deps.engine.repair(input.id, actorOf(ctx));
       await recordAudit(ctx, 'vpc.repair', { type: 'vpc', id: input.id }, null, ref);
       return ref;
     }),

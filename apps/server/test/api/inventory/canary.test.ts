@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { testDialects } from '@netplane/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../fixtures/deps';
-import { TEST_ADAPTER_ID } from '../fixtures/test-adapters';
+import { makeTestDeps, TEST_ADAPTER_ID, type TestDeps } from '../fixtures';
 import { makeChain, unique } from './helpers';
 
 const CANARY = `canary-${randomUUID()}`;

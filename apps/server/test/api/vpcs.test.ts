@@ -1,11 +1,10 @@
 // The provisioning API end to end through createCaller on both dialects: create VPC and tier, implement, prepare
 // NICs in bulk, read jobs, steps and the call log, negotiation traces, roles, audit, and no credential in any output.
 import { randomUUID } from 'node:crypto';
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
-import { engineOf } from '../../services/engine';
+import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
 
 async function waitDone(t: TestDeps, jobId: string) {
   const caller = t.callerAs('viewer');
@@ -25,7 +24,8 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
   beforeAll(async () => {
     const hub = new SimulatorHub('api-test');
     t = await makeTestDeps(dialect, {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      adapters: [simulatorRegistration(hub)],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const db = t.db.db;
     const now = Date.now();
@@ -129,10 +129,10 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
     netOfferingId = randomUUID();
     await offering('vpc', vpcOfferingId);
     await offering('network', netOfferingId);
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 

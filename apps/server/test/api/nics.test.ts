@@ -1,12 +1,11 @@
 // nics.prepareBulk through createCaller on both dialects: concurrent bulk requests on one tier get distinct IPs and
 // MACs and one job each; a request the tier's range cannot hold, or that asks for an address in use, fails with its
 // typed code and leaves no NIC, job or audit row behind.
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { SimulatorHub } from '@netplane/adapter-simulator';
 import { seedSimulatorInventory, testDialects } from '@netplane/db/testing';
 import { AppError } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
-import { engineOf } from '../../services/engine';
+import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
 
 async function waitDone(t: TestDeps, jobId: string) {
   for (let i = 0; i < 600; i++) {
@@ -66,7 +65,8 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
   beforeAll(async () => {
     const hub = new SimulatorHub('nics-api-test');
     t = await makeTestDeps(dialect, {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      adapters: [simulatorRegistration(hub)],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const seed = await seedSimulatorInventory(t.db.db, {
       label: 'nics-api',
@@ -76,7 +76,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     });
     hub.controller(seed.controllerId);
     networkOfferingId = seed.networkOfferingId;
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
     const vpc = await t.callerAs('operator').vpcs.create({
       name: 'nics-api',
       zoneId: seed.zoneId,
@@ -86,7 +86,7 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     vpcId = vpc.id;
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 

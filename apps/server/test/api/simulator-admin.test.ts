@@ -1,15 +1,11 @@
-// The simulator router against a real hub and a real standalone simulator, on both database dialects.
+// simulator.* (the simulator adapter's admin procedures, mounted by the server's router) against a real hub and a
+// real standalone simulator, on both database dialects.
 import { randomUUID } from 'node:crypto';
-import {
-  createSimulatorAdapter,
-  SimulatorHub,
-  type SimulatorServer,
-  startSimulatorServer,
-} from '@netplane/adapter-simulator';
+import { SimulatorHub, type SimulatorServer, startSimulatorServer } from '@netplane/adapter-simulator';
 import { auditRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
+import { makeTestDeps, type TestDeps } from './fixtures';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   return p.then(
@@ -18,19 +14,18 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   );
 }
 
-describe.each(testDialects())('simulator router on %s', (dialect) => {
+describe.each(testDialects())('simulator.* on %s', (dialect) => {
   let t: TestDeps;
   let hub: SimulatorHub;
   const controllerId = randomUUID();
   beforeAll(async () => {
-    t = await makeTestDeps(dialect);
     hub = new SimulatorHub('test');
     hub.controller(controllerId);
-    t.deps.simulator = hub;
+    t = await makeTestDeps(dialect, { hub });
   });
   afterAll(async () => t.cleanup());
 
-  it('lets an operator script a fault that the controller then answers with, and reports it in getState', async () => {
+  it('lets an operator script a fault that the controller then answers with, and reports it in getSummary', async () => {
     const fault = await t.callerAs('operator').simulator.injectFault({
       controllerId,
       fault: {
@@ -49,7 +44,7 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
       fired: 0,
       code: 'E42',
     });
-    const state = await t.callerAs('viewer').simulator.getState({ controllerId });
+    const state = await t.callerAs('viewer').simulator.getSummary({ controllerId });
     expect(state.mode).toBe('hub');
     expect(state.faults).toEqual([fault]);
     await expect(
@@ -63,12 +58,12 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
           AbortSignal.timeout(1000),
         ),
     ).rejects.toMatchObject({ category: 'VENDOR_ERROR', vendorCode: 'E42' });
-    const after = await t.callerAs('support').simulator.getState({ controllerId });
+    const after = await t.callerAs('support').simulator.getSummary({ controllerId });
     expect(after.faults[0]).toMatchObject({ remaining: 1, fired: 1 });
     expect(after.stats.calls).toMatchObject({ health: 1, implement: 1 });
     expect(after.stats.errors).toEqual({ VENDOR_ERROR: 1 });
     expect(await t.callerAs('admin').simulator.clearFaults({ controllerId })).toEqual({ cleared: 1 });
-    expect((await t.callerAs('viewer').simulator.getState({ controllerId })).faults).toEqual([]);
+    expect((await t.callerAs('viewer').simulator.getSummary({ controllerId })).faults).toEqual([]);
   });
 
   it('merges a profile change, resets stats, and audits every change with before and after', async () => {
@@ -78,7 +73,7 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
     });
     expect(profile).toMatchObject({ latencyMs: 20, rateLimitPerSecond: 200, maxConcurrent: 16, jitterMs: 0 });
     expect(await t.callerAs('operator').simulator.resetStats({ controllerId })).toEqual({ ok: true });
-    expect((await t.callerAs('viewer').simulator.getState({ controllerId })).stats.totalCalls).toBe(0);
+    expect((await t.callerAs('viewer').simulator.getSummary({ controllerId })).stats.totalCalls).toBe(0);
     const { items: audit } = await auditRepo.listAudit(t.db.db, { limit: 20, targetId: controllerId });
     expect(audit.map((a) => a.action)).toEqual([
       'simulator.resetStats',
@@ -104,7 +99,7 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
       fault: { kind: 'rateLimited', operation: 'implement', resource: 'network', retryAfterMs: 2_000 },
     });
     expect(fault).toMatchObject({ kind: 'rateLimited', retryAfterMs: 2_000, remaining: null });
-    const state = await t.callerAs('viewer').simulator.getState({ controllerId });
+    const state = await t.callerAs('viewer').simulator.getSummary({ controllerId });
     expect(state.faults).toEqual([expect.objectContaining({ id: fault.id, kind: 'rateLimited' })]);
     await t.callerAs('admin').simulator.clearFaults({ controllerId });
   });
@@ -133,13 +128,13 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
           t.callerAs(role).simulator.injectFault({ controllerId, fault: { kind: 'authFailure' } }),
         ),
       ).toBe('FORBIDDEN');
-      expect(await codeOf(t.callerAs(role).simulator.getState({ controllerId }))).toBe('OK');
+      expect(await codeOf(t.callerAs(role).simulator.getSummary({ controllerId }))).toBe('OK');
     }
-    expect(await codeOf(t.anonymousCaller().simulator.getState({ controllerId }))).toBe('UNAUTHORIZED');
+    expect(await codeOf(t.anonymousCaller().simulator.getSummary({ controllerId }))).toBe('UNAUTHORIZED');
   });
 
   it('answers NOT_FOUND for an unknown controller and BAD_REQUEST for a malformed fault', async () => {
-    expect(await codeOf(t.callerAs('viewer').simulator.getState({ controllerId: randomUUID() }))).toBe(
+    expect(await codeOf(t.callerAs('viewer').simulator.getSummary({ controllerId: randomUUID() }))).toBe(
       'NOT_FOUND',
     );
     expect(
@@ -152,15 +147,80 @@ describe.each(testDialects())('simulator router on %s', (dialect) => {
     expect(hub.controller(controllerId).faults.list()).toEqual([]);
   });
 
-  it('answers PRECONDITION_FAILED when the server runs without a simulator hub', async () => {
-    const saved = t.deps.simulator;
-    delete t.deps.simulator;
+  it('pages switches and ports in name order with the total, and ports of one switch only', async () => {
+    const c = hub.controller(controllerId);
+    const ctx = AbortSignal.timeout(5000);
+    await c.execute({ op: 'implementVpc', vpc: { vpcId: 'pv', name: 'pv', cidr: '10.9.0.0/16' } }, ctx);
+    for (const net of ['n1', 'n2']) {
+      await c.execute(
+        {
+          op: 'implementNetwork',
+          network: {
+            vpcId: 'pv',
+            networkId: net,
+            name: net,
+            cidr: net === 'n1' ? '10.9.1.0/24' : '10.9.2.0/24',
+            gateway: net === 'n1' ? '10.9.1.1' : '10.9.2.1',
+            isolation: { method: 'VLAN', segmentId: net === 'n1' ? 101 : 102 },
+            services: ['Connectivity'],
+          },
+        },
+        ctx,
+      );
+    }
+    for (let i = 0; i < 5; i++) {
+      await c.execute(
+        {
+          op: 'prepareNic',
+          nic: {
+            vpcId: 'pv',
+            networkId: i < 3 ? 'n1' : 'n2',
+            nicId: `nic-${i}`,
+            mac: `02:00:00:00:00:0${i}`,
+            ip: `10.9.${i < 3 ? 1 : 2}.${10 + i}`,
+            vmName: `vm-${i}`,
+          },
+        },
+        ctx,
+      );
+    }
+    const viewer = t.callerAs('viewer').simulator;
+    const switches = await viewer.listSwitches({ controllerId, limit: 1 });
+    expect(switches).toMatchObject({ total: 2, items: [{ id: 'n1', vpcId: 'pv' }] });
+    const second = await viewer.listSwitches({ controllerId, limit: 1, cursor: switches.nextCursor ?? '' });
+    expect(second).toMatchObject({ total: 2, nextCursor: null, items: [{ id: 'n2' }] });
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await viewer.listPorts({ controllerId, limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.total).toBe(5);
+      seen.push(...page.items.map((p) => p.id ?? ''));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(['nic-0', 'nic-1', 'nic-2', 'nic-3', 'nic-4']);
+    const ofN2 = await viewer.listPorts({ controllerId, networkId: 'n2' });
+    expect(ofN2.total).toBe(2);
+    expect(ofN2.items.map((p) => [p.id, p.networkId, p.attributes.ip])).toEqual([
+      ['nic-3', 'n2', '10.9.2.13'],
+      ['nic-4', 'n2', '10.9.2.14'],
+    ]);
+    const summary = await viewer.getSummary({ controllerId });
+    expect(summary.counts).toMatchObject({ networks: 2, ports: 5 });
+    expect(summary.stats).toMatchObject({ nicsCreated: 5, nicsCreatedMoreThanOnce: 0 });
+    expect(summary.stats).not.toHaveProperty('portCreations');
+    expect(await codeOf(viewer.listPorts({ controllerId, cursor: 'not-a-cursor' }))).toBe('BAD_REQUEST');
+  });
+
+  it('answers PRECONDITION_FAILED when the server could not load the simulator adapter', async () => {
+    const saved = t.deps.adapters;
+    t.deps.adapters = saved.filter((a) => a.id !== 'simulator');
     try {
-      expect(await codeOf(t.callerAs('viewer').simulator.getState({ controllerId }))).toBe(
+      expect(await codeOf(t.callerAs('viewer').simulator.getSummary({ controllerId }))).toBe(
         'PRECONDITION_FAILED',
       );
     } finally {
-      t.deps.simulator = saved;
+      t.deps.adapters = saved;
     }
   });
 });
@@ -192,15 +252,11 @@ async function registerController(
   return controller.id;
 }
 
-describe('simulator router with registered controllers', () => {
+describe('simulator.* with registered controllers', () => {
   let t: TestDeps;
   let sim: SimulatorServer;
   beforeAll(async () => {
-    const hub = new SimulatorHub('test');
-    t = await makeTestDeps('sqlite', {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
-    });
-    t.deps.simulator = hub;
+    t = await makeTestDeps('sqlite', { hub: new SimulatorHub('test') });
     sim = await startSimulatorServer({ port: 0 });
   });
   afterAll(async () => {
@@ -213,7 +269,7 @@ describe('simulator router with registered controllers', () => {
     await t
       .callerAs('operator')
       .simulator.injectFault({ controllerId: id, fault: { kind: 'authFailure', count: 1 } });
-    const state = await t.callerAs('viewer').simulator.getState({ controllerId: id });
+    const state = await t.callerAs('viewer').simulator.getSummary({ controllerId: id });
     expect(state.mode).toBe('remote');
     expect(state.faults).toHaveLength(1);
     expect((await sim.hub.getState(id))?.faults).toHaveLength(1);
@@ -221,7 +277,7 @@ describe('simulator router with registered controllers', () => {
 
   it('meets a registered sim:// controller the hub has not seen yet with the profile its config asks for', async () => {
     const id = await registerController(t, 'sim://lab', { latencyMs: 15 });
-    const state = await t.callerAs('viewer').simulator.getState({ controllerId: id });
+    const state = await t.callerAs('viewer').simulator.getSummary({ controllerId: id });
     expect(state).toMatchObject({
       mode: 'hub',
       profile: { latencyMs: 15, rateLimitPerSecond: null },

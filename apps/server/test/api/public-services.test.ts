@@ -2,11 +2,10 @@
 // the simulator: validation errors (service not offered, algorithm outside the provider's narrowed capabilities,
 // public IP inside the VPC or already used, NIC not Reserved), options, audit, and viewers refused.
 import { randomUUID } from 'node:crypto';
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import { SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { engineOf } from '../src/services/engine';
-import { makeTestDeps, type TestDeps } from './fixtures/deps';
+import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -51,7 +50,8 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
   beforeAll(async () => {
     hub = new SimulatorHub('api-ps-test');
     t = await makeTestDeps(dialect, {
-      adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+      adapters: [simulatorRegistration(hub)],
+      engineOptions: { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 },
     });
     const db = t.db.db;
     const now = Date.now();
@@ -149,10 +149,10 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       Lb: 'simulator',
     });
     plainOfferingId = await offering('network', 'plain-tier', base);
-    await engineOf(t.deps, { pollMs: 20, heartbeatMs: 200, leaseMs: 2000 }).start();
+    await t.deps.engine.start();
   });
   afterAll(async () => {
-    await engineOf(t.deps).stop();
+    await t.deps.engine.stop();
     await t.cleanup();
   });
 
@@ -176,7 +176,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
 
   it('tells the console which providers give StaticNat and Lb, with the narrowed Lb algorithms', async () => {
     const { tier } = await tierWithNics('10.31', natLbOfferingId, 1);
-    const options = await t.callerAs('viewer').publicServices.options({ networkId: tier.id });
+    const options = await t.callerAs('viewer').publicServices.options({ tierId: tier.id });
     expect(options.staticNat).toMatchObject({ providerName: 'sim-edge', adapterId: 'simulator' });
     expect(options.lb).toMatchObject({
       providerName: 'sim-edge',
@@ -184,7 +184,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       protocols: ['tcp', 'udp'],
     });
     const plain = await tierWithNics('10.32', plainOfferingId, 1);
-    expect(await t.callerAs('viewer').publicServices.options({ networkId: plain.tier.id })).toEqual({
+    expect(await t.callerAs('viewer').publicServices.options({ tierId: plain.tier.id })).toEqual({
       staticNat: null,
       lb: null,
     });
@@ -199,7 +199,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(nat).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT', reason: 'SERVICE_NOT_OFFERED' });
     expect(nat.message).toBe("Tier web's offering plain-tier has no StaticNat service");
     const lbInput = {
-      networkId: plain.tier.id,
+      tierId: plain.tier.id,
       name: 'web-80',
       publicIp: '203.0.113.2',
       publicPort: 80,
@@ -212,7 +212,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
 
     const edge = await tierWithNics('10.34', natLbOfferingId, 2);
     const algo = await failure(
-      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, algorithm: 'leastconn' }),
+      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, algorithm: 'leastconn' }),
     );
     expect(algo).toMatchObject({ code: 'BAD_REQUEST', reason: 'CAPABILITY_MISSING' });
     expect(algo.message).toContain('it supports roundrobin');
@@ -226,23 +226,21 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect((await waitDone(t, (await op.nics.release({ id: released })).jobId)).state).toBe('succeeded');
     const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIp: '203.0.113.3' }));
     expect(notReserved).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
-    const member = await failure(
-      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, nicIds: [released] }),
-    );
+    const member = await failure(op.lbRules.create({ ...lbInput, tierId: edge.tier.id, nicIds: [released] }));
     expect(member).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
 
     // Malformed input never reaches the engine.
     await expect(
-      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, name: 'Web_80' }),
+      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, name: 'Web_80' }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
     const id = edge.nics[0]?.id ?? '';
     await expect(
-      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, nicIds: [id, id] }),
+      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, nicIds: [id, id] }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(
-      op.lbRules.create({ ...lbInput, networkId: edge.tier.id, publicPort: 0 }),
+      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, publicPort: 0 }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
@@ -270,7 +268,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       reason: 'NIC_HAS_STATIC_NAT',
     });
     const lb = {
-      networkId: edge.tier.id,
+      tierId: edge.tier.id,
       name: 'web-80',
       publicIp: '198.51.100.10',
       publicPort: 80,
@@ -353,7 +351,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     ).not.toContain(nat.rule.id);
 
     const lb = await op.lbRules.create({
-      networkId: edge.tier.id,
+      tierId: edge.tier.id,
       name: 'web-80',
       publicIp: '198.51.100.41',
       publicPort: 80,

@@ -1,6 +1,6 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../fixtures/deps';
+import { makeTestDeps, type TestDeps } from '../fixtures';
 import { expectError, unique } from './helpers';
 
 describe.each(testDialects())('zones and physical networks on %s', (dialect) => {

@@ -1,7 +1,6 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestDeps } from '../fixtures/deps';
-import { GROUPED_ADAPTER_ID, TEST_ADAPTER_ID } from '../fixtures/test-adapters';
+import { GROUPED_ADAPTER_ID, makeTestDeps, TEST_ADAPTER_ID, type TestDeps } from '../fixtures';
 import { expectError, makeChain, unique } from './helpers';
 
 describe.each(testDialects())('providers and controllers on %s', (dialect) => {

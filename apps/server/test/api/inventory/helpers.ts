@@ -1,8 +1,8 @@
 // Builders for inventory tests: a zone → physical network → provider → controller chain through the real API.
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import type { Caller } from '../fixtures/deps';
-import { SIMULATOR_ADAPTER_ID } from '../fixtures/test-adapters';
+import type { Caller } from '../fixtures';
+import { SIMULATOR_ADAPTER_ID } from '../fixtures';
 
 let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;

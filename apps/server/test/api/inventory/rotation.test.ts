@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { retireUnusedKeys, rotateCredentials, rotateMasterKey } from '@netplane/api';
 import { testDialects } from '@netplane/db/testing';
 import { addActiveKey, fileKeySource, Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  retireUnusedKeys,
-  rotateCredentials,
-  rotateMasterKey,
-} from '../../src/services/credentials-rotation';
-import { makeTestDeps, type TestDeps } from '../fixtures/deps';
+import { makeTestDeps, type TestDeps } from '../fixtures';
 import { makeChain, unique } from './helpers';
 
 describe.each(testDialects())('master key rotation on %s', (dialect) => {
