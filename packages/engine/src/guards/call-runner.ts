@@ -11,12 +11,13 @@ import {
   toAdapterError,
 } from '@netplane/adapter-sdk';
 import { type DbHandle, elementCallsRepo } from '@netplane/db';
-import type { CallOutcome, CallPhase } from '@netplane/domain';
+import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError } from '../errors';
 import { summaryJson } from '../redact';
 import type { EngineLogger, EngineOptions } from '../types';
 import { CallLogWriter } from './call-log';
+import { callRow, type RowOutcome } from './call-row';
 import { ControllerGuard } from './controller-guard';
 import { pushBack } from './rate';
 
@@ -46,9 +47,6 @@ export type CallSpec<T> = {
   onRecorded?: (row: elementCallsRepo.ElementCallRow) => void;
 };
 
-/** What one attempt's row says: a result, an error, still on its way, or stopped on its way (why). */
-type RowOutcome<T> = { result?: T; error?: AdapterError; inFlight?: boolean; abandoned?: string };
-
 /** Called with each completed attempt (never an announce). */
 export type CallListener = (call: elementCallsRepo.ElementCallRow) => void;
 
@@ -56,6 +54,7 @@ export class CallRunner {
   private readonly guards = new Map<string, ControllerGuard>();
   private readonly listeners: CallListener[] = [];
   private readonly log: CallLogWriter;
+  private readonly requestSummaries = new WeakMap<object, string>();
 
   /** Called after each recorded attempt (metrics); a throwing listener is ignored. */
   onCall(listener: CallListener): void {
@@ -217,6 +216,16 @@ export class CallRunner {
     return id;
   }
 
+  /** Redacted once per call: the announce, the completion and every retry carry the same request. */
+  private requestSummaryOf<T>(spec: CallSpec<T>): string {
+    let summary = this.requestSummaries.get(spec);
+    if (summary === undefined) {
+      summary = summaryJson(spec.request);
+      this.requestSummaries.set(spec, summary);
+    }
+    return summary;
+  }
+
   private rowOf<T>(
     spec: CallSpec<T>,
     id: string,
@@ -225,53 +234,14 @@ export class CallRunner {
     durationMs: number,
     out: RowOutcome<T>,
   ): elementCallsRepo.ElementCallRow {
-    const err = out.error;
-    const response = err
-      ? {
-          category: err.category,
-          ...(err.conflict ? { conflict: err.conflict } : {}),
-          retryAfterMs: err.retryAfterMs,
-        }
-      : out.inFlight || out.abandoned !== undefined
-        ? undefined
-        : spec.summarize
-          ? spec.summarize(out.result as T)
-          : out.result;
-    const outcome: CallOutcome = err
-      ? 'failed'
-      : out.inFlight
-        ? 'inFlight'
-        : out.abandoned !== undefined
-          ? 'abandoned'
-          : 'ok';
-    return {
+    return callRow(spec, out, {
       id,
-      phase: spec.phase,
-      adapterId: spec.handle.adapterId,
-      providerId: spec.handle.providerId,
-      controllerId: spec.handle.controllerId,
-      jobId: spec.job?.id ?? null,
-      stepKey: spec.job?.stepKey ?? null,
-      vpcId: spec.vpcId,
-      networkId: spec.networkId,
-      targetType: spec.target.type,
-      targetId: spec.target.id,
       attempt,
-      purpose: spec.purpose ?? 'forward',
-      batchSize: spec.batchSize ?? 1,
       startedAt,
-      durationMs: Math.round(durationMs),
-      outcome,
-      errorCategory: err?.category ?? null,
-      errorMessage: err?.message ?? out.abandoned ?? null,
-      vendorCode: err?.vendorCode ?? null,
-      vendorMessage: err?.vendorMessage ?? null,
-      retryable: err ? err.retryable : null,
-      requestSummary: summaryJson(spec.request),
-      responseSummary: response === undefined ? null : summaryJson(response),
+      durationMs,
       nodeId: this.nodeId,
-      fencingToken: spec.job?.token ?? null,
-    };
+      requestSummary: this.requestSummaryOf(spec),
+    });
   }
 
   private logFailure<T>(spec: CallSpec<T>, err: AdapterError, attempt: number): void {
