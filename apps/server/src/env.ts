@@ -29,7 +29,10 @@ const schema = z.object({
   NETPLANE_WEB_DIST: z.string().min(1).optional(),
   /** Seconds SIGTERM waits for in-flight requests and drain hooks before closing anyway. */
   NETPLANE_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
-  /** Engine job leases (ms): how long a claimed job stays a node's without a heartbeat; short in cluster tests. */
+  /**
+   * Engine job leases (ms): how long a claimed job stays a node's without a renewal (default 8000), which bounds how
+   * long a dead node's jobs wait for a take-over; renewals every NETPLANE_JOB_HEARTBEAT_MS (default a quarter of it).
+   */
   NETPLANE_JOB_LEASE_MS: z.coerce.number().int().min(500).max(600_000).optional(),
   NETPLANE_JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
   /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
@@ -67,6 +70,9 @@ export type Env = {
 
 export class EnvError extends Error {}
 
+/** The engine's default lease (its DEFAULT_OPTIONS.leaseMs): a dead node's jobs are taken over within ~8 s. */
+const DEFAULT_LEASE_MS = 8_000;
+
 /** Parses the environment (process.env by default); throws EnvError listing every bad variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   // An empty value means "not set" (compose files and shells often export VAR=).
@@ -77,6 +83,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = r.data;
+  const leaseMs = e.NETPLANE_JOB_LEASE_MS ?? DEFAULT_LEASE_MS;
+  const heartbeatMs = e.NETPLANE_JOB_HEARTBEAT_MS ?? Math.max(100, Math.floor(leaseMs / 4));
+  // At most half the lease: a renewal that is late once must still land before the lease runs out.
+  if (heartbeatMs * 2 > leaseMs) {
+    throw new EnvError(
+      `Invalid environment:\n  NETPLANE_JOB_HEARTBEAT_MS: must be at most half of NETPLANE_JOB_LEASE_MS (${leaseMs})`,
+    );
+  }
   const dataDir = resolve(e.NETPLANE_DATA_DIR);
   return {
     port: e.PORT,
@@ -91,8 +105,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,
     drainSeconds: e.NETPLANE_DRAIN_SECONDS,
     engineOptions: {
-      ...(e.NETPLANE_JOB_LEASE_MS !== undefined && { leaseMs: e.NETPLANE_JOB_LEASE_MS }),
-      ...(e.NETPLANE_JOB_HEARTBEAT_MS !== undefined && { heartbeatMs: e.NETPLANE_JOB_HEARTBEAT_MS }),
+      leaseMs,
+      heartbeatMs,
       ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
       reconcileIntervalMs: e.NETPLANE_RECONCILE_INTERVAL_S * 1000,
       ...(e.NETPLANE_DRIFT_DEBOUNCE_MS !== undefined && { driftDebounceMs: e.NETPLANE_DRIFT_DEBOUNCE_MS }),

@@ -7,6 +7,7 @@ import * as m002 from './migrations/002-engine';
 import * as m004 from './migrations/004-diagnostics';
 import * as m005 from './migrations/005-public-services';
 import * as m006 from './migrations/006-list-indexes';
+import * as m007 from './migrations/007-calls-in-flight';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-diagnostics': m004,
   '005-public-services': m005,
   '006-list-indexes': m006,
+  '007-calls-in-flight': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -146,6 +146,15 @@ export const CALL_PHASES = [
 ] as const;
 export type CallPhase = (typeof CALL_PHASES)[number];
 
+/**
+ * How an element call ended, as the call log shows it. A call is recorded `inFlight` before it is sent; `abandoned`
+ * means its node died (or stalled past its lease) or stopped it while it was on its way, so nobody knows whether the
+ * controller applied it — the job that resumes repeats it idempotently.
+ */
+export const CALL_OUTCOMES = ['ok', 'failed', 'inFlight', 'abandoned'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export const callOutcomeSchema = z.enum(CALL_OUTCOMES);
+
 /** Exhaustiveness guard for switches over the unions above. */
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${String(value)}`);

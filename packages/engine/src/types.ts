@@ -26,8 +26,15 @@ export type EngineDeps = {
 export type EngineOptions = {
   /** Unique per process; defaults to hostname-pid-random. */
   nodeId: string;
-  /** How long a claimed job stays ours without a heartbeat. */
+  /**
+   * How long a claimed job stays ours without a renewal: a dead node's jobs are taken over after at most this (plus
+   * one poll), so it bounds the take-over time.
+   */
   leaseMs: number;
+  /**
+   * How often leases and the node heartbeat are renewed (on their own timer), and cluster housekeeping runs (on
+   * another). A quarter of the lease: three renewals may be lost or late before a live node loses a job.
+   */
   heartbeatMs: number;
   pollMs: number;
   maxConcurrentJobs: number;
@@ -65,8 +72,8 @@ export type EngineOptions = {
 };
 
 export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
-  leaseMs: 15_000,
-  heartbeatMs: 5_000,
+  leaseMs: 8_000,
+  heartbeatMs: 2_000,
   pollMs: 250,
   maxConcurrentJobs: 32,
   jobTimeoutMs: 10 * 60_000,

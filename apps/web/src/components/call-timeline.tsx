@@ -23,13 +23,28 @@ const OUTCOME_FILL: Record<string, string> = {
   timeout: 'fill-amber-500',
   aborted: 'fill-slate-400',
   running: 'fill-sky-500',
+  inFlight: 'fill-sky-500',
+  abandoned: 'fill-slate-400',
 };
+
+/** Words for the tooltip: an outcome is always named, never told by its colour alone. */
+const OUTCOME_WORD: Record<string, string> = {
+  ok: 'succeeded',
+  failed: 'failed',
+  timeout: 'timed out',
+  inFlight: 'in flight (no answer yet)',
+  abandoned: 'abandoned (its node died or stopped it on its way)',
+};
+
+/** Still on its way: drawn up to now. */
+const isOpen = (outcome: string) => outcome === 'running' || outcome === 'inFlight';
 
 const LEGEND = [
   ['ok', 'Succeeded'],
   ['error', 'Failed'],
   ['timeout', 'Timed out'],
-  ['running', 'Running'],
+  ['inFlight', 'In flight'],
+  ['abandoned', 'Abandoned (dotted)'],
 ] as const;
 
 const LANE_H = 26;
@@ -40,7 +55,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
     return <p className="text-sm text-slate-500 dark:text-slate-400">No calls recorded yet.</p>;
   const lanes = [...new Set(calls.map((c) => `${c.element} · ${c.controller}`))];
   const start = Math.min(...calls.map((c) => c.startedAt));
-  const end = Math.max(...calls.map((c) => (c.outcome === 'running' ? now : c.startedAt + c.durationMs)));
+  const end = Math.max(...calls.map((c) => (isOpen(c.outcome) ? now : c.startedAt + c.durationMs)));
   const span = Math.max(1, end - start);
   const plotW = 800;
   const width = LABEL_W + plotW;
@@ -118,7 +133,7 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
             const lane = lanes.indexOf(`${c.element} · ${c.controller}`);
             const w = Math.max(
               6,
-              xOf(c.outcome === 'running' ? now : c.startedAt + c.durationMs) - xOf(c.startedAt),
+              xOf(isOpen(c.outcome) ? now : c.startedAt + c.durationMs) - xOf(c.startedAt),
             );
             // A short last call still gets its minimum width inside the plot, not past its right edge.
             const x = Math.min(xOf(c.startedAt), width - w);
@@ -131,10 +146,13 @@ export function CallTimeline({ calls, now = Date.now() }: { calls: readonly Time
                 height={LANE_H - 10}
                 rx={3}
                 className={`${OUTCOME_FILL[c.outcome] ?? 'fill-violet-500'} stroke-slate-700 dark:stroke-slate-200`}
-                strokeWidth={c.purpose === 'rollback' ? 1.5 : 0}
-                strokeDasharray={c.purpose === 'rollback' ? '3 2' : undefined}
+                // Shape as well as colour: rollbacks dashed, abandoned calls dotted.
+                strokeWidth={c.purpose === 'rollback' || c.outcome === 'abandoned' ? 1.5 : 0}
+                strokeDasharray={
+                  c.outcome === 'abandoned' ? '1 2' : c.purpose === 'rollback' ? '3 2' : undefined
+                }
               >
-                <title>{`${c.phase} on ${c.element} (${c.controller}), attempt ${c.attempt}: ${c.outcome}${c.errorCategory ? ` ${c.errorCategory}` : ''}, ${formatDuration(c.durationMs)}`}</title>
+                <title>{`${c.phase} on ${c.element} (${c.controller}), attempt ${c.attempt}: ${OUTCOME_WORD[c.outcome] ?? c.outcome}${c.errorCategory ? ` ${c.errorCategory}` : ''}, ${isOpen(c.outcome) ? `${formatDuration(now - c.startedAt)} so far` : formatDuration(c.durationMs)}`}</title>
               </rect>
             );
           })}

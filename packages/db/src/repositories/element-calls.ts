@@ -1,5 +1,9 @@
 // The element call log: one row per adapter call attempt, with outcome, category, vendor code and redacted summaries.
-import type { Db } from '../connect';
+// A row is written before its call is sent (outcome inFlight) and completed after, so a node that dies mid-call leaves
+// a row that the survivor marks abandoned instead of no trace at all.
+import { CALL_OUTCOMES, type CallOutcome } from '@netplane/domain';
+import { sql } from 'kysely';
+import type { Db, DialectName } from '../connect';
 import type { ElementCallsTable } from '../schema-engine';
 import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
@@ -20,7 +24,7 @@ export type ElementCallRow = {
   batchSize: number;
   startedAt: number;
   durationMs: number;
-  outcome: 'ok' | 'failed';
+  outcome: CallOutcome;
   errorCategory: string | null;
   errorMessage: string | null;
   vendorCode: string | null;
@@ -31,6 +35,10 @@ export type ElementCallRow = {
   nodeId: string;
   fencingToken: number | null;
 };
+
+/** A value no release wrote reads as failed rather than breaking every list that contains it. */
+const outcomeOf = (v: string): CallOutcome =>
+  (CALL_OUTCOMES as readonly string[]).includes(v) ? (v as CallOutcome) : 'failed';
 
 const toCall = (r: ElementCallsTable): ElementCallRow => ({
   id: r.id,
@@ -49,7 +57,7 @@ const toCall = (r: ElementCallsTable): ElementCallRow => ({
   batchSize: Number(r.batch_size),
   startedAt: Number(r.started_at),
   durationMs: Number(r.duration_ms),
-  outcome: r.outcome as 'ok' | 'failed',
+  outcome: outcomeOf(r.outcome),
   errorCategory: r.error_category,
   errorMessage: r.error_message,
   vendorCode: r.vendor_code,
@@ -103,12 +111,136 @@ export async function insertCalls(db: Db, rows: readonly ElementCallRow[]): Prom
   }
 }
 
+/**
+ * Writes call rows, inserting new ones and completing announced ones (same id) in one statement per chunk: a call is
+ * announced (`inFlight`) before it is sent and completed afterwards, and both go through the call-log writer's groups.
+ * A completion changes only what was unknown at the announce: duration, outcome, error and response.
+ */
+export async function writeCalls(
+  db: Db,
+  dialect: DialectName,
+  rows: readonly ElementCallRow[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const q = db.insertInto('element_calls').values(rows.slice(i, i + INSERT_CHUNK).map(toInsert));
+    if (dialect === 'sqlite') {
+      await q
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            duration_ms: eb.ref('excluded.duration_ms'),
+            outcome: eb.ref('excluded.outcome'),
+            error_category: eb.ref('excluded.error_category'),
+            error_message: eb.ref('excluded.error_message'),
+            vendor_code: eb.ref('excluded.vendor_code'),
+            vendor_message: eb.ref('excluded.vendor_message'),
+            retryable: eb.ref('excluded.retryable'),
+            response_summary: eb.ref('excluded.response_summary'),
+          })),
+        )
+        .execute();
+    } else {
+      await q
+        .onDuplicateKeyUpdate({
+          duration_ms: sql`VALUES(duration_ms)`,
+          outcome: sql`VALUES(outcome)`,
+          error_category: sql`VALUES(error_category)`,
+          error_message: sql`VALUES(error_message)`,
+          vendor_code: sql`VALUES(vendor_code)`,
+          vendor_message: sql`VALUES(vendor_message)`,
+          retryable: sql`VALUES(retryable)`,
+          response_summary: sql`VALUES(response_summary)`,
+        })
+        .execute();
+    }
+  }
+}
+
+/** An announced call that was never sent after all (lease lost or aborted while it queued): nothing to show. */
+export async function deleteCall(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('element_calls').where('id', '=', id).where('outcome', '=', 'inFlight').execute();
+}
+
+async function abandonWhere(
+  db: Db,
+  where: {
+    jobId?: string;
+    beforeToken?: number;
+    nodeId?: string;
+    silentBefore?: number;
+    startedBefore?: number;
+  },
+  now: number,
+  summaryOf: (nodeId: string) => string,
+): Promise<number> {
+  let nodes = db.selectFrom('element_calls').select('node_id').distinct().where('outcome', '=', 'inFlight');
+  if (where.jobId !== undefined) nodes = nodes.where('job_id', '=', where.jobId);
+  if (where.nodeId !== undefined) nodes = nodes.where('node_id', '=', where.nodeId);
+  const silentBefore = where.silentBefore;
+  if (silentBefore !== undefined) {
+    nodes = nodes.where('node_id', 'in', (eb) =>
+      eb.selectFrom('nodes').select('id').where('heartbeat_at', '<', silentBefore),
+    );
+  }
+  let total = 0;
+  for (const { node_id } of await nodes.execute()) {
+    let q = db
+      .updateTable('element_calls')
+      .set((eb) => ({
+        outcome: 'abandoned',
+        error_message: summaryOf(node_id),
+        duration_ms: eb(eb.val(now), '-', eb.ref('started_at')),
+      }))
+      .where('outcome', '=', 'inFlight')
+      .where('node_id', '=', node_id);
+    if (where.jobId !== undefined) q = q.where('job_id', '=', where.jobId);
+    if (where.beforeToken !== undefined) q = q.where('fencing_token', '<', where.beforeToken);
+    if (where.startedBefore !== undefined) q = q.where('started_at', '<', where.startedBefore);
+    total += Number((await q.executeTakeFirst()).numUpdatedRows);
+  }
+  return total;
+}
+
+/**
+ * A job taken over: the calls its earlier holders (older fencing tokens) left in flight are abandoned — their node
+ * died or stalled past its lease, and nobody will ever record how they ended. Returns how many rows changed.
+ */
+export function abandonCallsOfJob(
+  db: Db,
+  jobId: string,
+  beforeToken: number,
+  now: number,
+  summaryOf: (nodeId: string) => string,
+): Promise<number> {
+  return abandonWhere(db, { jobId, beforeToken }, now, summaryOf);
+}
+
+/** The in-flight calls of nodes whose heartbeat is older than `heartbeatBefore` (dead), jobs or not. */
+export function abandonCallsOfSilentNodes(
+  db: Db,
+  heartbeatBefore: number,
+  now: number,
+  summaryOf: (nodeId: string) => string,
+): Promise<number> {
+  return abandonWhere(db, { silentBefore: heartbeatBefore }, now, summaryOf);
+}
+
+/** A node starting again under the same id: what its previous process left in flight is abandoned. */
+export function abandonCallsOfNode(
+  db: Db,
+  nodeId: string,
+  startedBefore: number,
+  now: number,
+  summaryOf: (nodeId: string) => string,
+): Promise<number> {
+  return abandonWhere(db, { nodeId, startedBefore }, now, summaryOf);
+}
+
 export type CallFilter = {
   vpcId?: string;
   jobId?: string;
   targetId?: string;
   controllerId?: string;
-  outcome?: 'ok' | 'failed';
+  outcome?: CallOutcome;
   limit?: number;
 };
 

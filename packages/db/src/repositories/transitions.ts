@@ -1,5 +1,7 @@
 // State changes with compare-and-set: `update ... where id=? and version=?`; 0 rows is a conflict. Every change is a row.
+import type { Selectable } from 'kysely';
 import type { Db } from '../connect';
+import type { StateTransitionsTable } from '../schema-engine';
 
 export type TransitionRow = {
   id: number;
@@ -133,6 +135,27 @@ export async function insertTransitions(db: Db, rows: readonly Omit<TransitionRo
     .execute();
 }
 
+/**
+ * The newest transition of an entity into `to` made by a job (what a retry re-runs). Newest first by id, so an entity
+ * with thousands of transitions is answered from its last one, not its first thousand.
+ */
+export async function latestJobTransitionTo(
+  db: Db,
+  entityId: string,
+  to: string,
+): Promise<TransitionRow | undefined> {
+  const r = await db
+    .selectFrom('state_transitions')
+    .selectAll()
+    .where('entity_id', '=', entityId)
+    .where('to_state', '=', to)
+    .where('job_id', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? toTransition(r) : undefined;
+}
+
 export async function listTransitions(
   db: Db,
   entityIds: readonly string[],
@@ -146,15 +169,17 @@ export async function listTransitions(
     .orderBy('id', 'asc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    from: r.from_state,
-    to: r.to_state,
-    at: Number(r.at),
-    actor: r.actor,
-    reason: r.reason,
-    jobId: r.job_id,
-  }));
+  return rows.map(toTransition);
 }
+
+const toTransition = (r: Selectable<StateTransitionsTable>): TransitionRow => ({
+  id: Number(r.id),
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  from: r.from_state,
+  to: r.to_state,
+  at: Number(r.at),
+  actor: r.actor,
+  reason: r.reason,
+  jobId: r.job_id,
+});

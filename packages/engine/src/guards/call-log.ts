@@ -1,5 +1,6 @@
-// The element call log writer: rows of calls that end close together go into one multi-row insert. Each writer
-// still waits until its row is stored, so a diagnosis or a job end never runs ahead of the call it points at.
+// The element call log writer: rows written close together (announces before sends, completions after) go into one
+// multi-row upsert. Each writer still waits until its row is stored, so a send never runs ahead of its announce and
+// a diagnosis or a job end never runs ahead of the call it points at.
 import type { DbHandle } from '@netplane/db';
 import { elementCallsRepo } from '@netplane/db';
 
@@ -32,11 +33,13 @@ export class CallLogWriter {
     const group = this.pending;
     this.pending = [];
     if (group.length > 0) {
-      // Groups are written one after the other, in order.
+      // Groups are written one after the other, in order. A completion never shares a group with its own announce:
+      // the call is sent only once the announce is stored.
       this.writing = this.writing.then(async () => {
         try {
-          await elementCallsRepo.insertCalls(
+          await elementCallsRepo.writeCalls(
             this.db.db,
+            this.db.dialect,
             group.map((p) => p.row),
           );
           for (const p of group) p.resolve();

@@ -1,5 +1,6 @@
 // Every adapter call goes through here: fencing check, guards, retries with jittered backoff for retryable
-// categories only, Retry-After honoured cluster-wide, one element_calls row per attempt, and a log line beginning
+// categories only, Retry-After honoured cluster-wide, one element_calls row per attempt (announced inFlight before
+// the send, completed after), and a log line beginning
 // "Unable to configure network element" for each failure (no secret: summaries are redacted, credentials never pass).
 import { randomUUID } from 'node:crypto';
 import {
@@ -9,13 +10,14 @@ import {
   sleep,
   toAdapterError,
 } from '@netplane/adapter-sdk';
-import type { DbHandle, elementCallsRepo } from '@netplane/db';
+import { type DbHandle, elementCallsRepo } from '@netplane/db';
 import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError } from '../errors';
 import { summaryJson } from '../redact';
 import type { EngineLogger, EngineOptions } from '../types';
 import { CallLogWriter } from './call-log';
+import { callRow, type RowOutcome } from './call-row';
 import { ControllerGuard } from './controller-guard';
 import { pushBack } from './rate';
 
@@ -45,12 +47,14 @@ export type CallSpec<T> = {
   onRecorded?: (row: elementCallsRepo.ElementCallRow) => void;
 };
 
+/** Called with each completed attempt (never an announce). */
 export type CallListener = (call: elementCallsRepo.ElementCallRow) => void;
 
 export class CallRunner {
   private readonly guards = new Map<string, ControllerGuard>();
   private readonly listeners: CallListener[] = [];
   private readonly log: CallLogWriter;
+  private readonly requestSummaries = new WeakMap<object, string>();
 
   /** Called after each recorded attempt (metrics); a throwing listener is ignored. */
   onCall(listener: CallListener): void {
@@ -92,23 +96,56 @@ export class CallRunner {
     const guard = this.guardOf(spec.handle.controllerId);
     for (let attempt = 1; ; attempt++) {
       if (spec.job) await spec.job.assertLease();
+      const id = randomUUID();
       const startedAt = Date.now();
       const t0 = performance.now();
+      // The row is stored (inFlight) before the send: a node killed mid-call leaves it for the survivor to mark
+      // abandoned, instead of a call nobody can see. It is announced once the slot is ours, alongside the send-time
+      // wait, so queued calls do not show as in flight and the write costs the send no extra round trip.
+      let announced: Promise<void> | undefined;
+      let sent = false;
+      const announce = () => {
+        announced = this.log.write(this.rowOf(spec, id, attempt, startedAt, 0, { inFlight: true }));
+        return announced;
+      };
+      const dropAnnounce = async () => {
+        if (!announced) return;
+        await announced.catch(() => {});
+        await elementCallsRepo.deleteCall(this.db.db, id).catch(() => {});
+      };
       try {
         const result = await guard.run(
           spec.handle.limits,
           signal,
-          (s) => spec.invoke(spec.handle.element, { signal: s, idempotencyKey: spec.idempotencyKey }),
+          (s) => {
+            sent = true;
+            return spec.invoke(spec.handle.element, { signal: s, idempotencyKey: spec.idempotencyKey });
+          },
           spec.job?.assertLease,
+          announce,
         );
-        await this.record(spec, attempt, startedAt, performance.now() - t0, { result });
+        await this.record(spec, id, attempt, startedAt, performance.now() - t0, { result });
         return result;
       } catch (e) {
-        if (signal.aborted) throw signal.reason ?? e;
+        if (signal.aborted) {
+          // Stopped on its way (drain, lease lost, cancel): nobody knows what the controller did with it.
+          if (sent) {
+            const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+            await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+              abandoned: `Stopped by node ${this.nodeId} while in flight (${why}); whether the controller applied it is unknown`,
+            }).catch(() => '');
+          } else await dropAnnounce();
+          throw signal.reason ?? e;
+        }
         // Lease lost while this call queued: nothing was sent, so nothing to record.
-        if (e instanceof FencedError) throw e;
+        if (e instanceof FencedError) {
+          await dropAnnounce();
+          throw e;
+        }
         const err = toAdapterError(e);
-        const callId = await this.record(spec, attempt, startedAt, performance.now() - t0, { error: err });
+        const callId = await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+          error: err,
+        });
         this.logFailure(spec, err, attempt);
         if (err.category === 'RATE_LIMITED') {
           await pushBack(this.db.db, spec.handle.controllerId, err.retryAfterMs ?? 1_000);
@@ -156,55 +193,19 @@ export class CallRunner {
       invoke: async () => undefined,
     };
     this.logFailure(spec, item.error, 1);
-    return this.record(spec, 1, Date.now(), 0, { error: item.error });
+    return this.record(spec, randomUUID(), 1, Date.now(), 0, { error: item.error });
   }
 
+  /** Completes (or writes) the row of one attempt and tells the listeners. */
   private async record<T>(
     spec: CallSpec<T>,
+    id: string,
     attempt: number,
     startedAt: number,
     durationMs: number,
-    out: { result?: T; error?: AdapterError },
+    out: RowOutcome<T>,
   ): Promise<string> {
-    const id = randomUUID();
-    const err = out.error;
-    const response = err
-      ? {
-          category: err.category,
-          ...(err.conflict ? { conflict: err.conflict } : {}),
-          retryAfterMs: err.retryAfterMs,
-        }
-      : spec.summarize
-        ? spec.summarize(out.result as T)
-        : out.result;
-    const row: elementCallsRepo.ElementCallRow = {
-      id,
-      phase: spec.phase,
-      adapterId: spec.handle.adapterId,
-      providerId: spec.handle.providerId,
-      controllerId: spec.handle.controllerId,
-      jobId: spec.job?.id ?? null,
-      stepKey: spec.job?.stepKey ?? null,
-      vpcId: spec.vpcId,
-      networkId: spec.networkId,
-      targetType: spec.target.type,
-      targetId: spec.target.id,
-      attempt,
-      purpose: spec.purpose ?? 'forward',
-      batchSize: spec.batchSize ?? 1,
-      startedAt,
-      durationMs: Math.round(durationMs),
-      outcome: err ? 'failed' : 'ok',
-      errorCategory: err?.category ?? null,
-      errorMessage: err?.message ?? null,
-      vendorCode: err?.vendorCode ?? null,
-      vendorMessage: err?.vendorMessage ?? null,
-      retryable: err ? err.retryable : null,
-      requestSummary: summaryJson(spec.request),
-      responseSummary: response === undefined ? null : summaryJson(response),
-      nodeId: this.nodeId,
-      fencingToken: spec.job?.token ?? null,
-    };
+    const row = this.rowOf(spec, id, attempt, startedAt, durationMs, out);
     await this.log.write(row);
     spec.onRecorded?.(row);
     for (const l of this.listeners) {
@@ -213,6 +214,34 @@ export class CallRunner {
       } catch {}
     }
     return id;
+  }
+
+  /** Redacted once per call: the announce, the completion and every retry carry the same request. */
+  private requestSummaryOf<T>(spec: CallSpec<T>): string {
+    let summary = this.requestSummaries.get(spec);
+    if (summary === undefined) {
+      summary = summaryJson(spec.request);
+      this.requestSummaries.set(spec, summary);
+    }
+    return summary;
+  }
+
+  private rowOf<T>(
+    spec: CallSpec<T>,
+    id: string,
+    attempt: number,
+    startedAt: number,
+    durationMs: number,
+    out: RowOutcome<T>,
+  ): elementCallsRepo.ElementCallRow {
+    return callRow(spec, out, {
+      id,
+      attempt,
+      startedAt,
+      durationMs,
+      nodeId: this.nodeId,
+      requestSummary: this.requestSummaryOf(spec),
+    });
   }
 
   private logFailure<T>(spec: CallSpec<T>, err: AdapterError, attempt: number): void {

@@ -108,14 +108,16 @@ export class ControllerGuard {
   }
 
   /**
-   * Runs one attempt: breaker → slot → send time → `beforeSend` (the fencing check, done again after every wait: a
-   * node paused while it queued must not send once it wakes up) → call with the controller's timeout.
+   * Runs one attempt: breaker → slot → send time (with `announce`, the call-log row stored before the send, written
+   * while the send time is waited for) → `beforeSend` (the fencing check, done again after every wait: a node paused
+   * while it queued must not send once it wakes up) → call with the controller's timeout.
    */
   async run<T>(
     limits: ControllerLimitsView,
     outer: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
     beforeSend?: () => Promise<void>,
+    announce?: () => Promise<void>,
   ): Promise<T> {
     try {
       return await this.breaker.execute(async () => {
@@ -123,14 +125,17 @@ export class ControllerGuard {
         const max = Math.max(1, limits.maxConcurrent);
         const slot = await this.slots.acquire(max, holdMs, outer);
         try {
-          await waitForSendTime(
-            this.db,
-            this.dialect,
-            this.controllerId,
-            limits.callsPerSecond,
-            this.options.rateHeadroom,
-            outer,
-          );
+          await Promise.all([
+            waitForSendTime(
+              this.db,
+              this.dialect,
+              this.controllerId,
+              limits.callsPerSecond,
+              this.options.rateHeadroom,
+              outer,
+            ),
+            announce?.(),
+          ]);
           await this.pace(limits.callsPerSecond, outer, beforeSend);
           // Aborted during the waits (drain, cancel): send nothing rather than start a call that is already dead.
           outer.throwIfAborted();

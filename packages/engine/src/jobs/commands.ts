@@ -130,9 +130,8 @@ export async function retryJob(
   let nicId: string | undefined;
   if ('jobId' in ref) job = await jobsRepo.getJob(db, ref.jobId);
   else {
-    const [last] = (await transitionsRepo.listTransitions(db, [ref.targetId], 1000))
-      .filter((t) => t.to === 'Error' && t.jobId)
-      .reverse();
+    // The newest move into Error names the job to re-run (an entity retried often has thousands of transitions).
+    const last = await transitionsRepo.latestJobTransitionTo(db, ref.targetId, 'Error');
     if (last?.jobId) job = await jobsRepo.getJob(db, last.jobId);
     if (last?.entityType === 'nic') nicId = ref.targetId;
     if (!job) {

@@ -1,12 +1,14 @@
-// The job worker of one node: claims jobs with a lease, heartbeats them (and the node), resumes from recorded steps,
-// stops a job the moment its lease is lost (fenced), hands leases back on drain, and flags jobs past their deadline.
+// The job worker of one node: claims jobs with a lease, renews them (and the node's heartbeat) on a timer of their
+// own, resumes from recorded steps, marks the calls a dead holder left in flight abandoned, stops a job the moment
+// its lease is lost (fenced), hands leases back on drain; cluster housekeeping runs on a second timer.
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
-import { jobsRepo, nodesRepo } from '@netplane/db';
+import { elementCallsRepo, jobsRepo, nodesRepo } from '@netplane/db';
 import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
 import type { EngineLogger, EngineOptions } from '../types';
 import { JobContext } from './context';
 import type { JobEvents } from './events';
+import { deadNodeSummary, sweepCluster } from './housekeeping';
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 
@@ -16,8 +18,10 @@ export class JobWorker {
   private readonly running = new Map<string, Running>();
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private beating: Promise<void> | undefined;
+  private sweeping: Promise<void> | undefined;
   private started = false;
   private stopping = false;
   /**
@@ -52,8 +56,14 @@ export class JobWorker {
       heartbeatAt: now,
       state: 'running',
     });
+    // Restarted under the same id (NODE_ID): what the previous process left in flight ended with it.
+    await elementCallsRepo
+      .abandonCallsOfNode(this.db.db, this.options.nodeId, now, now, deadNodeSummary)
+      .catch((e) => this.logger.warn({ err: String(e) }, 'Marking calls of a previous run abandoned failed'));
     this.pollTimer = setInterval(() => void this.tick(), this.options.pollMs);
     this.beatTimer = setInterval(() => void this.beatOnce(), this.options.heartbeatMs);
+    this.sweepTimer = setInterval(() => void this.sweepOnce(), this.options.heartbeatMs);
+    void this.sweepOnce();
     void this.tick();
   }
 
@@ -72,11 +82,16 @@ export class JobWorker {
     this.stopping = true;
     clearInterval(this.pollTimer);
     clearInterval(this.beatTimer);
+    clearInterval(this.sweepTimer);
     await this.ticking;
     // A loop launched while we waited is in the map too; loops never launch once `stopping` is set.
     for (const r of this.running.values()) r.abort.abort(new JobStopped('draining'));
-    while (this.running.size > 0 || this.beating) {
-      await Promise.allSettled([...[...this.running.values()].map((r) => r.done), this.beating]);
+    while (this.running.size > 0 || this.beating || this.sweeping) {
+      await Promise.allSettled([
+        ...[...this.running.values()].map((r) => r.done),
+        this.beating,
+        this.sweeping,
+      ]);
     }
     await nodesRepo.touchNode(this.db.db, this.options.nodeId, this.now(), 'stopped').catch(() => {});
     this.started = false;
@@ -125,27 +140,49 @@ export class JobWorker {
       });
   }
 
+  /**
+   * Lease renewal only: the node's heartbeat and every running job's lease, all at once. Nothing else runs on this
+   * timer, so housekeeping that takes long never makes a busy node miss a renewal and lose its jobs.
+   */
   private async beat(): Promise<void> {
     if (this.heartbeatsSuspended || this.stopping) return;
     const now = this.now();
-    await nodesRepo
-      .touchNode(this.db.db, this.options.nodeId, now, this.stopping ? 'draining' : 'running')
-      .catch(() => {});
-    for (const [id, r] of this.running) {
-      const ok = await jobsRepo
-        .heartbeat(this.db.db, id, this.options.nodeId, r.token, this.options.leaseMs, now)
-        .catch(() => true);
-      // Aborting also cancels the job's calls in flight at once (their signal), not only its next call.
-      if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
-    }
-    // A node silent for a whole lease is dead or stalled: its concurrency slots go back to the cluster now.
-    const reclaimed = await nodesRepo
-      .reclaimSlotsOfDeadNodes(this.db.db, now - this.options.leaseMs)
-      .catch(() => 0);
-    if (reclaimed > 0)
-      this.logger.warn({ slots: reclaimed }, 'Freed the call slots of nodes without a heartbeat');
-    const stuck = await jobsRepo.flagStuck(this.db.db, now).catch(() => [] as string[]);
-    if (stuck.length > 0) this.logger.warn({ jobIds: stuck }, 'Jobs past their deadline flagged stuck');
+    const node = this.options.nodeId;
+    await Promise.all([
+      nodesRepo.touchNode(this.db.db, node, now, 'running').catch(() => {}),
+      ...[...this.running].map(async ([id, r]) => {
+        const ok = await jobsRepo
+          .heartbeat(this.db.db, id, node, r.token, this.options.leaseMs, now)
+          .catch(() => true);
+        // Aborting also cancels the job's calls in flight at once (their signal), not only its next call.
+        if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
+      }),
+    ]);
+  }
+
+  private sweepOnce(): void {
+    if (this.sweeping || this.heartbeatsSuspended || this.stopping || !this.started) return;
+    this.sweeping = sweepCluster(this.db, this.logger, this.options, this.now())
+      .catch((e) => this.logger.warn({ err: String(e) }, 'Cluster housekeeping failed'))
+      .finally(() => {
+        this.sweeping = undefined;
+      });
+  }
+
+  private async abandonCallsOfEarlierHolders(jobId: string, token: number): Promise<void> {
+    const me = this.options.nodeId;
+    const summary = (dead: string) =>
+      `Node ${dead} died (or stalled past its lease) while this call was in flight; node ${me} took the job over ` +
+      `with fencing token ${token}. Whether the controller applied the call is unknown; the resumed job repeats it ` +
+      'idempotently';
+    const n = await elementCallsRepo
+      .abandonCallsOfJob(this.db.db, jobId, token, this.now(), summary)
+      .catch((e) => {
+        this.logger.warn({ jobId, err: String(e) }, 'Marking calls of the previous holder abandoned failed');
+        return 0;
+      });
+    if (n > 0)
+      this.logger.warn({ jobId, calls: n, token }, 'Took over a job: calls left in flight marked abandoned');
   }
 
   private launch(id: string, token: number): void {
@@ -174,6 +211,8 @@ export class JobWorker {
         at: this.now(),
       });
     emit('running');
+    // Taken over (an earlier holder's lease expired): the calls it left in flight will never be completed by it.
+    if (job.attempts > 1) await this.abandonCallsOfEarlierHolders(id, token);
     const finish = async (state: 'succeeded' | 'failed' | 'cancelled', result: unknown, error: unknown) => {
       const ok = await jobsRepo.finishJob(db, {
         id,

@@ -1,10 +1,12 @@
-// The VPC's element calls: a timeline picture (live while jobs run) and the failed calls listed with their errors.
+// The VPC's element calls: a timeline picture (live while jobs run), the failed calls listed with their errors, and
+// the calls with no known end (in flight, or abandoned by a node that died) listed with what that means.
 import { useQuery } from '@tanstack/react-query';
 import { CallTimeline } from '../../components/call-timeline';
 import { Card } from '../../components/page';
 import { ErrorState, Skeleton } from '../../components/states';
 import { type Column, Table } from '../../components/table';
 import type { Outputs } from '../../lib/api-types';
+import { isUnfinished, outcomeLook } from '../../lib/call-outcomes';
 import { formatDuration, formatTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 
@@ -24,6 +26,7 @@ export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) 
   const controllerName = (id: string) => controllers.data?.find((c) => c.id === id)?.name ?? id.slice(0, 8);
   const data = calls.data?.items ?? [];
   const failed = data.filter((c) => c.outcome === 'failed');
+  const unfinished = data.filter((c) => isUnfinished(c.outcome));
   const columns: Column<Call>[] = [
     { key: 'at', header: 'Started', sortValue: (c) => c.startedAt, render: (c) => formatTime(c.startedAt) },
     {
@@ -56,6 +59,27 @@ export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) 
       ),
     },
   ];
+  const unfinishedColumns: Column<Call>[] = [
+    ...columns.slice(0, 3),
+    {
+      key: 'outcome',
+      header: 'Outcome',
+      sortValue: (c) => c.outcome,
+      render: (c) => {
+        const look = outcomeLook(c.outcome);
+        return (
+          <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${look.badge}`} title={look.meaning}>
+            {look.label}
+          </span>
+        );
+      },
+    },
+    {
+      key: 'why',
+      header: 'What it means',
+      render: (c) => <span className="text-xs">{c.errorMessage ?? outcomeLook(c.outcome).meaning}</span>,
+    },
+  ];
   return (
     <Card title={`Element calls (${data.length}${isLive ? ', live' : ''})`}>
       {calls.isPending ? (
@@ -78,6 +102,21 @@ export function VpcCalls({ vpcId, isLive }: { vpcId: string; isLive: boolean }) 
               purpose: c.purpose,
             }))}
           />
+          {unfinished.length > 0 && (
+            <div>
+              <h3 className="mb-2 text-sm font-semibold text-slate-800 dark:text-slate-200">
+                In flight or abandoned ({unfinished.length})
+              </h3>
+              <Table
+                caption="Element calls in flight or abandoned"
+                columns={unfinishedColumns}
+                rows={unfinished}
+                rowKey={(c) => c.id}
+                pageSize={10}
+                initialSort={{ key: 'at', direction: 'ascending' }}
+              />
+            </div>
+          )}
           {failed.length > 0 && (
             <div>
               <h3 className="mb-2 text-sm font-semibold text-red-700 dark:text-red-400">

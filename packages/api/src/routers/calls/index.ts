@@ -1,12 +1,13 @@
 // calls.*: the element call log by VPC, by job, or by target (tier or NIC), newest first, one keyset page; summaries are redacted.
 import { elementCallsRepo } from '@netplane/db';
+import { CALL_OUTCOMES } from '@netplane/domain';
 import { z } from 'zod';
 import { router, viewerProcedure } from '../../trpc';
 import { optionalPageInput, pageInput, pageOutput } from '../pagination';
 import { callSchema } from '../vpcs/schemas';
 
 const common = {
-  outcome: z.enum(['ok', 'failed']).optional(),
+  outcome: z.enum(CALL_OUTCOMES).optional(),
   controllerId: z.uuid().optional(),
 };
 const output = pageOutput(callSchema);

@@ -1,5 +1,5 @@
 // Output schemas of the engine's read models (VPCs, tiers, NICs, jobs, calls, traces): nothing else leaves the API.
-import { conditionSchema, NEGOTIATION_VERDICTS } from '@netplane/domain';
+import { CALL_OUTCOMES, conditionSchema, NEGOTIATION_VERDICTS } from '@netplane/domain';
 import { z } from 'zod';
 
 const ms = z.number();
@@ -130,7 +130,8 @@ export const callSchema = z.object({
   batchSize: z.number(),
   startedAt: ms,
   durationMs: z.number(),
-  outcome: z.enum(['ok', 'failed']),
+  /** inFlight: recorded before the send and not ended yet; abandoned: its node died or stopped it on its way. */
+  outcome: z.enum(CALL_OUTCOMES),
   errorCategory: z.string().nullable(),
   errorMessage: z.string().nullable(),
   vendorCode: z.string().nullable(),
