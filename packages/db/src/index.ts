@@ -1,4 +1,5 @@
 export * from './connect';
+export { describeDatabaseError, isDatabaseUnavailable } from './db-errors';
 export * from './migrate';
 export * as auditRepo from './repositories/audit';
 export * as controllersRepo from './repositories/controllers';

@@ -1,6 +1,7 @@
 // Login throttling with rate-limiter-flexible: failures counted per ip+username and per ip. On MySQL the counters
 // live in a table shared by every node (RateLimiterMySQL); on SQLite (single node) in memory.
 
+import { guardConnection } from '@netplane/db';
 import { createPool } from 'mysql2';
 import {
   type IRateLimiterOptions,
@@ -104,7 +105,15 @@ export async function createLoginLimiterForUrl(
   }
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const pool = createPool({ uri: url.toString(), connectionLimit: 2, charset: 'utf8mb4' });
+  const pool = createPool({
+    uri: url.toString(),
+    connectionLimit: 2,
+    charset: 'utf8mb4',
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+  });
+  // A connection dying idle (database blip) must not become an uncaught 'error' event (see guardConnection).
+  pool.on('connection', (connection) => guardConnection(connection));
   const limiter = await createLoginLimiter({ kind: 'mysql', pool, dbName });
   return { limiter, close: () => new Promise<void>((resolve) => pool.end(() => resolve())) };
 }
