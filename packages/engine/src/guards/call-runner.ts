@@ -9,7 +9,7 @@ import {
   sleep,
   toAdapterError,
 } from '@netplane/adapter-sdk';
-import type { DbHandle, elementCallsRepo } from '@netplane/db';
+import { type DbHandle, type elementCallsRepo, isDatabaseUnavailable } from '@netplane/db';
 import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError } from '../errors';
@@ -107,6 +107,9 @@ export class CallRunner {
         if (signal.aborted) throw signal.reason ?? e;
         // Lease lost while this call queued: nothing was sent, so nothing to record.
         if (e instanceof FencedError) throw e;
+        // The database went away (slot, rate or call-log write): not the controller's failure, and nothing can be
+        // recorded now. The job is handed back and replays this call; the element adopts what it already made.
+        if (isDatabaseUnavailable(e)) throw e;
         const err = toAdapterError(e);
         const callId = await this.record(spec, attempt, startedAt, performance.now() - t0, { error: err });
         this.logFailure(spec, err, attempt);

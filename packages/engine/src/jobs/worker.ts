@@ -2,10 +2,12 @@
 // stops a job the moment its lease is lost (fenced), hands leases back on drain, and flags jobs past their deadline.
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
-import { jobsRepo, nodesRepo } from '@netplane/db';
+import { describeDatabaseError, isDatabaseUnavailable, jobsRepo, nodesRepo } from '@netplane/db';
 import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { OutageLog } from '../outage-log';
 import type { EngineLogger, EngineOptions } from '../types';
 import { JobContext } from './context';
+import { waitForDatabase } from './database-wait';
 import type { JobEvents } from './events';
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
@@ -25,6 +27,9 @@ export class JobWorker {
    * on believing they own their leases until the fencing check before their next call or write stops them.
    */
   heartbeatsSuspended = false;
+  private readonly claimOutage: OutageLog;
+  private readonly beatOutage: OutageLog;
+  private readonly jobOutage: OutageLog;
 
   constructor(
     private readonly db: DbHandle,
@@ -33,7 +38,11 @@ export class JobWorker {
     private readonly handlers: ReadonlyMap<string, JobHandler>,
     private readonly events: JobEvents,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.claimOutage = new OutageLog(logger, 'Job claim');
+    this.beatOutage = new OutageLog(logger, 'Heartbeat');
+    this.jobOutage = new OutageLog(logger, 'Database wait of an interrupted job');
+  }
 
   get runningJobs(): string[] {
     return [...this.running.keys()];
@@ -108,18 +117,25 @@ export class JobWorker {
         if (this.stopping) {
           await jobsRepo
             .releaseLease(this.db.db, c.id, this.options.nodeId, c.fencingToken, this.now())
-            .catch((e) => this.logger.warn({ jobId: c.id, err: String(e) }, 'Lease hand-back failed'));
+            .catch((e) =>
+              this.logger.warn({ jobId: c.id, err: describeDatabaseError(e) }, 'Lease hand-back failed'),
+            );
         } else this.launch(c.id, c.fencingToken);
       }
+      this.claimOutage.succeeded();
     } catch (e) {
-      this.logger.warn({ err: String(e) }, 'Job claim failed; retrying at the next poll');
+      // Retried at the next poll; a database outage is logged once, not at every poll.
+      this.claimOutage.failed(e);
     }
   }
 
   private beatOnce(): void {
     if (this.beating) return;
     this.beating = this.beat()
-      .catch((e) => this.logger.warn({ err: String(e) }, 'Heartbeat failed'))
+      .then(() => this.beatOutage.succeeded())
+      // Retried at the next interval. A failed heartbeat is not a lost lease: the job goes on until the lease expires
+      // and the fencing check before its next call or write says so.
+      .catch((e) => this.beatOutage.failed(e))
       .finally(() => {
         this.beating = undefined;
       });
@@ -128,36 +144,82 @@ export class JobWorker {
   private async beat(): Promise<void> {
     if (this.heartbeatsSuspended || this.stopping) return;
     const now = this.now();
+    let failure: unknown;
+    const failed =
+      <T>(fallback: T) =>
+      (e: unknown) => {
+        failure ??= e;
+        return fallback;
+      };
     await nodesRepo
       .touchNode(this.db.db, this.options.nodeId, now, this.stopping ? 'draining' : 'running')
-      .catch(() => {});
+      .catch(failed(undefined));
     for (const [id, r] of this.running) {
       const ok = await jobsRepo
         .heartbeat(this.db.db, id, this.options.nodeId, r.token, this.options.leaseMs, now)
-        .catch(() => true);
+        .catch(failed(true));
       // Aborting also cancels the job's calls in flight at once (their signal), not only its next call.
       if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
     }
     // A node silent for a whole lease is dead or stalled: its concurrency slots go back to the cluster now.
     const reclaimed = await nodesRepo
       .reclaimSlotsOfDeadNodes(this.db.db, now - this.options.leaseMs)
-      .catch(() => 0);
+      .catch(failed(0));
     if (reclaimed > 0)
       this.logger.warn({ slots: reclaimed }, 'Freed the call slots of nodes without a heartbeat');
-    const stuck = await jobsRepo.flagStuck(this.db.db, now).catch(() => [] as string[]);
+    const stuck = await jobsRepo.flagStuck(this.db.db, now).catch(failed([] as string[]));
     if (stuck.length > 0) this.logger.warn({ jobIds: stuck }, 'Jobs past their deadline flagged stuck');
+    if (failure !== undefined) throw failure;
   }
 
   private launch(id: string, token: number): void {
     const abort = new AbortController();
-    const done = this.run(id, token, abort.signal).finally(() => {
-      this.running.delete(id);
-      this.wake();
-    });
+    const done = this.run(id, token, abort)
+      // Nothing may escape a job loop: an unhandled rejection would end the process and every job on it.
+      .catch((e: unknown) =>
+        this.logger.error(
+          { jobId: id, err: describeDatabaseError(e) },
+          'Job loop failed; the lease will expire',
+        ),
+      )
+      .finally(() => {
+        this.running.delete(id);
+        this.wake();
+      });
     this.running.set(id, { token, abort, done });
   }
 
-  private async run(id: string, token: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs the job; when the database goes away under it, writes nothing more (its calls are aborted), waits for the
+   * database and hands the lease back, so this node or another resumes it from its recorded steps. A step whose
+   * call went out but whose record did not is replayed, and the element adopts what it already made.
+   */
+  private async run(id: string, token: number, abort: AbortController): Promise<void> {
+    try {
+      await this.runOnce(id, token, abort.signal);
+    } catch (e) {
+      if (!isDatabaseUnavailable(e)) throw e;
+      if (!abort.signal.aborted) abort.abort(e);
+      this.logger.warn(
+        { jobId: id, fencingToken: token, err: describeDatabaseError(e) },
+        'Database lost in the middle of a job; it resumes from its recorded steps once the database is back',
+      );
+      for (;;) {
+        if (!(await waitForDatabase(this.db.db, () => this.stopping, this.jobOutage))) return;
+        try {
+          await jobsRepo.releaseLease(this.db.db, id, this.options.nodeId, token, this.now());
+          this.jobOutage.succeeded();
+          this.logger.info({ jobId: id, fencingToken: token }, 'Interrupted job handed back for resumption');
+          return;
+        } catch (again) {
+          if (!isDatabaseUnavailable(again)) throw again;
+          this.jobOutage.failed(again);
+        }
+      }
+    }
+  }
+
+  private async runOnce(id: string, token: number, signal: AbortSignal): Promise<void> {
     const db = this.db.db;
     const node = this.options.nodeId;
     const job = await jobsRepo.getJob(db, id);
@@ -206,6 +268,9 @@ export class JobWorker {
         );
         return;
       }
+      // Not the job's failure: the database went away (run() waits for it and hands the job back).
+      if (isDatabaseUnavailable(reason)) throw reason;
+      if (isDatabaseUnavailable(e)) throw e;
       if (reason instanceof JobStopped && reason.why === 'draining') {
         await jobsRepo.releaseLease(db, id, node, token, this.now());
         return;
