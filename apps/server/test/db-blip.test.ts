@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import { connect, type DbHandle } from '@netplane/db';
 import {
+  type CutMode,
   createTestDatabaseUrl,
   MYSQL_SERVER_URL,
   startTcpProxy,
@@ -102,132 +103,144 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
     await asAdmin([`DROP USER IF EXISTS '${user}'@'%'`]);
   });
 
-  it('keeps every node alive through an 8 s cut, answers 503 meanwhile, and finishes the job with every NIC exactly once', async () => {
-    const api = new TrpcClient((servers.get(NODES[0]) as RunningServer).url);
-    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-    const vpc = dataOf<{ id: string }>(
-      await api.mutate('vpcs.create', {
-        name: 'blip-vpc',
-        zoneId: seed.zoneId,
-        offeringId: seed.vpcOfferingId,
-        cidr: '10.11.0.0/16',
-      }),
-    );
-    const tier = dataOf<{ id: string }>(
-      await api.mutate('tiers.create', {
-        vpcId: vpc.id,
-        name: 'web',
-        offeringId: seed.networkOfferingId,
-        cidr: '10.11.0.0/24',
-      }),
-    );
-    const jobState = (id: string) =>
-      db.db
-        .selectFrom('jobs')
-        .select(['state', 'lease_owner', 'progress_done', 'finished_at', 'error'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-    const implemented = await pollUntil(
-      () => jobState(implement.jobId),
-      (j) => j.finished_at !== null,
-      30_000,
-    );
-    expect(implemented.state).toBe('succeeded');
-
-    const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `blip-${i}` }));
-    const { jobId } = dataOf<{ jobId: string }>(
-      await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
-    );
-    const running = await pollUntil(
-      () => jobState(jobId),
-      (j) => j.lease_owner !== null && Number(j.progress_done) >= NICS / 6,
-      60_000,
-      20,
-    );
-    expect(Number(running.progress_done)).toBeLessThan(NICS);
-    const holder = servers.get(running.lease_owner as string) as RunningServer;
-
-    proxy.cut();
-    const cutAt = Date.now();
-    // A request during the cut: 503 with Retry-After and the typed tRPC error, not a 500 or a hang.
-    const during = await api.query('vpcs.get', { id: vpc.id });
-    expect(during.status).toBe(503);
-    expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(errorOf(during).data.code).toBe('SERVICE_UNAVAILABLE');
-    expect((errorOf(during).data as { appCode?: string }).appCode).toBe('DATABASE_UNAVAILABLE');
-    const ready = await fetch(`${holder.url}/readyz`);
-    expect(ready.status).toBe(503);
-    const readyBody = (await ready.json()) as {
-      ready: boolean;
-      reason?: string;
-      checks: { database: string };
-    };
-    expect(readyBody.ready).toBe(false);
-    expect(readyBody.checks.database).toMatch(/^unreachable/);
-    expect(readyBody.reason).toMatch(/database/i);
-    expect((await fetch(`${holder.url}/healthz`)).status).toBe(200);
-    // Hold the cut for its full length, checking that no node died meanwhile.
-    while (Date.now() - cutAt < CUT_MS) {
-      for (const [id, s] of servers) expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    proxy.restore();
-    const restoredAt = Date.now();
-
-    for (const [id, s] of servers) {
-      expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
-      const back = await pollUntil(
-        () => fetch(`${s.url}/readyz`).then((r) => r.status),
-        (status) => status === 200,
-        30_000,
-        200,
+  // `reset`: every connection dropped and new ones refused (a restart, a failover). `hold`: new connections get no
+  // answer at all (a partition): requests wait for the 5 s connect timeout, then answer 503 all the same.
+  it.each<[CutMode, number]>([
+    ['reset', 11],
+    ['hold', 12],
+  ])(
+    'keeps every node alive through an 8 s cut (%s), answers 503 meanwhile, and finishes the job with every NIC exactly once',
+    async (mode, net) => {
+      const api = new TrpcClient((servers.get(NODES[0]) as RunningServer).url);
+      expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
+      const vpc = dataOf<{ id: string }>(
+        await api.mutate('vpcs.create', {
+          name: `blip-vpc-${mode}`,
+          zoneId: seed.zoneId,
+          offeringId: seed.vpcOfferingId,
+          cidr: `10.${net}.0.0/16`,
+        }),
       );
-      expect(back).toBe(200);
-    }
-    const done = await pollUntil(
-      () => jobState(jobId),
-      (j) => j.finished_at !== null,
-      120_000,
-      100,
-    );
-    expect(done.state, JSON.stringify(done)).toBe('succeeded');
+      const tier = dataOf<{ id: string }>(
+        await api.mutate('tiers.create', {
+          vpcId: vpc.id,
+          name: 'web',
+          offeringId: seed.networkOfferingId,
+          cidr: `10.${net}.0.0/24`,
+        }),
+      );
+      const jobState = (id: string) =>
+        db.db
+          .selectFrom('jobs')
+          .select(['state', 'lease_owner', 'progress_done', 'finished_at', 'error'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+      const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
+      const implemented = await pollUntil(
+        () => jobState(implement.jobId),
+        (j) => j.finished_at !== null,
+        30_000,
+      );
+      expect(implemented.state).toBe('succeeded');
 
-    const nics = await db.db
-      .selectFrom('nics')
-      .select(['id', 'state'])
-      .where('network_id', '=', tier.id)
-      .execute();
-    expect(nics).toHaveLength(NICS);
-    expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
-    const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);
-    const creations = state?.stats.portCreations ?? {};
-    expect(Object.keys(creations).sort()).toEqual(nics.map((n) => n.id).sort());
-    expect(Object.values(creations).filter((n) => n !== 1)).toEqual([]);
-    expect(state?.counts.ports).toBe(NICS);
-    for (const [id, s] of servers) expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
-    for (const s of servers.values()) {
-      // Survived by handling the errors, not by the process guard's last-resort net.
-      expect(s.output()).not.toContain(UNHANDLED_DATABASE_ERROR);
-      // Neither the database password nor the connection URL in any log line.
-      expect(s.output()).not.toContain(password);
-      expect(s.output()).not.toContain(nodeUrl);
-    }
-    const lines = [...servers.values()].flatMap((s) =>
-      s
-        .output()
-        .split('\n')
-        .filter((l) => /retrying|works again|Database lost|handed back|503/.test(l)),
-    );
-    console.info(
-      JSON.stringify({
-        dbBlip: true,
-        progressAtCut: Number(running.progress_done),
-        holder: running.lease_owner,
-        finishedMsAfterRestore: Number(done.finished_at) - restoredAt,
-        outageLogLines: lines.length,
-      }),
-    );
-    console.info(lines.join('\n'));
-  }, 240_000);
+      const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `blip-${mode}-${i}` }));
+      const { jobId } = dataOf<{ jobId: string }>(
+        await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+      );
+      const running = await pollUntil(
+        () => jobState(jobId),
+        (j) => j.lease_owner !== null && Number(j.progress_done) >= NICS / 6,
+        60_000,
+        20,
+      );
+      expect(Number(running.progress_done)).toBeLessThan(NICS);
+      const holder = servers.get(running.lease_owner as string) as RunningServer;
+
+      proxy.cut(mode);
+      const cutAt = Date.now();
+      // A request during the cut: 503 with Retry-After and the typed tRPC error, not a 500 or a hang.
+      const during = await api.query('vpcs.get', { id: vpc.id });
+      expect(during.status).toBe(503);
+      expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorOf(during).data.code).toBe('SERVICE_UNAVAILABLE');
+      expect((errorOf(during).data as { appCode?: string }).appCode).toBe('DATABASE_UNAVAILABLE');
+      const ready = await fetch(`${holder.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const readyBody = (await ready.json()) as {
+        ready: boolean;
+        reason?: string;
+        checks: { database: string };
+      };
+      expect(readyBody.ready).toBe(false);
+      expect(readyBody.checks.database).toMatch(/^unreachable/);
+      expect(readyBody.reason).toMatch(/database/i);
+      expect((await fetch(`${holder.url}/healthz`)).status).toBe(200);
+      // Hold the cut for its full length, checking that no node died meanwhile.
+      while (Date.now() - cutAt < CUT_MS) {
+        for (const [id, s] of servers) expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      proxy.restore();
+      const restoredAt = Date.now();
+
+      for (const [id, s] of servers) {
+        expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
+        const back = await pollUntil(
+          () => fetch(`${s.url}/readyz`).then((r) => r.status),
+          (status) => status === 200,
+          30_000,
+          200,
+        );
+        expect(back).toBe(200);
+      }
+      const done = await pollUntil(
+        () => jobState(jobId),
+        (j) => j.finished_at !== null,
+        120_000,
+        100,
+      );
+      expect(done.state, JSON.stringify(done)).toBe('succeeded');
+
+      const nics = await db.db
+        .selectFrom('nics')
+        .select(['id', 'state'])
+        .where('network_id', '=', tier.id)
+        .execute();
+      expect(nics).toHaveLength(NICS);
+      expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
+      const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);
+      const creations = state?.stats.portCreations ?? {};
+      // This tier's NICs each created once; across the controller nothing twice and no port without a NIC row.
+      expect(nics.map((n) => creations[n.id])).toEqual(nics.map(() => 1));
+      expect(Object.values(creations).filter((n) => n !== 1)).toEqual([]);
+      const allNics = await db.db.selectFrom('nics').select('id').execute();
+      expect(Object.keys(creations).sort()).toEqual(allNics.map((n) => n.id).sort());
+      expect(state?.counts.ports).toBe(allNics.length);
+      for (const [id, s] of servers) expect(s.proc.exitCode, `${id} exited:\n${s.output()}`).toBeNull();
+      for (const s of servers.values()) {
+        // Survived by handling the errors, not by the process guard's last-resort net.
+        expect(s.output()).not.toContain(UNHANDLED_DATABASE_ERROR);
+        // Neither the database password nor the connection URL in any log line.
+        expect(s.output()).not.toContain(password);
+        expect(s.output()).not.toContain(nodeUrl);
+      }
+      const lines = [...servers.values()].flatMap((s) =>
+        s
+          .output()
+          .split('\n')
+          .filter((l) => /retrying|works again|Database lost|handed back|503/.test(l)),
+      );
+      console.info(
+        JSON.stringify({
+          dbBlip: mode,
+          progressAtCut: Number(running.progress_done),
+          holder: running.lease_owner,
+          finishedMsAfterRestore: Number(done.finished_at) - restoredAt,
+          outageLogLines: lines.length,
+        }),
+      );
+      console.info(lines.join('\n'));
+    },
+    240_000,
+  );
 });
