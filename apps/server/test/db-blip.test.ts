@@ -164,6 +164,11 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
       expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(errorOf(during).data.code).toBe('SERVICE_UNAVAILABLE');
       expect((errorOf(during).data as { appCode?: string }).appCode).toBe('DATABASE_UNAVAILABLE');
+      // A subscription too: 503 with Retry-After before any event stream starts.
+      const watch = await api.query('jobs.watch', { id: jobId });
+      expect(watch.status).toBe(503);
+      expect(watch.headers.get('retry-after')).not.toBeNull();
+      expect(errorOf(watch).data.code).toBe('SERVICE_UNAVAILABLE');
       const ready = await fetch(`${holder.url}/readyz`);
       expect(ready.status).toBe(503);
       const readyBody = (await ready.json()) as {
