@@ -3,12 +3,13 @@
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
 import { describeDatabaseError, isDatabaseUnavailable, jobsRepo, nodesRepo } from '@netplane/db';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import { FencedError, JobStopped } from '../errors';
 import { OutageLog } from '../outage-log';
 import type { EngineLogger, EngineOptions } from '../types';
 import { JobContext } from './context';
 import { waitForDatabase } from './database-wait';
 import type { JobEvents } from './events';
+import { errorOf } from './job-error';
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 
@@ -246,7 +247,8 @@ export class JobWorker {
         error: error === undefined ? null : JSON.stringify(error),
         now: this.now(),
       });
-      const fresh = await jobsRepo.getJob(db, id);
+      // The job is final once finishJob returned: losing the database now only costs the event its fresh progress.
+      const fresh = await jobsRepo.getJob(db, id).catch(() => undefined);
       if (ok) emit(state, fresh?.progressDone);
     };
     const handler = this.handlers.get(job.kind);
@@ -282,24 +284,4 @@ export class JobWorker {
       await finish('failed', undefined, errorOf(e));
     }
   }
-}
-
-export function errorOf(e: unknown): Record<string, unknown> {
-  if (e instanceof JobFailure) return { code: e.code, message: e.message, ...e.details };
-  if (e instanceof CallFailed) {
-    return {
-      code: 'CALL_FAILED',
-      message: e.message,
-      category: e.error.category,
-      vendorCode: e.error.vendorCode,
-      callId: e.callId,
-      controllerId: e.controllerId,
-      element: e.adapterId,
-    };
-  }
-  const code = (e as { code?: unknown })?.code;
-  return {
-    code: typeof code === 'string' ? code : 'INTERNAL',
-    message: e instanceof Error ? e.message : String(e),
-  };
 }
