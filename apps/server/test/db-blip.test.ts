@@ -164,6 +164,10 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
       expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(errorOf(during).data.code).toBe('SERVICE_UNAVAILABLE');
       expect((errorOf(during).data as { appCode?: string }).appCode).toBe('DATABASE_UNAVAILABLE');
+      // A login (users table and the MariaDB-backed login limiter) too: 503, not 500 and not "wrong password".
+      const login = await new TrpcClient(holder.url).login('admin', ADMIN_PASSWORD);
+      expect(login.status).toBe(503);
+      expect(login.headers.get('retry-after')).not.toBeNull();
       // A subscription too: 503 with Retry-After before any event stream starts.
       const watch = await api.query('jobs.watch', { id: jobId });
       expect(watch.status).toBe(503);
@@ -240,6 +244,8 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
           dbBlip: mode,
           progressAtCut: Number(running.progress_done),
           holder: running.lease_owner,
+          // At least CUT_MS; longer in hold mode, where each request above waits for the 5 s connect timeout.
+          cutMs: restoredAt - cutAt,
           finishedMsAfterRestore: Number(done.finished_at) - restoredAt,
           outageLogLines: lines.length,
         }),
