@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiDeps } from '@netplane/api';
 import { REQUEST_LIMITS } from '@netplane/domain';
+import { OutageLog } from '@netplane/engine';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { appRouter } from './app-router';
@@ -59,6 +60,9 @@ export function createHttpApp(opts: {
   });
 
   const createContext = makeCreateContext(deps, { cookieSecure: opts.cookieSecure });
+  // Requests refused with 503 while the database is away: one log line per outage (and every few seconds), not one
+  // per request.
+  const refused = new OutageLog(logger, 'Requests while the database is unreachable (503)');
   const edge = trpcEdge();
   app.use(
     '/trpc',
@@ -82,6 +86,7 @@ export function createHttpApp(opts: {
         return wait === undefined ? {} : { headers: { 'retry-after': String(wait) } };
       },
       onError: ({ error, path, type }) => {
+        if (error.code === 'SERVICE_UNAVAILABLE') refused.failed(error, { path });
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           // The message and stack go to the log only; the client sees a generic message (see errorFormatter).
           logger.error({ path, type, err: error.cause ?? error }, 'Internal error in a procedure');

@@ -3,6 +3,7 @@ import { connect, migrateToLatest } from '@netplane/db';
 import { EnvError, loadEnv } from './env';
 import { keysRotate, keysStatus } from './keys';
 import { createLogger } from './logger';
+import { installProcessGuards } from './process-guards';
 import { startServer } from './start';
 
 const USAGE = 'usage: netplane [start | migrate | keys status | keys rotate]';
@@ -11,6 +12,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub] = argv;
   const env = loadEnv();
   const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId });
+  installProcessGuards(logger);
   switch (cmd) {
     case 'start':
       await startServer(env, logger);

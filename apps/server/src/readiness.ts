@@ -1,30 +1,57 @@
-// /readyz: the database answers `select 1`, no migration is pending, and this node is not draining.
+// /readyz: the database answers `select 1`, no migration is pending, and this node is not draining. When not ready,
+// `reason` says why in one line (load balancers and operators read it; no secret is ever in it).
 import type { ApiDeps } from '@netplane/api';
-import { pendingMigrations } from '@netplane/db';
+import { describeDatabaseError, pendingMigrations } from '@netplane/db';
 
 export type Readiness = {
   ready: boolean;
+  reason?: string;
   checks: { database: string; migrations: string; draining: boolean };
 };
 
-const firstLine = (e: unknown) =>
-  e instanceof Error ? (e.message.split('\n')[0] ?? '').slice(0, 120) : 'error';
+/** A database that does not answer at all (a partition, not a refusal) must not hang the probe. */
+const PROBE_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${PROBE_TIMEOUT_MS} ms`)),
+      PROBE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 export async function checkReadiness(deps: ApiDeps, state: { draining: boolean }): Promise<Readiness> {
   let database = 'ok';
   let migrations = 'ok';
   try {
     // select 1: the cheapest round trip that proves a connection works.
-    await deps.db.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    await withTimeout(deps.db.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(), 'select 1');
   } catch (e) {
-    database = `unreachable: ${firstLine(e)}`;
+    database = `unreachable: ${describeDatabaseError(e)}`;
   }
-  try {
-    const pending = await pendingMigrations(deps.db.db);
-    if (pending.length > 0) migrations = `pending: ${pending.join(', ')}`;
-  } catch (e) {
-    migrations = `unknown: ${firstLine(e)}`;
-  }
+  if (database === 'ok') {
+    try {
+      const pending = await withTimeout(pendingMigrations(deps.db.db), 'migrations');
+      if (pending.length > 0) migrations = `pending: ${pending.join(', ')}`;
+    } catch (e) {
+      migrations = `unknown: ${describeDatabaseError(e)}`;
+    }
+  } else migrations = 'unknown: the database is unreachable';
   const ready = database === 'ok' && migrations === 'ok' && !state.draining;
-  return { ready, checks: { database, migrations, draining: state.draining } };
+  const reason =
+    database !== 'ok'
+      ? `database ${database}`
+      : migrations !== 'ok'
+        ? `migrations ${migrations}`
+        : state.draining
+          ? 'draining'
+          : undefined;
+  return {
+    ready,
+    ...(reason !== undefined && { reason }),
+    checks: { database, migrations, draining: state.draining },
+  };
 }

@@ -1,7 +1,8 @@
 // `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
 import type { AddressInfo } from 'node:net';
 import { createLoginLimiter, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
-import { connect, migrateToLatest, openRateLimitStore } from '@netplane/db';
+import { connect, describeDatabaseError, migrateToLatest, openRateLimitStore } from '@netplane/db';
+import { OutageLog } from '@netplane/engine';
 import { openKeyring } from '@netplane/secrets';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
@@ -15,7 +16,9 @@ import { metricsRegistry } from './metrics';
 import { installShutdown } from './shutdown';
 
 export async function startServer(env: Env, logger: Logger): Promise<void> {
-  const db = connect(env.databaseUrl);
+  // Idle pooled connections that die (a database blip) are only logged: the pool opens new ones on demand.
+  const idleConnections = new OutageLog(logger.child({ component: 'db' }), 'An idle database connection');
+  const db = connect(env.databaseUrl, { onConnectionError: (err) => idleConnections.failed(err) });
   const applied = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied }, 'Database ready');
   const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
@@ -61,7 +64,9 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
 
   // Expired sessions are refused on use anyway; this only keeps the table small.
   const purge = setInterval(() => {
-    purgeExpiredSessions(deps).catch((err: unknown) => logger.warn({ err }, 'Session purge failed'));
+    purgeExpiredSessions(deps).catch((err: unknown) =>
+      logger.warn({ err: describeDatabaseError(err) }, 'Session purge failed'),
+    );
   }, 10 * 60_000);
   purge.unref();
 

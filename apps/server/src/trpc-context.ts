@@ -5,6 +5,7 @@ import {
   type ApiDeps,
   type Context,
   createContextInner,
+  databaseUnavailableError,
   resolveSession,
   SESSION_COOKIE,
 } from '@netplane/api';
@@ -34,7 +35,10 @@ export function isSameOrigin(req: Request): boolean {
 export function makeCreateContext(deps: ApiDeps, opts: { cookieSecure: boolean }) {
   return async ({ req, res }: Pick<CreateExpressContextOptions, 'req' | 'res'>): Promise<Context> => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    const s = await resolveSession(deps, token);
+    // The session lookup is the first database read of every request: a lost database answers 503 from here too.
+    const s = await resolveSession(deps, token).catch((e: unknown) => {
+      throw databaseUnavailableError(e) ?? e;
+    });
     const secure = opts.cookieSecure || req.secure;
     const csrfHeader = req.get('x-csrf-token');
     return createContextInner(deps, {

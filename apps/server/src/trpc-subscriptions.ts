@@ -2,7 +2,7 @@
 // client without a session got 200 and an UNAUTHORIZED event where every other procedure answers 401. This runs
 // the subscription first, the same way (context, middlewares, input parsing; the generator's body does not start
 // until it is iterated), and answers a client error with its own status before any stream begins.
-import { createCallerFactory } from '@netplane/api';
+import { createCallerFactory, DATABASE_RETRY_AFTER_SECONDS } from '@netplane/api';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Request, RequestHandler, Response } from 'express';
@@ -50,6 +50,11 @@ export function precheckSubscriptions(createContext: CreateContext): RequestHand
     } catch (e) {
       // Client errors (401, 403, 400, 404) are answered here; anything else goes to tRPC, which logs it.
       if (e instanceof TRPCError && getHTTPStatusCodeFromError(e) < 500) return sendTrpcError(res, e, path);
+      // The database is away: a 503 with Retry-After, as for every other procedure, rather than a stream that errs.
+      if (e instanceof TRPCError && e.code === 'SERVICE_UNAVAILABLE') {
+        res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+        return sendTrpcError(res, e, path);
+      }
     } finally {
       abort.abort();
     }

@@ -22,6 +22,8 @@ export function trpcCodeOf(code: AppErrorCode): TRPC_ERROR_CODE_KEY {
       return 'TOO_MANY_REQUESTS';
     case 'PRECONDITION_FAILED':
       return 'PRECONDITION_FAILED';
+    case 'DATABASE_UNAVAILABLE':
+      return 'SERVICE_UNAVAILABLE';
     case 'SECRET_UNREADABLE':
     case 'INTERNAL':
       return 'INTERNAL_SERVER_ERROR';

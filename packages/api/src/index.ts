@@ -1,4 +1,5 @@
 export * from './context';
+export { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableError } from './database-unavailable';
 export * from './deps';
 export * from './root';
 export { recordAudit, redact } from './services/audit';

@@ -3,6 +3,7 @@ import { AppError, type Role } from '@netplane/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
+import { databaseUnavailableError } from './database-unavailable';
 import { trpcCodeOf } from './errors';
 
 const t = initTRPC.context<Context>().create({
@@ -24,12 +25,16 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Turns our AppErrors (thrown anywhere below) into TRPCErrors with the mapped code. */
+/** Turns our AppErrors (thrown anywhere below) into TRPCErrors with the mapped code, and a lost database into 503. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: trpcCodeOf(cause.code), message: cause.message, cause });
+  }
+  if (!result.ok) {
+    const unavailable = databaseUnavailableError(result.error.cause ?? result.error);
+    if (unavailable) throw unavailable;
   }
   return result;
 });

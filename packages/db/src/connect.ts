@@ -29,6 +29,11 @@ export type ConnectOptions = {
    * lease; our transactions are a few statements long and never wait on anything slow. 0 disables it.
    */
   idleTransactionTimeoutS?: number;
+  /**
+   * Told about errors of pooled connections that no query was waiting for (the server or the path to it went away
+   * while the connection sat idle). The pool drops such a connection and opens a new one on demand; this is for logs.
+   */
+  onConnectionError?: (err: Error) => void;
 };
 
 /** Default below the shortest lease used in practice (tests run 3 s; production 15 s). */
@@ -57,16 +62,33 @@ export function connect(url: string, options: ConnectOptions = {}): DbHandle {
     bigNumberStrings: false,
     charset: 'utf8mb4',
     timezone: 'Z',
+    // A database that does not answer a new connection is reported (and /readyz says so) within 5 s, not 10.
+    connectTimeout: 5_000,
+    // TCP keep-alive notices a silently dead path under an idle connection.
+    enableKeepAlive: true,
   });
   const idleTimeout = options.idleTransactionTimeoutS ?? DEFAULT_IDLE_TRANSACTION_TIMEOUT_S;
-  if (idleTimeout > 0) {
-    // Runs before any query of the new connection: mysql2 queues commands per connection in order.
-    pool.on('connection', (connection) => {
-      connection.query(`SET SESSION idle_transaction_timeout = ${Math.ceil(idleTimeout)}`);
-    });
-  }
+  pool.on('connection', (connection) => {
+    guardConnection(connection, options.onConnectionError);
+    if (idleTimeout <= 0) return;
+    // Runs before any query of the new connection: mysql2 queues commands per connection in order. Its callback
+    // swallows the error: a connection that dies here fails the query queued behind it, which its caller handles.
+    connection.query(`SET SESSION idle_transaction_timeout = ${Math.ceil(idleTimeout)}`, () => {});
+  });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * A mysql2 connection emits 'error' when it dies with no command waiting, and again for a command sent to it after
+ * death; the pool listens only once. An 'error' without a listener is an uncaught exception that kills the process,
+ * so every pooled connection (Kysely's and the login limiter's) gets a permanent listener here.
+ */
+export function guardConnection(
+  connection: { on(event: 'error', listener: (err: Error) => void): unknown },
+  onError?: (err: Error) => void,
+): void {
+  connection.on('error', (err) => onError?.(err));
 }
 
 /**

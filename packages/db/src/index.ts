@@ -1,4 +1,5 @@
 export * from './connect';
+export { describeDatabaseError, isDatabaseUnavailable } from './db-errors';
 export * from './migrate';
 export * from './rate-limit-store';
 export * as auditRepo from './repositories/audit';

@@ -2,6 +2,7 @@
 // (rate-limiter-flexible's RateLimiterMySQL on its own small pool), on SQLite (one node) process memory.
 import { createPool } from 'mysql2';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterMySQL } from 'rate-limiter-flexible';
+import { guardConnection } from './connect';
 
 export type RateLimiter = RateLimiterAbstract;
 
@@ -29,7 +30,15 @@ export function openRateLimitStore(databaseUrl: string, tableName = 'login_rate_
   if (!/^(mysql|mariadb):\/\//.test(databaseUrl)) return memoryRateLimitStore();
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const pool = createPool({ uri: url.toString(), connectionLimit: 2, charset: 'utf8mb4' });
+  const pool = createPool({
+    uri: url.toString(),
+    connectionLimit: 2,
+    charset: 'utf8mb4',
+    connectTimeout: 5_000,
+    enableKeepAlive: true,
+  });
+  // A connection dying idle (database blip) must not become an uncaught 'error' event (see guardConnection).
+  pool.on('connection', (connection) => guardConnection(connection));
   return {
     kind: 'mysql',
     limiter: (limit) =>

@@ -12,6 +12,8 @@ export const APP_ERROR_CODES = [
   'RANGE_OVERLAP',
   'IN_USE',
   'SECRET_UNREADABLE',
+  /** The database cannot be reached right now (connection lost, refused, timed out): retry after Retry-After. */
+  'DATABASE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -10,6 +10,7 @@ export type { NicRequest } from './lifecycle/allocate';
 export type { CreateTierInput, CreateVpcInput } from './lifecycle/create';
 export type { Drift } from './lifecycle/drift';
 export { registerEngineMetrics } from './metrics';
+export { OutageLog } from './outage-log';
 export * from './support';
 export {
   DEFAULT_OPTIONS,

@@ -290,3 +290,9 @@ export function pageCalls(db: Db, f: CallPageRequest): Promise<Page<ElementCallR
     (r) => toCall(r as unknown as ElementCallsTable),
   );
 }
+
+/** One call by id, as the engine left it (the in-flight tests read rows between announce and completion). */
+export async function getCall(db: Db, id: string): Promise<ElementCallRow | undefined> {
+  const r = await db.selectFrom('element_calls').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toCall(r) : undefined;
+}

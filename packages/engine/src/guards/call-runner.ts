@@ -10,7 +10,7 @@ import {
   sleep,
   toAdapterError,
 } from '@netplane/adapter-sdk';
-import { type DbHandle, elementCallsRepo } from '@netplane/db';
+import { type DbHandle, elementCallsRepo, isDatabaseUnavailable } from '@netplane/db';
 import type { CallPhase } from '@netplane/domain';
 import type { ElementHandle } from '../elements';
 import { CallFailed, FencedError } from '../errors';
@@ -142,6 +142,10 @@ export class CallRunner {
           await dropAnnounce();
           throw e;
         }
+        // The database went away (slot, rate or call-log write): not the controller's failure, and nothing can be
+        // recorded now. The job is handed back and replays this call; the element adopts what it already made. An
+        // announced row stays inFlight until take-over or startup marks it abandoned.
+        if (isDatabaseUnavailable(e)) throw e;
         const err = toAdapterError(e);
         const callId = await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
           error: err,

@@ -21,6 +21,8 @@ export class SlotPool {
   private readonly waiters: Waiter[] = [];
   private readonly held = new Map<number, number>(); // slot -> expires_at (in use or idle)
   private readonly idle = new Map<number, NodeJS.Timeout>();
+  /** Slots let go here whose database row could not be freed (the database was away): freed at the next pump. */
+  private readonly unfreed = new Set<number>();
   private pumping = false;
   private ensuredFor = 0;
 
@@ -74,7 +76,16 @@ export class SlotPool {
       const expires = this.held.get(slot) ?? 0;
       if (expires - Date.now() < holdMs / 2) {
         const renewed = Date.now() + holdMs;
-        const ok = await nodesRepo.renewSlot(this.db, this.controllerId, slot, this.holder, renewed);
+        let ok: boolean;
+        try {
+          ok = await nodesRepo.renewSlot(this.db, this.controllerId, slot, this.holder, renewed);
+        } catch (e) {
+          // The database is away: the waiter fails (its job waits for the database), the slot is freed later.
+          this.held.delete(slot);
+          this.unfreed.add(slot);
+          next.reject(e);
+          throw e;
+        }
         if (!ok) {
           // Our hold expired and someone else took the slot: queue the waiter again for a fresh claim.
           this.held.delete(slot);
@@ -112,7 +123,11 @@ export class SlotPool {
 
   private async free(slot: number): Promise<void> {
     this.held.delete(slot);
-    await nodesRepo.freeSlot(this.db, this.controllerId, slot, this.holder).catch(() => {});
+    await nodesRepo.freeSlot(this.db, this.controllerId, slot, this.holder).then(
+      () => this.unfreed.delete(slot),
+      // Left held in the database until the next pump frees it; otherwise it would idle until its hold expires.
+      () => this.unfreed.add(slot),
+    );
   }
 
   /** Renews our hold of a slot about to expire; false (and forgotten) when someone else took it meanwhile. */
@@ -132,6 +147,11 @@ export class SlotPool {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      for (const slot of this.unfreed) {
+        if (this.held.has(slot)) continue;
+        await nodesRepo.freeSlot(this.db, this.controllerId, slot, this.holder);
+        this.unfreed.delete(slot);
+      }
       if (this.ensuredFor < max) {
         await nodesRepo.ensureSlots(this.db, this.dialect, this.controllerId, max);
         this.ensuredFor = max;

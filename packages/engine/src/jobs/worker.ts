@@ -3,12 +3,21 @@
 // its lease is lost (fenced), hands leases back on drain; cluster housekeeping runs on a second timer.
 import { hostname } from 'node:os';
 import type { DbHandle } from '@netplane/db';
-import { elementCallsRepo, jobsRepo, nodesRepo } from '@netplane/db';
-import { CallFailed, FencedError, JobFailure, JobStopped } from '../errors';
+import {
+  describeDatabaseError,
+  elementCallsRepo,
+  isDatabaseUnavailable,
+  jobsRepo,
+  nodesRepo,
+} from '@netplane/db';
+import { FencedError, JobStopped } from '../errors';
+import { OutageLog } from '../outage-log';
 import type { EngineLogger, EngineOptions } from '../types';
 import { JobContext } from './context';
+import { waitForDatabase } from './database-wait';
 import type { JobEvents } from './events';
 import { deadNodeSummary, sweepCluster } from './housekeeping';
+import { errorOf } from './job-error';
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 
@@ -29,6 +38,9 @@ export class JobWorker {
    * on believing they own their leases until the fencing check before their next call or write stops them.
    */
   heartbeatsSuspended = false;
+  private readonly claimOutage: OutageLog;
+  private readonly beatOutage: OutageLog;
+  private readonly jobOutage: OutageLog;
 
   constructor(
     private readonly db: DbHandle,
@@ -37,7 +49,11 @@ export class JobWorker {
     private readonly handlers: ReadonlyMap<string, JobHandler>,
     private readonly events: JobEvents,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.claimOutage = new OutageLog(logger, 'Job claim');
+    this.beatOutage = new OutageLog(logger, 'Heartbeat');
+    this.jobOutage = new OutageLog(logger, 'Database wait of an interrupted job');
+  }
 
   get runningJobs(): string[] {
     return [...this.running.keys()];
@@ -59,7 +75,12 @@ export class JobWorker {
     // Restarted under the same id (NODE_ID): what the previous process left in flight ended with it.
     await elementCallsRepo
       .abandonCallsOfNode(this.db.db, this.options.nodeId, now, now, deadNodeSummary)
-      .catch((e) => this.logger.warn({ err: String(e) }, 'Marking calls of a previous run abandoned failed'));
+      .catch((e) =>
+        this.logger.warn(
+          { err: describeDatabaseError(e) },
+          'Marking calls of a previous run abandoned failed',
+        ),
+      );
     this.pollTimer = setInterval(() => void this.tick(), this.options.pollMs);
     this.beatTimer = setInterval(() => void this.beatOnce(), this.options.heartbeatMs);
     this.sweepTimer = setInterval(() => void this.sweepOnce(), this.options.heartbeatMs);
@@ -123,18 +144,25 @@ export class JobWorker {
         if (this.stopping) {
           await jobsRepo
             .releaseLease(this.db.db, c.id, this.options.nodeId, c.fencingToken, this.now())
-            .catch((e) => this.logger.warn({ jobId: c.id, err: String(e) }, 'Lease hand-back failed'));
+            .catch((e) =>
+              this.logger.warn({ jobId: c.id, err: describeDatabaseError(e) }, 'Lease hand-back failed'),
+            );
         } else this.launch(c.id, c.fencingToken);
       }
+      this.claimOutage.succeeded();
     } catch (e) {
-      this.logger.warn({ err: String(e) }, 'Job claim failed; retrying at the next poll');
+      // Retried at the next poll; a database outage is logged once, not at every poll.
+      this.claimOutage.failed(e);
     }
   }
 
   private beatOnce(): void {
     if (this.beating) return;
     this.beating = this.beat()
-      .catch((e) => this.logger.warn({ err: String(e) }, 'Heartbeat failed'))
+      .then(() => this.beatOutage.succeeded())
+      // Retried at the next interval. A failed heartbeat is not a lost lease: the job goes on until the lease expires
+      // and the fencing check before its next call or write says so.
+      .catch((e) => this.beatOutage.failed(e))
       .finally(() => {
         this.beating = undefined;
       });
@@ -148,22 +176,31 @@ export class JobWorker {
     if (this.heartbeatsSuspended || this.stopping) return;
     const now = this.now();
     const node = this.options.nodeId;
+    let failure: unknown;
+    const failed =
+      <T>(fallback: T) =>
+      (e: unknown) => {
+        failure ??= e;
+        return fallback;
+      };
     await Promise.all([
-      nodesRepo.touchNode(this.db.db, node, now, 'running').catch(() => {}),
+      nodesRepo.touchNode(this.db.db, node, now, 'running').catch(failed(undefined)),
       ...[...this.running].map(async ([id, r]) => {
         const ok = await jobsRepo
           .heartbeat(this.db.db, id, node, r.token, this.options.leaseMs, now)
-          .catch(() => true);
+          .catch(failed(true));
         // Aborting also cancels the job's calls in flight at once (their signal), not only its next call.
         if (!ok) r.abort.abort(new FencedError(`Lease of job ${id} lost`));
       }),
     ]);
+    // Reported to beatOutage (logged once per outage, not at every interval); renewal is retried next interval.
+    if (failure !== undefined) throw failure;
   }
 
   private sweepOnce(): void {
     if (this.sweeping || this.heartbeatsSuspended || this.stopping || !this.started) return;
     this.sweeping = sweepCluster(this.db, this.logger, this.options, this.now())
-      .catch((e) => this.logger.warn({ err: String(e) }, 'Cluster housekeeping failed'))
+      .catch((e) => this.logger.warn({ err: describeDatabaseError(e) }, 'Cluster housekeeping failed'))
       .finally(() => {
         this.sweeping = undefined;
       });
@@ -178,7 +215,11 @@ export class JobWorker {
     const n = await elementCallsRepo
       .abandonCallsOfJob(this.db.db, jobId, token, this.now(), summary)
       .catch((e) => {
-        this.logger.warn({ jobId, err: String(e) }, 'Marking calls of the previous holder abandoned failed');
+        // A database outage here surfaces at the job's first write, which run() handles.
+        this.logger.warn(
+          { jobId, err: describeDatabaseError(e) },
+          'Marking calls of the previous holder abandoned failed',
+        );
         return 0;
       });
     if (n > 0)
@@ -187,14 +228,52 @@ export class JobWorker {
 
   private launch(id: string, token: number): void {
     const abort = new AbortController();
-    const done = this.run(id, token, abort.signal).finally(() => {
-      this.running.delete(id);
-      this.wake();
-    });
+    const done = this.run(id, token, abort)
+      // Nothing may escape a job loop: an unhandled rejection would end the process and every job on it.
+      .catch((e: unknown) =>
+        this.logger.error(
+          { jobId: id, err: describeDatabaseError(e) },
+          'Job loop failed; the lease will expire',
+        ),
+      )
+      .finally(() => {
+        this.running.delete(id);
+        this.wake();
+      });
     this.running.set(id, { token, abort, done });
   }
 
-  private async run(id: string, token: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs the job; when the database goes away under it, writes nothing more (its calls are aborted), waits for the
+   * database and hands the lease back, so this node or another resumes it from its recorded steps. A step whose
+   * call went out but whose record did not is replayed, and the element adopts what it already made.
+   */
+  private async run(id: string, token: number, abort: AbortController): Promise<void> {
+    try {
+      await this.runOnce(id, token, abort.signal);
+    } catch (e) {
+      if (!isDatabaseUnavailable(e)) throw e;
+      if (!abort.signal.aborted) abort.abort(e);
+      this.logger.warn(
+        { jobId: id, fencingToken: token, err: describeDatabaseError(e) },
+        'Database lost in the middle of a job; it resumes from its recorded steps once the database is back',
+      );
+      for (;;) {
+        if (!(await waitForDatabase(this.db.db, () => this.stopping, this.jobOutage))) return;
+        try {
+          await jobsRepo.releaseLease(this.db.db, id, this.options.nodeId, token, this.now());
+          this.jobOutage.succeeded();
+          this.logger.info({ jobId: id, fencingToken: token }, 'Interrupted job handed back for resumption');
+          return;
+        } catch (again) {
+          if (!isDatabaseUnavailable(again)) throw again;
+          this.jobOutage.failed(again);
+        }
+      }
+    }
+  }
+
+  private async runOnce(id: string, token: number, signal: AbortSignal): Promise<void> {
     const db = this.db.db;
     const node = this.options.nodeId;
     const job = await jobsRepo.getJob(db, id);
@@ -223,7 +302,8 @@ export class JobWorker {
         error: error === undefined ? null : JSON.stringify(error),
         now: this.now(),
       });
-      const fresh = await jobsRepo.getJob(db, id);
+      // The job is final once finishJob returned: losing the database now only costs the event its fresh progress.
+      const fresh = await jobsRepo.getJob(db, id).catch(() => undefined);
       if (ok) emit(state, fresh?.progressDone);
     };
     const handler = this.handlers.get(job.kind);
@@ -245,6 +325,9 @@ export class JobWorker {
         );
         return;
       }
+      // Not the job's failure: the database went away (run() waits for it and hands the job back).
+      if (isDatabaseUnavailable(reason)) throw reason;
+      if (isDatabaseUnavailable(e)) throw e;
       if (reason instanceof JobStopped && reason.why === 'draining') {
         await jobsRepo.releaseLease(db, id, node, token, this.now());
         return;
@@ -256,24 +339,4 @@ export class JobWorker {
       await finish('failed', undefined, errorOf(e));
     }
   }
-}
-
-export function errorOf(e: unknown): Record<string, unknown> {
-  if (e instanceof JobFailure) return { code: e.code, message: e.message, ...e.details };
-  if (e instanceof CallFailed) {
-    return {
-      code: 'CALL_FAILED',
-      message: e.message,
-      category: e.error.category,
-      vendorCode: e.error.vendorCode,
-      callId: e.callId,
-      controllerId: e.controllerId,
-      element: e.adapterId,
-    };
-  }
-  const code = (e as { code?: unknown })?.code;
-  return {
-    code: typeof code === 'string' ? code : 'INTERNAL',
-    message: e instanceof Error ? e.message : String(e),
-  };
 }
