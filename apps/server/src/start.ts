@@ -1,25 +1,51 @@
-// `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
+// `start`: check the data dir and bind the port, migrate, open the keyring, load adapters, build ApiDeps, first-run
+// setup, start the engine, serve, and drain on signals. What fails before serving is a StartupError where we can say why.
 import type { AddressInfo } from 'node:net';
 import { createLoginLimiterForUrl, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
-import { connect, migrateToLatest } from '@netplane/db';
-import { openKeyring } from '@netplane/secrets';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printSetupBanner } from './banner';
+import { openDatabase } from './database';
 import { registerDrainHook } from './drain';
 import { startEngine } from './engine-hook';
 import type { Env } from './env';
 import { createHttpApp } from './http-app';
+import { auditCredentials, describeAudit, openServerKeyring } from './key-audit';
 import type { Logger } from './logger';
 import { metricsRegistry } from './metrics';
+import { bindHttpServer, checkDirectories } from './preflight';
 import { installShutdown } from './shutdown';
 
 export async function startServer(env: Env, logger: Logger): Promise<void> {
-  const db = connect(env.databaseUrl);
-  const applied = await migrateToLatest(db.db);
+  checkDirectories(env);
+  // The port first: a node that cannot listen must not migrate, create the admin or print a setup token.
+  const http = await bindHttpServer(env);
+  try {
+    await startOn(http, env, logger);
+  } catch (e) {
+    http.server.close();
+    throw e;
+  }
+}
+
+async function startOn(
+  http: Awaited<ReturnType<typeof bindHttpServer>>,
+  env: Env,
+  logger: Logger,
+): Promise<void> {
+  const { server } = http;
+  const { db, applied } = await openDatabase(env);
   logger.info({ dialect: db.dialect, applied }, 'Database ready');
-  const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
+  if (env.databaseUrl.endsWith(':memory:'))
+    logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
+  const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
+  const audit = await auditCredentials(db.db, keyring);
+  if (audit.unreadableRows > 0)
+    logger.warn(
+      { ...audit, source: keyring.describe },
+      `Credentials unreadable on this node: ${describeAudit(audit)}. Restore the missing key (key file or NETPLANE_MASTER_KEY) or re-enter those controllers' credentials.`,
+    );
   const adapters = await loadAdapters(logger);
   const limiter = await createLoginLimiterForUrl(env.databaseUrl);
   const deps = buildApiDeps({ db, logger, adapters, keyring, loginLimiter: limiter.limiter });
@@ -36,16 +62,19 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
     onDrain: registerDrainHook,
   });
   const state = { draining: false };
-  const app = createHttpApp({ deps, logger, state, cookieSecure: env.cookieSecure, webDist: env.webDist });
-  const server = app.listen(env.port, env.host);
+  const app = createHttpApp({
+    deps,
+    logger,
+    state,
+    cookieSecure: env.cookieSecure,
+    webDist: env.webDist,
+    credentialsCheck: async () => describeAudit(await auditCredentials(db.db, keyring)),
+  });
+  http.serve(app);
   // Keep idle connections open longer than HTTP clients' own keep-alive (undici: 4 s, browsers and proxies up to
   // 60 s): otherwise the server may close a socket just as a client reuses it, and that request dies with ECONNRESET.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
   const port = (server.address() as AddressInfo).port;
   logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
   if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);
