@@ -19,10 +19,15 @@ import {
   type Service,
   type ServiceCapabilities,
 } from '@netplane/domain';
+import { unreadableCredentialsOf } from '../elements';
 import type { EngineCore } from './core';
 import { networkSpecOf } from './specs';
 
-export type StoredNegotiation = NegotiationResult & { traceId: string };
+export type StoredNegotiation = NegotiationResult & {
+  traceId: string;
+  /** Controllers skipped because their credentials cannot be decrypted here: the diagnosis says so, not "no element". */
+  unreadable: { controllerId: string; controllerName: string; reason: string }[];
+};
 
 function narrowed(services: ServiceCapabilities, overrides: ServiceCapabilities): ServiceCapabilities {
   const out: ServiceCapabilities = {};
@@ -75,6 +80,7 @@ export async function negotiateTier(
   if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
   const providers = await loadProviders(core, pn.id);
   const spec = networkSpecOf(network, []);
+  const unreadable: StoredNegotiation['unreadable'] = [];
   const result = await negotiate(
     {
       services: offering.serviceProviders,
@@ -97,6 +103,11 @@ export async function negotiateTier(
             ),
           );
       } catch (e) {
+        const secret = unreadableCredentialsOf(e);
+        if (secret) {
+          if (!unreadable.some((u) => u.controllerId === secret.controllerId)) unreadable.push(secret);
+          return { canHandle: false, reason: `credentials unreadable: ${secret.reason}` };
+        }
         const err = toAdapterError(e);
         return { canHandle: false, reason: `canHandle failed with ${err.category}: ${err.message}` };
       }
@@ -128,5 +139,5 @@ export async function negotiateTier(
       })),
     );
   }
-  return { ...result, traceId };
+  return { ...result, traceId, unreadable };
 }

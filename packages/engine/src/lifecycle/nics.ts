@@ -3,7 +3,7 @@
 import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
 import { networksRepo, nicsRepo } from '@netplane/db';
 import { reasonFromCode } from '@netplane/domain';
-import type { ElementHandle } from '../elements';
+import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
@@ -50,6 +50,30 @@ async function prepareOn(
   return out;
 }
 
+/** No NIC is left Allocated without a word: each one not yet reserved goes to Error with its own diagnosis. */
+async function failNicsOnUnreadableCredentials(
+  core: EngineCore,
+  ctx: JobContext,
+  nics: readonly nicsRepo.NicRow[],
+  secret: { controllerId: string; controllerName: string; reason: string },
+): Promise<never> {
+  const message = `Controller ${secret.controllerName}'s stored credentials cannot be decrypted: ${secret.reason}`;
+  const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+  await core.state.transitionMany(
+    nics
+      .filter((n) => n.state !== 'Reserved' && n.state !== 'Error')
+      .map((n) => ({
+        ...base,
+        id: n.id,
+        to: 'Error',
+        reason: message,
+        conditions: [{ type: 'Ready', status: 'False', reason: 'CredentialsUnreadable', message }],
+        error: { code: 'CREDENTIALS_UNREADABLE', message: secret.reason, controllerId: secret.controllerId },
+      })),
+  );
+  throw new JobFailure('CREDENTIALS_UNREADABLE', message, { controllerId: secret.controllerId });
+}
+
 export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const db = core.deps.db.db;
   const nicIds = (ctx.payload.nicIds as string[]) ?? [];
@@ -59,12 +83,20 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
     throw new JobFailure('INVALID_STATE', `Tier ${network.name} is ${network.state}; implement it first`);
   }
   await ctx.setTotal(nicIds.length);
-  const handles = await Promise.all(
-    groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
-      core.elements.get(g.controllerId),
-    ),
-  );
   const nics = await nicsRepo.getNics(db, nicIds);
+  let handles: ElementHandle[];
+  try {
+    handles = await Promise.all(
+      groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
+        core.elements.get(g.controllerId),
+      ),
+    );
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    if (!secret) throw e;
+    await failNicsOnUnreadableCredentials(core, ctx, nics, secret);
+    throw e;
+  }
   const pending: nicsRepo.NicRow[] = [];
   for (const n of nics) {
     if (ctx.isDone(`nic:${n.id}`)) continue;
