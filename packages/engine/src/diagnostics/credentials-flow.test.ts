@@ -45,6 +45,12 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       .where('id', '=', controllerId)
       .execute();
   }
+  /** A restarted node: its element cache is empty, so the credentials are decrypted again (and fail). */
+  async function restartEngine(): Promise<void> {
+    await engine.stop();
+    engine = w.engine({ maxAttempts: 1 });
+    await engine.start();
+  }
   async function restore(): Promise<void> {
     await w.db.db
       .updateTable('controllers')
@@ -84,15 +90,37 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect(await open(vpc.id)).toEqual([]);
   });
 
+  it('a controller marked unhealthy by a failed Test connection is still diagnosed as unreadable credentials', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.42.0.0/16', '10.42.1.0/24');
+    await restartEngine();
+    await sealUnderStrangerKey();
+    // What Test connection records when it cannot decrypt: negotiation then skips the controller without using it.
+    await w.db.db
+      .updateTable('controllers')
+      .set({ health_ok: 0, health_error: 'Stored credentials cannot be decrypted' })
+      .where('id', '=', controllerId)
+      .execute();
+    try {
+      const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
+      expect(job.state).toBe('failed');
+      const [d] = await open(vpc.id);
+      expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
+    } finally {
+      await w.db.db
+        .updateTable('controllers')
+        .set({ health_ok: 1, health_error: null })
+        .where('id', '=', controllerId)
+        .execute();
+      await restore();
+    }
+  });
+
   it('a NIC prepare on a controller whose credentials became unreadable leaves each NIC in Error with a diagnosis', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.41.0.0/16', '10.41.1.0/24');
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId)).state).toBe(
       'succeeded',
     );
-    // A restarted node: its element cache is empty, so the credentials are decrypted again (and fail).
-    await engine.stop();
-    engine = w.engine({ maxAttempts: 1 });
-    await engine.start();
+    await restartEngine();
     await sealUnderStrangerKey();
     try {
       const { jobId, nics } = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 'alice');

@@ -65,6 +65,28 @@ export async function loadProviders(
   return out;
 }
 
+/**
+ * A failed Test connection marks a controller with unreadable credentials unhealthy, and negotiation then skips it
+ * without building its element: look again, so the diagnosis says "credentials unreadable", not "run Test connection".
+ */
+async function findUnreadableAmongUnhealthy(
+  core: EngineCore,
+  providers: readonly NegotiationProvider[],
+  unreadable: StoredNegotiation['unreadable'],
+): Promise<void> {
+  const candidates = providers.filter((p) => p.state === 'Enabled').flatMap((p) => p.controllers);
+  for (const c of candidates) {
+    if (c.resourceState !== 'Enabled' || c.healthOk !== false) continue;
+    if (unreadable.some((u) => u.controllerId === c.id)) continue;
+    try {
+      await core.elements.get(c.id);
+    } catch (e) {
+      const secret = unreadableCredentialsOf(e);
+      if (secret) unreadable.push(secret);
+    }
+  }
+}
+
 /** Negotiates the tier's elements, stores the trace (always) and the chosen elements (when every service found one). */
 export async function negotiateTier(
   core: EngineCore,
@@ -113,6 +135,7 @@ export async function negotiateTier(
       }
     },
   );
+  if (!result.ok) await findUnreadableAmongUnhealthy(core, providers, unreadable);
   const traceId = randomUUID();
   const now = core.deps.now();
   await negotiationTracesRepo.insertTrace(db, {
