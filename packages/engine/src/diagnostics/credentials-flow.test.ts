@@ -146,4 +146,38 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       await restore();
     }
   });
+
+  it('a static NAT apply on such a controller puts the rule in Error with the credentials diagnosis', async () => {
+    const offeringId = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'simulator', Dhcp: 'simulator', StaticNat: 'simulator' },
+    });
+    const vpc = await engine.createVpc(
+      { name: 'vpc-nat', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.43.0.0/16' },
+      't',
+    );
+    const tier = await engine.createTier(
+      { vpcId: vpc.id, name: 'web', offeringId, cidr: '10.43.1.0/24' },
+      't',
+    );
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    await restartEngine();
+    await sealUnderStrangerKey();
+    try {
+      const nic = prepared.nics[0] as { id: string };
+      const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: '203.0.43.10' }, 't');
+      await waitForJob(engine, jobId);
+      const [row] = await engine.listStaticNat(vpc.id);
+      expect(row).toMatchObject({ id: rule.id, state: 'Error' });
+      const d = (await open(vpc.id)).find((v) => v.targetId === rule.id);
+      expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
+      expect(d?.evidence.controller?.id).toBe(controllerId);
+    } finally {
+      await restore();
+    }
+  });
 });

@@ -5,11 +5,14 @@
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
 import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
 import { onEntityError } from '../diagnostics/hook';
-import type { ElementHandle } from '../elements';
-import { CallFailed, FencedError, isControl, JobFailure } from '../errors';
+import { type ElementHandle, unreadableCredentialsOf } from '../elements';
+import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { fenced } from './fenced';
 import type { Failure } from './teardown';
+
+export { fenced };
 
 export type RuleKind = 'staticNat' | 'lbRule';
 export type RuleRef = {
@@ -65,27 +68,6 @@ async function serviceHandle(
   return row ? core.elements.get(row.controllerId) : undefined;
 }
 
-/** Writes in one transaction with the check that this node still holds the job (else FencedError, nothing written). */
-export async function fenced(
-  core: EngineCore,
-  ctx: JobContext,
-  write: (db: Db) => Promise<void>,
-): Promise<void> {
-  const now = core.deps.now();
-  await core.deps.db.db.transaction().execute(async (trx) => {
-    const held = await trx
-      .updateTable('jobs')
-      .set({ updated_at: now })
-      .where('id', '=', ctx.job.id)
-      .where('lease_owner', '=', ctx.nodeId)
-      .where('fencing_token', '=', ctx.token)
-      .where('state', '=', 'running')
-      .executeTakeFirst();
-    if (Number(held.numUpdatedRows) !== 1) throw new FencedError(`Job ${ctx.job.id} was taken over`);
-    await write(trx);
-  });
-}
-
 const setState = (db: Db, ref: RuleRef, u: staticNatRepo.RuleStateUpdate, now: number) =>
   ref.kind === 'staticNat'
     ? staticNatRepo.setStaticNatState(db, ref.id, u, now)
@@ -112,6 +94,8 @@ async function failRule(
       fromState: ref.state,
       code: f.code,
       category: f.category,
+      // The credentials diagnosis names the controller; others find it through the failed call.
+      ...(f.code === 'CREDENTIALS_UNREADABLE' && { controllerId: f.controllerId }),
       message: `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ref.label} failed with ${lastError}`,
       ...(f.callId && { rootCallId: f.callId }),
       at: core.deps.now(),
@@ -157,7 +141,22 @@ async function ruleCall<R extends RuleRow, S>(
       return { ok: false, failure };
     }
   }
-  const handle = await serviceHandle(core, ref.networkId, ops.service);
+  let handle: ElementHandle | undefined;
+  try {
+    handle = await serviceHandle(core, ref.networkId, ops.service);
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    if (!secret) throw e;
+    const failure = await failRule(core, ctx, ref, o.op, {
+      code: 'CREDENTIALS_UNREADABLE',
+      controllerId: secret.controllerId,
+      element: '',
+      category: 'CREDENTIALS_UNREADABLE',
+      message: secret.reason,
+      callId: '',
+    });
+    return { ok: false, failure };
+  }
   const method = o.op === 'apply' ? ops.applyOp : ops.revokeOp;
   if (!handle || typeof handle.element[method] !== 'function') {
     const message = handle
