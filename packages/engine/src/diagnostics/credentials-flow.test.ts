@@ -180,4 +180,25 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       await restore();
     }
   });
+
+  it('a NIC release on such a controller moves the Reserved NIC to Error with the credentials diagnosis', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.44.0.0/16', '10.44.1.0/24');
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    const nicId = (prepared.nics[0] as { id: string }).id;
+    await restartEngine();
+    await sealUnderStrangerKey();
+    try {
+      expect((await waitForJob(engine, (await engine.releaseNics([nicId], 't')).jobId)).state).toBe('failed');
+      const row = await w.db.db.selectFrom('nics').select('state').where('id', '=', nicId).executeTakeFirst();
+      expect(row?.state).toBe('Error');
+      const d = (await open(vpc.id)).find((v) => v.targetId === nicId);
+      expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
+    } finally {
+      await restore();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
+import { failNicsOnUnreadableCredentials } from './credentials-failure';
 import { fenceOf } from './implement';
 import { pool } from './pool';
 import { groupElements, nicSpecOf } from './specs';
@@ -50,30 +51,6 @@ async function prepareOn(
   return out;
 }
 
-/** No NIC is left Allocated without a word: each one not yet reserved goes to Error with its own diagnosis. */
-async function failNicsOnUnreadableCredentials(
-  core: EngineCore,
-  ctx: JobContext,
-  nics: readonly nicsRepo.NicRow[],
-  secret: { controllerId: string; controllerName: string; reason: string },
-): Promise<never> {
-  const message = `Controller ${secret.controllerName}'s stored credentials cannot be decrypted: ${secret.reason}`;
-  const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
-  await core.state.transitionMany(
-    nics
-      .filter((n) => n.state !== 'Reserved' && n.state !== 'Error')
-      .map((n) => ({
-        ...base,
-        id: n.id,
-        to: 'Error',
-        reason: message,
-        conditions: [{ type: 'Ready', status: 'False', reason: 'CredentialsUnreadable', message }],
-        error: { code: 'CREDENTIALS_UNREADABLE', message: secret.reason, controllerId: secret.controllerId },
-      })),
-  );
-  throw new JobFailure('CREDENTIALS_UNREADABLE', message, { controllerId: secret.controllerId });
-}
-
 export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const db = core.deps.db.db;
   const nicIds = (ctx.payload.nicIds as string[]) ?? [];
@@ -94,7 +71,8 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
   } catch (e) {
     const secret = unreadableCredentialsOf(e);
     if (!secret) throw e;
-    await failNicsOnUnreadableCredentials(core, ctx, nics, secret);
+    const unreserved = nics.filter((n) => n.state !== 'Reserved' && n.state !== 'Error');
+    await failNicsOnUnreadableCredentials(core, ctx, unreserved, secret);
     throw e;
   }
   const pending: nicsRepo.NicRow[] = [];
