@@ -1,7 +1,12 @@
 // `start`: check the data dir and bind the port, migrate, open the keyring, load adapters, build ApiDeps, first-run
 // setup, start the engine, serve, and drain on signals. What fails before serving is a StartupError where we can say why.
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiterForUrl, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
+import {
+  createLoginLimiterForUrl,
+  credentialsHealth,
+  prepareFirstRun,
+  purgeExpiredSessions,
+} from '@netplane/api';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printSetupBanner } from './banner';
@@ -10,7 +15,7 @@ import { registerDrainHook } from './drain';
 import { startEngine } from './engine-hook';
 import type { Env } from './env';
 import { createHttpApp } from './http-app';
-import { auditCredentials, describeAudit, openServerKeyring } from './key-audit';
+import { describeAudit, openServerKeyring } from './key-audit';
 import type { Logger } from './logger';
 import { metricsRegistry } from './metrics';
 import { bindHttpServer, checkDirectories } from './preflight';
@@ -40,15 +45,17 @@ async function startOn(
     logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
-  const audit = await auditCredentials(db.db, keyring);
-  if (audit.unreadableRows > 0)
-    logger.warn(
-      { ...audit, source: keyring.describe },
-      `Credentials unreadable on this node: ${describeAudit(audit)}. Restore the missing key (key file or NETPLANE_MASTER_KEY) or re-enter those controllers' credentials.`,
-    );
   const adapters = await loadAdapters(logger);
   const limiter = await createLoginLimiterForUrl(env.databaseUrl);
   const deps = buildApiDeps({ db, logger, adapters, keyring, loginLimiter: limiter.limiter });
+  const audit = await credentialsHealth({ db: db.db, deps });
+  if (audit.unreadableRows > 0) {
+    const { controllers, ...counts } = audit;
+    logger.warn(
+      { ...counts, controllers: controllers.map((c) => c.name), source: keyring.describe },
+      `Credentials unreadable on this node: ${describeAudit(audit)}. Restore the missing key (key file or NETPLANE_MASTER_KEY) or re-enter those controllers' credentials.`,
+    );
+  }
 
   const firstRun = await prepareFirstRun(deps, env.adminPassword);
   if (firstRun.kind === 'admin-created')
@@ -68,7 +75,7 @@ async function startOn(
     state,
     cookieSecure: env.cookieSecure,
     webDist: env.webDist,
-    credentialsCheck: async () => describeAudit(await auditCredentials(db.db, keyring)),
+    credentialsCheck: async () => describeAudit(await credentialsHealth({ db: db.db, deps })),
   });
   http.serve(app);
   // Keep idle connections open longer than HTTP clients' own keep-alive (undici: 4 s, browsers and proxies up to

@@ -17,6 +17,7 @@ export {
   rotateMasterKey,
 } from './services/credentials-rotation';
 export { actorOf, engineOf } from './services/engine';
+export { credentialsHealth } from './services/inventory/credentials-health';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';
