@@ -62,6 +62,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
   it('an implement whose controller credentials are unreadable says so, and a retry after the fix clears it', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.40.0.0/16', '10.40.1.0/24');
     await sealUnderStrangerKey();
+    await restartEngine();
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
     expect(job.state).toBe('failed');
     expect((await engine.getTier(tier.id))?.state).toBe('Error');
@@ -92,8 +93,9 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
 
   it('a controller marked unhealthy by a failed Test connection is still diagnosed as unreadable credentials', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.42.0.0/16', '10.42.1.0/24');
-    await restartEngine();
+    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
     await sealUnderStrangerKey();
+    await restartEngine();
     // What Test connection records when it cannot decrypt: negotiation then skips the controller without using it.
     await w.db.db
       .updateTable('controllers')
@@ -120,8 +122,9 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId)).state).toBe(
       'succeeded',
     );
-    await restartEngine();
+    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
     await sealUnderStrangerKey();
+    await restartEngine();
     try {
       const { jobId, nics } = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 'alice');
       expect((await waitForJob(engine, jobId)).state).toBe('failed');
@@ -165,8 +168,9 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     );
     const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
     expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    await restartEngine();
+    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
     await sealUnderStrangerKey();
+    await restartEngine();
     try {
       const nic = prepared.nics[0] as { id: string };
       const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: '203.0.43.10' }, 't');
@@ -189,14 +193,39 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
     expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
     const nicId = (prepared.nics[0] as { id: string }).id;
-    await restartEngine();
+    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
     await sealUnderStrangerKey();
+    await restartEngine();
     try {
       expect((await waitForJob(engine, (await engine.releaseNics([nicId], 't')).jobId)).state).toBe('failed');
       const row = await w.db.db.selectFrom('nics').select('state').where('id', '=', nicId).executeTakeFirst();
       expect(row?.state).toBe('Error');
       const d = (await open(vpc.id)).find((v) => v.targetId === nicId);
       expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
+    } finally {
+      await restore();
+    }
+  });
+
+  it('a tier shutdown on such a controller leaves the tier and its NIC in Error with the credentials diagnosis', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.45.0.0/16', '10.45.1.0/24');
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
+    await sealUnderStrangerKey();
+    await restartEngine();
+    try {
+      expect((await waitForJob(engine, (await engine.shutdownTier(tier.id, 't')).jobId)).state).toBe(
+        'failed',
+      );
+      expect((await engine.getTier(tier.id))?.state).toBe('Error');
+      const views = await open(vpc.id);
+      const all = [...views, ...views.flatMap((v) => v.caused)];
+      expect(all.find((v) => v.targetId === tier.id)?.category).toBe('CREDENTIALS_UNREADABLE');
+      expect(all.find((v) => v.targetId === prepared.nics[0]?.id)?.category).toBe('CREDENTIALS_UNREADABLE');
     } finally {
       await restore();
     }
