@@ -230,4 +230,20 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       await restore();
     }
   });
+
+  it('a reconcile that cannot use the controller marks the VPC Synced=Unknown with the reason', async () => {
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.46.0.0/16', '10.46.1.0/24');
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    await sealUnderStrangerKey();
+    await restartEngine();
+    try {
+      expect((await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId)).state).toBe('failed');
+      const synced = (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced');
+      expect(synced).toMatchObject({ status: 'Unknown', reason: 'CredentialsUnreadable' });
+    } finally {
+      await restore();
+    }
+  });
 });
