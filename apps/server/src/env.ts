@@ -19,6 +19,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|file:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite: or mysql://')
+    .superRefine((url, ctx) => {
+      const problem = databaseUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   NETPLANE_DATA_DIR: z.string().min(1).default('./data'),
   NETPLANE_MASTER_KEY: z.string().optional(),
@@ -35,6 +39,11 @@ const schema = z.object({
    */
   NETPLANE_JOB_LEASE_MS: z.coerce.number().int().min(500).max(600_000).optional(),
   NETPLANE_JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
+  /**
+   * Lets a start with no key file create a new one although the database already holds sealed credentials (they stay
+   * unreadable until re-entered). Without it such a start is refused: a silently new key splits keys across a cluster.
+   */
+  NETPLANE_CREATE_KEY: flag,
   /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
   NETPLANE_PREPARE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /**
@@ -58,6 +67,8 @@ export type Env = {
   cookieSecure: boolean;
   webDist: string;
   drainSeconds: number;
+  /** NETPLANE_CREATE_KEY: create a key file even though the database holds credentials sealed under other keys. */
+  createKey: boolean;
   /** Engine options from the environment; absent ones keep the engine's defaults. */
   engineOptions?: {
     leaseMs?: number;
@@ -73,14 +84,48 @@ export class EnvError extends Error {}
 /** The engine's default lease (its DEFAULT_OPTIONS.leaseMs): a dead node's jobs are taken over within ~8 s. */
 const DEFAULT_LEASE_MS = 8_000;
 
+/**
+ * Why a DATABASE_URL that has the right scheme still cannot work, or undefined. Never quotes the URL: it may hold a
+ * password.
+ */
+export function databaseUrlProblem(url: string): string | undefined {
+  if (/^(sqlite|file):/.test(url)) {
+    const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
+    // better-sqlite3 opens a temporary database for an empty path: everything would be lost at the next restart.
+    if (path.trim() === '')
+      return 'the sqlite: URL has no file path (SQLite would use a temporary database, lost at restart); use sqlite:/path/to/netplane.db or leave DATABASE_URL unset for <NETPLANE_DATA_DIR>/netplane.db';
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a valid URL; the form is mysql://user:password@host:3306/database (percent-encode special characters in the password)';
+  }
+  if (parsed.hostname === '') return 'names no host; the form is mysql://user:password@host:3306/database';
+  if (parsed.pathname.replace(/^\//, '') === '')
+    return 'names no database; the form is mysql://user:password@host:3306/database';
+  return undefined;
+}
+
+/** LOG_LEVEL=debug or trace: main prints stack traces of startup failures (also when the rest of the env is bad). */
+export function isDebugLogging(source: Record<string, string | undefined> = process.env): boolean {
+  return source.LOG_LEVEL === 'debug' || source.LOG_LEVEL === 'trace';
+}
+
 /** Parses the environment (process.env by default); throws EnvError listing every bad variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   // An empty value means "not set" (compose files and shells often export VAR=).
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const r = schema.safeParse(cleaned);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+    const lines = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    // One bad variable: one line that starts with its name; several: one line each.
+    throw new EnvError(
+      lines.length === 1
+        ? `Invalid environment: ${lines[0]}`
+        : `Invalid environment:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+    );
   }
   const e = r.data;
   const leaseMs = e.NETPLANE_JOB_LEASE_MS ?? DEFAULT_LEASE_MS;
@@ -104,6 +149,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     cookieSecure: e.NETPLANE_COOKIE_SECURE,
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,
     drainSeconds: e.NETPLANE_DRAIN_SECONDS,
+    createKey: e.NETPLANE_CREATE_KEY,
     engineOptions: {
       leaseMs,
       heartbeatMs,

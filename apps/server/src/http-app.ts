@@ -40,6 +40,8 @@ export function createHttpApp(opts: {
   state: AppState;
   cookieSecure: boolean;
   webDist: string;
+  /** 'ok' or what is unreadable; /readyz reports it. */
+  credentialsCheck?: () => Promise<string>;
 }) {
   const { deps, logger } = opts;
   const app = express();
@@ -52,7 +54,7 @@ export function createHttpApp(opts: {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const r = await checkReadiness(deps, opts.state);
+    const r = await checkReadiness(deps, opts.state, opts.credentialsCheck);
     res.status(r.ready ? 200 : 503).json(r);
   });
   app.get('/metrics', async (_req, res) => {

@@ -1,14 +1,15 @@
 // `keys status` and `keys rotate`: the credential keyring and how many controller rows each key protects.
 import { rotateCredentials } from '@netplane/api';
-import { connect, migrateToLatest } from '@netplane/db';
-import { openKeyring } from '@netplane/secrets';
+import { openDatabase } from './database';
 import type { Env } from './env';
+import { openServerKeyring } from './key-audit';
 
+/** Exit 1 when some rows are sealed under keys not held here (they cannot be decrypted by this node). */
 export async function keysStatus(env: Env): Promise<number> {
-  const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
-  const db = connect(env.databaseUrl);
+  const { db } = await openDatabase(env);
   try {
-    await migrateToLatest(db.db);
+    // Never creates a key file: asking for the status must not change it (a missing file on a used database is an error).
+    const keyring = await openServerKeyring({ ...env, createKey: false }, db.db);
     const rows = await db.db
       .selectFrom('controllers')
       .select(['credentials_key_id as keyId', (eb) => eb.fn.countAll().as('n')])
@@ -23,7 +24,10 @@ export async function keysStatus(env: Env): Promise<number> {
     ];
     const unknown = rows.filter((r) => !keyring.keyIds.includes(r.keyId));
     if (unknown.length > 0)
-      lines.push(`WARNING: rows sealed under keys not held: ${unknown.map((r) => r.keyId).join(', ')}`);
+      lines.push(
+        `WARNING: ${unknown.reduce((a, r) => a + Number(r.n), 0)} rows sealed under keys not held: ${unknown.map((r) => r.keyId).join(', ')}`,
+        'Restore the missing key (key file or NETPLANE_MASTER_KEY), or re-enter those controllers’ credentials.',
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
     return unknown.length > 0 ? 1 : 0;
   } finally {
@@ -33,9 +37,10 @@ export async function keysStatus(env: Env): Promise<number> {
 
 /** Adds a new active key (key file) or uses NETPLANE_MASTER_KEY's first entry, then re-seals every row. */
 export async function keysRotate(env: Env): Promise<number> {
-  const db = connect(env.databaseUrl);
+  const { db } = await openDatabase(env);
   try {
-    await migrateToLatest(db.db);
+    // Refuses a missing key file on a database with sealed rows, as `start` does, before rotation would create one.
+    await openServerKeyring({ ...env, createKey: false }, db.db);
     const report = await rotateCredentials({ db, dataDir: env.dataDir, masterKey: env.masterKey });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.unreadable.length > 0 ? 1 : 0;

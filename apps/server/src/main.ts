@@ -1,10 +1,11 @@
 // The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`.
-import { connect, migrateToLatest } from '@netplane/db';
-import { EnvError, loadEnv } from './env';
+import { openDatabase } from './database';
+import { EnvError, isDebugLogging, loadEnv } from './env';
 import { keysRotate, keysStatus } from './keys';
 import { createLogger } from './logger';
 import { installProcessGuards } from './process-guards';
 import { startServer } from './start';
+import { formatStartupFailure } from './startup-error';
 
 const USAGE = 'usage: netplane [start | migrate | keys status | keys rotate]';
 
@@ -18,9 +19,8 @@ async function main(argv: string[]): Promise<number> {
       await startServer(env, logger);
       return -1; // keeps running until a signal
     case 'migrate': {
-      const db = connect(env.databaseUrl);
+      const { db, applied } = await openDatabase(env);
       try {
-        const applied = await migrateToLatest(db.db);
         logger.info({ applied }, applied.length ? 'Migrations applied' : 'Database already up to date');
       } finally {
         await db.close();
@@ -47,12 +47,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    // Startup errors: a clear line, no stack for configuration mistakes.
+    // Startup errors: the setting and the fix in one or two lines; the stack only at LOG_LEVEL=debug.
     if (err instanceof EnvError) process.stderr.write(`${err.message}\n`);
-    else
-      process.stderr.write(
-        `Netplane failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-      );
+    else process.stderr.write(formatStartupFailure(err, isDebugLogging()));
     process.exit(1);
   },
 );

@@ -1,12 +1,13 @@
 // /readyz: the database answers `select 1`, no migration is pending, and this node is not draining. When not ready,
-// `reason` says why in one line (load balancers and operators read it; no secret is ever in it).
+// `reason` says why in one line (load balancers and operators read it; no secret is ever in it). It also says
+// whether every stored credential is readable here; that check reports without failing readiness (see operations.md).
 import type { ApiDeps } from '@netplane/api';
 import { describeDatabaseError, pendingMigrations } from '@netplane/db';
 
 export type Readiness = {
   ready: boolean;
   reason?: string;
-  checks: { database: string; migrations: string; draining: boolean };
+  checks: { database: string; migrations: string; draining: boolean; credentials: string };
 };
 
 /** A database that does not answer at all (a partition, not a refusal) must not hang the probe. */
@@ -23,9 +24,14 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function checkReadiness(deps: ApiDeps, state: { draining: boolean }): Promise<Readiness> {
+export async function checkReadiness(
+  deps: ApiDeps,
+  state: { draining: boolean },
+  credentialsCheck: () => Promise<string> = async () => 'ok',
+): Promise<Readiness> {
   let database = 'ok';
   let migrations = 'ok';
+  let credentials = 'ok';
   try {
     // select 1: the cheapest round trip that proves a connection works.
     await withTimeout(deps.db.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(), 'select 1');
@@ -39,7 +45,17 @@ export async function checkReadiness(deps: ApiDeps, state: { draining: boolean }
     } catch (e) {
       migrations = `unknown: ${describeDatabaseError(e)}`;
     }
-  } else migrations = 'unknown: the database is unreachable';
+    try {
+      credentials = await withTimeout(credentialsCheck(), 'credentials');
+    } catch (e) {
+      credentials = `unknown: ${describeDatabaseError(e)}`;
+    }
+  } else {
+    migrations = 'unknown: the database is unreachable';
+    credentials = 'unknown: the database is unreachable';
+  }
+  // Unreadable credentials do not make the node unready: every node would then leave the load balancer when a key is
+  // lost everywhere, and the console (where the credentials are re-entered) would go down with them.
   const ready = database === 'ok' && migrations === 'ok' && !state.draining;
   const reason =
     database !== 'ok'
@@ -52,6 +68,6 @@ export async function checkReadiness(deps: ApiDeps, state: { draining: boolean }
   return {
     ready,
     ...(reason !== undefined && { reason }),
-    checks: { database, migrations, draining: state.draining },
+    checks: { database, migrations, draining: state.draining, credentials },
   };
 }

@@ -1,27 +1,48 @@
-// `start`: migrate, load adapters, build ApiDeps, first-run setup, start the engine, listen, and drain on signals.
+// `start`: check the data dir and bind the port, migrate, open the keyring, load adapters, build ApiDeps, first-run
+// setup, start the engine, serve, and drain on signals. What fails before serving is a StartupError where we can say why.
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiter, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
-import { connect, describeDatabaseError, migrateToLatest, openRateLimitStore } from '@netplane/db';
+import { createLoginLimiter, credentialsHealth, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
+import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
-import { openKeyring } from '@netplane/secrets';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printSetupBanner } from './banner';
+import { openDatabase } from './database';
 import { registerDrainHook } from './drain';
 import { startEngine } from './engine-hook';
 import type { Env } from './env';
 import { createHttpApp } from './http-app';
+import { describeAudit, openServerKeyring } from './key-audit';
 import type { Logger } from './logger';
 import { metricsRegistry } from './metrics';
+import { bindHttpServer, checkDirectories } from './preflight';
 import { installShutdown } from './shutdown';
 
 export async function startServer(env: Env, logger: Logger): Promise<void> {
+  checkDirectories(env);
+  // The port first: a node that cannot listen must not migrate, create the admin or print a setup token.
+  const http = await bindHttpServer(env);
+  try {
+    await startOn(http, env, logger);
+  } catch (e) {
+    http.server.close();
+    throw e;
+  }
+}
+
+async function startOn(
+  http: Awaited<ReturnType<typeof bindHttpServer>>,
+  env: Env,
+  logger: Logger,
+): Promise<void> {
+  const { server } = http;
   // Idle pooled connections that die (a database blip) are only logged: the pool opens new ones on demand.
   const idleConnections = new OutageLog(logger.child({ component: 'db' }), 'An idle database connection');
-  const db = connect(env.databaseUrl, { onConnectionError: (err) => idleConnections.failed(err) });
-  const applied = await migrateToLatest(db.db);
+  const { db, applied } = await openDatabase(env, (err) => idleConnections.failed(err));
   logger.info({ dialect: db.dialect, applied }, 'Database ready');
-  const keyring = openKeyring({ masterKeyEnv: env.masterKey, dataDir: env.dataDir });
+  if (env.databaseUrl.endsWith(':memory:'))
+    logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
+  const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
   // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
@@ -35,6 +56,14 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
     loginLimiter,
     engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
   });
+  const audit = await credentialsHealth({ db: db.db, deps });
+  if (audit.unreadableRows > 0) {
+    const { controllers, ...counts } = audit;
+    logger.warn(
+      { ...counts, controllers: controllers.map((c) => c.name), source: keyring.describe },
+      `Credentials unreadable on this node: ${describeAudit(audit)}. Restore the missing key (key file or NETPLANE_MASTER_KEY) or re-enter those controllers' credentials.`,
+    );
+  }
 
   const firstRun = await prepareFirstRun(deps, env.adminPassword);
   if (firstRun.kind === 'admin-created')
@@ -48,16 +77,19 @@ export async function startServer(env: Env, logger: Logger): Promise<void> {
     onDrain: registerDrainHook,
   });
   const state = { draining: false };
-  const app = createHttpApp({ deps, logger, state, cookieSecure: env.cookieSecure, webDist: env.webDist });
-  const server = app.listen(env.port, env.host);
+  const app = createHttpApp({
+    deps,
+    logger,
+    state,
+    cookieSecure: env.cookieSecure,
+    webDist: env.webDist,
+    credentialsCheck: async () => describeAudit(await credentialsHealth({ db: db.db, deps })),
+  });
+  http.serve(app);
   // Keep idle connections open longer than HTTP clients' own keep-alive (undici: 4 s, browsers and proxies up to
   // 60 s): otherwise the server may close a socket just as a client reuses it, and that request dies with ECONNRESET.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
   const port = (server.address() as AddressInfo).port;
   logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
   if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);

@@ -40,6 +40,10 @@ export type ApiDeps = {
   secrets: {
     encrypt(plaintext: string, rowId: string): { ciphertext: string; keyId: string };
     decrypt(ciphertext: string, rowId: string): string;
+    /** The key ids held (a Keyring has them); without them credentials health reports every row as readable. */
+    readonly keyIds?: readonly string[];
+    /** Re-reads the key source, so a restored key file is seen before reporting keys as missing. */
+    reload?(): void;
   };
   now(): number;
   /**

@@ -13,6 +13,7 @@ export {
   rotateMasterKey,
 } from './services/credentials-rotation';
 export { actorOf } from './services/engine';
+export { credentialsHealth } from './services/inventory/credentials-health';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

@@ -258,4 +258,12 @@ describe.each(testDialects())('auth on %s', (dialect) => {
       const hash = (await usersRepo.findUserByUsername(t.db.db, 'admin'))?.passwordHash ?? '';
       expect(hash.startsWith('$argon2id$')).toBe(true);
     }));
+
+  it('first run with NETPLANE_ADMIN_PASSWORD on nodes starting together creates one admin and fails none', () =>
+    withDeps(dialect, async (t) => {
+      // Both pass the "no user yet" check while their password hashes are computed, then race on the insert.
+      const runs = await Promise.all([1, 2, 3].map(() => prepareFirstRun(t.deps, 'automation password')));
+      expect(runs.map((r) => r.kind).sort()).toEqual(['admin-created', 'ready', 'ready']);
+      expect(await usersRepo.countUsers(t.db.db)).toBe(1);
+    }));
 });

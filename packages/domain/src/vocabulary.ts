@@ -127,6 +127,7 @@ export const DIAGNOSIS_CATEGORIES = [
   'CAPACITY_EXHAUSTED',
   'RATE_LIMITED',
   'VENDOR_ERROR',
+  'CREDENTIALS_UNREADABLE',
   'INTERNAL',
 ] as const;
 export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];

@@ -5,6 +5,20 @@ import { controllersRepo, providersRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import type { EngineDeps } from './types';
 
+/** The controller whose credentials could not be decrypted, when `e` is that failure (see ElementRegistry.get). */
+export function unreadableCredentialsOf(
+  e: unknown,
+): { controllerId: string; controllerName: string; reason: string } | undefined {
+  if (!(e instanceof AppError) || e.code !== 'SECRET_UNREADABLE') return undefined;
+  const d = (e.details ?? {}) as { controllerId?: unknown; controllerName?: unknown; reason?: unknown };
+  if (typeof d.controllerId !== 'string') return undefined;
+  return {
+    controllerId: d.controllerId,
+    controllerName: typeof d.controllerName === 'string' ? d.controllerName : d.controllerId,
+    reason: typeof d.reason === 'string' ? d.reason : e.message,
+  };
+}
+
 export type ControllerLimitsView = { maxConcurrent: number; callsPerSecond: number; timeoutMs: number };
 
 export type ElementHandle = {
@@ -80,10 +94,14 @@ export class ElementRegistry {
     if (sealed?.ciphertext) {
       try {
         credentials = JSON.parse(this.deps.secrets.decrypt(sealed.ciphertext, controllerId));
-      } catch {
+      } catch (e) {
+        // The keyring's reason (key not held, or authentication failed) names key ids only, never key material.
+        const reason =
+          e instanceof AppError ? e.message.replace(/^.*cannot be decrypted: /, '') : 'unreadable';
         throw new AppError(
           'SECRET_UNREADABLE',
-          `The credentials of controller ${controller.name} cannot be read`,
+          `The credentials of controller ${controller.name} cannot be read: ${reason}`,
+          { controllerId, controllerName: controller.name, reason },
         );
       }
     }

@@ -51,21 +51,33 @@ function writeAtomically(path: string, file: KeyFile, exclusive: boolean): void 
 }
 
 function readFile(path: string): KeyFile {
+  if (!existsSync(path))
+    throw new KeyringError(
+      `The master key file ${path} does not exist`,
+      'Restore it from a backup or copy it from another node of the cluster.',
+    );
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new KeyringError(
-      `Refusing the master key file ${path}: its mode is 0${mode.toString(8)}, readable by group or others. ` +
-        `Run: chmod 600 ${path}`,
+      `Refusing the master key file ${path}: its mode is 0${mode.toString(8)}, readable by group or others`,
+      `Run: chmod 600 ${path} (and check who could have read it; rotate with \`keys rotate\` if in doubt).`,
     );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new KeyringError(`The master key file ${path} is not valid JSON`);
+    throw new KeyringError(
+      `The master key file ${path} is not valid JSON`,
+      'Restore it from a backup or copy it from another node of the cluster.',
+    );
   }
   const result = fileSchema.safeParse(parsed);
-  if (!result.success) throw new KeyringError(`The master key file ${path} does not have the expected shape`);
+  if (!result.success)
+    throw new KeyringError(
+      `The master key file ${path} does not have the expected shape`,
+      'Restore it from a backup or copy it from another node of the cluster.',
+    );
   if (!result.data.keys.some((k) => k.id === result.data.active)) {
     throw new KeyringError(`The master key file ${path} names an active key it does not hold`);
   }
@@ -77,6 +89,11 @@ function toKeySet(file: KeyFile, path: string): KeySet {
     activeId: file.active,
     keys: file.keys.map((k) => ({ id: k.id, key: decodeKey(k.key, `${path} key ${k.id}`) })),
   };
+}
+
+/** Reads an existing key file (never creates one). */
+export function loadKeyFile(path: string): KeySet {
+  return toKeySet(readFile(path), path);
 }
 
 /** Reads the key file, creating it (0600, one fresh key) when it does not exist yet. */

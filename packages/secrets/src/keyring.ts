@@ -1,7 +1,7 @@
 // A Keyring: several master keys, one active for new values; decrypts values sealed under any key it holds.
 import { statSync } from 'node:fs';
 import { decryptEnvelope, encryptEnvelope, parseEnvelope, type Sealed, unreadable } from './envelope';
-import { keyFilePath, loadOrCreateKeyFile } from './key-file';
+import { keyFilePath, loadKeyFile, loadOrCreateKeyFile } from './key-file';
 import { KeyringError, type KeySet, type MasterKey } from './key-types';
 import { parseMasterKeyEnv } from './master-key-env';
 
@@ -98,11 +98,20 @@ export function envKeySource(value: string): KeySource {
   return { describe: 'NETPLANE_MASTER_KEY', reloadable: false, load: () => parseMasterKeyEnv(value) };
 }
 
-export function fileKeySource(path: string): KeySource {
+/**
+ * `create`: the first load may create a missing file. A reload never does: a key file deleted under a running server
+ * must not be replaced by a new key that nothing else holds.
+ */
+export function fileKeySource(path: string, opts: { create?: boolean } = {}): KeySource {
+  let mayCreate = opts.create ?? true;
   return {
     describe: path,
     reloadable: true,
-    load: () => loadOrCreateKeyFile(path),
+    load: () => {
+      const set = mayCreate ? loadOrCreateKeyFile(path) : loadKeyFile(path);
+      mayCreate = false;
+      return set;
+    },
     stamp: () => {
       try {
         const st = statSync(path);
@@ -114,10 +123,17 @@ export function fileKeySource(path: string): KeySource {
   };
 }
 
-/** The server's rule: NETPLANE_MASTER_KEY when set, else <dataDir>/master-keys.json (created 0600 on first use). */
-export function openKeyring(opts: { masterKeyEnv?: string | undefined; dataDir: string }): Keyring {
+/**
+ * The server's rule: NETPLANE_MASTER_KEY when set, else <dataDir>/master-keys.json, created 0600 on first use unless
+ * `createKeyFile` is false (then a missing file is a KeyringError).
+ */
+export function openKeyring(opts: {
+  masterKeyEnv?: string | undefined;
+  dataDir: string;
+  createKeyFile?: boolean;
+}): Keyring {
   if (opts.masterKeyEnv !== undefined && opts.masterKeyEnv.trim() !== '') {
     return new Keyring(envKeySource(opts.masterKeyEnv));
   }
-  return new Keyring(fileKeySource(keyFilePath(opts.dataDir)));
+  return new Keyring(fileKeySource(keyFilePath(opts.dataDir), { create: opts.createKeyFile ?? true }));
 }

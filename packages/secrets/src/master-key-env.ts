@@ -9,7 +9,10 @@ export function decodeKey(b64: string, where: string): Buffer {
   // Buffer.from silently skips junk; re-encoding proves the text was really base64 of 32 bytes.
   const normalised = trimmed.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== normalised) {
-    throw new KeyringError(`${where}: a master key must be the base64 encoding of exactly 32 random bytes`);
+    throw new KeyringError(
+      `${where}: a master key must be the base64 encoding of exactly 32 random bytes`,
+      'Generate one with `openssl rand -base64 32` (or restore the key the credentials were sealed with).',
+    );
   }
   return key;
 }
@@ -33,7 +36,11 @@ export function parseMasterKeyEnv(value: string): { activeId: string; keys: Mast
       return { id: fingerprintId(key), key };
     }
     const id = entry.slice(0, colon);
-    if (!KEY_ID_PATTERN.test(id)) throw new KeyringError(`${where}: key id must match ${KEY_ID_PATTERN}`);
+    if (!KEY_ID_PATTERN.test(id))
+      throw new KeyringError(
+        `${where}: key id must match ${KEY_ID_PATTERN}`,
+        'Use letters, digits, - and _ only: id:base64,id2:base64 (first entry active).',
+      );
     return { id, key: decodeKey(entry.slice(colon + 1), where) };
   });
   const ids = new Set(keys.map((k) => k.id));

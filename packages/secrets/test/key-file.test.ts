@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -28,7 +28,20 @@ describe('master key file', () => {
     const dir = freshDir();
     openKeyring({ dataDir: dir });
     chmodSync(keyFilePath(dir), mode);
-    expect(() => openKeyring({ dataDir: dir })).toThrow(/readable by group or others.*chmod 600/);
+    expect(() => openKeyring({ dataDir: dir })).toThrow(/readable by group or others/);
+    expect(() => openKeyring({ dataDir: dir })).toThrow(
+      expect.objectContaining({ fix: expect.stringContaining(`chmod 600 ${keyFilePath(dir)}`) }),
+    );
+  });
+
+  it('creates a missing file only when asked, and a reload never replaces a deleted one', () => {
+    const dir = freshDir();
+    expect(() => openKeyring({ dataDir: dir, createKeyFile: false })).toThrow(/does not exist/);
+    expect(existsSync(keyFilePath(dir))).toBe(false);
+    const ring = openKeyring({ dataDir: dir });
+    rmSync(keyFilePath(dir));
+    expect(() => ring.reload()).toThrow(/does not exist/);
+    expect(existsSync(keyFilePath(dir))).toBe(false);
   });
 
   it('rejects a file with the wrong shape', async () => {

@@ -9,6 +9,7 @@ import { cx } from '../lib/cx';
 import { forgetSession } from '../lib/session-store';
 import { useTheme } from '../lib/theme';
 import { useTRPC } from '../lib/trpc';
+import { CredentialsBanner } from './credentials-banner';
 import { NAV } from './nav';
 import { RoleBadge } from './role-badge';
 import { useSession } from './session';
@@ -27,6 +28,7 @@ export function Shell() {
       <Sidebar isOpen={isNavOpen} onNavigate={() => setNavOpen(false)} />
       <div className="flex min-w-0 flex-1 flex-col">
         <TopBar onMenu={() => setNavOpen((o) => !o)} isNavOpen={isNavOpen} />
+        <CredentialsBanner />
         {navigation.state === 'loading' && (
           <div role="status" className="h-0.5 w-full animate-pulse bg-sky-500">
             <span className="sr-only">Loading page…</span>

@@ -1,7 +1,7 @@
 // First-run setup: with no user yet, a one-time token (only its hash stored) lets the setup page create the first
 // admin; NETPLANE_ADMIN_PASSWORD creates `admin` directly for automation.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { settingsRepo, usersRepo } from '@netplane/db';
+import { isUniqueViolation, settingsRepo, usersRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import type { Context } from '../context';
 import type { ApiDeps } from '../deps';
@@ -36,7 +36,14 @@ export async function prepareFirstRun(deps: ApiDeps, adminPassword: string | und
   if (adminPassword) {
     const id = randomUUID();
     const passwordHash = await hashPassword(adminPassword);
-    await usersRepo.insertUser(db, { id, username: 'admin', passwordHash, role: 'admin' }, deps.now());
+    try {
+      await usersRepo.insertUser(db, { id, username: 'admin', passwordHash, role: 'admin' }, deps.now());
+    } catch (e) {
+      // Nodes started together on an empty database all get here; the unique username lets one insert win. The others
+      // find that admin and carry on (no second admin, no crash), whichever dialect reported the duplicate.
+      if (!isUniqueViolation(e) || !(await usersRepo.findUserByUsername(db, 'admin'))) throw e;
+      return { kind: 'ready' };
+    }
     await recordAudit({ db, deps, user: null }, 'user.create', { type: 'user', id }, null, {
       username: 'admin',
       role: 'admin',

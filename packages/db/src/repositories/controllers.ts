@@ -283,3 +283,20 @@ export async function countByKeyId(db: Db): Promise<Record<string, number>> {
     .execute();
   return Object.fromEntries(rows.map((r) => [r.credentials_key_id, Number(r.n)]));
 }
+
+/** Controllers whose credentials are sealed under one of `keyIds` (keys a node lacks), by name, for the console. */
+export async function listSealedUnder(
+  db: Db,
+  keyIds: readonly string[],
+  limit: number,
+): Promise<{ id: string; name: string }[]> {
+  if (keyIds.length === 0) return [];
+  return db
+    .selectFrom('controllers')
+    .select(['id', 'name'])
+    .where('credentials_key_id', 'in', [...keyIds])
+    .orderBy('name')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -51,6 +51,8 @@ export function titleOf(category: DiagnosisCategory): string {
       return 'Rate limited';
     case 'VENDOR_ERROR':
       return 'Vendor error';
+    case 'CREDENTIALS_UNREADABLE':
+      return 'Credentials unreadable';
     case 'INTERNAL':
       return 'Internal error';
     default:
@@ -81,6 +83,9 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     // The controller's limits in Netplane are part of the fix.
     case 'RATE_LIMITED':
       return ['retry', 'open-controller'];
+    // The fix is on this side (a key or the credentials); the retry comes after it.
+    case 'CREDENTIALS_UNREADABLE':
+      return ['open-controller', 'retry'];
     case 'INTERNAL':
       return ['retry'];
     default:
@@ -120,6 +125,8 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
       return `${where} kept answering 429 Too Many Requests past every retry. Lift the throttling on the controller (or wait out its Retry-After), and lower the controller's calls-per-second limit in Netplane to what the vendor allows (Infrastructure › Controllers › Edit limits); then retry.`;
     case 'VENDOR_ERROR':
       return `Look up the vendor code in ${where}'s documentation or logs; fix the cause on the controller; then retry.`;
+    case 'CREDENTIALS_UNREADABLE':
+      return `The stored credentials of ${where} cannot be decrypted: they were sealed under a master key this node does not hold. Restore that key (master-keys.json from a backup or another node, or the same NETPLANE_MASTER_KEY on every node; \`keys status\` lists the missing key ids), or re-enter the credentials (Infrastructure › Controllers › Edit credentials); then retry.`;
     case 'INTERNAL':
       return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
     default:

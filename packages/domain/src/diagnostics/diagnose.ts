@@ -149,6 +149,23 @@ export function diagnose(facts: FailureFacts): Diagnosis {
         ],
       };
     }
+    case 'credentials': {
+      const name = failure.controllerName ?? failure.controllerId;
+      return {
+        category: 'CREDENTIALS_UNREADABLE',
+        title: titleOf('CREDENTIALS_UNREADABLE'),
+        sentence: `Netplane could not use controller ${name} for ${describeTarget(facts.target)}: its stored credentials cannot be decrypted (${failure.message}).`,
+        evidence: {
+          message: failure.message,
+          controller: {
+            id: failure.controllerId,
+            ...(failure.controllerName !== undefined && { name: failure.controllerName }),
+          },
+        },
+        remediation: remediationOf('CREDENTIALS_UNREADABLE', `controller ${name}`),
+        actions: applicableActions('CREDENTIALS_UNREADABLE', facts.target, true),
+      };
+    }
     case 'internal':
       return {
         category: 'INTERNAL',

@@ -75,6 +75,8 @@ export type FailureFacts = {
         trace: readonly TraceEntry[];
       }
     | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[] }
+    /** A controller's sealed credentials cannot be decrypted here (key not held, or tampered). */
+    | { kind: 'credentials'; controllerId: string; controllerName?: string; message: string }
     | { kind: 'internal'; message: string };
 };
 
@@ -84,6 +86,8 @@ export const evidenceSchema = z.object({
   vendorCode: z.string().optional(),
   vendorMessage: z.string().optional(),
   message: z.string().optional(),
+  /** The controller whose credentials are unreadable (CREDENTIALS_UNREADABLE). */
+  controller: z.object({ id: z.string(), name: z.string().optional() }).optional(),
 });
 export type DiagnosisEvidence = z.infer<typeof evidenceSchema>;
 

@@ -158,3 +158,17 @@ export const healthHistoryEntrySchema = z.object({
   latencyMs: z.number().int(),
   error: z.string().nullable(),
 });
+
+/**
+ * Controller credentials sealed under master keys the answering node does not hold: they cannot be decrypted there
+ * until the key is restored or the credentials re-entered (the console shows admins a banner while this is non-zero).
+ */
+export const credentialsHealthSchema = z.object({
+  sealedRows: z.number().int().min(0),
+  unreadableRows: z.number().int().min(0),
+  missingKeyIds: z.array(z.string()),
+  /** The first controllers affected, by name (at most CREDENTIALS_HEALTH_LIST). */
+  controllers: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type CredentialsHealth = z.infer<typeof credentialsHealthSchema>;
+export const CREDENTIALS_HEALTH_LIST = 20;

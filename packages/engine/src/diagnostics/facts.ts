@@ -82,6 +82,24 @@ async function negotiationFacts(db: Db, event: EntityErrorEvent, target: Diagnos
 /** The facts for an entity's Error: its own failing call, else the job's first failing call, else the trace. */
 export async function factsOf(db: Db, event: EntityErrorEvent): Promise<FailureFacts> {
   const target = await describeEntity(db, event.entityType, event.entityId);
+  if (event.code === 'CREDENTIALS_UNREADABLE' && event.controllerId) {
+    const controller = await db
+      .selectFrom('controllers')
+      .select(['name'])
+      .where('id', '=', event.controllerId)
+      .executeTakeFirst();
+    return {
+      target,
+      vpcId: event.vpcId,
+      jobId: event.jobId,
+      failure: {
+        kind: 'credentials',
+        controllerId: event.controllerId,
+        ...(controller && { controllerName: controller.name }),
+        message: event.message,
+      },
+    };
+  }
   if (event.traceId || event.code === 'NO_ELEMENT_FOR_SERVICE') {
     const facts = await negotiationFacts(db, event, target);
     if (facts) return facts;

@@ -20,6 +20,8 @@ export type EntityErrorEvent = {
   rootCallId?: string;
   /** negotiation_traces.id when negotiation failed. */
   traceId?: string;
+  /** The controller whose credentials could not be decrypted (code CREDENTIALS_UNREADABLE). */
+  controllerId?: string;
   at: number;
 };
 

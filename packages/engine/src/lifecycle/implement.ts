@@ -2,8 +2,10 @@
 // first failing element stops the rest and the steps done are undone in reverse; a failed undo leaves the tier in Error.
 import { networksRepo, vpcsRepo } from '@netplane/db';
 import { AppError, reasonFromCode } from '@netplane/domain';
+import { unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
+import type { TransitionInput } from '../state';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
 import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
@@ -32,8 +34,13 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
   });
   const neg = await ctx.step('negotiate', async () => {
     const r = await negotiateTier(core, id, ctx.job.id);
-    return { ok: r.ok, missing: r.missing, traceId: r.traceId };
+    return { ok: r.ok, missing: r.missing, traceId: r.traceId, unreadable: r.unreadable };
   });
+  const unreadable = neg.unreadable?.[0];
+  if (!neg.ok && unreadable) {
+    // No element, because a controller that could have served cannot be used here: say that, not "add a provider".
+    await failOnUnreadableCredentials(core, base, network.name, unreadable);
+  }
   if (!neg.ok) {
     const message = `No element can give ${neg.missing.join(', ')} to tier ${network.name}`;
     await core.state.transition({
@@ -92,6 +99,8 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       if (isControl(e)) throw e;
       const partial = await partialStateOf(core, ctx, group, done, e);
       await rollBack(core, ctx, [...partial, ...done.reverse()], e);
+      const secret = unreadableCredentialsOf(e);
+      if (secret) await failOnUnreadableCredentials(core, base, network.name, secret);
       throw e;
     }
   }
@@ -137,6 +146,24 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       });
   }
   return { broadcastUri: network.broadcastUri, elements: groups };
+}
+
+/** The tier goes to Error with CREDENTIALS_UNREADABLE (its own diagnosis), and the job fails with that code. */
+async function failOnUnreadableCredentials(
+  core: EngineCore,
+  base: Omit<TransitionInput, 'to' | 'reason'>,
+  tierName: string,
+  secret: { controllerId: string; controllerName: string; reason: string },
+): Promise<never> {
+  const message = `Tier ${tierName} needs controller ${secret.controllerName}, whose stored credentials cannot be decrypted: ${secret.reason}`;
+  await core.state.transition({
+    ...base,
+    to: 'Error',
+    reason: message,
+    conditions: [{ type: 'Ready', status: 'False', reason: 'CredentialsUnreadable', message }],
+    error: { code: 'CREDENTIALS_UNREADABLE', message: secret.reason, controllerId: secret.controllerId },
+  });
+  throw new JobFailure('CREDENTIALS_UNREADABLE', message, { controllerId: secret.controllerId });
 }
 
 /**

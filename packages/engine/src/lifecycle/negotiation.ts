@@ -19,10 +19,15 @@ import {
   type Service,
   type ServiceCapabilities,
 } from '@netplane/domain';
+import { unreadableCredentialsOf } from '../elements';
 import type { EngineCore } from './core';
 import { networkSpecOf } from './specs';
 
-export type StoredNegotiation = NegotiationResult & { traceId: string };
+export type StoredNegotiation = NegotiationResult & {
+  traceId: string;
+  /** Controllers skipped because their credentials cannot be decrypted here: the diagnosis says so, not "no element". */
+  unreadable: { controllerId: string; controllerName: string; reason: string }[];
+};
 
 function narrowed(services: ServiceCapabilities, overrides: ServiceCapabilities): ServiceCapabilities {
   const out: ServiceCapabilities = {};
@@ -57,6 +62,28 @@ async function loadProviders(core: EngineCore, physicalNetworkId: string): Promi
   return out;
 }
 
+/**
+ * A failed Test connection marks a controller with unreadable credentials unhealthy, and negotiation then skips it
+ * without building its element: look again, so the diagnosis says "credentials unreadable", not "run Test connection".
+ */
+async function findUnreadableAmongUnhealthy(
+  core: EngineCore,
+  providers: readonly NegotiationProvider[],
+  unreadable: StoredNegotiation['unreadable'],
+): Promise<void> {
+  const candidates = providers.filter((p) => p.state === 'Enabled').flatMap((p) => p.controllers);
+  for (const c of candidates) {
+    if (c.resourceState !== 'Enabled' || c.healthOk !== false) continue;
+    if (unreadable.some((u) => u.controllerId === c.id)) continue;
+    try {
+      await core.elements.get(c.id);
+    } catch (e) {
+      const secret = unreadableCredentialsOf(e);
+      if (secret) unreadable.push(secret);
+    }
+  }
+}
+
 /** Negotiates the tier's elements, stores the trace (always) and the chosen elements (when every service found one). */
 export async function negotiateTier(
   core: EngineCore,
@@ -72,6 +99,7 @@ export async function negotiateTier(
   if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
   const providers = await loadProviders(core, pn.id);
   const spec = networkSpecOf(network, []);
+  const unreadable: StoredNegotiation['unreadable'] = [];
   const result = await negotiate(
     {
       services: offering.serviceProviders,
@@ -94,11 +122,17 @@ export async function negotiateTier(
             ),
           );
       } catch (e) {
+        const secret = unreadableCredentialsOf(e);
+        if (secret) {
+          if (!unreadable.some((u) => u.controllerId === secret.controllerId)) unreadable.push(secret);
+          return { canHandle: false, reason: `credentials unreadable: ${secret.reason}` };
+        }
         const err = toAdapterError(e);
         return { canHandle: false, reason: `canHandle failed with ${err.category}: ${err.message}` };
       }
     },
   );
+  if (!result.ok) await findUnreadableAmongUnhealthy(core, providers, unreadable);
   const traceId = randomUUID();
   const now = core.deps.now();
   await negotiationTracesRepo.insertTrace(db, {
@@ -125,5 +159,5 @@ export async function negotiateTier(
       })),
     );
   }
-  return { ...result, traceId };
+  return { ...result, traceId, unreadable };
 }

@@ -3,11 +3,12 @@
 import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
 import { networksRepo, nicsRepo } from '@netplane/db';
 import { reasonFromCode } from '@netplane/domain';
-import type { ElementHandle } from '../elements';
+import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
+import { failNicsOnUnreadableCredentials } from './credentials-failure';
 import { fenceOf } from './implement';
 import { pool } from './pool';
 import { groupElements, nicSpecOf } from './specs';
@@ -59,12 +60,21 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
     throw new JobFailure('INVALID_STATE', `Tier ${network.name} is ${network.state}; implement it first`);
   }
   await ctx.setTotal(nicIds.length);
-  const handles = await Promise.all(
-    groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
-      core.elements.get(g.controllerId),
-    ),
-  );
   const nics = await nicsRepo.getNics(db, nicIds);
+  let handles: ElementHandle[];
+  try {
+    handles = await Promise.all(
+      groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
+        core.elements.get(g.controllerId),
+      ),
+    );
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    if (!secret) throw e;
+    const unreserved = nics.filter((n) => n.state !== 'Reserved' && n.state !== 'Error');
+    await failNicsOnUnreadableCredentials(core, ctx, unreserved, secret);
+    throw e;
+  }
   const pending: nicsRepo.NicRow[] = [];
   for (const n of nics) {
     if (ctx.isDone(`nic:${n.id}`)) continue;

@@ -4,7 +4,7 @@
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import { lbRulesRepo, networksRepo, nicsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
 import type { ConditionUpdate, EntityType } from '@netplane/domain';
-import type { ElementHandle } from '../elements';
+import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -98,7 +98,23 @@ async function applySynced(core: EngineCore, entity: EntityType, id: string, dri
 }
 
 export async function check(core: EngineCore, ctx: JobContext, vpcId: string) {
-  const seen = await observeAll(core, ctx, vpcId);
+  let seen: Awaited<ReturnType<typeof observeAll>>;
+  try {
+    seen = await observeAll(core, ctx, vpcId);
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    // Nothing can be compared: say why on the VPC rather than leave its last Synced standing.
+    if (secret)
+      await core.state.setConditions('vpc', vpcId, [
+        {
+          type: 'Synced',
+          status: 'Unknown',
+          reason: 'CredentialsUnreadable',
+          message: `Controller ${secret.controllerName}'s stored credentials cannot be decrypted: ${secret.reason}`,
+        },
+      ]);
+    throw e;
+  }
   const drift: Drift[] = [];
   for (const [controllerId, c] of seen.perController)
     drift.push(...diff(controllerId, c.desired, c.observed, seen.ruleIds));

@@ -5,12 +5,15 @@
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
 import { type Db, inTransaction, jobsRepo, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
 import { onEntityError } from '../diagnostics/hook';
-import type { ElementHandle } from '../elements';
-import { CallFailed, FencedError, isControl, JobFailure } from '../errors';
+import { type ElementHandle, unreadableCredentialsOf } from '../elements';
+import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { fenced } from './fenced';
 import { stepCall } from './step-call';
 import type { Failure } from './teardown';
+
+export { fenced };
 
 export type RuleKind = 'staticNat' | 'lbRule';
 export type RuleRef = {
@@ -66,21 +69,6 @@ async function serviceHandle(
   return row ? core.elements.get(row.controllerId) : undefined;
 }
 
-/** Writes in one transaction with the check that this node still holds the job (else FencedError, nothing written). */
-export async function fenced(
-  core: EngineCore,
-  ctx: JobContext,
-  write: (db: Db) => Promise<void>,
-): Promise<void> {
-  const now = core.deps.now();
-  const fence = { jobId: ctx.job.id, node: ctx.nodeId, token: ctx.token };
-  await inTransaction(core.deps.db.db, async (trx) => {
-    if (!(await jobsRepo.touchIfHeld(trx, fence, now)))
-      throw new FencedError(`Job ${ctx.job.id} was taken over`);
-    await write(trx);
-  });
-}
-
 const setState = (db: Db, ref: RuleRef, u: staticNatRepo.RuleStateUpdate, now: number) =>
   ref.kind === 'staticNat'
     ? staticNatRepo.setStaticNatState(db, ref.id, u, now)
@@ -107,6 +95,8 @@ async function failRule(
       fromState: ref.state,
       code: f.code,
       category: f.category,
+      // The credentials diagnosis names the controller; others find it through the failed call.
+      ...(f.code === 'CREDENTIALS_UNREADABLE' && { controllerId: f.controllerId }),
       message: `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ref.label} failed with ${lastError}`,
       ...(f.callId && { rootCallId: f.callId }),
       at: core.deps.now(),
@@ -152,7 +142,22 @@ async function ruleCall<R extends RuleRow, S>(
       return { ok: false, failure };
     }
   }
-  const handle = await serviceHandle(core, ref.networkId, ops.service);
+  let handle: ElementHandle | undefined;
+  try {
+    handle = await serviceHandle(core, ref.networkId, ops.service);
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    if (!secret) throw e;
+    const failure = await failRule(core, ctx, ref, o.op, {
+      code: 'CREDENTIALS_UNREADABLE',
+      controllerId: secret.controllerId,
+      element: '',
+      category: 'CREDENTIALS_UNREADABLE',
+      message: secret.reason,
+      callId: '',
+    });
+    return { ok: false, failure };
+  }
   const method = o.op === 'apply' ? ops.applyOp : ops.revokeOp;
   if (!handle || typeof handle.element[method] !== 'function') {
     const message = handle

@@ -1,6 +1,7 @@
 // Shut down and destroy tiers and VPCs. Unlike implement these go on past a failing element and report each one;
 // any failure leaves the entity in Error (with the first failing call as its root cause).
 import { networksRepo, nicsRepo, vpcsRepo } from '@netplane/db';
+import { unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -64,6 +65,39 @@ async function eachController(
 
 /** Shuts a tier down (releasing its reserved NICs first) and, for destroy, removes it; returns every failure. */
 async function teardownTier(
+  core: EngineCore,
+  ctx: JobContext,
+  id: string,
+  destroy: boolean,
+): Promise<Failure[]> {
+  try {
+    return await teardownTierSteps(core, ctx, id, destroy);
+  } catch (e) {
+    const secret = unreadableCredentialsOf(e);
+    if (!secret) throw e;
+    // The tier must not stay in Shutdown with nothing said: it goes to Error with the credentials diagnosis.
+    const message = `${destroy ? 'Destroy' : 'Shutdown'} needs controller ${secret.controllerName}, whose stored credentials cannot be decrypted: ${secret.reason}`;
+    await core.state
+      .transition({
+        entity: 'network',
+        id,
+        actor: ctx.actor,
+        jobId: ctx.job.id,
+        fence: fenceOf(ctx),
+        to: 'Error',
+        reason: message,
+        conditions: [{ type: 'Ready', status: 'False', reason: 'CredentialsUnreadable', message }],
+        error: { code: 'CREDENTIALS_UNREADABLE', message: secret.reason, controllerId: secret.controllerId },
+      })
+      // The original error is the one to report; a tier that cannot enter Error is only logged.
+      .catch((err: unknown) =>
+        core.deps.logger.warn({ tier: id, err: String(err) }, 'Tier not moved to Error'),
+      );
+    throw e;
+  }
+}
+
+async function teardownTierSteps(
   core: EngineCore,
   ctx: JobContext,
   id: string,

@@ -38,6 +38,8 @@ export function DiagnosisActions({ diagnosis: d }: { diagnosis: DiagnosisView })
   const rerun = useMutation(trpc.diagnostics.rerunNegotiation.mutationOptions(after('Negotiation')));
   if (d.actions.length === 0 || d.resolvedAt) return null;
   const input = { diagnosisId: d.id };
+  // A failed call names its controller; unreadable credentials name theirs in evidence.controller.
+  const controllerName = d.evidence.call?.controllerName ?? d.evidence.controller?.name;
   const isBusy = retry.isPending || adopt.isPending || release.isPending || rerun.isPending;
 
   return (
@@ -52,7 +54,7 @@ export function DiagnosisActions({ diagnosis: d }: { diagnosis: DiagnosisView })
                 className="inline-flex h-8 items-center gap-1.5 rounded-md border border-slate-300 px-2.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
               >
                 <ExternalLink aria-hidden className="size-4" /> {LABELS[a]}
-                {d.evidence.call?.controllerName ? ` ${d.evidence.call.controllerName}` : ''}
+                {controllerName ? ` ${controllerName}` : ''}
               </Link>
             );
           case 'release':

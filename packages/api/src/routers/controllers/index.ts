@@ -7,6 +7,7 @@ import {
   controllerSchema,
   controllerStateInput,
   controllerUpdateInput,
+  credentialsHealthSchema,
   healthHistoryEntrySchema,
   idInput,
   idSchema,
@@ -14,6 +15,7 @@ import {
 import { z } from 'zod';
 import { testConnection } from '../../services/inventory/connection-test';
 import * as controllers from '../../services/inventory/controllers';
+import { credentialsHealth } from '../../services/inventory/credentials-health';
 import { getProvider } from '../../services/inventory/providers';
 import { adminProcedure, router, viewerProcedure } from '../../trpc';
 
@@ -54,6 +56,13 @@ export const controllersRouter = router({
       await controllers.deleteController(ctx, input.id);
       return { ok: true as const };
     }),
+  /**
+   * Rows sealed under keys this node lacks. Readable like the rest of the inventory (names and key ids only); the
+   * console shows the banner to admins, whose fix it is (restore a key or re-enter the credentials).
+   */
+  credentialsHealth: viewerProcedure
+    .output(credentialsHealthSchema)
+    .query(({ ctx }) => credentialsHealth(ctx)),
   testConnection: adminProcedure
     .input(idInput)
     .output(connectionTestResultSchema)

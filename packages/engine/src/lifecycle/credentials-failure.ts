@@ -1,0 +1,30 @@
+// The NICs of a prepare or release whose controller's credentials cannot be decrypted here: Error, with a diagnosis.
+import type { nicsRepo } from '@netplane/db';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+import { fenceOf } from './implement';
+
+/**
+ * No NIC is left as it was without a word: each of `nics` (the ones the job would have changed) goes to Error with
+ * its own CREDENTIALS_UNREADABLE diagnosis. The caller rethrows the SECRET_UNREADABLE error, so that a teardown
+ * around it can put its tier in Error too.
+ */
+export async function failNicsOnUnreadableCredentials(
+  core: EngineCore,
+  ctx: JobContext,
+  nics: readonly nicsRepo.NicRow[],
+  secret: { controllerId: string; controllerName: string; reason: string },
+): Promise<void> {
+  const message = `Controller ${secret.controllerName}'s stored credentials cannot be decrypted: ${secret.reason}`;
+  const base = { entity: 'nic' as const, actor: ctx.actor, jobId: ctx.job.id, fence: fenceOf(ctx) };
+  await core.state.transitionMany(
+    nics.map((n) => ({
+      ...base,
+      id: n.id,
+      to: 'Error',
+      reason: message,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'CredentialsUnreadable', message }],
+      error: { code: 'CREDENTIALS_UNREADABLE', message: secret.reason, controllerId: secret.controllerId },
+    })),
+  );
+}
