@@ -130,6 +130,8 @@ export const DIAGNOSIS_CATEGORIES = [
   'CAPACITY_EXHAUSTED',
   'RATE_LIMITED',
   'VENDOR_ERROR',
+  /** The controller no longer holds what Netplane made there (restarted empty, restored from an old backup). */
+  'CONTROLLER_LOST_STATE',
   'INTERNAL',
 ] as const;
 export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];

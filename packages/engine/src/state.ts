@@ -33,7 +33,7 @@ export type TransitionInput = {
   /** A job step recorded in the same fenced transaction (with its progress), e.g. "this NIC is done". */
   step?: { key: string; seq: number; result: string | null; progress: number };
   /** Facts for the diagnostics hook when `to` is Error. */
-  error?: Pick<EntityErrorEvent, 'code' | 'category' | 'message' | 'rootCallId' | 'traceId'>;
+  error?: Pick<EntityErrorEvent, 'code' | 'category' | 'message' | 'rootCallId' | 'traceId' | 'lost'>;
 };
 
 export type TransitionResult = {
@@ -239,6 +239,7 @@ export class StateStore {
         ...(t.error?.category !== undefined && { category: t.error.category }),
         ...(t.error?.rootCallId !== undefined && { rootCallId: t.error.rootCallId }),
         ...(t.error?.traceId !== undefined && { traceId: t.error.traceId }),
+        ...(t.error?.lost !== undefined && { lost: t.error.lost }),
         at,
       });
     } catch (e) {

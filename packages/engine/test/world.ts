@@ -21,6 +21,8 @@ export type ControllerSeed = {
   timeoutMs?: number;
   resourceState?: string;
   healthOk?: number | null;
+  /** Default `sim://<id>` (this world's hub); an http URL points the controller at a remote simulator. */
+  endpoint?: string;
 };
 
 export type World = {
@@ -170,7 +172,7 @@ export async function makeWorld(
         id,
         provider_id: providerId,
         name: c.name ?? `ctl-${id.slice(0, 6)}`,
-        endpoint: `sim://${id}`,
+        endpoint: c.endpoint ?? `sim://${id}`,
         protocol: 'SIMULATED',
         config: '{}',
         credentials_ciphertext: sealed.ciphertext,

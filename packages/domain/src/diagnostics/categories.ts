@@ -51,6 +51,8 @@ export function titleOf(category: DiagnosisCategory): string {
       return 'Rate limited';
     case 'VENDOR_ERROR':
       return 'Vendor error';
+    case 'CONTROLLER_LOST_STATE':
+      return "Controller lost Netplane's resources";
     case 'INTERNAL':
       return 'Internal error';
     default:
@@ -69,6 +71,7 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     case 'CONTROLLER_UNREACHABLE':
     case 'AUTH_FAILED':
     case 'VENDOR_ERROR':
+    case 'CONTROLLER_LOST_STATE':
       return ['retry', 'open-controller'];
     // A timed-out create may have happened anyway: a retry adopts it through observe().
     case 'CONTROLLER_TIMEOUT':
@@ -120,6 +123,8 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
       return `${where} kept answering 429 Too Many Requests past every retry. Lift the throttling on the controller (or wait out its Retry-After), and lower the controller's calls-per-second limit in Netplane to what the vendor allows (Infrastructure › Controllers › Edit limits); then retry.`;
     case 'VENDOR_ERROR':
       return `Look up the vendor code in ${where}'s documentation or logs; fix the cause on the controller; then retry.`;
+    case 'CONTROLLER_LOST_STATE':
+      return `${where} no longer holds resources Netplane created there (it was restarted empty, or restored from an older backup). Retry re-creates them: it re-implements the missing VPC and tiers and re-prepares their NICs, then checks the controller again.`;
     case 'INTERNAL':
       return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
     default:

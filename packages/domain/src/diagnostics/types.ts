@@ -75,9 +75,17 @@ export type FailureFacts = {
         physicalNetwork: { id: string; name: string };
         trace: readonly TraceEntry[];
       }
-    | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[] }
+    | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[]; lost?: LostResource }
     | { kind: 'internal'; message: string };
 };
+
+/** What the engine found missing on the controller (observe) while Netplane holds it as implemented. */
+export const lostResourceSchema = z.object({
+  resource: z.enum(['vpc', 'network']),
+  id: z.string(),
+  name: z.string().optional(),
+});
+export type LostResource = z.infer<typeof lostResourceSchema>;
 
 export const evidenceSchema = z.object({
   trace: z.array(traceEntrySchema).optional(),
@@ -85,6 +93,7 @@ export const evidenceSchema = z.object({
   vendorCode: z.string().optional(),
   vendorMessage: z.string().optional(),
   message: z.string().optional(),
+  lost: lostResourceSchema.optional(),
 });
 export type DiagnosisEvidence = z.infer<typeof evidenceSchema>;
 

@@ -2,7 +2,7 @@
 // it to the job's root cause. The engine awaits it but never fails because of it (it logs what this throws).
 import { randomUUID } from 'node:crypto';
 import { type Db, diagnosesRepo } from '@netplane/db';
-import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
+import { diagnose, type FailureFacts, type LostResource, redactDeep } from '@netplane/domain';
 import { factsOf, failingCallsOfJob, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
@@ -20,6 +20,8 @@ export type EntityErrorEvent = {
   rootCallId?: string;
   /** negotiation_traces.id when negotiation failed. */
   traceId?: string;
+  /** What observe found missing on the controller after the call failed (code CONTROLLER_LOST_STATE). */
+  lost?: LostResource;
   at: number;
 };
 
