@@ -8,7 +8,7 @@ import type { DialectName } from '@netplane/db';
 import { BenchApi } from './api/client';
 import { measureReads } from './api/reads';
 import { createInventory, seedVpcs } from './api/seed';
-import { memoryOf, sampleMemory, startServer } from './api/server';
+import { heapOf, memoryOf, sampleMemory, startServer } from './api/server';
 
 type Options = {
   dialect: DialectName;
@@ -60,6 +60,7 @@ export async function run(args: string[] = []): Promise<void> {
     const startMem = memoryOf(server.pid);
     const inv = await createInventory(api, o.vpcs);
     let last = 0;
+    const progress: Record<string, number>[] = [];
     const seeded = await seedVpcs(api, inv, {
       vpcs: o.vpcs,
       nicsPerVpc: o.nicsPerVpc,
@@ -69,13 +70,17 @@ export async function run(args: string[] = []): Promise<void> {
         if (done - last >= Math.max(100, o.vpcs / 10) || done === o.vpcs) {
           last = done;
           const m = memoryOf(server.pid);
-          process.stderr.write(
-            `  seeded ${done} VPCs, server RSS ${round(m.rssMiB)} MiB (peak ${round(m.hwmMiB)})\n`,
-          );
+          void heapOf(server.url).then((h) => {
+            progress.push({ vpcs: done, rssMiB: round(m.rssMiB), ...h });
+            process.stderr.write(
+              `  seeded ${done} VPCs, server RSS ${round(m.rssMiB)} MiB (peak ${round(m.hwmMiB)}), V8 heap used ${h.heapUsedMiB} of ${h.heapTotalMiB} MiB\n`,
+            );
+          });
         }
       },
     });
     const afterSeed = memoryOf(server.pid);
+    const heapAfterSeed = await heapOf(server.url);
     if (o.heapSnapshot) {
       server.proc.kill('SIGUSR2');
       process.stderr.write(`  heap snapshot requested (written in the server's working directory)\n`);
@@ -83,6 +88,7 @@ export async function run(args: string[] = []): Promise<void> {
     const totals = await api.batch<{ total: number }>('query', [['vpcs.list', { limit: 1 }]]);
     const reads = await measureReads(api, seeded, { samples: o.samples, seed: o.seed });
     const afterReads = memoryOf(server.pid);
+    const heapAfterReads = await heapOf(server.url);
     memory.stop();
     const nics = o.vpcs * o.nicsPerVpc;
     const seedS = seeded.seedMs / 1000;
@@ -118,6 +124,9 @@ export async function run(args: string[] = []): Promise<void> {
         afterReads: round(afterReads.rssMiB),
         peak: round(afterReads.hwmMiB),
         samples: memory.samples.length,
+        heapAfterSeeding: heapAfterSeed,
+        heapAfterReads,
+        duringSeeding: progress,
       },
     };
     console.log(JSON.stringify(line));

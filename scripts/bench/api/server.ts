@@ -118,3 +118,16 @@ export function sampleMemory(pid: number, everyMs = 250) {
     stop: () => clearInterval(timer),
   };
 }
+
+/** The server's own view of its memory (prom-client's default metrics on /metrics): V8 heap used/total, external. */
+export async function heapOf(
+  url: string,
+): Promise<{ heapUsedMiB: number; heapTotalMiB: number; externalMiB: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mib = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? 0) / 2 ** 20;
+  return {
+    heapUsedMiB: Math.round(mib('nodejs_heap_size_used_bytes')),
+    heapTotalMiB: Math.round(mib('nodejs_heap_size_total_bytes')),
+    externalMiB: Math.round(mib('nodejs_external_memory_bytes')),
+  };
+}
