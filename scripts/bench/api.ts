@@ -8,7 +8,7 @@ import type { DialectName } from '@netplane/db';
 import { BenchApi } from './api/client';
 import { measureReads } from './api/reads';
 import { createInventory, seedVpcs } from './api/seed';
-import { heapOf, memoryOf, sampleMemory, startServer } from './api/server';
+import { cpuMsOf, heapOf, memoryOf, sampleMemory, startServer } from './api/server';
 
 type Options = {
   dialect: DialectName;
@@ -86,7 +86,11 @@ export async function run(args: string[] = []): Promise<void> {
       process.stderr.write(`  heap snapshot requested (written in the server's working directory)\n`);
     }
     const totals = await api.batch<{ total: number }>('query', [['vpcs.list', { limit: 1 }]]);
-    const reads = await measureReads(api, seeded, { samples: o.samples, seed: o.seed });
+    const reads = await measureReads(api, seeded, {
+      samples: o.samples,
+      seed: o.seed,
+      serverCpuMs: () => cpuMsOf(server.pid),
+    });
     const afterReads = memoryOf(server.pid);
     const heapAfterReads = await heapOf(server.url);
     memory.stop();

@@ -4,7 +4,15 @@
 import type { BenchApi } from './client';
 
 type Page = { items: { id: string }[]; nextCursor: string | null; total: number };
-export type ReadFigure = { name: string; samples: number; p50Ms: number; p99Ms: number; maxMs: number };
+export type ReadFigure = {
+  name: string;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** The server process's CPU time over the samples, per request: what the read costs whatever the machine's load. */
+  serverCpuMsPerRequest?: number;
+};
 
 /** Mulberry32: a small seeded generator, so a run can be repeated with its seed. */
 export function random(seed: number): () => number {
@@ -36,7 +44,7 @@ async function middleCursor(api: BenchApi, total: number): Promise<string | unde
 export async function measureReads(
   api: BenchApi,
   ids: { vpcIds: readonly string[]; tierIds: readonly string[] },
-  o: { samples: number; seed: number },
+  o: { samples: number; seed: number; serverCpuMs?: () => number },
 ): Promise<ReadFigure[]> {
   const pick = random(o.seed);
   const any = (list: readonly string[]) => list[Math.floor(pick() * list.length)] as string;
@@ -66,14 +74,17 @@ export async function measureReads(
     // A few unmeasured requests first: the figure is of a warm server, as a console polling every 5 s sees it.
     for (let i = 0; i < 5; i++) await api.query(...make());
     const ms: number[] = [];
+    const cpu0 = o.serverCpuMs?.();
     for (let i = 0; i < o.samples; i++) {
       const [path, input] = make();
       const t0 = performance.now();
       await api.query(path, input);
       ms.push(performance.now() - t0);
     }
+    const cpu = cpu0 === undefined ? undefined : ((o.serverCpuMs?.() ?? 0) - cpu0) / o.samples;
     ms.sort((a, b) => a - b);
     figures.push({
+      ...(cpu !== undefined && { serverCpuMsPerRequest: round(cpu) }),
       name,
       samples: ms.length,
       p50Ms: round(quantile(ms, 0.5)),

@@ -101,6 +101,13 @@ export async function startServer(
   };
 }
 
+/** CPU time (user + system) the process has used, in ms: /proc/<pid>/stat utime + stime, in clock ticks of 10 ms. */
+export function cpuMsOf(pid: number): number {
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Samples the process's RSS every `everyMs`; `peak` is the kernel's own high-water mark (VmHWM). */
 export function sampleMemory(pid: number, everyMs = 250) {
   const samples: { at: number; rssMiB: number }[] = [];
