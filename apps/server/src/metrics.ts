@@ -1,6 +1,8 @@
 // Prometheus metrics: one shared Registry (the engine adds its own metrics to it) and the HTTP duration histogram.
+
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { appRouter } from './app-router';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -13,11 +15,15 @@ const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** The route label: the tRPC procedure path for /trpc, a fixed set otherwise (never raw URLs: unbounded labels). */
-function routeOf(path: string): string {
+// Only the router's own procedures become labels: every other name a client sends would add a histogram series that
+// lives as long as the process (one client could grow the server's memory without bound, one URL at a time).
+const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
+
+/** The route label: a known tRPC procedure for /trpc, a fixed set otherwise (never raw URLs: unbounded labels). */
+export function routeOf(path: string): string {
   if (path.startsWith('/trpc/')) {
     const proc = path.slice('/trpc/'.length).split(',')[0] ?? '';
-    return /^[A-Za-z0-9.]{1,80}$/.test(proc) ? `/trpc/${proc}` : '/trpc/?';
+    return PROCEDURES.has(proc) ? `/trpc/${proc}` : '/trpc/?';
   }
   if (['/healthz', '/readyz', '/metrics'].includes(path)) return path;
   if (path.startsWith('/assets/')) return '/assets';

@@ -128,6 +128,8 @@ export const DIAGNOSIS_CATEGORIES = [
   'RATE_LIMITED',
   'VENDOR_ERROR',
   'CREDENTIALS_UNREADABLE',
+  /** The controller no longer holds what Netplane made there (restarted empty, restored from an old backup). */
+  'CONTROLLER_LOST_STATE',
   'INTERNAL',
 ] as const;
 export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];

@@ -32,7 +32,10 @@ export type TransitionInput = {
   /** A job step recorded in the same fenced transaction (with its progress), e.g. "this NIC is done". */
   step?: { key: string; seq: number; result: string | null; progress: number };
   /** Facts for the diagnostics hook when `to` is Error. */
-  error?: Pick<EntityErrorEvent, 'code' | 'category' | 'message' | 'rootCallId' | 'traceId' | 'controllerId'>;
+  error?: Pick<
+    EntityErrorEvent,
+    'code' | 'category' | 'message' | 'rootCallId' | 'traceId' | 'controllerId' | 'lost'
+  >;
 };
 
 export type TransitionResult = {
@@ -203,6 +206,7 @@ export class StateStore {
         ...(t.error?.rootCallId !== undefined && { rootCallId: t.error.rootCallId }),
         ...(t.error?.traceId !== undefined && { traceId: t.error.traceId }),
         ...(t.error?.controllerId !== undefined && { controllerId: t.error.controllerId }),
+        ...(t.error?.lost !== undefined && { lost: t.error.lost }),
         at,
       });
     } catch (e) {

@@ -28,8 +28,6 @@ export type LogLine = { level: string; obj: object; msg?: string | undefined };
 
 export type ControllerSeed = {
   name?: string;
-  /** Defaults to a simulated controller, sim://<id>, registered in the world's hub. */
-  endpoint?: string;
   protocol?: string;
   config?: object;
   credentials?: object;
@@ -38,6 +36,8 @@ export type ControllerSeed = {
   timeoutMs?: number;
   resourceState?: string;
   healthOk?: number | null;
+  /** Default `sim://<id>` (this world's hub); an http URL points the controller at a remote simulator. */
+  endpoint?: string;
 };
 
 export type World = {

@@ -53,6 +53,8 @@ export function titleOf(category: DiagnosisCategory): string {
       return 'Vendor error';
     case 'CREDENTIALS_UNREADABLE':
       return 'Credentials unreadable';
+    case 'CONTROLLER_LOST_STATE':
+      return "Controller lost Netplane's resources";
     case 'INTERNAL':
       return 'Internal error';
     default:
@@ -71,6 +73,7 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     case 'CONTROLLER_UNREACHABLE':
     case 'AUTH_FAILED':
     case 'VENDOR_ERROR':
+    case 'CONTROLLER_LOST_STATE':
       return ['retry', 'open-controller'];
     // A timed-out create may have happened anyway: a retry adopts it through observe().
     case 'CONTROLLER_TIMEOUT':
@@ -127,6 +130,8 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
       return `Look up the vendor code in ${where}'s documentation or logs; fix the cause on the controller; then retry.`;
     case 'CREDENTIALS_UNREADABLE':
       return `The stored credentials of ${where} cannot be decrypted: they were sealed under a master key this node does not hold. Restore that key (master-keys.json from a backup or another node, or the same NETPLANE_MASTER_KEY on every node; \`keys status\` lists the missing key ids), or re-enter the credentials (Infrastructure › Controllers › Edit credentials); then retry.`;
+    case 'CONTROLLER_LOST_STATE':
+      return `${where} no longer holds resources Netplane created there (it was restarted empty, or restored from an older backup). Retry re-creates them: it re-implements the missing VPC and tiers and re-prepares their NICs, then checks the controller again.`;
     case 'INTERNAL':
       return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
     default:

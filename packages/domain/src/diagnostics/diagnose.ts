@@ -8,6 +8,7 @@ import type {
   DiagnosisTarget,
   FailedCall,
   FailureFacts,
+  LostResource,
   TraceEntry,
 } from './types';
 
@@ -55,9 +56,13 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : Number(s.toFixed(1))} s`;
 }
 
-function callOutcome(category: DiagnosisCategory, call: FailedCall): string {
+function callOutcome(category: DiagnosisCategory, call: FailedCall, lost?: LostResource): string {
   const controller = call.controllerName ?? call.controllerId ?? 'the controller';
   switch (category) {
+    case 'CONTROLLER_LOST_STATE': {
+      const what = lost ? `${lost.resource === 'vpc' ? 'VPC' : 'tier'} ${lost.name ?? lost.id}` : 'resources';
+      return `${controller} no longer holds ${what} that Netplane created there`;
+    }
     case 'CONTROLLER_TIMEOUT':
       return `${controller} did not answer in time`;
     case 'CONTROLLER_UNREACHABLE':
@@ -79,14 +84,16 @@ function callOutcome(category: DiagnosisCategory, call: FailedCall): string {
 }
 
 function diagnoseCall(facts: FailureFacts, call: FailedCall): Diagnosis {
-  const category = diagnosisCategoryOf(call.category);
+  // Observe found what the call needed gone from the controller: that, not the vendor's code, is the cause.
+  const lost = facts.failure.kind === 'call' ? facts.failure.lost : undefined;
+  const category = lost ? 'CONTROLLER_LOST_STATE' : diagnosisCategoryOf(call.category);
   const vendor =
     call.vendorCode !== undefined || call.vendorMessage !== undefined
       ? ` (vendor code ${call.vendorCode ?? 'none'}: ${call.vendorMessage ?? call.message})`
       : ` (${call.message})`;
   const sentence =
     `The ${call.phase} call to element ${call.element} for ${describeTarget(facts.target)} failed: ` +
-    `${callOutcome(category, call)}${vendor}.`;
+    `${callOutcome(category, call, lost)}${vendor}.`;
   const where = call.controllerName
     ? `controller ${call.controllerName}`
     : `the controller of ${call.element}`;
@@ -99,6 +106,7 @@ function diagnoseCall(facts: FailureFacts, call: FailedCall): Diagnosis {
       ...(facts.failure.kind === 'call' && facts.failure.trace ? { trace: [...facts.failure.trace] } : {}),
       ...(call.vendorCode !== undefined ? { vendorCode: call.vendorCode } : {}),
       ...(call.vendorMessage !== undefined ? { vendorMessage: call.vendorMessage } : {}),
+      ...(lost ? { lost } : {}),
     },
     remediation: remediationOf(category, where),
     actions: applicableActions(category, facts.target, call.controllerId !== undefined),

@@ -74,11 +74,19 @@ export type FailureFacts = {
         physicalNetwork: { id: string; name: string };
         trace: readonly TraceEntry[];
       }
-    | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[] }
     /** A controller's sealed credentials cannot be decrypted here (key not held, or tampered). */
     | { kind: 'credentials'; controllerId: string; controllerName?: string; message: string }
+    | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[]; lost?: LostResource }
     | { kind: 'internal'; message: string };
 };
+
+/** What the engine found missing on the controller (observe) while Netplane holds it as implemented. */
+export const lostResourceSchema = z.object({
+  resource: z.enum(['vpc', 'network']),
+  id: z.string(),
+  name: z.string().optional(),
+});
+export type LostResource = z.infer<typeof lostResourceSchema>;
 
 export const evidenceSchema = z.object({
   trace: z.array(traceEntrySchema).optional(),
@@ -88,6 +96,7 @@ export const evidenceSchema = z.object({
   message: z.string().optional(),
   /** The controller whose credentials are unreadable (CREDENTIALS_UNREADABLE). */
   controller: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+  lost: lostResourceSchema.optional(),
 });
 export type DiagnosisEvidence = z.infer<typeof evidenceSchema>;
 

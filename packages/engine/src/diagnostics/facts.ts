@@ -107,7 +107,13 @@ export async function factsOf(db: Db, event: EntityErrorEvent): Promise<FailureF
   let row = event.rootCallId ? await failureFactsRepo.callById(db, event.rootCallId) : undefined;
   if (!row && event.jobId) row = (await failureFactsRepo.failingCallsOfJob(db, event.jobId))[0];
   const call = row ? await loadFailedCall(db, row) : undefined;
-  if (call) return { target, vpcId: event.vpcId, jobId: event.jobId, failure: { kind: 'call', call } };
+  if (call)
+    return {
+      target,
+      vpcId: event.vpcId,
+      jobId: event.jobId,
+      failure: { kind: 'call', call, ...(event.lost && { lost: event.lost }) },
+    };
   return {
     target,
     vpcId: event.vpcId,

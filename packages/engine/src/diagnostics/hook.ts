@@ -2,7 +2,7 @@
 // it to the job's root cause. The engine awaits it but never fails because of it (it logs what this throws).
 import { randomUUID } from 'node:crypto';
 import { type Db, diagnosesRepo, failureFactsRepo } from '@netplane/db';
-import { diagnose, type FailureFacts, redactDeep } from '@netplane/domain';
+import { diagnose, type FailureFacts, type LostResource, redactDeep } from '@netplane/domain';
 import { factsOf, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
@@ -22,6 +22,8 @@ export type EntityErrorEvent = {
   traceId?: string;
   /** The controller whose credentials could not be decrypted (code CREDENTIALS_UNREADABLE). */
   controllerId?: string;
+  /** What observe found missing on the controller after the call failed (code CONTROLLER_LOST_STATE). */
+  lost?: LostResource;
   at: number;
 };
 

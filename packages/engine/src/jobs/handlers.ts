@@ -2,6 +2,7 @@
 
 import type { EngineCore } from '../lifecycle/core';
 import { implementTierJob } from '../lifecycle/implement';
+import { restoringOnRetry } from '../lifecycle/lost-state';
 import { prepareNicsJob } from '../lifecycle/nics';
 import { reconcileVpcJob } from '../lifecycle/reconcile';
 import { releaseNicsJob } from '../lifecycle/release';
@@ -14,16 +15,17 @@ import type { JobHandler } from './worker';
 export type JobHandlers = { readonly [K in JobKind]: JobHandler };
 
 export const jobHandlers = (c: EngineCore): JobHandlers => ({
-  'network.implement': (ctx) => implementTierJob(c, ctx),
+  // A retry first re-creates what the controller lost (lifecycle/lost-state.ts); undoing jobs need nothing back.
+  'network.implement': restoringOnRetry(c, (ctx) => implementTierJob(c, ctx)),
   'network.shutdown': (ctx) => shutdownTierJob(c, ctx),
   'network.destroy': (ctx) => destroyTierJob(c, ctx),
   'vpc.destroy': (ctx) => destroyVpcJob(c, ctx),
-  'nic.prepare': (ctx) => prepareNicsJob(c, ctx),
+  'nic.prepare': restoringOnRetry(c, (ctx, restored) => prepareNicsJob(c, ctx, restored)),
   'nic.release': (ctx) => releaseNicsJob(c, ctx),
   'vpc.reconcile': (ctx) => reconcileVpcJob(c, ctx),
   'vpc.repair': (ctx) => repairVpcJob(c, ctx),
-  'staticNat.apply': (ctx) => staticNatJob(c, ctx, 'apply'),
+  'staticNat.apply': restoringOnRetry(c, (ctx) => staticNatJob(c, ctx, 'apply')),
   'staticNat.revoke': (ctx) => staticNatJob(c, ctx, 'revoke'),
-  'lb.apply': (ctx) => lbRuleJob(c, ctx, 'apply'),
+  'lb.apply': restoringOnRetry(c, (ctx) => lbRuleJob(c, ctx, 'apply')),
   'lb.revoke': (ctx) => lbRuleJob(c, ctx, 'revoke'),
 });

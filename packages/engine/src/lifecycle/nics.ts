@@ -1,8 +1,8 @@
 // Prepare NICs, single or in bulk (release is release.ts). Prepares are coalesced into prepareNics batches (up to the
 // adapter's maxBatchSize) when it supports them; each NIC is its own step, so a resumed job skips the NICs done.
 import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
-import { networksRepo, nicsRepo } from '@netplane/db';
-import { reasonFromCode } from '@netplane/domain';
+import { jobsRepo, networksRepo, nicsRepo } from '@netplane/db';
+import { type LostResource, reasonFromCode } from '@netplane/domain';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
@@ -10,6 +10,7 @@ import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
 import { failNicsOnUnreadableCredentials } from './credentials-failure';
 import { fenceOf } from './implement';
+import { isRefusal, lostTierOf, type Restored } from './lost-state';
 import { pool } from './pool';
 import { groupElements, nicSpecOf } from './specs';
 
@@ -51,9 +52,13 @@ async function prepareOn(
   return out;
 }
 
-export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
+export async function prepareNicsJob(
+  core: EngineCore,
+  ctx: JobContext,
+  restored?: Restored,
+): Promise<unknown> {
   const db = core.deps.db.db;
-  const nicIds = (ctx.payload.nicIds as string[]) ?? [];
+  const nicIds = await nicsToPrepare(core, ctx, restored);
   const network = await networksRepo.getNetwork(db, ctx.job.targetId);
   if (!network) throw new JobFailure('NOT_FOUND', 'The tier does not exist');
   if (network.state !== 'Implemented') {
@@ -95,6 +100,14 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
   const chunks: nicsRepo.NicRow[][] = [];
   for (let i = 0; i < pending.length; i += groupSize) chunks.push(pending.slice(i, i + groupSize));
   const failed: { nicId: string; category: string }[] = [];
+  const lostBy = new Map<string, Promise<LostResource | undefined>>();
+  const lostOf = (h: ElementHandle) => {
+    const known = lostBy.get(h.controllerId);
+    if (known) return known;
+    const asked = lostTierOf(core, ctx, h, network);
+    lostBy.set(h.controllerId, asked);
+    return asked;
+  };
   const parallel = Math.max(1, Math.ceil(core.options.nicParallelism / groupSize));
   await pool(chunks, parallel, async (chunk) => {
     await ctx.checkpoint();
@@ -122,7 +135,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
     });
     let live = chunk.map(nicSpecOf);
     const doneOn = new Map<string, ElementHandle[]>();
-    const failures = new Map<string, { error: AdapterError; callId: string }>();
+    const failures = new Map<string, { error: AdapterError; callId: string; handle: ElementHandle }>();
     for (const handle of handles) {
       if (live.length === 0) break;
       const batch = handle.manifest.supportsBatchPrepare ? size : 1;
@@ -138,7 +151,7 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
         if (o?.ok) {
           doneOn.set(s.nicId, [...(doneOn.get(s.nicId) ?? []), handle]);
           if (o.adopted) adopted.add(s.nicId);
-        } else if (o) failures.set(s.nicId, { error: o.error, callId: o.callId });
+        } else if (o) failures.set(s.nicId, { error: o.error, callId: o.callId, handle });
       }
       for (const id of adopted) await nicsRepo.setAdopted(db, id, true);
       live = live.filter((s) => !failures.has(s.nicId));
@@ -189,8 +202,12 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
             if (isControl(e)) throw e;
           });
       }
+      // A refusal may mean the controller lost the tier (restarted empty): observe says so, once per controller.
+      const lost = isRefusal(f.error.category) ? await lostOf(f.handle) : undefined;
       const d = done(nicId, { ok: false, category: f.error.category });
-      const message = `Prepare failed with ${f.error.category}: ${f.error.message}`;
+      const message = lost
+        ? `Prepare failed: the controller no longer holds ${lost.resource === 'vpc' ? 'VPC' : 'tier'} ${lost.name ?? lost.id} (${f.error.category}: ${f.error.message})`
+        : `Prepare failed with ${f.error.category}: ${f.error.message}`;
       await core.state.transition({
         ...base,
         id: nicId,
@@ -200,10 +217,11 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
         reason: message,
         conditions: [{ type: 'Ready', status: 'False', reason: reasonFromCode(f.error.category), message }],
         error: {
-          code: 'CALL_FAILED',
+          code: lost ? 'CONTROLLER_LOST_STATE' : 'CALL_FAILED',
           category: f.error.category,
           message,
           ...(f.callId && { rootCallId: f.callId }),
+          ...(lost && { lost }),
         },
       });
       d.mark();
@@ -216,4 +234,19 @@ export async function prepareNicsJob(core: EngineCore, ctx: JobContext): Promise
     });
   }
   return { prepared: nicIds.length };
+}
+
+/**
+ * The job's NICs; on a retry that had to re-create what the controller lost, also the NICs of the retried job still
+ * in Error (they failed for that loss, or on the way to it), so one retry ends with all of them Reserved.
+ */
+async function nicsToPrepare(core: EngineCore, ctx: JobContext, restored?: Restored): Promise<string[]> {
+  const own = (ctx.payload.nicIds as string[] | undefined) ?? [];
+  const retryOf = ctx.payload.retryOf;
+  if (!restored?.restored.length || typeof retryOf !== 'string') return own;
+  const db = core.deps.db.db;
+  const earlier = await jobsRepo.getJob(db, retryOf);
+  const theirs = (JSON.parse(earlier?.payload ?? '{}') as { nicIds?: string[] }).nicIds ?? [];
+  const inError = (await nicsRepo.getNics(db, theirs)).filter((n) => n.state === 'Error').map((n) => n.id);
+  return [...new Set([...own, ...inError])];
 }

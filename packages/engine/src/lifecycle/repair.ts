@@ -15,6 +15,21 @@ import { networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
 export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const vpcId = ctx.job.targetId;
   const { seen, drift } = await check(core, ctx, vpcId);
+  const repaired = await applyRepairs(core, ctx, vpcId, seen, drift);
+  const after = await check(core, ctx, vpcId);
+  return { repaired, remaining: after.drift, inSync: after.drift.length === 0 };
+}
+
+export type Seen = Awaited<ReturnType<typeof check>>['seen'];
+
+/** Re-applies (or removes) each drifted resource once, in the order given; returns the drift it acted on. */
+export async function applyRepairs(
+  core: EngineCore,
+  ctx: JobContext,
+  vpcId: string,
+  seen: Seen,
+  drift: readonly Drift[],
+): Promise<Drift[]> {
   const repaired: Drift[] = [];
   const done = new Set<string>();
   for (const d of drift) {
@@ -177,6 +192,5 @@ export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<u
     } else continue;
     repaired.push(d);
   }
-  const after = await check(core, ctx, vpcId);
-  return { repaired, remaining: after.drift, inSync: after.drift.length === 0 };
+  return repaired;
 }
