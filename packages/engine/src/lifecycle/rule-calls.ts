@@ -3,7 +3,7 @@
 // failure leaving the rule in Error with lastError and a diagnosis, like any failed call; and the rule job. Each rule
 // kind describes itself once as a RuleKindOps (lifecycle/rules.ts).
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
-import { type Db, inTransaction, jobsRepo, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
+import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
 import { onEntityError } from '../diagnostics/hook';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
