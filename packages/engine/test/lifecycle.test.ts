@@ -4,6 +4,7 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
+import { failImplementAndUndo } from './faults';
 import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('lifecycle on %s', (dialect) => {
@@ -121,8 +122,7 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
 
   it('puts the tier in Error when the undo fails too, and retry from Error implements it', async () => {
     const { tier } = await vpcWithTier(w, engine, '10.5.0.0/16', '10.5.1.0/24');
-    const c = w.controllerIds[0] as string;
-    await w.hub.injectFault(c, {
+    await failImplementAndUndo(w, engine, tier.id, {
       kind: 'vendorError',
       code: 'E1',
       message: 'boom',
@@ -130,16 +130,6 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
       resource: 'network',
       count: 1,
     });
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E2',
-      message: 'undo boom',
-      operation: 'destroy',
-      count: 1,
-    });
-    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
-    expect(job.state).toBe('failed');
-    expect((await engine.getTier(tier.id))?.state).toBe('Error');
     const retry = await engine.retry({ targetId: tier.id }, 'bob');
     expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
     expect((await engine.getTier(tier.id))?.state).toBe('Implemented');

@@ -1,0 +1,26 @@
+// Scripted failures on the simulator shared by the lifecycle and diagnostics suites.
+import { expect } from 'vitest';
+import type { Engine } from '../src/index';
+import { type World, waitForJob } from './world';
+
+type Fault = Parameters<World['hub']['injectFault']>[1];
+
+/**
+ * Implements the tier with `fault` on its implement call and a vendor error (E2, "undo boom") on the undo's destroy:
+ * the job fails and the tier is left in Error. Returns the failed job.
+ */
+export async function failImplementAndUndo(w: World, engine: Engine, tierId: string, fault: Fault) {
+  const c = w.controllerIds[0] as string;
+  await w.hub.injectFault(c, fault);
+  await w.hub.injectFault(c, {
+    kind: 'vendorError',
+    code: 'E2',
+    message: 'undo boom',
+    operation: 'destroy',
+    count: 1,
+  });
+  const job = await waitForJob(engine, (await engine.implementTier(tierId, 'bob')).jobId);
+  expect(job.state).toBe('failed');
+  expect((await engine.getTier(tierId))?.state).toBe('Error');
+  return job;
+}
