@@ -2,7 +2,7 @@
 // diagnosis at the moment of Error, root cause first, and each diagnosis action (one engine call) clears it.
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failImplementAndUndo } from '../../test/faults';
+import { failImplementAndUndo, vendorError } from '../../test/faults';
 import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
 import type { Engine } from '../engine';
 import { runDiagnosisAction } from './actions';
@@ -89,13 +89,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
       resource: 'network',
       retryAfterMs: 200,
     });
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E3',
-      message: 'undo blocked',
-      operation: 'destroy',
-      count: 1,
-    });
+    await w.hub.injectFault(c, vendorError('E3', 'undo blocked', 'destroy'));
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
     expect(job.state).toBe('failed');
     const [d, ...rest] = await open(vpc.id);
