@@ -4,6 +4,7 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
+import { failImplementAndUndo, vendorError } from './faults';
 import { startWorld, vpcWithTier, type World, waitForJob } from './world';
 
 describe.each(testDialects())('lifecycle on %s', (dialect) => {
@@ -84,14 +85,7 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
   it('rolls back the steps done, in reverse, when implementNetwork fails, and leaves the tier Allocated', async () => {
     const { tier } = await vpcWithTier(w, engine, '10.4.0.0/16', '10.4.1.0/24');
     const c = w.controllerIds[0] as string;
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E42',
-      message: 'switch table full',
-      operation: 'implement',
-      resource: 'network',
-      count: 1,
-    });
+    await w.hub.injectFault(c, vendorError('E42', 'switch table full', 'implement', 'network'));
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
     expect(job.state).toBe('failed');
     expect(job.error).toMatchObject({ code: 'CALL_FAILED', category: 'VENDOR_ERROR', vendorCode: 'E42' });
@@ -121,25 +115,7 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
 
   it('puts the tier in Error when the undo fails too, and retry from Error implements it', async () => {
     const { tier } = await vpcWithTier(w, engine, '10.5.0.0/16', '10.5.1.0/24');
-    const c = w.controllerIds[0] as string;
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E1',
-      message: 'boom',
-      operation: 'implement',
-      resource: 'network',
-      count: 1,
-    });
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E2',
-      message: 'undo boom',
-      operation: 'destroy',
-      count: 1,
-    });
-    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
-    expect(job.state).toBe('failed');
-    expect((await engine.getTier(tier.id))?.state).toBe('Error');
+    await failImplementAndUndo(w, engine, tier.id, vendorError('E1', 'boom', 'implement', 'network'));
     const retry = await engine.retry({ targetId: tier.id }, 'bob');
     expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
     expect((await engine.getTier(tier.id))?.state).toBe('Implemented');
@@ -180,13 +156,7 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.8.0.0/16', '10.8.1.0/24');
     await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
     const c = w.controllerIds[0] as string;
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E9',
-      message: 'cannot shut',
-      operation: 'shutdown',
-      count: 1,
-    });
+    await w.hub.injectFault(c, vendorError('E9', 'cannot shut', 'shutdown'));
     const job = await waitForJob(engine, (await engine.destroyVpc(vpc.id, 'alice')).jobId);
     expect(job.state).toBe('failed');
     const calls = await engine.listCalls({ jobId: job.id });
@@ -201,15 +171,10 @@ describe.each(testDialects())('lifecycle on %s', (dialect) => {
     const { tier } = await vpcWithTier(w, engine, '10.9.0.0/16', '10.9.1.0/24');
     const c = w.controllerIds[0] as string;
     const before = (await w.hub.getState(c))?.counts.networks ?? 0;
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E500',
-      message: 'lost reply',
-      afterCommit: true,
-      operation: 'implement',
-      resource: 'network',
-      count: 1,
-    });
+    await w.hub.injectFault(
+      c,
+      vendorError('E500', 'lost reply', 'implement', 'network', { afterCommit: true }),
+    );
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
     expect(job.state).toBe('failed');
     const calls = (await engine.listCalls({ jobId: job.id })).reverse();

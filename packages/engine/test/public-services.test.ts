@@ -12,6 +12,7 @@ import {
   lbRule,
   phasesOf as phasesOfJob,
 } from './edge';
+import { vendorError } from './faults';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -121,14 +122,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const nat = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(35) }, 't');
     await waitForJob(engine, nat.jobId);
     const controllerId = w.controllerIds[0] as string;
-    await w.hub.injectFault(controllerId, {
-      kind: 'vendorError',
-      code: 'NAT-LOCKED',
-      message: 'NAT table is locked',
-      operation: 'revoke',
-      resource: 'nat',
-      count: 1,
-    });
+    await w.hub.injectFault(controllerId, vendorError('NAT-LOCKED', 'NAT table is locked', 'revoke', 'nat'));
     const release = await engine.releaseNics([nic.id], 't');
     const failed = await waitForJob(engine, release.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'RELEASE_FAILED' } });

@@ -2,6 +2,7 @@
 // diagnosis at the moment of Error, root cause first, and each diagnosis action (one engine call) clears it.
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failImplementAndUndo, vendorError } from '../../test/faults';
 import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
 import type { Engine } from '../engine';
 import { runDiagnosisAction } from './actions';
@@ -51,18 +52,12 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
 
   it('shows a timed-out implement whose undo failed as "Resource Unavailable", with the undo failure linked', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.21.0.0/16', '10.21.1.0/24');
-    const c = w.controllerIds[0] as string;
-    await w.hub.injectFault(c, { kind: 'timeout', operation: 'implement', resource: 'network', count: 1 });
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E2',
-      message: 'undo boom',
-      operation: 'destroy',
+    await failImplementAndUndo(w, engine, tier.id, {
+      kind: 'timeout',
+      operation: 'implement',
+      resource: 'network',
       count: 1,
     });
-    const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
-    expect(job.state).toBe('failed');
-    expect((await engine.getTier(tier.id))?.state).toBe('Error');
     const [d, ...rest] = await open(vpc.id);
     expect(rest).toEqual([]);
     expect(d).toMatchObject({
@@ -94,13 +89,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
       resource: 'network',
       retryAfterMs: 200,
     });
-    await w.hub.injectFault(c, {
-      kind: 'vendorError',
-      code: 'E3',
-      message: 'undo blocked',
-      operation: 'destroy',
-      count: 1,
-    });
+    await w.hub.injectFault(c, vendorError('E3', 'undo blocked', 'destroy'));
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
     expect(job.state).toBe('failed');
     const [d, ...rest] = await open(vpc.id);

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { diagnosesRepo } from '@netplane/db';
 import { type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FailedVpc, failedVpcDatabase } from '../../test/failed-vpc';
 import { diagnoseEntityError, type EntityErrorEvent } from './hook';
 import { getDiagnosisView, listDiagnosisViews } from './queries';
 import { listStuckWork } from './stuck';
-import { type FailedVpc, failedVpcDatabase } from './test-fixtures';
 
 describe.each(testDialects())('diagnostics hook on %s', (dialect) => {
   let t: TestDatabase;

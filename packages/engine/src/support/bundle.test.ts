@@ -1,7 +1,7 @@
 import { type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY, type FailedVpc, failedVpcDatabase, keyring } from '../../test/failed-vpc';
 import { diagnoseEntityError } from '../diagnostics/hook';
-import { CANARY, type FailedVpc, failedVpcDatabase, keyring } from '../diagnostics/test-fixtures';
 import { buildSupportBundle } from './bundle';
 
 describe.each(testDialects())('support bundle on %s', (dialect) => {

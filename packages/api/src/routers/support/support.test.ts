@@ -3,7 +3,7 @@
 import { testDialects } from '@netplane/db/testing';
 import { diagnoseEntityError } from '@netplane/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CANARY, type FailedVpc, insertFailedVpc } from '../../../../engine/src/diagnostics/test-fixtures';
+import { CANARY, type FailedVpc, insertFailedVpc } from '../../../../engine/test/failed-vpc';
 import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
 
 describe.each(testDialects())('diagnostics and support routers on %s', (dialect) => {
