@@ -21,6 +21,7 @@ stage "build and typecheck (turbo)"
 npx turbo run build typecheck --output-logs=errors-only || { echo "build/typecheck failed"; status=1; }
 stage "lint (biome, zero warnings)"
 npx biome check --error-on-warnings . || { echo "lint failed"; status=1; }
+node scripts/check-docs-refs.mjs || { echo "docs reference a path that does not exist"; status=1; }
 
 stage "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
