@@ -105,13 +105,7 @@ export async function createLoginLimiterForUrl(
   }
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const pool = createPool({
-    uri: url.toString(),
-    connectionLimit: 2,
-    charset: 'utf8mb4',
-    connectTimeout: 5_000,
-    enableKeepAlive: true,
-  });
+  const pool = createPool({ uri: url.toString(), connectionLimit: 2, charset: 'utf8mb4' });
   // A connection dying idle (database blip) must not become an uncaught 'error' event (see guardConnection).
   pool.on('connection', (connection) => guardConnection(connection));
   const limiter = await createLoginLimiter({ kind: 'mysql', pool, dbName });
