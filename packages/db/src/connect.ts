@@ -62,10 +62,6 @@ export function connect(url: string, options: ConnectOptions = {}): DbHandle {
     bigNumberStrings: false,
     charset: 'utf8mb4',
     timezone: 'Z',
-    // A database that does not answer a new connection is reported (and /readyz says so) within 5 s, not 10.
-    connectTimeout: 5_000,
-    // TCP keep-alive notices a silently dead path under an idle connection.
-    enableKeepAlive: true,
   });
   const idleTimeout = options.idleTransactionTimeoutS ?? DEFAULT_IDLE_TRANSACTION_TIMEOUT_S;
   pool.on('connection', (connection) => {

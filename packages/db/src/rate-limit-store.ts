@@ -34,8 +34,6 @@ export function openRateLimitStore(databaseUrl: string, tableName = 'login_rate_
     uri: url.toString(),
     connectionLimit: 2,
     charset: 'utf8mb4',
-    connectTimeout: 5_000,
-    enableKeepAlive: true,
   });
   // A connection dying idle (database blip) must not become an uncaught 'error' event (see guardConnection).
   pool.on('connection', (connection) => guardConnection(connection));
