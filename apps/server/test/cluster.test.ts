@@ -309,12 +309,13 @@ describe.skipIf(!testDialects().includes('mysql'))('cluster of two server proces
     const creations = state?.stats.portCreations ?? {};
     expect(nics.map((n) => creations[n.id])).toEqual(nics.map(() => 1));
     // The guarantee (docs/engine.md, fencing): the woken node STARTS no call, and a call whose send it began just
-    // before the pause may still reach the controller but is aborted and achieves nothing a duplicate would show.
-    // Only a controller that checks a fencing token could refuse that last request outright.
+    // before the pause may still reach the controller (and even be applied there: whether the abort beats the
+    // controller's answer is a race no engine can win) but achieves nothing a duplicate would show (one creation per
+    // NIC, above) and is never recorded as this node's success (below). Only a controller that checks a fencing
+    // token could refuse that last request outright.
     const log = await createRemoteSimulatorControl(sim.url).calls(seed.controllerId, 0);
     const pausedCaller = `${hostname()}/${paused.proc.pid}`;
     const lateArrivals = log.filter((c) => c.caller === pausedCaller && c.at >= resumedAt);
-    expect(lateArrivals.filter((c) => c.outcome === 'ok')).toEqual([]);
     // At most the sends in flight at the pause (one per call slot of this node), never a fresh burst.
     expect(lateArrivals.length).toBeLessThanOrEqual(4);
     const rows = await db.db

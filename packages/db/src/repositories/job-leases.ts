@@ -237,13 +237,15 @@ export async function releaseLease(
   node: string,
   token: number,
   now: number,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('jobs')
     .set({ state: 'queued', lease_owner: null, lease_expires_at: null, updated_at: now })
     .where('id', '=', id)
     .where('lease_owner', '=', node)
     .where('fencing_token', '=', token)
     .where('state', '=', 'running')
-    .execute();
+    .executeTakeFirst();
+  // false: the lease was no longer this node's (taken over meanwhile), so there was nothing to hand back.
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -124,6 +124,15 @@ export class CallRunner {
           spec.job?.assertLease,
           announce,
         );
+        // An answer that arrives after the job was taken over (this node stalled after its lease check) is not a
+        // success of this node: the new holder repeats the call idempotently. Cheap: the lease trust is cached.
+        const lost = spec.job ? await leaseLost(spec.job) : undefined;
+        if (lost) {
+          await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+            abandoned: `The answer came after node ${this.nodeId} lost the job (${lost.message}); the node that holds it now repeats the call idempotently`,
+          }).catch(() => '');
+          throw lost;
+        }
         await this.record(spec, id, attempt, startedAt, performance.now() - t0, { result });
         return result;
       } catch (e) {
@@ -265,5 +274,15 @@ export class CallRunner {
       },
       `Unable to configure network element ${h.adapterId} on controller ${h.controllerName}: ${spec.phase} ${spec.target.type} ${spec.target.id} failed with ${err.category}${err.vendorCode ? ` (vendor code ${err.vendorCode})` : ''}`,
     );
+  }
+}
+
+/** The FencedError when the job is no longer this node's; any other refusal (drain, cancel) is not a lost lease. */
+async function leaseLost(job: { assertLease(): Promise<void> }): Promise<FencedError | undefined> {
+  try {
+    await job.assertLease();
+    return undefined;
+  } catch (e) {
+    return e instanceof FencedError ? e : undefined;
   }
 }

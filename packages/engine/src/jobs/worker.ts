@@ -261,9 +261,24 @@ export class JobWorker {
       for (;;) {
         if (!(await waitForDatabase(this.db.db, () => this.stopping, this.jobOutage))) return;
         try {
-          await jobsRepo.releaseLease(this.db.db, id, this.options.nodeId, token, this.now());
+          const handedBack = await jobsRepo.releaseLease(
+            this.db.db,
+            id,
+            this.options.nodeId,
+            token,
+            this.now(),
+          );
           this.jobOutage.succeeded();
-          this.logger.info({ jobId: id, fencingToken: token }, 'Interrupted job handed back for resumption');
+          if (handedBack)
+            this.logger.info(
+              { jobId: id, fencingToken: token },
+              'Interrupted job handed back for resumption',
+            );
+          else
+            this.logger.warn(
+              { jobId: id, node: this.options.nodeId, token },
+              'Job lease lost to another node; this node makes no further calls',
+            );
           return;
         } catch (again) {
           if (!isDatabaseUnavailable(again)) throw again;
