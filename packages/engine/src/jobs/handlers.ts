@@ -10,7 +10,7 @@ import { repairVpcJob } from '../lifecycle/repair';
 import { lbRuleJob, staticNatJob } from '../lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from '../lifecycle/teardown';
 import type { JobKind } from './kinds';
-import type { JobHandler } from './worker';
+import type { JobHandler } from './run-job';
 
 export type JobHandlers = { readonly [K in JobKind]: JobHandler };
 

@@ -13,13 +13,11 @@ import {
 import { FencedError, JobStopped } from '../errors';
 import { OutageLog } from '../outage-log';
 import type { EngineLogger, EngineOptions } from '../types';
-import { JobContext } from './context';
 import { waitForDatabase } from './database-wait';
 import type { JobEvents } from './events';
 import { deadNodeSummary, sweepCluster } from './housekeeping';
-import { errorOf } from './job-error';
-
-export type JobHandler = (ctx: JobContext) => Promise<unknown>;
+import type { JobHandler } from './run-job';
+import { runJob } from './run-job';
 
 type Running = { token: number; abort: AbortController; done: Promise<void> };
 
@@ -29,6 +27,7 @@ export class JobWorker {
   private beatTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private claimAgain = false;
   private beating: Promise<void> | undefined;
   private sweeping: Promise<void> | undefined;
   private started = false;
@@ -119,9 +118,19 @@ export class JobWorker {
   }
 
   tick(): Promise<void> {
-    if (this.ticking || this.stopping || !this.started || this.heartbeatsSuspended) return Promise.resolve();
+    if (this.stopping || !this.started || this.heartbeatsSuspended) return Promise.resolve();
+    if (this.ticking) {
+      // A submit (or a finished job) while a claim is on its way: that claim may have read the queue before the new
+      // job was there, so claim once more right after it instead of leaving the job to the next poll.
+      this.claimAgain = true;
+      return this.ticking;
+    }
     const t = this.claim().finally(() => {
       this.ticking = undefined;
+      if (this.claimAgain) {
+        this.claimAgain = false;
+        this.wake();
+      }
     });
     this.ticking = t;
     return t;
@@ -206,26 +215,6 @@ export class JobWorker {
       });
   }
 
-  private async abandonCallsOfEarlierHolders(jobId: string, token: number): Promise<void> {
-    const me = this.options.nodeId;
-    const summary = (dead: string) =>
-      `Node ${dead} died (or stalled past its lease) while this call was in flight; node ${me} took the job over ` +
-      `with fencing token ${token}. Whether the controller applied the call is unknown; the resumed job repeats it ` +
-      'idempotently';
-    const n = await elementCallsRepo
-      .abandonCallsOfJob(this.db.db, jobId, token, this.now(), summary)
-      .catch((e) => {
-        // A database outage here surfaces at the job's first write, which run() handles.
-        this.logger.warn(
-          { jobId, err: describeDatabaseError(e) },
-          'Marking calls of the previous holder abandoned failed',
-        );
-        return 0;
-      });
-    if (n > 0)
-      this.logger.warn({ jobId, calls: n, token }, 'Took over a job: calls left in flight marked abandoned');
-  }
-
   private launch(id: string, token: number): void {
     const abort = new AbortController();
     const done = this.run(id, token, abort)
@@ -250,7 +239,19 @@ export class JobWorker {
    */
   private async run(id: string, token: number, abort: AbortController): Promise<void> {
     try {
-      await this.runOnce(id, token, abort.signal);
+      await runJob(
+        {
+          db: this.db,
+          logger: this.logger,
+          nodeId: this.options.nodeId,
+          handlers: this.handlers,
+          events: this.events,
+          now: this.now,
+        },
+        id,
+        token,
+        abort.signal,
+      );
     } catch (e) {
       if (!isDatabaseUnavailable(e)) throw e;
       if (!abort.signal.aborted) abort.abort(e);
@@ -285,73 +286,6 @@ export class JobWorker {
           this.jobOutage.failed(again);
         }
       }
-    }
-  }
-
-  private async runOnce(id: string, token: number, signal: AbortSignal): Promise<void> {
-    const db = this.db.db;
-    const node = this.options.nodeId;
-    const job = await jobsRepo.getJob(db, id);
-    if (!job) return;
-    const emit = (state: 'running' | 'succeeded' | 'failed' | 'cancelled', done = job.progressDone) =>
-      this.events.emit({
-        jobId: id,
-        kind: job.kind,
-        targetId: job.targetId,
-        vpcId: job.vpcId,
-        state,
-        progressDone: done,
-        progressTotal: job.progressTotal,
-        at: this.now(),
-      });
-    emit('running');
-    // Taken over (an earlier holder's lease expired): the calls it left in flight will never be completed by it.
-    if (job.attempts > 1) await this.abandonCallsOfEarlierHolders(id, token);
-    const finish = async (state: 'succeeded' | 'failed' | 'cancelled', result: unknown, error: unknown) => {
-      const ok = await jobsRepo.finishJob(db, {
-        id,
-        node,
-        token,
-        state,
-        result: result === undefined ? null : JSON.stringify(result),
-        error: error === undefined ? null : JSON.stringify(error),
-        now: this.now(),
-      });
-      // The job is final once finishJob returned: losing the database now only costs the event its fresh progress.
-      const fresh = await jobsRepo.getJob(db, id).catch(() => undefined);
-      if (ok) emit(state, fresh?.progressDone);
-    };
-    const handler = this.handlers.get(job.kind);
-    if (!handler) {
-      await finish('failed', undefined, { code: 'INTERNAL', message: `No handler for job kind ${job.kind}` });
-      return;
-    }
-    const steps = await jobsRepo.listSteps(db, id);
-    const ctx = new JobContext(this.db, job, node, token, signal, steps, this.events, this.now);
-    try {
-      const result = await handler(ctx);
-      await finish('succeeded', result, undefined);
-    } catch (e) {
-      const reason = signal.aborted ? signal.reason : e;
-      if (reason instanceof FencedError || e instanceof FencedError) {
-        this.logger.warn(
-          { jobId: id, node, token },
-          'Job lease lost to another node; this node makes no further calls',
-        );
-        return;
-      }
-      // Not the job's failure: the database went away (run() waits for it and hands the job back).
-      if (isDatabaseUnavailable(reason)) throw reason;
-      if (isDatabaseUnavailable(e)) throw e;
-      if (reason instanceof JobStopped && reason.why === 'draining') {
-        await jobsRepo.releaseLease(db, id, node, token, this.now());
-        return;
-      }
-      if (reason instanceof JobStopped) {
-        await finish('cancelled', undefined, { code: 'CANCELLED', message: 'The job was cancelled' });
-        return;
-      }
-      await finish('failed', undefined, errorOf(e));
     }
   }
 }
