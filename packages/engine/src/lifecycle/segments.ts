@@ -8,7 +8,7 @@ import type { EngineCore } from './core';
 export type SegmentRange = { readonly start: number; readonly end: number };
 
 /**
- * Attempts before giving up. Every lost attempt means another allocation committed the id we picked (the re-read
+ * Attempts before giving up. Every duplicate key means another allocation committed the id we picked (the re-read
  * then excludes it), so losses are bounded by the allocations running alongside; with random picks a loser collides
  * again only with a small chance, and 64 rounds are far beyond what hundreds of concurrent creations need.
  */
