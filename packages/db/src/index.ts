@@ -7,7 +7,7 @@ export * as controllersRepo from './repositories/controllers';
 export * as diagnosesRepo from './repositories/diagnoses';
 export * as elementCallsRepo from './repositories/element-calls';
 export * as failureFactsRepo from './repositories/failure-facts';
-export { isUniqueViolation } from './repositories/inventory-util';
+export { isLockConflict, isUniqueViolation } from './repositories/inventory-util';
 export * as jobsRepo from './repositories/jobs';
 export { allPages, type Page, type PageRequest, type SortDir } from './repositories/keyset';
 export * as lbRulesRepo from './repositories/lb-rules';

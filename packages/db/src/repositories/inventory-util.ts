@@ -1,4 +1,4 @@
-// Helpers the inventory repositories share: JSON columns, unique-violation detection on both dialects.
+// Helpers the inventory repositories share: JSON columns, telling a lost race (duplicate key, lock conflict) apart.
 
 /** Parses a JSON TEXT column; the columns are written only by these repositories, so the shape is trusted. */
 export function parseJson<T>(text: string): T {
@@ -16,6 +16,12 @@ export function isUniqueViolation(e: unknown): boolean {
     code === 'ER_DUP_ENTRY' ||
     errno === 1062
   );
+}
+
+/** MariaDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back and may simply run again. */
+export function isLockConflict(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  return [1213, 1205].includes(Number((e as { errno?: unknown }).errno));
 }
 
 /** A compare-and-set update changed a row only when the affected-row count is one. */

@@ -1,7 +1,14 @@
 // Allocation without controller calls for NICs: NIC rows with an IP from the tier's CIDR and a locally administered
 // MAC, written together with their prepare job in one transaction. VPC and tier rows: create.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Db, inReadCommitted, jobsRepo, type networksRepo, nicsRepo } from '@netplane/db';
+import {
+  type Db,
+  inReadCommitted,
+  isLockConflict,
+  jobsRepo,
+  type networksRepo,
+  nicsRepo,
+} from '@netplane/db';
 import { AppError, initialConditions } from '@netplane/domain';
 import type { EngineCore } from './core';
 import { hostAt, indexOf, parseCidr } from './ipv4';
@@ -29,8 +36,6 @@ export type AllocatedNic = Omit<nicsRepo.NicRow, 'updatedAt' | 'version'>;
 export type PrepareJobOptions = { actor: string; batchSize?: number };
 
 const ATTEMPTS = 5;
-/** MariaDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back and may simply run again. */
-const isLockConflict = (e: unknown) => [1213, 1205].includes(Number((e as { errno?: unknown })?.errno));
 
 /**
  * Accepts a prepare request: allocates IPs and MACs for the whole batch in memory and writes, in ONE transaction, the

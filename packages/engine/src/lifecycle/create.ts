@@ -1,8 +1,7 @@
 // Allocation without controller calls for VPCs and tiers: VPC rows, tier rows with a VLAN/VNI from the physical
-// network's ranges (unique per zone by constraint, retried on a race). NIC rows: allocate.ts.
+// network's ranges (segments.ts). NIC rows: allocate.ts.
 import { randomUUID } from 'node:crypto';
 import {
-  isUniqueViolation,
   networksRepo,
   offeringsRepo,
   physicalNetworksRepo,
@@ -13,6 +12,7 @@ import {
 import { AppError, initialConditions, tagsSatisfy } from '@netplane/domain';
 import type { EngineCore } from './core';
 import { cidrContains, cidrsOverlap, hostAt, parseCidr } from './ipv4';
+import { allocateSegment } from './segments';
 import { broadcastUriOf } from './specs';
 
 export type CreateVpcInput = { name: string; zoneId: string; offeringId: string; cidr: string };
@@ -110,16 +110,9 @@ export async function createTier(core: EngineCore, input: CreateTierInput, actor
   const kind = offering.isolationMethod === 'VLAN' ? 'vlan' : 'vni';
   const ranges = kind === 'vlan' ? pn.vlanRanges : pn.vniRanges;
   const now = core.deps.now();
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const used = await networksRepo.usedSegments(db, vpc.zoneId, kind);
-    const segmentId = firstFree(ranges, used, attempt);
-    if (segmentId === null) {
-      throw new AppError(
-        'PRECONDITION_FAILED',
-        `No free ${kind === 'vlan' ? 'VLAN' : 'VNI'} left on ${pn.name}`,
-      );
-    }
-    const row = {
+  const pool = { zoneId: vpc.zoneId, kind, ranges, name: pn.name } as const;
+  const row = await allocateSegment(core, pool, async (segmentId) => {
+    const r = {
       id: randomUUID(),
       vpcId: vpc.id,
       zoneId: vpc.zoneId,
@@ -136,37 +129,9 @@ export async function createTier(core: EngineCore, input: CreateTierInput, actor
       conditions: JSON.stringify(initialConditions(now, 'tier')),
       createdAt: now,
     };
-    try {
-      await networksRepo.insertNetwork(db, row);
-    } catch (e) {
-      if (isUniqueViolation(e)) continue; // another node took this segment id at the same moment
-      throw e;
-    }
-    await recordCreation(
-      core,
-      'network',
-      row.id,
-      actor,
-      `Tier created on ${pn.name} with ${row.broadcastUri}`,
-    );
-    return { ...row, updatedAt: now, version: 1 };
-  }
-  throw new AppError('CONFLICT', 'Could not allocate a segment id; try again');
-}
-
-/** Lowest free id of the ranges; `skip` steps past ids a racing node may be taking. */
-function firstFree(
-  ranges: readonly { start: number; end: number }[],
-  used: Set<number>,
-  skip: number,
-): number | null {
-  let skipped = 0;
-  for (const r of ranges) {
-    for (let id = r.start; id <= r.end; id++) {
-      if (used.has(id)) continue;
-      if (skipped++ < skip) continue;
-      return id;
-    }
-  }
-  return null;
+    await networksRepo.insertNetwork(db, r);
+    return r;
+  });
+  await recordCreation(core, 'network', row.id, actor, `Tier created on ${pn.name} with ${row.broadcastUri}`);
+  return { ...row, updatedAt: now, version: 1 };
 }
