@@ -2,7 +2,7 @@
 // VPCs / 100,000 NICs in seconds), then the repositories' queries behind the console's slow reads, each timed in
 // process (p50/p99 over `--samples`) with the plan the database chose (EXPLAIN QUERY PLAN / EXPLAIN) for every
 // statement it ran. No server, no HTTP: what is left is the query's own cost.
-// `npm run bench -- reads [--db sqlite|mysql] [--vpcs 10000] [--nics-per-vpc 10] [--samples 30] [--plans]`
+// `npm run bench -- reads [--db sqlite|mysql] [--vpcs 10000] [--nics-per-vpc 10] [--samples 30] [--plans] [--keep]`
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type DialectName, elementCallsRepo, stuckWorkRepo, triageQueueRepo, vpcsRepo } from '@netplane/db';
@@ -25,6 +25,7 @@ export async function run(args: string[]): Promise<void> {
       'nics-per-vpc': { type: 'string', default: '10' },
       samples: { type: 'string', default: '30' },
       plans: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
     },
   });
   const dialect = values.db as DialectName;
@@ -96,7 +97,10 @@ export async function run(args: string[]): Promise<void> {
     }
     process.stdout.write(`${JSON.stringify({ dialect, counts, seedS, loadavg: loadavg()[0], ms: out })}\n`);
   } finally {
-    await handle.drop();
+    if (values.keep) {
+      process.stderr.write(`kept ${handle.url} (drop it by hand)\n`);
+      await handle.close();
+    } else await handle.drop();
   }
 }
 
