@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type DialectName, elementCallsRepo, stuckWorkRepo, triageQueueRepo, vpcsRepo } from '@netplane/db';
 import { createTestDatabase } from '@netplane/db/testing';
+import { listStuckWork, listTriageQueue } from '@netplane/engine';
 import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely';
 import { seedBulk } from './reads/seed';
 
@@ -73,6 +74,9 @@ export async function run(args: string[]): Promise<void> {
             transitional: TRANSITIONAL,
           }),
       ],
+      // The engine's functions the API calls: the queries above plus what each does per listed row.
+      ['diagnostics.stuck (engine)', () => listStuckWork(db, { now })],
+      ['support.queue (engine)', () => listTriageQueue(db, { now, limit: 50 })],
     ];
     const samples = Number(values.samples);
     const out: Record<string, { p50: number; p99: number }> = {};

@@ -64,7 +64,8 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
       const at = t0 + i * 1000;
       const vpcId = uuid(1, i);
       const netId = uuid(2, i);
-      const vpcState = i % 500 === 7 ? 'Implementing' : 'Implemented';
+      // The diagnosed VPCs are in Error, so reading the queue leaves their diagnoses open.
+      const vpcState = i % 250 === 5 ? 'Error' : i % 500 === 7 ? 'Implementing' : 'Implemented';
       v.push({
         id: vpcId,
         name: `bench-vpc-${i}`,
