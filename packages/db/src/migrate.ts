@@ -8,6 +8,7 @@ import * as m004 from './migrations/004-diagnostics';
 import * as m005 from './migrations/005-public-services';
 import * as m006 from './migrations/006-list-indexes';
 import * as m007 from './migrations/007-calls-in-flight';
+import * as m008 from './migrations/008-trouble-indexes';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-public-services': m005,
   '006-list-indexes': m006,
   '007-calls-in-flight': m007,
+  '008-trouble-indexes': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,122 @@
+// Read benchmark at the SQL level: a fresh database bulk-seeded in one transaction (scripts/bench/reads/seed.ts, 10,000
+// VPCs / 100,000 NICs in seconds), then the repositories' queries behind the console's slow reads, each timed in
+// process (p50/p99 over `--samples`) with the plan the database chose (EXPLAIN QUERY PLAN / EXPLAIN) for every
+// statement it ran. No server, no HTTP: what is left is the query's own cost.
+// `npm run bench -- reads [--db sqlite|mysql] [--vpcs 10000] [--nics-per-vpc 10] [--samples 30] [--plans] [--keep]`
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type DialectName, elementCallsRepo, stuckWorkRepo, triageQueueRepo, vpcsRepo } from '@netplane/db';
+import { createTestDatabase } from '@netplane/db/testing';
+import { listStuckWork, listTriageQueue } from '@netplane/engine';
+import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely';
+import { seedBulk } from './reads/seed';
+
+const TRANSITIONAL = {
+  vpcs: ['Implementing', 'Shutdown-ing', 'Destroying'],
+  networks: ['Implementing'],
+  nics: ['Reserving', 'Releasing', 'Deallocating'],
+};
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'sqlite' },
+      vpcs: { type: 'string', default: '10000' },
+      'nics-per-vpc': { type: 'string', default: '10' },
+      samples: { type: 'string', default: '30' },
+      plans: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const dialect = values.db as DialectName;
+  const handle = await createTestDatabase(dialect);
+  try {
+    const now = Date.now();
+    const t = performance.now();
+    const counts = await seedBulk(handle.db, Number(values.vpcs), Number(values['nics-per-vpc']), now);
+    const seedS = (performance.now() - t) / 1000;
+    process.stderr.write(`seeded ${JSON.stringify(counts)} in ${seedS.toFixed(1)} s\n`);
+    // Captures the SQL each read runs, to explain it below.
+    const captured: CompiledQuery[] = [];
+    const capture: KyselyPlugin = {
+      transformQuery: (a) => {
+        captured.push(handle.db.getExecutor().compileQuery(a.node, a.queryId));
+        return a.node;
+      },
+      transformResult: async (a) => a.result,
+    };
+    const db = handle.db.withPlugin(capture);
+    const threshold = 15 * 60_000;
+    const reads: [string, () => Promise<unknown>][] = [
+      ['vpcs.list first page', () => vpcsRepo.listVpcs(db, { limit: 50 })],
+      ['vpcs.list name search', () => vpcsRepo.listVpcs(db, { limit: 50, nameContains: 'vpc-123' })],
+      [
+        'count: not Synced',
+        () => vpcsRepo.listVpcs(db, { limit: 1, condition: { type: 'Synced', status: 'False' } }),
+      ],
+      ['calls.recent', () => elementCallsRepo.pageCalls(db, { limit: 200 })],
+      [
+        'diagnostics.stuck',
+        async () => {
+          await stuckWorkRepo.overdueJobs(db, now, 500);
+          for (const table of ['vpcs', 'networks', 'nics'] as const)
+            await stuckWorkRepo.entitiesStuckIn(db, table, TRANSITIONAL[table], now - threshold, 500);
+        },
+      ],
+      [
+        'support.queue',
+        () =>
+          triageQueueRepo.pageQueue(db, {
+            limit: 50,
+            now,
+            entityThresholdMs: threshold,
+            transitional: TRANSITIONAL,
+          }),
+      ],
+      // The engine's functions the API calls: the queries above plus what each does per listed row.
+      ['diagnostics.stuck (engine)', () => listStuckWork(db, { now })],
+      ['support.queue (engine)', () => listTriageQueue(db, { now, limit: 50 })],
+    ];
+    const samples = Number(values.samples);
+    const out: Record<string, { p50: number; p99: number }> = {};
+    for (const [name, read] of reads) {
+      for (let i = 0; i < 3; i++) await read();
+      const ms: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        const s = performance.now();
+        await read();
+        ms.push(performance.now() - s);
+      }
+      ms.sort((a, b) => a - b);
+      const at = (q: number) =>
+        Math.round((ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0) * 10) / 10;
+      out[name] = { p50: at(0.5), p99: at(0.99) };
+      if (values.plans) {
+        captured.length = 0;
+        await read();
+        for (const q of captured)
+          process.stderr.write(`\n## ${name}\n${q.sql}\n${await explain(handle, q)}\n`);
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ dialect, counts, seedS, loadavg: loadavg()[0], ms: out })}\n`);
+  } finally {
+    if (values.keep) {
+      process.stderr.write(`kept ${handle.url} (drop it by hand)\n`);
+      await handle.close();
+    } else await handle.drop();
+  }
+}
+
+async function explain(
+  handle: Awaited<ReturnType<typeof createTestDatabase>>,
+  q: CompiledQuery,
+): Promise<string> {
+  const prefix = handle.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
+  const r = await handle.db.executeQuery({
+    ...q,
+    sql: prefix + q.sql,
+    query: sql``.toOperationNode(),
+  } as never);
+  return r.rows.map((row) => JSON.stringify(row)).join('\n');
+}
