@@ -16,6 +16,7 @@ import {
   phasesOf as phasesOfJob,
 } from './edge';
 import { startOvnWorld } from './ovn-world';
+import { expectLbRuleLifecycle, expectStaticNatRoundTrip, rulesInSync } from './rule-scenarios';
 import { type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -68,59 +69,35 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
-    expect(rule.state).toBe('Add');
-    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
-    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({
-      id: rule.id,
-      state: 'Active',
-      lastError: null,
+    await expectStaticNatRoundTrip(engine, {
+      vpcId: vpc.id,
+      nic,
+      publicIp: publicIp(10),
+      applied: async () => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(10)} ${nic.ip}`]),
+      revoked: async () => expect(await natRows(vpc.id)).toEqual([]),
     });
-    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
-    expect((await engine.listCalls({ jobId }))[0]?.targetId).toBe(rule.id);
-    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(10)} ${nic.ip}`]);
-
-    const off = await engine.disableStaticNat(rule.id, 't');
-    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
-    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
-    expect(await natRows(vpc.id)).toEqual([]);
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
     const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(3);
     const [a, b, c] = nics;
     if (!a || !b || !c) throw new Error('nics');
-    const vip = `${publicIp(20)}:80`;
-    const created = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080, algorithm }),
-      't',
-    );
-    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
-    const [rule] = await engine.listLbRules(vpc.id);
-    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
-    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
-    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
-    const backends = [a, b].map((n) => `${n.ip}:8080`).sort();
-    expect(await lbOf(created.rule.id)).toContain(vip);
-    for (const be of backends) expect(await lbOf(created.rule.id)).toContain(be);
-
-    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
-    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
-    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: c.id }],
+    await expectLbRuleLifecycle(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      nics: [a, b, c],
+      publicIp: publicIp(20),
+      algorithm,
+      created: async (ruleId) => {
+        expect(await lbOf(ruleId)).toContain(`${publicIp(20)}:80`);
+        for (const n of [a, b]) expect(await lbOf(ruleId)).toContain(`${n.ip}:8080`);
+      },
+      changed: async (ruleId) => {
+        expect(await lbOf(ruleId)).toContain(`${c.ip}:8080`);
+        expect(await lbOf(ruleId)).not.toContain(`${a.ip}:8080`);
+      },
+      deleted: async (ruleId) => expect(await lbOf(ruleId)).toBe(''),
     });
-    expect(await lbOf(created.rule.id)).toContain(`${c.ip}:8080`);
-    expect(await lbOf(created.rule.id)).not.toContain(`${a.ip}:8080`);
-
-    const gone = await engine.deleteLbRule(created.rule.id, 't');
-    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
-    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
-    expect(await lbOf(created.rule.id)).toBe('');
   });
 
   it('puts a static NAT whose public IP someone else NATed in Error with a RESOURCE_CONFLICT diagnosis; retry after removing theirs makes it Active', async () => {
@@ -218,15 +195,15 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
     const [a, b] = nics;
     if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm }),
-      't',
-    );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
+    const { nat, lb } = await rulesInSync(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      a,
+      b,
+      natIp: publicIp(60),
+      lbIp: publicIp(61),
+      algorithm,
+    });
 
     await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
     await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);

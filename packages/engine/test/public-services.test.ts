@@ -13,6 +13,7 @@ import {
   phasesOf as phasesOfJob,
 } from './edge';
 import { vendorError } from './faults';
+import { expectLbRuleLifecycle, expectStaticNatRoundTrip, rulesInSync } from './rule-scenarios';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -51,51 +52,25 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
-    expect(rule.state).toBe('Add');
-    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
-    const [active] = await engine.listStaticNat(vpc.id);
-    expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: nic.ip, jobId });
-    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
-    const [call] = await engine.listCalls({ jobId });
-    expect(call?.targetId).toBe(rule.id);
-
-    const off = await engine.disableStaticNat(rule.id, 't');
-    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
-    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
+    await expectStaticNatRoundTrip(engine, { vpcId: vpc.id, nic, publicIp: publicIp(10) });
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
     const { vpc, tier, nics, publicIp } = await edgeTier(3);
     const [a, b, c] = nics;
     if (!a || !b || !c) throw new Error('nics');
-    const created = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080 }),
-      't',
-    );
-    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
-    const [rule] = await engine.listLbRules(vpc.id);
-    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
-    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
-    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
-
-    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
-    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
-    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: c.id }],
+    await expectLbRuleLifecycle(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      nics: [a, b, c],
+      publicIp: publicIp(20),
+      // The apply after the change carries the new members only.
+      changed: async (_ruleId, jobId) => {
+        const [applied] = await engine.listCalls({ jobId });
+        const request = applied?.request as { rule?: { members?: unknown } } | undefined;
+        expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
+      },
     });
-    const [applied] = await engine.listCalls({ jobId: changed.jobId });
-    const request = applied?.request as { rule?: { members?: unknown } } | undefined;
-    expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
-
-    const gone = await engine.deleteLbRule(created.rule.id, 't');
-    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
-    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
@@ -233,15 +208,15 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const { vpc, tier, nics, publicIp } = await edgeTier(2);
     const [a, b] = nics;
     if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm: 'leastconn' }),
-      't',
-    );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
+    const { nat, lb } = await rulesInSync(engine, {
+      vpcId: vpc.id,
+      tierId: tier.id,
+      a,
+      b,
+      natIp: publicIp(60),
+      lbIp: publicIp(61),
+      algorithm: 'leastconn',
+    });
 
     const controllerId = w.controllerIds[0] as string;
     w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: nat.rule.id });
