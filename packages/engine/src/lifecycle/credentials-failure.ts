@@ -1,5 +1,6 @@
 // The NICs of a prepare or release whose controller's credentials cannot be decrypted here: Error, with a diagnosis.
 import { networksRepo, type nicsRepo } from '@netplane/db';
+import type { NicState } from '@netplane/domain';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -32,15 +33,16 @@ export async function failNicsOnUnreadableCredentials(
 }
 
 /**
- * The handles of every element of a tier, for a job on `nics`. Where a controller's credentials cannot be read, the
- * NICs for which `touched` holds (the ones the job would have changed) go to Error first, then the error is rethrown.
+ * The handles of every element of a tier, for a job that brings `nics` to state `goal` (prepare: Reserved, release:
+ * Allocated). Where a controller's credentials cannot be read, the NICs the job would have changed (neither in `goal`
+ * already nor in Error) go to Error first, then the error is rethrown.
  */
 export async function tierHandlesForNics(
   core: EngineCore,
   ctx: JobContext,
   networkId: string,
   nics: readonly nicsRepo.NicRow[],
-  touched: (n: nicsRepo.NicRow) => boolean,
+  goal: NicState,
 ): Promise<ElementHandle[]> {
   const db = core.deps.db.db;
   try {
@@ -52,7 +54,8 @@ export async function tierHandlesForNics(
   } catch (e) {
     const secret = unreadableCredentialsOf(e);
     if (!secret) throw e;
-    await failNicsOnUnreadableCredentials(core, ctx, nics.filter(touched), secret);
+    const changed = nics.filter((n) => n.state !== goal && n.state !== 'Error');
+    await failNicsOnUnreadableCredentials(core, ctx, changed, secret);
     throw e;
   }
 }

@@ -66,13 +66,7 @@ export async function prepareNicsJob(
   }
   await ctx.setTotal(nicIds.length);
   const nics = await nicsRepo.getNics(db, nicIds);
-  const handles = await tierHandlesForNics(
-    core,
-    ctx,
-    network.id,
-    nics,
-    (n) => n.state !== 'Reserved' && n.state !== 'Error',
-  );
+  const handles = await tierHandlesForNics(core, ctx, network.id, nics, 'Reserved');
   const pending: nicsRepo.NicRow[] = [];
   for (const n of nics) {
     if (ctx.isDone(`nic:${n.id}`)) continue;

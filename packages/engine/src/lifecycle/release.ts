@@ -22,13 +22,7 @@ export async function releaseNicsOf(
 ): Promise<Failure[]> {
   const db = core.deps.db.db;
   const nics = await nicsRepo.getNics(db, nicIds);
-  const handles = await tierHandlesForNics(
-    core,
-    ctx,
-    network.id,
-    nics,
-    (n) => n.state !== 'Allocated' && n.state !== 'Error',
-  );
+  const handles = await tierHandlesForNics(core, ctx, network.id, nics, 'Allocated');
   // Public services first: a NIC's static NAT is revoked and its LB rules shrink before the port goes away.
   const { failures, blocked } = await detachPublicServices(
     core,
