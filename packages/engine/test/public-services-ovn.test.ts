@@ -8,15 +8,9 @@ import { testDialects } from '@netplane/db/testing';
 import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
-import {
-  edgeTier as edgeTierOf,
-  expectReleaseDetaches,
-  expectRuleDriftRepaired,
-  lbRule,
-  phasesOf as phasesOfJob,
-} from './edge';
+import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { startOvnWorld } from './ovn-world';
-import { expectLbRuleLifecycle, expectStaticNatRoundTrip, rulesInSync } from './rule-scenarios';
+import * as scenario from './rule-scenarios';
 import { type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -69,7 +63,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    await expectStaticNatRoundTrip(engine, {
+    await scenario.expectStaticNatRoundTrip(engine, {
       vpcId: vpc.id,
       nic,
       publicIp: publicIp(10),
@@ -82,7 +76,7 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(3);
     const [a, b, c] = nics;
     if (!a || !b || !c) throw new Error('nics');
-    await expectLbRuleLifecycle(engine, {
+    await scenario.expectLbRuleLifecycle(engine, {
       vpcId: vpc.id,
       tierId: tier.id,
       nics: [a, b, c],
@@ -145,26 +139,14 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], {
-        publicPort: 443,
-        privatePort: 8443,
-        algorithm,
-      }),
-      't',
-    );
-    await expectReleaseDetaches(engine, {
-      vpcId: vpc.id,
-      released: a.id,
-      kept: b.id,
-      jobs: [nat.jobId, lb.jobId],
+    const edge = await edgeTier(2);
+    await scenario.expectReleaseDetaches(engine, edge, {
+      algorithm: edge.algorithm,
+      released: async (a, lbRuleId) => {
+        expect(await natRows(edge.vpc.id)).toEqual([]);
+        expect(await lbOf(lbRuleId)).not.toContain(a.ip);
+      },
     });
-    expect(await natRows(vpc.id)).toEqual([]);
-    expect(await lbOf(lb.rule.id)).not.toContain(a.ip);
   });
 
   it('revokes every rule of a tier before destroying it', async () => {
@@ -192,28 +174,16 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   });
 
   it('finds a static NAT and an LB rule deleted with ovn-nbctl, marks the VPC and tier not Synced, and repairs them', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const { nat, lb } = await rulesInSync(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      a,
-      b,
-      natIp: publicIp(60),
-      lbIp: publicIp(61),
-      algorithm,
+    const edge = await edgeTier(2);
+    const { vpc, publicIp } = edge;
+    await scenario.expectRuleDriftRepaired(engine, edge, {
+      algorithm: edge.algorithm,
+      deleteBehindOurBack: async (_natId, lbId) => {
+        await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
+        await server.nbctl(['lb-del', names.loadBalancer(lbId)]);
+      },
+      repaired: async (a) => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]),
     });
-
-    await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
-    await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);
-    await expectRuleDriftRepaired(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      natId: nat.rule.id,
-      lbId: lb.rule.id,
-    });
-    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]);
   });
 
   it('reports an issue the adapter sees on a tier (its router port deleted) as drift and repairs it by implementing the tier again', async () => {

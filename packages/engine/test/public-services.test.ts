@@ -5,15 +5,9 @@ import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Drift, Engine } from '../src/index';
-import {
-  edgeTier as edgeTierOf,
-  expectReleaseDetaches,
-  expectRuleDriftRepaired,
-  lbRule,
-  phasesOf as phasesOfJob,
-} from './edge';
+import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
-import { expectLbRuleLifecycle, expectStaticNatRoundTrip, rulesInSync } from './rule-scenarios';
+import * as scenario from './rule-scenarios';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -52,14 +46,14 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    await expectStaticNatRoundTrip(engine, { vpcId: vpc.id, nic, publicIp: publicIp(10) });
+    await scenario.expectStaticNatRoundTrip(engine, { vpcId: vpc.id, nic, publicIp: publicIp(10) });
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
     const { vpc, tier, nics, publicIp } = await edgeTier(3);
     const [a, b, c] = nics;
     if (!a || !b || !c) throw new Error('nics');
-    await expectLbRuleLifecycle(engine, {
+    await scenario.expectLbRuleLifecycle(engine, {
       vpcId: vpc.id,
       tierId: tier.id,
       nics: [a, b, c],
@@ -74,20 +68,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], { publicPort: 443, privatePort: 8443 }),
-      't',
-    );
-    await expectReleaseDetaches(engine, {
-      vpcId: vpc.id,
-      released: a.id,
-      kept: b.id,
-      jobs: [nat.jobId, lb.jobId],
-    });
+    await scenario.expectReleaseDetaches(engine, await edgeTier(2));
   });
 
   it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
@@ -205,27 +186,13 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('finds static NAT and LB rules deleted behind its back, marks the VPC and tier not Synced, and repairs them', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const { nat, lb } = await rulesInSync(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      a,
-      b,
-      natIp: publicIp(60),
-      lbIp: publicIp(61),
-      algorithm: 'leastconn',
-    });
-
     const controllerId = w.controllerIds[0] as string;
-    w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: nat.rule.id });
-    w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lb.rule.id });
-    await expectRuleDriftRepaired(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      natId: nat.rule.id,
-      lbId: lb.rule.id,
+    await scenario.expectRuleDriftRepaired(engine, await edgeTier(2), {
+      algorithm: 'leastconn',
+      deleteBehindOurBack: async (natId, lbId) => {
+        w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: natId });
+        w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lbId });
+      },
     });
   });
 

@@ -1,12 +1,13 @@
 // The scenarios the static NAT and LB suites run on every backend (public-services.test.ts on the simulator,
 // public-services-ovn.test.ts on OVN), written once: each takes what only its backend can check as a callback.
 import { expect } from 'vitest';
-import type { Engine } from '../src/index';
-import { lbRule, phasesOf } from './edge';
+import type { Drift, Engine } from '../src/index';
+import { type edgeTier, lbRule, phasesOf } from './edge';
 import { waitForJob } from './world';
 
 type Nic = { id: string; ip: string };
 type Check = () => Promise<void>;
+type EdgeTier = Awaited<ReturnType<typeof edgeTier>>;
 type Algorithm = Parameters<Engine['createLbRule']>[0]['algorithm'];
 
 /**
@@ -83,22 +84,103 @@ export async function expectLbRuleLifecycle(
   await o.deleted?.(created.rule.id);
 }
 
+/** A tier made by edgeTier(2): the two NICs, a and b. */
+function twoNics(t: EdgeTier): [Nic, Nic] {
+  const [a, b] = t.nics;
+  if (!a || !b) throw new Error('the scenario wants a tier with two NICs');
+  return [a, b];
+}
+
 /**
- * A static NAT on `a` (public IP `natIp`) and LB rule web-80 on a and b (`lbIp`), both applied, and a reconcile
- * that finds the VPC in sync: the starting point of the drift tests.
+ * NIC a holds a static NAT and shares LB rule web-443 with b: releasing a revokes the NAT, re-applies the LB rule
+ * without it, then releases the port, in that order, in one job; `released` checks the backend after it.
  */
-export async function rulesInSync(
+export async function expectReleaseDetaches(
   engine: Engine,
-  o: { vpcId: string; tierId: string; a: Nic; b: Nic; natIp: string; lbIp: string; algorithm: Algorithm },
-) {
-  const nat = await engine.enableStaticNat({ nicId: o.a.id, publicIp: o.natIp }, 't');
+  t: EdgeTier,
+  o: { algorithm?: Algorithm; released?: (a: Nic, lbRuleId: string) => Promise<void> } = {},
+): Promise<void> {
+  const [a, b] = twoNics(t);
+  const vpcId = t.vpc.id;
+  const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(30) }, 't');
   const lb = await engine.createLbRule(
-    lbRule(o.tierId, 'web-80', o.lbIp, [o.a.id, o.b.id], { algorithm: o.algorithm }),
+    lbRule(t.tier.id, 'web-443', t.publicIp(31), [a.id, b.id], {
+      publicPort: 443,
+      privatePort: 8443,
+      ...(o.algorithm && { algorithm: o.algorithm }),
+    }),
+    't',
+  );
+  for (const jobId of [nat.jobId, lb.jobId]) await waitForJob(engine, jobId);
+  const release = await engine.releaseNics([a.id], 't');
+  expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
+  expect(await phasesOf(engine, release.jobId)).toEqual([
+    'revoke:staticNat:ok',
+    'apply:lbRule:ok',
+    'release:nic:ok',
+  ]);
+  expect(await engine.listStaticNat(vpcId)).toEqual([]);
+  expect((await engine.listLbRules(vpcId))[0]).toMatchObject({ state: 'Active', members: [{ nicId: b.id }] });
+  expect((await engine.getNic(a.id))?.state).toBe('Allocated');
+  await o.released?.(a, lb.rule.id);
+}
+
+/**
+ * A static NAT on a (public IP 60) and LB rule web-80 on a and b (public IP 61), applied and found in sync, are
+ * deleted on the controller behind our back (`deleteBehindOurBack`): reconcile reports both missing and sets
+ * Synced=False on the VPC and the tier, and repair re-applies both and brings Synced back to True; `repaired` checks
+ * the backend after it.
+ */
+export async function expectRuleDriftRepaired(
+  engine: Engine,
+  t: EdgeTier,
+  o: {
+    algorithm: Algorithm;
+    deleteBehindOurBack: (natId: string, lbId: string) => Promise<void>;
+    repaired?: (a: Nic) => Promise<void>;
+  },
+): Promise<void> {
+  const [a, b] = twoNics(t);
+  const vpcId = t.vpc.id;
+  const tierId = t.tier.id;
+  const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(60) }, 't');
+  const lb = await engine.createLbRule(
+    lbRule(tierId, 'web-80', t.publicIp(61), [a.id, b.id], { algorithm: o.algorithm }),
     't',
   );
   await waitForJob(engine, nat.jobId);
   await waitForJob(engine, lb.jobId);
-  const clean = await waitForJob(engine, (await engine.reconcile(o.vpcId, 't')).jobId);
+  const clean = await waitForJob(engine, (await engine.reconcile(vpcId, 't')).jobId);
   expect(clean.result).toMatchObject({ inSync: true, drift: [] });
-  return { nat, lb };
+  const natId = nat.rule.id;
+  const lbId = lb.rule.id;
+  await o.deleteBehindOurBack(natId, lbId);
+
+  const drifted = await waitForJob(engine, (await engine.reconcile(vpcId, 't')).jobId);
+  const drift = (drifted.result as { drift: Drift[] }).drift;
+  expect(drift).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: 'missing', resource: 'nat', id: natId, networkId: tierId }),
+      expect.objectContaining({ kind: 'missing', resource: 'lb', id: lbId, networkId: tierId }),
+    ]),
+  );
+  const synced = async () => ({
+    vpc: (await engine.getVpc(vpcId))?.conditions.find((c) => c.type === 'Synced'),
+    tier: (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced'),
+  });
+  const before = await synced();
+  expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
+  expect(before.tier?.status).toBe('False');
+  expect(before.tier?.message).toContain(`nat ${natId} is missing`);
+
+  const repaired = await waitForJob(engine, (await engine.repair(vpcId, 't')).jobId);
+  expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+  expect((await phasesOf(engine, repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
+    'apply:lbRule:ok',
+    'apply:staticNat:ok',
+  ]);
+  const after = await synced();
+  expect(after.vpc?.status).toBe('True');
+  expect(after.tier?.status).toBe('True');
+  await o.repaired?.(a);
 }
