@@ -60,33 +60,23 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     ).trim();
 
   it('enables a static NAT (Active, one apply call, a dnat_and_snat row) and disables it (revoke call, row gone)', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
-    const nic = nics[0];
-    if (!nic) throw new Error('nic');
-    await scenario.expectStaticNatRoundTrip(engine, {
-      vpcId: vpc.id,
-      nic,
-      publicIp: publicIp(10),
-      applied: async () => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(10)} ${nic.ip}`]),
-      revoked: async () => expect(await natRows(vpc.id)).toEqual([]),
+    const edge = await edgeTier(1);
+    const vpcId = edge.vpc.id;
+    await scenario.expectStaticNatRoundTrip(engine, edge, {
+      applied: async (nic, ip) => expect(await natRows(vpcId)).toEqual([`dnat_and_snat ${ip} ${nic.ip}`]),
+      revoked: async () => expect(await natRows(vpcId)).toEqual([]),
     });
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(3);
-    const [a, b, c] = nics;
-    if (!a || !b || !c) throw new Error('nics');
-    await scenario.expectLbRuleLifecycle(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      nics: [a, b, c],
-      publicIp: publicIp(20),
-      algorithm,
-      created: async (ruleId) => {
-        expect(await lbOf(ruleId)).toContain(`${publicIp(20)}:80`);
+    const edge = await edgeTier(3);
+    await scenario.expectLbRuleLifecycle(engine, edge, {
+      algorithm: edge.algorithm,
+      created: async (ruleId, [a, b], ip) => {
+        expect(await lbOf(ruleId)).toContain(`${ip}:80`);
         for (const n of [a, b]) expect(await lbOf(ruleId)).toContain(`${n.ip}:8080`);
       },
-      changed: async (ruleId) => {
+      changed: async (ruleId, _jobId, [a, , c]) => {
         expect(await lbOf(ruleId)).toContain(`${c.ip}:8080`);
         expect(await lbOf(ruleId)).not.toContain(`${a.ip}:8080`);
       },

@@ -6,80 +6,88 @@ import { type edgeTier, lbRule, phasesOf } from './edge';
 import { waitForJob } from './world';
 
 type Nic = { id: string; ip: string };
+type ThreeNics = readonly [Nic, Nic, Nic];
 type Check = () => Promise<void>;
 type EdgeTier = Awaited<ReturnType<typeof edgeTier>>;
 type Algorithm = Parameters<Engine['createLbRule']>[0]['algorithm'];
 
 /**
- * Enables a static NAT on `nic` (Add, then Active after one apply call) and disables it (Revoke, then gone after one
- * revoke call); `applied` and `revoked` check the backend after each step.
+ * Enables a static NAT on the tier's first NIC to public IP 10 (Add, then Active after one apply call) and disables
+ * it (Revoke, then gone after one revoke call); `applied` and `revoked` check the backend after each step.
  */
 export async function expectStaticNatRoundTrip(
   engine: Engine,
-  o: { vpcId: string; nic: Nic; publicIp: string; applied?: Check; revoked?: Check },
+  t: EdgeTier,
+  o: { applied?: (nic: Nic, publicIp: string) => Promise<void>; revoked?: Check } = {},
 ): Promise<void> {
-  const { rule, jobId } = await engine.enableStaticNat({ nicId: o.nic.id, publicIp: o.publicIp }, 't');
+  const nic = t.nics[0];
+  if (!nic) throw new Error('the scenario wants a tier with a NIC');
+  const vpcId = t.vpc.id;
+  const publicIp = t.publicIp(10);
+  const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp }, 't');
   expect(rule.state).toBe('Add');
   expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
-  const [active] = await engine.listStaticNat(o.vpcId);
-  expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: o.nic.ip, jobId });
+  const [active] = await engine.listStaticNat(vpcId);
+  expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: nic.ip, jobId });
   expect(await phasesOf(engine, jobId)).toEqual(['apply:staticNat:ok']);
   const [call] = await engine.listCalls({ jobId });
   expect(call?.targetId).toBe(rule.id);
-  await o.applied?.();
+  await o.applied?.(nic, publicIp);
 
   const off = await engine.disableStaticNat(rule.id, 't');
-  expect((await engine.listStaticNat(o.vpcId))[0]?.state).toBe('Revoke');
+  expect((await engine.listStaticNat(vpcId))[0]?.state).toBe('Revoke');
   expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
-  expect(await engine.listStaticNat(o.vpcId)).toEqual([]);
+  expect(await engine.listStaticNat(vpcId)).toEqual([]);
   expect(await phasesOf(engine, off.jobId)).toEqual(['revoke:staticNat:ok']);
   await o.revoked?.();
 }
 
 /**
- * Creates LB rule web-80 (public IP `publicIp`, private port 8080) with members a and b, changes its members to c and
- * deletes it, each step one call; `created`, `changed` and `deleted` check the backend after each step.
+ * On a tier made by edgeTier(3): creates LB rule web-80 (public IP 20, private port 8080) with members a and b,
+ * changes its members to c and deletes it, each step one call; `created`, `changed` and `deleted` check the backend
+ * after each step.
  */
 export async function expectLbRuleLifecycle(
   engine: Engine,
+  t: EdgeTier,
   o: {
-    vpcId: string;
-    tierId: string;
-    nics: readonly [Nic, Nic, Nic];
-    publicIp: string;
     algorithm?: Algorithm;
-    created?: (ruleId: string) => Promise<void>;
-    changed?: (ruleId: string, jobId: string) => Promise<void>;
+    created?: (ruleId: string, nics: ThreeNics, publicIp: string) => Promise<void>;
+    changed?: (ruleId: string, jobId: string, nics: ThreeNics) => Promise<void>;
     deleted?: (ruleId: string) => Promise<void>;
-  },
+  } = {},
 ): Promise<void> {
-  const [a, b, c] = o.nics;
+  const [a, b, c] = t.nics;
+  if (!a || !b || !c) throw new Error('the scenario wants a tier with three NICs');
+  const nics: ThreeNics = [a, b, c];
+  const vpcId = t.vpc.id;
+  const publicIp = t.publicIp(20);
   const created = await engine.createLbRule(
-    lbRule(o.tierId, 'web-80', o.publicIp, [a.id, b.id], {
+    lbRule(t.tier.id, 'web-80', publicIp, [a.id, b.id], {
       privatePort: 8080,
       ...(o.algorithm && { algorithm: o.algorithm }),
     }),
     't',
   );
   expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
-  const [rule] = await engine.listLbRules(o.vpcId);
+  const [rule] = await engine.listLbRules(vpcId);
   expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
   expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
   expect(await phasesOf(engine, created.jobId)).toEqual(['apply:lbRule:ok']);
-  await o.created?.(created.rule.id);
+  await o.created?.(created.rule.id, nics, publicIp);
 
   const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
-  expect((await engine.listLbRules(o.vpcId))[0]?.state).toBe('Add');
+  expect((await engine.listLbRules(vpcId))[0]?.state).toBe('Add');
   expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
-  expect((await engine.listLbRules(o.vpcId))[0]).toMatchObject({
+  expect((await engine.listLbRules(vpcId))[0]).toMatchObject({
     state: 'Active',
     members: [{ nicId: c.id }],
   });
-  await o.changed?.(created.rule.id, changed.jobId);
+  await o.changed?.(created.rule.id, changed.jobId, nics);
 
   const gone = await engine.deleteLbRule(created.rule.id, 't');
   expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
-  expect(await engine.listLbRules(o.vpcId)).toEqual([]);
+  expect(await engine.listLbRules(vpcId)).toEqual([]);
   expect(await phasesOf(engine, gone.jobId)).toEqual(['revoke:lbRule:ok']);
   await o.deleted?.(created.rule.id);
 }
