@@ -64,6 +64,12 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     );
     return made;
   }
+  /** Prepares one NIC (vm0) on the tier while the credentials are fine; returns its id. */
+  async function reservedNic(tierId: string): Promise<string> {
+    const prepared = await engine.prepareNics(tierId, [{ vmName: 'vm0' }], 't');
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    return (prepared.nics[0] as { id: string }).id;
+  }
   async function restore(): Promise<void> {
     await w.db.db
       .updateTable('controllers')
@@ -166,12 +172,10 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
       'succeeded',
     );
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    const nicId = await reservedNic(tier.id);
     await sealAndRestart();
     try {
-      const nic = prepared.nics[0] as { id: string };
-      const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: '203.0.43.10' }, 't');
+      const { rule, jobId } = await engine.enableStaticNat({ nicId, publicIp: '203.0.43.10' }, 't');
       await waitForJob(engine, jobId);
       const [row] = await engine.listStaticNat(vpc.id);
       expect(row).toMatchObject({ id: rule.id, state: 'Error' });
@@ -185,9 +189,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
 
   it('a NIC release on such a controller moves the Reserved NIC to Error with the credentials diagnosis', async () => {
     const { vpc, tier } = await implementedTier(44);
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    const nicId = (prepared.nics[0] as { id: string }).id;
+    const nicId = await reservedNic(tier.id);
     await sealAndRestart();
     try {
       expect((await waitForJob(engine, (await engine.releaseNics([nicId], 't')).jobId)).state).toBe('failed');
@@ -202,8 +204,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
 
   it('a tier shutdown on such a controller leaves the tier and its NIC in Error with the credentials diagnosis', async () => {
     const { vpc, tier } = await implementedTier(45);
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    const nicId = await reservedNic(tier.id);
     await sealAndRestart();
     try {
       expect((await waitForJob(engine, (await engine.shutdownTier(tier.id, 't')).jobId)).state).toBe(
@@ -213,7 +214,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       const views = await open(vpc.id);
       const all = [...views, ...views.flatMap((v) => v.caused)];
       expect(all.find((v) => v.targetId === tier.id)?.category).toBe('CREDENTIALS_UNREADABLE');
-      expect(all.find((v) => v.targetId === prepared.nics[0]?.id)?.category).toBe('CREDENTIALS_UNREADABLE');
+      expect(all.find((v) => v.targetId === nicId)?.category).toBe('CREDENTIALS_UNREADABLE');
     } finally {
       await restore();
     }
