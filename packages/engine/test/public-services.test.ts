@@ -85,31 +85,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('revokes every rule of a tier before destroying it', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    await waitForJob(
-      engine,
-      (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
-    );
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], {
-        publicPort: 53,
-        protocol: 'udp',
-        algorithm: 'source',
-      }),
-      't',
-    );
-    await waitForJob(engine, lb.jobId);
-    const destroy = await engine.destroyTier(tier.id, 't');
-    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
-    const phases = await phasesOf(destroy.jobId);
-    const firstRelease = phases.findIndex((p) => p.startsWith('release:'));
-    expect(phases.slice(0, 2).sort()).toEqual(['revoke:lbRule:ok', 'revoke:staticNat:ok']);
-    expect(firstRelease).toBe(2);
-    expect(phases.at(-1)).toBe('destroy:network:ok');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+    await scenario.expectDestroyRevokesRules(engine, await edgeTier(2), { algorithm: 'source' });
   });
 
   it('revokes the rules of every tier when the VPC is destroyed', async () => {

@@ -192,3 +192,39 @@ export async function expectRuleDriftRepaired(
   expect(after.tier?.status).toBe('True');
   await o.repaired?.(a);
 }
+
+/**
+ * On a tier made by edgeTier(2), with a static NAT on a (public IP 40) and LB rule dns (udp 53, public IP 41) on a and
+ * b: destroying the tier revokes both rules first (in either order), then releases the NICs, then destroys the
+ * tier; `destroyed` checks the phases and the backend after it.
+ */
+export async function expectDestroyRevokesRules(
+  engine: Engine,
+  t: EdgeTier,
+  o: { algorithm: Algorithm; destroyed?: (phases: readonly string[], lbRuleId: string) => Promise<void> },
+): Promise<void> {
+  const [a, b] = twoNics(t);
+  const vpcId = t.vpc.id;
+  await waitForJob(
+    engine,
+    (await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(40) }, 't')).jobId,
+  );
+  const lb = await engine.createLbRule(
+    lbRule(t.tier.id, 'dns', t.publicIp(41), [a.id, b.id], {
+      publicPort: 53,
+      protocol: 'udp',
+      algorithm: o.algorithm,
+    }),
+    't',
+  );
+  await waitForJob(engine, lb.jobId);
+  const destroy = await engine.destroyTier(t.tier.id, 't');
+  expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
+  const phases = await phasesOf(engine, destroy.jobId);
+  expect(phases.slice(0, 2).sort()).toEqual(['revoke:lbRule:ok', 'revoke:staticNat:ok']);
+  expect(phases.findIndex((p) => p.startsWith('release:'))).toBe(2);
+  expect(phases.at(-1)).toBe('destroy:network:ok');
+  expect(await engine.listStaticNat(vpcId)).toEqual([]);
+  expect(await engine.listLbRules(vpcId)).toEqual([]);
+  await o.destroyed?.(phases, lb.rule.id);
+}
