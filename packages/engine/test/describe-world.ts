@@ -1,6 +1,6 @@
-// One suite per test dialect around one started world: the setup that lifecycle, metrics, reconcile, state and
-// coalescer tests all need, written once.
-import { testDialects } from '@netplane/db/testing';
+// One suite per test dialect around one started world (lifecycle, metrics, reconcile, state and coalescer tests) or
+// one empty test database (call-timeout, slot-rows): the setup those tests all need, written once.
+import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Engine } from '../src/index';
 import { startWorld, type World } from './world';
@@ -23,5 +23,19 @@ export function describeWorld(
     beforeAll(async () => Object.assign(world, await startWorld(dialect, opts)));
     afterAll(() => world.w?.cleanup());
     fn(world);
+  });
+}
+
+/**
+ * Declares `${name} on <dialect>` for every test dialect around one empty (not migrated) test database, created before
+ * its tests and dropped after them; the tests read it through `t` once they run.
+ */
+export function describeDatabase(name: string, fn: (t: TestDatabase) => void): void {
+  describe.each(testDialects())(`${name} on %s`, (dialect) => {
+    // Filled in by beforeAll, like describeWorld's world.
+    const t = {} as TestDatabase;
+    beforeAll(async () => Object.assign(t, await createTestDatabase(dialect)));
+    afterAll(() => t.drop?.());
+    fn(t);
   });
 }
