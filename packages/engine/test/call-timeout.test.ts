@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isAdapterError } from '@netplane/adapter-sdk';
-import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ControllerGuard } from '../src/guards/controller-guard';
 import { DEFAULT_OPTIONS } from '../src/types';
+import { describeDatabase } from './describe-world';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -27,15 +27,7 @@ function hang(signal: AbortSignal): Promise<never> {
 /** Far longer than the 100 ms timeout: reaching it means the timeout never fired, not that the machine was slow. */
 const HUNG_AFTER_MS = 20_000;
 
-describe.each(testDialects())('call timeout on %s', (dialect) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
-
+describeDatabase('call timeout', (db) => {
   it('ends a call that never answers with TIMEOUT although a GC runs while it hangs', async () => {
     const guard = new ControllerGuard(db.db, db.dialect, randomUUID(), 'node-a', {
       ...DEFAULT_OPTIONS,

@@ -1,11 +1,10 @@
 // Batch policy of the prepare coalescer: batches filled per job and fair by batch (pure queue), and through the real
 // engine on both dialects, the default batch size taken from the adapter's maxBatchSize with a job's own size kept.
 
-import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/index';
+import { describe, expect, it } from 'vitest';
 import { FairBatchQueue } from '../src/lifecycle/coalescer';
-import { startWorld, type World, waitForJob } from './world';
+import { describeWorld } from './describe-world';
+import { waitForJob } from './world';
 
 const fill = (q: FairBatchQueue<string>, job: string, n: number, limit = 1000) => {
   for (let i = 0; i < n; i++) q.push(job, limit, `${job}${i}`);
@@ -64,43 +63,49 @@ describe('FairBatchQueue', () => {
   });
 });
 
-describe.each(testDialects())('batch size through the engine on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
+describeWorld('batch size through the engine', { controllers: [{ maxConcurrent: 1 }] }, (world) => {
   // one call at a time, so the requests pile up in the coalescer while a call is in flight
-  beforeAll(async () => ({ w, engine } = await startWorld(dialect, { controllers: [{ maxConcurrent: 1 }] })));
-  afterAll(() => w.cleanup());
 
   async function tiers(n: number, third: number) {
-    const vpc = await engine.createVpc(
-      { name: `bp${third}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${third}.0.0/16` },
+    const vpc = await world.engine.createVpc(
+      {
+        name: `bp${third}`,
+        zoneId: world.w.zoneId,
+        offeringId: world.w.vpcOfferingId,
+        cidr: `10.${third}.0.0/16`,
+      },
       't',
     );
     const out: { id: string }[] = [];
     for (let i = 0; i < n; i++) {
-      const t = await engine.createTier(
-        { vpcId: vpc.id, name: `t${i}`, offeringId: w.networkOfferingId, cidr: `10.${third}.${i}.0/24` },
+      const t = await world.engine.createTier(
+        {
+          vpcId: vpc.id,
+          name: `t${i}`,
+          offeringId: world.w.networkOfferingId,
+          cidr: `10.${third}.${i}.0/24`,
+        },
         't',
       );
-      await waitForJob(engine, (await engine.implementTier(t.id, 't')).jobId);
+      await waitForJob(world.engine, (await world.engine.implementTier(t.id, 't')).jobId);
       out.push(t);
     }
     return out;
   }
 
   it("by default sends batches of the adapter's maxBatchSize (simulator: 100), each from one tier", async () => {
-    const c = w.controllerIds[0] as string;
+    const c = world.w.controllerIds[0] as string;
     const ts = await tiers(4, 120);
-    await w.hub.setProfile(c, { latencyMs: 40 });
-    await w.hub.resetStats(c);
+    await world.w.hub.setProfile(c, { latencyMs: 40 });
+    await world.w.hub.resetStats(c);
     const vms = (t: number) => Array.from({ length: 100 }, (_, i) => ({ vmName: `v${t}-${i}` }));
-    const requests = await Promise.all(ts.map((t, i) => engine.prepareNics(t.id, vms(i), 't')));
-    const jobs = await Promise.all(requests.map((r) => waitForJob(engine, r.jobId)));
-    await w.hub.setProfile(c, { latencyMs: 0 });
+    const requests = await Promise.all(ts.map((t, i) => world.engine.prepareNics(t.id, vms(i), 't')));
+    const jobs = await Promise.all(requests.map((r) => waitForJob(world.engine, r.jobId)));
+    await world.w.hub.setProfile(c, { latencyMs: 0 });
     expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
-    expect(w.hub.stats(c).calls.prepare).toBe(4);
+    expect(world.w.hub.stats(c).calls.prepare).toBe(4);
     for (const [i, r] of requests.entries()) {
-      const calls = await engine.listCalls({ jobId: r.jobId });
+      const calls = await world.engine.listCalls({ jobId: r.jobId });
       expect(calls).toHaveLength(1);
       expect(calls[0]).toMatchObject({ batchSize: 100, networkId: ts[i]?.id, outcome: 'ok' });
       expect(calls[0]?.request).not.toHaveProperty('coalescedJobs');
@@ -108,23 +113,23 @@ describe.each(testDialects())('batch size through the engine on %s', (dialect) =
   });
 
   it('keeps the batch size a job asks for, also when its NICs share calls with other jobs', async () => {
-    const c = w.controllerIds[0] as string;
+    const c = world.w.controllerIds[0] as string;
     const ts = await tiers(3, 121);
-    await w.hub.setProfile(c, { latencyMs: 40 });
-    await w.hub.resetStats(c);
+    await world.w.hub.setProfile(c, { latencyMs: 40 });
+    await world.w.hub.resetStats(c);
     const vms = (t: number) => Array.from({ length: 45 }, (_, i) => ({ vmName: `w${t}-${i}` }));
     const requests = await Promise.all(
-      ts.map((t, i) => engine.prepareNics(t.id, vms(i), 't', i === 0 ? {} : { batchSize: 20 })),
+      ts.map((t, i) => world.engine.prepareNics(t.id, vms(i), 't', i === 0 ? {} : { batchSize: 20 })),
     );
-    const jobs = await Promise.all(requests.map((r) => waitForJob(engine, r.jobId)));
-    await w.hub.setProfile(c, { latencyMs: 0 });
+    const jobs = await Promise.all(requests.map((r) => waitForJob(world.engine, r.jobId)));
+    await world.w.hub.setProfile(c, { latencyMs: 0 });
     expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
     const capped = (
-      await Promise.all(requests.slice(1).map((r) => engine.listCalls({ jobId: r.jobId })))
+      await Promise.all(requests.slice(1).map((r) => world.engine.listCalls({ jobId: r.jobId })))
     ).flat();
     expect(capped.length).toBeGreaterThanOrEqual(6);
     expect(capped.every((x) => x.batchSize <= 20 && x.outcome === 'ok')).toBe(true);
-    const free = await engine.listCalls({ jobId: requests[0]?.jobId as string });
+    const free = await world.engine.listCalls({ jobId: requests[0]?.jobId as string });
     expect(free.some((x) => x.batchSize > 20)).toBe(true);
   });
 });

@@ -3,46 +3,33 @@
 // reconcile call (the adapter's monitor pushes the change); repair puts them back. The monitor also sees our own
 // writes: provisioning (a boot of 50 NICs included) leads to at most a couple of reconcile jobs, not a storm.
 import { names } from '@netplane/adapter-ovn';
-import { testDialects } from '@netplane/db/testing';
-import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../src/index';
+import { expect, it, vi } from 'vitest';
 import { edgeTier } from './edge';
-import { startOvnWorld } from './ovn-world';
-import { until, type World, waitForJob } from './world';
+import { describeOvnWorld, type OvnWorldOptions } from './ovn-world';
+import { until, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let server: OvsdbServerHandle;
-  let vpcOfferingId = '';
-  let offeringId = '';
+const ACL_PROVIDER: OvnWorldOptions = {
+  provider: 'ovn-acl',
+  services: ['Connectivity', 'Dhcp', 'NetworkACL'],
+  config: { localnetNetworkName: 'physnet1' },
+  engine: { driftDebounceMs: 300 },
+};
+
+describeOvnWorld('drift watch', ACL_PROVIDER, (ovn) => {
   let net = 120;
-  beforeAll(async () => {
-    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
-      provider: 'ovn-acl',
-      services: ['Connectivity', 'Dhcp', 'NetworkACL'],
-      config: { localnetNetworkName: 'physnet1' },
-      engine: { driftDebounceMs: 300 },
-    }));
-  });
-  afterAll(async () => {
-    await w?.cleanup();
-    await server?.dispose();
-  });
 
   const reconciles = async (vpcId: string) =>
-    (await engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === 'engine');
+    (await ovn.engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === 'engine');
   const tierSynced = async (tierId: string) =>
-    (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
+    (await ovn.engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
   /** No job of the VPC queued or running and nothing waiting in the drift watch. */
   const quiet = (vpcId: string) =>
     until(
       async () => ({
-        pending: engine.driftPending.includes(vpcId),
-        active: (await engine.listJobs({ vpcId })).filter(
+        pending: ovn.engine.driftPending.includes(vpcId),
+        active: (await ovn.engine.listJobs({ vpcId })).filter(
           (j) => j.state === 'queued' || j.state === 'running',
         ).length,
       }),
@@ -50,7 +37,14 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
     );
 
   const tierWithNics = (count: number) =>
-    edgeTier(engine, { zoneId: w.zoneId, vpcOfferingId, offeringId, net: ++net, count, tierName: 'app' });
+    edgeTier(ovn.engine, {
+      zoneId: ovn.w.zoneId,
+      vpcOfferingId: ovn.vpcOfferingId,
+      offeringId: ovn.offeringId,
+      net: ++net,
+      count,
+      tierName: 'app',
+    });
 
   it('shows an ACL deleted with acl-del as drift without a reconcile call, and repair restores it', async () => {
     const { vpc, tier } = await tierWithNics(2);
@@ -63,9 +57,16 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
     expect((await tierSynced(tier.id))?.status).toBe('True');
 
     const pg = names.portGroup(tier.id);
-    const acls = async () => (await server.nbctl(['acl-list', pg])).trim().split('\n').filter(Boolean);
+    const acls = async () => (await ovn.server.nbctl(['acl-list', pg])).trim().split('\n').filter(Boolean);
     expect(await acls()).toHaveLength(3);
-    await server.nbctl(['--type=port-group', 'acl-del', pg, 'to-lport', '1000', `outport == @${pg} && ip4`]);
+    await ovn.server.nbctl([
+      '--type=port-group',
+      'acl-del',
+      pg,
+      'to-lport',
+      '1000',
+      `outport == @${pg} && ip4`,
+    ]);
     const drifted = await until(
       () => tierSynced(tier.id),
       (c) => c?.status === 'False',
@@ -74,7 +75,9 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
     expect(drifted?.message).toContain("ACL to-lport 1000 'outport == @");
     expect(drifted?.message).toContain('is missing');
 
-    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
+    expect((await waitForJob(ovn.engine, (await ovn.engine.repair(vpc.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
     expect((await tierSynced(tier.id))?.status).toBe('True');
     expect(await acls()).toHaveLength(3);
     await quiet(vpc.id);
@@ -86,16 +89,20 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
     await quiet(vpc.id);
     const nic = nics[0];
     if (!nic) throw new Error('no NIC');
-    await server.nbctl(['lsp-del', names.nicPort(nic.id)]);
+    await ovn.server.nbctl(['lsp-del', names.nicPort(nic.id)]);
     const drifted = await until(
       () => tierSynced(tier.id),
       (c) => c?.status === 'False',
     );
     expect(drifted?.message).toContain(`nic ${nic.id} is missing`);
-    expect((await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('False');
+    expect((await ovn.engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe(
+      'False',
+    );
 
-    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
-    expect(await server.nbctl(['lsp-get-addresses', names.nicPort(nic.id)])).toContain(
+    expect((await waitForJob(ovn.engine, (await ovn.engine.repair(vpc.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    expect(await ovn.server.nbctl(['lsp-get-addresses', names.nicPort(nic.id)])).toContain(
       `${nic.mac} ${nic.ip}`,
     );
     await quiet(vpc.id);
@@ -106,13 +113,13 @@ describe.each(testDialects())('drift watch on OVN with %s', (dialect) => {
     const { vpc, tier } = await tierWithNics(1);
     await quiet(vpc.id);
     const before = (await reconciles(vpc.id)).length;
-    const boot = await engine.prepareNics(
+    const boot = await ovn.engine.prepareNics(
       tier.id,
       Array.from({ length: 50 }, (_, i) => ({ vmName: `boot${i}` })),
       't',
       { batchSize: 1 },
     );
-    expect((await waitForJob(engine, boot.jobId)).state).toBe('succeeded');
+    expect((await waitForJob(ovn.engine, boot.jobId)).state).toBe('succeeded');
     await until(
       async () => (await reconciles(vpc.id)).length,
       (k) => k > before,

@@ -1,7 +1,7 @@
 // Test support for static NAT and LB rules: a VPC with one implemented tier that offers StaticNat and Lb, with
 // Reserved NICs, on whichever adapter the offerings name (the simulator or OVN).
 import { expect } from 'vitest';
-import type { Drift, Engine } from '../src/index';
+import type { Engine } from '../src/index';
 import { waitForJob } from './world';
 
 export type EdgeTierOptions = {
@@ -72,63 +72,3 @@ export const lbRule = (
     ...over,
   };
 };
-
-/**
- * With a static NAT and an LB rule of the tier deleted on the controller behind our back: reconcile reports both
- * missing and sets Synced=False on the VPC and the tier, and repair re-applies both and brings Synced back to True.
- */
-export async function expectRuleDriftRepaired(
-  engine: Engine,
-  o: { vpcId: string; tierId: string; natId: string; lbId: string },
-): Promise<void> {
-  const drifted = await waitForJob(engine, (await engine.reconcile(o.vpcId, 't')).jobId);
-  const drift = (drifted.result as { drift: Drift[] }).drift;
-  expect(drift).toEqual(
-    expect.arrayContaining([
-      expect.objectContaining({ kind: 'missing', resource: 'nat', id: o.natId, networkId: o.tierId }),
-      expect.objectContaining({ kind: 'missing', resource: 'lb', id: o.lbId, networkId: o.tierId }),
-    ]),
-  );
-  const synced = async () => ({
-    vpc: (await engine.getVpc(o.vpcId))?.conditions.find((c) => c.type === 'Synced'),
-    tier: (await engine.getTier(o.tierId))?.conditions.find((c) => c.type === 'Synced'),
-  });
-  const before = await synced();
-  expect(before.vpc).toMatchObject({ status: 'False', reason: 'DriftDetected' });
-  expect(before.tier?.status).toBe('False');
-  expect(before.tier?.message).toContain(`nat ${o.natId} is missing`);
-
-  const repaired = await waitForJob(engine, (await engine.repair(o.vpcId, 't')).jobId);
-  expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-  expect((await phasesOf(engine, repaired.id)).filter((p) => p.startsWith('apply:')).sort()).toEqual([
-    'apply:lbRule:ok',
-    'apply:staticNat:ok',
-  ]);
-  const after = await synced();
-  expect(after.vpc?.status).toBe('True');
-  expect(after.tier?.status).toBe('True');
-}
-
-/**
- * With NIC `released` holding a static NAT and sharing an LB rule with `kept` (their `jobs` still running): releasing
- * it revokes the NAT, re-applies the LB rule without it, then releases the port, in that order, in one job.
- */
-export async function expectReleaseDetaches(
-  engine: Engine,
-  o: { vpcId: string; released: string; kept: string; jobs: readonly string[] },
-): Promise<void> {
-  for (const jobId of o.jobs) await waitForJob(engine, jobId);
-  const release = await engine.releaseNics([o.released], 't');
-  expect((await waitForJob(engine, release.jobId)).state).toBe('succeeded');
-  expect(await phasesOf(engine, release.jobId)).toEqual([
-    'revoke:staticNat:ok',
-    'apply:lbRule:ok',
-    'release:nic:ok',
-  ]);
-  expect(await engine.listStaticNat(o.vpcId)).toEqual([]);
-  expect((await engine.listLbRules(o.vpcId))[0]).toMatchObject({
-    state: 'Active',
-    members: [{ nicId: o.kept }],
-  });
-  expect((await engine.getNic(o.released))?.state).toBe('Allocated');
-}

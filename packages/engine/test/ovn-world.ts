@@ -2,8 +2,10 @@
 // VPC and network offerings whose every service is OVN's, and a started engine.
 import ovnAdapter from '@netplane/adapter-ovn';
 import type { DialectName } from '@netplane/db';
+import { testDialects } from '@netplane/db/testing';
 import type { Service } from '@netplane/domain';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { Engine, EngineOptions } from '../src/index';
 import { makeWorld, type World } from './world';
 
@@ -16,10 +18,14 @@ export type OvnWorld = {
   offeringId: string;
 };
 
-export async function startOvnWorld(
-  dialect: DialectName,
-  o: { provider: string; services: Service[]; config: object; engine?: Partial<EngineOptions> },
-): Promise<OvnWorld> {
+export type OvnWorldOptions = {
+  provider: string;
+  services: Service[];
+  config: object;
+  engine?: Partial<EngineOptions>;
+};
+
+export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): Promise<OvnWorld> {
   const server = await startOvsdbServer();
   const w = await makeWorld(dialect, {
     extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
@@ -43,4 +49,21 @@ export async function startOvnWorld(
   const engine = w.engine(o.engine);
   await engine.start();
   return { w, engine, server, vpcOfferingId, offeringId };
+}
+
+/**
+ * Declares `${name} on OVN with <dialect>` for every test dialect around one OVN world, started (with `o`) before its
+ * tests and cleaned up, ovsdb-server included, after them. `fn` declares the tests; they read the world through `ovn`.
+ */
+export function describeOvnWorld(name: string, o: OvnWorldOptions, fn: (ovn: OvnWorld) => void): void {
+  describe.each(testDialects())(`${name} on OVN with %s`, (dialect) => {
+    // Filled in by beforeAll: tests only run after it. (A failed start leaves it partly empty, hence the ?. below.)
+    const ovn = {} as OvnWorld;
+    beforeAll(async () => Object.assign(ovn, await startOvnWorld(dialect, o)));
+    afterAll(async () => {
+      await ovn.w?.cleanup();
+      await ovn.server?.dispose();
+    });
+    fn(ovn);
+  });
 }

@@ -4,58 +4,47 @@
 // deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
 import { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
-import type { OvsdbServerHandle } from '@netplane/ovsdb/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Drift, type Engine, listDiagnosisViews } from '../src/index';
-import {
-  edgeTier as edgeTierOf,
-  expectReleaseDetaches,
-  expectRuleDriftRepaired,
-  lbRule,
-  phasesOf as phasesOfJob,
-} from './edge';
-import { startOvnWorld } from './ovn-world';
-import { type World, waitForJob } from './world';
+import { expect, it, vi } from 'vitest';
+import { type Drift, listDiagnosisViews } from '../src/index';
+import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
+import { describeOvnWorld, type OvnWorldOptions } from './ovn-world';
+import * as scenario from './rule-scenarios';
+import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let server: OvsdbServerHandle;
-  let vpcOfferingId = '';
-  let offeringId = '';
+const EDGE_PROVIDER: OvnWorldOptions = {
+  provider: 'ovn-edge',
+  services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
+  config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+};
+
+describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
   let net = 60;
-  beforeAll(async () => {
-    ({ w, engine, server, vpcOfferingId, offeringId } = await startOvnWorld(dialect, {
-      provider: 'ovn-edge',
-      services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-      config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
-    }));
-  });
-  afterAll(async () => {
-    await w?.cleanup();
-    await server?.dispose();
-  });
 
   /** A VPC with one implemented tier giving StaticNat and Lb on OVN, `count` Reserved NICs and an Lb algorithm. */
   async function edgeTier(count: number) {
     net += 1;
-    const tier = await edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId, offeringId, net, count });
-    const algorithm = (await engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
+    const tier = await edgeTierOf(ovn.engine, {
+      zoneId: ovn.w.zoneId,
+      vpcOfferingId: ovn.vpcOfferingId,
+      offeringId: ovn.offeringId,
+      net,
+      count,
+    });
+    const algorithm = (await ovn.engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
     return { ...tier, algorithm };
   }
-  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
+  const phasesOf = (jobId: string) => phasesOfJob(ovn.engine, jobId);
   const natRows = async (vpcId: string) =>
-    (await server.nbctl(['lr-nat-list', names.router(vpcId)]))
+    (await ovn.server.nbctl(['lr-nat-list', names.router(vpcId)]))
       .split('\n')
       .filter((l) => l.startsWith('dnat_and_snat'))
       .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
   const lbOf = async (ruleId: string) =>
     (
-      await server.nbctl([
+      await ovn.server.nbctl([
         '--bare',
         '--columns=vips',
         'find',
@@ -65,62 +54,28 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     ).trim();
 
   it('enables a static NAT (Active, one apply call, a dnat_and_snat row) and disables it (revoke call, row gone)', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
-    const nic = nics[0];
-    if (!nic) throw new Error('nic');
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
-    expect(rule.state).toBe('Add');
-    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
-    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({
-      id: rule.id,
-      state: 'Active',
-      lastError: null,
+    const edge = await edgeTier(1);
+    const vpcId = edge.vpc.id;
+    await scenario.expectStaticNatRoundTrip(ovn.engine, edge, {
+      applied: async (nic, ip) => expect(await natRows(vpcId)).toEqual([`dnat_and_snat ${ip} ${nic.ip}`]),
+      revoked: async () => expect(await natRows(vpcId)).toEqual([]),
     });
-    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
-    expect((await engine.listCalls({ jobId }))[0]?.targetId).toBe(rule.id);
-    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(10)} ${nic.ip}`]);
-
-    const off = await engine.disableStaticNat(rule.id, 't');
-    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
-    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
-    expect(await natRows(vpc.id)).toEqual([]);
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(3);
-    const [a, b, c] = nics;
-    if (!a || !b || !c) throw new Error('nics');
-    const vip = `${publicIp(20)}:80`;
-    const created = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080, algorithm }),
-      't',
-    );
-    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
-    const [rule] = await engine.listLbRules(vpc.id);
-    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
-    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
-    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
-    const backends = [a, b].map((n) => `${n.ip}:8080`).sort();
-    expect(await lbOf(created.rule.id)).toContain(vip);
-    for (const be of backends) expect(await lbOf(created.rule.id)).toContain(be);
-
-    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
-    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
-    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: c.id }],
+    const edge = await edgeTier(3);
+    await scenario.expectLbRuleLifecycle(ovn.engine, edge, {
+      algorithm: edge.algorithm,
+      created: async (ruleId, [a, b], ip) => {
+        expect(await lbOf(ruleId)).toContain(`${ip}:80`);
+        for (const n of [a, b]) expect(await lbOf(ruleId)).toContain(`${n.ip}:8080`);
+      },
+      changed: async (ruleId, _jobId, [a, , c]) => {
+        expect(await lbOf(ruleId)).toContain(`${c.ip}:8080`);
+        expect(await lbOf(ruleId)).not.toContain(`${a.ip}:8080`);
+      },
+      deleted: async (ruleId) => expect(await lbOf(ruleId)).toBe(''),
     });
-    expect(await lbOf(created.rule.id)).toContain(`${c.ip}:8080`);
-    expect(await lbOf(created.rule.id)).not.toContain(`${a.ip}:8080`);
-
-    const gone = await engine.deleteLbRule(created.rule.id, 't');
-    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
-    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
-    expect(await lbOf(created.rule.id)).toBe('');
   });
 
   it('puts a static NAT whose public IP someone else NATed in Error with a RESOURCE_CONFLICT diagnosis; retry after removing theirs makes it Active', async () => {
@@ -128,34 +83,34 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     const router = names.router(vpc.id);
-    await server.nbctl(['lr-nat-add', router, 'dnat_and_snat', publicIp(50), '10.99.0.5']);
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(50) }, 't');
-    expect((await waitForJob(engine, jobId)).state).toBe('failed');
-    const [failed] = await engine.listStaticNat(vpc.id);
+    await ovn.server.nbctl(['lr-nat-add', router, 'dnat_and_snat', publicIp(50), '10.99.0.5']);
+    const { rule, jobId } = await ovn.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(50) }, 't');
+    expect((await waitForJob(ovn.engine, jobId)).state).toBe('failed');
+    const [failed] = await ovn.engine.listStaticNat(vpc.id);
     expect(failed).toMatchObject({ id: rule.id, state: 'Error' });
     expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
     expect(await phasesOf(jobId)).toEqual(['apply:staticNat:failed']);
-    const [diagnosis, ...more] = await diagnosesRepo.listOpenForTarget(w.db.db, 'staticNat', rule.id);
+    const [diagnosis, ...more] = await diagnosesRepo.listOpenForTarget(ovn.w.db.db, 'staticNat', rule.id);
     expect(more).toEqual([]);
     expect(diagnosis).toMatchObject({ category: 'RESOURCE_CONFLICT', vpcId: vpc.id, jobId });
     expect(diagnosis?.sentence).toContain(`The apply call to element ovn for static NAT ${publicIp(50)}`);
     expect(diagnosis?.actions).toContain('retry');
     expect(diagnosis?.actions).not.toContain('adopt');
 
-    await server.nbctl(['lr-nat-del', router, 'dnat_and_snat', publicIp(50)]);
-    const retry = await engine.retryStaticNat(rule.id, 't');
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
-    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+    await ovn.server.nbctl(['lr-nat-del', router, 'dnat_and_snat', publicIp(50)]);
+    const retry = await ovn.engine.retryStaticNat(rule.id, 't');
+    expect((await waitForJob(ovn.engine, retry.jobId)).state).toBe('succeeded');
+    expect((await ovn.engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
     expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(50)} ${nic.ip}`]);
     // The diagnosis is resolved once the rule left Error (the open list closes it), and its name was the rule's.
-    const views = await listDiagnosisViews(w.db.db, {
+    const views = await listDiagnosisViews(ovn.w.db.db, {
       vpcId: vpc.id,
       openOnly: true,
       limit: 100,
       now: Date.now(),
     });
     expect(views.filter((v) => v.targetId === rule.id)).toEqual([]);
-    const all = await listDiagnosisViews(w.db.db, {
+    const all = await listDiagnosisViews(ovn.w.db.db, {
       vpcId: vpc.id,
       openOnly: false,
       limit: 100,
@@ -168,91 +123,63 @@ describe.each(testDialects())('static NAT and LB rules on OVN with %s', (dialect
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], {
-        publicPort: 443,
-        privatePort: 8443,
-        algorithm,
-      }),
-      't',
-    );
-    await expectReleaseDetaches(engine, {
-      vpcId: vpc.id,
-      released: a.id,
-      kept: b.id,
-      jobs: [nat.jobId, lb.jobId],
+    const edge = await edgeTier(2);
+    await scenario.expectReleaseDetaches(ovn.engine, edge, {
+      algorithm: edge.algorithm,
+      released: async (a, lbRuleId) => {
+        expect(await natRows(edge.vpc.id)).toEqual([]);
+        expect(await lbOf(lbRuleId)).not.toContain(a.ip);
+      },
     });
-    expect(await natRows(vpc.id)).toEqual([]);
-    expect(await lbOf(lb.rule.id)).not.toContain(a.ip);
   });
 
   it('revokes every rule of a tier before destroying it', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    await waitForJob(
-      engine,
-      (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
-    );
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], { publicPort: 53, protocol: 'udp', algorithm }),
-      't',
-    );
-    await waitForJob(engine, lb.jobId);
-    const destroy = await engine.destroyTier(tier.id, 't');
-    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
-    const phases = await phasesOf(destroy.jobId);
-    expect(phases.slice(0, 2)).toEqual(['revoke:staticNat:ok', 'revoke:lbRule:ok']);
-    expect(phases.slice(2, 4)).toEqual(['release:nic:ok', 'release:nic:ok']);
-    expect(phases.at(-1)).toBe('destroy:network:ok');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
-    expect(await lbOf(lb.rule.id)).toBe('');
+    const edge = await edgeTier(2);
+    await scenario.expectDestroyRevokesRules(ovn.engine, edge, {
+      algorithm: edge.algorithm,
+      // On OVN the order is checked too: the static NAT, then the LB rule, then both ports.
+      destroyed: async (phases, lbRuleId) => {
+        expect(phases.slice(0, 2)).toEqual(['revoke:staticNat:ok', 'revoke:lbRule:ok']);
+        expect(phases.slice(2, 4)).toEqual(['release:nic:ok', 'release:nic:ok']);
+        expect(await lbOf(lbRuleId)).toBe('');
+      },
+    });
   });
 
   it('finds a static NAT and an LB rule deleted with ovn-nbctl, marks the VPC and tier not Synced, and repairs them', async () => {
-    const { vpc, tier, nics, algorithm, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm }),
-      't',
-    );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
-
-    await server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
-    await server.nbctl(['lb-del', names.loadBalancer(lb.rule.id)]);
-    await expectRuleDriftRepaired(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      natId: nat.rule.id,
-      lbId: lb.rule.id,
+    const edge = await edgeTier(2);
+    const { vpc, publicIp } = edge;
+    await scenario.expectRuleDriftRepaired(ovn.engine, edge, {
+      algorithm: edge.algorithm,
+      deleteBehindOurBack: async (_natId, lbId) => {
+        await ovn.server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
+        await ovn.server.nbctl(['lb-del', names.loadBalancer(lbId)]);
+      },
+      repaired: async (a) => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]),
     });
-    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]);
   });
 
   it('reports an issue the adapter sees on a tier (its router port deleted) as drift and repairs it by implementing the tier again', async () => {
     const { vpc, tier } = await edgeTier(1);
-    await server.nbctl(['lrp-del', names.routerPort(tier.id)]);
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    await ovn.server.nbctl(['lrp-del', names.routerPort(tier.id)]);
+    const drifted = await waitForJob(ovn.engine, (await ovn.engine.reconcile(vpc.id, 't')).jobId);
     const drift = (drifted.result as { drift: Drift[] }).drift;
     const issue = drift.find((d) => d.message?.includes(names.routerPort(tier.id)));
-    expect(issue).toMatchObject({ kind: 'different', resource: 'network', id: tier.id, networkId: tier.id });
-    const tierSynced = (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
+    expect(issue).toMatchObject({
+      kind: 'different',
+      resource: 'network',
+      id: tier.id,
+      networkId: tier.id,
+    });
+    const tierSynced = (await ovn.engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
     expect(tierSynced).toMatchObject({ status: 'False', reason: 'DriftDetected' });
     expect(tierSynced?.message).toContain(`router port ${names.routerPort(tier.id)}`);
 
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    const repaired = await waitForJob(ovn.engine, (await ovn.engine.repair(vpc.id, 't')).jobId);
     expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
     expect(await phasesOf(repaired.id)).toContain('implement:network:ok');
-    expect((await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+    expect((await ovn.engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe(
+      'True',
+    );
   });
 });

@@ -5,14 +5,9 @@ import { diagnosesRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Drift, Engine } from '../src/index';
-import {
-  edgeTier as edgeTierOf,
-  expectReleaseDetaches,
-  expectRuleDriftRepaired,
-  lbRule,
-  phasesOf as phasesOfJob,
-} from './edge';
+import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
+import * as scenario from './rule-scenarios';
 import { makeWorld, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -48,71 +43,22 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
 
   it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
-    const nic = nics[0];
-    if (!nic) throw new Error('nic');
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(10) }, 't');
-    expect(rule.state).toBe('Add');
-    expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
-    const [active] = await engine.listStaticNat(vpc.id);
-    expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: nic.ip, jobId });
-    expect(await phasesOf(jobId)).toEqual(['apply:staticNat:ok']);
-    const [call] = await engine.listCalls({ jobId });
-    expect(call?.targetId).toBe(rule.id);
-
-    const off = await engine.disableStaticNat(rule.id, 't');
-    expect((await engine.listStaticNat(vpc.id))[0]?.state).toBe('Revoke');
-    expect((await waitForJob(engine, off.jobId)).state).toBe('succeeded');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await phasesOf(off.jobId)).toEqual(['revoke:staticNat:ok']);
+    await scenario.expectStaticNatRoundTrip(engine, await edgeTier(1));
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(3);
-    const [a, b, c] = nics;
-    if (!a || !b || !c) throw new Error('nics');
-    const created = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080 }),
-      't',
-    );
-    expect((await waitForJob(engine, created.jobId)).state).toBe('succeeded');
-    const [rule] = await engine.listLbRules(vpc.id);
-    expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
-    expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
-    expect(await phasesOf(created.jobId)).toEqual(['apply:lbRule:ok']);
-
-    const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
-    expect((await engine.listLbRules(vpc.id))[0]?.state).toBe('Add');
-    expect((await waitForJob(engine, changed.jobId)).state).toBe('succeeded');
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({
-      state: 'Active',
-      members: [{ nicId: c.id }],
+    await scenario.expectLbRuleLifecycle(engine, await edgeTier(3), {
+      // The apply after the change carries the new members only.
+      changed: async (_ruleId, jobId, [, , c]) => {
+        const [applied] = await engine.listCalls({ jobId });
+        const request = applied?.request as { rule?: { members?: unknown } } | undefined;
+        expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
+      },
     });
-    const [applied] = await engine.listCalls({ jobId: changed.jobId });
-    const request = applied?.request as { rule?: { members?: unknown } } | undefined;
-    expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
-
-    const gone = await engine.deleteLbRule(created.rule.id, 't');
-    expect((await waitForJob(engine, gone.jobId)).state).toBe('succeeded');
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
-    expect(await phasesOf(gone.jobId)).toEqual(['revoke:lbRule:ok']);
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(30) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-443', publicIp(31), [a.id, b.id], { publicPort: 443, privatePort: 8443 }),
-      't',
-    );
-    await expectReleaseDetaches(engine, {
-      vpcId: vpc.id,
-      released: a.id,
-      kept: b.id,
-      jobs: [nat.jobId, lb.jobId],
-    });
+    await scenario.expectReleaseDetaches(engine, await edgeTier(2));
   });
 
   it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
@@ -139,31 +85,7 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('revokes every rule of a tier before destroying it', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    await waitForJob(
-      engine,
-      (await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(40) }, 't')).jobId,
-    );
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'dns', publicIp(41), [a.id, b.id], {
-        publicPort: 53,
-        protocol: 'udp',
-        algorithm: 'source',
-      }),
-      't',
-    );
-    await waitForJob(engine, lb.jobId);
-    const destroy = await engine.destroyTier(tier.id, 't');
-    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
-    const phases = await phasesOf(destroy.jobId);
-    const firstRelease = phases.findIndex((p) => p.startsWith('release:'));
-    expect(phases.slice(0, 2).sort()).toEqual(['revoke:lbRule:ok', 'revoke:staticNat:ok']);
-    expect(firstRelease).toBe(2);
-    expect(phases.at(-1)).toBe('destroy:network:ok');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect(await engine.listLbRules(vpc.id)).toEqual([]);
+    await scenario.expectDestroyRevokesRules(engine, await edgeTier(2), { algorithm: 'source' });
   });
 
   it('revokes the rules of every tier when the VPC is destroyed', async () => {
@@ -230,27 +152,13 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('finds static NAT and LB rules deleted behind its back, marks the VPC and tier not Synced, and repairs them', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(2);
-    const [a, b] = nics;
-    if (!a || !b) throw new Error('nics');
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(60) }, 't');
-    const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(61), [a.id, b.id], { algorithm: 'leastconn' }),
-      't',
-    );
-    await waitForJob(engine, nat.jobId);
-    await waitForJob(engine, lb.jobId);
-    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
-
     const controllerId = w.controllerIds[0] as string;
-    w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: nat.rule.id });
-    w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lb.rule.id });
-    await expectRuleDriftRepaired(engine, {
-      vpcId: vpc.id,
-      tierId: tier.id,
-      natId: nat.rule.id,
-      lbId: lb.rule.id,
+    await scenario.expectRuleDriftRepaired(engine, await edgeTier(2), {
+      algorithm: 'leastconn',
+      deleteBehindOurBack: async (natId, lbId) => {
+        w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: natId });
+        w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lbId });
+      },
     });
   });
 

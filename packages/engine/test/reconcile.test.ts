@@ -1,40 +1,40 @@
 // Reconciliation against the simulator: in sync after implement and prepare; a deleted NIC, an altered NIC and a
 // foreign-looking extra make Synced=False with the difference; repair re-applies and the next reconcile is clean.
-import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Drift, Engine } from '../src/index';
-import { startWorld, vpcWithTier, type World, waitForJob } from './world';
+import { expect, it } from 'vitest';
+import type { Drift } from '../src/index';
+import { describeWorld } from './describe-world';
+import { vpcWithTier, waitForJob } from './world';
 
-describe.each(testDialects())('reconciliation on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  beforeAll(async () => ({ w, engine } = await startWorld(dialect)));
-  afterAll(() => w.cleanup());
-
+describeWorld('reconciliation', {}, (world) => {
   it('finds missing and different NICs, reports them in Synced, and repairs them', async () => {
-    const { vpc, tier } = await vpcWithTier(w, engine, '10.80.0.0/16', '10.80.1.0/24');
-    await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId);
-    const { jobId, nics } = await engine.prepareNics(
+    const { vpc, tier } = await vpcWithTier(world.w, world.engine, '10.80.0.0/16', '10.80.1.0/24');
+    await waitForJob(world.engine, (await world.engine.implementTier(tier.id, 't')).jobId);
+    const { jobId, nics } = await world.engine.prepareNics(
       tier.id,
       [{ vmName: 'a' }, { vmName: 'b' }, { vmName: 'c' }],
       't',
     );
-    await waitForJob(engine, jobId);
+    await waitForJob(world.engine, jobId);
 
-    const clean = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const clean = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
     expect(clean.result).toMatchObject({ inSync: true, drift: [] });
-    expect((await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')).toMatchObject({
+    expect((await world.engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')).toMatchObject({
       status: 'True',
       reason: 'InSync',
     });
 
-    const c = w.controllerIds[0] as string;
+    const c = world.w.controllerIds[0] as string;
     const [gone, changed] = nics;
     if (!gone || !changed) throw new Error('nics');
-    w.hub.tamper(c, { action: 'delete', kind: 'nic', id: gone.id });
-    w.hub.tamper(c, { action: 'alter', kind: 'nic', id: changed.id, attributes: { ip: '10.80.1.250' } });
+    world.w.hub.tamper(c, { action: 'delete', kind: 'nic', id: gone.id });
+    world.w.hub.tamper(c, {
+      action: 'alter',
+      kind: 'nic',
+      id: changed.id,
+      attributes: { ip: '10.80.1.250' },
+    });
 
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
     const drift = (drifted.result as { drift: Drift[] }).drift;
     expect(drift).toEqual(
       expect.arrayContaining([
@@ -47,20 +47,26 @@ describe.each(testDialects())('reconciliation on %s', (dialect) => {
         }),
       ]),
     );
-    const synced = (await engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Synced');
+    const synced = (await world.engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Synced');
     expect(synced).toMatchObject({ status: 'False', reason: 'DriftDetected' });
     expect(synced?.message).toContain('missing');
     // Ready but not Synced is shown as such, never hidden
-    expect((await engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Ready')?.status).toBe('True');
-    const tierSynced = (await engine.getTier(tier.id))?.conditions.find((x) => x.type === 'Synced');
+    expect((await world.engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Ready')?.status).toBe(
+      'True',
+    );
+    const tierSynced = (await world.engine.getTier(tier.id))?.conditions.find((x) => x.type === 'Synced');
     expect(tierSynced?.status).toBe('False');
 
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    const repaired = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);
     expect(repaired.state).toBe('succeeded');
     expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-    expect((await engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Synced')?.status).toBe('True');
-    expect((await engine.getVpc(vpc.id))?.conditions.find((x) => x.type === 'Synced')?.status).toBe('True');
-    const calls = await engine.listCalls({ jobId: repaired.id });
+    expect((await world.engine.getNic(gone.id))?.conditions.find((x) => x.type === 'Synced')?.status).toBe(
+      'True',
+    );
+    expect((await world.engine.getVpc(vpc.id))?.conditions.find((x) => x.type === 'Synced')?.status).toBe(
+      'True',
+    );
+    const calls = await world.engine.listCalls({ jobId: repaired.id });
     expect(
       calls
         .filter((x) => x.phase === 'prepare')
@@ -70,8 +76,8 @@ describe.each(testDialects())('reconciliation on %s', (dialect) => {
   });
 
   it('runs a reconcile for every implemented VPC from the schedule', async () => {
-    const ids = await engine.reconcileAll();
+    const ids = await world.engine.reconcileAll();
     expect(ids.length).toBeGreaterThan(0);
-    for (const id of ids) expect((await waitForJob(engine, id)).state).toBe('succeeded');
+    for (const id of ids) expect((await waitForJob(world.engine, id)).state).toBe('succeeded');
   });
 });

@@ -2,22 +2,14 @@
 // gives its slots back at once (not after the call timeout + 10 s hold).
 import { randomUUID } from 'node:crypto';
 import { nodesRepo } from '@netplane/db';
-import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeDatabase } from './describe-world';
 
-describe.each(testDialects())('call slot rows on %s', (dialect) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
-
+describeDatabase('call slot rows', (t) => {
   it('creates 10 000 slots of one controller (above the bound-parameter limit of one statement)', async () => {
     const c = randomUUID();
-    await nodesRepo.ensureSlots(t.db, dialect, c, 10_000);
-    await nodesRepo.ensureSlots(t.db, dialect, c, 10_000);
+    await nodesRepo.ensureSlots(t.db, t.dialect, c, 10_000);
+    await nodesRepo.ensureSlots(t.db, t.dialect, c, 10_000);
     expect(await nodesRepo.freeSlots(t.db, c, 10_000, Date.now())).toHaveLength(10_000);
   });
 
@@ -35,7 +27,7 @@ describe.each(testDialects())('call slot rows on %s', (dialect) => {
       });
     await node('dead-node', now - 20_000);
     await node('live-node', now);
-    await nodesRepo.ensureSlots(t.db, dialect, c, 3);
+    await nodesRepo.ensureSlots(t.db, t.dialect, c, 3);
     const hold = now + 60_000;
     expect(await nodesRepo.claimSlot(t.db, c, 0, 'dead-node', hold, now)).toBe(true);
     expect(await nodesRepo.claimSlot(t.db, c, 1, 'live-node', hold, now)).toBe(true);

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { testDialects } from '@netplane/db/testing';
 import { envKeySource, Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionSucceeds } from '../../test/diagnosis-action';
 import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
 import type { Engine } from '../engine';
-import { runDiagnosisAction } from './actions';
 import { listDiagnosisViews } from './queries';
 
 const stranger = new Keyring(envKeySource(randomBytes(32).toString('base64')));
@@ -51,6 +51,25 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     engine = w.engine({ maxAttempts: 1 });
     await engine.start();
   }
+  /** Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials. */
+  async function sealAndRestart(): Promise<void> {
+    await sealUnderStrangerKey();
+    await restartEngine();
+  }
+  /** A VPC with one tier (CIDRs 10.<net>.0.0/16 and 10.<net>.1.0/24), implemented while the credentials are fine. */
+  async function implementedTier(net: number) {
+    const made = await vpcWithTier(w, engine, `10.${net}.0.0/16`, `10.${net}.1.0/24`);
+    expect((await waitForJob(engine, (await engine.implementTier(made.tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    return made;
+  }
+  /** Prepares one NIC (vm0) on the tier while the credentials are fine; returns its id. */
+  async function reservedNic(tierId: string): Promise<string> {
+    const prepared = await engine.prepareNics(tierId, [{ vmName: 'vm0' }], 't');
+    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
+    return (prepared.nics[0] as { id: string }).id;
+  }
   async function restore(): Promise<void> {
     await w.db.db
       .updateTable('controllers')
@@ -61,8 +80,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
 
   it('an implement whose controller credentials are unreadable says so, and a retry after the fix clears it', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.40.0.0/16', '10.40.1.0/24');
-    await sealUnderStrangerKey();
-    await restartEngine();
+    await sealAndRestart();
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
     expect(job.state).toBe('failed');
     expect((await engine.getTier(tier.id))?.state).toBe('Error');
@@ -82,20 +100,13 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect(d?.remediation).not.toMatch(/add or enable a provider/i);
 
     await restore();
-    const retry = await runDiagnosisAction(engine, w.db.db, {
-      diagnosisId: d?.id as string,
-      action: 'retry',
-      actor: 'sue',
-    });
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    await actionSucceeds(engine, w.db.db, d?.id as string, 'retry');
     expect(await open(vpc.id)).toEqual([]);
   });
 
   it('a controller marked unhealthy by a failed Test connection is still diagnosed as unreadable credentials', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.42.0.0/16', '10.42.1.0/24');
-    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
-    await sealUnderStrangerKey();
-    await restartEngine();
+    await sealAndRestart();
     // What Test connection records when it cannot decrypt: negotiation then skips the controller without using it.
     await w.db.db
       .updateTable('controllers')
@@ -118,13 +129,8 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
   });
 
   it('a NIC prepare on a controller whose credentials became unreadable leaves each NIC in Error with a diagnosis', async () => {
-    const { vpc, tier } = await vpcWithTier(w, engine, '10.41.0.0/16', '10.41.1.0/24');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId)).state).toBe(
-      'succeeded',
-    );
-    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
-    await sealUnderStrangerKey();
-    await restartEngine();
+    const { vpc, tier } = await implementedTier(41);
+    await sealAndRestart();
     try {
       const { jobId, nics } = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 'alice');
       expect((await waitForJob(engine, jobId)).state).toBe('failed');
@@ -166,14 +172,10 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
       'succeeded',
     );
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
-    await sealUnderStrangerKey();
-    await restartEngine();
+    const nicId = await reservedNic(tier.id);
+    await sealAndRestart();
     try {
-      const nic = prepared.nics[0] as { id: string };
-      const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: '203.0.43.10' }, 't');
+      const { rule, jobId } = await engine.enableStaticNat({ nicId, publicIp: '203.0.43.10' }, 't');
       await waitForJob(engine, jobId);
       const [row] = await engine.listStaticNat(vpc.id);
       expect(row).toMatchObject({ id: rule.id, state: 'Error' });
@@ -186,16 +188,9 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
   });
 
   it('a NIC release on such a controller moves the Reserved NIC to Error with the credentials diagnosis', async () => {
-    const { vpc, tier } = await vpcWithTier(w, engine, '10.44.0.0/16', '10.44.1.0/24');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    const nicId = (prepared.nics[0] as { id: string }).id;
-    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
-    await sealUnderStrangerKey();
-    await restartEngine();
+    const { vpc, tier } = await implementedTier(44);
+    const nicId = await reservedNic(tier.id);
+    await sealAndRestart();
     try {
       expect((await waitForJob(engine, (await engine.releaseNics([nicId], 't')).jobId)).state).toBe('failed');
       const row = await w.db.db.selectFrom('nics').select('state').where('id', '=', nicId).executeTakeFirst();
@@ -208,15 +203,9 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
   });
 
   it('a tier shutdown on such a controller leaves the tier and its NIC in Error with the credentials diagnosis', async () => {
-    const { vpc, tier } = await vpcWithTier(w, engine, '10.45.0.0/16', '10.45.1.0/24');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const prepared = await engine.prepareNics(tier.id, [{ vmName: 'vm0' }], 't');
-    expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
-    // Sealed first, then a node (re)starts: nothing can have cached the element with the old credentials.
-    await sealUnderStrangerKey();
-    await restartEngine();
+    const { vpc, tier } = await implementedTier(45);
+    const nicId = await reservedNic(tier.id);
+    await sealAndRestart();
     try {
       expect((await waitForJob(engine, (await engine.shutdownTier(tier.id, 't')).jobId)).state).toBe(
         'failed',
@@ -225,19 +214,15 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       const views = await open(vpc.id);
       const all = [...views, ...views.flatMap((v) => v.caused)];
       expect(all.find((v) => v.targetId === tier.id)?.category).toBe('CREDENTIALS_UNREADABLE');
-      expect(all.find((v) => v.targetId === prepared.nics[0]?.id)?.category).toBe('CREDENTIALS_UNREADABLE');
+      expect(all.find((v) => v.targetId === nicId)?.category).toBe('CREDENTIALS_UNREADABLE');
     } finally {
       await restore();
     }
   });
 
   it('a reconcile that cannot use the controller marks the VPC Synced=Unknown with the reason', async () => {
-    const { vpc, tier } = await vpcWithTier(w, engine, '10.46.0.0/16', '10.46.1.0/24');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    await sealUnderStrangerKey();
-    await restartEngine();
+    const { vpc } = await implementedTier(46);
+    await sealAndRestart();
     try {
       expect((await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId)).state).toBe('failed');
       const synced = (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced');

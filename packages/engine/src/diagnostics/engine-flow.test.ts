@@ -2,6 +2,7 @@
 // diagnosis at the moment of Error, root cause first, and each diagnosis action (one engine call) clears it.
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionSucceeds } from '../../test/diagnosis-action';
 import { failImplementAndUndo, vendorError } from '../../test/faults';
 import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
 import type { Engine } from '../engine';
@@ -41,12 +42,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
     expect(d?.evidence.trace?.length).toBeGreaterThan(0);
 
     await w.db.db.updateTable('providers').set({ state: 'Enabled' }).where('id', '=', w.providerId).execute();
-    const rerun = await runDiagnosisAction(engine, w.db.db, {
-      diagnosisId: d?.id as string,
-      action: 'rerun-negotiation',
-      actor: 'sue',
-    });
-    expect((await waitForJob(engine, rerun.jobId)).state).toBe('succeeded');
+    await actionSucceeds(engine, w.db.db, d?.id as string, 'rerun-negotiation');
     expect(await open(vpc.id)).toEqual([]);
   });
 
@@ -71,12 +67,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
     expect(d?.caused.map((x) => [x.category, x.evidence.call?.purpose, x.evidence.vendorCode])).toEqual([
       ['VENDOR_ERROR', 'rollback', 'E2'],
     ]);
-    const retry = await runDiagnosisAction(engine, w.db.db, {
-      diagnosisId: d?.id as string,
-      action: 'adopt',
-      actor: 'sue',
-    });
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    await actionSucceeds(engine, w.db.db, d?.id as string, 'adopt');
     expect(await open(vpc.id)).toEqual([]);
   });
 
@@ -109,12 +100,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
     expect(d?.remediation).toContain('calls-per-second limit');
 
     await w.hub.clearFaults(c);
-    const retry = await runDiagnosisAction(engine, w.db.db, {
-      diagnosisId: d?.id as string,
-      action: 'retry',
-      actor: 'sue',
-    });
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
+    await actionSucceeds(engine, w.db.db, d?.id as string, 'retry');
     expect((await engine.getTier(tier.id))?.state).toBe('Implemented');
     expect(await open(vpc.id)).toEqual([]);
   });
@@ -146,22 +132,12 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
       }),
     ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
 
-    const rel = await runDiagnosisAction(engine, w.db.db, {
-      diagnosisId: root?.id as string,
-      action: 'release',
-      actor: 'sue',
-    });
-    expect((await waitForJob(engine, rel.jobId)).state).toBe('succeeded');
+    await actionSucceeds(engine, w.db.db, root?.id as string, 'release');
     const after = await open(vpc.id);
     // The root's NIC is released; the two others are still in Error and now stand on their own.
     expect(after.map((v) => v.targetId).sort()).toEqual(root?.caused.map((x) => x.targetId).sort());
     for (const v of after) {
-      const r = await runDiagnosisAction(engine, w.db.db, {
-        diagnosisId: v.id,
-        action: 'retry',
-        actor: 'sue',
-      });
-      expect((await waitForJob(engine, r.jobId)).state).toBe('succeeded');
+      await actionSucceeds(engine, w.db.db, v.id, 'retry');
     }
     expect(await open(vpc.id)).toEqual([]);
   });

@@ -8,14 +8,10 @@ import type { CallSpec } from './call-runner';
 /** What one attempt's row says: a result, an error, still on its way, or stopped on its way (why). */
 export type RowOutcome<T> = { result?: T; error?: AdapterError; inFlight?: boolean; abandoned?: string };
 
-type Attempt = {
-  id: string;
-  attempt: number;
-  startedAt: number;
-  durationMs: number;
-  nodeId: string;
-  requestSummary: string;
-};
+/** One attempt of a call, as the runner knows it: the row's id, its number, when it started and how long it took. */
+export type CallAttempt = { id: string; attempt: number; startedAt: number; durationMs: number };
+
+type Attempt = CallAttempt & { nodeId: string; requestSummary: string };
 
 function outcomeOf<T>(out: RowOutcome<T>): CallOutcome {
   if (out.error) return 'failed';

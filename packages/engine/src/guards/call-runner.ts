@@ -17,7 +17,7 @@ import { CallFailed, FencedError } from '../errors';
 import { summaryJson } from '../redact';
 import type { EngineLogger, EngineOptions } from '../types';
 import { CallLogWriter } from './call-log';
-import { callRow, type RowOutcome } from './call-row';
+import { type CallAttempt, callRow, type RowOutcome } from './call-row';
 import { ControllerGuard } from './controller-guard';
 import { pushBack } from './rate';
 
@@ -99,13 +99,16 @@ export class CallRunner {
       const id = randomUUID();
       const startedAt = Date.now();
       const t0 = performance.now();
+      const elapsed = (): CallAttempt => ({ id, attempt, startedAt, durationMs: performance.now() - t0 });
       // The row is stored (inFlight) before the send: a node killed mid-call leaves it for the survivor to mark
       // abandoned, instead of a call nobody can see. It is announced once the slot is ours, alongside the send-time
       // wait, so queued calls do not show as in flight and the write costs the send no extra round trip.
       let announced: Promise<void> | undefined;
       let sent = false;
       const announce = () => {
-        announced = this.log.write(this.rowOf(spec, id, attempt, startedAt, 0, { inFlight: true }));
+        announced = this.log.write(
+          this.rowOf(spec, { id, attempt, startedAt, durationMs: 0 }, { inFlight: true }),
+        );
         return announced;
       };
       const dropAnnounce = async () => {
@@ -128,19 +131,19 @@ export class CallRunner {
         // success of this node: the new holder repeats the call idempotently. Cheap: the lease trust is cached.
         const lost = spec.job ? await leaseLost(spec.job) : undefined;
         if (lost) {
-          await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+          await this.record(spec, elapsed(), {
             abandoned: `The answer came after node ${this.nodeId} lost the job (${lost.message}); the node that holds it now repeats the call idempotently`,
           }).catch(() => '');
           throw lost;
         }
-        await this.record(spec, id, attempt, startedAt, performance.now() - t0, { result });
+        await this.record(spec, elapsed(), { result });
         return result;
       } catch (e) {
         if (signal.aborted) {
           // Stopped on its way (drain, lease lost, cancel): nobody knows what the controller did with it.
           if (sent) {
             const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-            await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+            await this.record(spec, elapsed(), {
               abandoned: `Stopped by node ${this.nodeId} while in flight (${why}); whether the controller applied it is unknown`,
             }).catch(() => '');
           } else await dropAnnounce();
@@ -156,7 +159,7 @@ export class CallRunner {
         // announced row stays inFlight until take-over or startup marks it abandoned.
         if (isDatabaseUnavailable(e)) throw e;
         const err = toAdapterError(e);
-        const callId = await this.record(spec, id, attempt, startedAt, performance.now() - t0, {
+        const callId = await this.record(spec, elapsed(), {
           error: err,
         });
         this.logFailure(spec, err, attempt);
@@ -206,19 +209,16 @@ export class CallRunner {
       invoke: async () => undefined,
     };
     this.logFailure(spec, item.error, 1);
-    return this.record(spec, randomUUID(), 1, Date.now(), 0, { error: item.error });
+    return this.record(
+      spec,
+      { id: randomUUID(), attempt: 1, startedAt: Date.now(), durationMs: 0 },
+      { error: item.error },
+    );
   }
 
   /** Completes (or writes) the row of one attempt and tells the listeners. */
-  private async record<T>(
-    spec: CallSpec<T>,
-    id: string,
-    attempt: number,
-    startedAt: number,
-    durationMs: number,
-    out: RowOutcome<T>,
-  ): Promise<string> {
-    const row = this.rowOf(spec, id, attempt, startedAt, durationMs, out);
+  private async record<T>(spec: CallSpec<T>, at: CallAttempt, out: RowOutcome<T>): Promise<string> {
+    const row = this.rowOf(spec, at, out);
     await this.log.write(row);
     spec.onRecorded?.(row);
     for (const l of this.listeners) {
@@ -226,7 +226,7 @@ export class CallRunner {
         l(row);
       } catch {}
     }
-    return id;
+    return at.id;
   }
 
   /** Redacted once per call: the announce, the completion and every retry carry the same request. */
@@ -239,19 +239,9 @@ export class CallRunner {
     return summary;
   }
 
-  private rowOf<T>(
-    spec: CallSpec<T>,
-    id: string,
-    attempt: number,
-    startedAt: number,
-    durationMs: number,
-    out: RowOutcome<T>,
-  ): elementCallsRepo.ElementCallRow {
+  private rowOf<T>(spec: CallSpec<T>, at: CallAttempt, out: RowOutcome<T>): elementCallsRepo.ElementCallRow {
     return callRow(spec, out, {
-      id,
-      attempt,
-      startedAt,
-      durationMs,
+      ...at,
       nodeId: this.nodeId,
       requestSummary: this.requestSummaryOf(spec),
     });

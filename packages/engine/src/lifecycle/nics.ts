@@ -3,16 +3,16 @@
 import type { AdapterError, NicSpec } from '@netplane/adapter-sdk';
 import { jobsRepo, networksRepo, nicsRepo } from '@netplane/db';
 import { type LostResource, reasonFromCode } from '@netplane/domain';
-import { type ElementHandle, unreadableCredentialsOf } from '../elements';
+import type { ElementHandle } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { NicOutcome } from './coalescer';
 import type { EngineCore } from './core';
-import { failNicsOnUnreadableCredentials } from './credentials-failure';
+import { tierHandlesForNics } from './credentials-failure';
 import { fenceOf } from './implement';
 import { isRefusal, lostTierOf, type Restored } from './lost-state';
 import { pool } from './pool';
-import { groupElements, nicSpecOf } from './specs';
+import { nicSpecOf } from './specs';
 
 async function prepareOn(
   core: EngineCore,
@@ -66,20 +66,7 @@ export async function prepareNicsJob(
   }
   await ctx.setTotal(nicIds.length);
   const nics = await nicsRepo.getNics(db, nicIds);
-  let handles: ElementHandle[];
-  try {
-    handles = await Promise.all(
-      groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
-        core.elements.get(g.controllerId),
-      ),
-    );
-  } catch (e) {
-    const secret = unreadableCredentialsOf(e);
-    if (!secret) throw e;
-    const unreserved = nics.filter((n) => n.state !== 'Reserved' && n.state !== 'Error');
-    await failNicsOnUnreadableCredentials(core, ctx, unreserved, secret);
-    throw e;
-  }
+  const handles = await tierHandlesForNics(core, ctx, network.id, nics, 'Reserved');
   const pending: nicsRepo.NicRow[] = [];
   for (const n of nics) {
     if (ctx.isDone(`nic:${n.id}`)) continue;

@@ -2,15 +2,14 @@
 // element of the tier; each NIC is its own step, so a resumed job skips the NICs already done.
 import { networksRepo, nicsRepo } from '@netplane/db';
 import { reasonFromCode } from '@netplane/domain';
-import { type ElementHandle, unreadableCredentialsOf } from '../elements';
+
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import { failNicsOnUnreadableCredentials } from './credentials-failure';
+import { tierHandlesForNics } from './credentials-failure';
 import { fenceOf } from './implement';
 import { pool } from './pool';
 import { detachPublicServices } from './rules';
-import { groupElements } from './specs';
 import type { Failure } from './teardown';
 
 /** Releases NICs on every element of their tier, continuing past failures; used by the release job and teardown. */
@@ -23,20 +22,7 @@ export async function releaseNicsOf(
 ): Promise<Failure[]> {
   const db = core.deps.db.db;
   const nics = await nicsRepo.getNics(db, nicIds);
-  let handles: ElementHandle[];
-  try {
-    handles = await Promise.all(
-      groupElements(await networksRepo.listElements(db, [network.id])).map((g) =>
-        core.elements.get(g.controllerId),
-      ),
-    );
-  } catch (e) {
-    const secret = unreadableCredentialsOf(e);
-    if (!secret) throw e;
-    const held = nics.filter((n) => n.state !== 'Allocated' && n.state !== 'Error');
-    await failNicsOnUnreadableCredentials(core, ctx, held, secret);
-    throw e;
-  }
+  const handles = await tierHandlesForNics(core, ctx, network.id, nics, 'Allocated');
   // Public services first: a NIC's static NAT is revoked and its LB rules shrink before the port goes away.
   const { failures, blocked } = await detachPublicServices(
     core,
