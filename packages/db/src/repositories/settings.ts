@@ -1,5 +1,6 @@
 // Key/value settings of the installation (e.g. the hash of the one-time setup token).
 import type { Db } from '../connect';
+import { isLockConflict, isUniqueViolation } from './inventory-util';
 
 export async function getSetting(db: Db, key: string): Promise<string | undefined> {
   const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -33,8 +34,9 @@ export async function claimSetting(db: Db, key: string, value: string, now: numb
     await db.insertInto('settings').values({ key, value, updated_at: now }).execute();
     return true;
   } catch (e) {
-    // A unique violation looks different on each driver; the row being there is the answer that counts.
-    if ((await getSetting(db, key)) !== undefined) return false;
+    // Someone else holds the key. Not "is the row there now": the holder may already have finished and deleted it
+    // (a setup claim lives milliseconds), and that lost race would then surface as a 500.
+    if (isUniqueViolation(e) || isLockConflict(e)) return false;
     throw e;
   }
 }
