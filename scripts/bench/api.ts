@@ -9,6 +9,7 @@ import { BenchApi } from './api/client';
 import { measureReads } from './api/reads';
 import { createInventory, seedVpcs } from './api/seed';
 import { cpuMsOf, heapOf, memoryOf, sampleMemory, startServer } from './api/server';
+import { argValue, dialectArg } from './lib/args';
 
 type Options = {
   dialect: DialectName;
@@ -22,12 +23,8 @@ type Options = {
 };
 
 function parseArgs(args: string[]): Options {
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const dialect = (value('--db') ?? 'sqlite') as DialectName;
-  if (dialect !== 'sqlite' && dialect !== 'mysql') throw new Error('--db must be sqlite or mysql');
+  const value = (name: string) => argValue(args, name);
+  const dialect = dialectArg(args);
   return {
     dialect,
     vpcs: Number(value('--vpcs') ?? 10_000),

@@ -6,6 +6,7 @@ import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulato
 import { connect, type DbHandle, type DialectName, migrateToLatest } from '@netplane/db';
 import { createTestDatabaseUrl, seedSimulatorInventory } from '@netplane/db/testing';
 import { Engine, type EngineDeps, listDiagnosisViews } from '@netplane/engine';
+import { argValue, dialectArg } from './lib/args';
 
 type Limits = { latencyMs: number; callsPerSecond: number; maxConcurrent: number };
 const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
@@ -20,12 +21,8 @@ type Options = {
 };
 
 function parseArgs(args: string[]): Options {
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const dialect = (value('--db') ?? 'sqlite') as DialectName;
-  if (dialect !== 'sqlite' && dialect !== 'mysql') throw new Error('--db must be sqlite or mysql');
+  const value = (name: string) => argValue(args, name);
+  const dialect = dialectArg(args);
   return {
     dialect,
     nics: Number(value('--nics') ?? 1000),

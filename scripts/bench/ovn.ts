@@ -8,6 +8,7 @@ import ovnAdapter, { names } from '@netplane/adapter-ovn';
 import type { NicSpec } from '@netplane/adapter-sdk';
 import type { DialectName } from '@netplane/db';
 import { startOvsdbServer } from '@netplane/ovsdb/testing';
+import { argValue, dialectArg } from './lib/args';
 import { measureAdapterOnly } from './ovn/adapter-only';
 import { measureNbctlLoop, measureRawTransaction } from './ovn/baselines';
 import { registerOvnInventory } from './ovn/inventory';
@@ -31,12 +32,8 @@ type Options = {
 };
 
 function parseArgs(args: string[]): Options {
-  const value = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const dialect = (value('--db') ?? 'sqlite') as DialectName;
-  if (dialect !== 'sqlite' && dialect !== 'mysql') throw new Error('--db must be sqlite or mysql');
+  const value = (name: string) => argValue(args, name);
+  const dialect = dialectArg(args);
   return {
     nics: Number(value('--nics') ?? 1000),
     tiers: Number(value('--tiers') ?? 10),

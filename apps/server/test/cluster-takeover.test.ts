@@ -5,18 +5,10 @@
 // No timing is asserted: the take-over time is measured and printed (docs/operations.md quotes it).
 import { hostname } from 'node:os';
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
-import { connect, type DbHandle } from '@netplane/db';
 import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClusterSeed,
-  newMasterKey,
-  pollUntil,
-  type SimulatorProcess,
-  seedInventory,
-  startSimulatorProcess,
-} from './cluster-world';
-import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
+import { type Cluster, implementedTier, pollUntil, readJob, startCluster } from './cluster-world';
+import { dataOf, type RunningServer, TrpcClient } from './server-process';
 
 const NICS = 120;
 const SLOTS = 8;
@@ -24,81 +16,43 @@ const ADMIN_PASSWORD = 'cluster-admin-password';
 
 describe.skipIf(!testDialects().includes('mysql'))('take-over with default leases on MariaDB', () => {
   let database: { url: string; drop(): Promise<void> };
-  let db: DbHandle;
-  let sim: SimulatorProcess;
-  let seed: ClusterSeed;
-  const servers = new Map<string, RunningServer>();
+  let cluster: Cluster;
 
   beforeAll(async () => {
     database = await createTestDatabaseUrl('mysql');
-    sim = await startSimulatorProcess();
-    const masterKey = newMasterKey();
-    const start = (nodeId: string) =>
-      startServerProcess({
-        DATABASE_URL: database.url,
-        NODE_ID: nodeId,
-        NETPLANE_MASTER_KEY: masterKey,
-        NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        // One call per NIC; the lease and heartbeat are left at their defaults on purpose.
-        NETPLANE_PREPARE_BATCH_SIZE: '1',
-      });
-    servers.set('node-a', await start('node-a'));
-    db = connect(database.url);
-    seed = await seedInventory(db.db, {
-      masterKey,
-      simulatorUrl: sim.url,
+    cluster = await startCluster({
+      databaseUrl: database.url,
+      nodes: ['node-a', 'node-b'],
+      adminPassword: ADMIN_PASSWORD,
+      // One call per NIC; the lease and heartbeat are left at their defaults on purpose.
+      env: { NETPLANE_PREPARE_BATCH_SIZE: '1' },
       maxConcurrent: SLOTS,
-      callsPerSecond: 200,
       timeoutMs: 5_000,
+      // Slow calls: at the kill, every slot of the holder has a call on its way.
+      latencyMs: 250,
     });
-    // Slow calls: at the kill, every slot of the holder has a call on its way.
-    await createRemoteSimulatorControl(sim.url).setProfile(seed.controllerId, { latencyMs: 250 });
-    servers.set('node-b', await start('node-b'));
   });
 
   afterAll(async () => {
-    for (const s of servers.values()) await s.stop('SIGKILL').catch(() => {});
-    await sim?.stop();
-    await db?.close();
+    await cluster?.stop();
     await database?.drop();
   });
 
   it('finishes the job on the survivor, with the dead node’s calls in flight shown abandoned and no NIC lost or made twice', async () => {
+    const { db, seed, servers, sim } = cluster;
     const api = new TrpcClient((servers.get('node-a') as RunningServer).url);
-    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-    const vpc = dataOf<{ id: string }>(
-      await api.mutate('vpcs.create', {
-        name: 'takeover-vpc',
-        zoneId: seed.zoneId,
-        offeringId: seed.vpcOfferingId,
-        cidr: '10.11.0.0/16',
-      }),
-    );
-    const tier = dataOf<{ id: string }>(
-      await api.mutate('tiers.create', {
-        vpcId: vpc.id,
-        name: 'web',
-        offeringId: seed.networkOfferingId,
-        cidr: '10.11.0.0/24',
-      }),
-    );
-    const jobState = async (id: string) =>
-      db.db
-        .selectFrom('jobs')
-        .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-    const implemented = await pollUntil(
-      () => jobState(implement.jobId),
-      (j) => j.finished_at !== null,
-      60_000,
-    );
-    expect(implemented.state).toBe('succeeded');
+    const { tierId } = await implementedTier(api, cluster, {
+      adminPassword: ADMIN_PASSWORD,
+      vpcName: 'takeover-vpc',
+      tierName: 'web',
+      net: 11,
+      timeoutMs: 60_000,
+    });
+    const jobState = (id: string) => readJob(db.db, id);
 
     const { jobId } = dataOf<{ jobId: string }>(
       await api.mutate('nics.prepareBulk', {
-        tierId: tier.id,
+        tierId: tierId,
         nics: Array.from({ length: NICS }, (_, i) => ({ vmName: `t-${i}` })),
       }),
     );
@@ -144,7 +98,7 @@ describe.skipIf(!testDialects().includes('mysql'))('take-over with default lease
     const nics = await db.db
       .selectFrom('nics')
       .select(['id', 'state'])
-      .where('network_id', '=', tier.id)
+      .where('network_id', '=', tierId)
       .execute();
     expect(nics).toHaveLength(NICS);
     expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);

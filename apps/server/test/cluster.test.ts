@@ -4,19 +4,11 @@
 // the take-over (element_calls carry node id and fencing token; the simulator logs each caller).
 import { hostname } from 'node:os';
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
-import { connect, type DbHandle } from '@netplane/db';
 import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ClusterSeed,
-  newMasterKey,
-  pollUntil,
-  type SimulatorProcess,
-  seedInventory,
-  startSimulatorProcess,
-} from './cluster-world';
-import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
+import { type Cluster, implementedTier, pollUntil, readJob, startCluster } from './cluster-world';
+import { dataOf, type RunningServer, TrpcClient } from './server-process';
 
 const LEASE_MS = 3_000;
 const HEARTBEAT_MS = 500;
@@ -26,88 +18,47 @@ const CALL_TIMEOUT_MS = 2_000;
 
 describe.skipIf(!testDialects().includes('mysql'))('cluster of two server processes on MariaDB', () => {
   let database: { url: string; drop(): Promise<void> };
-  let db: DbHandle;
-  let sim: SimulatorProcess;
-  let seed: ClusterSeed;
-  const servers = new Map<string, RunningServer>();
-  let start: (nodeId: string) => Promise<RunningServer>;
+  let cluster: Cluster;
 
   beforeAll(async () => {
     database = await createTestDatabaseUrl('mysql');
-    sim = await startSimulatorProcess();
-    const masterKey = newMasterKey();
-    start = (nodeId: string) =>
-      startServerProcess({
-        DATABASE_URL: database.url,
-        NODE_ID: nodeId,
-        NETPLANE_MASTER_KEY: masterKey,
-        NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    cluster = await startCluster({
+      databaseUrl: database.url,
+      nodes: ['node-a', 'node-b'],
+      adminPassword: ADMIN_PASSWORD,
+      env: {
         NETPLANE_JOB_LEASE_MS: String(LEASE_MS),
         NETPLANE_JOB_HEARTBEAT_MS: String(HEARTBEAT_MS),
         // One call per NIC: 200 controller calls, so "created twice" has 200 chances to show.
         NETPLANE_PREPARE_BATCH_SIZE: '1',
-      });
-    // The first node migrates the empty database; the second finds it migrated.
-    servers.set('node-a', await start('node-a'));
-    db = connect(database.url);
-    seed = await seedInventory(db.db, {
-      masterKey,
-      simulatorUrl: sim.url,
+      },
       maxConcurrent: 4,
-      callsPerSecond: 200,
       timeoutMs: CALL_TIMEOUT_MS,
+      // Slow enough that the job is still running when its node dies.
+      latencyMs: 40,
     });
-    // Slow enough that the job is still running when its node dies.
-    await createRemoteSimulatorControl(sim.url).setProfile(seed.controllerId, { latencyMs: 40 });
-    servers.set('node-b', await start('node-b'));
   });
 
   afterAll(async () => {
-    for (const s of servers.values()) await s.stop('SIGKILL').catch(() => {});
-    await sim?.stop();
-    await db?.close();
+    await cluster?.stop();
     await database?.drop();
   });
 
   it('finishes a 200-NIC job on the surviving node after SIGKILL, with no NIC lost or created twice and no call by the dead node after the take-over', async () => {
+    const { db, seed, servers, sim } = cluster;
     const api = new TrpcClient((servers.get('node-a') as RunningServer).url);
-    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-    const vpc = dataOf<{ id: string }>(
-      await api.mutate('vpcs.create', {
-        name: 'cluster-vpc',
-        zoneId: seed.zoneId,
-        offeringId: seed.vpcOfferingId,
-        cidr: '10.9.0.0/16',
-      }),
-    );
-    const tier = dataOf<{ id: string }>(
-      await api.mutate('tiers.create', {
-        vpcId: vpc.id,
-        name: 'web',
-        offeringId: seed.networkOfferingId,
-        cidr: '10.9.0.0/24',
-      }),
-    );
-    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-    const jobState = async (id: string) =>
-      db.db
-        .selectFrom('jobs')
-        .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-    expect(
-      (
-        await pollUntil(
-          () => jobState(implement.jobId),
-          (j) => j.finished_at !== null,
-          30_000,
-        )
-      ).state,
-    ).toBe('succeeded');
+    const { tierId } = await implementedTier(api, cluster, {
+      adminPassword: ADMIN_PASSWORD,
+      vpcName: 'cluster-vpc',
+      tierName: 'web',
+      net: 9,
+      timeoutMs: 30_000,
+    });
+    const jobState = (id: string) => readJob(db.db, id);
 
     const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `vm-${i}` }));
     const prepared = dataOf<{ jobId: string }>(
-      await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+      await api.mutate('nics.prepareBulk', { tierId: tierId, nics: requests }),
     );
     const jobId = prepared.jobId;
 
@@ -166,7 +117,7 @@ describe.skipIf(!testDialects().includes('mysql'))('cluster of two server proces
     const nics = await db.db
       .selectFrom('nics')
       .select(['id', 'state'])
-      .where('network_id', '=', tier.id)
+      .where('network_id', '=', tierId)
       .execute();
     expect(nics).toHaveLength(NICS);
     expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
@@ -215,45 +166,21 @@ describe.skipIf(!testDialects().includes('mysql'))('cluster of two server proces
   // every other node would pass the job by: every pooled connection sets idle_transaction_timeout below the lease
   // (packages/db connect.ts), and the engine re-checks its lease after every wait, right before it sends a call.
   it('fences a paused lease holder: once another node took the job over, the resumed node calls the controller no more', async () => {
-    servers.set('node-c', await start('node-c'));
+    const { db, seed, servers, sim } = cluster;
+    servers.set('node-c', await cluster.start('node-c'));
     const [, live] = [...servers.entries()][0] as [string, RunningServer];
     const api = new TrpcClient(live.url);
-    expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-    const vpc = dataOf<{ id: string }>(
-      await api.mutate('vpcs.create', {
-        name: 'paused-vpc',
-        zoneId: seed.zoneId,
-        offeringId: seed.vpcOfferingId,
-        cidr: '10.10.0.0/16',
-      }),
-    );
-    const tier = dataOf<{ id: string }>(
-      await api.mutate('tiers.create', {
-        vpcId: vpc.id,
-        name: 'app',
-        offeringId: seed.networkOfferingId,
-        cidr: '10.10.0.0/24',
-      }),
-    );
-    const jobState = async (id: string) =>
-      db.db
-        .selectFrom('jobs')
-        .select(['state', 'lease_owner', 'fencing_token', 'progress_done', 'finished_at'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-    const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-    expect(
-      (
-        await pollUntil(
-          () => jobState(implement.jobId),
-          (j) => j.finished_at !== null,
-          30_000,
-        )
-      ).state,
-    ).toBe('succeeded');
+    const { tierId } = await implementedTier(api, cluster, {
+      adminPassword: ADMIN_PASSWORD,
+      vpcName: 'paused-vpc',
+      tierName: 'app',
+      net: 10,
+      timeoutMs: 30_000,
+    });
+    const jobState = (id: string) => readJob(db.db, id);
     const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `p-${i}` }));
     const { jobId } = dataOf<{ jobId: string }>(
-      await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+      await api.mutate('nics.prepareBulk', { tierId: tierId, nics: requests }),
     );
 
     const running = await pollUntil(
@@ -302,7 +229,7 @@ describe.skipIf(!testDialects().includes('mysql'))('cluster of two server proces
     const nics = await db.db
       .selectFrom('nics')
       .select(['id', 'state'])
-      .where('network_id', '=', tier.id)
+      .where('network_id', '=', tierId)
       .execute();
     expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
     const state = await createRemoteSimulatorControl(sim.url).getState(seed.controllerId);

@@ -5,7 +5,6 @@
 // exactly once.
 import { randomBytes } from 'node:crypto';
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
-import { connect, type DbHandle } from '@netplane/db';
 import {
   type CutMode,
   createTestDatabaseUrl,
@@ -17,15 +16,8 @@ import {
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNHANDLED_DATABASE_ERROR } from '../src/process-guards';
-import {
-  type ClusterSeed,
-  newMasterKey,
-  pollUntil,
-  type SimulatorProcess,
-  seedInventory,
-  startSimulatorProcess,
-} from './cluster-world';
-import { dataOf, errorOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
+import { type Cluster, implementedTier, pollUntil, readJob, startCluster } from './cluster-world';
+import { dataOf, errorOf, type RunningServer, TrpcClient } from './server-process';
 
 const CUT_MS = 8_000;
 const NICS = 120;
@@ -35,10 +27,7 @@ const NODES = ['blip-a', 'blip-b'] as const;
 describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (through a TCP proxy)', () => {
   let database: { url: string; drop(): Promise<void> };
   let proxy: TcpProxy;
-  let db: DbHandle;
-  let sim: SimulatorProcess;
-  let seed: ClusterSeed;
-  const servers = new Map<string, RunningServer>();
+  let cluster: Cluster;
   // The nodes log in as their own MariaDB user with a password, so the test can prove no log line carries it.
   const user = `np_blip_${randomBytes(4).toString('hex')}`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
@@ -66,39 +55,29 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
     through.username = user;
     through.password = password;
     nodeUrl = through.toString();
-    sim = await startSimulatorProcess();
-    const masterKey = newMasterKey();
-    const start = (nodeId: string) =>
-      startServerProcess({
-        DATABASE_URL: nodeUrl,
-        NODE_ID: nodeId,
-        NETPLANE_MASTER_KEY: masterKey,
-        NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    cluster = await startCluster({
+      databaseUrl: database.url,
+      // The nodes go through the proxy; the test's own connection goes straight to MariaDB: it must see the truth
+      // while the nodes are cut off.
+      nodeDatabaseUrl: nodeUrl,
+      nodes: NODES,
+      adminPassword: ADMIN_PASSWORD,
+      env: {
         NETPLANE_JOB_LEASE_MS: '3000',
         NETPLANE_JOB_HEARTBEAT_MS: '500',
         NETPLANE_PREPARE_BATCH_SIZE: '1',
-      });
-    servers.set(NODES[0], await start(NODES[0]));
-    // The test's own connection goes straight to MariaDB: it must see the truth while the nodes are cut off.
-    db = connect(database.url);
-    seed = await seedInventory(db.db, {
-      masterKey,
-      simulatorUrl: sim.url,
+      },
       maxConcurrent: 4,
-      callsPerSecond: 200,
       timeoutMs: 2_000,
+      // Slow enough that the job is mid-flight when the database goes away.
+      latencyMs: 40,
     });
-    // Slow enough that the job is mid-flight when the database goes away.
-    await createRemoteSimulatorControl(sim.url).setProfile(seed.controllerId, { latencyMs: 40 });
-    servers.set(NODES[1], await start(NODES[1]));
   });
 
   afterAll(async () => {
     proxy?.restore();
-    for (const s of servers.values()) await s.stop('SIGKILL').catch(() => {});
+    await cluster?.stop();
     await proxy?.close();
-    await sim?.stop();
-    await db?.close();
     await database?.drop();
     await asAdmin([`DROP USER IF EXISTS '${user}'@'%'`]);
   });
@@ -111,41 +90,20 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
   ])(
     'keeps every node alive through an 8 s cut (%s), answers 503 meanwhile, and finishes the job with every NIC exactly once',
     async (mode, net) => {
+      const { db, seed, servers, sim } = cluster;
       const api = new TrpcClient((servers.get(NODES[0]) as RunningServer).url);
-      expect((await api.login('admin', ADMIN_PASSWORD)).status).toBe(200);
-      const vpc = dataOf<{ id: string }>(
-        await api.mutate('vpcs.create', {
-          name: `blip-vpc-${mode}`,
-          zoneId: seed.zoneId,
-          offeringId: seed.vpcOfferingId,
-          cidr: `10.${net}.0.0/16`,
-        }),
-      );
-      const tier = dataOf<{ id: string }>(
-        await api.mutate('tiers.create', {
-          vpcId: vpc.id,
-          name: 'web',
-          offeringId: seed.networkOfferingId,
-          cidr: `10.${net}.0.0/24`,
-        }),
-      );
-      const jobState = (id: string) =>
-        db.db
-          .selectFrom('jobs')
-          .select(['state', 'lease_owner', 'progress_done', 'finished_at', 'error'])
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-      const implement = dataOf<{ jobId: string }>(await api.mutate('tiers.implement', { id: tier.id }));
-      const implemented = await pollUntil(
-        () => jobState(implement.jobId),
-        (j) => j.finished_at !== null,
-        30_000,
-      );
-      expect(implemented.state).toBe('succeeded');
+      const { vpcId, tierId } = await implementedTier(api, cluster, {
+        adminPassword: ADMIN_PASSWORD,
+        vpcName: `blip-vpc-${mode}`,
+        tierName: 'web',
+        net,
+        timeoutMs: 30_000,
+      });
+      const jobState = (id: string) => readJob(db.db, id);
 
       const requests = Array.from({ length: NICS }, (_, i) => ({ vmName: `blip-${mode}-${i}` }));
       const { jobId } = dataOf<{ jobId: string }>(
-        await api.mutate('nics.prepareBulk', { tierId: tier.id, nics: requests }),
+        await api.mutate('nics.prepareBulk', { tierId: tierId, nics: requests }),
       );
       const running = await pollUntil(
         () => jobState(jobId),
@@ -159,7 +117,7 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
       proxy.cut(mode);
       const cutAt = Date.now();
       // A request during the cut: 503 with Retry-After and the typed tRPC error, not a 500 or a hang.
-      const during = await api.query('vpcs.get', { id: vpc.id });
+      const during = await api.query('vpcs.get', { id: vpcId });
       expect(during.status).toBe(503);
       expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(errorOf(during).data.code).toBe('SERVICE_UNAVAILABLE');
@@ -213,7 +171,7 @@ describe.skipIf(!testDialects().includes('mysql'))('a database blip on MariaDB (
       const nics = await db.db
         .selectFrom('nics')
         .select(['id', 'state'])
-        .where('network_id', '=', tier.id)
+        .where('network_id', '=', tierId)
         .execute();
       expect(nics).toHaveLength(NICS);
       expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);

@@ -6,6 +6,7 @@ import { testDialects } from '@netplane/db/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from './fixtures/deps';
+import { insertOffering, insertZone } from './fixtures/inventory';
 
 const isBadRequest = (e: unknown) => e instanceof TRPCError && e.code === 'BAD_REQUEST';
 
@@ -17,38 +18,8 @@ describe.each(testDialects())('paged lists on %s', (dialect) => {
     t = await makeTestDeps(dialect);
     const db = t.db.db;
     const now = Date.now();
-    const zoneId = randomUUID();
-    await db
-      .insertInto('zones')
-      .values({
-        id: zoneId,
-        name: 'z',
-        description: '',
-        state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    const offeringId = randomUUID();
-    await db
-      .insertInto('offerings')
-      .values({
-        id: offeringId,
-        name: 'o',
-        description: '',
-        kind: 'vpc',
-        guest_type: 'Isolated',
-        service_providers: '{}',
-        tags: '[]',
-        isolation_method: 'VLAN',
-        required_capabilities: '{}',
-        state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
+    const zoneId = await insertZone(db, { name: 'z', now });
+    const offeringId = await insertOffering(db, { name: 'o', kind: 'vpc', serviceProviders: {}, now });
     for (let i = 0; i < VPCS; i++) {
       const id = randomUUID();
       if (i === 0) oldest = id;

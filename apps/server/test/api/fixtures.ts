@@ -62,3 +62,14 @@ export async function makeTestDeps(
     anonymousCaller: () => createCaller(createContextInner(t.deps)),
   };
 }
+
+/** Reads the job as a viewer every 25 ms until it has ended (any end state), up to `polls` reads (15 s by default). */
+export async function waitDone(t: TestDeps, jobId: string, polls = 600) {
+  const caller = t.callerAs('viewer');
+  for (let i = 0; i < polls; i++) {
+    const job = await caller.jobs.get({ id: jobId });
+    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}

@@ -5,16 +5,7 @@ import { SimulatorHub } from '@netplane/adapter-simulator';
 import { seedSimulatorInventory, testDialects } from '@netplane/db/testing';
 import { AppError } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
-
-async function waitDone(t: TestDeps, jobId: string) {
-  for (let i = 0; i < 600; i++) {
-    const job = await t.callerAs('viewer').jobs.get({ id: jobId });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+import { makeTestDeps, simulatorRegistration, type TestDeps, waitDone } from './fixtures';
 
 /** The AppError behind a rejected call (tRPC wraps it as the cause). */
 async function appErrorOf(p: Promise<unknown>): Promise<AppError> {

@@ -5,19 +5,16 @@ import { randomUUID } from 'node:crypto';
 import { SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
+import {
+  insertOffering,
+  insertSimulatorProvider,
+  insertZone,
+} from '../../../../packages/api/test/fixtures/inventory';
+import { makeTestDeps, simulatorRegistration, type TestDeps, waitDone } from './fixtures';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
-
-async function waitDone(t: TestDeps, jobId: string) {
-  const caller = t.callerAs('viewer');
-  for (let i = 0; i < 1200; i++) {
-    const job = await caller.jobs.get({ id: jobId });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+// Jobs here wait up to 30 s (twice the fixture's default): edge services add steps to every tier and NIC job.
+const POLLS = 1200;
 
 /** The AppError behind a TRPCError: its code and details (reason...). */
 async function failure(p: Promise<unknown>) {
@@ -55,91 +52,19 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     });
     const db = t.db.db;
     const now = Date.now();
-    const common = { created_at: now, updated_at: now, version: 1 };
-    zoneId = randomUUID();
-    const pnId = randomUUID();
-    const providerId = randomUUID();
-    controllerId = randomUUID();
-    await db
-      .insertInto('zones')
-      .values({ id: zoneId, name: 'z-ps', description: '', state: 'Enabled', ...common })
-      .execute();
-    await db
-      .insertInto('physical_networks')
-      .values({
-        id: pnId,
-        zone_id: zoneId,
-        name: 'pn',
-        isolation_methods: '["VLAN"]',
-        tags: '[]',
-        broadcast_ranges: JSON.stringify([{ kind: 'vlan', start: 400, end: 420 }]),
-        traffic_types: '[]',
-        state: 'Enabled',
-        ...common,
-      })
-      .execute();
-    await db
-      .insertInto('providers')
-      .values({
-        id: providerId,
-        physical_network_id: pnId,
-        name: 'sim-edge',
-        adapter_id: 'simulator',
-        state: 'Enabled',
-        enabled_services: '["Connectivity","Dhcp","SourceNat","StaticNat","Lb"]',
-        // The admin narrowed the simulator's Lb algorithms to round robin.
-        capability_overrides: JSON.stringify({ Lb: { SupportedLbAlgorithms: ['roundrobin'] } }),
-        ...common,
-      })
-      .execute();
-    const sealed = t.keyring.encrypt(
-      JSON.stringify({ username: 'u', password: 'canary-pw-ps' }),
-      controllerId,
-    );
-    await db
-      .insertInto('controllers')
-      .values({
-        id: controllerId,
-        provider_id: providerId,
-        name: 'ctl',
-        endpoint: `sim://${controllerId}`,
-        protocol: 'SIMULATED',
-        config: '{}',
-        credentials_ciphertext: sealed.ciphertext,
-        credentials_key_id: sealed.keyId,
-        max_concurrent: 8,
-        calls_per_second: 500,
-        timeout_ms: 5000,
-        resource_state: 'Enabled',
-        health_ok: 1,
-        health_checked_at: now,
-        health_latency_ms: 1,
-        health_version: 'x',
-        health_error: null,
-        conditions: '[]',
-        ...common,
-      })
-      .execute();
-    const offering = async (kind: string, name: string, services: Record<string, string>) => {
-      const id = randomUUID();
-      await db
-        .insertInto('offerings')
-        .values({
-          id,
-          name,
-          description: '',
-          kind,
-          guest_type: 'Isolated',
-          service_providers: JSON.stringify(services),
-          tags: '[]',
-          isolation_method: 'VLAN',
-          required_capabilities: '{}',
-          state: 'Enabled',
-          ...common,
-        })
-        .execute();
-      return id;
-    };
+    zoneId = await insertZone(db, { name: 'z-ps', now });
+    ({ controllerId } = await insertSimulatorProvider(db, t.keyring, {
+      zoneId,
+      vlan: { start: 400, end: 420 },
+      providerName: 'sim-edge',
+      enabledServices: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
+      // The admin narrowed the simulator's Lb algorithms to round robin.
+      capabilityOverrides: { Lb: { SupportedLbAlgorithms: ['roundrobin'] } },
+      password: 'canary-pw-ps',
+      now,
+    }));
+    const offering = (kind: string, name: string, serviceProviders: Record<string, string>) =>
+      insertOffering(db, { name, kind, serviceProviders, now });
     const base = { Connectivity: 'simulator', Dhcp: 'simulator' };
     vpcOfferingId = await offering('vpc', 'vpc-o', base);
     natLbOfferingId = await offering('network', 'edge-tier', {
@@ -165,12 +90,14 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       cidr: `${cidr}.0.0/16`,
     });
     const tier = await op.tiers.create({ vpcId: vpc.id, name: 'web', offeringId, cidr: `${cidr}.1.0/24` });
-    expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId, POLLS)).state).toBe(
+      'succeeded',
+    );
     const prepared = await op.nics.prepareBulk({
       tierId: tier.id,
       nics: Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
     });
-    expect((await waitDone(t, prepared.jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, prepared.jobId, POLLS)).state).toBe('succeeded');
     return { vpc, tier, nics: prepared.nics };
   }
 
@@ -223,7 +150,9 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(inside).toMatchObject({ code: 'BAD_REQUEST', reason: 'PUBLIC_IP_IN_VPC' });
 
     const released = edge.nics[1]?.id ?? '';
-    expect((await waitDone(t, (await op.nics.release({ id: released })).jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, (await op.nics.release({ id: released })).jobId, POLLS)).state).toBe(
+      'succeeded',
+    );
     const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIp: '203.0.113.3' }));
     expect(notReserved).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
     const member = await failure(op.lbRules.create({ ...lbInput, tierId: edge.tier.id, nicIds: [released] }));
@@ -308,8 +237,8 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(audits.map((x) => x.action)).toEqual(
       expect.arrayContaining(['staticNat.enable', 'lbRule.create']),
     );
-    await waitDone(t, first.jobId);
-    await waitDone(t, created.jobId);
+    await waitDone(t, first.jobId, POLLS);
+    await waitDone(t, created.jobId, POLLS);
   });
 
   it('runs a static NAT and an LB rule through their lifecycle; a conflict is a diagnosis whose retry goes to the rule', async () => {
@@ -323,7 +252,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     const foreign = { kind: 'publicIp' as const, ip: '198.51.100.40', vpcId: edge.vpc.id, owner: 'legacy' };
     hub.plantForeign(controllerId, foreign);
     const nat = await op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.40' });
-    expect((await waitDone(t, nat.jobId)).state).toBe('failed');
+    expect((await waitDone(t, nat.jobId, POLLS)).state).toBe('failed');
     const [failed] = await viewer.staticNat.list({ vpcId: edge.vpc.id });
     expect(failed).toMatchObject({ state: 'Error', jobId: nat.jobId });
     expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
@@ -341,7 +270,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     hub.removeForeign(controllerId, foreign);
     const retried = await t.callerAs('support').diagnostics.retry({ diagnosisId: diagnosis?.id ?? '' });
     expect(retried).toMatchObject({ targetType: 'staticNat', targetId: nat.rule.id });
-    expect((await waitDone(t, retried.jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, retried.jobId, POLLS)).state).toBe('succeeded');
     expect((await viewer.staticNat.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
       state: 'Active',
       lastError: null,
@@ -360,9 +289,9 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       algorithm: 'roundrobin',
       nicIds: [a.id, b.id],
     });
-    expect((await waitDone(t, lb.jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, lb.jobId, POLLS)).state).toBe('succeeded');
     const moved = await op.lbRules.setMembers({ id: lb.rule.id, nicIds: [c.id] });
-    expect((await waitDone(t, moved.jobId)).state).toBe('succeeded');
+    expect((await waitDone(t, moved.jobId, POLLS)).state).toBe('succeeded');
     expect((await viewer.lbRules.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
       state: 'Active',
       members: [{ nicId: c.id, vmName: 'vm2', ip: c.ip }],
@@ -374,8 +303,10 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(bundle.lbMembers).toEqual([expect.objectContaining({ rule_id: lb.rule.id, nic_id: c.id })]);
     expect(JSON.stringify(bundle)).not.toContain('canary-pw-ps');
 
-    expect((await waitDone(t, (await op.lbRules.delete({ id: lb.rule.id })).jobId)).state).toBe('succeeded');
-    expect((await waitDone(t, (await op.staticNat.disable({ id: nat.rule.id })).jobId)).state).toBe(
+    expect((await waitDone(t, (await op.lbRules.delete({ id: lb.rule.id })).jobId, POLLS)).state).toBe(
+      'succeeded',
+    );
+    expect((await waitDone(t, (await op.staticNat.disable({ id: nat.rule.id })).jobId, POLLS)).state).toBe(
       'succeeded',
     );
     expect(await viewer.lbRules.list({ vpcId: edge.vpc.id })).toEqual([]);

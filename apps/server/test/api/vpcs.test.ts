@@ -4,17 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { SimulatorHub } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestDeps, simulatorRegistration, type TestDeps } from './fixtures';
-
-async function waitDone(t: TestDeps, jobId: string) {
-  const caller = t.callerAs('viewer');
-  for (let i = 0; i < 600; i++) {
-    const job = await caller.jobs.get({ id: jobId });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+import {
+  insertOffering,
+  insertSimulatorProvider,
+  insertZone,
+} from '../../../../packages/api/test/fixtures/inventory';
+import { makeTestDeps, simulatorRegistration, type TestDeps, waitDone } from './fixtures';
 
 describe.each(testDialects())('provisioning API on %s', (dialect) => {
   let t: TestDeps;
@@ -29,106 +24,19 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
     });
     const db = t.db.db;
     const now = Date.now();
-    zoneId = randomUUID();
-    const pnId = randomUUID();
-    const providerId = randomUUID();
-    const controllerId = randomUUID();
-    await db
-      .insertInto('zones')
-      .values({
-        id: zoneId,
-        name: 'z1',
-        description: '',
-        state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    await db
-      .insertInto('physical_networks')
-      .values({
-        id: pnId,
-        zone_id: zoneId,
-        name: 'pn',
-        isolation_methods: '["VLAN"]',
-        tags: '[]',
-        broadcast_ranges: JSON.stringify([{ kind: 'vlan', start: 300, end: 310 }]),
-        traffic_types: '[]',
-        state: 'Enabled',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    await db
-      .insertInto('providers')
-      .values({
-        id: providerId,
-        physical_network_id: pnId,
-        name: 'sim',
-        adapter_id: 'simulator',
-        state: 'Enabled',
-        enabled_services: '["Connectivity","Dhcp"]',
-        capability_overrides: '{}',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    const sealed = t.keyring.encrypt(
-      JSON.stringify({ username: 'u', password: 'canary-pw-7731' }),
-      controllerId,
-    );
-    await db
-      .insertInto('controllers')
-      .values({
-        id: controllerId,
-        provider_id: providerId,
-        name: 'ctl',
-        endpoint: `sim://${controllerId}`,
-        protocol: 'SIMULATED',
-        config: '{}',
-        credentials_ciphertext: sealed.ciphertext,
-        credentials_key_id: sealed.keyId,
-        max_concurrent: 8,
-        calls_per_second: 500,
-        timeout_ms: 5000,
-        resource_state: 'Enabled',
-        health_ok: 1,
-        health_checked_at: now,
-        health_latency_ms: 1,
-        health_version: 'x',
-        health_error: null,
-        conditions: '[]',
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .execute();
-    const offering = (kind: string, id: string) =>
-      db
-        .insertInto('offerings')
-        .values({
-          id,
-          name: `${kind}-o`,
-          description: '',
-          kind,
-          guest_type: 'Isolated',
-          service_providers: '{"Connectivity":"simulator","Dhcp":"simulator"}',
-          tags: '[]',
-          isolation_method: 'VLAN',
-          required_capabilities: '{}',
-          state: 'Enabled',
-          created_at: now,
-          updated_at: now,
-          version: 1,
-        })
-        .execute();
-    vpcOfferingId = randomUUID();
-    netOfferingId = randomUUID();
-    await offering('vpc', vpcOfferingId);
-    await offering('network', netOfferingId);
+    zoneId = await insertZone(db, { name: 'z1', now });
+    await insertSimulatorProvider(db, t.keyring, {
+      zoneId,
+      vlan: { start: 300, end: 310 },
+      providerName: 'sim',
+      enabledServices: ['Connectivity', 'Dhcp'],
+      capabilityOverrides: {},
+      password: 'canary-pw-7731',
+      now,
+    });
+    const serviceProviders = { Connectivity: 'simulator', Dhcp: 'simulator' };
+    vpcOfferingId = await insertOffering(db, { name: 'vpc-o', kind: 'vpc', serviceProviders, now });
+    netOfferingId = await insertOffering(db, { name: 'network-o', kind: 'network', serviceProviders, now });
     await t.deps.engine.start();
   });
   afterAll(async () => {

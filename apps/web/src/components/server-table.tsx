@@ -1,10 +1,8 @@
 // A table whose rows are one page from the server: sorting is a new query (header buttons with aria-sort), and the
 // footer says where the page sits in the total ("51–100 of 10,000") with Previous and Next.
-import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { cx } from '../lib/cx';
 import type { ServerPaging } from '../lib/server-paging';
-import { Button } from './button';
+import { HEAD_CLASS, HeaderCell, Pager, TableBody, TableFrame } from './table-parts';
 
 export type ServerColumn<T, S extends string> = {
   key: string;
@@ -41,84 +39,45 @@ export function ServerTable<T, S extends string>({
   const from = page.items.length === 0 ? 0 : paging.offset + 1;
   const to = paging.offset + page.items.length;
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" aria-busy={isFetching || undefined}>
-          <caption className="sr-only">
-            {caption}, {from}–{to} of {page.total}
-          </caption>
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-300">
-            <tr>
-              {columns.map((c) => {
-                const isSorted = c.sortKey !== undefined && c.sortKey === sort;
-                const Icon = !isSorted ? ArrowUpDown : dir === 'asc' ? ArrowUp : ArrowDown;
-                return (
-                  <th
-                    key={c.key}
-                    scope="col"
-                    aria-sort={
-                      isSorted ? (dir === 'asc' ? 'ascending' : 'descending') : c.sortKey ? 'none' : undefined
-                    }
-                    className={cx('px-3 py-2 font-semibold', c.className)}
-                  >
-                    {c.sortKey ? (
-                      <button
-                        type="button"
-                        onClick={() => c.sortKey && paging.setSort(c.sortKey)}
-                        className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 dark:hover:text-white"
-                      >
-                        {c.header}
-                        <Icon aria-hidden className={cx('size-3.5', !isSorted && 'opacity-40')} />
-                      </button>
-                    ) : (
-                      c.header
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {page.items.map((row) => (
-              <tr key={rowKey(row)} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-                {columns.map((c) => (
-                  <td key={c.key} className={cx('px-3 py-2 align-middle', c.className)}>
-                    {c.render(row)}
-                  </td>
-                ))}
-              </tr>
+    <TableFrame
+      footer={
+        <Pager
+          caption={caption}
+          position={`${from}–${to} of ${page.total.toLocaleString('en')}`}
+          live
+          onPrevious={() => paging.previous()}
+          previousDisabled={paging.cursor === undefined || !!isFetching}
+          onNext={() => page.nextCursor && paging.next(page.nextCursor)}
+          nextDisabled={page.nextCursor === null || !!isFetching}
+        />
+      }
+    >
+      <table className="w-full text-left text-sm" aria-busy={isFetching || undefined}>
+        <caption className="sr-only">
+          {caption}, {from}–{to} of {page.total}
+        </caption>
+        <thead className={HEAD_CLASS}>
+          <tr>
+            {columns.map((c) => (
+              <HeaderCell
+                key={c.key}
+                header={c.header}
+                className={c.className}
+                sortable={Boolean(c.sortKey)}
+                direction={
+                  c.sortKey !== undefined && c.sortKey === sort
+                    ? dir === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : undefined
+                }
+                onSort={() => c.sortKey && paging.setSort(c.sortKey)}
+              />
             ))}
-          </tbody>
-        </table>
-      </div>
-      <nav
-        aria-label={`${caption} pages`}
-        className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700"
-      >
-        <span className="text-slate-600 dark:text-slate-300" aria-live="polite">
-          {from}–{to} of {page.total.toLocaleString('en')}
-        </span>
-        <div className="flex gap-1">
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={() => paging.previous()}
-            disabled={paging.cursor === undefined || isFetching}
-            icon={<ChevronLeft aria-hidden className="size-4" />}
-          >
-            Previous
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={() => page.nextCursor && paging.next(page.nextCursor)}
-            disabled={page.nextCursor === null || isFetching}
-          >
-            Next
-            <ChevronRight aria-hidden className="size-4" />
-          </Button>
-        </div>
-      </nav>
-    </div>
+          </tr>
+        </thead>
+        <TableBody rows={page.items} columns={columns} rowKey={rowKey} />
+      </table>
+    </TableFrame>
   );
 }

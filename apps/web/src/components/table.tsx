@@ -1,8 +1,6 @@
 // A data table that sorts (keyboard-operable header buttons with aria-sort) and pages on the client.
-import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight } from 'lucide-react';
 import { type ReactNode, useMemo, useState } from 'react';
-import { cx } from '../lib/cx';
-import { Button } from './button';
+import { HEAD_CLASS, HeaderCell, Pager, TableBody, TableFrame } from './table-parts';
 
 export type Column<T> = {
   key: string;
@@ -56,82 +54,38 @@ export function Table<T>({ caption, columns, rows, rowKey, pageSize = 20, initia
   }
 
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">{caption}</caption>
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800/60 dark:text-slate-300">
-            <tr>
-              {columns.map((c) => {
-                const isSorted = sort?.key === c.key;
-                const Icon = !isSorted ? ArrowUpDown : sort.direction === 'ascending' ? ArrowUp : ArrowDown;
-                return (
-                  <th
-                    key={c.key}
-                    scope="col"
-                    aria-sort={isSorted ? sort.direction : c.sortValue ? 'none' : undefined}
-                    className={cx('px-3 py-2 font-semibold', c.className)}
-                  >
-                    {c.sortValue ? (
-                      <button
-                        type="button"
-                        onClick={() => toggleSort(c.key)}
-                        className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 dark:hover:text-white"
-                      >
-                        {c.header}
-                        <Icon aria-hidden className={cx('size-3.5', !isSorted && 'opacity-40')} />
-                      </button>
-                    ) : (
-                      c.header
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {visible.map((row) => (
-              <tr key={rowKey(row)} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
-                {columns.map((c) => (
-                  <td key={c.key} className={cx('px-3 py-2 align-middle', c.className)}>
-                    {c.render(row)}
-                  </td>
-                ))}
-              </tr>
+    <TableFrame
+      footer={
+        sorted.length > pageSize && (
+          <Pager
+            caption={caption}
+            position={`${current * pageSize + 1}–${Math.min(sorted.length, (current + 1) * pageSize)} of ${sorted.length}`}
+            onPrevious={() => setPage(current - 1)}
+            previousDisabled={current === 0}
+            onNext={() => setPage(current + 1)}
+            nextDisabled={current >= pageCount - 1}
+          />
+        )
+      }
+    >
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className={HEAD_CLASS}>
+          <tr>
+            {columns.map((c) => (
+              <HeaderCell
+                key={c.key}
+                header={c.header}
+                className={c.className}
+                sortable={c.sortValue !== undefined}
+                direction={sort?.key === c.key ? sort.direction : undefined}
+                onSort={() => toggleSort(c.key)}
+              />
             ))}
-          </tbody>
-        </table>
-      </div>
-      {sorted.length > pageSize && (
-        <nav
-          aria-label={`${caption} pages`}
-          className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700"
-        >
-          <span className="text-slate-600 dark:text-slate-300">
-            {current * pageSize + 1}–{Math.min(sorted.length, (current + 1) * pageSize)} of {sorted.length}
-          </span>
-          <div className="flex gap-1">
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() => setPage(current - 1)}
-              disabled={current === 0}
-              icon={<ChevronLeft aria-hidden className="size-4" />}
-            >
-              Previous
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() => setPage(current + 1)}
-              disabled={current >= pageCount - 1}
-            >
-              Next
-              <ChevronRight aria-hidden className="size-4" />
-            </Button>
-          </div>
-        </nav>
-      )}
-    </div>
+          </tr>
+        </thead>
+        <TableBody rows={visible} columns={columns} rowKey={rowKey} />
+      </table>
+    </TableFrame>
   );
 }
