@@ -29,9 +29,22 @@ export type Fixtures = {
 const PUBLIC_SPACE = 512 * 254;
 let nextPublic = randomInt(0, PUBLIC_SPACE);
 
+// One sequence per isolation method and process: every Fixtures of a test file (network and public-services suites
+// on one controller) draws from it, so two suites never hand out the same VLAN/VNI. Separate random starts per
+// Fixtures overlapped now and then ("VLAN … already used by localnet port"). The random start keeps two runs
+// against one real controller (VLANs are zone-wide) apart.
+const VLAN_RANGE = [100, 3900] as const;
+const OVERLAY_RANGE = [10_000, 15_000_000] as const;
+const nextSegment = new Map<IsolationMethod, number>();
+
+function takeSegment(method: IsolationMethod): number {
+  const [lo, hi] = method === 'VLAN' ? VLAN_RANGE : OVERLAY_RANGE;
+  const n = nextSegment.get(method) ?? randomInt(lo, hi);
+  nextSegment.set(method, n + 1 >= hi ? lo : n + 1);
+  return n;
+}
+
 export function createFixtures(method: IsolationMethod): Fixtures {
-  // A random start keeps two runs against one real controller (VLANs are zone-wide) from meeting.
-  let segment = method === 'VLAN' ? randomInt(100, 3900) : randomInt(10_000, 15_000_000);
   let octet = randomInt(0, 200);
   return {
     vpc: () => ({ vpcId: randomUUID(), name: 'conformance-vpc', cidr: '10.0.0.0/16' }),
@@ -43,7 +56,7 @@ export function createFixtures(method: IsolationMethod): Fixtures {
         name: `conformance-tier-${third}`,
         cidr: `10.0.${third}.0/24`,
         gateway: `10.0.${third}.1`,
-        isolation: { method, segmentId: segment++ },
+        isolation: { method, segmentId: takeSegment(method) },
         services: ['Connectivity', 'Dhcp'],
       };
     },
