@@ -1,6 +1,6 @@
 // The one way an entity changes state: check the transition, compare-and-set the row (version), record who and why,
 // optionally fenced by the job's lease; entering Error calls the diagnostics hook.
-import { type DbHandle, inTransaction, jobsRepo, transitionsRepo } from '@netplane/db';
+import { type DbHandle, inReadCommitted, jobsRepo, transitionsRepo } from '@netplane/db';
 import {
   AppError,
   type ConditionUpdate,
@@ -90,7 +90,8 @@ export class StateStore {
       const conditions = t.conditions
         ? JSON.stringify(setConditions(parseConditions(row.conditions), t.conditions, now))
         : undefined;
-      const ok = await inTransaction(db, async (trx) => {
+      // READ COMMITTED: a compare-and-set needs no snapshot, and it must not wait on rows others are inserting.
+      const ok = await inReadCommitted(this.db, async (trx) => {
         if (t.fence && !(await jobsRepo.touchIfHeld(trx, t.fence, now, t.step?.progress ?? 0))) {
           throw new FencedError(`Job ${t.fence.jobId} was taken over`);
         }
@@ -164,7 +165,7 @@ export class StateStore {
       return this.transitionMany(items.map((t) => ({ ...t, known: undefined })));
     const progress = items.reduce((n, t) => n + (t.step?.progress ?? 0), 0);
     try {
-      await inTransaction(this.db.db, (trx) => writeBatch(trx, { first, fence, planned, progress, now }));
+      await inReadCommitted(this.db, (trx) => writeBatch(trx, { first, fence, planned, progress, now }));
     } catch (e) {
       if (!(e instanceof BatchConflict)) throw e;
       const out: TransitionResult[] = [];

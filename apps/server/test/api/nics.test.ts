@@ -96,7 +96,12 @@ describe.each(testDialects())('nics.prepareBulk on %s', (dialect) => {
     expect(new Set(nics.map((n) => n.ip)).size).toBe(100);
     expect(new Set(nics.map((n) => n.mac)).size).toBe(100);
     expect(new Set(results.map((r) => r.jobId)).size).toBe(5);
-    for (const r of results) expect((await waitDone(t, r.jobId)).state).toBe('succeeded');
+    for (const r of results) {
+      const job = await waitDone(t, r.jobId);
+      expect(job, JSON.stringify({ error: job.error, result: job.result })).toMatchObject({
+        state: 'succeeded',
+      });
+    }
     const listed = await t.callerAs('viewer').nics.list({ tierId: tier.id, limit: 200 });
     expect(listed.items.map((n) => n.state)).toEqual(Array(100).fill('Reserved'));
     expect(listed).toMatchObject({ total: 100, nextCursor: null });
