@@ -1,7 +1,6 @@
-// Keyset pages on both dialects: stable order under ties, every filter combined with the cursor, the last row
-// reachable, the total right, and a malformed or foreign cursor refused as BAD_INPUT.
+// Keyset pages of the logs on both dialects: jobs with every filter and sort, the call log, NICs of a tier, the audit
+// log, top-level diagnoses and the triage queue; ties broken by id, the total right on every page.
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditRepo,
@@ -10,201 +9,25 @@ import {
   jobsRepo,
   networksRepo,
   nicsRepo,
-  type Page,
   triageQueueRepo,
-  vpcsRepo,
+  type vpcsRepo,
 } from '../src/index';
-import { createTestDatabase, seedSimulatorInventory, type TestDatabase, testDialects } from '../src/testing';
+import { type TestDatabase, testDialects } from '../src/testing';
+import { asc, desc, seedPageWorld, t0, walk } from './page-world';
 
-/** Every item of a list, page by page, with the totals each page reported. */
-async function walk<T>(
-  page: (cursor?: string) => Promise<Page<T>>,
-): Promise<{ items: T[]; totals: number[] }> {
-  const items: T[] = [];
-  const totals: number[] = [];
-  let cursor: string | undefined;
-  for (let n = 0; n < 1000; n++) {
-    const p = await page(cursor);
-    items.push(...p.items);
-    totals.push(p.total);
-    if (p.nextCursor === null) return { items, totals };
-    cursor = p.nextCursor;
-  }
-  throw new Error('the list never ended');
-}
-
-const desc =
-  <T>(key: (x: T) => number | string, id: (x: T) => number | string) =>
-  (a: T, b: T) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka !== kb) return ka < kb ? 1 : -1;
-    return id(a) < id(b) ? 1 : id(a) > id(b) ? -1 : 0;
-  };
-const asc =
-  <T>(key: (x: T) => number | string, id: (x: T) => number | string) =>
-  (a: T, b: T) =>
-    -desc(key, id)(a, b);
-
-const badInput = (e: unknown) => e instanceof AppError && e.code === 'BAD_INPUT';
-
-describe.each(testDialects())('keyset pages on %s', (dialect) => {
+describe.each(testDialects())('keyset pages of the logs on %s', (dialect) => {
   let t: TestDatabase;
   let zoneId = '';
-  let otherZoneId = '';
-  let offeringId = '';
   let networkOfferingId = '';
   let pnId = '';
   const vpcs: vpcsRepo.VpcRow[] = [];
-  const t0 = 1_700_000_000_000;
-  const cond = (synced: string, ready = 'True') =>
-    JSON.stringify([
-      { type: 'Ready', status: ready, reason: 'Implemented', message: '', lastTransitionTime: t0 },
-      { type: 'Synced', status: synced, reason: 'X', message: '', lastTransitionTime: t0 },
-    ]);
-
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    const seed = await seedSimulatorInventory(t.db, {
-      label: 'pg',
-      vlanRange: { start: 100, end: 199 },
-      credentials: () => ({ ciphertext: 'x', keyId: 'k' }),
-      limits: { maxConcurrent: 4, callsPerSecond: 100, timeoutMs: 1000 },
-    });
-    zoneId = seed.zoneId;
-    offeringId = seed.vpcOfferingId;
-    networkOfferingId = seed.networkOfferingId;
-    pnId = (await t.db.selectFrom('physical_networks').select('id').executeTakeFirstOrThrow()).id;
-    otherZoneId = randomUUID();
-    const zone = await t.db
-      .selectFrom('zones')
-      .selectAll()
-      .where('id', '=', zoneId)
-      .executeTakeFirstOrThrow();
-    await t.db
-      .insertInto('zones')
-      .values({ ...zone, id: otherZoneId, name: 'other-zone' })
-      .execute();
-    // 37 VPCs: created_at in groups of 3 (ties), states, zones and Synced statuses mixed.
-    const states = ['Implemented', 'Allocated', 'Error', 'Destroy'];
-    for (let i = 0; i < 37; i++) {
-      const v: vpcsRepo.VpcRow = {
-        id: randomUUID(),
-        name: `vpc-${String(i % 11).padStart(2, '0')}`,
-        zoneId: i % 3 === 0 ? otherZoneId : zoneId,
-        offeringId,
-        cidr: '10.0.0.0/16',
-        state: states[i % 4] as string,
-        // Some carry "Synced" and "False" in different conditions: only a per-element match may leave them out.
-        conditions:
-          i === 5 ? 'not json' : cond(i % 5 === 0 ? 'False' : 'True', i % 7 === 3 ? 'False' : 'True'),
-        createdBy: 't',
-        createdAt: t0 + Math.floor(i / 3) * 1000,
-        updatedAt: t0 + Math.floor(i / 3) * 1000,
-        version: 1,
-      };
-      vpcs.push(v);
-      await vpcsRepo.insertVpc(t.db, v);
-    }
+    const w = await seedPageWorld(dialect);
+    ({ t, zoneId, networkOfferingId, pnId } = w);
+    vpcs.push(...w.vpcs);
   });
   afterAll(async () => {
     await t?.drop();
-  });
-
-  const syncedOf = (v: vpcsRepo.VpcRow): string | undefined => {
-    try {
-      return (JSON.parse(v.conditions) as { type: string; status: string }[]).find((c) => c.type === 'Synced')
-        ?.status;
-    } catch {
-      return undefined;
-    }
-  };
-  const vpcFilters: (vpcsRepo.VpcFilter & { expect: (v: vpcsRepo.VpcRow) => boolean })[] = [
-    { expect: (v) => v.state !== 'Destroy' },
-    { includeDestroyed: true, expect: () => true },
-    { state: 'Implemented', expect: (v) => v.state === 'Implemented' },
-    { zoneId: 'Z', expect: (v) => v.state !== 'Destroy' && v.zoneId === 'Z' },
-    {
-      condition: { type: 'Synced', status: 'False' },
-      includeDestroyed: true,
-      expect: (v) => syncedOf(v) === 'False',
-    },
-    {
-      condition: { type: 'Synced', status: 'True' },
-      state: 'Error',
-      zoneId: 'Z',
-      expect: (v) => v.state === 'Error' && v.zoneId === 'Z' && syncedOf(v) === 'True',
-    },
-    { nameContains: 'PC-0', expect: (v) => v.state !== 'Destroy' && v.name.startsWith('vpc-0') },
-  ];
-
-  it.each(vpcFilters.map((f, i) => [i, f] as const))(
-    'walks every VPC of filter #%i, newest first',
-    async (_i, f) => {
-      const { expect: want, ...raw } = f;
-      const filter = { ...raw, ...(raw.zoneId ? { zoneId } : {}) };
-      const wanted = vpcs
-        .filter((v) => want({ ...v, zoneId: v.zoneId === zoneId ? 'Z' : v.zoneId }))
-        .sort(
-          desc(
-            (v) => v.createdAt,
-            (v) => v.id,
-          ),
-        );
-      expect(wanted.length).toBeGreaterThan(0);
-      const { items, totals } = await walk((cursor) =>
-        vpcsRepo.listVpcs(t.db, { ...filter, limit: 4, ...(cursor ? { cursor } : {}) }),
-      );
-      expect(items.map((v) => v.id)).toEqual(wanted.map((v) => v.id));
-      expect(new Set(totals)).toEqual(new Set([wanted.length]));
-    },
-  );
-
-  it('sorts by name both ways with the id breaking ties, and reaches the last VPC', async () => {
-    for (const dir of ['asc', 'desc'] as const) {
-      const { items } = await walk((cursor) =>
-        vpcsRepo.listVpcs(t.db, {
-          includeDestroyed: true,
-          sort: 'name',
-          dir,
-          limit: 5,
-          ...(cursor ? { cursor } : {}),
-        }),
-      );
-      const cmp = dir === 'asc' ? asc : desc;
-      expect(items.map((v) => v.id)).toEqual(
-        [...vpcs]
-          .sort(
-            cmp(
-              (v) => v.name,
-              (v) => v.id,
-            ),
-          )
-          .map((v) => v.id),
-      );
-    }
-    const { items } = await walk((cursor) =>
-      vpcsRepo.listVpcs(t.db, { includeDestroyed: true, limit: 200, ...(cursor ? { cursor } : {}) }),
-    );
-    expect(items.at(-1)?.createdAt).toBe(t0);
-  });
-
-  it('refuses a malformed cursor, a tampered one and one made for another sort as BAD_INPUT', async () => {
-    const first = await vpcsRepo.listVpcs(t.db, { limit: 2 });
-    const cursor = first.nextCursor as string;
-    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    const bad = [
-      'not a cursor!',
-      'x'.repeat(5000),
-      Buffer.from('{"a":1}').toString('base64url'),
-      Buffer.from(JSON.stringify(['createdAt', 'desc', 'a string', 'id'])).toString('base64url'),
-      Buffer.from(JSON.stringify(['createdAt', 'desc', 1, { id: 1 }])).toString('base64url'),
-    ];
-    for (const c of bad)
-      await expect(vpcsRepo.listVpcs(t.db, { limit: 2, cursor: c })).rejects.toSatisfy(badInput);
-    await expect(vpcsRepo.listVpcs(t.db, { limit: 2, cursor, sort: 'name' })).rejects.toSatisfy(badInput);
-    await expect(vpcsRepo.listVpcs(t.db, { limit: 2, cursor, dir: 'asc' })).rejects.toSatisfy(badInput);
-    expect((await vpcsRepo.listVpcs(t.db, { limit: 2, cursor })).items).toHaveLength(2);
   });
 
   it('pages jobs with every filter and sort, ties broken by id', async () => {
