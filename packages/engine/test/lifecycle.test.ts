@@ -74,7 +74,7 @@ describeWorld('lifecycle', {}, (world) => {
     );
     expect((await waitForJob(world.engine, rel.jobId)).state).toBe('succeeded');
     expect((await world.engine.listNics(tier.id)).every((n) => n.state === 'Allocated')).toBe(true);
-  });
+  }, 180_000); // 1,500 calls: minutes, not seconds, on a 2-core machine at load 25 (a hung job still fails on its stall)
 
   it('rolls back the steps done, in reverse, when implementNetwork fails, and leaves the tier Allocated', async () => {
     const { tier } = await vpcWithTier(world.w, world.engine, '10.4.0.0/16', '10.4.1.0/24');

@@ -279,13 +279,24 @@ export async function until<T>(
   }
 }
 
-/** Waits until the job ends (any final state) and returns it. */
-export async function waitForJob(engine: Engine, jobId: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits until the job ends (any final state) and returns it. The deadline catches a hung job, not a slow one: it
+ * counts from the job's last visible progress (state, steps done), so a 500-NIC job on a machine at load 25 that
+ * keeps moving is waited for (the test's own timeout still bounds it), while one that stalls fails after `stallMs`.
+ */
+export async function waitForJob(engine: Engine, jobId: string, stallMs = 30_000) {
+  let deadline = Date.now() + stallMs;
+  let seen = '';
   for (;;) {
     const job = await engine.getJob(jobId);
     if (job && ['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    if (Date.now() > deadline) throw new Error(`Job ${jobId} still ${job?.state} after ${timeoutMs} ms`);
+    const now = `${job?.state}:${job?.progressDone}:${job?.steps.length}`;
+    if (now !== seen) {
+      seen = now;
+      deadline = Date.now() + stallMs;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Job ${jobId} still ${job?.state} with no progress for ${stallMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -63,13 +63,24 @@ export async function makeTestDeps(
   };
 }
 
-/** Reads the job as a viewer every 25 ms until it has ended (any end state), up to `polls` reads (15 s by default). */
-export async function waitDone(t: TestDeps, jobId: string, polls = 600) {
+/**
+ * Reads the job as a viewer every 25 ms until it has ended (any end state). Fails only when the job shows no progress
+ * (state, steps done) for `stallMs`: a slow job on a loaded machine is waited for, a hung one is not.
+ */
+export async function waitDone(t: TestDeps, jobId: string, stallMs = 15_000) {
   const caller = t.callerAs('viewer');
-  for (let i = 0; i < polls; i++) {
+  let deadline = Date.now() + stallMs;
+  let seen = '';
+  for (;;) {
     const job = await caller.jobs.get({ id: jobId });
     if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
+    const now = `${job.state}:${job.progressDone}:${job.steps.length}`;
+    if (now !== seen) {
+      seen = now;
+      deadline = Date.now() + stallMs;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} still ${job.state} with no progress for ${stallMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`job ${jobId} did not finish`);
 }
