@@ -178,6 +178,53 @@ describe.each(testDialects())('public IPs through the API on %s', (dialect) => {
     ]);
   });
 
+  it('answers 25 concurrent acquires with 25 distinct addresses, and the 26th with the full range', async () => {
+    const admin = t.callerAs('admin');
+    const z = (await admin.zones.create({ name: 'z-race' })).id;
+    await admin.physicalNetworks.create({
+      zoneId: z,
+      name: 'pn-race',
+      isolationMethods: ['VLAN'],
+      vlanRanges: ['200-210'],
+      trafficTypes: [{ type: 'Public', labels: {} }],
+    });
+    // .1 is the gateway: .2-.26 are the 25 usable addresses.
+    await admin.publicIpRanges.create({
+      zoneId: z,
+      cidr: '198.51.100.0/27',
+      gateway: '198.51.100.1',
+      endIp: '198.51.100.26',
+    });
+    const offeringId = await insertOffering(t.db.db, {
+      name: 'o-race',
+      kind: 'vpc',
+      serviceProviders: {},
+      now: 1,
+    });
+    const vpc = randomUUID();
+    await vpcsRepo.insertVpc(t.db.db, {
+      id: vpc,
+      name: 'race',
+      zoneId: z,
+      offeringId,
+      cidr: '10.0.0.0/16',
+      state: 'Allocated',
+      conditions: '[]',
+      createdBy: 't',
+      createdAt: Date.now(),
+    });
+    const operator = t.callerAs('operator');
+    const got = await Promise.all(
+      Array.from({ length: 25 }, () => operator.publicIps.acquire({ vpcId: vpc })),
+    );
+    expect(new Set(got.map((g) => g.address)).size).toBe(25);
+    expect((await t.callerAs('viewer').publicIpRanges.list({ zoneId: z }))[0]).toMatchObject({
+      used: 25,
+      size: 25,
+    });
+    expect((await refusal(operator.publicIps.acquire({ vpcId: vpc }))).message).toContain('25/25 used');
+  });
+
   it('refuses a range in a zone whose physical networks carry no Public traffic, and unknown ids', async () => {
     const admin = t.callerAs('admin');
     const z2 = (await admin.zones.create({ name: 'z2' })).id;
