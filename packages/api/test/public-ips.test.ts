@@ -170,6 +170,16 @@ describe.each(testDialects())('public IPs through the API on %s', (dialect) => {
     const actions = (await viewer.audit.list({ action: 'publicIps.' })).items.map((r) => r.action);
     expect(actions.filter((x) => x === 'publicIps.acquire')).toHaveLength(4);
     expect(actions.filter((x) => x === 'publicIps.release')).toHaveLength(1);
+    // The physical network keeps its Public traffic, and exists, while a range hangs off it.
+    const dropPublic = await refusal(
+      admin.physicalNetworks.update({ id: pnId, trafficTypes: [{ type: 'Guest', labels: {} }] }),
+    );
+    expect(dropPublic).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('public IP range'),
+    });
+    expect((await refusal(admin.physicalNetworks.delete({ id: pnId }))).code).toBe('CONFLICT');
+
     const rangeActions = (await viewer.audit.list({ action: 'publicIpRanges.' })).items.map((r) => r.action);
     expect(rangeActions.sort()).toEqual([
       'publicIpRanges.create',

@@ -111,6 +111,15 @@ export async function countAddressesOfRange(db: Db, rangeId: string): Promise<nu
   return Number(r?.n ?? 0);
 }
 
+export async function countRangesOfPhysicalNetwork(db: Db, physicalNetworkId: string): Promise<number> {
+  const r = await db
+    .selectFrom('public_ip_ranges')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('physical_network_id', '=', physicalNetworkId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export async function deleteRange(db: Db, id: string): Promise<boolean> {
   const r = await db.deleteFrom('public_ip_ranges').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
