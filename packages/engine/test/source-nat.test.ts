@@ -138,4 +138,33 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     expect(retried.state).toBe('succeeded');
     expect((await publicIpsRepo.sourceNatOf(w.db.db, c.vpc.id))?.address).toBe('203.0.113.2');
   });
+
+  it('gives six VPCs implemented at once six distinct addresses', async () => {
+    // The /29 above is full: these come from a second range, .1 its gateway, .2-.14 usable.
+    await publicIpsRepo.insertRange(
+      w.db.db,
+      {
+        id: randomUUID(),
+        zoneId: w.zoneId,
+        physicalNetworkId: w.physicalNetworkId,
+        cidr: '198.51.100.0/28',
+        gateway: '198.51.100.1',
+        vlan: 77,
+        startIp: '198.51.100.2',
+        endIp: '198.51.100.14',
+        startNum: ipv4ToInt('198.51.100.2') ?? 0,
+        endNum: ipv4ToInt('198.51.100.14') ?? 0,
+        gatewayNum: ipv4ToInt('198.51.100.1') ?? 0,
+      },
+      Date.now(),
+    );
+    const vpcs = await Promise.all(Array.from({ length: 6 }, () => vpcWith(snatOffering)));
+    const jobs = await Promise.all(vpcs.map((v) => implement(v.tierIds[0] as string)));
+    expect(jobs.map((j) => j.state)).toEqual(Array(6).fill('succeeded'));
+    const addresses = await Promise.all(
+      vpcs.map(async (v) => (await publicIpsRepo.sourceNatOf(w.db.db, v.vpc.id))?.address),
+    );
+    expect(new Set(addresses).size).toBe(6);
+    for (const a of addresses) expect(a).toMatch(/^198\.51\.100\.(\d+)$/);
+  });
 });
