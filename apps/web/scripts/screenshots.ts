@@ -92,9 +92,24 @@ async function seed(page: Page): Promise<void> {
     trafficTypes: [
       { type: 'Guest', labels: { KVM: 'cloudbr1', VMware: 'vSwitch1' } },
       { type: 'Management', labels: { KVM: 'cloudbr0' } },
+      { type: 'Public', labels: { KVM: 'cloudbr2' } },
     ],
     state: 'Enabled',
   })) as { id: string };
+  // Public IP ranges, so the zone page shows their usage bars (the provisioned VPC takes its source-NAT address).
+  await call(page, 'publicIpRanges.create', {
+    zoneId: zone.id,
+    cidr: '203.0.113.0/24',
+    gateway: '203.0.113.1',
+    vlan: 400,
+    startIp: '203.0.113.10',
+    endIp: '203.0.113.13',
+  });
+  await call(page, 'publicIpRanges.create', {
+    zoneId: zone.id,
+    cidr: '198.51.100.0/26',
+    gateway: '198.51.100.1',
+  });
   const provider = (await call(page, 'providers.create', {
     physicalNetworkId: pn.id,
     adapterId: 'simulator',
@@ -250,7 +265,9 @@ async function main() {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${url}/`);
     await seed(page).catch((e) => console.warn('seed:', String(e)));
-    const [firstVpc] = ((await call(page, 'vpcs.list', {}, false)) as { id: string }[]) ?? [];
+    // vpcs.list answers a page ({ items, nextCursor, total }).
+    const [firstVpc] =
+      ((await call(page, 'vpcs.list', {}, false)) as { items?: { id: string }[] }).items ?? [];
     for (const path of PAGES) {
       if (path === '/vpcs/FIRST' && !firstVpc) continue;
       await page.goto(`${url}${path.replace('FIRST', firstVpc?.id ?? '')}`);

@@ -93,8 +93,12 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       const { method, segmentId } = req.network.isolation;
       const unsupported = isolationUnsupported(method, segmentId, config);
       if (unsupported) return { canHandle: false, reason: unsupported };
-      if (req.service === 'SourceNat' && !config.snatExternalIp) {
-        return { canHandle: false, reason: 'SourceNat needs snatExternalIp in the controller configuration' };
+      if (req.service === 'SourceNat' && !req.network.sourceNatIp && !config.snatExternalIp) {
+        return {
+          canHandle: false,
+          reason:
+            'SourceNat needs the VPC source-NAT address (a public IP range in the zone) or snatExternalIp',
+        };
       }
       return { canHandle: true };
     },

@@ -48,12 +48,14 @@ export async function implementNetwork(
 ): Promise<ImplementResult> {
   const unsupported = isolationUnsupported(n.isolation.method, n.isolation.segmentId, config);
   if (unsupported) throw new AdapterError('INVALID_REQUEST', unsupported);
-  const { snatExternalIp, localnetNetworkName } = config;
+  const { localnetNetworkName } = config;
+  // The VPC's own address from Netplane's public IP ranges; the controller-wide setting is only a fallback.
+  const snatExternalIp = n.sourceNatIp ?? config.snatExternalIp;
   const wants = new Set(n.services);
   if (wants.has('SourceNat') && !snatExternalIp) {
     throw new AdapterError(
       'INVALID_REQUEST',
-      'SourceNat needs snatExternalIp in the controller configuration',
+      'SourceNat needs the VPC source-NAT address (or snatExternalIp in the controller configuration)',
     );
   }
   const vlan = n.isolation.method === 'VLAN' ? localnetNetworkName : undefined;
@@ -85,7 +87,11 @@ export async function implementNetwork(
         op.select('Port_Group', [where.eq('name', pgName)], ID),
         op.select('ACL', [tagged], ['_uuid', 'external_ids', 'direction', 'priority', 'match', 'action']),
         // the tier's source NAT (its static NAT rows carry the network id too)
-        op.select('NAT', [taggedWith(EXT.networkId, n.networkId, { [EXT.rule]: 'snat' })], ['_uuid']),
+        op.select(
+          'NAT',
+          [taggedWith(EXT.networkId, n.networkId, { [EXT.rule]: 'snat' })],
+          ['_uuid', 'external_ip'],
+        ),
         // every localnet port on the same physical network and VLAN, whoever made it
         ...(vlan
           ? [
@@ -234,6 +240,12 @@ export async function implementNetwork(
           [['nat', 'insert', set([namedUuid('snat')])]],
         ),
       );
+    } else if (wants.has('SourceNat') && snatExternalIp) {
+      // Converge: a tier implemented with another address (the old controller-wide one) moves to the VPC's own.
+      for (const nat of nats) {
+        if (nat.external_ip !== snatExternalIp)
+          ops.push(op.update('NAT', [where.eq('_uuid', nat._uuid)], { external_ip: snatExternalIp }));
+      }
     }
     if (ops.length > 1)
       await db.transact([...ops, op.comment(`netplane: implement network ${n.networkId}`)], signal);

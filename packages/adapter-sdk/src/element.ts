@@ -29,6 +29,12 @@ export type NetworkSpec = {
   isolation: { method: IsolationMethod; segmentId: number };
   /** The services this element was chosen for on this network. */
   services: readonly Service[];
+  /**
+   * The VPC's own source-NAT address, acquired by Netplane from the zone's public IP ranges when the tier's offering
+   * has SourceNat (also in canHandle's spec). Absent when the offering has no SourceNat; an adapter may keep a
+   * controller-wide fallback for a spec without it.
+   */
+  sourceNatIp?: string;
 };
 
 export type NicSpec = {

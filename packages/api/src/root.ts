@@ -16,6 +16,8 @@ import { nicsRouter } from './routers/nics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
 import { providersRouter } from './routers/providers';
+import { publicIpRangesRouter } from './routers/public-ip-ranges';
+import { publicIpsRouter } from './routers/public-ips';
 import { publicServicesRouter } from './routers/public-services';
 import { staticNatRouter } from './routers/static-nat';
 import { supportRouter } from './routers/support';
@@ -41,6 +43,8 @@ const coreRouters = {
   offerings: offeringsRouter,
   physicalNetworks: physicalNetworksRouter,
   providers: providersRouter,
+  publicIpRanges: publicIpRangesRouter,
+  publicIps: publicIpsRouter,
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,

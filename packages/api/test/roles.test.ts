@@ -47,6 +47,8 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'physicalNetworks.setState': ADMIN,
   'physicalNetworks.update': ADMIN,
   'providers.create': ADMIN,
+  'publicIpRanges.create': ADMIN,
+  'publicIpRanges.delete': ADMIN,
   'providers.delete': ADMIN,
   'providers.setState': ADMIN,
   'providers.update': ADMIN,
@@ -58,6 +60,8 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'test-sdn.setLabel': ['admin', 'operator'],
   // Provisioning (engine): admin and operator; retry is a diagnostics action, so support too.
   'jobs.cancel': ['admin', 'operator'],
+  'publicIps.acquire': ['admin', 'operator'],
+  'publicIps.release': ['admin', 'operator'],
   'jobs.retry': ['admin', 'operator', 'support'],
   'nics.prepare': ['admin', 'operator'],
   'nics.prepareBulk': ['admin', 'operator'],

@@ -17,5 +17,6 @@ export * from './negotiation';
 export * from './offerings/offering';
 export * from './offerings/validate';
 export * from './pagination/page';
+export * from './public-ips/ranges';
 export * from './public-services/rules';
 export * from './vocabulary';

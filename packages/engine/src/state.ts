@@ -34,7 +34,7 @@ export type TransitionInput = {
   /** Facts for the diagnostics hook when `to` is Error. */
   error?: Pick<
     EntityErrorEvent,
-    'code' | 'category' | 'message' | 'rootCallId' | 'traceId' | 'controllerId' | 'lost'
+    'code' | 'category' | 'message' | 'rootCallId' | 'traceId' | 'controllerId' | 'lost' | 'capacity'
   >;
 };
 
@@ -208,6 +208,7 @@ export class StateStore {
         ...(t.error?.traceId !== undefined && { traceId: t.error.traceId }),
         ...(t.error?.controllerId !== undefined && { controllerId: t.error.controllerId }),
         ...(t.error?.lost !== undefined && { lost: t.error.lost }),
+        ...(t.error?.capacity !== undefined && { capacity: t.error.capacity }),
         at,
       });
     } catch (e) {

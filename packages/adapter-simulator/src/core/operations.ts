@@ -72,8 +72,14 @@ export function implementNetwork(
       conflict: { resource: 'segment', name: key, owner: segment.owner },
     });
   }
+  // The VPC's source-NAT address, as a real controller would hold it on the tier's router (observe shows it). Not
+  // part of what adoption compares: a re-implement with the VPC's new address converges instead of conflicting.
+  const snat: Record<string, string> =
+    net.services.includes('SourceNat') && net.sourceNatIp ? { sourceNatIp: net.sourceNatIp } : {};
   if (store.adoptable('network', net.networkId, expected)) {
     store.segments.set(key, { method, segmentId, switchName: name, owner: OUR_OWNER, plantedByFault: false });
+    const held = store.networks.get(name);
+    if (held) Object.assign(held.attributes, snat);
     return { broadcastUri, adopted: true };
   }
   if (profile.maxNetworks !== null && store.networks.size >= profile.maxNetworks) {
@@ -91,7 +97,7 @@ export function implementNetwork(
     name,
     owner: OUR_OWNER,
     externalIds: { 'netplane:id': net.networkId, 'netplane:vpc': net.vpcId },
-    attributes: { ...expected, displayName: net.name },
+    attributes: { ...expected, displayName: net.name, ...snat },
     plantedByFault: false,
   });
   store.segments.set(key, { method, segmentId, switchName: name, owner: OUR_OWNER, plantedByFault: false });

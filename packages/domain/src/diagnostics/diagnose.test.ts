@@ -277,3 +277,27 @@ describe('internal diagnoses', () => {
     expect(new Set(DIAGNOSIS_CATEGORIES.map(titleOf)).size).toBe(DIAGNOSIS_CATEGORIES.length);
   });
 });
+
+describe('a pool of Netplane that ran out', () => {
+  it('is CAPACITY_EXHAUSTED naming the zone and each range with its usage, with retry only', () => {
+    const d = diagnose({
+      target: tier,
+      vpcId: 'v-1',
+      jobId: 'j-1',
+      failure: {
+        kind: 'capacity',
+        resource: 'publicIp',
+        zone: { id: 'z-1', name: 'eu-west-1' },
+        ranges: [{ id: 'r-1', cidr: '203.0.113.0/29', used: 5, size: 5 }],
+        message: 'No free public IP',
+      },
+    });
+    expect(d.category).toBe('CAPACITY_EXHAUSTED');
+    expect(d.sentence).toBe(
+      'No public IP is free for tier web in zone eu-west-1: every range is used up: 203.0.113.0/29 (5/5 used).',
+    );
+    expect(d.remediation).toContain('Add a public IP range to zone eu-west-1');
+    expect(d.actions).toEqual(['retry']);
+    expect(d.evidence.capacity?.ranges).toEqual([{ id: 'r-1', cidr: '203.0.113.0/29', used: 5, size: 5 }]);
+  });
+});

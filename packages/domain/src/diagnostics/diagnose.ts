@@ -174,6 +174,25 @@ export function diagnose(facts: FailureFacts): Diagnosis {
         actions: applicableActions('CREDENTIALS_UNREADABLE', facts.target, true),
       };
     }
+    case 'capacity': {
+      const zone = failure.zone.name ?? failure.zone.id;
+      const ranges = failure.ranges.map((r) => `${r.cidr} (${r.used}/${r.size} used)`).join(', ');
+      return {
+        category: 'CAPACITY_EXHAUSTED',
+        title: titleOf('CAPACITY_EXHAUSTED'),
+        sentence: `No public IP is free for ${describeTarget(facts.target)} in zone ${zone}: ${ranges === '' ? 'the zone has no public IP range' : `every range is used up: ${ranges}`}.`,
+        evidence: {
+          message: failure.message,
+          capacity: {
+            resource: failure.resource,
+            zone: failure.zone,
+            ranges: failure.ranges.map((r) => ({ ...r })),
+          },
+        },
+        remediation: `Add a public IP range to zone ${zone} (Infrastructure › Zones › Public IP ranges) or release public IPs that VPCs of the zone no longer use; then retry.`,
+        actions: applicableActions('CAPACITY_EXHAUSTED', facts.target, false),
+      };
+    }
     case 'internal':
       return {
         category: 'INTERNAL',

@@ -77,6 +77,14 @@ export type FailureFacts = {
     /** A controller's sealed credentials cannot be decrypted here (key not held, or tampered). */
     | { kind: 'credentials'; controllerId: string; controllerName?: string; message: string }
     | { kind: 'call'; call: FailedCall; trace?: readonly TraceEntry[]; lost?: LostResource }
+    /** Netplane's own pool ran out before any call (public IP ranges of a zone): the zone and ranges are named. */
+    | {
+        kind: 'capacity';
+        resource: 'publicIp';
+        zone: { id: string; name?: string };
+        ranges: readonly { id: string; cidr: string; used: number; size: number }[];
+        message: string;
+      }
     | { kind: 'internal'; message: string };
 };
 
@@ -97,6 +105,14 @@ export const evidenceSchema = z.object({
   /** The controller whose credentials are unreadable (CREDENTIALS_UNREADABLE). */
   controller: z.object({ id: z.string(), name: z.string().optional() }).optional(),
   lost: lostResourceSchema.optional(),
+  /** The pool that ran out (CAPACITY_EXHAUSTED without a call): the zone and each range with its usage. */
+  capacity: z
+    .object({
+      resource: z.literal('publicIp'),
+      zone: z.object({ id: z.string(), name: z.string().optional() }),
+      ranges: z.array(z.object({ id: z.string(), cidr: z.string(), used: z.number(), size: z.number() })),
+    })
+    .optional(),
 });
 export type DiagnosisEvidence = z.infer<typeof evidenceSchema>;
 

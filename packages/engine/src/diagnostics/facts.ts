@@ -100,6 +100,14 @@ export async function factsOf(db: Db, event: EntityErrorEvent): Promise<FailureF
       },
     };
   }
+  if (event.code === 'CAPACITY_EXHAUSTED' && event.capacity && !event.rootCallId) {
+    return {
+      target,
+      vpcId: event.vpcId,
+      jobId: event.jobId,
+      failure: { kind: 'capacity', ...event.capacity, message: event.message },
+    };
+  }
   if (event.traceId || event.code === 'NO_ELEMENT_FOR_SERVICE') {
     const facts = await negotiationFacts(db, event, target);
     if (facts) return facts;

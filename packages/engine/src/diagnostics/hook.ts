@@ -24,6 +24,12 @@ export type EntityErrorEvent = {
   controllerId?: string;
   /** What observe found missing on the controller after the call failed (code CONTROLLER_LOST_STATE). */
   lost?: LostResource;
+  /** Netplane's own pool that ran out (code CAPACITY_EXHAUSTED without a call): the zone and its ranges. */
+  capacity?: {
+    resource: 'publicIp';
+    zone: { id: string; name?: string };
+    ranges: readonly { id: string; cidr: string; used: number; size: number }[];
+  };
   at: number;
 };
 

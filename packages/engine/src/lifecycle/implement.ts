@@ -8,6 +8,7 @@ import type { JobContext } from '../jobs/context';
 import type { TransitionInput } from '../state';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
+import { sourceNatForTier } from './source-nat';
 import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
 import { stepCall } from './step-call';
 
@@ -32,8 +33,13 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
     });
     return {};
   });
+  // Before negotiation, so an adapter's canHandle for SourceNat sees the VPC's own address.
+  const snat = await ctx.step('sourceNat', async () => ({
+    address: (await sourceNatForTier(core, ctx, network)) ?? null,
+  }));
+  const sourceNatIp = snat.address ?? undefined;
   const neg = await ctx.step('negotiate', async () => {
-    const r = await negotiateTier(core, id, ctx.job.id);
+    const r = await negotiateTier(core, id, ctx.job.id, sourceNatIp);
     return { ok: r.ok, missing: r.missing, traceId: r.traceId, unreadable: r.unreadable };
   });
   const unreadable = neg.unreadable?.[0];
@@ -78,7 +84,7 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       );
       done.push({ kind: 'vpc', group, adopted: vr.adopted });
       const netKey = `implementNetwork:${group.controllerId}`;
-      const spec = networkSpecOf(network, group.services);
+      const spec = networkSpecOf(network, group.services, sourceNatIp);
       await stepCall(
         core,
         ctx,

@@ -89,6 +89,8 @@ export async function negotiateTier(
   core: EngineCore,
   networkId: string,
   jobId: string | null,
+  /** The VPC's source-NAT address, so an adapter that needs one for SourceNat sees it in canHandle. */
+  sourceNatIp?: string,
 ): Promise<StoredNegotiation> {
   const db = core.deps.db.db;
   const network = await networksRepo.getNetwork(db, networkId);
@@ -98,7 +100,7 @@ export async function negotiateTier(
   const pn = await physicalNetworksRepo.getPhysicalNetwork(db, network.physicalNetworkId);
   if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
   const providers = await loadProviders(core, pn.id);
-  const spec = networkSpecOf(network, []);
+  const spec = networkSpecOf(network, [], sourceNatIp);
   const unreadable: StoredNegotiation['unreadable'] = [];
   const result = await negotiate(
     {

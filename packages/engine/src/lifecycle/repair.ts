@@ -1,5 +1,5 @@
 // Repair: re-apply what a reconcile check found missing or different, remove what is extra, then check again.
-import { networksRepo } from '@netplane/db';
+import { networksRepo, publicIpsRepo } from '@netplane/db';
 import { JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -61,7 +61,9 @@ export async function applyRepairs(
       const services = (await networksRepo.listElements(core.deps.db.db, [network.id]))
         .filter((e) => e.controllerId === d.controllerId)
         .map((e) => e.service);
-      const spec = networkSpecOf(network, services as never);
+      // Re-applied with the VPC's own source-NAT address, as implement wrote it.
+      const snat = await publicIpsRepo.sourceNatOf(core.deps.db.db, network.vpcId);
+      const spec = networkSpecOf(network, services as never, snat?.address);
       await core.calls.call({
         ...common,
         idempotencyKey: `${ctx.job.id}:repair:network:${network.id}`,

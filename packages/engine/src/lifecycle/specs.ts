@@ -6,7 +6,12 @@ import type { IsolationMethod, Service } from '@netplane/domain';
 
 export const vpcSpecOf = (v: vpcsRepo.VpcRow): VpcSpec => ({ vpcId: v.id, name: v.name, cidr: v.cidr });
 
-export const networkSpecOf = (n: networksRepo.NetworkRow, services: readonly Service[]): NetworkSpec => ({
+/** `sourceNatIp`: the VPC's source-NAT address (publicIpsRepo.sourceNatOf), passed when the VPC has one. */
+export const networkSpecOf = (
+  n: networksRepo.NetworkRow,
+  services: readonly Service[],
+  sourceNatIp?: string,
+): NetworkSpec => ({
   vpcId: n.vpcId,
   networkId: n.id,
   name: n.name,
@@ -14,6 +19,7 @@ export const networkSpecOf = (n: networksRepo.NetworkRow, services: readonly Ser
   gateway: n.gateway,
   isolation: { method: n.isolationMethod as IsolationMethod, segmentId: n.segmentId ?? 0 },
   services,
+  ...(sourceNatIp !== undefined && { sourceNatIp }),
 });
 
 export const nicSpecOf = (n: nicsRepo.NicRow): NicSpec => ({

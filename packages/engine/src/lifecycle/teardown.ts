@@ -8,6 +8,7 @@ import type { EngineCore } from './core';
 import { fenceOf } from './implement';
 import { releaseNicsOf } from './release';
 import { revokeRulesOfTier } from './rules';
+import { releaseVpcAddresses } from './source-nat';
 import { type ElementGroup, groupElements } from './specs';
 import { stepCall } from './step-call';
 
@@ -252,5 +253,7 @@ export async function destroyVpcJob(core: EngineCore, ctx: JobContext): Promise<
     reason: 'Every tier and the VPC were destroyed',
     conditions: [{ type: 'Ready', status: 'False', reason: 'Destroyed', message: 'The VPC is destroyed' }],
   });
+  // Only now: after a failed destroy a controller may still translate to the source-NAT address.
+  await releaseVpcAddresses(core, ctx, vpcId);
   return { failures: [] };
 }

@@ -1,4 +1,4 @@
-// One zone: its header with actions, then its physical networks.
+// One zone: its header with actions, then its physical networks and its public IP ranges.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Network, Pencil, Plus, Power, Trash2 } from 'lucide-react';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { useCan } from '../../lib/can';
 import { useTRPC } from '../../lib/trpc';
 import { PhysicalNetworkCard } from './physical-network-card';
 import { PhysicalNetworkDialog } from './physical-network-dialog';
+import { PublicIpRangesSection } from './public-ip-ranges-section';
 import { ZoneDialog } from './zone-dialog';
 
 type Zone = Outputs['zones']['list'][number];
@@ -116,6 +117,7 @@ export function ZoneDetail({ zone }: { zone: Zone }) {
       ) : (
         pns.data.map((pn) => <PhysicalNetworkCard key={pn.id} pn={pn} />)
       )}
+      <PublicIpRangesSection zoneId={zone.id} />
       <ZoneDialog isOpen={isEditing} onClose={() => setEditing(false)} zone={zone} />
       <PhysicalNetworkDialog isOpen={isAddingPn} onClose={() => setAddingPn(false)} zoneId={zone.id} />
     </div>

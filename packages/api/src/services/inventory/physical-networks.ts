@@ -1,7 +1,14 @@
 // Physical network use cases. Range overlap across the zone is checked inside a transaction that first writes the
 // zone row, so two concurrent creates in one zone are serialised on MySQL (row lock) and on SQLite (one writer).
 import { randomUUID } from 'node:crypto';
-import { type Db, isUniqueViolation, physicalNetworksRepo, providersRepo, zonesRepo } from '@netplane/db';
+import {
+  type Db,
+  isUniqueViolation,
+  physicalNetworksRepo,
+  providersRepo,
+  publicIpsRepo,
+  zonesRepo,
+} from '@netplane/db';
 import {
   AppError,
   describeRangeConflict,
@@ -103,6 +110,8 @@ export async function updatePhysicalNetwork(
     vniRanges: input.vniRanges ?? before.vniRanges,
   };
   assertRangesMatchIsolation(merged);
+  if (input.trafficTypes !== undefined && !input.trafficTypes.some((t) => t.type === 'Public'))
+    await assertNoPublicRanges(ctx.db, before.name, before.id, 'left without Public traffic');
   const ranges = toKindedRanges(merged);
   try {
     await ctx.db.transaction().execute(async (trx) => {
@@ -155,6 +164,17 @@ export async function setPhysicalNetworkState(ctx: ServiceCtx, id: string, state
   return after;
 }
 
+/** Public IP ranges hang off the network carrying Public traffic: it keeps that traffic (and exists) while they do. */
+async function assertNoPublicRanges(db: Db, name: string, id: string, what: string): Promise<void> {
+  const ranges = await publicIpsRepo.countRangesOfPhysicalNetwork(db, id);
+  if (ranges > 0)
+    throw new AppError(
+      'IN_USE',
+      `Physical network "${name}" still has ${ranges} public IP range(s) and cannot be ${what}; delete them first`,
+      { publicIpRanges: ranges },
+    );
+}
+
 export async function deletePhysicalNetwork(ctx: ServiceCtx, id: string): Promise<void> {
   const before = await getPhysicalNetwork(ctx, id);
   const providers = await providersRepo.countProvidersOnPhysicalNetwork(ctx.db, id);
@@ -167,6 +187,7 @@ export async function deletePhysicalNetwork(ctx: ServiceCtx, id: string): Promis
       },
     );
   }
+  await assertNoPublicRanges(ctx.db, before.name, id, 'deleted');
   await physicalNetworksRepo.deletePhysicalNetwork(ctx.db, id);
   await recordAudit(ctx, 'physicalNetworks.delete', { type: 'physicalNetwork', id }, before, null);
 }

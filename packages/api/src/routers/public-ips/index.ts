@@ -1,0 +1,37 @@
+// publicIps.*: addresses a VPC holds from its zone's public IP ranges (CloudStack's associateIpAddress). Acquire and
+// release are provisioning (admin, operator); list pages in the house shape and every role may read it.
+
+import { publicIpsRepo } from '@netplane/db';
+import { idSchema, publicIpPage, publicIpSchemaView } from '@netplane/domain';
+import { z } from 'zod';
+import * as publicIps from '../../services/public-ips';
+import { operatorProcedure, router, viewerProcedure } from '../../trpc';
+import { optionalPageInput } from '../pagination';
+
+export const publicIpsRouter = router({
+  list: viewerProcedure
+    .input(
+      optionalPageInput(publicIpsRepo.PUBLIC_IP_SORTS, {
+        vpcId: idSchema.optional(),
+        zoneId: idSchema.optional(),
+        rangeId: idSchema.optional(),
+      }),
+    )
+    .output(publicIpPage)
+    .query(async ({ ctx, input }) => {
+      const page = await publicIpsRepo.listPublicIps(ctx.db, input);
+      return { ...page, items: page.items.map(publicIps.toPublicIpView) };
+    }),
+  acquire: operatorProcedure
+    .input(z.object({ vpcId: idSchema, rangeId: idSchema.optional() }))
+    .output(publicIpSchemaView)
+    .mutation(({ ctx, input }) => publicIps.acquirePublicIp(ctx, input)),
+  /** Refused for the VPC's source-NAT address and for an address a rule still uses. */
+  release: operatorProcedure
+    .input(z.object({ id: idSchema }))
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await publicIps.releasePublicIp(ctx, input.id);
+      return { ok: true as const };
+    }),
+});

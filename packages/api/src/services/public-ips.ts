@@ -1,0 +1,90 @@
+// publicIps use cases (CloudStack's associateIpAddress / disassociateIpAddress): a VPC acquires a free address of
+// its zone's public IP ranges and releases it. The VPC's source-NAT address is the engine's (acquired at implement,
+// released at destroy), so releasing it by hand is refused, as CloudStack refuses it.
+import { lbRulesRepo, publicIpsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
+import { AppError, type PublicIpView, vlanLabel } from '@netplane/domain';
+import type { Context } from '../context';
+import { recordAudit } from './audit';
+import { actorOf } from './engine';
+import { notFound } from './inventory/context';
+
+type Ctx = Pick<Context, 'db' | 'user' | 'deps'>;
+
+export const toPublicIpView = (r: publicIpsRepo.PublicIpListed): PublicIpView => ({
+  id: r.id,
+  zoneId: r.zoneId,
+  rangeId: r.rangeId,
+  vpcId: r.vpcId,
+  address: r.address,
+  gateway: r.gateway,
+  vlan: r.vlan,
+  purpose: r.purpose,
+  acquiredBy: r.acquiredBy,
+  acquiredAt: r.acquiredAt,
+});
+
+async function viewOf(ctx: Ctx, ip: publicIpsRepo.PublicIpRow): Promise<PublicIpView> {
+  const range = await publicIpsRepo.getRange(ctx.db, ip.rangeId);
+  return toPublicIpView({ ...ip, gateway: range?.gateway ?? '', vlan: range?.vlan ?? null });
+}
+
+export async function acquirePublicIp(
+  ctx: Ctx,
+  input: { vpcId: string; rangeId?: string | undefined },
+): Promise<PublicIpView> {
+  const vpc = await vpcsRepo.getVpc(ctx.db, input.vpcId);
+  if (!vpc || vpc.state === 'Destroy') throw notFound('VPC', input.vpcId);
+  if (vpc.state === 'Shutdown')
+    throw new AppError('INVALID_STATE', `VPC ${vpc.name} is being destroyed`, { state: vpc.state });
+  if (input.rangeId !== undefined) {
+    const range = await publicIpsRepo.getRange(ctx.db, input.rangeId);
+    if (!range || range.zoneId !== vpc.zoneId) throw notFound('Public IP range', input.rangeId);
+  }
+  const r = await publicIpsRepo.acquirePublicIp(ctx.db, {
+    zoneId: vpc.zoneId,
+    vpcId: vpc.id,
+    purpose: 'User',
+    acquiredBy: actorOf(ctx),
+    ...(input.rangeId !== undefined && { rangeId: input.rangeId }),
+    now: ctx.deps.now(),
+  });
+  if (!r.ok) {
+    const ranges = r.ranges.map((x) => `${x.cidr} (${vlanLabel(x.vlan)}, ${x.used}/${x.size} used)`);
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      r.reason === 'NO_RANGE'
+        ? `The zone of VPC ${vpc.name} has no public IP range${input.rangeId ? ' by that id' : ''}; an admin adds one first`
+        : `No free public IP left in the zone of VPC ${vpc.name}: ${ranges.join(', ')}`,
+      {
+        reason: r.reason === 'NO_RANGE' ? 'NO_PUBLIC_IP_RANGE' : 'PUBLIC_IP_EXHAUSTED',
+        ranges: r.ranges.map((x) => x.id),
+      },
+    );
+  }
+  const view = await viewOf(ctx, r.ip);
+  await recordAudit(ctx, 'publicIps.acquire', { type: 'publicIp', id: r.ip.id }, null, view);
+  return view;
+}
+
+export async function releasePublicIp(ctx: Ctx, id: string): Promise<void> {
+  const ip = await publicIpsRepo.getPublicIp(ctx.db, id);
+  if (!ip) throw notFound('Public IP', id);
+  if (ip.purpose === 'SourceNat')
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `${ip.address} is the source-NAT address of its VPC; it is released when the VPC is destroyed`,
+      { reason: 'SOURCE_NAT' },
+    );
+  // Rules still take a free string for their public IP; one on this address would lose it under the rule.
+  const nat = await staticNatRepo.staticNatOnPublicIp(ctx.db, ip.zoneId, ip.address);
+  const lbs = await lbRulesRepo.lbRulesOnPublicIp(ctx.db, ip.zoneId, ip.address);
+  if (nat || lbs.length > 0)
+    throw new AppError(
+      'IN_USE',
+      `${ip.address} is used by ${[nat ? 'a static NAT rule' : '', lbs.length > 0 ? `${lbs.length} load-balancing rule(s)` : ''].filter(Boolean).join(' and ')}; remove them first`,
+      { staticNat: nat?.id ?? null, lbRules: lbs.map((l) => l.id) },
+    );
+  const before = await viewOf(ctx, ip);
+  if (!(await publicIpsRepo.deletePublicIp(ctx.db, id))) throw notFound('Public IP', id);
+  await recordAudit(ctx, 'publicIps.release', { type: 'publicIp', id }, before, null);
+}

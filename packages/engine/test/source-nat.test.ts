@@ -1,0 +1,170 @@
+// The VPC's source-NAT address from the zone's public IP ranges, on the simulator and both dialects: acquired when a
+// tier whose offering has SourceNat is implemented (and passed to the adapter), shared by the VPC's tiers, released
+// when the VPC is destroyed; a full zone fails the implement with a CAPACITY_EXHAUSTED diagnosis naming zone and range.
+import { randomUUID } from 'node:crypto';
+import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
+import { testDialects } from '@netplane/db/testing';
+import { ipv4ToInt } from '@netplane/domain';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../src/index';
+import { makeWorld, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let snatOffering = '';
+  let plainOffering = '';
+  let net = 60;
+  beforeAll(async () => {
+    w = await makeWorld(dialect);
+    snatOffering = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'simulator', Dhcp: 'simulator', SourceNat: 'simulator' },
+    });
+    plainOffering = await w.addOffering({ kind: 'network', services: { Connectivity: 'simulator' } });
+    engine = w.engine();
+    await engine.start();
+  });
+  afterAll(async () => w?.cleanup());
+
+  async function vpcWith(offeringId: string, tiers = 1) {
+    const n = ++net;
+    const vpc = await engine.createVpc(
+      { name: `vpc-${n}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${n}.0.0/16` },
+      't',
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < tiers; i++)
+      ids.push(
+        (
+          await engine.createTier(
+            { vpcId: vpc.id, name: `t${i}`, offeringId, cidr: `10.${n}.${i + 1}.0/24` },
+            't',
+          )
+        ).id,
+      );
+    return { vpc, tierIds: ids };
+  }
+  const implement = async (tierId: string) =>
+    waitForJob(engine, (await engine.implementTier(tierId, 't')).jobId);
+
+  it('without a range in the zone, implements as before and acquires nothing', async () => {
+    const { vpc, tierIds } = await vpcWith(snatOffering);
+    expect((await implement(tierIds[0] as string)).state).toBe('succeeded');
+    expect(await publicIpsRepo.listPublicIpsOfVpc(w.db.db, vpc.id)).toEqual([]);
+  });
+
+  it('acquires, passes, shares and releases the VPC address; a full zone is CAPACITY_EXHAUSTED naming the range', async () => {
+    // 203.0.113.0/29 with the gateway .1 inside the span .1-.3: two usable addresses.
+    const rangeId = randomUUID();
+    await publicIpsRepo.insertRange(
+      w.db.db,
+      {
+        id: rangeId,
+        zoneId: w.zoneId,
+        physicalNetworkId: w.physicalNetworkId,
+        cidr: '203.0.113.0/29',
+        gateway: '203.0.113.1',
+        vlan: null,
+        startIp: '203.0.113.1',
+        endIp: '203.0.113.3',
+        startNum: ipv4ToInt('203.0.113.1') ?? 0,
+        endNum: ipv4ToInt('203.0.113.3') ?? 0,
+        gatewayNum: ipv4ToInt('203.0.113.1') ?? 0,
+      },
+      Date.now(),
+    );
+
+    const plain = await vpcWith(plainOffering);
+    expect((await implement(plain.tierIds[0] as string)).state).toBe('succeeded');
+    expect(await publicIpsRepo.listPublicIpsOfVpc(w.db.db, plain.vpc.id)).toEqual([]);
+
+    const a = await vpcWith(snatOffering, 2);
+    const jobA = await implement(a.tierIds[0] as string);
+    expect(jobA.state).toBe('succeeded');
+    const snatA = await publicIpsRepo.sourceNatOf(w.db.db, a.vpc.id);
+    expect(snatA).toMatchObject({ address: '203.0.113.2', purpose: 'SourceNat', rangeId });
+    // The adapter got the VPC's own address, and the simulator holds it on the tier.
+    const calls = await engine.listCalls({ jobId: jobA.id });
+    const netCall = calls.find((c) => (c.request as { op?: string }).op === 'implementNetwork');
+    const sent = netCall?.request as { network?: { sourceNatIp?: string } } | undefined;
+    expect(sent?.network?.sourceNatIp).toBe('203.0.113.2');
+    const switches = await w.hub.listResources(w.controllerIds[0] as string, {
+      kind: 'network',
+      limit: 1000,
+    });
+    const held = switches.items.find((s) => s.id === a.tierIds[0]);
+    expect(held?.attributes.sourceNatIp).toBe('203.0.113.2');
+    // A second tier of the same VPC uses the same address.
+    expect((await implement(a.tierIds[1] as string)).state).toBe('succeeded');
+    expect((await publicIpsRepo.listPublicIpsOfVpc(w.db.db, a.vpc.id)).map((p) => p.address)).toEqual([
+      '203.0.113.2',
+    ]);
+
+    const b = await vpcWith(snatOffering);
+    expect((await implement(b.tierIds[0] as string)).state).toBe('succeeded');
+    expect((await publicIpsRepo.sourceNatOf(w.db.db, b.vpc.id))?.address).toBe('203.0.113.3');
+
+    const c = await vpcWith(snatOffering);
+    const cTier = c.tierIds[0] as string;
+    const failed = await implement(cTier);
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'CAPACITY_EXHAUSTED' } });
+    expect(await engine.listCalls({ jobId: failed.id })).toEqual([]); // nothing reached a controller
+    expect((await engine.getTier(cTier))?.state).toBe('Error');
+    const [diagnosis] = await diagnosesRepo.listOpenForTarget(w.db.db, 'network', cTier);
+    expect(diagnosis).toMatchObject({ category: 'CAPACITY_EXHAUSTED', title: 'Capacity exhausted' });
+    expect(diagnosis?.sentence).toContain('203.0.113.0/29 (2/2 used)');
+    expect(diagnosis?.sentence).toContain('in zone');
+    expect(diagnosis?.actions).toEqual(['retry']);
+    expect(diagnosis?.evidence).toMatchObject({
+      capacity: { resource: 'publicIp', zone: { id: w.zoneId }, ranges: [{ id: rangeId, used: 2, size: 2 }] },
+    });
+
+    // Destroying A frees its address (audited); C's retry gets it.
+    expect((await waitForJob(engine, (await engine.destroyVpc(a.vpc.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    expect(await publicIpsRepo.listPublicIpsOfVpc(w.db.db, a.vpc.id)).toEqual([]);
+    const released = await w.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'target_id'])
+      .where('action', 'like', 'publicIps.%')
+      .execute();
+    expect(released).toContainEqual({ action: 'publicIps.release', target_id: snatA?.id });
+    expect(released.filter((r) => r.action === 'publicIps.acquire')).toHaveLength(2);
+    const retried = await waitForJob(engine, (await engine.retry({ targetId: cTier }, 't')).jobId);
+    expect(retried.state).toBe('succeeded');
+    expect((await publicIpsRepo.sourceNatOf(w.db.db, c.vpc.id))?.address).toBe('203.0.113.2');
+  });
+
+  it('gives six VPCs implemented at once six distinct addresses', async () => {
+    // The /29 above is full: these come from a second range, .1 its gateway, .2-.14 usable.
+    await publicIpsRepo.insertRange(
+      w.db.db,
+      {
+        id: randomUUID(),
+        zoneId: w.zoneId,
+        physicalNetworkId: w.physicalNetworkId,
+        cidr: '198.51.100.0/28',
+        gateway: '198.51.100.1',
+        vlan: 77,
+        startIp: '198.51.100.2',
+        endIp: '198.51.100.14',
+        startNum: ipv4ToInt('198.51.100.2') ?? 0,
+        endNum: ipv4ToInt('198.51.100.14') ?? 0,
+        gatewayNum: ipv4ToInt('198.51.100.1') ?? 0,
+      },
+      Date.now(),
+    );
+    const vpcs = await Promise.all(Array.from({ length: 6 }, () => vpcWith(snatOffering)));
+    const jobs = await Promise.all(vpcs.map((v) => implement(v.tierIds[0] as string)));
+    expect(jobs.map((j) => j.state)).toEqual(Array(6).fill('succeeded'));
+    const addresses = await Promise.all(
+      vpcs.map(async (v) => (await publicIpsRepo.sourceNatOf(w.db.db, v.vpc.id))?.address),
+    );
+    expect(new Set(addresses).size).toBe(6);
+    for (const a of addresses) expect(a).toMatch(/^198\.51\.100\.(\d+)$/);
+  });
+});
