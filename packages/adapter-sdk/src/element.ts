@@ -29,6 +29,18 @@ export type NetworkSpec = {
   isolation: { method: IsolationMethod; segmentId: number };
   /** The services this element was chosen for on this network. */
   services: readonly Service[];
+  /**
+   * What a Dhcp element hands to guests beyond addressing: the zone's DNS servers and search domain, and the MTU of
+   * the physical network's links. It is the underlay's MTU: the element takes its own encapsulation overhead off it.
+   * Left out (older callers), an element assumes 1500 and no DNS.
+   */
+  dhcp?: NetworkDhcpSpec;
+};
+
+export type NetworkDhcpSpec = {
+  dnsServers: readonly string[];
+  dnsDomain: string | null;
+  physicalMtu: number;
 };
 
 export type NicSpec = {

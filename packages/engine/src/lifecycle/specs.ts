@@ -1,12 +1,23 @@
 // Builds the adapter-facing specs (VpcSpec, NetworkSpec, NicSpec) from our rows, and groups a tier's elements by
 // controller (one element may give several services; it is implemented once with all of them).
-import type { NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
-import type { networksRepo, nicsRepo, vpcsRepo } from '@netplane/db';
+import type { NetworkDhcpSpec, NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
+import {
+  type Db,
+  type networksRepo,
+  type nicsRepo,
+  physicalNetworksRepo,
+  type vpcsRepo,
+  zonesRepo,
+} from '@netplane/db';
 import type { IsolationMethod, Service } from '@netplane/domain';
 
 export const vpcSpecOf = (v: vpcsRepo.VpcRow): VpcSpec => ({ vpcId: v.id, name: v.name, cidr: v.cidr });
 
-export const networkSpecOf = (n: networksRepo.NetworkRow, services: readonly Service[]): NetworkSpec => ({
+export const networkSpecOf = (
+  n: networksRepo.NetworkRow,
+  services: readonly Service[],
+  dhcp?: NetworkDhcpSpec,
+): NetworkSpec => ({
   vpcId: n.vpcId,
   networkId: n.id,
   name: n.name,
@@ -14,7 +25,21 @@ export const networkSpecOf = (n: networksRepo.NetworkRow, services: readonly Ser
   gateway: n.gateway,
   isolation: { method: n.isolationMethod as IsolationMethod, segmentId: n.segmentId ?? 0 },
   services,
+  ...(dhcp ? { dhcp } : {}),
 });
+
+/**
+ * What DHCP hands a tier's guests beyond addressing, read fresh at each implement or repair so a changed zone DNS or
+ * physical MTU reaches the element the next time: the zone's DNS settings and the physical network's MTU.
+ */
+export async function dhcpSpecOf(db: Db, n: networksRepo.NetworkRow): Promise<NetworkDhcpSpec | undefined> {
+  const [zone, pn] = await Promise.all([
+    zonesRepo.getZone(db, n.zoneId),
+    physicalNetworksRepo.getPhysicalNetwork(db, n.physicalNetworkId),
+  ]);
+  if (!zone || !pn) return undefined;
+  return { dnsServers: zone.dnsServers, dnsDomain: zone.dnsDomain, physicalMtu: pn.mtu };
+}
 
 export const nicSpecOf = (n: nicsRepo.NicRow): NicSpec => ({
   nicId: n.id,
