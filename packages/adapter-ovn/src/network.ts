@@ -182,10 +182,10 @@ export async function implementNetwork(
     }
     const dhcp = dhcps[0];
     if (wants.has('Dhcp') && dhcp && !sameDhcp(dhcp, n)) {
-      // Our options get their values back; options an operator added (ntp_server...) stay, except those the zone's
-      // settings own, which follow the settings (a search domain cleared goes).
+      // Our options get their values back; options an operator added (ntp_server...) stay, except, when the engine
+      // sends the zone's settings, those the settings own: they follow the settings (a search domain cleared goes).
       const theirs = toRecord(dhcp.options);
-      for (const k of SETTINGS_OPTIONS) delete theirs[k];
+      if (n.dhcp) for (const k of SETTINGS_OPTIONS) delete theirs[k];
       const options = map({ ...theirs, ...dhcpOptions(n) });
       ops.push(op.update('DHCP_Options', [where.eq('_uuid', dhcp._uuid)], { cidr: n.cidr, options }));
     }
@@ -251,7 +251,7 @@ function sameDhcp(have: SelectedRow, n: NetworkSpec): boolean {
   return (
     have.cidr === n.cidr &&
     Object.entries(want).every(([k, v]) => options[k] === v) &&
-    SETTINGS_OPTIONS.every((k) => k in want || !(k in options))
+    (!n.dhcp || SETTINGS_OPTIONS.every((k) => k in want || !(k in options)))
   );
 }
 

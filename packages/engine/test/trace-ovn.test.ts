@@ -181,7 +181,10 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
     const [a, b] = two(nics);
     const northd = northdOf(ovn);
     await northd.sync();
-    // Before: northd made flows for our switch, router and ports (so the "none left" below can fail).
+    // Before: our rows are there and northd made flows of them (so the "none left" below can fail).
+    expect(await ourNbRows(ovn, vpc.id)).toEqual(
+      expect.arrayContaining(['Logical_Switch', 'DHCP_Options', 'ACL']),
+    );
     expect(await ourFlows(ovn, tier.id, vpc.id, [a.id, b.id])).not.toEqual([]);
 
     const released = await ovn.engine.releaseNics([a.id, b.id], 't');
@@ -189,25 +192,7 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
     const destroyed = await ovn.engine.destroyVpc(vpc.id, 't');
     expect((await waitForJob(ovn.engine, destroyed.jobId)).state).toBe('succeeded');
 
-    for (const table of [
-      'Logical_Switch',
-      'Logical_Switch_Port',
-      'Logical_Router',
-      'Logical_Router_Port',
-      'DHCP_Options',
-      'Port_Group',
-      'ACL',
-      'NAT',
-    ]) {
-      const rows = await ovn.server.nbctl([
-        '--bare',
-        '--columns=_uuid',
-        'find',
-        table,
-        `external_ids:"${EXT.vpcId}"="${vpc.id}"`,
-      ]);
-      expect(rows.trim(), `${table} rows of VPC ${vpc.id}`).toBe('');
-    }
+    expect(await ourNbRows(ovn, vpc.id)).toEqual([]);
     await northd.sync();
     expect(await ourFlows(ovn, tier.id, vpc.id, [a.id, b.id])).toEqual([]);
     // And the packet that was delivered before finds no datapath any more.
@@ -221,6 +206,33 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
     expect(gone.trim()).toBe('');
   });
 });
+
+/** The Northbound tables holding a row tagged with the VPC's id (every row we write carries it). */
+async function ourNbRows(ovn: OvnWorld, vpcId: string): Promise<string[]> {
+  const tables = [
+    'Logical_Switch',
+    'Logical_Switch_Port',
+    'Logical_Router',
+    'Logical_Router_Port',
+    'DHCP_Options',
+    'Port_Group',
+    'ACL',
+    'NAT',
+    'Load_Balancer',
+  ];
+  const found: string[] = [];
+  for (const table of tables) {
+    const rows = await ovn.server.nbctl([
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      table,
+      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
+    ]);
+    if (rows.trim() !== '') found.push(table);
+  }
+  return found;
+}
 
 /**
  * Southbound rows northd made from our rows: datapaths named after our switch or router, port bindings of our ports,
