@@ -1,6 +1,7 @@
 // The rows a tier is made of, as OVSDB rows: switch, router port pair, DHCP options, port-group ACLs, SNAT.
 import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { map, none, type Row, set } from '@netplane/ovsdb';
+import { dhcpOptions } from './dhcp';
 import { EXT, names, OWNER, prefixLength, routerPortMac } from './names';
 
 export type AclRule = {
@@ -84,14 +85,6 @@ export function switchRouterPortRow(n: NetworkSpec): Row {
     external_ids: networkExt(n, { [EXT.role]: 'router' }),
   };
 }
-
-/** The DHCP options we set for a tier (observe() compares them; implementNetwork puts them back). */
-export const dhcpOptions = (n: Pick<NetworkSpec, 'networkId' | 'gateway'>): Record<string, string> => ({
-  server_id: n.gateway,
-  server_mac: routerPortMac(n.networkId),
-  router: n.gateway,
-  lease_time: '3600',
-});
 
 export function dhcpRow(n: NetworkSpec): Row {
   return { cidr: n.cidr, options: map(dhcpOptions(n)), external_ids: networkExt(n) };

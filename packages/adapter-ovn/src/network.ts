@@ -2,6 +2,7 @@
 // are network-teardown.ts.
 import { AdapterError, type ImplementResult, type NetworkSpec } from '@netplane/adapter-sdk';
 import { map, namedUuid, type Operation, op, type Row, set, toAtoms, toRecord, where } from '@netplane/ovsdb';
+import { dhcpOptions, SETTINGS_OPTIONS } from './dhcp';
 import { conflict } from './errors';
 import { noRowNamed, noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { isolationUnsupported } from './isolation';
@@ -12,7 +13,6 @@ import {
   aclRow,
   broadcastUriOf,
   defaultAclRules,
-  dhcpOptions,
   dhcpRow,
   localnetPortRow,
   networkExt,
@@ -188,8 +188,11 @@ export async function implementNetwork(
     }
     const dhcp = dhcps[0];
     if (wants.has('Dhcp') && dhcp && !sameDhcp(dhcp, n)) {
-      // Our options get their values back; options an operator added (dns_server...) stay.
-      const options = map({ ...toRecord(dhcp.options), ...dhcpOptions(n) });
+      // Our options get their values back; options an operator added (ntp_server...) stay, except, when the engine
+      // sends the zone's settings, those the settings own: they follow the settings (a search domain cleared goes).
+      const theirs = toRecord(dhcp.options);
+      if (n.dhcp) for (const k of SETTINGS_OPTIONS) delete theirs[k];
+      const options = map({ ...theirs, ...dhcpOptions(n) });
       ops.push(op.update('DHCP_Options', [where.eq('_uuid', dhcp._uuid)], { cidr: n.cidr, options }));
     }
     if (wants.has('NetworkACL')) {
@@ -253,10 +256,15 @@ export async function implementNetwork(
   }, isGuardFailure);
 }
 
-/** The DHCP row still has our cidr and our values for the options we set. */
+/** The DHCP row still has our cidr, our values for the options we set and none of the settings' options we dropped. */
 function sameDhcp(have: SelectedRow, n: NetworkSpec): boolean {
   const options = toRecord(have.options);
-  return have.cidr === n.cidr && Object.entries(dhcpOptions(n)).every(([k, v]) => options[k] === v);
+  const want = dhcpOptions(n);
+  return (
+    have.cidr === n.cidr &&
+    Object.entries(want).every(([k, v]) => options[k] === v) &&
+    (!n.dhcp || SETTINGS_OPTIONS.every((k) => k in want || !(k in options)))
+  );
 }
 
 export async function nicPortsOf(db: NbDatabase, networkId: string, signal: AbortSignal) {

@@ -1,10 +1,11 @@
 // observe(): what the Northbound database holds of ours, read from the monitor cache (so drift shows in seconds).
 import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
+import { coreDhcpOptions } from './dhcp';
 import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
-import { DEFAULT_ACL_RULES, defaultAclRules, dhcpOptions } from './network-rows';
+import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
@@ -185,7 +186,7 @@ function observeNetworks(
         const o = toRecord(dhcp.options);
         if (str(dhcp.cidr) !== cidr)
           issues.push(`DHCP_Options of ${tier} have cidr ${str(dhcp.cidr)}, expected ${cidr}`);
-        for (const [k, v] of Object.entries(dhcpOptions({ networkId: id, gateway }))) {
+        for (const [k, v] of Object.entries(coreDhcpOptions({ networkId: id, gateway }))) {
           if (o[k] !== v) issues.push(`DHCP_Options of ${tier} have ${k} '${o[k] ?? ''}', expected '${v}'`);
         }
       }

@@ -35,6 +35,18 @@ export type NetworkSpec = {
    * controller-wide fallback for a spec without it.
    */
   sourceNatIp?: string;
+  /**
+   * What a Dhcp element hands to guests beyond addressing: the zone's DNS servers and search domain, and the MTU of
+   * the physical network's links. It is the underlay's MTU: the element takes its own encapsulation overhead off it.
+   * Left out (older callers), an element assumes 1500 and no DNS.
+   */
+  dhcp?: NetworkDhcpSpec;
+};
+
+export type NetworkDhcpSpec = {
+  dnsServers: readonly string[];
+  dnsDomain: string | null;
+  physicalMtu: number;
 };
 
 export type NicSpec = {

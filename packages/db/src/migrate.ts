@@ -10,6 +10,7 @@ import * as m006 from './migrations/006-list-indexes';
 import * as m007 from './migrations/007-calls-in-flight';
 import * as m008 from './migrations/008-trouble-indexes';
 import * as m009 from './migrations/009-public-ip-ranges';
+import * as m010 from './migrations/010-zone-dns';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007-calls-in-flight': m007,
   '008-trouble-indexes': m008,
   '009-public-ip-ranges': m009,
+  '010-zone-dns': m010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,6 +11,9 @@ export type ZonesTable = {
   name: string;
   description: string;
   state: string;
+  /** JSON: string[] (IPv4 resolvers DHCP hands out); Generated: an insert may leave it to the column default. */
+  dns_servers: Generated<string>;
+  dns_domain: Generated<string | null>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -28,6 +31,8 @@ export type PhysicalNetworksTable = {
   broadcast_ranges: string;
   /** JSON: { type: TrafficType, labels: Partial<Record<Hypervisor, string>> }[] */
   traffic_types: string;
+  /** The links' MTU (the underlay's, before any overlay overhead); default 1500 */
+  mtu: Generated<number>;
   state: string;
   created_at: number;
   updated_at: number;

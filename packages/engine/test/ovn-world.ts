@@ -4,7 +4,12 @@ import ovnAdapter from '@netplane/adapter-ovn';
 import type { DialectName } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import type { Service } from '@netplane/domain';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import {
+  type NorthdHandle,
+  type OvsdbServerHandle,
+  startNorthd,
+  startOvsdbServer,
+} from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Engine, EngineOptions } from '../src/index';
 import { makeWorld, type World } from './world';
@@ -13,6 +18,8 @@ export type OvnWorld = {
   w: World;
   engine: Engine;
   server: OvsdbServerHandle;
+  /** ovn-northd and its Southbound server, when started with { northd: true } (for ovn-trace). */
+  northd?: NorthdHandle;
   vpcOfferingId: string;
   /** A network offering with every service of the provider on OVN. */
   offeringId: string;
@@ -23,10 +30,18 @@ export type OvnWorldOptions = {
   services: Service[];
   config: object;
   engine?: Partial<EngineOptions>;
+  /** Also start a Southbound server and ovn-northd on the Northbound one (tests that trace packets). */
+  northd?: boolean;
 };
 
 export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): Promise<OvnWorld> {
   const server = await startOvsdbServer();
+  const northd = o.northd
+    ? await startNorthd(server).catch(async (e) => {
+        await server.dispose();
+        throw e;
+      })
+    : undefined;
   const w = await makeWorld(dialect, {
     extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
   });
@@ -48,12 +63,12 @@ export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): P
   });
   const engine = w.engine(o.engine);
   await engine.start();
-  return { w, engine, server, vpcOfferingId, offeringId };
+  return { w, engine, server, ...(northd ? { northd } : {}), vpcOfferingId, offeringId };
 }
 
 /**
  * Declares `${name} on OVN with <dialect>` for every test dialect around one OVN world, started (with `o`) before its
- * tests and cleaned up, ovsdb-server included, after them. `fn` declares the tests; they read the world through `ovn`.
+ * tests and cleaned up, ovsdb-server (and northd) included, after them. `fn` declares the tests; they read the world through `ovn`.
  */
 export function describeOvnWorld(name: string, o: OvnWorldOptions, fn: (ovn: OvnWorld) => void): void {
   describe.each(testDialects())(`${name} on OVN with %s`, (dialect) => {
@@ -62,6 +77,7 @@ export function describeOvnWorld(name: string, o: OvnWorldOptions, fn: (ovn: Ovn
     beforeAll(async () => Object.assign(ovn, await startOvnWorld(dialect, o)));
     afterAll(async () => {
       await ovn.w?.cleanup();
+      await ovn.northd?.dispose();
       await ovn.server?.dispose();
     });
     fn(ovn);

@@ -1,11 +1,13 @@
 // Physical networks: JSON columns for isolation methods, tags, ranges and traffic types; CAS on `version`.
-import type {
-  EnableState,
-  IsolationMethod,
-  KindedRange,
-  PhysicalNetwork,
-  TrafficTypeEntry,
+import {
+  DEFAULT_PHYSICAL_MTU,
+  type EnableState,
+  type IsolationMethod,
+  type KindedRange,
+  type PhysicalNetwork,
+  type TrafficTypeEntry,
 } from '@netplane/domain';
+import type { Selectable } from 'kysely';
 import type { Db } from '../connect';
 import type { PhysicalNetworksTable } from '../schema';
 import { affected, parseJson } from './inventory-util';
@@ -16,10 +18,12 @@ export type PhysicalNetworkFields = {
   tags: string[];
   ranges: KindedRange[];
   trafficTypes: TrafficTypeEntry[];
+  /** The links' MTU; left out, the column's default (1500). */
+  mtu?: number;
   state: EnableState;
 };
 
-function toPhysicalNetwork(r: PhysicalNetworksTable): PhysicalNetwork {
+function toPhysicalNetwork(r: Selectable<PhysicalNetworksTable>): PhysicalNetwork {
   const ranges = parseJson<KindedRange[]>(r.broadcast_ranges);
   const of = (kind: KindedRange['kind']) =>
     ranges.filter((x) => x.kind === kind).map((x) => ({ start: Number(x.start), end: Number(x.end) }));
@@ -32,6 +36,7 @@ function toPhysicalNetwork(r: PhysicalNetworksTable): PhysicalNetwork {
     vlanRanges: of('vlan'),
     vniRanges: of('vni'),
     trafficTypes: parseJson(r.traffic_types),
+    mtu: Number(r.mtu),
     state: r.state as EnableState,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -46,6 +51,7 @@ function toColumns(f: Partial<PhysicalNetworkFields>) {
     ...(f.tags !== undefined && { tags: JSON.stringify(f.tags) }),
     ...(f.ranges !== undefined && { broadcast_ranges: JSON.stringify(f.ranges) }),
     ...(f.trafficTypes !== undefined && { traffic_types: JSON.stringify(f.trafficTypes) }),
+    ...(f.mtu !== undefined && { mtu: f.mtu }),
     ...(f.state !== undefined && { state: f.state }),
   };
 }
@@ -86,6 +92,7 @@ export async function insertPhysicalNetwork(
       tags: cols.tags ?? '[]',
       broadcast_ranges: cols.broadcast_ranges ?? '[]',
       traffic_types: cols.traffic_types ?? '[]',
+      mtu: cols.mtu ?? DEFAULT_PHYSICAL_MTU,
       state: pn.state,
       created_at: now,
       updated_at: now,

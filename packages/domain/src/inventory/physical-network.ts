@@ -42,7 +42,20 @@ export const trafficTypeListSchema = z
 const NEEDS_VLAN = new Set<IsolationMethod>(['VLAN']);
 const NEEDS_VNI = new Set<IsolationMethod>(['VXLAN', 'GENEVE', 'GRE', 'STT']);
 
+/** The MTU of the physical network's links when none is given: plain Ethernet. */
+export const DEFAULT_PHYSICAL_MTU = 1500;
+/**
+ * The MTU of the physical network's links (the underlay). Guests get less on overlays: the adapter takes off the
+ * encapsulation overhead of the tier's isolation method when it hands the MTU out by DHCP.
+ */
+export const physicalMtuSchema = z
+  .number()
+  .int()
+  .min(1280, 'an MTU below 1280 leaves too little room for an overlay')
+  .max(9216, 'an MTU above 9216 (jumbo frames) is not a real link');
+
 const pnFields = {
+  mtu: physicalMtuSchema,
   isolationMethods: isolationMethodListSchema,
   tags: tagListSchema,
   vlanRanges: rangeListSchema('vlan'),
@@ -79,6 +92,7 @@ export const physicalNetworkCreateInput = z
     vlanRanges: pnFields.vlanRanges.default([]),
     vniRanges: pnFields.vniRanges.default([]),
     trafficTypes: pnFields.trafficTypes.default([]),
+    mtu: pnFields.mtu.default(DEFAULT_PHYSICAL_MTU),
     state: pnFields.state.default('Disabled'),
   })
   .superRefine((v, ctx) => {
@@ -97,6 +111,7 @@ export const physicalNetworkUpdateInput = z.object({
   vlanRanges: pnFields.vlanRanges.optional(),
   vniRanges: pnFields.vniRanges.optional(),
   trafficTypes: pnFields.trafficTypes.optional(),
+  mtu: pnFields.mtu.optional(),
 });
 export type PhysicalNetworkUpdateInput = z.infer<typeof physicalNetworkUpdateInput>;
 
@@ -112,6 +127,7 @@ export const physicalNetworkSchema = z.object({
   vlanRanges: z.array(rangeOut),
   vniRanges: z.array(rangeOut),
   trafficTypes: z.array(trafficTypeEntrySchema),
+  mtu: z.number().int(),
   state: enableStateSchema,
   ...timestampsShape,
 });

@@ -9,7 +9,7 @@ import type { TransitionInput } from '../state';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
 import { sourceNatForTier } from './source-nat';
-import { type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
+import { dhcpSpecOf, type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
 import { stepCall } from './step-call';
 
 type Done = { kind: 'vpc' | 'network'; group: ElementGroup; adopted: boolean };
@@ -62,6 +62,7 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
   if (!vpc) throw new JobFailure('NOT_FOUND', `VPC ${network.vpcId} does not exist`);
   const groups = groupElements(await networksRepo.listElements(db, [id]));
   await ctx.setTotal(groups.length * 2);
+  const dhcp = await dhcpSpecOf(db, network);
   const done: Done[] = [];
   for (const group of groups) {
     try {
@@ -84,7 +85,7 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       );
       done.push({ kind: 'vpc', group, adopted: vr.adopted });
       const netKey = `implementNetwork:${group.controllerId}`;
-      const spec = networkSpecOf(network, group.services, sourceNatIp);
+      const spec = networkSpecOf(network, group.services, { sourceNatIp, dhcp });
       await stepCall(
         core,
         ctx,

@@ -100,7 +100,7 @@ export async function negotiateTier(
   const pn = await physicalNetworksRepo.getPhysicalNetwork(db, network.physicalNetworkId);
   if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
   const providers = await loadProviders(core, pn.id);
-  const spec = networkSpecOf(network, [], sourceNatIp);
+  const spec = networkSpecOf(network, [], { sourceNatIp });
   const unreadable: StoredNegotiation['unreadable'] = [];
   const result = await negotiate(
     {

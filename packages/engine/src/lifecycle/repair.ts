@@ -6,7 +6,7 @@ import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
 import { lbSpecOf, staticNatSpecOf } from './rules';
-import { networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
+import { dhcpSpecOf, networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
 
 /**
  * Re-applies what is missing or different and removes what is extra, then checks again. An issue the adapter
@@ -61,9 +61,12 @@ export async function applyRepairs(
       const services = (await networksRepo.listElements(core.deps.db.db, [network.id]))
         .filter((e) => e.controllerId === d.controllerId)
         .map((e) => e.service);
-      // Re-applied with the VPC's own source-NAT address, as implement wrote it.
+      // Re-applied with the VPC's own source-NAT address, as implement wrote it, and today's DHCP settings.
       const snat = await publicIpsRepo.sourceNatOf(core.deps.db.db, network.vpcId);
-      const spec = networkSpecOf(network, services as never, snat?.address);
+      const spec = networkSpecOf(network, services as never, {
+        sourceNatIp: snat?.address,
+        dhcp: await dhcpSpecOf(core.deps.db.db, network),
+      });
       await core.calls.call({
         ...common,
         idempotencyKey: `${ctx.job.id}:repair:network:${network.id}`,

@@ -161,4 +161,50 @@ describe.each(testDialects())('zones and physical networks on %s', (dialect) => 
       'NOT_FOUND',
     );
   });
+
+  it('gives a zone DNS settings (default resolvers, no domain), updates and clears them, and refuses bad ones', async () => {
+    const admin = t.callerAs('admin');
+    const zone = await admin.zones.create({ name: unique('z-dns') });
+    expect(zone).toMatchObject({ dnsServers: ['8.8.8.8', '8.8.4.4'], dnsDomain: null });
+    const set = await admin.zones.update({
+      id: zone.id,
+      version: zone.version,
+      dnsServers: ['10.0.0.53', '10.0.1.53'],
+      dnsDomain: 'Cloud.Example.org',
+    });
+    expect(set).toMatchObject({ dnsServers: ['10.0.0.53', '10.0.1.53'], dnsDomain: 'cloud.example.org' });
+    expect((await admin.zones.get({ id: zone.id })).dnsServers).toEqual(['10.0.0.53', '10.0.1.53']);
+    const cleared = await admin.zones.update({ id: zone.id, version: set.version, dnsDomain: null });
+    expect(cleared).toMatchObject({ dnsServers: ['10.0.0.53', '10.0.1.53'], dnsDomain: null });
+    const own = await admin.zones.create({
+      name: unique('z-dns'),
+      dnsServers: ['192.0.2.53'],
+      dnsDomain: 'lab.test',
+    });
+    expect(own).toMatchObject({ dnsServers: ['192.0.2.53'], dnsDomain: 'lab.test' });
+    for (const bad of [
+      { dnsServers: [] },
+      { dnsServers: ['not-an-ip'] },
+      { dnsServers: ['10.0.0.1', '10.0.0.1'] },
+      { dnsServers: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'] },
+      { dnsDomain: 'under_score.example' },
+      { dnsDomain: '-dash.example' },
+    ]) {
+      await expectError(() => admin.zones.update({ id: zone.id, ...bad }), 'BAD_INPUT');
+    }
+  });
+
+  it('stores a physical network MTU (1500 unless given) and refuses one outside 1280-9216', async () => {
+    const admin = t.callerAs('admin');
+    const zone = await admin.zones.create({ name: unique('z-mtu') });
+    const plain = await admin.physicalNetworks.create({ zoneId: zone.id, name: 'plain' });
+    expect(plain.mtu).toBe(1500);
+    const jumbo = await admin.physicalNetworks.create({ zoneId: zone.id, name: 'jumbo', mtu: 9000 });
+    expect(jumbo.mtu).toBe(9000);
+    const lowered = await admin.physicalNetworks.update({ id: jumbo.id, version: jumbo.version, mtu: 1600 });
+    expect(lowered.mtu).toBe(1600);
+    for (const mtu of [1000, 9217, 1500.5]) {
+      await expectError(() => admin.physicalNetworks.update({ id: plain.id, mtu }), 'BAD_INPUT');
+    }
+  });
 });

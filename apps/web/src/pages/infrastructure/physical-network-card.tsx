@@ -145,6 +145,10 @@ export function PhysicalNetworkCard({ pn }: { pn: PhysicalNetwork }) {
               )}
             </dd>
           </div>
+          <div className="flex flex-wrap items-start gap-1.5">
+            <dt className="w-28 text-slate-500 dark:text-slate-400">MTU</dt>
+            <dd className="flex-1">{pn.mtu}</dd>
+          </div>
         </dl>
         <div className="space-y-3">
           {(pn.vlanRanges.length > 0 || pn.vniRanges.length === 0) && (

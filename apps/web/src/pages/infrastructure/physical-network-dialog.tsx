@@ -133,6 +133,14 @@ export function PhysicalNetworkDialog({
           error={fieldError('vniRanges')}
           hint="e.g. 5000-5999 (VXLAN, GENEVE, GRE, STT)"
         />
+        <Input
+          label="MTU"
+          inputMode="numeric"
+          value={form.mtu}
+          onChange={(e) => set('mtu', e.target.value)}
+          error={fieldError('mtu')}
+          hint="The links' MTU (1280-9216); overlay guests get less by DHCP (Geneve 58 bytes less)"
+        />
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Traffic types and their labels per hypervisor</legend>

@@ -22,6 +22,15 @@ describe('physical network form model', () => {
     expect(Object.keys(pnInputFrom(form).problems)).toEqual(['traffic.Guest']);
   });
 
+  const pnBase = {
+    name: 'pn',
+    isolationMethods: ['VLAN' as const],
+    tags: [],
+    vlanRanges: [],
+    vniRanges: [],
+    trafficTypes: [],
+  };
+
   it('round-trips a stored physical network back into the same form text', () => {
     const form = pnFormFrom({
       name: 'pn',
@@ -34,5 +43,12 @@ describe('physical network form model', () => {
     expect(form.vlanRanges).toBe('5-9');
     expect(form.traffic.Management).toEqual({ isOn: true, labels: 'KVM=cloudbr0' });
     expect(form.traffic.Guest.isOn).toBe(false);
+    expect(form.mtu).toBe('1500');
+    expect(pnFormFrom({ ...pnBase, mtu: 9000 }).mtu).toBe('9000');
+  });
+
+  it('sends the MTU as a number, and none when the field is empty (the default applies)', () => {
+    expect(pnInputFrom({ ...emptyPnForm(), mtu: ' 9000 ' }).input.mtu).toBe(9000);
+    expect(pnInputFrom({ ...emptyPnForm(), mtu: '' }).input).not.toHaveProperty('mtu');
   });
 });

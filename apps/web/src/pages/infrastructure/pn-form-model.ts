@@ -1,5 +1,11 @@
 // The physical network form's text fields and their translation into the domain input (lists, ranges, labels).
-import { HYPERVISORS, type IsolationMethod, TRAFFIC_TYPES, type TrafficType } from '@netplane/domain';
+import {
+  DEFAULT_PHYSICAL_MTU,
+  HYPERVISORS,
+  type IsolationMethod,
+  TRAFFIC_TYPES,
+  type TrafficType,
+} from '@netplane/domain';
 
 export type PnForm = {
   name: string;
@@ -7,6 +13,8 @@ export type PnForm = {
   tags: string;
   vlanRanges: string;
   vniRanges: string;
+  /** The links' MTU as typed; DHCP hands guests this minus the overlay's overhead. */
+  mtu: string;
   /** Per traffic type: whether it is carried, and its labels as "KVM=cloudbr0, VMware=vSwitch1". */
   traffic: Record<TrafficType, { isOn: boolean; labels: string }>;
 };
@@ -21,7 +29,15 @@ export function emptyPnForm(): PnForm {
   const traffic = Object.fromEntries(
     TRAFFIC_TYPES.map((t) => [t, { isOn: t === 'Guest', labels: '' }]),
   ) as PnForm['traffic'];
-  return { name: '', isolationMethods: ['VLAN'], tags: '', vlanRanges: '', vniRanges: '', traffic };
+  return {
+    name: '',
+    isolationMethods: ['VLAN'],
+    tags: '',
+    vlanRanges: '',
+    vniRanges: '',
+    mtu: String(DEFAULT_PHYSICAL_MTU),
+    traffic,
+  };
 }
 
 export function pnFormFrom(pn: {
@@ -31,6 +47,7 @@ export function pnFormFrom(pn: {
   vlanRanges: { start: number; end: number }[];
   vniRanges: { start: number; end: number }[];
   trafficTypes: { type: TrafficType; labels: Partial<Record<string, string>> }[];
+  mtu?: number;
 }): PnForm {
   const form = emptyPnForm();
   const fmt = (rs: { start: number; end: number }[]) =>
@@ -53,6 +70,7 @@ export function pnFormFrom(pn: {
     tags: pn.tags.join(', '),
     vlanRanges: fmt(pn.vlanRanges),
     vniRanges: fmt(pn.vniRanges),
+    mtu: String(pn.mtu ?? DEFAULT_PHYSICAL_MTU),
   };
 }
 
@@ -90,6 +108,8 @@ export function pnInputFrom(form: PnForm): {
       tags: splitList(form.tags),
       vlanRanges: splitList(form.vlanRanges),
       vniRanges: splitList(form.vniRanges),
+      // Empty means the default; anything else goes to the schema as a number (it reports a non-integer).
+      ...(form.mtu.trim() === '' ? {} : { mtu: Number(form.mtu) }),
       trafficTypes,
     },
     problems,

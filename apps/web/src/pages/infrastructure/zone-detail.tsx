@@ -51,6 +51,10 @@ export function ZoneDetail({ zone }: { zone: Zone }) {
           {zone.description && (
             <p className="text-sm text-slate-600 dark:text-slate-300">{zone.description}</p>
           )}
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            DNS {zone.dnsServers.join(', ')}
+            {zone.dnsDomain ? ` · domain ${zone.dnsDomain}` : ''}
+          </p>
         </div>
         {canEdit && (
           <div className="flex flex-wrap gap-2">

@@ -1,5 +1,5 @@
 // Create or edit a zone, validated with the domain's zoneCreateInput / zoneUpdateInput.
-import { zoneCreateInput, zoneUpdateInput } from '@netplane/domain';
+import { DEFAULT_ZONE_DNS_SERVERS, zoneCreateInput, zoneUpdateInput } from '@netplane/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Input } from '../../components/field';
@@ -9,9 +9,12 @@ import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
-import { check, type FieldErrors } from '../../lib/zod-form';
+import { check, errorAt, type FieldErrors } from '../../lib/zod-form';
 
 type Zone = Outputs['zones']['list'][number];
+
+/** "a, b" or "a b" → ['a', 'b']: the servers field is one line of addresses. */
+const serverList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 export function ZoneDialog({
   isOpen,
@@ -29,11 +32,15 @@ export function ZoneDialog({
   const toast = useToast();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  const [dnsServers, setDnsServers] = useState('');
+  const [dnsDomain, setDnsDomain] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   useEffect(() => {
     if (isOpen) {
       setName(zone?.name ?? '');
       setDescription(zone?.description ?? '');
+      setDnsServers((zone?.dnsServers ?? DEFAULT_ZONE_DNS_SERVERS).join(', '));
+      setDnsDomain(zone?.dnsDomain ?? '');
       setErrors({});
     }
   }, [isOpen, zone]);
@@ -51,12 +58,14 @@ export function ZoneDialog({
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    // An empty domain field means no search domain.
+    const dns = { dnsServers: serverList(dnsServers), dnsDomain: dnsDomain.trim() === '' ? null : dnsDomain };
     if (zone) {
-      const r = check(zoneUpdateInput, { id: zone.id, version: zone.version, name, description });
+      const r = check(zoneUpdateInput, { id: zone.id, version: zone.version, name, description, ...dns });
       setErrors(r.ok ? {} : r.errors);
       if (r.ok) update.mutate(r.data);
     } else {
-      const r = check(zoneCreateInput, { name, description });
+      const r = check(zoneCreateInput, { name, description, ...dns });
       setErrors(r.ok ? {} : r.errors);
       if (r.ok) create.mutate(r.data);
     }
@@ -83,6 +92,20 @@ export function ZoneDialog({
         value={description}
         onChange={(e) => setDescription(e.target.value)}
         error={errors.description ?? server.description}
+      />
+      <Input
+        label="DNS servers"
+        hint="One to four IPv4 addresses, comma separated; DHCP hands them to every guest of the zone."
+        value={dnsServers}
+        onChange={(e) => setDnsServers(e.target.value)}
+        error={errorAt(errors, 'dnsServers') ?? errorAt(server, 'dnsServers')}
+      />
+      <Input
+        label="DNS domain"
+        hint="The guests' search domain, e.g. cloud.example.org; empty for none."
+        value={dnsDomain}
+        onChange={(e) => setDnsDomain(e.target.value)}
+        error={errors.dnsDomain ?? server.dnsDomain}
       />
       {error && Object.keys(server).length === 0 && <FormError error={error} />}
     </FormDialog>

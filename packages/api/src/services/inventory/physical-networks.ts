@@ -126,6 +126,7 @@ export async function updatePhysicalNetwork(
           ...(input.name !== undefined && { name: input.name }),
           ...(input.tags !== undefined && { tags: input.tags }),
           ...(input.trafficTypes !== undefined && { trafficTypes: input.trafficTypes }),
+          ...(input.mtu !== undefined && { mtu: input.mtu }),
           isolationMethods: merged.isolationMethods,
           ranges,
         },
