@@ -7,6 +7,7 @@ import type { Drift } from './drift';
 import { check } from './reconcile';
 import { lbSpecOf, staticNatSpecOf } from './rules';
 import { networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
+import { onWholeVpc } from './step-call';
 
 /**
  * Re-applies what is missing or different and removes what is extra, then checks again. An issue the adapter
@@ -83,8 +84,7 @@ export async function applyRepairs(
       await core.calls.call({
         ...common,
         phase: 'implement',
-        target: { type: 'vpc', id: vpcId },
-        networkId: null,
+        ...onWholeVpc(vpcId),
         request: { op: 'implementVpc', repair: true },
         invoke: (e, x) => e.implementVpc(vpcSpecOf(seen.vpc), x),
       });
