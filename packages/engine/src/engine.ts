@@ -20,6 +20,7 @@ import { createCore, type EngineCore } from './lifecycle/core';
 import type { CreateTierInput, CreateVpcInput } from './lifecycle/create';
 import * as lb from './lifecycle/lb-commands';
 import * as rules from './lifecycle/rule-commands';
+import * as ruleTable from './lifecycle/rule-table';
 import * as nat from './lifecycle/static-nat-commands';
 import { NodeRuntime } from './node-runtime';
 import { ReadModels } from './read-models';
@@ -210,11 +211,11 @@ export class Engine {
   }
 
   disableStaticNat(id: string, actor: string): Promise<JobRef> {
-    return rules.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'revoke', id, actor);
+    return ruleTable.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'revoke', id, actor);
   }
 
   retryStaticNat(id: string, actor: string): Promise<JobRef> {
-    return rules.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'retry', id, actor);
+    return ruleTable.ruleCommand(this.core, this.submit, nat.STATIC_NAT_TABLE, 'retry', id, actor);
   }
 
   createLbRule(input: rules.CreateLbRuleInput, actor: string) {
@@ -226,11 +227,11 @@ export class Engine {
   }
 
   deleteLbRule(id: string, actor: string): Promise<JobRef> {
-    return rules.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'revoke', id, actor);
+    return ruleTable.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'revoke', id, actor);
   }
 
   retryLbRule(id: string, actor: string): Promise<JobRef> {
-    return rules.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'retry', id, actor);
+    return ruleTable.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'retry', id, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

@@ -116,17 +116,26 @@ describe.each(testDialects())('calls in flight on %s', (dialect) => {
     return tier;
   };
 
-  it('shows a call as inFlight while its controller hangs, then completes the same row', async () => {
-    const a = node('solo', true);
-    await a.start();
-    const tier = await implementedTier(a, 171);
+  /**
+   * A tier implemented on `e` while the gate is open, then the gate closed and one prepare call per VM (batch size 1)
+   * started: each call hangs on the controller until the gate opens.
+   */
+  const hangingPrepares = async (e: Engine, octet: number, vmNames: readonly string[]) => {
+    const tier = await implementedTier(e, octet);
     gate.closed = true;
-    const { jobId, nics } = await a.prepareNics(
+    const started = await e.prepareNics(
       tier.id,
-      [{ vmName: 'h1' }, { vmName: 'h2' }, { vmName: 'h3' }],
+      vmNames.map((vmName) => ({ vmName })),
       't',
       { batchSize: 1 },
     );
+    return { tier, ...started };
+  };
+
+  it('shows a call as inFlight while its controller hangs, then completes the same row', async () => {
+    const a = node('solo', true);
+    await a.start();
+    const { jobId, nics } = await hangingPrepares(a, 171, ['h1', 'h2', 'h3']);
     await until('three hung calls', async () => gate.pending === 3);
     // The controller has not answered any of them, and every one is in the call log already.
     const pending = await a.listCalls({ jobId, limit: 100 });
@@ -147,13 +156,10 @@ describe.each(testDialects())('calls in flight on %s', (dialect) => {
     const a = node('dying', true);
     const b = node('survivor', false);
     await a.start();
-    const tier = await implementedTier(a, 172);
-    gate.closed = true;
-    const { jobId, nics } = await a.prepareNics(
-      tier.id,
-      Array.from({ length: 4 }, (_, i) => ({ vmName: `d${i}` })),
-      't',
-      { batchSize: 1 },
+    const { tier, jobId, nics } = await hangingPrepares(
+      a,
+      172,
+      Array.from({ length: 4 }, (_, i) => `d${i}`),
     );
     await until('four hung calls on the dying node', async () => gate.pending === 4);
     // Node A stops renewing (as if killed: its calls never end); B takes the job over once the lease ran out.

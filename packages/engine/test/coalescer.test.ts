@@ -93,15 +93,33 @@ describeWorld('batch size through the engine', { controllers: [{ maxConcurrent: 
     return out;
   }
 
+  /**
+   * One prepare request per tier (`count` VMs named <prefix><tier>-<i>, options by tier index), all at once against a
+   * slowed controller (40 ms a call, so that the requests queue up and share batches; its stats reset first), and
+   * their finished jobs.
+   */
+  async function preparesAtOnce(
+    ts: readonly { id: string }[],
+    count: number,
+    prefix: string,
+    optionsOf: (i: number) => { batchSize?: number },
+  ) {
+    const c = world.w.controllerIds[0] as string;
+    await world.w.hub.setProfile(c, { latencyMs: 40 });
+    await world.w.hub.resetStats(c);
+    const vms = (t: number) => Array.from({ length: count }, (_, i) => ({ vmName: `${prefix}${t}-${i}` }));
+    const requests = await Promise.all(
+      ts.map((t, i) => world.engine.prepareNics(t.id, vms(i), 't', optionsOf(i))),
+    );
+    const jobs = await Promise.all(requests.map((r) => waitForJob(world.engine, r.jobId)));
+    await world.w.hub.setProfile(c, { latencyMs: 0 });
+    return { requests, jobs };
+  }
+
   it("by default sends batches of the adapter's maxBatchSize (simulator: 100), each from one tier", async () => {
     const c = world.w.controllerIds[0] as string;
     const ts = await tiers(4, 120);
-    await world.w.hub.setProfile(c, { latencyMs: 40 });
-    await world.w.hub.resetStats(c);
-    const vms = (t: number) => Array.from({ length: 100 }, (_, i) => ({ vmName: `v${t}-${i}` }));
-    const requests = await Promise.all(ts.map((t, i) => world.engine.prepareNics(t.id, vms(i), 't')));
-    const jobs = await Promise.all(requests.map((r) => waitForJob(world.engine, r.jobId)));
-    await world.w.hub.setProfile(c, { latencyMs: 0 });
+    const { requests, jobs } = await preparesAtOnce(ts, 100, 'v', () => ({}));
     expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
     expect(world.w.hub.stats(c).calls.prepare).toBe(4);
     for (const [i, r] of requests.entries()) {
@@ -113,16 +131,8 @@ describeWorld('batch size through the engine', { controllers: [{ maxConcurrent: 
   });
 
   it('keeps the batch size a job asks for, also when its NICs share calls with other jobs', async () => {
-    const c = world.w.controllerIds[0] as string;
     const ts = await tiers(3, 121);
-    await world.w.hub.setProfile(c, { latencyMs: 40 });
-    await world.w.hub.resetStats(c);
-    const vms = (t: number) => Array.from({ length: 45 }, (_, i) => ({ vmName: `w${t}-${i}` }));
-    const requests = await Promise.all(
-      ts.map((t, i) => world.engine.prepareNics(t.id, vms(i), 't', i === 0 ? {} : { batchSize: 20 })),
-    );
-    const jobs = await Promise.all(requests.map((r) => waitForJob(world.engine, r.jobId)));
-    await world.w.hub.setProfile(c, { latencyMs: 0 });
+    const { requests, jobs } = await preparesAtOnce(ts, 45, 'w', (i) => (i === 0 ? {} : { batchSize: 20 }));
     expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
     const capped = (
       await Promise.all(requests.slice(1).map((r) => world.engine.listCalls({ jobId: r.jobId })))

@@ -1,5 +1,6 @@
-// One suite per test dialect around one started world (lifecycle, metrics, reconcile, state and coalescer tests) or
-// one empty test database (call-timeout, slot-rows): the setup those tests all need, written once.
+// One suite per test dialect around one started world (lifecycle, metrics, reconcile, state, coalescer and
+// public-services tests) or one empty test database (call-timeout, slot-rows): the setup those tests all need, written
+// once.
 import { createTestDatabase, type TestDatabase, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Engine } from '../src/index';

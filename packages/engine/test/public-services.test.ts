@@ -2,25 +2,22 @@
 // changes, a conflict on the controller (Error, RESOURCE_CONFLICT diagnosis, retry), NIC release and tier destroy
 // ordering, and reconcile/repair of rules deleted behind our back and of issues the adapter reports.
 import { diagnosesRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Drift, Engine } from '../src/index';
+import { beforeAll, expect, it, vi } from 'vitest';
+import type { Drift } from '../src/index';
+import { describeWorld } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
 import * as scenario from './rule-scenarios';
-import { makeWorld, type World, waitForJob } from './world';
+import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
+// A short call timeout, so that a hanging apply times out (and is retried) quickly.
+describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, (world) => {
   let offeringId = '';
   let net = 40;
   beforeAll(async () => {
-    // A short call timeout, so that a hanging apply times out (and is retried) quickly.
-    w = await makeWorld(dialect, { controllers: [{ timeoutMs: 400 }] });
-    offeringId = await w.addOffering({
+    offeringId = await world.w.addOffering({
       kind: 'network',
       services: {
         Connectivity: 'simulator',
@@ -30,27 +27,28 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
         Lb: 'simulator',
       },
     });
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
   });
 
   /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */
   const edgeTier = (count: number) =>
-    edgeTierOf(engine, { zoneId: w.zoneId, vpcOfferingId: w.vpcOfferingId, offeringId, net: ++net, count });
-  const phasesOf = (jobId: string) => phasesOfJob(engine, jobId);
+    edgeTierOf(world.engine, {
+      zoneId: world.w.zoneId,
+      vpcOfferingId: world.w.vpcOfferingId,
+      offeringId,
+      net: ++net,
+      count,
+    });
+  const phasesOf = (jobId: string) => phasesOfJob(world.engine, jobId);
 
   it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
-    await scenario.expectStaticNatRoundTrip(engine, await edgeTier(1));
+    await scenario.expectStaticNatRoundTrip(world.engine, await edgeTier(1));
   });
 
   it('creates an LB rule with two members, changes its members and deletes it', async () => {
-    await scenario.expectLbRuleLifecycle(engine, await edgeTier(3), {
+    await scenario.expectLbRuleLifecycle(world.engine, await edgeTier(3), {
       // The apply after the change carries the new members only.
       changed: async (_ruleId, jobId, [, , c]) => {
-        const [applied] = await engine.listCalls({ jobId });
+        const [applied] = await world.engine.listCalls({ jobId });
         const request = applied?.request as { rule?: { members?: unknown } } | undefined;
         expect(request?.rule?.members).toEqual([{ nicId: c.id, ip: c.ip }]);
       },
@@ -58,34 +56,37 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
   });
 
   it('revokes a released NIC static NAT and shrinks its LB rule in the release job, before the port goes', async () => {
-    await scenario.expectReleaseDetaches(engine, await edgeTier(2));
+    await scenario.expectReleaseDetaches(world.engine, await edgeTier(2));
   });
 
   it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const nat = await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(35) }, 't');
-    await waitForJob(engine, nat.jobId);
-    const controllerId = w.controllerIds[0] as string;
-    await w.hub.injectFault(controllerId, vendorError('NAT-LOCKED', 'NAT table is locked', 'revoke', 'nat'));
-    const release = await engine.releaseNics([nic.id], 't');
-    const failed = await waitForJob(engine, release.jobId);
+    const nat = await world.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(35) }, 't');
+    await waitForJob(world.engine, nat.jobId);
+    const controllerId = world.w.controllerIds[0] as string;
+    await world.w.hub.injectFault(
+      controllerId,
+      vendorError('NAT-LOCKED', 'NAT table is locked', 'revoke', 'nat'),
+    );
+    const release = await world.engine.releaseNics([nic.id], 't');
+    const failed = await waitForJob(world.engine, release.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'RELEASE_FAILED' } });
     expect(await phasesOf(release.jobId)).toEqual(['revoke:staticNat:failed']);
-    expect((await engine.getNic(nic.id))?.state).toBe('Reserved');
-    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Error' });
-    expect((await engine.listStaticNat(vpc.id))[0]?.lastError).toMatch(/^VENDOR_ERROR: /);
+    expect((await world.engine.getNic(nic.id))?.state).toBe('Reserved');
+    expect((await world.engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Error' });
+    expect((await world.engine.listStaticNat(vpc.id))[0]?.lastError).toMatch(/^VENDOR_ERROR: /);
 
-    const again = await engine.retry({ jobId: release.jobId }, 't');
-    expect((await waitForJob(engine, again.jobId)).state).toBe('succeeded');
+    const again = await world.engine.retry({ jobId: release.jobId }, 't');
+    expect((await waitForJob(world.engine, again.jobId)).state).toBe('succeeded');
     expect(await phasesOf(again.jobId)).toEqual(['revoke:staticNat:ok', 'release:nic:ok']);
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
-    expect((await engine.getNic(nic.id))?.state).toBe('Allocated');
+    expect(await world.engine.listStaticNat(vpc.id)).toEqual([]);
+    expect((await world.engine.getNic(nic.id))?.state).toBe('Allocated');
   });
 
   it('revokes every rule of a tier before destroying it', async () => {
-    await scenario.expectDestroyRevokesRules(engine, await edgeTier(2), { algorithm: 'source' });
+    await scenario.expectDestroyRevokesRules(world.engine, await edgeTier(2), { algorithm: 'source' });
   });
 
   it('revokes the rules of every tier when the VPC is destroyed', async () => {
@@ -93,92 +94,99 @@ describe.each(testDialects())('static NAT and LB rules on %s', (dialect) => {
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     await waitForJob(
-      engine,
-      (await engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(45) }, 't')).jobId,
+      world.engine,
+      (await world.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(45) }, 't')).jobId,
     );
-    const destroy = await engine.destroyVpc(vpc.id, 't');
-    expect((await waitForJob(engine, destroy.jobId)).state).toBe('succeeded');
+    const destroy = await world.engine.destroyVpc(vpc.id, 't');
+    expect((await waitForJob(world.engine, destroy.jobId)).state).toBe('succeeded');
     const phases = await phasesOf(destroy.jobId);
     expect(phases[0]).toBe('revoke:staticNat:ok');
     expect(phases.at(-1)).toBe('destroy:vpc:ok');
-    expect(await engine.listStaticNat(vpc.id)).toEqual([]);
+    expect(await world.engine.listStaticNat(vpc.id)).toEqual([]);
   });
 
   it('puts a rule whose public IP is taken on the controller in Error with a RESOURCE_CONFLICT diagnosis; retry after clearing makes it Active', async () => {
     const { vpc, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const controllerId = w.controllerIds[0] as string;
+    const controllerId = world.w.controllerIds[0] as string;
     const taken = publicIp(50);
     // Someone else's static NAT holds the address on the VPC's router until it is removed.
     const foreign = { kind: 'publicIp' as const, ip: taken, vpcId: vpc.id, owner: 'legacy-nat' };
-    w.hub.plantForeign(controllerId, foreign);
-    const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp: taken }, 't');
-    const job = await waitForJob(engine, jobId);
+    world.w.hub.plantForeign(controllerId, foreign);
+    const { rule, jobId } = await world.engine.enableStaticNat({ nicId: nic.id, publicIp: taken }, 't');
+    const job = await waitForJob(world.engine, jobId);
     expect(job.state).toBe('failed');
-    const [failed] = await engine.listStaticNat(vpc.id);
+    const [failed] = await world.engine.listStaticNat(vpc.id);
     expect(failed).toMatchObject({ id: rule.id, state: 'Error' });
     expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
-    const diagnoses = await diagnosesRepo.listOpenForTarget(w.db.db, 'staticNat', rule.id);
+    const diagnoses = await diagnosesRepo.listOpenForTarget(world.w.db.db, 'staticNat', rule.id);
     expect(diagnoses).toHaveLength(1);
     expect(diagnoses[0]).toMatchObject({ category: 'RESOURCE_CONFLICT', vpcId: vpc.id, jobId });
     expect(diagnoses[0]?.sentence).toContain('apply call');
     expect(diagnoses[0]?.actions).toContain('retry');
 
-    w.hub.removeForeign(controllerId, foreign);
-    const retry = await engine.retryStaticNat(rule.id, 't');
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
-    expect((await engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+    world.w.hub.removeForeign(controllerId, foreign);
+    const retry = await world.engine.retryStaticNat(rule.id, 't');
+    expect((await waitForJob(world.engine, retry.jobId)).state).toBe('succeeded');
+    expect((await world.engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
   });
 
   it('diagnoses an LB apply that keeps timing out as CONTROLLER_TIMEOUT after the retries; a retry later succeeds', async () => {
     const { vpc, tier, nics, publicIp } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const controllerId = w.controllerIds[0] as string;
+    const controllerId = world.w.controllerIds[0] as string;
     // Every attempt of the job's call hangs (4 attempts); the next job's call goes through.
-    await w.hub.injectFault(controllerId, { kind: 'timeout', operation: 'apply', resource: 'lb', count: 4 });
-    const created = await engine.createLbRule(lbRule(tier.id, 'slow', publicIp(55), [nic.id]), 't');
-    expect((await waitForJob(engine, created.jobId)).state).toBe('failed');
+    await world.w.hub.injectFault(controllerId, {
+      kind: 'timeout',
+      operation: 'apply',
+      resource: 'lb',
+      count: 4,
+    });
+    const created = await world.engine.createLbRule(lbRule(tier.id, 'slow', publicIp(55), [nic.id]), 't');
+    expect((await waitForJob(world.engine, created.jobId)).state).toBe('failed');
     expect(await phasesOf(created.jobId)).toEqual(Array(4).fill('apply:lbRule:failed'));
-    const [failed] = await engine.listLbRules(vpc.id);
+    const [failed] = await world.engine.listLbRules(vpc.id);
     expect(failed?.state).toBe('Error');
     expect(failed?.lastError).toMatch(/^TIMEOUT: /);
-    const [diagnosis] = await diagnosesRepo.listOpenForTarget(w.db.db, 'lbRule', created.rule.id);
+    const [diagnosis] = await diagnosesRepo.listOpenForTarget(world.w.db.db, 'lbRule', created.rule.id);
     expect(diagnosis).toMatchObject({ category: 'CONTROLLER_TIMEOUT', jobId: created.jobId });
-    const retry = await engine.retryLbRule(created.rule.id, 't');
-    expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
-    expect((await engine.listLbRules(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
+    const retry = await world.engine.retryLbRule(created.rule.id, 't');
+    expect((await waitForJob(world.engine, retry.jobId)).state).toBe('succeeded');
+    expect((await world.engine.listLbRules(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
   });
 
   it('finds static NAT and LB rules deleted behind its back, marks the VPC and tier not Synced, and repairs them', async () => {
-    const controllerId = w.controllerIds[0] as string;
-    await scenario.expectRuleDriftRepaired(engine, await edgeTier(2), {
+    const controllerId = world.w.controllerIds[0] as string;
+    await scenario.expectRuleDriftRepaired(world.engine, await edgeTier(2), {
       algorithm: 'leastconn',
       deleteBehindOurBack: async (natId, lbId) => {
-        w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: natId });
-        w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lbId });
+        world.w.hub.tamper(controllerId, { action: 'delete', kind: 'nat', id: natId });
+        world.w.hub.tamper(controllerId, { action: 'delete', kind: 'lb', id: lbId });
       },
     });
   });
 
   it('reports an issue the adapter sees on a tier as drift and repairs it by implementing the tier again', async () => {
     const { vpc, tier } = await edgeTier(1);
-    const controllerId = w.controllerIds[0] as string;
+    const controllerId = world.w.controllerIds[0] as string;
     const issue = 'ACL allow-egress of tier web was deleted';
-    w.hub.tamper(controllerId, { action: 'issue', kind: 'network', id: tier.id, issue });
-    const drifted = await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    world.w.hub.tamper(controllerId, { action: 'issue', kind: 'network', id: tier.id, issue });
+    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
     const drift = (drifted.result as { drift: Drift[] }).drift;
     expect(drift).toEqual([
       expect.objectContaining({ kind: 'different', networkId: tier.id, message: issue }),
     ]);
-    const tierSynced = (await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
+    const tierSynced = (await world.engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced');
     expect(tierSynced).toMatchObject({ status: 'False', reason: 'DriftDetected' });
     expect(tierSynced?.message).toContain(issue);
 
-    const repaired = await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId);
+    const repaired = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);
     expect(repaired.result).toMatchObject({ inSync: true });
     expect(await phasesOf(repaired.id)).toContain('implement:network:ok');
-    expect((await engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+    expect((await world.engine.getTier(tier.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe(
+      'True',
+    );
   });
 });

@@ -70,6 +70,20 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
     return (prepared.nics[0] as { id: string }).id;
   }
+  /** An implemented tier (see implementedTier) with one Reserved NIC (see reservedNic). */
+  async function tierWithNic(net: number) {
+    const made = await implementedTier(net);
+    return { ...made, nicId: await reservedNic(made.tier.id) };
+  }
+  /** Runs `body` with the credentials sealed on a restarted node, and restores them however it ends. */
+  async function whileSealed(body: () => Promise<void>): Promise<void> {
+    await sealAndRestart();
+    try {
+      await body();
+    } finally {
+      await restore();
+    }
+  }
   async function restore(): Promise<void> {
     await w.db.db
       .updateTable('controllers')
@@ -130,8 +144,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
 
   it('a NIC prepare on a controller whose credentials became unreadable leaves each NIC in Error with a diagnosis', async () => {
     const { vpc, tier } = await implementedTier(41);
-    await sealAndRestart();
-    try {
+    await whileSealed(async () => {
       const { jobId, nics } = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 'alice');
       expect((await waitForJob(engine, jobId)).state).toBe('failed');
       const rows = await w.db.db
@@ -151,9 +164,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       expect(forNics.length + forNics.flatMap((v) => v.caused).length).toBe(2);
       for (const v of [...forNics, ...forNics.flatMap((x) => x.caused)])
         expect(v.category).toBe('CREDENTIALS_UNREADABLE');
-    } finally {
-      await restore();
-    }
+    });
   });
 
   it('a static NAT apply on such a controller puts the rule in Error with the credentials diagnosis', async () => {
@@ -173,8 +184,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       'succeeded',
     );
     const nicId = await reservedNic(tier.id);
-    await sealAndRestart();
-    try {
+    await whileSealed(async () => {
       const { rule, jobId } = await engine.enableStaticNat({ nicId, publicIp: '203.0.43.10' }, 't');
       await waitForJob(engine, jobId);
       const [row] = await engine.listStaticNat(vpc.id);
@@ -182,31 +192,23 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       const d = (await open(vpc.id)).find((v) => v.targetId === rule.id);
       expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
       expect(d?.evidence.controller?.id).toBe(controllerId);
-    } finally {
-      await restore();
-    }
+    });
   });
 
   it('a NIC release on such a controller moves the Reserved NIC to Error with the credentials diagnosis', async () => {
-    const { vpc, tier } = await implementedTier(44);
-    const nicId = await reservedNic(tier.id);
-    await sealAndRestart();
-    try {
+    const { vpc, nicId } = await tierWithNic(44);
+    await whileSealed(async () => {
       expect((await waitForJob(engine, (await engine.releaseNics([nicId], 't')).jobId)).state).toBe('failed');
       const row = await w.db.db.selectFrom('nics').select('state').where('id', '=', nicId).executeTakeFirst();
       expect(row?.state).toBe('Error');
       const d = (await open(vpc.id)).find((v) => v.targetId === nicId);
       expect(d?.category).toBe('CREDENTIALS_UNREADABLE');
-    } finally {
-      await restore();
-    }
+    });
   });
 
   it('a tier shutdown on such a controller leaves the tier and its NIC in Error with the credentials diagnosis', async () => {
-    const { vpc, tier } = await implementedTier(45);
-    const nicId = await reservedNic(tier.id);
-    await sealAndRestart();
-    try {
+    const { vpc, tier, nicId } = await tierWithNic(45);
+    await whileSealed(async () => {
       expect((await waitForJob(engine, (await engine.shutdownTier(tier.id, 't')).jobId)).state).toBe(
         'failed',
       );
@@ -215,20 +217,15 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       const all = [...views, ...views.flatMap((v) => v.caused)];
       expect(all.find((v) => v.targetId === tier.id)?.category).toBe('CREDENTIALS_UNREADABLE');
       expect(all.find((v) => v.targetId === nicId)?.category).toBe('CREDENTIALS_UNREADABLE');
-    } finally {
-      await restore();
-    }
+    });
   });
 
   it('a reconcile that cannot use the controller marks the VPC Synced=Unknown with the reason', async () => {
     const { vpc } = await implementedTier(46);
-    await sealAndRestart();
-    try {
+    await whileSealed(async () => {
       expect((await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId)).state).toBe('failed');
       const synced = (await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced');
       expect(synced).toMatchObject({ status: 'Unknown', reason: 'CredentialsUnreadable' });
-    } finally {
-      await restore();
-    }
+    });
   });
 });

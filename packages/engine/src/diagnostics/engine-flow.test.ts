@@ -22,6 +22,12 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
   });
   const open = (vpcId: string) =>
     listDiagnosisViews(w.db.db, { vpcId, openOnly: true, limit: 100, now: Date.now() });
+  /** The VPC's one open diagnosis: each failure here must give a single root, everything else linked to it. */
+  async function onlyOpen(vpcId: string) {
+    const [d, ...rest] = await open(vpcId);
+    expect(rest).toEqual([]);
+    return d;
+  }
 
   it('explains a disabled provider by name, and re-running negotiation once it is enabled clears it', async () => {
     const { vpc, tier } = await vpcWithTier(w, engine, '10.20.0.0/16', '10.20.1.0/24');
@@ -32,8 +38,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
       .execute();
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'alice')).jobId);
     expect(job.state).toBe('failed');
-    const [d, ...rest] = await open(vpc.id);
-    expect(rest).toEqual([]);
+    const d = await onlyOpen(vpc.id);
     expect(d).toMatchObject({ category: 'PROVIDER_DISABLED', targetType: 'network', targetId: tier.id });
     expect(d?.sentence).toContain(
       'Provider sim-provider on physical network pn-1 was skipped for Connectivity because it is disabled',
@@ -54,8 +59,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
       resource: 'network',
       count: 1,
     });
-    const [d, ...rest] = await open(vpc.id);
-    expect(rest).toEqual([]);
+    const d = await onlyOpen(vpc.id);
     expect(d).toMatchObject({
       category: 'CONTROLLER_TIMEOUT',
       title: 'Resource Unavailable',
@@ -83,8 +87,7 @@ describe.each(testDialects())('diagnostics with the real engine on %s', (dialect
     await w.hub.injectFault(c, vendorError('E3', 'undo blocked', 'destroy'));
     const job = await waitForJob(engine, (await engine.implementTier(tier.id, 'bob')).jobId);
     expect(job.state).toBe('failed');
-    const [d, ...rest] = await open(vpc.id);
-    expect(rest).toEqual([]);
+    const d = await onlyOpen(vpc.id);
     expect(d).toMatchObject({
       category: 'RATE_LIMITED',
       title: 'Rate limited',

@@ -30,47 +30,53 @@ export async function createTierCommand(
 }
 
 export type TierJobKind = 'network.implement' | 'network.shutdown' | 'network.destroy';
-
-/** Implement, shut down or destroy a tier: the running job of that kind, or a new one when the tier is idle. */
-export async function tierJob(
-  core: EngineCore,
-  submit: SubmitJob,
-  kind: TierJobKind,
-  tierId: string,
-  actor: string,
-): Promise<JobRef> {
-  const db = dbOf(core);
-  const tier = await networksRepo.getNetwork(db, tierId);
-  if (!tier || tier.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
-  const active = await jobsRepo.activeJobsOn(db, tierId);
-  const same = active.find((j) => j.kind === kind);
-  if (same) return { jobId: same.id };
-  if (active.length > 0) {
-    throw new AppError(
-      'CONFLICT',
-      `Tier ${tier.name} is busy with job ${active[0]?.kind}; wait for it or cancel it`,
-    );
-  }
-  return { jobId: await submit({ kind, targetType: 'network', targetId: tierId, vpcId: tier.vpcId, actor }) };
-}
-
 export type VpcJobKind = 'vpc.destroy' | 'vpc.reconcile' | 'vpc.repair';
 
-/** Destroy, reconcile or repair a VPC: the queued or running job of that kind, or a new one. */
-export async function vpcJob(
+/** A job command on one tier or VPC: Engine.implementTier / shutdownTier / destroyVpc / reconcile / repair. */
+type TargetJobCommand<K extends JobKind> = (
   core: EngineCore,
   submit: SubmitJob,
-  kind: VpcJobKind,
-  vpcId: string,
+  kind: K,
+  targetId: string,
   actor: string,
+) => Promise<JobRef>;
+
+/**
+ * The queued or running job of the same kind on the target (asking twice gives one job), or a new one. `busyName`
+ * set: the target runs one job at a time, so a job of another kind is a CONFLICT naming it.
+ */
+async function sameOrNewJob(
+  core: EngineCore,
+  submit: SubmitJob,
+  job: { kind: JobKind; targetType: 'network' | 'vpc'; targetId: string; vpcId: string; actor: string },
+  busyName?: string,
 ): Promise<JobRef> {
-  const db = dbOf(core);
-  const vpc = await vpcsRepo.getVpc(db, vpcId);
-  if (!vpc || vpc.state === 'Destroy') throw new AppError('NOT_FOUND', 'The VPC does not exist');
-  const active = (await jobsRepo.activeJobsOn(db, vpcId)).find((j) => j.kind === kind);
-  if (active) return { jobId: active.id };
-  return { jobId: await submit({ kind, targetType: 'vpc', targetId: vpcId, vpcId, actor }) };
+  const active = await jobsRepo.activeJobsOn(dbOf(core), job.targetId);
+  const same = active.find((j) => j.kind === job.kind);
+  if (same) return { jobId: same.id };
+  if (busyName !== undefined && active.length > 0) {
+    throw new AppError(
+      'CONFLICT',
+      `${busyName} is busy with job ${active[0]?.kind}; wait for it or cancel it`,
+    );
+  }
+  return { jobId: await submit(job) };
 }
+
+/** Implement, shut down or destroy a tier: the running job of that kind, or a new one when the tier is idle. */
+export const tierJob: TargetJobCommand<TierJobKind> = async (core, submit, kind, tierId, actor) => {
+  const tier = await networksRepo.getNetwork(dbOf(core), tierId);
+  if (!tier || tier.state === 'Destroy') throw new AppError('NOT_FOUND', 'The tier does not exist');
+  const job = { kind, targetType: 'network', targetId: tierId, vpcId: tier.vpcId, actor } as const;
+  return sameOrNewJob(core, submit, job, `Tier ${tier.name}`);
+};
+
+/** Destroy, reconcile or repair a VPC: the queued or running job of that kind, or a new one. */
+export const vpcJob: TargetJobCommand<VpcJobKind> = async (core, submit, kind, vpcId, actor) => {
+  const vpc = await vpcsRepo.getVpc(dbOf(core), vpcId);
+  if (!vpc || vpc.state === 'Destroy') throw new AppError('NOT_FOUND', 'The VPC does not exist');
+  return sameOrNewJob(core, submit, { kind, targetType: 'vpc', targetId: vpcId, vpcId, actor });
+};
 
 /** The scheduled reconcile: one job per Implemented VPC (every one, page by page), paced over the interval. */
 export function reconcileAll(core: EngineCore, submit: SubmitJob, signal?: AbortSignal): Promise<string[]> {

@@ -7,15 +7,17 @@ import type { EngineCore } from './core';
 import {
   asList,
   type CreateLbRuleInput,
+  type CreateRule,
   checkPublicIp,
   insertRuleWithJob,
   notBusy,
-  type RuleTable,
   requireService,
   type SubmitRuleJob,
   tierOf,
 } from './rule-commands';
+import { findRule, type RuleTable } from './rule-table';
 import { lbRuleView } from './rule-views';
+import { LB_RULE } from './rules';
 
 /** Members must exist, be Reserved and belong to the rule's tier. */
 async function checkMembers(core: EngineCore, network: networksRepo.NetworkRow, nicIds: readonly string[]) {
@@ -36,12 +38,7 @@ async function checkMembers(core: EngineCore, network: networksRepo.NetworkRow, 
   }
 }
 
-export async function createLbRule(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  input: CreateLbRuleInput,
-  actor: string,
-): Promise<{ rule: LbRuleView; jobId: string }> {
+export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (core, submit, input, actor) => {
   const db = core.deps.db.db;
   const { network, vpc } = await tierOf(core, input.networkId);
   const option = await requireService(core, network, 'Lb');
@@ -92,18 +89,12 @@ export async function createLbRule(
   const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
   if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');
   return { rule: lbRuleView(rule), jobId };
-}
+};
 
 export const LB_TABLE: RuleTable<lbRulesRepo.LbRuleWithMembers> = {
-  targetType: 'lbRule',
-  applyKind: 'lb.apply',
-  revokeKind: 'lb.revoke',
-  find: async (core, id) => {
-    const rule = await lbRulesRepo.getLbRule(core.deps.db.db, id);
-    if (!rule) throw new AppError('NOT_FOUND', `LB rule ${id} does not exist`);
-    return rule;
-  },
-  setState: lbRulesRepo.setLbState,
+  ops: LB_RULE,
+  jobs: 'lb',
+  missing: (id) => `LB rule ${id} does not exist`,
   notRetriable: (rule) => `LB rule ${rule.name} is ${rule.state}; only a rule in Error is retried`,
   changed: 'The LB rule changed meanwhile; look again',
 };
@@ -115,7 +106,7 @@ export async function setLbMembers(
   nicIds: readonly string[],
   actor: string,
 ): Promise<{ jobId: string }> {
-  const rule = await LB_TABLE.find(core, id);
+  const rule = await findRule(core, LB_TABLE, id);
   if (rule.state === 'Revoke')
     throw new AppError('INVALID_STATE', `LB rule ${rule.name} is being deleted`, { state: rule.state });
   const { network } = await tierOf(core, rule.networkId);

@@ -10,6 +10,7 @@ import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes } from './drift';
 import { groupElements } from './specs';
+import { onWholeVpc } from './step-call';
 
 async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
   const db = core.deps.db.db;
@@ -65,9 +66,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
     const observed = await core.calls.call({
       handle,
       phase: 'observe',
-      target: { type: 'vpc', id: vpcId },
-      vpcId,
-      networkId: null,
+      ...onWholeVpc(vpcId),
       request: { op: 'observe', vpcId },
       idempotencyKey: `${ctx.job.id}:observe:${g.controllerId}`,
       job: ctx.callJob(null),

@@ -1,12 +1,15 @@
 // Repair: re-apply what a reconcile check found missing or different, remove what is extra, then check again.
 import { networksRepo, publicIpsRepo } from '@netplane/db';
+import type { CallPhase } from '@netplane/domain';
 import { JobFailure } from '../errors';
+import type { CallSpec } from '../guards/call-runner';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
 import { lbSpecOf, staticNatSpecOf } from './rules';
 import { dhcpSpecOf, networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
+import { onWholeVpc } from './step-call';
 
 /**
  * Re-applies what is missing or different and removes what is extra, then checks again. An issue the adapter
@@ -18,6 +21,48 @@ export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<u
   const repaired = await applyRepairs(core, ctx, vpcId, seen, drift);
   const after = await check(core, ctx, vpcId);
   return { repaired, remaining: after.drift, inSync: after.drift.length === 0 };
+}
+
+/** The op of each call a repair makes, and the phase the call log records it under (the op's verb). */
+const PHASE_OF = {
+  implementVpc: 'implement',
+  implementNetwork: 'implement',
+  destroyNetwork: 'destroy',
+  releaseNic: 'release',
+  prepareNic: 'prepare',
+  applyStaticNat: 'apply',
+  revokeStaticNat: 'revoke',
+  applyLbRule: 'apply',
+  revokeLbRule: 'revoke',
+} as const satisfies Record<string, CallPhase>;
+type RepairOp = keyof typeof PHASE_OF;
+/** What a call acts on; `key` replaces the drift's idempotency key where one drift makes two calls. */
+type CallOn = { target: CallSpec<unknown>['target']; networkId: string | null; key?: string };
+
+/** One repair call: the recorded request names its op and says `repair: true` (not a job's own call). */
+function repairCall<T>(
+  core: EngineCore,
+  common: Pick<CallSpec<T>, 'handle' | 'vpcId' | 'job' | 'idempotencyKey'>,
+  op: RepairOp,
+  on: CallOn,
+  request: object,
+  invoke: CallSpec<T>['invoke'],
+): Promise<T> {
+  return core.calls.call({
+    ...common,
+    ...(on.key !== undefined && { idempotencyKey: on.key }),
+    phase: PHASE_OF[op],
+    target: on.target,
+    networkId: on.networkId,
+    request: { op, repair: true, ...request },
+    invoke,
+  });
+}
+
+/** The element's optional rule call (bound), or SERVICE_NOT_OFFERED: the repair cannot make it. */
+function offered<F>(call: F | undefined, message: string): F {
+  if (call === undefined) throw new JobFailure('SERVICE_NOT_OFFERED', message);
+  return call;
 }
 
 export type Seen = Awaited<ReturnType<typeof check>>['seen'];
@@ -41,6 +86,8 @@ export async function applyRepairs(
       job: ctx.callJob(null),
       idempotencyKey: `${ctx.job.id}:repair:${d.kind}:${d.resource}:${d.id}`,
     };
+    const call = <T>(op: RepairOp, on: CallOn, request: object, invoke: CallSpec<T>['invoke']) =>
+      repairCall(core, common, op, on, request, invoke);
     // Several issues on one resource need one re-apply.
     const once = `${d.controllerId}:${d.resource}:${d.id}:${d.kind === 'extra' ? 'extra' : 'apply'}`;
     const tierRow =
@@ -67,15 +114,13 @@ export async function applyRepairs(
         sourceNatIp: snat?.address,
         dhcp: await dhcpSpecOf(core.deps.db.db, network),
       });
-      await core.calls.call({
-        ...common,
-        idempotencyKey: `${ctx.job.id}:repair:network:${network.id}`,
-        phase: 'implement',
-        target: { type: 'network', id: network.id },
-        networkId: network.id,
-        request: { op: 'implementNetwork', repair: true, network: spec },
-        invoke: (e, x) => e.implementNetwork(spec, x),
-      });
+      const onTier = { target: { type: 'network', id: network.id }, networkId: network.id } as const;
+      await call(
+        'implementNetwork',
+        { ...onTier, key: `${ctx.job.id}:repair:network:${network.id}` },
+        { network: spec },
+        (e, x) => e.implementNetwork(spec, x),
+      );
       repaired.push(d);
       continue;
     }
@@ -85,115 +130,62 @@ export async function applyRepairs(
     }
     done.add(once);
     if (d.resource === 'vpc' && d.kind !== 'extra') {
-      await core.calls.call({
-        ...common,
-        phase: 'implement',
-        target: { type: 'vpc', id: vpcId },
-        networkId: null,
-        request: { op: 'implementVpc', repair: true },
-        invoke: (e, x) => e.implementVpc(vpcSpecOf(seen.vpc), x),
-      });
+      await call('implementVpc', onWholeVpc(vpcId), {}, (e, x) => e.implementVpc(vpcSpecOf(seen.vpc), x));
     } else if (d.resource === 'network' && d.kind === 'extra') {
-      await core.calls.call({
-        ...common,
-        phase: 'destroy',
-        target: { type: 'network', id: d.id },
-        networkId: d.id,
-        request: { op: 'destroyNetwork', repair: true },
-        invoke: (e, x) => e.destroyNetwork({ networkId: d.id, vpcId }, x),
-      });
+      const onTier = { target: { type: 'network', id: d.id }, networkId: d.id } as const;
+      await call('destroyNetwork', onTier, {}, (e, x) => e.destroyNetwork({ networkId: d.id, vpcId }, x));
     } else if (d.resource === 'nic' && d.kind === 'extra') {
       const networkId = nic?.networkId ?? d.networkId ?? '';
-      await core.calls.call({
-        ...common,
-        phase: 'release',
-        target: { type: 'nic', id: d.id },
-        networkId,
-        request: { op: 'releaseNic', repair: true },
-        invoke: (e, x) => e.releaseNic({ nicId: d.id, networkId, vpcId }, x),
-      });
+      const onNic = { target: { type: 'nic', id: d.id }, networkId } as const;
+      await call('releaseNic', onNic, {}, (e, x) => e.releaseNic({ nicId: d.id, networkId, vpcId }, x));
     } else if (d.resource === 'nic' && nic) {
       const spec = nicSpecOf(nic);
+      const onNic = { target: { type: 'nic', id: d.id }, networkId: nic.networkId } as const;
       // Different attributes (mac, ip) need the port made again; an issue (port out of its group) re-prepares.
       if (d.kind === 'different' && d.message === undefined) {
-        await core.calls.call({
-          ...common,
-          idempotencyKey: `${common.idempotencyKey}:release`,
-          phase: 'release',
-          target: { type: 'nic', id: d.id },
-          networkId: nic.networkId,
-          request: { op: 'releaseNic', repair: true },
-          invoke: (e, x) => e.releaseNic({ nicId: d.id, networkId: nic.networkId, vpcId }, x),
-        });
+        const release = { nicId: d.id, networkId: nic.networkId, vpcId };
+        await call('releaseNic', { ...onNic, key: `${common.idempotencyKey}:release` }, {}, (e, x) =>
+          e.releaseNic(release, x),
+        );
       }
-      await core.calls.call({
-        ...common,
-        phase: 'prepare',
-        target: { type: 'nic', id: d.id },
-        networkId: nic.networkId,
-        request: { op: 'prepareNic', repair: true, nic: spec },
-        invoke: (e, x) => e.prepareNic(spec, x),
-      });
+      await call('prepareNic', onNic, { nic: spec }, (e, x) => e.prepareNic(spec, x));
     } else if ((d.resource === 'nat' || d.resource === 'lb') && d.kind === 'extra') {
       // Ours (our rule id) but no longer wanted: revoke it.
       const ref = { ruleId: d.id, vpcId, networkId: d.networkId ?? '' };
-      await core.calls.call({
-        ...common,
-        phase: 'revoke',
-        target: { type: d.resource === 'nat' ? 'staticNat' : 'lbRule', id: d.id },
+      const isNat = d.resource === 'nat';
+      const onRule: CallOn = {
+        target: { type: isNat ? 'staticNat' : 'lbRule', id: d.id },
         networkId: ref.networkId || null,
-        request: { op: d.resource === 'nat' ? 'revokeStaticNat' : 'revokeLbRule', repair: true, rule: ref },
-        invoke: async (e, x) => {
-          const revoke = d.resource === 'nat' ? e.revokeStaticNat?.bind(e) : e.revokeLbRule?.bind(e);
-          if (!revoke)
-            throw new JobFailure('SERVICE_NOT_OFFERED', `The element cannot revoke ${d.resource} rules`);
-          await revoke(ref, x);
-        },
+      };
+      await call(isNat ? 'revokeStaticNat' : 'revokeLbRule', onRule, { rule: ref }, async (e, x) => {
+        const revoke = offered(
+          isNat ? e.revokeStaticNat?.bind(e) : e.revokeLbRule?.bind(e),
+          `The element cannot revoke ${d.resource} rules`,
+        );
+        await revoke(ref, x);
       });
     } else if (d.resource === 'nat' && nat) {
       const spec = staticNatSpecOf(nat);
-      const target = { type: 'staticNat' as const, id: nat.id };
+      const onNat = { target: { type: 'staticNat', id: nat.id }, networkId: nat.networkId } as const;
+      const noNat = 'The element has no static NAT';
       // A static NAT onto another address is replaced: revoke, then apply.
       if (d.kind === 'different' && d.message === undefined) {
-        await core.calls.call({
-          ...common,
-          idempotencyKey: `${common.idempotencyKey}:revoke`,
-          phase: 'revoke',
-          target,
-          networkId: nat.networkId,
-          request: { op: 'revokeStaticNat', repair: true, rule: { ruleId: nat.id } },
-          invoke: async (e, x) => {
-            if (!e.revokeStaticNat)
-              throw new JobFailure('SERVICE_NOT_OFFERED', 'The element has no static NAT');
-            await e.revokeStaticNat({ ruleId: nat.id, vpcId, networkId: nat.networkId }, x);
-          },
+        const target = { ruleId: nat.id, vpcId, networkId: nat.networkId };
+        const key = `${common.idempotencyKey}:revoke`;
+        await call('revokeStaticNat', { ...onNat, key }, { rule: { ruleId: nat.id } }, async (e, x) => {
+          await offered(e.revokeStaticNat?.bind(e), noNat)(target, x);
         });
       }
-      await core.calls.call({
-        ...common,
-        phase: 'apply',
-        target,
-        networkId: nat.networkId,
-        request: { op: 'applyStaticNat', repair: true, rule: spec },
-        invoke: (e, x) => {
-          if (!e.applyStaticNat) throw new JobFailure('SERVICE_NOT_OFFERED', 'The element has no static NAT');
-          return e.applyStaticNat(spec, x);
-        },
-      });
+      await call('applyStaticNat', onNat, { rule: spec }, (e, x) =>
+        offered(e.applyStaticNat?.bind(e), noNat)(spec, x),
+      );
     } else if (d.resource === 'lb' && lb) {
       // An LB apply converges in place (members, ports, algorithm).
       const spec = lbSpecOf(lb);
-      await core.calls.call({
-        ...common,
-        phase: 'apply',
-        target: { type: 'lbRule', id: lb.id },
-        networkId: lb.networkId,
-        request: { op: 'applyLbRule', repair: true, rule: spec },
-        invoke: (e, x) => {
-          if (!e.applyLbRule) throw new JobFailure('SERVICE_NOT_OFFERED', 'The element has no load balancer');
-          return e.applyLbRule(spec, x);
-        },
-      });
+      const onLb = { target: { type: 'lbRule', id: lb.id }, networkId: lb.networkId } as const;
+      await call('applyLbRule', onLb, { rule: spec }, (e, x) =>
+        offered(e.applyLbRule?.bind(e), 'The element has no load balancer')(spec, x),
+      );
     } else continue;
     repaired.push(d);
   }

@@ -26,7 +26,7 @@ export type RuleRef = {
 };
 export type RuleOutcome = { ok: true } | { ok: false; failure: Failure };
 type RuleTarget = { ruleId: string; vpcId: string; networkId: string };
-type RuleRow = { id: string; vpcId: string; networkId: string; state: string };
+export type RuleRow = { id: string; vpcId: string; networkId: string; state: string };
 
 /** One rule kind (static NAT or LB rule): its rows, its service, its element calls. */
 export type RuleKindOps<R extends RuleRow, S> = {
@@ -41,7 +41,8 @@ export type RuleKindOps<R extends RuleRow, S> = {
   invokeApply: (e: NetworkElement, spec: S, c: CallContext) => Promise<unknown>;
   invokeRevoke: (e: NetworkElement, target: RuleTarget, c: CallContext) => Promise<unknown>;
   get: (db: Db, id: string) => Promise<R | undefined>;
-  setState: (db: Db, id: string, u: staticNatRepo.RuleStateUpdate, now: number) => Promise<unknown>;
+  /** False when no row matched (the update's `from` states, or the row is gone). */
+  setState: (db: Db, id: string, u: staticNatRepo.RuleStateUpdate, now: number) => Promise<boolean>;
   remove: (db: Db, id: string) => Promise<unknown>;
   /** The job's result after an apply. */
   applied: (r: R) => Record<string, unknown>;

@@ -1,6 +1,6 @@
 // What the commands behind staticNat.* and lbRules.* share (static-nat-commands.ts, lb-commands.ts): the checks that
-// need the database or the provider's narrowed capabilities, publicServices.options, and the revoke and retry
-// commands of either rule kind. Typed AppErrors throughout; `details.reason` says SERVICE_NOT_OFFERED or
+// need the database or the provider's narrowed capabilities, publicServices.options, and the insert of a new rule
+// with its job (the revoke and retry commands of either rule kind are in rule-table.ts). Typed AppErrors throughout; `details.reason` says SERVICE_NOT_OFFERED or
 // CAPABILITY_MISSING where the console needs to tell them apart.
 import { randomUUID } from 'node:crypto';
 import {
@@ -205,54 +205,13 @@ export async function notBusy(
   return undefined;
 }
 
-/** How the shared rule commands (revoke, retry) read and write one rule kind. */
-export type RuleTable<R extends { vpcId: string; state: string; lastOp: string | null }> = {
-  targetType: 'staticNat' | 'lbRule';
-  applyKind: RuleJobKind;
-  revokeKind: RuleJobKind;
-  /** The rule, or NOT_FOUND. */
-  find: (core: EngineCore, id: string) => Promise<R>;
-  setState: (db: Db, id: string, u: staticNatRepo.RuleStateUpdate, now: number) => Promise<boolean>;
-  /** The INVALID_STATE message for a retry of a rule not in Error. */
-  notRetriable: (rule: R) => string;
-  /** The CONFLICT message when the rule changed between the read and the write. */
-  changed: string;
-};
-
-/**
- * `revoke`: disable a static NAT or delete an LB rule (the rule goes to Revoke with the revoke job's id, then the
- * job). `retry`: repeat the last operation of a rule in Error (apply again, or revoke again). Either returns the job
- * of that kind already queued or running on the rule.
- */
-export async function ruleCommand<R extends { vpcId: string; state: string; lastOp: string | null }>(
+/** A command that creates a rule (static NAT enable, LB rule create): the rule as created (Add) and its apply job. */
+export type CreateRule<I, V> = (
   core: EngineCore,
   submit: SubmitRuleJob,
-  t: RuleTable<R>,
-  mode: 'revoke' | 'retry',
-  id: string,
+  input: I,
   actor: string,
-): Promise<{ jobId: string }> {
-  const rule = await t.find(core, id);
-  const kind = mode === 'revoke' || rule.lastOp === 'revoke' ? t.revokeKind : t.applyKind;
-  const running = await notBusy(core, id, kind);
-  if (running) return { jobId: running };
-  if (mode === 'retry' && rule.state !== 'Error') {
-    throw new AppError('INVALID_STATE', t.notRetriable(rule), { state: rule.state });
-  }
-  const jobId = randomUUID();
-  const now = core.deps.now();
-  const job = { id: jobId, kind, targetType: t.targetType, targetId: id, vpcId: rule.vpcId, actor };
-  await submit(job, async (trx) => {
-    if (mode === 'revoke') {
-      await t.setState(trx, id, { state: 'Revoke', lastOp: 'revoke', jobId }, now);
-      return;
-    }
-    const state = kind === t.revokeKind ? 'Revoke' : 'Add';
-    const ok = await t.setState(trx, id, { state, jobId, from: ['Error'] }, now);
-    if (!ok) throw new AppError('CONFLICT', t.changed);
-  });
-  return { jobId };
-}
+) => Promise<{ rule: V; jobId: string }>;
 
 /** The columns every new rule row starts with: Add, with the id of its apply job. */
 export type NewRuleBase = { id: string; state: 'Add'; lastOp: 'apply'; jobId: string; createdAt: number };

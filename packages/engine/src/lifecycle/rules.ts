@@ -29,7 +29,7 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
 
-const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
+export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   kind: 'staticNat',
   service: 'StaticNat',
   applyOp: 'applyStaticNat',
@@ -45,7 +45,7 @@ const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   notFound: 'The static NAT rule does not exist',
 };
 
-const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
+export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   kind: 'lbRule',
   service: 'Lb',
   applyOp: 'applyLbRule',

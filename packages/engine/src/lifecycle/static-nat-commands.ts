@@ -1,23 +1,20 @@
 import { nicsRepo, staticNatRepo } from '@netplane/db';
 import { AppError, type StaticNatView } from '@netplane/domain';
-import type { EngineCore } from './core';
 import {
+  type CreateRule,
   checkPublicIp,
   type EnableStaticNatInput,
   insertRuleWithJob,
-  type RuleTable,
   requireService,
-  type SubmitRuleJob,
   tierOf,
 } from './rule-commands';
+import type { RuleTable } from './rule-table';
 import { staticNatView } from './rule-views';
+import { STATIC_NAT } from './rules';
 
-export async function enableStaticNat(
-  core: EngineCore,
-  submit: SubmitRuleJob,
-  input: EnableStaticNatInput,
-  actor: string,
-): Promise<{ rule: StaticNatView; jobId: string }> {
+type EnableStaticNat = CreateRule<EnableStaticNatInput, StaticNatView>;
+
+export const enableStaticNat: EnableStaticNat = async (core, submit, input, actor) => {
   const db = core.deps.db.db;
   const nic = await nicsRepo.getNic(db, input.nicId);
   if (!nic) throw new AppError('NOT_FOUND', `NIC ${input.nicId} does not exist`);
@@ -60,18 +57,12 @@ export async function enableStaticNat(
     rule: staticNatView({ ...row, networkName: network.name, vmName: nic.vmName }),
     jobId: base.jobId,
   };
-}
+};
 
 export const STATIC_NAT_TABLE: RuleTable<staticNatRepo.StaticNatRow> = {
-  targetType: 'staticNat',
-  applyKind: 'staticNat.apply',
-  revokeKind: 'staticNat.revoke',
-  find: async (core, id) => {
-    const rule = await staticNatRepo.getStaticNat(core.deps.db.db, id);
-    if (!rule) throw new AppError('NOT_FOUND', `Static NAT rule ${id} does not exist`);
-    return rule;
-  },
-  setState: staticNatRepo.setStaticNatState,
+  ops: STATIC_NAT,
+  jobs: 'staticNat',
+  missing: (id) => `Static NAT rule ${id} does not exist`,
   notRetriable: (rule) => `The static NAT is ${rule.state}; only a rule in Error is retried`,
   changed: 'The static NAT changed meanwhile; look again',
 };

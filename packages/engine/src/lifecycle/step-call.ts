@@ -17,3 +17,13 @@ export function stepCall<T>(
     progress,
   );
 }
+
+/**
+ * What a call on a VPC as a whole (observe, destroyVpc, a repair's implementVpc) records: the VPC as its target and
+ * no tier, so that the call log files it under the VPC and under none of its tiers.
+ */
+export const onWholeVpc = (vpcId: string): Pick<CallSpec<unknown>, 'target' | 'vpcId' | 'networkId'> => ({
+  target: { type: 'vpc', id: vpcId },
+  vpcId,
+  networkId: null,
+});

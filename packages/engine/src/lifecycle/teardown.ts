@@ -10,7 +10,7 @@ import { releaseNicsOf } from './release';
 import { revokeRulesOfTier } from './rules';
 import { releaseVpcAddresses } from './source-nat';
 import { type ElementGroup, groupElements } from './specs';
-import { stepCall } from './step-call';
+import { onWholeVpc, stepCall } from './step-call';
 
 export type Failure = {
   target: string;
@@ -227,9 +227,7 @@ export async function destroyVpcJob(core: EngineCore, ctx: JobContext): Promise<
       stepCall(core, ctx, key, {
         handle,
         phase: 'destroy',
-        target: { type: 'vpc', id: vpcId },
-        vpcId,
-        networkId: null,
+        ...onWholeVpc(vpcId),
         request: { op: 'destroyVpc', vpcId },
         invoke: (e, c) => e.destroyVpc({ vpcId }, c),
       }),
