@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
+import type { NetworkAclTables } from './schema-network-acls';
 import type { PublicServicesTables } from './schema-public-services';
 
 export type ZonesTable = {
@@ -154,4 +155,8 @@ export type InventoryTables = {
   settings: SettingsTable;
 };
 
-export type Database = InventoryTables & EngineTables & DiagnosticsTables & PublicServicesTables;
+export type Database = InventoryTables &
+  EngineTables &
+  DiagnosticsTables &
+  PublicServicesTables &
+  NetworkAclTables;
