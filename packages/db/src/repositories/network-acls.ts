@@ -111,6 +111,8 @@ const ACL_LIST_SORT: SortSpec<AclListSort> = {
   defaultDir: 'asc',
 };
 
+export type AclListPageRequest = PageRequest<AclListSort>;
+
 /** The lists a VPC can use: its own and the built-ins, one keyset page. */
 export async function pageAclListsOfVpc(
   db: Db,
