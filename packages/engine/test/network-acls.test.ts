@@ -219,6 +219,33 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
     expect(await networkAclsRepo.aclListIdOfTier(w.db.db, db.id)).toBe(DEFAULT_DENY_ACL_ID);
   });
 
+  it("applies a tier's list when the tier is implemented, unless it is default_deny", async () => {
+    const n = ++net;
+    const vpc = await engine.createVpc(
+      { name: `acl-${n}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${n}.0.0/16` },
+      't',
+    );
+    const web = await engine.createTier(
+      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${n}.1.0/24` },
+      't',
+    );
+    const db = await engine.createTier(
+      { vpcId: vpc.id, name: 'db', offeringId, cidr: `10.${n}.2.0/24` },
+      't',
+    );
+    expect(await engine.networkAcls.assign(web.id, DEFAULT_ALLOW_ACL_ID, 't')).toEqual({ jobId: null });
+    const implemented = await waitForJob(engine, (await engine.implementTier(web.id, 't')).jobId);
+    expect(implemented.state).toBe('succeeded');
+    expect((await phasesOf(engine, implemented.id)).at(-1)).toBe('apply:network:ok');
+    expect(simAcl(web.id)).toMatchObject({
+      listId: DEFAULT_ALLOW_ACL_ID,
+      rules: [{ number: 1 }, { number: 2 }],
+    });
+    const plain = await waitForJob(engine, (await engine.implementTier(db.id, 't')).jobId);
+    expect(await phasesOf(engine, plain.id)).not.toContain('apply:network:ok');
+    expect(simAcl(db.id)).toBeUndefined();
+  });
+
   it('refuses with typed errors: built-ins, duplicate numbers, lists in use, another VPC, no ACL service', async () => {
     const { vpc, web } = await vpcWithTiers();
     const other = await vpcWithTiers();

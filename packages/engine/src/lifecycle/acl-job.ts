@@ -13,7 +13,7 @@ import {
   toAdapterError,
 } from '@netplane/adapter-sdk';
 import { networkAclsRepo as acls, type Db, networksRepo } from '@netplane/db';
-import type { AclAction, AclProtocol, AclTrafficType } from '@netplane/domain';
+import { type AclAction, type AclProtocol, type AclTrafficType, DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import { onEntityError } from '../diagnostics/hook';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
@@ -167,6 +167,57 @@ async function diagnose(
   }
 }
 
+/** Diagnoses a tier's failed apply: on the list for a user list, on the tier for a built-in (shared by VPCs). */
+async function reportTierFailure(
+  core: EngineCore,
+  ctx: JobContext,
+  list: acls.AclListRow,
+  tierId: string,
+  out: Extract<TierOutcome, { ok: false }>,
+): Promise<Failure & { code: string }> {
+  const tier = await networksRepo.getNetwork(core.deps.db.db, tierId);
+  const label = `tier ${tier?.name ?? tierId}`;
+  const failure = { ...out.failure, target: label };
+  const message = `Applying ACL list ${list.name} to ${label} failed with ${failure.category}: ${failure.message}`;
+  await diagnose(
+    core,
+    ctx,
+    list.builtin
+      ? { type: 'network', id: tierId, vpcId: tier?.vpcId ?? null, fromState: tier?.state ?? '' }
+      : { type: 'aclList', id: list.id, vpcId: list.vpcId, fromState: list.state },
+    failure,
+    message,
+  );
+  return failure;
+}
+
+/**
+ * After implementNetwork: a tier whose list is not default_deny gets it applied (implement makes the fixed
+ * default-deny rows, which are default_deny already). A failure does not undo the tier: the list goes to Error with
+ * a diagnosis and its retry applies it. Returns what the implement job reports.
+ */
+export async function applyListAfterImplement(
+  core: EngineCore,
+  ctx: JobContext,
+  tierId: string,
+): Promise<{ listId: string; applied: boolean; error?: string } | undefined> {
+  const db = core.deps.db.db;
+  const listId = await acls.aclListIdOfTier(db, tierId);
+  if (listId === DEFAULT_DENY_ACL_ID) return undefined;
+  const list = await acls.getAclList(db, listId);
+  if (!list) return undefined;
+  const out = await applyToTier(core, ctx, tierId);
+  if (out.ok) return { listId, applied: out.applied };
+  const failure = await reportTierFailure(core, ctx, list, tierId, out);
+  const error = `${failure.category}: ${failure.target}: ${failure.message}`;
+  if (!list.builtin) {
+    await fenced(core, ctx, async (trx) => {
+      await acls.setAclListState(trx, list.id, { state: 'Error', lastError: error }, core.deps.now());
+    });
+  }
+  return { listId, applied: false, error };
+}
+
 export async function networkAclJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const db = core.deps.db.db;
   const byTier = ctx.job.targetType === 'network';
@@ -186,21 +237,7 @@ export async function networkAclJob(core: EngineCore, ctx: JobContext): Promise<
       if (out.applied) applied++;
       continue;
     }
-    const tier = await networksRepo.getNetwork(db, tierId);
-    const label = `tier ${tier?.name ?? tierId}`;
-    const failure = { ...out.failure, target: label };
-    failures.push(failure);
-    const message = `Applying ACL list ${list.name} to ${label} failed with ${failure.category}: ${failure.message}`;
-    // Built-in lists are shared by every VPC: the failure is the tier's.
-    await diagnose(
-      core,
-      ctx,
-      list.builtin
-        ? { type: 'network', id: tierId, vpcId: tier?.vpcId ?? null, fromState: tier?.state ?? '' }
-        : { type: 'aclList', id: list.id, vpcId: list.vpcId, fromState: list.state },
-      failure,
-      message,
-    );
+    failures.push(await reportTierFailure(core, ctx, list, tierId, out));
   }
   const now = core.deps.now();
   if (failures.length > 0) {
