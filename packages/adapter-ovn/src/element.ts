@@ -8,6 +8,7 @@ import {
   throwIfAborted,
 } from '@netplane/adapter-sdk';
 import type { TlsOptions } from '@netplane/ovsdb';
+import { applyNetworkAcl } from './acl-list';
 import { mapOvsdbError } from './errors';
 import { isolationUnsupported } from './isolation';
 import { applyLbRule, revokeLbRule } from './lb';
@@ -120,6 +121,7 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     revokeStaticNat: (rule, ctx) => call(ctx, (db, s) => revokeStaticNat(db, rule, s)),
     applyLbRule: (rule, ctx) => call(ctx, (db, s) => applyLbRule(db, rule, s)),
     revokeLbRule: (rule, ctx) => call(ctx, (db, s) => revokeLbRule(db, rule, s)),
+    applyNetworkAcl: (acl, ctx) => call(ctx, (db, s) => applyNetworkAcl(db, acl, s)),
     observe: (scope, ctx) => call(ctx, async (db, s) => ({ resources: await observe(db, scope, s) })),
     healthCheck: (ctx) =>
       call(ctx, async (db, s) => {

@@ -52,7 +52,11 @@ export const ovnManifest: AdapterManifest = {
     Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },
     Gateway: {},
     Dhcp: { DhcpAccrossMultipleSubnets: false },
-    NetworkACL: { SupportedProtocols: ['all'], DefaultPolicy: 'deny-ingress-allow-egress' },
+    NetworkACL: {
+      SupportedProtocols: ['tcp', 'udp', 'icmp', 'all'],
+      DefaultPolicy: 'deny-ingress-allow-egress',
+      SupportsAclLists: true,
+    },
     SourceNat: { SupportedSourceNatTypes: ['perzone'], RedundantRouter: false },
     StaticNat: {},
     Lb: { SupportedLbAlgorithms: OVN_LB_ALGORITHMS, SupportedProtocols: ['tcp', 'udp'] },

@@ -1,6 +1,14 @@
 // The adapter contract: our NetworkElement. Every call is async, takes an AbortSignal and an idempotency key.
 
-import type { IsolationMethod, LbAlgorithm, LbProtocol, Service } from '@netplane/domain';
+import type {
+  AclAction,
+  AclProtocol,
+  AclTrafficType,
+  IsolationMethod,
+  LbAlgorithm,
+  LbProtocol,
+  Service,
+} from '@netplane/domain';
 import type { AdapterError } from './adapter-error';
 import type { AdapterAdmin } from './admin';
 import type { AdapterManifest } from './manifest';
@@ -88,6 +96,51 @@ export type LbRuleSpec = {
 };
 export type LbRuleRef = { ruleId: string; vpcId: string; networkId: string };
 
+/** The version of NetworkAclSpec this SDK sends; an adapter refuses (INVALID_REQUEST) a version it does not know. */
+export const NETWORK_ACL_SPEC_VERSION = 1;
+/** The manifest's NetworkACL capability that says the element has applyNetworkAcl (ACL lists). */
+export const ACL_LISTS_CAPABILITY = 'SupportsAclLists';
+
+/** One rule of a Network ACL list, as CloudStack's NetworkACLItem. */
+export type NetworkAclRuleSpec = {
+  /** Our rule id (stable across edits and renumbering). */
+  ruleId: string;
+  /** 1..9999, unique in the list; lower numbers are evaluated first (higher priority). */
+  number: number;
+  action: AclAction;
+  protocol: AclProtocol;
+  /** Ingress: traffic into the tier's NICs; Egress: traffic out of them. */
+  trafficType: AclTrafficType;
+  /** tcp/udp only, both or neither; null = every port. */
+  portStart: number | null;
+  portEnd: number | null;
+  /** icmp only; null or -1 = any. */
+  icmpType: number | null;
+  icmpCode: number | null;
+  /** Canonical IPv4 CIDRs of the remote side: the source of Ingress traffic, the destination of Egress traffic. */
+  cidrs: readonly string[];
+};
+
+/**
+ * The whole ACL of one tier (version 1). The adapter replaces whatever ACL it holds for the tier with exactly this
+ * (converging: applying the same spec again changes nothing and answers `adopted: true`). Semantics:
+ * - rules in `number` order, first match decides; allow is stateful (replies of an allowed connection pass);
+ * - traffic between NICs of the same tier is never filtered;
+ * - Ingress no rule matches is dropped; Egress no rule matches is allowed. So `default_deny` (one rule: 1 Ingress
+ *   all deny 0.0.0.0/0) is the tier's old fixed default-deny, and `default_allow` lets everything through.
+ */
+export type NetworkAclSpec = {
+  version: typeof NETWORK_ACL_SPEC_VERSION;
+  vpcId: string;
+  networkId: string;
+  /** The tier's CIDR (what "same tier" means). */
+  cidr: string;
+  listId: string;
+  listName: string;
+  /** Sorted by number, numbers unique. */
+  rules: readonly NetworkAclRuleSpec[];
+};
+
 export type ImplementResult = {
   /** e.g. vlan://120 or vxlan://5001 */
   broadcastUri: string;
@@ -150,6 +203,12 @@ export type NetworkElement = {
   revokeStaticNat?(rule: StaticNatRef, ctx: CallContext): Promise<void>;
   applyLbRule?(rule: LbRuleSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
   revokeLbRule?(rule: LbRuleRef, ctx: CallContext): Promise<void>;
+  /**
+   * Network ACL lists: present exactly when the manifest's NetworkACL capabilities say `SupportsAclLists: true`.
+   * Replaces the tier's ACL with the spec (see NetworkAclSpec); called after implementNetwork and whenever the
+   * tier's list or the list's rules change. A tier the controller does not hold is INVALID_REQUEST.
+   */
+  applyNetworkAcl?(acl: NetworkAclSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
   /**
    * Observed kinds: vpc, network, nic; where offered, static NAT as kind nat (id = ruleId; attributes
    * type=dnat_and_snat, externalIp, logicalIp) and Lb as kind lb (id = ruleId; attributes vip `publicIp:publicPort`,

@@ -52,6 +52,7 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
     revokeLbRule: async (rule, ctx) => {
       await send({ op: 'revokeLbRule', rule }, ctx);
     },
+    applyNetworkAcl: (acl, ctx) => send({ op: 'applyNetworkAcl', acl }, ctx),
     observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
     healthCheck: async (ctx) => {
       const started = performance.now();

@@ -43,7 +43,7 @@ export const simulatorManifest: AdapterManifest = {
       SupportedLbAlgorithms: [...LB_ALGORITHMS],
       SupportedProtocols: [...LB_PROTOCOLS],
     },
-    NetworkACL: { SupportedProtocols: ['tcp', 'udp', 'icmp', 'all'] },
+    NetworkACL: { SupportedProtocols: ['tcp', 'udp', 'icmp', 'all'], SupportsAclLists: true },
     Vpn: { SupportedVpnTypes: ['s2svpn', 'remoteaccess'] },
     Gateway: {},
     Connectivity: { DistributedRouter: true, StretchedL2Subnet: false, RegionLevelVpc: false },

@@ -65,6 +65,7 @@ describe('simulated controller state', () => {
       segments: 0,
       staticNats: 0,
       lbRules: 0,
+      acls: 0,
       foreign: 0,
     });
     await expect(element.implementNetwork(networkSpec(vpcSpec(), 42), ctx())).resolves.toMatchObject({

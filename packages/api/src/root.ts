@@ -12,6 +12,7 @@ import { controllersRouter } from './routers/controllers';
 import { diagnosticsRouter } from './routers/diagnostics';
 import { jobsRouter } from './routers/jobs';
 import { lbRulesRouter } from './routers/lb-rules';
+import { networkAclsRouter } from './routers/network-acls';
 import { nicsRouter } from './routers/nics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
@@ -31,6 +32,7 @@ const coreRouters = {
   calls: callsRouter,
   jobs: jobsRouter,
   lbRules: lbRulesRouter,
+  networkAcls: networkAclsRouter,
   nics: nicsRouter,
   tiers: tiersRouter,
   vpcs: vpcsRouter,

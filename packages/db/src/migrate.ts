@@ -11,6 +11,7 @@ import * as m007 from './migrations/007-calls-in-flight';
 import * as m008 from './migrations/008-trouble-indexes';
 import * as m009 from './migrations/009-public-ip-ranges';
 import * as m010 from './migrations/010-zone-dns';
+import * as m011 from './migrations/011-network-acls';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008-trouble-indexes': m008,
   '009-public-ip-ranges': m009,
   '010-zone-dns': m010,
+  '011-network-acls': m011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

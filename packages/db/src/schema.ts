@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
+import type { NetworkAclTables } from './schema-network-acls';
 import type { PublicIpTables } from './schema-public-ips';
 import type { PublicServicesTables } from './schema-public-services';
 
@@ -164,4 +165,5 @@ export type Database = InventoryTables &
   EngineTables &
   DiagnosticsTables &
   PublicServicesTables &
-  PublicIpTables;
+  PublicIpTables &
+  NetworkAclTables;

@@ -14,6 +14,7 @@ export * from './inventory/tags';
 export * from './inventory/zone';
 export * from './lifecycle';
 export * from './negotiation';
+export * from './network-acl/acl';
 export * from './offerings/offering';
 export * from './offerings/validate';
 export * from './pagination/page';

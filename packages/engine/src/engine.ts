@@ -14,6 +14,7 @@ import type { JobEvent } from './jobs/events';
 import { jobHandlers } from './jobs/handlers';
 import type { JobRef, SubmitJob, SubmitJobInput } from './jobs/kinds';
 import { JobWorker } from './jobs/worker';
+import { AclCommands } from './lifecycle/acl-commands';
 import type { NicRequest } from './lifecycle/allocate';
 import * as lifecycle from './lifecycle/commands';
 import { createCore, type EngineCore } from './lifecycle/core';
@@ -36,6 +37,8 @@ export class Engine {
   private readonly core: EngineCore;
   private readonly runtime: NodeRuntime;
   private readonly submit: SubmitJob;
+  /** Network ACL lists, their rules and tier assignment (lifecycle/acl-commands.ts). */
+  readonly networkAcls: AclCommands;
 
   constructor(
     readonly deps: EngineDeps,
@@ -59,6 +62,7 @@ export class Engine {
     );
     this.runtime = new NodeRuntime(core, worker, drift, (signal) => this.reconcileAll(signal));
     this.reads = new ReadModels(core);
+    this.networkAcls = new AclCommands(core, this.submit);
   }
 
   // ── workers, metrics and test hooks ───────────────────────────────────────────────────────────────────────
@@ -232,6 +236,11 @@ export class Engine {
 
   retryLbRule(id: string, actor: string): Promise<JobRef> {
     return ruleTable.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'retry', id, actor);
+  }
+
+  /** Applies an ACL list again to its tiers (the diagnosis action of a list in Error). */
+  retryNetworkAcl(listId: string, actor: string): Promise<JobRef> {
+    return this.networkAcls.retry(listId, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterError } from '../adapter-error';
 import type { NetworkElement, NicSpec } from '../element';
+import { aclCases } from './acl-cases';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
 import { publicServiceCases } from './public-services';
@@ -228,5 +229,6 @@ export function describeConformance(
     });
 
     publicServiceCases(() => ({ h, el, f }));
+    aclCases(() => ({ h, el, f }));
   });
 }

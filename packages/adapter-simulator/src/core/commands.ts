@@ -3,6 +3,7 @@ import type {
   CanHandleRequest,
   LbRuleRef,
   LbRuleSpec,
+  NetworkAclSpec,
   NetworkRef,
   NetworkSpec,
   NicRef,
@@ -28,6 +29,7 @@ export type SimCommand =
   | { op: 'revokeStaticNat'; rule: StaticNatRef }
   | { op: 'applyLbRule'; rule: LbRuleSpec }
   | { op: 'revokeLbRule'; rule: LbRuleRef }
+  | { op: 'applyNetworkAcl'; acl: NetworkAclSpec }
   | { op: 'observe'; scope: ObserveScope }
   | { op: 'healthCheck' };
 
@@ -47,6 +49,7 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'revokeStaticNat',
   'applyLbRule',
   'revokeLbRule',
+  'applyNetworkAcl',
   'observe',
   'healthCheck',
 ];
@@ -69,6 +72,7 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
       return 'destroy';
     case 'applyStaticNat':
     case 'applyLbRule':
+    case 'applyNetworkAcl':
       return 'apply';
     case 'revokeStaticNat':
     case 'revokeLbRule':
@@ -100,6 +104,8 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'applyLbRule':
     case 'revokeLbRule':
       return 'lb';
+    case 'applyNetworkAcl':
+      return 'acl';
     case 'observe':
     case 'healthCheck':
       return undefined;

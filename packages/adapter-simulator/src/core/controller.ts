@@ -131,6 +131,7 @@ export class SimulatedController {
         segments: s.segments.size,
         staticNats: s.natRules.size,
         lbRules: s.lbRules.size,
+        acls: s.acls.size,
         foreign: s.countForeign(),
       },
       stats: { ...summaryOfStats(this.stats), maxCallsInAnySecond: this.window.max },
@@ -254,6 +255,8 @@ export class SimulatedController {
         return rules.applyLbRule(s, cmd.rule);
       case 'revokeLbRule':
         return rules.revokeLbRule(s, cmd.rule);
+      case 'applyNetworkAcl':
+        return rules.applyNetworkAcl(s, cmd.acl);
       case 'observe':
         return { resources: s.observe(cmd.scope) };
       case 'healthCheck':

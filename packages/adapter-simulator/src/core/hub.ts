@@ -113,6 +113,20 @@ export class SimulatorHub implements SimulatorControl {
       controller.changed([rule.vpcId]);
       return;
     }
+    if (kind === 'acl') {
+      // A tier's ACL (id = network id) deleted by hand: the switch stays, its rules are gone.
+      const acl = store.acls.get(id);
+      if (!acl) throw new AdapterError('INVALID_REQUEST', `No ACL on network ${id} to tamper with`);
+      if (spec.action !== 'delete') throw new AdapterError('INVALID_REQUEST', 'An ACL can only be deleted');
+      store.acls.delete(id);
+      const sw = store.networks.get(nameOf('network', id));
+      if (sw) {
+        const { acl: _acl, aclList: _list, aclListName: _name, ...rest } = sw.attributes;
+        sw.attributes = rest;
+      }
+      controller.changed([acl.vpcId]);
+      return;
+    }
     const name = nameOf(kind, id);
     const resource = store.table(kind).get(name);
     if (!resource) throw new AdapterError('INVALID_REQUEST', `No ${kind} ${id} to tamper with`);

@@ -4,6 +4,8 @@ import {
   AdapterError,
   type LbRuleRef,
   type LbRuleSpec,
+  NETWORK_ACL_SPEC_VERSION,
+  type NetworkAclSpec,
   type StaticNatRef,
   type StaticNatSpec,
 } from '@netplane/adapter-sdk';
@@ -130,4 +132,44 @@ export function applyLbRule(store: SimStore, rule: LbRuleSpec): { adopted: boole
 
 export function revokeLbRule(store: SimStore, ref: LbRuleRef): void {
   store.lbRules.delete(ref.ruleId);
+}
+
+/** One ACL rule as the switch's `acl` attribute lists it: "10 Ingress allow tcp 22-22 10.0.0.0/16". */
+const aclRuleText = (r: NetworkAclSpec['rules'][number]): string => {
+  const what =
+    r.protocol === 'icmp'
+      ? `icmp ${r.icmpType ?? -1}/${r.icmpCode ?? -1}`
+      : r.portStart !== null
+        ? `${r.protocol} ${r.portStart}-${r.portEnd}`
+        : r.protocol;
+  return `${r.number} ${r.trafficType} ${r.action} ${what} ${r.cidrs.join(',')}`;
+};
+
+/**
+ * Replaces the tier's ACL with the spec (kept per network, and shown on the switch as attributes `aclList` and
+ * `acl`, so the console's resource view and tests see it). Same spec again: adopted.
+ */
+export function applyNetworkAcl(store: SimStore, acl: NetworkAclSpec): { adopted: boolean } {
+  if (acl.version !== NETWORK_ACL_SPEC_VERSION)
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      `NetworkAclSpec version ${String(acl.version)} is not supported`,
+    );
+  requireSwitch(store, acl.networkId, acl.vpcId);
+  const numbers = new Set<number>();
+  for (const r of acl.rules) {
+    if (numbers.has(r.number))
+      throw new AdapterError('INVALID_REQUEST', `ACL rule number ${r.number} appears twice`);
+    numbers.add(r.number);
+    for (const c of r.cidrs) checkIp(c.split('/')[0] ?? '', `ACL rule ${r.number} CIDR`);
+  }
+  const text = [...acl.rules]
+    .sort((a, b) => a.number - b.number)
+    .map(aclRuleText)
+    .join('; ');
+  const sw = store.networks.get(nameOf('network', acl.networkId));
+  const adopted = sw?.attributes.aclList === acl.listId && sw.attributes.acl === text;
+  if (sw) sw.attributes = { ...sw.attributes, aclList: acl.listId, aclListName: acl.listName, acl: text };
+  store.acls.set(acl.networkId, acl);
+  return { adopted };
 }

@@ -1,6 +1,11 @@
 // The simulated controller's tables: routers (VPCs), switches (networks), ports (NICs), the VLAN/VNI segment table,
 // static NAT and load-balancing rules of the routers, and public IPs held by foreign systems.
-import { AdapterError, type ObservedResource, type ObserveScope } from '@netplane/adapter-sdk';
+import {
+  AdapterError,
+  type NetworkAclSpec,
+  type ObservedResource,
+  type ObserveScope,
+} from '@netplane/adapter-sdk';
 
 export type ResourceKind = 'vpc' | 'network' | 'nic';
 export const OUR_OWNER = 'netplane';
@@ -62,6 +67,8 @@ export class SimStore {
   readonly segments = new Map<string, Segment>();
   readonly natRules = new Map<string, SimRule>();
   readonly lbRules = new Map<string, SimRule>();
+  /** The Network ACL each of our switches holds, by network id (applyNetworkAcl replaces it whole). */
+  readonly acls = new Map<string, NetworkAclSpec>();
   foreignAddresses: ForeignAddress[] = [];
 
   table(kind: ResourceKind): Map<string, SimResource> {
@@ -168,7 +175,10 @@ export class SimStore {
     }
     for (const [key, seg] of this.segments) if (seg.switchName === name) this.segments.delete(key);
     const networkId = sw.externalIds['netplane:id'];
-    if (sw.owner === OUR_OWNER) this.removeRulesWhere((r) => r.networkId === networkId);
+    if (sw.owner === OUR_OWNER) {
+      this.removeRulesWhere((r) => r.networkId === networkId);
+      if (networkId) this.acls.delete(networkId);
+    }
     this.networks.delete(name);
   }
 

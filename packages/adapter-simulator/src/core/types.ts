@@ -12,7 +12,7 @@ export const SIM_OPERATIONS = [
   'destroy',
   'observe',
   'health',
-  /** applyStaticNat / applyLbRule */
+  /** applyStaticNat / applyLbRule / applyNetworkAcl */
   'apply',
   /** revokeStaticNat / revokeLbRule */
   'revoke',
@@ -55,7 +55,7 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
 };
 
 /** Resource kinds, in observe()'s words: nat is a static NAT rule, lb a load-balancing rule. */
-export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb'] as const;
+export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb', 'acl'] as const;
 export type SimResourceKind = (typeof SIM_RESOURCES)[number];
 
 const scope = {
@@ -63,7 +63,7 @@ const scope = {
   operation: simOperationSchema.optional(),
   /**
    * Only calls on this kind of resource (implementVpc/destroyVpc: vpc; implementNetwork/shutdown/destroyNetwork:
-   * network; prepare/release: nic; apply/revokeStaticNat: nat; apply/revokeLbRule: lb); absent means any. E.g. the classic "VLAN already exists on a switch" is
+   * network; prepare/release: nic; apply/revokeStaticNat: nat; apply/revokeLbRule: lb; applyNetworkAcl: acl); absent means any. E.g. the classic "VLAN already exists on a switch" is
    * { kind: 'foreignOwner', operation: 'implement', resource: 'network' }.
    */
   resource: z.enum(SIM_RESOURCES).optional(),
@@ -156,6 +156,8 @@ export type ResourceCounts = {
   /** Static NAT and load-balancing rules of ours. */
   staticNats: number;
   lbRules: number;
+  /** Tiers holding a Network ACL list (applyNetworkAcl). */
+  acls: number;
   /** Foreign resources: switches/ports/routers with our names, segments and public IPs held by someone else. */
   foreign: number;
 };

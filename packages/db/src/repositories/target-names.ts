@@ -1,7 +1,7 @@
 // What diagnoses point at, by type and id: display names ("tier web", "vm1 (10.1.1.5)"), and which are still in Error.
 import type { Db } from '../connect';
 
-export type TargetType = 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule';
+export type TargetType = 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'aclList';
 
 const TABLE_OF = {
   vpc: 'vpcs',
@@ -9,6 +9,7 @@ const TABLE_OF = {
   nic: 'nics',
   staticNat: 'static_nat_rules',
   lbRule: 'lb_rules',
+  aclList: 'network_acl_lists',
 } as const;
 
 const CHUNK = 500;
@@ -59,6 +60,14 @@ async function namesOf(db: Db, type: TargetType, ids: string[]): Promise<[string
         .where('id', 'in', ids)
         .execute();
       return rows.map((r) => [r.id, `${r.public_ip} → ${r.private_ip}`]);
+    }
+    case 'aclList': {
+      const rows = await db
+        .selectFrom('network_acl_lists')
+        .select(['id', 'name'])
+        .where('id', 'in', ids)
+        .execute();
+      return rows.map((r) => [r.id, `ACL list ${r.name}`]);
     }
     case 'lbRule': {
       const rows = await db

@@ -16,7 +16,15 @@ export const DIAGNOSIS_ACTIONS = [
 ] as const;
 export type DiagnosisAction = (typeof DIAGNOSIS_ACTIONS)[number];
 
-export const DIAGNOSIS_TARGET_TYPES = ['vpc', 'network', 'nic', 'job', 'staticNat', 'lbRule'] as const;
+export const DIAGNOSIS_TARGET_TYPES = [
+  'vpc',
+  'network',
+  'nic',
+  'job',
+  'staticNat',
+  'lbRule',
+  'aclList',
+] as const;
 
 /** One verdict of the negotiation trace, as diagnostics needs it (the engine's trace rows map onto this). */
 export const traceEntrySchema = z.object({

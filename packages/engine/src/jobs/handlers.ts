@@ -1,5 +1,6 @@
 // One handler per job kind. The mapped type makes a kind added to JOB_KINDS without a handler a type error.
 
+import { networkAclJob } from '../lifecycle/acl-job';
 import type { EngineCore } from '../lifecycle/core';
 import { implementTierJob } from '../lifecycle/implement';
 import { restoringOnRetry } from '../lifecycle/lost-state';
@@ -28,4 +29,6 @@ export const jobHandlers = (c: EngineCore): JobHandlers => ({
   'staticNat.revoke': (ctx) => staticNatJob(c, ctx, 'revoke'),
   'lb.apply': restoringOnRetry(c, (ctx) => lbRuleJob(c, ctx, 'apply')),
   'lb.revoke': (ctx) => lbRuleJob(c, ctx, 'revoke'),
+  // Idempotent (the tier's whole ACL is replaced): a retry runs it again as it is.
+  'networkAcl.apply': (ctx) => networkAclJob(c, ctx),
 });

@@ -15,6 +15,7 @@ export const JOB_KINDS = [
   'staticNat.revoke',
   'lb.apply',
   'lb.revoke',
+  'networkAcl.apply',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -22,7 +23,7 @@ export type SubmitJobInput = {
   /** Set when the target row already names the job (rules); a fresh UUID otherwise. */
   id?: string;
   kind: JobKind;
-  targetType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule';
+  targetType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'aclList';
   targetId: string;
   vpcId: string | null;
   payload?: Record<string, unknown>;

@@ -6,6 +6,7 @@ import { unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { TransitionInput } from '../state';
+import { applyListAfterImplement } from './acl-job';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
 import { sourceNatForTier } from './source-nat';
@@ -152,7 +153,9 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
         if (!(e instanceof AppError)) throw e;
       });
   }
-  return { broadcastUri: network.broadcastUri, elements: groups };
+  // The tier's Network ACL list, when it is not the default_deny the implement already made.
+  const acl = await applyListAfterImplement(core, ctx, id);
+  return { broadcastUri: network.broadcastUri, elements: groups, ...(acl && { acl }) };
 }
 
 /** The tier goes to Error with CREDENTIALS_UNREADABLE (its own diagnosis), and the job fails with that code. */
