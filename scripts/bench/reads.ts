@@ -5,11 +5,19 @@
 // `npm run bench -- reads [--db sqlite|mysql] [--vpcs 10000] [--nics-per-vpc 10] [--samples 30] [--plans] [--keep]`
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type DialectName, elementCallsRepo, stuckWorkRepo, triageQueueRepo, vpcsRepo } from '@netplane/db';
+import {
+  type DialectName,
+  elementCallsRepo,
+  jobsRepo,
+  nicsRepo,
+  stuckWorkRepo,
+  triageQueueRepo,
+  vpcsRepo,
+} from '@netplane/db';
 import { createTestDatabase } from '@netplane/db/testing';
 import { listStuckWork, listTriageQueue } from '@netplane/engine';
 import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely';
-import { seedBulk } from './reads/seed';
+import { seedBulk, uuid } from './reads/seed';
 
 const TRANSITIONAL = {
   vpcs: ['Implementing', 'Shutdown-ing', 'Destroying'],
@@ -48,8 +56,22 @@ export async function run(args: string[]): Promise<void> {
     };
     const db = handle.db.withPlugin(capture);
     const threshold = 15 * 60_000;
+    // The page in the middle of the VPC list (as the API bench's deep cursor), walked with the largest page.
+    let deep: string | undefined;
+    for (let seen = 0; seen < counts.vpcs / 2; seen += 200) {
+      const page = await vpcsRepo.listVpcs(handle.db, { limit: 200, ...(deep && { cursor: deep }) });
+      if (!page.nextCursor) break;
+      deep = page.nextCursor;
+    }
+    // Details and a tier's NICs of a VPC picked per sample (a fixed sequence: every run reads the same ones).
+    let pick = 0;
+    const nextIndex = () => (pick = (pick * 7919 + 1) % counts.vpcs);
     const reads: [string, () => Promise<unknown>][] = [
       ['vpcs.list first page', () => vpcsRepo.listVpcs(db, { limit: 50 })],
+      ['vpcs.list deep cursor', () => vpcsRepo.listVpcs(db, { limit: 50, ...(deep && { cursor: deep }) })],
+      ['vpcs.get', () => vpcsRepo.getVpc(db, uuid(1, nextIndex()))],
+      ['nics.list of a tier', () => nicsRepo.pageNics(db, { networkId: uuid(2, nextIndex()), limit: 50 })],
+      ['jobs.list', () => jobsRepo.pageJobs(db, { limit: 50 })],
       ['vpcs.list name search', () => vpcsRepo.listVpcs(db, { limit: 50, nameContains: 'vpc-123' })],
       [
         'count: not Synced',
