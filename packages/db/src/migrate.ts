@@ -9,6 +9,7 @@ import * as m005 from './migrations/005-public-services';
 import * as m006 from './migrations/006-list-indexes';
 import * as m007 from './migrations/007-calls-in-flight';
 import * as m008 from './migrations/008-trouble-indexes';
+import * as m009 from './migrations/009-name-search-index';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-list-indexes': m006,
   '007-calls-in-flight': m007,
   '008-trouble-indexes': m008,
+  '009-name-search-index': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,6 +14,7 @@ import {
   triageQueueRepo,
   vpcsRepo,
 } from '../src/index';
+import { keysetPage, type SortSpec } from '../src/repositories/keyset';
 import { createTestDatabase, seedSimulatorInventory, type TestDatabase, testDialects } from '../src/testing';
 
 /** Every item of a list, page by page, with the totals each page reported. */
@@ -159,6 +160,36 @@ describe.each(testDialects())('keyset pages on %s', (dialect) => {
       expect(new Set(totals)).toEqual(new Set([wanted.length]));
     },
   );
+
+  it('caps the count when asked: the cap and totalCapped past it, the exact count at or under it, rows unchanged', async () => {
+    const spec: SortSpec<'createdAt'> = {
+      columns: { createdAt: { column: 'created_at', type: 'number' } },
+      id: { column: 'id', type: 'string' },
+      defaultSort: 'createdAt',
+      defaultDir: 'desc',
+    };
+    const live = vpcs.filter((v) => v.state !== 'Destroy');
+    const page = (cap: number, cursor?: string) =>
+      keysetPage(
+        t.db.selectFrom('vpcs').where('state', '!=', 'Destroy'),
+        spec,
+        { limit: 4, ...(cursor ? { cursor } : {}) },
+        (q) => q.select('id'),
+        (r) => String(r.id),
+        { countCap: { db: t.db, cap } },
+      );
+    const under = await page(live.length - 1);
+    expect([under.total, under.totalCapped]).toEqual([live.length - 1, true]);
+    for (const cap of [live.length, live.length + 50]) {
+      const exact = await page(cap);
+      expect([exact.total, exact.totalCapped]).toEqual([live.length, undefined]);
+    }
+    // The cap bounds the count only: every row is still reached, page by page.
+    const { items, totals } = await walk((cursor) => page(3, cursor));
+    expect(new Set(items)).toEqual(new Set(live.map((v) => v.id)));
+    expect(items).toHaveLength(live.length);
+    expect(new Set(totals)).toEqual(new Set([3]));
+  });
 
   it('sorts by name both ways with the id breaking ties, and reaches the last VPC', async () => {
     for (const dir of ['asc', 'desc'] as const) {
