@@ -51,8 +51,9 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
   const sqlite = isSqlite(db);
   if (sqlite) await sql`pragma foreign_keys = off`.execute(db);
   {
-    // The rows are built before the transaction opens: at 10,000 VPCs building them took long enough on a loaded
-    // machine that MariaDB's connection, idle in its transaction meanwhile, was reset (ECONNRESET on the first insert).
+    // The rows are built before the transaction opens: at 10,000 VPCs building them took longer than the MariaDB
+    // session's idle_transaction_timeout (2 s, connect.ts) on a loaded machine, and the server closed the connection
+    // idle in its transaction (ECONNRESET on the first insert).
     const v: Row[] = [];
     const n: Row[] = [];
     const nic: Row[] = [];
