@@ -85,8 +85,9 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
  * Runs one page of `filtered` (a query with every filter applied, nothing selected yet): ordered by the sort column
  * then the id, resumed after the cursor's key, `limit + 1` rows read to know whether a next page exists, and the
  * total counted over the same filters. `select` picks the columns of a row; `keyOf` reads a row's sort key and id.
- * With `countCap` (the cap, and the Db to run the wrapping query on), the count reads at most `countCap + 1` matching rows (a LIMIT inside the COUNT), so its cost stops
- * growing with the table; past the cap the page says `totalCapped` and `total` is the cap.
+ * With `countCap` (the cap, and the Db to run the wrapping query on), the count reads at most cap + 1 matching rows
+ * (a LIMIT inside the COUNT), so its cost stops growing with the table; past the cap the page says `totalCapped` and
+ * `total` is the cap.
  * With `keysFirst`, the page is read in two statements: the keys (sort column and id) of the page's rows, which an
  * index holding the filtered columns answers without reading a table row, then those rows by id. For a filter no
  * index can seek (the name search's `like '%text%'`), the one-statement page read the whole row of every VPC it
