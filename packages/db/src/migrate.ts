@@ -12,6 +12,7 @@ import * as m008 from './migrations/008-trouble-indexes';
 import * as m009 from './migrations/009-public-ip-ranges';
 import * as m010 from './migrations/010-zone-dns';
 import * as m011 from './migrations/011-network-acls';
+import * as m012 from './migrations/012-name-search-index';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-public-ip-ranges': m009,
   '010-zone-dns': m010,
   '011-network-acls': m011,
+  '012-name-search-index': m012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -2,6 +2,7 @@
 // reachable, the total right, and a malformed or foreign cursor refused as BAD_INPUT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vpcsRepo } from '../src/index';
+import { keysetPage, type SortSpec } from '../src/repositories/keyset';
 import { type TestDatabase, testDialects } from '../src/testing';
 import { asc, badInput, desc, seedPageWorld, t0, walk } from './page-world';
 
@@ -112,5 +113,35 @@ describe.each(testDialects())('keyset pages of VPCs on %s', (dialect) => {
     await expect(vpcsRepo.listVpcs(t.db, { limit: 2, cursor, sort: 'name' })).rejects.toSatisfy(badInput);
     await expect(vpcsRepo.listVpcs(t.db, { limit: 2, cursor, dir: 'asc' })).rejects.toSatisfy(badInput);
     expect((await vpcsRepo.listVpcs(t.db, { limit: 2, cursor })).items).toHaveLength(2);
+  });
+
+  it('caps the count when asked: the cap and totalCapped past it, the exact count at or under it, rows unchanged', async () => {
+    const spec: SortSpec<'createdAt'> = {
+      columns: { createdAt: { column: 'created_at', type: 'number' } },
+      id: { column: 'id', type: 'string' },
+      defaultSort: 'createdAt',
+      defaultDir: 'desc',
+    };
+    const live = vpcs.filter((v) => v.state !== 'Destroy');
+    const page = (cap: number, cursor?: string) =>
+      keysetPage(
+        t.db.selectFrom('vpcs').where('state', '!=', 'Destroy'),
+        spec,
+        { limit: 4, ...(cursor ? { cursor } : {}) },
+        (q) => q.select('id'),
+        (r) => String(r.id),
+        { countCap: { db: t.db, cap } },
+      );
+    const under = await page(live.length - 1);
+    expect([under.total, under.totalCapped]).toEqual([live.length - 1, true]);
+    for (const cap of [live.length, live.length + 50]) {
+      const exact = await page(cap);
+      expect([exact.total, exact.totalCapped]).toEqual([live.length, undefined]);
+    }
+    // The cap bounds the count only: every row is still reached, page by page.
+    const { items, totals } = await walk((cursor) => page(3, cursor));
+    expect(new Set(items)).toEqual(new Set(live.map((v) => v.id)));
+    expect(items).toHaveLength(live.length);
+    expect(new Set(totals)).toEqual(new Set([3]));
   });
 });

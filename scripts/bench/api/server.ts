@@ -14,6 +14,8 @@ const MAIN = join(SERVER, 'dist', 'main.js');
 
 export type ServerProcess = {
   url: string;
+  /** The server's database, for `--bulk-seed` to write into. */
+  databaseUrl: string;
   pid: number;
   password: string;
   proc: ChildProcess;
@@ -32,10 +34,13 @@ export function memoryOf(pid: number): Memory {
 
 export async function startServer(
   dialect: DialectName,
-  o: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+  // main: another bundle to run (one built from an older commit, for before/after figures); kept in apps/server/dist
+  // so that it finds the server's node_modules.
+  o: { nodeArgs?: string[]; env?: Record<string, string>; main?: string } = {},
 ): Promise<ServerProcess> {
   // The bench runs the bundle the server ships; build it when absent (turbo's cached build does the same).
-  if (!existsSync(MAIN)) {
+  const main = o.main ? resolve(o.main) : MAIN;
+  if (!o.main && !existsSync(MAIN)) {
     const r = spawnSync(process.execPath, ['build.mjs'], { cwd: SERVER, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`apps/server build failed:\n${r.stderr}`);
   }
@@ -45,7 +50,7 @@ export async function startServer(
       ? { url: `sqlite:${join(dir, 'netplane.db')}`, drop: async () => {} }
       : await createTestDatabaseUrl(dialect);
   const password = randomBytes(12).toString('base64url');
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), MAIN, 'start'], {
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), main, 'start'], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -82,6 +87,7 @@ export async function startServer(
   });
   return {
     url,
+    databaseUrl: db.url,
     pid: proc.pid as number,
     password,
     proc,

@@ -13,7 +13,7 @@ const PROVIDER = '00000000-0000-4000-8000-000000000004';
 const CONTROLLER = '00000000-0000-4000-8000-000000000005';
 
 /** A UUID-shaped id unique per (kind, n). */
-const uuid = (kind: number, n: number) =>
+export const uuid = (kind: number, n: number) =>
   `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 const cond = (synced: boolean) =>
@@ -50,10 +50,10 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
   const old = now - 3_600_000; // past the 15-minute transitional threshold
   const sqlite = isSqlite(db);
   if (sqlite) await sql`pragma foreign_keys = off`.execute(db);
-  await db.transaction().execute(async (tx) => {
-    // The zone, offering and physical network the rows point at are not read by any measured query.
-    // (SQLite: foreign_keys is switched off before the transaction, where the pragma is a no-op.)
-    if (!sqlite) await sql`set foreign_key_checks = 0`.execute(tx);
+  {
+    // The rows are built before the transaction opens: at 10,000 VPCs building them took longer than the MariaDB
+    // session's idle_transaction_timeout (2 s, connect.ts) on a loaded machine, and the server closed the connection
+    // idle in its transaction (ECONNRESET on the first insert).
     const v: Row[] = [];
     const n: Row[] = [];
     const nic: Row[] = [];
@@ -195,13 +195,18 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
           resolved_at: null,
         });
     }
-    await insertAll(tx, 'vpcs', v);
-    await insertAll(tx, 'networks', n);
-    await insertAll(tx, 'nics', nic);
-    await insertAll(tx, 'jobs', jobs);
-    await insertAll(tx, 'element_calls', calls);
-    await insertAll(tx, 'diagnoses', diag);
-  });
+    await db.transaction().execute(async (tx) => {
+      // The zone, offering and physical network the rows point at are not read by any measured query.
+      // (SQLite: foreign_keys is switched off before the transaction, where the pragma is a no-op.)
+      if (!sqlite) await sql`set foreign_key_checks = 0`.execute(tx);
+      await insertAll(tx, 'vpcs', v);
+      await insertAll(tx, 'networks', n);
+      await insertAll(tx, 'nics', nic);
+      await insertAll(tx, 'jobs', jobs);
+      await insertAll(tx, 'element_calls', calls);
+      await insertAll(tx, 'diagnoses', diag);
+    });
+  }
   if (sqlite) await sql`pragma foreign_keys = on`.execute(db);
   else await sql`set foreign_key_checks = 1`.execute(db);
   await analyze(db);

@@ -1,5 +1,6 @@
 // A table whose rows are one page from the server: sorting is a new query (header buttons with aria-sort), and the
-// footer says where the page sits in the total ("51–100 of 10,000") with Previous and Next.
+// footer says where the page sits in the total ("51–100 of 10,000") with Previous and Next. A capped total (the job
+// and call logs count at most 10,000 rows) reads "of 10,000+".
 import type { ReactNode } from 'react';
 import type { ServerPaging } from '../lib/server-paging';
 import { HEAD_CLASS, HeaderCell, Pager, TableBody, TableFrame } from './table-parts';
@@ -16,7 +17,7 @@ export type ServerColumn<T, S extends string> = {
 type Props<T, S extends string> = {
   caption: string;
   columns: ServerColumn<T, S>[];
-  page: { items: T[]; nextCursor: string | null; total: number };
+  page: { items: T[]; nextCursor: string | null; total: number; totalCapped?: boolean };
   rowKey: (row: T) => string;
   paging: ServerPaging<S>;
   /** The list's default sort, shown as such while the URL names none. */
@@ -38,12 +39,13 @@ export function ServerTable<T, S extends string>({
   const dir = paging.dir ?? (paging.sort ? 'asc' : defaultSort.dir);
   const from = page.items.length === 0 ? 0 : paging.offset + 1;
   const to = paging.offset + page.items.length;
+  const total = `${page.total.toLocaleString('en')}${page.totalCapped ? '+' : ''}`;
   return (
     <TableFrame
       footer={
         <Pager
           caption={caption}
-          position={`${from}–${to} of ${page.total.toLocaleString('en')}`}
+          position={`${from}–${to} of ${total}`}
           live
           onPrevious={() => paging.previous()}
           previousDisabled={paging.cursor === undefined || !!isFetching}
@@ -54,7 +56,7 @@ export function ServerTable<T, S extends string>({
     >
       <table className="w-full text-left text-sm" aria-busy={isFetching || undefined}>
         <caption className="sr-only">
-          {caption}, {from}–{to} of {page.total}
+          {caption}, {from}–{to} of {total}
         </caption>
         <thead className={HEAD_CLASS}>
           <tr>

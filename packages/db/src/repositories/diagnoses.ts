@@ -93,12 +93,23 @@ export async function getDiagnosis(db: Db, id: string): Promise<DiagnosisRecord 
   return row ? toRecord(row) : undefined;
 }
 
-export type DiagnosisQuery = { vpcId?: string; jobId?: string; openOnly?: boolean; limit: number };
+export type DiagnosisQuery = {
+  vpcId?: string;
+  /** Any of these VPCs (the support queue reads a page's VPCs in one query); an empty list matches nothing. */
+  vpcIds?: readonly string[];
+  jobId?: string;
+  openOnly?: boolean;
+  limit: number;
+};
 
 /** Oldest first, as support reads a failure: the root cause before what it caused. */
 export async function listDiagnoses(db: Db, q: DiagnosisQuery): Promise<DiagnosisRecord[]> {
   let query = db.selectFrom('diagnoses').selectAll().orderBy('created_at').orderBy('id').limit(q.limit);
   if (q.vpcId !== undefined) query = query.where('vpc_id', '=', q.vpcId);
+  if (q.vpcIds !== undefined) {
+    if (q.vpcIds.length === 0) return [];
+    query = query.where('vpc_id', 'in', q.vpcIds);
+  }
   if (q.jobId !== undefined) query = query.where('job_id', '=', q.jobId);
   if (q.openOnly) query = query.where('resolved_at', 'is', null);
   return (await query.execute()).map(toRecord);

@@ -5,7 +5,7 @@ import { CALL_OUTCOMES, type CallOutcome } from '@netplane/domain';
 import { sql } from 'kysely';
 import type { Db, DialectName } from '../connect';
 import type { ElementCallsTable } from '../schema-engine';
-import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
+import { keysetPage, LOG_COUNT_CAP, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export type ElementCallRow = {
   id: string;
@@ -288,6 +288,7 @@ export function pageCalls(db: Db, f: CallPageRequest): Promise<Page<ElementCallR
     f,
     (s) => s.selectAll(),
     (r) => toCall(r as unknown as ElementCallsTable),
+    { countCap: { db, cap: LOG_COUNT_CAP } },
   );
 }
 

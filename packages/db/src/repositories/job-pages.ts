@@ -3,7 +3,7 @@ import type { Db } from '../connect';
 import type { JobsTable } from '../schema-engine';
 import type { JobState } from './jobs';
 import { type JobRow, toJob } from './jobs';
-import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
+import { keysetPage, LOG_COUNT_CAP, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export const JOB_SORTS = ['createdAt', 'updatedAt', 'kind', 'state'] as const;
 export type JobSort = (typeof JOB_SORTS)[number];
@@ -41,5 +41,6 @@ export function pageJobs(db: Db, f: JobPageRequest): Promise<Page<JobRow>> {
     f,
     (s) => s.selectAll(),
     (r) => toJob(r as unknown as JobsTable),
+    { countCap: { db, cap: LOG_COUNT_CAP } },
   );
 }

@@ -7,8 +7,12 @@ import type { Db, DialectName } from '../connect';
 
 export type SortDir = 'asc' | 'desc';
 
-/** One page of a list: the rows, the cursor of the next page (null on the last one), and the filtered total. */
-export type Page<T> = { items: T[]; nextCursor: string | null; total: number };
+/**
+ * One page of a list: the rows, the cursor of the next page (null on the last one), and the filtered total. A list
+ * whose count is capped (the logs that grow without bound) sets `totalCapped` when more rows match than were counted:
+ * `total` is then the cap, a lower bound, not the number of rows.
+ */
+export type Page<T> = { items: T[]; nextCursor: string | null; total: number; totalCapped?: boolean };
 
 /** What a caller asks for: a page size, where to resume, and which sort (the list's default when absent). */
 export type PageRequest<S extends string> = { limit: number; cursor?: string; sort?: S; dir?: SortDir };
@@ -21,6 +25,13 @@ export type SortSpec<S extends string> = {
   defaultSort: S;
   defaultDir: SortDir;
 };
+
+/**
+ * The count cap of the lists that grow without bound (the job list, the element call log): their COUNT read every row
+ * ever written on each page (100,000 calls: most of calls.recent's time on MariaDB, docs/benchmarks.md). Past it, a
+ * page says `totalCapped` and the console shows "10,000+".
+ */
+export const LOG_COUNT_CAP = 10_000;
 
 type CursorKey = { s: string; d: SortDir; v: string | number; id: string | number };
 
@@ -74,6 +85,13 @@ type AnySelect = SelectQueryBuilder<any, any, any>;
  * Runs one page of `filtered` (a query with every filter applied, nothing selected yet): ordered by the sort column
  * then the id, resumed after the cursor's key, `limit + 1` rows read to know whether a next page exists, and the
  * total counted over the same filters. `select` picks the columns of a row; `keyOf` reads a row's sort key and id.
+ * With `countCap` (the cap, and the Db to run the wrapping query on), the count reads at most cap + 1 matching rows
+ * (a LIMIT inside the COUNT), so its cost stops growing with the table; past the cap the page says `totalCapped` and
+ * `total` is the cap.
+ * With `keysFirst`, the page is read in two statements: the keys (sort column and id) of the page's rows, which an
+ * index holding the filtered columns answers without reading a table row, then those rows by id. For a filter no
+ * index can seek (the name search's `like '%text%'`), the one-statement page read the whole row of every VPC it
+ * skipped (MariaDB: 20,000 pages for one search page of 10,000 VPCs, docs/benchmarks.md).
  */
 export async function keysetPage<S extends string, R>(
   filtered: AnySelect,
@@ -81,6 +99,7 @@ export async function keysetPage<S extends string, R>(
   req: PageRequest<S>,
   select: (q: AnySelect) => AnySelect,
   toItem: (row: Record<string, unknown>) => R,
+  opts: { countCap?: { db: Db; cap: number }; keysFirst?: boolean } = {},
 ): Promise<Page<R>> {
   const sort = req.sort ?? spec.defaultSort;
   const dir = req.dir ?? spec.defaultDir;
@@ -88,7 +107,7 @@ export async function keysetPage<S extends string, R>(
   if (!col) throw new AppError('BAD_INPUT', `Unknown sort key ${String(sort)}`, { field: 'sort' });
   const sortRef = sql.ref(col.column);
   const idRef = sql.ref(spec.id.column);
-  let q = select(filtered);
+  let q: AnySelect = opts.keysFirst ? filtered : select(filtered);
   if (req.cursor !== undefined) {
     const key = decodeCursor(req.cursor, spec, sort, dir);
     const after: Expression<SqlBool> =
@@ -102,13 +121,15 @@ export async function keysetPage<S extends string, R>(
     .orderBy(sortRef, dir)
     .orderBy(idRef, dir)
     .limit(req.limit + 1);
-  const [rows, count] = await Promise.all([
+  const [found, count] = await Promise.all([
     q.execute() as Promise<Record<string, unknown>[]>,
-    filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirst() as Promise<{ n: unknown } | undefined>,
+    countOf(filtered, opts.countCap),
   ]);
-  const more = rows.length > req.limit;
-  const pageRows = more ? rows.slice(0, req.limit) : rows;
-  const last = pageRows.at(-1);
+  const more = found.length > req.limit;
+  const pageKeys = more ? found.slice(0, req.limit) : found;
+  // The cursor is the last key read, whatever the second read of keysFirst found.
+  const last = pageKeys.at(-1);
+  const pageRows = opts.keysFirst ? await rowsOfKeys(filtered, select, idRef, pageKeys) : pageKeys;
   const norm = (v: unknown, type: 'number' | 'string') => (type === 'number' ? Number(v) : String(v));
   return {
     items: pageRows.map(toItem),
@@ -121,8 +142,52 @@ export async function keysetPage<S extends string, R>(
             id: norm(last.__sort_id, spec.id.type),
           })
         : null,
-    total: Number(count?.n ?? 0),
+    ...count,
   };
+}
+
+/** The rows of `keys`, in their order, read by id with the same filters (a row changed meanwhile drops out). */
+async function rowsOfKeys(
+  filtered: AnySelect,
+  select: (q: AnySelect) => AnySelect,
+  idRef: ReturnType<typeof sql.ref>,
+  keys: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  if (keys.length === 0) return [];
+  const rows = (await select(filtered)
+    .select(sql`${idRef}`.as('__sort_id'))
+    .where(
+      idRef,
+      'in',
+      keys.map((k) => k.__sort_id),
+    )
+    .execute()) as Record<string, unknown>[];
+  const byId = new Map(rows.map((r) => [String(r.__sort_id), r]));
+  return keys.flatMap((k) => {
+    const r = byId.get(String(k.__sort_id));
+    return r ? [r] : [];
+  });
+}
+
+/** COUNT(*) of the filtered rows, or of at most cap + 1 of them (`select count(*) from (select 1 ... limit cap+1)`). */
+async function countOf(
+  filtered: AnySelect,
+  countCap: { db: Db; cap: number } | undefined,
+): Promise<Pick<Page<unknown>, 'total' | 'totalCapped'>> {
+  if (countCap === undefined) {
+    const r = (await filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirst()) as
+      | { n: unknown }
+      | undefined;
+    return { total: Number(r?.n ?? 0) };
+  }
+  const { db, cap } = countCap;
+  const bounded = filtered.select(sql`1`.as('one')).limit(cap + 1);
+  const r = (await db
+    .selectFrom(bounded.as('capped'))
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirst()) as { n: unknown } | undefined;
+  const n = Number(r?.n ?? 0);
+  return n > cap ? { total: cap, totalCapped: true } : { total: n };
 }
 
 /** Walks every page of a list (the scheduled reconcile, exports): yields each page's items in order. */

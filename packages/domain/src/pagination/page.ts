@@ -19,5 +19,10 @@ export function pageOutput<T extends z.ZodType>(item: T) {
     nextCursor: z.string().nullable(),
     /** Rows matching the filters, over all pages. */
     total: z.number().int().min(0),
+    /**
+     * Set (true) by the lists whose count is capped (jobs, element calls) when more rows match than were counted:
+     * `total` is then the cap, a lower bound ("10,000+"), not the number of rows. Absent otherwise.
+     */
+    totalCapped: z.boolean().optional(),
   });
 }

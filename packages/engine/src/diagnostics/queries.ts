@@ -94,6 +94,28 @@ export async function listDiagnosisViews(
   return groupByRootCause(records, await loadTargetNames(db, records));
 }
 
+/**
+ * The open diagnoses of several VPCs, grouped per VPC as listDiagnosisViews groups one VPC's: one read of all of
+ * them, one recovery check and one name lookup, instead of those reads per VPC (the support queue's page of 50 VPCs
+ * ran 134 statements that way; docs/benchmarks.md). A diagnosis is listed under its own VPC only, so one whose root
+ * cause belongs to another VPC shows on its own there, as before. At most `limitPerVpc` × VPCs rows, oldest first.
+ */
+export async function listOpenDiagnosisViewsByVpc(
+  db: Db,
+  vpcIds: readonly string[],
+  q: { now: number; limitPerVpc: number },
+): Promise<Map<string, DiagnosisView[]>> {
+  const ids = [...new Set(vpcIds)];
+  const query = { openOnly: true, vpcIds: ids, limit: q.limitPerVpc * Math.max(1, ids.length) };
+  let records = await diagnosesRepo.listDiagnoses(db, query);
+  if ((await resolveRecovered(db, records, q.now)) > 0)
+    records = await diagnosesRepo.listDiagnoses(db, query);
+  const names = await loadTargetNames(db, records);
+  const byVpc = new Map<string, diagnosesRepo.DiagnosisRecord[]>(ids.map((id) => [id, []]));
+  for (const r of records) if (r.vpcId !== null) byVpc.get(r.vpcId)?.push(r);
+  return new Map([...byVpc].map(([id, rs]) => [id, groupByRootCause(rs, names)]));
+}
+
 export type DiagnosisPageQuery = {
   vpcId?: string;
   category?: string;

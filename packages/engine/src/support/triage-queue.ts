@@ -1,6 +1,6 @@
 // The support triage queue: VPCs that failed (open diagnoses) or are stuck, oldest first, with who is on them, paged.
 import { type Db, type Page, triageQueueRepo, triageRepo, vpcsRepo } from '@netplane/db';
-import { listDiagnosisViews } from '../diagnostics/queries';
+import { listOpenDiagnosisViewsByVpc } from '../diagnostics/queries';
 import { DEFAULT_ENTITY_THRESHOLD_MS, TRANSITIONAL } from '../diagnostics/stuck';
 
 export type TriageQueueItem = {
@@ -39,16 +39,11 @@ export async function listTriageQueue(
   const vpcs = await vpcsRepo.getVpcs(db, vpcIds);
   const vpcById = new Map(vpcs.map((v) => [v.id, v]));
   const triage = new Map((await triageRepo.listTriage(db, vpcIds)).map((t) => [t.vpcId, t]));
-  // One read per VPC of the page, side by side (MariaDB runs them on parallel connections). A single read for the
-  // whole page would be cheaper still (docs/benchmarks.md): diagnoses linked across VPCs make that one less simple.
-  const opens = await Promise.all(
-    page.items.map((row) =>
-      listDiagnosisViews(db, { vpcId: row.vpcId, openOnly: true, limit: 1000, now: q.now }),
-    ),
-  );
+  // The open diagnoses of every VPC on the page in one read (not one listDiagnosisViews per VPC: docs/benchmarks.md).
+  const opensByVpc = await listOpenDiagnosisViewsByVpc(db, vpcIds, { now: q.now, limitPerVpc: 1000 });
   const items: TriageQueueItem[] = [];
-  for (const [i, row] of page.items.entries()) {
-    const open = opens[i] ?? [];
+  for (const row of page.items) {
+    const open = opensByVpc.get(row.vpcId) ?? [];
     if (open.length === 0 && row.stuckItems === 0) continue;
     const root = open[0];
     const t = triage.get(row.vpcId);
