@@ -49,6 +49,26 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
   }
   const implement = async (tierId: string) =>
     waitForJob(engine, (await engine.implementTier(tierId, 't')).jobId);
+  /** A public IP range of the world's zone and physical network, usable from startIp to endIp. */
+  const addRange = (
+    r: { id: string; cidr: string; gateway: string; vlan: number | null },
+    startIp: string,
+    endIp: string,
+  ) =>
+    publicIpsRepo.insertRange(
+      w.db.db,
+      {
+        ...r,
+        zoneId: w.zoneId,
+        physicalNetworkId: w.physicalNetworkId,
+        startIp,
+        endIp,
+        startNum: ipv4ToInt(startIp) ?? 0,
+        endNum: ipv4ToInt(endIp) ?? 0,
+        gatewayNum: ipv4ToInt(r.gateway) ?? 0,
+      },
+      Date.now(),
+    );
 
   it('without a range in the zone, implements as before and acquires nothing', async () => {
     const { vpc, tierIds } = await vpcWith(snatOffering);
@@ -59,22 +79,10 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
   it('acquires, passes, shares and releases the VPC address; a full zone is CAPACITY_EXHAUSTED naming the range', async () => {
     // 203.0.113.0/29 with the gateway .1 inside the span .1-.3: two usable addresses.
     const rangeId = randomUUID();
-    await publicIpsRepo.insertRange(
-      w.db.db,
-      {
-        id: rangeId,
-        zoneId: w.zoneId,
-        physicalNetworkId: w.physicalNetworkId,
-        cidr: '203.0.113.0/29',
-        gateway: '203.0.113.1',
-        vlan: null,
-        startIp: '203.0.113.1',
-        endIp: '203.0.113.3',
-        startNum: ipv4ToInt('203.0.113.1') ?? 0,
-        endNum: ipv4ToInt('203.0.113.3') ?? 0,
-        gatewayNum: ipv4ToInt('203.0.113.1') ?? 0,
-      },
-      Date.now(),
+    await addRange(
+      { id: rangeId, cidr: '203.0.113.0/29', gateway: '203.0.113.1', vlan: null },
+      '203.0.113.1',
+      '203.0.113.3',
     );
 
     const plain = await vpcWith(plainOffering);
@@ -141,22 +149,10 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
 
   it('gives six VPCs implemented at once six distinct addresses', async () => {
     // The /29 above is full: these come from a second range, .1 its gateway, .2-.14 usable.
-    await publicIpsRepo.insertRange(
-      w.db.db,
-      {
-        id: randomUUID(),
-        zoneId: w.zoneId,
-        physicalNetworkId: w.physicalNetworkId,
-        cidr: '198.51.100.0/28',
-        gateway: '198.51.100.1',
-        vlan: 77,
-        startIp: '198.51.100.2',
-        endIp: '198.51.100.14',
-        startNum: ipv4ToInt('198.51.100.2') ?? 0,
-        endNum: ipv4ToInt('198.51.100.14') ?? 0,
-        gatewayNum: ipv4ToInt('198.51.100.1') ?? 0,
-      },
-      Date.now(),
+    await addRange(
+      { id: randomUUID(), cidr: '198.51.100.0/28', gateway: '198.51.100.1', vlan: 77 },
+      '198.51.100.2',
+      '198.51.100.14',
     );
     const vpcs = await Promise.all(Array.from({ length: 6 }, () => vpcWith(snatOffering)));
     const jobs = await Promise.all(vpcs.map((v) => implement(v.tierIds[0] as string)));

@@ -213,3 +213,6 @@ export async function deleteLbRule(db: Db, id: string): Promise<void> {
   await db.deleteFrom('lb_members').where('rule_id', '=', id).execute();
   await db.deleteFrom('lb_rules').where('id', '=', id).execute();
 }
+
+/** A rule's row read, state write and delete, as the engine's rule jobs use them for either kind (see static-nat.ts). */
+export const ruleRows = { get: getLbRule, setState: setLbState, remove: deleteLbRule };

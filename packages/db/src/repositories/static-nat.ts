@@ -155,3 +155,6 @@ export async function setStaticNatState(
 export async function deleteStaticNat(db: Db, id: string): Promise<void> {
   await db.deleteFrom('static_nat_rules').where('id', '=', id).execute();
 }
+
+/** A rule's row read, state write and delete, as the engine's rule jobs use them for either kind (see lb-rules.ts). */
+export const ruleRows = { get: getStaticNat, setState: setStaticNatState, remove: deleteStaticNat };

@@ -1,7 +1,14 @@
 // Static NAT and LB rules as RuleKindOps (the shared apply / revoke / job mechanism is lifecycle/rule-calls.ts), and
 // what other jobs do with them: NIC release revokes the NIC's static NAT and shrinks its LB rules, tier teardown
 // revokes every rule first.
-import type { LbRuleSpec, StaticNatSpec } from '@netplane/adapter-sdk';
+import type {
+  CallContext,
+  LbRuleRef,
+  LbRuleSpec,
+  NetworkElement,
+  StaticNatRef,
+  StaticNatSpec,
+} from '@netplane/adapter-sdk';
 import { lbRulesRepo, staticNatRepo } from '@netplane/db';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -29,36 +36,52 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
 
+/** The element's rule calls by name, each taking the rule as the adapter SDK types it. */
+type CallArgs = {
+  applyStaticNat: StaticNatSpec;
+  revokeStaticNat: StaticNatRef;
+  applyLbRule: LbRuleSpec;
+  revokeLbRule: LbRuleRef;
+};
+type RuleCalls = { [K in keyof CallArgs]: (rule: CallArgs[K], c: CallContext) => Promise<unknown> };
+
+/** One element call by name (ruleCall has checked that the element has it). */
+const callOf =
+  <K extends keyof CallArgs>(name: K) =>
+  (e: NetworkElement, rule: CallArgs[K], c: CallContext): Promise<unknown> => {
+    const calls: Partial<RuleCalls> = e;
+    return present<RuleCalls[K]>(calls[name], name).call(e, rule, c);
+  };
+
+/** A kind's service and its pair of element calls: each is named once, for the recorded request and the call. */
+const elementCalls = <
+  A extends 'applyStaticNat' | 'applyLbRule',
+  V extends 'revokeStaticNat' | 'revokeLbRule',
+>(
+  service: 'StaticNat' | 'Lb',
+  applyOp: A,
+  revokeOp: V,
+) => ({ service, applyOp, revokeOp, invokeApply: callOf(applyOp), invokeRevoke: callOf(revokeOp) });
+
+// Each kind states only what differs; its rows are read and written through its repository's ruleRows.
 export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
   kind: 'staticNat',
-  service: 'StaticNat',
-  applyOp: 'applyStaticNat',
-  revokeOp: 'revokeStaticNat',
-  label: (r) => `static NAT ${r.publicIp}`,
+  ...elementCalls('StaticNat', 'applyStaticNat', 'revokeStaticNat'),
   spec: staticNatSpecOf,
-  invokeApply: (e, spec, c) => present(e.applyStaticNat, 'applyStaticNat').call(e, spec, c),
-  invokeRevoke: (e, target, c) => present(e.revokeStaticNat, 'revokeStaticNat').call(e, target, c),
-  get: staticNatRepo.getStaticNat,
-  setState: staticNatRepo.setStaticNatState,
-  remove: staticNatRepo.deleteStaticNat,
   applied: (r) => ({ ruleId: r.id, state: 'Active' }),
+  label: (r) => `static NAT ${r.publicIp}`,
   notFound: 'The static NAT rule does not exist',
+  ...staticNatRepo.ruleRows,
 };
 
 export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   kind: 'lbRule',
-  service: 'Lb',
-  applyOp: 'applyLbRule',
-  revokeOp: 'revokeLbRule',
-  label: (r) => `LB rule ${r.name}`,
+  ...elementCalls('Lb', 'applyLbRule', 'revokeLbRule'),
   spec: lbSpecOf,
-  invokeApply: (e, spec, c) => present(e.applyLbRule, 'applyLbRule').call(e, spec, c),
-  invokeRevoke: (e, target, c) => present(e.revokeLbRule, 'revokeLbRule').call(e, target, c),
-  get: lbRulesRepo.getLbRule,
-  setState: lbRulesRepo.setLbState,
-  remove: lbRulesRepo.deleteLbRule,
   applied: (r) => ({ ruleId: r.id, state: 'Active', members: r.members.length }),
+  label: (r) => `LB rule ${r.name}`,
   notFound: 'The LB rule does not exist',
+  ...lbRulesRepo.ruleRows,
 };
 
 export const staticNatJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
