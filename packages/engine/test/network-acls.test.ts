@@ -61,28 +61,32 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
     await w.cleanup();
   });
 
+  /** A user list of the VPC with these rules and no description. */
+  const newList = (vpcId: string, name: string, rules: AclRuleInput[]) =>
+    engine.networkAcls.createList({ vpcId, name, description: '', rules });
+
   const simAcl = (tierId: string) => w.hub.controller(w.controllerIds[0] as string).store.acls.get(tierId);
 
-  /** A VPC with tiers web and db, both implemented with NetworkACL on the simulator. */
-  async function vpcWithTiers() {
+  /** A VPC with tiers web and db on the NetworkACL offering, created (not implemented). */
+  async function vpcWithNewTiers() {
     const n = ++net;
     const vpc = await engine.createVpc(
       { name: `acl-${n}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${n}.0.0/16` },
       't',
     );
-    const web = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${n}.1.0/24` },
-      't',
-    );
-    const db = await engine.createTier(
-      { vpcId: vpc.id, name: 'db', offeringId, cidr: `10.${n}.2.0/24` },
-      't',
-    );
-    for (const t of [web, db]) {
+    const tier = (name: string, octet: number) =>
+      engine.createTier({ vpcId: vpc.id, name, offeringId, cidr: `10.${n}.${octet}.0/24` }, 't');
+    return { vpc, web: await tier('web', 1), db: await tier('db', 2) };
+  }
+
+  /** A VPC with tiers web and db, both implemented with NetworkACL on the simulator. */
+  async function vpcWithTiers() {
+    const made = await vpcWithNewTiers();
+    for (const t of [made.web, made.db]) {
       const job = await waitForJob(engine, (await engine.implementTier(t.id, 't')).jobId);
       expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
     }
-    return { vpc, web, db };
+    return made;
   }
 
   it('lets a new tier use default_deny and lists the built-ins with every VPC', async () => {
@@ -173,12 +177,7 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
 
   it('puts the list in Error with a diagnosis when an apply fails, and a retry makes it Active', async () => {
     const { vpc, db } = await vpcWithTiers();
-    const list = await engine.networkAcls.createList({
-      vpcId: vpc.id,
-      name: 'x',
-      description: '',
-      rules: [],
-    });
+    const list = await newList(vpc.id, 'x', []);
     await waitForJob(engine, (await engine.networkAcls.assign(db.id, list.id, 't')).jobId ?? '');
     const controllerId = w.controllerIds[0] as string;
     await w.hub.injectFault(controllerId, vendorError('ACL-FULL', 'ACL table is full', 'apply', 'acl'));
@@ -201,12 +200,7 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
 
   it('writes no edit and no assignment when the apply job cannot be written', async () => {
     const { vpc, db } = await vpcWithTiers();
-    const list = await engine.networkAcls.createList({
-      vpcId: vpc.id,
-      name: 'y',
-      description: '',
-      rules: [rule(1)],
-    });
+    const list = await newList(vpc.id, 'y', [rule(1)]);
     const restore = await failInsertsInto(w.db, 'jobs');
     try {
       await expect(engine.networkAcls.createRule(list.id, rule(2), 't')).rejects.toThrow(/injected/);
@@ -220,19 +214,7 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
   });
 
   it("applies a tier's list when the tier is implemented, unless it is default_deny", async () => {
-    const n = ++net;
-    const vpc = await engine.createVpc(
-      { name: `acl-${n}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${n}.0.0/16` },
-      't',
-    );
-    const web = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: `10.${n}.1.0/24` },
-      't',
-    );
-    const db = await engine.createTier(
-      { vpcId: vpc.id, name: 'db', offeringId, cidr: `10.${n}.2.0/24` },
-      't',
-    );
+    const { web, db } = await vpcWithNewTiers();
     expect(await engine.networkAcls.assign(web.id, DEFAULT_ALLOW_ACL_ID, 't')).toEqual({ jobId: null });
     const implemented = await waitForJob(engine, (await engine.implementTier(web.id, 't')).jobId);
     expect(implemented.state).toBe('succeeded');
@@ -249,12 +231,7 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
   it('refuses with typed errors: built-ins, duplicate numbers, lists in use, another VPC, no ACL service', async () => {
     const { vpc, web } = await vpcWithTiers();
     const other = await vpcWithTiers();
-    const list = await engine.networkAcls.createList({
-      vpcId: vpc.id,
-      name: 'z',
-      description: '',
-      rules: [rule(1)],
-    });
+    const list = await newList(vpc.id, 'z', [rule(1)]);
     expect(await refusal(engine.networkAcls.createRule(DEFAULT_DENY_ACL_ID, rule(2), 't'))).toEqual({
       code: 'PRECONDITION_FAILED',
       reason: 'BUILTIN_LIST',
@@ -263,19 +240,11 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
       code: 'CONFLICT',
       reason: 'NUMBER_TAKEN',
     });
-    expect(
-      await refusal(engine.networkAcls.createList({ vpcId: vpc.id, name: 'z', description: '', rules: [] })),
-    ).toEqual({ code: 'CONFLICT', reason: 'NAME_TAKEN' });
-    expect(
-      await refusal(
-        engine.networkAcls.createList({
-          vpcId: vpc.id,
-          name: 'dup',
-          description: '',
-          rules: [rule(3), rule(3)],
-        }),
-      ),
-    ).toEqual({ code: 'CONFLICT', reason: 'NUMBER_TAKEN' });
+    expect(await refusal(newList(vpc.id, 'z', []))).toEqual({ code: 'CONFLICT', reason: 'NAME_TAKEN' });
+    expect(await refusal(newList(vpc.id, 'dup', [rule(3), rule(3)]))).toEqual({
+      code: 'CONFLICT',
+      reason: 'NUMBER_TAKEN',
+    });
     expect(await refusal(engine.networkAcls.assign(other.web.id, list.id, 't'))).toEqual({
       code: 'BAD_INPUT',
       reason: 'OTHER_VPC',

@@ -29,21 +29,24 @@ import type { EngineCore } from './core';
 
 const dbOf = (core: EngineCore) => core.deps.db.db;
 
+/** A stored rule as the input that would create it again (with its id): what edits start from. */
+const inputOf = (r: acls.AclRuleRow): AclRuleInput & { id: string } => ({
+  id: r.id,
+  number: r.number,
+  action: r.action as AclRuleInput['action'],
+  protocol: r.protocol as AclRuleInput['protocol'],
+  trafficType: r.trafficType as AclRuleInput['trafficType'],
+  portStart: r.portStart,
+  portEnd: r.portEnd,
+  icmpType: r.icmpType,
+  icmpCode: r.icmpCode,
+  cidrs: r.cidrs,
+  description: r.description,
+});
+
+/** A rule as the API shows it: its input fields, its id and its list. */
 export function aclRuleView(r: acls.AclRuleRow): AclRuleView {
-  return {
-    id: r.id,
-    listId: r.listId,
-    number: r.number,
-    action: r.action as AclRuleView['action'],
-    protocol: r.protocol as AclRuleView['protocol'],
-    trafficType: r.trafficType as AclRuleView['trafficType'],
-    portStart: r.portStart,
-    portEnd: r.portEnd,
-    icmpType: r.icmpType,
-    icmpCode: r.icmpCode,
-    cidrs: r.cidrs,
-    description: r.description,
-  };
+  return { ...inputOf(r), listId: r.listId };
 }
 
 /** The list as the API shows it; the tiers that use it are those of `vpcId` (the built-ins span VPCs). */
@@ -107,20 +110,6 @@ const fieldsOf = (r: AclRuleInput): acls.AclRuleFields => ({
   icmpType: r.icmpType,
   icmpCode: r.icmpCode,
   cidrs: [...r.cidrs],
-  description: r.description,
-});
-
-const inputOf = (r: acls.AclRuleRow): AclRuleInput & { id: string } => ({
-  id: r.id,
-  number: r.number,
-  action: r.action as AclRuleInput['action'],
-  protocol: r.protocol as AclRuleInput['protocol'],
-  trafficType: r.trafficType as AclRuleInput['trafficType'],
-  portStart: r.portStart,
-  portEnd: r.portEnd,
-  icmpType: r.icmpType,
-  icmpCode: r.icmpCode,
-  cidrs: r.cidrs,
   description: r.description,
 });
 

@@ -14,11 +14,11 @@ import {
 } from '@netplane/adapter-sdk';
 import { networkAclsRepo as acls, type Db, networksRepo } from '@netplane/db';
 import { type AclAction, type AclProtocol, type AclTrafficType, DEFAULT_DENY_ACL_ID } from '@netplane/domain';
-import { onEntityError } from '../diagnostics/hook';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { diagnoseFailure } from './diagnose-failure';
 import { fenced } from './fenced';
 import { stepCall } from './step-call';
 import type { Failure } from './teardown';
@@ -141,32 +141,6 @@ async function applyToTier(core: EngineCore, ctx: JobContext, tierId: string): P
   }
 }
 
-async function diagnose(
-  core: EngineCore,
-  ctx: JobContext,
-  entity: { type: 'aclList' | 'network'; id: string; vpcId: string | null; fromState: string },
-  f: Failure & { code: string },
-  message: string,
-): Promise<void> {
-  try {
-    await onEntityError(core.deps.db.db, {
-      entityType: entity.type,
-      entityId: entity.id,
-      vpcId: entity.vpcId,
-      jobId: ctx.job.id,
-      fromState: entity.fromState,
-      code: f.code,
-      category: f.category,
-      ...(f.code === 'CREDENTIALS_UNREADABLE' && { controllerId: f.controllerId }),
-      message,
-      ...(f.callId && { rootCallId: f.callId }),
-      at: core.deps.now(),
-    });
-  } catch (e) {
-    core.deps.logger.warn({ target: entity.id, err: String(e) }, 'Diagnostics hook failed');
-  }
-}
-
 /** Diagnoses a tier's failed apply: on the list for a user list, on the tier for a built-in (shared by VPCs). */
 async function reportTierFailure(
   core: EngineCore,
@@ -179,7 +153,7 @@ async function reportTierFailure(
   const label = `tier ${tier?.name ?? tierId}`;
   const failure = { ...out.failure, target: label };
   const message = `Applying ACL list ${list.name} to ${label} failed with ${failure.category}: ${failure.message}`;
-  await diagnose(
+  await diagnoseFailure(
     core,
     ctx,
     list.builtin

@@ -4,11 +4,11 @@
 // kind describes itself once as a RuleKindOps (lifecycle/rules.ts).
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
 import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
-import { onEntityError } from '../diagnostics/hook';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { diagnoseFailure } from './diagnose-failure';
 import { fenced } from './fenced';
 import { stepCall } from './step-call';
 import type { Failure } from './teardown';
@@ -87,24 +87,13 @@ async function failRule(
   await fenced(core, ctx, async (db) => {
     await setState(db, ref, { state: 'Error', lastOp: op, lastError, jobId: ctx.job.id }, core.deps.now());
   });
-  try {
-    await onEntityError(core.deps.db.db, {
-      entityType: ref.kind,
-      entityId: ref.id,
-      vpcId: ref.vpcId,
-      jobId: ctx.job.id,
-      fromState: ref.state,
-      code: f.code,
-      category: f.category,
-      // The credentials diagnosis names the controller; others find it through the failed call.
-      ...(f.code === 'CREDENTIALS_UNREADABLE' && { controllerId: f.controllerId }),
-      message: `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ref.label} failed with ${lastError}`,
-      ...(f.callId && { rootCallId: f.callId }),
-      at: core.deps.now(),
-    });
-  } catch (e) {
-    core.deps.logger.warn({ rule: ref.id, err: String(e) }, 'Diagnostics hook failed');
-  }
+  await diagnoseFailure(
+    core,
+    ctx,
+    { type: ref.kind, id: ref.id, vpcId: ref.vpcId, fromState: ref.state },
+    f,
+    `${op === 'apply' ? 'Apply' : 'Revoke'} of ${ref.label} failed with ${lastError}`,
+  );
   return { target: ref.label, ...f };
 }
 
