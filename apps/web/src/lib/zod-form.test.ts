@@ -5,7 +5,16 @@ import { check, errorAt } from './zod-form';
 describe('check', () => {
   it('returns the parsed value of valid input, with the schema defaults applied', () => {
     const r = check(zoneCreateInput, { name: ' eu-west ' });
-    expect(r).toEqual({ ok: true, data: { name: 'eu-west', description: '', state: 'Enabled' } });
+    expect(r).toEqual({
+      ok: true,
+      data: {
+        name: 'eu-west',
+        description: '',
+        state: 'Enabled',
+        dnsServers: ['8.8.8.8', '8.8.4.4'],
+        dnsDomain: null,
+      },
+    });
   });
 
   it('keys field errors by path and keeps the first problem of each field', () => {
