@@ -98,7 +98,7 @@ export function AclRules({
               const i = rules.indexOf(r);
               const isMoving = reorder.isPending && reorder.variables?.order.some((o) => o.ruleId === r.id);
               return (
-                <div className="flex flex-wrap gap-1">
+                <div className="flex gap-1">
                   <Button
                     size="sm"
                     variant="ghost"

@@ -69,7 +69,7 @@ export function NetworkAclsSection({ vpc, onChanged }: { vpc: Vpc; onChanged: ()
       header: 'Name',
       render: (l) => (
         <span className="space-x-1.5">
-          <span className="font-medium">{l.name}</span>
+          <span className="font-medium">{l.name}</span>{' '}
           {l.builtin && (
             <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-200">
               built-in, read-only
