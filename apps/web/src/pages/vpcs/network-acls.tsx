@@ -61,7 +61,12 @@ export function NetworkAclsSection({ vpc, onChanged }: { vpc: Vpc; onChanged: ()
   const ordered = [...items].sort(
     (a, b) => Number(b.builtin) - Number(a.builtin) || a.name.localeCompare(b.name),
   );
-  const selected = ordered.find((l) => l.id === selectedId) ?? ordered.find((l) => !l.builtin) ?? ordered[0];
+  // Shown first: the one chosen, else the VPC's own first list, else the built-in its tiers use.
+  const selected =
+    ordered.find((l) => l.id === selectedId) ??
+    ordered.find((l) => !l.builtin) ??
+    ordered.find((l) => l.tiers.length > 0) ??
+    ordered[0];
 
   const columns: Column<AclListView>[] = [
     {
