@@ -1,5 +1,5 @@
 // The Network ACL editor on the VPC page, on the simulator: an operator creates a list (its name checked as typed),
-// adds two rules (a bad CIDR refused under its field before any request), moves one up, assigns the list to an
+// adds two rules (a bad CIDR refused under its field before any request), moves one up, edits one, assigns the list to an
 // implemented tier whose offering has NetworkACL and sees the list Active and used by the tier; axe finds nothing
 // serious on the section and its rule dialog.
 import type { Locator, Page } from '@playwright/test';
@@ -105,6 +105,18 @@ test('an ACL list from creation through rules, a move and assignment to a tier, 
   await expect(bodyRows.nth(0).locator('td').first()).toHaveText('10');
   await expect(bodyRows.nth(1)).toContainText('port 5432');
   await expect(bodyRows.nth(1).locator('td').first()).toHaveText('20');
+
+  // Edit the allow rule: an inverted range is refused under its field, then a real range is saved.
+  await rules.getByRole('button', { name: 'Edit rule 20' }).click();
+  const editDialog = page.getByRole('dialog', { name: 'Edit rule 20 of web-to-db' });
+  await expect(editDialog.getByLabel('Start port')).toHaveValue('5432');
+  await editDialog.getByLabel('End port').fill('5000');
+  await editDialog.getByRole('button', { name: 'Save rule' }).click();
+  await expect(editDialog.getByLabel('End port')).toHaveAccessibleDescription(/inverted/);
+  await editDialog.getByLabel('End port').fill('5433');
+  await editDialog.getByRole('button', { name: 'Save rule' }).click();
+  await expect(editDialog).toBeHidden();
+  await expect(bodyRows.nth(1)).toContainText('ports 5432-5433');
 
   // Assign the list to the tier: applied by a job, the list Active and used by the tier.
   const assign = acls.getByLabel(`ACL list of tier ${tier.name}`);
