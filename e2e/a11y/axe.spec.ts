@@ -1,27 +1,9 @@
 // Accessibility: axe-core on every page of the console, light and dark: no serious or critical violation.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from '../fixtures/axe';
 import { CONSOLE_PAGES, openConsolePage, vpcDetailPages } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const SCHEMES = ['light', 'dark'] as const;
-
-/** Runs axe (WCAG 2.x A/AA) and returns the serious and critical violations as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n` +
-        v.nodes
-          .slice(0, 5)
-          .map((n) => `    at ${n.target.join(' ')}: ${n.failureSummary?.replaceAll('\n', ' ') ?? ''}`)
-          .join('\n'),
-    );
-}
 
 test.describe('console pages', () => {
   test.beforeEach(async ({ showcase, signInAs }) => {

@@ -35,6 +35,7 @@ const LOOKS: Record<string, Look> = {
   Creating: { tone: 'blue', icon: Loader2, spin: true },
   // Rule states (static NAT, LB): a job is applying or revoking the rule.
   Add: { tone: 'blue', icon: Loader2, spin: true },
+  Applying: { tone: 'blue', icon: Loader2, spin: true },
   Revoke: { tone: 'blue', icon: Loader2, spin: true },
   running: { tone: 'blue', icon: Loader2, spin: true },
   pending: { tone: 'grey', icon: CircleDashed },

@@ -1,4 +1,4 @@
-// One VPC: state and conditions, tiers with their NICs, public IPs (static NAT) and load balancers, a live timeline of element calls, negotiation, jobs, history.
+// One VPC: state and conditions, tiers with their NICs, network ACL lists, public IPs (static NAT) and load balancers, a live timeline of element calls, negotiation, jobs, history.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Download, RefreshCw, Trash2, Wrench } from 'lucide-react';
 import { useRef } from 'react';
@@ -17,6 +17,7 @@ import { useTRPC } from '../../lib/trpc';
 import { downloadBundle } from './bundle';
 import { CreateTierForm } from './create-tier-form';
 import { LoadBalancersSection } from './load-balancers';
+import { NetworkAclsSection } from './network-acls';
 import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
 import { VpcCalls } from './vpc-calls';
@@ -146,6 +147,7 @@ export function VpcDetailPage() {
             <CreateTierForm vpcId={v.id} zoneId={v.zoneId} onCreated={refresh} />
           )}
         </section>
+        <NetworkAclsSection vpc={v} onChanged={refresh} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
