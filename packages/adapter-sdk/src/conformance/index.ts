@@ -6,6 +6,7 @@ import type { NetworkElement, NicSpec } from '../element';
 import { aclCases } from './acl-cases';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
+import { portForwardingCases } from './port-forwarding';
 import { publicServiceCases } from './public-services';
 
 export type { ConformanceHarness, ConformanceOptions } from './harness';
@@ -230,5 +231,6 @@ export function describeConformance(
 
     publicServiceCases(() => ({ h, el, f }));
     aclCases(() => ({ h, el, f }));
+    portForwardingCases(() => ({ h, el, f }));
   });
 }
