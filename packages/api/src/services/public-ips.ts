@@ -1,7 +1,7 @@
 // publicIps use cases (CloudStack's associateIpAddress / disassociateIpAddress): a VPC acquires a free address of
 // its zone's public IP ranges and releases it. The VPC's source-NAT address is the engine's (acquired at implement,
 // released at destroy), so releasing it by hand is refused, as CloudStack refuses it.
-import { lbRulesRepo, publicIpsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
+import { lbRulesRepo, portForwardingRepo, publicIpsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
 import { AppError, type PublicIpView, vlanLabel } from '@netplane/domain';
 import type { Context } from '../context';
 import { recordAudit } from './audit';
@@ -83,6 +83,13 @@ export async function releasePublicIp(ctx: Ctx, id: string): Promise<void> {
       'IN_USE',
       `${ip.address} is used by ${[nat ? 'a static NAT rule' : '', lbs.length > 0 ? `${lbs.length} load-balancing rule(s)` : ''].filter(Boolean).join(' and ')}; remove them first`,
       { staticNat: nat?.id ?? null, lbRules: lbs.map((l) => l.id) },
+    );
+  const forwards = await portForwardingRepo.listOnPublicIp(ctx.db, ip.id);
+  if (forwards.length > 0)
+    throw new AppError(
+      'IN_USE',
+      `${ip.address} is used by ${forwards.length} port forwarding rule(s); remove them first`,
+      { portForwarding: forwards.map((f) => f.id) },
     );
   const before = await viewOf(ctx, ip);
   if (!(await publicIpsRepo.deletePublicIp(ctx.db, id))) throw notFound('Public IP', id);

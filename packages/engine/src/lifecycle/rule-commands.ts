@@ -22,11 +22,20 @@ import {
   LB_PROTOCOLS,
   type LbAlgorithm,
   type LbProtocol,
+  PORT_FORWARDING_PROTOCOLS,
+  type PortForwardingProtocol,
 } from '@netplane/domain';
 import type { WithJob } from '../jobs/kinds';
 import type { EngineCore } from './core';
+import { refuseIfPortForwarded } from './port-forwarding-checks';
 
-export type RuleJobKind = 'staticNat.apply' | 'staticNat.revoke' | 'lb.apply' | 'lb.revoke';
+export type RuleJobKind =
+  | 'staticNat.apply'
+  | 'staticNat.revoke'
+  | 'lb.apply'
+  | 'lb.revoke'
+  | 'portForwarding.apply'
+  | 'portForwarding.revoke';
 /**
  * Submits the job with the id given (the rule row names it); `alongside` writes that row in the job's transaction, so
  * a crash or a failed write leaves neither a rule in Add / Revoke without its job nor a job without its rule.
@@ -35,7 +44,7 @@ export type SubmitRuleJob = (
   job: {
     id: string;
     kind: RuleJobKind;
-    targetType: 'staticNat' | 'lbRule';
+    targetType: 'staticNat' | 'lbRule' | 'portForward';
     targetId: string;
     vpcId: string;
     actor: string;
@@ -47,6 +56,7 @@ export type ServiceOption = { providerId: string; providerName: string; adapterI
 export type PublicServiceOptions = {
   staticNat: ServiceOption | null;
   lb: (ServiceOption & { algorithms: LbAlgorithm[]; protocols: LbProtocol[] }) | null;
+  portForwarding: (ServiceOption & { protocols: PortForwardingProtocol[] }) | null;
 };
 
 export type EnableStaticNatInput = { nicId: string; publicIp: string };
@@ -77,7 +87,7 @@ export async function tierOf(core: EngineCore, networkId: string) {
 async function serviceOption(
   core: EngineCore,
   network: networksRepo.NetworkRow,
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
 ): Promise<(ServiceOption & { capabilities: Record<string, unknown> }) | null> {
   const db = core.deps.db.db;
   const offering = await offeringsRepo.getOffering(db, network.offeringId);
@@ -98,7 +108,7 @@ async function serviceOption(
 export async function requireService(
   core: EngineCore,
   network: networksRepo.NetworkRow,
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
 ) {
   const offering = await offeringsRepo.getOffering(core.deps.db.db, network.offeringId);
   if (!offering || !(service in offering.serviceProviders)) {
@@ -134,6 +144,7 @@ export async function publicServiceOptions(
   const { network } = await tierOf(core, networkId);
   const nat = await serviceOption(core, network, 'StaticNat');
   const lb = await serviceOption(core, network, 'Lb');
+  const pf = await serviceOption(core, network, 'PortForwarding');
   const only = <T extends string>(all: readonly T[], v: unknown) =>
     all.filter((x) => asList(v).some((y) => y.toLowerCase() === x));
   return {
@@ -148,6 +159,16 @@ export async function publicServiceOptions(
       adapterId: lb.adapterId,
       algorithms: only(LB_ALGORITHMS, lb.capabilities.SupportedLbAlgorithms),
       protocols: only(LB_PROTOCOLS, lb.capabilities.SupportedProtocols),
+    },
+    portForwarding: pf && {
+      providerId: pf.providerId,
+      providerName: pf.providerName,
+      adapterId: pf.adapterId,
+      // A provider that lists no protocols forwards both.
+      protocols:
+        pf.capabilities.SupportedProtocols === undefined
+          ? [...PORT_FORWARDING_PROTOCOLS]
+          : only(PORT_FORWARDING_PROTOCOLS, pf.capabilities.SupportedProtocols),
     },
   };
 }
@@ -171,6 +192,7 @@ export async function checkPublicIp(
       reason: 'PUBLIC_IP_IN_USE',
     });
   }
+  await refuseIfPortForwarded(db, vpc.zoneId, publicIp, lbVip);
   const lbs = await lbRulesRepo.lbRulesOnPublicIp(db, vpc.zoneId, publicIp);
   if (!lbVip && lbs.length > 0) {
     throw new AppError(
@@ -224,7 +246,7 @@ export async function insertRuleWithJob(
   core: EngineCore,
   submit: SubmitRuleJob,
   o: {
-    targetType: 'staticNat' | 'lbRule';
+    targetType: 'staticNat' | 'lbRule' | 'portForward';
     kind: RuleJobKind;
     vpcId: string;
     actor: string;

@@ -1,6 +1,6 @@
-// publicServices.options: what the console may offer on a tier — the providers chosen for StaticNat and Lb (null when
+// publicServices.options: what the console may offer on a tier — the providers chosen for StaticNat, Lb and PortForwarding (null when
 // the tier's offering has no such service) and the Lb algorithms and protocols of the provider's narrowed matrix.
-import { LB_ALGORITHMS, LB_PROTOCOLS } from '@netplane/domain';
+import { LB_ALGORITHMS, LB_PROTOCOLS, PORT_FORWARDING_PROTOCOLS } from '@netplane/domain';
 import { z } from 'zod';
 import { router, viewerProcedure } from '../../trpc';
 
@@ -15,6 +15,7 @@ export const publicServicesRouter = router({
         lb: option
           .extend({ algorithms: z.array(z.enum(LB_ALGORITHMS)), protocols: z.array(z.enum(LB_PROTOCOLS)) })
           .nullable(),
+        portForwarding: option.extend({ protocols: z.array(z.enum(PORT_FORWARDING_PROTOCOLS)) }).nullable(),
       }),
     )
     .query(({ ctx, input }) => ctx.deps.engine.publicServiceOptions(input.tierId)),
