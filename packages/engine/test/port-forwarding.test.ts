@@ -108,7 +108,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
     expect((await waitForJob(world.engine, jobId)).state).toBe('succeeded');
     expect(await phasesOf(jobId)).toEqual(['apply:portForward:ok']);
     const [call] = await world.engine.listCalls({ jobId });
-    expect((call?.request as { rule: unknown }).rule).toEqual({
+    expect((call?.request as { rule: unknown } | undefined)?.rule).toEqual({
       version: 1,
       ruleId: rule.id,
       vpcId: vpc.id,
