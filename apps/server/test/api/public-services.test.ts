@@ -114,6 +114,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(await t.callerAs('viewer').publicServices.options({ tierId: plain.tier.id })).toEqual({
       staticNat: null,
       lb: null,
+      portForwarding: null,
     });
   });
 
