@@ -6,6 +6,8 @@ import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
 import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
+import { PF_ROLE } from './port-forwarding';
+import { observePortForwards } from './port-forwarding-observe';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
@@ -111,7 +113,19 @@ export async function observe(
       },
     });
   }
-  out.push(...observeLoadBalancers(cache, rows('Load_Balancer')));
+  const lbs = rows('Load_Balancer');
+  out.push(
+    ...observeLoadBalancers(
+      cache,
+      lbs.filter(({ ext }) => ext[EXT.role] !== PF_ROLE),
+    ),
+  );
+  out.push(
+    ...observePortForwards(
+      cache,
+      lbs.filter(({ ext }) => ext[EXT.role] === PF_ROLE),
+    ),
+  );
   return out.sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id) || a.name.localeCompare(b.name),
   );
