@@ -18,6 +18,7 @@ import { downloadBundle } from './bundle';
 import { CreateTierForm } from './create-tier-form';
 import { LoadBalancersSection } from './load-balancers';
 import { NetworkAclsSection } from './network-acls';
+import { PortForwardingSection } from './port-forwarding';
 import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
 import { VpcCalls } from './vpc-calls';
@@ -149,6 +150,7 @@ export function VpcDetailPage() {
         </section>
         <NetworkAclsSection vpc={v} onChanged={refresh} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
+        <PortForwardingSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
         <div className="grid gap-6 lg:grid-cols-2">
