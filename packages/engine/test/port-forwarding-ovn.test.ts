@@ -1,0 +1,132 @@
+// Port forwarding through the engine onto a real OVN Northbound (ovsdb-server, checked with ovn-nbctl), on both
+// dialects: the apply job makes one Load_Balancer with a VIP per port on the tier's switch and the VPC's router, a
+// reconcile sees it as the forward it is (not as an extra LB rule), an LB rule on a forwarded port is refused before
+// any call, and the delete job removes the row.
+
+import { randomUUID } from 'node:crypto';
+import { names } from '@netplane/adapter-ovn';
+import { publicIpsRepo } from '@netplane/db';
+import { ipv4ToInt } from '@netplane/domain';
+import { beforeAll, expect, it, vi } from 'vitest';
+import { edgeTier, lbRule, phasesOf } from './edge';
+import { describeOvnWorld } from './ovn-world';
+import { waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+describeOvnWorld(
+  'port forwarding',
+  {
+    provider: 'ovn-pf',
+    services: ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding'],
+    config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+  },
+  (ovn) => {
+    beforeAll(async () => {
+      await publicIpsRepo.insertRange(
+        ovn.w.db.db,
+        {
+          id: randomUUID(),
+          zoneId: ovn.w.zoneId,
+          physicalNetworkId: ovn.w.physicalNetworkId,
+          cidr: '192.0.2.0/24',
+          gateway: '192.0.2.1',
+          vlan: null,
+          startIp: '192.0.2.10',
+          endIp: '192.0.2.200',
+          startNum: ipv4ToInt('192.0.2.10') ?? 0,
+          endNum: ipv4ToInt('192.0.2.200') ?? 0,
+          gatewayNum: ipv4ToInt('192.0.2.1') ?? 0,
+        },
+        Date.now(),
+      );
+    });
+    const lbRowOf = async (ruleId: string) =>
+      (
+        await ovn.server.nbctl([
+          '--bare',
+          '--columns=_uuid,vips,protocol',
+          'find',
+          'Load_Balancer',
+          `name=netplane-pf-${ruleId}`,
+        ])
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+
+    it('applies a forward as a one-backend Load_Balancer, reconciles in sync, refuses an LB on its port, deletes it', async () => {
+      const { vpc, tier, nics } = await edgeTier(ovn.engine, {
+        zoneId: ovn.w.zoneId,
+        vpcOfferingId: ovn.vpcOfferingId,
+        offeringId: ovn.offeringId,
+        net: 91,
+        count: 1,
+      });
+      const nic = nics[0];
+      if (!nic) throw new Error('nic');
+      const acquired = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
+        zoneId: ovn.w.zoneId,
+        vpcId: vpc.id,
+        purpose: 'User',
+        acquiredBy: 't',
+        now: Date.now(),
+      });
+      if (!acquired.ok) throw new Error('no address');
+      const ip = acquired.ip;
+      const input = {
+        publicIpId: ip.id,
+        nicId: nic.id,
+        protocol: 'tcp' as const,
+        publicPortStart: 2222,
+        publicPortEnd: 2223,
+        privatePortStart: 22,
+        privatePortEnd: 23,
+      };
+      const { rule, jobId } = await ovn.engine.portForwarding.create(input, 't');
+      expect((await waitForJob(ovn.engine, jobId)).state).toBe('succeeded');
+      expect(await phasesOf(ovn.engine, jobId)).toEqual(['apply:portForward:ok']);
+      const [uuid, vips, protocol] = await lbRowOf(rule.id);
+      expect(vips?.split(/\s+/).sort()).toEqual([
+        `${ip.address}:2222=${nic.ip}:22`,
+        `${ip.address}:2223=${nic.ip}:23`,
+      ]);
+      expect(protocol).toBe('tcp');
+      const onSwitch = await ovn.server.nbctl([
+        '--bare',
+        '--columns=load_balancer',
+        'find',
+        'Logical_Switch',
+        `name=${names.switch(tier.id)}`,
+      ]);
+      const onRouter = await ovn.server.nbctl([
+        '--bare',
+        '--columns=load_balancer',
+        'find',
+        'Logical_Router',
+        `name=${names.router(vpc.id)}`,
+      ]);
+      expect(onSwitch).toContain(uuid);
+      expect(onRouter).toContain(uuid);
+
+      const reconciled = await waitForJob(ovn.engine, (await ovn.engine.reconcile(vpc.id, 't')).jobId);
+      expect(reconciled.result).toMatchObject({ inSync: true, drift: [] });
+
+      await expect(
+        ovn.engine.createLbRule(
+          lbRule(tier.id, 'ssh', ip.address, [nic.id], {
+            publicPort: 2223,
+            privatePort: 22,
+            algorithm: 'source',
+          }),
+          't',
+        ),
+      ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'PUBLIC_IP_IN_USE' } });
+
+      const del = await ovn.engine.portForwarding.delete(rule.id, 't');
+      expect((await waitForJob(ovn.engine, del.jobId)).state).toBe('succeeded');
+      expect(await lbRowOf(rule.id)).toEqual([]);
+      expect((await ovn.engine.portForwarding.list({ vpcId: vpc.id, limit: 10 })).items).toEqual([]);
+    });
+  },
+);
