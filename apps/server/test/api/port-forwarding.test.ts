@@ -1,6 +1,6 @@
 // portForwarding.* through createCaller on both dialects, with the real engine and the simulator: input validation
 // (typed 400s on the field), the address rules (acquired, by the NIC's VPC; not released under a rule), the
-// conflicts with their reasons, the happy path (create → Active → paged list → delete), audit, and roles.
+// conflicts with their reasons, the happy path (create → Active → paged list → delete), support bundle, audit, roles.
 import { randomUUID } from 'node:crypto';
 import { SimulatorHub } from '@netplane/adapter-simulator';
 import { publicIpsRepo } from '@netplane/db';
@@ -187,6 +187,16 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       items: [{ id: created.rule.id, state: 'Active', publicPortEnd: 2223, privatePortEnd: 23 }],
     });
     expect(await failure(op.publicIps.release({ id: ip.id }))).toMatchObject({ appCode: 'IN_USE' });
+    const bundle = await t.callerAs('support').support.bundle({ vpcId: vpc.id });
+    expect(bundle.portForwardingRules).toEqual([
+      expect.objectContaining({
+        id: created.rule.id,
+        private_ip: nic.ip,
+        private_port_start: 22,
+        private_port_end: 23,
+      }),
+    ]);
+    expect(JSON.stringify(bundle)).not.toContain('canary-pw-pf');
     const audit = await t.callerAs('admin').audit.list({ limit: 50 });
     expect(audit.items.map((a) => a.action)).toContain('portForwarding.create');
     const del = await op.portForwarding.delete({ id: created.rule.id });

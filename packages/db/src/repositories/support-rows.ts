@@ -16,6 +16,7 @@ export type VpcRows = {
   staticNatRules: Row[];
   lbRules: Row[];
   lbMembers: Row[];
+  portForwardingRules: Row[];
   transitions: Row[];
   jobs: Row[];
   jobSteps: Row[];
@@ -34,7 +35,14 @@ async function inChunks<T>(ids: readonly string[], load: (chunk: string[]) => Pr
   return out;
 }
 
-type VpcTable = 'networks' | 'nics' | 'static_nat_rules' | 'lb_rules' | 'jobs' | 'diagnoses';
+type VpcTable =
+  | 'networks'
+  | 'nics'
+  | 'static_nat_rules'
+  | 'lb_rules'
+  | 'port_forwarding_rules'
+  | 'jobs'
+  | 'diagnoses';
 const rowsOfVpc = <T extends VpcTable>(db: Db, table: T, vpcId: string) =>
   db
     .selectFrom(table as VpcTable)
@@ -92,6 +100,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     'rule_id',
     lbRules.map((r) => r.id),
   );
+  const portForwardingRules = await rowsOfVpc(db, 'port_forwarding_rules', vpcId);
   const jobs = await rowsOfVpc(db, 'jobs', vpcId);
   const jobIds = jobs.map((j) => j.id);
   const controllerIds = [...new Set(networkElements.map((e) => String(e.controller_id)))];
@@ -120,7 +129,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
   );
   const diagnoses = await rowsOfVpc(db, 'diagnoses', vpcId);
   const triage = await db.selectFrom('triage').selectAll().where('vpc_id', '=', vpcId).executeTakeFirst();
-  const ruleIds = [...staticNatRules.map((r) => r.id), ...lbRules.map((r) => r.id)];
+  const ruleIds = [...staticNatRules, ...lbRules, ...portForwardingRules].map((r) => r.id);
   const audit = await rowsIn(db, 'audit_log', 'target_id', [...entityIds, ...ruleIds, ...jobIds]);
   audit.sort((a, b) => Number(a.id) - Number(b.id));
   return {
@@ -133,6 +142,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     staticNatRules,
     lbRules,
     lbMembers,
+    portForwardingRules,
     transitions,
     jobs,
     jobSteps,

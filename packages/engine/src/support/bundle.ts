@@ -18,6 +18,7 @@ export type SupportBundle = {
   staticNatRules: unknown[];
   lbRules: unknown[];
   lbMembers: unknown[];
+  portForwardingRules: unknown[];
   transitions: unknown[];
   jobs: unknown[];
   jobSteps: unknown[];
@@ -106,6 +107,7 @@ export async function buildSupportBundle(
     staticNatRules: clean(rows.staticNatRules),
     lbRules: clean(rows.lbRules),
     lbMembers: clean(rows.lbMembers),
+    portForwardingRules: clean(rows.portForwardingRules),
     transitions: clean(rows.transitions),
     jobs: clean(rows.jobs),
     jobSteps: clean(rows.jobSteps),

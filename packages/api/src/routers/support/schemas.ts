@@ -41,6 +41,7 @@ export const bundleSchema = z.object({
   staticNatRules: rows,
   lbRules: rows,
   lbMembers: rows,
+  portForwardingRules: rows,
   transitions: rows,
   jobs: rows,
   jobSteps: rows,
