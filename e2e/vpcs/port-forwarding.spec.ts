@@ -1,8 +1,9 @@
 // Port forwarding on the VPC page, on the simulator: a viewer sees the section without controls; an operator acquires
 // an address from the dialog, is told under the field that the ranges differ in length, adds a forward that goes
 // Active, is refused an overlapping range under its field, meets a vendor error (Error, diagnosis), retries to
-// Active, and deletes a forward after confirming.
+// Active, and deletes a forward after confirming; axe finds nothing serious on the dialog and the section.
 import type { Locator, Page } from '@playwright/test';
+import { seriousViolations } from '../fixtures/axe';
 import { clearFaults, injectFault } from '../fixtures/inventory';
 import { createPortForwardingVpc } from '../fixtures/port-forwarding';
 import { expect, test } from '../fixtures/test';
@@ -47,6 +48,7 @@ test('port forwarding from an acquired address through a refusal, a failure and 
   await dialog.getByLabel('Private start port').fill('22');
   await dialog.getByLabel('Private end port').fill('23');
   await expect(dialog.getByText(/the private range has 2 port\(s\), the public range 3/)).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
   await dialog.getByLabel('Private end port').fill('24');
   await expect(dialog.getByText(/the private range has/)).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Add port forwarding' }).click();
@@ -91,4 +93,5 @@ test('port forwarding from an acquired address through a refusal, a failure and 
   await confirm.getByRole('button', { name: 'Delete port forwarding' }).click();
   await expect(sshRow).toHaveCount(0, RULE_TIMEOUT);
   await expect(webRow).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
 });
