@@ -7,6 +7,7 @@ import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
 import { failInsertsInto } from '@netplane/db/testing';
 import { AppError, ipv4ToInt } from '@netplane/domain';
 import { beforeAll, expect, it, vi } from 'vitest';
+import type { Drift } from '../src/index';
 import { describeWorld } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
@@ -269,6 +270,35 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
     expect((await waitForJob(world.engine, retry.jobId)).state).toBe('succeeded');
     expect((await list(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
     expect(await rejection(pf().retry(rule.id, 't'))).toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('finds a forward deleted or altered behind its back (Synced=False) and repairs it by applying it again', async () => {
+    const { vpc, ip, nic } = await edgeTier(1);
+    const { rule, jobId } = await pf().create({ ...ssh, publicIpId: ip.id, nicId: nic.id }, 't');
+    await waitForJob(world.engine, jobId);
+    const clean = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
+    expect(clean.result).toMatchObject({ inSync: true, drift: [] });
+    const controllerId = world.w.controllerIds[0] as string;
+    world.w.hub.tamper(controllerId, { action: 'delete', kind: 'pf', id: rule.id });
+    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
+    expect((drifted.result as { drift: Drift[] }).drift).toEqual([
+      expect.objectContaining({ kind: 'missing', resource: 'pf', id: rule.id, networkId: rule.networkId }),
+    ]);
+    const repaired = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+    expect(await phasesOf(repaired.id)).toContain('apply:portForward:ok');
+    world.w.hub.tamper(controllerId, {
+      action: 'alter',
+      kind: 'pf',
+      id: rule.id,
+      attributes: { privatePorts: '2022-2022' },
+    });
+    const altered = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
+    expect((altered.result as { drift: Drift[] }).drift).toEqual([
+      expect.objectContaining({ kind: 'different', resource: 'pf', id: rule.id }),
+    ]);
+    const again = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);
+    expect(again.result).toMatchObject({ inSync: true, remaining: [] });
   });
 
   it('revokes a released NIC’s rules in the release job, and every rule of a tier before destroying it', async () => {

@@ -7,7 +7,7 @@ import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
-import { lbSpecOf, staticNatSpecOf } from './rules';
+import { lbSpecOf, portForwardingSpecOf, staticNatSpecOf } from './rules';
 import { dhcpSpecOf, networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
 import { onWholeVpc } from './step-call';
 
@@ -34,6 +34,8 @@ const PHASE_OF = {
   revokeStaticNat: 'revoke',
   applyLbRule: 'apply',
   revokeLbRule: 'revoke',
+  applyPortForwarding: 'apply',
+  revokePortForwarding: 'revoke',
 } as const satisfies Record<string, CallPhase>;
 type RepairOp = keyof typeof PHASE_OF;
 /** What a call acts on; `key` replaces the drift's idempotency key where one drift makes two calls. */
@@ -99,6 +101,7 @@ export async function applyRepairs(
     const nic = seen.nics.find((n) => n.id === d.id);
     const nat = seen.nats.find((r) => r.id === d.id);
     const lb = seen.lbs.find((r) => r.id === d.id);
+    const pf = seen.pfs.find((r) => r.id === d.id);
     if ((d.resource === 'network' || tierRow) && network && d.kind !== 'extra') {
       if (done.has(`network:${network.id}`)) {
         repaired.push(d);
@@ -149,6 +152,24 @@ export async function applyRepairs(
         );
       }
       await call('prepareNic', onNic, { nic: spec }, (e, x) => e.prepareNic(spec, x));
+    } else if (d.resource === 'pf') {
+      // A forward converges in place; one no longer wanted (ours, no Active row) is revoked.
+      const onPf = {
+        target: { type: 'portForward', id: d.id },
+        networkId: pf?.networkId ?? d.networkId ?? null,
+      } as const;
+      const noPf = 'The element has no port forwarding';
+      if (d.kind === 'extra' || !pf) {
+        const ref = { ruleId: d.id, vpcId, networkId: d.networkId ?? '' };
+        await call('revokePortForwarding', onPf, { rule: ref }, async (e, x) => {
+          await offered(e.revokePortForwarding?.bind(e), noPf)(ref, x);
+        });
+      } else {
+        const spec = portForwardingSpecOf(pf);
+        await call('applyPortForwarding', onPf, { rule: spec }, (e, x) =>
+          offered(e.applyPortForwarding?.bind(e), noPf)(spec, x),
+        );
+      }
     } else if ((d.resource === 'nat' || d.resource === 'lb') && d.kind === 'extra') {
       // Ours (our rule id) but no longer wanted: revoke it.
       const ref = { ruleId: d.id, vpcId, networkId: d.networkId ?? '' };
