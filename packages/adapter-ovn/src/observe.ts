@@ -2,6 +2,7 @@
 import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
 import { coreDhcpOptions } from './dhcp';
+import { GATEWAY_SERVICES } from './gateway';
 import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
@@ -42,7 +43,9 @@ export async function observe(
     groups.set(toRecord(row.external_ids)[EXT.networkId] ?? '', row);
   const dhcpOf = byNetwork(cache, 'DHCP_Options');
 
-  out.push(...observeNetworks(cache, rows('Logical_Switch'), groups, dhcpOf));
+  // The VPC's external switch is part of its gateway, not a tier.
+  const tiers = rows('Logical_Switch').filter(({ ext }) => ext[EXT.role] !== 'external');
+  out.push(...observeNetworks(cache, tiers, groups, dhcpOf));
 
   for (const { row, ext } of rows('Logical_Switch_Port')) {
     const nicId = ext[EXT.nicId];
@@ -152,6 +155,12 @@ function observeNetworks(
     const ext = toRecord(row.external_ids);
     if (ext[EXT.rule] === 'snat') snats.set(ext[EXT.networkId] ?? '', row);
   }
+  const gatewayPorts = new Map<string, string>();
+  for (const row of cache.rows('Logical_Router')) {
+    const e = toRecord(row.external_ids);
+    const port = e[EXT.gatewayPort];
+    if (port) gatewayPorts.set(e[EXT.vpcId] ?? '', port);
+  }
   const switchRouterPorts = new Set(
     [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
   );
@@ -212,6 +221,10 @@ function observeNetworks(
         }
       }
     }
+    const gatewayPort = gatewayPorts.get(ext[EXT.vpcId] ?? '');
+    // The tier's SNAT, static NAT and LB go out through it: repairing the tier rebuilds it.
+    if (gatewayPort && !routerPorts.has(gatewayPort) && GATEWAY_SERVICES.some((s) => services.has(s)))
+      issues.push(`gateway port ${gatewayPort} of the VPC of ${tier} is missing`);
     if (services.has('SourceNat')) {
       parts.sourceNat = str(snats.get(id)?.external_ip ?? 'missing');
       if (parts.sourceNat === 'missing') issues.push(`source NAT of ${tier} is missing`);
