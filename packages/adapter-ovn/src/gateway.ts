@@ -19,7 +19,7 @@ import {
 import { conflict } from './errors';
 import { noRowNamed, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import type { OvnConfig } from './manifest';
-import { EXT, isOurs, names, OWNER, prefixLength, routerPortMac } from './names';
+import { EXT, gatewayPortMac, isOurs, names, OWNER, prefixLength } from './names';
 import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
 
 /** The services that reach the public network through the VPC's gateway. */
@@ -189,7 +189,7 @@ export async function ensureGateway(db: NbDatabase, g: GatewayPlan, signal: Abor
           'Logical_Router_Port',
           {
             name: lrpName,
-            mac: routerPortMac(`ext-${g.vpcId}`),
+            mac: gatewayPortMac(g.vpcId),
             networks: lrpNetworks(g),
             gateway_chassis: set([namedUuid('gc')]),
             external_ids: ext(g.vpcId, 'gateway-port'),

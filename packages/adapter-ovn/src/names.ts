@@ -43,6 +43,9 @@ export function routerPortMac(networkId: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/** The MAC of a VPC's gateway router port (the external switch's upstream router sends to it). */
+export const gatewayPortMac = (vpcId: string): string => routerPortMac(`ext-${vpcId}`);
+
 export function prefixLength(cidr: string): number {
   const bits = Number(cidr.split('/')[1]);
   if (!Number.isInteger(bits) || bits < 0 || bits > 32) throw new TypeError(`not an IPv4 CIDR: ${cidr}`);

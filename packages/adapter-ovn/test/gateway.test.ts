@@ -25,9 +25,7 @@ afterAll(async () => {
 
 const PUBLIC = { cidr: '203.0.113.0/24', gateway: '203.0.113.1', vlan: 300, trafficLabel: 'public' };
 
-async function tierWithGateway(
-  services: Service[] = ['Connectivity', 'SourceNat', 'StaticNat'],
-) {
+async function tierWithGateway(services: Service[] = ['Connectivity', 'SourceNat', 'StaticNat']) {
   const vpc = vpcSpec();
   const net: NetworkSpec = {
     ...networkSpec(vpc, services),
