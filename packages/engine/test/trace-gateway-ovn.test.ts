@@ -3,10 +3,12 @@
 // database), ovn-northd compiles the gateway into logical flows, and ovn-trace --ct=new sends packets through them
 // (both dialects). Egress leaves the gateway's localnet port with the VPC's source-NAT address as source; the public
 // network and another tier reach a static-NAT NIC (destination rewritten) and an LB VIP's members, never a released
-// one; after release and destroy no Northbound row and no Southbound flow, port or datapath of ours is left.
+// one; a deleted gateway port is drift that the repair rebuilds; after release and destroy no Northbound row and no
+// Southbound flow, port or datapath of ours is left.
 import { names } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
 import { beforeAll, expect, it, vi } from 'vitest';
+import type { Drift } from '../src/index';
 import { implementWithNics, lbRule } from './edge';
 import { describeOvnWorld } from './ovn-world';
 import {
@@ -150,6 +152,31 @@ describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
       expect(lbBackendsOf(v), explain(v)).toEqual([`${a.ip}:8080`]);
       expect(v.delivered, explain(v)).toEqual(toNic(a));
     }
+  });
+
+  it('sees a deleted gateway port as drift of the tiers using it, and the repair gives egress its way out again', async () => {
+    const { vpc, webTier, webNics, snat } = await vpcWithTiers(1, 1);
+    const [a] = webNics as [Nic];
+    await ovn.server.nbctl(['lrp-del', names.gatewayPort(vpc.id)]);
+    const cut = await trace(ovn, fromNic(webTier.id, a, '8.8.8.8'));
+    expect(cut.delivered, explain(cut)).toEqual([]);
+
+    const drifted = await waitForJob(ovn.engine, (await ovn.engine.reconcile(vpc.id, 't')).jobId);
+    const drift = (drifted.result as { drift: Drift[] }).drift;
+    expect(drift).toContainEqual(
+      expect.objectContaining({
+        kind: 'different',
+        resource: 'network',
+        id: webTier.id,
+        message: expect.stringContaining(`gateway port ${names.gatewayPort(vpc.id)}`),
+      }),
+    );
+    const repaired = await waitForJob(ovn.engine, (await ovn.engine.repair(vpc.id, 't')).jobId);
+    expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
+    await learnUpstreamMac(ovn, vpc.id);
+    const back = await trace(ovn, fromNic(webTier.id, a, '8.8.8.8'));
+    expect(back.delivered, explain(back)).toEqual(toPublic(vpc.id));
+    expect(snatSourceOf(back), explain(back)).toBe(snat);
   });
 
   it('leaves no Northbound row and no Southbound flow, port or datapath of ours after release and destroy', async () => {
