@@ -3,6 +3,7 @@ import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
 import { coreDhcpOptions } from './dhcp';
 import { GATEWAY_SERVICES } from './gateway';
+import { gatewayIssuesOf } from './gateway-observe';
 import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
@@ -155,12 +156,7 @@ function observeNetworks(
     const ext = toRecord(row.external_ids);
     if (ext[EXT.rule] === 'snat') snats.set(ext[EXT.networkId] ?? '', row);
   }
-  const gatewayPorts = new Map<string, string>();
-  for (const row of cache.rows('Logical_Router')) {
-    const e = toRecord(row.external_ids);
-    const port = e[EXT.gatewayPort];
-    if (port) gatewayPorts.set(e[EXT.vpcId] ?? '', port);
-  }
+  const gateways = gatewayIssuesOf(cache);
   const switchRouterPorts = new Set(
     [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
   );
@@ -221,10 +217,9 @@ function observeNetworks(
         }
       }
     }
-    const gatewayPort = gatewayPorts.get(ext[EXT.vpcId] ?? '');
-    // The tier's SNAT, static NAT and LB go out through it: repairing the tier rebuilds it.
-    if (gatewayPort && !routerPorts.has(gatewayPort) && GATEWAY_SERVICES.some((s) => services.has(s)))
-      issues.push(`gateway port ${gatewayPort} of the VPC of ${tier} is missing`);
+    // The tier's SNAT, static NAT and LB go out through the VPC's gateway: repairing the tier rebuilds it.
+    if (GATEWAY_SERVICES.some((s) => services.has(s)))
+      issues.push(...(gateways.get(ext[EXT.vpcId] ?? '')?.(tier) ?? []));
     if (services.has('SourceNat')) {
       parts.sourceNat = str(snats.get(id)?.external_ip ?? 'missing');
       if (parts.sourceNat === 'missing') issues.push(`source NAT of ${tier} is missing`);

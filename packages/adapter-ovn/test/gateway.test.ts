@@ -1,8 +1,9 @@
 // The VPC's gateway on a real ovsdb-server, read back with ovn-nbctl: a tier giving SourceNat/StaticNat/Lb makes the
 // external switch (localnet on the Public label, the range's VLAN), the gateway router port (source-NAT address on
 // the range's prefix, bound to the configured chassis) and the default route; a changed address, chassis, label or
-// next hop converges in place; a deleted gateway port is drift that re-implementing repairs; destroyVpc leaves nothing;
-// a spec without the public side or a controller without gatewayChassis is DECLINED.
+// next hop converges in place; a deleted gateway port, default route or chassis binding is drift that
+// re-implementing repairs; destroyVpc leaves nothing; a spec without the public side or a controller without
+// gatewayChassis is DECLINED.
 import type { NetworkElement, NetworkSpec } from '@netplane/adapter-sdk';
 import type { Service } from '@netplane/domain';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
@@ -139,6 +140,28 @@ describe('OVN VPC gateway', () => {
       .toContain(`gateway port ${names.gatewayPort(vpc.vpcId)} of the VPC of tier ${net.name} is missing`);
     await el.implementNetwork(net, ctx());
     expect((await gatewayOf(vpc.vpcId)).networks).toBe('203.0.113.2/24');
+    await expect.poll(issues, { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('reports a deleted default route and gateway chassis binding, and re-implementing restores both', async () => {
+    const { vpc, net } = await tierWithGateway();
+    const lrp = names.gatewayPort(vpc.vpcId);
+    await server.nbctl(['lr-route-del', names.router(vpc.vpcId), '0.0.0.0/0']);
+    await server.nbctl(['lrp-del-gateway-chassis', lrp, 'gw1']);
+    const issues = async () =>
+      (await el.observe({ vpcId: vpc.vpcId }, ctx())).resources.find((r) => r.id === net.networkId)?.issues ??
+      [];
+    await expect
+      .poll(issues, { timeout: 10_000 })
+      .toEqual([
+        `gateway port ${lrp} of the VPC of tier ${net.name} has no gateway chassis`,
+        `default route of the VPC of tier ${net.name} is missing`,
+      ]);
+    await el.implementNetwork(net, ctx());
+    expect(await gatewayOf(vpc.vpcId)).toMatchObject({
+      chassis: `${lrp}-gw1     1`,
+      routes: ['0.0.0.0/0 203.0.113.1'],
+    });
     await expect.poll(issues, { timeout: 10_000 }).toEqual([]);
   });
 
