@@ -16,7 +16,16 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const EDGE_PROVIDER: OvnWorldOptions = {
   provider: 'ovn-edge',
   services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-  config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+  config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
+  // The gateway's public side: SourceNat, StaticNat and Lb are DECLINED on OVN without it.
+  publicNetwork: {
+    cidr: '198.51.100.0/24',
+    gateway: '198.51.100.1',
+    vlan: null,
+    startIp: '198.51.100.2',
+    endIp: '198.51.100.250',
+    label: 'public',
+  },
 };
 
 describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
