@@ -1,9 +1,12 @@
 // staticNat.*, lbRules.* and publicServices.options through createCaller on both dialects, with the real engine and
 // the simulator: validation errors (service not offered, algorithm outside the provider's narrowed capabilities,
-// public IP inside the VPC or already used, NIC not Reserved), options, audit, and viewers refused.
+// NIC not Reserved), the acquired address a rule takes (another VPC's, not acquired, the source-NAT address, already
+// used; LB rules share one on other ports), releases of a used address refused, options, audit, viewers refused.
 import { randomUUID } from 'node:crypto';
 import { SimulatorHub } from '@netplane/adapter-simulator';
+import { publicIpsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
+import { ipv4ToInt } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   insertOffering,
@@ -74,6 +77,30 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       Lb: 'simulator',
     });
     plainOfferingId = await offering('network', 'plain-tier', base);
+    // The zone's public IP range: source-NAT addresses at implement and the addresses rules take come from it.
+    const pn = await db
+      .selectFrom('physical_networks')
+      .select('id')
+      .where('zone_id', '=', zoneId)
+      .executeTakeFirst();
+    const [gateway, startIp, endIp] = ['198.51.100.1', '198.51.100.10', '198.51.100.250'];
+    await publicIpsRepo.insertRange(
+      db,
+      {
+        id: randomUUID(),
+        zoneId,
+        physicalNetworkId: pn?.id ?? '',
+        cidr: '198.51.100.0/24',
+        gateway,
+        vlan: null,
+        startIp,
+        endIp,
+        startNum: ipv4ToInt(startIp) ?? 0,
+        endNum: ipv4ToInt(endIp) ?? 0,
+        gatewayNum: ipv4ToInt(gateway) ?? 0,
+      },
+      now,
+    );
     await t.deps.engine.start();
   });
   afterAll(async () => {
@@ -102,8 +129,13 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
   }
 
   it('tells the console which providers give StaticNat and Lb, with the narrowed Lb algorithms', async () => {
-    const { tier } = await tierWithNics('10.31', natLbOfferingId, 1);
+    const { tier, vpc } = await tierWithNics('10.31', natLbOfferingId, 1);
     const options = await t.callerAs('viewer').publicServices.options({ tierId: tier.id });
+    // The VPC holds its source-NAT address only: not free for static NAT, free for LB rules.
+    const [snat] = (await t.callerAs('viewer').publicIps.list({ vpcId: vpc.id })).items;
+    expect(options.addresses).toEqual([
+      { id: snat?.id, address: snat?.address, purpose: 'SourceNat', usedBy: [] },
+    ]);
     expect(options.staticNat).toMatchObject({ providerName: 'sim-edge', adapterId: 'simulator' });
     expect(options.lb).toMatchObject({
       providerName: 'sim-edge',
@@ -112,23 +144,25 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     });
     const plain = await tierWithNics('10.32', plainOfferingId, 1);
     expect(await t.callerAs('viewer').publicServices.options({ tierId: plain.tier.id })).toEqual({
+      addresses: [],
       staticNat: null,
       lb: null,
     });
   });
 
-  it('refuses a service the offering lacks, an unsupported algorithm, a public IP inside the VPC, a NIC not Reserved', async () => {
+  it('refuses a service the offering lacks, an unsupported algorithm, a NIC not Reserved, malformed input', async () => {
     const op = t.callerAs('operator');
     const plain = await tierWithNics('10.33', plainOfferingId, 1);
+    const plainIp = await op.publicIps.acquire({ vpcId: plain.vpc.id });
     const nat = await failure(
-      op.staticNat.enable({ nicId: plain.nics[0]?.id ?? '', publicIp: '203.0.113.1' }),
+      op.staticNat.enable({ nicId: plain.nics[0]?.id ?? '', publicIpId: plainIp.id }),
     );
     expect(nat).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT', reason: 'SERVICE_NOT_OFFERED' });
     expect(nat.message).toBe("Tier web's offering plain-tier has no StaticNat service");
     const lbInput = {
       tierId: plain.tier.id,
       name: 'web-80',
-      publicIp: '203.0.113.2',
+      publicIpId: plainIp.id,
       publicPort: 80,
       privatePort: 8080,
       protocol: 'tcp' as const,
@@ -138,107 +172,184 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(await failure(op.lbRules.create(lbInput))).toMatchObject({ reason: 'SERVICE_NOT_OFFERED' });
 
     const edge = await tierWithNics('10.34', natLbOfferingId, 2);
-    const algo = await failure(
-      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, algorithm: 'leastconn' }),
-    );
+    const edgeIp = await op.publicIps.acquire({ vpcId: edge.vpc.id });
+    const edgeLb = { ...lbInput, tierId: edge.tier.id, publicIpId: edgeIp.id };
+    const algo = await failure(op.lbRules.create({ ...edgeLb, algorithm: 'leastconn' }));
     expect(algo).toMatchObject({ code: 'BAD_REQUEST', reason: 'CAPABILITY_MISSING' });
     expect(algo.message).toContain('it supports roundrobin');
-
-    const inside = await failure(
-      op.staticNat.enable({ nicId: edge.nics[0]?.id ?? '', publicIp: '10.34.9.9' }),
-    );
-    expect(inside).toMatchObject({ code: 'BAD_REQUEST', reason: 'PUBLIC_IP_IN_VPC' });
 
     const released = edge.nics[1]?.id ?? '';
     expect((await waitDone(t, (await op.nics.release({ id: released })).jobId, POLLS)).state).toBe(
       'succeeded',
     );
-    const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIp: '203.0.113.3' }));
+    const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIpId: edgeIp.id }));
     expect(notReserved).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
-    const member = await failure(op.lbRules.create({ ...lbInput, tierId: edge.tier.id, nicIds: [released] }));
+    const member = await failure(op.lbRules.create({ ...edgeLb, nicIds: [released] }));
     expect(member).toMatchObject({ code: 'CONFLICT', appCode: 'INVALID_STATE' });
 
     // Malformed input never reaches the engine.
-    await expect(
-      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, name: 'Web_80' }),
-    ).rejects.toMatchObject({
+    await expect(op.lbRules.create({ ...edgeLb, name: 'Web_80' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
     const id = edge.nics[0]?.id ?? '';
-    await expect(
-      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, nicIds: [id, id] }),
-    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(
-      op.lbRules.create({ ...lbInput, tierId: edge.tier.id, publicPort: 0 }),
-    ).rejects.toMatchObject({
+    await expect(op.lbRules.create({ ...edgeLb, nicIds: [id, id] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(op.lbRules.create({ ...edgeLb, publicPort: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    // A free string where the acquired address's id belongs is malformed input too.
+    await expect(op.staticNat.enable({ nicId: id, publicIpId: '203.0.113.9' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
 
-  it('refuses a public IP already used in the zone and a second static NAT on a NIC; viewers may only read', async () => {
+  it('takes only an acquired address of the same VPC: refuses another VPC’s, one not acquired, the source-NAT address, a used one', async () => {
     const op = t.callerAs('operator');
-    const edge = await tierWithNics('10.35', natLbOfferingId, 2);
-    const [a, b] = edge.nics;
-    if (!a || !b) throw new Error('nics');
-    const first = await op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.10' });
-    expect(first.rule).toMatchObject({
-      state: 'Add',
-      nicId: a.id,
-      privateIp: a.ip,
-      vmName: 'vm0',
-      networkName: 'web',
-    });
-    expect(await failure(op.staticNat.enable({ nicId: b.id, publicIp: '198.51.100.10' }))).toMatchObject({
-      code: 'CONFLICT',
-      reason: 'PUBLIC_IP_IN_USE',
-    });
-    expect(await failure(op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.11' }))).toMatchObject({
-      code: 'CONFLICT',
-      reason: 'NIC_HAS_STATIC_NAT',
-    });
+    const viewer = t.callerAs('viewer');
+    const edge = await tierWithNics('10.35', natLbOfferingId, 3);
+    const other = await tierWithNics('10.37', natLbOfferingId, 1);
+    const [a, b, c] = edge.nics;
+    if (!a || !b || !c) throw new Error('nics');
+    const natIp = await op.publicIps.acquire({ vpcId: edge.vpc.id });
+    const lbIp = await op.publicIps.acquire({ vpcId: edge.vpc.id });
+    const theirs = await op.publicIps.acquire({ vpcId: other.vpc.id });
+    const snat = (await viewer.publicIps.list({ vpcId: edge.vpc.id })).items.find(
+      (i) => i.purpose === 'SourceNat',
+    );
+    if (!snat) throw new Error('the tier implement acquired no source-NAT address');
     const lb = {
       tierId: edge.tier.id,
       name: 'web-80',
-      publicIp: '198.51.100.10',
+      publicIpId: lbIp.id,
       publicPort: 80,
       privatePort: 8080,
       protocol: 'tcp' as const,
       algorithm: 'roundrobin' as const,
       nicIds: [b.id],
     };
-    expect(await failure(op.lbRules.create(lb))).toMatchObject({
+
+    const otherVpc = await failure(op.staticNat.enable({ nicId: a.id, publicIpId: theirs.id }));
+    expect(otherVpc).toMatchObject({ code: 'BAD_REQUEST', reason: 'PUBLIC_IP_OTHER_VPC' });
+    expect(otherVpc.message).toBe(
+      `Public IP ${theirs.address} is acquired by another VPC, not by VPC ${edge.vpc.name}`,
+    );
+    expect(await failure(op.lbRules.create({ ...lb, publicIpId: theirs.id }))).toMatchObject({
+      reason: 'PUBLIC_IP_OTHER_VPC',
+    });
+    const notAcquired = await failure(op.staticNat.enable({ nicId: a.id, publicIpId: randomUUID() }));
+    expect(notAcquired).toMatchObject({ code: 'NOT_FOUND', reason: 'PUBLIC_IP_NOT_ACQUIRED' });
+    expect(notAcquired.message).toContain('acquire an address');
+    expect(await failure(op.lbRules.create({ ...lb, publicIpId: randomUUID() }))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'PUBLIC_IP_NOT_ACQUIRED',
+    });
+    const onSnat = await failure(op.staticNat.enable({ nicId: a.id, publicIpId: snat.id }));
+    expect(onSnat).toMatchObject({ code: 'BAD_REQUEST', reason: 'PUBLIC_IP_SOURCE_NAT' });
+    expect(onSnat.message).toContain(`${snat.address} is the source-NAT address of VPC ${edge.vpc.name}`);
+
+    const first = await op.staticNat.enable({ nicId: a.id, publicIpId: natIp.id });
+    expect(first.rule).toMatchObject({
+      state: 'Add',
+      nicId: a.id,
+      publicIp: natIp.address,
+      publicIpId: natIp.id,
+      privateIp: a.ip,
+      vmName: 'vm0',
+      networkName: 'web',
+    });
+    const twice = await failure(op.staticNat.enable({ nicId: b.id, publicIpId: natIp.id }));
+    expect(twice).toMatchObject({ code: 'CONFLICT', reason: 'PUBLIC_IP_IN_USE' });
+    expect(twice.message).toBe(
+      `Public IP ${natIp.address} is already used by static NAT ${natIp.address} → ${a.ip}`,
+    );
+    expect(await failure(op.staticNat.enable({ nicId: a.id, publicIpId: lbIp.id }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'NIC_HAS_STATIC_NAT',
+    });
+    // An LB rule never shares a static NAT's address.
+    expect(await failure(op.lbRules.create({ ...lb, publicIpId: natIp.id }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'PUBLIC_IP_IN_USE',
     });
-    const created = await op.lbRules.create({ ...lb, publicIp: '198.51.100.20' });
-    expect(created.rule).toMatchObject({ state: 'Add', members: [{ nicId: b.id, vmName: 'vm1', ip: b.ip }] });
-    expect(
-      await failure(op.lbRules.create({ ...lb, name: 'web-80b', publicIp: '198.51.100.20' })),
-    ).toMatchObject({ code: 'CONFLICT', reason: 'PUBLIC_IP_IN_USE' });
-    // Another port on the same VIP is fine; the same name on the tier is not.
-    expect(
-      await failure(op.lbRules.create({ ...lb, publicIp: '198.51.100.20', publicPort: 443 })),
-    ).toMatchObject({
+
+    const created = await op.lbRules.create(lb);
+    expect(created.rule).toMatchObject({
+      state: 'Add',
+      publicIp: lbIp.address,
+      publicIpId: lbIp.id,
+      members: [{ nicId: b.id, vmName: 'vm1', ip: b.ip }],
+    });
+    const samePort = await failure(op.lbRules.create({ ...lb, name: 'web-80b' }));
+    expect(samePort).toMatchObject({ code: 'CONFLICT', reason: 'PUBLIC_IP_IN_USE' });
+    expect(samePort.message).toContain(`${lbIp.address}:80/tcp is already used by LB rule web-80`);
+    // Another port on the same address is another VIP; the same name on the tier is not allowed.
+    expect(await failure(op.lbRules.create({ ...lb, publicPort: 443 }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'NAME_TAKEN',
     });
+    const shared = await op.lbRules.create({ ...lb, name: 'web-443', publicPort: 443, privatePort: 8443 });
+    expect(shared.rule).toMatchObject({ publicIpId: lbIp.id, publicPort: 443 });
+    // A static NAT never takes an LB rule's address.
+    expect(await failure(op.staticNat.enable({ nicId: c.id, publicIpId: lbIp.id }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'PUBLIC_IP_IN_USE',
+    });
 
-    const viewer = t.callerAs('viewer');
-    await expect(viewer.staticNat.enable({ nicId: b.id, publicIp: '198.51.100.30' })).rejects.toMatchObject({
+    // The console's options: every address of the VPC with the rules on it.
+    const { addresses } = await viewer.publicServices.options({ tierId: edge.tier.id });
+    expect(addresses.map((x) => x.id).sort()).toEqual([natIp.id, lbIp.id, snat.id].sort());
+    expect(addresses.find((x) => x.id === natIp.id)?.usedBy).toEqual([
+      {
+        kind: 'staticNat',
+        id: first.rule.id,
+        label: `static NAT ${natIp.address} → ${a.ip}`,
+        port: null,
+        protocol: null,
+      },
+    ]);
+    expect(addresses.find((x) => x.id === lbIp.id)?.usedBy.map((u) => [u.kind, u.port, u.protocol])).toEqual([
+      ['lbRule', 80, 'tcp'],
+      ['lbRule', 443, 'tcp'],
+    ]);
+    expect(addresses.find((x) => x.id === snat.id)).toMatchObject({ purpose: 'SourceNat', usedBy: [] });
+
+    // Releasing an address a rule uses is refused, naming the rule(s).
+    const releaseNat = await failure(op.publicIps.release({ id: natIp.id }));
+    expect(releaseNat).toMatchObject({ code: 'CONFLICT', appCode: 'IN_USE' });
+    expect(releaseNat.message).toBe(
+      `${natIp.address} is used by static NAT ${natIp.address} → ${a.ip}; remove it first`,
+    );
+    const releaseLb = await failure(op.publicIps.release({ id: lbIp.id }));
+    expect(releaseLb.message).toContain(
+      `LB rule web-80 (${lbIp.address}:80/tcp), LB rule web-443 (${lbIp.address}:443/tcp)`,
+    );
+
+    await expect(viewer.staticNat.enable({ nicId: b.id, publicIpId: natIp.id })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     expect((await viewer.staticNat.list({ vpcId: edge.vpc.id })).map((r) => r.publicIp)).toEqual([
-      '198.51.100.10',
+      natIp.address,
     ]);
-    expect((await viewer.lbRules.list({ vpcId: edge.vpc.id })).map((r) => r.name)).toEqual(['web-80']);
+    expect((await viewer.lbRules.list({ vpcId: edge.vpc.id })).map((r) => r.name).sort()).toEqual([
+      'web-443',
+      'web-80',
+    ]);
     const audits = await t.db.db.selectFrom('audit_log').select(['action', 'after']).execute();
     const enable = audits.find((x) => x.action === 'staticNat.enable');
     expect(enable?.after).toContain(a.ip); // the private IP is an address, not a secret
     expect(audits.map((x) => x.action)).toEqual(
       expect.arrayContaining(['staticNat.enable', 'lbRule.create']),
     );
-    await waitDone(t, first.jobId, POLLS);
+
+    // Once its static NAT is gone, the address is released.
+    expect((await waitDone(t, first.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, (await op.staticNat.disable({ id: first.rule.id })).jobId, POLLS)).state).toBe(
+      'succeeded',
+    );
+    expect(await op.publicIps.release({ id: natIp.id })).toEqual({ ok: true });
     await waitDone(t, created.jobId, POLLS);
+    await waitDone(t, shared.jobId, POLLS);
   });
 
   it('runs a static NAT and an LB rule through their lifecycle; a conflict is a diagnosis whose retry goes to the rule', async () => {
@@ -248,10 +359,11 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     const [a, b, c] = edge.nics;
     if (!a || !b || !c) throw new Error('nics');
 
-    // Someone else holds the public IP on the VPC's router.
-    const foreign = { kind: 'publicIp' as const, ip: '198.51.100.40', vpcId: edge.vpc.id, owner: 'legacy' };
+    // Someone else holds the acquired public IP on the VPC's router.
+    const natIp = await op.publicIps.acquire({ vpcId: edge.vpc.id });
+    const foreign = { kind: 'publicIp' as const, ip: natIp.address, vpcId: edge.vpc.id, owner: 'legacy' };
     hub.plantForeign(controllerId, foreign);
-    const nat = await op.staticNat.enable({ nicId: a.id, publicIp: '198.51.100.40' });
+    const nat = await op.staticNat.enable({ nicId: a.id, publicIpId: natIp.id });
     expect((await waitDone(t, nat.jobId, POLLS)).state).toBe('failed');
     const [failed] = await viewer.staticNat.list({ vpcId: edge.vpc.id });
     expect(failed).toMatchObject({ state: 'Error', jobId: nat.jobId });
@@ -262,7 +374,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(diagnosis).toMatchObject({
       targetType: 'staticNat',
       category: 'RESOURCE_CONFLICT',
-      targetName: `198.51.100.40 → ${a.ip}`,
+      targetName: `${natIp.address} → ${a.ip}`,
     });
     expect((await viewer.calls.byJob({ jobId: nat.jobId })).items.map((x) => [x.phase, x.outcome])).toEqual([
       ['apply', 'failed'],
@@ -282,7 +394,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     const lb = await op.lbRules.create({
       tierId: edge.tier.id,
       name: 'web-80',
-      publicIp: '198.51.100.41',
+      publicIpId: (await op.publicIps.acquire({ vpcId: edge.vpc.id })).id,
       publicPort: 80,
       privatePort: 8080,
       protocol: 'tcp',

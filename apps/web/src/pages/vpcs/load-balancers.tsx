@@ -244,7 +244,8 @@ export function LoadBalancersSection({
       <CreateLbDialog
         isOpen={isCreating}
         onClose={() => setCreating(false)}
-        vpcCidr={vpc.cidr}
+        vpcId={vpc.id}
+        addresses={offering.map((o) => options.byTier.get(o.tier.id)?.addresses).find(Boolean) ?? []}
         tiers={offering}
         onDone={refresh}
       />

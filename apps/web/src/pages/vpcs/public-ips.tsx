@@ -172,8 +172,8 @@ export function PublicIpsSection({
         </>
       ) : isOffered ? (
         <EmptyState title="No public IP yet" icon={<Globe className="size-8" />}>
-          Enable static NAT to give a Reserved NIC of tier {offering.map((t) => t.name).join(', ')} a public
-          IP.
+          Enable static NAT to give a Reserved NIC of tier {offering.map((t) => t.name).join(', ')} one of the
+          VPC's public addresses.
         </EmptyState>
       ) : (
         <EmptyState title="Static NAT is not offered here" icon={<Globe className="size-8" />}>
@@ -185,7 +185,8 @@ export function PublicIpsSection({
       <EnableStaticNatDialog
         isOpen={isEnabling}
         onClose={() => setEnabling(false)}
-        vpcCidr={vpc.cidr}
+        vpcId={vpc.id}
+        addresses={candidates.map((c) => options.byTier.get(c.tier.id)?.addresses).find(Boolean) ?? []}
         candidates={candidates}
         onDone={refresh}
       />
