@@ -20,6 +20,7 @@ import {
   type StaticNatRule,
   useOfferingNames,
   usePublicOptions,
+  useVpcAddresses,
   useVpcNics,
   type Vpc,
 } from './rule-parts';
@@ -47,10 +48,13 @@ export function PublicIpsSection({
     ),
   );
   const options = usePublicOptions(vpc.tiers);
+  const { addresses } = useVpcAddresses(vpc);
   const nics = useVpcNics(vpc.tiers);
   const offeringName = useOfferingNames();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.staticNat.list.queryKey({ vpcId: vpc.id }) });
+    // The addresses' "used by" (and the dialogs' picks) change with the rules.
+    void queryClient.invalidateQueries({ queryKey: trpc.publicServices.options.queryKey() });
     onChanged();
   };
   const started = (what: string) => ({
@@ -186,7 +190,7 @@ export function PublicIpsSection({
         isOpen={isEnabling}
         onClose={() => setEnabling(false)}
         vpcId={vpc.id}
-        addresses={candidates.map((c) => options.byTier.get(c.tier.id)?.addresses).find(Boolean) ?? []}
+        addresses={addresses}
         candidates={candidates}
         onDone={refresh}
       />

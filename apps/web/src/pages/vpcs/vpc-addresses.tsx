@@ -14,7 +14,7 @@ import { useToast } from '../../components/toasts';
 import { useCan } from '../../lib/can';
 import { useTRPC } from '../../lib/trpc';
 import { addressUseText } from './rule-checks';
-import { usePublicOptions, type Vpc } from './rule-parts';
+import { useVpcAddresses, type Vpc } from './rule-parts';
 
 type Row = { id: string; address: string; purpose: 'SourceNat' | 'User'; use: RuleAddress | undefined };
 
@@ -69,9 +69,7 @@ export function VpcAddressesSection({ vpc }: { vpc: Vpc }) {
   const refresh = useRefreshAddresses(vpc.id);
   const [toRelease, setToRelease] = useState<Row | null>(null);
   const list = useQuery(trpc.publicIps.list.queryOptions({ vpcId: vpc.id, limit: 200 }));
-  // Every tier's options carry the same VPC addresses with their rules; any one tier's will do.
-  const options = usePublicOptions(vpc.tiers);
-  const uses = [...options.byTier.values()].find((o) => o !== undefined)?.addresses ?? [];
+  const { addresses: uses } = useVpcAddresses(vpc);
   const release = useMutation(
     trpc.publicIps.release.mutationOptions({
       onSuccess: () => {
