@@ -13,6 +13,7 @@ import {
   staticNatRepo,
   vpcsRepo,
 } from '../src/index';
+import * as m013 from '../src/migrations/013-rule-public-ips';
 import { createTestDatabase, seedSimulatorInventory, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('public-service repositories on %s', (dialect) => {
@@ -217,9 +218,10 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
     };
     await lbRulesRepo.insertLbRule(t.db, lb, []);
     // A rule from before migration 013: no id, only the address string.
+    const oldId = randomUUID();
     await lbRulesRepo.insertLbRule(
       t.db,
-      { ...lb, id: randomUUID(), name: 'old', publicIp: legacyIp.address, publicIpId: null },
+      { ...lb, id: oldId, name: 'old', publicIp: legacyIp.address, publicIpId: null },
       [],
     );
 
@@ -265,5 +267,11 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
         (e: unknown) => e,
       );
     expect(publicIpsRepo.isForeignKeyViolation(dangling)).toBe(true);
+
+    // Migration 013 run again over these rows links the old rule to the acquired address with its string.
+    await m013.down(t.db as never);
+    await m013.up(t.db as never);
+    expect((await lbRulesRepo.getLbRule(t.db, oldId))?.publicIpId).toBe(legacyIp.id);
+    expect((await lbRulesRepo.getLbRule(t.db, lb.id))?.publicIpId).toBe(lbIp.id);
   });
 });
