@@ -352,6 +352,46 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     await waitDone(t, shared.jobId, POLLS);
   });
 
+  it('decides a static NAT and an LB rule racing for one address one after the other: exactly one takes it', async () => {
+    const op = t.callerAs('operator');
+    const edge = await tierWithNics('10.38', natLbOfferingId, 6);
+    const member = edge.nics[5];
+    if (!member) throw new Error('nics');
+    const jobs: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const ip = await op.publicIps.acquire({ vpcId: edge.vpc.id });
+      const results = await Promise.allSettled([
+        op.staticNat.enable({ nicId: edge.nics[round]?.id ?? '', publicIpId: ip.id }),
+        op.lbRules.create({
+          ...{
+            tierId: edge.tier.id,
+            name: `race-${round}`,
+            publicIpId: ip.id,
+            publicPort: 80,
+            privatePort: 80,
+          },
+          ...{ protocol: 'tcp' as const, algorithm: 'roundrobin' as const, nicIds: [member.id] },
+        }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won, `round ${round}`).toHaveLength(1);
+      const lost = results.find((r) => r.status === 'rejected');
+      expect(await failure(Promise.reject(lost?.reason))).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'PUBLIC_IP_IN_USE',
+      });
+      const { rules } = {
+        rules: (await t.callerAs('viewer').publicServices.options({ tierId: edge.tier.id })).addresses.find(
+          (x) => x.id === ip.id,
+        )?.usedBy,
+      };
+      expect(rules).toHaveLength(1);
+      const first = won[0];
+      if (first?.status === 'fulfilled') jobs.push(first.value.jobId);
+    }
+    for (const jobId of jobs) await waitDone(t, jobId, POLLS);
+  });
+
   it('runs a static NAT and an LB rule through their lifecycle; a conflict is a diagnosis whose retry goes to the rule', async () => {
     const op = t.callerAs('operator');
     const viewer = t.callerAs('viewer');

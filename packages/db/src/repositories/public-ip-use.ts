@@ -95,6 +95,28 @@ export async function addressUse(db: Db, publicIpId: string): Promise<AddressUse
   return users.get(ip.id) ?? [];
 }
 
+/**
+ * Inside the transaction that inserts a rule on the address: takes the address row's write lock first (a no-op
+ * update; InnoDB's row lock, SQLite's single writer), then reads the rules on it, so two rules racing for one address
+ * (a static NAT and an LB rule, which no unique key relates) are decided one after the other. Undefined when the
+ * address was released meanwhile.
+ */
+export async function lockedUse(trx: Db, publicIpId: string): Promise<AddressUser[] | undefined> {
+  await trx
+    .updateTable('public_ips')
+    .set((eb) => ({ acquired_at: eb.ref('acquired_at') }))
+    .where('id', '=', publicIpId)
+    .execute();
+  const ip = await trx
+    .selectFrom('public_ips')
+    .select(['id', 'zone_id', 'address'])
+    .where('id', '=', publicIpId)
+    .executeTakeFirst();
+  if (!ip) return undefined;
+  const users = await usersOf(trx, [{ id: ip.id, zoneId: ip.zone_id, address: ip.address }]);
+  return users.get(ip.id) ?? [];
+}
+
 /** The rule already on the address that forbids the wanted one, or undefined when they may share it. */
 export function conflictOn(users: readonly AddressUser[], want: AddressWant): AddressUser | undefined {
   switch (want.kind) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { lbRulesRepo, type networksRepo, nicsRepo } from '@netplane/db';
 import { AppError, type LbRuleView } from '@netplane/domain';
 import type { EngineCore } from './core';
-import { checkPublicIp } from './rule-addresses';
+import { checkPublicIp, holdAddress } from './rule-addresses';
 import {
   asList,
   type CreateLbRuleInput,
@@ -55,11 +55,8 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
       );
     }
   }
-  const ip = await checkPublicIp(core, vpc, input.publicIpId, {
-    kind: 'lbRule',
-    port: input.publicPort,
-    protocol: input.protocol,
-  });
+  const want = { kind: 'lbRule' as const, port: input.publicPort, protocol: input.protocol };
+  const ip = await checkPublicIp(core, vpc, input.publicIpId, want);
   if ((await lbRulesRepo.listLbRulesOfNetwork(db, network.id)).some((r) => r.name === input.name)) {
     throw new AppError('CONFLICT', `Tier ${network.name} already has an LB rule named ${input.name}`, {
       reason: 'NAME_TAKEN',
@@ -72,8 +69,9 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
     vpcId: vpc.id,
     actor,
     conflict: `${ip.address}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
-    insert: (trx, base) =>
-      lbRulesRepo.insertLbRule(
+    insert: async (trx, base) => {
+      await holdAddress(trx, ip, want);
+      await lbRulesRepo.insertLbRule(
         trx,
         {
           ...base,
@@ -89,7 +87,8 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
           algorithm: input.algorithm,
         },
         [...new Set(input.nicIds)],
-      ),
+      );
+    },
   });
   const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
   if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');

@@ -1,7 +1,7 @@
 // The acquired public IPs that static NAT and LB rules take (issue 11 point 2): the checks before a rule takes one,
 // and the VPC's addresses with the rules on each, for publicServices.options. Which rules may share an address is
 // decided in one place, publicIpUseRepo.conflictOn (packages/db).
-import { publicIpsRepo, publicIpUseRepo, type vpcsRepo } from '@netplane/db';
+import { type Db, publicIpsRepo, publicIpUseRepo, type vpcsRepo } from '@netplane/db';
 import { AppError, ipInCidr, type RuleAddress } from '@netplane/domain';
 import type { EngineCore } from './core';
 
@@ -44,15 +44,37 @@ export async function checkPublicIp(
     });
   }
   const taken = publicIpUseRepo.conflictOn(await publicIpUseRepo.addressUse(db, ip.id), want);
-  if (taken) {
-    const what =
-      want.kind === 'lbRule' ? `${ip.address}:${want.port}/${want.protocol}` : `Public IP ${ip.address}`;
-    throw new AppError('CONFLICT', `${what} is already used by ${taken.label}`, {
-      reason: 'PUBLIC_IP_IN_USE',
-      ruleId: taken.id,
-    });
-  }
+  if (taken) throw inUse(ip, want, taken);
   return ip;
+}
+
+const inUse = (
+  ip: publicIpsRepo.PublicIpRow,
+  want: publicIpUseRepo.AddressWant,
+  taken: publicIpUseRepo.AddressUser,
+) =>
+  new AppError(
+    'CONFLICT',
+    `${want.kind === 'lbRule' ? `${ip.address}:${want.port}/${want.protocol}` : `Public IP ${ip.address}`} is already used by ${taken.label}`,
+    { reason: 'PUBLIC_IP_IN_USE', ruleId: taken.id },
+  );
+
+/**
+ * The same conflict check again inside the transaction that inserts the rule, after taking the address row's lock:
+ * what checkPublicIp saw may have changed (another rule, or a release) between it and the insert.
+ */
+export async function holdAddress(
+  trx: Db,
+  ip: publicIpsRepo.PublicIpRow,
+  want: publicIpUseRepo.AddressWant,
+): Promise<void> {
+  const users = await publicIpUseRepo.lockedUse(trx, ip.id);
+  if (!users)
+    throw new AppError('CONFLICT', `Public IP ${ip.address} was released meanwhile; acquire one again`, {
+      reason: 'PUBLIC_IP_NOT_ACQUIRED',
+    });
+  const taken = publicIpUseRepo.conflictOn(users, want);
+  if (taken) throw inUse(ip, want, taken);
 }
 
 /** Every address the VPC holds, lowest first, with the rules on it. */

@@ -1,6 +1,6 @@
 import { nicsRepo, staticNatRepo } from '@netplane/db';
 import { AppError, type StaticNatView } from '@netplane/domain';
-import { checkPublicIp } from './rule-addresses';
+import { checkPublicIp, holdAddress } from './rule-addresses';
 import {
   type CreateRule,
   type EnableStaticNatInput,
@@ -51,7 +51,10 @@ export const enableStaticNat: EnableStaticNat = async (core, submit, input, acto
     vpcId: vpc.id,
     actor,
     conflict: `Public IP ${ip.address} or NIC ${nic.vmName} already has a static NAT`,
-    insert: (trx, b) => staticNatRepo.insertStaticNat(trx, { ...b, ...fields }),
+    insert: async (trx, b) => {
+      await holdAddress(trx, ip, { kind: 'staticNat' });
+      await staticNatRepo.insertStaticNat(trx, { ...b, ...fields });
+    },
   });
   const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
   return {
