@@ -19,6 +19,7 @@ export * as nodesRepo from './repositories/nodes';
 export * as offeringsRepo from './repositories/offerings';
 export * as physicalNetworksRepo from './repositories/physical-networks';
 export * as providersRepo from './repositories/providers';
+export * as publicIpUseRepo from './repositories/public-ip-use';
 export * as publicIpsRepo from './repositories/public-ips';
 export * as sessionsRepo from './repositories/sessions';
 export * as settingsRepo from './repositories/settings';

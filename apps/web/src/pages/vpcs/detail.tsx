@@ -20,6 +20,7 @@ import { LoadBalancersSection } from './load-balancers';
 import { NetworkAclsSection } from './network-acls';
 import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
+import { VpcAddressesSection } from './vpc-addresses';
 import { VpcCalls } from './vpc-calls';
 
 const TRANSITIONAL = new Set(['Implementing', 'Reserving', 'Releasing', 'Deallocating']);
@@ -148,6 +149,7 @@ export function VpcDetailPage() {
           )}
         </section>
         <NetworkAclsSection vpc={v} onChanged={refresh} />
+        <VpcAddressesSection vpc={v} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
