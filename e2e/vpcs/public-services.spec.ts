@@ -1,6 +1,7 @@
-// Static NAT and load balancers on the VPC page, on the simulator: enable a static NAT, create an LB with two members,
-// change them, meet a VIP someone else holds on the controller (Error, diagnosis with its remediation), clear it and
-// retry to Active, then delete and disable with confirmation.
+// Static NAT and load balancers on the VPC page, on the simulator: the VPC's public addresses (its source-NAT one, one
+// acquired from the static NAT dialog, one from the addresses section), enable a static NAT, create an LB with two
+// members on an acquired address, change them, meet a VIP someone else holds on the controller (Error, diagnosis with
+// its remediation), clear it and retry to Active, then delete and disable with confirmation, and release an address.
 import type { Locator, Page } from '@playwright/test';
 import { clearFaults, injectFault } from '../fixtures/inventory';
 import { createEdgeVpc } from '../fixtures/public-services';
@@ -26,25 +27,36 @@ test('static NAT and a load balancer from creation through a conflict and retry 
   await loginAs('operator');
   await page.goto(`/vpcs/${edge.vpc.id}`);
   await expect(page.getByRole('heading', { level: 1, name: `${edge.vpc.name} Implemented` })).toBeVisible();
+  const addresses = section(page, /^Public addresses/);
   const nat = section(page, /^Public IPs \(static NAT\)/);
   const lb = section(page, /^Load balancers/);
   await expect(nat.getByText('No public IP yet')).toBeVisible();
   await expect(lb.getByText('No load balancer yet')).toBeVisible();
+  // The implement took the VPC's source-NAT address, the first of the zone's range.
+  await expect(addresses.getByRole('row', { name: /203\.0\.113\.10/ })).toContainText(
+    'Source NAT of the VPC',
+  );
 
-  // Static NAT: the public IP is checked as it is typed (an address of the VPC itself is refused).
+  // Static NAT: the source-NAT address is never offered, so the dialog offers to acquire one and picks it.
   await nat.getByRole('button', { name: 'Enable static NAT' }).click();
   const natDialog = page.getByRole('dialog', { name: 'Enable static NAT' });
   await natDialog.getByLabel('NIC').selectOption({ label: nicLabel(vm1) });
-  await natDialog.getByLabel('Public IP').fill(vm2.ip);
-  await expect(natDialog.getByText(/inside the VPC's CIDR/)).toBeVisible();
-  await natDialog.getByLabel('Public IP').fill('203.0.113.10');
-  await expect(natDialog.getByText(/inside the VPC's CIDR/)).toHaveCount(0);
+  await expect(natDialog.getByLabel('Public IP')).toContainText('No free address of the VPC');
+  await natDialog.getByRole('button', { name: 'Acquire a new address' }).click();
+  await expect(natDialog.getByLabel('Public IP').locator('option:checked')).toHaveText('203.0.113.11');
   await natDialog.getByRole('button', { name: 'Enable static NAT' }).click();
   await expect(natDialog).toBeHidden();
-  const natRow = nat.getByRole('row', { name: /203\.0\.113\.10/ });
+  const natRow = nat.getByRole('row', { name: /203\.0\.113\.11/ });
   await expect(natRow).toContainText(vm1.vmName);
   await expect(natRow).toContainText(vm1.ip);
   await expect(natRow.getByText('Active', { exact: true })).toBeVisible(RULE_TIMEOUT);
+  await expect(addresses.getByRole('row', { name: /203\.0\.113\.11/ })).toContainText(
+    `static NAT 203.0.113.11 → ${vm1.ip}`,
+  );
+
+  // An address for the load balancer, from the addresses section.
+  await addresses.getByRole('button', { name: 'Acquire a new address' }).click();
+  await expect(addresses.getByRole('row', { name: /203\.0\.113\.12/ })).toContainText('Free');
 
   // Load balancer over two members: protocols and algorithms are the provider's, the fan-out is drawn.
   await lb.getByRole('button', { name: 'New load balancer' }).click();
@@ -52,7 +64,13 @@ test('static NAT and a load balancer from creation through a conflict and retry 
   await lbDialog.getByLabel('Name').fill('Web LB');
   await expect(lbDialog.getByText('lower-case letters, digits and inner dashes only')).toBeVisible();
   await lbDialog.getByLabel('Name').fill('web-lb');
-  await lbDialog.getByLabel('Public IP').fill('203.0.113.20');
+  // The static NAT's address is not offered; the source-NAT one and the new one are.
+  await expect(lbDialog.getByLabel('Public IP').locator('option')).toHaveText([
+    'Choose an address of the VPC',
+    '203.0.113.10 (source NAT)',
+    '203.0.113.12',
+  ]);
+  await lbDialog.getByLabel('Public IP').selectOption({ label: '203.0.113.12' });
   await expect(lbDialog.getByLabel('Algorithm').locator('option')).toHaveText([
     'Round robin',
     'Least connections',
@@ -65,7 +83,7 @@ test('static NAT and a load balancer from creation through a conflict and retry 
   await lbDialog.getByRole('button', { name: 'Create load balancer' }).click();
   await expect(lbDialog).toBeHidden();
   const lbRow = lb.getByRole('row', { name: /web-lb/ });
-  await expect(lbRow).toContainText('203.0.113.20:80');
+  await expect(lbRow).toContainText('203.0.113.12:80');
   await expect(lbRow.getByText('Active', { exact: true })).toBeVisible(RULE_TIMEOUT);
   await expect(lbRow).toContainText(vm1.vmName);
   await expect(lbRow).toContainText(vm2.vmName);
@@ -118,16 +136,26 @@ test('static NAT and a load balancer from creation through a conflict and retry 
   // Delete and disable, each confirmed first.
   await lbRow.getByRole('button', { name: 'Delete load balancer web-lb' }).click();
   const confirmDelete = page.getByRole('dialog', { name: 'Delete load balancer?' });
-  await expect(confirmDelete).toContainText('203.0.113.20:80/tcp');
+  await expect(confirmDelete).toContainText('203.0.113.12:80/tcp');
   await confirmDelete.getByRole('button', { name: 'Delete load balancer' }).click();
   await expect(lb.getByText('No load balancer yet')).toBeVisible(RULE_TIMEOUT);
 
-  await natRow.getByRole('button', { name: 'Disable static NAT 203.0.113.10' }).click();
+  await natRow.getByRole('button', { name: 'Disable static NAT 203.0.113.11' }).click();
   await page
     .getByRole('dialog', { name: 'Disable static NAT?' })
     .getByRole('button', { name: 'Disable static NAT' })
     .click();
   await expect(nat.getByText('No public IP yet')).toBeVisible(RULE_TIMEOUT);
+
+  // The address no rule uses any more goes back to the zone, confirmed first.
+  const freed = addresses.getByRole('row', { name: /203\.0\.113\.11/ });
+  await expect(freed).toContainText('Free', RULE_TIMEOUT);
+  await freed.getByRole('button', { name: 'Release 203.0.113.11' }).click();
+  await page
+    .getByRole('dialog', { name: 'Release this address?' })
+    .getByRole('button', { name: 'Release address' })
+    .click();
+  await expect(freed).toHaveCount(0);
 });
 
 test('a tier whose offering has no StaticNat or Lb says so instead of offering the actions', async ({

@@ -10,6 +10,7 @@ import {
 import type { TlsOptions } from '@netplane/ovsdb';
 import { applyNetworkAcl } from './acl-list';
 import { mapOvsdbError } from './errors';
+import { gatewayPlanOf, needsGateway } from './gateway';
 import { isolationUnsupported } from './isolation';
 import { applyLbRule, revokeLbRule } from './lb';
 import { type OvnConfig, ovnConfigSchema, ovnManifest } from './manifest';
@@ -95,12 +96,11 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       const { method, segmentId } = req.network.isolation;
       const unsupported = isolationUnsupported(method, segmentId, config);
       if (unsupported) return { canHandle: false, reason: unsupported };
-      if (req.service === 'SourceNat' && !req.network.sourceNatIp && !config.snatExternalIp) {
-        return {
-          canHandle: false,
-          reason:
-            'SourceNat needs the VPC source-NAT address (a public IP range in the zone) or snatExternalIp',
-        };
+      // SourceNat, StaticNat, Lb and PortForwarding run on the VPC's gateway: without everything it is built from, DECLINED here
+      // rather than a tier implemented without the way out.
+      if (needsGateway([req.service])) {
+        const plan = gatewayPlanOf(req.network, config);
+        if ('reason' in plan) return { canHandle: false, reason: `${req.service} ${plan.reason}` };
       }
       return { canHandle: true };
     },

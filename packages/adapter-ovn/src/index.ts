@@ -6,7 +6,7 @@ import { ovnManifest } from './manifest';
 export { createOvnElement } from './element';
 export { mapOvsdbError } from './errors';
 export { ovnConfigSchema, ovnCredentialSchema, ovnManifest } from './manifest';
-export { EXT, names, OWNER, routerPortMac } from './names';
+export { EXT, gatewayPortMac, names, OWNER, routerPortMac } from './names';
 export { nicPortRow } from './nics';
 export { rawPrepareOps } from './raw-ops';
 

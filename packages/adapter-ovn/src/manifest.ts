@@ -18,8 +18,19 @@ export const ovnCredentialSchema = z
 
 export const ovnConfigSchema = z
   .object({
-    /** External address that SourceNat translates a tier's CIDR to; without it SourceNat is declined. */
+    /**
+     * Legacy: the external address SourceNat translated a tier's CIDR to before VPCs had their own. Still accepted, and
+     * used only by tiers implemented without a gateway (gatewayChassis unset); new tiers get the VPC's address.
+     */
     snatExternalIp: z.ipv4().optional(),
+    /**
+     * The chassis (its name in the Southbound Chassis table, as `ovn-sbctl show` lists it) that hosts the VPCs' gateway
+     * router ports: SourceNat, StaticNat and Lb reach the public network there. Without it those services are declined.
+     */
+    gatewayChassis: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,255}$/)
+      .optional(),
     /** The physical network name in ovn-bridge-mappings that VLAN tiers' localnet ports attach to. */
     localnetNetworkName: z
       .string()
@@ -44,7 +55,8 @@ export const ovnManifest: AdapterManifest = {
     'joined to it by a router port, a NIC a Logical_Switch_Port with port security; DHCP_Options per tier, the ' +
     "tier's default ACLs on one Port_Group, source NAT as a NAT row, static NAT as a dnat_and_snat NAT row, load " +
     "balancing as a Load_Balancer on the tier's switch and the VPC's router (source-hash only: OVN hashes flows, it " +
-    'has no round robin or least connections), port forwarding as a one-backend Load_Balancer per rule. Tiers are Geneve overlays, or VLANs through a ' +
+    'has no round robin or least connections), port forwarding as a one-backend Load_Balancer per rule. The router reaches the public network through a gateway port on the ' +
+    "VPC's external switch, bound to the controller's gatewayChassis. Tiers are Geneve overlays, or VLANs through a " +
     'localnet port when the controller names its physical network (localnetNetworkName).',
   protocol: 'OVSDB',
   isolationMethods: ['GENEVE', 'VLAN'],

@@ -25,6 +25,8 @@ export const MONITORED = [
   'NAT',
   'DHCP_Options',
   'Load_Balancer',
+  // the VPC gateway's default route (observe reports it missing)
+  'Logical_Router_Static_Route',
 ] as const;
 
 export type SelectedRow = Row & { _uuid: ['uuid', string] };

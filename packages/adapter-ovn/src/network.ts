@@ -4,6 +4,7 @@ import { AdapterError, type ImplementResult, type NetworkSpec } from '@netplane/
 import { map, namedUuid, type Operation, op, type Row, set, toAtoms, toRecord, where } from '@netplane/ovsdb';
 import { dhcpOptions, SETTINGS_OPTIONS } from './dhcp';
 import { conflict } from './errors';
+import { ensureGateway, gatewayPlanOf, needsGateway } from './gateway';
 import { noRowNamed, noRowTagged, rowStillNamed, taggedWith, withGuardRetry } from './guards';
 import { isolationUnsupported } from './isolation';
 import type { OvnConfig } from './manifest';
@@ -48,6 +49,12 @@ export async function implementNetwork(
 ): Promise<ImplementResult> {
   const unsupported = isolationUnsupported(n.isolation.method, n.isolation.segmentId, config);
   if (unsupported) throw new AdapterError('INVALID_REQUEST', unsupported);
+  // The VPC's gateway first (its own transaction): the tier's SNAT and the VPC's NAT and LB rows run on it.
+  if (needsGateway(n.services) && config.gatewayChassis) {
+    const plan = gatewayPlanOf(n, config);
+    if ('reason' in plan) throw new AdapterError('INVALID_REQUEST', `The VPC gateway ${plan.reason}`);
+    await ensureGateway(db, plan, signal);
+  }
   const { localnetNetworkName } = config;
   // The VPC's own address from Netplane's public IP ranges; the controller-wide setting is only a fallback.
   const snatExternalIp = n.sourceNatIp ?? config.snatExternalIp;

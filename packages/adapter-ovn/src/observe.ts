@@ -2,6 +2,8 @@
 import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
 import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
 import { coreDhcpOptions } from './dhcp';
+import { GATEWAY_SERVICES } from './gateway';
+import { gatewayIssuesOf } from './gateway-observe';
 import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
@@ -44,7 +46,9 @@ export async function observe(
     groups.set(toRecord(row.external_ids)[EXT.networkId] ?? '', row);
   const dhcpOf = byNetwork(cache, 'DHCP_Options');
 
-  out.push(...observeNetworks(cache, rows('Logical_Switch'), groups, dhcpOf));
+  // The VPC's external switch is part of its gateway, not a tier.
+  const tiers = rows('Logical_Switch').filter(({ ext }) => ext[EXT.role] !== 'external');
+  out.push(...observeNetworks(cache, tiers, groups, dhcpOf));
 
   for (const { row, ext } of rows('Logical_Switch_Port')) {
     const nicId = ext[EXT.nicId];
@@ -166,6 +170,7 @@ function observeNetworks(
     const ext = toRecord(row.external_ids);
     if (ext[EXT.rule] === 'snat') snats.set(ext[EXT.networkId] ?? '', row);
   }
+  const gateways = gatewayIssuesOf(cache);
   const switchRouterPorts = new Set(
     [...cache.rows('Logical_Switch_Port')].filter((r) => r.type === 'router').map((r) => str(r.name)),
   );
@@ -226,6 +231,9 @@ function observeNetworks(
         }
       }
     }
+    // The tier's SNAT, static NAT and LB go out through the VPC's gateway: repairing the tier rebuilds it.
+    if (GATEWAY_SERVICES.some((s) => services.has(s)))
+      issues.push(...(gateways.get(ext[EXT.vpcId] ?? '')?.(tier) ?? []));
     if (services.has('SourceNat')) {
       parts.sourceNat = str(snats.get(id)?.external_ip ?? 'missing');
       if (parts.sourceNat === 'missing') issues.push(`source NAT of ${tier} is missing`);

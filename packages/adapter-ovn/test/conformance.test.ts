@@ -73,6 +73,7 @@ async function isForeignVlanIntact(network: NetworkSpec): Promise<boolean> {
 function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unknown>) {
   return async (): Promise<ConformanceHarness> => {
     const element = createElement(server.tcpEndpoint, config);
+    const { gatewayChassis: _, ...withoutGateway } = config;
     let stopped = false;
     const resume = () => {
       const pid = server.pid();
@@ -95,6 +96,7 @@ function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unkn
         isolationMethod === 'VLAN' ? isForeignVlanIntact(network) : isForeignSwitchIntact(network),
       plantForeignNat,
       isForeignNatIntact,
+      elementWithoutGateway: async () => createElement(server.tcpEndpoint, withoutGateway),
       // A stopped (SIGSTOP) server accepts bytes but never answers: every call hangs until its signal aborts.
       async slowDownCalls() {
         const pid = server.pid();

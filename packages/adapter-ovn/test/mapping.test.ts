@@ -46,7 +46,7 @@ describe('OVN mapping', () => {
     expect(() => m.configSchema.parse({ snatExternalIp: 'nope' })).toThrow();
   });
 
-  it('declines VLAN tiers without a localnet network name, VXLAN, and SourceNat without an external address', async () => {
+  it('declines VLAN tiers without a localnet network name, VXLAN, and SourceNat without a gateway chassis', async () => {
     const vpc = vpcSpec();
     const vlan = { ...networkSpec(vpc), isolation: { method: 'VLAN' as const, segmentId: 100 } };
     expect(await el.canHandle({ network: vlan, service: 'Connectivity' }, ctx())).toMatchObject({
@@ -55,7 +55,7 @@ describe('OVN mapping', () => {
     const plain = createElement(server.unixEndpoint);
     try {
       const verdict = await plain.canHandle({ network: networkSpec(vpc), service: 'SourceNat' }, ctx());
-      expect(verdict).toMatchObject({ canHandle: false, reason: expect.stringContaining('snatExternalIp') });
+      expect(verdict).toMatchObject({ canHandle: false, reason: expect.stringContaining('gatewayChassis') });
       expect(await plain.canHandle({ network: networkSpec(vpc), service: 'Vpn' }, ctx())).toMatchObject({
         canHandle: false,
       });

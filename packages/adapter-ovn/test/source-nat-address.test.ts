@@ -1,7 +1,7 @@
 // SourceNat translates a tier to the VPC's own address (NetworkSpec.sourceNatIp, acquired by Netplane from the
-// zone's public IP ranges), on a real ovsdb-server: canHandle accepts it without any controller setting, the NAT row
+// zone's public IP ranges), on a real ovsdb-server: canHandle accepts it with a gateway chassis configured, the NAT row
 // carries it (read with ovn-nbctl), a new address converges in place, and the controller's snatExternalIp is only
-// the fallback for a spec without one.
+// the fallback for a spec without one on a tier implemented without a gateway (the legacy path; see gateway.test.ts).
 import type { NetworkElement } from '@netplane/adapter-sdk';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,19 +32,31 @@ const snatRows = async (vpcId: string) =>
     .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
 
 describe('OVN source NAT to the VPC address', () => {
-  it('accepts SourceNat with the VPC address and no controller setting, and declines without either', async () => {
+  it('accepts SourceNat with the VPC address and a gateway chassis, and declines without either', async () => {
     const vpc = vpcSpec();
     const net = networkSpec(vpc, [...SERVICES]);
-    expect(
-      await plain.canHandle(
-        { network: { ...net, sourceNatIp: '198.51.100.7' }, service: 'SourceNat' },
-        ctx(),
-      ),
-    ).toEqual({ canHandle: true });
-    expect(await plain.canHandle({ network: net, service: 'SourceNat' }, ctx())).toMatchObject({
-      canHandle: false,
-      reason: expect.stringContaining('public IP range'),
-    });
+    const publicNetwork = {
+      cidr: '198.51.100.0/24',
+      gateway: '198.51.100.1',
+      vlan: null,
+      trafficLabel: 'public',
+    };
+    const gw = createElement(server.unixEndpoint, { gatewayChassis: 'gw1' });
+    try {
+      const own = { ...net, sourceNatIp: '198.51.100.7', publicNetwork };
+      expect(await gw.canHandle({ network: own, service: 'SourceNat' }, ctx())).toEqual({ canHandle: true });
+      expect(await gw.canHandle({ network: net, service: 'SourceNat' }, ctx())).toMatchObject({
+        canHandle: false,
+        reason: expect.stringContaining('public IP range'),
+      });
+      // The controller-wide address alone no longer makes a gateway: DECLINED, never implemented half-way.
+      expect(await withFallback.canHandle({ network: own, service: 'SourceNat' }, ctx())).toMatchObject({
+        canHandle: false,
+        reason: expect.stringContaining('gatewayChassis'),
+      });
+    } finally {
+      await gw.close();
+    }
   });
 
   it('writes the VPC address into the snat row and moves it in place when the address changes', async () => {

@@ -40,15 +40,38 @@ export type NetworkSpec = {
   /**
    * The VPC's own source-NAT address, acquired by Netplane from the zone's public IP ranges when the tier's offering
    * has SourceNat (also in canHandle's spec). Absent when the offering has no SourceNat; an adapter may keep a
-   * controller-wide fallback for a spec without it.
+   * controller-wide fallback for a spec without it. Also passed when the offering has StaticNat or Lb: it is the
+   * address of the VPC's gateway on the public network (see publicNetwork).
    */
   sourceNatIp?: string;
+  /**
+   * The public side of the VPC, passed with sourceNatIp: the public IP range that address was acquired from and the
+   * physical network's Public traffic label. An element that gives SourceNat, StaticNat or Lb through a gateway of its
+   * own (OVN: a gateway router port on an external switch) attaches it here. Absent for older callers or a zone with
+   * no public IP range.
+   */
+  publicNetwork?: PublicNetworkSpec;
   /**
    * What a Dhcp element hands to guests beyond addressing: the zone's DNS servers and search domain, and the MTU of
    * the physical network's links. It is the underlay's MTU: the element takes its own encapsulation overhead off it.
    * Left out (older callers), an element assumes 1500 and no DNS.
    */
   dhcp?: NetworkDhcpSpec;
+};
+
+/** The public network a VPC's gateway attaches to: the range of its source-NAT address, on the Public traffic. */
+export type PublicNetworkSpec = {
+  /** The range's CIDR: the gateway's address is sourceNatIp on this prefix. */
+  cidr: string;
+  /** The upstream router of the range: the next hop of the VPC's default route. */
+  gateway: string;
+  /** The range's VLAN on the physical network, or null when the public traffic is untagged. */
+  vlan: number | null;
+  /**
+   * The physical network's Public traffic label (the KVM one, else the first given): the name the hypervisors'
+   * bridge mappings give the public network (OVN: ovn-bridge-mappings). Absent when the physical network has none.
+   */
+  trafficLabel?: string;
 };
 
 export type NetworkDhcpSpec = {

@@ -8,7 +8,13 @@ import {
 import { createSimulatorAdmin } from './admin/handlers';
 import { SimulatorHub } from './core/hub';
 import { createSimulatorElement, type SimTransport } from './element';
-import { SIMULATOR_VERSION, simulatorConfigSchema, simulatorManifest } from './manifest';
+import {
+  gatewayDeclineOf,
+  SIMULATOR_VERSION,
+  type SimulatorConfig,
+  simulatorConfigSchema,
+  simulatorManifest,
+} from './manifest';
 import { createHttpTransport } from './remote/http-client';
 
 export { createSimulatorAdmin } from './admin/handlers';
@@ -55,31 +61,48 @@ export function createSimulatorAdapter(hub: SimulatorHub = defaultSimulatorHub):
     // simulator.* in the API: profile, faults, stats and resource pages of this hub's (and remote) controllers.
     admin: createSimulatorAdmin(hub),
     createElement(connection: ControllerConnection): NetworkElement {
-      const { endpoint, controllerId } = connection;
-      if (endpoint.startsWith('sim://')) {
-        if (!hub.has(controllerId)) {
-          const config = simulatorConfigSchema.safeParse(connection.config);
-          hub.controller(controllerId);
-          if (config.success) {
-            const { latencyMs, jitterMs } = config.data;
-            void hub.setProfile(controllerId, {
-              ...(latencyMs !== undefined && { latencyMs }),
-              ...(jitterMs !== undefined && { jitterMs }),
-            });
-          }
+      const config = simulatorConfigSchema.safeParse(connection.config);
+      return withGatewayModel(elementFor(connection), config.success ? config.data : {});
+    },
+  };
+
+  function elementFor(connection: ControllerConnection): NetworkElement {
+    const { endpoint, controllerId } = connection;
+    if (endpoint.startsWith('sim://')) {
+      if (!hub.has(controllerId)) {
+        const config = simulatorConfigSchema.safeParse(connection.config);
+        hub.controller(controllerId);
+        if (config.success) {
+          const { latencyMs, jitterMs } = config.data;
+          void hub.setProfile(controllerId, {
+            ...(latencyMs !== undefined && { latencyMs }),
+            ...(jitterMs !== undefined && { jitterMs }),
+          });
         }
-        return createSimulatorElement(hubTransport(hub, controllerId));
       }
-      if (/^https?:\/\//.test(endpoint))
-        return createSimulatorElement(createHttpTransport(endpoint, controllerId));
-      return createSimulatorElement(
-        failingTransport(
-          new AdapterError(
-            'INVALID_REQUEST',
-            `Endpoint ${endpoint} is neither sim://<name> nor http://host:port`,
-          ),
+      return createSimulatorElement(hubTransport(hub, controllerId));
+    }
+    if (/^https?:\/\//.test(endpoint))
+      return createSimulatorElement(createHttpTransport(endpoint, controllerId));
+    return createSimulatorElement(
+      failingTransport(
+        new AdapterError(
+          'INVALID_REQUEST',
+          `Endpoint ${endpoint} is neither sim://<name> nor http://host:port`,
         ),
-      );
+      ),
+    );
+  }
+}
+
+/** The gateway requirement is the element's own config, so it holds for in-process and remote controllers alike. */
+function withGatewayModel(el: NetworkElement, config: SimulatorConfig): NetworkElement {
+  if (!config.requireGatewayChassis) return el;
+  return {
+    ...el,
+    canHandle: async (req, ctx) => {
+      const reason = gatewayDeclineOf(config, req.service);
+      return reason ? { canHandle: false, reason } : el.canHandle(req, ctx);
     },
   };
 }

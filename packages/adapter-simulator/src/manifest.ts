@@ -12,8 +12,25 @@ export const simulatorConfigSchema = z
     /** Applied to the controller's profile when the element is created (in-process mode only). */
     latencyMs: z.number().min(0).max(60_000).optional(),
     jitterMs: z.number().min(0).max(60_000).optional(),
+    /**
+     * Models a controller whose VPC routers reach the public network only through a configured gateway (OVN's
+     * gatewayChassis): when true and gatewayChassis is unset, canHandle DECLINES SourceNat, StaticNat and Lb.
+     */
+    requireGatewayChassis: z.boolean().optional(),
+    gatewayChassis: z.string().min(1).max(255).optional(),
   })
   .strict();
+
+export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
+
+const GATEWAY_SERVICES: readonly string[] = ['SourceNat', 'StaticNat', 'Lb'];
+
+/** The reason the simulated controller declines `service` for want of a gateway, or undefined. */
+export function gatewayDeclineOf(config: SimulatorConfig, service: string): string | undefined {
+  if (!config.requireGatewayChassis || config.gatewayChassis || !GATEWAY_SERVICES.includes(service))
+    return undefined;
+  return `${service} needs a gateway chassis for the VPC router: set gatewayChassis in the controller config`;
+}
 
 export const simulatorManifest: AdapterManifest = {
   id: 'simulator',

@@ -19,6 +19,8 @@ describeConformance('simulator in-process', async () => {
     slowDownCalls: async () => {
       await hub.injectFault(controllerId, { kind: 'slowness', delayMs: 5_000 });
     },
+    // A controller that models OVN's gateway requirement, with no gateway chassis configured.
+    elementWithoutGateway: async () => inProcess(hub, { requireGatewayChassis: true }).element,
   };
 });
 

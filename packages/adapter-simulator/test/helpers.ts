@@ -29,14 +29,17 @@ export async function waitFor<T>(
   return last;
 }
 
-export function inProcess(hub = new SimulatorHub('test')): {
+export function inProcess(
+  hub = new SimulatorHub('test'),
+  config: Record<string, unknown> = {},
+): {
   hub: SimulatorHub;
   controllerId: string;
   element: NetworkElement;
 } {
   const controllerId = randomUUID();
   const element = createSimulatorAdapter(hub).createElement(
-    { controllerId, endpoint: 'sim://test', credentials, config: {} },
+    { controllerId, endpoint: 'sim://test', credentials, config },
     env,
   );
   return { hub, controllerId, element };

@@ -20,6 +20,7 @@ export * as offeringsRepo from './repositories/offerings';
 export * as physicalNetworksRepo from './repositories/physical-networks';
 export * as portForwardingRepo from './repositories/port-forwarding';
 export * as providersRepo from './repositories/providers';
+export * as publicIpUseRepo from './repositories/public-ip-use';
 export * as publicIpsRepo from './repositories/public-ips';
 export * as sessionsRepo from './repositories/sessions';
 export * as settingsRepo from './repositories/settings';

@@ -13,7 +13,8 @@ import * as m009 from './migrations/009-public-ip-ranges';
 import * as m010 from './migrations/010-zone-dns';
 import * as m011 from './migrations/011-network-acls';
 import * as m012 from './migrations/012-name-search-index';
-import * as m013 from './migrations/013-port-forwarding';
+import * as m013 from './migrations/013-rule-public-ips';
+import * as m014 from './migrations/014-port-forwarding';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,7 +29,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-zone-dns': m010,
   '011-network-acls': m011,
   '012-name-search-index': m012,
-  '013-port-forwarding': m013,
+  '013-rule-public-ips': m013,
+  '014-port-forwarding': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,4 @@
-// Public-service tables (migration 005): static NAT rules, load-balancing rules and their members.
+// Public-service tables (migration 005; public_ip_id from 013): static NAT rules, load-balancing rules and their members.
 
 /** 'Add' | 'Active' | 'Revoke' | 'Error' (CloudStack's FirewallRule states). */
 export type StaticNatRulesTable = {
@@ -8,6 +8,8 @@ export type StaticNatRulesTable = {
   nic_id: string;
   zone_id: string;
   public_ip: string;
+  /** The acquired address (public_ips.id) the rule uses; null only on a rule older than migration 013. */
+  public_ip_id: string | null;
   private_ip: string;
   state: string;
   /** 'apply' | 'revoke': the operation the last job ran, repeated by a retry. */
@@ -27,6 +29,7 @@ export type LbRulesTable = {
   zone_id: string;
   name: string;
   public_ip: string;
+  public_ip_id: string | null;
   public_port: number;
   private_port: number;
   protocol: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest, pendingMigrations } from '../src/migrate';
+import * as m013 from '../src/migrations/013-rule-public-ips';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('migrations on %s', (dialect) => {
@@ -30,5 +31,13 @@ describe.each(testDialects())('migrations on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(row.value).toBe('ünïcode ✓');
     expect(Number(row.updated_at)).toBe(now);
+  });
+
+  it('takes 013-rule-public-ips down (foreign keys, index, column) and up again', async () => {
+    const db = t.db as never;
+    await m013.down(db);
+    await m013.up(db);
+    const r = await t.db.selectFrom('static_nat_rules').select('public_ip_id').execute();
+    expect(r).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // The port forwarding repository on both dialects: insert and read back, the lists the engine's checks read (by
 // address id, address string, NIC, tier), the paged list with names, state writes guarded by `from`, and the address
-// row: locked for a create's re-check, and not deletable while a rule names it (foreign key).
+// row: one of its users (public-ip-use), and not deletable while a rule names it (foreign key).
 import { randomUUID } from 'node:crypto';
 import { ipv4ToInt } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { networksRepo, portForwardingRepo, publicIpsRepo, vpcsRepo } from '../src/index';
+import { networksRepo, portForwardingRepo, publicIpsRepo, publicIpUseRepo, vpcsRepo } from '../src/index';
 import { createTestDatabase, seedSimulatorInventory, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('port forwarding repository on %s', (dialect) => {
@@ -187,15 +187,16 @@ describe.each(testDialects())('port forwarding repository on %s', (dialect) => {
     expect(await portForwardingRepo.getPortForwarding(t.db, r.id)).toBeUndefined();
   });
 
-  it('keeps an address with a rule from being deleted, and locks only an address that exists', async () => {
+  it('keeps an address with a rule from being deleted, and lists the rule among the address users', async () => {
     const ip = await acquire();
     const r = rule(ip, 0, 4000, 4001, 4000);
     await portForwardingRepo.insertPortForwarding(t.db, r);
     const err = await publicIpsRepo.deletePublicIp(t.db, ip.id).catch((e: unknown) => e);
     expect(publicIpsRepo.isReferencedRowViolation(err)).toBe(true);
-    expect(await t.db.transaction().execute((trx) => portForwardingRepo.lockPublicIp(trx, ip.id))).toBe(true);
+    expect(await publicIpUseRepo.addressUse(t.db, ip.id)).toEqual([
+      expect.objectContaining({ kind: 'portForward', id: r.id, start: 4000, end: 4001, protocol: 'tcp' }),
+    ]);
     await portForwardingRepo.deletePortForwarding(t.db, r.id);
     expect(await publicIpsRepo.deletePublicIp(t.db, ip.id)).toBe(true);
-    expect(await portForwardingRepo.lockPublicIp(t.db, ip.id)).toBe(false);
   });
 });

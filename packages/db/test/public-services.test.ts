@@ -1,14 +1,19 @@
-// Static NAT and LB rule repositories on both dialects: uniqueness per NIC and per zone IP, member sets, listing.
+// Static NAT and LB rule repositories on both dialects: uniqueness per NIC and per zone IP, member sets, listing, and
+// the rules on an acquired address (publicIpUseRepo) with the foreign key that keeps a used address from going.
 import { randomUUID } from 'node:crypto';
+import { ipv4ToInt } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isUniqueViolation,
   lbRulesRepo,
   networksRepo,
   nicsRepo,
+  publicIpsRepo,
+  publicIpUseRepo,
   staticNatRepo,
   vpcsRepo,
 } from '../src/index';
+import * as m013 from '../src/migrations/013-rule-public-ips';
 import { createTestDatabase, seedSimulatorInventory, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('public-service repositories on %s', (dialect) => {
@@ -93,6 +98,7 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
     nicId,
     zoneId,
     publicIp,
+    publicIpId: null,
     privateIp: '10.0.1.10',
     state: 'Add' as const,
     lastOp: 'apply' as const,
@@ -138,6 +144,7 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
       zoneId,
       name: 'web-lb',
       publicIp: '203.0.113.20',
+      publicIpId: null,
       publicPort: 80,
       privatePort: 8080,
       protocol: 'tcp',
@@ -172,5 +179,99 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
     expect((await lbRulesRepo.lbRulesOnPublicIp(t.db, zoneId, '203.0.113.20')).length).toBe(2);
     await lbRulesRepo.deleteLbRule(t.db, id);
     expect(await lbRulesRepo.getLbRule(t.db, id)).toBeUndefined();
+  });
+  it('finds the rules on an acquired address, decides who may share it, and keeps a used address from being deleted', async () => {
+    const pn = await t.db.selectFrom('physical_networks').select('id').executeTakeFirstOrThrow();
+    const rangeId = randomUUID();
+    const [gateway, start, end] = ['192.0.2.1', '192.0.2.10', '192.0.2.20'];
+    const num = (ip: string) => ipv4ToInt(ip) ?? 0;
+    await publicIpsRepo.insertRange(
+      t.db,
+      {
+        ...{ id: rangeId, zoneId, physicalNetworkId: pn.id, cidr: '192.0.2.0/24', gateway, vlan: null },
+        ...{ startIp: start, endIp: end, startNum: num(start), endNum: num(end), gatewayNum: num(gateway) },
+      },
+      Date.now(),
+    );
+    const acquire = async () => {
+      const r = await publicIpsRepo.acquirePublicIp(t.db, {
+        ...{ zoneId, vpcId, purpose: 'User', acquiredBy: 't', rangeId, now: Date.now() },
+      });
+      if (!r.ok) throw new Error(r.reason);
+      return r.ip;
+    };
+    const [natIp, lbIp, legacyIp] = [await acquire(), await acquire(), await acquire()];
+    const rule = nat(nicIds[2] as string, natIp.address);
+    await staticNatRepo.insertStaticNat(t.db, { ...rule, publicIpId: natIp.id });
+    const lb = {
+      ...{
+        id: randomUUID(),
+        vpcId,
+        networkId,
+        zoneId,
+        name: 'vip',
+        publicIp: lbIp.address,
+        publicIpId: lbIp.id,
+      },
+      ...{ publicPort: 80, privatePort: 8080, protocol: 'tcp', algorithm: 'roundrobin' },
+      ...{ state: 'Add' as const, lastOp: 'apply' as const, jobId: null, createdAt: Date.now() },
+    };
+    await lbRulesRepo.insertLbRule(t.db, lb, []);
+    // A rule from before migration 013: no id, only the address string.
+    const oldId = randomUUID();
+    await lbRulesRepo.insertLbRule(
+      t.db,
+      { ...lb, id: oldId, name: 'old', publicIp: legacyIp.address, publicIpId: null },
+      [],
+    );
+
+    const natUse = await publicIpUseRepo.addressUse(t.db, natIp.id);
+    expect(natUse).toEqual([
+      expect.objectContaining({
+        kind: 'staticNat',
+        id: rule.id,
+        label: `static NAT ${natIp.address} → 10.0.1.10`,
+      }),
+    ]);
+    const lbUse = await publicIpUseRepo.addressUse(t.db, lbIp.id);
+    expect(lbUse).toEqual([
+      expect.objectContaining({ kind: 'lbRule', id: lb.id, port: 80, protocol: 'tcp' }),
+    ]);
+    expect((await publicIpUseRepo.addressUse(t.db, legacyIp.id)).map((u) => u.label)).toEqual([
+      `LB rule old (${legacyIp.address}:80/tcp)`,
+    ]);
+    expect(await publicIpUseRepo.addressUse(t.db, randomUUID())).toEqual([]);
+
+    const { conflictOn } = publicIpUseRepo;
+    expect(conflictOn(natUse, { kind: 'staticNat' })?.id).toBe(rule.id);
+    expect(conflictOn(natUse, { kind: 'lbRule', port: 443, protocol: 'tcp' })?.id).toBe(rule.id);
+    expect(conflictOn(lbUse, { kind: 'staticNat' })?.id).toBe(lb.id);
+    expect(conflictOn(lbUse, { kind: 'lbRule', port: 80, protocol: 'tcp' })?.id).toBe(lb.id);
+    expect(conflictOn(lbUse, { kind: 'lbRule', port: 443, protocol: 'tcp' })).toBeUndefined();
+    expect(conflictOn(lbUse, { kind: 'lbRule', port: 80, protocol: 'udp' })).toBeUndefined();
+    expect(conflictOn([], { kind: 'staticNat' })).toBeUndefined();
+
+    // The rule's public_ip_id keeps the address row: deleting it fails on either dialect.
+    const deleted = await publicIpsRepo.deletePublicIp(t.db, natIp.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(publicIpsRepo.isReferencedRowViolation(deleted)).toBe(true);
+    await staticNatRepo.deleteStaticNat(t.db, rule.id);
+    expect(await publicIpsRepo.deletePublicIp(t.db, natIp.id)).toBe(true);
+    // And a rule cannot name an address that is gone.
+    const dangling = await staticNatRepo
+      .insertStaticNat(t.db, { ...nat(nicIds[2] as string, natIp.address), publicIpId: natIp.id })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(publicIpsRepo.isForeignKeyViolation(dangling)).toBe(true);
+
+    // Migration 013 run again over these rows links the old rule to the acquired address with its string.
+    await m013.down(t.db as never);
+    await m013.up(t.db as never);
+    expect((await lbRulesRepo.getLbRule(t.db, oldId))?.publicIpId).toBe(legacyIp.id);
+    expect((await lbRulesRepo.getLbRule(t.db, lb.id))?.publicIpId).toBe(lbIp.id);
   });
 });

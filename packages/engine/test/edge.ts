@@ -1,5 +1,8 @@
 // Test support for static NAT and LB rules: a VPC with one implemented tier that offers StaticNat and Lb, with
 // Reserved NICs, on whichever adapter the offerings name (the simulator or OVN).
+import { randomUUID } from 'node:crypto';
+import { type Db, publicIpsRepo } from '@netplane/db';
+import { ipv4ToInt } from '@netplane/domain';
 import { expect } from 'vitest';
 import type { Engine } from '../src/index';
 import { waitForJob } from './world';
@@ -9,16 +12,23 @@ export type EdgeTierOptions = {
   vpcOfferingId: string;
   /** A network offering with StaticNat and Lb. */
   offeringId: string;
-  /** Makes the VPC's CIDR 10.<net>.0.0/16 and the public IPs 203.0.<net>.x; one value per tier of a suite. */
+  /** Makes the VPC's CIDR 10.<net>.0.0/16 and its public IP range 203.0.<net>.10-250; one value per tier of a suite. */
   net: number;
+  /** Where the public IP range goes (rules take acquired addresses); without it the tier has no `acquire`. */
+  publicIps?: { db: Db; physicalNetworkId: string };
   count: number;
   /** The tier's name; web unless given. */
   tierName?: string;
 };
 
-/** A VPC with one implemented tier and `count` Reserved NICs (vm0, vm1, ...). */
+/**
+ * A VPC with one implemented tier and `count` Reserved NICs (vm0, vm1, ...). With `publicIps`, a range 203.0.<net>.10-250
+ * of the zone is added first (so the tier's implement may take its source-NAT address from the zone's ranges) and
+ * `acquire()` takes the next free address of that range for the VPC, as publicIps.acquire does.
+ */
 export async function edgeTier(engine: Engine, o: EdgeTierOptions) {
   const { net } = o;
+  const rangeId = o.publicIps ? await addRange(o.publicIps, o.zoneId, net) : undefined;
   const vpc = await engine.createVpc(
     { name: `vpc-${net}`, zoneId: o.zoneId, offeringId: o.vpcOfferingId, cidr: `10.${net}.0.0/16` },
     't',
@@ -28,7 +38,44 @@ export async function edgeTier(engine: Engine, o: EdgeTierOptions) {
     't',
   );
   const nics = await implementWithNics(engine, tier.id, o.count);
-  return { vpc, tier, nics, publicIp: (host: number) => `203.0.${net}.${host}` };
+  const acquire = async (): Promise<{ id: string; address: string }> => {
+    if (!o.publicIps || rangeId === undefined) throw new Error('edgeTier was given no publicIps');
+    const r = await publicIpsRepo.acquirePublicIp(o.publicIps.db, {
+      zoneId: o.zoneId,
+      vpcId: vpc.id,
+      purpose: 'User',
+      acquiredBy: 't',
+      rangeId,
+      now: Date.now(),
+    });
+    if (!r.ok) throw new Error(`no public IP: ${r.reason}`);
+    return { id: r.ip.id, address: r.ip.address };
+  };
+  return { vpc, tier, nics, acquire };
+}
+
+/** Adds the public IP range 203.0.<net>.10-250 (gateway .1) to the zone; returns its id. */
+export async function addRange(p: { db: Db; physicalNetworkId: string }, zoneId: string, net: number) {
+  const id = randomUUID();
+  const [gateway, startIp, endIp] = [1, 10, 250].map((h) => `203.0.${net}.${h}`) as [string, string, string];
+  await publicIpsRepo.insertRange(
+    p.db,
+    {
+      id,
+      zoneId,
+      physicalNetworkId: p.physicalNetworkId,
+      cidr: `203.0.${net}.0/24`,
+      gateway,
+      vlan: null,
+      startIp,
+      endIp,
+      startNum: ipv4ToInt(startIp) ?? 0,
+      endNum: ipv4ToInt(endIp) ?? 0,
+      gatewayNum: ipv4ToInt(gateway) ?? 0,
+    },
+    Date.now(),
+  );
+  return id;
 }
 
 /** Implements the tier and prepares `count` NICs on it (vm0, vm1, ...), both jobs succeeding; returns the NICs. */
@@ -55,7 +102,7 @@ type LbRuleInput = Parameters<Engine['createLbRule']>[0];
 export const lbRule = (
   networkId: string,
   name: string,
-  publicIp: string,
+  publicIpId: string,
   nicIds: readonly string[],
   over: Partial<LbRuleInput> = {},
 ): LbRuleInput => {
@@ -63,7 +110,7 @@ export const lbRule = (
   return {
     networkId,
     name,
-    publicIp,
+    publicIpId,
     publicPort,
     privatePort: publicPort,
     protocol: 'tcp',

@@ -1,9 +1,10 @@
 // Test world on a real OVN Northbound: an ovsdb-server, the OVN adapter with one provider and its NB controller,
 // VPC and network offerings whose every service is OVN's, and a started engine.
+import { randomUUID } from 'node:crypto';
 import ovnAdapter from '@netplane/adapter-ovn';
-import type { DialectName } from '@netplane/db';
+import { type DialectName, physicalNetworksRepo, publicIpsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
-import type { Service } from '@netplane/domain';
+import { ipv4ToInt, type Service } from '@netplane/domain';
 import {
   type NorthdHandle,
   type OvsdbServerHandle,
@@ -32,7 +33,54 @@ export type OvnWorldOptions = {
   engine?: Partial<EngineOptions>;
   /** Also start a Southbound server and ovn-northd on the Northbound one (tests that trace packets). */
   northd?: boolean;
+  /**
+   * A public IP range in the zone and the physical network's Public traffic label, so VPCs get a source-NAT address
+   * and the OVN gateway its public side (the controller's config names the gatewayChassis).
+   */
+  publicNetwork?: PublicRangeSeed;
 };
+
+export type PublicRangeSeed = {
+  cidr: string;
+  gateway: string;
+  vlan: number | null;
+  startIp: string;
+  endIp: string;
+  /** The Public traffic label (KVM) of the physical network: the localnet network_name of the gateway. */
+  label: string;
+};
+
+/** Inserts the range and sets the physical network's Public traffic label. */
+export async function addPublicNetwork(w: World, r: PublicRangeSeed): Promise<void> {
+  const { label, ...range } = r;
+  await publicIpsRepo.insertRange(
+    w.db.db,
+    {
+      ...range,
+      id: randomUUID(),
+      zoneId: w.zoneId,
+      physicalNetworkId: w.physicalNetworkId,
+      startNum: ipv4ToInt(r.startIp) ?? 0,
+      endNum: ipv4ToInt(r.endIp) ?? 0,
+      gatewayNum: ipv4ToInt(r.gateway) ?? 0,
+    },
+    Date.now(),
+  );
+  const pn = await physicalNetworksRepo.getPhysicalNetwork(w.db.db, w.physicalNetworkId);
+  if (!pn) throw new Error('physical network');
+  const trafficTypes = [
+    ...pn.trafficTypes.filter((t) => t.type !== 'Public'),
+    { type: 'Public' as const, labels: { KVM: label } },
+  ];
+  const ok = await physicalNetworksRepo.updatePhysicalNetwork(
+    w.db.db,
+    pn.id,
+    pn.version,
+    { trafficTypes },
+    Date.now(),
+  );
+  if (!ok) throw new Error('physical network changed meanwhile');
+}
 
 export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): Promise<OvnWorld> {
   const server = await startOvsdbServer();
@@ -45,6 +93,7 @@ export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): P
   const w = await makeWorld(dialect, {
     extraAdapters: [{ id: 'ovn', status: 'Fully Loaded', module: ovnAdapter }],
   });
+  if (o.publicNetwork) await addPublicNetwork(w, o.publicNetwork);
   const providerId = await w.addProvider({ name: o.provider, adapterId: 'ovn', services: o.services });
   await w.addController(providerId, {
     name: 'ovn-nb',

@@ -114,7 +114,7 @@ describeOvnWorld(
 
       await expect(
         ovn.engine.createLbRule(
-          lbRule(tier.id, 'ssh', ip.address, [nic.id], {
+          lbRule(tier.id, 'ssh', ip.id, [nic.id], {
             publicPort: 2223,
             privatePort: 22,
             algorithm: 'source',

@@ -166,9 +166,9 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
     );
     await waitForJob(world.engine, next.jobId);
     // Static NAT and LB rules name the address by its string.
-    const nat = await rejection(world.engine.enableStaticNat({ nicId: nic.id, publicIp: ip.address }, 't'));
+    const nat = await rejection(world.engine.enableStaticNat({ nicId: nic.id, publicIpId: ip.id }, 't'));
     expect(nat).toMatchObject({ code: 'CONFLICT', details: { reason: 'PUBLIC_IP_IN_USE' } });
-    const lbOnPort = lbRule(tier.id, 'ssh', ip.address, [nic.id], { publicPort: 2225, privatePort: 22 });
+    const lbOnPort = lbRule(tier.id, 'ssh', ip.id, [nic.id], { publicPort: 2225, privatePort: 22 });
     expect(await rejection(world.engine.createLbRule(lbOnPort, 't'))).toMatchObject({
       code: 'CONFLICT',
       details: { reason: 'PUBLIC_IP_IN_USE' },
@@ -192,7 +192,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
     expect(onLb).toMatchObject({ code: 'CONFLICT', details: { reason: 'LB_PORT_OVERLAP' } });
 
     const natIp = await acquire(vpc.id);
-    const natted = await world.engine.enableStaticNat({ nicId: nic.id, publicIp: natIp.address }, 't');
+    const natted = await world.engine.enableStaticNat({ nicId: nic.id, publicIpId: natIp.id }, 't');
     await waitForJob(world.engine, natted.jobId);
     expect(await rejection(pf().create({ ...ssh, publicIpId: natIp.id, nicId: nic.id }, 't'))).toMatchObject({
       code: 'CONFLICT',
@@ -204,7 +204,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
       await rejection(pf().create({ ...ssh, publicIpId: other.ip.id, nicId: nic.id }, 't')),
     ).toMatchObject({
       code: 'BAD_INPUT',
-      details: { reason: 'PUBLIC_IP_NOT_OF_VPC' },
+      details: { reason: 'PUBLIC_IP_OTHER_VPC' },
     });
     expect(
       await rejection(pf().create({ ...ssh, publicIpId: randomUUID(), nicId: nic.id }, 't')),

@@ -16,7 +16,16 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const EDGE_PROVIDER: OvnWorldOptions = {
   provider: 'ovn-edge',
   services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-  config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+  config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
+  // The gateway's public side: SourceNat, StaticNat and Lb are DECLINED on OVN without it.
+  publicNetwork: {
+    cidr: '198.51.100.0/24',
+    gateway: '198.51.100.1',
+    vlan: null,
+    startIp: '198.51.100.2',
+    endIp: '198.51.100.250',
+    label: 'public',
+  },
 };
 
 describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
@@ -31,6 +40,7 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
       offeringId: ovn.offeringId,
       net,
       count,
+      publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
     });
     const algorithm = (await ovn.engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
@@ -79,12 +89,13 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
   });
 
   it('puts a static NAT whose public IP someone else NATed in Error with a RESOURCE_CONFLICT diagnosis; retry after removing theirs makes it Active', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
+    const { vpc, nics, acquire } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     const router = names.router(vpc.id);
-    await ovn.server.nbctl(['lr-nat-add', router, 'dnat_and_snat', publicIp(50), '10.99.0.5']);
-    const { rule, jobId } = await ovn.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(50) }, 't');
+    const ip = await acquire();
+    await ovn.server.nbctl(['lr-nat-add', router, 'dnat_and_snat', ip.address, '10.99.0.5']);
+    const { rule, jobId } = await ovn.engine.enableStaticNat({ nicId: nic.id, publicIpId: ip.id }, 't');
     expect((await waitForJob(ovn.engine, jobId)).state).toBe('failed');
     const [failed] = await ovn.engine.listStaticNat(vpc.id);
     expect(failed).toMatchObject({ id: rule.id, state: 'Error' });
@@ -93,15 +104,15 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
     const [diagnosis, ...more] = await diagnosesRepo.listOpenForTarget(ovn.w.db.db, 'staticNat', rule.id);
     expect(more).toEqual([]);
     expect(diagnosis).toMatchObject({ category: 'RESOURCE_CONFLICT', vpcId: vpc.id, jobId });
-    expect(diagnosis?.sentence).toContain(`The apply call to element ovn for static NAT ${publicIp(50)}`);
+    expect(diagnosis?.sentence).toContain(`The apply call to element ovn for static NAT ${ip.address}`);
     expect(diagnosis?.actions).toContain('retry');
     expect(diagnosis?.actions).not.toContain('adopt');
 
-    await ovn.server.nbctl(['lr-nat-del', router, 'dnat_and_snat', publicIp(50)]);
+    await ovn.server.nbctl(['lr-nat-del', router, 'dnat_and_snat', ip.address]);
     const retry = await ovn.engine.retryStaticNat(rule.id, 't');
     expect((await waitForJob(ovn.engine, retry.jobId)).state).toBe('succeeded');
     expect((await ovn.engine.listStaticNat(vpc.id))[0]).toMatchObject({ state: 'Active', lastError: null });
-    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(50)} ${nic.ip}`]);
+    expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${ip.address} ${nic.ip}`]);
     // The diagnosis is resolved once the rule left Error (the open list closes it), and its name was the rule's.
     const views = await listDiagnosisViews(ovn.w.db.db, {
       vpcId: vpc.id,
@@ -118,7 +129,7 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
     });
     expect(all.find((v) => v.targetId === rule.id)).toMatchObject({
       targetType: 'staticNat',
-      targetName: `${publicIp(50)} → ${nic.ip}`,
+      targetName: `${ip.address} → ${nic.ip}`,
     });
   });
 
@@ -148,14 +159,16 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
 
   it('finds a static NAT and an LB rule deleted with ovn-nbctl, marks the VPC and tier not Synced, and repairs them', async () => {
     const edge = await edgeTier(2);
-    const { vpc, publicIp } = edge;
+    const { vpc } = edge;
+    let natIp = '';
     await scenario.expectRuleDriftRepaired(ovn.engine, edge, {
       algorithm: edge.algorithm,
-      deleteBehindOurBack: async (_natId, lbId) => {
-        await ovn.server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', publicIp(60)]);
+      deleteBehindOurBack: async (natId, lbId) => {
+        natIp = (await ovn.engine.listStaticNat(vpc.id)).find((r) => r.id === natId)?.publicIp ?? '';
+        await ovn.server.nbctl(['lr-nat-del', names.router(vpc.id), 'dnat_and_snat', natIp]);
         await ovn.server.nbctl(['lb-del', names.loadBalancer(lbId)]);
       },
-      repaired: async (a) => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${publicIp(60)} ${a.ip}`]),
+      repaired: async (a) => expect(await natRows(vpc.id)).toEqual([`dnat_and_snat ${natIp} ${a.ip}`]),
     });
   });
 

@@ -37,6 +37,7 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
       offeringId,
       net: ++net,
       count,
+      publicIps: { db: world.w.db.db, physicalNetworkId: world.w.physicalNetworkId },
     });
   const phasesOf = (jobId: string) => phasesOfJob(world.engine, jobId);
 
@@ -60,10 +61,10 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   });
 
   it('keeps a NIC whose static NAT cannot be revoked, fails the release, and releases it on retry', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
+    const { vpc, nics, acquire } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
-    const nat = await world.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(35) }, 't');
+    const nat = await world.engine.enableStaticNat({ nicId: nic.id, publicIpId: (await acquire()).id }, 't');
     await waitForJob(world.engine, nat.jobId);
     const controllerId = world.w.controllerIds[0] as string;
     await world.w.hub.injectFault(
@@ -90,12 +91,12 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   });
 
   it('revokes the rules of every tier when the VPC is destroyed', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
+    const { vpc, nics, acquire } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     await waitForJob(
       world.engine,
-      (await world.engine.enableStaticNat({ nicId: nic.id, publicIp: publicIp(45) }, 't')).jobId,
+      (await world.engine.enableStaticNat({ nicId: nic.id, publicIpId: (await acquire()).id }, 't')).jobId,
     );
     const destroy = await world.engine.destroyVpc(vpc.id, 't');
     expect((await waitForJob(world.engine, destroy.jobId)).state).toBe('succeeded');
@@ -106,15 +107,16 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   });
 
   it('puts a rule whose public IP is taken on the controller in Error with a RESOURCE_CONFLICT diagnosis; retry after clearing makes it Active', async () => {
-    const { vpc, nics, publicIp } = await edgeTier(1);
+    const { vpc, nics, acquire } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     const controllerId = world.w.controllerIds[0] as string;
-    const taken = publicIp(50);
+    const ip = await acquire();
+    const taken = ip.address;
     // Someone else's static NAT holds the address on the VPC's router until it is removed.
     const foreign = { kind: 'publicIp' as const, ip: taken, vpcId: vpc.id, owner: 'legacy-nat' };
     world.w.hub.plantForeign(controllerId, foreign);
-    const { rule, jobId } = await world.engine.enableStaticNat({ nicId: nic.id, publicIp: taken }, 't');
+    const { rule, jobId } = await world.engine.enableStaticNat({ nicId: nic.id, publicIpId: ip.id }, 't');
     const job = await waitForJob(world.engine, jobId);
     expect(job.state).toBe('failed');
     const [failed] = await world.engine.listStaticNat(vpc.id);
@@ -133,7 +135,7 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   });
 
   it('diagnoses an LB apply that keeps timing out as CONTROLLER_TIMEOUT after the retries; a retry later succeeds', async () => {
-    const { vpc, tier, nics, publicIp } = await edgeTier(1);
+    const { vpc, tier, nics, acquire } = await edgeTier(1);
     const nic = nics[0];
     if (!nic) throw new Error('nic');
     const controllerId = world.w.controllerIds[0] as string;
@@ -144,7 +146,10 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
       resource: 'lb',
       count: 4,
     });
-    const created = await world.engine.createLbRule(lbRule(tier.id, 'slow', publicIp(55), [nic.id]), 't');
+    const created = await world.engine.createLbRule(
+      lbRule(tier.id, 'slow', (await acquire()).id, [nic.id]),
+      't',
+    );
     expect((await waitForJob(world.engine, created.jobId)).state).toBe('failed');
     expect(await phasesOf(created.jobId)).toEqual(Array(4).fill('apply:lbRule:failed'));
     const [failed] = await world.engine.listLbRules(vpc.id);

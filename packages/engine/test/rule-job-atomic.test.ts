@@ -36,6 +36,7 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
       offeringId,
       net,
       count: 2,
+      publicIps: { db: w.db.db, physicalNetworkId: w.physicalNetworkId },
     });
     const [a, b] = edge.nics;
     if (!a || !b) throw new Error('nics');
@@ -44,14 +45,15 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
   const jobCount = async () => (await jobsRepo.listJobs(w.db.db, { limit: 1000 })).length;
 
   it('writes no static NAT and no LB rule when their apply job cannot be written', async () => {
-    const { vpc, tier, a, b, publicIp } = await twoNics(71);
+    const { vpc, tier, a, b, acquire } = await twoNics(71);
+    const [natIp, lbIp] = [await acquire(), await acquire()];
     const jobsBefore = await jobCount();
     const restore = await failJobInserts();
     try {
-      await expect(engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't')).rejects.toThrow(
+      await expect(engine.enableStaticNat({ nicId: a.id, publicIpId: natIp.id }, 't')).rejects.toThrow(
         /injected/,
       );
-      const lb = lbRule(tier.id, 'web-80', publicIp(20), [a.id, b.id], { privatePort: 8080 });
+      const lb = lbRule(tier.id, 'web-80', lbIp.id, [a.id, b.id], { privatePort: 8080 });
       await expect(engine.createLbRule(lb, 't')).rejects.toThrow(/injected/);
     } finally {
       await restore();
@@ -60,15 +62,15 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
     expect(await engine.listLbRules(vpc.id)).toEqual([]);
     expect(await jobCount()).toBe(jobsBefore);
     // The same commands succeed once jobs can be written again: nothing half-written is in their way.
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't');
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIpId: natIp.id }, 't');
     expect((await waitForJob(engine, nat.jobId)).state).toBe('succeeded');
   });
 
   it('leaves an Active rule Active (same job, same members) when its revoke or member job cannot be written', async () => {
-    const { vpc, tier, a, b, publicIp } = await twoNics(72);
-    const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: publicIp(10) }, 't');
+    const { vpc, tier, a, b, acquire } = await twoNics(72);
+    const nat = await engine.enableStaticNat({ nicId: a.id, publicIpId: (await acquire()).id }, 't');
     const lb = await engine.createLbRule(
-      lbRule(tier.id, 'web-80', publicIp(20), [a.id], { privatePort: 8080 }),
+      lbRule(tier.id, 'web-80', (await acquire()).id, [a.id], { privatePort: 8080 }),
       't',
     );
     expect((await waitForJob(engine, nat.jobId)).state).toBe('succeeded');

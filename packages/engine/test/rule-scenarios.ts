@@ -12,7 +12,7 @@ type EdgeTier = Awaited<ReturnType<typeof edgeTier>>;
 type Algorithm = Parameters<Engine['createLbRule']>[0]['algorithm'];
 
 /**
- * Enables a static NAT on the tier's first NIC to public IP 10 (Add, then Active after one apply call) and disables
+ * Enables a static NAT on the tier's first NIC to an acquired address (Add, then Active after one apply call) and disables
  * it (Revoke, then gone after one revoke call); `applied` and `revoked` check the backend after each step.
  */
 export async function expectStaticNatRoundTrip(
@@ -23,15 +23,18 @@ export async function expectStaticNatRoundTrip(
   const nic = t.nics[0];
   if (!nic) throw new Error('the scenario wants a tier with a NIC');
   const vpcId = t.vpc.id;
-  const publicIp = t.publicIp(10);
-  const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIp }, 't');
-  expect(rule.state).toBe('Add');
+  const ip = await t.acquire();
+  const publicIp = ip.address;
+  const { rule, jobId } = await engine.enableStaticNat({ nicId: nic.id, publicIpId: ip.id }, 't');
+  expect(rule).toMatchObject({ state: 'Add', publicIp, publicIpId: ip.id });
   expect((await waitForJob(engine, jobId)).state).toBe('succeeded');
   const [active] = await engine.listStaticNat(vpcId);
   expect(active).toMatchObject({ id: rule.id, state: 'Active', lastError: null, privateIp: nic.ip, jobId });
   expect(await phasesOf(engine, jobId)).toEqual(['apply:staticNat:ok']);
   const [call] = await engine.listCalls({ jobId });
   expect(call?.targetId).toBe(rule.id);
+  // The element is called with the acquired address's string (the adapter spec is unchanged by publicIpId).
+  expect(call?.request).toMatchObject({ rule: { publicIp, privateIp: nic.ip } });
   await o.applied?.(nic, publicIp);
 
   const off = await engine.disableStaticNat(rule.id, 't');
@@ -43,7 +46,7 @@ export async function expectStaticNatRoundTrip(
 }
 
 /**
- * On a tier made by edgeTier(3): creates LB rule web-80 (public IP 20, private port 8080) with members a and b,
+ * On a tier made by edgeTier(3): creates LB rule web-80 (an acquired address, private port 8080) with members a and b,
  * changes its members to c and deletes it, each step one call; `created`, `changed` and `deleted` check the backend
  * after each step.
  */
@@ -61,9 +64,10 @@ export async function expectLbRuleLifecycle(
   if (!a || !b || !c) throw new Error('the scenario wants a tier with three NICs');
   const nics: ThreeNics = [a, b, c];
   const vpcId = t.vpc.id;
-  const publicIp = t.publicIp(20);
+  const ip = await t.acquire();
+  const publicIp = ip.address;
   const created = await engine.createLbRule(
-    lbRule(t.tier.id, 'web-80', publicIp, [a.id, b.id], {
+    lbRule(t.tier.id, 'web-80', ip.id, [a.id, b.id], {
       privatePort: 8080,
       ...(o.algorithm && { algorithm: o.algorithm }),
     }),
@@ -74,6 +78,8 @@ export async function expectLbRuleLifecycle(
   expect(rule).toMatchObject({ state: 'Active', networkName: 'web', publicPort: 80, privatePort: 8080 });
   expect(rule?.members.map((m) => m.nicId).sort()).toEqual([a.id, b.id].sort());
   expect(await phasesOf(engine, created.jobId)).toEqual(['apply:lbRule:ok']);
+  const [applied] = await engine.listCalls({ jobId: created.jobId });
+  expect(applied?.request).toMatchObject({ rule: { publicIp, publicPort: 80 } });
   await o.created?.(created.rule.id, nics, publicIp);
 
   const changed = await engine.setLbMembers(created.rule.id, [c.id], 't');
@@ -110,9 +116,9 @@ export async function expectReleaseDetaches(
 ): Promise<void> {
   const [a, b] = twoNics(t);
   const vpcId = t.vpc.id;
-  const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(30) }, 't');
+  const nat = await engine.enableStaticNat({ nicId: a.id, publicIpId: (await t.acquire()).id }, 't');
   const lb = await engine.createLbRule(
-    lbRule(t.tier.id, 'web-443', t.publicIp(31), [a.id, b.id], {
+    lbRule(t.tier.id, 'web-443', (await t.acquire()).id, [a.id, b.id], {
       publicPort: 443,
       privatePort: 8443,
       ...(o.algorithm && { algorithm: o.algorithm }),
@@ -134,7 +140,7 @@ export async function expectReleaseDetaches(
 }
 
 /**
- * A static NAT on a (public IP 60) and LB rule web-80 on a and b (public IP 61), applied and found in sync, are
+ * A static NAT on a and LB rule web-80 on a and b (each on an acquired address of its own), applied and found in sync, are
  * deleted on the controller behind our back (`deleteBehindOurBack`): reconcile reports both missing and sets
  * Synced=False on the VPC and the tier, and repair re-applies both and brings Synced back to True; `repaired` checks
  * the backend after it.
@@ -151,9 +157,9 @@ export async function expectRuleDriftRepaired(
   const [a, b] = twoNics(t);
   const vpcId = t.vpc.id;
   const tierId = t.tier.id;
-  const nat = await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(60) }, 't');
+  const nat = await engine.enableStaticNat({ nicId: a.id, publicIpId: (await t.acquire()).id }, 't');
   const lb = await engine.createLbRule(
-    lbRule(tierId, 'web-80', t.publicIp(61), [a.id, b.id], { algorithm: o.algorithm }),
+    lbRule(tierId, 'web-80', (await t.acquire()).id, [a.id, b.id], { algorithm: o.algorithm }),
     't',
   );
   await waitForJob(engine, nat.jobId);
@@ -194,8 +200,8 @@ export async function expectRuleDriftRepaired(
 }
 
 /**
- * On a tier made by edgeTier(2), with a static NAT on a (public IP 40) and LB rule dns (udp 53, public IP 41) on a and
- * b: destroying the tier revokes both rules first (in either order), then releases the NICs, then destroys the
+ * On a tier made by edgeTier(2), with a static NAT on a and LB rule dns (udp 53) on a and b (each on an acquired
+ * address): destroying the tier revokes both rules first (in either order), then releases the NICs, then destroys the
  * tier; `destroyed` checks the phases and the backend after it.
  */
 export async function expectDestroyRevokesRules(
@@ -207,10 +213,10 @@ export async function expectDestroyRevokesRules(
   const vpcId = t.vpc.id;
   await waitForJob(
     engine,
-    (await engine.enableStaticNat({ nicId: a.id, publicIp: t.publicIp(40) }, 't')).jobId,
+    (await engine.enableStaticNat({ nicId: a.id, publicIpId: (await t.acquire()).id }, 't')).jobId,
   );
   const lb = await engine.createLbRule(
-    lbRule(t.tier.id, 'dns', t.publicIp(41), [a.id, b.id], {
+    lbRule(t.tier.id, 'dns', (await t.acquire()).id, [a.id, b.id], {
       publicPort: 53,
       protocol: 'udp',
       algorithm: o.algorithm,

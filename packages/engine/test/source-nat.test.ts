@@ -1,6 +1,7 @@
 // The VPC's source-NAT address from the zone's public IP ranges, on the simulator and both dialects: acquired when a
-// tier whose offering has SourceNat is implemented (and passed to the adapter), shared by the VPC's tiers, released
-// when the VPC is destroyed; a full zone fails the implement with a CAPACITY_EXHAUSTED diagnosis naming zone and range.
+// tier whose offering has SourceNat, StaticNat or Lb is implemented (and passed to the adapter with the range it came
+// from), shared by the VPC's tiers, released when the VPC is destroyed; a full zone fails the implement with a
+// CAPACITY_EXHAUSTED diagnosis naming zone and range.
 import { randomUUID } from 'node:crypto';
 import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
@@ -97,8 +98,16 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     // The adapter got the VPC's own address, and the simulator holds it on the tier.
     const calls = await engine.listCalls({ jobId: jobA.id });
     const netCall = calls.find((c) => (c.request as { op?: string }).op === 'implementNetwork');
-    const sent = netCall?.request as { network?: { sourceNatIp?: string } } | undefined;
+    const sent = netCall?.request as
+      | { network?: { sourceNatIp?: string; publicNetwork?: unknown } }
+      | undefined;
     expect(sent?.network?.sourceNatIp).toBe('203.0.113.2');
+    // With the public side it came from (the range; this physical network has no Public traffic label).
+    expect(sent?.network?.publicNetwork).toEqual({
+      cidr: '203.0.113.0/29',
+      gateway: '203.0.113.1',
+      vlan: null,
+    });
     const switches = await w.hub.listResources(w.controllerIds[0] as string, {
       kind: 'network',
       limit: 1000,
@@ -162,5 +171,25 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     );
     expect(new Set(addresses).size).toBe(6);
     for (const a of addresses) expect(a).toMatch(/^198\.51\.100\.(\d+)$/);
+  });
+
+  it('acquires the VPC address for an offering with StaticNat or Lb but no SourceNat: its gateway address', async () => {
+    const offering = await w.addOffering({
+      kind: 'network',
+      services: { Connectivity: 'simulator', StaticNat: 'simulator', Lb: 'simulator' },
+    });
+    const v = await vpcWith(offering);
+    const job = await implement(v.tierIds[0] as string);
+    expect(job.state).toBe('succeeded');
+    const address = (await publicIpsRepo.sourceNatOf(w.db.db, v.vpc.id))?.address;
+    expect(address).toMatch(/^198\.51\.100\.(\d+)$/);
+    const calls = await engine.listCalls({ jobId: job.id });
+    const sent = calls.find((c) => (c.request as { op?: string }).op === 'implementNetwork')?.request as
+      | { network?: { sourceNatIp?: string; publicNetwork?: unknown } }
+      | undefined;
+    expect(sent?.network).toMatchObject({
+      sourceNatIp: address,
+      publicNetwork: { cidr: '198.51.100.0/28', gateway: '198.51.100.1', vlan: 77 },
+    });
   });
 });

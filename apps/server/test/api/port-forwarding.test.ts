@@ -219,7 +219,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       await failure(op.portForwarding.create({ ...ssh, publicIpId: plain.ip.id, nicId: nic.id })),
     ).toMatchObject({
       code: 'BAD_REQUEST',
-      reason: 'PUBLIC_IP_NOT_OF_VPC',
+      reason: 'PUBLIC_IP_OTHER_VPC',
     });
     expect(
       await failure(op.portForwarding.create({ ...ssh, publicIpId: randomUUID(), nicId: nic.id })),
@@ -248,7 +248,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
     const lb = await op.lbRules.create({
       tierId: tier.id,
       name: 'web',
-      publicIp: ip.address,
+      publicIpId: ip.id,
       publicPort: 80,
       privatePort: 80,
       protocol: 'tcp',
@@ -269,12 +269,12 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
         }),
       ),
     ).toMatchObject({ code: 'CONFLICT', reason: 'LB_PORT_OVERLAP' });
-    expect(await failure(op.staticNat.enable({ nicId: nic.id, publicIp: ip.address }))).toMatchObject({
+    expect(await failure(op.staticNat.enable({ nicId: nic.id, publicIpId: ip.id }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'PUBLIC_IP_IN_USE',
     });
     const natIp = await op.publicIps.acquire({ vpcId: vpc.id });
-    await waitDone(t, (await op.staticNat.enable({ nicId: nic.id, publicIp: natIp.address })).jobId, POLLS);
+    await waitDone(t, (await op.staticNat.enable({ nicId: nic.id, publicIpId: natIp.id })).jobId, POLLS);
     expect(
       await failure(op.portForwarding.create({ ...ssh, publicIpId: natIp.id, nicId: nic.id })),
     ).toMatchObject({

@@ -35,6 +35,11 @@ export type ConformanceHarness = {
    * Without it, the abort case aborts a large batch shortly after it starts.
    */
   slowDownCalls?(): Promise<void>;
+  /**
+   * Another element of the adapter whose controller has no gateway to the public network configured (OVN: no
+   * gatewayChassis). With it, the kit checks that canHandle DECLINES SourceNat, StaticNat and Lb with a reason.
+   */
+  elementWithoutGateway?(): Promise<NetworkElement>;
 };
 
 export type ConformanceOptions = {

@@ -5,6 +5,7 @@ import { AdapterError } from '../adapter-error';
 import type { NetworkElement, NicSpec } from '../element';
 import { aclCases } from './acl-cases';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
+import { gatewayCases } from './gateway-cases';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
 import { portForwardingCases } from './port-forwarding';
 import { publicServiceCases } from './public-services';
@@ -231,6 +232,7 @@ export function describeConformance(
 
     publicServiceCases(() => ({ h, el, f }));
     aclCases(() => ({ h, el, f }));
+    gatewayCases(() => ({ h, el, f }));
     portForwardingCases(() => ({ h, el, f }));
   });
 }

@@ -1,7 +1,7 @@
 // publicIps use cases (CloudStack's associateIpAddress / disassociateIpAddress): a VPC acquires a free address of
 // its zone's public IP ranges and releases it. The VPC's source-NAT address is the engine's (acquired at implement,
 // released at destroy), so releasing it by hand is refused, as CloudStack refuses it.
-import { lbRulesRepo, portForwardingRepo, publicIpsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
+import { publicIpsRepo, publicIpUseRepo, vpcsRepo } from '@netplane/db';
 import { AppError, type PublicIpView, vlanLabel } from '@netplane/domain';
 import type { Context } from '../context';
 import { recordAudit } from './audit';
@@ -75,23 +75,24 @@ export async function releasePublicIp(ctx: Ctx, id: string): Promise<void> {
       `${ip.address} is the source-NAT address of its VPC; it is released when the VPC is destroyed`,
       { reason: 'SOURCE_NAT' },
     );
-  // Rules still take a free string for their public IP; one on this address would lose it under the rule.
-  const nat = await staticNatRepo.staticNatOnPublicIp(ctx.db, ip.zoneId, ip.address);
-  const lbs = await lbRulesRepo.lbRulesOnPublicIp(ctx.db, ip.zoneId, ip.address);
-  if (nat || lbs.length > 0)
-    throw new AppError(
-      'IN_USE',
-      `${ip.address} is used by ${[nat ? 'a static NAT rule' : '', lbs.length > 0 ? `${lbs.length} load-balancing rule(s)` : ''].filter(Boolean).join(' and ')}; remove them first`,
-      { staticNat: nat?.id ?? null, lbRules: lbs.map((l) => l.id) },
-    );
-  const forwards = await portForwardingRepo.listOnPublicIp(ctx.db, ip.id);
-  if (forwards.length > 0)
-    throw new AppError(
-      'IN_USE',
-      `${ip.address} is used by ${forwards.length} port forwarding rule(s); remove them first`,
-      { portForwarding: forwards.map((f) => f.id) },
-    );
+  const users = await publicIpUseRepo.addressUse(ctx.db, ip.id);
+  if (users.length > 0) throw inUse(ip, users);
   const before = await viewOf(ctx, ip);
-  if (!(await publicIpsRepo.deletePublicIp(ctx.db, id))) throw notFound('Public IP', id);
+  try {
+    if (!(await publicIpsRepo.deletePublicIp(ctx.db, id))) throw notFound('Public IP', id);
+  } catch (e) {
+    // A rule took the address between the check and the delete: its public_ip_id still references the row.
+    if (!publicIpsRepo.isReferencedRowViolation(e)) throw e;
+    throw inUse(ip, await publicIpUseRepo.addressUse(ctx.db, ip.id));
+  }
   await recordAudit(ctx, 'publicIps.release', { type: 'publicIp', id }, before, null);
+}
+
+function inUse(ip: publicIpsRepo.PublicIpRow, users: readonly publicIpUseRepo.AddressUser[]): AppError {
+  const names = users.map((u) => u.label);
+  return new AppError(
+    'IN_USE',
+    `${ip.address} is used by ${names.join(', ') || 'a rule'}; remove ${users.length === 1 ? 'it' : 'them'} first`,
+    { rules: users.map((u) => ({ kind: u.kind, id: u.id })) },
+  );
 }

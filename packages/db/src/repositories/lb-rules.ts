@@ -12,6 +12,8 @@ export type LbRuleRow = {
   zoneId: string;
   name: string;
   publicIp: string;
+  /** The acquired address the rule uses (public_ips.id); null only on a rule from before addresses were acquired. */
+  publicIpId: string | null;
   publicPort: number;
   privatePort: number;
   protocol: string;
@@ -36,6 +38,7 @@ export const toLbRule = (r: LbRulesTable): LbRuleRow => ({
   zoneId: r.zone_id,
   name: r.name,
   publicIp: r.public_ip,
+  publicIpId: r.public_ip_id,
   publicPort: Number(r.public_port),
   privatePort: Number(r.private_port),
   protocol: r.protocol,
@@ -65,6 +68,7 @@ export async function insertLbRule(
         zone_id: r.zoneId,
         name: r.name,
         public_ip: r.publicIp,
+        public_ip_id: r.publicIpId,
         public_port: r.publicPort,
         private_port: r.privatePort,
         protocol: r.protocol,

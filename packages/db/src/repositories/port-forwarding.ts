@@ -1,7 +1,5 @@
-// Port forwarding rules: a port range of an acquired public IP onto one NIC. Overlapping ranges on one address and
-// protocol cannot be a constraint; `lockPublicIp` lets the create command re-check them inside its transaction with
-// the address row locked, so two racing creates of overlapping ranges cannot both commit.
-import { sql } from 'kysely';
+// Port forwarding rules: a port range of an acquired public IP onto one NIC. Which rules may share an address (no
+// overlapping range on one protocol, no static NAT) is decided with every other kind in public-ip-use.ts.
 import type { Db } from '../connect';
 import type { PortForwardingRulesTable } from '../schema-port-forwarding';
 import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
@@ -137,23 +135,6 @@ export async function listOfNics(db: Db, nicIds: readonly string[]): Promise<Por
     out.push(...rows.map(toRow));
   }
   return out;
-}
-
-/**
- * Takes the write lock of the address row until the caller's transaction ends (MariaDB: a row lock; SQLite: the
- * database's write lock), so a check made after it sees every rule another create committed on the address. False
- * when the address is gone (released meanwhile).
- */
-export async function lockPublicIp(db: Db, publicIpId: string): Promise<boolean> {
-  const r = await db
-    .updateTable('public_ips')
-    .set({ acquired_at: sql<number>`acquired_at` })
-    .where('id', '=', publicIpId)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) > 0) return true;
-  // MariaDB counts changed rows, not matched ones, unless the client asked otherwise: look.
-  const row = await db.selectFrom('public_ips').select('id').where('id', '=', publicIpId).executeTakeFirst();
-  return row !== undefined;
 }
 
 const SORT: SortSpec<'createdAt'> = {

@@ -328,8 +328,8 @@ async function usageOf(db: Db, ranges: readonly RangeRow[]): Promise<RangeWithUs
   return all.filter((r) => ranges.some((x) => x.id === r.id));
 }
 
-/** SQLite: SQLITE_CONSTRAINT_FOREIGNKEY; MariaDB: ER_NO_REFERENCED_ROW_2 (1452). */
-function isForeignKeyViolation(e: unknown): boolean {
+/** SQLite: SQLITE_CONSTRAINT_FOREIGNKEY; MariaDB: ER_NO_REFERENCED_ROW_2 (1452): the referenced row is gone. */
+export function isForeignKeyViolation(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const code = (e as { code?: unknown }).code;
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || Number((e as { errno?: unknown }).errno) === 1452;

@@ -12,6 +12,8 @@ export type StaticNatRow = {
   nicId: string;
   zoneId: string;
   publicIp: string;
+  /** The acquired address the rule uses (public_ips.id); null only on a rule from before addresses were acquired. */
+  publicIpId: string | null;
   privateIp: string;
   state: RuleState;
   lastOp: RuleOp;
@@ -32,6 +34,7 @@ export const toStaticNat = (r: StaticNatRulesTable): StaticNatRow => ({
   nicId: r.nic_id,
   zoneId: r.zone_id,
   publicIp: r.public_ip,
+  publicIpId: r.public_ip_id,
   privateIp: r.private_ip,
   state: r.state as RuleState,
   lastOp: r.last_op as RuleOp,
@@ -55,6 +58,7 @@ export async function insertStaticNat(
       nic_id: r.nicId,
       zone_id: r.zoneId,
       public_ip: r.publicIp,
+      public_ip_id: r.publicIpId,
       private_ip: r.privateIp,
       state: r.state,
       last_op: r.lastOp,

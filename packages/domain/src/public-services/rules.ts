@@ -30,6 +30,8 @@ const ruleCommon = {
   networkId: z.string(),
   networkName: z.string(),
   publicIp: z.string(),
+  /** The acquired address (publicIps) the rule takes; null only on a rule made before rules took acquired addresses. */
+  publicIpId: z.string().nullable(),
   state: z.enum(RULE_STATES),
   lastError: z.string().nullable(),
   jobId: z.string().nullable(),
@@ -54,6 +56,29 @@ export const lbRuleViewSchema = z.object({
   members: z.array(z.object({ nicId: z.string(), vmName: z.string(), ip: z.string() })),
 });
 export type LbRuleView = z.infer<typeof lbRuleViewSchema>;
+
+/** An address a VPC acquired, with the rules on it: what the static NAT and LB dialogs pick from. */
+export const ruleAddressSchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  purpose: z.enum(['SourceNat', 'User']),
+  usedBy: z.array(
+    z.object({
+      kind: z.enum(['staticNat', 'lbRule', 'portForward']),
+      id: z.string(),
+      label: z.string(),
+      /** An LB rule's public port (a port forward's first port) and protocol; null for a static NAT (every port). */
+      port: z.number().int().nullable(),
+      protocol: z.string().nullable(),
+    }),
+  ),
+});
+export type RuleAddress = z.infer<typeof ruleAddressSchema>;
+
+/** May a new static NAT take this address? Not the source-NAT address, and no other rule on it. */
+export const isFreeForStaticNat = (a: RuleAddress): boolean => a.purpose === 'User' && a.usedBy.length === 0;
+/** May a new LB rule (or port forward) take this address? Not while a static NAT holds it (other rules may share it). */
+export const isFreeForLb = (a: RuleAddress): boolean => a.usedBy.every((u) => u.kind !== 'staticNat');
 
 /** Is an IPv4 address inside a CIDR (both assumed valid)? */
 export function ipInCidr(ip: string, cidr: string): boolean {

@@ -1,10 +1,12 @@
 // Credentials this node cannot decrypt (sealed under a key it does not hold) get their own diagnosis, on a tier's
 // implement and on a NIC's prepare, never NO_ELEMENT_FOR_SERVICE and never a NIC left Allocated without a word.
 import { randomBytes } from 'node:crypto';
+import { publicIpsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { envKeySource, Keyring } from '@netplane/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionSucceeds } from '../../test/diagnosis-action';
+import { addRange } from '../../test/edge';
 import { makeWorld, vpcWithTier, type World, waitForJob } from '../../test/world';
 import type { Engine } from '../engine';
 import { listDiagnosisViews } from './queries';
@@ -184,8 +186,14 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       'succeeded',
     );
     const nicId = await reservedNic(tier.id);
+    const db = w.db.db;
+    const rangeId = await addRange({ db, physicalNetworkId: w.physicalNetworkId }, w.zoneId, 43);
+    const ip = await publicIpsRepo.acquirePublicIp(db, {
+      ...{ zoneId: w.zoneId, vpcId: vpc.id, purpose: 'User', acquiredBy: 't', rangeId, now: Date.now() },
+    });
+    if (!ip.ok) throw new Error('no public IP');
     await whileSealed(async () => {
-      const { rule, jobId } = await engine.enableStaticNat({ nicId, publicIp: '203.0.43.10' }, 't');
+      const { rule, jobId } = await engine.enableStaticNat({ nicId, publicIpId: ip.ip.id }, 't');
       await waitForJob(engine, jobId);
       const [row] = await engine.listStaticNat(vpc.id);
       expect(row).toMatchObject({ id: rule.id, state: 'Error' });

@@ -10,7 +10,14 @@ import { applyListAfterImplement } from './acl-job';
 import type { EngineCore } from './core';
 import { negotiateTier } from './negotiation';
 import { sourceNatForTier } from './source-nat';
-import { dhcpSpecOf, type ElementGroup, groupElements, networkSpecOf, vpcSpecOf } from './specs';
+import {
+  dhcpSpecOf,
+  type ElementGroup,
+  groupElements,
+  networkSpecOf,
+  publicNetworkOf,
+  vpcSpecOf,
+} from './specs';
 import { stepCall } from './step-call';
 
 type Done = { kind: 'vpc' | 'network'; group: ElementGroup; adopted: boolean };
@@ -39,8 +46,9 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
     address: (await sourceNatForTier(core, ctx, network)) ?? null,
   }));
   const sourceNatIp = snat.address ?? undefined;
+  const publicNetwork = sourceNatIp ? await publicNetworkOf(db, network.vpcId) : undefined;
   const neg = await ctx.step('negotiate', async () => {
-    const r = await negotiateTier(core, id, ctx.job.id, sourceNatIp);
+    const r = await negotiateTier(core, id, ctx.job.id, sourceNatIp, publicNetwork);
     return { ok: r.ok, missing: r.missing, traceId: r.traceId, unreadable: r.unreadable };
   });
   const unreadable = neg.unreadable?.[0];
@@ -86,7 +94,7 @@ export async function implementTierJob(core: EngineCore, ctx: JobContext): Promi
       );
       done.push({ kind: 'vpc', group, adopted: vr.adopted });
       const netKey = `implementNetwork:${group.controllerId}`;
-      const spec = networkSpecOf(network, group.services, { sourceNatIp, dhcp });
+      const spec = networkSpecOf(network, group.services, { sourceNatIp, publicNetwork, dhcp });
       await stepCall(
         core,
         ctx,

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { lbRulesRepo, type networksRepo, nicsRepo } from '@netplane/db';
 import { AppError, type LbRuleView } from '@netplane/domain';
 import type { EngineCore } from './core';
+import { checkPublicIp, holdAddress } from './rule-addresses';
 import {
   asList,
   type CreateLbRuleInput,
   type CreateRule,
-  checkPublicIp,
   insertRuleWithJob,
   notBusy,
   requireService,
@@ -55,7 +55,8 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
       );
     }
   }
-  await checkPublicIp(core, vpc, input.publicIp, { port: input.publicPort, protocol: input.protocol });
+  const want = { kind: 'lbRule' as const, port: input.publicPort, protocol: input.protocol };
+  const ip = await checkPublicIp(core, vpc, input.publicIpId, want);
   if ((await lbRulesRepo.listLbRulesOfNetwork(db, network.id)).some((r) => r.name === input.name)) {
     throw new AppError('CONFLICT', `Tier ${network.name} already has an LB rule named ${input.name}`, {
       reason: 'NAME_TAKEN',
@@ -67,9 +68,10 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
     kind: 'lb.apply',
     vpcId: vpc.id,
     actor,
-    conflict: `${input.publicIp}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
-    insert: (trx, base) =>
-      lbRulesRepo.insertLbRule(
+    conflict: `${ip.address}:${input.publicPort}/${input.protocol} or the name ${input.name} is already taken`,
+    insert: async (trx, base) => {
+      await holdAddress(trx, ip, want);
+      await lbRulesRepo.insertLbRule(
         trx,
         {
           ...base,
@@ -77,14 +79,16 @@ export const createLbRule: CreateRule<CreateLbRuleInput, LbRuleView> = async (co
           networkId: network.id,
           zoneId: vpc.zoneId,
           name: input.name,
-          publicIp: input.publicIp,
+          publicIp: ip.address,
+          publicIpId: ip.id,
           publicPort: input.publicPort,
           privatePort: input.privatePort,
           protocol: input.protocol,
           algorithm: input.algorithm,
         },
         [...new Set(input.nicIds)],
-      ),
+      );
+    },
   });
   const [rule] = (await lbRulesRepo.listLbRulesOfVpc(db, vpc.id)).filter((r) => r.id === id);
   if (!rule) throw new AppError('NOT_FOUND', 'The LB rule was removed meanwhile');

@@ -1,7 +1,7 @@
 // The engine side of negotiation: loads the tier's offering, physical network, providers and controllers, asks each
 // eligible adapter's canHandle, stores the trace, and records the chosen element per service.
 import { randomUUID } from 'node:crypto';
-import { toAdapterError } from '@netplane/adapter-sdk';
+import { type PublicNetworkSpec, toAdapterError } from '@netplane/adapter-sdk';
 import {
   controllersRepo,
   negotiationTracesRepo,
@@ -91,6 +91,8 @@ export async function negotiateTier(
   jobId: string | null,
   /** The VPC's source-NAT address, so an adapter that needs one for SourceNat sees it in canHandle. */
   sourceNatIp?: string,
+  /** The VPC's public side (the range of that address), so an adapter can tell whether it can build a gateway. */
+  publicNetwork?: PublicNetworkSpec,
 ): Promise<StoredNegotiation> {
   const db = core.deps.db.db;
   const network = await networksRepo.getNetwork(db, networkId);
@@ -100,7 +102,7 @@ export async function negotiateTier(
   const pn = await physicalNetworksRepo.getPhysicalNetwork(db, network.physicalNetworkId);
   if (!pn) throw new AppError('NOT_FOUND', `Physical network ${network.physicalNetworkId} does not exist`);
   const providers = await loadProviders(core, pn.id);
-  const spec = networkSpecOf(network, [], { sourceNatIp });
+  const spec = networkSpecOf(network, [], { sourceNatIp, publicNetwork });
   const unreadable: StoredNegotiation['unreadable'] = [];
   const result = await negotiate(
     {

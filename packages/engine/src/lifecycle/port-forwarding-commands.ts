@@ -1,14 +1,14 @@
 // The port forwarding commands behind portForwarding.*: create (the NIC, its tier's PortForwarding provider and
-// protocol, the acquired address, the free ports; then the rule row in Add and its apply job in one transaction),
+// protocol, the acquired address and its free ports (rule-addresses.ts, publicIpUseRepo.conflictOn); then the rule row in Add and its apply job in one transaction),
 // delete and retry (the shared rule-table commands), and the VPC's paged list.
-import { nicsRepo, type Page, portForwardingRepo, publicIpsRepo } from '@netplane/db';
+import { nicsRepo, type Page, portForwardingRepo } from '@netplane/db';
 import { AppError, type CreatePortForwardingInput, type PortForwardingView } from '@netplane/domain';
 import type { JobRef } from '../jobs/kinds';
 import type { EngineCore } from './core';
-import { checkPortsFree, portsText } from './port-forwarding-checks';
+import { checkPublicIp, holdAddress } from './rule-addresses';
 import { asList, insertRuleWithJob, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
 import { type RuleTable, ruleCommand } from './rule-table';
-import { PORT_FORWARD } from './rules';
+import { PORT_FORWARD, portsText } from './rules';
 
 export const portForwardingView = (r: portForwardingRepo.PortForwardingListed): PortForwardingView => ({
   id: r.id,
@@ -73,17 +73,14 @@ export class PortForwardingCommands {
         },
       );
     }
-    const ip = await publicIpsRepo.getPublicIp(db, input.publicIpId);
-    if (!ip) throw new AppError('NOT_FOUND', `Public IP ${input.publicIpId} is not acquired`);
-    if (ip.vpcId !== vpc.id) {
-      throw new AppError('BAD_INPUT', `Public IP ${ip.address} is acquired by another VPC, not ${vpc.name}`, {
-        reason: 'PUBLIC_IP_NOT_OF_VPC',
-        field: 'publicIpId',
-      });
-    }
-    const range = { protocol: input.protocol, start: input.publicPortStart, end: input.publicPortEnd };
-    // A friendly answer before the write; the same check runs again inside it with the address locked.
-    await checkPortsFree(db, ip, range);
+    const want = {
+      kind: 'portForward',
+      protocol: input.protocol,
+      start: input.publicPortStart,
+      end: input.publicPortEnd,
+    } as const;
+    // Acquired by the NIC's VPC, and no rule on the ports (checked again inside the insert, the address locked).
+    const ip = await checkPublicIp(core, vpc, input.publicIpId, want);
     const fields = {
       vpcId: vpc.id,
       networkId: network.id,
@@ -103,11 +100,9 @@ export class PortForwardingCommands {
       kind: 'portForwarding.apply',
       vpcId: vpc.id,
       actor,
-      conflict: `${ip.address}:${portsText(range.start, range.end)}/${range.protocol} was taken meanwhile`,
+      conflict: `${ip.address}:${portsText(want.start, want.end)}/${want.protocol} was taken meanwhile`,
       insert: async (trx, b) => {
-        if (!(await portForwardingRepo.lockPublicIp(trx, ip.id)))
-          throw new AppError('NOT_FOUND', `Public IP ${ip.address} was released meanwhile`);
-        await checkPortsFree(trx, ip, range);
+        await holdAddress(trx, ip, want);
         await portForwardingRepo.insertPortForwarding(trx, { ...b, ...fields });
       },
     });

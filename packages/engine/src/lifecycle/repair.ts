@@ -8,7 +8,7 @@ import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
 import { lbSpecOf, portForwardingSpecOf, staticNatSpecOf } from './rules';
-import { dhcpSpecOf, networkSpecOf, nicSpecOf, vpcSpecOf } from './specs';
+import { dhcpSpecOf, networkSpecOf, nicSpecOf, publicNetworkOf, vpcSpecOf } from './specs';
 import { onWholeVpc } from './step-call';
 
 /**
@@ -115,6 +115,7 @@ export async function applyRepairs(
       const snat = await publicIpsRepo.sourceNatOf(core.deps.db.db, network.vpcId);
       const spec = networkSpecOf(network, services as never, {
         sourceNatIp: snat?.address,
+        publicNetwork: await publicNetworkOf(core.deps.db.db, network.vpcId),
         dhcp: await dhcpSpecOf(core.deps.db.db, network),
       });
       const onTier = { target: { type: 'network', id: network.id }, networkId: network.id } as const;

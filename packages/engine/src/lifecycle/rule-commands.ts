@@ -7,27 +7,26 @@ import {
   type Db,
   isUniqueViolation,
   jobsRepo,
-  lbRulesRepo,
   networksRepo,
   offeringsRepo,
   providersRepo,
-  staticNatRepo,
+  publicIpsRepo,
   vpcsRepo,
 } from '@netplane/db';
 import {
   AppError,
   applyNarrowing,
-  ipInCidr,
   LB_ALGORITHMS,
   LB_PROTOCOLS,
   type LbAlgorithm,
   type LbProtocol,
   PORT_FORWARDING_PROTOCOLS,
   type PortForwardingProtocol,
+  type RuleAddress,
 } from '@netplane/domain';
 import type { WithJob } from '../jobs/kinds';
 import type { EngineCore } from './core';
-import { refuseIfPortForwarded } from './port-forwarding-checks';
+import { addressesOfVpc } from './rule-addresses';
 
 export type RuleJobKind =
   | 'staticNat.apply'
@@ -54,16 +53,19 @@ export type SubmitRuleJob = (
 
 export type ServiceOption = { providerId: string; providerName: string; adapterId: string };
 export type PublicServiceOptions = {
+  /** The addresses the tier's VPC acquired, each with the rules on it (the console's pick for a new rule). */
+  addresses: RuleAddress[];
   staticNat: ServiceOption | null;
   lb: (ServiceOption & { algorithms: LbAlgorithm[]; protocols: LbProtocol[] }) | null;
   portForwarding: (ServiceOption & { protocols: PortForwardingProtocol[] }) | null;
 };
 
-export type EnableStaticNatInput = { nicId: string; publicIp: string };
+/** `publicIpId`: an address the tier's VPC acquired (publicIps.acquire); adapters get its address string. */
+export type EnableStaticNatInput = { nicId: string; publicIpId: string };
 export type CreateLbRuleInput = {
   networkId: string;
   name: string;
-  publicIp: string;
+  publicIpId: string;
   publicPort: number;
   privatePort: number;
   protocol: LbProtocol;
@@ -141,13 +143,15 @@ export async function publicServiceOptions(
   core: EngineCore,
   networkId: string,
 ): Promise<PublicServiceOptions> {
-  const { network } = await tierOf(core, networkId);
+  const { network, vpc } = await tierOf(core, networkId);
+  const addresses = await addressesOfVpc(core, vpc.id);
   const nat = await serviceOption(core, network, 'StaticNat');
   const lb = await serviceOption(core, network, 'Lb');
   const pf = await serviceOption(core, network, 'PortForwarding');
   const only = <T extends string>(all: readonly T[], v: unknown) =>
     all.filter((x) => asList(v).some((y) => y.toLowerCase() === x));
   return {
+    addresses,
     staticNat: nat && {
       providerId: nat.providerId,
       providerName: nat.providerName,
@@ -171,46 +175,6 @@ export async function publicServiceOptions(
           : only(PORT_FORWARDING_PROTOCOLS, pf.capabilities.SupportedProtocols),
     },
   };
-}
-
-/** The public IP must be outside the VPC and free in the zone (no static NAT; no LB rule unless `lbVip` allows). */
-export async function checkPublicIp(
-  core: EngineCore,
-  vpc: vpcsRepo.VpcRow,
-  publicIp: string,
-  lbVip?: { port: number; protocol: string },
-): Promise<void> {
-  const db = core.deps.db.db;
-  if (ipInCidr(publicIp, vpc.cidr)) {
-    throw new AppError('BAD_INPUT', `Public IP ${publicIp} lies inside the VPC's CIDR ${vpc.cidr}`, {
-      reason: 'PUBLIC_IP_IN_VPC',
-    });
-  }
-  const nat = await staticNatRepo.staticNatOnPublicIp(db, vpc.zoneId, publicIp);
-  if (nat) {
-    throw new AppError('CONFLICT', `Public IP ${publicIp} is already used by a static NAT in this zone`, {
-      reason: 'PUBLIC_IP_IN_USE',
-    });
-  }
-  await refuseIfPortForwarded(db, vpc.zoneId, publicIp, lbVip);
-  const lbs = await lbRulesRepo.lbRulesOnPublicIp(db, vpc.zoneId, publicIp);
-  if (!lbVip && lbs.length > 0) {
-    throw new AppError(
-      'CONFLICT',
-      `Public IP ${publicIp} is already used by LB rule ${lbs[0]?.name} in this zone`,
-      {
-        reason: 'PUBLIC_IP_IN_USE',
-      },
-    );
-  }
-  const same = lbVip && lbs.find((r) => r.publicPort === lbVip.port && r.protocol === lbVip.protocol);
-  if (same) {
-    throw new AppError(
-      'CONFLICT',
-      `${publicIp}:${lbVip.port}/${lbVip.protocol} is already taken by LB rule ${same.name}`,
-      { reason: 'PUBLIC_IP_IN_USE' },
-    );
-  }
 }
 
 export async function notBusy(
@@ -268,6 +232,11 @@ export async function insertRuleWithJob(
       o.insert(trx, base),
     );
   } catch (e) {
+    // The address was released between the checks and this insert: its row is gone, so the reference fails.
+    if (publicIpsRepo.isForeignKeyViolation(e))
+      throw new AppError('CONFLICT', 'The public IP was released meanwhile; acquire one again', {
+        reason: 'PUBLIC_IP_NOT_ACQUIRED',
+      });
     if (!isUniqueViolation(e)) throw e;
     throw new AppError('CONFLICT', o.conflict, { reason: 'PUBLIC_IP_IN_USE' });
   }

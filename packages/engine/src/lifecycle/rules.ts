@@ -15,7 +15,6 @@ import {
 import { lbRulesRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import { portsText } from './port-forwarding-checks';
 import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
 import { lbTerms } from './rule-views';
 import type { Failure } from './teardown';
@@ -40,6 +39,9 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   ...lbTerms(r),
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
+
+/** "2222" or "2222-2224". */
+export const portsText = (start: number, end: number) => (start === end ? `${start}` : `${start}-${end}`);
 
 export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
   version: PORT_FORWARDING_SPEC_VERSION,

@@ -1,7 +1,7 @@
 // The VPC's source-NAT address (CloudStack: the VPC's source NAT IP): acquired from the zone's public IP ranges when
-// a tier whose offering has SourceNat is implemented, kept by the VPC across its tiers, released when the VPC is
-// destroyed. Exhaustion fails the implement with CAPACITY_EXHAUSTED naming the zone and each range's usage; a zone
-// with no range at all passes no address (see below).
+// a tier whose offering has SourceNat, StaticNat or Lb (the address of the VPC's gateway) is implemented, kept by the
+// VPC across its tiers, released when the VPC is destroyed. Exhaustion fails the implement with CAPACITY_EXHAUSTED
+// naming the zone and each range's usage; a zone with no range at all passes no address (see below).
 import {
   auditRepo,
   type networksRepo,
@@ -14,7 +14,14 @@ import { JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 
-/** The address for the tier's implement, or undefined when its offering has no SourceNat. */
+/**
+ * SourceNat translates to the VPC address; StaticNat and Lb need it too, as the address of the VPC's gateway on the
+ * public network (a controller routes their public IPs through that gateway).
+ */
+const needsVpcAddress = (services: Partial<Record<string, unknown>>) =>
+  services.SourceNat !== undefined || services.StaticNat !== undefined || services.Lb !== undefined;
+
+/** The address for the tier's implement, or undefined when its offering has none of SourceNat, StaticNat, Lb. */
 export async function sourceNatForTier(
   core: EngineCore,
   ctx: JobContext,
@@ -22,7 +29,7 @@ export async function sourceNatForTier(
 ): Promise<string | undefined> {
   const db = core.deps.db.db;
   const offering = await offeringsRepo.getOffering(db, network.offeringId);
-  if (!offering || offering.serviceProviders.SourceNat === undefined) return undefined;
+  if (!offering || !needsVpcAddress(offering.serviceProviders)) return undefined;
   const vpc = await vpcsRepo.getVpc(db, network.vpcId);
   if (!vpc) throw new JobFailure('NOT_FOUND', `VPC ${network.vpcId} does not exist`);
   const now = core.deps.now();

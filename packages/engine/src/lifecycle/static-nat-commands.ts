@@ -1,8 +1,8 @@
 import { nicsRepo, staticNatRepo } from '@netplane/db';
 import { AppError, type StaticNatView } from '@netplane/domain';
+import { checkPublicIp, holdAddress } from './rule-addresses';
 import {
   type CreateRule,
-  checkPublicIp,
   type EnableStaticNatInput,
   insertRuleWithJob,
   requireService,
@@ -35,13 +35,14 @@ export const enableStaticNat: EnableStaticNat = async (core, submit, input, acto
       reason: 'NIC_HAS_STATIC_NAT',
     });
   }
-  await checkPublicIp(core, vpc, input.publicIp);
+  const ip = await checkPublicIp(core, vpc, input.publicIpId, { kind: 'staticNat' });
   const fields = {
     vpcId: vpc.id,
     networkId: network.id,
     nicId: nic.id,
     zoneId: vpc.zoneId,
-    publicIp: input.publicIp,
+    publicIp: ip.address,
+    publicIpId: ip.id,
     privateIp: nic.ip,
   };
   const base = await insertRuleWithJob(core, submit, {
@@ -49,8 +50,11 @@ export const enableStaticNat: EnableStaticNat = async (core, submit, input, acto
     kind: 'staticNat.apply',
     vpcId: vpc.id,
     actor,
-    conflict: `Public IP ${input.publicIp} or NIC ${nic.vmName} already has a static NAT`,
-    insert: (trx, b) => staticNatRepo.insertStaticNat(trx, { ...b, ...fields }),
+    conflict: `Public IP ${ip.address} or NIC ${nic.vmName} already has a static NAT`,
+    insert: async (trx, b) => {
+      await holdAddress(trx, ip, { kind: 'staticNat' });
+      await staticNatRepo.insertStaticNat(trx, { ...b, ...fields });
+    },
   });
   const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
   return {

@@ -21,6 +21,7 @@ import { NetworkAclsSection } from './network-acls';
 import { PortForwardingSection } from './port-forwarding';
 import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
+import { VpcAddressesSection } from './vpc-addresses';
 import { VpcCalls } from './vpc-calls';
 
 const TRANSITIONAL = new Set(['Implementing', 'Reserving', 'Releasing', 'Deallocating']);
@@ -149,6 +150,7 @@ export function VpcDetailPage() {
           )}
         </section>
         <NetworkAclsSection vpc={v} onChanged={refresh} />
+        <VpcAddressesSection vpc={v} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <PortForwardingSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />

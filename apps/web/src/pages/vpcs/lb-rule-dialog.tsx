@@ -1,6 +1,7 @@
-// New load balancer on a tier: name, VIP (public IP and port), members' private port, protocol and algorithm as the
-// tier's provider supports them, and the members. Fields are checked as you type with the API's zod schemas.
-import { ruleNameSchema } from '@netplane/domain';
+// New load balancer on a tier: name, VIP (one of the VPC's acquired addresses and a port), members' private port,
+// protocol and algorithm as the tier's provider supports them, and the members. Fields are checked as you type with
+// the API's zod schemas; the address select offers only addresses this VIP may take (no static NAT, port free).
+import { type RuleAddress, ruleNameSchema } from '@netplane/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Input, Select } from '../../components/field';
@@ -10,14 +11,15 @@ import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { LbFanout } from './lb-fanout';
 import { MemberPicker } from './lb-members';
-import { checkPort, checkPublicIp } from './rule-checks';
+import { type AddressChoice, checkPort, lbChoices } from './rule-checks';
 import type { Nic, PublicOptions, Tier } from './rule-parts';
+import { AcquireAddressButton } from './vpc-addresses';
 
 type LbOption = NonNullable<PublicOptions['lb']>;
 type Form = {
   tierId: string;
   name: string;
-  publicIp: string;
+  publicIpId: string;
   publicPort: string;
   privatePort: string;
   protocol: string;
@@ -27,8 +29,10 @@ type Form = {
 type Errors = Partial<Record<keyof Form, string>>;
 
 const FIELD_OF_REASON: Record<string, keyof Form> = {
-  PUBLIC_IP_IN_USE: 'publicIp',
-  PUBLIC_IP_IN_VPC: 'publicIp',
+  PUBLIC_IP_IN_USE: 'publicIpId',
+  PUBLIC_IP_IN_VPC: 'publicIpId',
+  PUBLIC_IP_NOT_ACQUIRED: 'publicIpId',
+  PUBLIC_IP_OTHER_VPC: 'publicIpId',
   NAME_TAKEN: 'name',
   CAPABILITY_MISSING: 'algorithm',
 };
@@ -39,12 +43,14 @@ const ALGORITHM_WORDS: Record<string, string> = {
   source: 'Source IP hash (sticky)',
 };
 
-function validate(f: Form, vpcCidr: string): Errors {
+function validate(f: Form, choices: readonly AddressChoice[]): Errors {
   const name = ruleNameSchema.safeParse(f.name);
   return {
     tierId: f.tierId ? undefined : 'Choose a tier',
     name: name.success ? undefined : (name.error.issues[0]?.message ?? 'Invalid name'),
-    publicIp: checkPublicIp(f.publicIp, vpcCidr),
+    publicIpId: choices.some((c) => c.value === f.publicIpId)
+      ? undefined
+      : 'Choose a public address free on this port and protocol',
     publicPort: checkPort(f.publicPort),
     privatePort: checkPort(f.privatePort),
     protocol: f.protocol ? undefined : 'Choose a protocol',
@@ -55,7 +61,9 @@ function validate(f: Form, vpcCidr: string): Errors {
 type Props = {
   isOpen: boolean;
   onClose: () => void;
-  vpcCidr: string;
+  vpcId: string;
+  /** The VPC's acquired addresses with the rules on each (publicServices.options). */
+  addresses: readonly RuleAddress[];
   /** The tiers whose offering has Lb, with their provider's options and Reserved NICs. */
   tiers: { tier: Tier; lb: LbOption; nics: Nic[] }[];
   onDone: () => void;
@@ -64,7 +72,7 @@ type Props = {
 const EMPTY: Form = {
   tierId: '',
   name: '',
-  publicIp: '',
+  publicIpId: '',
   publicPort: '80',
   privatePort: '8080',
   protocol: '',
@@ -72,7 +80,7 @@ const EMPTY: Form = {
   nicIds: [],
 };
 
-export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Props) {
+export function CreateLbDialog({ isOpen, onClose, vpcId, addresses, tiers, onDone }: Props) {
   const trpc = useTRPC();
   const toast = useToast();
   const [form, setForm] = useState<Form>(EMPTY);
@@ -111,7 +119,8 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
       algorithm: t?.lb.algorithms.includes(f.algorithm as never) ? f.algorithm : (t?.lb.algorithms[0] ?? ''),
     }));
   };
-  const errors = validate(form, vpcCidr);
+  const choices = lbChoices(addresses, Number(form.publicPort), form.protocol);
+  const errors = validate(form, choices);
   const shown = (key: keyof Form) => (touched.has(key) || form[key] !== EMPTY[key] ? errors[key] : undefined);
   const server = create.error ? readError(create.error) : undefined;
   const serverField = server ? FIELD_OF_REASON[String(server.details?.reason ?? '')] : undefined;
@@ -125,7 +134,7 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
     create.mutate({
       tierId: form.tierId,
       name: form.name.trim(),
-      publicIp: form.publicIp.trim(),
+      publicIpId: form.publicIpId,
       publicPort: Number(form.publicPort),
       privatePort: Number(form.privatePort),
       protocol: form.protocol as 'tcp' | 'udp',
@@ -166,15 +175,19 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
           error={fieldError('name')}
           hint="Lower-case letters, digits and dashes; 63 at most."
         />
-        <Input
-          label="Public IP"
-          value={form.publicIp}
-          inputMode="decimal"
-          autoComplete="off"
-          placeholder="203.0.113.20"
-          onChange={(e) => set('publicIp', e.target.value)}
-          error={fieldError('publicIp')}
-        />
+        <div className="space-y-2">
+          <Select
+            label="Public IP"
+            value={form.publicIpId}
+            onChange={(e) => set('publicIpId', e.target.value)}
+            options={choices}
+            placeholder={choices.length ? 'Choose an address of the VPC' : 'No free address of the VPC'}
+            error={fieldError('publicIpId')}
+          />
+          {choices.length === 0 && (
+            <AcquireAddressButton vpcId={vpcId} onAcquired={(ip) => set('publicIpId', ip.id)} />
+          )}
+        </div>
         <div className="grid grid-cols-2 gap-4">
           <Input
             label="Public port"
@@ -219,7 +232,7 @@ export function CreateLbDialog({ isOpen, onClose, vpcCidr, tiers, onDone }: Prop
       />
       {members.length > 0 && (
         <LbFanout
-          vip={`${form.publicIp || '?'}:${form.publicPort || '?'}`}
+          vip={`${addresses.find((a) => a.id === form.publicIpId)?.address ?? '?'}:${form.publicPort || '?'}`}
           protocol={form.protocol}
           members={members}
           privatePort={form.privatePort || '?'}

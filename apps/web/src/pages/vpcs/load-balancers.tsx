@@ -22,6 +22,7 @@ import {
   ruleRefetch,
   useOfferingNames,
   usePublicOptions,
+  useVpcAddresses,
   useVpcNics,
   type Vpc,
 } from './rule-parts';
@@ -65,10 +66,13 @@ export function LoadBalancersSection({
     trpc.lbRules.list.queryOptions({ vpcId: vpc.id }, { refetchInterval: (q) => ruleRefetch(q.state.data) }),
   );
   const options = usePublicOptions(vpc.tiers);
+  const { addresses } = useVpcAddresses(vpc);
   const nics = useVpcNics(vpc.tiers);
   const offeringName = useOfferingNames();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.lbRules.list.queryKey({ vpcId: vpc.id }) });
+    // The addresses' "used by" (and the dialogs' picks) change with the rules.
+    void queryClient.invalidateQueries({ queryKey: trpc.publicServices.options.queryKey() });
     onChanged();
   };
   const started = (what: string) => ({
@@ -244,7 +248,8 @@ export function LoadBalancersSection({
       <CreateLbDialog
         isOpen={isCreating}
         onClose={() => setCreating(false)}
-        vpcCidr={vpc.cidr}
+        vpcId={vpc.id}
+        addresses={addresses}
         tiers={offering}
         onDone={refresh}
       />

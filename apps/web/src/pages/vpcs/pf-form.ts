@@ -74,6 +74,7 @@ export const FIELD_OF_REASON: Record<string, PfField> = {
   PORT_RANGE_OVERLAP: 'publicPortStart',
   LB_PORT_OVERLAP: 'publicPortStart',
   PUBLIC_IP_STATIC_NAT: 'publicIpId',
-  PUBLIC_IP_NOT_OF_VPC: 'publicIpId',
+  PUBLIC_IP_OTHER_VPC: 'publicIpId',
+  PUBLIC_IP_NOT_ACQUIRED: 'publicIpId',
   CAPABILITY_MISSING: 'protocol',
 };

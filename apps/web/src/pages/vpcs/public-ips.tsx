@@ -20,6 +20,7 @@ import {
   type StaticNatRule,
   useOfferingNames,
   usePublicOptions,
+  useVpcAddresses,
   useVpcNics,
   type Vpc,
 } from './rule-parts';
@@ -47,10 +48,13 @@ export function PublicIpsSection({
     ),
   );
   const options = usePublicOptions(vpc.tiers);
+  const { addresses } = useVpcAddresses(vpc);
   const nics = useVpcNics(vpc.tiers);
   const offeringName = useOfferingNames();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.staticNat.list.queryKey({ vpcId: vpc.id }) });
+    // The addresses' "used by" (and the dialogs' picks) change with the rules.
+    void queryClient.invalidateQueries({ queryKey: trpc.publicServices.options.queryKey() });
     onChanged();
   };
   const started = (what: string) => ({
@@ -172,8 +176,8 @@ export function PublicIpsSection({
         </>
       ) : isOffered ? (
         <EmptyState title="No public IP yet" icon={<Globe className="size-8" />}>
-          Enable static NAT to give a Reserved NIC of tier {offering.map((t) => t.name).join(', ')} a public
-          IP.
+          Enable static NAT to give a Reserved NIC of tier {offering.map((t) => t.name).join(', ')} one of the
+          VPC's public addresses.
         </EmptyState>
       ) : (
         <EmptyState title="Static NAT is not offered here" icon={<Globe className="size-8" />}>
@@ -185,7 +189,8 @@ export function PublicIpsSection({
       <EnableStaticNatDialog
         isOpen={isEnabling}
         onClose={() => setEnabling(false)}
-        vpcCidr={vpc.cidr}
+        vpcId={vpc.id}
+        addresses={addresses}
         candidates={candidates}
         onDone={refresh}
       />

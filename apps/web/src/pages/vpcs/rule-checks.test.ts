@@ -1,15 +1,68 @@
+import type { RuleAddress } from '@netplane/domain';
 import { describe, expect, it } from 'vitest';
-import { checkPort, checkPublicIp, whyNotOffered } from './rule-checks';
+import { addressUseText, checkPort, lbChoices, staticNatChoices, whyNotOffered } from './rule-checks';
 
-describe('checkPublicIp', () => {
-  it('accepts a public IPv4 address outside the VPC', () => {
-    expect(checkPublicIp(' 203.0.113.10 ', '10.0.0.0/16')).toBeUndefined();
+const address = (
+  id: string,
+  purpose: 'SourceNat' | 'User',
+  usedBy: RuleAddress['usedBy'] = [],
+): RuleAddress => ({
+  id,
+  address: `203.0.113.${id}`,
+  purpose,
+  usedBy,
+});
+const nat = {
+  kind: 'staticNat' as const,
+  id: 'r1',
+  label: 'static NAT 203.0.113.11 → 10.0.1.5',
+  port: null,
+  protocol: null,
+};
+const lb80 = {
+  kind: 'lbRule' as const,
+  id: 'r2',
+  label: 'LB rule web-80 (203.0.113.12:80/tcp)',
+  port: 80,
+  protocol: 'tcp',
+};
+const addresses = [
+  address('10', 'SourceNat'),
+  address('11', 'User', [nat]),
+  address('12', 'User', [lb80]),
+  address('13', 'User'),
+];
+
+describe('staticNatChoices', () => {
+  it('offers only the VPC addresses no rule uses, never the source-NAT one', () => {
+    expect(staticNatChoices(addresses)).toEqual([{ value: '13', label: '203.0.113.13' }]);
+    expect(staticNatChoices([address('10', 'SourceNat')])).toEqual([]);
+  });
+});
+
+describe('lbChoices', () => {
+  it('offers addresses without a static NAT, sharing one with LB rules on other ports and saying so', () => {
+    expect(lbChoices(addresses, 443, 'tcp')).toEqual([
+      { value: '10', label: '203.0.113.10 (source NAT)' },
+      { value: '12', label: '203.0.113.12 · shared with LB rule web-80' },
+      { value: '13', label: '203.0.113.13' },
+    ]);
   });
 
-  it('refuses what is not an IPv4 address, and an address of the VPC itself', () => {
-    expect(checkPublicIp('203.0.113', '10.0.0.0/16')).toMatch(/IPv4/);
-    expect(checkPublicIp('2001:db8::1', '10.0.0.0/16')).toMatch(/IPv4/);
-    expect(checkPublicIp('10.0.7.9', '10.0.0.0/16')).toMatch(/inside the VPC's CIDR 10\.0\.0\.0\/16/);
+  it('leaves out an address whose same port and protocol an LB rule already takes', () => {
+    expect(lbChoices(addresses, 80, 'tcp').map((c) => c.value)).toEqual(['10', '13']);
+    expect(lbChoices(addresses, 80, 'udp').map((c) => c.value)).toEqual(['10', '12', '13']);
+  });
+});
+
+describe('addressUseText', () => {
+  it('names the rules on an address, or says it is free', () => {
+    expect(addresses.map(addressUseText)).toEqual([
+      'Source NAT of the VPC',
+      'static NAT 203.0.113.11 → 10.0.1.5',
+      'LB rule web-80 (203.0.113.12:80/tcp)',
+      'Free',
+    ]);
   });
 });
 

@@ -1,12 +1,37 @@
 // Checks of the static NAT and LB forms, with the domain's own schemas (the API checks the same again).
-import { ipInCidr, portSchema, publicIpSchema } from '@netplane/domain';
+import { isFreeForLb, isFreeForStaticNat, portSchema, type RuleAddress } from '@netplane/domain';
 
-/** A public IPv4 address that is not inside the VPC's own CIDR. */
-export function checkPublicIp(value: string, vpcCidr: string): string | undefined {
-  const ip = publicIpSchema.safeParse(value.trim());
-  if (!ip.success) return 'Enter an IPv4 address, e.g. 203.0.113.10';
-  if (ipInCidr(ip.data, vpcCidr)) return `This address is inside the VPC's CIDR ${vpcCidr}; use a public one`;
-  return undefined;
+/** An address of the VPC as a rule dialog's select offers it. */
+export type AddressChoice = { value: string; label: string };
+
+const addressName = (a: RuleAddress) => `${a.address}${a.purpose === 'SourceNat' ? ' (source NAT)' : ''}`;
+
+/** The VPC's addresses a new static NAT may take: its own, not the source-NAT one, and no rule on it yet. */
+export function staticNatChoices(addresses: readonly RuleAddress[]): AddressChoice[] {
+  return addresses.filter(isFreeForStaticNat).map((a) => ({ value: a.id, label: a.address }));
+}
+
+/**
+ * The VPC's addresses a new LB rule may take on this port and protocol: any without a static NAT and without an LB
+ * rule on the same VIP; an address LB rules already use on other ports says which.
+ */
+export function lbChoices(
+  addresses: readonly RuleAddress[],
+  port: number,
+  protocol: string,
+): AddressChoice[] {
+  return addresses
+    .filter((a) => isFreeForLb(a) && !a.usedBy.some((u) => u.port === port && u.protocol === protocol))
+    .map((a) => {
+      const names = a.usedBy.map((u) => u.label.replace(/ \(.*\)$/, '')).join(', ');
+      return { value: a.id, label: names ? `${addressName(a)} · shared with ${names}` : addressName(a) };
+    });
+}
+
+/** What holds an address, in words: the rules on it, or that it is free. */
+export function addressUseText(a: RuleAddress): string {
+  if (a.usedBy.length === 0) return a.purpose === 'SourceNat' ? 'Source NAT of the VPC' : 'Free';
+  return a.usedBy.map((u) => u.label).join(', ');
 }
 
 /** A whole port number 1..65535 typed into a text field. */

@@ -1,5 +1,6 @@
 // What the static NAT, port forwarding and LB sections share: the VPC's NICs and public-service options per tier, the rule's state
 // with the progress of its job, and its last error with the way to its diagnosis.
+import type { RuleAddress } from '@netplane/domain';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { ProgressBar } from '../../components/progress-bar';
@@ -52,6 +53,22 @@ export function usePublicOptions(tiers: readonly Tier[]) {
     byTier.set(t.id, results[i]?.data);
   });
   return { byTier, isPending: results.some((r) => r.isPending), error: results.find((r) => r.error)?.error };
+}
+
+/**
+ * The VPC's public addresses with the rules on each. Every tier's options carry the same list, so the first tier's is
+ * asked (and kept fresh while the page is open: rules come and go through jobs); the dialogs pick from it.
+ */
+export function useVpcAddresses(vpc: Vpc): { addresses: RuleAddress[]; isKnown: boolean } {
+  const trpc = useTRPC();
+  const first = vpc.tiers[0]?.id ?? '';
+  const q = useQuery(
+    trpc.publicServices.options.queryOptions(
+      { tierId: first },
+      { enabled: first !== '', staleTime: 30_000, refetchInterval: 5000 },
+    ),
+  );
+  return { addresses: q.data?.addresses ?? [], isKnown: q.data !== undefined };
 }
 
 export function useOfferingNames(): (id: string) => string {

@@ -1,41 +1,49 @@
-// Enable static NAT: one Reserved NIC of the VPC (on a tier whose offering has StaticNat) and a public IPv4 address,
-// checked as you type with the same zod schema the API uses.
+// Enable static NAT: one Reserved NIC of the VPC (on a tier whose offering has StaticNat) and one of the VPC's acquired
+// public addresses that no rule uses yet (never its source-NAT address); "Acquire a new address" when none is free.
+
+import type { RuleAddress } from '@netplane/domain';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Input, Select } from '../../components/field';
+import { Select } from '../../components/field';
 import { FormDialog } from '../../components/form-dialog';
 import { useToast } from '../../components/toasts';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
-import { checkPublicIp } from './rule-checks';
+import { staticNatChoices } from './rule-checks';
 import type { Nic, Tier } from './rule-parts';
+import { AcquireAddressButton } from './vpc-addresses';
 
 /** Server refusals that belong to one field rather than to the whole form. */
-const FIELD_OF_REASON: Record<string, 'publicIp' | 'nicId'> = {
-  PUBLIC_IP_IN_USE: 'publicIp',
-  PUBLIC_IP_IN_VPC: 'publicIp',
+const FIELD_OF_REASON: Record<string, 'publicIpId' | 'nicId'> = {
+  PUBLIC_IP_IN_USE: 'publicIpId',
+  PUBLIC_IP_IN_VPC: 'publicIpId',
+  PUBLIC_IP_NOT_ACQUIRED: 'publicIpId',
+  PUBLIC_IP_OTHER_VPC: 'publicIpId',
+  PUBLIC_IP_SOURCE_NAT: 'publicIpId',
   NIC_HAS_STATIC_NAT: 'nicId',
 };
 
 type Props = {
   isOpen: boolean;
   onClose: () => void;
-  vpcCidr: string;
+  vpcId: string;
+  /** The VPC's acquired addresses with the rules on each (publicServices.options). */
+  addresses: readonly RuleAddress[];
   /** The tiers that offer StaticNat, with their NICs that may take a public IP. */
   candidates: { tier: Tier; nics: Nic[] }[];
   onDone: () => void;
 };
 
-export function EnableStaticNatDialog({ isOpen, onClose, vpcCidr, candidates, onDone }: Props) {
+export function EnableStaticNatDialog({ isOpen, onClose, vpcId, addresses, candidates, onDone }: Props) {
   const trpc = useTRPC();
   const toast = useToast();
   const [nicId, setNicId] = useState('');
-  const [publicIp, setPublicIp] = useState('');
+  const [publicIpId, setPublicIpId] = useState('');
   const [isTouched, setTouched] = useState(false);
   useEffect(() => {
     if (!isOpen) return;
     setNicId('');
-    setPublicIp('');
+    setPublicIpId('');
     setTouched(false);
   }, [isOpen]);
   const enable = useMutation(
@@ -49,14 +57,15 @@ export function EnableStaticNatDialog({ isOpen, onClose, vpcCidr, candidates, on
   );
   const server = enable.error ? readError(enable.error) : undefined;
   const serverField = server ? FIELD_OF_REASON[String(server.details?.reason ?? '')] : undefined;
-  const ipError = publicIp || isTouched ? checkPublicIp(publicIp, vpcCidr) : undefined;
+  const choices = staticNatChoices(addresses);
+  const ipError = isTouched && !publicIpId ? 'Choose the public address' : undefined;
   const nicError = isTouched && !nicId ? 'Choose the NIC that gets the public IP' : undefined;
 
   function submit(e: FormEvent) {
     e.preventDefault();
     setTouched(true);
-    if (!nicId || checkPublicIp(publicIp, vpcCidr)) return;
-    enable.mutate({ nicId, publicIp: publicIp.trim() });
+    if (!nicId || !publicIpId) return;
+    enable.mutate({ nicId, publicIpId });
   }
 
   const options = candidates.flatMap(({ tier, nics }) =>
@@ -82,15 +91,18 @@ export function EnableStaticNatDialog({ isOpen, onClose, vpcCidr, candidates, on
         error={nicError ?? (serverField === 'nicId' ? server?.message : undefined)}
         hint="Only Reserved NICs on tiers whose offering has StaticNat, and without a public IP yet."
       />
-      <Input
+      <Select
         label="Public IP"
-        value={publicIp}
-        inputMode="decimal"
-        autoComplete="off"
-        placeholder="203.0.113.10"
-        onChange={(e) => setPublicIp(e.target.value)}
-        error={ipError ?? (serverField === 'publicIp' ? server?.message : undefined)}
+        value={publicIpId}
+        onChange={(e) => setPublicIpId(e.target.value)}
+        options={choices}
+        placeholder={choices.length ? 'Choose an address of the VPC' : 'No free address of the VPC'}
+        error={ipError ?? (serverField === 'publicIpId' ? server?.message : undefined)}
+        hint="Addresses the VPC acquired that no rule uses; never its source-NAT address."
       />
+      {choices.length === 0 && (
+        <AcquireAddressButton vpcId={vpcId} onAcquired={(ip) => setPublicIpId(ip.id)} />
+      )}
     </FormDialog>
   );
 }

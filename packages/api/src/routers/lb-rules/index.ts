@@ -1,4 +1,4 @@
-// lbRules.*: load-balancing rules of a tier (publicIp:publicPort/protocol over the members' privatePort). The
+// lbRules.*: load-balancing rules of a tier (an acquired address's publicPort/protocol over the members' privatePort). The
 // algorithm and protocol are checked against the provider's narrowed Lb capabilities before any call.
 import {
   lbAlgorithmSchema,
@@ -6,7 +6,6 @@ import {
   lbRuleViewSchema,
   nicIdsSchema,
   portSchema,
-  publicIpSchema,
   ruleNameSchema,
 } from '@netplane/domain';
 import { z } from 'zod';
@@ -27,7 +26,8 @@ export const lbRulesRouter = router({
         /** The tier the members sit on (nics.* says tierId too). */
         tierId: z.uuid(),
         name: ruleNameSchema,
-        publicIp: publicIpSchema,
+        /** An address the tier's VPC acquired (publicIps.acquire); LB rules share one on distinct ports. */
+        publicIpId: z.uuid(),
         publicPort: portSchema,
         privatePort: portSchema,
         protocol: lbProtocolSchema,

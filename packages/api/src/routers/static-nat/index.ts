@@ -1,6 +1,6 @@
-// staticNat.*: a public IP onto one Reserved NIC of the VPC (enable, disable, retry a rule in Error); list per VPC.
+// staticNat.*: an acquired public IP of the VPC (publicIpId, from publicIps.acquire) onto one Reserved NIC of the VPC (enable, disable, retry a rule in Error); list per VPC.
 // Each mutation is one durable job; the rule row carries its state (Add → Active, Revoke → gone, Error).
-import { publicIpSchema, staticNatViewSchema } from '@netplane/domain';
+import { staticNatViewSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
@@ -14,7 +14,7 @@ export const staticNatRouter = router({
     .query(({ ctx, input }) => ctx.deps.engine.listStaticNat(input.vpcId)),
 
   enable: operatorProcedure
-    .input(z.object({ nicId: z.uuid(), publicIp: publicIpSchema }))
+    .input(z.object({ nicId: z.uuid(), publicIpId: z.uuid() }))
     .output(z.object({ rule: staticNatViewSchema, jobId: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const r = await ctx.deps.engine.enableStaticNat(input, actorOf(ctx));

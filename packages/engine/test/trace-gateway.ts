@@ -1,0 +1,199 @@
+// Test support for tracing packets through a VPC's OVN gateway: the world (a gateway chassis in the controller
+// config and registered in the Southbound database, a public range and Public label), packets from a NIC or from the
+// public network, what the router did to them (SNAT source, DNAT target, LB backends), and the Northbound rows and
+// Southbound flows of ours left after a teardown.
+import { EXT, gatewayPortMac, names, routerPortMac } from '@netplane/adapter-ovn';
+import { ovnTrace, type TracePacket, type TraceVerdict } from '@netplane/ovsdb/testing';
+import type { OvnWorld, OvnWorldOptions } from './ovn-world';
+
+export const GATEWAY_CHASSIS = 'gw1';
+export const PUBLIC = {
+  cidr: '203.0.113.0/24',
+  gateway: '203.0.113.1',
+  vlan: 300,
+  startIp: '203.0.113.2',
+  endIp: '203.0.113.40',
+  label: 'public',
+};
+/** The upstream router's MAC, as if it had answered the gateway port's ARP. */
+export const UPSTREAM_MAC = '02:aa:bb:cc:dd:01';
+export const OUTSIDE = '8.8.8.8';
+
+// No NetworkACL: the tier's default ACL admits only its own CIDR; ACLs are traced in trace-acl*.
+export const GATEWAY_PROVIDER: OvnWorldOptions = {
+  provider: 'ovn-gateway',
+  services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
+  config: { localnetNetworkName: 'physnet1', gatewayChassis: GATEWAY_CHASSIS },
+  publicNetwork: PUBLIC,
+  northd: true,
+};
+
+export type Nic = { id: string; mac: string; ip: string };
+
+export function northdOf(ovn: OvnWorld) {
+  if (!ovn.northd) throw new Error('the world was started without northd');
+  return ovn.northd;
+}
+
+/** The chassis the controller config names, as ovn-controller on a gateway node would register it. */
+export async function registerGatewayChassis(ovn: OvnWorld): Promise<void> {
+  await northdOf(ovn).sbctl(['chassis-add', GATEWAY_CHASSIS, 'geneve', '127.0.0.1']);
+}
+
+/**
+ * A MAC_Binding of the range's gateway on the VPC's gateway port: what ovn-controller learns from the upstream
+ * router's ARP reply. Without it the trace of an egress packet ends in the ARP request for the next hop.
+ */
+export async function learnUpstreamMac(ovn: OvnWorld, vpcId: string): Promise<void> {
+  const northd = northdOf(ovn);
+  await northd.sync();
+  const dp = (
+    await northd.sbctl([
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      'Datapath_Binding',
+      `external_ids:name=${names.router(vpcId)}`,
+    ])
+  ).trim();
+  if (!dp) throw new Error(`no datapath for the router of VPC ${vpcId}`);
+  await northd.sbctl([
+    'create',
+    'MAC_Binding',
+    `logical_port=${names.gatewayPort(vpcId)}`,
+    `ip=${PUBLIC.gateway}`,
+    `mac="${UPSTREAM_MAC}"`,
+    `datapath=${dp}`,
+  ]);
+}
+
+export const trace = (ovn: OvnWorld, p: TracePacket) => ovnTrace(northdOf(ovn), p);
+
+/** A readable failure: the verdict without the raw output, then the raw output. */
+export const explain = (v: TraceVerdict) =>
+  `${JSON.stringify({ delivered: v.delivered, dropped: v.dropped })}\n${v.raw}`;
+
+/** TCP from a NIC of a tier to `dst` (routed: to the tier's router port MAC). */
+export const fromNic = (tierId: string, nic: Nic, dst: string, dstPort = 80): TracePacket => ({
+  datapath: names.switch(tierId),
+  inport: names.nicPort(nic.id),
+  ethSrc: nic.mac,
+  ethDst: routerPortMac(tierId),
+  kind: 'ip4',
+  ip4Src: nic.ip,
+  ip4Dst: dst,
+  proto: 'tcp',
+  dstPort,
+});
+
+/** TCP from the public network to `dst`, entering the VPC's external switch on its localnet port. */
+export const fromOutside = (vpcId: string, dst: string, dstPort = 80): TracePacket => ({
+  datapath: names.externalSwitch(vpcId),
+  inport: names.externalLocalnetPort(vpcId),
+  ethSrc: UPSTREAM_MAC,
+  ethDst: gatewayPortMac(vpcId),
+  kind: 'ip4',
+  ip4Src: OUTSIDE,
+  ip4Dst: dst,
+  proto: 'tcp',
+  dstPort,
+});
+
+/** The arguments of the first action of `stage` that starts with one of `calls`, e.g. ct_snat_in_czone(…). */
+function argsOf(v: TraceVerdict, stage: string, calls: readonly string[]): string | undefined {
+  for (const s of v.stages.filter((x) => x.stage === stage)) {
+    for (const a of s.actions) {
+      const m = /^(\w+)\((.*)\);$/.exec(a);
+      if (m && calls.includes(m[1] ?? '')) return m[2];
+    }
+  }
+  return undefined;
+}
+/** The source address the router's SNAT stage gave the packet, if any. */
+export const snatSourceOf = (v: TraceVerdict) => argsOf(v, 'lr_out_snat', ['ct_snat', 'ct_snat_in_czone']);
+/** The destination the router's DNAT stage rewrote the packet to (static NAT), if any. */
+export const dnatTargetOf = (v: TraceVerdict) => argsOf(v, 'lr_in_dnat', ['ct_dnat', 'ct_dnat_in_czone']);
+/** The backends the router's load balancer chose among (`ip:port` list), if the packet hit a VIP there. */
+export const lbBackendsOf = (v: TraceVerdict) =>
+  argsOf(v, 'lr_in_dnat', ['ct_lb', 'ct_lb_mark'])
+    ?.replace(/^backends=/, '')
+    .split(';')[0]
+    ?.split(',');
+
+/** Where the packet left the OVN topology to the public network: the gateway's localnet port. */
+export const toPublic = (vpcId: string) => [{ port: names.externalLocalnetPort(vpcId), type: 'localnet' }];
+export const toNic = (nic: Nic) => [{ port: names.nicPort(nic.id), type: '' }];
+
+const TABLES = [
+  'Logical_Switch',
+  'Logical_Switch_Port',
+  'Logical_Router',
+  'Logical_Router_Port',
+  'Logical_Router_Static_Route',
+  'Gateway_Chassis',
+  'DHCP_Options',
+  'Port_Group',
+  'ACL',
+  'NAT',
+  'Load_Balancer',
+];
+
+/** The Northbound tables holding a row tagged with the VPC's id (every row we write carries it). */
+export async function ourNbRows(ovn: OvnWorld, vpcId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const table of TABLES) {
+    const rows = await ovn.server.nbctl([
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      table,
+      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
+    ]);
+    if (rows.trim() !== '') found.push(table);
+  }
+  return found;
+}
+
+/**
+ * Southbound rows northd made from ours: datapaths of our switches and router (the external switch included), port
+ * bindings of our ports (the gateway's chassis-redirect port cr-… included), MAC bindings on our gateway port, and
+ * logical flows on our datapaths or naming one of our ports.
+ */
+export async function ourFlows(ovn: OvnWorld, vpcId: string, tierIds: string[], nicIds: string[]) {
+  const northd = northdOf(ovn);
+  const ourNames = [names.router(vpcId), names.externalSwitch(vpcId), ...tierIds.map(names.switch)];
+  const datapaths = (
+    await northd.sbctl(['--bare', '--columns=_uuid,external_ids', 'list', 'Datapath_Binding'])
+  )
+    .split('\n\n')
+    .filter((block) => ourNames.some((n) => block.includes(n)))
+    .map((block) => block.trim().split('\n')[0] ?? '');
+  const gatewayPorts = [
+    names.gatewayPort(vpcId),
+    `cr-${names.gatewayPort(vpcId)}`,
+    names.externalRouterPort(vpcId),
+    names.externalLocalnetPort(vpcId),
+  ];
+  const ports = [
+    ...gatewayPorts,
+    ...tierIds.flatMap((t) => [names.routerPort(t), names.switchRouterPort(t)]),
+    ...nicIds.map(names.nicPort),
+  ];
+  const bindings = (await northd.sbctl(['--bare', '--columns=logical_port', 'list', 'Port_Binding']))
+    .split('\n')
+    .filter((p) => ports.includes(p.trim()));
+  const macs = (await northd.sbctl(['--bare', '--columns=logical_port', 'list', 'MAC_Binding']))
+    .split('\n')
+    .filter((p) => ports.includes(p.trim()));
+  const flows = (await northd.sbctl(['--bare', '--columns=logical_datapath,match', 'list', 'Logical_Flow']))
+    .split('\n\n')
+    .filter(
+      (block) => datapaths.some((d) => block.includes(d)) || ports.some((p) => block.includes(`"${p}"`)),
+    );
+  return [
+    ...datapaths.map((d) => `datapath ${d}`),
+    ...bindings.map((p) => `port ${p}`),
+    ...macs.map((p) => `mac ${p}`),
+    ...flows,
+  ];
+}
