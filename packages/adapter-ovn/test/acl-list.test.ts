@@ -2,12 +2,11 @@
 // priorities from rule numbers, allow-related / drop, to-lport for Ingress and from-lport for Egress, the fixed
 // default rows kept; applying again adopts; a new list replaces the old rows; the built-in lists' rows; a tier that
 // is not implemented is INVALID_REQUEST; implementNetwork (repair) leaves the list rows alone.
-import { randomUUID } from 'node:crypto';
-import type { NetworkAclRuleSpec, NetworkAclSpec, NetworkElement, NetworkSpec } from '@netplane/adapter-sdk';
+import type { NetworkAclSpec, NetworkElement, NetworkSpec } from '@netplane/adapter-sdk';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
-import { networkSpec, vpcSpec } from './fixtures';
+import { networkSpec, aclRule as rule, aclSpec as spec, vpcSpec } from './fixtures';
 import { createElement, ctx } from './support';
 
 let server: OvsdbServerHandle;
@@ -29,30 +28,6 @@ async function tier() {
   await el.implementNetwork(net, ctx());
   return net;
 }
-
-const rule = (number: number, over: Partial<NetworkAclRuleSpec> = {}): NetworkAclRuleSpec => ({
-  ruleId: randomUUID(),
-  number,
-  action: 'allow',
-  protocol: 'tcp',
-  trafficType: 'Ingress',
-  portStart: 5432,
-  portEnd: 5432,
-  icmpType: null,
-  icmpCode: null,
-  cidrs: ['10.1.200.0/24'],
-  ...over,
-});
-
-const spec = (net: NetworkSpec, rules: NetworkAclRuleSpec[], listId = 'list-a'): NetworkAclSpec => ({
-  version: 1,
-  vpcId: net.vpcId,
-  networkId: net.networkId,
-  cidr: net.cidr,
-  listId,
-  listName: listId,
-  rules,
-});
 
 function apply(acl: NetworkAclSpec) {
   if (!el.applyNetworkAcl) throw new Error('the OVN element has applyNetworkAcl');

@@ -213,6 +213,10 @@ export type NetworkElement = {
    * Observed kinds: vpc, network, nic; where offered, static NAT as kind nat (id = ruleId; attributes
    * type=dnat_and_snat, externalIp, logicalIp) and Lb as kind lb (id = ruleId; attributes vip `publicIp:publicPort`,
    * protocol, members = sorted `ip:port` joined by ','); plus the acl/dhcp/nat rows the adapter makes for a tier.
+   * Where applyNetworkAcl is offered, the list a tier holds is kind acl, id `<networkId>/list` (aclListResourceId):
+   * attributes aclList (list id), aclListName and aclRules (aclRulesDigest of the rules it holds), with an issue for
+   * every part of it missing or changed on the controller; absent while no list was ever applied to the tier (its
+   * fixed rows are default_deny).
    */
   observe(scope: ObserveScope, ctx: CallContext): Promise<ObservedState>;
   healthCheck(ctx: CallContext): Promise<HealthResult>;
