@@ -4,8 +4,9 @@
 // rule matches is dropped). Each rule of the list is one more row above them:
 //   priority = 20000 - number (rule 1 → 19999, rule 9999 → 10001): lower number, higher priority;
 //   Ingress → to-lport `outport == @pg && ip4 && ip4.src == {cidrs} && ip4.src != <tier cidr>`;
-//   Egress → from-lport `inport == @pg && ip4 && ip4.dst == {cidrs} && ip4.dst != <tier cidr>`
-//   (the tier's own traffic is never filtered), plus `tcp && tcp.dst >= a && tcp.dst <= b`, `udp…`, `icmp4 &&
+//   Egress → from-lport `inport == @pg && ip4 && ip4.dst == {cidrs} && ip4.dst != {<tier cidr>, 255.255.255.255}`
+//   (the tier's own traffic is never filtered, and neither is its limited broadcast, which never leaves the tier:
+//   a DHCPDISCOVER goes to 255.255.255.255, and an Egress deny-all must not cut a NIC off its DHCP), plus `tcp && tcp.dst >= a && tcp.dst <= b`, `udp…`, `icmp4 &&
 //   icmp4.type == t && icmp4.code == c` or nothing for all; allow → allow-related (stateful), deny → drop.
 // So default_deny (1: Ingress deny all) adds a drop that the fixed rows already imply, and default_allow (1 Ingress
 // allow all, 2 Egress allow all) lets everything in. Rows are named by their number (`acl:<number>`) and tagged with
@@ -46,6 +47,7 @@ export type AclSpecRecord = Pick<NetworkAclSpec, 'listName' | 'cidr' | 'rules'>;
 export const aclSpecRecord = (spec: NetworkAclSpec): string =>
   JSON.stringify({ listName: spec.listName, cidr: spec.cidr, rules: spec.rules } satisfies AclSpecRecord);
 export const aclPriority = (number: number): number => 20000 - number;
+const LIMITED_BROADCAST = '255.255.255.255';
 
 function protocolMatch(r: NetworkAclRuleSpec): string {
   switch (r.protocol) {
@@ -84,12 +86,13 @@ export function listAclRules(spec: Pick<NetworkAclSpec, 'networkId' | 'cidr' | '
           ? ` && ${field} == ${cidrs.length === 1 ? cidrs[0] : `{${cidrs.join(', ')}}`}`
           : '';
       const port = ingress ? `outport == ${pg}` : `inport == ${pg}`;
+      const own = ingress ? spec.cidr : `{${spec.cidr}, ${LIMITED_BROADCAST}}`;
       return {
         rule: `${LIST_RULE_PREFIX}${r.number}`,
         ruleId: r.ruleId,
         direction: ingress ? 'to-lport' : 'from-lport',
         priority: aclPriority(r.number),
-        match: `${port} && ip4${remote} && ${field} != ${spec.cidr}${protocolMatch(r)}`,
+        match: `${port} && ip4${remote} && ${field} != ${own}${protocolMatch(r)}`,
         action: r.action === 'allow' ? 'allow-related' : 'drop',
       };
     });

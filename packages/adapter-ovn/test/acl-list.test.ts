@@ -68,9 +68,9 @@ describe('OVN network ACL lists', () => {
       expect.arrayContaining([
         `to-lport 19990 (outport == ${pg} && ip4 && ip4.src == 10.1.200.0/24 && ip4.src != ${c} && tcp.dst == 5432) allow-related`,
         `to-lport 19980 (outport == ${pg} && ip4 && ip4.src != ${c} && tcp.dst == 22) drop`,
-        `from-lport 19970 (inport == ${pg} && ip4 && ip4.dst == {192.0.2.0/24, 198.51.100.0/24} && ip4.dst != ${c} && udp.dst >= 1000 && udp.dst <= 2000) allow-related`,
+        `from-lport 19970 (inport == ${pg} && ip4 && ip4.dst == {192.0.2.0/24, 198.51.100.0/24} && ip4.dst != {${c}, 255.255.255.255} && udp.dst >= 1000 && udp.dst <= 2000) allow-related`,
         `to-lport 19960 (outport == ${pg} && ip4 && ip4.src == 10.1.200.0/24 && ip4.src != ${c} && icmp4 && icmp4.type == 8 && icmp4.code == 0) allow-related`,
-        `from-lport 19950 (inport == ${pg} && ip4 && ip4.dst == 10.1.200.0/24 && ip4.dst != ${c}) drop`,
+        `from-lport 19950 (inport == ${pg} && ip4 && ip4.dst == 10.1.200.0/24 && ip4.dst != {${c}, 255.255.255.255}) drop`,
         // implementNetwork's fixed rows: the implicit part of every list
         `from-lport 1001 (inport == ${pg} && ip4) allow-related`,
         `to-lport 1001 (outport == ${pg} && ip4 && ip4.src == ${c}) allow-related`,
@@ -104,7 +104,7 @@ describe('OVN network ACL lists', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         `to-lport 19999 (outport == ${pg} && ip4 && ip4.src != ${net.cidr}) allow-related`,
-        `from-lport 19998 (inport == ${pg} && ip4 && ip4.dst != ${net.cidr}) allow-related`,
+        `from-lport 19998 (inport == ${pg} && ip4 && ip4.dst != {${net.cidr}, 255.255.255.255}) allow-related`,
       ]),
     );
     const groups = await server.nbctl([

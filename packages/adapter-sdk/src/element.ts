@@ -125,7 +125,8 @@ export type NetworkAclRuleSpec = {
  * The whole ACL of one tier (version 1). The adapter replaces whatever ACL it holds for the tier with exactly this
  * (converging: applying the same spec again changes nothing and answers `adopted: true`). Semantics:
  * - rules in `number` order, first match decides; allow is stateful (replies of an allowed connection pass);
- * - traffic between NICs of the same tier is never filtered;
+ * - traffic between NICs of the same tier is never filtered, nor a NIC's limited broadcast (255.255.255.255: DHCP
+ *   discovery), which never leaves the tier;
  * - Ingress no rule matches is dropped; Egress no rule matches is allowed. So `default_deny` (one rule: 1 Ingress
  *   all deny 0.0.0.0/0) is the tier's old fixed default-deny, and `default_allow` lets everything through.
  */
