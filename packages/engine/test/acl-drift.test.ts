@@ -2,30 +2,16 @@
 // rules, makes reconcile report the tier Synced=False naming the list, and repair applies the list again (one apply
 // call on the tier) so the check after it is in sync. A tier on default_deny that never had a list applied holds
 // its fixed rows, which is no drift.
-import { aclRuleInputSchema } from '@netplane/domain';
 import { expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
+import { aclRule, newList, tierSynced as synced } from './acl-support';
 import { describeWorld } from './describe-world';
 import { phasesOf } from './edge';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const rule = (number: number, port: number) =>
-  aclRuleInputSchema.parse({
-    number,
-    action: 'allow',
-    protocol: 'tcp',
-    trafficType: 'Ingress',
-    portStart: port,
-    portEnd: port,
-    cidrs: ['10.0.0.0/8'],
-  });
-
-const synced = async (engine: Engine, vpcId: string, tierId: string) =>
-  (await engine.getVpc(vpcId))?.tiers
-    .find((t) => t.id === tierId)
-    ?.conditions.find((c) => c.type === 'Synced');
+const rule = (number: number, port: number) => aclRule(number, { portStart: port, portEnd: port });
 
 async function reconciled(engine: Engine, vpcId: string, kind: 'reconcile' | 'repair' = 'reconcile') {
   const { jobId } = await (kind === 'reconcile' ? engine.reconcile(vpcId, 't') : engine.repair(vpcId, 't'));
@@ -53,12 +39,7 @@ describeWorld('ACL list drift', {}, (world) => {
     const tier = (name: string, octet: number) =>
       engine.createTier({ vpcId: vpc.id, name, offeringId, cidr: `10.${n}.${octet}.0/24` }, 't');
     const [web, db] = [await tier('web', 1), await tier('db', 2)];
-    const list = await engine.networkAcls.createList({
-      vpcId: vpc.id,
-      name: 'web-in',
-      description: '',
-      rules: [rule(10, 80), rule(20, 443)],
-    });
+    const list = await newList(engine, vpc.id, 'web-in', [rule(10, 80), rule(20, 443)]);
     await engine.networkAcls.assign(web.id, list.id, 't');
     for (const t of [web, db])
       expect((await waitForJob(engine, (await engine.implementTier(t.id, 't')).jobId)).state).toBe(
