@@ -1,7 +1,9 @@
 // ACL list drift against the simulator on both dialects: a controller that lost a tier's list, or holds it with other
 // rules, makes reconcile report the tier Synced=False naming the list, and repair applies the list again (one apply
 // call on the tier) so the check after it is in sync. A tier on default_deny that never had a list applied holds
-// its fixed rows, which is no drift.
+// its fixed rows, which is no drift; a list in Error is left to its own diagnosis.
+import { networkAclsRepo } from '@netplane/db';
+import { DEFAULT_ALLOW_ACL_ID } from '@netplane/domain';
 import { expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
 import { aclRule, newList, tierSynced as synced } from './acl-support';
@@ -84,6 +86,22 @@ describeWorld('ACL list drift', {}, (world) => {
     );
     await reconciled(engine, vpc.id, 'repair');
     expect(store().acls.get(web.id)?.rules).toHaveLength(2);
+    expect((await synced(engine, vpc.id, web.id))?.status).toBe('True');
+  });
+
+  it('names the other list a tier holds, and leaves a list in Error to its diagnosis', async () => {
+    const { engine, w } = world;
+    const { vpc, web, list } = await vpcWithList();
+    const held = store().acls.get(web.id);
+    if (!held) throw new Error('web holds its list');
+    store().acls.set(web.id, { ...held, listId: DEFAULT_ALLOW_ACL_ID, listName: 'default_allow' });
+    await reconciled(engine, vpc.id);
+    expect((await synced(engine, vpc.id, web.id))?.message).toBe(
+      `acl ${web.id}/list: tier web should hold ACL list web-in; the controller holds ACL list default_allow`,
+    );
+    // A list whose apply failed is in Error with its own diagnosis and retry: reconcile does not report it again.
+    await networkAclsRepo.setAclListState(w.db.db, list.id, { state: 'Error', lastError: 'x' }, Date.now());
+    await reconciled(engine, vpc.id);
     expect((await synced(engine, vpc.id, web.id))?.status).toBe('True');
   });
 });

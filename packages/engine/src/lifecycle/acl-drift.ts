@@ -32,11 +32,18 @@ export async function wantedAcls(
   if (tiers.length === 0 || !supportsAclLists(core, handle)) return [];
   const db = core.deps.db.db;
   const out: WantedAcl[] = [];
+  // Tiers of a VPC mostly share one or two lists: each list and its rules are read once per reconcile.
+  const lists = new Map<string, acls.AclListRow | undefined>();
+  const specs = new Map<string, NetworkAclSpec>();
   for (const tier of tiers) {
-    const list = await acls.getAclList(db, await acls.aclListIdOfTier(db, tier.id));
+    const listId = await acls.aclListIdOfTier(db, tier.id);
+    if (!lists.has(listId)) lists.set(listId, await acls.getAclList(db, listId));
+    const list = lists.get(listId);
     if (list?.state !== 'Active') continue;
     if ((await jobsRepo.activeJobsOn(db, tier.id)).some((j) => j.kind === 'networkAcl.apply')) continue;
-    const spec = await aclSpecOf(db, tier, list);
+    const shared = specs.get(listId) ?? (await aclSpecOf(db, tier, list));
+    specs.set(listId, shared);
+    const spec = { ...shared, vpcId: tier.vpcId, networkId: tier.id, cidr: tier.cidr };
     out.push({ tierName: tier.name, spec, digest: aclRulesDigest(spec.rules) });
   }
   return out;
