@@ -18,6 +18,10 @@ export type SupportBundle = {
   staticNatRules: unknown[];
   lbRules: unknown[];
   lbMembers: unknown[];
+  /** The VPC's ACL lists (its own and the built-ins its tiers use), their rules, and the list of every tier. */
+  aclLists: unknown[];
+  aclRules: unknown[];
+  aclAssignments: unknown[];
   transitions: unknown[];
   jobs: unknown[];
   jobSteps: unknown[];
@@ -47,6 +51,7 @@ const JSON_COLUMNS = new Set([
   'config',
   'before',
   'after',
+  'cidrs',
 ]);
 
 /** Turns JSON text columns into values, so that redaction sees their keys, and BIGINTs into numbers. */
@@ -106,6 +111,9 @@ export async function buildSupportBundle(
     staticNatRules: clean(rows.staticNatRules),
     lbRules: clean(rows.lbRules),
     lbMembers: clean(rows.lbMembers),
+    aclLists: clean(rows.aclLists),
+    aclRules: clean(rows.aclRules),
+    aclAssignments: clean(rows.aclAssignments),
     transitions: clean(rows.transitions),
     jobs: clean(rows.jobs),
     jobSteps: clean(rows.jobSteps),
