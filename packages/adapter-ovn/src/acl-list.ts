@@ -4,13 +4,16 @@
 // rule matches is dropped). Each rule of the list is one more row above them:
 //   priority = 20000 - number (rule 1 → 19999, rule 9999 → 10001): lower number, higher priority;
 //   Ingress → to-lport `outport == @pg && ip4 && ip4.src == {cidrs} && ip4.src != <tier cidr>`;
-//   Egress → from-lport `inport == @pg && ip4 && ip4.dst == {cidrs} && ip4.dst != <tier cidr>`
-//   (the tier's own traffic is never filtered), plus `tcp && tcp.dst >= a && tcp.dst <= b`, `udp…`, `icmp4 &&
+//   Egress → from-lport `inport == @pg && ip4 && ip4.dst == {cidrs} && ip4.dst != {<tier cidr>, 255.255.255.255}`
+//   (the tier's own traffic is never filtered, and neither is its limited broadcast, which never leaves the tier:
+//   a DHCPDISCOVER goes to 255.255.255.255, and an Egress deny-all must not cut a NIC off its DHCP), plus `tcp && tcp.dst >= a && tcp.dst <= b`, `udp…`, `icmp4 &&
 //   icmp4.type == t && icmp4.code == c` or nothing for all; allow → allow-related (stateful), deny → drop.
 // So default_deny (1: Ingress deny all) adds a drop that the fixed rows already imply, and default_allow (1 Ingress
 // allow all, 2 Egress allow all) lets everything in. Rows are named by their number (`acl:<number>`) and tagged with
 // the rule id; applying replaces the tier's rule rows with the spec's in one transaction, guarded on the port
-// group's ACL set so that two applies never interleave.
+// group's ACL set so that two applies never interleave. The port group records the list it holds
+// (`netplane:acl_list`) and the spec's rules (`netplane:acl_spec`, JSON): observe() rebuilds the rows from that record
+// with listAclRules and reports every row missing, changed or extra (observe-acl.ts).
 import {
   AdapterError,
   NETWORK_ACL_SPEC_VERSION,
@@ -35,7 +38,16 @@ import type { AclRule } from './network-rows';
 
 /** Rows of a list rule carry `netplane:rule` = `acl:<number>`, the fixed rows their own names. */
 export const LIST_RULE_PREFIX = 'acl:';
+/** Port_Group external ids: the list the tier holds, and the record of its spec that observe() checks rows against. */
+export const ACL_LIST_KEY = 'netplane:acl_list';
+export const ACL_SPEC_KEY = 'netplane:acl_spec';
+
+/** What the port group records of the applied spec: enough to rebuild its rows (listAclRules) and name the list. */
+export type AclSpecRecord = Pick<NetworkAclSpec, 'listName' | 'cidr' | 'rules'>;
+export const aclSpecRecord = (spec: NetworkAclSpec): string =>
+  JSON.stringify({ listName: spec.listName, cidr: spec.cidr, rules: spec.rules } satisfies AclSpecRecord);
 export const aclPriority = (number: number): number => 20000 - number;
+const LIMITED_BROADCAST = '255.255.255.255';
 
 function protocolMatch(r: NetworkAclRuleSpec): string {
   switch (r.protocol) {
@@ -74,12 +86,13 @@ export function listAclRules(spec: Pick<NetworkAclSpec, 'networkId' | 'cidr' | '
           ? ` && ${field} == ${cidrs.length === 1 ? cidrs[0] : `{${cidrs.join(', ')}}`}`
           : '';
       const port = ingress ? `outport == ${pg}` : `inport == ${pg}`;
+      const own = ingress ? spec.cidr : `{${spec.cidr}, ${LIMITED_BROADCAST}}`;
       return {
         rule: `${LIST_RULE_PREFIX}${r.number}`,
         ruleId: r.ruleId,
         direction: ingress ? 'to-lport' : 'from-lport',
         priority: aclPriority(r.number),
-        match: `${port} && ip4${remote} && ${field} != ${spec.cidr}${protocolMatch(r)}`,
+        match: `${port} && ip4${remote} && ${field} != ${own}${protocolMatch(r)}`,
         action: r.action === 'allow' ? 'allow-related' : 'drop',
       };
     });
@@ -142,7 +155,8 @@ export async function applyNetworkAcl(
       )
       .sort();
     const wanted = want.map(key).sort();
-    const sameList = extOf(pg)['netplane:acl_list'] === spec.listId;
+    const record = aclSpecRecord(spec);
+    const sameList = extOf(pg)[ACL_LIST_KEY] === spec.listId && extOf(pg)[ACL_SPEC_KEY] === record;
     if (sameList && JSON.stringify(have) === JSON.stringify(wanted)) return { adopted: true };
     const ops: Operation[] = [
       // Nobody changed the group's ACLs since we read them (another apply, implement's repair, a hand edit).
@@ -181,7 +195,7 @@ export async function applyNetworkAcl(
               [EXT.networkId]: spec.networkId,
               [EXT.rule]: r.rule,
               [EXT.ruleId]: r.ruleId,
-              'netplane:acl_list': spec.listId,
+              [ACL_LIST_KEY]: spec.listId,
             }),
           },
           `rule${i}`,
@@ -191,16 +205,13 @@ export async function applyNetworkAcl(
     const added = set(want.map((_, i) => namedUuid(`rule${i}`)));
     const mutations: Mutation[] = [];
     if (want.length > 0) mutations.push(['acls', 'insert', added]);
-    // A map insert keeps an existing key's value: the old list's id goes first.
-    if (extOf(pg)['netplane:acl_list'] !== undefined && !sameList)
+    // A map insert keeps an existing key's value: the old list's id and record go first.
+    const recorded = [ACL_LIST_KEY, ACL_SPEC_KEY].filter((k) => extOf(pg)[k] !== undefined);
+    if (recorded.length > 0)
       ops.push(
-        op.mutate(
-          'Port_Group',
-          [where.eq('_uuid', pg._uuid)],
-          [['external_ids', 'delete', set(['netplane:acl_list'])]],
-        ),
+        op.mutate('Port_Group', [where.eq('_uuid', pg._uuid)], [['external_ids', 'delete', set(recorded)]]),
       );
-    mutations.push(['external_ids', 'insert', map({ 'netplane:acl_list': spec.listId })]);
+    mutations.push(['external_ids', 'insert', map({ [ACL_LIST_KEY]: spec.listId, [ACL_SPEC_KEY]: record })]);
     ops.push(op.mutate('Port_Group', [where.eq('_uuid', pg._uuid)], mutations));
     await db.transact(ops, signal);
     return { adopted: false };

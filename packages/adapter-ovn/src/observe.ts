@@ -8,6 +8,7 @@ import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
 import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
+import { observeAclLists } from './observe-acl';
 import { PF_ROLE } from './port-forwarding';
 import { observePortForwards } from './port-forwarding-observe';
 
@@ -88,6 +89,17 @@ export async function observe(
       },
     });
   }
+  const acls = new Map([...cache.rows('ACL')].map((row) => [row._uuid, row]));
+  const tierNames = new Map(
+    rows('Logical_Switch').map(({ ext }) => [ext[EXT.networkId] ?? '', ext[EXT.name]]),
+  );
+  out.push(
+    ...observeAclLists(
+      rows('Port_Group').map(({ row }) => row),
+      acls,
+      (id) => `tier ${tierNames.get(id) ?? id}`,
+    ),
+  );
   for (const { row, ext } of rows('DHCP_Options')) {
     const o = toRecord(row.options);
     out.push({

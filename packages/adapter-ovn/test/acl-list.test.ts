@@ -2,12 +2,11 @@
 // priorities from rule numbers, allow-related / drop, to-lport for Ingress and from-lport for Egress, the fixed
 // default rows kept; applying again adopts; a new list replaces the old rows; the built-in lists' rows; a tier that
 // is not implemented is INVALID_REQUEST; implementNetwork (repair) leaves the list rows alone.
-import { randomUUID } from 'node:crypto';
-import type { NetworkAclRuleSpec, NetworkAclSpec, NetworkElement, NetworkSpec } from '@netplane/adapter-sdk';
+import type { NetworkAclSpec, NetworkElement, NetworkSpec } from '@netplane/adapter-sdk';
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
-import { networkSpec, vpcSpec } from './fixtures';
+import { networkSpec, aclRule as rule, aclSpec as spec, vpcSpec } from './fixtures';
 import { createElement, ctx } from './support';
 
 let server: OvsdbServerHandle;
@@ -29,30 +28,6 @@ async function tier() {
   await el.implementNetwork(net, ctx());
   return net;
 }
-
-const rule = (number: number, over: Partial<NetworkAclRuleSpec> = {}): NetworkAclRuleSpec => ({
-  ruleId: randomUUID(),
-  number,
-  action: 'allow',
-  protocol: 'tcp',
-  trafficType: 'Ingress',
-  portStart: 5432,
-  portEnd: 5432,
-  icmpType: null,
-  icmpCode: null,
-  cidrs: ['10.1.200.0/24'],
-  ...over,
-});
-
-const spec = (net: NetworkSpec, rules: NetworkAclRuleSpec[], listId = 'list-a'): NetworkAclSpec => ({
-  version: 1,
-  vpcId: net.vpcId,
-  networkId: net.networkId,
-  cidr: net.cidr,
-  listId,
-  listName: listId,
-  rules,
-});
 
 function apply(acl: NetworkAclSpec) {
   if (!el.applyNetworkAcl) throw new Error('the OVN element has applyNetworkAcl');
@@ -93,9 +68,9 @@ describe('OVN network ACL lists', () => {
       expect.arrayContaining([
         `to-lport 19990 (outport == ${pg} && ip4 && ip4.src == 10.1.200.0/24 && ip4.src != ${c} && tcp.dst == 5432) allow-related`,
         `to-lport 19980 (outport == ${pg} && ip4 && ip4.src != ${c} && tcp.dst == 22) drop`,
-        `from-lport 19970 (inport == ${pg} && ip4 && ip4.dst == {192.0.2.0/24, 198.51.100.0/24} && ip4.dst != ${c} && udp.dst >= 1000 && udp.dst <= 2000) allow-related`,
+        `from-lport 19970 (inport == ${pg} && ip4 && ip4.dst == {192.0.2.0/24, 198.51.100.0/24} && ip4.dst != {${c}, 255.255.255.255} && udp.dst >= 1000 && udp.dst <= 2000) allow-related`,
         `to-lport 19960 (outport == ${pg} && ip4 && ip4.src == 10.1.200.0/24 && ip4.src != ${c} && icmp4 && icmp4.type == 8 && icmp4.code == 0) allow-related`,
-        `from-lport 19950 (inport == ${pg} && ip4 && ip4.dst == 10.1.200.0/24 && ip4.dst != ${c}) drop`,
+        `from-lport 19950 (inport == ${pg} && ip4 && ip4.dst == 10.1.200.0/24 && ip4.dst != {${c}, 255.255.255.255}) drop`,
         // implementNetwork's fixed rows: the implicit part of every list
         `from-lport 1001 (inport == ${pg} && ip4) allow-related`,
         `to-lport 1001 (outport == ${pg} && ip4 && ip4.src == ${c}) allow-related`,
@@ -129,7 +104,7 @@ describe('OVN network ACL lists', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         `to-lport 19999 (outport == ${pg} && ip4 && ip4.src != ${net.cidr}) allow-related`,
-        `from-lport 19998 (inport == ${pg} && ip4 && ip4.dst != ${net.cidr}) allow-related`,
+        `from-lport 19998 (inport == ${pg} && ip4 && ip4.dst != {${net.cidr}, 255.255.255.255}) allow-related`,
       ]),
     );
     const groups = await server.nbctl([

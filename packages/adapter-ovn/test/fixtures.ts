@@ -1,6 +1,12 @@
 // Spec builders for the adapter's own tests (GENEVE tiers, fresh ids so tests sharing a server never collide).
 import { randomUUID } from 'node:crypto';
-import type { NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
+import type {
+  NetworkAclRuleSpec,
+  NetworkAclSpec,
+  NetworkSpec,
+  NicSpec,
+  VpcSpec,
+} from '@netplane/adapter-sdk';
 import type { Service } from '@netplane/domain';
 
 let third = 0;
@@ -36,3 +42,32 @@ export function nicSpec(n: NetworkSpec, index: number): NicSpec {
     vmName: `vm-${index}`,
   };
 }
+
+/** One ACL rule: allow tcp/5432 Ingress from 10.1.200.0/24 unless `over` says otherwise. */
+export const aclRule = (number: number, over: Partial<NetworkAclRuleSpec> = {}): NetworkAclRuleSpec => ({
+  ruleId: randomUUID(),
+  number,
+  action: 'allow',
+  protocol: 'tcp',
+  trafficType: 'Ingress',
+  portStart: 5432,
+  portEnd: 5432,
+  icmpType: null,
+  icmpCode: null,
+  cidrs: ['10.1.200.0/24'],
+  ...over,
+});
+
+export const aclSpec = (
+  net: NetworkSpec,
+  rules: NetworkAclRuleSpec[],
+  listId = 'list-a',
+): NetworkAclSpec => ({
+  version: 1,
+  vpcId: net.vpcId,
+  networkId: net.networkId,
+  cidr: net.cidr,
+  listId,
+  listName: listId,
+  rules,
+});

@@ -172,7 +172,8 @@ export type NetworkAclRuleSpec = {
  * The whole ACL of one tier (version 1). The adapter replaces whatever ACL it holds for the tier with exactly this
  * (converging: applying the same spec again changes nothing and answers `adopted: true`). Semantics:
  * - rules in `number` order, first match decides; allow is stateful (replies of an allowed connection pass);
- * - traffic between NICs of the same tier is never filtered;
+ * - traffic between NICs of the same tier is never filtered, nor a NIC's limited broadcast (255.255.255.255: DHCP
+ *   discovery), which never leaves the tier;
  * - Ingress no rule matches is dropped; Egress no rule matches is allowed. So `default_deny` (one rule: 1 Ingress
  *   all deny 0.0.0.0/0) is the tier's old fixed default-deny, and `default_allow` lets everything through.
  */
@@ -268,7 +269,12 @@ export type NetworkElement = {
    * Observed kinds: vpc, network, nic; where offered, static NAT as kind nat (id = ruleId; attributes
    * type=dnat_and_snat, externalIp, logicalIp) and Lb as kind lb (id = ruleId; attributes vip `publicIp:publicPort`,
    * protocol, members = sorted `ip:port` joined by ','), PortForwarding as kind pf (id = ruleId; attributes
-   * publicIp, protocol, publicPorts `start-end`, privateIp, privatePorts `start-end`); plus the acl/dhcp/nat rows the adapter makes for a tier.
+   * publicIp, protocol, publicPorts `start-end`, privateIp, privatePorts `start-end`); plus the acl/dhcp/nat rows
+   * the adapter makes for a tier.
+   * Where applyNetworkAcl is offered, the list a tier holds is kind acl, id `<networkId>/list` (aclListResourceId):
+   * attributes aclList (list id), aclListName and aclRules (aclRulesDigest of the rules it holds), with an issue for
+   * every part of it missing or changed on the controller; absent while no list was ever applied to the tier (its
+   * fixed rows are default_deny).
    */
   observe(scope: ObserveScope, ctx: CallContext): Promise<ObservedState>;
   healthCheck(ctx: CallContext): Promise<HealthResult>;

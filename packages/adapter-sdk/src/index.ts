@@ -1,4 +1,5 @@
 export * from './abort';
+export * from './acl-digest';
 export * from './adapter-error';
 export * from './adapter-logger';
 export * from './admin';

@@ -1,8 +1,14 @@
 // Network ACLs on the simulated switches: applyNetworkAcl replaces the tier's ACL (kept per network and shown on the
 // switch's attributes), converges (the same spec is adopted), refuses unknown spec versions and tiers it does not
-// hold, takes faults scoped to resource 'acl', and goes away with the tier.
+// hold, takes faults scoped to resource 'acl', and goes away with the tier; observe() reports the list a tier holds
+// (kind acl, id <networkId>/list, with its rules digest) until it is tampered away.
 import { randomUUID } from 'node:crypto';
-import type { NetworkAclSpec, NetworkSpec } from '@netplane/adapter-sdk';
+import {
+  aclListResourceId,
+  aclRulesDigest,
+  type NetworkAclSpec,
+  type NetworkSpec,
+} from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
 import { networkSpec, vpcSpec } from './fixtures';
 import { ctx, inProcess } from './helpers';
@@ -86,5 +92,35 @@ describe('simulated network ACLs', () => {
     expect((await hub.getSummary(controllerId))?.counts.acls).toBe(1);
     await element.destroyNetwork({ networkId: net.networkId, vpcId: net.vpcId }, ctx());
     expect(store.acls.has(net.networkId)).toBe(false);
+  });
+
+  it('observes the list a tier holds with its digest, and nothing once it is lost', async () => {
+    const { apply, hub, controllerId, net, element } = await world();
+    const held = async () =>
+      (await element.observe({ vpcId: net.vpcId }, ctx())).resources.filter((r) => r.kind === 'acl');
+    expect(await held()).toEqual([]);
+    const acl = spec(net, [{}, { action: 'deny', portStart: 22, portEnd: 22, cidrs: ['0.0.0.0/0'] }]);
+    await apply(acl, ctx());
+    expect(await held()).toEqual([
+      {
+        kind: 'acl',
+        id: aclListResourceId(net.networkId),
+        name: 'web-to-db',
+        attributes: {
+          networkId: net.networkId,
+          aclList: 'list-1',
+          aclListName: 'web-to-db',
+          aclRules: aclRulesDigest(acl.rules),
+        },
+      },
+    ]);
+    // The digest follows the rules: the same rule on another port is another digest.
+    const [first, ...rest] = acl.rules;
+    if (!first) throw new Error('two rules');
+    const moved = [{ ...first, portStart: 80, portEnd: 80 }, ...rest];
+    expect(aclRulesDigest(moved)).not.toBe(aclRulesDigest(acl.rules));
+    expect(aclRulesDigest([...acl.rules].reverse())).toBe(aclRulesDigest(acl.rules));
+    await hub.tamper(controllerId, { kind: 'acl', id: net.networkId, action: 'delete' });
+    expect(await held()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // networkAcls.* through the API on both dialects: the house page shape with the built-ins, zod validation as 400
 // (bad CIDR, inverted ports, ports with icmp, ICMP with tcp, a number twice), numbers taken and lists in use as 409,
 // built-in lists read-only (412), viewers read and cannot write, every change audited, assignment of a tier that is
-// not implemented recorded without a job, and a rule edit answered with its networkAcl.apply job.
+// not implemented recorded without a job, a rule edit answered with its networkAcl.apply job, and the support bundle
+// carrying the lists, their rules and each tier's list.
 import { randomUUID } from 'node:crypto';
 import { auditRepo, jobsRepo, networksRepo, vpcsRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
@@ -170,5 +171,28 @@ describe.each(testDialects())('networkAcls router on %s', (dialect) => {
     );
     await op.networkAcls.assign({ tierId, listId: DEFAULT_DENY_ACL_ID });
     expect(await op.networkAcls.delete({ id: list.id })).toEqual({ deleted: true });
+  });
+
+  it("exports the VPC's lists, their rules and each tier's list in the support bundle", async () => {
+    const op = t.callerAs('operator');
+    const list = await op.networkAcls.create({
+      vpcId,
+      name: 'bundled',
+      rules: [tcp(30), tcp(10, { portStart: 22, portEnd: 22 })],
+    });
+    await op.networkAcls.assign({ tierId, listId: list.id });
+    const bundle = await t.callerAs('support').support.bundle({ vpcId });
+    expect(bundle.aclLists).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: list.id, vpc_id: vpcId, name: 'bundled' })]),
+    );
+    const mine = bundle.aclRules.filter((r) => (r as { list_id: string }).list_id === list.id);
+    expect(mine).toMatchObject([
+      { number: 10, port_start: 22, cidrs: ['10.0.1.0/24'] },
+      { number: 30, port_start: 5432 },
+    ]);
+    expect(bundle.aclAssignments).toEqual([
+      expect.objectContaining({ network_id: tierId, network_name: 'db', list_id: list.id, explicit: 1 }),
+    ]);
+    await op.networkAcls.assign({ tierId, listId: DEFAULT_DENY_ACL_ID });
   });
 });

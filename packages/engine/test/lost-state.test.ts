@@ -3,11 +3,11 @@
 // the lost tier is diagnosed as CONTROLLER_LOST_STATE, and that diagnosis's retry converges in one click too.
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import { diagnosesRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, runDiagnosisAction } from '../src/index';
-import { type SimulatorProcess, startSimulator } from './simulator-process';
-import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
+import { expect, it } from 'vitest';
+import { runDiagnosisAction } from '../src/index';
+import { describeRemoteSimulatorWorld } from './describe-world';
+import { startSimulator } from './simulator-process';
+import { vpcWithTier, waitForJob } from './world';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -19,34 +19,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-describe.each(testDialects())('a controller that lost its state, on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let sim: SimulatorProcess;
-  let controllerId: string;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    w = await makeWorld(dialect, { controllers: [{ endpoint: sim.url }] });
-    controllerId = w.controllerIds[0] as string;
-    // One NIC per call, one at a time, so the kill lands between NICs; the breaker stays closed, so the first call
-    // after the restart reaches the controller (a half-open breaker is another test's subject).
-    engine = w.engine({ prepareBatchSize: 1, nicParallelism: 1, breakerThreshold: 10_000 });
-    await engine.start();
-  }, 60_000);
-  afterAll(async () => {
-    await w?.cleanup();
-    await sim?.kill();
-  });
+// One NIC per call, one at a time, so the kill lands between NICs; the breaker stays closed, so the first call after
+// the restart reaches the controller (a half-open breaker is another test's subject).
+const ONE_NIC_AT_A_TIME = { prepareBatchSize: 1, nicParallelism: 1, breakerThreshold: 10_000 };
 
+describeRemoteSimulatorWorld('a controller that lost its state', ONE_NIC_AT_A_TIME, (world) => {
   const restartEmpty = async () => {
-    await sim.kill();
-    sim = await startSimulator(sim.port);
+    await world.sim.kill();
+    world.sim = await startSimulator(world.sim.port);
   };
   const synced = async (vpcId: string) =>
-    (await engine.getVpc(vpcId))?.conditions.find((c) => c.type === 'Synced');
-  const statesOf = async (tierId: string) => (await engine.listNics(tierId)).map((n) => n.state);
+    (await world.engine.getVpc(vpcId))?.conditions.find((c) => c.type === 'Synced');
+  const statesOf = async (tierId: string) => (await world.engine.listNics(tierId)).map((n) => n.state);
 
   it('re-implements the lost tier and re-prepares every NIC in one retry of the job killed mid-way', async () => {
+    const { w, engine, controllerId } = world;
     const { vpc, tier } = await vpcWithTier(w, engine, '10.91.0.0/16', '10.91.1.0/24');
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
       'succeeded',
@@ -55,7 +42,7 @@ describe.each(testDialects())('a controller that lost its state, on %s', (dialec
     expect((await waitForJob(engine, first.jobId)).state).toBe('succeeded');
 
     // The next prepare hangs on the controller; the controller dies while the job waits on it.
-    const control = createRemoteSimulatorControl(sim.url);
+    const control = createRemoteSimulatorControl(world.sim.url);
     await control.injectFault(controllerId, { kind: 'slowness', operation: 'prepare', delayMs: 60_000 });
     const doomed = await engine.prepareNics(
       tier.id,
@@ -65,22 +52,25 @@ describe.each(testDialects())('a controller that lost its state, on %s', (dialec
     await until('a NIC of the doomed job in Reserving', async () =>
       (await statesOf(tier.id)).includes('Reserving') ? true : undefined,
     );
-    await sim.kill();
+    await world.sim.kill();
     const failed = await waitForJob(engine, doomed.jobId);
     expect(failed.state).toBe('failed');
-    sim = await startSimulator(sim.port);
-    expect((await createRemoteSimulatorControl(sim.url).getState(controllerId))?.counts.ports ?? 0).toBe(0);
+    world.sim = await startSimulator(world.sim.port);
+    expect(
+      (await createRemoteSimulatorControl(world.sim.url).getState(controllerId))?.counts.ports ?? 0,
+    ).toBe(0);
     expect(await statesOf(tier.id)).toContain('Error');
 
     const retried = await waitForJob(engine, (await engine.retry({ jobId: doomed.jobId }, 't')).jobId);
     expect(retried.state).toBe('succeeded');
     expect(await statesOf(tier.id)).toEqual(Array(7).fill('Reserved'));
     expect(await synced(vpc.id)).toMatchObject({ status: 'True', reason: 'InSync' });
-    const state = await createRemoteSimulatorControl(sim.url).getState(controllerId);
+    const state = await createRemoteSimulatorControl(world.sim.url).getState(controllerId);
     expect(state?.counts).toMatchObject({ vpcs: 1, networks: 1, ports: 7 });
   }, 90_000);
 
   it('diagnoses a prepare refused for the lost tier as lost state, and its retry converges', async () => {
+    const { w, engine } = world;
     const { vpc, tier } = await vpcWithTier(w, engine, '10.92.0.0/16', '10.92.1.0/24');
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
       'succeeded',

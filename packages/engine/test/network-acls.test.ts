@@ -4,33 +4,23 @@
 // Error with a diagnosis and a retry makes it Active; an edit whose job cannot be written leaves the list as it was;
 // typed refusals for built-in lists, duplicate numbers, lists in use and tiers without ACL support.
 import { diagnosesRepo, networkAclsRepo } from '@netplane/db';
-import { failInsertsInto, testDialects } from '@netplane/db/testing';
+import { failInsertsInto } from '@netplane/db/testing';
 import {
   type AclRuleInput,
   type AppError,
-  aclRuleInputSchema,
   DEFAULT_ALLOW_ACL_ID,
   DEFAULT_DENY_ACL_ID,
+  type Service,
 } from '@netplane/domain';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
+import { newList as newListOf, aclRule as rule } from './acl-support';
+import { describeWorldWithOfferings } from './describe-world';
 import { phasesOf } from './edge';
 import { vendorError } from './faults';
-import { makeWorld, type World, waitForJob } from './world';
+import { type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
-
-const rule = (number: number, over: Partial<AclRuleInput> = {}): AclRuleInput =>
-  aclRuleInputSchema.parse({
-    number,
-    action: 'allow',
-    protocol: 'tcp',
-    trafficType: 'Ingress',
-    portStart: 5432,
-    portEnd: 5432,
-    cidrs: ['10.0.0.0/8'],
-    ...over,
-  });
 
 const refusal = (p: Promise<unknown>) =>
   p.then(
@@ -38,32 +28,22 @@ const refusal = (p: Promise<unknown>) =>
     (e: AppError) => ({ code: e.code, reason: e.details?.reason }),
   );
 
-describe.each(testDialects())('network ACL lists on %s', (dialect) => {
+const OFFERINGS: Record<'acl' | 'plain', Service[]> = {
+  acl: ['Connectivity', 'Dhcp', 'NetworkACL'],
+  plain: ['Connectivity', 'Dhcp'],
+};
+
+describeWorldWithOfferings('network ACL lists', OFFERINGS, (world) => {
+  // Read through these names by every test below; set once the world has started.
   let w: World;
   let engine: Engine;
-  let offeringId = '';
-  let plainOfferingId = '';
+  beforeAll(() => {
+    ({ w, engine } = world);
+  });
   let net = 60;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    offeringId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'simulator', Dhcp: 'simulator', NetworkACL: 'simulator' },
-    });
-    plainOfferingId = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'simulator', Dhcp: 'simulator' },
-    });
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
 
-  /** A user list of the VPC with these rules and no description. */
   const newList = (vpcId: string, name: string, rules: AclRuleInput[]) =>
-    engine.networkAcls.createList({ vpcId, name, description: '', rules });
+    newListOf(engine, vpcId, name, rules);
 
   const simAcl = (tierId: string) => w.hub.controller(w.controllerIds[0] as string).store.acls.get(tierId);
 
@@ -75,7 +55,10 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
       't',
     );
     const tier = (name: string, octet: number) =>
-      engine.createTier({ vpcId: vpc.id, name, offeringId, cidr: `10.${n}.${octet}.0/24` }, 't');
+      engine.createTier(
+        { vpcId: vpc.id, name, offeringId: world.offerings.acl, cidr: `10.${n}.${octet}.0/24` },
+        't',
+      );
     return { vpc, web: await tier('web', 1), db: await tier('db', 2) };
   }
 
@@ -262,7 +245,7 @@ describe.each(testDialects())('network ACL lists on %s', (dialect) => {
       {
         vpcId: vpc.id,
         name: 'plain',
-        offeringId: plainOfferingId,
+        offeringId: world.offerings.plain,
         cidr: vpc.cidr.replace('.0.0/16', '.9.0/24'),
       },
       't',

@@ -4,33 +4,23 @@
 // CAPACITY_EXHAUSTED diagnosis naming zone and range.
 import { randomUUID } from 'node:crypto';
 import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
-import { ipv4ToInt } from '@netplane/domain';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../src/index';
-import { makeWorld, type World, waitForJob } from './world';
+import { ipv4ToInt, type Service } from '@netplane/domain';
+import { expect, it, vi } from 'vitest';
+import { describeWorldWithOfferings } from './describe-world';
+import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let snatOffering = '';
-  let plainOffering = '';
+const OFFERINGS: Record<'snat' | 'plain', Service[]> = {
+  snat: ['Connectivity', 'Dhcp', 'SourceNat'],
+  plain: ['Connectivity'],
+};
+
+describeWorldWithOfferings('source-NAT addresses', OFFERINGS, (world) => {
   let net = 60;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    snatOffering = await w.addOffering({
-      kind: 'network',
-      services: { Connectivity: 'simulator', Dhcp: 'simulator', SourceNat: 'simulator' },
-    });
-    plainOffering = await w.addOffering({ kind: 'network', services: { Connectivity: 'simulator' } });
-    engine = w.engine();
-    await engine.start();
-  });
-  afterAll(async () => w?.cleanup());
 
   async function vpcWith(offeringId: string, tiers = 1) {
+    const { w, engine } = world;
     const n = ++net;
     const vpc = await engine.createVpc(
       { name: `vpc-${n}`, zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: `10.${n}.0.0/16` },
@@ -49,7 +39,7 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     return { vpc, tierIds: ids };
   }
   const implement = async (tierId: string) =>
-    waitForJob(engine, (await engine.implementTier(tierId, 't')).jobId);
+    waitForJob(world.engine, (await world.engine.implementTier(tierId, 't')).jobId);
   /** A public IP range of the world's zone and physical network, usable from startIp to endIp. */
   const addRange = (
     r: { id: string; cidr: string; gateway: string; vlan: number | null },
@@ -57,11 +47,11 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     endIp: string,
   ) =>
     publicIpsRepo.insertRange(
-      w.db.db,
+      world.w.db.db,
       {
         ...r,
-        zoneId: w.zoneId,
-        physicalNetworkId: w.physicalNetworkId,
+        zoneId: world.w.zoneId,
+        physicalNetworkId: world.w.physicalNetworkId,
         startIp,
         endIp,
         startNum: ipv4ToInt(startIp) ?? 0,
@@ -72,12 +62,14 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
     );
 
   it('without a range in the zone, implements as before and acquires nothing', async () => {
-    const { vpc, tierIds } = await vpcWith(snatOffering);
+    const { w } = world;
+    const { vpc, tierIds } = await vpcWith(world.offerings.snat);
     expect((await implement(tierIds[0] as string)).state).toBe('succeeded');
     expect(await publicIpsRepo.listPublicIpsOfVpc(w.db.db, vpc.id)).toEqual([]);
   });
 
   it('acquires, passes, shares and releases the VPC address; a full zone is CAPACITY_EXHAUSTED naming the range', async () => {
+    const { w, engine } = world;
     // 203.0.113.0/29 with the gateway .1 inside the span .1-.3: two usable addresses.
     const rangeId = randomUUID();
     await addRange(
@@ -86,11 +78,11 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
       '203.0.113.3',
     );
 
-    const plain = await vpcWith(plainOffering);
+    const plain = await vpcWith(world.offerings.plain);
     expect((await implement(plain.tierIds[0] as string)).state).toBe('succeeded');
     expect(await publicIpsRepo.listPublicIpsOfVpc(w.db.db, plain.vpc.id)).toEqual([]);
 
-    const a = await vpcWith(snatOffering, 2);
+    const a = await vpcWith(world.offerings.snat, 2);
     const jobA = await implement(a.tierIds[0] as string);
     expect(jobA.state).toBe('succeeded');
     const snatA = await publicIpsRepo.sourceNatOf(w.db.db, a.vpc.id);
@@ -120,11 +112,11 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
       '203.0.113.2',
     ]);
 
-    const b = await vpcWith(snatOffering);
+    const b = await vpcWith(world.offerings.snat);
     expect((await implement(b.tierIds[0] as string)).state).toBe('succeeded');
     expect((await publicIpsRepo.sourceNatOf(w.db.db, b.vpc.id))?.address).toBe('203.0.113.3');
 
-    const c = await vpcWith(snatOffering);
+    const c = await vpcWith(world.offerings.snat);
     const cTier = c.tierIds[0] as string;
     const failed = await implement(cTier);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'CAPACITY_EXHAUSTED' } });
@@ -157,13 +149,14 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
   });
 
   it('gives six VPCs implemented at once six distinct addresses', async () => {
+    const { w } = world;
     // The /29 above is full: these come from a second range, .1 its gateway, .2-.14 usable.
     await addRange(
       { id: randomUUID(), cidr: '198.51.100.0/28', gateway: '198.51.100.1', vlan: 77 },
       '198.51.100.2',
       '198.51.100.14',
     );
-    const vpcs = await Promise.all(Array.from({ length: 6 }, () => vpcWith(snatOffering)));
+    const vpcs = await Promise.all(Array.from({ length: 6 }, () => vpcWith(world.offerings.snat)));
     const jobs = await Promise.all(vpcs.map((v) => implement(v.tierIds[0] as string)));
     expect(jobs.map((j) => j.state)).toEqual(Array(6).fill('succeeded'));
     const addresses = await Promise.all(
@@ -174,6 +167,7 @@ describe.each(testDialects())('source-NAT addresses on %s', (dialect) => {
   });
 
   it('acquires the VPC address for an offering with StaticNat or Lb but no SourceNat: its gateway address', async () => {
+    const { w, engine } = world;
     const offering = await w.addOffering({
       kind: 'network',
       services: { Connectivity: 'simulator', StaticNat: 'simulator', Lb: 'simulator' },

@@ -41,9 +41,18 @@ function nicsOf(nics: readonly Nic[], n: number): Nic[] {
 
 describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
   let net = 170;
-  let host = 100;
-  /** A public address of the range that the engine does not hand out (the acquire span ends at .40). */
-  const publicIp = () => `203.0.113.${++host}`;
+  /** Acquires a public address of the zone's range for the VPC, as publicIps.acquire does. */
+  async function acquire(vpcId: string): Promise<{ id: string; address: string }> {
+    const r = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
+      zoneId: ovn.w.zoneId,
+      vpcId,
+      purpose: 'User',
+      acquiredBy: 't',
+      now: Date.now(),
+    });
+    if (!r.ok) throw new Error(`no public IP: ${r.reason}`);
+    return { id: r.ip.id, address: r.ip.address };
+  }
 
   beforeAll(async () => registerGatewayChassis(ovn));
 
@@ -97,8 +106,9 @@ describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
     const { vpc, webTier, webNics, appTier, appNics, snat } = await vpcWithTiers(2, 1);
     const [a, b] = webNics as [Nic, Nic];
     const [c] = appNics as [Nic];
-    const ip = publicIp();
-    const { jobId } = await ovn.engine.enableStaticNat({ nicId: b.id, publicIp: ip }, 't');
+    const acquired = await acquire(vpc.id);
+    const ip = acquired.address;
+    const { jobId } = await ovn.engine.enableStaticNat({ nicId: b.id, publicIpId: acquired.id }, 't');
     expect((await waitForJob(ovn.engine, jobId)).state).toBe('succeeded');
 
     const inbound = await trace(ovn, fromOutside(vpc.id, ip, 22));
@@ -128,11 +138,12 @@ describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
     const { vpc, webTier, webNics, appTier, appNics } = await vpcWithTiers(2, 1);
     const [a, b] = webNics as [Nic, Nic];
     const [c] = appNics as [Nic];
-    const vip = publicIp();
+    const acquired = await acquire(vpc.id);
+    const vip = acquired.address;
     const algorithm = (await ovn.engine.publicServiceOptions(webTier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
     const created = await ovn.engine.createLbRule(
-      lbRule(webTier.id, 'web-80', vip, [a.id, b.id], { privatePort: 8080, algorithm }),
+      lbRule(webTier.id, 'web-80', acquired.id, [a.id, b.id], { privatePort: 8080, algorithm }),
       't',
     );
     expect((await waitForJob(ovn.engine, created.jobId)).state).toBe('succeeded');
@@ -182,7 +193,10 @@ describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
   it('leaves no Northbound row and no Southbound flow, port or datapath of ours after release and destroy', async () => {
     const { vpc, webTier, appTier, webNics, appNics } = await vpcWithTiers(1, 1);
     const [a] = webNics as [Nic];
-    const nat = await ovn.engine.enableStaticNat({ nicId: a.id, publicIp: publicIp() }, 't');
+    const nat = await ovn.engine.enableStaticNat(
+      { nicId: a.id, publicIpId: (await acquire(vpc.id)).id },
+      't',
+    );
     expect((await waitForJob(ovn.engine, nat.jobId)).state).toBe('succeeded');
     const northd = northdOf(ovn);
     await northd.sync();

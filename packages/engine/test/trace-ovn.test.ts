@@ -6,53 +6,15 @@
 import { EXT, names, routerPortMac } from '@netplane/adapter-ovn';
 import { physicalNetworksRepo, zonesRepo } from '@netplane/db';
 import { DEFAULT_ZONE_DNS_SERVERS } from '@netplane/domain';
-import { ovnTrace, type TracePacket, type TraceVerdict } from '@netplane/ovsdb/testing';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { implementWithNics } from './edge';
-import { describeOvnWorld, type OvnWorld, type OvnWorldOptions } from './ovn-world';
+import { describeOvnWorld, type OvnWorld } from './ovn-world';
+import { dhcpDiscover, explain, northdOf, TRACE_PROVIDER, tcp, trace, two } from './trace-support';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-const PROVIDER: OvnWorldOptions = {
-  provider: 'ovn-trace',
-  services: ['Connectivity', 'Dhcp', 'NetworkACL'],
-  config: { localnetNetworkName: 'physnet1' },
-  northd: true,
-};
-
-type Nic = { id: string; mac: string; ip: string };
-
-function northdOf(ovn: OvnWorld) {
-  if (!ovn.northd) throw new Error('the world was started without northd');
-  return ovn.northd;
-}
-
-/** The first `n` NICs, checked present (so the rest of the test reads them without `?`). */
-function two(nics: readonly Nic[], n = 2): [Nic, Nic] {
-  const [a, b] = nics;
-  if (!a || (n > 1 && !b)) throw new Error(`expected ${n} NICs, got ${nics.length}`);
-  return [a, b ?? a];
-}
-
-const trace = (ovn: OvnWorld, p: TracePacket) => ovnTrace(northdOf(ovn), p);
-
-/** A readable failure: the verdict without the raw output, then the raw output. */
-const explain = (v: TraceVerdict) =>
-  `${JSON.stringify({ delivered: v.delivered, dropped: v.dropped, dhcp: v.dhcpOffer })}\n${v.raw}`;
-
-const tcp = (tierId: string, from: Nic, to: Nic, over: Partial<{ ip4Src: string; ethSrc: string }> = {}) =>
-  ({
-    datapath: names.switch(tierId),
-    inport: names.nicPort(from.id),
-    ethSrc: over.ethSrc ?? from.mac,
-    ethDst: to.mac,
-    kind: 'ip4',
-    ip4Src: over.ip4Src ?? from.ip,
-    ip4Dst: to.ip,
-    proto: 'tcp',
-    dstPort: 80,
-  }) as const;
+const PROVIDER = TRACE_PROVIDER;
 
 describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
   let net = 140;
@@ -151,13 +113,7 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
       await setZoneDns(servers, domain);
       const { tier, nics } = await tierWithNics(1, isolation);
       const [a] = two(nics, 1);
-      const v = await trace(ovn, {
-        datapath: names.switch(tier.id),
-        inport: names.nicPort(a.id),
-        ethSrc: a.mac,
-        ethDst: 'ff:ff:ff:ff:ff:ff',
-        kind: 'dhcpDiscover',
-      });
+      const v = await trace(ovn, dhcpDiscover(tier.id, a));
       // The reply goes back out of the NIC's own port, from the router port's MAC.
       expect(v.delivered, explain(v)).toEqual([{ port: names.nicPort(a.id), type: '' }]);
       expect(v.stages.find((s) => s.stage === 'ls_in_dhcp_response')?.actions).toContain(

@@ -1,9 +1,11 @@
 // Conformance cases of the optional applyNetworkAcl call. They run when the manifest's NetworkACL capabilities say
 // SupportsAclLists (or, without a manifest, when the element has the call) and test what the contract promises: the
 // call exists exactly then, an apply converges (the same spec again is adopted, another spec replaces it), a tier the
-// controller does not hold and an unknown spec version are INVALID_REQUEST, an aborted call rejects as TIMEOUT.
+// controller does not hold and an unknown spec version are INVALID_REQUEST, an aborted call rejects as TIMEOUT, and
+// observe() reports the list a tier holds (kind acl, id <networkId>/list, its id and rules digest; none before).
 import { randomUUID } from 'node:crypto';
 import { expect, it, type TestContext } from 'vitest';
+import { aclListResourceId, aclRulesDigest } from '../acl-digest';
 import { AdapterError } from '../adapter-error';
 import {
   ACL_LISTS_CAPABILITY,
@@ -118,6 +120,31 @@ export function aclCases(state: () => KitState): void {
     const net = await aclTier(s);
     const v2 = { ...specOf(net, 'kit-x', []), version: 2 } as unknown as NetworkAclSpec;
     expect((await rejectionOf(apply(v2, s.f.ctx()))).category).toBe('INVALID_REQUEST');
+  });
+
+  it('network ACL: observe reports the list a tier holds with its rules digest, and none before', async (ctx) => {
+    skipUnless(ctx);
+    const s = state();
+    const apply = applyOf(s.el);
+    const net = await aclTier(s);
+    const held = async () =>
+      (await s.el.observe({ vpcId: net.vpcId }, s.f.ctx())).resources.filter(
+        (r) => r.kind === 'acl' && r.id === aclListResourceId(net.networkId),
+      );
+    expect(await held()).toEqual([]);
+    const spec = specOf(net, 'kit-list-held', [
+      rule(10),
+      rule(20, { action: 'deny', portStart: 22, portEnd: 22 }),
+    ]);
+    await apply(spec, s.f.ctx());
+    const [list, ...more] = await held();
+    expect(more).toEqual([]);
+    expect(list?.attributes).toMatchObject({
+      aclList: 'kit-list-held',
+      aclListName: 'kit-list-held',
+      aclRules: aclRulesDigest(spec.rules),
+    });
+    expect(list?.issues ?? []).toEqual([]);
   });
 
   it('network ACL: an apply with an already aborted signal rejects as TIMEOUT', async (ctx) => {

@@ -2,6 +2,8 @@
 // static NAT and load-balancing rules of the routers, and public IPs held by foreign systems.
 import {
   AdapterError,
+  aclListResourceId,
+  aclRulesDigest,
   type NetworkAclSpec,
   type ObservedResource,
   type ObserveScope,
@@ -235,6 +237,22 @@ export class SimStore {
           ...(r.issues && r.issues.length > 0 ? { issues: [...r.issues] } : {}),
         });
       }
+    }
+    // The list each tier holds, as every adapter with applyNetworkAcl reports it (kind acl, id <networkId>/list).
+    for (const [networkId, acl] of this.acls) {
+      if (scope.vpcId !== undefined && acl.vpcId !== scope.vpcId) continue;
+      if (nets && !nets.has(networkId)) continue;
+      out.push({
+        kind: 'acl',
+        id: aclListResourceId(networkId),
+        name: acl.listName,
+        attributes: {
+          networkId,
+          aclList: acl.listId,
+          aclListName: acl.listName,
+          aclRules: aclRulesDigest(acl.rules),
+        },
+      });
     }
     return out;
   }

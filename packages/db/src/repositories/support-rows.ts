@@ -1,5 +1,6 @@
 // The raw rows of one VPC for the support bundle (packages/engine/src/support/bundle.ts): every table support reads,
 // as stored (JSON text, BIGINTs), in a stable order. The controllers' credential ciphertext is read only on request.
+import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect';
 import type { Database } from '../schema';
@@ -17,6 +18,10 @@ export type VpcRows = {
   lbRules: Row[];
   lbMembers: Row[];
   portForwardingRules: Row[];
+  /** The VPC's own ACL lists and the built-ins its tiers use, their rules, and the list of every tier. */
+  aclLists: Row[];
+  aclRules: Row[];
+  aclAssignments: Row[];
   transitions: Row[];
   jobs: Row[];
   jobSteps: Row[];
@@ -84,6 +89,48 @@ const CONTROLLER_COLUMNS = [
   'updated_at',
 ] as const;
 
+/**
+ * The ACL side of the VPC: its own lists, the built-ins its tiers use, their rules, and one assignment per tier (a
+ * tier without an assignment row uses default_deny: `explicit` 0 says so). Lists and rules hold no secret.
+ */
+async function aclRowsOf(db: Db, vpcId: string, networks: readonly { id: string; name: string }[]) {
+  const stored = await inChunks(
+    networks.map((n) => n.id),
+    (ids) => db.selectFrom('network_acl_assignments').selectAll().where('network_id', 'in', ids).execute(),
+  );
+  const listOf = new Map(stored.map((a) => [a.network_id, a]));
+  const aclAssignments: Row[] = networks.map((n) => {
+    const a = listOf.get(n.id);
+    return {
+      network_id: n.id,
+      network_name: n.name,
+      list_id: a?.list_id ?? DEFAULT_DENY_ACL_ID,
+      explicit: a ? 1 : 0,
+      updated_at: a?.updated_at ?? null,
+    };
+  });
+  const used = [...new Set(aclAssignments.map((a) => String(a.list_id)))];
+  const aclLists = await db
+    .selectFrom('network_acl_lists')
+    .selectAll()
+    .where((eb) => eb.or([eb('vpc_id', '=', vpcId), ...(used.length > 0 ? [eb('id', 'in', used)] : [])]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const aclRules = await inChunks(
+    aclLists.map((l) => l.id),
+    (ids) =>
+      db
+        .selectFrom('network_acl_rules')
+        .selectAll()
+        .where('list_id', 'in', ids)
+        .orderBy('list_id')
+        .orderBy('number')
+        .execute(),
+  );
+  return { aclLists, aclRules, aclAssignments };
+}
+
 /** Every row support needs about the VPC; undefined when the VPC does not exist. */
 export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | undefined> {
   const vpc = await db.selectFrom('vpcs').selectAll().where('id', '=', vpcId).executeTakeFirst();
@@ -101,6 +148,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     lbRules.map((r) => r.id),
   );
   const portForwardingRules = await rowsOfVpc(db, 'port_forwarding_rules', vpcId);
+  const acl = await aclRowsOf(db, vpcId, networks);
   const jobs = await rowsOfVpc(db, 'jobs', vpcId);
   const jobIds = jobs.map((j) => j.id);
   const controllerIds = [...new Set(networkElements.map((e) => String(e.controller_id)))];
@@ -143,6 +191,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     lbRules,
     lbMembers,
     portForwardingRules,
+    ...acl,
     transitions,
     jobs,
     jobSteps,

@@ -1,6 +1,7 @@
-// Reconciliation: compare desired state (implemented tiers, reserved NICs, Active static NAT and LB rules) with what
-// each controller reports through observe(); drift (missing, extra, different, and every issue the adapter reports on
-// a resource; drift.ts) sets Synced=False with the difference. Repair (repair.ts) re-applies and re-checks.
+// Reconciliation: compare desired state (implemented tiers, reserved NICs, Active static NAT and LB rules, the ACL
+// list each tier should hold) with what each controller reports through observe(); drift (missing, extra, different,
+// and every issue the adapter reports on a resource; drift.ts, acl-drift.ts) sets Synced=False with the difference.
+// Repair (repair.ts) re-applies and re-checks.
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import {
   lbRulesRepo,
@@ -14,6 +15,7 @@ import type { ConditionUpdate, EntityType } from '@netplane/domain';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
+import { aclDrift, heldListNames, type WantedAcl, wantedAcls } from './acl-drift';
 import type { EngineCore } from './core';
 import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes, pfAttributes } from './drift';
 import { groupElements } from './specs';
@@ -36,7 +38,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
   const ruleIds = new Set([...nats, ...lbs, ...pfs].map((r) => r.id));
   const perController = new Map<
     string,
-    { handle: ElementHandle; desired: Desired[]; observed: ObservedResource[] }
+    { handle: ElementHandle; desired: Desired[]; observed: ObservedResource[]; acls: WantedAcl[] }
   >();
   for (const g of groupElements(elements)) {
     const handle = await core.elements.get(g.controllerId);
@@ -86,7 +88,13 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
       invoke: (e, c) => e.observe({ vpcId }, c),
       summarize: (o) => ({ resources: o.resources.length }),
     });
-    perController.set(g.controllerId, { handle, desired, observed: observed.resources });
+    const aclTiers = servedBy('NetworkACL');
+    const acls = await wantedAcls(
+      core,
+      handle,
+      live.filter((n) => aclTiers.has(n.id)),
+    );
+    perController.set(g.controllerId, { handle, desired, observed: observed.resources, acls });
   }
   return { vpc, networks, nics, nats, lbs, pfs, ruleIds, perController };
 }
@@ -128,8 +136,10 @@ export async function check(core: EngineCore, ctx: JobContext, vpcId: string) {
     throw e;
   }
   const drift: Drift[] = [];
-  for (const [controllerId, c] of seen.perController)
+  for (const [controllerId, c] of seen.perController) {
     drift.push(...diff(controllerId, c.desired, c.observed, seen.ruleIds));
+    drift.push(...aclDrift(controllerId, c.acls, c.observed, await heldListNames(core, c.observed)));
+  }
   await applySynced(core, 'vpc', vpcId, drift);
   for (const n of seen.networks.filter((x) => x.state === 'Implemented')) {
     const nicIds = new Set(seen.nics.filter((x) => x.networkId === n.id).map((x) => x.id));

@@ -1,9 +1,11 @@
 // Repair: re-apply what a reconcile check found missing or different, remove what is extra, then check again.
-import { networksRepo, publicIpsRepo } from '@netplane/db';
-import type { CallPhase } from '@netplane/domain';
+import { networkAclsRepo, networksRepo, publicIpsRepo } from '@netplane/db';
+import { type CallPhase, DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import { JobFailure } from '../errors';
 import type { CallSpec } from '../guards/call-runner';
 import type { JobContext } from '../jobs/context';
+import { isAclListDrift } from './acl-drift';
+import { aclSpecOf, supportsAclLists } from './acl-job';
 import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
@@ -14,6 +16,8 @@ import { onWholeVpc } from './step-call';
 /**
  * Re-applies what is missing or different and removes what is extra, then checks again. An issue the adapter
  * reported re-applies the resource it is on (a tier's ACL, DHCP or SNAT row re-implements the tier), once per resource.
+ * The list a tier holds is applied again (applyNetworkAcl) when it drifted, and after the tier is re-implemented
+ * unless its list is default_deny (what implement's fixed rows are), as the implement job does.
  */
 export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const vpcId = ctx.job.targetId;
@@ -36,6 +40,7 @@ const PHASE_OF = {
   revokeLbRule: 'revoke',
   applyPortForwarding: 'apply',
   revokePortForwarding: 'revoke',
+  applyNetworkAcl: 'apply',
 } as const satisfies Record<string, CallPhase>;
 type RepairOp = keyof typeof PHASE_OF;
 /** What a call acts on; `key` replaces the drift's idempotency key where one drift makes two calls. */
@@ -92,16 +97,38 @@ export async function applyRepairs(
       repairCall(core, common, op, on, request, invoke);
     // Several issues on one resource need one re-apply.
     const once = `${d.controllerId}:${d.resource}:${d.id}:${d.kind === 'extra' ? 'extra' : 'apply'}`;
+    const aclList = isAclListDrift(d);
     const tierRow =
-      d.resource === 'acl' ||
+      (d.resource === 'acl' && !aclList) ||
       d.resource === 'dhcp' ||
       (d.resource === 'nat' && !seen.ruleIds.has(d.id) && d.kind !== 'extra' && d.message !== undefined);
-    const networkId = d.resource === 'network' ? d.id : tierRow ? (d.networkId ?? null) : null;
+    const networkId = d.resource === 'network' ? d.id : tierRow || aclList ? (d.networkId ?? null) : null;
     const network = seen.networks.find((n) => n.id === networkId);
     const nic = seen.nics.find((n) => n.id === d.id);
     const nat = seen.nats.find((r) => r.id === d.id);
     const lb = seen.lbs.find((r) => r.id === d.id);
     const pf = seen.pfs.find((r) => r.id === d.id);
+    /** The tier's list applied again through this controller (once per tier), when `always` or not default_deny. */
+    const applyAcl = async (tier: NonNullable<typeof network>, always: boolean) => {
+      const db = core.deps.db.db;
+      if (done.has(`acl:${tier.id}`) || !supportsAclLists(core, c.handle)) return;
+      const list = await networkAclsRepo.getAclList(db, await networkAclsRepo.aclListIdOfTier(db, tier.id));
+      if (!list || (!always && list.id === DEFAULT_DENY_ACL_ID)) return;
+      done.add(`acl:${tier.id}`);
+      const spec = await aclSpecOf(db, tier, list);
+      const on = { target: { type: 'network', id: tier.id }, networkId: tier.id } as const;
+      await call(
+        'applyNetworkAcl',
+        { ...on, key: `${ctx.job.id}:repair:acl:${tier.id}` },
+        { acl: spec },
+        (e, x) => offered(e.applyNetworkAcl?.bind(e), 'The element has no ACL lists')(spec, x),
+      );
+    };
+    if (aclList) {
+      if (network) await applyAcl(network, true);
+      repaired.push(d);
+      continue;
+    }
     if ((d.resource === 'network' || tierRow) && network && d.kind !== 'extra') {
       if (done.has(`network:${network.id}`)) {
         repaired.push(d);
@@ -125,6 +152,7 @@ export async function applyRepairs(
         { network: spec },
         (e, x) => e.implementNetwork(spec, x),
       );
+      if (services.includes('NetworkACL')) await applyAcl(network, false);
       repaired.push(d);
       continue;
     }

@@ -1,4 +1,6 @@
+import { networkAclsRepo } from '@netplane/db';
 import { type TestDatabase, testDialects } from '@netplane/db/testing';
+import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY, type FailedVpc, failedVpcDatabase, keyring } from '../../test/failed-vpc';
 import { diagnoseEntityError } from '../diagnostics/hook';
@@ -60,6 +62,58 @@ describe.each(testDialects())('support bundle on %s', (dialect) => {
       expect(text).not.toContain(f.ciphertext.split('.')[5] as string);
       expect(text).not.toMatch(/np1\.[A-Za-z0-9_-]+\./);
     }
+  });
+
+  it('holds the ACL lists and rules of the VPC and which tiers use them', async () => {
+    const bundle = () => buildSupportBundle(t.db, f.vpcId, { now: t0 });
+    // No assignment row yet: the tier uses default_deny, and the bundle says so (explicit 0) with that list.
+    expect((await bundle())?.aclAssignments).toEqual([
+      {
+        network_id: f.networkId,
+        network_name: 'web',
+        list_id: DEFAULT_DENY_ACL_ID,
+        explicit: 0,
+        updated_at: null,
+      },
+    ]);
+    expect((await bundle())?.aclLists).toMatchObject([{ id: DEFAULT_DENY_ACL_ID, builtin: 1 }]);
+    const listId = 'acl-list-web';
+    await networkAclsRepo.insertAclList(t.db, {
+      id: listId,
+      vpcId: f.vpcId,
+      name: 'web-in',
+      description: 'web tier',
+      state: 'Active',
+      jobId: null,
+      createdAt: t0,
+    });
+    const rule = { action: 'allow', protocol: 'tcp', trafficType: 'Ingress', icmpType: null, icmpCode: null };
+    for (const [number, port] of [
+      [20, 443],
+      [10, 80],
+    ] as const)
+      await networkAclsRepo.insertAclRule(t.db, {
+        ...rule,
+        id: `rule-${number}`,
+        listId,
+        number,
+        portStart: port,
+        portEnd: port,
+        cidrs: ['0.0.0.0/0'],
+        description: '',
+        createdAt: t0,
+      });
+    await networkAclsRepo.assignAclList(t.db, f.networkId, listId, t0 + 5);
+    const b = await bundle();
+    expect(b?.aclLists).toMatchObject([{ id: listId, vpc_id: f.vpcId, name: 'web-in', builtin: 0 }]);
+    // In number order, with the CIDRs as values.
+    expect(b?.aclRules).toMatchObject([
+      { id: 'rule-10', list_id: listId, number: 10, port_start: 80, cidrs: ['0.0.0.0/0'] },
+      { id: 'rule-20', list_id: listId, number: 20, port_start: 443 },
+    ]);
+    expect(b?.aclAssignments).toEqual([
+      { network_id: f.networkId, network_name: 'web', list_id: listId, explicit: 1, updated_at: t0 + 5 },
+    ]);
   });
 
   it('returns undefined for an unknown VPC', async () => {

@@ -19,6 +19,10 @@ export type SupportBundle = {
   lbRules: unknown[];
   lbMembers: unknown[];
   portForwardingRules: unknown[];
+  /** The VPC's ACL lists (its own and the built-ins its tiers use), their rules, and the list of every tier. */
+  aclLists: unknown[];
+  aclRules: unknown[];
+  aclAssignments: unknown[];
   transitions: unknown[];
   jobs: unknown[];
   jobSteps: unknown[];
@@ -48,6 +52,7 @@ const JSON_COLUMNS = new Set([
   'config',
   'before',
   'after',
+  'cidrs',
 ]);
 
 /** Turns JSON text columns into values, so that redaction sees their keys, and BIGINTs into numbers. */
@@ -108,6 +113,9 @@ export async function buildSupportBundle(
     lbRules: clean(rows.lbRules),
     lbMembers: clean(rows.lbMembers),
     portForwardingRules: clean(rows.portForwardingRules),
+    aclLists: clean(rows.aclLists),
+    aclRules: clean(rows.aclRules),
+    aclAssignments: clean(rows.aclAssignments),
     transitions: clean(rows.transitions),
     jobs: clean(rows.jobs),
     jobSteps: clean(rows.jobSteps),
