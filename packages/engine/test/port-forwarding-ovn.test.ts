@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { names } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
 import { ipv4ToInt } from '@netplane/domain';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { edgeTier, lbRule, phasesOf } from './edge';
 import { describeOvnWorld } from './ovn-world';
 import { waitForJob } from './world';
@@ -19,28 +19,18 @@ describeOvnWorld(
   {
     provider: 'ovn-pf',
     services: ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding'],
-    config: { snatExternalIp: '198.51.100.1', localnetNetworkName: 'physnet1' },
+    config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
+    // The gateway's public side: PortForwarding (like SourceNat, StaticNat, Lb) is DECLINED on OVN without it.
+    publicNetwork: {
+      cidr: '198.51.100.0/24',
+      gateway: '198.51.100.1',
+      vlan: null,
+      startIp: '198.51.100.2',
+      endIp: '198.51.100.250',
+      label: 'public',
+    },
   },
   (ovn) => {
-    beforeAll(async () => {
-      await publicIpsRepo.insertRange(
-        ovn.w.db.db,
-        {
-          id: randomUUID(),
-          zoneId: ovn.w.zoneId,
-          physicalNetworkId: ovn.w.physicalNetworkId,
-          cidr: '192.0.2.0/24',
-          gateway: '192.0.2.1',
-          vlan: null,
-          startIp: '192.0.2.10',
-          endIp: '192.0.2.200',
-          startNum: ipv4ToInt('192.0.2.10') ?? 0,
-          endNum: ipv4ToInt('192.0.2.200') ?? 0,
-          gatewayNum: ipv4ToInt('192.0.2.1') ?? 0,
-        },
-        Date.now(),
-      );
-    });
     const lbRowOf = async (ruleId: string) =>
       (
         await ovn.server.nbctl([
@@ -56,24 +46,17 @@ describeOvnWorld(
         .filter(Boolean);
 
     it('applies a forward as a one-backend Load_Balancer, reconciles in sync, refuses an LB on its port, deletes it', async () => {
-      const { vpc, tier, nics } = await edgeTier(ovn.engine, {
+      const { vpc, tier, nics, acquire } = await edgeTier(ovn.engine, {
         zoneId: ovn.w.zoneId,
         vpcOfferingId: ovn.vpcOfferingId,
         offeringId: ovn.offeringId,
         net: 91,
         count: 1,
+        publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
       });
       const nic = nics[0];
       if (!nic) throw new Error('nic');
-      const acquired = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
-        zoneId: ovn.w.zoneId,
-        vpcId: vpc.id,
-        purpose: 'User',
-        acquiredBy: 't',
-        now: Date.now(),
-      });
-      if (!acquired.ok) throw new Error('no address');
-      const ip = acquired.ip;
+      const ip = await acquire();
       const input = {
         publicIpId: ip.id,
         nicId: nic.id,
