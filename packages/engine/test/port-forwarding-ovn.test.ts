@@ -2,11 +2,7 @@
 // dialects: the apply job makes one Load_Balancer with a VIP per port on the tier's switch and the VPC's router, a
 // reconcile sees it as the forward it is (not as an extra LB rule), an LB rule on a forwarded port is refused before
 // any call, and the delete job removes the row.
-
-import { randomUUID } from 'node:crypto';
 import { names } from '@netplane/adapter-ovn';
-import { publicIpsRepo } from '@netplane/db';
-import { ipv4ToInt } from '@netplane/domain';
 import { expect, it, vi } from 'vitest';
 import { edgeTier, lbRule, phasesOf } from './edge';
 import { describeOvnWorld } from './ovn-world';
