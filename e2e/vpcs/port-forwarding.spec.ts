@@ -64,7 +64,7 @@ test('port forwarding from an acquired address through a refusal, a failure and 
   await dialog.getByLabel('Public start port').fill('2224');
   await dialog.getByLabel('Private start port').fill('22');
   await dialog.getByRole('button', { name: 'Add port forwarding' }).click();
-  await expect(dialog.getByText(/overlaps port forwarding/)).toBeVisible();
+  await expect(dialog.getByText(/is already used by port forwarding/)).toBeVisible();
 
   // The controller refuses the next apply: the rule goes to Error with a diagnosis; a retry makes it Active.
   await injectFault(adminApi, pf.controllerId, {
