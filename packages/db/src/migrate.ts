@@ -13,6 +13,7 @@ import * as m009 from './migrations/009-public-ip-ranges';
 import * as m010 from './migrations/010-zone-dns';
 import * as m011 from './migrations/011-network-acls';
 import * as m012 from './migrations/012-name-search-index';
+import * as m013 from './migrations/013-list-filter-indexes';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-zone-dns': m010,
   '011-network-acls': m011,
   '012-name-search-index': m012,
+  '013-list-filter-indexes': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

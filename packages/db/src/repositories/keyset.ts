@@ -110,10 +110,12 @@ export async function keysetPage<S extends string, R>(
   let q: AnySelect = opts.keysFirst ? filtered : select(filtered);
   if (req.cursor !== undefined) {
     const key = decodeCursor(req.cursor, spec, sort, dir);
+    // The leading `<=` / `>=` is implied by the OR after it; it is there for the planners: neither turns the OR into
+    // an index range, so without it a deep page walked the index from the list's start to the cursor.
     const after: Expression<SqlBool> =
       dir === 'desc'
-        ? sql<SqlBool>`(${sortRef} < ${key.v} or (${sortRef} = ${key.v} and ${idRef} < ${key.id}))`
-        : sql<SqlBool>`(${sortRef} > ${key.v} or (${sortRef} = ${key.v} and ${idRef} > ${key.id}))`;
+        ? sql<SqlBool>`(${sortRef} <= ${key.v} and (${sortRef} < ${key.v} or (${sortRef} = ${key.v} and ${idRef} < ${key.id})))`
+        : sql<SqlBool>`(${sortRef} >= ${key.v} and (${sortRef} > ${key.v} or (${sortRef} = ${key.v} and ${idRef} > ${key.id})))`;
     q = q.where(after);
   }
   q = q
