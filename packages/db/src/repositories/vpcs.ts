@@ -80,6 +80,9 @@ const VPC_SORT: SortSpec<VpcSort> = {
   defaultDir: 'desc',
 };
 
+/** The name search's count cap: past it the page says `totalCapped` (the console shows "1,000+"). */
+export const NAME_SEARCH_COUNT_CAP = 1_000;
+
 export type VpcFilter = {
   state?: string;
   zoneId?: string;
@@ -113,9 +116,10 @@ export function listVpcs(db: Db, f: VpcPageRequest): Promise<Page<VpcRow>> {
     f,
     (s) => s.selectAll(),
     (r) => toVpc(r as unknown as VpcsTable),
-    // The name search cannot seek an index: read the page's keys from vpcs_by_created_state_name (migration 009)
-    // first, then the 50 rows, instead of every skipped VPC's whole row.
-    { keysFirst: f.nameContains !== undefined },
+    // The name search cannot seek an index: read the page's keys from vpcs_by_created_state_name (migration 012)
+    // first, then the 50 rows, instead of every skipped VPC's whole row; and count at most NAME_SEARCH_COUNT_CAP
+    // matches, so a search that matches most VPCs stops counting early (one that matches few still reads every name).
+    f.nameContains === undefined ? {} : { keysFirst: true, countCap: { db, cap: NAME_SEARCH_COUNT_CAP } },
   );
 }
 
