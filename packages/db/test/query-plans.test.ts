@@ -131,7 +131,7 @@ describe.each(testDialects())('query plans of the console reads on %s', (dialect
     }
   });
 
-  it('counts at most NAME_SEARCH_COUNT_CAP matches of a name search, exactly under it', async () => {
+  it('counts at most NAME_SEARCH_COUNT_CAP matches of a name search, exactly under it, by its page when it fits', async () => {
     const broad = await vpcsRepo.listVpcs(t.db, { limit: 50, nameContains: 'bench-vpc' });
     expect([broad.total, broad.totalCapped, broad.items.length]).toEqual([
       vpcsRepo.NAME_SEARCH_COUNT_CAP,
@@ -141,5 +141,12 @@ describe.each(testDialects())('query plans of the console reads on %s', (dialect
     // bench-vpc-12, -120…-129, -1200…-1299
     const narrow = await vpcsRepo.listVpcs(t.db, { limit: 50, nameContains: 'vpc-12' });
     expect([narrow.total, narrow.totalCapped]).toEqual([111, undefined]);
+    // A first page that holds every match is its own count (no second scan).
+    const statements = await statementsOf(t, (db) =>
+      vpcsRepo.listVpcs(db, { limit: 50, nameContains: 'vpc-1999' }),
+    );
+    expect(statements.some((q) => /count\(\*\)/.test(q.sql))).toBe(false);
+    const one = await vpcsRepo.listVpcs(t.db, { limit: 50, nameContains: 'vpc-1999' });
+    expect([one.total, one.items.map((v) => v.name), one.nextCursor]).toEqual([1, ['bench-vpc-1999'], null]);
   });
 });

@@ -118,8 +118,11 @@ export function listVpcs(db: Db, f: VpcPageRequest): Promise<Page<VpcRow>> {
     (r) => toVpc(r as unknown as VpcsTable),
     // The name search cannot seek an index: read the page's keys from vpcs_by_created_state_name (migration 012)
     // first, then the 50 rows, instead of every skipped VPC's whole row; and count at most NAME_SEARCH_COUNT_CAP
-    // matches, so a search that matches most VPCs stops counting early (one that matches few still reads every name).
-    f.nameContains === undefined ? {} : { keysFirst: true, countCap: { db, cap: NAME_SEARCH_COUNT_CAP } },
+    // matches, so a search that matches most VPCs stops counting early; one that matches few reads every name in its
+    // page query, which then holds every match and is its count (countAfterPage): one scan, not two.
+    f.nameContains === undefined
+      ? {}
+      : { keysFirst: true, countAfterPage: true, countCap: { db, cap: NAME_SEARCH_COUNT_CAP } },
   );
 }
 
