@@ -14,6 +14,7 @@ import * as m010 from './migrations/010-zone-dns';
 import * as m011 from './migrations/011-network-acls';
 import * as m012 from './migrations/012-name-search-index';
 import * as m013 from './migrations/013-rule-public-ips';
+import * as m014 from './migrations/014-list-filter-indexes';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '011-network-acls': m011,
   '012-name-search-index': m012,
   '013-rule-public-ips': m013,
+  '014-list-filter-indexes': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
