@@ -10,6 +10,9 @@ export type VpcsTable = {
   state: string;
   /** JSON: Condition[] */
   conditions: string;
+  /** The status of the Ready / Synced condition in `conditions` (migration 014, repositories/vpc-conditions.ts). */
+  ready_status: string | null;
+  synced_status: string | null;
   created_by: string;
   created_at: number;
   updated_at: number;

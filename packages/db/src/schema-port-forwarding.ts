@@ -1,4 +1,4 @@
-// The port forwarding table (migration 013).
+// The port forwarding table (migration 015).
 
 export type PortForwardingRulesTable = {
   id: string;

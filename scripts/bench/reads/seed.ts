@@ -3,7 +3,7 @@
 // transaction with multi-row INSERTs: seconds instead of the hour the API takes. A small share is in trouble (open
 // diagnoses, overdue jobs, entities left in a transitional state, Synced=False) so the console's trouble reads
 // return something. Deterministic: row i always gets the same values.
-import type { Database, Db } from '@netplane/db';
+import { type Database, type Db, vpcsRepo } from '@netplane/db';
 import { sql } from 'kysely';
 
 const ZONE = '00000000-0000-4000-8000-000000000001';
@@ -49,6 +49,9 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
   const t0 = now - 86_400_000;
   const old = now - 3_600_000; // past the 15-minute transitional threshold
   const sqlite = isSqlite(db);
+  // The condition columns of migration 014, written as the repositories write them; absent from a server bundle built
+  // before it (`--server-main`), whose rows then carry the JSON alone.
+  const conditionColumns = await hasConditionColumns(db);
   if (sqlite) await sql`pragma foreign_keys = off`.execute(db);
   {
     // The rows are built before the transaction opens: at 10,000 VPCs building them took longer than the MariaDB
@@ -74,6 +77,7 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
         cidr: '10.0.0.0/16',
         state: vpcState,
         conditions: cond(i % 100 !== 3),
+        ...(conditionColumns && vpcsRepo.vpcConditionColumns(cond(i % 100 !== 3))),
         created_by: 'admin',
         created_at: at,
         updated_at: vpcState === 'Implementing' ? old : at,
@@ -221,6 +225,15 @@ export async function seedBulk(db: Db, vpcs: number, nicsPerVpc: number, now: nu
     calls: Number(c.n),
     diagnoses: Math.ceil(vpcs / 250),
   };
+}
+
+async function hasConditionColumns(db: Db): Promise<boolean> {
+  try {
+    await sql`select synced_status, ready_status from vpcs where 1 = 0`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Fresh statistics, as a long-running database has: both planners choose indexes from them. */

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect';
 import type { StateTransitionsTable } from '../schema-engine';
+import { vpcConditionColumns } from './vpc-conditions';
 
 export type TransitionRow = {
   id: number;
@@ -27,10 +28,17 @@ export type CasStateInput = {
   conditions?: string;
 };
 
+/** The columns a conditions write sets: the JSON, and on a VPC its condition columns (migration 014) with it. */
+const conditionsSet = (table: StatefulTable, conditions: string): Record<string, unknown> =>
+  table === 'vpcs' ? { conditions, ...vpcConditionColumns(conditions) } : { conditions };
+
 /** Returns true when the row was at `version` and is now at version+1 in state `to`; false on conflict. */
 export async function casState(db: Db, input: CasStateInput): Promise<boolean> {
-  const set: Record<string, unknown> = { state: input.to, updated_at: input.now };
-  if (input.conditions !== undefined) set.conditions = input.conditions;
+  const set: Record<string, unknown> = {
+    state: input.to,
+    updated_at: input.now,
+    ...(input.conditions !== undefined && conditionsSet(input.table, input.conditions)),
+  };
   const res = await db
     .updateTable(input.table)
     .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
@@ -51,7 +59,7 @@ export async function casConditions(
 ): Promise<boolean> {
   const res = await db
     .updateTable(table)
-    .set((eb) => ({ conditions, updated_at: now, version: eb('version', '+', 1) }))
+    .set((eb) => ({ ...conditionsSet(table, conditions), updated_at: now, version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
@@ -76,7 +84,7 @@ export async function casStateMany(
       state: input.to,
       updated_at: input.now,
       version: eb('version', '+', 1),
-      ...(conditions !== undefined && { conditions }),
+      ...(conditions !== undefined && conditionsSet(input.table, conditions)),
     }))
     .where(
       'id',

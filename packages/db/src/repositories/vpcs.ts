@@ -1,8 +1,11 @@
 // VPCs: insert, read, and one keyset page of a filtered, sorted list.
-import { type Expression, type SqlBool, sql } from 'kysely';
-import type { Db, DialectName } from '../connect';
+import { type SqlBool, sql } from 'kysely';
+import type { Db } from '../connect';
 import type { VpcsTable } from '../schema-engine';
-import { dialectOfDb, keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
+import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
+import { VPC_CONDITION_COLUMNS, type VpcConditionType, vpcConditionColumns } from './vpc-conditions';
+
+export { VPC_CONDITION_COLUMNS, type VpcConditionType, vpcConditionColumns } from './vpc-conditions';
 
 export type VpcRow = {
   id: string;
@@ -43,6 +46,7 @@ export async function insertVpc(db: Db, v: Omit<VpcRow, 'version' | 'updatedAt'>
       cidr: v.cidr,
       state: v.state,
       conditions: v.conditions,
+      ...vpcConditionColumns(v.conditions),
       created_by: v.createdBy,
       created_at: v.createdAt,
       updated_at: v.createdAt,
@@ -76,12 +80,15 @@ const VPC_SORT: SortSpec<VpcSort> = {
   defaultDir: 'desc',
 };
 
+/** The name search's count cap: past it the page says `totalCapped` (the console shows "1,000+"). */
+export const NAME_SEARCH_COUNT_CAP = 1_000;
+
 export type VpcFilter = {
   state?: string;
   zoneId?: string;
   includeDestroyed?: boolean;
-  /** A condition the VPC must carry, e.g. Synced=False (matched in SQL, in the stored JSON). */
-  condition?: { type: string; status: string };
+  /** A condition the VPC must carry, e.g. Synced=False (its column of migration 013, indexed). */
+  condition?: { type: VpcConditionType; status: string };
   /** Case-insensitive substring of the name. */
   nameContains?: string;
 };
@@ -95,42 +102,30 @@ export function listVpcs(db: Db, f: VpcPageRequest): Promise<Page<VpcRow>> {
   else if (!f.includeDestroyed) q = q.where('state', '!=', 'Destroy');
   if (f.zoneId !== undefined) q = q.where('zone_id', '=', f.zoneId);
   if (f.nameContains !== undefined)
-    q = q.where(sql<SqlBool>`lower(name) like ${likePattern(f.nameContains)} escape '!'`);
-  if (f.condition !== undefined) q = q.where(hasCondition(dialectOfDb(db), f.condition));
+    // A substring cannot seek, so the search reads every VPC's name either way; `created_at >= 0` (every VPC's) is a
+    // range on the first column of vpcs_by_created_state_name (migration 012), so SQLite counts over that covering
+    // index instead of scanning the table (EXPLAIN QUERY PLAN: `SCAN vpcs` without it; test/query-plans.test.ts).
+    q = q
+      .where('created_at', '>=', 0)
+      .where(sql<SqlBool>`lower(name) like ${likePattern(f.nameContains)} escape '!'`);
+  if (f.condition !== undefined)
+    q = q.where(VPC_CONDITION_COLUMNS[f.condition.type], '=', f.condition.status);
   return keysetPage(
     q,
     VPC_SORT,
     f,
     (s) => s.selectAll(),
     (r) => toVpc(r as unknown as VpcsTable),
-    // The name search cannot seek an index: read the page's keys from vpcs_by_created_state_name (migration 009)
-    // first, then the 50 rows, instead of every skipped VPC's whole row.
-    { keysFirst: f.nameContains !== undefined },
+    // The name search cannot seek an index: read the page's keys from vpcs_by_created_state_name (migration 012)
+    // first, then the 50 rows, instead of every skipped VPC's whole row; and count at most NAME_SEARCH_COUNT_CAP
+    // matches, so a search that matches most VPCs stops counting early; one that matches few reads every name in its
+    // page query, which then holds every match and is its count (countAfterPage): one scan, not two.
+    f.nameContains === undefined
+      ? {}
+      : { keysFirst: true, countAfterPage: true, countCap: { db, cap: NAME_SEARCH_COUNT_CAP } },
   );
 }
 
 /** `%text%` for LIKE, with the wildcards of the text itself escaped (escape character `!`). */
 export const likePattern = (text: string): string =>
   `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
-
-/**
- * The conditions column holds a JSON array of {type, status, ...}: match one element on both dialects. On SQLite,
- * parsing every VPC's JSON made the dashboard's "not Synced" count the slowest of its counts (docs/benchmarks.md), so
- * a plain substring test goes first: an element with that type and status has both as quoted strings in the text,
- * so the test only skips rows that cannot match and the JSON check still decides. It is applied only to values JSON
- * writes verbatim (JSON.stringify, which writes every stored value, escapes none of these characters); a hand-edited
- * value that spells such letters as \u escapes would be missed by it. MariaDB's json_contains is cheaper than its
- * instr over utf8mb4 text (measured: the substring test made the count slower), so it runs alone there.
- */
-function hasCondition(dialect: DialectName, c: { type: string; status: string }): Expression<SqlBool> {
-  if (dialect === 'mysql')
-    return sql<SqlBool>`json_contains(conditions, json_object('type', ${c.type}, 'status', ${c.status}))`;
-  // A hand-edited, malformed value matches nothing rather than failing the list.
-  const exact = sql<SqlBool>`(case when json_valid(conditions) then exists (select 1 from json_each(conditions) as c
-    where json_extract(c.value, '$.type') = ${c.type} and json_extract(c.value, '$.status') = ${c.status}) else 0 end)`;
-  if (!VERBATIM.test(c.type) || !VERBATIM.test(c.status)) return exact;
-  return sql<SqlBool>`(instr(conditions, ${`"${c.type}"`}) > 0 and instr(conditions, ${`"${c.status}"`}) > 0 and ${exact})`;
-}
-
-/** Characters JSON never needs to escape (and JSON.stringify never does). */
-const VERBATIM = /^[A-Za-z0-9 _.:-]*$/;

@@ -35,6 +35,7 @@ function randomMacs(n: number, taken: ReadonlySet<string>): string[] {
 export type AllocatedNic = Omit<nicsRepo.NicRow, 'updatedAt' | 'version'>;
 export type PrepareJobOptions = { actor: string; batchSize?: number };
 
+/** Attempts of one request whose own random choice (a MAC, a UUID) collided with a row written meanwhile. */
 const ATTEMPTS = 5;
 
 /**
@@ -163,7 +164,11 @@ export async function allocateNics(
       }
       if (violated === 'ip' && askedIps.size > 0)
         throw new AppError('CONFLICT', 'An asked IP is already in use on this tier');
-      if (violated !== null || isLockConflict(e)) continue;
+      if (violated !== null) continue;
+      // inReadCommitted already ran the transaction LOCK_CONFLICT_ATTEMPTS times (packages/db transaction.ts); a
+      // deadlock that outlasted those is the caller's "try again", not another round of five here.
+      if (isLockConflict(e))
+        throw new AppError('CONFLICT', 'Could not allocate addresses (the tier is busy); try again');
       throw e;
     }
     core.events.emit({

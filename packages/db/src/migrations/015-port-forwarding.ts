@@ -1,8 +1,7 @@
 // Port forwarding rules (CloudStack's createPortForwardingRule): a port range of an acquired public IP onto the same
 // number of ports of one NIC. The rule names its address by id (the foreign key keeps an address with rules from
-// being released under them) and keeps the address string beside it, as the rule's adapter spec and the conflict
-// checks against static NAT and LB rules (which still hold a string) read it. Overlapping ranges cannot be a
-// constraint; the create command checks them with the address row locked (repositories/port-forwarding.ts).
+// being released under them) and keeps the address string beside it for the rule's adapter spec. Overlapping ranges
+// cannot be a constraint; the create command checks them with the address row locked (publicIpUseRepo.lockedUse).
 import type { Kysely } from 'kysely';
 
 const ID = 'varchar(36)';
