@@ -200,3 +200,35 @@ describe.each(testDialects())('port forwarding repository on %s', (dialect) => {
     expect(await publicIpsRepo.deletePublicIp(t.db, ip.id)).toBe(true);
   });
 });
+
+describe('publicIpUseRepo.conflictOn with port forwards', () => {
+  const pf = {
+    kind: 'portForward',
+    id: 'pf',
+    start: 2222,
+    end: 2224,
+    protocol: 'tcp',
+    privateIp: '10.0.1.10',
+    label: 'pf',
+  } as const;
+  const lb = { kind: 'lbRule', id: 'lb', name: 'web', port: 80, protocol: 'tcp', label: 'lb' } as const;
+  const nat = { kind: 'staticNat', id: 'nat', nicId: 'n', privateIp: '10.0.1.11', label: 'nat' } as const;
+  const want = (start: number, end: number, protocol = 'tcp') =>
+    ({ kind: 'portForward', start, end, protocol }) as const;
+
+  it('refuses an overlapping range of the protocol, an LB port inside the range, and any static NAT', () => {
+    expect(publicIpUseRepo.conflictOn([pf], want(2224, 2230))).toBe(pf);
+    expect(publicIpUseRepo.conflictOn([pf], want(2225, 2230))).toBeUndefined();
+    expect(publicIpUseRepo.conflictOn([pf], want(2222, 2222, 'udp'))).toBeUndefined();
+    expect(publicIpUseRepo.conflictOn([lb], want(79, 81))).toBe(lb);
+    expect(publicIpUseRepo.conflictOn([lb], want(81, 90))).toBeUndefined();
+    expect(publicIpUseRepo.conflictOn([nat], want(1, 1))).toBe(nat);
+  });
+
+  it('refuses a static NAT on a forwarded address and an LB VIP inside a forwarded range', () => {
+    expect(publicIpUseRepo.conflictOn([pf], { kind: 'staticNat' })).toBe(pf);
+    expect(publicIpUseRepo.conflictOn([pf], { kind: 'lbRule', port: 2223, protocol: 'tcp' })).toBe(pf);
+    expect(publicIpUseRepo.conflictOn([pf], { kind: 'lbRule', port: 2223, protocol: 'udp' })).toBeUndefined();
+    expect(publicIpUseRepo.conflictOn([pf, lb], { kind: 'lbRule', port: 80, protocol: 'tcp' })).toBe(lb);
+  });
+});
