@@ -237,7 +237,12 @@ describe.each(testDialects())('providers and controllers on %s', (dialect) => {
     const sim = list.find((a) => a.id === 'simulator');
     expect(sim?.status).toBe('Fully Loaded');
     expect(sim?.manifest?.credentialFields).toEqual(['username', 'password']);
-    expect(sim?.manifest?.configFields.map((f) => f.name)).toEqual(['latencyMs', 'jitterMs']);
+    expect(sim?.manifest?.configFields.map((f) => f.name)).toEqual([
+      'latencyMs',
+      'jitterMs',
+      'requireGatewayChassis',
+      'gatewayChassis',
+    ]);
     expect(sim?.manifest?.services.Lb?.SupportedLbAlgorithms).toContain('leastconn');
     expect(list.find((a) => a.id === 'broken-vendor')).toMatchObject({
       status: 'Unable to load',
