@@ -19,6 +19,7 @@ import { implementNetwork } from './network';
 import { destroyNetwork, shutdownNetwork } from './network-teardown';
 import { prepareNics, releaseNic } from './nics';
 import { observe } from './observe';
+import { applyPortForwarding, revokePortForwarding } from './port-forwarding';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
 import { destroyVpc, implementVpc } from './vpc';
 import { NbWatch } from './watch';
@@ -95,7 +96,7 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       const { method, segmentId } = req.network.isolation;
       const unsupported = isolationUnsupported(method, segmentId, config);
       if (unsupported) return { canHandle: false, reason: unsupported };
-      // SourceNat, StaticNat and Lb run on the VPC's gateway: without everything it is built from, DECLINED here
+      // SourceNat, StaticNat, Lb and PortForwarding run on the VPC's gateway: without everything it is built from, DECLINED here
       // rather than a tier implemented without the way out.
       if (needsGateway([req.service])) {
         const plan = gatewayPlanOf(req.network, config);
@@ -121,6 +122,8 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     revokeStaticNat: (rule, ctx) => call(ctx, (db, s) => revokeStaticNat(db, rule, s)),
     applyLbRule: (rule, ctx) => call(ctx, (db, s) => applyLbRule(db, rule, s)),
     revokeLbRule: (rule, ctx) => call(ctx, (db, s) => revokeLbRule(db, rule, s)),
+    applyPortForwarding: (rule, ctx) => call(ctx, (db, s) => applyPortForwarding(db, rule, s)),
+    revokePortForwarding: (rule, ctx) => call(ctx, (db, s) => revokePortForwarding(db, rule, s)),
     applyNetworkAcl: (acl, ctx) => call(ctx, (db, s) => applyNetworkAcl(db, acl, s)),
     observe: (scope, ctx) => call(ctx, async (db, s) => ({ resources: await observe(db, scope, s) })),
     healthCheck: (ctx) =>

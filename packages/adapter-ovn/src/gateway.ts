@@ -23,7 +23,7 @@ import { EXT, gatewayPortMac, isOurs, names, OWNER, prefixLength } from './names
 import { extOf, isGuardFailure, type NbDatabase, type SelectedRow } from './nb';
 
 /** The services that reach the public network through the VPC's gateway. */
-export const GATEWAY_SERVICES: readonly Service[] = ['SourceNat', 'StaticNat', 'Lb'];
+export const GATEWAY_SERVICES: readonly Service[] = ['SourceNat', 'StaticNat', 'Lb', 'PortForwarding'];
 export const needsGateway = (services: readonly Service[]) =>
   services.some((s) => GATEWAY_SERVICES.includes(s));
 

@@ -55,7 +55,7 @@ export const ovnManifest: AdapterManifest = {
     'joined to it by a router port, a NIC a Logical_Switch_Port with port security; DHCP_Options per tier, the ' +
     "tier's default ACLs on one Port_Group, source NAT as a NAT row, static NAT as a dnat_and_snat NAT row, load " +
     "balancing as a Load_Balancer on the tier's switch and the VPC's router (source-hash only: OVN hashes flows, it " +
-    'has no round robin or least connections). The router reaches the public network through a gateway port on the ' +
+    'has no round robin or least connections), port forwarding as a one-backend Load_Balancer per rule. The router reaches the public network through a gateway port on the ' +
     "VPC's external switch, bound to the controller's gatewayChassis. Tiers are Geneve overlays, or VLANs through a " +
     'localnet port when the controller names its physical network (localnetNetworkName).',
   protocol: 'OVSDB',
@@ -72,6 +72,7 @@ export const ovnManifest: AdapterManifest = {
     SourceNat: { SupportedSourceNatTypes: ['perzone'], RedundantRouter: false },
     StaticNat: {},
     Lb: { SupportedLbAlgorithms: OVN_LB_ALGORITHMS, SupportedProtocols: ['tcp', 'udp'] },
+    PortForwarding: { SupportedProtocols: ['tcp', 'udp'] },
   },
   canEnableIndividualServices: true,
   // Both live on the VPC's router and reach the tier through its router port: the Connectivity the same
@@ -79,6 +80,7 @@ export const ovnManifest: AdapterManifest = {
   serviceDependencies: [
     { service: 'StaticNat', requires: ['Connectivity'] },
     { service: 'Lb', requires: ['Connectivity'] },
+    { service: 'PortForwarding', requires: ['Connectivity'] },
   ],
   credentialSchema: ovnCredentialSchema,
   configSchema: ovnConfigSchema,

@@ -4,11 +4,11 @@ import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/
 import { coreDhcpOptions } from './dhcp';
 import { GATEWAY_SERVICES } from './gateway';
 import { gatewayIssuesOf } from './gateway-observe';
-import { protocolOf } from './lb';
 import { EXT, names, prefixLength } from './names';
 import type { NbDatabase } from './nb';
 import { DEFAULT_ACL_RULES, defaultAclRules } from './network-rows';
 import { observeAclLists } from './observe-acl';
+import { observeBalancers } from './observe-lb';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
@@ -127,7 +127,7 @@ export async function observe(
       },
     });
   }
-  out.push(...observeLoadBalancers(cache, rows('Load_Balancer')));
+  out.push(...observeBalancers(cache, rows('Load_Balancer')));
   return out.sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id) || a.name.localeCompare(b.name),
   );
@@ -258,51 +258,4 @@ function safeNetworks(gateway: string, cidr: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Lb rules: the VIP, protocol and members, and whether the row is still on the tier's switch and VPC's router. */
-function observeLoadBalancers(cache: Cache, lbs: Tagged[]): ObservedResource[] {
-  const holders = (table: string) => {
-    const m = new Map<string, Set<string>>();
-    for (const row of cache.rows(table)) m.set(str(row.name), new Set(toUuids(row.load_balancer)));
-    return m;
-  };
-  const [switches, routers] = [holders('Logical_Switch'), holders('Logical_Router')];
-  const out: ObservedResource[] = [];
-  for (const { row, ext } of lbs) {
-    const ruleId = ext[EXT.ruleId];
-    if (ruleId === undefined) continue;
-    const name = str(row.name);
-    const vips = Object.entries(toRecord(row.vips));
-    const members = vips
-      .flatMap(([, backends]) => backends.split(','))
-      .map((b) => b.trim())
-      .filter(Boolean)
-      .sort();
-    const issues: string[] = [];
-    const ls = names.switch(ext[EXT.networkId] ?? '');
-    const lr = names.router(ext[EXT.vpcId] ?? '');
-    if (!switches.get(ls)?.has(row._uuid))
-      issues.push(`Load_Balancer ${name} is not attached to switch ${ls}`);
-    if (!routers.get(lr)?.has(row._uuid))
-      issues.push(`Load_Balancer ${name} is not attached to router ${lr}`);
-    const fields = toAtoms(row.selection_fields).map(String).sort().join(',');
-    if (ext['netplane:algorithm'] === 'source' && fields !== 'ip_src') {
-      issues.push(`selection_fields of Load_Balancer ${name} are '${fields}', expected 'ip_src'`);
-    }
-    out.push({
-      kind: 'lb',
-      id: ruleId,
-      name,
-      attributes: {
-        vip: vips.map(([vip]) => vip).join(','),
-        protocol: protocolOf(row),
-        members: members.join(','),
-        networkId: ext[EXT.networkId] ?? '',
-        algorithm: ext['netplane:algorithm'] ?? '',
-      },
-      ...(issues.length > 0 ? { issues } : {}),
-    });
-  }
-  return out;
 }

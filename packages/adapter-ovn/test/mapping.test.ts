@@ -33,12 +33,15 @@ describe('OVN mapping', () => {
       'Gateway',
       'Lb',
       'NetworkACL',
+      'PortForwarding',
       'SourceNat',
       'StaticNat',
     ]);
     // OVN hashes flows: source affinity is the only algorithm it really has.
     expect(m.services.Lb).toEqual({ SupportedLbAlgorithms: ['source'], SupportedProtocols: ['tcp', 'udp'] });
     expect(m.services.StaticNat).toEqual({});
+    // A port forward is a one-backend Load_Balancer: tcp and udp, like Lb.
+    expect(m.services.PortForwarding).toEqual({ SupportedProtocols: ['tcp', 'udp'] });
     expect(m.credentialSchema.parse({})).toEqual({});
     expect(() => m.configSchema.parse({ snatExternalIp: 'nope' })).toThrow();
   });

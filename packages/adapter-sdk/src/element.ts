@@ -119,6 +119,30 @@ export type LbRuleSpec = {
 };
 export type LbRuleRef = { ruleId: string; vpcId: string; networkId: string };
 
+/** The version of PortForwardingSpec this SDK sends; an adapter refuses (INVALID_REQUEST) a version it does not know. */
+export const PORT_FORWARDING_SPEC_VERSION = 1;
+
+/**
+ * A port forwarding rule (version 1): traffic to publicIp on publicPortStart..publicPortEnd (protocol) goes to the
+ * NIC's privateIp on the same offset of privatePortStart..privatePortEnd. The API guarantees start ≤ end, ranges of
+ * equal length (at most 1000 ports), and no other rule of ours on an overlapping port of the address and protocol.
+ */
+export type PortForwardingSpec = {
+  version: typeof PORT_FORWARDING_SPEC_VERSION;
+  ruleId: string;
+  vpcId: string;
+  networkId: string;
+  nicId: string;
+  publicIp: string;
+  privateIp: string;
+  protocol: 'tcp' | 'udp';
+  publicPortStart: number;
+  publicPortEnd: number;
+  privatePortStart: number;
+  privatePortEnd: number;
+};
+export type PortForwardingRef = { ruleId: string; vpcId: string; networkId: string };
+
 /** The version of NetworkAclSpec this SDK sends; an adapter refuses (INVALID_REQUEST) a version it does not know. */
 export const NETWORK_ACL_SPEC_VERSION = 1;
 /** The manifest's NetworkACL capability that says the element has applyNetworkAcl (ACL lists). */
@@ -184,7 +208,7 @@ export type CanHandleVerdict = { canHandle: true } | { canHandle: false; reason:
 
 /** What the controller actually holds, named by our ids, for drift detection. */
 export type ObservedResource = {
-  kind: 'vpc' | 'network' | 'nic' | 'acl' | 'nat' | 'lb' | 'dhcp';
+  kind: 'vpc' | 'network' | 'nic' | 'acl' | 'nat' | 'lb' | 'pf' | 'dhcp';
   /** Our id (vpcId, networkId or nicId) read back from the controller's external ids. */
   id: string;
   name: string;
@@ -234,9 +258,19 @@ export type NetworkElement = {
    */
   applyNetworkAcl?(acl: NetworkAclSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
   /**
+   * PortForwarding calls: present exactly when the manifest offers the service (the conformance kit checks it).
+   * Apply is idempotent and converges like the Lb calls (same spec: adopted; other ports or NIC: updated in place);
+   * a port of the address held on the controller by anything but this rule is RESOURCE_CONFLICT; a spec version the
+   * adapter does not know is INVALID_REQUEST. Revoking a rule the controller does not hold is a success.
+   */
+  applyPortForwarding?(rule: PortForwardingSpec, ctx: CallContext): Promise<{ adopted: boolean }>;
+  revokePortForwarding?(rule: PortForwardingRef, ctx: CallContext): Promise<void>;
+  /**
    * Observed kinds: vpc, network, nic; where offered, static NAT as kind nat (id = ruleId; attributes
    * type=dnat_and_snat, externalIp, logicalIp) and Lb as kind lb (id = ruleId; attributes vip `publicIp:publicPort`,
-   * protocol, members = sorted `ip:port` joined by ','); plus the acl/dhcp/nat rows the adapter makes for a tier.
+   * protocol, members = sorted `ip:port` joined by ','), PortForwarding as kind pf (id = ruleId; attributes
+   * publicIp, protocol, publicPorts `start-end`, privateIp, privatePorts `start-end`); plus the acl/dhcp/nat rows
+   * the adapter makes for a tier.
    * Where applyNetworkAcl is offered, the list a tier holds is kind acl, id `<networkId>/list` (aclListResourceId):
    * attributes aclList (list id), aclListName and aclRules (aclRulesDigest of the rules it holds), with an issue for
    * every part of it missing or changed on the controller; absent while no list was ever applied to the tier (its

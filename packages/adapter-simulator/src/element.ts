@@ -1,5 +1,5 @@
 // The simulator's NetworkElement: each contract call becomes a command sent through a transport (hub or HTTP). The
-// manifest offers StaticNat and Lb, so the element has their calls.
+// manifest offers StaticNat, Lb and PortForwarding, so the element has their calls.
 import type { BatchItemResult, CallContext, NetworkElement } from '@netplane/adapter-sdk';
 import type { SimCommand } from './core/commands';
 
@@ -53,6 +53,10 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
       await send({ op: 'revokeLbRule', rule }, ctx);
     },
     applyNetworkAcl: (acl, ctx) => send({ op: 'applyNetworkAcl', acl }, ctx),
+    applyPortForwarding: (rule, ctx) => send({ op: 'applyPortForwarding', rule }, ctx),
+    revokePortForwarding: async (rule, ctx) => {
+      await send({ op: 'revokePortForwarding', rule }, ctx);
+    },
     observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
     healthCheck: async (ctx) => {
       const started = performance.now();

@@ -16,6 +16,7 @@ import { networkAclsRouter } from './routers/network-acls';
 import { nicsRouter } from './routers/nics';
 import { offeringsRouter } from './routers/offerings';
 import { physicalNetworksRouter } from './routers/physical-networks';
+import { portForwardingRouter } from './routers/port-forwarding';
 import { providersRouter } from './routers/providers';
 import { publicIpRangesRouter } from './routers/public-ip-ranges';
 import { publicIpsRouter } from './routers/public-ips';
@@ -47,6 +48,7 @@ const coreRouters = {
   providers: providersRouter,
   publicIpRanges: publicIpRangesRouter,
   publicIps: publicIpsRouter,
+  portForwarding: portForwardingRouter,
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,

@@ -93,6 +93,9 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'staticNat.disable': ['admin', 'operator'],
   'staticNat.enable': ['admin', 'operator'],
   'staticNat.retry': ['admin', 'operator'],
+  'portForwarding.create': ['admin', 'operator'],
+  'portForwarding.delete': ['admin', 'operator'],
+  'portForwarding.retry': ['admin', 'operator'],
 };
 
 /** Queries every role may call, except these. */

@@ -15,6 +15,7 @@ import * as m011 from './migrations/011-network-acls';
 import * as m012 from './migrations/012-name-search-index';
 import * as m013 from './migrations/013-rule-public-ips';
 import * as m014 from './migrations/014-list-filter-indexes';
+import * as m015 from './migrations/015-port-forwarding';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '012-name-search-index': m012,
   '013-rule-public-ips': m013,
   '014-list-filter-indexes': m014,
+  '015-port-forwarding': m015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

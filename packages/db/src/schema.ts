@@ -4,6 +4,7 @@ import type { Generated } from 'kysely';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
 import type { NetworkAclTables } from './schema-network-acls';
+import type { PortForwardingTables } from './schema-port-forwarding';
 import type { PublicIpTables } from './schema-public-ips';
 import type { PublicServicesTables } from './schema-public-services';
 
@@ -166,4 +167,5 @@ export type Database = InventoryTables &
   DiagnosticsTables &
   PublicServicesTables &
   PublicIpTables &
-  NetworkAclTables;
+  NetworkAclTables &
+  PortForwardingTables;

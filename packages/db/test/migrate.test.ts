@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest, pendingMigrations } from '../src/migrate';
 import * as m013 from '../src/migrations/013-rule-public-ips';
+import * as m015 from '../src/migrations/015-port-forwarding';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('migrations on %s', (dialect) => {
@@ -39,5 +40,12 @@ describe.each(testDialects())('migrations on %s', (dialect) => {
     await m013.up(db);
     const r = await t.db.selectFrom('static_nat_rules').select('public_ip_id').execute();
     expect(r).toEqual([]);
+  });
+
+  it('takes 015-port-forwarding down (the table and its foreign key to public_ips) and up again', async () => {
+    const db = t.db as never;
+    await m015.down(db);
+    await m015.up(db);
+    expect(await t.db.selectFrom('port_forwarding_rules').select('id').execute()).toEqual([]);
   });
 });

@@ -19,5 +19,6 @@ export * from './offerings/offering';
 export * from './offerings/validate';
 export * from './pagination/page';
 export * from './public-ips/ranges';
+export * from './public-services/port-forwarding';
 export * from './public-services/rules';
 export * from './vocabulary';

@@ -20,6 +20,7 @@ import * as lifecycle from './lifecycle/commands';
 import { createCore, type EngineCore } from './lifecycle/core';
 import type { CreateTierInput, CreateVpcInput } from './lifecycle/create';
 import * as lb from './lifecycle/lb-commands';
+import { PortForwardingCommands } from './lifecycle/port-forwarding-commands';
 import * as rules from './lifecycle/rule-commands';
 import * as ruleTable from './lifecycle/rule-table';
 import * as nat from './lifecycle/static-nat-commands';
@@ -39,6 +40,8 @@ export class Engine {
   private readonly submit: SubmitJob;
   /** Network ACL lists, their rules and tier assignment (lifecycle/acl-commands.ts). */
   readonly networkAcls: AclCommands;
+  /** Port forwarding rules: create, delete, retry, list (lifecycle/port-forwarding-commands.ts). */
+  readonly portForwarding: PortForwardingCommands;
 
   constructor(
     readonly deps: EngineDeps,
@@ -63,6 +66,7 @@ export class Engine {
     this.runtime = new NodeRuntime(core, worker, drift, (signal) => this.reconcileAll(signal));
     this.reads = new ReadModels(core);
     this.networkAcls = new AclCommands(core, this.submit);
+    this.portForwarding = new PortForwardingCommands(core, this.submit);
   }
 
   // ── workers, metrics and test hooks ───────────────────────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 // Redaction for call summaries and log lines: any secret-looking key is replaced; long strings are cut.
 const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
-/** A rule's private IP and port are a NIC's address, not a private key. */
-const SAFE_KEYS = new Set(['privateIp', 'privatePort']);
+/** A rule's private IP and ports are a NIC's address, not a private key. */
+const SAFE_KEYS = new Set(['privateIp', 'privatePort', 'privatePortStart', 'privatePortEnd', 'privatePorts']);
 
 function redactSummary(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';

@@ -151,6 +151,7 @@ export async function makeWorld(
           'SourceNat',
           'StaticNat',
           'Lb',
+          'PortForwarding',
           'NetworkACL',
         ],
         capabilityOverrides: {},

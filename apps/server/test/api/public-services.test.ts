@@ -52,6 +52,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       addresses: [],
       staticNat: null,
       lb: null,
+      portForwarding: null,
     });
   });
 

@@ -33,7 +33,7 @@ const LOOKS: Record<string, Look> = {
   Releasing: { tone: 'blue', icon: Loader2, spin: true },
   Deallocating: { tone: 'blue', icon: Loader2, spin: true },
   Creating: { tone: 'blue', icon: Loader2, spin: true },
-  // Rule states (static NAT, LB): a job is applying or revoking the rule.
+  // Rule states (static NAT, LB, port forwarding): a job is applying or revoking the rule.
   Add: { tone: 'blue', icon: Loader2, spin: true },
   Applying: { tone: 'blue', icon: Loader2, spin: true },
   Revoke: { tone: 'blue', icon: Loader2, spin: true },

@@ -7,6 +7,7 @@ import type {
   NetworkSpec,
   NicSpec,
   ObservedResource,
+  PortForwardingSpec,
   StaticNatSpec,
   VpcSpec,
 } from '../element';
@@ -23,6 +24,8 @@ export type Fixtures = {
   publicIp(): string;
   staticNat(nic: NicSpec, publicIp: string): StaticNatSpec;
   lbRule(network: NetworkSpec, publicIp: string, members: readonly NicSpec[]): LbRuleSpec;
+  /** Public ports 2222-2224 onto the NIC's 22-24, tcp. */
+  portForwarding(nic: NicSpec, publicIp: string): PortForwardingSpec;
 };
 
 // 198.18.0.0/15 without the .0 and .255 of each /24; a random start keeps two runs on one controller apart.
@@ -97,6 +100,20 @@ export function createFixtures(method: IsolationMethod): Fixtures {
       protocol: 'tcp',
       algorithm: 'roundrobin',
       members: members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
+    }),
+    portForwarding: (nic, publicIp) => ({
+      version: 1,
+      ruleId: randomUUID(),
+      vpcId: nic.vpcId,
+      networkId: nic.networkId,
+      nicId: nic.nicId,
+      publicIp,
+      privateIp: nic.ip,
+      protocol: 'tcp',
+      publicPortStart: 2222,
+      publicPortEnd: 2224,
+      privatePortStart: 22,
+      privatePortEnd: 24,
     }),
   };
 }

@@ -7,6 +7,7 @@ import { aclCases } from './acl-cases';
 import { createFixtures, type Fixtures, idsOf } from './fixtures';
 import { gatewayCases } from './gateway-cases';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
+import { portForwardingCases } from './port-forwarding';
 import { publicServiceCases } from './public-services';
 
 export type { ConformanceHarness, ConformanceOptions } from './harness';
@@ -232,5 +233,6 @@ export function describeConformance(
     publicServiceCases(() => ({ h, el, f }));
     aclCases(() => ({ h, el, f }));
     gatewayCases(() => ({ h, el, f }));
+    portForwardingCases(() => ({ h, el, f }));
   });
 }

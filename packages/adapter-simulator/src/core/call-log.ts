@@ -60,6 +60,7 @@ function nicIdsOf(cmd: SimCommand): string[] {
     case 'prepareNics':
       return cmd.nics.map((n) => n.nicId);
     case 'applyStaticNat':
+    case 'applyPortForwarding':
       return [cmd.rule.nicId];
     case 'applyLbRule':
       return cmd.rule.members.map((m) => m.nicId);

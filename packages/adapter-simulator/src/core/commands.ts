@@ -9,6 +9,8 @@ import type {
   NicRef,
   NicSpec,
   ObserveScope,
+  PortForwardingRef,
+  PortForwardingSpec,
   StaticNatRef,
   StaticNatSpec,
   VpcSpec,
@@ -30,6 +32,8 @@ export type SimCommand =
   | { op: 'applyLbRule'; rule: LbRuleSpec }
   | { op: 'revokeLbRule'; rule: LbRuleRef }
   | { op: 'applyNetworkAcl'; acl: NetworkAclSpec }
+  | { op: 'applyPortForwarding'; rule: PortForwardingSpec }
+  | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
   | { op: 'healthCheck' };
 
@@ -50,6 +54,8 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'applyLbRule',
   'revokeLbRule',
   'applyNetworkAcl',
+  'applyPortForwarding',
+  'revokePortForwarding',
   'observe',
   'healthCheck',
 ];
@@ -73,9 +79,11 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'applyStaticNat':
     case 'applyLbRule':
     case 'applyNetworkAcl':
+    case 'applyPortForwarding':
       return 'apply';
     case 'revokeStaticNat':
     case 'revokeLbRule':
+    case 'revokePortForwarding':
       return 'revoke';
     case 'observe':
       return 'observe';
@@ -106,6 +114,9 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
       return 'lb';
     case 'applyNetworkAcl':
       return 'acl';
+    case 'applyPortForwarding':
+    case 'revokePortForwarding':
+      return 'pf';
     case 'observe':
     case 'healthCheck':
       return undefined;

@@ -14,6 +14,7 @@ import { applyFault } from './fault-effects';
 import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
+import * as portForwards from './pf-operations';
 import * as rules from './rule-operations';
 import { copyStats, countPortCreation, emptyStats, summaryOfStats } from './stats';
 import { SimStore } from './store';
@@ -257,6 +258,10 @@ export class SimulatedController {
         return rules.revokeLbRule(s, cmd.rule);
       case 'applyNetworkAcl':
         return rules.applyNetworkAcl(s, cmd.acl);
+      case 'applyPortForwarding':
+        return portForwards.applyPortForwarding(s, cmd.rule);
+      case 'revokePortForwarding':
+        return portForwards.revokePortForwarding(s, cmd.rule);
       case 'observe':
         return { resources: s.observe(cmd.scope) };
       case 'healthCheck':

@@ -69,6 +69,11 @@ function plantForFault(store: SimStore, owner: string, cmd: Call): void {
       s.plantAddress({ ip, vip: { port, protocol }, vpcId, owner, plantedByFault: true });
       return;
     }
+    case 'applyPortForwarding': {
+      const { publicIp: ip, publicPortStart: port, protocol, vpcId } = cmd.rule;
+      s.plantAddress({ ip, vip: { port, protocol }, vpcId, owner, plantedByFault: true });
+      return;
+    }
     default:
       throw new AdapterError('RESOURCE_CONFLICT', `The resource is held by ${owner}`, {
         vendorCode: 'OWNED_BY_OTHER',

@@ -104,7 +104,7 @@ export class SimulatorHub implements SimulatorControl {
     const controller = this.known(controllerId);
     const store = controller.store;
     const { kind, id } = spec;
-    if (kind === 'nat' || kind === 'lb') {
+    if (kind === 'nat' || kind === 'lb' || kind === 'pf') {
       const rule = store.rules(kind).get(id);
       if (!rule) throw new AdapterError('INVALID_REQUEST', `No ${kind} rule ${id} to tamper with`);
       if (spec.action === 'delete') store.rules(kind).delete(id);

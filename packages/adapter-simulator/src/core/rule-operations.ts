@@ -1,4 +1,4 @@
-// Static NAT and load-balancing rules on a VPC's router: apply converges (adopting what exists under the rule id), a
+// Static NAT and load-balancing rules on a VPC's router (port forwards in pf-operations.ts): apply converges (adopting what exists under the rule id), a
 // public IP or VIP held by anything else on the router is RESOURCE_CONFLICT, and revoking an unknown rule succeeds.
 import {
   AdapterError,
@@ -13,11 +13,11 @@ import { nameOf, OUR_OWNER, type SimRule, type SimStore } from './store';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-function checkIp(ip: string, what: string): void {
+export function checkIp(ip: string, what: string): void {
   if (!IPV4.test(ip)) throw new AdapterError('INVALID_REQUEST', `${what} ${ip} is not an IPv4 address`);
 }
 
-function checkPort(port: number, what: string): void {
+export function checkPort(port: number, what: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     throw new AdapterError('INVALID_REQUEST', `${what} ${port} is outside 1-65535`);
 }
@@ -47,32 +47,52 @@ const vipOf = (r: SimRule) => {
   return { ip, port: Number(port), protocol: r.attributes.protocol ?? '' };
 };
 
+/** Ports of an address a rule claims: one VIP (LB), a range (port forwarding); absent: the whole address (NAT). */
+export type PortClaim = { start: number; end: number; protocol: string };
+
+const portsOfPf = (r: SimRule): PortClaim => {
+  const [start = '0', end = start] = (r.attributes.publicPorts ?? '').split('-');
+  return { start: Number(start), end: Number(end), protocol: r.attributes.protocol ?? '' };
+};
+
 /**
- * Who else on this VPC's router uses the public IP (or only its VIP when vip is given): a foreign NAT or load
- * balancer, another of our static NATs, or (for a whole-address static NAT) one of our load balancers on that IP.
+ * Who else on this VPC's router uses the public IP (or only ports of it when `ports` is given): a foreign NAT or load
+ * balancer, another of our static NATs (they take the whole address), or one of our load balancers or port forwards
+ * on an overlapping port of the same protocol (any, for a whole-address static NAT).
  */
-function checkAddressFree(
+export function checkAddressFree(
   store: SimStore,
-  rule: { ruleId: string; vpcId: string; kind: 'nat' | 'lb' },
+  rule: { ruleId: string; vpcId: string; kind: SimRule['kind'] },
   ip: string,
-  vip?: { port: number; protocol: string },
+  ports?: PortClaim,
 ): void {
-  const what = vip ? `VIP ${ip}:${vip.port}/${vip.protocol}` : `Public IP ${ip}`;
+  const what = !ports
+    ? `Public IP ${ip}`
+    : ports.start === ports.end
+      ? `VIP ${ip}:${ports.start}/${ports.protocol}`
+      : `Ports ${ip}:${ports.start}-${ports.end}/${ports.protocol}`;
+  const clashes = (p: PortClaim | undefined) =>
+    !ports || !p || (p.protocol === ports.protocol && p.start <= ports.end && ports.start <= p.end);
+  const self = (r: SimRule) => r.kind === rule.kind && r.ruleId === rule.ruleId;
   for (const a of store.foreignAddresses) {
     if (a.ip !== ip || (a.vpcId !== undefined && a.vpcId !== rule.vpcId)) continue;
-    if (vip && a.vip && (a.vip.port !== vip.port || a.vip.protocol !== vip.protocol)) continue;
+    if (!clashes(a.vip && { start: a.vip.port, end: a.vip.port, protocol: a.vip.protocol })) continue;
     throw conflict(what, a.vip ? `a load balancer of ${a.owner}` : `a NAT of ${a.owner}`, a.owner);
   }
   for (const r of store.natRules.values()) {
-    if (r.vpcId !== rule.vpcId || (rule.kind === 'nat' && r.ruleId === rule.ruleId)) continue;
+    if (r.vpcId !== rule.vpcId || self(r)) continue;
     if (r.attributes.externalIp === ip) throw conflict(what, `static NAT ${r.ruleId}`, OUR_OWNER);
   }
   for (const r of store.lbRules.values()) {
-    if (r.vpcId !== rule.vpcId || (rule.kind === 'lb' && r.ruleId === rule.ruleId)) continue;
+    if (r.vpcId !== rule.vpcId || self(r)) continue;
     const other = vipOf(r);
-    if (other.ip !== ip) continue;
-    if (!vip || (other.port === vip.port && other.protocol === vip.protocol))
+    if (other.ip === ip && clashes({ start: other.port, end: other.port, protocol: other.protocol }))
       throw conflict(what, `load balancer ${r.ruleId}`, OUR_OWNER);
+  }
+  for (const r of store.pfRules.values()) {
+    if (r.vpcId !== rule.vpcId || self(r)) continue;
+    if (r.attributes.publicIp === ip && clashes(portsOfPf(r)))
+      throw conflict(what, `port forwarding ${r.ruleId}`, OUR_OWNER);
   }
 }
 
@@ -109,7 +129,8 @@ export function applyLbRule(store: SimStore, rule: LbRuleSpec): { adopted: boole
   for (const m of rule.members) checkIp(m.ip, `Member ${m.nicId} IP`);
   requireSwitch(store, rule.networkId, rule.vpcId);
   checkAddressFree(store, { ...rule, kind: 'lb' }, rule.publicIp, {
-    port: rule.publicPort,
+    start: rule.publicPort,
+    end: rule.publicPort,
     protocol: rule.protocol,
   });
   const adopted = store.lbRules.has(rule.ruleId);

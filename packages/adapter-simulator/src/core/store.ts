@@ -26,9 +26,9 @@ export type SimResource = {
   issues?: string[];
 };
 
-export type RuleKind = 'nat' | 'lb';
+export type RuleKind = 'nat' | 'lb' | 'pf';
 
-/** A static NAT (nat) or load-balancing (lb) rule on a VPC's router, named by its rule id. */
+/** A static NAT (nat), load-balancing (lb) or port forwarding (pf) rule on a VPC's router, named by its rule id. */
 export type SimRule = {
   kind: RuleKind;
   ruleId: string;
@@ -69,6 +69,7 @@ export class SimStore {
   readonly segments = new Map<string, Segment>();
   readonly natRules = new Map<string, SimRule>();
   readonly lbRules = new Map<string, SimRule>();
+  readonly pfRules = new Map<string, SimRule>();
   /** The Network ACL each of our switches holds, by network id (applyNetworkAcl replaces it whole). */
   readonly acls = new Map<string, NetworkAclSpec>();
   foreignAddresses: ForeignAddress[] = [];
@@ -124,7 +125,7 @@ export class SimStore {
   }
 
   rules(kind: RuleKind): Map<string, SimRule> {
-    return kind === 'nat' ? this.natRules : this.lbRules;
+    return kind === 'nat' ? this.natRules : kind === 'lb' ? this.lbRules : this.pfRules;
   }
 
   plantAddress(address: ForeignAddress): void {
@@ -160,7 +161,7 @@ export class SimStore {
 
   /** A router or switch going away takes its NAT and load-balancer rules with it. */
   removeRulesWhere(match: (r: SimRule) => boolean): void {
-    for (const table of [this.natRules, this.lbRules])
+    for (const table of [this.natRules, this.lbRules, this.pfRules])
       for (const [id, r] of table) if (match(r)) table.delete(id);
   }
 
@@ -224,7 +225,7 @@ export class SimStore {
         });
       }
     }
-    for (const kind of ['nat', 'lb'] as const) {
+    for (const kind of ['nat', 'lb', 'pf'] as const) {
       for (const r of this.rules(kind).values()) {
         if (scope.vpcId !== undefined && r.vpcId !== scope.vpcId) continue;
         if (nets && !nets.has(r.networkId)) continue;

@@ -54,8 +54,8 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   declineReason: null,
 };
 
-/** Resource kinds, in observe()'s words: nat is a static NAT rule, lb a load-balancing rule. */
-export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb', 'acl'] as const;
+/** Resource kinds, in observe()'s words: nat is a static NAT rule, lb a load-balancing rule, pf a port forward. */
+export const SIM_RESOURCES = ['vpc', 'network', 'nic', 'nat', 'lb', 'pf', 'acl'] as const;
 export type SimResourceKind = (typeof SIM_RESOURCES)[number];
 
 const scope = {

@@ -4,7 +4,7 @@ import type { Context } from '../context';
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|ciphertext/i;
 /** A rule's private IP and port are a NIC's address, not a private key. */
-const SAFE_KEYS = new Set(['privateIp', 'privatePort']);
+const SAFE_KEYS = new Set(['privateIp', 'privatePort', 'privatePortStart', 'privatePortEnd']);
 
 /** Deep copy with every secret-looking field replaced; used for audit rows, logs and support bundles. */
 export function redact(value: unknown): unknown {

@@ -1,15 +1,28 @@
 // Which rules use an acquired public IP, and whether a new rule may share it: the one place the address conflicts of
 // every rule kind are decided (static NAT takes an address whole; LB rules share one on distinct port/protocol).
-// A new rule kind that takes an address (port forwarding) adds its rows to `usersOf` and its case to `conflictOn`.
+// Port forwarding takes a port range of one protocol: it shares an address with LB rules and other forwards whose
+// ports do not overlap, never with a static NAT.
 import type { Db } from '../connect';
 import type { PublicIpRow } from './public-ips';
 
 export type AddressUser =
   | { kind: 'staticNat'; id: string; nicId: string; privateIp: string; label: string }
-  | { kind: 'lbRule'; id: string; name: string; port: number; protocol: string; label: string };
+  | { kind: 'lbRule'; id: string; name: string; port: number; protocol: string; label: string }
+  | {
+      kind: 'portForward';
+      id: string;
+      start: number;
+      end: number;
+      protocol: string;
+      privateIp: string;
+      label: string;
+    };
 
 /** A rule about to take the address: static NAT (the whole address), or an LB rule on one port and protocol. */
-export type AddressWant = { kind: 'staticNat' } | { kind: 'lbRule'; port: number; protocol: string };
+export type AddressWant =
+  | { kind: 'staticNat' }
+  | { kind: 'lbRule'; port: number; protocol: string }
+  | { kind: 'portForward'; start: number; end: number; protocol: string };
 
 type Addr = Pick<PublicIpRow, 'id' | 'zoneId' | 'address'>;
 
@@ -80,6 +93,34 @@ export async function usersOf(db: Db, ips: readonly Addr[]): Promise<Map<string,
       label: `LB rule ${r.name} (${r.public_ip}:${port}/${r.protocol})`,
     });
   }
+  // Port forwards always name their address by id (they came after migration 013).
+  const pfs = await db
+    .selectFrom('port_forwarding_rules')
+    .select([
+      'id',
+      'public_ip',
+      'public_ip_id',
+      'private_ip',
+      'protocol',
+      'public_port_start',
+      'public_port_end',
+    ])
+    .where('public_ip_id', 'in', ids)
+    .orderBy('created_at', 'asc')
+    .execute();
+  for (const r of pfs) {
+    const [start, end] = [Number(r.public_port_start), Number(r.public_port_end)];
+    const ports = start === end ? `${start}` : `${start}-${end}`;
+    out.get(r.public_ip_id)?.push({
+      kind: 'portForward',
+      id: r.id,
+      start,
+      end,
+      protocol: r.protocol,
+      privateIp: r.private_ip,
+      label: `port forwarding ${r.public_ip}:${ports}/${r.protocol} → ${r.private_ip}`,
+    });
+  }
   return out;
 }
 
@@ -117,6 +158,22 @@ export async function lockedUse(trx: Db, publicIpId: string): Promise<AddressUse
   return users.get(ip.id) ?? [];
 }
 
+/** Does a rule on the address hold a port of `ports`? A static NAT holds every port. */
+function takes(u: AddressUser, ports: { start: number; end: number; protocol: string }): boolean {
+  switch (u.kind) {
+    case 'staticNat':
+      return true;
+    case 'lbRule':
+      return u.protocol === ports.protocol && ports.start <= u.port && u.port <= ports.end;
+    case 'portForward':
+      return u.protocol === ports.protocol && ports.start <= u.end && u.start <= ports.end;
+    default: {
+      const never: never = u;
+      return never;
+    }
+  }
+}
+
 /** The rule already on the address that forbids the wanted one, or undefined when they may share it. */
 export function conflictOn(users: readonly AddressUser[], want: AddressWant): AddressUser | undefined {
   switch (want.kind) {
@@ -124,9 +181,9 @@ export function conflictOn(users: readonly AddressUser[], want: AddressWant): Ad
       // Static NAT forwards every port of the address, so it shares it with nothing.
       return users[0];
     case 'lbRule':
-      return users.find(
-        (u) => u.kind === 'staticNat' || (u.port === want.port && u.protocol === want.protocol),
-      );
+      return users.find((u) => takes(u, { start: want.port, end: want.port, protocol: want.protocol }));
+    case 'portForward':
+      return users.find((u) => takes(u, want));
     default: {
       const never: never = want;
       return never;

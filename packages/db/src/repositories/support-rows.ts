@@ -17,6 +17,7 @@ export type VpcRows = {
   staticNatRules: Row[];
   lbRules: Row[];
   lbMembers: Row[];
+  portForwardingRules: Row[];
   /** The VPC's own ACL lists and the built-ins its tiers use, their rules, and the list of every tier. */
   aclLists: Row[];
   aclRules: Row[];
@@ -39,7 +40,14 @@ async function inChunks<T>(ids: readonly string[], load: (chunk: string[]) => Pr
   return out;
 }
 
-type VpcTable = 'networks' | 'nics' | 'static_nat_rules' | 'lb_rules' | 'jobs' | 'diagnoses';
+type VpcTable =
+  | 'networks'
+  | 'nics'
+  | 'static_nat_rules'
+  | 'lb_rules'
+  | 'port_forwarding_rules'
+  | 'jobs'
+  | 'diagnoses';
 const rowsOfVpc = <T extends VpcTable>(db: Db, table: T, vpcId: string) =>
   db
     .selectFrom(table as VpcTable)
@@ -139,6 +147,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     'rule_id',
     lbRules.map((r) => r.id),
   );
+  const portForwardingRules = await rowsOfVpc(db, 'port_forwarding_rules', vpcId);
   const acl = await aclRowsOf(db, vpcId, networks);
   const jobs = await rowsOfVpc(db, 'jobs', vpcId);
   const jobIds = jobs.map((j) => j.id);
@@ -168,7 +177,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
   );
   const diagnoses = await rowsOfVpc(db, 'diagnoses', vpcId);
   const triage = await db.selectFrom('triage').selectAll().where('vpc_id', '=', vpcId).executeTakeFirst();
-  const ruleIds = [...staticNatRules.map((r) => r.id), ...lbRules.map((r) => r.id)];
+  const ruleIds = [...staticNatRules, ...lbRules, ...portForwardingRules].map((r) => r.id);
   const audit = await rowsIn(db, 'audit_log', 'target_id', [...entityIds, ...ruleIds, ...jobIds]);
   audit.sort((a, b) => Number(a.id) - Number(b.id));
   return {
@@ -181,6 +190,7 @@ export async function loadVpcRows(db: Db, vpcId: string): Promise<VpcRows | unde
     staticNatRules,
     lbRules,
     lbMembers,
+    portForwardingRules,
     ...acl,
     transitions,
     jobs,

@@ -1,7 +1,7 @@
 // What diagnoses point at, by type and id: display names ("tier web", "vm1 (10.1.1.5)"), and which are still in Error.
 import type { Db } from '../connect';
 
-export type TargetType = 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'aclList';
+export type TargetType = 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'portForward' | 'aclList';
 
 const TABLE_OF = {
   vpc: 'vpcs',
@@ -9,6 +9,7 @@ const TABLE_OF = {
   nic: 'nics',
   staticNat: 'static_nat_rules',
   lbRule: 'lb_rules',
+  portForward: 'port_forwarding_rules',
   aclList: 'network_acl_lists',
 } as const;
 
@@ -77,12 +78,25 @@ async function namesOf(db: Db, type: TargetType, ids: string[]): Promise<[string
         .execute();
       return rows.map((r) => [r.id, `${r.name} (${r.public_ip}:${r.public_port})`]);
     }
+    case 'portForward': {
+      const rows = await db
+        .selectFrom('port_forwarding_rules')
+        .select(['id', 'public_ip', 'public_port_start', 'public_port_end', 'protocol'])
+        .where('id', 'in', ids)
+        .execute();
+      return rows.map((r) => [
+        r.id,
+        `${r.public_ip}:${portsText(r.public_port_start, r.public_port_end)}/${r.protocol}`,
+      ]);
+    }
     default: {
       const never: never = type;
       throw new Error(`Unknown target type ${String(never)}`);
     }
   }
 }
+
+const portsText = (a: number, b: number) => (Number(a) === Number(b) ? `${a}` : `${a}-${b}`);
 
 /** Which of these targets of one type are in Error now. */
 export async function idsInError(db: Db, type: TargetType, ids: Iterable<string>): Promise<Set<string>> {

@@ -19,6 +19,7 @@ const TARGET_WORD: Record<DiagnosisTarget['type'], string> = {
   job: 'job',
   staticNat: 'static NAT',
   lbRule: 'load-balancing rule',
+  portForward: 'port forwarding rule',
   aclList: 'network ACL list',
 };
 

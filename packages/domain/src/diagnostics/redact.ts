@@ -3,7 +3,7 @@ const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
 // Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; a rule's
-// private IP and port are the NIC's address, not a private key).
+// private IP and ports are the NIC's address, not a private key).
 const SAFE_KEYS = new Set([
   'fencing_token',
   'fencingToken',
@@ -12,6 +12,10 @@ const SAFE_KEYS = new Set([
   'private_ip',
   'privatePort',
   'private_port',
+  'privatePortStart',
+  'privatePortEnd',
+  'private_port_start',
+  'private_port_end',
 ]);
 
 // Secrets that hide inside otherwise harmless strings (an error message, an endpoint, a vendor answer).

@@ -23,6 +23,7 @@ export const DIAGNOSIS_TARGET_TYPES = [
   'job',
   'staticNat',
   'lbRule',
+  'portForward',
   'aclList',
 ] as const;
 

@@ -64,10 +64,10 @@ export const ruleAddressSchema = z.object({
   purpose: z.enum(['SourceNat', 'User']),
   usedBy: z.array(
     z.object({
-      kind: z.enum(['staticNat', 'lbRule']),
+      kind: z.enum(['staticNat', 'lbRule', 'portForward']),
       id: z.string(),
       label: z.string(),
-      /** An LB rule's public port and protocol; null for a static NAT (it takes every port). */
+      /** An LB rule's public port (a port forward's first port) and protocol; null for a static NAT (every port). */
       port: z.number().int().nullable(),
       protocol: z.string().nullable(),
     }),
@@ -77,8 +77,8 @@ export type RuleAddress = z.infer<typeof ruleAddressSchema>;
 
 /** May a new static NAT take this address? Not the source-NAT address, and no other rule on it. */
 export const isFreeForStaticNat = (a: RuleAddress): boolean => a.purpose === 'User' && a.usedBy.length === 0;
-/** May a new LB rule take this address? Not while a static NAT holds it (other LB rules may share it). */
-export const isFreeForLb = (a: RuleAddress): boolean => a.usedBy.every((u) => u.kind === 'lbRule');
+/** May a new LB rule (or port forward) take this address? Not while a static NAT holds it (other rules may share it). */
+export const isFreeForLb = (a: RuleAddress): boolean => a.usedBy.every((u) => u.kind !== 'staticNat');
 
 /** Is an IPv4 address inside a CIDR (both assumed valid)? */
 export function ipInCidr(ip: string, cidr: string): boolean {

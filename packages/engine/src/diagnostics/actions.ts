@@ -31,6 +31,8 @@ export async function runDiagnosisAction(
         return { ...target, ...(await engine.retryStaticNat(d.targetId, input.actor)) };
       if (d.targetType === 'lbRule')
         return { ...target, ...(await engine.retryLbRule(d.targetId, input.actor)) };
+      if (d.targetType === 'portForward')
+        return { ...target, ...(await engine.portForwarding.retry(d.targetId, input.actor)) };
       if (d.targetType === 'aclList')
         return { ...target, ...(await engine.retryNetworkAcl(d.targetId, input.actor)) };
       return {

@@ -6,7 +6,7 @@ import { diagnose, type FailureFacts, type LostResource, redactDeep } from '@net
 import { factsOf, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
-  entityType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'aclList';
+  entityType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'portForward' | 'aclList';
   entityId: string;
   vpcId: string | null;
   jobId: string | null;

@@ -18,6 +18,7 @@ export async function loadTargetNames(
     nic: new Set<string>(),
     staticNat: new Set<string>(),
     lbRule: new Set<string>(),
+    portForward: new Set<string>(),
   };
   for (const r of records) {
     if (r.vpcId !== null) ids.vpc.add(r.vpcId);

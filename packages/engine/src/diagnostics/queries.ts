@@ -36,7 +36,7 @@ async function resolveRecovered(
   now: number,
 ): Promise<number> {
   const stillInError = new Set<string>();
-  for (const type of ['vpc', 'network', 'nic', 'staticNat', 'lbRule', 'aclList'] as const) {
+  for (const type of ['vpc', 'network', 'nic', 'staticNat', 'lbRule', 'portForward', 'aclList'] as const) {
     const ids = records.filter((r) => r.targetType === type).map((r) => r.targetId);
     for (const id of await targetNamesRepo.idsInError(db, type, ids)) stillInError.add(`${type}:${id}`);
   }

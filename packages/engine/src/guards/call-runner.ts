@@ -33,7 +33,7 @@ export type CallJob = {
 export type CallSpec<T> = {
   handle: ElementHandle;
   phase: CallPhase;
-  target: { type: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule'; id: string };
+  target: { type: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'portForward'; id: string };
   vpcId: string | null;
   networkId: string | null;
   purpose?: 'forward' | 'rollback';

@@ -8,7 +8,7 @@ import { prepareNicsJob } from '../lifecycle/nics';
 import { reconcileVpcJob } from '../lifecycle/reconcile';
 import { releaseNicsJob } from '../lifecycle/release';
 import { repairVpcJob } from '../lifecycle/repair';
-import { lbRuleJob, staticNatJob } from '../lifecycle/rules';
+import { lbRuleJob, portForwardJob, staticNatJob } from '../lifecycle/rules';
 import { destroyTierJob, destroyVpcJob, shutdownTierJob } from '../lifecycle/teardown';
 import type { JobKind } from './kinds';
 import type { JobHandler } from './run-job';
@@ -29,6 +29,8 @@ export const jobHandlers = (c: EngineCore): JobHandlers => ({
   'staticNat.revoke': (ctx) => staticNatJob(c, ctx, 'revoke'),
   'lb.apply': restoringOnRetry(c, (ctx) => lbRuleJob(c, ctx, 'apply')),
   'lb.revoke': (ctx) => lbRuleJob(c, ctx, 'revoke'),
+  'portForwarding.apply': restoringOnRetry(c, (ctx) => portForwardJob(c, ctx, 'apply')),
+  'portForwarding.revoke': (ctx) => portForwardJob(c, ctx, 'revoke'),
   // Idempotent (the tier's whole ACL is replaced): a retry runs it again as it is.
   'networkAcl.apply': (ctx) => networkAclJob(c, ctx),
 });

@@ -15,6 +15,8 @@ export const JOB_KINDS = [
   'staticNat.revoke',
   'lb.apply',
   'lb.revoke',
+  'portForwarding.apply',
+  'portForwarding.revoke',
   'networkAcl.apply',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -23,7 +25,7 @@ export type SubmitJobInput = {
   /** Set when the target row already names the job (rules); a fresh UUID otherwise. */
   id?: string;
   kind: JobKind;
-  targetType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'aclList';
+  targetType: 'vpc' | 'network' | 'nic' | 'staticNat' | 'lbRule' | 'portForward' | 'aclList';
   targetId: string;
   vpcId: string | null;
   payload?: Record<string, unknown>;

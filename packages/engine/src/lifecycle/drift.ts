@@ -1,7 +1,7 @@
 // Drift: what a controller's observe() reports compared with the desired state (pure). The reconcile and repair jobs
 // (reconcile.ts, repair.ts) build the desired list and act on the drift.
 import type { ObservedResource } from '@netplane/adapter-sdk';
-import type { lbRulesRepo, staticNatRepo } from '@netplane/db';
+import type { lbRulesRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 
 export type Drift = {
   kind: 'missing' | 'extra' | 'different';
@@ -27,12 +27,25 @@ export type Desired = {
 /** A static NAT as observe() reports it (kind nat, type dnat_and_snat); the tier's SNAT rows are kind nat too. */
 const isStaticNat = (o: ObservedResource) => o.kind === 'nat' && o.attributes.type === 'dnat_and_snat';
 const COMPARED = (o: ObservedResource) =>
-  o.kind === 'vpc' || o.kind === 'network' || o.kind === 'nic' || o.kind === 'lb' || isStaticNat(o);
+  o.kind === 'vpc' ||
+  o.kind === 'network' ||
+  o.kind === 'nic' ||
+  o.kind === 'lb' ||
+  o.kind === 'pf' ||
+  isStaticNat(o);
 
 export const natAttributes = (r: staticNatRepo.StaticNatRow) => ({
   type: 'dnat_and_snat',
   externalIp: r.publicIp,
   logicalIp: r.privateIp,
+});
+
+export const pfAttributes = (r: portForwardingRepo.PortForwardingRow) => ({
+  publicIp: r.publicIp,
+  protocol: r.protocol,
+  publicPorts: `${r.publicPortStart}-${r.publicPortEnd}`,
+  privateIp: r.privateIp,
+  privatePorts: `${r.privatePortStart}-${r.privatePortEnd}`,
 });
 
 export const lbAttributes = (r: lbRulesRepo.LbRuleWithMembers) => ({
@@ -89,7 +102,7 @@ export function diff(
   for (const [key, o] of seen) {
     if (wanted.has(key) || o.kind === 'vpc') continue;
     // A rule that is ours but not Active (being applied or revoked, or in Error) is not drift.
-    if ((o.kind === 'nat' || o.kind === 'lb') && knownRuleIds.has(o.id)) continue;
+    if ((o.kind === 'nat' || o.kind === 'lb' || o.kind === 'pf') && knownRuleIds.has(o.id)) continue;
     drift.push({
       kind: 'extra',
       resource: o.kind,

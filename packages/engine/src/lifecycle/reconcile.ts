@@ -3,14 +3,21 @@
 // and every issue the adapter reports on a resource; drift.ts, acl-drift.ts) sets Synced=False with the difference.
 // Repair (repair.ts) re-applies and re-checks.
 import type { ObservedResource } from '@netplane/adapter-sdk';
-import { lbRulesRepo, networksRepo, nicsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
+import {
+  lbRulesRepo,
+  networksRepo,
+  nicsRepo,
+  portForwardingRepo,
+  staticNatRepo,
+  vpcsRepo,
+} from '@netplane/db';
 import type { ConditionUpdate, EntityType } from '@netplane/domain';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
 import { aclDrift, heldListNames, type WantedAcl, wantedAcls } from './acl-drift';
 import type { EngineCore } from './core';
-import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes } from './drift';
+import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes, pfAttributes } from './drift';
 import { groupElements } from './specs';
 import { onWholeVpc } from './step-call';
 
@@ -26,8 +33,9 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
   const nics = await nicsRepo.listNicsOfVpc(db, vpcId);
   const nats = await staticNatRepo.listStaticNatOfVpc(db, vpcId);
   const lbs = await lbRulesRepo.listLbRulesOfVpc(db, vpcId);
+  const pfs = (await portForwardingRepo.pageOfVpc(db, { vpcId, limit: 100_000 })).items;
   // Rules in Add, Revoke or Error are in flight or failed: not compared, and never reported as extra.
-  const ruleIds = new Set([...nats.map((r) => r.id), ...lbs.map((r) => r.id)]);
+  const ruleIds = new Set([...nats, ...lbs, ...pfs].map((r) => r.id));
   const perController = new Map<
     string,
     { handle: ElementHandle; desired: Desired[]; observed: ObservedResource[]; acls: WantedAcl[] }
@@ -56,6 +64,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
       );
     const natTiers = servedBy('StaticNat');
     const lbTiers = servedBy('Lb');
+    const pfTiers = servedBy('PortForwarding');
     const liveIds = new Set(live.map((n) => n.id));
     for (const r of nats.filter(
       (x) => x.state === 'Active' && natTiers.has(x.networkId) && liveIds.has(x.networkId),
@@ -65,6 +74,10 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
       (x) => x.state === 'Active' && lbTiers.has(x.networkId) && liveIds.has(x.networkId),
     ))
       desired.push({ resource: 'lb', id: r.id, networkId: r.networkId, attributes: lbAttributes(r) });
+    for (const r of pfs.filter(
+      (x) => x.state === 'Active' && pfTiers.has(x.networkId) && liveIds.has(x.networkId),
+    ))
+      desired.push({ resource: 'pf', id: r.id, networkId: r.networkId, attributes: pfAttributes(r) });
     const observed = await core.calls.call({
       handle,
       phase: 'observe',
@@ -83,7 +96,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
     );
     perController.set(g.controllerId, { handle, desired, observed: observed.resources, acls });
   }
-  return { vpc, networks, nics, nats, lbs, ruleIds, perController };
+  return { vpc, networks, nics, nats, lbs, pfs, ruleIds, perController };
 }
 
 async function applySynced(core: EngineCore, entity: EntityType, id: string, drift: readonly Drift[]) {

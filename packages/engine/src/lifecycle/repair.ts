@@ -9,7 +9,7 @@ import { aclSpecOf, supportsAclLists } from './acl-job';
 import type { EngineCore } from './core';
 import type { Drift } from './drift';
 import { check } from './reconcile';
-import { lbSpecOf, staticNatSpecOf } from './rules';
+import { lbSpecOf, portForwardingSpecOf, staticNatSpecOf } from './rules';
 import { dhcpSpecOf, networkSpecOf, nicSpecOf, publicNetworkOf, vpcSpecOf } from './specs';
 import { onWholeVpc } from './step-call';
 
@@ -38,6 +38,8 @@ const PHASE_OF = {
   revokeStaticNat: 'revoke',
   applyLbRule: 'apply',
   revokeLbRule: 'revoke',
+  applyPortForwarding: 'apply',
+  revokePortForwarding: 'revoke',
   applyNetworkAcl: 'apply',
 } as const satisfies Record<string, CallPhase>;
 type RepairOp = keyof typeof PHASE_OF;
@@ -105,6 +107,7 @@ export async function applyRepairs(
     const nic = seen.nics.find((n) => n.id === d.id);
     const nat = seen.nats.find((r) => r.id === d.id);
     const lb = seen.lbs.find((r) => r.id === d.id);
+    const pf = seen.pfs.find((r) => r.id === d.id);
     /** The tier's list applied again through this controller (once per tier), when `always` or not default_deny. */
     const applyAcl = async (tier: NonNullable<typeof network>, always: boolean) => {
       const db = core.deps.db.db;
@@ -178,6 +181,24 @@ export async function applyRepairs(
         );
       }
       await call('prepareNic', onNic, { nic: spec }, (e, x) => e.prepareNic(spec, x));
+    } else if (d.resource === 'pf') {
+      // A forward converges in place; one no longer wanted (ours, no Active row) is revoked.
+      const onPf = {
+        target: { type: 'portForward', id: d.id },
+        networkId: pf?.networkId ?? d.networkId ?? null,
+      } as const;
+      const noPf = 'The element has no port forwarding';
+      if (d.kind === 'extra' || !pf) {
+        const ref = { ruleId: d.id, vpcId, networkId: d.networkId ?? '' };
+        await call('revokePortForwarding', onPf, { rule: ref }, async (e, x) => {
+          await offered(e.revokePortForwarding?.bind(e), noPf)(ref, x);
+        });
+      } else {
+        const spec = portForwardingSpecOf(pf);
+        await call('applyPortForwarding', onPf, { rule: spec }, (e, x) =>
+          offered(e.applyPortForwarding?.bind(e), noPf)(spec, x),
+        );
+      }
     } else if ((d.resource === 'nat' || d.resource === 'lb') && d.kind === 'extra') {
       // Ours (our rule id) but no longer wanted: revoke it.
       const ref = { ruleId: d.id, vpcId, networkId: d.networkId ?? '' };

@@ -48,16 +48,44 @@ export async function checkPublicIp(
   return ip;
 }
 
+/** How the wanted rule names what it asks of the address: the whole address, a VIP, or a port range. */
+const wantedOf = (ip: publicIpsRepo.PublicIpRow, want: publicIpUseRepo.AddressWant) => {
+  switch (want.kind) {
+    case 'staticNat':
+      return `Public IP ${ip.address}`;
+    case 'lbRule':
+      return `${ip.address}:${want.port}/${want.protocol}`;
+    case 'portForward':
+      return `${ip.address}:${want.start === want.end ? want.start : `${want.start}-${want.end}`}/${want.protocol}`;
+    default: {
+      const never: never = want;
+      return never;
+    }
+  }
+};
+
+/**
+ * PUBLIC_IP_IN_USE for static NAT and LB rules; a port forward says which holder refused it (the console puts the
+ * refusal under the address or the ports): PUBLIC_IP_STATIC_NAT, LB_PORT_OVERLAP or PORT_RANGE_OVERLAP.
+ */
+const reasonOf = (want: publicIpUseRepo.AddressWant, taken: publicIpUseRepo.AddressUser) =>
+  want.kind !== 'portForward'
+    ? 'PUBLIC_IP_IN_USE'
+    : taken.kind === 'staticNat'
+      ? 'PUBLIC_IP_STATIC_NAT'
+      : taken.kind === 'lbRule'
+        ? 'LB_PORT_OVERLAP'
+        : 'PORT_RANGE_OVERLAP';
+
 const inUse = (
   ip: publicIpsRepo.PublicIpRow,
   want: publicIpUseRepo.AddressWant,
   taken: publicIpUseRepo.AddressUser,
 ) =>
-  new AppError(
-    'CONFLICT',
-    `${want.kind === 'lbRule' ? `${ip.address}:${want.port}/${want.protocol}` : `Public IP ${ip.address}`} is already used by ${taken.label}`,
-    { reason: 'PUBLIC_IP_IN_USE', ruleId: taken.id },
-  );
+  new AppError('CONFLICT', `${wantedOf(ip, want)} is already used by ${taken.label}`, {
+    reason: reasonOf(want, taken),
+    ruleId: taken.id,
+  });
 
 /**
  * The same conflict check again inside the transaction that inserts the rule, after taking the address row's lock:
@@ -89,7 +117,9 @@ export async function addressesOfVpc(core: EngineCore, vpcId: string): Promise<R
     usedBy: (users.get(ip.id) ?? []).map((u) =>
       u.kind === 'lbRule'
         ? { kind: u.kind, id: u.id, label: u.label, port: u.port, protocol: u.protocol }
-        : { kind: u.kind, id: u.id, label: u.label, port: null, protocol: null },
+        : u.kind === 'portForward'
+          ? { kind: u.kind, id: u.id, label: u.label, port: u.start, protocol: u.protocol }
+          : { kind: u.kind, id: u.id, label: u.label, port: null, protocol: null },
     ),
   }));
 }

@@ -3,7 +3,7 @@
 // failure leaving the rule in Error with lastError and a diagnosis, like any failed call; and the rule job. Each rule
 // kind describes itself once as a RuleKindOps (lifecycle/rules.ts).
 import { type CallContext, type NetworkElement, toAdapterError } from '@netplane/adapter-sdk';
-import { type Db, lbRulesRepo, networksRepo, staticNatRepo } from '@netplane/db';
+import { type Db, lbRulesRepo, networksRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
@@ -15,7 +15,8 @@ import type { Failure } from './teardown';
 
 export { fenced };
 
-export type RuleKind = 'staticNat' | 'lbRule';
+export type RuleKind = 'staticNat' | 'lbRule' | 'portForward';
+export type RuleService = 'StaticNat' | 'Lb' | 'PortForwarding';
 export type RuleRef = {
   kind: RuleKind;
   id: string;
@@ -30,10 +31,10 @@ export type RuleRow = { id: string; vpcId: string; networkId: string; state: str
 
 /** One rule kind (static NAT or LB rule): its rows, its service, its element calls. */
 export type RuleKindOps<R extends RuleRow, S> = {
-  service: 'StaticNat' | 'Lb';
+  service: RuleService;
   /** The element's calls, also named in the recorded request. */
-  applyOp: 'applyStaticNat' | 'applyLbRule';
-  revokeOp: 'revokeStaticNat' | 'revokeLbRule';
+  applyOp: 'applyStaticNat' | 'applyLbRule' | 'applyPortForwarding';
+  revokeOp: 'revokeStaticNat' | 'revokeLbRule' | 'revokePortForwarding';
   kind: RuleKind;
   /** How failures and the job's message name the rule: "static NAT 203.0.113.5", "LB rule web". */
   label: (r: R) => string;
@@ -62,7 +63,7 @@ export const refOf = <R extends RuleRow, S>(ops: RuleKindOps<R, S>, r: R): RuleR
 async function serviceHandle(
   core: EngineCore,
   networkId: string,
-  service: 'StaticNat' | 'Lb',
+  service: RuleService,
 ): Promise<ElementHandle | undefined> {
   const row = (await networksRepo.listElements(core.deps.db.db, [networkId])).find(
     (e) => e.service === service,
@@ -70,10 +71,14 @@ async function serviceHandle(
   return row ? core.elements.get(row.controllerId) : undefined;
 }
 
+const SET_STATE = {
+  staticNat: staticNatRepo.setStaticNatState,
+  lbRule: lbRulesRepo.setLbState,
+  portForward: portForwardingRepo.setPortForwardingState,
+} satisfies Record<RuleKind, unknown>;
+
 const setState = (db: Db, ref: RuleRef, u: staticNatRepo.RuleStateUpdate, now: number) =>
-  ref.kind === 'staticNat'
-    ? staticNatRepo.setStaticNatState(db, ref.id, u, now)
-    : lbRulesRepo.setLbState(db, ref.id, u, now);
+  SET_STATE[ref.kind](db, ref.id, u, now);
 
 /** The rule goes to Error with "<category>: <message>", and the failure is diagnosed like any failed call. */
 async function failRule(

@@ -20,13 +20,21 @@ import {
   LB_PROTOCOLS,
   type LbAlgorithm,
   type LbProtocol,
+  PORT_FORWARDING_PROTOCOLS,
+  type PortForwardingProtocol,
   type RuleAddress,
 } from '@netplane/domain';
 import type { WithJob } from '../jobs/kinds';
 import type { EngineCore } from './core';
 import { addressesOfVpc } from './rule-addresses';
 
-export type RuleJobKind = 'staticNat.apply' | 'staticNat.revoke' | 'lb.apply' | 'lb.revoke';
+export type RuleJobKind =
+  | 'staticNat.apply'
+  | 'staticNat.revoke'
+  | 'lb.apply'
+  | 'lb.revoke'
+  | 'portForwarding.apply'
+  | 'portForwarding.revoke';
 /**
  * Submits the job with the id given (the rule row names it); `alongside` writes that row in the job's transaction, so
  * a crash or a failed write leaves neither a rule in Add / Revoke without its job nor a job without its rule.
@@ -35,7 +43,7 @@ export type SubmitRuleJob = (
   job: {
     id: string;
     kind: RuleJobKind;
-    targetType: 'staticNat' | 'lbRule';
+    targetType: 'staticNat' | 'lbRule' | 'portForward';
     targetId: string;
     vpcId: string;
     actor: string;
@@ -49,6 +57,7 @@ export type PublicServiceOptions = {
   addresses: RuleAddress[];
   staticNat: ServiceOption | null;
   lb: (ServiceOption & { algorithms: LbAlgorithm[]; protocols: LbProtocol[] }) | null;
+  portForwarding: (ServiceOption & { protocols: PortForwardingProtocol[] }) | null;
 };
 
 /** `publicIpId`: an address the tier's VPC acquired (publicIps.acquire); adapters get its address string. */
@@ -80,7 +89,7 @@ export async function tierOf(core: EngineCore, networkId: string) {
 async function serviceOption(
   core: EngineCore,
   network: networksRepo.NetworkRow,
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
 ): Promise<(ServiceOption & { capabilities: Record<string, unknown> }) | null> {
   const db = core.deps.db.db;
   const offering = await offeringsRepo.getOffering(db, network.offeringId);
@@ -101,7 +110,7 @@ async function serviceOption(
 export async function requireService(
   core: EngineCore,
   network: networksRepo.NetworkRow,
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
 ) {
   const offering = await offeringsRepo.getOffering(core.deps.db.db, network.offeringId);
   if (!offering || !(service in offering.serviceProviders)) {
@@ -138,6 +147,7 @@ export async function publicServiceOptions(
   const addresses = await addressesOfVpc(core, vpc.id);
   const nat = await serviceOption(core, network, 'StaticNat');
   const lb = await serviceOption(core, network, 'Lb');
+  const pf = await serviceOption(core, network, 'PortForwarding');
   const only = <T extends string>(all: readonly T[], v: unknown) =>
     all.filter((x) => asList(v).some((y) => y.toLowerCase() === x));
   return {
@@ -153,6 +163,16 @@ export async function publicServiceOptions(
       adapterId: lb.adapterId,
       algorithms: only(LB_ALGORITHMS, lb.capabilities.SupportedLbAlgorithms),
       protocols: only(LB_PROTOCOLS, lb.capabilities.SupportedProtocols),
+    },
+    portForwarding: pf && {
+      providerId: pf.providerId,
+      providerName: pf.providerName,
+      adapterId: pf.adapterId,
+      // A provider that lists no protocols forwards both.
+      protocols:
+        pf.capabilities.SupportedProtocols === undefined
+          ? [...PORT_FORWARDING_PROTOCOLS]
+          : only(PORT_FORWARDING_PROTOCOLS, pf.capabilities.SupportedProtocols),
     },
   };
 }
@@ -190,7 +210,7 @@ export async function insertRuleWithJob(
   core: EngineCore,
   submit: SubmitRuleJob,
   o: {
-    targetType: 'staticNat' | 'lbRule';
+    targetType: 'staticNat' | 'lbRule' | 'portForward';
     kind: RuleJobKind;
     vpcId: string;
     actor: string;

@@ -13,7 +13,7 @@ import { notBusy, type SubmitRuleJob } from './rule-commands';
  */
 export type RuleTable<R extends RuleRow & { lastOp: string | null }> = {
   ops: Pick<RuleKindOps<R, never>, 'kind' | 'get' | 'setState'>;
-  jobs: 'staticNat' | 'lb';
+  jobs: 'staticNat' | 'lb' | 'portForwarding';
   /** The NOT_FOUND message for a rule id that has no row. */
   missing: (id: string) => string;
   /** The INVALID_STATE message for a retry of a rule not in Error. */

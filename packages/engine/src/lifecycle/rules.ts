@@ -1,15 +1,18 @@
-// Static NAT and LB rules as RuleKindOps (the shared apply / revoke / job mechanism is lifecycle/rule-calls.ts), and
-// what other jobs do with them: NIC release revokes the NIC's static NAT and shrinks its LB rules, tier teardown
+// Static NAT, LB and port forwarding rules as RuleKindOps (the shared apply / revoke / job mechanism is lifecycle/rule-calls.ts), and
+// what other jobs do with them: NIC release revokes the NIC's static NAT and port forwards and shrinks its LB rules, tier teardown
 // revokes every rule first.
-import type {
-  CallContext,
-  LbRuleRef,
-  LbRuleSpec,
-  NetworkElement,
-  StaticNatRef,
-  StaticNatSpec,
+import {
+  type CallContext,
+  type LbRuleRef,
+  type LbRuleSpec,
+  type NetworkElement,
+  PORT_FORWARDING_SPEC_VERSION,
+  type PortForwardingRef,
+  type PortForwardingSpec,
+  type StaticNatRef,
+  type StaticNatSpec,
 } from '@netplane/adapter-sdk';
-import { lbRulesRepo, staticNatRepo } from '@netplane/db';
+import { lbRulesRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
@@ -18,6 +21,7 @@ import type { Failure } from './teardown';
 
 type NatRow = staticNatRepo.StaticNatRow;
 type LbRow = lbRulesRepo.LbRuleWithMembers;
+type PfRow = portForwardingRepo.PortForwardingRow;
 
 export const staticNatSpecOf = (r: NatRow): StaticNatSpec => ({
   ruleId: r.id,
@@ -36,12 +40,32 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
   members: r.members.map((m) => ({ nicId: m.nicId, ip: m.ip })),
 });
 
+/** "2222" or "2222-2224". */
+export const portsText = (start: number, end: number) => (start === end ? `${start}` : `${start}-${end}`);
+
+export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
+  version: PORT_FORWARDING_SPEC_VERSION,
+  ruleId: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  nicId: r.nicId,
+  publicIp: r.publicIp,
+  privateIp: r.privateIp,
+  protocol: r.protocol,
+  publicPortStart: r.publicPortStart,
+  publicPortEnd: r.publicPortEnd,
+  privatePortStart: r.privatePortStart,
+  privatePortEnd: r.privatePortEnd,
+});
+
 /** The element's rule calls by name, each taking the rule as the adapter SDK types it. */
 type CallArgs = {
   applyStaticNat: StaticNatSpec;
   revokeStaticNat: StaticNatRef;
   applyLbRule: LbRuleSpec;
   revokeLbRule: LbRuleRef;
+  applyPortForwarding: PortForwardingSpec;
+  revokePortForwarding: PortForwardingRef;
 };
 type RuleCalls = { [K in keyof CallArgs]: (rule: CallArgs[K], c: CallContext) => Promise<unknown> };
 
@@ -55,10 +79,10 @@ const callOf =
 
 /** A kind's service and its pair of element calls: each is named once, for the recorded request and the call. */
 const elementCalls = <
-  A extends 'applyStaticNat' | 'applyLbRule',
-  V extends 'revokeStaticNat' | 'revokeLbRule',
+  A extends 'applyStaticNat' | 'applyLbRule' | 'applyPortForwarding',
+  V extends 'revokeStaticNat' | 'revokeLbRule' | 'revokePortForwarding',
 >(
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
   applyOp: A,
   revokeOp: V,
 ) => ({ service, applyOp, revokeOp, invokeApply: callOf(applyOp), invokeRevoke: callOf(revokeOp) });
@@ -84,10 +108,23 @@ export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
   ...lbRulesRepo.ruleRows,
 };
 
+export const PORT_FORWARD: RuleKindOps<PfRow, PortForwardingSpec> = {
+  kind: 'portForward',
+  ...elementCalls('PortForwarding', 'applyPortForwarding', 'revokePortForwarding'),
+  spec: portForwardingSpecOf,
+  applied: (r) => ({ ruleId: r.id, state: 'Active' }),
+  label: (r) =>
+    `port forwarding ${r.publicIp}:${portsText(r.publicPortStart, r.publicPortEnd)}/${r.protocol}`,
+  notFound: 'The port forwarding rule does not exist',
+  ...portForwardingRepo.ruleRows,
+};
+
 export const staticNatJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
   ruleJob(core, ctx, STATIC_NAT, op);
 export const lbRuleJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
   ruleJob(core, ctx, LB_RULE, op);
+export const portForwardJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
+  ruleJob(core, ctx, PORT_FORWARD, op);
 
 /**
  * Before NICs are released: revoke their static NATs, and re-apply each LB rule they are members of without them
@@ -109,6 +146,14 @@ export async function detachPublicServices(
     if (!out.ok) {
       failures.push(out.failure);
       blocked.add(nat.nicId);
+    }
+  }
+  // A port forward onto a released NIC would send traffic to whoever gets its address next.
+  for (const pf of await portForwardingRepo.listOfNics(db, nicIds)) {
+    const out = await runRule(core, ctx, PORT_FORWARD, pf, 'revoke', `${prefix}detach:`);
+    if (!out.ok) {
+      failures.push(out.failure);
+      blocked.add(pf.nicId);
     }
   }
   const ids = new Set(nicIds);
@@ -138,7 +183,7 @@ export async function detachPublicServices(
   return { failures, blocked };
 }
 
-/** Tier shutdown and destroy: every static NAT and LB rule of the tier is revoked (and deleted) first. */
+/** Tier shutdown and destroy: every static NAT, LB rule and port forward of the tier is revoked (and deleted) first. */
 export async function revokeRulesOfTier(
   core: EngineCore,
   ctx: JobContext,
@@ -155,6 +200,11 @@ export async function revokeRulesOfTier(
   for (const rule of await lbRulesRepo.listLbRulesOfNetwork(db, networkId)) {
     await markRevoking(core, ctx, refOf(LB_RULE, rule));
     const out = await runRule(core, ctx, LB_RULE, rule, 'revoke', prefix);
+    if (!out.ok) failures.push(out.failure);
+  }
+  for (const pf of await portForwardingRepo.listOfNetwork(db, networkId)) {
+    await markRevoking(core, ctx, refOf(PORT_FORWARD, pf));
+    const out = await runRule(core, ctx, PORT_FORWARD, pf, 'revoke', prefix);
     if (!out.ok) failures.push(out.failure);
   }
   return failures;

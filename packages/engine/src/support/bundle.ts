@@ -18,6 +18,7 @@ export type SupportBundle = {
   staticNatRules: unknown[];
   lbRules: unknown[];
   lbMembers: unknown[];
+  portForwardingRules: unknown[];
   /** The VPC's ACL lists (its own and the built-ins its tiers use), their rules, and the list of every tier. */
   aclLists: unknown[];
   aclRules: unknown[];
@@ -111,6 +112,7 @@ export async function buildSupportBundle(
     staticNatRules: clean(rows.staticNatRules),
     lbRules: clean(rows.lbRules),
     lbMembers: clean(rows.lbMembers),
+    portForwardingRules: clean(rows.portForwardingRules),
     aclLists: clean(rows.aclLists),
     aclRules: clean(rows.aclRules),
     aclAssignments: clean(rows.aclAssignments),

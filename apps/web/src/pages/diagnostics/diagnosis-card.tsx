@@ -74,6 +74,8 @@ const TARGET_LABEL: Record<string, string> = {
   job: 'job',
   staticNat: 'static NAT',
   lbRule: 'load balancer',
+  portForward: 'port forwarding rule',
+  aclList: 'ACL list',
 };
 
 /** The target's name; an id only when there is none (a job, or a target deleted since). */

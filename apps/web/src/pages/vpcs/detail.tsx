@@ -18,6 +18,7 @@ import { downloadBundle } from './bundle';
 import { CreateTierForm } from './create-tier-form';
 import { LoadBalancersSection } from './load-balancers';
 import { NetworkAclsSection } from './network-acls';
+import { PortForwardingSection } from './port-forwarding';
 import { PublicIpsSection } from './public-ips';
 import { TierCard } from './tier-card';
 import { VpcAddressesSection } from './vpc-addresses';
@@ -151,6 +152,7 @@ export function VpcDetailPage() {
         <NetworkAclsSection vpc={v} onChanged={refresh} />
         <VpcAddressesSection vpc={v} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />
+        <PortForwardingSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <LoadBalancersSection vpc={v} jobs={jobsById} onChanged={refresh} />
         <VpcCalls vpcId={v.id} isLive={isBusy} />
         <div className="grid gap-6 lg:grid-cols-2">

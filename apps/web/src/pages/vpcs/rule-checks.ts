@@ -44,7 +44,7 @@ export function checkPort(value: string): string | undefined {
 /** Why a tier cannot offer the service, in words: not implemented yet, or its offering lacks it. */
 export function whyNotOffered(
   tier: { name: string; state: string; offeringId: string },
-  service: 'StaticNat' | 'Lb',
+  service: 'StaticNat' | 'Lb' | 'PortForwarding',
   offeringName: (id: string) => string,
 ): string {
   if (tier.state !== 'Implemented')

@@ -1,4 +1,4 @@
-// What the static NAT and LB sections share: the VPC's NICs and public-service options per tier, the rule's state
+// What the static NAT, port forwarding and LB sections share: the VPC's NICs and public-service options per tier, the rule's state
 // with the progress of its job, and its last error with the way to its diagnosis.
 import type { RuleAddress } from '@netplane/domain';
 import { useQueries, useQuery } from '@tanstack/react-query';
@@ -17,6 +17,8 @@ export type Job = Vpc['recentJobs'][number];
 export type PublicOptions = Outputs['publicServices']['options'];
 export type StaticNatRule = Outputs['staticNat']['list'][number];
 export type LbRule = Outputs['lbRules']['list'][number];
+export type PortForwardingRule = Outputs['portForwarding']['list']['items'][number];
+export type PublicIp = Outputs['publicIps']['list']['items'][number];
 
 export const isRuleBusy = (r: { state: string }) => r.state === 'Add' || r.state === 'Revoke';
 

@@ -41,6 +41,7 @@ export const bundleSchema = z.object({
   staticNatRules: rows,
   lbRules: rows,
   lbMembers: rows,
+  portForwardingRules: rows,
   aclLists: rows,
   aclRules: rows,
   aclAssignments: rows,

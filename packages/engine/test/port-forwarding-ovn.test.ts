@@ -1,0 +1,111 @@
+// Port forwarding through the engine onto a real OVN Northbound (ovsdb-server, checked with ovn-nbctl), on both
+// dialects: the apply job makes one Load_Balancer with a VIP per port on the tier's switch and the VPC's router, a
+// reconcile sees it as the forward it is (not as an extra LB rule), an LB rule on a forwarded port is refused before
+// any call, and the delete job removes the row.
+import { names } from '@netplane/adapter-ovn';
+import { expect, it, vi } from 'vitest';
+import { edgeTier, lbRule, phasesOf } from './edge';
+import { describeOvnWorld } from './ovn-world';
+import { waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+describeOvnWorld(
+  'port forwarding',
+  {
+    provider: 'ovn-pf',
+    services: ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding'],
+    config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
+    // The gateway's public side: PortForwarding (like SourceNat, StaticNat, Lb) is DECLINED on OVN without it.
+    publicNetwork: {
+      cidr: '198.51.100.0/24',
+      gateway: '198.51.100.1',
+      vlan: null,
+      startIp: '198.51.100.2',
+      endIp: '198.51.100.250',
+      label: 'public',
+    },
+  },
+  (ovn) => {
+    const lbRowOf = async (ruleId: string) =>
+      (
+        await ovn.server.nbctl([
+          '--bare',
+          '--columns=_uuid,vips,protocol',
+          'find',
+          'Load_Balancer',
+          `name=netplane-pf-${ruleId}`,
+        ])
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+
+    it('applies a forward as a one-backend Load_Balancer, reconciles in sync, refuses an LB on its port, deletes it', async () => {
+      const { vpc, tier, nics, acquire } = await edgeTier(ovn.engine, {
+        zoneId: ovn.w.zoneId,
+        vpcOfferingId: ovn.vpcOfferingId,
+        offeringId: ovn.offeringId,
+        net: 91,
+        count: 1,
+        publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
+      });
+      const nic = nics[0];
+      if (!nic) throw new Error('nic');
+      const ip = await acquire();
+      const input = {
+        publicIpId: ip.id,
+        nicId: nic.id,
+        protocol: 'tcp' as const,
+        publicPortStart: 2222,
+        publicPortEnd: 2223,
+        privatePortStart: 22,
+        privatePortEnd: 23,
+      };
+      const { rule, jobId } = await ovn.engine.portForwarding.create(input, 't');
+      expect((await waitForJob(ovn.engine, jobId)).state).toBe('succeeded');
+      expect(await phasesOf(ovn.engine, jobId)).toEqual(['apply:portForward:ok']);
+      const [uuid, vips, protocol] = await lbRowOf(rule.id);
+      expect(vips?.split(/\s+/).sort()).toEqual([
+        `${ip.address}:2222=${nic.ip}:22`,
+        `${ip.address}:2223=${nic.ip}:23`,
+      ]);
+      expect(protocol).toBe('tcp');
+      const onSwitch = await ovn.server.nbctl([
+        '--bare',
+        '--columns=load_balancer',
+        'find',
+        'Logical_Switch',
+        `name=${names.switch(tier.id)}`,
+      ]);
+      const onRouter = await ovn.server.nbctl([
+        '--bare',
+        '--columns=load_balancer',
+        'find',
+        'Logical_Router',
+        `name=${names.router(vpc.id)}`,
+      ]);
+      expect(onSwitch).toContain(uuid);
+      expect(onRouter).toContain(uuid);
+
+      const reconciled = await waitForJob(ovn.engine, (await ovn.engine.reconcile(vpc.id, 't')).jobId);
+      expect(reconciled.result).toMatchObject({ inSync: true, drift: [] });
+
+      await expect(
+        ovn.engine.createLbRule(
+          lbRule(tier.id, 'ssh', ip.id, [nic.id], {
+            publicPort: 2223,
+            privatePort: 22,
+            algorithm: 'source',
+          }),
+          't',
+        ),
+      ).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'PUBLIC_IP_IN_USE' } });
+
+      const del = await ovn.engine.portForwarding.delete(rule.id, 't');
+      expect((await waitForJob(ovn.engine, del.jobId)).state).toBe('succeeded');
+      expect(await lbRowOf(rule.id)).toEqual([]);
+      expect((await ovn.engine.portForwarding.list({ vpcId: vpc.id, limit: 10 })).items).toEqual([]);
+    });
+  },
+);
