@@ -68,7 +68,11 @@ export function VpcAddressesSection({ vpc }: { vpc: Vpc }) {
   const canProvision = useCan('provision');
   const refresh = useRefreshAddresses(vpc.id);
   const [toRelease, setToRelease] = useState<Row | null>(null);
-  const list = useQuery(trpc.publicIps.list.queryOptions({ vpcId: vpc.id, limit: 200 }));
+  // Polled like the rule sections: the page invalidates everything when a job it watches ends, but an implement that
+  // starts and ends between two polls of the VPC is never watched, and its source-NAT address would never show.
+  const list = useQuery(
+    trpc.publicIps.list.queryOptions({ vpcId: vpc.id, limit: 200 }, { refetchInterval: 5000 }),
+  );
   const { addresses: uses } = useVpcAddresses(vpc);
   const release = useMutation(
     trpc.publicIps.release.mutationOptions({
