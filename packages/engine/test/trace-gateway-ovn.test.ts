@@ -9,14 +9,16 @@ import { names } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
 import { beforeAll, expect, it, vi } from 'vitest';
 import type { Drift } from '../src/index';
-import { implementWithNics, lbRule } from './edge';
+import { lbRule } from './edge';
 import { describeOvnWorld } from './ovn-world';
 import {
+  acquireFor,
   dnatTargetOf,
   explain,
   fromNic,
   fromOutside,
   GATEWAY_PROVIDER,
+  gatewayVpc,
   lbBackendsOf,
   learnUpstreamMac,
   type Nic,
@@ -34,48 +36,11 @@ import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-function nicsOf(nics: readonly Nic[], n: number): Nic[] {
-  if (nics.length < n) throw new Error(`expected ${n} NICs, got ${nics.length}`);
-  return nics.slice(0, n);
-}
-
 describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
   let net = 170;
-  /** Acquires a public address of the zone's range for the VPC, as publicIps.acquire does. */
-  async function acquire(vpcId: string): Promise<{ id: string; address: string }> {
-    const r = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
-      zoneId: ovn.w.zoneId,
-      vpcId,
-      purpose: 'User',
-      acquiredBy: 't',
-      now: Date.now(),
-    });
-    if (!r.ok) throw new Error(`no public IP: ${r.reason}`);
-    return { id: r.ip.id, address: r.ip.address };
-  }
-
+  const acquire = (vpcId: string) => acquireFor(ovn, vpcId);
+  const vpcWithTiers = (web: number, app: number) => gatewayVpc(ovn, ++net, web, app);
   beforeAll(async () => registerGatewayChassis(ovn));
-
-  /** A VPC with tiers web (`web` NICs) and app (`app` NICs), implemented, and its upstream router's MAC learned. */
-  async function vpcWithTiers(web: number, app: number) {
-    net += 1;
-    const vpc = await ovn.engine.createVpc(
-      { name: `vpc-${net}`, zoneId: ovn.w.zoneId, offeringId: ovn.vpcOfferingId, cidr: `10.${net}.0.0/16` },
-      't',
-    );
-    const tier = async (name: string, third: number) =>
-      ovn.engine.createTier(
-        { vpcId: vpc.id, name, offeringId: ovn.offeringId, cidr: `10.${net}.${third}.0/24` },
-        't',
-      );
-    const [webTier, appTier] = [await tier('web', 1), await tier('app', 2)];
-    const webNics = nicsOf(await implementWithNics(ovn.engine, webTier.id, web), web);
-    const appNics = nicsOf(await implementWithNics(ovn.engine, appTier.id, app), app);
-    const snat = (await publicIpsRepo.sourceNatOf(ovn.w.db.db, vpc.id))?.address;
-    if (!snat) throw new Error('the VPC got no source-NAT address');
-    await learnUpstreamMac(ovn, vpc.id);
-    return { vpc, webTier, appTier, webNics, appNics, snat };
-  }
 
   it('sends egress from a NIC out of the gateway port with the VPC source-NAT address as source', async () => {
     const { vpc, webTier, appTier, webNics, appNics, snat } = await vpcWithTiers(1, 1);

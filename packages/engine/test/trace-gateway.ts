@@ -3,7 +3,9 @@
 // public network, what the router did to them (SNAT source, DNAT target, LB backends), and the Northbound rows and
 // Southbound flows of ours left after a teardown.
 import { EXT, gatewayPortMac, names, routerPortMac } from '@netplane/adapter-ovn';
+import { publicIpsRepo } from '@netplane/db';
 import { ovnTrace, type TracePacket, type TraceVerdict } from '@netplane/ovsdb/testing';
+import { implementWithNics } from './edge';
 import type { OvnWorld, OvnWorldOptions } from './ovn-world';
 
 export const GATEWAY_CHASSIS = 'gw1';
@@ -22,7 +24,7 @@ export const OUTSIDE = '8.8.8.8';
 // No NetworkACL: the tier's default ACL admits only its own CIDR; ACLs are traced in trace-acl*.
 export const GATEWAY_PROVIDER: OvnWorldOptions = {
   provider: 'ovn-gateway',
-  services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
+  services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb', 'PortForwarding'],
   config: { localnetNetworkName: 'physnet1', gatewayChassis: GATEWAY_CHASSIS },
   publicNetwork: PUBLIC,
   northd: true,
@@ -65,6 +67,47 @@ export async function learnUpstreamMac(ovn: OvnWorld, vpcId: string): Promise<vo
     `mac="${UPSTREAM_MAC}"`,
     `datapath=${dp}`,
   ]);
+}
+
+/** Acquires a public address of the zone's range for the VPC, as publicIps.acquire does. */
+export async function acquireFor(ovn: OvnWorld, vpcId: string): Promise<{ id: string; address: string }> {
+  const r = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
+    zoneId: ovn.w.zoneId,
+    vpcId,
+    purpose: 'User',
+    acquiredBy: 't',
+    now: Date.now(),
+  });
+  if (!r.ok) throw new Error(`no public IP: ${r.reason}`);
+  return { id: r.ip.id, address: r.ip.address };
+}
+
+function nicsOf(nics: readonly Nic[], n: number): Nic[] {
+  if (nics.length < n) throw new Error(`expected ${n} NICs, got ${nics.length}`);
+  return nics.slice(0, n);
+}
+
+/**
+ * A VPC 10.<net>.0.0/16 with tiers web (`web` NICs) and app (`app` NICs) on the world's gateway offering, implemented,
+ * its upstream router's MAC learned; `snat` is its source-NAT address.
+ */
+export async function gatewayVpc(ovn: OvnWorld, net: number, web: number, app: number) {
+  const vpc = await ovn.engine.createVpc(
+    { name: `vpc-${net}`, zoneId: ovn.w.zoneId, offeringId: ovn.vpcOfferingId, cidr: `10.${net}.0.0/16` },
+    't',
+  );
+  const tier = async (name: string, third: number) =>
+    ovn.engine.createTier(
+      { vpcId: vpc.id, name, offeringId: ovn.offeringId, cidr: `10.${net}.${third}.0/24` },
+      't',
+    );
+  const [webTier, appTier] = [await tier('web', 1), await tier('app', 2)];
+  const webNics = nicsOf(await implementWithNics(ovn.engine, webTier.id, web), web);
+  const appNics = nicsOf(await implementWithNics(ovn.engine, appTier.id, app), app);
+  const snat = (await publicIpsRepo.sourceNatOf(ovn.w.db.db, vpc.id))?.address;
+  if (!snat) throw new Error('the VPC got no source-NAT address');
+  await learnUpstreamMac(ovn, vpc.id);
+  return { vpc, webTier, appTier, webNics, appNics, snat };
 }
 
 export const trace = (ovn: OvnWorld, p: TracePacket) => ovnTrace(northdOf(ovn), p);
@@ -116,6 +159,13 @@ export const dnatTargetOf = (v: TraceVerdict) => argsOf(v, 'lr_in_dnat', ['ct_dn
 /** The backends the router's load balancer chose among (`ip:port` list), if the packet hit a VIP there. */
 export const lbBackendsOf = (v: TraceVerdict) =>
   argsOf(v, 'lr_in_dnat', ['ct_lb', 'ct_lb_mark'])
+    ?.replace(/^backends=/, '')
+    .split(';')[0]
+    ?.split(',');
+
+/** The backends a tier switch's load balancer chose among (a client on the rule's own tier meets it there first). */
+export const switchLbBackendsOf = (v: TraceVerdict) =>
+  argsOf(v, 'ls_in_lb', ['ct_lb', 'ct_lb_mark'])
     ?.replace(/^backends=/, '')
     .split(';')[0]
     ?.split(',');
