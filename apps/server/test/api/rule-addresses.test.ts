@@ -132,6 +132,7 @@ describe.each(testDialects())('rule addresses API on %s', (dialect) => {
         id: first.rule.id,
         label: `static NAT ${natIp.address} → ${a.ip}`,
         port: null,
+        portEnd: null,
         protocol: null,
       },
     ]);

@@ -69,6 +69,8 @@ export const ruleAddressSchema = z.object({
       label: z.string(),
       /** An LB rule's public port (a port forward's first port) and protocol; null for a static NAT (every port). */
       port: z.number().int().nullable(),
+      /** The last port the rule holds: a port forward's range end, else the same as `port`. */
+      portEnd: z.number().int().nullable(),
       protocol: z.string().nullable(),
     }),
   ),

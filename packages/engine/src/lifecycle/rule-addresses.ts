@@ -116,10 +116,10 @@ export async function addressesOfVpc(core: EngineCore, vpcId: string): Promise<R
     purpose: ip.purpose,
     usedBy: (users.get(ip.id) ?? []).map((u) =>
       u.kind === 'lbRule'
-        ? { kind: u.kind, id: u.id, label: u.label, port: u.port, protocol: u.protocol }
+        ? { kind: u.kind, id: u.id, label: u.label, port: u.port, portEnd: u.port, protocol: u.protocol }
         : u.kind === 'portForward'
-          ? { kind: u.kind, id: u.id, label: u.label, port: u.start, protocol: u.protocol }
-          : { kind: u.kind, id: u.id, label: u.label, port: null, protocol: null },
+          ? { kind: u.kind, id: u.id, label: u.label, port: u.start, portEnd: u.end, protocol: u.protocol }
+          : { kind: u.kind, id: u.id, label: u.label, port: null, portEnd: null, protocol: null },
     ),
   }));
 }

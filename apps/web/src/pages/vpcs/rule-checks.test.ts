@@ -17,6 +17,7 @@ const nat = {
   id: 'r1',
   label: 'static NAT 203.0.113.11 → 10.0.1.5',
   port: null,
+  portEnd: null,
   protocol: null,
 };
 const lb80 = {
@@ -24,6 +25,15 @@ const lb80 = {
   id: 'r2',
   label: 'LB rule web-80 (203.0.113.12:80/tcp)',
   port: 80,
+  portEnd: 80,
+  protocol: 'tcp',
+};
+const forward8000 = {
+  kind: 'portForward' as const,
+  id: 'r3',
+  label: 'port forwarding 203.0.113.13:8000-8100/tcp → 10.0.1.6',
+  port: 8000,
+  portEnd: 8100,
   protocol: 'tcp',
 };
 const addresses = [
@@ -47,6 +57,14 @@ describe('lbChoices', () => {
       { value: '12', label: '203.0.113.12 · shared with LB rule web-80' },
       { value: '13', label: '203.0.113.13' },
     ]);
+  });
+
+  it('leaves out an address whose forwarded port range covers the port, not one whose range does not', () => {
+    const forwarded = [address('13', 'User', [forward8000])];
+    expect(lbChoices(forwarded, 8050, 'tcp')).toEqual([]);
+    expect(lbChoices(forwarded, 8100, 'tcp')).toEqual([]);
+    expect(lbChoices(forwarded, 8101, 'tcp').map((c) => c.value)).toEqual(['13']);
+    expect(lbChoices(forwarded, 8050, 'udp').map((c) => c.value)).toEqual(['13']);
   });
 
   it('leaves out an address whose same port and protocol an LB rule already takes', () => {

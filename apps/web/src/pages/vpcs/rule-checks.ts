@@ -11,6 +11,10 @@ export function staticNatChoices(addresses: readonly RuleAddress[]): AddressChoi
   return addresses.filter(isFreeForStaticNat).map((a) => ({ value: a.id, label: a.address }));
 }
 
+/** Does a rule on an address hold this port (an LB rule its one port, a port forward every port of its range)? */
+const holdsPort = (u: RuleAddress['usedBy'][number], port: number, protocol: string) =>
+  u.protocol === protocol && u.port !== null && u.port <= port && port <= (u.portEnd ?? u.port);
+
 /**
  * The VPC's addresses a new LB rule may take on this port and protocol: any without a static NAT and without an LB
  * rule on the same VIP; an address LB rules already use on other ports says which.
@@ -21,7 +25,7 @@ export function lbChoices(
   protocol: string,
 ): AddressChoice[] {
   return addresses
-    .filter((a) => isFreeForLb(a) && !a.usedBy.some((u) => u.port === port && u.protocol === protocol))
+    .filter((a) => isFreeForLb(a) && !a.usedBy.some((u) => holdsPort(u, port, protocol)))
     .map((a) => {
       const names = a.usedBy.map((u) => u.label.replace(/ \(.*\)$/, '')).join(', ');
       return { value: a.id, label: names ? `${addressName(a)} · shared with ${names}` : addressName(a) };
