@@ -1,7 +1,8 @@
 // Reconciliation: compare desired state (implemented tiers, reserved NICs, Active static NAT and LB rules, the ACL
 // list each tier should hold) with what each controller reports through observe(); drift (missing, extra, different,
 // and every issue the adapter reports on a resource; drift.ts, acl-drift.ts) sets Synced=False with the difference.
-// Repair (repair.ts) re-applies and re-checks.
+// Repair (repair.ts) re-applies and re-checks. Drift found while another job of the VPC was writing is not trusted
+// (reconcile-overlap.ts).
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import { lbRulesRepo, networksRepo, nicsRepo, staticNatRepo, vpcsRepo } from '@netplane/db';
 import type { ConditionUpdate, EntityType } from '@netplane/domain';
