@@ -2,10 +2,15 @@
 // two disagree (here a prepare: its new port is on the controller, its NIC row was not in the reconcile's read). That
 // is not drift. The reconcile observes again once that job has ended, or, while it still runs, writes no Synced and
 // the drift watch checks the VPC after the job; it never leaves Synced=False after our own writes. The controller
-// holds the calls (hold-calls.ts), so each interleaving is one the test makes, not one it hopes for.
+// holds the calls (hold-calls.ts), so each interleaving is one the test makes, not one it hopes for. And the drift
+// watch lists a VPC as pending while its check is submitting the reconcile (a held submit), so "nothing pending and no
+// job active" (the OVN test's quiet()) no longer passes in that gap.
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DriftWatch } from '../src/drift-watch';
 import type { Engine } from '../src/index';
+import { createCore } from '../src/lifecycle/core';
+import { DEFAULT_OPTIONS } from '../src/types';
 import { implementWithNics } from './edge';
 import { holdCalls } from './hold-calls';
 import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
@@ -98,5 +103,55 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
       (p) => !p.includes(vpc.id),
     );
     expect((await synced(tier.id))?.status).toBe('True');
+  });
+});
+
+describe.each(testDialects())('drift watch pending while its check submits on %s', (dialect) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld(dialect);
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('lists the VPC until the reconcile its check submits exists: no pending and no job means settled', async () => {
+    // An engine without a watch of its own: the only watch is the one under test, whose submit the test holds.
+    const engine = w.engine({ driftDebounceMs: 0 });
+    await engine.start();
+    const controllerId = w.controllerIds[0] as string;
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.150.0.0/16', '10.150.1.0/24');
+    const [nic] = await implementWithNics(engine, tier.id, 1);
+    const core = createCore(w.deps, { ...DEFAULT_OPTIONS, nodeId: 'watch-under-test' });
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked: () => void = () => {};
+    const submitting = new Promise<void>((r) => {
+      asked = r;
+    });
+    const watch = new DriftWatch(core, 50, async () => {
+      asked();
+      await held;
+    });
+    watch.start();
+    try {
+      await core.elements.get(controllerId);
+      w.hub.tamper(controllerId, { kind: 'nic', id: nic?.id ?? '', action: 'issue', issue: 'poked' });
+      await submitting;
+      // No job of the VPC is queued or running yet: only pending says a reconcile is on its way.
+      expect((await engine.listJobs({ vpcId: vpc.id })).filter((j) => j.state === 'queued')).toHaveLength(0);
+      expect(watch.pending).toContain(vpc.id);
+      release();
+      await until(
+        async () => watch.pending,
+        (p) => !p.includes(vpc.id),
+      );
+    } finally {
+      release();
+      await watch.stop();
+      await core.elements.closeAll();
+    }
   });
 });
