@@ -24,6 +24,7 @@ export class DriftWatch {
   private readonly inflight = new Set<Promise<void>>();
   private offElements: (() => void) | undefined;
   private offEvents: (() => void) | undefined;
+  private offRecheck: (() => void) | undefined;
 
   constructor(
     private readonly core: EngineCore,
@@ -39,6 +40,12 @@ export class DriftWatch {
     this.offEvents = this.core.events.on((e) => {
       if (e.vpcId && FINAL.includes(e.state) && this.dirty.has(e.vpcId))
         this.schedule(e.vpcId, this.debounceMs);
+    });
+    // A reconcile of this node that saw another job's writes in flight wrote nothing: check after those jobs.
+    this.offRecheck = this.core.events.onRecheck((vpcId) => {
+      if (!this.running) return;
+      this.dirty.add(vpcId);
+      this.schedule(vpcId, this.debounceMs);
     });
     this.offElements = this.core.elements.observe({
       built: (h) => this.attach(h),
@@ -67,6 +74,7 @@ export class DriftWatch {
   async stop(): Promise<void> {
     this.running = false;
     this.offEvents?.();
+    this.offRecheck?.();
     this.offElements?.();
     for (const s of this.subscriptions.values()) s.off();
     this.subscriptions.clear();
@@ -77,9 +85,12 @@ export class DriftWatch {
     await Promise.allSettled([...this.inflight]);
   }
 
-  /** VPCs waiting for their check (debounce or a busy VPC), for tests and metrics. */
+  /**
+   * VPCs waiting for their check (debounce or a busy VPC) or being checked (until the reconcile it submits is queued,
+   * so "nothing pending and no job active" really means settled), for tests and metrics.
+   */
   get pending(): string[] {
-    return [...new Set([...this.timers.keys(), ...this.dirty])];
+    return [...new Set([...this.timers.keys(), ...this.dirty, ...this.checking])];
   }
 
   private attach(handle: ElementHandle): void {
@@ -146,11 +157,10 @@ export class DriftWatch {
         this.dirty.delete(vpcId);
         return;
       }
-      const active = [
-        ...(await jobsRepo.listJobs(db, { vpcId, state: 'queued', limit: 20 })),
-        ...(await jobsRepo.listJobs(db, { vpcId, state: 'running', limit: 20 })),
-      ];
-      // A reconcile that has not started yet observes after this change: it covers it.
+      // One read: two (queued, then running) miss a job claimed in between.
+      const active = await jobsRepo.activeJobsOfVpc(db, vpcId);
+      // A reconcile that has not started yet observes after this change: it covers it (and if another job of the
+      // VPC overlaps it, it observes again or defers: reconcile-overlap.ts).
       if (active.some((j) => j.kind === 'vpc.reconcile' && j.state === 'queued')) {
         this.dirty.delete(vpcId);
         return;

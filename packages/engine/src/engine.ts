@@ -80,7 +80,7 @@ export class Engine {
     return this.runtime.stop();
   }
 
-  /** VPCs the drift watch will check (debouncing, or waiting for a job of theirs to end). */
+  /** VPCs the drift watch will check (debouncing, waiting for a job of theirs to end, or being checked now). */
   get driftPending(): string[] {
     return this.runtime.driftWatch.pending;
   }

@@ -141,6 +141,37 @@ export async function activeJobsOn(db: Db, targetId: string): Promise<JobRow[]> 
   return rows.map(toJob);
 }
 
+/** Queued or running jobs of a VPC, read in one statement (two reads, one per state, miss a job claimed between). */
+export async function activeJobsOfVpc(db: Db, vpcId: string): Promise<JobRow[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('vpc_id', '=', vpcId)
+    .where('state', 'in', ['queued', 'running'])
+    .execute();
+  return rows.map(toJob);
+}
+
+/**
+ * Jobs of a VPC that may have written to it at some moment from `since` on: running ones, queued ones that already ran
+ * (handed back on a drain), and those that ended at `since` or later. The reconcile asks this when it found drift.
+ */
+export async function jobsOfVpcActiveSince(db: Db, vpcId: string, since: number): Promise<JobRow[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('vpc_id', '=', vpcId)
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'running'),
+        eb.and([eb('state', '=', 'queued'), eb('started_at', 'is not', null)]),
+        eb('finished_at', '>=', since),
+      ]),
+    )
+    .execute();
+  return rows.map(toJob);
+}
+
 export type StepRow = {
   key: string;
   seq: number;

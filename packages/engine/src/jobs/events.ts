@@ -27,4 +27,17 @@ export class JobEvents {
     this.emitter.on('job', listener);
     return () => this.emitter.off('job', listener);
   }
+
+  /**
+   * A reconcile of the VPC could not trust what it saw (another job of the VPC was writing meanwhile) and wrote no
+   * Synced: the drift watch (drift-watch.ts) checks the VPC again once its jobs have ended.
+   */
+  recheck(vpcId: string): void {
+    this.emitter.emit('recheck', vpcId);
+  }
+
+  onRecheck(listener: (vpcId: string) => void): () => void {
+    this.emitter.on('recheck', listener);
+    return () => this.emitter.off('recheck', listener);
+  }
 }

@@ -1,7 +1,8 @@
 // Reconciliation: compare desired state (implemented tiers, reserved NICs, Active static NAT and LB rules, the ACL
 // list each tier should hold) with what each controller reports through observe(); drift (missing, extra, different,
 // and every issue the adapter reports on a resource; drift.ts, acl-drift.ts) sets Synced=False with the difference.
-// Repair (repair.ts) re-applies and re-checks.
+// Repair (repair.ts) re-applies and re-checks. Drift found while another job of the VPC was writing is not trusted
+// (reconcile-overlap.ts).
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import {
   lbRulesRepo,
@@ -18,10 +19,11 @@ import type { JobContext } from '../jobs/context';
 import { aclDrift, heldListNames, type WantedAcl, wantedAcls } from './acl-drift';
 import type { EngineCore } from './core';
 import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes, pfAttributes } from './drift';
+import { type Overlap, overlappingJobs, RECONCILE_ROUNDS, stillActive } from './reconcile-overlap';
 import { groupElements } from './specs';
 import { onWholeVpc } from './step-call';
 
-async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
+async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string, round: number) {
   const db = core.deps.db.db;
   const vpc = await vpcsRepo.getVpc(db, vpcId);
   if (!vpc) throw new JobFailure('NOT_FOUND', `VPC ${vpcId} does not exist`);
@@ -83,7 +85,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string) {
       phase: 'observe',
       ...onWholeVpc(vpcId),
       request: { op: 'observe', vpcId },
-      idempotencyKey: `${ctx.job.id}:observe:${g.controllerId}`,
+      idempotencyKey: `${ctx.job.id}:observe:${g.controllerId}${round > 1 ? `:${round}` : ''}`,
       job: ctx.callJob(null),
       invoke: (e, c) => e.observe({ vpcId }, c),
       summarize: (o) => ({ resources: o.resources.length }),
@@ -117,10 +119,10 @@ async function applySynced(core: EngineCore, entity: EntityType, id: string, dri
   await core.state.setConditions(entity, id, [update]);
 }
 
-export async function check(core: EngineCore, ctx: JobContext, vpcId: string) {
-  let seen: Awaited<ReturnType<typeof observeAll>>;
+/** Observes the VPC once; a controller that cannot be used because its credentials are unreadable says so. */
+async function observeOnce(core: EngineCore, ctx: JobContext, vpcId: string, round: number) {
   try {
-    seen = await observeAll(core, ctx, vpcId);
+    return await observeAll(core, ctx, vpcId, round);
   } catch (e) {
     const secret = unreadableCredentialsOf(e);
     // Nothing can be compared: say why on the VPC rather than leave its last Synced standing.
@@ -135,11 +137,22 @@ export async function check(core: EngineCore, ctx: JobContext, vpcId: string) {
       ]);
     throw e;
   }
+}
+
+type Seen = Awaited<ReturnType<typeof observeAll>>;
+/** `deferred`: the jobs that overlapped (nothing written); `rounds`: observed more than once, after such jobs. */
+export type CheckResult = { seen: Seen; drift: Drift[]; deferred?: Overlap[]; rounds?: number };
+
+async function driftOf(core: EngineCore, seen: Seen): Promise<Drift[]> {
   const drift: Drift[] = [];
   for (const [controllerId, c] of seen.perController) {
     drift.push(...diff(controllerId, c.desired, c.observed, seen.ruleIds));
     drift.push(...aclDrift(controllerId, c.acls, c.observed, await heldListNames(core, c.observed)));
   }
+  return drift;
+}
+
+async function writeSynced(core: EngineCore, vpcId: string, seen: Seen, drift: readonly Drift[]) {
   await applySynced(core, 'vpc', vpcId, drift);
   for (const n of seen.networks.filter((x) => x.state === 'Implemented')) {
     const nicIds = new Set(seen.nics.filter((x) => x.networkId === n.id).map((x) => x.id));
@@ -158,10 +171,32 @@ export async function check(core: EngineCore, ctx: JobContext, vpcId: string) {
       drift.filter((d) => d.id === nic.id),
     );
   }
-  return { seen, drift };
+}
+
+/**
+ * Compares and writes Synced. Drift seen while another job of the VPC was writing is not trusted
+ * (reconcile-overlap.ts): the VPC is observed again once those jobs ended, or, while they still run, nothing is
+ * written (`deferred` names them) and the drift watch checks the VPC again after them.
+ */
+export async function check(core: EngineCore, ctx: JobContext, vpcId: string): Promise<CheckResult> {
+  for (let round = 1; ; round++) {
+    const since = core.deps.now();
+    const seen = await observeOnce(core, ctx, vpcId, round);
+    const drift = await driftOf(core, seen);
+    const overlap = drift.length > 0 ? await overlappingJobs(core, vpcId, ctx.job.id, since) : [];
+    if (overlap.length > 0) {
+      if (!stillActive(overlap) && round < RECONCILE_ROUNDS) continue;
+      core.events.recheck(vpcId);
+      return { seen, drift, deferred: overlap };
+    }
+    await writeSynced(core, vpcId, seen, drift);
+    return round > 1 ? { seen, drift, rounds: round } : { seen, drift };
+  }
 }
 
 export async function reconcileVpcJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
-  const { drift } = await check(core, ctx, ctx.job.targetId);
-  return { drift, inSync: drift.length === 0 };
+  const { drift, deferred, rounds } = await check(core, ctx, ctx.job.targetId);
+  // Deferred: the drift may be another job's writes in flight; Synced was left as it was.
+  if (deferred) return { drift, inSync: false, deferred };
+  return { drift, inSync: drift.length === 0, ...(rounds && { rounds }) };
 }

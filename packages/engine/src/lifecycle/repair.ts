@@ -24,7 +24,12 @@ export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<u
   const { seen, drift } = await check(core, ctx, vpcId);
   const repaired = await applyRepairs(core, ctx, vpcId, seen, drift);
   const after = await check(core, ctx, vpcId);
-  return { repaired, remaining: after.drift, inSync: after.drift.length === 0 };
+  return {
+    repaired,
+    remaining: after.drift,
+    inSync: after.drift.length === 0,
+    ...(after.deferred && { deferred: after.deferred }),
+  };
 }
 
 /** The op of each call a repair makes, and the phase the call log records it under (the op's verb). */

@@ -1,0 +1,157 @@
+// A reconcile reads the database, then observes the controller: a job of the same VPC writing in between makes the
+// two disagree (here a prepare: its new port is on the controller, its NIC row was not in the reconcile's read). That
+// is not drift. The reconcile observes again once that job has ended, or, while it still runs, writes no Synced and
+// the drift watch checks the VPC after the job; it never leaves Synced=False after our own writes. The controller
+// holds the calls (hold-calls.ts), so each interleaving is one the test makes, not one it hopes for. And the drift
+// watch lists a VPC as pending while its check is submitting the reconcile (a held submit), so "nothing pending and no
+// job active" (the OVN test's quiet()) no longer passes in that gap.
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DriftWatch } from '../src/drift-watch';
+import type { Engine } from '../src/index';
+import { createCore } from '../src/lifecycle/core';
+import { DEFAULT_OPTIONS } from '../src/types';
+import { implementWithNics } from './edge';
+import { holdCalls } from './hold-calls';
+import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
+
+vi.setConfig({ testTimeout: 30_000 });
+
+describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (dialect) => {
+  let w: World;
+  let engine: Engine;
+  let controllerId = '';
+  let n = 0;
+  beforeAll(async () => {
+    w = await makeWorld(dialect);
+    controllerId = w.controllerIds[0] as string;
+    engine = w.engine({ driftDebounceMs: 200 });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  /** An implemented VPC with one tier and one Reserved NIC, Synced=True by a first reconcile. */
+  async function implemented() {
+    n += 1;
+    const { vpc, tier } = await vpcWithTier(w, engine, `10.${140 + n}.0.0/16`, `10.${140 + n}.1.0/24`);
+    await implementWithNics(engine, tier.id, 1);
+    await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+    return { vpc, tier };
+  }
+  const synced = async (tierId: string) =>
+    (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
+  const resultOf = async (jobId: string) =>
+    (await waitForJob(engine, jobId)).result as {
+      inSync: boolean;
+      rounds?: number;
+      deferred?: { jobId: string }[];
+    };
+
+  it('observes again when a prepare ran between its database read and its observe, and stays Synced', async () => {
+    const { vpc, tier } = await implemented();
+    const observe = holdCalls(w, controllerId, ['observe']);
+    const reconcile = await engine.reconcile(vpc.id, 't');
+    // The reconcile has read the rows (one NIC) and waits in its observe.
+    await observe.firstHeld;
+    const prepare = await engine.prepareNics(tier.id, [{ vmName: 'between' }], 't');
+    expect((await waitForJob(engine, prepare.jobId)).state).toBe('succeeded');
+    observe.open();
+    const result = await resultOf(reconcile.jobId);
+    expect((await synced(tier.id))?.status).toBe('True');
+    expect(result.inSync).toBe(true);
+    expect(result.rounds).toBe(2);
+    expect((await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+  });
+
+  it('writes no Synced while the prepare still runs, and the drift watch checks the VPC after it', async () => {
+    const { vpc, tier } = await implemented();
+    const observe = holdCalls(w, controllerId, ['observe']);
+    const reconcile = await engine.reconcile(vpc.id, 't');
+    await observe.firstHeld;
+    // The prepare's first NIC is on the controller, its second is held: the job runs on.
+    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
+    const busy = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 't', { batchSize: 1 });
+    await prep.firstHeld;
+    await until(
+      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
+      (k) => k >= 1,
+    );
+    observe.open();
+    const result = await resultOf(reconcile.jobId);
+    // The port the reconcile saw without its row is the prepare's own write, not drift.
+    expect((await synced(tier.id))?.status).toBe('True');
+    expect(result.inSync).toBe(false);
+    expect(result.deferred?.map((d) => d.jobId)).toContain(busy.jobId);
+    expect((await engine.getJob(busy.jobId))?.state).toBe('running');
+
+    prep.open();
+    const ended = await waitForJob(engine, busy.jobId);
+    expect(ended.state).toBe('succeeded');
+    const after = await until(
+      async () =>
+        (await engine.listJobs({ vpcId: vpc.id, kind: 'vpc.reconcile' })).filter(
+          (j) => j.createdBy === 'engine' && j.createdAt >= (ended.finishedAt ?? 0),
+        ),
+      (js) => js.length >= 1,
+    );
+    const again = await resultOf(after[0]?.id ?? '');
+    expect(again.inSync).toBe(true);
+    await until(
+      async () => engine.driftPending,
+      (p) => !p.includes(vpc.id),
+    );
+    expect((await synced(tier.id))?.status).toBe('True');
+  });
+});
+
+describe.each(testDialects())('drift watch pending while its check submits on %s', (dialect) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld(dialect);
+  });
+  afterAll(async () => {
+    await w.cleanup();
+  });
+
+  it('lists the VPC until the reconcile its check submits exists: no pending and no job means settled', async () => {
+    // An engine without a watch of its own: the only watch is the one under test, whose submit the test holds.
+    const engine = w.engine({ driftDebounceMs: 0 });
+    await engine.start();
+    const controllerId = w.controllerIds[0] as string;
+    const { vpc, tier } = await vpcWithTier(w, engine, '10.150.0.0/16', '10.150.1.0/24');
+    const [nic] = await implementWithNics(engine, tier.id, 1);
+    const core = createCore(w.deps, { ...DEFAULT_OPTIONS, nodeId: 'watch-under-test' });
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let asked: () => void = () => {};
+    const submitting = new Promise<void>((r) => {
+      asked = r;
+    });
+    const watch = new DriftWatch(core, 50, async () => {
+      asked();
+      await held;
+    });
+    watch.start();
+    try {
+      await core.elements.get(controllerId);
+      w.hub.tamper(controllerId, { kind: 'nic', id: nic?.id ?? '', action: 'issue', issue: 'poked' });
+      await submitting;
+      // No job of the VPC is queued or running yet: only pending says a reconcile is on its way.
+      expect((await engine.listJobs({ vpcId: vpc.id })).filter((j) => j.state === 'queued')).toHaveLength(0);
+      expect(watch.pending).toContain(vpc.id);
+      release();
+      await until(
+        async () => watch.pending,
+        (p) => !p.includes(vpc.id),
+      );
+    } finally {
+      release();
+      await watch.stop();
+      await core.elements.closeAll();
+    }
+  });
+});
