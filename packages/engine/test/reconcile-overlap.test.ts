@@ -104,6 +104,34 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
     );
     expect((await synced(tier.id))?.status).toBe('True');
   });
+  it('a repair whose check overlaps a running prepare touches nothing and fails naming the prepare', async () => {
+    const { vpc, tier } = await implemented();
+    const observe = holdCalls(w, controllerId, ['observe']);
+    const repair = await engine.repair(vpc.id, 't');
+    await observe.firstHeld;
+    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
+    const busy = await engine.prepareNics(tier.id, [{ vmName: 'c' }, { vmName: 'd' }], 't', { batchSize: 1 });
+    await prep.firstHeld;
+    await until(
+      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
+      (k) => k >= 1,
+    );
+    observe.open();
+    // The prepare's first port, seen without its Reserved row, is not "extra": the repair releases nothing.
+    const failed = await waitForJob(engine, repair.jobId);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'INVALID_STATE' });
+    expect(failed.error?.message).toContain(busy.jobId);
+    const calls = await engine.listCalls({ jobId: repair.jobId });
+    expect(calls.filter((c) => (c.request as { repair?: boolean }).repair)).toEqual([]);
+
+    prep.open();
+    expect((await waitForJob(engine, busy.jobId)).state).toBe('succeeded');
+    const nics = await engine.listNics(tier.id);
+    expect(nics.map((x) => x.state).sort()).toEqual(['Reserved', 'Reserved', 'Reserved']);
+    const after = await resultOf((await engine.reconcile(vpc.id, 't')).jobId);
+    expect(after.inSync).toBe(true);
+  });
 });
 
 describe.each(testDialects())('drift watch pending while its check submits on %s', (dialect) => {

@@ -21,7 +21,15 @@ import { onWholeVpc } from './step-call';
  */
 export async function repairVpcJob(core: EngineCore, ctx: JobContext): Promise<unknown> {
   const vpcId = ctx.job.targetId;
-  const { seen, drift } = await check(core, ctx, vpcId);
+  const { seen, drift, deferred } = await check(core, ctx, vpcId);
+  // Drift seen while another job of the VPC still runs may be that job's half-done work (a port whose NIC row is not
+  // Reserved yet): "repairing" it would undo the job. Nothing is touched; the job fails with the jobs to wait for.
+  if (deferred)
+    throw new JobFailure(
+      'INVALID_STATE',
+      `Repair not started: ${deferred.map((j) => `${j.kind} ${j.jobId}`).join(', ')} of this VPC ${deferred.length === 1 ? 'is' : 'are'} still running; repair again when ${deferred.length === 1 ? 'it ends' : 'they end'}`,
+      { waitFor: deferred },
+    );
   const repaired = await applyRepairs(core, ctx, vpcId, seen, drift);
   const after = await check(core, ctx, vpcId);
   return {
