@@ -7,9 +7,9 @@ import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-sim
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../src/index';
-import { implementWithNics } from './edge';
+import { syncedVpc } from './edge';
 import { holdCalls } from './hold-calls';
-import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
+import { makeWorld, startWorld, until, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -19,23 +19,13 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
   let controllerId = '';
   let n = 0;
   beforeAll(async () => {
-    w = await makeWorld(dialect);
+    ({ w, engine } = await startWorld(dialect, { engine: { driftDebounceMs: 200 } }));
     controllerId = w.controllerIds[0] as string;
-    engine = w.engine({ driftDebounceMs: 200 });
-    await engine.start();
   });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  afterAll(() => w.cleanup());
 
   /** An implemented VPC with one tier and `count` Reserved NICs, Synced=True by a first reconcile. */
-  async function implemented(count: number) {
-    n += 1;
-    const { vpc, tier } = await vpcWithTier(w, engine, `10.${100 + n}.0.0/16`, `10.${100 + n}.1.0/24`);
-    const nics = await implementWithNics(engine, tier.id, count);
-    await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    return { vpc, tier, nics };
-  }
+  const implemented = (count: number) => syncedVpc(w, engine, 100 + ++n, count);
 
   const reconcilesBy = async (vpcId: string, actor: string) =>
     (await engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === actor);

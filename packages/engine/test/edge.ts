@@ -5,7 +5,7 @@ import { type Db, publicIpsRepo } from '@netplane/db';
 import { ipv4ToInt } from '@netplane/domain';
 import { expect } from 'vitest';
 import type { Engine } from '../src/index';
-import { waitForJob } from './world';
+import { vpcWithTier, type World, waitForJob } from './world';
 
 export type EdgeTierOptions = {
   zoneId: string;
@@ -88,6 +88,17 @@ export async function implementWithNics(engine: Engine, tierId: string, count: n
   );
   expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
   return prepared.nics;
+}
+
+/**
+ * An implemented VPC 10.<net>.0.0/16 with one tier 10.<net>.1.0/24 and `count` Reserved NICs, Synced=True by a first
+ * reconcile (the drift tests' starting point).
+ */
+export async function syncedVpc(w: World, engine: Engine, net: number, count: number) {
+  const { vpc, tier } = await vpcWithTier(w, engine, `10.${net}.0.0/16`, `10.${net}.1.0/24`);
+  const nics = await implementWithNics(engine, tier.id, count);
+  await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+  return { vpc, tier, nics };
 }
 
 /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */

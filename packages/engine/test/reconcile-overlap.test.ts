@@ -11,9 +11,9 @@ import { DriftWatch } from '../src/drift-watch';
 import type { Engine } from '../src/index';
 import { createCore } from '../src/lifecycle/core';
 import { DEFAULT_OPTIONS } from '../src/types';
-import { implementWithNics } from './edge';
-import { holdCalls } from './hold-calls';
-import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
+import { implementWithNics, syncedVpc } from './edge';
+import { holdCalls, latch } from './hold-calls';
+import { makeWorld, startWorld, until, vpcWithTier, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -23,22 +23,28 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
   let controllerId = '';
   let n = 0;
   beforeAll(async () => {
-    w = await makeWorld(dialect);
+    ({ w, engine } = await startWorld(dialect, { engine: { driftDebounceMs: 200 } }));
     controllerId = w.controllerIds[0] as string;
-    engine = w.engine({ driftDebounceMs: 200 });
-    await engine.start();
   });
-  afterAll(async () => {
-    await w.cleanup();
-  });
+  afterAll(() => w.cleanup());
 
   /** An implemented VPC with one tier and one Reserved NIC, Synced=True by a first reconcile. */
-  async function implemented() {
-    n += 1;
-    const { vpc, tier } = await vpcWithTier(w, engine, `10.${140 + n}.0.0/16`, `10.${140 + n}.1.0/24`);
-    await implementWithNics(engine, tier.id, 1);
-    await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    return { vpc, tier };
+  const implemented = () => syncedVpc(w, engine, 140 + ++n, 1);
+  /** A prepare of two NICs whose first is on the controller and whose second is held (`prep`): the job runs on. */
+  async function prepareHalfway(tierId: string, vmNames: [string, string]) {
+    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
+    const busy = await engine.prepareNics(
+      tierId,
+      vmNames.map((vmName) => ({ vmName })),
+      't',
+      { batchSize: 1 },
+    );
+    await prep.firstHeld;
+    await until(
+      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
+      (k) => k >= 1,
+    );
+    return { prep, busy };
   }
   const synced = async (tierId: string) =>
     (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
@@ -70,14 +76,7 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
     const observe = holdCalls(w, controllerId, ['observe']);
     const reconcile = await engine.reconcile(vpc.id, 't');
     await observe.firstHeld;
-    // The prepare's first NIC is on the controller, its second is held: the job runs on.
-    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
-    const busy = await engine.prepareNics(tier.id, [{ vmName: 'a' }, { vmName: 'b' }], 't', { batchSize: 1 });
-    await prep.firstHeld;
-    await until(
-      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
-      (k) => k >= 1,
-    );
+    const { prep, busy } = await prepareHalfway(tier.id, ['a', 'b']);
     observe.open();
     const result = await resultOf(reconcile.jobId);
     // The port the reconcile saw without its row is the prepare's own write, not drift.
@@ -109,13 +108,7 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
     const observe = holdCalls(w, controllerId, ['observe']);
     const repair = await engine.repair(vpc.id, 't');
     await observe.firstHeld;
-    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
-    const busy = await engine.prepareNics(tier.id, [{ vmName: 'c' }, { vmName: 'd' }], 't', { batchSize: 1 });
-    await prep.firstHeld;
-    await until(
-      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
-      (k) => k >= 1,
-    );
+    const { prep, busy } = await prepareHalfway(tier.id, ['c', 'd']);
     observe.open();
     // The prepare's first port, seen without its Reserved row, is not "extra": the repair releases nothing.
     const failed = await waitForJob(engine, repair.jobId);
@@ -151,33 +144,27 @@ describe.each(testDialects())('drift watch pending while its check submits on %s
     const { vpc, tier } = await vpcWithTier(w, engine, '10.150.0.0/16', '10.150.1.0/24');
     const [nic] = await implementWithNics(engine, tier.id, 1);
     const core = createCore(w.deps, { ...DEFAULT_OPTIONS, nodeId: 'watch-under-test' });
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let asked: () => void = () => {};
-    const submitting = new Promise<void>((r) => {
-      asked = r;
-    });
+    const held = latch();
+    const submitting = latch();
     const watch = new DriftWatch(core, 50, async () => {
-      asked();
-      await held;
+      submitting.release();
+      await held.done;
     });
     watch.start();
     try {
       await core.elements.get(controllerId);
       w.hub.tamper(controllerId, { kind: 'nic', id: nic?.id ?? '', action: 'issue', issue: 'poked' });
-      await submitting;
+      await submitting.done;
       // No job of the VPC is queued or running yet: only pending says a reconcile is on its way.
       expect((await engine.listJobs({ vpcId: vpc.id })).filter((j) => j.state === 'queued')).toHaveLength(0);
       expect(watch.pending).toContain(vpc.id);
-      release();
+      held.release();
       await until(
         async () => watch.pending,
         (p) => !p.includes(vpc.id),
       );
     } finally {
-      release();
+      held.release();
       await watch.stop();
       await core.elements.closeAll();
     }
