@@ -5,6 +5,7 @@ import { type Db, publicIpsRepo } from '@netplane/db';
 import { ipv4ToInt } from '@netplane/domain';
 import { expect } from 'vitest';
 import type { Engine } from '../src/index';
+import type { OvnWorld } from './ovn-world';
 import { vpcWithTier, type World, waitForJob } from './world';
 
 export type EdgeTierOptions = {
@@ -77,6 +78,17 @@ export async function addRange(p: { db: Db; physicalNetworkId: string }, zoneId:
   );
   return id;
 }
+
+/** edgeTier on an OVN world's offering (10.<net>, `count` NICs), with public IPs to acquire from its zone. */
+export const ovnEdgeTier = (ovn: OvnWorld, net: number, count: number) =>
+  edgeTier(ovn.engine, {
+    zoneId: ovn.w.zoneId,
+    vpcOfferingId: ovn.vpcOfferingId,
+    offeringId: ovn.offeringId,
+    net,
+    count,
+    publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
+  });
 
 /** Implements the tier and prepares `count` NICs on it (vm0, vm1, ...), both jobs succeeding; returns the NICs. */
 export async function implementWithNics(engine: Engine, tierId: string, count: number) {

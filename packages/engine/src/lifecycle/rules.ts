@@ -43,11 +43,8 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
 /** "2222" or "2222-2224". */
 export const portsText = (start: number, end: number) => (start === end ? `${start}` : `${start}-${end}`);
 
-export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
-  version: PORT_FORWARDING_SPEC_VERSION,
-  ruleId: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
+/** A port forward's own terms (NIC, addresses, protocol, port ranges), shared by its view and its adapter spec. */
+export const portForwardTerms = (r: PfRow) => ({
   nicId: r.nicId,
   publicIp: r.publicIp,
   privateIp: r.privateIp,
@@ -56,6 +53,14 @@ export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
   publicPortEnd: r.publicPortEnd,
   privatePortStart: r.privatePortStart,
   privatePortEnd: r.privatePortEnd,
+});
+
+export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
+  version: PORT_FORWARDING_SPEC_VERSION,
+  ruleId: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  ...portForwardTerms(r),
 });
 
 /** The element's rule calls by name, each taking the rule as the adapter SDK types it. */
