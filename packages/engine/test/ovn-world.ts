@@ -50,6 +50,14 @@ export type PublicRangeSeed = {
   label: string;
 };
 
+/** `ovn-nbctl --bare --columns=<columns> find <table> <conditions…>`: the matching rows' columns as nbctl prints them. */
+export const findNb = (
+  ovn: OvnWorld,
+  table: string,
+  columns: string,
+  ...conditions: string[]
+): Promise<string> => ovn.server.nbctl(['--bare', `--columns=${columns}`, 'find', table, ...conditions]);
+
 /**
  * A provider on OVN giving `services` with a gateway chassis and a public side (198.51.100.0/24, label public):
  * SourceNat, StaticNat, Lb and PortForwarding are DECLINED on OVN without them.

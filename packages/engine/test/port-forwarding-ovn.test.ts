@@ -5,7 +5,7 @@
 import { names } from '@netplane/adapter-ovn';
 import { expect, it, vi } from 'vitest';
 import { lbRule, ovnEdgeTier, phasesOf } from './edge';
-import { describeOvnWorld, edgeProvider } from './ovn-world';
+import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -15,15 +15,7 @@ describeOvnWorld(
   edgeProvider('ovn-pf', ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding']),
   (ovn) => {
     const lbRowOf = async (ruleId: string) =>
-      (
-        await ovn.server.nbctl([
-          '--bare',
-          '--columns=_uuid,vips,protocol',
-          'find',
-          'Load_Balancer',
-          `name=netplane-pf-${ruleId}`,
-        ])
-      )
+      (await findNb(ovn, 'Load_Balancer', '_uuid,vips,protocol', `name=netplane-pf-${ruleId}`))
         .trim()
         .split('\n')
         .filter(Boolean);
@@ -51,20 +43,8 @@ describeOvnWorld(
         `${ip.address}:2223=${nic.ip}:23`,
       ]);
       expect(protocol).toBe('tcp');
-      const onSwitch = await ovn.server.nbctl([
-        '--bare',
-        '--columns=load_balancer',
-        'find',
-        'Logical_Switch',
-        `name=${names.switch(tier.id)}`,
-      ]);
-      const onRouter = await ovn.server.nbctl([
-        '--bare',
-        '--columns=load_balancer',
-        'find',
-        'Logical_Router',
-        `name=${names.router(vpc.id)}`,
-      ]);
+      const onSwitch = await findNb(ovn, 'Logical_Switch', 'load_balancer', `name=${names.switch(tier.id)}`);
+      const onRouter = await findNb(ovn, 'Logical_Router', 'load_balancer', `name=${names.router(vpc.id)}`);
       expect(onSwitch).toContain(uuid);
       expect(onRouter).toContain(uuid);
 

@@ -7,7 +7,7 @@ import { diagnosesRepo } from '@netplane/db';
 import { expect, it, vi } from 'vitest';
 import { type Drift, listDiagnosisViews } from '../src/index';
 import { ovnEdgeTier, phasesOf as phasesOfJob } from './edge';
-import { describeOvnWorld, edgeProvider } from './ovn-world';
+import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import * as scenario from './rule-scenarios';
 import { waitForJob } from './world';
 
@@ -33,15 +33,7 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
       .filter((l) => l.startsWith('dnat_and_snat'))
       .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
   const lbOf = async (ruleId: string) =>
-    (
-      await ovn.server.nbctl([
-        '--bare',
-        '--columns=vips',
-        'find',
-        'Load_Balancer',
-        `name=${names.loadBalancer(ruleId)}`,
-      ])
-    ).trim();
+    (await findNb(ovn, 'Load_Balancer', 'vips', `name=${names.loadBalancer(ruleId)}`)).trim();
 
   it('enables a static NAT (Active, one apply call, a dnat_and_snat row) and disables it (revoke call, row gone)', async () => {
     const edge = await edgeTier(1);

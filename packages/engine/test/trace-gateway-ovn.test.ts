@@ -10,6 +10,7 @@ import { publicIpsRepo } from '@netplane/db';
 import { expect, it, vi } from 'vitest';
 import type { Drift } from '../src/index';
 import { lbRule } from './edge';
+import { findNb } from './ovn-world';
 import {
   acquireFor,
   describeGatewayWorld,
@@ -54,13 +55,12 @@ describeGatewayWorld('the VPC gateway', (ovn) => {
     // The gateway port holds that address on the range's prefix, and routes by default to the range's gateway.
     const routes = await ovn.server.nbctl(['lr-route-list', names.router(vpc.id)]);
     expect(routes).toMatch(new RegExp(`0\\.0\\.0\\.0/0\\s+${PUBLIC.gateway.replaceAll('.', '\\.')}`));
-    const networks = await ovn.server.nbctl([
-      '--bare',
-      '--columns=networks',
-      'find',
+    const networks = await findNb(
+      ovn,
       'Logical_Router_Port',
+      'networks',
       `name=${names.gatewayPort(vpc.id)}`,
-    ]);
+    );
     expect(networks.trim()).toBe(`${snat}/24`);
   });
 

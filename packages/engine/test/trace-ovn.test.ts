@@ -8,7 +8,7 @@ import { physicalNetworksRepo, zonesRepo } from '@netplane/db';
 import { DEFAULT_ZONE_DNS_SERVERS } from '@netplane/domain';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { implementWithNics } from './edge';
-import { describeOvnWorld } from './ovn-world';
+import { describeOvnWorld, findNb } from './ovn-world';
 import {
   dhcpDiscover,
   explain,
@@ -162,13 +162,7 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
     await northd.sync();
     expect(await ourFlows(ovn, vpc.id, [tier.id], [a.id, b.id])).toEqual([]);
     // And the packet that was delivered before finds no datapath any more.
-    const gone = await ovn.server.nbctl([
-      '--bare',
-      '--columns=name',
-      'find',
-      'Logical_Switch',
-      `name=${names.switch(tier.id)}`,
-    ]);
+    const gone = await findNb(ovn, 'Logical_Switch', 'name', `name=${names.switch(tier.id)}`);
     expect(gone.trim()).toBe('');
   });
 });

@@ -3,7 +3,7 @@
 // Northbound rows and Southbound flows of ours left after a teardown.
 import { EXT, names } from '@netplane/adapter-ovn';
 import { ovnTrace, type TracePacket, type TraceVerdict } from '@netplane/ovsdb/testing';
-import type { OvnWorld, OvnWorldOptions } from './ovn-world';
+import { findNb, type OvnWorld, type OvnWorldOptions } from './ovn-world';
 
 export const TRACE_PROVIDER: OvnWorldOptions = {
   provider: 'ovn-trace',
@@ -79,13 +79,7 @@ const TABLES = [
 export async function ourNbRows(ovn: OvnWorld, vpcId: string): Promise<string[]> {
   const found: string[] = [];
   for (const table of TABLES) {
-    const rows = await ovn.server.nbctl([
-      '--bare',
-      '--columns=_uuid',
-      'find',
-      table,
-      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
-    ]);
+    const rows = await findNb(ovn, table, '_uuid', `external_ids:"${EXT.vpcId}"="${vpcId}"`);
     if (rows.trim() !== '') found.push(table);
   }
   return found;

@@ -15,7 +15,16 @@ import {
 import { lbRulesRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
+import {
+  fenced,
+  markRevoking,
+  present,
+  type RuleKindOps,
+  type RuleRow,
+  refOf,
+  ruleJob,
+  runRule,
+} from './rule-calls';
 import { lbTerms } from './rule-views';
 import type { Failure } from './teardown';
 
@@ -197,20 +206,15 @@ export async function revokeRulesOfTier(
   const db = core.deps.db.db;
   const failures: Failure[] = [];
   const prefix = `${networkId}:rules:`;
-  for (const nat of await staticNatRepo.listStaticNatOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(STATIC_NAT, nat));
-    const out = await runRule(core, ctx, STATIC_NAT, nat, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
-  for (const rule of await lbRulesRepo.listLbRulesOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(LB_RULE, rule));
-    const out = await runRule(core, ctx, LB_RULE, rule, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
-  for (const pf of await portForwardingRepo.listOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(PORT_FORWARD, pf));
-    const out = await runRule(core, ctx, PORT_FORWARD, pf, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
+  const revokeEach = async <R extends RuleRow, S>(ops: RuleKindOps<R, S>, rules: readonly R[]) => {
+    for (const rule of rules) {
+      await markRevoking(core, ctx, refOf(ops, rule));
+      const out = await runRule(core, ctx, ops, rule, 'revoke', prefix);
+      if (!out.ok) failures.push(out.failure);
+    }
+  };
+  await revokeEach(STATIC_NAT, await staticNatRepo.listStaticNatOfNetwork(db, networkId));
+  await revokeEach(LB_RULE, await lbRulesRepo.listLbRulesOfNetwork(db, networkId));
+  await revokeEach(PORT_FORWARD, await portForwardingRepo.listOfNetwork(db, networkId));
   return failures;
 }
