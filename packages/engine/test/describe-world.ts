@@ -72,6 +72,20 @@ export function describeWorldWithOfferings<K extends string>(
   });
 }
 
+/** A suite world for drift tests: its engine's drift watch debounces 200 ms; `controllerId` is its one controller. */
+export type DriftWorld = SuiteWorld & { controllerId: string };
+
+/** describeWorld with a DriftWorld (drift-watch and reconcile-overlap tests). */
+export function describeDriftWorld(name: string, fn: (world: DriftWorld) => void): void {
+  describeWorld(name, { engine: { driftDebounceMs: 200 } }, (suite) => {
+    const world = suite as DriftWorld;
+    beforeAll(() => {
+      world.controllerId = world.w.controllerIds[0] as string;
+    });
+    fn(world);
+  });
+}
+
 /** A suite world whose one controller is `sim`, a simulator child process the tests may kill and restart empty. */
 export type RemoteSimulatorWorld = SuiteWorld & { sim: SimulatorProcess; controllerId: string };
 
