@@ -8,32 +8,24 @@
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DriftWatch } from '../src/drift-watch';
-import type { Engine } from '../src/index';
 import { createCore } from '../src/lifecycle/core';
 import { DEFAULT_OPTIONS } from '../src/types';
+import { describeDriftWorld } from './describe-world';
 import { implementWithNics, syncedVpc } from './edge';
 import { holdCalls, latch } from './hold-calls';
-import { makeWorld, startWorld, until, vpcWithTier, type World, waitForJob } from './world';
+import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
 
-describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let controllerId = '';
+describeDriftWorld('reconcile overlapping a job of its VPC', (world) => {
   let n = 0;
-  beforeAll(async () => {
-    ({ w, engine } = await startWorld(dialect, { engine: { driftDebounceMs: 200 } }));
-    controllerId = w.controllerIds[0] as string;
-  });
-  afterAll(() => w.cleanup());
 
   /** An implemented VPC with one tier and one Reserved NIC, Synced=True by a first reconcile. */
-  const implemented = () => syncedVpc(w, engine, 140 + ++n, 1);
+  const implemented = () => syncedVpc(world.w, world.engine, 140 + ++n, 1);
   /** A prepare of two NICs whose first is on the controller and whose second is held (`prep`): the job runs on. */
   async function prepareHalfway(tierId: string, vmNames: [string, string]) {
-    const prep = holdCalls(w, controllerId, ['prepareNic', 'prepareNics'], 1);
-    const busy = await engine.prepareNics(
+    const prep = holdCalls(world.w, world.controllerId, ['prepareNic', 'prepareNics'], 1);
+    const busy = await world.engine.prepareNics(
       tierId,
       vmNames.map((vmName) => ({ vmName })),
       't',
@@ -41,15 +33,33 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
     );
     await prep.firstHeld;
     await until(
-      async () => (await engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
+      async () =>
+        (await world.engine.listCalls({ jobId: busy.jobId })).filter((c) => c.outcome === 'ok').length,
       (k) => k >= 1,
     );
     return { prep, busy };
   }
+  /**
+   * Starts the VPC's `check` (a reconcile or repair) and holds it in its observe, after its database read, while a prepare of
+   * the tier gets half-way (prepareHalfway); then lets the observe run, the prepare still held in `prep`.
+   */
+  async function overlappingPrepare(
+    check: 'reconcile' | 'repair',
+    vpcId: string,
+    tierId: string,
+    vmNames: [string, string],
+  ) {
+    const observe = holdCalls(world.w, world.controllerId, ['observe']);
+    const job = await world.engine[check](vpcId, 't');
+    await observe.firstHeld;
+    const { prep, busy } = await prepareHalfway(tierId, vmNames);
+    observe.open();
+    return { job, prep, busy };
+  }
   const synced = async (tierId: string) =>
-    (await engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
+    (await world.engine.getTier(tierId))?.conditions.find((c) => c.type === 'Synced');
   const resultOf = async (jobId: string) =>
-    (await waitForJob(engine, jobId)).result as {
+    (await waitForJob(world.engine, jobId)).result as {
       inSync: boolean;
       rounds?: number;
       deferred?: { jobId: string }[];
@@ -57,40 +67,38 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
 
   it('observes again when a prepare ran between its database read and its observe, and stays Synced', async () => {
     const { vpc, tier } = await implemented();
-    const observe = holdCalls(w, controllerId, ['observe']);
-    const reconcile = await engine.reconcile(vpc.id, 't');
+    const observe = holdCalls(world.w, world.controllerId, ['observe']);
+    const reconcile = await world.engine.reconcile(vpc.id, 't');
     // The reconcile has read the rows (one NIC) and waits in its observe.
     await observe.firstHeld;
-    const prepare = await engine.prepareNics(tier.id, [{ vmName: 'between' }], 't');
-    expect((await waitForJob(engine, prepare.jobId)).state).toBe('succeeded');
+    const prepare = await world.engine.prepareNics(tier.id, [{ vmName: 'between' }], 't');
+    expect((await waitForJob(world.engine, prepare.jobId)).state).toBe('succeeded');
     observe.open();
     const result = await resultOf(reconcile.jobId);
     expect((await synced(tier.id))?.status).toBe('True');
     expect(result.inSync).toBe(true);
     expect(result.rounds).toBe(2);
-    expect((await engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe('True');
+    expect((await world.engine.getVpc(vpc.id))?.conditions.find((c) => c.type === 'Synced')?.status).toBe(
+      'True',
+    );
   });
 
   it('writes no Synced while the prepare still runs, and the drift watch checks the VPC after it', async () => {
     const { vpc, tier } = await implemented();
-    const observe = holdCalls(w, controllerId, ['observe']);
-    const reconcile = await engine.reconcile(vpc.id, 't');
-    await observe.firstHeld;
-    const { prep, busy } = await prepareHalfway(tier.id, ['a', 'b']);
-    observe.open();
+    const { job: reconcile, prep, busy } = await overlappingPrepare('reconcile', vpc.id, tier.id, ['a', 'b']);
     const result = await resultOf(reconcile.jobId);
     // The port the reconcile saw without its row is the prepare's own write, not drift.
     expect((await synced(tier.id))?.status).toBe('True');
     expect(result.inSync).toBe(false);
     expect(result.deferred?.map((d) => d.jobId)).toContain(busy.jobId);
-    expect((await engine.getJob(busy.jobId))?.state).toBe('running');
+    expect((await world.engine.getJob(busy.jobId))?.state).toBe('running');
 
     prep.open();
-    const ended = await waitForJob(engine, busy.jobId);
+    const ended = await waitForJob(world.engine, busy.jobId);
     expect(ended.state).toBe('succeeded');
     const after = await until(
       async () =>
-        (await engine.listJobs({ vpcId: vpc.id, kind: 'vpc.reconcile' })).filter(
+        (await world.engine.listJobs({ vpcId: vpc.id, kind: 'vpc.reconcile' })).filter(
           (j) => j.createdBy === 'engine' && j.createdAt >= (ended.finishedAt ?? 0),
         ),
       (js) => js.length >= 1,
@@ -98,31 +106,27 @@ describe.each(testDialects())('reconcile overlapping a job of its VPC on %s', (d
     const again = await resultOf(after[0]?.id ?? '');
     expect(again.inSync).toBe(true);
     await until(
-      async () => engine.driftPending,
+      async () => world.engine.driftPending,
       (p) => !p.includes(vpc.id),
     );
     expect((await synced(tier.id))?.status).toBe('True');
   });
   it('a repair whose check overlaps a running prepare touches nothing and fails naming the prepare', async () => {
     const { vpc, tier } = await implemented();
-    const observe = holdCalls(w, controllerId, ['observe']);
-    const repair = await engine.repair(vpc.id, 't');
-    await observe.firstHeld;
-    const { prep, busy } = await prepareHalfway(tier.id, ['c', 'd']);
-    observe.open();
+    const { job: repair, prep, busy } = await overlappingPrepare('repair', vpc.id, tier.id, ['c', 'd']);
     // The prepare's first port, seen without its Reserved row, is not "extra": the repair releases nothing.
-    const failed = await waitForJob(engine, repair.jobId);
+    const failed = await waitForJob(world.engine, repair.jobId);
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatchObject({ code: 'INVALID_STATE' });
     expect(failed.error?.message).toContain(busy.jobId);
-    const calls = await engine.listCalls({ jobId: repair.jobId });
+    const calls = await world.engine.listCalls({ jobId: repair.jobId });
     expect(calls.filter((c) => (c.request as { repair?: boolean }).repair)).toEqual([]);
 
     prep.open();
-    expect((await waitForJob(engine, busy.jobId)).state).toBe('succeeded');
-    const nics = await engine.listNics(tier.id);
+    expect((await waitForJob(world.engine, busy.jobId)).state).toBe('succeeded');
+    const nics = await world.engine.listNics(tier.id);
     expect(nics.map((x) => x.state).sort()).toEqual(['Reserved', 'Reserved', 'Reserved']);
-    const after = await resultOf((await engine.reconcile(vpc.id, 't')).jobId);
+    const after = await resultOf((await world.engine.reconcile(vpc.id, 't')).jobId);
     expect(after.inSync).toBe(true);
   });
 });
