@@ -46,6 +46,10 @@ export function describeDatabase(name: string, fn: (t: TestDatabase) => void): v
   });
 }
 
+/** Adds a network offering whose every service in `services` is the simulator's; returns its id. */
+export const simulatorOffering = (w: World, services: readonly Service[]): Promise<string> =>
+  w.addOffering({ kind: 'network', services: Object.fromEntries(services.map((s) => [s, 'simulator'])) });
+
 /**
  * describeWorld, plus one network offering per entry of `offerings` (name → services, each served by the simulator),
  * added after the engine started (offerings are read when a tier is created); the tests read their ids through
@@ -61,11 +65,22 @@ export function describeWorldWithOfferings<K extends string>(
     beforeAll(async () => {
       const ids = {} as Record<K, string>;
       for (const [key, services] of Object.entries(offerings) as [K, Service[]][])
-        ids[key] = await world.w.addOffering({
-          kind: 'network',
-          services: Object.fromEntries(services.map((s) => [s, 'simulator'])),
-        });
+        ids[key] = await simulatorOffering(world.w, services);
       world.offerings = ids;
+    });
+    fn(world);
+  });
+}
+
+/** A suite world for drift tests: its engine's drift watch debounces 200 ms; `controllerId` is its one controller. */
+export type DriftWorld = SuiteWorld & { controllerId: string };
+
+/** describeWorld with a DriftWorld (drift-watch and reconcile-overlap tests). */
+export function describeDriftWorld(name: string, fn: (world: DriftWorld) => void): void {
+  describeWorld(name, { engine: { driftDebounceMs: 200 } }, (suite) => {
+    const world = suite as DriftWorld;
+    beforeAll(() => {
+      world.controllerId = world.w.controllerIds[0] as string;
     });
     fn(world);
   });

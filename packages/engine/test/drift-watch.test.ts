@@ -6,39 +6,21 @@ import type { AdapterModule } from '@netplane/adapter-sdk';
 import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../src/index';
-import { implementWithNics } from './edge';
+import { describeDriftWorld } from './describe-world';
+import { syncedVpc } from './edge';
 import { holdCalls } from './hold-calls';
-import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
+import { makeWorld, until, type World, waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 30_000 });
 
-describe.each(testDialects())('drift watch on %s', (dialect) => {
-  let w: World;
-  let engine: Engine;
-  let controllerId = '';
+describeDriftWorld('drift watch', (world) => {
   let n = 0;
-  beforeAll(async () => {
-    w = await makeWorld(dialect);
-    controllerId = w.controllerIds[0] as string;
-    engine = w.engine({ driftDebounceMs: 200 });
-    await engine.start();
-  });
-  afterAll(async () => {
-    await w.cleanup();
-  });
 
   /** An implemented VPC with one tier and `count` Reserved NICs, Synced=True by a first reconcile. */
-  async function implemented(count: number) {
-    n += 1;
-    const { vpc, tier } = await vpcWithTier(w, engine, `10.${100 + n}.0.0/16`, `10.${100 + n}.1.0/24`);
-    const nics = await implementWithNics(engine, tier.id, count);
-    await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
-    return { vpc, tier, nics };
-  }
+  const implemented = (count: number) => syncedVpc(world.w, world.engine, 100 + ++n, count);
 
   const reconcilesBy = async (vpcId: string, actor: string) =>
-    (await engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === actor);
+    (await world.engine.listJobs({ vpcId, kind: 'vpc.reconcile' })).filter((j) => j.createdBy === actor);
   const synced = async (
     get: () => Promise<{ conditions: { type: string; status: string; message: string }[] } | undefined>,
   ) => (await get())?.conditions.find((c) => c.type === 'Synced');
@@ -46,32 +28,34 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
   it('reconciles a tampered VPC by itself: Synced=False with the difference, then repair clears it', async () => {
     const { vpc, tier, nics } = await implemented(2);
     const gone = nics[0]?.id ?? '';
-    w.hub.tamper(controllerId, { kind: 'nic', id: gone, action: 'delete' });
+    world.w.hub.tamper(world.controllerId, { kind: 'nic', id: gone, action: 'delete' });
     const tierSynced = await until(
-      () => synced(() => engine.getTier(tier.id)),
+      () => synced(() => world.engine.getTier(tier.id)),
       (c) => c?.status === 'False',
     );
     expect(tierSynced?.message).toContain(`nic ${gone} is missing`);
-    expect((await synced(() => engine.getVpc(vpc.id)))?.status).toBe('False');
+    expect((await synced(() => world.engine.getVpc(vpc.id)))?.status).toBe('False');
     const auto = await reconcilesBy(vpc.id, 'engine');
     expect(auto).toHaveLength(1);
 
-    expect((await waitForJob(engine, (await engine.repair(vpc.id, 't')).jobId)).state).toBe('succeeded');
-    expect((await synced(() => engine.getTier(tier.id)))?.status).toBe('True');
-    expect((await w.hub.getState(controllerId))?.counts.ports).toBeGreaterThanOrEqual(2);
+    expect((await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    expect((await synced(() => world.engine.getTier(tier.id)))?.status).toBe('True');
+    expect((await world.w.hub.getState(world.controllerId))?.counts.ports).toBeGreaterThanOrEqual(2);
   });
 
   it('turns a burst of changes into one reconcile, and leaves other VPCs alone', async () => {
     const a = await implemented(4);
     const b = await implemented(1);
     for (const nic of a.nics)
-      w.hub.tamper(controllerId, { kind: 'nic', id: nic.id, action: 'issue', issue: 'poked' });
+      world.w.hub.tamper(world.controllerId, { kind: 'nic', id: nic.id, action: 'issue', issue: 'poked' });
     await until(
-      () => synced(() => engine.getTier(a.tier.id)),
+      () => synced(() => world.engine.getTier(a.tier.id)),
       (c) => c?.status === 'False',
     );
     await until(
-      async () => engine.driftPending,
+      async () => world.engine.driftPending,
       (p) => p.length === 0,
     );
     expect(await reconcilesBy(a.vpc.id, 'engine')).toHaveLength(1);
@@ -82,43 +66,50 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
     const { vpc, tier, nics } = await implemented(1);
     // The controller holds the prepare: a job of this VPC is running, in its call, while someone tampers with its
     // first NIC, for as long as the test wants (not for a latency it hopes is long enough).
-    const gate = holdCalls(w, controllerId, ['prepareNic', 'prepareNics']);
-    const busy = await engine.prepareNics(tier.id, [{ vmName: 'late' }], 't');
+    const gate = holdCalls(world.w, world.controllerId, ['prepareNic', 'prepareNics']);
+    const busy = await world.engine.prepareNics(tier.id, [{ vmName: 'late' }], 't');
     await gate.firstHeld;
-    w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'delete' });
+    world.w.hub.tamper(world.controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'delete' });
     await until(
-      async () => engine.driftPending,
+      async () => world.engine.driftPending,
       (p) => p.includes(vpc.id),
     );
     // Past the debounce the VPC is still waiting for the job, and no reconcile was submitted meanwhile.
     expect(await reconcilesBy(vpc.id, 'engine')).toHaveLength(0);
-    expect((await engine.getJob(busy.jobId))?.state).toBe('running');
+    expect((await world.engine.getJob(busy.jobId))?.state).toBe('running');
     gate.open();
     await until(
-      async () => (await engine.getJob(busy.jobId))?.state,
+      async () => (await world.engine.getJob(busy.jobId))?.state,
       (s) => s !== 'running' && s !== 'queued',
     );
     const tierSynced = await until(
-      () => synced(() => engine.getTier(tier.id)),
+      () => synced(() => world.engine.getTier(tier.id)),
       (c) => c?.status === 'False',
     );
     expect(tierSynced?.message).toContain(nics[0]?.id);
     const auto = await reconcilesBy(vpc.id, 'engine');
     expect(auto).toHaveLength(1);
-    expect(auto[0]?.createdAt).toBeGreaterThanOrEqual((await engine.getJob(busy.jobId))?.updatedAt ?? 0);
+    expect(auto[0]?.createdAt).toBeGreaterThanOrEqual(
+      (await world.engine.getJob(busy.jobId))?.updatedAt ?? 0,
+    );
   });
 
   it('watches from start: an engine that has made no call yet sees drift on an implemented tier', async () => {
     const { vpc, tier, nics } = await implemented(1);
-    await engine.stop();
-    const fresh = w.engine({ driftDebounceMs: 200 });
+    await world.engine.stop();
+    const fresh = world.w.engine({ driftDebounceMs: 200 });
     await fresh.start();
     try {
       // Its element is built at start, asynchronously: tamper until a push finds it subscribed (polling, no call).
       let seen = false;
       const deadline = Date.now() + 20_000;
       while (!seen && Date.now() < deadline) {
-        w.hub.tamper(controllerId, { kind: 'nic', id: nics[0]?.id ?? '', action: 'issue', issue: 'poked' });
+        world.w.hub.tamper(world.controllerId, {
+          kind: 'nic',
+          id: nics[0]?.id ?? '',
+          action: 'issue',
+          issue: 'poked',
+        });
         await new Promise((r) => setTimeout(r, 300));
         seen = (await synced(() => fresh.getTier(tier.id)))?.status === 'False';
       }
@@ -130,8 +121,8 @@ describe.each(testDialects())('drift watch on %s', (dialect) => {
       ).toBe(true);
     } finally {
       await fresh.stop();
-      engine = w.engine({ driftDebounceMs: 200 });
-      await engine.start();
+      world.engine = world.w.engine({ driftDebounceMs: 200 });
+      await world.engine.start();
     }
   });
 });

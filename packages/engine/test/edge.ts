@@ -5,7 +5,8 @@ import { type Db, publicIpsRepo } from '@netplane/db';
 import { ipv4ToInt } from '@netplane/domain';
 import { expect } from 'vitest';
 import type { Engine } from '../src/index';
-import { waitForJob } from './world';
+import type { OvnWorld } from './ovn-world';
+import { vpcWithTier, type World, waitForJob } from './world';
 
 export type EdgeTierOptions = {
   zoneId: string;
@@ -78,6 +79,17 @@ export async function addRange(p: { db: Db; physicalNetworkId: string }, zoneId:
   return id;
 }
 
+/** edgeTier on an OVN world's offering (10.<net>, `count` NICs), with public IPs to acquire from its zone. */
+export const ovnEdgeTier = (ovn: OvnWorld, net: number, count: number) =>
+  edgeTier(ovn.engine, {
+    zoneId: ovn.w.zoneId,
+    vpcOfferingId: ovn.vpcOfferingId,
+    offeringId: ovn.offeringId,
+    net,
+    count,
+    publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
+  });
+
 /** Implements the tier and prepares `count` NICs on it (vm0, vm1, ...), both jobs succeeding; returns the NICs. */
 export async function implementWithNics(engine: Engine, tierId: string, count: number) {
   expect((await waitForJob(engine, (await engine.implementTier(tierId, 't')).jobId)).state).toBe('succeeded');
@@ -88,6 +100,17 @@ export async function implementWithNics(engine: Engine, tierId: string, count: n
   );
   expect((await waitForJob(engine, prepared.jobId)).state).toBe('succeeded');
   return prepared.nics;
+}
+
+/**
+ * An implemented VPC 10.<net>.0.0/16 with one tier 10.<net>.1.0/24 and `count` Reserved NICs, Synced=True by a first
+ * reconcile (the drift tests' starting point).
+ */
+export async function syncedVpc(w: World, engine: Engine, net: number, count: number) {
+  const { vpc, tier } = await vpcWithTier(w, engine, `10.${net}.0.0/16`, `10.${net}.1.0/24`);
+  const nics = await implementWithNics(engine, tier.id, count);
+  await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId);
+  return { vpc, tier, nics };
 }
 
 /** "<phase>:<target type>:<outcome>" of a job's calls, oldest first. */

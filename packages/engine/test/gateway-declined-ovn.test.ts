@@ -4,7 +4,7 @@
 // implement. Both dialects, real ovsdb-server.
 import { EXT } from '@netplane/adapter-ovn';
 import { expect, it, vi } from 'vitest';
-import { describeOvnWorld, type OvnWorld } from './ovn-world';
+import { describeOvnWorld, findNb, type OvnWorld } from './ovn-world';
 import { PUBLIC } from './trace-gateway';
 import { waitForJob } from './world';
 
@@ -13,13 +13,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 async function nbRowsOf(ovn: OvnWorld, vpcId: string): Promise<string> {
   let all = '';
   for (const table of ['Logical_Router', 'Logical_Switch', 'NAT']) {
-    all += await ovn.server.nbctl([
-      '--bare',
-      '--columns=_uuid',
-      'find',
-      table,
-      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
-    ]);
+    all += await findNb(ovn, table, '_uuid', `external_ids:"${EXT.vpcId}"="${vpcId}"`);
   }
   return all.trim();
 }

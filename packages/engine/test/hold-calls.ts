@@ -12,6 +12,15 @@ export type CallGate = {
   open(): void;
 };
 
+/** A promise (`done`) that resolves once `release` is called: a point in a test that another part waits for. */
+export function latch(): { done: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    release = r;
+  });
+  return { done, release };
+}
+
 /** Holds the matching calls of `controllerId` after the first `passFirst` of them went through. */
 export function holdCalls(w: World, controllerId: string, ops: readonly string[], passFirst = 0): CallGate {
   const controller: SimulatedController = w.hub.controller(controllerId);
@@ -19,23 +28,17 @@ export function holdCalls(w: World, controllerId: string, ops: readonly string[]
   let isOpen = false;
   let held = 0;
   let passed = 0;
-  let opened: () => void = () => {};
-  const openedPromise = new Promise<void>((r) => {
-    opened = r;
-  });
-  let arrived: () => void = () => {};
-  const firstHeld = new Promise<void>((r) => {
-    arrived = r;
-  });
+  const opened = latch();
+  const arrived = latch();
   controller.execute = async (cmd, signal, meta) => {
     if (!isOpen && ops.includes(cmd.op) && passed++ >= passFirst) {
       held++;
-      arrived();
+      arrived.release();
       try {
         // A held call still honours its signal, like a real hung controller.
         await new Promise<void>((resolve, reject) => {
           signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          void openedPromise.then(resolve);
+          void opened.done.then(resolve);
         });
       } finally {
         held--;
@@ -44,13 +47,13 @@ export function holdCalls(w: World, controllerId: string, ops: readonly string[]
     return execute(cmd, signal, meta);
   };
   return {
-    firstHeld,
+    firstHeld: arrived.done,
     get held() {
       return held;
     },
     open() {
       isOpen = true;
-      opened();
+      opened.release();
     },
   };
 }

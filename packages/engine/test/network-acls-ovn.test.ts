@@ -9,7 +9,7 @@ import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import { expect, it, vi } from 'vitest';
 import { aclRule, newList, tierSynced } from './acl-support';
 import { phasesOf } from './edge';
-import { describeOvnWorld } from './ovn-world';
+import { describeOvnWorld, findNb } from './ovn-world';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -30,14 +30,13 @@ describeOvnWorld(
         .filter(Boolean);
     const rowOf = async (tierId: string, rule: string) =>
       (
-        await ovn.server.nbctl([
-          '--bare',
-          '--columns=_uuid',
-          'find',
+        await findNb(
+          ovn,
           'ACL',
+          '_uuid',
           `external_ids:"netplane:network_id"="${tierId}"`,
           `external_ids:"netplane:rule"="${rule}"`,
-        ])
+        )
       ).trim();
     const run = async (job: Promise<{ jobId: string }>) => {
       const { jobId } = await job;

@@ -50,6 +50,32 @@ export type PublicRangeSeed = {
   label: string;
 };
 
+/** `ovn-nbctl --bare --columns=<columns> find <table> <conditions…>`: the matching rows' columns as nbctl prints them. */
+export const findNb = (
+  ovn: OvnWorld,
+  table: string,
+  columns: string,
+  ...conditions: string[]
+): Promise<string> => ovn.server.nbctl(['--bare', `--columns=${columns}`, 'find', table, ...conditions]);
+
+/**
+ * A provider on OVN giving `services` with a gateway chassis and a public side (198.51.100.0/24, label public):
+ * SourceNat, StaticNat, Lb and PortForwarding are DECLINED on OVN without them.
+ */
+export const edgeProvider = (provider: string, services: Service[]): OvnWorldOptions => ({
+  provider,
+  services,
+  config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
+  publicNetwork: {
+    cidr: '198.51.100.0/24',
+    gateway: '198.51.100.1',
+    vlan: null,
+    startIp: '198.51.100.2',
+    endIp: '198.51.100.250',
+    label: 'public',
+  },
+});
+
 /** Inserts the range and sets the physical network's Public traffic label. */
 export async function addPublicNetwork(w: World, r: PublicRangeSeed): Promise<void> {
   const { label, ...range } = r;

@@ -4,52 +4,24 @@
 // any call, and the delete job removes the row.
 import { names } from '@netplane/adapter-ovn';
 import { expect, it, vi } from 'vitest';
-import { edgeTier, lbRule, phasesOf } from './edge';
-import { describeOvnWorld } from './ovn-world';
+import { lbRule, ovnEdgeTier, phasesOf } from './edge';
+import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describeOvnWorld(
   'port forwarding',
-  {
-    provider: 'ovn-pf',
-    services: ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding'],
-    config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
-    // The gateway's public side: PortForwarding (like SourceNat, StaticNat, Lb) is DECLINED on OVN without it.
-    publicNetwork: {
-      cidr: '198.51.100.0/24',
-      gateway: '198.51.100.1',
-      vlan: null,
-      startIp: '198.51.100.2',
-      endIp: '198.51.100.250',
-      label: 'public',
-    },
-  },
+  edgeProvider('ovn-pf', ['Connectivity', 'Dhcp', 'SourceNat', 'Lb', 'PortForwarding']),
   (ovn) => {
     const lbRowOf = async (ruleId: string) =>
-      (
-        await ovn.server.nbctl([
-          '--bare',
-          '--columns=_uuid,vips,protocol',
-          'find',
-          'Load_Balancer',
-          `name=netplane-pf-${ruleId}`,
-        ])
-      )
+      (await findNb(ovn, 'Load_Balancer', '_uuid,vips,protocol', `name=netplane-pf-${ruleId}`))
         .trim()
         .split('\n')
         .filter(Boolean);
 
     it('applies a forward as a one-backend Load_Balancer, reconciles in sync, refuses an LB on its port, deletes it', async () => {
-      const { vpc, tier, nics, acquire } = await edgeTier(ovn.engine, {
-        zoneId: ovn.w.zoneId,
-        vpcOfferingId: ovn.vpcOfferingId,
-        offeringId: ovn.offeringId,
-        net: 91,
-        count: 1,
-        publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
-      });
+      const { vpc, tier, nics, acquire } = await ovnEdgeTier(ovn, 91, 1);
       const nic = nics[0];
       if (!nic) throw new Error('nic');
       const ip = await acquire();
@@ -71,20 +43,8 @@ describeOvnWorld(
         `${ip.address}:2223=${nic.ip}:23`,
       ]);
       expect(protocol).toBe('tcp');
-      const onSwitch = await ovn.server.nbctl([
-        '--bare',
-        '--columns=load_balancer',
-        'find',
-        'Logical_Switch',
-        `name=${names.switch(tier.id)}`,
-      ]);
-      const onRouter = await ovn.server.nbctl([
-        '--bare',
-        '--columns=load_balancer',
-        'find',
-        'Logical_Router',
-        `name=${names.router(vpc.id)}`,
-      ]);
+      const onSwitch = await findNb(ovn, 'Logical_Switch', 'load_balancer', `name=${names.switch(tier.id)}`);
+      const onRouter = await findNb(ovn, 'Logical_Router', 'load_balancer', `name=${names.router(vpc.id)}`);
       expect(onSwitch).toContain(uuid);
       expect(onRouter).toContain(uuid);
 

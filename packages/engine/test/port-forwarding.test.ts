@@ -8,7 +8,7 @@ import { failInsertsInto } from '@netplane/db/testing';
 import { AppError, ipv4ToInt } from '@netplane/domain';
 import { beforeAll, expect, it, vi } from 'vitest';
 import type { Drift } from '../src/index';
-import { describeWorld } from './describe-world';
+import { describeWorld, simulatorOffering } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
 import { waitForJob } from './world';
@@ -37,17 +37,14 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
   let offeringId = '';
   let net = 80;
   beforeAll(async () => {
-    offeringId = await world.w.addOffering({
-      kind: 'network',
-      services: {
-        Connectivity: 'simulator',
-        Dhcp: 'simulator',
-        SourceNat: 'simulator',
-        StaticNat: 'simulator',
-        Lb: 'simulator',
-        PortForwarding: 'simulator',
-      },
-    });
+    offeringId = await simulatorOffering(world.w, [
+      'Connectivity',
+      'Dhcp',
+      'SourceNat',
+      'StaticNat',
+      'Lb',
+      'PortForwarding',
+    ]);
     const gateway = '198.51.100.1';
     await publicIpsRepo.insertRange(
       world.w.db.db,

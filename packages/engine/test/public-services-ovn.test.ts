@@ -6,27 +6,14 @@ import { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
 import { expect, it, vi } from 'vitest';
 import { type Drift, listDiagnosisViews } from '../src/index';
-import { edgeTier as edgeTierOf, phasesOf as phasesOfJob } from './edge';
-import { describeOvnWorld, type OvnWorldOptions } from './ovn-world';
+import { ovnEdgeTier, phasesOf as phasesOfJob } from './edge';
+import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import * as scenario from './rule-scenarios';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const EDGE_PROVIDER: OvnWorldOptions = {
-  provider: 'ovn-edge',
-  services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb'],
-  config: { gatewayChassis: 'gw1', localnetNetworkName: 'physnet1' },
-  // The gateway's public side: SourceNat, StaticNat and Lb are DECLINED on OVN without it.
-  publicNetwork: {
-    cidr: '198.51.100.0/24',
-    gateway: '198.51.100.1',
-    vlan: null,
-    startIp: '198.51.100.2',
-    endIp: '198.51.100.250',
-    label: 'public',
-  },
-};
+const EDGE_PROVIDER = edgeProvider('ovn-edge', ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb']);
 
 describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
   let net = 60;
@@ -34,14 +21,7 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
   /** A VPC with one implemented tier giving StaticNat and Lb on OVN, `count` Reserved NICs and an Lb algorithm. */
   async function edgeTier(count: number) {
     net += 1;
-    const tier = await edgeTierOf(ovn.engine, {
-      zoneId: ovn.w.zoneId,
-      vpcOfferingId: ovn.vpcOfferingId,
-      offeringId: ovn.offeringId,
-      net,
-      count,
-      publicIps: { db: ovn.w.db.db, physicalNetworkId: ovn.w.physicalNetworkId },
-    });
+    const tier = await ovnEdgeTier(ovn, net, count);
     const algorithm = (await ovn.engine.publicServiceOptions(tier.tier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
     return { ...tier, algorithm };
@@ -53,15 +33,7 @@ describeOvnWorld('static NAT and LB rules', EDGE_PROVIDER, (ovn) => {
       .filter((l) => l.startsWith('dnat_and_snat'))
       .map((l) => l.split(/\s+/).slice(0, 3).join(' '));
   const lbOf = async (ruleId: string) =>
-    (
-      await ovn.server.nbctl([
-        '--bare',
-        '--columns=vips',
-        'find',
-        'Load_Balancer',
-        `name=${names.loadBalancer(ruleId)}`,
-      ])
-    ).trim();
+    (await findNb(ovn, 'Load_Balancer', 'vips', `name=${names.loadBalancer(ruleId)}`)).trim();
 
   it('enables a static NAT (Active, one apply call, a dnat_and_snat row) and disables it (revoke call, row gone)', async () => {
     const edge = await edgeTier(1);

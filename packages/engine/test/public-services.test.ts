@@ -4,7 +4,7 @@
 import { diagnosesRepo } from '@netplane/db';
 import { beforeAll, expect, it, vi } from 'vitest';
 import type { Drift } from '../src/index';
-import { describeWorld } from './describe-world';
+import { describeWorld, simulatorOffering } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
 import * as scenario from './rule-scenarios';
@@ -17,16 +17,7 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   let offeringId = '';
   let net = 40;
   beforeAll(async () => {
-    offeringId = await world.w.addOffering({
-      kind: 'network',
-      services: {
-        Connectivity: 'simulator',
-        Dhcp: 'simulator',
-        SourceNat: 'simulator',
-        StaticNat: 'simulator',
-        Lb: 'simulator',
-      },
-    });
+    offeringId = await simulatorOffering(world.w, ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb']);
   });
 
   /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */

@@ -7,17 +7,17 @@
 // Southbound flow, port or datapath of ours is left.
 import { names } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { Drift } from '../src/index';
 import { lbRule } from './edge';
-import { describeOvnWorld } from './ovn-world';
+import { findNb } from './ovn-world';
 import {
   acquireFor,
+  describeGatewayWorld,
   dnatTargetOf,
   explain,
   fromNic,
   fromOutside,
-  GATEWAY_PROVIDER,
   gatewayVpc,
   lbBackendsOf,
   learnUpstreamMac,
@@ -26,7 +26,6 @@ import {
   ourFlows,
   ourNbRows,
   PUBLIC,
-  registerGatewayChassis,
   snatSourceOf,
   toNic,
   toPublic,
@@ -36,11 +35,10 @@ import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
+describeGatewayWorld('the VPC gateway', (ovn) => {
   let net = 170;
   const acquire = (vpcId: string) => acquireFor(ovn, vpcId);
   const vpcWithTiers = (web: number, app: number) => gatewayVpc(ovn, ++net, web, app);
-  beforeAll(async () => registerGatewayChassis(ovn));
 
   it('sends egress from a NIC out of the gateway port with the VPC source-NAT address as source', async () => {
     const { vpc, webTier, appTier, webNics, appNics, snat } = await vpcWithTiers(1, 1);
@@ -57,13 +55,12 @@ describeOvnWorld('the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
     // The gateway port holds that address on the range's prefix, and routes by default to the range's gateway.
     const routes = await ovn.server.nbctl(['lr-route-list', names.router(vpc.id)]);
     expect(routes).toMatch(new RegExp(`0\\.0\\.0\\.0/0\\s+${PUBLIC.gateway.replaceAll('.', '\\.')}`));
-    const networks = await ovn.server.nbctl([
-      '--bare',
-      '--columns=networks',
-      'find',
+    const networks = await findNb(
+      ovn,
       'Logical_Router_Port',
+      'networks',
       `name=${names.gatewayPort(vpc.id)}`,
-    ]);
+    );
     expect(networks.trim()).toBe(`${snat}/24`);
   });
 

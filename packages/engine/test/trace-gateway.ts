@@ -1,12 +1,17 @@
 // Test support for tracing packets through a VPC's OVN gateway: the world (a gateway chassis in the controller
 // config and registered in the Southbound database, a public range and Public label), packets from a NIC or from the
-// public network, what the router did to them (SNAT source, DNAT target, LB backends), and the Northbound rows and
-// Southbound flows of ours left after a teardown.
-import { EXT, gatewayPortMac, names, routerPortMac } from '@netplane/adapter-ovn';
+// public network, what the router did to them (SNAT source, DNAT target, LB backends); with trace-support.ts's helpers
+// (the trace itself, and the Northbound rows and Southbound flows of ours left after a teardown) re-exported.
+import { gatewayPortMac, names, routerPortMac } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
-import { ovnTrace, type TracePacket, type TraceVerdict } from '@netplane/ovsdb/testing';
+import type { TracePacket, TraceVerdict } from '@netplane/ovsdb/testing';
+import { beforeAll } from 'vitest';
 import { implementWithNics } from './edge';
-import type { OvnWorld, OvnWorldOptions } from './ovn-world';
+import { describeOvnWorld, type OvnWorld, type OvnWorldOptions } from './ovn-world';
+import { type Nic, northdOf } from './trace-support';
+
+// The trace helpers every OVN trace test uses, so a gateway test imports its world from one place.
+export { explain, type Nic, northdOf, ourFlows, ourNbRows, trace } from './trace-support';
 
 export const GATEWAY_CHASSIS = 'gw1';
 export const PUBLIC = {
@@ -30,16 +35,17 @@ export const GATEWAY_PROVIDER: OvnWorldOptions = {
   northd: true,
 };
 
-export type Nic = { id: string; mac: string; ip: string };
-
-export function northdOf(ovn: OvnWorld) {
-  if (!ovn.northd) throw new Error('the world was started without northd');
-  return ovn.northd;
-}
-
 /** The chassis the controller config names, as ovn-controller on a gateway node would register it. */
 export async function registerGatewayChassis(ovn: OvnWorld): Promise<void> {
   await northdOf(ovn).sbctl(['chassis-add', GATEWAY_CHASSIS, 'geneve', '127.0.0.1']);
+}
+
+/** describeOvnWorld on GATEWAY_PROVIDER, with its gateway chassis registered in the Southbound database first. */
+export function describeGatewayWorld(name: string, fn: (ovn: OvnWorld) => void): void {
+  describeOvnWorld(name, GATEWAY_PROVIDER, (ovn) => {
+    beforeAll(async () => registerGatewayChassis(ovn));
+    fn(ovn);
+  });
 }
 
 /**
@@ -110,12 +116,6 @@ export async function gatewayVpc(ovn: OvnWorld, net: number, web: number, app: n
   return { vpc, webTier, appTier, webNics, appNics, snat };
 }
 
-export const trace = (ovn: OvnWorld, p: TracePacket) => ovnTrace(northdOf(ovn), p);
-
-/** A readable failure: the verdict without the raw output, then the raw output. */
-export const explain = (v: TraceVerdict) =>
-  `${JSON.stringify({ delivered: v.delivered, dropped: v.dropped })}\n${v.raw}`;
-
 /** TCP from a NIC of a tier to `dst` (routed: to the tier's router port MAC). */
 export const fromNic = (tierId: string, nic: Nic, dst: string, dstPort = 80): TracePacket => ({
   datapath: names.switch(tierId),
@@ -169,81 +169,6 @@ export const switchLbBackendsOf = (v: TraceVerdict) =>
     ?.replace(/^backends=/, '')
     .split(';')[0]
     ?.split(',');
-
 /** Where the packet left the OVN topology to the public network: the gateway's localnet port. */
 export const toPublic = (vpcId: string) => [{ port: names.externalLocalnetPort(vpcId), type: 'localnet' }];
 export const toNic = (nic: Nic) => [{ port: names.nicPort(nic.id), type: '' }];
-
-const TABLES = [
-  'Logical_Switch',
-  'Logical_Switch_Port',
-  'Logical_Router',
-  'Logical_Router_Port',
-  'Logical_Router_Static_Route',
-  'Gateway_Chassis',
-  'DHCP_Options',
-  'Port_Group',
-  'ACL',
-  'NAT',
-  'Load_Balancer',
-];
-
-/** The Northbound tables holding a row tagged with the VPC's id (every row we write carries it). */
-export async function ourNbRows(ovn: OvnWorld, vpcId: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const table of TABLES) {
-    const rows = await ovn.server.nbctl([
-      '--bare',
-      '--columns=_uuid',
-      'find',
-      table,
-      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
-    ]);
-    if (rows.trim() !== '') found.push(table);
-  }
-  return found;
-}
-
-/**
- * Southbound rows northd made from ours: datapaths of our switches and router (the external switch included), port
- * bindings of our ports (the gateway's chassis-redirect port cr-… included), MAC bindings on our gateway port, and
- * logical flows on our datapaths or naming one of our ports.
- */
-export async function ourFlows(ovn: OvnWorld, vpcId: string, tierIds: string[], nicIds: string[]) {
-  const northd = northdOf(ovn);
-  const ourNames = [names.router(vpcId), names.externalSwitch(vpcId), ...tierIds.map(names.switch)];
-  const datapaths = (
-    await northd.sbctl(['--bare', '--columns=_uuid,external_ids', 'list', 'Datapath_Binding'])
-  )
-    .split('\n\n')
-    .filter((block) => ourNames.some((n) => block.includes(n)))
-    .map((block) => block.trim().split('\n')[0] ?? '');
-  const gatewayPorts = [
-    names.gatewayPort(vpcId),
-    `cr-${names.gatewayPort(vpcId)}`,
-    names.externalRouterPort(vpcId),
-    names.externalLocalnetPort(vpcId),
-  ];
-  const ports = [
-    ...gatewayPorts,
-    ...tierIds.flatMap((t) => [names.routerPort(t), names.switchRouterPort(t)]),
-    ...nicIds.map(names.nicPort),
-  ];
-  const bindings = (await northd.sbctl(['--bare', '--columns=logical_port', 'list', 'Port_Binding']))
-    .split('\n')
-    .filter((p) => ports.includes(p.trim()));
-  const macs = (await northd.sbctl(['--bare', '--columns=logical_port', 'list', 'MAC_Binding']))
-    .split('\n')
-    .filter((p) => ports.includes(p.trim()));
-  const flows = (await northd.sbctl(['--bare', '--columns=logical_datapath,match', 'list', 'Logical_Flow']))
-    .split('\n\n')
-    .filter(
-      (block) => datapaths.some((d) => block.includes(d)) || ports.some((p) => block.includes(`"${p}"`)),
-    );
-  return [
-    ...datapaths.map((d) => `datapath ${d}`),
-    ...bindings.map((p) => `port ${p}`),
-    ...macs.map((p) => `mac ${p}`),
-    ...flows,
-  ];
-}

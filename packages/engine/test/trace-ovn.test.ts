@@ -3,13 +3,23 @@
 // them (both dialects). Same-tier NIC to NIC is delivered; a spoofed source IP or MAC is dropped by port security; a
 // DHCPDISCOVER is answered with router, lease time, MTU (per isolation method) and the zone's DNS settings; after the
 // NICs are released and the VPC destroyed, no Northbound row and no logical flow of ours is left.
-import { EXT, names, routerPortMac } from '@netplane/adapter-ovn';
+import { names, routerPortMac } from '@netplane/adapter-ovn';
 import { physicalNetworksRepo, zonesRepo } from '@netplane/db';
 import { DEFAULT_ZONE_DNS_SERVERS } from '@netplane/domain';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { implementWithNics } from './edge';
-import { describeOvnWorld, type OvnWorld } from './ovn-world';
-import { dhcpDiscover, explain, northdOf, TRACE_PROVIDER, tcp, trace, two } from './trace-support';
+import { describeOvnWorld, findNb } from './ovn-world';
+import {
+  dhcpDiscover,
+  explain,
+  northdOf,
+  ourFlows,
+  ourNbRows,
+  TRACE_PROVIDER,
+  tcp,
+  trace,
+  two,
+} from './trace-support';
 import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
@@ -141,7 +151,7 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
     expect(await ourNbRows(ovn, vpc.id)).toEqual(
       expect.arrayContaining(['Logical_Switch', 'DHCP_Options', 'ACL']),
     );
-    expect(await ourFlows(ovn, tier.id, vpc.id, [a.id, b.id])).not.toEqual([]);
+    expect(await ourFlows(ovn, vpc.id, [tier.id], [a.id, b.id])).not.toEqual([]);
 
     const released = await ovn.engine.releaseNics([a.id, b.id], 't');
     expect((await waitForJob(ovn.engine, released.jobId)).state).toBe('succeeded');
@@ -150,70 +160,9 @@ describeOvnWorld('packets through OVN', PROVIDER, (ovn) => {
 
     expect(await ourNbRows(ovn, vpc.id)).toEqual([]);
     await northd.sync();
-    expect(await ourFlows(ovn, tier.id, vpc.id, [a.id, b.id])).toEqual([]);
+    expect(await ourFlows(ovn, vpc.id, [tier.id], [a.id, b.id])).toEqual([]);
     // And the packet that was delivered before finds no datapath any more.
-    const gone = await ovn.server.nbctl([
-      '--bare',
-      '--columns=name',
-      'find',
-      'Logical_Switch',
-      `name=${names.switch(tier.id)}`,
-    ]);
+    const gone = await findNb(ovn, 'Logical_Switch', 'name', `name=${names.switch(tier.id)}`);
     expect(gone.trim()).toBe('');
   });
 });
-
-/** The Northbound tables holding a row tagged with the VPC's id (every row we write carries it). */
-async function ourNbRows(ovn: OvnWorld, vpcId: string): Promise<string[]> {
-  const tables = [
-    'Logical_Switch',
-    'Logical_Switch_Port',
-    'Logical_Router',
-    'Logical_Router_Port',
-    'DHCP_Options',
-    'Port_Group',
-    'ACL',
-    'NAT',
-    'Load_Balancer',
-  ];
-  const found: string[] = [];
-  for (const table of tables) {
-    const rows = await ovn.server.nbctl([
-      '--bare',
-      '--columns=_uuid',
-      'find',
-      table,
-      `external_ids:"${EXT.vpcId}"="${vpcId}"`,
-    ]);
-    if (rows.trim() !== '') found.push(table);
-  }
-  return found;
-}
-
-/**
- * Southbound rows northd made from our rows: datapaths named after our switch or router, port bindings of our ports,
- * and logical flows whose datapath is one of ours or whose match names one of our ports or port groups.
- */
-async function ourFlows(ovn: OvnWorld, tierId: string, vpcId: string, nicIds: string[]): Promise<string[]> {
-  const northd = northdOf(ovn);
-  const ourNames = [names.switch(tierId), names.router(vpcId)];
-  const datapaths = (
-    await northd.sbctl(['--bare', '--columns=_uuid,external_ids', 'list', 'Datapath_Binding'])
-  )
-    .split('\n\n')
-    .filter((block) => ourNames.some((n) => block.includes(n)))
-    .map((block) => block.trim().split('\n')[0] ?? '');
-  const ports = [names.routerPort(tierId), names.switchRouterPort(tierId), ...nicIds.map(names.nicPort)];
-  const bindings = (await northd.sbctl(['--bare', '--columns=logical_port', 'list', 'Port_Binding']))
-    .split('\n')
-    .filter((p) => ports.includes(p.trim()));
-  const flows = (await northd.sbctl(['--bare', '--columns=logical_datapath,match', 'list', 'Logical_Flow']))
-    .split('\n\n')
-    .filter(
-      (block) =>
-        datapaths.some((d) => block.includes(d)) ||
-        ports.some((p) => block.includes(`"${p}"`)) ||
-        block.includes(names.portGroup(tierId)),
-    );
-  return [...datapaths.map((d) => `datapath ${d}`), ...bindings.map((p) => `port ${p}`), ...flows];
-}

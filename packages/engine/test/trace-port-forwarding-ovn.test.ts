@@ -4,18 +4,16 @@
 // from another tier to public-ip:443 reaches exactly the forwarded NIC, its port rewritten to the private one; a port
 // of the address that no rule forwards does not reach that NIC; a second forward of the same address to another NIC
 // sends its own port there, also from the rule's own tier; after the rule's delete nothing is forwarded any more.
-import { beforeAll, expect, it, vi } from 'vitest';
-import { describeOvnWorld } from './ovn-world';
+import { expect, it, vi } from 'vitest';
 import {
   acquireFor,
+  describeGatewayWorld,
   explain,
   fromNic,
   fromOutside,
-  GATEWAY_PROVIDER,
   gatewayVpc,
   lbBackendsOf,
   type Nic,
-  registerGatewayChassis,
   switchLbBackendsOf,
   toNic,
   trace,
@@ -24,9 +22,8 @@ import { waitForJob } from './world';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
-describeOvnWorld('port forwarding through the VPC gateway', GATEWAY_PROVIDER, (ovn) => {
+describeGatewayWorld('port forwarding through the VPC gateway', (ovn) => {
   let net = 190;
-  beforeAll(async () => registerGatewayChassis(ovn));
 
   async function forward(publicIpId: string, nic: Nic, publicPort: number, privatePort: number) {
     const { rule, jobId } = await ovn.engine.portForwarding.create(

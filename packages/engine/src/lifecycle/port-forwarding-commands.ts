@@ -8,23 +8,16 @@ import type { EngineCore } from './core';
 import { checkPublicIp, holdAddress } from './rule-addresses';
 import { asList, insertRuleWithJob, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
 import { type RuleTable, ruleCommand } from './rule-table';
-import { PORT_FORWARD, portsText } from './rules';
+import { PORT_FORWARD, portForwardTerms, portsText } from './rules';
 
 export const portForwardingView = (r: portForwardingRepo.PortForwardingListed): PortForwardingView => ({
   id: r.id,
   vpcId: r.vpcId,
   networkId: r.networkId,
   networkName: r.networkName,
+  ...portForwardTerms(r),
   publicIpId: r.publicIpId,
-  publicIp: r.publicIp,
-  nicId: r.nicId,
   vmName: r.vmName,
-  privateIp: r.privateIp,
-  protocol: r.protocol,
-  publicPortStart: r.publicPortStart,
-  publicPortEnd: r.publicPortEnd,
-  privatePortStart: r.privatePortStart,
-  privatePortEnd: r.privatePortEnd,
   state: r.state,
   lastError: r.lastError,
   jobId: r.jobId,

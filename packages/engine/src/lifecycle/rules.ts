@@ -15,7 +15,16 @@ import {
 import { lbRulesRepo, portForwardingRepo, staticNatRepo } from '@netplane/db';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import { fenced, markRevoking, present, type RuleKindOps, refOf, ruleJob, runRule } from './rule-calls';
+import {
+  fenced,
+  markRevoking,
+  present,
+  type RuleKindOps,
+  type RuleRow,
+  refOf,
+  ruleJob,
+  runRule,
+} from './rule-calls';
 import { lbTerms } from './rule-views';
 import type { Failure } from './teardown';
 
@@ -43,11 +52,8 @@ export const lbSpecOf = (r: LbRow): LbRuleSpec => ({
 /** "2222" or "2222-2224". */
 export const portsText = (start: number, end: number) => (start === end ? `${start}` : `${start}-${end}`);
 
-export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
-  version: PORT_FORWARDING_SPEC_VERSION,
-  ruleId: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
+/** A port forward's own terms (NIC, addresses, protocol, port ranges), shared by its view and its adapter spec. */
+export const portForwardTerms = (r: PfRow) => ({
   nicId: r.nicId,
   publicIp: r.publicIp,
   privateIp: r.privateIp,
@@ -56,6 +62,14 @@ export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
   publicPortEnd: r.publicPortEnd,
   privatePortStart: r.privatePortStart,
   privatePortEnd: r.privatePortEnd,
+});
+
+export const portForwardingSpecOf = (r: PfRow): PortForwardingSpec => ({
+  version: PORT_FORWARDING_SPEC_VERSION,
+  ruleId: r.id,
+  vpcId: r.vpcId,
+  networkId: r.networkId,
+  ...portForwardTerms(r),
 });
 
 /** The element's rule calls by name, each taking the rule as the adapter SDK types it. */
@@ -192,20 +206,15 @@ export async function revokeRulesOfTier(
   const db = core.deps.db.db;
   const failures: Failure[] = [];
   const prefix = `${networkId}:rules:`;
-  for (const nat of await staticNatRepo.listStaticNatOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(STATIC_NAT, nat));
-    const out = await runRule(core, ctx, STATIC_NAT, nat, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
-  for (const rule of await lbRulesRepo.listLbRulesOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(LB_RULE, rule));
-    const out = await runRule(core, ctx, LB_RULE, rule, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
-  for (const pf of await portForwardingRepo.listOfNetwork(db, networkId)) {
-    await markRevoking(core, ctx, refOf(PORT_FORWARD, pf));
-    const out = await runRule(core, ctx, PORT_FORWARD, pf, 'revoke', prefix);
-    if (!out.ok) failures.push(out.failure);
-  }
+  const revokeEach = async <R extends RuleRow, S>(ops: RuleKindOps<R, S>, rules: readonly R[]) => {
+    for (const rule of rules) {
+      await markRevoking(core, ctx, refOf(ops, rule));
+      const out = await runRule(core, ctx, ops, rule, 'revoke', prefix);
+      if (!out.ok) failures.push(out.failure);
+    }
+  };
+  await revokeEach(STATIC_NAT, await staticNatRepo.listStaticNatOfNetwork(db, networkId));
+  await revokeEach(LB_RULE, await lbRulesRepo.listLbRulesOfNetwork(db, networkId));
+  await revokeEach(PORT_FORWARD, await portForwardingRepo.listOfNetwork(db, networkId));
   return failures;
 }
