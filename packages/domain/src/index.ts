@@ -2,6 +2,7 @@ export * from './app-error';
 export * from './capabilities/manifest-view';
 export * from './capabilities/matrix';
 export * from './conditions';
+export * from './connectivity';
 export * from './diagnostics';
 export * from './http/request-limits';
 export * from './inventory/capability-values';

@@ -5,6 +5,10 @@
 /** The condition types with a column of their own, and that column. */
 export const VPC_CONDITION_COLUMNS = { Ready: 'ready_status', Synced: 'synced_status' } as const;
 export type VpcConditionType = keyof typeof VPC_CONDITION_COLUMNS;
+export const VPC_CONDITION_TYPES = Object.keys(VPC_CONDITION_COLUMNS) as [
+  VpcConditionType,
+  ...VpcConditionType[],
+];
 
 export type VpcConditionColumns = { ready_status: string | null; synced_status: string | null };
 

@@ -5,7 +5,12 @@ import type { VpcsTable } from '../schema-engine';
 import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 import { VPC_CONDITION_COLUMNS, type VpcConditionType, vpcConditionColumns } from './vpc-conditions';
 
-export { VPC_CONDITION_COLUMNS, type VpcConditionType, vpcConditionColumns } from './vpc-conditions';
+export {
+  VPC_CONDITION_COLUMNS,
+  VPC_CONDITION_TYPES,
+  type VpcConditionType,
+  vpcConditionColumns,
+} from './vpc-conditions';
 
 export type VpcRow = {
   id: string;

@@ -1,7 +1,8 @@
-// Conditions as Kubernetes has them: Ready (usable) and Synced (the last reconcile matched the controller), kept apart.
+// Conditions as Kubernetes has them: Ready (usable), Synced (the last reconcile matched the controller) and Realized
+// (the controller made it work: compiled, bound, in effect; see connectivity/realized.ts), kept apart.
 import { z } from 'zod';
 
-export const CONDITION_TYPES = ['Ready', 'Synced'] as const;
+export const CONDITION_TYPES = ['Ready', 'Synced', 'Realized'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 

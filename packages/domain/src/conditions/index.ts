@@ -1,2 +1,2 @@
-// Conditions Ready and Synced.
+// Conditions Ready, Synced and Realized.
 export * from './conditions';

@@ -1,7 +1,7 @@
 // vpcs.*: list (one keyset page; filters state/zone/condition/name in SQL), detail, create, destroy, reconcile and repair. Thin: one engine call each.
 
 import { vpcsRepo } from '@netplane/db';
-import { AppError, CONDITION_STATUSES, CONDITION_TYPES, nameSchema } from '@netplane/domain';
+import { AppError, CONDITION_STATUSES, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
@@ -12,7 +12,10 @@ import { idInput, jobRefSchema, vpcDetailSchema, vpcSchema } from './schemas';
 const listInput = optionalPageInput(vpcsRepo.VPC_SORTS, {
   state: z.string().max(32).optional(),
   zoneId: z.uuid().optional(),
-  condition: z.object({ type: z.enum(CONDITION_TYPES), status: z.enum(CONDITION_STATUSES) }).optional(),
+  /** The condition types with an indexed column (vpc-conditions.ts). */
+  condition: z
+    .object({ type: z.enum(vpcsRepo.VPC_CONDITION_TYPES), status: z.enum(CONDITION_STATUSES) })
+    .optional(),
   /** Case-insensitive part of the name. */
   name: z.string().trim().min(1).max(255).optional(),
   includeDestroyed: z.boolean().default(false),

@@ -1,0 +1,3 @@
+// The connectivity check and the Realized condition's reasons.
+export * from './realized';
+export * from './trace';
