@@ -36,6 +36,18 @@ export const ovnConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/)
       .optional(),
+    /**
+     * The Southbound database ovn-northd compiles into (tcp:, ssl: with the same TLS credentials as the Northbound, or
+     * unix:). Read only: the Realized check (Port_Binding, datapaths, logical flows) and the connectivity check
+     * (ovn-trace) need it; without it both answer that they cannot, never guess.
+     */
+    southboundEndpoint: z
+      .string()
+      .regex(
+        /^(tcp|ssl):[^\s]{1,250}$|^unix:\/[^\s]{1,250}$/,
+        'must be tcp:HOST:PORT, ssl:HOST:PORT or unix:/path',
+      )
+      .optional(),
     /** Our echo keep-alive; ovsdb-server's own probe is answered regardless. */
     probeIntervalMs: z.number().int().min(0).max(600_000).optional(),
     connectTimeoutMs: z.number().int().min(100).max(120_000).optional(),
