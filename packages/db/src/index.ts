@@ -3,6 +3,7 @@ export { describeDatabaseError, isDatabaseUnavailable } from './db-errors';
 export * from './migrate';
 export * from './rate-limit-store';
 export * as auditRepo from './repositories/audit';
+export * as callRatesRepo from './repositories/call-rates';
 export * as controllersRepo from './repositories/controllers';
 export * as diagnosesRepo from './repositories/diagnoses';
 export * as elementCallsRepo from './repositories/element-calls';
