@@ -28,6 +28,8 @@ const schema = z.object({
   NETPLANE_MASTER_KEY: z.string().optional(),
   NETPLANE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: human-readable lines on a terminal, JSON lines otherwise (a pipe, a file, a service manager). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   NODE_ID: z.string().min(1).max(64).optional(),
   NETPLANE_COOKIE_SECURE: flag,
   NETPLANE_WEB_DIST: z.string().min(1).optional(),
@@ -63,6 +65,7 @@ export type Env = {
   masterKey: string | undefined;
   adminPassword: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: 'pretty' | 'json';
   nodeId: string;
   cookieSecure: boolean;
   webDist: string;
@@ -145,6 +148,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     masterKey: e.NETPLANE_MASTER_KEY,
     adminPassword: e.NETPLANE_ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : e.LOG_FORMAT,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     cookieSecure: e.NETPLANE_COOKIE_SECURE,
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,

@@ -12,7 +12,7 @@ const USAGE = 'usage: netplane [start | migrate | keys status | keys rotate]';
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub] = argv;
   const env = loadEnv();
-  const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId });
+  const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId, format: env.logFormat });
   installProcessGuards(logger);
   switch (cmd) {
     case 'start':

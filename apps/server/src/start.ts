@@ -6,7 +6,7 @@ import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
-import { printSetupBanner } from './banner';
+import { printStartBanner } from './banner';
 import { openDatabase } from './database';
 import { registerDrainHook } from './drain';
 import { startEngine } from './engine-hook';
@@ -92,7 +92,7 @@ async function startOn(
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
   logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
-  if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);
+  printStartBanner({ port, host: env.host, databaseUrl: env.databaseUrl, adapters, firstRun });
 
   // Expired sessions are refused on use anyway; this only keeps the table small.
   const purge = setInterval(() => {
