@@ -10,6 +10,10 @@ export type StartBannerInfo = {
   databaseUrl: string;
   adapters: readonly AdapterRegistration[];
   firstRun: FirstRun;
+  /** The generated password of the demo admin (`--demo` on a database with no user). */
+  demoPassword?: string;
+  /** `--demo`: loading, or why not. */
+  demo?: string;
 };
 
 /** "SQLite /data/netplane.db" or "MariaDB/MySQL root@127.0.0.1:3306/netplane": never the password. */
@@ -38,7 +42,10 @@ export function startBannerLines(info: StartBannerInfo): string[] {
     `  Database  ${describeDatabase(info.databaseUrl)}`,
     ...info.adapters.map((a, i) => `  ${i === 0 ? 'Adapters' : '        '}  ${adapterLine(a)}`),
   ];
-  if (info.firstRun.kind === 'token')
+  if (info.demo)
+    lines.push(`  Demo      ${info.demo === 'loading' ? 'loading (see the dashboard)' : info.demo}`);
+  if (info.demoPassword) lines.push(`  Sign in   ${url} as admin with the password ${info.demoPassword}`);
+  else if (info.firstRun.kind === 'token')
     lines.push(
       `Netplane setup: open http://localhost:${info.port}/setup and enter the token ${info.firstRun.token}`,
     );

@@ -46,6 +46,11 @@ const schema = z.object({
    * unreadable until re-entered). Without it such a start is refused: a silently new key splits keys across a cluster.
    */
   NETPLANE_CREATE_KEY: flag,
+  /**
+   * Load the demo on start when the inventory is empty (also `npm start -- --demo`); on a database with no user yet,
+   * first make the admin `admin` with a generated password that the start banner shows.
+   */
+  NETPLANE_DEMO: flag,
   /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
   NETPLANE_PREPARE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /**
@@ -64,6 +69,7 @@ export type Env = {
   dataDir: string;
   masterKey: string | undefined;
   adminPassword: string | undefined;
+  demo: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   logFormat: 'pretty' | 'json';
   nodeId: string;
@@ -147,6 +153,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir,
     masterKey: e.NETPLANE_MASTER_KEY,
     adminPassword: e.NETPLANE_ADMIN_PASSWORD,
+    demo: e.NETPLANE_DEMO,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : e.LOG_FORMAT,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
