@@ -1,11 +1,17 @@
 // The adapter's read-only handle on the OVN Southbound database (what ovn-northd compiled our rows into), used only by
 // the Realized check. It connects on first use (an OvsdbClient opens its socket with the first request), keeps one
 // small monitor on SB_Global.nb_cfg for the bounded compile wait, and never writes.
-import { abortError } from '@netplane/adapter-sdk';
+import { AdapterError, abortError } from '@netplane/adapter-sdk';
 import { type Monitor, type Operation, OvsdbClient, type Row, type TlsOptions } from '@netplane/ovsdb';
 import { mapOvsdbError } from '../errors';
 
 export const SB_DB = 'OVN_Southbound';
+
+const lostDuringWait = (waitMs: number) =>
+  new AdapterError(
+    'UNREACHABLE',
+    `OVN Southbound database unreachable: the connection was lost while waiting ${waitMs} ms for ovn-northd`,
+  );
 
 export type SbRow = Row & { _uuid: ['uuid', string] };
 
@@ -62,8 +68,12 @@ export class SbDatabase {
         outcome();
       };
       const onAbort = () => finish(() => reject(abortError(signal)));
-      // The deadline of the bounded wait, not a sleep: every update is checked as it arrives.
-      const timer = setTimeout(() => finish(() => resolve({ reached: false, seen: seen() })), waitMs);
+      // The deadline of the bounded wait, not a sleep: every update is checked as it arrives. A Southbound we lost
+      // meanwhile is not a northd verdict: UNREACHABLE, as any other call to it.
+      const timer = setTimeout(() => {
+        if (this.client.isConnected) finish(() => resolve({ reached: false, seen: seen() }));
+        else finish(() => reject(lostDuringWait(waitMs)));
+      }, waitMs);
       const off = m.onChange(() => {
         if (reached()) finish(() => resolve({ reached: true, seen: seen() }));
       });
