@@ -100,4 +100,28 @@ describe('checkRealized of what northd did not make', () => {
     const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
     expect(new Set(Object.values(reasons(after)))).toEqual(new Set(['Realized']));
   });
+
+  it('answers UNREACHABLE, naming the Southbound, when the Southbound server is gone, and recovers when it is back', async () => {
+    const { vpc } = await fullVpc(ovn.el);
+    // Connected and monitoring first, so the loss happens under an established session.
+    expect(
+      (await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx()))?.overall.realized,
+    ).toBe(true);
+    await ovn.northd.stop();
+    await ovn.northd.sb.stop();
+    try {
+      const err = await ovn.el
+        .checkRealized?.({ vpcId: vpc.vpcId, waitMs: 500 }, ctx())
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        category: 'UNREACHABLE',
+        message: expect.stringContaining('OVN Southbound database unreachable'),
+      });
+    } finally {
+      await ovn.northd.sb.start();
+      await ovn.northd.start();
+    }
+    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    expect(new Set(Object.values(reasons(after)))).toEqual(new Set(['Realized']));
+  });
 });
