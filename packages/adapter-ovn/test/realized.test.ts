@@ -4,7 +4,7 @@
 import { REALIZED_REASONS } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
-import { nicSpec } from './fixtures';
+import { networkSpec, nicSpec, vpcSpec } from './fixtures';
 import { fullVpc, nbCfg, type Ovn, reasons, startOvn, stopOvn, verdict } from './realized-support';
 import { createElement, ctx, waitFor } from './support';
 
@@ -69,6 +69,22 @@ describe('checkRealized', () => {
     );
     expect(narrowed?.resources.some((r) => r.kind === 'vpc')).toBe(false);
     expect(narrowed?.resources.length).toBe(report.resources.length - 1);
+  });
+
+  it('reports the ACLs and DHCP options of a tier without NICs Realized: they compile to no flow until a port uses them', async () => {
+    const vpc = vpcSpec();
+    const net = networkSpec(vpc);
+    await ovn.el.implementVpc(vpc, ctx());
+    await ovn.el.implementNetwork(net, ctx());
+    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    expect(new Set(Object.values(reasons(report)))).toEqual(new Set(['Realized']));
+    expect(verdict(report, 'acl', `${net.networkId}/default-deny`)).toMatchObject({
+      message: 'ACL default-deny applies to no port yet: nothing to compile',
+      evidence: [`Port_Group ${names.portGroup(net.networkId)} is empty`],
+    });
+    expect(verdict(report, 'dhcp', net.networkId)?.message).toBe(
+      `DHCP options ${net.cidr} serve no port yet: nothing to compile`,
+    );
   });
 
   it('reports NorthdNotRunning for a change northd did not compile within waitMs, and Realized after a restart', async () => {

@@ -84,7 +84,7 @@ function acl(r: ObservedResource, rows: VpcRows, sb: SbFacts): Verdict {
   const pg = rows.portGroup(networkId);
   if (toUuids(pg?.ports).length === 0)
     // northd compiles a port group's ACLs onto the switches of its ports: with none there is nothing to enforce yet.
-    return yes(`${r.name} applies to no port yet: nothing to compile`, [
+    return yes(`${what} applies to no port yet: nothing to compile`, [
       `Port_Group ${String(pg?.name)} is empty`,
     ]);
   const missing: string[] = [];
@@ -120,7 +120,7 @@ function gatewayRule(r: ObservedResource, rows: VpcRows, sb: SbFacts): Verdict {
   if (!row) return no(R.notCompiled, `${what} is gone from the Northbound database`);
   const gw = rows.gateway;
   if ('missing' in gw)
-    return no(R.noGatewayChassis, `${what} never takes effect: ${gw.missing}`, [`${gw.missing}`]);
+    return no(R.noGatewayChassis, `${what} never takes effect: ${gw.missing}`, [gw.missing]);
   const router = rows.router ? sb.datapathOf(rows.router._uuid) : undefined;
   if (!router) return no(R.notCompiled, `the VPC's router has no datapath for ${what}`);
   const tier = rows.tierSwitch(r.attributes.networkId ?? r.id.split('/')[0] ?? '');
