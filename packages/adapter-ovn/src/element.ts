@@ -5,6 +5,7 @@ import {
   type CallContext,
   type ControllerConnection,
   type NetworkElement,
+  type TraceSpec,
   throwIfAborted,
 } from '@netplane/adapter-sdk';
 import type { TlsOptions } from '@netplane/ovsdb';
@@ -21,6 +22,7 @@ import { prepareNics, releaseNic } from './nics';
 import { observe } from './observe';
 import { applyPortForwarding, revokePortForwarding } from './port-forwarding';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
+import { traceOvn } from './trace';
 import { destroyVpc, implementVpc } from './vpc';
 import { NbWatch } from './watch';
 
@@ -141,6 +143,23 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         const version = await db.schemaVersion(s);
         return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
       }),
+    // Only with a Southbound database to trace against: without one the engine says the check is not available.
+    ...(config.southboundEndpoint
+      ? {
+          trace: (spec: TraceSpec, ctx: CallContext) =>
+            call(ctx, (db, s) =>
+              traceOvn(
+                db,
+                {
+                  endpoint: config.southboundEndpoint ?? '',
+                  credentials: connection.credentials ?? {},
+                },
+                spec,
+                s,
+              ),
+            ),
+        }
+      : {}),
     // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.
     ...(watcher
       ? { watch: (listener: Parameters<NbWatch['subscribe']>[0]) => watcher.subscribe(listener) }
