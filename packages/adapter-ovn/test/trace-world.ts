@@ -27,7 +27,7 @@ import { aclRule, aclSpec, networkSpec, nicSpec, vpcSpec } from './fixtures';
 import { createElement, ctx } from './support';
 
 export const PUBLIC = { cidr: '203.0.113.0/24', gateway: '203.0.113.1', vlan: 300, trafficLabel: 'public' };
-const SNAT_IP = '203.0.113.2';
+export const SNAT_IP = '203.0.113.2';
 export const STATIC_NAT_IP = '203.0.113.10';
 export const LB_IP = '203.0.113.11';
 export const PF_IP = '203.0.113.12';
@@ -177,6 +177,33 @@ export function traceSpec(
     })),
     publicNetwork: { ...PUBLIC, sourceNatIp: SNAT_IP },
   };
+}
+
+/**
+ * A MAC_Binding of the public range's gateway on the VPC's gateway port, as ovn-controller learns it from the upstream
+ * router's ARP reply: without it a packet to the outside ends in the router's ARP request, before source NAT.
+ */
+export async function learnUpstreamMac(w: TraceWorld): Promise<void> {
+  await w.northd.sync();
+  const router = names.router(w.web.vpcId);
+  const dp = (
+    await w.northd.sbctl([
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      'Datapath_Binding',
+      `external_ids:name=${router}`,
+    ])
+  ).trim();
+  if (!dp) throw new Error(`no datapath for ${router}`);
+  await w.northd.sbctl([
+    'create',
+    'MAC_Binding',
+    `logical_port=${names.gatewayPort(w.web.vpcId)}`,
+    `ip=${PUBLIC.gateway}`,
+    'mac="02:aa:bb:cc:dd:01"',
+    `datapath=${dp}`,
+  ]);
 }
 
 /** The element's trace, after northd compiled everything written so far. */

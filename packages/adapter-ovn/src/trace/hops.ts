@@ -6,7 +6,9 @@
 import type { TraceHop, TraceHopRef, TraceResult, TraceSpec } from '@netplane/adapter-sdk';
 import type { TracePacket, TraceStage, TraceVerdict } from '@netplane/ovsdb';
 import { names } from '../names';
-import type { AclOrigin, VpcView } from './view';
+import { deliveryOf } from './deliver';
+import { aclSummary, evidence } from './describe';
+import type { VpcView } from './view';
 
 const ACL_STAGE = /^ls_(in|out)_acl(_eval|_after_lb|_after_lb_eval)?$/;
 const PORT_SEC_STAGE = /^ls_(in|out)_(check_port_sec|apply_port_sec|port_sec_\w+)$/;
@@ -18,34 +20,8 @@ const SNAT = /^ct_snat(?:_in_czone)?\(([^),]+)/;
 const LB = /^ct_lb(?:_mark)?\(backends=([^;)]*)/;
 
 const isDrop = (s: TraceStage) => s.actions.some((a) => a === 'drop;' || a.startsWith('/* drop'));
-const evidence = (s: TraceStage) =>
-  `${s.pipeline} ${s.stage} (table ${s.table}, priority ${s.priority}): ${s.match} => ${s.actions.join(' ')}`;
 const firstArg = (s: TraceStage, re: RegExp) =>
   s.actions.map((a) => re.exec(a)?.[1]).find((v): v is string => v !== undefined);
-
-function describeRule(r: NonNullable<AclOrigin['rule']>): string {
-  const ports =
-    r.protocol === 'tcp' || r.protocol === 'udp'
-      ? r.portStart === null
-        ? ''
-        : r.portStart === r.portEnd
-          ? ` ${r.portStart}`
-          : ` ${r.portStart}-${r.portEnd}`
-      : r.protocol === 'icmp' && r.icmpType !== null && r.icmpType !== -1
-        ? ` type ${r.icmpType}`
-        : '';
-  return `${r.action} ${r.protocol}${ports} ${r.trafficType === 'Ingress' ? 'from' : 'to'} ${r.cidrs.join(', ')}`;
-}
-
-function aclSummary(o: AclOrigin, tier: string, dropped: boolean): string {
-  const list = `ACL list ${o.listName}`;
-  if (o.rule)
-    return `${list} rule ${o.rule.number} (${describeRule(o.rule)}) ${dropped ? 'dropped' : 'allowed'} it`;
-  if (o.fixed === 'intra-tier') return `traffic within tier ${tier} is always allowed (${list})`;
-  if (o.fixed === 'egress') return `no rule of ${list} matched: Egress is allowed by default`;
-  if (o.fixed === 'default-deny') return `no rule of ${list} matched: Ingress is denied by default`;
-  return `ACL ${o.fixed ?? ''} of tier ${tier} ${dropped ? 'dropped' : 'allowed'} it`;
-}
 
 export function hopsOf(
   spec: TraceSpec,
@@ -174,6 +150,9 @@ export function hopsOf(
       const lb = view.lb(vip);
       const [ip = chosen, p] = chosen.split(':');
       const rewrite = { field: 'ip4.dst' as const, from: dst, to: ip };
+      const lbName = lb
+        ? `load balancer rule ${lb.name ?? lb.ruleId}`
+        : 'a load balancer Netplane did not make';
       if (lb?.portForwarding)
         add(i, {
           kind: 'nat',
@@ -190,8 +169,8 @@ export function hopsOf(
           at: natAt,
           summary:
             list.length > 1
-              ? `load balancer rule ${lb?.ruleId ?? vip} on ${vip} chooses among ${list.length} backends by source-address hash; this trace follows ${chosen}`
-              : `load balancer rule ${lb?.ruleId ?? vip} on ${vip} sends it to ${chosen}`,
+              ? `${lbName} on ${vip} chooses among ${list.length} backends by source-address hash; this trace follows ${chosen}`
+              : `${lbName} on ${vip} sends it to ${chosen}`,
           ...(lb ? { ref: { type: 'lbRule', ruleId: lb.ruleId, backend: chosen } } : {}),
           rewrite,
         });
@@ -252,47 +231,5 @@ export function hopsOf(
       deliveredTo: null,
     };
   }
-  const arpFirst = stages.some(
-    (s) => s.stage === 'lr_in_arp_request' && s.actions.some((a) => a.startsWith('arp')),
-  );
-  let deliveredTo: TraceResult['deliveredTo'] = null;
-  const shown = port === null ? dst : `${dst}:${port}`;
-  for (const d of verdict.delivered) {
-    const place = view.place(d.port);
-    const last = stages.findLastIndex((s) => s.outport === d.port);
-    const ev = last >= 0 ? [evidence(stages[last] as TraceStage)] : [];
-    if (place?.kind === 'tier' && place.nicId) {
-      hops.push({
-        kind: 'deliver',
-        verdict: 'pass',
-        at: { type: 'tier', id: place.networkId, name: tierName(place.networkId) },
-        summary: `delivered to NIC ${place.nicId} (${shown})`,
-        ref: { type: 'nic', nicId: place.nicId },
-        evidence: ev,
-      });
-      if (!deliveredTo || deliveredTo.nicId === null) deliveredTo = { nicId: place.nicId, ip: dst, port };
-    } else {
-      const outside = place?.kind === 'external';
-      hops.push({
-        kind: 'deliver',
-        verdict: 'pass',
-        at: outside
-          ? { type: 'outside', id: null, name: 'public network' }
-          : atOf(stages[last] ?? (stages[0] as TraceStage)),
-        summary: outside
-          ? `left the VPC through its gateway to the public network, for ${shown}${arpFirst ? ' (the router first asks for the upstream router’s MAC: this trace ends in that ARP request)' : ''}`
-          : `left on logical port ${d.port} (${d.type}) for ${shown}`,
-        evidence: ev,
-      });
-      deliveredTo ??= { nicId: null, ip: dst, port };
-    }
-  }
-  const first = hops.find((h) => h.kind === 'deliver');
-  return {
-    outcome: 'delivered',
-    reason: 'Delivered',
-    message: first?.summary ?? 'delivered',
-    hops,
-    deliveredTo,
-  };
+  return deliveryOf(verdict, view, { dst, port, tierName, atOf, hops });
 }

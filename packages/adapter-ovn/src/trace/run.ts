@@ -101,12 +101,13 @@ export async function runOvnTrace(
         message: `ovn-trace did not answer within ${TRACE_TIMEOUT_MS / 1000} s: is the Southbound database at ${opts.endpoint} reachable?`,
         command,
       };
-    const first = (err.stderr ?? '').trim().split('\n').at(-1) ?? '';
+    const last = ((err.stderr ?? '').trim().split('\n').at(-1) ?? '').replaceAll(tmpdir(), '<tmp>');
     return {
       ok: false,
       missing: false,
-      reason: 'TraceFailed',
-      message: `ovn-trace failed: ${first.replaceAll(tmpdir(), '<tmp>') || err.message}`,
+      // ovn-trace gives up at once on a database it cannot connect to (refused, or TLS not configured or refused).
+      reason: /database connection failed/.test(last) ? 'SouthboundUnreachable' : 'TraceFailed',
+      message: `ovn-trace failed: ${last || err.message}`,
       command,
     };
   } finally {

@@ -28,7 +28,7 @@ export type AclOrigin = {
 };
 
 export type NatOrigin = { type: string; ruleId?: string; externalIp: string; logicalIp: string };
-export type LbOrigin = { ruleId: string; portForwarding: boolean; backends: string[] };
+export type LbOrigin = { ruleId: string; name?: string; portForwarding: boolean; backends: string[] };
 
 export type VpcView = {
   routerMac(networkId: string): string | undefined;
@@ -126,6 +126,7 @@ export async function readVpcView(db: NbDatabase, vpcId: string, signal: AbortSi
     for (const [vip, backends] of Object.entries(toRecord(r.vips))) {
       lbs.set(vip, {
         ruleId: ext[EXT.ruleId] ?? '',
+        ...(ext[EXT.name] ? { name: ext[EXT.name] } : {}),
         portForwarding: ext[EXT.role] === PF_ROLE,
         backends: backends.split(',').filter(Boolean),
       });
