@@ -99,6 +99,29 @@ describe('OVN trace from the public network', () => {
     expect(v.delivered).toEqual([{ port: names.nicPort(app1.nicId), type: '' }]);
   });
 
+  it("meets the load balancer on the rule's own tier first, for a client of that tier", async () => {
+    const [app1, app2] = w.appNics;
+    const backend = `${app1.ip}:8080`;
+    const r = await traced(w, traceSpec(w, nicEndpoint(app2), { kind: 'address', ip: LB_IP }, tcp(80)));
+    expect(r, JSON.stringify(r.hops, null, 1)).toMatchObject({
+      outcome: 'delivered',
+      deliveredTo: { nicId: app1.nicId, ip: app1.ip, port: 8080 },
+    });
+    expect(r.hops.find((h) => h.kind === 'lb')).toMatchObject({
+      at: { type: 'tier', id: w.app.networkId },
+      ref: { type: 'lbRule', ruleId: w.ids.lb, backend },
+      // ovn-trace applies --lb-dst at the switch's first conntrack lookup (the bare ct_lb of ls_in_pre_stateful).
+      evidence: [expect.stringContaining('ls_in_pre_stateful')],
+    });
+    // Rewritten before the router, which routes the backend's address back into the tier.
+    expect(r.hops.find((h) => h.kind === 'route')?.summary).toBe(
+      `the router routes ${app1.ip} to tier ${w.app.name}`,
+    );
+    const v = await direct(w, fromNic(app2, LB_IP, 80), backend);
+    const a = agreement(r, v);
+    expect(a.product, v.raw).toEqual(a.direct);
+  });
+
   it('follows a NIC to the public network through source NAT once the upstream MAC is known', async () => {
     const [web1] = w.webNics;
     await learnUpstreamMac(w);

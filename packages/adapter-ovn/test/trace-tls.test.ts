@@ -1,6 +1,7 @@
 // trace() against a Southbound database over ssl: with the controller's TLS credentials: ovn-trace gets them as files
 // in a private temp dir that is gone after the call, and neither the PEMs nor those paths show in the result; without
-// them the answer is that the Southbound database cannot be reached.
+// them the answer is that the Southbound database cannot be reached. The VPC has no gateway: an address outside has no
+// route, and a packet from outside has no way in.
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { NetworkElement, TraceSpec } from '@netplane/adapter-sdk';
@@ -17,6 +18,7 @@ import { createElement, ctx } from './support';
 let nb: OvsdbServerHandle;
 let northd: NorthdHandle;
 let el: NetworkElement | undefined;
+let spec: TraceSpec;
 
 beforeAll(async () => {
   nb = await startOvsdbServer();
@@ -47,7 +49,7 @@ it('traces over ssl: with the TLS credentials, and leaves no key material behind
   await el.prepareNics([a, b], ctx());
   await northd.sync();
   const before = await ourTempDirs();
-  const spec: TraceSpec = {
+  spec = {
     version: 1,
     vpcId: vpc.vpcId,
     source: { kind: 'nic', nicId: a.nicId, networkId: net.networkId, mac: a.mac, ip: a.ip },
@@ -79,4 +81,17 @@ it('traces over ssl: with the TLS credentials, and leaves no key material behind
   } finally {
     await bare.close();
   }
+});
+
+it('says an address outside a VPC without a gateway has no route, and that nothing comes in from outside', async () => {
+  if (!el) throw new Error('the first test made the element');
+  const r = await el.trace?.({ ...spec, destination: { kind: 'address', ip: '192.0.2.1' } }, ctx());
+  expect(r, r?.tool.output).toMatchObject({
+    outcome: 'dropped',
+    reason: 'NoRoute',
+    message: 'the router has no route to 192.0.2.1',
+  });
+  expect(r?.hops.at(-1)).toMatchObject({ kind: 'route', verdict: 'drop', at: { type: 'router' } });
+  const inbound = await el.trace?.({ ...spec, source: { kind: 'outside', ip: '198.51.100.7' } }, ctx());
+  expect(inbound).toMatchObject({ outcome: 'dropped', reason: 'NoGateway', hops: [] });
 });

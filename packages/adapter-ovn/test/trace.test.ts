@@ -1,10 +1,12 @@
 // trace() on a real ovn-northd: between two tiers, allowed by an ACL list rule, denied by one (the hop names the list
-// and the rule), denied by the list's implicit default, and dropped by port security (a source IP that is not the
-// NIC's); each verdict agrees with ovn-trace run directly on the same microflow. Without ovn-trace on the PATH the
-// answer is 'unavailable', without a Southbound endpoint there is no trace, and an unknown spec version is refused.
+// and the rule), denied by the list's implicit default, denied by the source tier's Egress rule, and dropped by port
+// security (a source IP that is not the NIC's); each verdict agrees with ovn-trace run directly on the same
+// microflow. Without ovn-trace on the PATH the answer is 'unavailable', without a Southbound endpoint there is no
+// trace, and an unknown spec version is refused.
 import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
+import { aclRule, aclSpec } from './fixtures';
 import { createElement, ctx } from './support';
 import {
   agreement,
@@ -135,6 +137,37 @@ describe('OVN trace between tiers', () => {
     const a = agreement(r, v);
     expect(a.product, v.raw).toEqual(a.direct);
     expect(a.direct.dropStage).toBe('ls_in_apply_port_sec');
+  });
+});
+
+describe('OVN trace of an Egress rule', () => {
+  // Last of the tier tests: it gives web a list of its own, where the others expect its fixed rows.
+  it("names the source tier's Egress rule that denied it, before the router", async () => {
+    const [web1] = w.webNics;
+    const [app1] = w.appNics;
+    const deny = aclRule(5, {
+      action: 'deny',
+      trafficType: 'Egress',
+      portStart: 3306,
+      portEnd: 3306,
+      cidrs: [w.app.cidr],
+    });
+    await w.el.applyNetworkAcl?.(aclSpec(w.web, [deny], 'web-acl'), ctx());
+    const r = await traced(w, traceSpec(w, nicEndpoint(web1), nicEndpoint(app1), tcp(3306)));
+    expect(r).toMatchObject({
+      outcome: 'dropped',
+      reason: 'AclDenied',
+      message: `ACL list web-acl rule 5 (deny tcp 3306 to ${w.app.cidr}) dropped it`,
+    });
+    expect(r.hops.map((h) => `${h.kind} ${h.verdict}`)).toEqual(['portSecurity pass', 'acl drop']);
+    expect(r.hops[1]).toMatchObject({
+      at: { type: 'tier', id: w.web.networkId },
+      ref: { listId: 'web-acl', ruleId: deny.ruleId, number: 5, action: 'deny', trafficType: 'Egress' },
+    });
+    const v = await direct(w, fromNic(web1, app1.ip, 3306));
+    const a = agreement(r, v);
+    expect(a.product, v.raw).toEqual(a.direct);
+    expect(a.direct.dropStage).toBe('ls_in_acl');
   });
 });
 

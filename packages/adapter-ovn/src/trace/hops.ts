@@ -18,6 +18,7 @@ const ACL_PRIORITY_OFFSET = 1000;
 const DNAT = /^ct_dnat(?:_in_czone)?\(([^),]+)/;
 const SNAT = /^ct_snat(?:_in_czone)?\(([^),]+)/;
 const LB = /^ct_lb(?:_mark)?\(backends=([^;)]*)/;
+const BARE_LB = /^ct_lb(?:_mark)?;$/;
 
 const isDrop = (s: TraceStage) => s.actions.some((a) => a === 'drop;' || a.startsWith('/* drop'));
 const firstArg = (s: TraceStage, re: RegExp) =>
@@ -63,8 +64,8 @@ export function hopsOf(
   stages.forEach((s, i) => {
     const dropped = i === dropIndex;
     if (PORT_SEC_STAGE.test(s.stage)) {
-      const nicId = view.place(s.pipeline === 'egress' ? (s.outport ?? '') : s.inport);
-      const nic = nicId?.kind === 'tier' && nicId.nicId ? `NIC ${nicId.nicId}` : 'the port';
+      const place = view.place(s.pipeline === 'egress' ? (s.outport ?? '') : s.inport);
+      const nic = place?.kind === 'tier' && place.nicId ? `NIC ${place.nicId}` : 'the port';
       if (dropped)
         add(
           i,
@@ -74,7 +75,7 @@ export function hopsOf(
             summary:
               s.pipeline === 'ingress'
                 ? `port security of ${nic} dropped it: MAC ${built.packet.ethSrc} and IP ${src} are not the NIC's own`
-                : `port security of ${nic} dropped it on the way in`,
+                : `port security of ${nic} dropped it on delivery: the NIC takes only its own MAC and IP`,
           },
           'PortSecurityDenied',
         );
@@ -142,12 +143,18 @@ export function hopsOf(
       return;
     }
     const natAt = s.stage.startsWith('lr_') ? gateway : atOf(s);
-    const backends = firstArg(s, LB);
-    if (backends !== undefined && (s.stage === 'lr_in_dnat' || s.stage === 'ls_in_lb')) {
+    const vip = `${dst}:${port ?? ''}`;
+    const lb = view.lb(vip);
+    // A bare ct_lb stands for the conntrack entry's DNAT; ovn-trace applies --lb-dst there, before the ct_lb with
+    // backends of ls_in_lb/lr_in_dnat could: when it did (the VIP's backend), that is where the LB chose.
+    const bare =
+      built.lbDst !== undefined &&
+      lb?.backends.includes(built.lbDst) &&
+      s.actions.some((a) => BARE_LB.test(a));
+    const backends = bare ? lb?.backends.join(',') : firstArg(s, LB);
+    if (backends !== undefined && (bare || s.stage === 'lr_in_dnat' || s.stage === 'ls_in_lb')) {
       const list = backends.split(',').filter(Boolean);
       const chosen = list.find((b) => b === built.lbDst) ?? list[0] ?? '';
-      const vip = `${dst}:${port ?? ''}`;
-      const lb = view.lb(vip);
       const [ip = chosen, p] = chosen.split(':');
       const rewrite = { field: 'ip4.dst' as const, from: dst, to: ip };
       const lbName = lb
@@ -195,7 +202,7 @@ export function hopsOf(
     const snat = s.stage.startsWith('lr_out_') && s.stage.includes('snat') ? firstArg(s, SNAT) : undefined;
     if (snat) {
       const nat = view.natByExternalIp(snat, ['snat', 'dnat_and_snat']);
-      const ref: TraceHopRef | undefined =
+      const ref: TraceHopRef =
         nat?.type === 'dnat_and_snat' && nat.ruleId
           ? { type: 'staticNat', ruleId: nat.ruleId }
           : { type: 'sourceNat', publicIp: snat };
