@@ -12,7 +12,7 @@ import type {
   TraceResult,
   TraceSpec,
 } from '@netplane/adapter-sdk';
-import type { Service } from '@netplane/domain';
+import { type Service, traceResultSchema } from '@netplane/domain';
 import {
   type NorthdHandle,
   type OvsdbServerHandle,
@@ -206,12 +206,13 @@ export async function learnUpstreamMac(w: TraceWorld): Promise<void> {
   ]);
 }
 
-/** The element's trace, after northd compiled everything written so far. */
+/** The element's trace, after northd compiled everything written so far, checked against the API's schema. */
 export async function traced(w: TraceWorld, spec: TraceSpec): Promise<TraceResult> {
   await w.northd.sync();
   const r = await w.el.trace?.(spec, ctx());
   if (!r) throw new Error('the element offers no trace');
-  return r;
+  // What crosses the API: the domain's schema must accept it as it is.
+  return traceResultSchema.parse(r);
 }
 
 /** tcp/`port` from a NIC to another tier's `dstIp`, as the NIC sends it (to its tier's router port), built by hand. */

@@ -3,7 +3,7 @@
 // security (a source IP that is not the NIC's); each verdict agrees with ovn-trace run directly on the same
 // microflow. Without ovn-trace on the PATH the answer is 'unavailable', without a Southbound endpoint there is no
 // trace, and an unknown spec version is refused.
-import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
+import { DEFAULT_DENY_ACL_ID, traceResultSchema } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names } from '../src';
 import { aclRule, aclSpec } from './fixtures';
@@ -179,6 +179,7 @@ describe('OVN trace availability', () => {
     process.env.PATH = '/nonexistent';
     try {
       const r = await w.el.trace?.(traceSpec(w, nicEndpoint(web1), nicEndpoint(app1), tcp(80)), ctx());
+      expect(traceResultSchema.safeParse(r).success).toBe(true);
       expect(r).toMatchObject({
         outcome: 'unavailable',
         reason: 'TraceToolMissing',
