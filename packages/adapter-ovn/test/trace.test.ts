@@ -192,7 +192,7 @@ describe('OVN trace availability', () => {
     }
   });
 
-  it('offers no trace without a Southbound endpoint, and refuses a spec version it does not know', async () => {
+  it('offers no trace without a Southbound endpoint, and refuses an unknown spec version or source kind', async () => {
     const plain = createElement(w.nb.unixEndpoint, { gatewayChassis: 'gw1' });
     try {
       expect(plain.trace).toBeUndefined();
@@ -203,5 +203,7 @@ describe('OVN trace availability', () => {
     const spec = { ...traceSpec(w, nicEndpoint(web1), { kind: 'address', ip: '10.1.250.1' }, tcp(80)) };
     const err = await w.el.trace?.({ ...spec, version: 2 as 1 }, ctx()).catch((e: unknown) => e);
     expect(err).toMatchObject({ category: 'INVALID_REQUEST' });
+    const fromAddress = { ...spec, source: { kind: 'address' as const, ip: '10.1.250.7' } };
+    await expect(w.el.trace?.(fromAddress, ctx())).rejects.toMatchObject({ category: 'INVALID_REQUEST' });
   });
 });

@@ -1,7 +1,7 @@
 // The packet a TraceSpec describes, as ovn-trace's microflow: built from Netplane's own MACs and IPs and the MACs the
 // Northbound database gave the router ports, entering where such a packet really enters OVN (the NIC's port, or the
 // VPC's external switch on its localnet port for one from the public network).
-import type { TraceSpec } from '@netplane/adapter-sdk';
+import { AdapterError, type TraceSpec } from '@netplane/adapter-sdk';
 import type { TracePacket } from '@netplane/ovsdb';
 import { names } from '../names';
 import type { VpcView } from './view';
@@ -26,10 +26,8 @@ const inCidr = (ip: string, cidr: string): boolean => {
   return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
 };
 
-const destinationIp = (spec: TraceSpec): string => ('ip' in spec.destination ? spec.destination.ip : '');
-
 export function buildPacket(spec: TraceSpec, view: VpcView): BuiltPacket | NoPacket {
-  const dst = destinationIp(spec);
+  const dst = spec.destination.ip;
   const l4 =
     spec.flow.protocol === 'icmp'
       ? ({ proto: 'icmp4', icmpType: spec.flow.icmpType, icmpCode: spec.flow.icmpCode } as const)
@@ -72,11 +70,10 @@ export function buildPacket(spec: TraceSpec, view: VpcView): BuiltPacket | NoPac
     return { packet, ...lbDst };
   }
   if (src.kind !== 'outside')
-    return {
-      outcome: 'unavailable',
-      reason: 'InvalidSource',
-      message: 'a trace starts at a NIC or outside the VPC',
-    };
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      `a trace starts at a NIC or outside the VPC, not at ${src.kind}`,
+    );
   const gatewayMac = view.gatewayMac();
   if (!gatewayMac)
     return {
