@@ -76,6 +76,10 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
   }
 
   const watcher = 'db' in opened ? new NbWatch(opened.db, env.logger) : undefined;
+  // ovn-trace reads the Southbound database with the same TLS credentials as the Northbound connection.
+  const southbound = config.southboundEndpoint
+    ? { endpoint: config.southboundEndpoint, credentials: connection.credentials ?? {} }
+    : undefined;
 
   const call = async <T>(
     ctx: CallContext,
@@ -144,20 +148,10 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
       }),
     // Only with a Southbound database to trace against: without one the engine says the check is not available.
-    ...(config.southboundEndpoint
+    ...(southbound
       ? {
           trace: (spec: TraceSpec, ctx: CallContext) =>
-            call(ctx, (db, s) =>
-              traceOvn(
-                db,
-                {
-                  endpoint: config.southboundEndpoint ?? '',
-                  credentials: connection.credentials ?? {},
-                },
-                spec,
-                s,
-              ),
-            ),
+            call(ctx, (db, s) => traceOvn(db, southbound, spec, s)),
         }
       : {}),
     // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.
