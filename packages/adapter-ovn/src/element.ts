@@ -6,6 +6,7 @@ import {
   type ControllerConnection,
   type NetworkElement,
   type RealizeScope,
+  type TraceSpec,
   throwIfAborted,
 } from '@netplane/adapter-sdk';
 import type { TlsOptions } from '@netplane/ovsdb';
@@ -24,6 +25,7 @@ import { applyPortForwarding, revokePortForwarding } from './port-forwarding';
 import { checkRealized } from './realized/check';
 import { SbDatabase } from './realized/southbound';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
+import { traceOvn } from './trace';
 import { destroyVpc, implementVpc } from './vpc';
 import { NbWatch } from './watch';
 
@@ -83,6 +85,10 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
 
   const sb = 'db' in opened ? opened.sb : undefined;
   const watcher = 'db' in opened ? new NbWatch(opened.db, env.logger) : undefined;
+  // ovn-trace reads the Southbound database with the same TLS credentials as the Northbound connection.
+  const southbound = config.southboundEndpoint
+    ? { endpoint: config.southboundEndpoint, credentials: connection.credentials ?? {} }
+    : undefined;
 
   const call = async <T>(
     ctx: CallContext,
@@ -155,6 +161,13 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       ? {
           checkRealized: (scope: RealizeScope, ctx: CallContext) =>
             call(ctx, (db, s) => checkRealized(db, sb, scope, s)),
+        }
+      : {}),
+    // Only with a Southbound database to trace against: without one the engine says the check is not available.
+    ...(southbound
+      ? {
+          trace: (spec: TraceSpec, ctx: CallContext) =>
+            call(ctx, (db, s) => traceOvn(db, southbound, spec, s)),
         }
       : {}),
     // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.

@@ -39,11 +39,17 @@ export function isNorthdAvailable(): Promise<boolean> {
   );
 }
 
-/** Starts a Southbound server and ovn-northd reading `nb` (a server started with the Northbound schema). */
-export async function startNorthd(nb: OvsdbServerHandle): Promise<NorthdHandle> {
+/**
+ * Starts a Southbound server and ovn-northd reading `nb` (a server started with the Northbound schema); `ssl` also
+ * makes the Southbound server listen with TLS (sb.ssl), for clients that read it over ssl:.
+ */
+export async function startNorthd(
+  nb: OvsdbServerHandle,
+  options: { ssl?: boolean } = {},
+): Promise<NorthdHandle> {
   if (nb.dbName !== 'OVN_Northbound')
     throw new Error(`startNorthd needs a Northbound server, not ${nb.dbName}`);
-  const sb = await startOvsdbServer({ schemaPath: OVN_SB_SCHEMA });
+  const sb = await startOvsdbServer({ schemaPath: OVN_SB_SCHEMA, ...(options.ssl ? { ssl: true } : {}) });
   const logPath = path.join(sb.dir, 'ovn-northd.log');
   const args = [
     `--ovnnb-db=${nb.unixEndpoint}`,
