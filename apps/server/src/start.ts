@@ -1,7 +1,13 @@
 // `start`: check the data dir and bind the port, migrate, open the keyring, load adapters, build ApiDeps, first-run
 // setup, start the engine, serve, and drain on signals. What fails before serving is a StartupError where we can say why.
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiter, credentialsHealth, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
+import {
+  createLoginLimiter,
+  createTokenLimiter,
+  credentialsHealth,
+  prepareFirstRun,
+  purgeExpiredSessions,
+} from '@netplane/api';
 import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
 import { loadAdapters } from './adapters';
@@ -45,15 +51,17 @@ async function startOn(
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
-  // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
+  // Login and refused-token counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);
+  const tokenLimiter = await createTokenLimiter(limitStore);
   const deps = buildApiDeps({
     db,
     logger,
     adapters,
     keyring,
     loginLimiter,
+    tokenLimiter,
     engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
   });
   const audit = await credentialsHealth({ db: db.db, deps });

@@ -17,6 +17,12 @@ describe('redactDeep', () => {
     for (const bad of ['canary-123', 'hunter2', 'abc', 'xyz', 'np1.k1']) expect(s).not.toContain(bad);
   });
 
+  it('scrubs an API token from any string', () => {
+    const token = `npt_${'a'.repeat(12)}_${'B-_'.repeat(14)}c`;
+    const s = redactString(`pasted ${token} into a description`);
+    expect(s).toBe('pasted [redacted] into a description');
+  });
+
   it('leaves harmless values alone', () => {
     expect(redactDeep({ name: 'web', count: 3, ok: true, none: null })).toEqual({
       name: 'web',

@@ -1,4 +1,6 @@
 // The shared redactor for audit rows, logs and support bundles: secret-looking keys, and secrets inside strings.
+import { API_TOKEN_IN_TEXT } from '../auth/api-tokens';
+
 const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
@@ -24,6 +26,7 @@ const STRING_PATTERNS: readonly RegExp[] = [
   /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g, // user:password@ in URLs
   /(?<=\b(?:pass(?:word)?|secret|token|api[-_]?key)\s*[=:]\s*)[^\s,;&"']+/gi, // password=..., token: ...
   /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]+/g,
+  API_TOKEN_IN_TEXT, // an API token pasted anywhere (a description, an echoed header)
 ];
 
 export function redactString(value: string, known: readonly string[] = []): string {
