@@ -13,7 +13,7 @@ export type ApiTokensTable = {
   expires_at: number;
   last_used_at: number | null;
   last_used_ip: string | null;
-  /** When the last `apiToken.use` audit row was written (at most one per token per interval). */
+  /** When the last `tokens.use` audit row was written (at most one per token per interval). */
   use_audited_at: number | null;
   revoked_at: number | null;
 };

@@ -64,7 +64,7 @@ export async function createApiToken(
   const row = await apiTokensRepo.findToken(ctx.db, id);
   if (!row) throw new AppError('NOT_FOUND', 'Your account no longer exists');
   const item = view(row, now);
-  await recordAudit(ctx, 'apiToken.create', { type: 'apiToken', id }, null, {
+  await recordAudit(ctx, 'tokens.create', { type: 'apiToken', id }, null, {
     name: item.name,
     role: item.role,
     prefix: item.prefix,
@@ -99,7 +99,7 @@ export async function revokeApiToken(ctx: AuthedCtx, id: string): Promise<TokenV
   if (await apiTokensRepo.revokeToken(ctx.db, id, now)) {
     await recordAudit(
       ctx,
-      'apiToken.revoke',
+      'tokens.revoke',
       { type: 'apiToken', id },
       { name: row.name, owner: row.username },
       { revokedAt: now },

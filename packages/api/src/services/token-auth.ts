@@ -13,7 +13,7 @@ import { tokenLimiterOf } from './token-limits';
 
 /** A token's use is written at most this often (last_used_at / last_used_ip), not on every request. */
 export const TOKEN_TOUCH_EVERY_MS = 60_000;
-/** And audited (`apiToken.use`) at most once per token per this interval, by whichever node claims it first. */
+/** And audited (`tokens.use`) at most once per token per this interval, by whichever node claims it first. */
 export const TOKEN_USE_AUDIT_EVERY_MS = 3_600_000;
 
 export const hashTokenSecret = (publicId: string, secret: string) =>
@@ -136,7 +136,7 @@ async function markUse(
   }
   const auditDue = row.useAuditedAt === null || now - row.useAuditedAt >= TOKEN_USE_AUDIT_EVERY_MS;
   if (auditDue && (await apiTokensRepo.claimUseAudit(db, row.id, now, TOKEN_USE_AUDIT_EVERY_MS))) {
-    await recordAudit({ db, deps, user }, 'apiToken.use', { type: 'apiToken', id: row.id }, null, {
+    await recordAudit({ db, deps, user }, 'tokens.use', { type: 'apiToken', id: row.id }, null, {
       name: row.name,
       ip,
     });
