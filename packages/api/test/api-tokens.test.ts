@@ -108,6 +108,23 @@ describe.each(testDialects())('API tokens on %s', (dialect) => {
       const over = await resolveBearer(t.deps, token, '198.51.100.1');
       expect(over.status === 'refused' && over.error.code).toBe('RATE_LIMITED');
       expect(over.status === 'refused' && over.error.details).toMatchObject({ reason: 'TOKEN_RATE' });
+      // A revoked token had its secret right: refused, but not counted towards the address's block.
+      const stale = await as('ops', 'operator').tokens.create({
+        name: 'stale',
+        role: 'viewer',
+        expiresInDays: 1,
+      });
+      await as('ops', 'operator').tokens.revoke({ id: stale.item.id });
+      for (let i = 0; i < 3; i++) {
+        const r = await resolveBearer(t.deps, stale.token, '203.0.113.8');
+        expect(r.status === 'refused' && r.error.details).toMatchObject({ reason: 'TOKEN_REVOKED' });
+      }
+      const fresh = await as('ops', 'operator').tokens.create({
+        name: 'fresh',
+        role: 'viewer',
+        expiresInDays: 1,
+      });
+      await ok(fresh.token, '203.0.113.8');
       const bad = `${token.slice(0, 17)}${'Z'.repeat(43)}`;
       for (let i = 0; i < 3; i++) await resolveBearer(t.deps, bad, '203.0.113.9');
       const blocked = await resolveBearer(t.deps, token, '203.0.113.9');

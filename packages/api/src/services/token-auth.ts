@@ -49,7 +49,8 @@ export function bearerOf(header: string | undefined): string | undefined {
 
 /**
  * Resolves a bearer token to its user with the token's role (never above the user's current one). Refusals are
- * typed 401s (429 when throttled) whose messages never repeat the token; each counts against the caller's ip.
+ * typed 401s (429 when throttled) whose messages never repeat the token; a malformed or unknown token counts against
+ * the caller's ip.
  */
 export async function resolveBearer(deps: ApiDeps, token: string, ip: string): Promise<BearerResult> {
   const limiter = await tokenLimiterOf(deps);
@@ -69,8 +70,11 @@ export async function resolveBearer(deps: ApiDeps, token: string, ip: string): P
   }
   const result = await check(deps, token, ip);
   if (result.status === 'refused') {
-    await limiter.recordFailure(ip);
-    deps.logger.info({ ip, reason: result.error.details?.reason }, 'API token refused');
+    const reason = result.error.details?.reason;
+    // Only what could be guessing counts: a revoked or expired token had its secret right, and a CI farm still
+    // holding one must not lock its address out for the other tokens it uses.
+    if (reason === 'TOKEN_MALFORMED' || reason === 'TOKEN_INVALID') await limiter.recordFailure(ip);
+    deps.logger.info({ ip, reason }, 'API token refused');
     return result;
   }
   if (result.status !== 'ok') return result;
