@@ -1,6 +1,6 @@
 // API tokens: every user's own personal access tokens (admins can show everyone's): create one (shown once), see
 // its last use, revoke it. The list never holds a token, only its public prefix.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { KeyRound, Plus } from 'lucide-react';
 import { useState } from 'react';
 import { RoleBadge } from '../app/role-badge';
@@ -8,12 +8,13 @@ import { useSession } from '../app/session';
 import { Button } from '../components/button';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PageHeader } from '../components/page';
+import { type ServerColumn, ServerTable } from '../components/server-table';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorState, LoadingRows } from '../components/states';
-import { type Column, Table } from '../components/table';
 import { useToast } from '../components/toasts';
 import type { Outputs } from '../lib/api-types';
 import { formatAgo, formatTime } from '../lib/format';
+import { useServerPaging } from '../lib/server-paging';
 import { useTRPC } from '../lib/trpc';
 import { CreateTokenDialog, NewTokenDialog } from './api-tokens-dialogs';
 
@@ -26,11 +27,14 @@ export function ApiTokensPage() {
   const toast = useToast();
   const session = useSession();
   const isAdmin = session?.user.role === 'admin';
-  const [showAll, setShowAll] = useState(false);
+  const paging = useServerPaging(['createdAt'] as const, { sort: 'createdAt', dir: 'desc' });
+  const showAll = isAdmin && paging.filter('all') === '1';
   const [isCreating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [revoking, setRevoking] = useState<TokenRow | null>(null);
-  const list = useQuery(trpc.tokens.list.queryOptions({ limit: 200, all: isAdmin && showAll }));
+  const list = useQuery(
+    trpc.tokens.list.queryOptions({ ...paging.input, all: showAll }, { placeholderData: keepPreviousData }),
+  );
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
   const revoke = useMutation(
     trpc.tokens.revoke.mutationOptions({
@@ -43,11 +47,10 @@ export function ApiTokensPage() {
     }),
   );
 
-  const columns: Column<TokenRow>[] = [
+  const columns: ServerColumn<TokenRow, 'createdAt'>[] = [
     {
       key: 'name',
       header: 'Name',
-      sortValue: (t) => t.name,
       render: (t) => <span className="font-medium">{t.name}</span>,
     },
     ...(showAll
@@ -55,35 +58,31 @@ export function ApiTokensPage() {
           {
             key: 'user',
             header: 'User',
-            sortValue: (t: TokenRow) => t.username,
             render: (t: TokenRow) => t.username,
           },
         ]
       : []),
     { key: 'prefix', header: 'Token', render: (t) => <code className="font-mono text-xs">{t.prefix}…</code> },
-    { key: 'role', header: 'Role', sortValue: (t) => t.role, render: (t) => <RoleBadge role={t.role} /> },
+    { key: 'role', header: 'Role', render: (t) => <RoleBadge role={t.role} /> },
     {
       key: 'status',
       header: 'Status',
-      sortValue: (t) => t.status,
       render: (t) => <StateBadge state={STATUS_LABEL[t.status]} />,
     },
     {
       key: 'created',
       header: 'Created',
-      sortValue: (t) => t.createdAt,
+      sortKey: 'createdAt',
       render: (t) => formatAgo(t.createdAt),
     },
     {
       key: 'expires',
       header: 'Expires',
-      sortValue: (t) => t.expiresAt,
       render: (t) => <span title={formatTime(t.expiresAt)}>{formatAgo(t.expiresAt)}</span>,
     },
     {
       key: 'used',
       header: 'Last used',
-      sortValue: (t) => t.lastUsedAt ?? 0,
       render: (t) => (
         <span title={t.lastUsedAt ? formatTime(t.lastUsedAt) : undefined}>
           {formatAgo(t.lastUsedAt)}
@@ -124,7 +123,11 @@ export function ApiTokensPage() {
       />
       {isAdmin && (
         <label className="mb-3 flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={showAll}
+            onChange={(e) => paging.setFilter('all', e.target.checked ? '1' : '')}
+          />
           Show every user’s tokens
         </label>
       )}
@@ -132,17 +135,19 @@ export function ApiTokensPage() {
         <LoadingRows label="Loading tokens" />
       ) : list.isError ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
+      ) : list.data.items.length === 0 && paging.cursor === undefined ? (
         <EmptyState title="No API tokens yet" icon={<KeyRound className="size-8" />} action={newButton}>
           Create one for each script or tool, so each can be revoked on its own.
         </EmptyState>
       ) : (
-        <Table
+        <ServerTable
           caption="API tokens"
           columns={columns}
-          rows={list.data.items}
+          page={list.data}
           rowKey={(t) => t.id}
-          initialSort={{ key: 'created', direction: 'descending' }}
+          paging={paging}
+          defaultSort={{ key: 'createdAt', dir: 'desc' }}
+          isFetching={list.isFetching}
         />
       )}
       {session && (
