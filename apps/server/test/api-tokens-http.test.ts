@@ -3,7 +3,8 @@
 // and at use (a demoted user's token, a viewer token); wrong, malformed, revoked, expired, disabled and deleted
 // tokens refused with typed 401s that never repeat the token; a bearer request ignores a cookie beside it; audit rows
 // (create, one use row however many requests, revoke); last use in tokens.list; refused tokens throttled per ip (429
-// with Retry-After, last: it blocks this ip); and no token in the server's log at trace level.
+// with Retry-After, last: it blocks this ip); and no token in the server's log at trace level. A change made with a
+// token is audited with the token's id.
 import { connect, type DialectName } from '@netplane/db';
 import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,11 +120,11 @@ describe.each(testDialects())('API tokens over HTTP on %s', (dialect: DialectNam
       username: 'admin',
       role: 'admin',
     });
-    // The mutation is audited as the token's user.
-    const audit = dataOf<{ items: { actorName: string }[] }>(
+    // The mutation is audited as the token's user, naming the token.
+    const audit = dataOf<{ items: { actorName: string; actorTokenId: string | null }[] }>(
       await admin.query('audit.list', { action: 'zones.create' }),
     );
-    expect(audit.items[0]?.actorName).toBe('admin');
+    expect(audit.items[0]).toMatchObject({ actorName: 'admin', actorTokenId: t.item.id });
   });
 
   it('keeps the role ceiling: at create, for a viewer token, and for a demoted user', async () => {

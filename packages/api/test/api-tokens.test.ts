@@ -83,6 +83,13 @@ describe.each(testDialects())('API tokens on %s', (dialect) => {
     await ok(token, '198.51.100.2');
     expect(await lastUse()).toEqual([clock, '198.51.100.2']);
     expect(await uses()).toBe(1);
+    const [use] = (await auditRepo.listAudit(t.db.db, { limit: 1, action: 'tokens.use', targetId: item.id }))
+      .items;
+    expect(use).toMatchObject({
+      actorName: 'ops',
+      actorTokenId: item.id,
+      after: { name: 'poller', ip: '198.51.100.1' },
+    });
     clock = t0 + 3_600_000;
     await ok(token);
     expect(await uses()).toBe(2);

@@ -139,6 +139,8 @@ export type AuditLogTable = {
   at: number;
   actor_id: string | null;
   actor_name: string;
+  /** The API token the actor used (migration 016); null for a session or the system. */
+  actor_token_id: Generated<string | null>;
   action: string;
   target_type: string;
   target_id: string | null;

@@ -140,7 +140,8 @@ async function markUse(
   }
   const auditDue = row.useAuditedAt === null || now - row.useAuditedAt >= TOKEN_USE_AUDIT_EVERY_MS;
   if (auditDue && (await apiTokensRepo.claimUseAudit(db, row.id, now, TOKEN_USE_AUDIT_EVERY_MS))) {
-    await recordAudit({ db, deps, user }, 'tokens.use', { type: 'apiToken', id: row.id }, null, {
+    const apiToken = { id: row.id, name: row.name };
+    await recordAudit({ db, deps, user, apiToken }, 'tokens.use', { type: 'apiToken', id: row.id }, null, {
       name: row.name,
       ip,
     });

@@ -1,6 +1,7 @@
 // Personal API tokens (`Authorization: Bearer npt_...`). The row is found by its public id (`prefix`, unique) and the
 // secret checked against `hash`, an HMAC-SHA-256 (never the secret itself). Tokens go with their user (cascade);
-// `use_audited_at` lets one node per interval write the token's "used" audit row (docs/api.md, API tokens).
+// `use_audited_at` lets one node per interval write the token's "used" audit row (docs/api.md, API tokens). The audit
+// log gains `actor_token_id`: which token, if any, made a change.
 import type { Kysely } from 'kysely';
 
 const ID = 'varchar(36)';
@@ -37,8 +38,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('api_tokens')
     .columns(['created_at', 'id'])
     .execute();
+  // No foreign key: the audit row outlives the token (and its user).
+  await db.schema.alterTable('audit_log').addColumn('actor_token_id', ID).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('audit_log').dropColumn('actor_token_id').execute();
   await db.schema.dropTable('api_tokens').ifExists().execute();
 }
