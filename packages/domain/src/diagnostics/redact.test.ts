@@ -21,6 +21,8 @@ describe('redactDeep', () => {
     const token = `npt_${'a'.repeat(12)}_${'B-_'.repeat(14)}c`;
     const s = redactString(`pasted ${token} into a description`);
     expect(s).toBe('pasted [redacted] into a description');
+    // The id of the token behind an audit row is a row id, kept for support.
+    expect(redactDeep({ actor_token_id: 'a-uuid' })).toEqual({ actor_token_id: 'a-uuid' });
   });
 
   it('leaves harmless values alone', () => {

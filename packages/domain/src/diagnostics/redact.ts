@@ -4,12 +4,16 @@ import { API_TOKEN_IN_TEXT } from '../auth/api-tokens';
 const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
-// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; a rule's
-// private IP and ports are the NIC's address, not a private key).
+// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; an audit row's
+// actor_token_id says which API token made a change; a rule's private IP and ports are the NIC's address, not a
+// private key).
 const SAFE_KEYS = new Set([
   'fencing_token',
   'fencingToken',
   'token_count',
+  // The id of the API token behind an audit row (migration 016): a row id, never the token.
+  'actor_token_id',
+  'actorTokenId',
   'privateIp',
   'private_ip',
   'privatePort',
