@@ -34,6 +34,7 @@ export * as transitionsRepo from './repositories/transitions';
 export * as triageRepo from './repositories/triage';
 export * as triageQueueRepo from './repositories/triage-queue';
 export * as usersRepo from './repositories/users';
+export * as vpcPurgeRepo from './repositories/vpc-purge';
 export * as vpcsRepo from './repositories/vpcs';
 export * as zonesRepo from './repositories/zones';
 export type * from './schema';
