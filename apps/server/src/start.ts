@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLoginLimiter, credentialsHealth, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
 import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
-import { loadAdapters } from './adapters';
+import { installedAdapters, loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printSetupBanner } from './banner';
 import { openDatabase } from './database';
@@ -44,7 +44,7 @@ async function startOn(
     logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
-  const adapters = await loadAdapters(logger);
+  const adapters = await loadAdapters(logger, undefined, undefined, installedAdapters(env));
   // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);

@@ -1,7 +1,10 @@
 // Unit tests of the startup pieces: env parsing, adapter module validation and loading, cookies, log redaction.
 import { Writable } from 'node:stream';
+import { ADAPTER_SDK_VERSION } from '@netplane/adapter-sdk';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { resolveAdapterModule } from '../src/adapter-module';
 import { loadAdapters, validateAdapterModule } from '../src/adapters';
 import { parseCookies, sessionCookie } from '../src/cookies';
 import { EnvError, loadEnv } from '../src/env';
@@ -22,7 +25,14 @@ function capture() {
 }
 
 const goodModule = {
-  manifest: { id: 'good-one', version: '2.0.1', isolationMethods: ['VLAN'], services: {} },
+  manifest: {
+    id: 'good-one',
+    version: '2.0.1',
+    isolationMethods: ['VLAN'],
+    services: {},
+    credentialSchema: { type: 'object', properties: { token: { type: 'string', writeOnly: true } } },
+    configSchema: { type: 'object', properties: {} },
+  },
   createElement: () => ({}),
 };
 
@@ -73,6 +83,38 @@ describe('adapter loading', () => {
     expect(validateAdapterModule({ default: { ...goodModule, manifest: { id: 'x' } } })).toMatch(/version/);
   });
 
+  it('refuses a manifest whose schemas are zod instances or not JSON Schema (they cross the boundary as data)', () => {
+    const withConfig = (configSchema: unknown) => ({
+      ...goodModule,
+      manifest: { ...goodModule.manifest, configSchema },
+    });
+    expect(validateAdapterModule(withConfig(z.object({ a: z.string() })))).toMatch(
+      /configSchema is a zod schema; manifests carry JSON Schema \(wrap it in configSchemaFrom\)/,
+    );
+    expect(validateAdapterModule(withConfig({ type: 'string' }))).toMatch(/type "object"/);
+    expect(
+      validateAdapterModule(withConfig({ type: 'object', properties: { a: { type: 'nope' } } })),
+    ).toMatch(/configSchema is not a valid JSON Schema/);
+  });
+
+  it('calls a factory default export once with the SDK version, and reports its throw', async () => {
+    const seen: unknown[] = [];
+    const factory = (host: unknown) => {
+      seen.push(host);
+      return goodModule;
+    };
+    const made = await resolveAdapterModule({ default: factory });
+    expect(made).toBe(goodModule);
+    expect(seen).toEqual([{ sdkVersion: ADAPTER_SDK_VERSION }]);
+    expect(
+      await resolveAdapterModule({
+        default: () => {
+          throw new Error('no licence');
+        },
+      }),
+    ).toBe('its factory threw: no licence');
+  });
+
   it('logs Fully Loaded with id and version, and Unable to load with the reason, and keeps going', async () => {
     const { lines, logger } = capture();
     const regs = await loadAdapters(
@@ -93,7 +135,7 @@ describe('adapter loading', () => {
     expect(String(lines[0]?.msg)).toContain('Fully Loaded');
     expect(lines[1]).toMatchObject({ adapterId: 'gone' });
     expect(String(lines[1]?.reason)).toContain('Cannot find module');
-    expect(String(lines[2]?.msg)).toContain('Unable to load');
+    expect(String(lines[2]?.msg)).toBe('Unable to load adapter bad: manifest.id is missing or malformed');
   });
 });
 

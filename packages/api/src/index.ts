@@ -14,6 +14,7 @@ export {
 } from './services/credentials-rotation';
 export { actorOf } from './services/engine';
 export { credentialsHealth } from './services/inventory/credentials-health';
+export { compileManifestSchema } from './services/inventory/manifest-schemas';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, prepareFirstRun } from './services/setup';
 export * from './trpc';

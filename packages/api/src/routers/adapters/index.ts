@@ -1,4 +1,5 @@
-// adapters.list: every adapter found at start, with its status ('Fully Loaded' or 'Unable to load' + reason).
+// adapters.list: every adapter found at start, with its status ('Fully Loaded' or 'Unable to load' + reason), its
+// source (built-in or where it was installed) and the adapter-sdk range it declares.
 import { capabilityValueSchema, ISOLATION_METHODS, PROTOCOLS, SERVICES } from '@netplane/domain';
 import { z } from 'zod';
 import { describeAdapters } from '../../services/inventory/adapters';
@@ -32,6 +33,12 @@ export const adapterOutput = z.object({
   id: z.string(),
   status: z.enum(['Fully Loaded', 'Unable to load']),
   reason: z.string().nullable(),
+  /** The manifest's version, or the package's when it could not load (null when not even that was readable). */
+  version: z.string().nullable(),
+  /** 'built-in', 'directory <path>' or 'package <name> (<path>)'. */
+  source: z.string(),
+  /** The adapter-sdk range an installed adapter declares; null for built-ins (compiled with the server's SDK). */
+  sdkRange: z.string().nullable(),
   manifest: manifestOutput.nullable(),
 });
 
