@@ -1,6 +1,6 @@
 // What an adapter package must export: an AdapterModule ({ manifest, createElement }) as its default export, a named
 // `adapter`, or the namespace itself, or a factory (a function as the default export) that returns one.
-import { ADAPTER_SDK_VERSION, type AdapterModule } from '@netplane/adapter-sdk';
+import { ADAPTER_SDK_VERSION, type AdapterModule, type ObjectJsonSchema } from '@netplane/adapter-sdk';
 import { compileManifestSchema } from '@netplane/api';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -12,7 +12,8 @@ function schemaProblem(name: string, schema: unknown): string | undefined {
     return `manifest.${name} is a zod schema; manifests carry JSON Schema (wrap it in ${name === 'credentialSchema' ? 'credentialSchemaFrom' : 'configSchemaFrom'})`;
   if (schema.type !== 'object') return `manifest.${name} must be a JSON Schema with type "object"`;
   try {
-    compileManifestSchema(JSON.parse(JSON.stringify(schema)));
+    JSON.stringify(schema); // plain data: it must survive serialisation (a future out-of-process runtime sends it)
+    compileManifestSchema(schema as ObjectJsonSchema);
   } catch (e) {
     return `manifest.${name} is not a valid JSON Schema: ${e instanceof Error ? e.message : String(e)}`;
   }

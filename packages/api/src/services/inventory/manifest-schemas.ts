@@ -19,7 +19,9 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function compileManifestSchema(schema: ObjectJsonSchema): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv.compile(schema);
+    // Without its $id: ajv registers ids globally, and two adapters (or two versions of one) may share one.
+    const { $id: _id, ...anonymous } = schema;
+    fn = ajv.compile(anonymous);
     compiled.set(schema, fn);
   }
   return fn;
