@@ -17,9 +17,14 @@ type PackageJson = {
 
 export type PluginPackage = { name: string; version: string | undefined; sdkRange: string | undefined };
 
-/** The adapter id a package stands for until its manifest says: its name without scope and adapter prefix. */
-export const idFromPackageName = (name: string) =>
-  name.replace(/^@[^/]+\//, '').replace(/^(netplane-)?adapter-/, '') || name;
+/**
+ * The adapter id a package (or a directory path) stands for until its manifest says: its last segment (no scope, no
+ * folders) without the adapter prefix.
+ */
+export const idFromPackageName = (name: string) => {
+  const last = name.replace(/\/+$/, '').split('/').pop() ?? name;
+  return last.replace(/^(netplane-)?adapter-/, '') || last;
+};
 
 export function readPluginPackage(dir: string): PluginPackage & { raw: PackageJson } {
   const raw = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;

@@ -80,6 +80,7 @@ describe('the adapter-sdk range', () => {
   it('names the adapter after its package and finds its entry module', () => {
     expect(idFromPackageName('@acme/netplane-adapter-fabric')).toBe('fabric');
     expect(idFromPackageName('adapter-x')).toBe('x');
+    expect(idFromPackageName('/opt/vendor/netplane-adapter-acme/')).toBe('acme');
     const dir = pkg(join(root, 'entry'));
     writeFileSync(join(dir, 'main.js'), '');
     writeFileSync(join(dir, 'index.js'), '');
