@@ -1,7 +1,7 @@
 // What an adapter package must export: an AdapterModule ({ manifest, createElement }) as its default export, a named
 // `adapter`, or the namespace itself, or a factory (a function as the default export) that returns one.
 import { ADAPTER_SDK_VERSION, type AdapterModule, type ObjectJsonSchema } from '@netplane/adapter-sdk';
-import { compileManifestSchema } from '@netplane/api';
+import { compileManifestSchema, manifestViewProblem } from '@netplane/api';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -35,7 +35,8 @@ export function validateAdapterModule(exported: unknown): AdapterModule | string
       schemaProblem('credentialSchema', m.credentialSchema) ?? schemaProblem('configSchema', m.configSchema);
     if (schemas) return schemas;
     if (typeof c.createElement !== 'function') return 'createElement is not a function';
-    return c as AdapterModule;
+    const module = c as AdapterModule;
+    return manifestViewProblem(module.manifest) ?? module;
   }
   return 'the package exports no adapter module (expected { manifest, createElement } as its default export)';
 }

@@ -1,6 +1,7 @@
 // Unit tests of the startup pieces: env parsing, adapter module validation and loading, cookies, log redaction.
 import { Writable } from 'node:stream';
 import { ADAPTER_SDK_VERSION } from '@netplane/adapter-sdk';
+import { simulatorManifest } from '@netplane/adapter-simulator';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -26,6 +27,7 @@ function capture() {
 
 const goodModule = {
   manifest: {
+    ...simulatorManifest,
     id: 'good-one',
     version: '2.0.1',
     isolationMethods: ['VLAN'],
@@ -81,6 +83,12 @@ describe('adapter loading', () => {
     expect(validateAdapterModule({})).toMatch(/exports no adapter module/);
     expect(validateAdapterModule({ default: { ...goodModule, createElement: 1 } })).toMatch(/createElement/);
     expect(validateAdapterModule({ default: { ...goodModule, manifest: { id: 'x' } } })).toMatch(/version/);
+    // What adapters.list could not show is refused at load, so one bad adapter never breaks the listing.
+    const bad = (patch: object) => ({ ...goodModule, manifest: { ...goodModule.manifest, ...patch } });
+    expect(validateAdapterModule(bad({ protocol: 'CARRIER-PIGEON' }))).toMatch(/^manifest\.protocol: /);
+    expect(validateAdapterModule(bad({ serviceDependencies: undefined }))).toMatch(
+      /^the manifest is malformed: /,
+    );
   });
 
   it('refuses a manifest whose schemas are zod instances or not JSON Schema (they cross the boundary as data)', () => {

@@ -2,6 +2,7 @@ export * from './context';
 export { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableError } from './database-unavailable';
 export * from './deps';
 export * from './root';
+export { manifestViewProblem } from './routers/adapters';
 export { recordAudit, redact } from './services/audit';
 export { createLoginLimiter, DEFAULT_LOGIN_LIMITS } from './services/auth-rate-limit';
 export {

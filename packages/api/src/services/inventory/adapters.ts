@@ -1,5 +1,5 @@
 // The adapters registered at start, as the inventory sees them: lookup by id, manifest views, console listing.
-import { type AdapterModule, schemaFields } from '@netplane/adapter-sdk';
+import { type AdapterManifest, type AdapterModule, schemaFields } from '@netplane/adapter-sdk';
 import { AppError, type ManifestView } from '@netplane/domain';
 import type { ApiDeps } from '../../deps';
 
@@ -30,6 +30,31 @@ export function requireAdapter(deps: ApiDeps, adapterId: string): AdapterModule 
   return reg.module;
 }
 
+/** What adapters.list shows of a manifest: plain data (schemas as field lists), copied so callers cannot alter it. */
+export function manifestView(m: AdapterManifest) {
+  return {
+    vendor: m.vendor,
+    version: m.version,
+    displayName: m.displayName,
+    description: m.description,
+    protocol: m.protocol,
+    isolationMethods: [...m.isolationMethods],
+    services: m.services,
+    canEnableIndividualServices: m.canEnableIndividualServices,
+    serviceGroups: (m.serviceGroups ?? []).map((g) => [...g]),
+    serviceDependencies: m.serviceDependencies.map((d) => ({
+      service: d.service,
+      requires: [...d.requires],
+    })),
+    credentialFields: schemaFields(m.credentialSchema).map((f) => f.name),
+    configFields: schemaFields(m.configSchema).map(({ name, optional }) => ({ name, optional })),
+    endpointHint: m.endpointHint,
+    limits: m.limits,
+    idempotentByKey: m.idempotentByKey,
+    supportsBatchPrepare: m.supportsBatchPrepare,
+  };
+}
+
 export function describeAdapters(deps: ApiDeps) {
   return deps.adapters.map((reg) => {
     const origin = { source: reg.source ?? 'built-in', sdkRange: reg.sdkRange ?? null };
@@ -43,34 +68,13 @@ export function describeAdapters(deps: ApiDeps) {
         manifest: null,
       };
     }
-    const m = reg.module.manifest;
     return {
       id: reg.id,
       status: reg.status,
       reason: null,
-      version: m.version,
+      version: reg.module.manifest.version,
       ...origin,
-      manifest: {
-        vendor: m.vendor,
-        version: m.version,
-        displayName: m.displayName,
-        description: m.description,
-        protocol: m.protocol,
-        isolationMethods: [...m.isolationMethods],
-        services: m.services,
-        canEnableIndividualServices: m.canEnableIndividualServices,
-        serviceGroups: (m.serviceGroups ?? []).map((g) => [...g]),
-        serviceDependencies: m.serviceDependencies.map((d) => ({
-          service: d.service,
-          requires: [...d.requires],
-        })),
-        credentialFields: schemaFields(m.credentialSchema).map((f) => f.name),
-        configFields: schemaFields(m.configSchema).map(({ name, optional }) => ({ name, optional })),
-        endpointHint: m.endpointHint,
-        limits: m.limits,
-        idempotentByKey: m.idempotentByKey,
-        supportsBatchPrepare: m.supportsBatchPrepare,
-      },
+      manifest: manifestView(reg.module.manifest),
     };
   });
 }
