@@ -13,6 +13,17 @@ import { provideSdkToPlugins } from './plugin-sdk';
 
 export { validateAdapterModule } from './adapter-module';
 
+/** An installed adapter whose import or factory never settles must not hold the server's start forever. */
+export const LOAD_DEADLINE_MS = 30_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, reason: string): Promise<T | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(reason), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
 type Attempt = {
@@ -32,7 +43,7 @@ async function importBuiltIn(spec: string, importer: (spec: string) => Promise<u
   }
 }
 
-async function importInstalled(c: PluginCandidate): Promise<Attempt> {
+async function importInstalled(c: PluginCandidate, deadlineMs: number): Promise<Attempt> {
   if (c.dir === null)
     return {
       id: idFromPackageName(c.spec),
@@ -65,7 +76,9 @@ async function importInstalled(c: PluginCandidate): Promise<Attempt> {
     return { ...base, result: `no entry module in ${c.dir} (package.json exports or main, or index.js)` };
   try {
     provideSdkToPlugins(SDK_MODULE_URL);
-    return { ...base, result: await resolveAdapterModule(await import(pathToFileURL(entry).href)) };
+    const loading = import(pathToFileURL(entry).href).then(resolveAdapterModule);
+    const late = `its import or factory did not finish within ${deadlineMs / 1000} s`;
+    return { ...base, result: await withDeadline(loading, deadlineMs, late) };
   } catch (e) {
     return { ...base, result: `cannot import ${entry}: ${firstLine(e)}` };
   }
@@ -80,11 +93,12 @@ export async function loadAdapters(
   packages: readonly string[] = ADAPTER_PACKAGES,
   importer: (spec: string) => Promise<unknown> = importAdapter,
   installed: readonly PluginCandidate[] = [],
+  deadlineMs = LOAD_DEADLINE_MS,
 ): Promise<AdapterRegistration[]> {
   const out: AdapterRegistration[] = [];
   const attempts = async function* () {
     for (const spec of packages) yield await importBuiltIn(spec, importer);
-    for (const c of installed) yield await importInstalled(c);
+    for (const c of installed) yield await importInstalled(c, deadlineMs);
   };
   for await (const a of attempts()) {
     const origin = { source: a.source, sdkRange: a.sdkRange };

@@ -1,4 +1,7 @@
 // Unit tests of the startup pieces: env parsing, adapter module validation and loading, cookies, log redaction.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ADAPTER_SDK_VERSION } from '@netplane/adapter-sdk';
 import { simulatorManifest } from '@netplane/adapter-simulator';
@@ -144,6 +147,41 @@ describe('adapter loading', () => {
     expect(lines[1]).toMatchObject({ adapterId: 'gone' });
     expect(String(lines[1]?.reason)).toContain('Cannot find module');
     expect(String(lines[2]?.msg)).toBe('Unable to load adapter bad: manifest.id is missing or malformed');
+  });
+});
+
+describe('installed adapter loading', () => {
+  it('gives up on an adapter whose import never settles, with the reason, and loads the next one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netplane-hang-'));
+    try {
+      const write = (id: string, body: string) => {
+        mkdirSync(join(dir, id));
+        const pkg = {
+          name: id,
+          version: '1.0.0',
+          type: 'module',
+          peerDependencies: { '@netplane/adapter-sdk': '^1.0.0' },
+        };
+        writeFileSync(join(dir, id, 'package.json'), JSON.stringify(pkg));
+        writeFileSync(join(dir, id, 'index.js'), body);
+        return { dir: join(dir, id), spec: id, source: `directory ${join(dir, id)}` };
+      };
+      const hang = write('hang', 'await new Promise(() => {});\nexport default {};');
+      const good = write(
+        'good',
+        `const manifest = ${JSON.stringify(goodModule.manifest)};\nexport default { manifest, createElement: () => ({}) };`,
+      );
+      const { logger } = capture();
+      const regs = await loadAdapters(logger, [], undefined, [hang, good], 200);
+      expect(regs[0]).toMatchObject({
+        id: 'hang',
+        status: 'Unable to load',
+        reason: 'its import or factory did not finish within 0.2 s',
+      });
+      expect(regs[1]).toMatchObject({ id: 'good-one', status: 'Fully Loaded', source: good.source });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
