@@ -13,9 +13,10 @@ export {
   rotateCredentials,
   rotateMasterKey,
 } from './services/credentials-rotation';
+export { type DemoOnStart, loadDemoOnStart } from './services/demo/startup';
 export { actorOf } from './services/engine';
 export { credentialsHealth } from './services/inventory/credentials-health';
 export { compileManifestSchema } from './services/inventory/manifest-schemas';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
-export { type FirstRun, prepareFirstRun } from './services/setup';
+export { type FirstRun, isSetupNeeded, prepareFirstRun } from './services/setup';
 export * from './trpc';

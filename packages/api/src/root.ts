@@ -9,6 +9,7 @@ import { authRouter } from './routers/auth';
 import { callsRouter } from './routers/calls';
 import { capabilitiesRouter } from './routers/capabilities';
 import { controllersRouter } from './routers/controllers';
+import { demoRouter } from './routers/demo';
 import { diagnosticsRouter } from './routers/diagnostics';
 import { jobsRouter } from './routers/jobs';
 import { lbRulesRouter } from './routers/lb-rules';
@@ -27,9 +28,9 @@ import { tiersRouter } from './routers/tiers';
 import { usersRouter } from './routers/users';
 import { vpcsRouter } from './routers/vpcs';
 import { zonesRouter } from './routers/zones';
-import { router } from './trpc';
+import { createCallerFactory, router } from './trpc';
 
-const coreRouters = {
+const baseRouters = {
   calls: callsRouter,
   jobs: jobsRouter,
   lbRules: lbRulesRouter,
@@ -55,6 +56,15 @@ const coreRouters = {
   users: usersRouter,
   zones: zonesRouter,
 };
+
+/**
+ * An in-process caller of the core procedures, for features that script the API as a person would (the demo): the
+ * same validation, roles, audit and jobs as a request.
+ */
+export const coreCaller = createCallerFactory(router(baseRouters));
+export type CoreCaller = ReturnType<typeof coreCaller>;
+
+const coreRouters = { ...baseRouters, demo: demoRouter(coreCaller) };
 
 /** Adapter id -> that adapter's admin schema; an id may not take the name of a core area. */
 export type AdapterAdmins = Readonly<Record<string, AdminSchema>>;
