@@ -1,0 +1,153 @@
+// Stores what the Realized check found (realized.ts): the Realized condition of the VPC, its tiers, NICs and rules
+// (written only where it changes), and the VPC's NOT_REALIZED diagnosis, opened while the VPC is not realized and
+// resolved once it is (or can no longer be told). Run after a job's own work; never fails the job.
+import { randomUUID } from 'node:crypto';
+import { diagnosesRepo, isDatabaseUnavailable, ruleConditionsRepo } from '@netplane/db';
+import {
+  type ConditionUpdate,
+  conditionOf,
+  diagnose,
+  type NotRealizedPart,
+  parseConditions,
+  redactDeep,
+  setConditions,
+} from '@netplane/domain';
+import { isControl } from '../errors';
+import type { JobContext } from '../jobs/context';
+import type { EngineCore } from './core';
+import { checkRealized, type RealizedCheck, type Verdict } from './realized';
+
+const CATEGORY = 'NOT_REALIZED';
+
+const updateOf = (v: Verdict): ConditionUpdate => ({
+  type: 'Realized',
+  status: v.status,
+  reason: v.reason,
+  message: v.message,
+});
+
+/** Whether the stored conditions already say this (no write, no version bump). */
+function unchanged(conditions: string, u: ConditionUpdate): boolean {
+  const c = conditionOf(parseConditions(conditions), 'Realized');
+  return c !== undefined && c.status === u.status && c.reason === u.reason && c.message === u.message;
+}
+
+async function writeRule(
+  core: EngineCore,
+  kind: ruleConditionsRepo.RuleKind,
+  id: string,
+  update: ConditionUpdate,
+): Promise<void> {
+  const db = core.deps.db.db;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const stored = await ruleConditionsRepo.conditionsOf(db, kind, id);
+    if (stored === undefined || unchanged(stored, update)) return;
+    const next = JSON.stringify(setConditions(parseConditions(stored), [update], core.deps.now()));
+    if (await ruleConditionsRepo.casConditions(db, kind, id, stored, next)) return;
+  }
+}
+
+async function writeConditions(core: EngineCore, check: RealizedCheck): Promise<void> {
+  const vpcUpdate = updateOf(check.verdict);
+  if (!unchanged(check.vpc.conditions, vpcUpdate))
+    await core.state.setConditions('vpc', check.vpc.id, [vpcUpdate]);
+  for (const s of check.subjects) {
+    const update = updateOf(s.verdict);
+    if (unchanged(s.conditions, update)) continue;
+    if (s.entity === 'vpc' || s.entity === 'network' || s.entity === 'nic')
+      await core.state.setConditions(s.entity, s.id, [update]);
+    else await writeRule(core, s.entity, s.id, update);
+  }
+}
+
+/** Opens (or keeps, when it says the same) the VPC's NOT_REALIZED diagnosis, or resolves it. */
+async function writeDiagnosis(core: EngineCore, ctx: JobContext, check: RealizedCheck): Promise<void> {
+  const db = core.deps.db.db;
+  const now = core.deps.now();
+  const target = { type: 'vpc' as const, id: check.vpc.id };
+  if (check.verdict.status !== 'False') {
+    await diagnosesRepo.resolveCategoryForTarget(
+      db,
+      { targetType: 'vpc', targetId: check.vpc.id, category: CATEGORY },
+      now,
+    );
+    return;
+  }
+  const parts: NotRealizedPart[] = check.subjects
+    .filter((s) => s.verdict.status === 'False')
+    .map((s) => ({
+      entity: s.entity,
+      id: s.id,
+      name: s.name,
+      reason: s.verdict.reason,
+      message: s.verdict.message,
+      evidence: s.verdict.evidence,
+    }));
+  // Only the VPC's own resource is off: it is the part.
+  if (parts.length === 0)
+    parts.push({
+      entity: 'vpc',
+      id: check.vpc.id,
+      name: check.vpc.name,
+      reason: check.verdict.reason,
+      message: check.verdict.message,
+      evidence: check.verdict.evidence,
+    });
+  const d = diagnose({
+    target: { ...target, name: check.vpc.name },
+    vpcId: check.vpc.id,
+    jobId: ctx.job.id,
+    failure: {
+      kind: 'notRealized',
+      ...(check.controller && { controllerId: check.controller.id, controllerName: check.controller.name }),
+      parts,
+    },
+  });
+  const open = (await diagnosesRepo.listOpenForTarget(db, 'vpc', check.vpc.id)).filter(
+    (x) => x.category === CATEGORY,
+  );
+  if (open.length === 1 && open[0]?.sentence === d.sentence) return;
+  await diagnosesRepo.resolveById(
+    db,
+    open.map((x) => x.id),
+    now,
+  );
+  await diagnosesRepo.insertDiagnosis(db, {
+    id: randomUUID(),
+    targetType: 'vpc',
+    targetId: check.vpc.id,
+    vpcId: check.vpc.id,
+    jobId: ctx.job.id,
+    category: d.category,
+    title: d.title,
+    sentence: d.sentence,
+    evidence: redactDeep(d.evidence),
+    remediation: d.remediation,
+    actions: d.actions,
+    rootCauseId: null,
+    createdAt: now,
+  });
+}
+
+/**
+ * Checks and stores the VPC's Realized conditions. What the check cannot do is reported in the conditions
+ * (CheckUnsupported, CheckFailed); anything else that goes wrong is logged, never thrown, except the job's own
+ * control flow (lease lost, stop) and a database outage, which the worker handles as for any step.
+ */
+export async function realizeVpc(
+  core: EngineCore,
+  ctx: JobContext,
+  vpcId: string,
+): Promise<RealizedCheck['verdict'] | undefined> {
+  try {
+    const check = await checkRealized(core, ctx, vpcId);
+    if (!check) return undefined;
+    await writeConditions(core, check);
+    await writeDiagnosis(core, ctx, check);
+    return check.verdict;
+  } catch (e) {
+    if (isControl(e) || isDatabaseUnavailable(e)) throw e;
+    core.deps.logger.warn({ vpcId, jobId: ctx.job.id, err: String(e) }, 'Realized check not stored');
+    return undefined;
+  }
+}
