@@ -8,6 +8,7 @@ import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-sim
 import { diagnosesRepo, vpcsRepo } from '@netplane/db';
 import { type Condition, conditionOf } from '@netplane/domain';
 import { beforeAll, expect, it } from 'vitest';
+import { buildSupportBundle, listTriageQueue } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
 import { edgeTier as edgeTierOf } from './edge';
 import { vendorError } from './faults';
@@ -123,6 +124,13 @@ describeWorld(
         expect(evidence.notRealized?.[0]).toMatchObject({ entity: 'nic', reason: 'NotCompiled' });
         expect(evidence.notRealized?.[0]?.evidence.length).toBeGreaterThan(0);
         expect(d?.remediation).toContain('reconcile');
+        // Never hidden: the VPC is in the triage queue with this diagnosis, and the support bundle carries both.
+        const queue = await listTriageQueue(world.w.db.db, { now: Date.now(), limit: 200 });
+        expect(queue.items.find((q) => q.vpcId === vpc.id)?.rootCause?.category).toBe('NOT_REALIZED');
+        const bundle = await buildSupportBundle(world.w.db.db, vpc.id, { now: Date.now() });
+        expect(JSON.stringify(bundle?.nics)).toContain('NotCompiled');
+        expect(bundle?.vpc).toMatchObject({ realized_status: 'False' });
+        expect(JSON.stringify(bundle?.diagnoses)).toContain('NOT_REALIZED');
       } finally {
         await world.w.hub.clearFaults(controllerId());
       }

@@ -15,7 +15,7 @@ import {
 import { isControl } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
-import { checkRealized, type RealizedCheck, type Verdict } from './realized';
+import { checkRealized, type RealizedCheck, type Subject, type Verdict } from './realized';
 
 const CATEGORY = 'NOT_REALIZED';
 
@@ -47,17 +47,29 @@ async function writeRule(
   }
 }
 
+/** Rows of one chunk written in one transaction: bounded, so a 1000-NIC tier does not hold one long transaction. */
+const CHUNK = 200;
+
 async function writeConditions(core: EngineCore, check: RealizedCheck): Promise<void> {
   const vpcUpdate = updateOf(check.verdict);
   if (!unchanged(check.vpc.conditions, vpcUpdate))
     await core.state.setConditions('vpc', check.vpc.id, [vpcUpdate]);
+  // Tiers and NICs that take the same update are written together (a prepare of 500 NICs realizes 500 at once).
+  const same = new Map<string, { entity: 'network' | 'nic'; update: ConditionUpdate; rows: Subject[] }>();
   for (const s of check.subjects) {
     const update = updateOf(s.verdict);
     if (unchanged(s.conditions, update)) continue;
-    if (s.entity === 'vpc' || s.entity === 'network' || s.entity === 'nic')
-      await core.state.setConditions(s.entity, s.id, [update]);
+    if (s.entity === 'network' || s.entity === 'nic') {
+      const key = `${s.entity}:${JSON.stringify(update)}`;
+      const group = same.get(key) ?? { entity: s.entity, update, rows: [] };
+      group.rows.push(s);
+      same.set(key, group);
+    } else if (s.entity === 'vpc') await core.state.setConditions('vpc', s.id, [update]);
     else await writeRule(core, s.entity, s.id, update);
   }
+  for (const g of same.values())
+    for (let i = 0; i < g.rows.length; i += CHUNK)
+      await core.state.setConditionsOfKnown(g.entity, g.rows.slice(i, i + CHUNK), [g.update]);
 }
 
 /** Opens (or keeps, when it says the same) the VPC's NOT_REALIZED diagnosis, or resolves it. */

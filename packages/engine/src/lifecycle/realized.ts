@@ -29,8 +29,9 @@ export type Subject = {
   entity: SubjectEntity;
   id: string;
   name: string;
-  /** The stored conditions JSON, to skip a write that changes nothing. */
+  /** The stored conditions JSON and version, to skip a write that changes nothing and to compare-and-set. */
   conditions: string;
+  version: number;
   verdict: Verdict;
 };
 
@@ -174,14 +175,20 @@ export async function checkRealized(
       ),
     );
   const subjects: Subject[] = [];
-  const add = (entity: SubjectEntity, id: string, name: string, conditions: string, parts: Part[]) => {
+  const add = (
+    entity: SubjectEntity,
+    row: { id: string; conditions: string; version: number },
+    name: string,
+    parts: Part[],
+  ) => {
     const verdict = judge(parts);
     if (verdict)
       subjects.push({
         entity,
-        id,
+        id: row.id,
         name,
-        conditions,
+        conditions: row.conditions,
+        version: row.version,
         verdict: { ...verdict, reason: safeReason(verdict.reason) },
       });
   };
@@ -189,27 +196,25 @@ export async function checkRealized(
     const parts: Part[] = [{ kind: 'network', id: n.id, service: 'Connectivity', networkId: n.id }];
     if (servedBy(n.id, 'NetworkACL').length > 0)
       parts.push({ kind: 'acl', id: `${n.id}/list`, service: 'NetworkACL', networkId: n.id });
-    add('network', n.id, n.name, n.conditions, parts);
+    add('network', n, n.name, parts);
   }
   for (const nic of (await nicsRepo.listNicsOfVpc(db, vpcId)).filter(
     (x) => x.state === 'Reserved' && liveIds.has(x.networkId),
   ))
-    add('nic', nic.id, `${nic.vmName} (${nic.ip})`, nic.conditions, [
+    add('nic', nic, `${nic.vmName} (${nic.ip})`, [
       { kind: 'nic', id: nic.id, service: 'Connectivity', networkId: nic.networkId },
     ]);
   const active = <R extends { state: string; networkId: string }>(rows: readonly R[]) =>
     rows.filter((r) => r.state === 'Active' && liveIds.has(r.networkId));
   for (const r of active(await staticNatRepo.listStaticNatOfVpc(db, vpcId)))
-    add('staticNat', r.id, r.publicIp, r.conditions, [
+    add('staticNat', r, r.publicIp, [
       { kind: 'nat', id: r.id, service: 'StaticNat', networkId: r.networkId },
     ]);
   for (const r of active(await lbRulesRepo.listLbRulesOfVpc(db, vpcId)))
-    add('lbRule', r.id, r.name, r.conditions, [
-      { kind: 'lb', id: r.id, service: 'Lb', networkId: r.networkId },
-    ]);
+    add('lbRule', r, r.name, [{ kind: 'lb', id: r.id, service: 'Lb', networkId: r.networkId }]);
   const pfs = (await portForwardingRepo.pageOfVpc(db, { vpcId, limit: 100_000 })).items;
   for (const r of active(pfs))
-    add('portForward', r.id, `${r.publicIp}:${r.publicPortStart}`, r.conditions, [
+    add('portForward', r, `${r.publicIp}:${r.publicPortStart}`, [
       { kind: 'pf', id: r.id, service: 'PortForwarding', networkId: r.networkId },
     ]);
   const own = judge([{ kind: 'vpc', id: vpcId, service: 'Connectivity', networkId: null }]);
