@@ -1,5 +1,5 @@
 // Support journey: a controller that accepts a change and never puts it into effect (the simulator's `unrealized`
-// fault). The implement succeeds, Ready and Synced are True, and Realized is False: the dashboard counts the VPC as
+// fault). The implement succeeds, Ready and (after reconcile) Synced are True, and Realized is False: the dashboard counts the VPC as
 // "Implemented and Synced but not Realized" and links to the filtered list, the VPC shows the Realized pill with its
 // reason, and the diagnostics page has a NOT_REALIZED card with the part off and the remediation. Clearing the fault
 // and reconciling realizes it.
@@ -22,6 +22,12 @@ test('a change the controller never realizes is counted on the dashboard, shown 
     operation: 'implement',
   });
   expect(await implementTier(adminApi, tier.id, 45_000)).toBe('succeeded');
+  // The VPC's own Synced comes from reconcile (as the scheduled one would run): in sync, and still not realized.
+  const reconcile = async () => {
+    const { jobId } = await adminApi.mutate<{ jobId: string }>('vpcs.reconcile', { id: vpc.id });
+    expect(await waitForJob(adminApi, jobId)).toBe('succeeded');
+  };
+  await reconcile();
 
   await loginAs('support');
   await page.goto('/');
@@ -43,8 +49,7 @@ test('a change the controller never realizes is counted on the dashboard, shown 
   await expect(card).toContainText('reconcile the VPC');
 
   await clearFaults(adminApi, inv.controllerId);
-  const { jobId } = await adminApi.mutate<{ jobId: string }>('vpcs.reconcile', { id: vpc.id });
-  expect(await waitForJob(adminApi, jobId)).toBe('succeeded');
+  await reconcile();
   await page.goto(`/vpcs/${vpc.id}`);
   await expect(page.getByRole('heading', { level: 1, name: `${vpc.name} Implemented` })).toBeVisible();
   await expect(page.getByText('Synced but not Realized')).toHaveCount(0);
