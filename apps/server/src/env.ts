@@ -53,6 +53,8 @@ const schema = z.object({
   NETPLANE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Quiet time (ms) before the drift watch reconciles a VPC its controller reported changed; 0 turns the watch off. */
   NETPLANE_DRIFT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** How long (ms) a Realized check may wait for the controller to compile the latest change (engine default 10 s). */
+  NETPLANE_REALIZED_WAIT_MS: z.coerce.number().int().min(0).max(120_000).optional(),
 });
 
 export type Env = {
@@ -76,6 +78,7 @@ export type Env = {
     prepareBatchSize?: number;
     reconcileIntervalMs?: number;
     driftDebounceMs?: number;
+    realizedWaitMs?: number;
   };
 };
 
@@ -156,6 +159,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
       reconcileIntervalMs: e.NETPLANE_RECONCILE_INTERVAL_S * 1000,
       ...(e.NETPLANE_DRIFT_DEBOUNCE_MS !== undefined && { driftDebounceMs: e.NETPLANE_DRIFT_DEBOUNCE_MS }),
+      ...(e.NETPLANE_REALIZED_WAIT_MS !== undefined && { realizedWaitMs: e.NETPLANE_REALIZED_WAIT_MS }),
     },
   };
 }
