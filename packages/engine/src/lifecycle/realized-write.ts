@@ -2,7 +2,14 @@
 // (written only where it changes), and the VPC's NOT_REALIZED diagnosis, opened while the VPC is not realized and
 // resolved once it is (or can no longer be told). Run after a job's own work; never fails the job.
 import { randomUUID } from 'node:crypto';
-import { diagnosesRepo, isDatabaseUnavailable, ruleConditionsRepo } from '@netplane/db';
+import {
+  diagnosesRepo,
+  isDatabaseUnavailable,
+  lbRulesRepo,
+  portForwardingRepo,
+  ruleConditionsRepo,
+  staticNatRepo,
+} from '@netplane/db';
 import {
   type ConditionUpdate,
   conditionOf,
@@ -142,6 +149,28 @@ async function writeDiagnosis(core: EngineCore, ctx: JobContext, check: Realized
 }
 
 /**
+ * The tiers a job changed: a tier or NIC job its tier, a rule job the rule's tier (none once the rule is gone: the
+ * VPC's verdict is then made again from what its parts last said), a VPC job (reconcile, repair) every tier.
+ */
+async function scopeOf(core: EngineCore, ctx: JobContext): Promise<ReadonlySet<string> | undefined> {
+  const db = core.deps.db.db;
+  const { targetType, targetId } = ctx.job;
+  const tierOf = (rule: { networkId: string } | undefined) => new Set(rule ? [rule.networkId] : []);
+  switch (targetType) {
+    case 'network':
+      return new Set([targetId]);
+    case 'staticNat':
+      return tierOf(await staticNatRepo.getStaticNat(db, targetId));
+    case 'lbRule':
+      return tierOf(await lbRulesRepo.getLbRule(db, targetId));
+    case 'portForward':
+      return tierOf(await portForwardingRepo.getPortForwarding(db, targetId));
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Checks and stores the VPC's Realized conditions. What the check cannot do is reported in the conditions
  * (CheckUnsupported, CheckFailed); anything else that goes wrong is logged, never thrown, except the job's own
  * control flow (lease lost, stop) and a database outage, which the worker handles as for any step.
@@ -152,7 +181,7 @@ export async function realizeVpc(
   vpcId: string,
 ): Promise<RealizedCheck['verdict'] | undefined> {
   try {
-    const check = await checkRealized(core, ctx, vpcId);
+    const check = await checkRealized(core, ctx, vpcId, await scopeOf(core, ctx));
     if (!check) return undefined;
     await writeConditions(core, check);
     await writeDiagnosis(core, ctx, check);

@@ -13,7 +13,7 @@ import {
   staticNatRepo,
   vpcsRepo,
 } from '@netplane/db';
-import { REALIZED_REASONS, type Service } from '@netplane/domain';
+import { conditionOf, parseConditions, REALIZED_REASONS, type Service } from '@netplane/domain';
 import { CallFailed, isControl } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -95,6 +95,12 @@ function verdictOf(answer: Answer | undefined, part: Part): Verdict | undefined 
   };
 }
 
+/** The Realized condition a row already carries, as a verdict (no evidence kept). */
+function storedVerdict(conditions: string): Verdict | undefined {
+  const c = conditionOf(parseConditions(conditions), 'Realized');
+  return c && { status: c.status, reason: c.reason, message: c.message, evidence: [] };
+}
+
 /** False wins, then Unknown; True only when every verdict is True. */
 export function combine(verdicts: readonly Verdict[]): Verdict | undefined {
   return (
@@ -112,13 +118,17 @@ async function ask(
   controllerId: string,
   networkIds: readonly string[],
 ): Promise<Answer> {
-  const handle = await core.elements.get(controllerId);
-  const check = handle.element.checkRealized?.bind(handle.element);
-  if (!check) return { kind: 'unsupported', adapterId: handle.adapterId };
-  // Bounded by the controller's own timeout, so the wait ends before the guard gives up on the call.
-  const waitMs = Math.max(0, Math.min(core.options.realizedWaitMs, Math.floor(handle.limits.timeoutMs / 2)));
-  const scope = { vpcId, networkIds, waitMs };
   try {
+    // Inside the try: a controller that cannot be used (credentials unreadable...) is a check that failed.
+    const handle = await core.elements.get(controllerId);
+    const check = handle.element.checkRealized?.bind(handle.element);
+    if (!check) return { kind: 'unsupported', adapterId: handle.adapterId };
+    // Bounded by the controller's own timeout, so the wait ends before the guard gives up on the call.
+    const waitMs = Math.max(
+      0,
+      Math.min(core.options.realizedWaitMs, Math.floor(handle.limits.timeoutMs / 2)),
+    );
+    const scope = { vpcId, networkIds, waitMs };
     const report = await core.calls.call({
       handle,
       phase: 'observe',
@@ -149,6 +159,8 @@ export async function checkRealized(
   core: EngineCore,
   ctx: JobContext,
   vpcId: string,
+  /** The tiers the job changed (all when undefined): only their controllers are asked. */
+  scope?: ReadonlySet<string>,
 ): Promise<RealizedCheck | undefined> {
   const db = core.deps.db.db;
   const vpc = await vpcsRepo.getVpc(db, vpcId);
@@ -156,15 +168,18 @@ export async function checkRealized(
   const live = (await networksRepo.listNetworksOfVpc(db, vpcId)).filter((n) => n.state === 'Implemented');
   if (live.length === 0) return undefined;
   const liveIds = new Set(live.map((n) => n.id));
+  const inScope = (networkId: string) => scope === undefined || scope.has(networkId);
   const elements = await networksRepo.listElements(db, [...liveIds]);
   const servedBy = (networkId: string | null, service: Service) =>
     elements
       .filter((e) => e.service === service && (networkId === null || e.networkId === networkId))
       .map((e) => e.controllerId);
   const answers = new Map<string, Answer>();
-  for (const g of groupElements(elements)) {
+  // Only the controllers of the tiers in scope: a job on one tier never waits on another tier's busy controller.
+  const scoped = elements.filter((e) => inScope(e.networkId));
+  for (const g of groupElements(scoped)) {
     const tiers = [
-      ...new Set(elements.filter((e) => e.controllerId === g.controllerId).map((e) => e.networkId)),
+      ...new Set(scoped.filter((e) => e.controllerId === g.controllerId).map((e) => e.networkId)),
     ];
     answers.set(g.controllerId, await ask(core, ctx, vpcId, g.controllerId, tiers));
   }
@@ -181,7 +196,10 @@ export async function checkRealized(
     name: string,
     parts: Part[],
   ) => {
-    const verdict = judge(parts);
+    // Out of scope, the part keeps what its last check said (it still counts in the VPC's verdict).
+    const tier = parts[0]?.networkId;
+    const verdict =
+      tier === null || tier === undefined || inScope(tier) ? judge(parts) : storedVerdict(row.conditions);
     if (verdict)
       subjects.push({
         entity,
@@ -217,10 +235,19 @@ export async function checkRealized(
     add('portForward', r, `${r.publicIp}:${r.publicPortStart}`, [
       { kind: 'pf', id: r.id, service: 'PortForwarding', networkId: r.networkId },
     ]);
-  const own = judge([{ kind: 'vpc', id: vpcId, service: 'Connectivity', networkId: null }]);
+  const own = judge(
+    [...liveIds]
+      .filter(inScope)
+      .map((networkId) => ({ kind: 'vpc' as const, id: vpcId, service: 'Connectivity' as const, networkId })),
+  );
   const verdict = vpcVerdict(own, subjects);
-  const first = groupElements(elements)[0];
-  const controller = first ? await core.elements.get(first.controllerId) : undefined;
+  // The diagnosis names the controller whose report has something off (else the first one asked).
+  const off = [...answers].find(
+    ([, a]) =>
+      a.kind === 'report' && (!a.report.overall.realized || a.report.resources.some((r) => !r.realized)),
+  );
+  const named = off?.[0] ?? groupElements(scoped)[0]?.controllerId;
+  const controller = named ? await core.elements.get(named).catch(() => undefined) : undefined;
   return {
     vpc: { id: vpc.id, name: vpc.name, conditions: vpc.conditions },
     subjects,
