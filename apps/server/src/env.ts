@@ -65,6 +65,8 @@ const schema = z.object({
   NETPLANE_ADAPTERS: z.string().max(10_000).optional(),
   /** Where package names are resolved and, without NETPLANE_ADAPTERS, every package is loaded from. */
   NETPLANE_ADAPTERS_DIR: z.string().min(1).optional(),
+  /** How long (ms) a Realized check may wait for the controller to compile the latest change (engine default 10 s). */
+  NETPLANE_REALIZED_WAIT_MS: z.coerce.number().int().min(0).max(120_000).optional(),
 });
 
 export type Env = {
@@ -92,6 +94,7 @@ export type Env = {
     prepareBatchSize?: number;
     reconcileIntervalMs?: number;
     driftDebounceMs?: number;
+    realizedWaitMs?: number;
   };
 };
 
@@ -178,6 +181,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
       reconcileIntervalMs: e.NETPLANE_RECONCILE_INTERVAL_S * 1000,
       ...(e.NETPLANE_DRIFT_DEBOUNCE_MS !== undefined && { driftDebounceMs: e.NETPLANE_DRIFT_DEBOUNCE_MS }),
+      ...(e.NETPLANE_REALIZED_WAIT_MS !== undefined && { realizedWaitMs: e.NETPLANE_REALIZED_WAIT_MS }),
     },
   };
 }

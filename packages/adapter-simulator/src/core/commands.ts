@@ -11,6 +11,7 @@ import type {
   ObserveScope,
   PortForwardingRef,
   PortForwardingSpec,
+  RealizeScope,
   StaticNatRef,
   StaticNatSpec,
   VpcSpec,
@@ -35,6 +36,7 @@ export type SimCommand =
   | { op: 'applyPortForwarding'; rule: PortForwardingSpec }
   | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
+  | { op: 'checkRealized'; scope: RealizeScope }
   | { op: 'healthCheck' };
 
 export type SimCommandName = SimCommand['op'];
@@ -57,6 +59,7 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'applyPortForwarding',
   'revokePortForwarding',
   'observe',
+  'checkRealized',
   'healthCheck',
 ];
 
@@ -85,7 +88,9 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'revokeLbRule':
     case 'revokePortForwarding':
       return 'revoke';
+    // Read-only like observe, and counted (and faulted) with it.
     case 'observe':
+    case 'checkRealized':
       return 'observe';
     case 'healthCheck':
       return 'health';
@@ -118,6 +123,7 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'revokePortForwarding':
       return 'pf';
     case 'observe':
+    case 'checkRealized':
     case 'healthCheck':
       return undefined;
   }
