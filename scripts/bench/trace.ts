@@ -34,10 +34,18 @@ function rng(seed: number) {
   };
 }
 
-/** Does the OVN adapter of this checkout offer trace()? (The element is built, never connected.) */
+/**
+ * Does the OVN adapter of this checkout offer trace()? It does only for a controller with a Southbound database to
+ * trace against, so the probe gives one. (The element is built, never connected.)
+ */
 async function ovnCanTrace(): Promise<boolean> {
   const el = ovnAdapter.createElement(
-    { controllerId: 'probe', endpoint: 'tcp:127.0.0.1:1', credentials: {}, config: {} },
+    {
+      controllerId: 'probe',
+      endpoint: 'tcp:127.0.0.1:1',
+      credentials: {},
+      config: { southboundEndpoint: 'unix:/nonexistent/ovnsb_db.sock' },
+    },
     { logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } },
   );
   const can = typeof el.trace === 'function';
