@@ -31,7 +31,10 @@ export const MATRIX_TOOL_OUTPUT_KEPT = 2_048;
 
 const trimmed = (r: TraceResult): TraceResult =>
   r.tool.output !== undefined && r.tool.output.length > MATRIX_TOOL_OUTPUT_KEPT
-    ? { ...r, tool: { ...r.tool, output: `${r.tool.output.slice(0, MATRIX_TOOL_OUTPUT_KEPT)}\n… (truncated)` } }
+    ? {
+        ...r,
+        tool: { ...r.tool, output: `${r.tool.output.slice(0, MATRIX_TOOL_OUTPUT_KEPT)}\n… (truncated)` },
+      }
     : r;
 
 /** Traces in flight at once per matrix: enough to hide a controller's latency, few enough to leave it room. */
