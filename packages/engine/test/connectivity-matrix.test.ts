@@ -74,6 +74,16 @@ describeWorld('reachability matrix', {}, (world) => {
     expect(listed.items.every((t) => t.matrixId === null)).toBe(true);
   });
 
+  it('leaves the cells it had no time for NotTraced, past its deadline', async () => {
+    // The same flows as the suite's other matrices: the ACL change below reuses the latest one's.
+    const m = await world.engine.connectivity.matrix({ vpcId: vpc.vpc.id, protocols }, 'tester', {
+      deadlineMs: 0,
+    });
+    const reasons = new Set(m.cells.map((c) => c.reason));
+    expect([...reasons].sort()).toEqual(['NoInboundRule', 'NoNic', 'NotTraced']);
+    expect(m.cells.every((c) => c.traceId === null && !c.allowed)).toBe(true);
+  });
+
   it('records the matrix before and after an ACL change, with the flows of the latest matrix', async () => {
     const { engine } = world;
     const list = await newList(engine, vpc.vpc.id, 'db-in', [

@@ -37,6 +37,13 @@ const trimmed = (r: TraceResult): TraceResult =>
       }
     : r;
 
+/**
+ * How long a matrix may take: past it no further trace starts, and the cells left say NotTraced. An answer after
+ * minutes helps nobody (OVN's ovn-trace loads the Southbound database per trace, docs/benchmarks.md), and the API
+ * call and the ACL job wait for it.
+ */
+export const MATRIX_DEADLINE_MS = 120_000;
+
 /** Traces in flight at once per matrix: enough to hide a controller's latency, few enough to leave it room. */
 export const MATRIX_CONCURRENCY = 4;
 
@@ -67,6 +74,7 @@ export async function computeMatrix(
   raw: ReachabilityMatrixInput,
   actor: string,
   origin: MatrixOrigin,
+  deadlineMs = MATRIX_DEADLINE_MS,
 ): Promise<ReachabilityMatrix> {
   const input = reachabilityMatrixInputSchema.parse(raw);
   const t0 = performance.now();
@@ -92,6 +100,17 @@ export async function computeMatrix(
     async ({ p, i }) => {
       if (!('input' in p)) {
         cells[i] = p.cell;
+        return;
+      }
+      if (performance.now() - t0 > deadlineMs) {
+        cells[i] = {
+          ...p.cell,
+          allowed: false,
+          reason: 'NotTraced',
+          message: `The matrix used up its ${Math.round(deadlineMs / 1000)} s before this cell was traced`,
+          decidingRef: null,
+          traceId: null,
+        };
         return;
       }
       const traceId = randomUUID();
