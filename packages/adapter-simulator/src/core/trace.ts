@@ -13,7 +13,7 @@ import {
 } from '@netplane/adapter-sdk';
 import { nameOf, type SimResource, type SimStore } from './store';
 import { aclHop, aclOfTier, inCidr, type TierAt } from './trace-acl';
-import { inboundRewrite } from './trace-inbound';
+import { inboundRewrite, outboundNat } from './trace-nat';
 import { VpcView } from './trace-view';
 
 type Hop = TraceHop;
@@ -143,42 +143,10 @@ class Tracer {
       summary: `Routed from tier ${tier.name} to the gateway (default route via ${pub.gateway})`,
       evidence: [`router ${nameOf('vpc', this.spec.vpcId)}: 0.0.0.0/0 via ${pub.gateway}`],
     });
-    const nat = this.view
-      .rulesOfVpc('nat')
-      .find((r) => r.attributes.logicalPort === srcNicId || r.attributes.logicalIp === srcIp);
-    const snatIp = this.view.sourceNatIpOf(tier.id);
-    let publicSrc: string;
-    if (nat) {
-      publicSrc = nat.attributes.externalIp ?? '';
-      this.hops.push({
-        kind: 'nat',
-        verdict: 'pass',
-        at: this.gateway,
-        summary: `Static NAT gave it the NIC's public address ${publicSrc}`,
-        ref: { type: 'staticNat', ruleId: nat.ruleId },
-        rewrite: { field: 'ip4.src', from: srcIp, to: publicSrc },
-        evidence: [`nat dnat_and_snat ${publicSrc} ↔ ${srcIp}`],
-      });
-    } else if (snatIp) {
-      publicSrc = snatIp;
-      this.hops.push({
-        kind: 'nat',
-        verdict: 'pass',
-        at: this.gateway,
-        summary: `Source NAT gave it the VPC's address ${snatIp}`,
-        ref: { type: 'sourceNat', publicIp: snatIp },
-        rewrite: { field: 'ip4.src', from: srcIp, to: snatIp },
-        evidence: [`nat snat ${snatIp} ← ${tier.name}`],
-      });
-    } else {
-      return this.drop('NoSourceNat', {
-        kind: 'nat',
-        verdict: 'drop',
-        at: this.gateway,
-        summary: `Tier ${tier.name} has no source NAT and the NIC no static NAT: nothing can leave the VPC`,
-        evidence: [`router ${nameOf('vpc', this.spec.vpcId)}: no snat for ${srcIp}`],
-      });
-    }
+    const out = outboundNat(this.view, tier, srcIp, srcNicId, this.gateway, nameOf('vpc', this.spec.vpcId));
+    if ('drop' in out) return this.drop('NoSourceNat', out.drop);
+    this.hops.push(out.hop);
+    const publicSrc = out.publicSrc;
     // To one of the VPC's own public addresses: it comes back in through the gateway, as from outside.
     if (this.view.isPublicOfVpc(dstIp)) return this.inbound(publicSrc, dstIp);
     this.hops.push({

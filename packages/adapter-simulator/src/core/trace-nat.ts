@@ -1,9 +1,12 @@
-// The gateway's rewrite of a packet arriving for one of the VPC's public addresses, as the simulator's trace sees it:
+// The gateway's rewrites as the simulator's trace sees them. Leaving the VPC: the NIC's static NAT, else the tier's
+// source NAT (outboundNat). Arriving for one of the VPC's public addresses (inboundRewrite):
 // a static NAT takes the whole address to its NIC; otherwise an LB rule on the flow's port chooses a backend (the one a
 // source-hashing balancer would pick for this source), or a port forwarding rule covering the port maps it onto the
 // same offset of its private range. ICMP only passes a static NAT. Undefined: no rule takes the packet.
 import type { TraceFlow, TraceHop } from '@netplane/adapter-sdk';
 import type { SimRule } from './store';
+import type { TierAt } from './trace-acl';
+import type { VpcView } from './trace-view';
 
 export type InboundRewrite =
   | { hop: TraceHop; networkId: string; ip: string; port?: number }
@@ -103,5 +106,57 @@ export function inboundRewrite(
     networkId: pf.networkId,
     ip: privateIp,
     port: privatePort,
+  };
+}
+
+/** The source address a packet leaving `tier` gets: its NIC's static NAT address, else the source-NAT address. */
+export function outboundNat(
+  view: VpcView,
+  tier: TierAt,
+  srcIp: string,
+  srcNicId: string,
+  at: At,
+  router: string,
+): { hop: TraceHop; publicSrc: string } | { drop: TraceHop } {
+  const nat = view
+    .rulesOfVpc('nat')
+    .find((r) => r.attributes.logicalPort === srcNicId || r.attributes.logicalIp === srcIp);
+  if (nat) {
+    const publicSrc = nat.attributes.externalIp ?? '';
+    return {
+      publicSrc,
+      hop: {
+        kind: 'nat',
+        verdict: 'pass',
+        at,
+        summary: `Static NAT gave it the NIC's public address ${publicSrc}`,
+        ref: { type: 'staticNat', ruleId: nat.ruleId },
+        rewrite: { field: 'ip4.src', from: srcIp, to: publicSrc },
+        evidence: [`nat dnat_and_snat ${publicSrc} ↔ ${srcIp}`],
+      },
+    };
+  }
+  const snatIp = view.sourceNatIpOf(tier.id);
+  if (snatIp)
+    return {
+      publicSrc: snatIp,
+      hop: {
+        kind: 'nat',
+        verdict: 'pass',
+        at,
+        summary: `Source NAT gave it the VPC's address ${snatIp}`,
+        ref: { type: 'sourceNat', publicIp: snatIp },
+        rewrite: { field: 'ip4.src', from: srcIp, to: snatIp },
+        evidence: [`nat snat ${snatIp} ← ${tier.name}`],
+      },
+    };
+  return {
+    drop: {
+      kind: 'nat',
+      verdict: 'drop',
+      at,
+      summary: `Tier ${tier.name} has no source NAT and the NIC no static NAT: nothing can leave the VPC`,
+      evidence: [`router ${router}: no snat for ${srcIp}`],
+    },
   };
 }
