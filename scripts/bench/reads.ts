@@ -6,6 +6,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
+  callRatesRepo,
   type DialectName,
   elementCallsRepo,
   jobsRepo,
@@ -77,7 +78,11 @@ export async function run(args: string[]): Promise<void> {
         'count: not Synced',
         () => vpcsRepo.listVpcs(db, { limit: 1, condition: { type: 'Synced', status: 'False' } }),
       ],
-      ['calls.recent', () => elementCallsRepo.pageCalls(db, { limit: 200 })],
+      ['calls.recent', () => elementCallsRepo.pageCalls(db, { limit: 50 })],
+      [
+        'calls.rates (dashboard)',
+        () => callRatesRepo.callRates(db, { until: now, buckets: 5, bucketMs: 60_000 }),
+      ],
       [
         'diagnostics.stuck',
         async () => {

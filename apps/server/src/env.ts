@@ -28,6 +28,8 @@ const schema = z.object({
   NETPLANE_MASTER_KEY: z.string().optional(),
   NETPLANE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: human-readable lines on a terminal, JSON lines otherwise (a pipe, a file, a service manager). */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   NODE_ID: z.string().min(1).max(64).optional(),
   NETPLANE_COOKIE_SECURE: flag,
   NETPLANE_WEB_DIST: z.string().min(1).optional(),
@@ -44,6 +46,11 @@ const schema = z.object({
    * unreadable until re-entered). Without it such a start is refused: a silently new key splits keys across a cluster.
    */
   NETPLANE_CREATE_KEY: flag,
+  /**
+   * Load the demo on start when the inventory is empty (also `npm start -- --demo`); on a database with no user yet,
+   * first make the admin `admin` with a generated password that the start banner shows.
+   */
+  NETPLANE_DEMO: flag,
   /** NICs per prepareNics call (capped by the adapter); 1 makes one call per NIC. */
   NETPLANE_PREPARE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /**
@@ -62,7 +69,9 @@ export type Env = {
   dataDir: string;
   masterKey: string | undefined;
   adminPassword: string | undefined;
+  demo: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logFormat: 'pretty' | 'json';
   nodeId: string;
   cookieSecure: boolean;
   webDist: string;
@@ -144,7 +153,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir,
     masterKey: e.NETPLANE_MASTER_KEY,
     adminPassword: e.NETPLANE_ADMIN_PASSWORD,
+    demo: e.NETPLANE_DEMO,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : e.LOG_FORMAT,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     cookieSecure: e.NETPLANE_COOKIE_SECURE,
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,

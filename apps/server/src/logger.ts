@@ -1,5 +1,7 @@
-// Structured logs (pino) with secret-looking fields redacted wherever they appear in a log object.
+// Structured logs (pino) with secret-looking fields redacted wherever they appear in a log object: JSON lines for
+// machines (files, journald, log shippers), or human-readable lines (pino-pretty) on a terminal.
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 const SECRET_KEYS = [
   'password',
@@ -29,9 +31,14 @@ export const REDACT_PATHS = [
   'headers["x-csrf-token"]',
 ];
 
-/** Logs to stdout, or to `destination` (a test's stream). */
+export type LogFormat = 'pretty' | 'json';
+
+/**
+ * Logs to stdout, or to `destination` (a test's stream). `pretty` formats each line for people (time, level, message,
+ * then the fields) after redaction: pino redacts while serialising, before any stream sees the line.
+ */
 export function createLogger(
-  opts: { level: string; nodeId: string },
+  opts: { level: string; nodeId: string; format?: LogFormat },
   destination?: pino.DestinationStream,
 ): Logger {
   const options = {
@@ -39,6 +46,19 @@ export function createLogger(
     base: { node: opts.nodeId },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
+  if (opts.format === 'pretty')
+    return pino(
+      options,
+      pretty({
+        colorize: destination === undefined && process.stdout.isTTY === true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        // One line per event; the node id is the same on every line of a terminal (JSON lines keep it).
+        ignore: 'pid,hostname,node',
+        singleLine: true,
+        sync: true,
+        ...(destination ? { destination } : {}),
+      }),
+    );
   return destination ? pino(options, destination) : pino(options);
 }
 

@@ -7,12 +7,13 @@ import { installProcessGuards } from './process-guards';
 import { startServer } from './start';
 import { formatStartupFailure } from './startup-error';
 
-const USAGE = 'usage: netplane [start | migrate | keys status | keys rotate]';
+const USAGE = 'usage: netplane [start [--demo] | migrate | keys status | keys rotate]';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub] = argv;
   const env = loadEnv();
-  const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId });
+  if (cmd === 'start' && argv.includes('--demo')) env.demo = true;
+  const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId, format: env.logFormat });
   installProcessGuards(logger);
   switch (cmd) {
     case 'start':

@@ -1,12 +1,22 @@
 // `start`: check the data dir and bind the port, migrate, open the keyring, load adapters, build ApiDeps, first-run
 // setup, start the engine, serve, and drain on signals. What fails before serving is a StartupError where we can say why.
+
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createLoginLimiter, credentialsHealth, prepareFirstRun, purgeExpiredSessions } from '@netplane/api';
+import {
+  createLoginLimiter,
+  createTokenLimiter,
+  credentialsHealth,
+  isSetupNeeded,
+  loadDemoOnStart,
+  prepareFirstRun,
+  purgeExpiredSessions,
+} from '@netplane/api';
 import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
 import { loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
-import { printSetupBanner } from './banner';
+import { printStartBanner } from './banner';
 import { openDatabase } from './database';
 import { registerDrainHook } from './drain';
 import { startEngine } from './engine-hook';
@@ -45,15 +55,17 @@ async function startOn(
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
-  // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
+  // Login and refused-token counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);
+  const tokenLimiter = await createTokenLimiter(limitStore);
   const deps = buildApiDeps({
     db,
     logger,
     adapters,
     keyring,
     loginLimiter,
+    tokenLimiter,
     engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
   });
   const audit = await credentialsHealth({ db: db.db, deps });
@@ -65,7 +77,12 @@ async function startOn(
     );
   }
 
-  const firstRun = await prepareFirstRun(deps, env.adminPassword);
+  // The demo on a database with no user: its admin gets a generated password, shown on the banner only.
+  const demoPassword =
+    env.demo && !env.adminPassword && (await isSetupNeeded(deps))
+      ? randomBytes(12).toString('base64url')
+      : undefined;
+  const firstRun = await prepareFirstRun(deps, env.adminPassword ?? demoPassword);
   if (firstRun.kind === 'admin-created')
     logger.info({ username: firstRun.username }, 'Created the first admin');
 
@@ -92,7 +109,22 @@ async function startOn(
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
   logger.info({ url: `http://${env.host}:${port}`, nodeId: env.nodeId }, 'Netplane listening');
-  if (firstRun.kind === 'token') printSetupBanner(port, firstRun.token);
+  const demo = env.demo ? await loadDemoOnStart(deps) : undefined;
+  if (demo?.loading)
+    demo.done.then(
+      () => logger.info({}, 'Demo loaded'),
+      (err: unknown) => logger.warn({ err: String(err) }, 'Loading the demo failed'),
+    );
+  else if (demo) logger.info({ why: demo.why }, `Demo not loaded: ${demo.why}`);
+  printStartBanner({
+    port,
+    host: env.host,
+    databaseUrl: env.databaseUrl,
+    adapters,
+    firstRun,
+    ...(demoPassword && firstRun.kind === 'admin-created' ? { demoPassword } : {}),
+    ...(demo ? { demo: demo.loading ? 'loading' : `not loaded: ${demo.why}` } : {}),
+  });
 
   // Expired sessions are refused on use anyway; this only keeps the table small.
   const purge = setInterval(() => {

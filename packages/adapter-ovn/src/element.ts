@@ -5,6 +5,8 @@ import {
   type CallContext,
   type ControllerConnection,
   type NetworkElement,
+  type RealizeScope,
+  type TraceSpec,
   throwIfAborted,
 } from '@netplane/adapter-sdk';
 import type { TlsOptions } from '@netplane/ovsdb';
@@ -20,7 +22,10 @@ import { destroyNetwork, shutdownNetwork } from './network-teardown';
 import { prepareNics, releaseNic } from './nics';
 import { observe } from './observe';
 import { applyPortForwarding, revokePortForwarding } from './port-forwarding';
+import { checkRealized } from './realized/check';
+import { SbDatabase } from './realized/southbound';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
+import { traceOvn } from './trace';
 import { destroyVpc, implementVpc } from './vpc';
 import { NbWatch } from './watch';
 
@@ -34,7 +39,9 @@ function tlsFrom(credentials: Record<string, string>): TlsOptions | undefined {
   };
 }
 
-type Opened = { config: OvnConfig; db: NbDatabase } | { config: OvnConfig; error: AdapterError };
+type Opened =
+  | { config: OvnConfig; db: NbDatabase; sb: SbDatabase | undefined }
+  | { config: OvnConfig; error: AdapterError };
 
 /** A bad endpoint or config fails every call with INVALID_REQUEST rather than the element's construction. */
 function open(connection: ControllerConnection): Opened {
@@ -48,13 +55,16 @@ function open(connection: ControllerConnection): Opened {
   }
   const config = parsed.data;
   const tls = tlsFrom(connection.credentials ?? {});
+  const options = {
+    ...(tls ? { tls } : {}),
+    ...(config.probeIntervalMs !== undefined ? { probeIntervalMs: config.probeIntervalMs } : {}),
+    ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
+  };
   try {
-    const db = new NbDatabase(connection.endpoint, {
-      ...(tls ? { tls } : {}),
-      ...(config.probeIntervalMs !== undefined ? { probeIntervalMs: config.probeIntervalMs } : {}),
-      ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
-    });
-    return { config, db };
+    const db = new NbDatabase(connection.endpoint, options);
+    // The Southbound takes the same TLS credentials; its client connects on the first Realized check.
+    const sb = config.southboundEndpoint ? new SbDatabase(config.southboundEndpoint, options) : undefined;
+    return { config, db, sb };
   } catch (e) {
     return { config, error: new AdapterError('INVALID_REQUEST', (e as Error).message) };
   }
@@ -73,7 +83,12 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
     });
   }
 
+  const sb = 'db' in opened ? opened.sb : undefined;
   const watcher = 'db' in opened ? new NbWatch(opened.db, env.logger) : undefined;
+  // ovn-trace reads the Southbound database with the same TLS credentials as the Northbound connection.
+  const southbound = config.southboundEndpoint
+    ? { endpoint: config.southboundEndpoint, credentials: connection.credentials ?? {} }
+    : undefined;
 
   const call = async <T>(
     ctx: CallContext,
@@ -141,13 +156,27 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         const version = await db.schemaVersion(s);
         return { ok: true, latencyMs, version: `${NB_DB} ${version}`, detail: connection.endpoint };
       }),
+    // Only with a Southbound to read: without it the engine reports Realized Unknown (CheckUnsupported).
+    ...(sb
+      ? {
+          checkRealized: (scope: RealizeScope, ctx: CallContext) =>
+            call(ctx, (db, s) => checkRealized(db, sb, scope, s)),
+        }
+      : {}),
+    // Only with a Southbound database to trace against: without one the engine says the check is not available.
+    ...(southbound
+      ? {
+          trace: (spec: TraceSpec, ctx: CallContext) =>
+            call(ctx, (db, s) => traceOvn(db, southbound, spec, s)),
+        }
+      : {}),
     // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.
     ...(watcher
       ? { watch: (listener: Parameters<NbWatch['subscribe']>[0]) => watcher.subscribe(listener) }
       : {}),
     close: async () => {
       watcher?.close();
-      if ('db' in opened) await opened.db.close();
+      if ('db' in opened) await Promise.all([opened.db.close(), opened.sb?.close()]);
     },
   };
   return element;

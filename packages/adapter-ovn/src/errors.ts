@@ -11,20 +11,24 @@ const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-export function mapOvsdbError(e: unknown): AdapterError {
+/** `database`: which of the two OVN databases the call was talking to (the Southbound only for the Realized check). */
+export function mapOvsdbError(
+  e: unknown,
+  database: 'Northbound' | 'Southbound' = 'Northbound',
+): AdapterError {
   if (e instanceof AdapterError) return e;
   if (e instanceof OvsdbConnectionError) {
     if (TLS_TRUST_CODES.has(e.code)) {
       return new AdapterError(
         'AUTH_FAILED',
-        `TLS handshake with the OVN Northbound database failed (${e.code})`,
+        `TLS handshake with the OVN ${database} database failed (${e.code})`,
         {
           vendorCode: e.code,
           cause: e,
         },
       );
     }
-    return new AdapterError('UNREACHABLE', `OVN Northbound database unreachable: ${e.message}`, {
+    return new AdapterError('UNREACHABLE', `OVN ${database} database unreachable: ${e.message}`, {
       vendorCode: e.code,
       cause: e,
     });

@@ -1,6 +1,6 @@
 // observe(): what the Northbound database holds of ours, read from the monitor cache (so drift shows in seconds).
 import type { ObservedResource, ObserveScope } from '@netplane/adapter-sdk';
-import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
+import { type CachedRow, optional, type TableCache, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
 import { coreDhcpOptions } from './dhcp';
 import { GATEWAY_SERVICES } from './gateway';
 import { gatewayIssuesOf } from './gateway-observe';
@@ -12,14 +12,18 @@ import { observeBalancers } from './observe-lb';
 
 const str = (v: unknown) => (v === undefined ? '' : String(v));
 
-type Cache = Awaited<ReturnType<NbDatabase['cache']>>['cache'];
+type Cache = Pick<TableCache, 'rows'>;
 
 export async function observe(
   db: NbDatabase,
   scope: ObserveScope,
   signal: AbortSignal,
 ): Promise<ObservedResource[]> {
-  const { cache } = await db.cache(signal);
+  return observeRows((await db.cache(signal)).cache, scope);
+}
+
+/** observe() of any replica of our rows: the monitor cache, or the snapshot the Realized check reads (realized/). */
+export function observeRows(cache: Cache, scope: ObserveScope): ObservedResource[] {
   const wanted = scope.networkIds ? new Set(scope.networkIds) : undefined;
   const inScope = (ext: Record<string, string>, networkScoped: boolean) => {
     if (scope.vpcId !== undefined && ext[EXT.vpcId] !== scope.vpcId) return false;

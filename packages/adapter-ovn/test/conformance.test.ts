@@ -1,16 +1,25 @@
 // The adapter-sdk conformance kit against the OVN adapter on a real ovsdb-server (OVN Northbound schema).
 import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { type ConformanceHarness, describeConformance } from '@netplane/adapter-sdk/conformance';
-import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
+import {
+  type NorthdHandle,
+  type OvsdbServerHandle,
+  startNorthd,
+  startOvsdbServer,
+} from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { names, ovnManifest } from '../src';
 import { createElement, nbctlList } from './support';
 
 let server: OvsdbServerHandle;
+// ovn-northd and its Southbound, so the kit's checkRealized cases run against what northd really compiles.
+let northd: NorthdHandle;
 beforeAll(async () => {
   server = await startOvsdbServer();
+  northd = await startNorthd(server);
 });
 afterAll(async () => {
+  await northd?.dispose();
   await server?.dispose();
 });
 
@@ -72,7 +81,10 @@ async function isForeignVlanIntact(network: NetworkSpec): Promise<boolean> {
 
 function harness(isolationMethod: 'GENEVE' | 'VLAN', config: Record<string, unknown>) {
   return async (): Promise<ConformanceHarness> => {
-    const element = createElement(server.tcpEndpoint, config);
+    const element = createElement(server.tcpEndpoint, {
+      ...config,
+      southboundEndpoint: northd.sb.unixEndpoint,
+    });
     const { gatewayChassis: _, ...withoutGateway } = config;
     let stopped = false;
     const resume = () => {

@@ -45,10 +45,12 @@ async function world(vlan = 140) {
 
 describe('simulated port forwarding', () => {
   it('observes a forward with the contract attributes and converges a re-apply in place', async () => {
-    const { c, net, nics, forwards } = await world();
+    const { c, net, nics, forwards, hub, controllerId } = await world();
     const [a, b] = nics;
     const rule = pf(a, '203.0.113.10');
     expect(await c.applyPortForwarding(rule, ctx())).toEqual({ adopted: false });
+    // The admin summary counts it (the Simulator page's "held" figures).
+    expect((await hub.getState(controllerId))?.counts).toMatchObject({ portForwards: 1, staticNats: 0 });
     expect(await forwards()).toEqual([
       {
         kind: 'pf',

@@ -175,6 +175,7 @@ describe('simulated static NAT and LB rules', () => {
     expect((await hub.getState(controllerId))?.counts).toMatchObject({
       foreign: 2,
       staticNats: 0,
+      portForwards: 0,
       lbRules: 1,
     });
     await hub.clearFaults(controllerId);
@@ -270,6 +271,7 @@ describe('simulated static NAT and LB rules', () => {
     await element.destroyVpc(vpc, ctx());
     expect((await hub.getState(controllerId))?.counts).toMatchObject({
       staticNats: 0,
+      portForwards: 0,
       lbRules: 0,
       networks: 0,
     });

@@ -64,6 +64,7 @@ describe('simulated controller state', () => {
       ports: 0,
       segments: 0,
       staticNats: 0,
+      portForwards: 0,
       lbRules: 0,
       acls: 0,
       foreign: 0,

@@ -4,12 +4,14 @@
 import type { AdminSchema } from '@netplane/adapter-sdk';
 import { adapterAdminRouter, type MountedAdmin } from './routers/adapter-admin';
 import { adaptersRouter } from './routers/adapters';
+import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { callsRouter } from './routers/calls';
 import { capabilitiesRouter } from './routers/capabilities';
 import { connectivityRouter } from './routers/connectivity';
 import { controllersRouter } from './routers/controllers';
+import { demoRouter } from './routers/demo';
 import { diagnosticsRouter } from './routers/diagnostics';
 import { jobsRouter } from './routers/jobs';
 import { lbRulesRouter } from './routers/lb-rules';
@@ -28,9 +30,9 @@ import { tiersRouter } from './routers/tiers';
 import { usersRouter } from './routers/users';
 import { vpcsRouter } from './routers/vpcs';
 import { zonesRouter } from './routers/zones';
-import { router } from './trpc';
+import { createCallerFactory, router } from './trpc';
 
-const coreRouters = {
+const baseRouters = {
   calls: callsRouter,
   jobs: jobsRouter,
   lbRules: lbRulesRouter,
@@ -54,9 +56,19 @@ const coreRouters = {
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,
+  tokens: apiTokensRouter,
   users: usersRouter,
   zones: zonesRouter,
 };
+
+/**
+ * An in-process caller of the core procedures, for features that script the API as a person would (the demo): the
+ * same validation, roles, audit and jobs as a request.
+ */
+export const coreCaller = createCallerFactory(router(baseRouters));
+export type CoreCaller = ReturnType<typeof coreCaller>;
+
+const coreRouters = { ...baseRouters, demo: demoRouter(coreCaller) };
 
 /** Adapter id -> that adapter's admin schema; an id may not take the name of a core area. */
 export type AdapterAdmins = Readonly<Record<string, AdminSchema>>;

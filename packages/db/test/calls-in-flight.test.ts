@@ -3,38 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elementCallsRepo, nodesRepo } from '../src/index';
-import type { ElementCallRow } from '../src/repositories/element-calls';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
-
-const row = (over: Partial<ElementCallRow>): ElementCallRow => ({
-  id: randomUUID(),
-  phase: 'prepare',
-  adapterId: 'simulator',
-  providerId: 'p',
-  controllerId: 'c',
-  jobId: null,
-  stepKey: null,
-  vpcId: null,
-  networkId: null,
-  targetType: 'nic',
-  targetId: randomUUID(),
-  attempt: 1,
-  purpose: 'forward',
-  batchSize: 1,
-  startedAt: Date.now() - 1_000,
-  durationMs: 0,
-  outcome: 'inFlight',
-  errorCategory: null,
-  errorMessage: null,
-  vendorCode: null,
-  vendorMessage: null,
-  retryable: null,
-  requestSummary: '{"op":"prepareNic"}',
-  responseSummary: null,
-  nodeId: 'n',
-  fencingToken: null,
-  ...over,
-});
+import { callRow as row } from './call-row';
 
 describe.each(testDialects())('in-flight call rows on %s', (dialect) => {
   let t: TestDatabase;

@@ -4,14 +4,12 @@
 // its fixed rows, which is no drift; a list in Error is left to its own diagnosis.
 import { networkAclsRepo } from '@netplane/db';
 import { DEFAULT_ALLOW_ACL_ID } from '@netplane/domain';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Engine } from '../src/index';
 import { aclRule, newList, tierSynced as synced } from './acl-support';
 import { describeWorld } from './describe-world';
 import { phasesOf } from './edge';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const rule = (number: number, port: number) => aclRule(number, { portStart: port, portEnd: port });
 

@@ -3,12 +3,10 @@
 // reconcile call (the adapter's monitor pushes the change); repair puts them back. The monitor also sees our own
 // writes: provisioning (a boot of 50 NICs included) leads to at most a couple of reconcile jobs, not a storm.
 import { names } from '@netplane/adapter-ovn';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { edgeTier } from './edge';
 import { describeOvnWorld, type OvnWorldOptions } from './ovn-world';
 import { until, waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const ACL_PROVIDER: OvnWorldOptions = {
   provider: 'ovn-acl',

@@ -5,13 +5,11 @@
 import type { AdapterModule } from '@netplane/adapter-sdk';
 import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDriftWorld } from './describe-world';
 import { syncedVpc } from './edge';
 import { holdCalls } from './hold-calls';
 import { makeWorld, until, type World, waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 30_000 });
 
 describeDriftWorld('drift watch', (world) => {
   let n = 0;

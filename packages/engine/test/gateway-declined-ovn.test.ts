@@ -3,12 +3,10 @@
 // Northbound row of the VPC was written (never a tier implemented half-way). Tiers without those services still
 // implement. Both dialects, real ovsdb-server.
 import { EXT } from '@netplane/adapter-ovn';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeOvnWorld, findNb, type OvnWorld } from './ovn-world';
 import { PUBLIC } from './trace-gateway';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 async function nbRowsOf(ovn: OvnWorld, vpcId: string): Promise<string> {
   let all = '';

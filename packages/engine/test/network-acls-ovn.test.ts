@@ -6,13 +6,11 @@
 // the rows are back and the tier is Synced.
 import { names } from '@netplane/adapter-ovn';
 import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { aclRule, newList, tierSynced } from './acl-support';
 import { phasesOf } from './edge';
 import { describeOvnWorld, findNb } from './ovn-world';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describeOvnWorld(
   'network ACL lists',

@@ -12,15 +12,13 @@ import {
   DEFAULT_DENY_ACL_ID,
   type Service,
 } from '@netplane/domain';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
 import { newList as newListOf, aclRule as rule } from './acl-support';
 import { describeWorldWithOfferings } from './describe-world';
 import { phasesOf } from './edge';
 import { vendorError } from './faults';
 import { type World, waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const refusal = (p: Promise<unknown>) =>
   p.then(

@@ -3,12 +3,10 @@
 // reconcile sees it as the forward it is (not as an extra LB rule), an LB rule on a forwarded port is refused before
 // any call, and the delete job removes the row.
 import { names } from '@netplane/adapter-ovn';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { lbRule, ovnEdgeTier, phasesOf } from './edge';
 import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describeOvnWorld(
   'port forwarding',

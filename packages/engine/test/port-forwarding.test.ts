@@ -6,14 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
 import { failInsertsInto } from '@netplane/db/testing';
 import { AppError, ipv4ToInt } from '@netplane/domain';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Drift } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const ssh = {
   protocol: 'tcp' as const,

@@ -4,14 +4,12 @@
 // deleted behind our back (Synced=False, repair), and an issue the adapter reports on a tier (repair re-implements).
 import { names } from '@netplane/adapter-ovn';
 import { diagnosesRepo } from '@netplane/db';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { type Drift, listDiagnosisViews } from '../src/index';
 import { ovnEdgeTier, phasesOf as phasesOfJob } from './edge';
 import { describeOvnWorld, edgeProvider, findNb } from './ovn-world';
 import * as scenario from './rule-scenarios';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const EDGE_PROVIDER = edgeProvider('ovn-edge', ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb']);
 

@@ -2,15 +2,13 @@
 // changes, a conflict on the controller (Error, RESOURCE_CONFLICT diagnosis, retry), NIC release and tier destroy
 // ordering, and reconcile/repair of rules deleted behind our back and of issues the adapter reports.
 import { diagnosesRepo } from '@netplane/db';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Drift } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
 import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
 import { vendorError } from './faults';
 import * as scenario from './rule-scenarios';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 // A short call timeout, so that a hanging apply times out (and is retried) quickly.
 describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, (world) => {

@@ -6,7 +6,7 @@
 // watch lists a VPC as pending while its check is submitting the reconcile (a held submit), so "nothing pending and no
 // job active" (the OVN test's quiet()) no longer passes in that gap.
 import { testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriftWatch } from '../src/drift-watch';
 import { createCore } from '../src/lifecycle/core';
 import { DEFAULT_OPTIONS } from '../src/types';
@@ -14,8 +14,6 @@ import { describeDriftWorld } from './describe-world';
 import { implementWithNics, syncedVpc } from './edge';
 import { holdCalls, latch } from './hold-calls';
 import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 30_000 });
 
 describeDriftWorld('reconcile overlapping a job of its VPC', (world) => {
   let n = 0;

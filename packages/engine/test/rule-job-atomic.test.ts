@@ -3,12 +3,10 @@
 // leave the rules exactly as they were, on both dialects.
 import { jobsRepo } from '@netplane/db';
 import { failInsertsInto, testDialects } from '@netplane/db/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
 import { edgeTier, lbRule } from './edge';
 import { makeWorld, type World, waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
   let w: World;

@@ -5,11 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
 import { ipv4ToInt, type Service } from '@netplane/domain';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWorldWithOfferings } from './describe-world';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const OFFERINGS: Record<'snat' | 'plain', Service[]> = {
   snat: ['Connectivity', 'Dhcp', 'SourceNat'],

@@ -12,7 +12,7 @@ import {
   DEFAULT_DENY_ACL_ID,
 } from '@netplane/domain';
 import type { TraceVerdict } from '@netplane/ovsdb/testing';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { implementWithNics } from './edge';
 import { describeOvnWorld } from './ovn-world';
 import {
@@ -26,8 +26,6 @@ import {
   two,
 } from './trace-support';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 const rule = (number: number, over: Partial<AclRuleInput>): AclRuleInput =>
   aclRuleInputSchema.parse({

@@ -7,7 +7,7 @@
 // Southbound flow, port or datapath of ours is left.
 import { names } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Drift } from '../src/index';
 import { lbRule } from './edge';
 import { findNb } from './ovn-world';
@@ -32,8 +32,6 @@ import {
   trace,
 } from './trace-gateway';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 describeGatewayWorld('the VPC gateway', (ovn) => {
   let net = 170;

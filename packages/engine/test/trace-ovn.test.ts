@@ -6,7 +6,7 @@
 import { names, routerPortMac } from '@netplane/adapter-ovn';
 import { physicalNetworksRepo, zonesRepo } from '@netplane/db';
 import { DEFAULT_ZONE_DNS_SERVERS } from '@netplane/domain';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { implementWithNics } from './edge';
 import { describeOvnWorld, findNb } from './ovn-world';
 import {
@@ -21,8 +21,6 @@ import {
   two,
 } from './trace-support';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 const PROVIDER = TRACE_PROVIDER;
 

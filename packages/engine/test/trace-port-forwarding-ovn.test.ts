@@ -4,7 +4,7 @@
 // from another tier to public-ip:443 reaches exactly the forwarded NIC, its port rewritten to the private one; a port
 // of the address that no rule forwards does not reach that NIC; a second forward of the same address to another NIC
 // sends its own port there, also from the rule's own tier; after the rule's delete nothing is forwarded any more.
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   acquireFor,
   describeGatewayWorld,
@@ -19,8 +19,6 @@ import {
   trace,
 } from './trace-gateway';
 import { waitForJob } from './world';
-
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 describeGatewayWorld('port forwarding through the VPC gateway', (ovn) => {
   let net = 190;

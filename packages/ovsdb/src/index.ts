@@ -6,6 +6,7 @@ export * from './errors';
 export * from './framing';
 export * from './monitor';
 export * from './operations';
+export * from './ovn-trace';
 export * from './raw';
 export * from './schema';
 export * from './transport';

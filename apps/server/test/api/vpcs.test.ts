@@ -78,6 +78,11 @@ describe.each(testDialects())('provisioning API on %s', (dialect) => {
       'implement',
     ]);
     expect((await viewer.calls.byVpc({ vpcId: vpc.id })).items.length).toBeGreaterThanOrEqual(3);
+    // The dashboard's rate counts every call of the window in SQL: here, every call the log holds.
+    const rates = await viewer.calls.rates();
+    expect(rates.buckets).toHaveLength(5);
+    const counted = rates.buckets.reduce((n, b) => n + b.ok + b.failed + b.inFlight + b.abandoned, 0);
+    expect(counted).toBe((await viewer.calls.recent({ limit: 1 })).total);
     const [trace] = await viewer.tiers.traces({ id: tier.id });
     expect(trace?.trace.map((e) => e.verdict)).toEqual(['CHOSEN', 'CHOSEN']);
     expect(

@@ -9,6 +9,7 @@ import { gatewayCases } from './gateway-cases';
 import type { ConformanceHarness, ConformanceOptions } from './harness';
 import { portForwardingCases } from './port-forwarding';
 import { publicServiceCases } from './public-services';
+import { realizedCases } from './realized-cases';
 
 export type { ConformanceHarness, ConformanceOptions } from './harness';
 
@@ -234,5 +235,6 @@ export function describeConformance(
     aclCases(() => ({ h, el, f }));
     gatewayCases(() => ({ h, el, f }));
     portForwardingCases(() => ({ h, el, f }));
+    realizedCases(() => ({ h, el, f }));
   });
 }

@@ -48,6 +48,7 @@ export const simulatorSummaryOutput = z.object({
     segments: count,
     staticNats: count,
     lbRules: count,
+    portForwards: count,
     acls: count,
     foreign: count,
   }),

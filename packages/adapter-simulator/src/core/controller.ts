@@ -133,6 +133,7 @@ export class SimulatedController {
         segments: s.segments.size,
         staticNats: s.natRules.size,
         lbRules: s.lbRules.size,
+        portForwards: s.pfRules.size,
         acls: s.acls.size,
         foreign: s.countForeign(),
       },

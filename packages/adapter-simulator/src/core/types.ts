@@ -153,9 +153,10 @@ export type ResourceCounts = {
   networks: number;
   ports: number;
   segments: number;
-  /** Static NAT and load-balancing rules of ours. */
+  /** Static NAT, load-balancing and port forwarding rules of ours. */
   staticNats: number;
   lbRules: number;
+  portForwards: number;
   /** Tiers holding a Network ACL list (applyNetworkAcl). */
   acls: number;
   /** Foreign resources: switches/ports/routers with our names, segments and public IPs held by someone else. */

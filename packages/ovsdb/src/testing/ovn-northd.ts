@@ -23,6 +23,10 @@ export type NorthdHandle = {
   /** Runs ovn-sbctl against the Southbound server; returns stdout. */
   sbctl(args: string[]): Promise<string>;
   pid(): number | undefined;
+  /** Stops ovn-northd only (SIGTERM, waits for the exit): the Southbound server and its contents stay. */
+  stop(): Promise<void>;
+  /** Starts ovn-northd again on the same two databases; resolves once it has compiled (a sync). */
+  start(): Promise<void>;
   logTail(): Promise<string>;
   /** Stops northd and the Southbound server and removes its directory (the Northbound server is the caller's). */
   dispose(): Promise<void>;
@@ -35,11 +39,17 @@ export function isNorthdAvailable(): Promise<boolean> {
   );
 }
 
-/** Starts a Southbound server and ovn-northd reading `nb` (a server started with the Northbound schema). */
-export async function startNorthd(nb: OvsdbServerHandle): Promise<NorthdHandle> {
+/**
+ * Starts a Southbound server and ovn-northd reading `nb` (a server started with the Northbound schema); `ssl` also
+ * makes the Southbound server listen with TLS (sb.ssl), for clients that read it over ssl:.
+ */
+export async function startNorthd(
+  nb: OvsdbServerHandle,
+  options: { ssl?: boolean } = {},
+): Promise<NorthdHandle> {
   if (nb.dbName !== 'OVN_Northbound')
     throw new Error(`startNorthd needs a Northbound server, not ${nb.dbName}`);
-  const sb = await startOvsdbServer({ schemaPath: OVN_SB_SCHEMA });
+  const sb = await startOvsdbServer({ schemaPath: OVN_SB_SCHEMA, ...(options.ssl ? { ssl: true } : {}) });
   const logPath = path.join(sb.dir, 'ovn-northd.log');
   const args = [
     `--ovnnb-db=${nb.unixEndpoint}`,
@@ -49,11 +59,16 @@ export async function startNorthd(nb: OvsdbServerHandle): Promise<NorthdHandle> 
     `--log-file=${logPath}`,
     '-vconsole:off',
   ];
-  let child: ChildProcess | undefined = spawn('ovn-northd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess | undefined;
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
+  const spawnNorthd = () => {
+    stderr = '';
+    child = spawn('ovn-northd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+  };
+  spawnNorthd();
   const stop = async () => {
     const c = child;
     child = undefined;
@@ -79,6 +94,12 @@ export async function startNorthd(nb: OvsdbServerHandle): Promise<NorthdHandle> 
     sync,
     sbctl: async (a) => (await run('ovn-sbctl', [`--db=${sb.unixEndpoint}`, ...a])).stdout,
     pid: () => child?.pid,
+    stop,
+    start: async () => {
+      if (child && child.exitCode === null && child.signalCode === null) return;
+      spawnNorthd();
+      await sync();
+    },
     logTail: async () => (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-30).join('\n'),
     dispose: async () => {
       await stop();

@@ -1,82 +1,40 @@
 // Test helper: send a packet described in TypeScript through OVN's logical pipeline with `ovn-trace --ct=new` against
-// a Southbound database (./ovn-northd.ts) and read its verdict: delivered to which logical ports, or dropped at which
-// stage and by which flow. Tests assert on the verdict, not on how ovn-trace prints it.
+// a Southbound database (./ovn-northd.ts) and read its verdict with the product's parser (../ovn-trace.ts): delivered
+// to which logical ports, or dropped at which stage and by which flow. Tests assert on the verdict, not on how
+// ovn-trace prints it.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { microflow, parseTrace, type TracePacket, type TraceVerdict } from '../ovn-trace';
 import type { NorthdHandle } from './ovn-northd';
+
+export { microflow, parseTrace, type TracePacket, type TraceStage, type TraceVerdict } from '../ovn-trace';
 
 const run = promisify(execFile);
 
-/** A packet entering the logical switch `datapath` on logical port `inport`. */
-export type TracePacket = {
-  datapath: string;
-  inport: string;
-  ethSrc: string;
-  ethDst: string;
-} & (
-  | { kind: 'ip4'; ip4Src: string; ip4Dst: string; proto: 'tcp' | 'udp'; srcPort?: number; dstPort: number }
-  | { kind: 'ip4'; ip4Src: string; ip4Dst: string; proto: 'icmp4' }
-  /** A DHCPDISCOVER: 0.0.0.0:68 → 255.255.255.255:67 from ethSrc (ethDst is the broadcast address). */
-  | { kind: 'dhcpDiscover' }
-);
-
-export type TraceStage = {
-  /** ingress / egress, with the datapath ovn-trace names. */
-  pipeline: string;
-  datapath: string;
-  table: number;
-  /** The stage name, e.g. ls_in_apply_port_sec. */
-  stage: string;
-  match: string;
-  priority: number;
-  actions: string[];
+export type OvnTraceOptions = {
+  /**
+   * How many conntrack lookups report `new` (ovn-trace answers trk,est past the --ct options it was given). One, the
+   * default, is the first lookup only; a new connection that crosses two switches and a router needs one per lookup.
+   */
+  ctNew?: number;
+  /** The backend a ct_lb with several backends picks (ovn-trace picks at random without it). */
+  lbDst?: string;
 };
-
-export type TraceVerdict = {
-  /** Logical ports the packet leaves on (patch ports between switch and router are hops, not deliveries). */
-  delivered: { port: string; type: string }[];
-  /** The flow whose actions dropped it, when nothing was delivered (or the last stage seen, for an implicit drop). */
-  dropped?: { stage: string; table: number; match: string; why: string };
-  /** The options a put_dhcp_opts action would answer with, when the packet was a DHCP request northd answers. */
-  dhcpOffer?: Record<string, string>;
-  stages: TraceStage[];
-  /** ovn-trace's own output, for failure messages. */
-  raw: string;
-};
-
-/** The ovn-trace microflow expression for a packet. */
-export function microflow(p: TracePacket): string {
-  const base = [`inport == "${p.inport}"`, `eth.src == ${p.ethSrc}`];
-  if (p.kind === 'dhcpDiscover')
-    return [
-      ...base,
-      'eth.dst == ff:ff:ff:ff:ff:ff',
-      'ip4.src == 0.0.0.0',
-      'ip4.dst == 255.255.255.255',
-      'ip.ttl == 64',
-      'udp.src == 68',
-      'udp.dst == 67',
-    ].join(' && ');
-  const l3 = [
-    ...base,
-    `eth.dst == ${p.ethDst}`,
-    `ip4.src == ${p.ip4Src}`,
-    `ip4.dst == ${p.ip4Dst}`,
-    'ip.ttl == 64',
-  ];
-  if (p.proto === 'icmp4') return [...l3, 'icmp4.type == 8', 'icmp4.code == 0'].join(' && ');
-  return [...l3, `${p.proto}.src == ${p.srcPort ?? 40000}`, `${p.proto}.dst == ${p.dstPort}`].join(' && ');
-}
 
 /**
  * Traces `packet` through the Southbound database of `northd`, after waiting for northd to have compiled every
  * Northbound change made so far (so the trace sees the rows the test just wrote).
  */
-export async function ovnTrace(northd: NorthdHandle, packet: TracePacket): Promise<TraceVerdict> {
+export async function ovnTrace(
+  northd: NorthdHandle,
+  packet: TracePacket,
+  options: OvnTraceOptions = {},
+): Promise<TraceVerdict> {
   await northd.sync();
   const { stdout } = await run('ovn-trace', [
     `--db=${northd.sb.unixEndpoint}`,
-    '--ct=new',
+    ...Array.from({ length: options.ctNew ?? 1 }, () => '--ct=new'),
+    ...(options.lbDst ? [`--lb-dst=${options.lbDst}`] : []),
     '--detailed',
     // Full port names: by default ovn-trace shortens the UUIDs in names, and ours embed UUIDs.
     '--no-friendly-names',
@@ -84,89 +42,4 @@ export async function ovnTrace(northd: NorthdHandle, packet: TracePacket): Promi
     microflow(packet),
   ]);
   return parseTrace(stdout);
-}
-
-const HEADER = /^(ingress|egress)\(dp="([^"]+)"/;
-const STAGE = /^\s*(\d+)\. (\S+) \([^)]*\): (.*), priority (\d+), uuid \w+$/;
-const OUTPUT = /\/\* output to "([^"]+)", type "([^"]*)" \*\//;
-
-/** Parses ovn-trace's --detailed output (exported for the parser's own test on captured output). */
-export function parseTrace(raw: string): TraceVerdict {
-  const stages: TraceStage[] = [];
-  const delivered: TraceVerdict['delivered'] = [];
-  let dropped: TraceVerdict['dropped'];
-  let dhcpOffer: Record<string, string> | undefined;
-  let pipeline = '';
-  let datapath = '';
-  for (const line of raw.split('\n')) {
-    const h = HEADER.exec(line.trim());
-    if (h) {
-      pipeline = h[1] ?? '';
-      datapath = h[2] ?? '';
-      continue;
-    }
-    const s = STAGE.exec(line);
-    if (s) {
-      stages.push({
-        pipeline,
-        datapath,
-        table: Number(s[1]),
-        stage: s[2] ?? '',
-        match: s[3] ?? '',
-        priority: Number(s[4]),
-        actions: [],
-      });
-      continue;
-    }
-    const current = stages.at(-1);
-    const action = line.trim();
-    if (!current || action === '') continue;
-    current.actions.push(action);
-    const out = OUTPUT.exec(action);
-    // A patch port is the hop between a switch and its router, not where the packet ends up.
-    if (out && out[2] !== 'patch') delivered.push({ port: out[1] ?? '', type: out[2] ?? '' });
-    if (action === 'drop;' || action.startsWith('/* drop')) {
-      dropped ??= { stage: current.stage, table: current.table, match: current.match, why: action };
-    }
-    const dhcp = /put_dhcp_opts\((.*)\);/.exec(action);
-    if (dhcp) dhcpOffer = parseOptions(dhcp[1] ?? '');
-  }
-  if (delivered.length === 0 && !dropped) {
-    const last = stages.at(-1);
-    dropped = {
-      stage: last?.stage ?? '(none)',
-      table: last?.table ?? -1,
-      match: last?.match ?? '',
-      why: 'no flow output the packet (implicit drop)',
-    };
-  }
-  return {
-    delivered,
-    ...(delivered.length === 0 ? { dropped } : {}),
-    ...(dhcpOffer ? { dhcpOffer } : {}),
-    stages,
-    raw,
-  };
-}
-
-/** `a = 1, b = {x, y}, c = "s"` → { a: '1', b: '{x, y}', c: '"s"' }: commas inside braces or quotes do not split. */
-function parseOptions(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let depth = 0;
-  let quoted = false;
-  let cur = '';
-  const flush = () => {
-    const eq = cur.indexOf('=');
-    if (eq > 0) out[cur.slice(0, eq).trim()] = cur.slice(eq + 1).trim();
-    cur = '';
-  };
-  for (const c of text) {
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && c === '{') depth++;
-    else if (!quoted && c === '}') depth--;
-    if (c === ',' && depth === 0 && !quoted) flush();
-    else cur += c;
-  }
-  flush();
-  return out;
 }

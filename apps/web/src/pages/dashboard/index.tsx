@@ -8,6 +8,7 @@ import { ErrorState, LoadingCards, LoadingRows } from '../../components/states';
 import { formatAgo } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { CategoryBadge } from '../diagnostics/diagnosis-card';
+import { GettingStarted } from './getting-started';
 import { CallRates, RunningJobs, VpcStates } from './provisioning';
 
 export function DashboardPage() {
@@ -15,6 +16,7 @@ export function DashboardPage() {
     <>
       <PageHeader title="Dashboard" description="What needs attention first, then the state of the fleet." />
       <div className="space-y-6">
+        <GettingStarted />
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <FailingNow />
           <VpcStates />

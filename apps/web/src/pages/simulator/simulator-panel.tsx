@@ -57,6 +57,10 @@ export function SimulatorPanel({ controllerId }: { controllerId: string }) {
           tone={s.stats.faultsFired ? 'red' : undefined}
         />
         <Stat label="Networks / ports held" value={`${s.counts.networks} / ${s.counts.ports}`} />
+        <Stat
+          label="Static NAT / LB / forwards held"
+          value={`${s.counts.staticNats} / ${s.counts.lbRules} / ${s.counts.portForwards}`}
+        />
         <Stat label="Peak concurrency" value={s.stats.maxConcurrentSeen} />
         <Stat label="Peak calls in 1 s" value={s.stats.maxCallsInAnySecond} />
         <Stat
