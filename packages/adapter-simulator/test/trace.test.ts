@@ -101,7 +101,11 @@ describe.each([
     expect(await trace(spec(a, b))).toMatchObject({ outcome: 'delivered', tool: { name: 'simulator' } });
     // db implemented with NetworkACL and no list applied yet: the fixed default_deny.
     const fixed = await trace(spec(a, c));
-    expect(fixed?.hops.at(-1)?.ref).toMatchObject({ listId: DEFAULT_DENY_ACL_ID, number: 1, action: 'deny' });
+    expect(fixed?.hops.at(-1)?.ref).toMatchObject({
+      listId: DEFAULT_DENY_ACL_ID,
+      ruleId: null,
+      action: 'deny',
+    });
     // First match by number, whatever the order of the rules in the spec.
     await applyDb([rule(20, { action: 'allow' }), rule(10, { action: 'deny' })]);
     const first = await trace(spec(a, c));

@@ -50,7 +50,7 @@ describeWorld('reachability matrix', {}, (world) => {
     expect(webToDb).toMatchObject({ allowed: false, reason: 'AclDenied' });
     expect(webToDb?.decidingRef).toMatchObject({
       listId: DEFAULT_DENY_ACL_ID,
-      number: 1,
+      ruleId: null,
       trafficType: 'Ingress',
     });
     expect(cellOf(m, vpc.web.id, vpc.web.id, 1)).toMatchObject({ allowed: true, reason: 'Delivered' });

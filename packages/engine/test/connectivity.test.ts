@@ -1,5 +1,5 @@
 // The connectivity check against the simulator on both dialects: within a tier (never filtered), between tiers
-// (the default_deny list's rule, a user list's rule, the implicit Ingress default), inbound from outside through a
+// (default_deny's fixed rows, a user list's rule, the implicit Ingress default), inbound from outside through a
 // static NAT, a port forwarding and an LB rule, outbound through static NAT and source NAT, a port altered behind our
 // back dropped by port security, typed refusals for unknown ids and a NIC of another VPC, and every check recorded
 // (listed per VPC, read by id, and in the support bundle).
@@ -134,7 +134,7 @@ describeWorld('connectivity checks', {}, (world) => {
     expect(denied.result.outcome).toBe('dropped');
     expect(denied.result.hops.at(-1)?.ref).toMatchObject({
       listId: DEFAULT_DENY_ACL_ID,
-      number: 1,
+      ruleId: null,
       action: 'deny',
     });
   });

@@ -8,7 +8,11 @@ import type { SimStore } from './store';
 
 export type TierAt = { type: 'tier'; id: string; name: string };
 
-/** The built-in default_deny with the ids migration 011 gives it (one rule: 1 Ingress all deny 0.0.0.0/0). */
+/**
+ * The fixed default-deny a tier implemented with NetworkACL holds until a list is applied: the built-in default_deny,
+ * reported as OVN reports its fixed rows, by the list's implicit Ingress default (no rule of it matched) rather than
+ * as rule 1, so both adapters name it alike.
+ */
 const defaultDeny = (networkId: string, vpcId: string): NetworkAclSpec => ({
   version: 1,
   vpcId,
@@ -16,20 +20,7 @@ const defaultDeny = (networkId: string, vpcId: string): NetworkAclSpec => ({
   cidr: '',
   listId: DEFAULT_DENY_ACL_ID,
   listName: 'default_deny',
-  rules: [
-    {
-      ruleId: '00000000-0000-4000-8000-0000000ac021',
-      number: 1,
-      action: 'deny',
-      protocol: 'all',
-      trafficType: 'Ingress',
-      portStart: null,
-      portEnd: null,
-      icmpType: null,
-      icmpCode: null,
-      cidrs: ['0.0.0.0/0'],
-    },
-  ],
+  rules: [],
 });
 
 /** The ACL the switch holds: the list applied last, else default_deny when implemented with NetworkACL, else none. */
