@@ -2,6 +2,7 @@ export * from './context';
 export { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableError } from './database-unavailable';
 export * from './deps';
 export * from './root';
+export { manifestViewProblem } from './routers/adapters';
 export { recordAudit, redact } from './services/audit';
 export { createLoginLimiter, DEFAULT_LOGIN_LIMITS } from './services/auth-rate-limit';
 export {
@@ -15,6 +16,7 @@ export {
 export { type DemoOnStart, loadDemoOnStart } from './services/demo/startup';
 export { actorOf } from './services/engine';
 export { credentialsHealth } from './services/inventory/credentials-health';
+export { compileManifestSchema } from './services/inventory/manifest-schemas';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, isSetupNeeded, prepareFirstRun } from './services/setup';
 export { bearerOf, resolveBearer } from './services/token-auth';

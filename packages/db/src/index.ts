@@ -25,6 +25,7 @@ export * as portForwardingRepo from './repositories/port-forwarding';
 export * as providersRepo from './repositories/providers';
 export * as publicIpUseRepo from './repositories/public-ip-use';
 export * as publicIpsRepo from './repositories/public-ips';
+export * as ruleConditionsRepo from './repositories/rule-conditions';
 export * as sessionsRepo from './repositories/sessions';
 export * as settingsRepo from './repositories/settings';
 export * as staticNatRepo from './repositories/static-nat';

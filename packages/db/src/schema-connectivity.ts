@@ -1,4 +1,4 @@
-// The connectivity check tables (migration 017): recorded traces and reachability matrices.
+// The connectivity check tables (migration 018): recorded traces and reachability matrices.
 
 export type ConnectivityTracesTable = {
   id: string;

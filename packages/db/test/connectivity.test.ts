@@ -1,9 +1,9 @@
-// The connectivity tables (migration 017) on both dialects: down and up again, a matrix past MariaDB's 64 KiB TEXT
+// The connectivity tables (migration 018) on both dialects: down and up again, a matrix past MariaDB's 64 KiB TEXT
 // stored whole, checks paged newest first without a matrix's own traces, and retention per VPC (checks and matrices
 // beyond the kept count deleted, a matrix's traces with it).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as m017 from '../src/migrations/017-connectivity-traces';
+import * as m018 from '../src/migrations/018-connectivity-traces';
 import * as connectivityRepo from '../src/repositories/connectivity';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
 
@@ -46,9 +46,9 @@ describe.each(testDialects())('connectivity records on %s', (dialect) => {
     createdAt: at,
   });
 
-  it('takes 017-connectivity-traces down and up again', async () => {
-    await m017.down(t.db as never);
-    await m017.up(t.db as never);
+  it('takes 018-connectivity-traces down and up again', async () => {
+    await m018.down(t.db as never);
+    await m018.up(t.db as never);
     expect(await t.db.selectFrom('connectivity_traces').select('id').execute()).toEqual([]);
   });
 

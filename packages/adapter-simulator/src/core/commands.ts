@@ -11,6 +11,7 @@ import type {
   ObserveScope,
   PortForwardingRef,
   PortForwardingSpec,
+  RealizeScope,
   StaticNatRef,
   StaticNatSpec,
   TraceSpec,
@@ -36,6 +37,7 @@ export type SimCommand =
   | { op: 'applyPortForwarding'; rule: PortForwardingSpec }
   | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
+  | { op: 'checkRealized'; scope: RealizeScope }
   /** Read-only, counted and faulted as an observe. */
   | { op: 'trace'; spec: TraceSpec }
   | { op: 'healthCheck' };
@@ -60,6 +62,7 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'applyPortForwarding',
   'revokePortForwarding',
   'observe',
+  'checkRealized',
   'trace',
   'healthCheck',
 ];
@@ -89,7 +92,9 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'revokeLbRule':
     case 'revokePortForwarding':
       return 'revoke';
+    // Read-only like observe, and counted (and faulted) with it.
     case 'observe':
+    case 'checkRealized':
     case 'trace':
       return 'observe';
     case 'healthCheck':
@@ -123,6 +128,7 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'revokePortForwarding':
       return 'pf';
     case 'observe':
+    case 'checkRealized':
     case 'trace':
     case 'healthCheck':
       return undefined;

@@ -1,4 +1,4 @@
-// Recorded connectivity checks and reachability matrices (migration 017). Bounded per VPC: the newest
+// Recorded connectivity checks and reachability matrices (migration 018). Bounded per VPC: the newest
 // TRACES_KEPT (1,000) checks someone asked for and MATRICES_KEPT (20) matrices (a matrix's own traces go with it) survive each
 // insert; older ones are deleted in the same call, so a VPC traced in a loop does not grow the tables for ever.
 import type { Db } from '../connect';
