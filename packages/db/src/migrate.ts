@@ -18,6 +18,7 @@ import * as m014 from './migrations/014-list-filter-indexes';
 import * as m015 from './migrations/015-port-forwarding';
 import * as m016 from './migrations/016-api-tokens';
 import * as m017 from './migrations/017-realized';
+import * as m018 from './migrations/018-connectivity-traces';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '015-port-forwarding': m015,
   '016-api-tokens': m016,
   '017-realized': m017,
+  '018-connectivity-traces': m018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

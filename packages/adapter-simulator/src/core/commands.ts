@@ -14,6 +14,7 @@ import type {
   RealizeScope,
   StaticNatRef,
   StaticNatSpec,
+  TraceSpec,
   VpcSpec,
 } from '@netplane/adapter-sdk';
 import type { SimOperation, SimResourceKind } from './types';
@@ -37,6 +38,8 @@ export type SimCommand =
   | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
   | { op: 'checkRealized'; scope: RealizeScope }
+  /** Read-only, counted and faulted as an observe. */
+  | { op: 'trace'; spec: TraceSpec }
   | { op: 'healthCheck' };
 
 export type SimCommandName = SimCommand['op'];
@@ -60,6 +63,7 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'revokePortForwarding',
   'observe',
   'checkRealized',
+  'trace',
   'healthCheck',
 ];
 
@@ -91,6 +95,7 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     // Read-only like observe, and counted (and faulted) with it.
     case 'observe':
     case 'checkRealized':
+    case 'trace':
       return 'observe';
     case 'healthCheck':
       return 'health';
@@ -124,6 +129,7 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
       return 'pf';
     case 'observe':
     case 'checkRealized':
+    case 'trace':
     case 'healthCheck':
       return undefined;
   }

@@ -19,6 +19,7 @@ import { RealizedBook } from './realized';
 import * as rules from './rule-operations';
 import { copyStats, countPortCreation, emptyStats, summaryOfStats } from './stats';
 import { SimStore } from './store';
+import { traceOnStore } from './trace';
 import {
   type ActiveFault,
   DEFAULT_PROFILE,
@@ -271,6 +272,8 @@ export class SimulatedController {
         return { resources: s.observe(cmd.scope) };
       case 'checkRealized':
         return this.realized.check(s, cmd.scope);
+      case 'trace':
+        return traceOnStore(s, cmd.spec);
       case 'healthCheck':
         return { ok: true, latencyMs: this.profile.latencyMs, version: `netplane-simulator ${this.version}` };
     }
