@@ -55,6 +55,9 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'providers.delete': ADMIN,
   'providers.setState': ADMIN,
   'providers.update': ADMIN,
+  // The connectivity check is a triage tool (support too); a matrix runs up to 2,000 checks: provisioning roles.
+  'connectivity.trace': ['admin', 'operator', 'support'],
+  'connectivity.matrix': ['admin', 'operator'],
   // The demo: loads or removes a whole inventory.
   'demo.load': ADMIN,
   'demo.remove': ADMIN,

@@ -27,7 +27,7 @@ describe.each(testDialects())('connectivity API on %s', (dialect) => {
     flow: { protocol: 'tcp' as const, port: 22 },
   });
 
-  it('lets an operator run a check and a viewer read it (paged, by id), but not run one', async () => {
+  it('lets an operator run a check and a viewer read it (paged, by id), but not run one; support runs checks, not matrices', async () => {
     const op = e.t.callerAs('operator');
     const viewer = e.t.callerAs('viewer');
     const t = await op.connectivity.trace(input());
@@ -41,6 +41,11 @@ describe.each(testDialects())('connectivity API on %s', (dialect) => {
     expect(page.items[0]?.id).toBe(t.id);
     expect(page).toMatchObject({ nextCursor: null, total: 1 });
     expect(await viewer.connectivity.get({ id: t.id })).toEqual(t);
+    const support = e.t.callerAs('support');
+    expect((await support.connectivity.trace(input())).result.outcome).toBe('delivered');
+    expect(
+      await failure(support.connectivity.matrix({ vpcId, protocols: [{ protocol: 'icmp' }] })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
     expect(await failure(viewer.connectivity.trace(input()))).toMatchObject({ code: 'FORBIDDEN' });
     expect(
       await failure(viewer.connectivity.matrix({ vpcId, protocols: [{ protocol: 'icmp' }] })),

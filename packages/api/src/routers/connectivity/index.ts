@@ -1,6 +1,7 @@
 // connectivity.*: the connectivity check (trace: one packet from a NIC or outside to a NIC, an address or a public
 // IP, answered as hops named by our objects) and the reachability matrix of a VPC (tiers × tiers and outside →
-// tiers per flow, computed from traces). Running either is an operator's; reading what was recorded is a viewer's.
+// tiers per flow, computed from traces). A check is a triage tool, so support runs it too (admin, operator, support);
+// a matrix (up to 2,000 traces against the controller) is an operator's; reading what was recorded is a viewer's.
 // Both only read the controller, so neither is a job: the answer comes back in the response, and is recorded.
 import {
   connectivityTraceInputSchema,
@@ -11,7 +12,7 @@ import {
 } from '@netplane/domain';
 import { z } from 'zod';
 import { actorOf } from '../../services/engine';
-import { operatorProcedure, router, viewerProcedure } from '../../trpc';
+import { operatorProcedure, router, supportProcedure, viewerProcedure } from '../../trpc';
 import { pageOutput } from '../pagination';
 import { idInput } from '../vpcs/schemas';
 
@@ -22,7 +23,7 @@ const pageOf = (input: z.infer<typeof vpcPage>) => ({
 });
 
 export const connectivityRouter = router({
-  trace: operatorProcedure
+  trace: supportProcedure
     .input(connectivityTraceInputSchema)
     .output(traceRecordSchema)
     .mutation(({ ctx, input }) => ctx.deps.engine.traceConnectivity(input, actorOf(ctx))),
