@@ -1,6 +1,6 @@
 // The path in words, beside the picture: an ordered list of the hops (what, where, passed or dropped, the sentence),
 // the Netplane object that decided each as a link, and the controller's evidence folded away for experts.
-import { ArrowRight, CheckCircle2, CircleDot, XCircle } from 'lucide-react';
+import { ArrowRight, CheckCircle2, CircleDashed, CircleDot, XCircle } from 'lucide-react';
 import { Link } from 'react-router';
 import { cx } from '../../../lib/cx';
 import type { NodeStatus, PathNode } from './path-model';
@@ -10,14 +10,14 @@ const ICON: Record<NodeStatus, typeof CheckCircle2> = {
   pass: ArrowRight,
   drop: XCircle,
   delivered: CheckCircle2,
-  unavailable: CircleDot,
+  unreached: CircleDashed,
 };
 const TONE: Record<NodeStatus, string> = {
   start: 'text-sky-800 dark:text-sky-300',
   pass: 'text-slate-600 dark:text-slate-300',
   drop: 'text-red-800 dark:text-red-300',
   delivered: 'text-emerald-800 dark:text-emerald-300',
-  unavailable: 'text-slate-600 dark:text-slate-300',
+  unreached: 'text-slate-600 dark:text-slate-300',
 };
 
 export function HopList({

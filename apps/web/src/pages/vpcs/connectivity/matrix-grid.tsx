@@ -30,8 +30,11 @@ export function MatrixGrid({ vpcId, matrix, caption, changed, onNavigate }: Prop
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 dark:bg-slate-800">
           <tr>
-            <th scope="col" className="px-3 py-2 text-xs font-semibold text-slate-600 dark:text-slate-300">
-              From ↓ · to →
+            <th
+              scope="col"
+              className="whitespace-nowrap px-3 py-2 text-xs font-semibold text-slate-600 dark:text-slate-300"
+            >
+              from ↓ to →
             </th>
             {matrix.destinations.map((d) => (
               <th key={d.id} scope="col" className="px-3 py-2 font-semibold">
@@ -63,7 +66,7 @@ export function MatrixGrid({ vpcId, matrix, caption, changed, onNavigate }: Prop
                 return (
                   <td
                     key={d.id}
-                    title={v.label}
+                    title={v.message ? `${v.label}. ${v.message}` : v.label}
                     className={cx(
                       'px-3 py-2 align-top',
                       look.tone,

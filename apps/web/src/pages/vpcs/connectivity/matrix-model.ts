@@ -4,20 +4,37 @@
 import type { TraceFlow, TraceHopRef } from '@netplane/domain';
 import { refLink } from './path-model';
 
-type AclRef = Extract<TraceHopRef, { type: 'aclRule' }>;
-
 export type MatrixEnd = { id: string; name: string; cidr: string | null };
 export type MatrixCell = {
   sourceId: string;
   destinationId: string;
-  verdict: 'allowed' | 'denied';
-  /** The ACL rule (or list default) that decides the pair; absent when nothing filters it. */
-  ref?: AclRef | undefined;
-  /** The list's name, for the rule's words. */
+  /** unknown: nothing to trace (a tier with no NIC). */
+  verdict: 'allowed' | 'denied' | 'unknown';
+  /** What decides the pair: the ACL rule (or list default), the NAT / LB / forwarding rule used inbound. */
+  ref?: TraceHopRef | undefined;
+  /** The ACL list's name, for the rule's words. */
   listName?: string | undefined;
-  summary: string;
+  /** The trace's reason (Delivered, AclDenied, NoNic, NoInboundRule...). */
+  reason: string;
+  /** The server's sentence, said when no rule decides (no NIC, no inbound rule). */
+  message: string;
 };
 export type Matrix = { sources: MatrixEnd[]; destinations: MatrixEnd[]; cells: MatrixCell[] };
+
+/** The parts of the API's reachability matrix (domain reachabilityMatrixSchema) the grid reads. */
+export type MatrixRecord = {
+  protocols: TraceFlow[];
+  tiers: { networkId: string; name: string; cidr: string; nicId: string | null }[];
+  cells: {
+    source: string | null;
+    destination: string;
+    flow: number;
+    allowed: boolean;
+    reason: string;
+    message: string;
+    decidingRef: TraceHopRef | null;
+  }[];
+};
 
 /** The id of the Outside row (traffic arriving on the VPC's public side). */
 export const OUTSIDE = 'outside';
@@ -41,41 +58,101 @@ export function parseFlow(text: string): TraceFlow | null {
 
 export const flowKey = (f: TraceFlow) => (f.protocol === 'icmp' ? 'icmp' : `${f.protocol}/${f.port}`);
 
+/** One flow of a recorded matrix as the grid: rows the tiers then Outside, columns the tiers. */
+export function gridOf(
+  record: MatrixRecord,
+  flowIndex: number,
+  listNames: ReadonlyMap<string, string>,
+): Matrix {
+  const tiers = record.tiers.map((t) => ({ id: t.networkId, name: t.name, cidr: t.cidr }));
+  return {
+    sources: [...tiers, { id: OUTSIDE, name: 'Outside', cidr: null }],
+    destinations: tiers,
+    cells: record.cells
+      .filter((c) => c.flow === flowIndex)
+      .map((c) => {
+        const ref = c.decidingRef ?? undefined;
+        return {
+          sourceId: c.source ?? OUTSIDE,
+          destinationId: c.destination,
+          verdict: c.allowed ? 'allowed' : c.reason === 'NoNic' ? 'unknown' : 'denied',
+          ref,
+          listName: ref?.type === 'aclRule' ? listNames.get(ref.listId) : undefined,
+          reason: c.reason,
+          message: c.message,
+        };
+      }),
+  };
+}
+
 export function cellOf(m: Matrix, sourceId: string, destinationId: string): MatrixCell | undefined {
   return m.cells.find((c) => c.sourceId === sourceId && c.destinationId === destinationId);
 }
 
 export type CellView = {
-  verdict: 'allowed' | 'denied' | 'unknown';
-  /** "Allowed" / "Denied" / "Not computed". */
+  verdict: MatrixCell['verdict'];
+  /** "Allowed" / "Denied" / "Nothing to trace" / "Not computed". */
   word: string;
-  /** Who decides: "rule 20 of db-acl", "default of db-acl (no rule matched)", "no ACL on the path". */
+  /** Who decides: "rule 20 of db-acl", "default of db-acl (no rule matched)", or the server's sentence. */
   decidedBy: string;
   link?: { to: string; label: string };
-  /** The cell's whole sentence for its accessible name and title. */
+  /** The cell's whole sentence, for its title and the link's accessible name. */
   label: string;
+  /** The server's own sentence about the pair. */
+  message: string;
 };
 
 export function cellView(vpcId: string, m: Matrix, source: MatrixEnd, destination: MatrixEnd): CellView {
   const cell = cellOf(m, source.id, destination.id);
   const pair = `${source.name} to ${destination.name}`;
-  if (!cell)
-    return { verdict: 'unknown', word: 'Not computed', decidedBy: '', label: `${pair}: not computed` };
-  const list = cell.listName ?? 'the ACL list';
-  const decidedBy = !cell.ref
-    ? 'no ACL on the path'
-    : cell.ref.ruleId === null
-      ? `default of ${list} (no rule matched)`
-      : `rule ${cell.ref.number ?? '?'} of ${list}`;
-  const word = cell.verdict === 'allowed' ? 'Allowed' : 'Denied';
+  if (!cell) {
+    return {
+      verdict: 'unknown',
+      word: 'Not computed',
+      decidedBy: '',
+      label: `${pair}: not computed`,
+      message: '',
+    };
+  }
+  const decidedBy = decidedByText(cell);
+  const word = WORD[cell.verdict];
   const link = refLink(vpcId, cell.ref);
   return {
     verdict: cell.verdict,
     word,
     decidedBy,
-    ...(link ? { link: { to: link.to, label: `${decidedBy}` } } : {}),
-    label: `${pair}: ${word.toLowerCase()} by ${decidedBy}`,
+    ...(link ? { link: { to: link.to, label: decidedBy } } : {}),
+    label:
+      cell.verdict === 'unknown' ? `${pair}: ${decidedBy}` : `${pair}: ${word.toLowerCase()} by ${decidedBy}`,
+    message: cell.message,
   };
+}
+
+const WORD = { allowed: 'Allowed', denied: 'Denied', unknown: 'Nothing to trace' } as const;
+
+function decidedByText(cell: MatrixCell): string {
+  const ref = cell.ref;
+  const list = cell.listName ?? 'the ACL list';
+  switch (ref?.type) {
+    case 'aclRule':
+      return ref.ruleId === null
+        ? `default of ${list} (no rule matched)`
+        : `rule ${ref.number ?? '?'} of ${list}`;
+    case 'staticNat':
+      return 'its static NAT';
+    case 'portForwarding':
+      return 'a port forwarding rule';
+    case 'lbRule':
+      return 'a load balancer';
+    case 'sourceNat':
+      return `source NAT ${ref.publicIp}`;
+    default:
+      // Short words for the cases every Outside row repeats; the server's whole sentence is the cell's title.
+      if (cell.reason === 'NoInboundRule') return 'no NAT, forwarding or LB rule leads in';
+      if (cell.verdict === 'allowed' && cell.sourceId === cell.destinationId)
+        return 'same tier, no ACL between';
+      return cell.message;
+  }
 }
 
 /** `source→destination` keys of the cells whose verdict differs between two matrices of the same flow. */

@@ -42,7 +42,9 @@ describe('pathNodes', () => {
       ['Port security', 'pass'],
       ['Router', 'pass'],
       ['ACL ingress', 'drop'],
+      ['Destination', 'unreached'],
     ]);
+    expect(nodes.at(-1)).toMatchObject({ place: 'db-1 10.1.2.5', statusText: 'not reached' });
     const drop = dropNode(nodes);
     expect(drop?.statusText).toBe('✗ denied here');
     expect(drop?.place).toBe('db');
@@ -79,7 +81,8 @@ describe('pathNodes', () => {
       result({ hops: [hop({})], message: 'No route to 8.8.8.8', reason: 'NoRoute' }),
       ends,
     );
-    expect(nodes.at(-1)).toMatchObject({ label: 'Dropped', status: 'drop', summary: 'No route to 8.8.8.8' });
+    expect(nodes.at(-2)).toMatchObject({ label: 'Dropped', status: 'drop', summary: 'No route to 8.8.8.8' });
+    expect(nodes.at(-1)?.status).toBe('unreached');
   });
 
   it('draws nothing past the start for an unavailable trace', () => {
@@ -129,11 +132,11 @@ describe('layoutPath', () => {
   it('puts at most perRow nodes in a row, left to right, and bends the edge between rows', () => {
     const nodes = pathNodes('V1', result({ hops: Array.from({ length: 6 }, () => hop({})) }), ends);
     const layout = layoutPath(nodes, 5);
-    // start, 6 hops and the implicit drop at the end: 5 + 3.
+    // start, 6 hops, the implicit drop and the unreached destination: 5 + 4.
     const second = 8 + NODE.height + NODE.gapY;
-    expect(layout.nodes.map((n) => n.y)).toEqual([8, 8, 8, 8, 8, second, second, second]);
+    expect(layout.nodes.map((n) => n.y)).toEqual([8, 8, 8, 8, 8, second, second, second, second]);
     expect(layout.nodes[5]?.x).toBe(layout.nodes[0]?.x);
-    expect(layout.edges).toHaveLength(7);
+    expect(layout.edges).toHaveLength(8);
     expect(layout.edges[0]?.d).toMatch(/^M\d+ \d+ H\d+$/);
     expect(layout.edges[4]?.d).toContain(' V');
     expect(layout.width).toBe(16 + 5 * NODE.width + 4 * NODE.gapX);

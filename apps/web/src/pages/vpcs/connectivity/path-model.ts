@@ -4,7 +4,8 @@
 // accessible hop list beside it and the tests read the same model.
 import type { TraceHop, TraceHopRef, TraceResult } from '@netplane/domain';
 
-export type NodeStatus = 'start' | 'pass' | 'drop' | 'delivered' | 'unavailable';
+/** unreached: the destination after a drop, drawn greyed so the picture shows where the packet was going. */
+export type NodeStatus = 'start' | 'pass' | 'drop' | 'delivered' | 'unreached';
 
 export type PathLink = { to: string; label: string };
 
@@ -118,15 +119,26 @@ export function pathNodes(vpcId: string, result: TraceResult, ends: Ends): PathN
         : `Delivered to ${ends.destination}.`,
       evidence: [],
     });
-  } else if (result.outcome === 'dropped' && !result.hops.some((h) => h.verdict === 'drop')) {
-    // Dropped with no hop that says so (an implicit drop after the last hop): the end node carries it.
+  } else if (result.outcome === 'dropped') {
+    // Dropped with no hop that says so (an implicit drop after the last hop): a drop node carries the message.
+    if (!result.hops.some((h) => h.verdict === 'drop')) {
+      nodes.push({
+        key: 'dropped',
+        label: 'Dropped',
+        place: 'after the last hop',
+        status: 'drop',
+        statusText: '✗ dropped',
+        summary: result.message,
+        evidence: [],
+      });
+    }
     nodes.push({
       key: 'end',
-      label: 'Dropped',
+      label: 'Destination',
       place: ends.destination,
-      status: 'drop',
-      statusText: '✗ dropped',
-      summary: result.message,
+      status: 'unreached',
+      statusText: 'not reached',
+      summary: `${ends.destination} never sees the packet.`,
       evidence: [],
     });
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTraceForm, endNames, flowText, parseTraceForm, type TraceForm } from './trace-form';
+import {
+  emptyTraceForm,
+  endNames,
+  endsOfInput,
+  flowText,
+  parseTraceForm,
+  type TraceForm,
+} from './trace-form';
 
 const VPC = '6f1d2c3b-0000-4000-8000-000000000001';
 const N1 = '6f1d2c3b-0000-4000-8000-0000000000a1';
@@ -80,5 +87,28 @@ describe('endNames and flowText', () => {
     });
     expect(flowText({ protocol: 'udp', port: 53 })).toBe('udp/53');
     expect(flowText({ protocol: 'icmp', icmpType: 8, icmpCode: 0 })).toBe('icmp');
+  });
+});
+
+describe('endsOfInput', () => {
+  it('names a recorded check by its NICs, or by a short id when the NIC is gone', () => {
+    const input = {
+      vpcId: VPC,
+      source: { kind: 'nic' as const, nicId: N1 },
+      destination: { kind: 'nic' as const, nicId: '6f1d2c3b-0000-4000-8000-0000000000ff' },
+      flow: { protocol: 'tcp' as const, port: 22 },
+    };
+    expect(endsOfInput(input, nics, [])).toEqual({ source: 'web-1 10.1.1.5', destination: 'NIC 6f1d2c3b' });
+    expect(
+      endsOfInput(
+        {
+          ...input,
+          source: { kind: 'outside', ip: '198.51.100.4' },
+          destination: { kind: 'ip', ip: '8.8.8.8' },
+        },
+        nics,
+        [],
+      ),
+    ).toEqual({ source: '198.51.100.4', destination: '8.8.8.8' });
   });
 });

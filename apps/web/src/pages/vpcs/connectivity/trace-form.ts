@@ -111,3 +111,26 @@ export function parseTraceForm(
 export function flowText(flow: ConnectivityTraceInput['flow']): string {
   return flow.protocol === 'icmp' ? 'icmp' : `${flow.protocol}/${flow.port}`;
 }
+
+/** A recorded check's ends in words (the recent checks list): NICs by VM and IP, addresses as they are. */
+export function endsOfInput(
+  input: ConnectivityTraceInput,
+  nics: readonly NicChoice[],
+  publicIps: readonly PublicIpChoice[],
+): { source: string; destination: string } {
+  const nic = (id: string) => {
+    const n = nics.find((x) => x.id === id);
+    return n ? `${n.vmName} ${n.ip}` : `NIC ${id.slice(0, 8)}`;
+  };
+  const s = input.source;
+  const d = input.destination;
+  return {
+    source: s.kind === 'nic' ? nic(s.nicId) : s.ip,
+    destination:
+      d.kind === 'nic'
+        ? nic(d.nicId)
+        : d.kind === 'publicIp'
+          ? (publicIps.find((p) => p.id === d.publicIpId)?.address ?? `address ${d.publicIpId.slice(0, 8)}`)
+          : d.ip,
+  };
+}

@@ -9,14 +9,14 @@ const BOX: Record<NodeStatus, string> = {
   pass: 'fill-white stroke-slate-400 dark:fill-slate-900 dark:stroke-slate-500',
   drop: 'fill-red-50 stroke-red-700 dark:fill-red-950 dark:stroke-red-400',
   delivered: 'fill-emerald-50 stroke-emerald-700 dark:fill-emerald-950 dark:stroke-emerald-400',
-  unavailable: 'fill-slate-100 stroke-slate-400 dark:fill-slate-800 dark:stroke-slate-500',
+  unreached: 'fill-slate-100 stroke-slate-400 dark:fill-slate-800 dark:stroke-slate-500',
 };
 const STATUS_TEXT: Record<NodeStatus, string> = {
   start: 'fill-sky-800 dark:fill-sky-300',
   pass: 'fill-slate-600 dark:fill-slate-300',
   drop: 'fill-red-800 dark:fill-red-300',
   delivered: 'fill-emerald-800 dark:fill-emerald-300',
-  unavailable: 'fill-slate-600 dark:fill-slate-300',
+  unreached: 'fill-slate-600 dark:fill-slate-300',
 };
 
 /** SVG text does not wrap: long names are cut with an ellipsis, the whole name is in the node's <title>. */
@@ -30,6 +30,7 @@ export function pictureLabel(nodes: readonly PathNode[]): string {
 
 export function TracePicture({ nodes, perRow = 5 }: { nodes: readonly PathNode[]; perRow?: number }) {
   const layout = layoutPath(nodes, perRow);
+  const isCut = nodes.some((n) => n.status === 'unreached');
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 p-2 dark:border-slate-700 dark:bg-slate-950">
       <svg
@@ -58,6 +59,8 @@ export function TracePicture({ nodes, perRow = 5 }: { nodes: readonly PathNode[]
             d={e.d}
             fill="none"
             strokeWidth={2}
+            // The way on to a destination the packet never reached is dashed: not travelled.
+            strokeDasharray={e.key.endsWith('-end') && isCut ? '4 4' : undefined}
             markerEnd="url(#trace-arrow)"
             className="stroke-slate-500 dark:stroke-slate-400"
           />
@@ -72,7 +75,7 @@ export function TracePicture({ nodes, perRow = 5 }: { nodes: readonly PathNode[]
                 height={NODE.height}
                 rx={8}
                 strokeWidth={isDrop ? 3.5 : 1.5}
-                strokeDasharray={n.status === 'start' ? '5 3' : undefined}
+                strokeDasharray={n.status === 'start' || n.status === 'unreached' ? '5 3' : undefined}
                 className={BOX[n.status]}
               />
               <text x={10} y={22} className="fill-slate-900 text-[13px] font-semibold dark:fill-slate-100">

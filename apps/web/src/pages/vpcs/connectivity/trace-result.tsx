@@ -51,7 +51,8 @@ export function TraceResultView({
           </p>
           {drop && (
             <p>
-              Dropped at <strong>{drop.label}</strong> on {drop.place}: {drop.summary}{' '}
+              Dropped at <strong>{drop.label}</strong> on {drop.place}
+              {drop.summary === result.message ? '.' : `: ${drop.summary}`}{' '}
               {drop.link && (
                 <Link to={drop.link.to} onClick={onNavigate} className="font-medium underline">
                   {drop.link.label}
