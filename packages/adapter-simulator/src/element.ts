@@ -58,6 +58,7 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
       await send({ op: 'revokePortForwarding', rule }, ctx);
     },
     observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
+    trace: (spec, ctx) => send({ op: 'trace', spec }, ctx),
     healthCheck: async (ctx) => {
       const started = performance.now();
       const result = await send<{ ok: boolean; version?: string }>({ op: 'healthCheck' }, ctx);

@@ -8,6 +8,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { callsRouter } from './routers/calls';
 import { capabilitiesRouter } from './routers/capabilities';
+import { connectivityRouter } from './routers/connectivity';
 import { controllersRouter } from './routers/controllers';
 import { diagnosticsRouter } from './routers/diagnostics';
 import { jobsRouter } from './routers/jobs';
@@ -49,6 +50,7 @@ const coreRouters = {
   publicIpRanges: publicIpRangesRouter,
   publicIps: publicIpsRouter,
   portForwarding: portForwardingRouter,
+  connectivity: connectivityRouter,
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,

@@ -1,6 +1,7 @@
 // Kysely table types. Conventions on both dialects: ids are UUID strings, times are epoch milliseconds (BIGINT),
 // JSON is stored as TEXT and parsed in repositories, booleans are 0/1, `version` is the compare-and-set counter.
 import type { Generated } from 'kysely';
+import type { ConnectivityTables } from './schema-connectivity';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
 import type { NetworkAclTables } from './schema-network-acls';
@@ -168,4 +169,5 @@ export type Database = InventoryTables &
   PublicServicesTables &
   PublicIpTables &
   NetworkAclTables &
-  PortForwardingTables;
+  PortForwardingTables &
+  ConnectivityTables;

@@ -13,6 +13,7 @@ import type {
   PortForwardingSpec,
   StaticNatRef,
   StaticNatSpec,
+  TraceSpec,
   VpcSpec,
 } from '@netplane/adapter-sdk';
 import type { SimOperation, SimResourceKind } from './types';
@@ -35,6 +36,8 @@ export type SimCommand =
   | { op: 'applyPortForwarding'; rule: PortForwardingSpec }
   | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
+  /** Read-only, counted and faulted as an observe. */
+  | { op: 'trace'; spec: TraceSpec }
   | { op: 'healthCheck' };
 
 export type SimCommandName = SimCommand['op'];
@@ -57,6 +60,7 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'applyPortForwarding',
   'revokePortForwarding',
   'observe',
+  'trace',
   'healthCheck',
 ];
 
@@ -86,6 +90,7 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'revokePortForwarding':
       return 'revoke';
     case 'observe':
+    case 'trace':
       return 'observe';
     case 'healthCheck':
       return 'health';
@@ -118,6 +123,7 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'revokePortForwarding':
       return 'pf';
     case 'observe':
+    case 'trace':
     case 'healthCheck':
       return undefined;
   }

@@ -18,6 +18,7 @@ import * as portForwards from './pf-operations';
 import * as rules from './rule-operations';
 import { copyStats, countPortCreation, emptyStats, summaryOfStats } from './stats';
 import { SimStore } from './store';
+import { traceOnStore } from './trace';
 import {
   type ActiveFault,
   DEFAULT_PROFILE,
@@ -264,6 +265,8 @@ export class SimulatedController {
         return portForwards.revokePortForwarding(s, cmd.rule);
       case 'observe':
         return { resources: s.observe(cmd.scope) };
+      case 'trace':
+        return traceOnStore(s, cmd.spec);
       case 'healthCheck':
         return { ok: true, latencyMs: this.profile.latencyMs, version: `netplane-simulator ${this.version}` };
     }
