@@ -187,6 +187,27 @@ test('web cannot reach db on tcp/5432: the check names the deny rule, the rule i
     expect(await seriousViolations(page)).toEqual([]);
     await shot(connectivity, 'connectivity-section');
   });
+
+  await test.step('dark mode: a recorded check reopened and the matrix, axe clean', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    const recent = connectivity.getByRole('list', { name: `Recent connectivity checks of ${vpc.name}` });
+    // The older check (dropped) is the second; "Show" reopens its recorded picture.
+    await recent
+      .getByRole('listitem')
+      .nth(1)
+      .getByRole('button', { name: /^Show the check/ })
+      .click();
+    const shown = page.getByRole('dialog', { name: /^Check web-1 .* → db-1 .* · tcp\/5432$/ });
+    await expect(shown.getByRole('img', { name: /^Dropped at ACL ingress on db\./ })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(shown, 'connectivity-dropped-dark');
+    await page.keyboard.press('Escape');
+    await expect(shown).toBeHidden();
+    await expect(connectivity.getByRole('table', { name: /on tcp\/5432: rows are sources/ })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(connectivity, 'connectivity-section-dark');
+  });
 });
 
 /** Picks the NIC option whose label (VM · IP) matches. */

@@ -4,16 +4,7 @@ import type { ReachabilityMatrix as MatrixRecord } from '@netplane/domain';
 import { formatAgo } from '../../../lib/format';
 import type { Vpc } from '../rule-parts';
 import { MatrixGrid } from './matrix-grid';
-import { changedCells, flowKey, gridOf } from './matrix-model';
-
-/** The newest after-matrix and the before-matrix of the same change, if both were recorded. */
-export function lastChange(
-  history: readonly MatrixRecord[],
-): { before: MatrixRecord; after: MatrixRecord } | null {
-  const after = history.find((m) => m.kind === 'after' && m.changeId);
-  const before = after && history.find((m) => m.kind === 'before' && m.changeId === after.changeId);
-  return after && before ? { before, after } : null;
-}
+import { changedCells, flowKey, gridOf, lastChange } from './matrix-model';
 
 export function MatrixChange({
   vpc,

@@ -5,6 +5,7 @@ import {
   FLOW_CHIPS,
   flowKey,
   gridOf,
+  lastChange,
   type MatrixRecord,
   OUTSIDE,
   parseFlow,
@@ -141,5 +142,20 @@ describe('flows', () => {
     expect(parseFlow('tcp/70000')).toBeNull();
     expect(parseFlow('sctp/5')).toBeNull();
     expect(parseFlow('tcp/0')).toBeNull();
+  });
+});
+
+describe('lastChange', () => {
+  it('pairs the newest after-matrix with the before-matrix of its change, newest first', () => {
+    const m = (id: string, kind: string, changeId: string | null) => ({ id, kind, changeId });
+    const history = [
+      m('m5', 'manual', null),
+      m('m4', 'after', 'c2'),
+      m('m3', 'before', 'c2'),
+      m('m2', 'after', 'c1'),
+    ];
+    expect(lastChange(history)).toEqual({ before: history[2], after: history[1] });
+    expect(lastChange([m('m2', 'after', 'c1')])).toBeNull();
+    expect(lastChange([m('m1', 'manual', null)])).toBeNull();
   });
 });

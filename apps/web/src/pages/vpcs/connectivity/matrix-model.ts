@@ -167,3 +167,12 @@ export function changedCells(before: Matrix, after: Matrix): Set<string> {
   }
   return changed;
 }
+
+/** The newest after-matrix and the before-matrix of the same ACL change (one changeId), if both were recorded. */
+export function lastChange<M extends { kind: string; changeId: string | null }>(
+  history: readonly M[],
+): { before: M; after: M } | null {
+  const after = history.find((m) => m.kind === 'after' && m.changeId);
+  const before = after && history.find((m) => m.kind === 'before' && m.changeId === after.changeId);
+  return after && before ? { before, after } : null;
+}
