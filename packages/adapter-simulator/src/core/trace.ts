@@ -11,8 +11,10 @@ import {
   type TraceResult,
   type TraceSpec,
 } from '@netplane/adapter-sdk';
-import { nameOf, OUR_OWNER, type SimResource, type SimRule, type SimStore } from './store';
+import { nameOf, type SimResource, type SimStore } from './store';
 import { aclHop, aclOfTier, inCidr, type TierAt } from './trace-acl';
+import { inboundRewrite } from './trace-inbound';
+import { VpcView } from './trace-view';
 
 type Hop = TraceHop;
 /** Where a packet is headed inside the VPC: a port of a tier and the L4 port it reaches there. */
@@ -30,6 +32,7 @@ export function traceOnStore(store: SimStore, spec: TraceSpec): TraceResult {
 
 class Tracer {
   private readonly hops: Hop[] = [];
+  private readonly view: VpcView;
   private flow: TraceFlow;
   private readonly router;
   private readonly gateway;
@@ -39,6 +42,7 @@ class Tracer {
     private readonly spec: TraceSpec,
   ) {
     this.flow = spec.flow;
+    this.view = new VpcView(store, spec);
     this.router = { type: 'router' as const, id: spec.vpcId, name: 'VPC router' };
     this.gateway = { type: 'gateway' as const, id: spec.vpcId, name: 'VPC gateway' };
   }
@@ -47,9 +51,9 @@ class Tracer {
     const src = this.spec.source;
     if (src.kind === 'outside') return this.inbound(src.ip);
     if (src.kind !== 'nic') throw new AdapterError('INVALID_REQUEST', 'A trace starts at a NIC or outside');
-    const port = this.portOf(src.nicId);
+    const port = this.view.portOf(src.nicId);
     if (!port) return this.missingPort(src.nicId, src.networkId);
-    const tier = this.tierAt(port.externalIds['netplane:network'] ?? src.networkId);
+    const tier = this.view.tierAt(port.externalIds['netplane:network'] ?? src.networkId);
     const { mac, ip } = port.attributes;
     if (mac !== src.mac || ip !== src.ip) {
       return this.drop('PortSecurityDenied', {
@@ -78,24 +82,28 @@ class Tracer {
     let target: Target | undefined;
     let dstIp: string;
     if (dst.kind === 'nic') {
-      const port = this.portOf(dst.nicId);
+      const port = this.view.portOf(dst.nicId);
       if (!port) return this.missingPort(dst.nicId, dst.networkId);
       dstIp = port.attributes.ip ?? dst.ip;
-      target = { port, tier: this.tierAt(port.externalIds['netplane:network'] ?? dst.networkId), ip: dstIp };
+      target = {
+        port,
+        tier: this.view.tierAt(port.externalIds['netplane:network'] ?? dst.networkId),
+        ip: dstIp,
+      };
     } else if (dst.kind === 'address') {
       dstIp = dst.ip;
       const inTier = this.spec.tiers.find((t) => inCidr(dst.ip, t.cidr));
       if (inTier) {
-        const port = this.portByIp(inTier.networkId, dst.ip);
+        const port = this.view.portByIp(inTier.networkId, dst.ip);
         if (!port)
           return this.drop('NoSuchAddress', {
             kind: 'switch',
             verdict: 'drop',
-            at: this.tierAt(inTier.networkId),
+            at: this.view.tierAt(inTier.networkId),
             summary: `No NIC of tier ${inTier.name} holds ${dst.ip}`,
             evidence: [`switch ${nameOf('network', inTier.networkId)}: no port with ${dst.ip}`],
           });
-        target = { port, tier: this.tierAt(inTier.networkId), ip: dst.ip };
+        target = { port, tier: this.view.tierAt(inTier.networkId), ip: dst.ip };
       }
     } else throw new AdapterError('INVALID_REQUEST', 'A trace ends at a NIC or an address');
 
@@ -135,10 +143,10 @@ class Tracer {
       summary: `Routed from tier ${tier.name} to the gateway (default route via ${pub.gateway})`,
       evidence: [`router ${nameOf('vpc', this.spec.vpcId)}: 0.0.0.0/0 via ${pub.gateway}`],
     });
-    const nat = this.rulesOfVpc('nat').find(
-      (r) => r.attributes.logicalPort === srcNicId || r.attributes.logicalIp === srcIp,
-    );
-    const snatIp = this.sourceNatIpOf(tier.id);
+    const nat = this.view
+      .rulesOfVpc('nat')
+      .find((r) => r.attributes.logicalPort === srcNicId || r.attributes.logicalIp === srcIp);
+    const snatIp = this.view.sourceNatIpOf(tier.id);
     let publicSrc: string;
     if (nat) {
       publicSrc = nat.attributes.externalIp ?? '';
@@ -172,7 +180,7 @@ class Tracer {
       });
     }
     // To one of the VPC's own public addresses: it comes back in through the gateway, as from outside.
-    if (this.isPublicOfVpc(dstIp)) return this.inbound(publicSrc, dstIp);
+    if (this.view.isPublicOfVpc(dstIp)) return this.inbound(publicSrc, dstIp);
     this.hops.push({
       kind: 'deliver',
       verdict: 'pass',
@@ -192,7 +200,7 @@ class Tracer {
     if (!this.spec.publicNetwork) return this.noGateway('The VPC has no public side to arrive on');
     const dst = this.spec.destination;
     const dstIp = dstIpGiven ?? (dst.kind === 'address' ? dst.ip : null);
-    if (dstIp === null || !this.isPublicOfVpc(dstIp)) {
+    if (dstIp === null || !this.view.isPublicOfVpc(dstIp)) {
       const what = dstIp === null ? 'a NIC address (private)' : dstIp;
       return this.drop('NoRoute', {
         kind: 'route',
@@ -209,8 +217,14 @@ class Tracer {
       summary: `Arrived from ${srcIp} on the public side, for ${dstIp}`,
       evidence: [`gateway ${this.spec.publicNetwork.gateway} → ${dstIp}`],
     });
-    const target = this.rewriteInbound(dstIp);
-    if (!target) {
+    const rw = inboundRewrite(
+      { nat: this.view.rulesOfVpc('nat'), lb: this.view.rulesOfVpc('lb'), pf: this.view.rulesOfVpc('pf') },
+      dstIp,
+      this.flow,
+      this.gateway,
+      this.hashSource(),
+    );
+    if (!rw) {
       return this.drop('NoInboundRule', {
         kind: 'nat',
         verdict: 'drop',
@@ -219,6 +233,10 @@ class Tracer {
         evidence: [`router ${nameOf('vpc', this.spec.vpcId)}: no dnat for ${dstIp} ${flowText(this.flow)}`],
       });
     }
+    if ('drop' in rw) return this.drop(rw.reason, rw.drop);
+    this.hops.push(rw.hop);
+    if (rw.port !== undefined && this.flow.protocol !== 'icmp') this.flow = { ...this.flow, port: rw.port };
+    const target = this.targetIn(rw.networkId, rw.ip);
     if ('dropped' in target) return target.dropped;
     this.hops.push({
       kind: 'route',
@@ -230,86 +248,9 @@ class Tracer {
     return this.intoTier(target, srcIp);
   }
 
-  /** Static NAT (the whole address), else an LB or port forwarding rule on the flow's port; the rewrite hop. */
-  private rewriteInbound(ip: string): Target | { dropped: TraceResult } | undefined {
-    const nat = this.rulesOfVpc('nat').find((r) => r.attributes.externalIp === ip);
-    if (nat) {
-      const logicalIp = nat.attributes.logicalIp ?? '';
-      this.hops.push({
-        kind: 'nat',
-        verdict: 'pass',
-        at: this.gateway,
-        summary: `Static NAT took ${ip} to ${logicalIp}`,
-        ref: { type: 'staticNat', ruleId: nat.ruleId },
-        rewrite: { field: 'ip4.dst', from: ip, to: logicalIp },
-        evidence: [`nat dnat_and_snat ${ip} ↔ ${logicalIp}`],
-      });
-      return this.targetIn(nat.networkId, logicalIp);
-    }
-    const flow = this.flow;
-    if (flow.protocol === 'icmp') return undefined;
-    const lb = this.rulesOfVpc('lb').find(
-      (r) => r.attributes.vip === `${ip}:${flow.port}` && r.attributes.protocol === flow.protocol,
-    );
-    if (lb) {
-      const members = (lb.attributes.members ?? '').split(',').filter(Boolean);
-      if (members.length === 0) {
-        return {
-          dropped: this.drop('NoLbBackend', {
-            kind: 'lb',
-            verdict: 'drop',
-            at: this.gateway,
-            summary: `LB rule ${lb.attributes.name ?? lb.ruleId} on ${ip}:${flow.port} has no members`,
-            ref: { type: 'lbRule', ruleId: lb.ruleId },
-            evidence: [`load_balancer vip ${lb.attributes.vip}: no backends`],
-          }),
-        };
-      }
-      // The backend a source-hashing balancer would pick for this source address and port.
-      const backend = members[this.hashSource() % members.length] ?? '';
-      const [bIp = '', bPort = ''] = backend.split(':');
-      this.hops.push({
-        kind: 'lb',
-        verdict: 'pass',
-        at: this.gateway,
-        summary: `LB rule ${lb.attributes.name ?? lb.ruleId} chose backend ${backend} of ${members.length}`,
-        ref: { type: 'lbRule', ruleId: lb.ruleId, backend },
-        rewrite: { field: 'ip4.dst', from: ip, to: bIp },
-        evidence: [`load_balancer vip ${lb.attributes.vip} members ${lb.attributes.members}`],
-      });
-      this.flow = { ...flow, port: Number(bPort) };
-      return this.targetIn(lb.networkId, bIp);
-    }
-    const pf = this.rulesOfVpc('pf').find((r) => {
-      const [start = 0, end = start] = (r.attributes.publicPorts ?? '').split('-').map(Number);
-      return (
-        r.attributes.publicIp === ip &&
-        r.attributes.protocol === flow.protocol &&
-        flow.port >= start &&
-        flow.port <= end
-      );
-    });
-    if (!pf) return undefined;
-    const [pubStart = 0] = (pf.attributes.publicPorts ?? '').split('-').map(Number);
-    const [privStart = 0] = (pf.attributes.privatePorts ?? '').split('-').map(Number);
-    const privatePort = privStart + (flow.port - pubStart);
-    const privateIp = pf.attributes.privateIp ?? '';
-    this.hops.push({
-      kind: 'nat',
-      verdict: 'pass',
-      at: this.gateway,
-      summary: `Port forwarding took ${ip}:${flow.port} to ${privateIp}:${privatePort}`,
-      ref: { type: 'portForwarding', ruleId: pf.ruleId },
-      rewrite: { field: 'ip4.dst', from: `${ip}:${flow.port}`, to: `${privateIp}:${privatePort}` },
-      evidence: [`dnat ${ip}:${pf.attributes.publicPorts} → ${privateIp}:${pf.attributes.privatePorts}`],
-    });
-    this.flow = { ...flow, port: privatePort };
-    return this.targetIn(pf.networkId, privateIp);
-  }
-
   private targetIn(networkId: string, ip: string): Target | { dropped: TraceResult } {
-    const port = this.portByIp(networkId, ip);
-    const tier = this.tierAt(networkId);
+    const port = this.view.portByIp(networkId, ip);
+    const tier = this.view.tierAt(networkId);
     if (port) return { port, tier, ip };
     return {
       dropped: this.drop('NoSuchAddress', {
@@ -379,7 +320,7 @@ class Tracer {
     return this.drop('PortNotFound', {
       kind: 'portSecurity',
       verdict: 'drop',
-      at: this.tierAt(networkId),
+      at: this.view.tierAt(networkId),
       summary: `NIC ${nicId} has no port on the controller`,
       ref: { type: 'nic', nicId },
       evidence: [`port ${nameOf('nic', nicId)} not found`],
@@ -393,46 +334,6 @@ class Tracer {
     deliveredTo: TraceResult['deliveredTo'],
   ): TraceResult {
     return { outcome, reason, message, hops: this.hops, deliveredTo, tool: { name: 'simulator' } };
-  }
-
-  private tierAt(networkId: string): TierAt {
-    const name =
-      this.spec.tiers.find((t) => t.networkId === networkId)?.name ??
-      this.store.networks.get(nameOf('network', networkId))?.attributes.displayName ??
-      networkId;
-    return { type: 'tier', id: networkId, name };
-  }
-
-  private portOf(nicId: string): SimResource | undefined {
-    const p = this.store.nics.get(nameOf('nic', nicId));
-    return p?.owner === OUR_OWNER ? p : undefined;
-  }
-
-  private portByIp(networkId: string, ip: string): SimResource | undefined {
-    for (const p of this.store.nics.values())
-      if (p.owner === OUR_OWNER && p.externalIds['netplane:network'] === networkId && p.attributes.ip === ip)
-        return p;
-    return undefined;
-  }
-
-  private rulesOfVpc(kind: SimRule['kind']): SimRule[] {
-    return [...this.store.rules(kind).values()].filter((r) => r.vpcId === this.spec.vpcId);
-  }
-
-  private sourceNatIpOf(networkId: string): string | undefined {
-    return (
-      this.store.networks.get(nameOf('network', networkId))?.attributes.sourceNatIp ??
-      this.spec.publicNetwork?.sourceNatIp
-    );
-  }
-
-  private isPublicOfVpc(ip: string): boolean {
-    if (this.spec.publicNetwork?.sourceNatIp === ip) return true;
-    return (
-      this.rulesOfVpc('nat').some((r) => r.attributes.externalIp === ip) ||
-      this.rulesOfVpc('lb').some((r) => r.attributes.vip?.split(':')[0] === ip) ||
-      this.rulesOfVpc('pf').some((r) => r.attributes.publicIp === ip)
-    );
   }
 
   private hashSource(): number {

@@ -17,7 +17,7 @@ import type { EngineCore } from '../lifecycle/core';
 import { planMatrix } from './matrix-plan';
 import { traceRowOf } from './records';
 import { resolveTrace, vpcScopeOf } from './resolve';
-import { runTrace } from './run';
+import { type PickCache, runTrace } from './run';
 
 export type MatrixOrigin =
   | { kind: 'manual' }
@@ -71,6 +71,7 @@ export async function computeMatrix(
   const id = randomUUID();
   const cells: ReachabilityCell[] = new Array(planned.length);
   const rows: connectivityRepo.TraceRecordRow[] = [];
+  const picks: PickCache = new Map();
   await pool(
     planned.map((p, i) => ({ p, i })),
     MATRIX_CONCURRENCY,
@@ -81,7 +82,7 @@ export async function computeMatrix(
       }
       const traceId = randomUUID();
       const resolved = await resolveTrace(core, scope, p.input, byId);
-      const run = await runTrace(core, scope, resolved, traceId);
+      const run = await runTrace(core, scope, resolved, traceId, picks);
       rows.push(
         traceRowOf({
           id: traceId,

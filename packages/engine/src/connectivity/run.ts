@@ -74,11 +74,15 @@ export async function pickElement(
   }
 }
 
+/** Picks made for one matrix, by preferred tiers: its hundreds of traces need one element lookup per tier pair. */
+export type PickCache = Map<string, Promise<Picked>>;
+
 export async function runTrace(
   core: EngineCore,
   scope: VpcScope,
   resolved: ResolvedTrace,
   traceId: string,
+  picks?: PickCache,
 ): Promise<TraceRun> {
   const t0 = performance.now();
   const done = (result: TraceResult, controllerId: string | null): TraceRun => ({
@@ -86,7 +90,13 @@ export async function runTrace(
     controllerId,
     durationMs: performance.now() - t0,
   });
-  const picked = await pickElement(core, scope, resolved.preferredTiers);
+  const key = resolved.preferredTiers.join(',');
+  let pick = picks?.get(key);
+  if (!pick) {
+    pick = pickElement(core, scope, resolved.preferredTiers);
+    picks?.set(key, pick);
+  }
+  const picked = await pick;
   if ('unavailable' in picked) return done(picked.unavailable, null);
   const { handle } = picked;
   const { spec } = resolved;
