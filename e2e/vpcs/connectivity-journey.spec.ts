@@ -131,9 +131,30 @@ test('web cannot reach db on tcp/5432: the check names the deny rule, the rule i
     await shot(dialog, 'connectivity-dropped');
   });
 
-  await test.step('the link leads to rule 10 in the ACL editor, where it is edited to allow', async () => {
-    await result.getByRole('link', { name: 'Open rule 10 in the ACL editor' }).first().click();
+  await test.step('the reachability matrix on tcp/5432: web → db denied by rule 10 of db-acl', async () => {
+    await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
+    await connectivity.getByLabel('Custom flow').fill('tcp/5432');
+    await connectivity.getByRole('button', { name: 'Add flow' }).click();
+    await connectivity.getByRole('button', { name: 'Compute the matrix' }).click();
+    const grid = connectivity.getByRole('table', { name: /on tcp\/5432: rows are sources/ });
+    const webRow = grid.getByRole('row', { name: /^web/ });
+    await expect(webRow.getByRole('cell').nth(1)).toContainText('Denied', JOB);
+    await expect(webRow.getByRole('link', { name: /web to db: Denied, by rule 10 of db-acl/ })).toBeVisible();
+    await expect(grid.getByRole('rowheader', { name: /Outside/ })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(connectivity, 'connectivity-matrix-before');
+    // Back to the check's answer for its link (the recorded check reopens with Show).
+    await connectivity
+      .getByRole('list', { name: `Recent connectivity checks of ${vpc.name}` })
+      .getByRole('button', { name: /^Show the check/ })
+      .click();
+  });
+
+  await test.step('the link leads to rule 10 in the ACL editor, where it is edited to allow', async () => {
+    const shown = page.getByRole('dialog', { name: /^Check web-1 .* → db-1 .* · tcp\/5432$/ });
+    await shown.getByRole('link', { name: 'Open rule 10 in the ACL editor' }).first().click();
+    await expect(shown).toBeHidden();
     await expect(page).toHaveURL(/acl=.*rule=/);
     const acls = section(page, /^Network ACLs/);
     const rules = acls.getByRole('table', { name: 'Rules of ACL list db-acl, in evaluation order' });
@@ -173,17 +194,18 @@ test('web cannot reach db on tcp/5432: the check names the deny rule, the rule i
     ).toHaveCount(2);
   });
 
-  await test.step('the reachability matrix on tcp/5432: web → db allowed by rule 10', async () => {
-    await connectivity.getByLabel('Custom flow').fill('tcp/5432');
-    await connectivity.getByRole('button', { name: 'Add flow' }).click();
-    await connectivity.getByRole('button', { name: 'Compute the matrix' }).click();
-    const grid = connectivity.getByRole('table', { name: /on tcp\/5432: rows are sources/ });
-    const webRow = grid.getByRole('row', { name: /^web/ });
-    await expect(webRow.getByRole('cell').nth(1)).toContainText('Allowed', JOB);
+  await test.step('after the change the matrix shows web → db allowed by rule 10, before and after side by side', async () => {
+    const after = connectivity.getByRole('table', { name: /on tcp\/5432: rows are sources/ });
     await expect(
-      webRow.getByRole('link', { name: /web to db: Allowed, by rule 10 of db-acl/ }),
-    ).toBeVisible();
-    await expect(grid.getByRole('rowheader', { name: /Outside/ })).toBeVisible();
+      after
+        .getByRole('row', { name: /^web/ })
+        .getByRole('link', { name: /web to db: Allowed, by rule 10 of db-acl/ }),
+    ).toBeVisible(JOB);
+    const change = connectivity.getByRole('region', { name: /^Before and after the last ACL change/ });
+    await expect(change).toContainText('tcp/5432: 1 pair changed', JOB);
+    const before = change.getByRole('table', { name: /^tcp\/5432 before / });
+    await expect(before.getByRole('row', { name: /^web/ }).getByRole('cell').nth(1)).toContainText('Denied');
+    await expect(before.getByRole('row', { name: /^web/ }).getByRole('cell').nth(1)).toContainText('changed');
     expect(await seriousViolations(page)).toEqual([]);
     await shot(connectivity, 'connectivity-section');
   });

@@ -18,6 +18,16 @@ export function MatrixChange({
   const change = lastChange(history);
   if (!change) return null;
   const { before, after } = change;
+  const label = after.changeLabel ?? 'the change';
+  // Per flow both grids and what flipped; only flows where something changed are drawn, the others are named.
+  const flows = after.protocols.flatMap((f, i) => {
+    const j = before.protocols.findIndex((p) => flowKey(p) === flowKey(f));
+    if (j < 0) return [];
+    const b = gridOf(before, j, names);
+    const a = gridOf(after, i, names);
+    return [{ key: flowKey(f), b, a, changed: changedCells(b, a) }];
+  });
+  const unchanged = flows.filter((f) => f.changed.size === 0).map((f) => f.key);
   return (
     <section
       aria-labelledby="matrix-change-h"
@@ -29,48 +39,36 @@ export function MatrixChange({
           by {after.actor} {formatAgo(after.createdAt)}
         </span>
       </h4>
-      {after.protocols.map((f, i) => {
-        const j = before.protocols.findIndex((p) => flowKey(p) === flowKey(f));
-        if (j < 0) return null;
-        const b = gridOf(before, j, names);
-        const a = gridOf(after, i, names);
-        const changed = changedCells(b, a);
-        const key = flowKey(f);
-        return (
+      {flows.some((f) => f.changed.size > 0) ? null : <p className="text-sm">No pair changed on any flow.</p>}
+      {unchanged.length > 0 && unchanged.length < flows.length && (
+        <p className="text-sm">
+          No pair changed on <span className="font-mono">{unchanged.join(', ')}</span>.
+        </p>
+      )}
+      {flows
+        .filter((f) => f.changed.size > 0)
+        .map(({ key, b, a, changed }) => (
           <div key={key} className="space-y-1">
             <p className="text-sm">
               <span className="font-mono font-semibold">{key}</span>:{' '}
-              {changed.size === 0
-                ? 'no pair changed'
-                : `${changed.size} pair${changed.size === 1 ? '' : 's'} changed (marked “changed”)`}
+              {`${changed.size} pair${changed.size === 1 ? '' : 's'} changed (marked “changed”)`}
             </p>
             <div className="grid gap-3 lg:grid-cols-2">
               <div>
                 <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
                   Before
                 </p>
-                <MatrixGrid
-                  vpcId={vpc.id}
-                  matrix={b}
-                  changed={changed}
-                  caption={`${key} before ${after.changeLabel ?? 'the change'}`}
-                />
+                <MatrixGrid vpcId={vpc.id} matrix={b} changed={changed} caption={`${key} before ${label}`} />
               </div>
               <div>
                 <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
                   After
                 </p>
-                <MatrixGrid
-                  vpcId={vpc.id}
-                  matrix={a}
-                  changed={changed}
-                  caption={`${key} after ${after.changeLabel ?? 'the change'}`}
-                />
+                <MatrixGrid vpcId={vpc.id} matrix={a} changed={changed} caption={`${key} after ${label}`} />
               </div>
             </div>
           </div>
-        );
-      })}
+        ))}
     </section>
   );
 }

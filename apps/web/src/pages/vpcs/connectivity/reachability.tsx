@@ -29,7 +29,10 @@ export function ReachabilityMatrix({ vpc, canRun }: { vpc: Vpc; canRun: boolean 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const names = useAclListNames(vpc.id);
-  const history = useQuery(trpc.connectivity.matrixHistory.queryOptions({ vpcId: vpc.id, limit: 20 }));
+  // An ACL change records a before/after pair inside its apply job: a slow poll brings it without a reload.
+  const history = useQuery(
+    trpc.connectivity.matrixHistory.queryOptions({ vpcId: vpc.id, limit: 20 }, { refetchInterval: 10_000 }),
+  );
   const [extra, setExtra] = useState<TraceFlow[]>([]);
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const compute = useMutation(
@@ -39,7 +42,10 @@ export function ReachabilityMatrix({ vpc, canRun }: { vpc: Vpc; canRun: boolean 
     }),
   );
   const items = history.data?.items ?? [];
-  const latest: MatrixRecord | undefined = compute.data ?? items[0];
+  // The newest of the one just computed and the recorded ones (an ACL change records a newer "after" matrix).
+  const latest: MatrixRecord | undefined = [compute.data, items[0]]
+    .filter((m): m is MatrixRecord => m !== undefined)
+    .sort((x, y) => y.createdAt - x.createdAt)[0];
   const chips = [...FLOW_CHIPS];
   for (const f of [...(latest?.protocols ?? []), ...extra]) {
     if (!chips.some((c) => c.key === flowKey(f))) chips.push(chipOf(f));
