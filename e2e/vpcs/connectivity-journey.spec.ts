@@ -5,8 +5,8 @@
 // axe finds nothing serious on the dialog and the matrix. Screenshots go to the test's output (and SHOTS_DIR if set).
 import type { Locator, Page } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
-import { createInventory, uniqueName } from '../fixtures/inventory';
-import { implementTier, type Tier, type Vpc, waitForJob } from '../fixtures/lifecycle';
+import { createInventory, injectFault, uniqueName } from '../fixtures/inventory';
+import { createVpc, implementTier, type Tier, type Vpc, waitForJob } from '../fixtures/lifecycle';
 import { expect, test } from '../fixtures/test';
 
 const JOB = { timeout: 30_000 };
@@ -238,3 +238,43 @@ async function pickNic(select: Locator, text: RegExp): Promise<void> {
   await expect(option).toHaveCount(1);
   await select.selectOption({ label: (await option.textContent())?.trim() ?? '' });
 }
+
+test('a NIC diagnosis offers Check connectivity, prefilled with the diagnosed NIC as the source', async ({
+  page,
+  adminApi,
+  loginAs,
+}) => {
+  test.setTimeout(120_000);
+  const inv = await createInventory(adminApi);
+  const { vpc, tiers } = await createVpc(adminApi, inv, 1);
+  const tier = tiers[0] as Tier;
+  expect(await implementTier(adminApi, tier.id)).toBe('succeeded');
+  await injectFault(adminApi, inv.controllerId, {
+    kind: 'vendorError',
+    code: 'PORT_QUOTA',
+    message: 'port quota exceeded on the logical switch',
+    operation: 'prepare',
+  });
+  const r = await adminApi.mutate<{ jobId: string; nics: { id: string }[] }>('nics.prepareBulk', {
+    tierId: tier.id,
+    nics: [{ vmName: 'app-1' }],
+  });
+  expect(await waitForJob(adminApi, r.jobId)).toBe('failed');
+  const nicId = r.nics[0]?.id ?? '';
+
+  await loginAs('operator');
+  await page.goto('/diagnostics');
+  const card = page.getByRole('article').filter({ has: page.locator(`a[href="/vpcs/${vpc.id}"]`) });
+  await expect(card.first()).toBeVisible(JOB);
+  await card
+    .first()
+    .getByRole('button', { name: `Check connectivity in VPC ${vpc.name}` })
+    .click();
+  const dialog = page.getByRole('dialog', { name: `Check connectivity in ${vpc.name}` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Source')).toHaveValue(`nic:${nicId}`);
+  await expect(dialog.getByLabel('Source')).toHaveAccessibleDescription('Where the packet starts');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
