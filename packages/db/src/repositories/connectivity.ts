@@ -1,12 +1,12 @@
 // Recorded connectivity checks and reachability matrices (migration 016). Bounded per VPC: the newest
-// TRACES_KEPT checks someone asked for and MATRICES_KEPT matrices (a matrix's own traces go with it) survive each
+// TRACES_KEPT (1,000) checks someone asked for and MATRICES_KEPT (20) matrices (a matrix's own traces go with it) survive each
 // insert; older ones are deleted in the same call, so a VPC traced in a loop does not grow the tables for ever.
 import type { Db } from '../connect';
 import type { ConnectivityMatricesTable, ConnectivityTracesTable } from '../schema-connectivity';
 import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
 
 export const TRACES_KEPT = 1_000;
-export const MATRICES_KEPT = 50;
+export const MATRICES_KEPT = 20;
 
 export type TraceRecordRow = {
   id: string;

@@ -5,6 +5,7 @@ import { connectivityRepo, type Page, vpcsRepo } from '@netplane/db';
 import {
   AppError,
   type ConnectivityTraceInput,
+  connectivityTraceInputSchema,
   type ReachabilityMatrix,
   type ReachabilityMatrixInput,
   type TraceRecord,
@@ -20,8 +21,10 @@ export type PageArgs = { cursor?: string; limit: number };
 export class ConnectivityCommands {
   constructor(private readonly core: EngineCore) {}
 
-  async trace(input: ConnectivityTraceInput, actor: string): Promise<TraceRecord> {
+  async trace(raw: ConnectivityTraceInput, actor: string): Promise<TraceRecord> {
     const core = this.core;
+    // The API has parsed it already; an engine caller gets the same defaults (ICMP echo request).
+    const input = connectivityTraceInputSchema.parse(raw);
     const scope = await vpcScopeOf(core, input.vpcId);
     const resolved = await resolveTrace(core, scope, input);
     const id = randomUUID();

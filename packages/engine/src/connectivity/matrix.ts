@@ -1,6 +1,6 @@
 // The reachability matrix of a VPC: tiers × tiers and outside → tiers for each flow asked, every cell decided by a
 // trace (matrix-plan.ts says which), run a few at a time; the matrix and its traces are recorded together (the
-// newest 50 matrices per VPC kept). `origin` says why it was computed: asked for, or before/after an ACL change.
+// newest 20 matrices per VPC kept; a matrix trace keeps 2 KiB of the tool output). `origin` says why it was computed: asked for, or before/after an ACL change.
 import { randomUUID } from 'node:crypto';
 import { connectivityRepo, nicsRepo } from '@netplane/db';
 import {
@@ -22,6 +22,17 @@ import { type PickCache, runTrace } from './run';
 export type MatrixOrigin =
   | { kind: 'manual' }
   | { kind: 'before' | 'after'; changeId: string; changeLabel: string };
+
+/**
+ * A matrix records hundreds of traces: each keeps at most this much of the tool's output (ovn-trace's runs to tens of
+ * KiB per trace; a check asked alone keeps what the adapter gave).
+ */
+export const MATRIX_TOOL_OUTPUT_KEPT = 2_048;
+
+const trimmed = (r: TraceResult): TraceResult =>
+  r.tool.output !== undefined && r.tool.output.length > MATRIX_TOOL_OUTPUT_KEPT
+    ? { ...r, tool: { ...r.tool, output: `${r.tool.output.slice(0, MATRIX_TOOL_OUTPUT_KEPT)}\n… (truncated)` } }
+    : r;
 
 /** Traces in flight at once per matrix: enough to hide a controller's latency, few enough to leave it room. */
 export const MATRIX_CONCURRENCY = 4;
@@ -90,7 +101,7 @@ export async function computeMatrix(
           matrixId: id,
           actor,
           input: p.input,
-          result: run.result,
+          result: trimmed(run.result),
           controllerId: run.controllerId,
           durationMs: Math.round(run.durationMs),
           createdAt: core.deps.now(),
