@@ -3,6 +3,9 @@ import { X } from 'lucide-react';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Button } from './button';
 
+/** xl: wide content such as the connectivity check's path picture. */
+const SIZES = { md: 'max-w-lg', lg: 'max-w-3xl', xl: 'max-w-5xl' } as const;
+
 type DialogProps = {
   isOpen: boolean;
   onClose: () => void;
@@ -10,7 +13,7 @@ type DialogProps = {
   description?: ReactNode;
   children: ReactNode;
   footer?: ReactNode;
-  size?: 'md' | 'lg';
+  size?: 'md' | 'lg' | 'xl';
 };
 
 export function Dialog({ isOpen, onClose, title, description, children, footer, size = 'md' }: DialogProps) {
@@ -40,7 +43,7 @@ export function Dialog({ isOpen, onClose, title, description, children, footer, 
         e.preventDefault();
         onClose();
       }}
-      className={`m-auto w-[calc(100%-2rem)] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 ${size === 'lg' ? 'max-w-3xl' : 'max-w-lg'}`}
+      className={`m-auto w-[calc(100%-2rem)] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 ${SIZES[size]}`}
     >
       {isOpen && (
         <div className="flex max-h-[85vh] flex-col">

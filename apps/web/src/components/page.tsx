@@ -25,11 +25,14 @@ export function PageHeader({
 }
 
 export function Card({
+  id,
   title,
   actions,
   children,
   className,
 }: {
+  /** The anchor other pages link to (`#network-acls`); the VPC page scrolls to it. */
+  id?: string;
   title?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
@@ -37,6 +40,7 @@ export function Card({
 }) {
   return (
     <section
+      id={id}
       className={cx(
         'min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-xs dark:border-slate-700 dark:bg-slate-900',
         className,

@@ -5,6 +5,7 @@ import { NegotiationTrace } from '../../components/negotiation-trace';
 import type { Outputs } from '../../lib/api-types';
 import { formatAgo } from '../../lib/format';
 import { DiagnosisActions } from './diagnosis-actions';
+import { DiagnosisCheck } from './diagnosis-check';
 
 export type DiagnosisView = Outputs['diagnostics']['list']['items'][number];
 type DiagnosisRecord = DiagnosisView['caused'][number];
@@ -176,7 +177,10 @@ export function DiagnosisCard({ view }: { view: DiagnosisView }) {
             <strong>Remediation:</strong> {view.remediation}
           </p>
         </div>
-        <DiagnosisActions diagnosis={view} />
+        <div className="flex flex-wrap items-start gap-2">
+          <DiagnosisActions diagnosis={view} />
+          <DiagnosisCheck diagnosis={view} />
+        </div>
         {view.caused.length > 0 && (
           <details>
             <summary className="cursor-pointer text-sm font-medium">

@@ -2,8 +2,8 @@
 // operators on a list of the VPC (built-in lists are read-only, so they show the rules only).
 import type { AclRuleView } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowDown, ArrowUp, ListPlus, Pencil, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { ArrowDown, ArrowUp, Crosshair, ListPlus, Pencil, Trash2 } from 'lucide-react';
+import { useEffect, useState } from 'react';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
@@ -17,10 +17,13 @@ import { AclRuleDialog } from './acl-rule-dialog';
 export function AclRules({
   listId,
   vpcId,
+  linkedRuleId = null,
   onChanged,
 }: {
   listId: string;
   vpcId: string;
+  /** The rule a connectivity check linked to: marked, scrolled to, its Edit button focused. */
+  linkedRuleId?: string | null;
   onChanged: () => void;
 }) {
   const trpc = useTRPC();
@@ -47,6 +50,13 @@ export function AclRules({
     },
     onError: (e: unknown) => toast.error(e),
   });
+  const isLoaded = list.data !== undefined;
+  useEffect(() => {
+    if (!linkedRuleId || !isLoaded) return;
+    const edit = document.getElementById(editButtonId(linkedRuleId));
+    edit?.closest('tr')?.scrollIntoView({ block: 'center' });
+    edit?.focus({ preventScroll: true });
+  }, [linkedRuleId, isLoaded]);
   const reorder = useMutation(trpc.networkAcls.reorderRules.mutationOptions(opts('Rules reordered')));
   const remove = useMutation(trpc.networkAcls.deleteRule.mutationOptions(opts('Rule deleted')));
 
@@ -61,7 +71,20 @@ export function AclRules({
   };
 
   const columns: Column<AclRuleView>[] = [
-    { key: 'number', header: 'Number', render: (r) => <span className="font-mono">{r.number}</span> },
+    {
+      key: 'number',
+      header: 'Number',
+      render: (r) => (
+        <span className="inline-flex items-center gap-1.5">
+          <span className="font-mono">{r.number}</span>
+          {r.id === linkedRuleId && (
+            <span className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+              <Crosshair aria-hidden className="size-3" /> decided the check
+            </span>
+          )}
+        </span>
+      ),
+    },
     {
       key: 'action',
       header: 'Action',
@@ -117,6 +140,7 @@ export function AclRules({
                     aria-label={`Move rule ${r.number} down`}
                   />
                   <Button
+                    id={editButtonId(r.id)}
                     size="sm"
                     variant="ghost"
                     onClick={() => setEditing({ rule: r })}
@@ -195,3 +219,5 @@ export function AclRules({
     </div>
   );
 }
+
+const editButtonId = (ruleId: string) => `acl-rule-edit-${ruleId}`;

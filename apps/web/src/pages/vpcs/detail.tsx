@@ -1,8 +1,8 @@
 // One VPC: state and conditions, tiers with their NICs, network ACL lists, public IPs (static NAT) and load balancers, a live timeline of element calls, negotiation, jobs, history.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Download, RefreshCw, Trash2, Wrench } from 'lucide-react';
-import { useRef } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import { Button } from '../../components/button';
 import { ConditionPills } from '../../components/condition-pills';
 import { isJobActive, JobProgress } from '../../components/job-progress';
@@ -15,6 +15,7 @@ import { formatTime } from '../../lib/format';
 import { isJobEnded, useJobStreams, withJob } from '../../lib/job-stream';
 import { useTRPC } from '../../lib/trpc';
 import { downloadBundle } from './bundle';
+import { ConnectivitySection } from './connectivity/section';
 import { CreateTierForm } from './create-tier-form';
 import { LoadBalancersSection } from './load-balancers';
 import { NetworkAclsSection } from './network-acls';
@@ -68,6 +69,14 @@ export function VpcDetailPage() {
   const reconcile = useMutation(trpc.vpcs.reconcile.mutationOptions(onJob('Reconcile')));
   const repair = useMutation(trpc.vpcs.repair.mutationOptions(onJob('Repair')));
   const destroy = useMutation(trpc.vpcs.destroy.mutationOptions(onJob('Destroy')));
+  // A link to a section (#load-balancers, from a connectivity check) scrolls to it once the page is there; a link to
+  // an ACL rule (?rule=) is scrolled to by the ACL editor itself, at the rule.
+  const { hash, search } = useLocation();
+  const isLoaded = vpc.data !== undefined;
+  useEffect(() => {
+    if (!isLoaded || !hash || new URLSearchParams(search).has('rule')) return;
+    document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: 'start' });
+  }, [hash, search, isLoaded]);
 
   if (vpc.isPending) return <LoadingCards />;
   if (vpc.error) return <ErrorState error={vpc.error} onRetry={() => void vpc.refetch()} />;
@@ -149,6 +158,7 @@ export function VpcDetailPage() {
             <CreateTierForm vpcId={v.id} zoneId={v.zoneId} onCreated={refresh} />
           )}
         </section>
+        <ConnectivitySection vpc={v} />
         <NetworkAclsSection vpc={v} onChanged={refresh} />
         <VpcAddressesSection vpc={v} />
         <PublicIpsSection vpc={v} jobs={jobsById} onChanged={refresh} />

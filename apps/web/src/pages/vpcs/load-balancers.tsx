@@ -202,6 +202,7 @@ export function LoadBalancersSection({
   const isOffered = offering.length > 0;
   return (
     <Card
+      id="load-balancers"
       title={`Load balancers${rules.data ? ` (${rules.data.length})` : ''}`}
       actions={
         canProvision &&

@@ -4,7 +4,8 @@
 import type { AclListView } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Eye, Plus, RotateCcw, ShieldCheck, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Card } from '../../components/page';
@@ -25,6 +26,13 @@ export function NetworkAclsSection({ vpc, onChanged }: { vpc: Vpc; onChanged: ()
   const toast = useToast();
   const canProvision = useCan('provision');
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // ?acl=<listId>&rule=<ruleId>: a connectivity check's link to the rule that decided it opens that list here.
+  const [params] = useSearchParams();
+  const linkedList = params.get('acl');
+  const linkedRule = params.get('rule');
+  useEffect(() => {
+    if (linkedList) setSelectedId(linkedList);
+  }, [linkedList]);
   const [isCreating, setCreating] = useState(false);
   const [toDelete, setToDelete] = useState<AclListView | null>(null);
   const lists = useQuery(
@@ -152,6 +160,7 @@ export function NetworkAclsSection({ vpc, onChanged }: { vpc: Vpc; onChanged: ()
 
   return (
     <Card
+      id="network-acls"
       title={`Network ACLs${lists.data ? ` (${items.length})` : ''}`}
       actions={
         canProvision &&
@@ -186,7 +195,15 @@ export function NetworkAclsSection({ vpc, onChanged }: { vpc: Vpc; onChanged: ()
           />
           <RuleDiagnoses vpcId={vpc.id} rules={items} />
           <AclAssignments tiers={vpc.tiers} lists={ordered} onChanged={refresh} />
-          {selected && <AclRules key={selected.id} listId={selected.id} vpcId={vpc.id} onChanged={refresh} />}
+          {selected && (
+            <AclRules
+              key={selected.id}
+              listId={selected.id}
+              vpcId={vpc.id}
+              linkedRuleId={selected.id === linkedList ? linkedRule : null}
+              onChanged={refresh}
+            />
+          )}
         </div>
       )}
       <CreateAclListDialog

@@ -154,6 +154,7 @@ export function PortForwardingSection({
   const isOffered = offering.length > 0;
   return (
     <Card
+      id="port-forwarding"
       title={`Port forwarding${rules.data ? ` (${rules.data.total})` : ''}`}
       actions={
         canProvision &&

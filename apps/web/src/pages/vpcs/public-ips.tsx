@@ -143,6 +143,7 @@ export function PublicIpsSection({
   const isOffered = offering.length > 0;
   return (
     <Card
+      id="public-ips"
       title={`Public IPs (static NAT)${rules.data ? ` (${rules.data.length})` : ''}`}
       actions={
         canProvision &&

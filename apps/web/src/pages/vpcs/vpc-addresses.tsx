@@ -132,6 +132,7 @@ export function VpcAddressesSection({ vpc }: { vpc: Vpc }) {
   ];
   return (
     <Card
+      id="public-addresses"
       title={`Public addresses${list.data ? ` (${list.data.items.length})` : ''}`}
       actions={canProvision && <AcquireAddressButton vpcId={vpc.id} />}
     >
