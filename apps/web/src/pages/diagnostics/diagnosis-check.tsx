@@ -11,7 +11,8 @@ import type { DiagnosisView } from './diagnosis-card';
 
 export function DiagnosisCheck({ diagnosis: d }: { diagnosis: DiagnosisView }) {
   const trpc = useTRPC();
-  const canRun = useCan('provision');
+  // Support triages with it: the check is offered to every role that acts on diagnoses.
+  const canRun = useCan('diagnostics.act');
   const [isOpen, setOpen] = useState(false);
   const vpcId = d.vpcId;
   const vpc = useQuery(

@@ -12,14 +12,16 @@ import { ReachabilityMatrix } from './reachability';
 import { RecentTraces } from './recent-traces';
 
 export function ConnectivitySection({ vpc }: { vpc: Vpc }) {
-  const canRun = useCan('provision');
+  // A check is a triage tool (support too); a matrix runs many checks against the controller (provisioning roles).
+  const canCheck = useCan('diagnostics.act');
+  const canCompute = useCan('provision');
   const [isChecking, setChecking] = useState(false);
   return (
     <Card
       id="connectivity"
       title="Connectivity"
       actions={
-        canRun && (
+        canCheck && (
           <Button
             size="sm"
             variant="primary"
@@ -32,7 +34,7 @@ export function ConnectivitySection({ vpc }: { vpc: Vpc }) {
       }
     >
       <div className="space-y-6">
-        <ReachabilityMatrix vpc={vpc} canRun={canRun} />
+        <ReachabilityMatrix vpc={vpc} canRun={canCompute} />
         <RecentTraces vpc={vpc} />
       </div>
       <CheckConnectivityDialog isOpen={isChecking} onClose={() => setChecking(false)} vpc={vpc} />
