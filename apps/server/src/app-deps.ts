@@ -1,6 +1,6 @@
-// Builds ApiDeps in one function: database, logger, adapters, keyring, login limiter and the engine built from them.
+// Builds ApiDeps in one function: database, logger, adapters, keyring, login and API token limiters and the engine built from them.
 // New dependencies go here.
-import type { AdapterRegistration, ApiDeps, LoginLimiter } from '@netplane/api';
+import type { AdapterRegistration, ApiDeps, LoginLimiter, TokenLimiter } from '@netplane/api';
 import type { DbHandle } from '@netplane/db';
 import { Engine, type EngineOptions } from '@netplane/engine';
 import type { Keyring } from '@netplane/secrets';
@@ -12,6 +12,7 @@ export function buildApiDeps(parts: {
   adapters: readonly AdapterRegistration[];
   keyring: Keyring;
   loginLimiter: LoginLimiter;
+  tokenLimiter?: TokenLimiter;
   /** This node's engine options (env); the engine is created here and started by engine-hook.ts. */
   engineOptions: Partial<EngineOptions>;
 }): ApiDeps {
@@ -34,5 +35,6 @@ export function buildApiDeps(parts: {
     // One engine for the API's procedures and this node's workers.
     engine: new Engine(core, parts.engineOptions),
     loginLimiter: parts.loginLimiter,
+    ...(parts.tokenLimiter ? { tokenLimiter: parts.tokenLimiter } : {}),
   };
 }

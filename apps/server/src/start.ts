@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
   createLoginLimiter,
+  createTokenLimiter,
   credentialsHealth,
   isSetupNeeded,
   loadDemoOnStart,
@@ -54,15 +55,17 @@ async function startOn(
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
   const adapters = await loadAdapters(logger);
-  // Login counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
+  // Login and refused-token counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);
+  const tokenLimiter = await createTokenLimiter(limitStore);
   const deps = buildApiDeps({
     db,
     logger,
     adapters,
     keyring,
     loginLimiter,
+    tokenLimiter,
     engineOptions: { ...env.engineOptions, nodeId: env.nodeId },
   });
   const audit = await credentialsHealth({ db: db.db, deps });

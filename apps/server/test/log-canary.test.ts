@@ -1,5 +1,5 @@
 // A canary password given to the real server (controller credentials, login attempts, bad input) never shows up in
-// the server's stdout/stderr, even at debug level.
+// the server's stdout/stderr, even at debug level; nor does an API token, used, misused, revoked or pasted into input.
 import { describe, expect, it } from 'vitest';
 import { dataOf, startServerProcess, TrpcClient } from './server-process';
 
@@ -10,6 +10,7 @@ describe('log canary', () => {
   it('never writes a controller credential or a password to the server log', async () => {
     const server = await startServerProcess({ NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'trace' });
     let code: number | null = null;
+    let token = '';
     try {
       const c = new TrpcClient(server.url);
       expect((await c.login('admin', ADMIN_PASSWORD)).status).toBe(200);
@@ -62,6 +63,26 @@ describe('log canary', () => {
       });
       expect(rotated.status).toBe(200);
       await c.mutate('controllers.testConnection', { id: controller.id });
+
+      const made = dataOf<{ token: string; item: { id: string } }>(
+        await c.mutate('tokens.create', { name: 'canary-token', role: 'viewer', expiresInDays: 1 }),
+      );
+      token = made.token;
+      const asToken = (t: string) =>
+        fetch(`${server.url}/trpc/zones.list`, { headers: { authorization: `Bearer ${t}` } });
+      expect((await asToken(token)).status).toBe(200);
+      const tokenFailures = [
+        await asToken(`${token}x`),
+        await asToken(`${token.slice(0, 17)}${token.slice(17).split('').reverse().join('')}`),
+        await fetch(`${server.url}/trpc/zones.list`, { headers: { authorization: `Basic ${token}` } }),
+      ];
+      await c.mutate('tokens.revoke', { id: made.item.id });
+      tokenFailures.push(await asToken(token));
+      for (const f of tokenFailures) expect(await f.text()).not.toContain(token.slice(17));
+      // Pasted into input: stored as the user typed it, but never logged.
+      expect(
+        (await c.mutate('zones.create', { name: 'z-pasted', description: `token=${token}` })).status,
+      ).toBe(200);
     } finally {
       code = await server.stop();
     }
@@ -70,5 +91,8 @@ describe('log canary', () => {
     expect(log).toContain('Login failed'); // the failures were logged...
     expect(log).not.toContain(CANARY); // ...without the secret
     expect(log).not.toContain(ADMIN_PASSWORD);
+    expect(token).toMatch(/^npt_/);
+    expect(log).toContain('API token refused');
+    expect(log).not.toContain(token.slice(17));
   });
 });

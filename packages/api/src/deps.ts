@@ -25,6 +25,16 @@ export type LoginLimiter = {
   recordSuccess(ip: string, username: string): Promise<void>;
 };
 
+/** API token throttling (services/token-limits.ts): refused tokens per ip, shared like the login counters; requests
+ * per token, counted by each node in memory (a write per request would cost more than the request). */
+export type TokenLimiter = {
+  /** Seconds this ip must wait after too many refused tokens (0 when allowed). */
+  secondsBlocked(ip: string): Promise<number>;
+  recordFailure(ip: string): Promise<void>;
+  /** Counts one request of this token: seconds to wait when it is over its rate (0 when allowed). */
+  consumeRequest(tokenId: string): Promise<number>;
+};
+
 export type SessionPolicy = {
   /** A session unused for this long ends (sliding). */
   idleMs: number;
@@ -53,6 +63,8 @@ export type ApiDeps = {
   engine: Engine;
   /** Optional: defaults to a per-process memory limiter (see services/auth-rate-limit.ts). */
   loginLimiter?: LoginLimiter;
+  /** Optional: defaults to a per-process memory limiter (see services/token-limits.ts). */
+  tokenLimiter?: TokenLimiter;
   /** Optional: defaults to 30 min idle, 12 h absolute. */
   sessionPolicy?: SessionPolicy;
 };

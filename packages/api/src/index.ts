@@ -17,4 +17,6 @@ export { actorOf } from './services/engine';
 export { credentialsHealth } from './services/inventory/credentials-health';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, isSetupNeeded, prepareFirstRun } from './services/setup';
+export { bearerOf, resolveBearer } from './services/token-auth';
+export { createTokenLimiter, DEFAULT_TOKEN_LIMITS, type TokenLimitPolicy } from './services/token-limits';
 export * from './trpc';

@@ -4,6 +4,7 @@
 import type { AdminSchema } from '@netplane/adapter-sdk';
 import { adapterAdminRouter, type MountedAdmin } from './routers/adapter-admin';
 import { adaptersRouter } from './routers/adapters';
+import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { callsRouter } from './routers/calls';
@@ -53,6 +54,7 @@ const baseRouters = {
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,
+  tokens: apiTokensRouter,
   users: usersRouter,
   zones: zonesRouter,
 };

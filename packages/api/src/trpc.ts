@@ -50,11 +50,13 @@ const yieldToEventLoop = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-/** Every mutation, public ones (login, setup) included, is refused when a browser says it came from another site. */
+/** Every mutation, public ones (login, setup) included, is refused when a browser says it came from another site.
+ * A refused API token refuses every procedure, public ones included: the caller meant to use it. */
 export const publicProcedure = t.procedure
   .use(yieldToEventLoop)
   .use(mapErrors)
   .use(({ ctx, next, type }) => {
+    if (ctx.tokenRefusal) throw ctx.tokenRefusal;
     if (type === 'mutation' && !ctx.originOk) {
       throw new AppError('FORBIDDEN', 'Cross-site request refused (Origin / Sec-Fetch-Site)');
     }

@@ -28,6 +28,9 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'auth.setup': 'public',
   'auth.logout': ALL,
   'auth.changePassword': ALL,
+  // Everyone manages their own API tokens (a role at most their own; admins revoke anyone's).
+  'tokens.create': ALL,
+  'tokens.revoke': ALL,
   'users.create': ADMIN,
   'users.updateRole': ADMIN,
   'users.setDisabled': ADMIN,
@@ -164,7 +167,7 @@ describe.each(testDialects())('roles on %s', (dialect) => {
   });
 
   it('a viewer gets FORBIDDEN on every mutation that is not public or self-service', async () => {
-    const selfService = new Set(['auth.logout', 'auth.changePassword']);
+    const selfService = new Set(['auth.logout', 'auth.changePassword', 'tokens.create', 'tokens.revoke']);
     const mutations = listProcedures().filter(
       (p) => p.type === 'mutation' && MUTATION_ACCESS[p.path] !== 'public' && !selfService.has(p.path),
     );

@@ -23,6 +23,7 @@ const NO_ID_TARGET = new Set([
   'auth.changePassword',
   'users.create',
   'zones.create',
+  'tokens.create',
 ]);
 
 describe.each(testDialects())('mutations on unknown ids on %s', (dialect) => {

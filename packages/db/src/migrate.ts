@@ -16,6 +16,7 @@ import * as m012 from './migrations/012-name-search-index';
 import * as m013 from './migrations/013-rule-public-ips';
 import * as m014 from './migrations/014-list-filter-indexes';
 import * as m015 from './migrations/015-port-forwarding';
+import * as m016 from './migrations/016-api-tokens';
 
 /** Append new migrations here; never edit or reorder a released one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '013-rule-public-ips': m013,
   '014-list-filter-indexes': m014,
   '015-port-forwarding': m015,
+  '016-api-tokens': m016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,7 @@
 // Kysely table types. Conventions on both dialects: ids are UUID strings, times are epoch milliseconds (BIGINT),
 // JSON is stored as TEXT and parsed in repositories, booleans are 0/1, `version` is the compare-and-set counter.
 import type { Generated } from 'kysely';
+import type { ApiTokenTables } from './schema-api-tokens';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
 import type { NetworkAclTables } from './schema-network-acls';
@@ -138,6 +139,8 @@ export type AuditLogTable = {
   at: number;
   actor_id: string | null;
   actor_name: string;
+  /** The API token the actor used (migration 016); null for a session or the system. */
+  actor_token_id: Generated<string | null>;
   action: string;
   target_type: string;
   target_id: string | null;
@@ -163,6 +166,7 @@ export type InventoryTables = {
 };
 
 export type Database = InventoryTables &
+  ApiTokenTables &
   EngineTables &
   DiagnosticsTables &
   PublicServicesTables &

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrateToLatest, pendingMigrations } from '../src/migrate';
 import * as m013 from '../src/migrations/013-rule-public-ips';
 import * as m015 from '../src/migrations/015-port-forwarding';
+import * as m016 from '../src/migrations/016-api-tokens';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
 
 describe.each(testDialects())('migrations on %s', (dialect) => {
@@ -47,5 +48,12 @@ describe.each(testDialects())('migrations on %s', (dialect) => {
     await m015.down(db);
     await m015.up(db);
     expect(await t.db.selectFrom('port_forwarding_rules').select('id').execute()).toEqual([]);
+  });
+
+  it('takes 016-api-tokens down and up again', async () => {
+    const db = t.db as never;
+    await m016.down(db);
+    await m016.up(db);
+    expect(await t.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
   });
 });

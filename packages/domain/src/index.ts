@@ -1,4 +1,5 @@
 export * from './app-error';
+export * from './auth/api-tokens';
 export * from './capabilities/manifest-view';
 export * from './capabilities/matrix';
 export * from './conditions';

@@ -40,6 +40,7 @@ const routes: RouteObject[] = [
           { path: 'simulator', lazy: page(() => import('../pages/simulator'), 'SimulatorPage') },
           { path: 'audit', lazy: page(() => import('../pages/audit'), 'AuditPage') },
           { path: 'users', lazy: page(() => import('../pages/users'), 'UsersPage') },
+          { path: 'tokens', lazy: page(() => import('../pages/api-tokens'), 'ApiTokensPage') },
           { path: '*', lazy: page(() => import('../pages/not-found'), 'NotFoundPage') },
         ],
       },

@@ -1,6 +1,6 @@
 // The application frame: skip link, sidebar navigation, top bar with user, role, theme and logout.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { LogOut, Menu, Moon, Sun, Waypoints } from 'lucide-react';
+import { KeyRound, LogOut, Menu, Moon, Sun, Waypoints } from 'lucide-react';
 import { useState } from 'react';
 import { NavLink, Outlet, useNavigate, useNavigation } from 'react-router';
 import { Button } from '../components/button';
@@ -141,6 +141,15 @@ function TopBar({ onMenu, isNavOpen }: { onMenu: () => void; isNavOpen: boolean 
           <span className="font-medium">{session.user.username}</span>
           <RoleBadge role={session.user.role} />
         </div>
+      )}
+      {session && (
+        <NavLink
+          to="/tokens"
+          className="inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm text-slate-700 hover:bg-slate-200/70 dark:text-slate-200 dark:hover:bg-slate-800"
+        >
+          <KeyRound aria-hidden className="size-4" />
+          API tokens
+        </NavLink>
       )}
       <Button
         variant="ghost"

@@ -43,6 +43,9 @@ const LOOKS: Record<string, Look> = {
   Allocated: { tone: 'grey', icon: CircleDashed },
   None: { tone: 'grey', icon: CircleDashed },
   Disabled: { tone: 'grey', icon: CircleOff },
+  // API token states.
+  Revoked: { tone: 'grey', icon: CircleOff },
+  Expired: { tone: 'amber', icon: TriangleAlert },
   Shutdown: { tone: 'amber', icon: PowerOff },
   Maintenance: { tone: 'amber', icon: Wrench },
   Degraded: { tone: 'amber', icon: TriangleAlert },

@@ -42,7 +42,23 @@ export function AuditPage() {
       sortKey: 'at',
       render: (r) => <span className="whitespace-nowrap">{formatTime(r.at)}</span>,
     },
-    { key: 'actor', header: 'Who', render: (r) => r.actorName },
+    {
+      key: 'actor',
+      header: 'Who',
+      render: (r) => (
+        <>
+          {r.actorName}
+          {r.actorTokenId && (
+            <span
+              className="ml-1 text-xs text-slate-500 dark:text-slate-400"
+              title={`API token ${r.actorTokenId}`}
+            >
+              with an API token
+            </span>
+          )}
+        </>
+      ),
+    },
     {
       key: 'action',
       header: 'Action',

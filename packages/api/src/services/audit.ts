@@ -21,7 +21,7 @@ export function redact(value: unknown): unknown {
 }
 
 export async function recordAudit(
-  ctx: Pick<Context, 'db' | 'user' | 'deps'>,
+  ctx: Pick<Context, 'db' | 'user' | 'deps'> & Partial<Pick<Context, 'apiToken'>>,
   action: string,
   target: { type: string; id: string | null },
   before: unknown,
@@ -32,6 +32,7 @@ export async function recordAudit(
     {
       actorId: ctx.user?.id ?? null,
       actorName: ctx.user?.username ?? 'system',
+      actorTokenId: ctx.apiToken?.id ?? null,
       action,
       targetType: target.type,
       targetId: target.id,

@@ -1,6 +1,6 @@
 // User administration (admin only). Never returns a hash; keeps at least one enabled admin.
 import { randomUUID } from 'node:crypto';
-import { sessionsRepo, usersRepo } from '@netplane/db';
+import { apiTokensRepo, sessionsRepo, usersRepo } from '@netplane/db';
 import { AppError, type Role } from '@netplane/domain';
 import type { AuthUser, Context } from '../context';
 import { recordAudit } from './audit';
@@ -71,14 +71,19 @@ export async function setDisabled(ctx: AdminCtx, id: string, disabled: boolean):
     throw new AppError('PRECONDITION_FAILED', 'You cannot disable yourself');
   if (disabled) await assertKeepsAnAdmin(ctx, before);
   await usersRepo.updateUser(ctx.db, id, { disabled }, ctx.deps.now());
-  if (disabled) await sessionsRepo.deleteSessionsOfUser(ctx.db, id);
+  // A disabled user's sessions end and API tokens are revoked (re-enabling brings neither back).
+  let tokensRevoked = 0;
+  if (disabled) {
+    await sessionsRepo.deleteSessionsOfUser(ctx.db, id);
+    tokensRevoked = await apiTokensRepo.revokeTokensOfUser(ctx.db, id, ctx.deps.now());
+  }
   const after = usersRepo.withoutHash(await getOr404(ctx, id));
   await recordAudit(
     ctx,
     'user.setDisabled',
     { type: 'user', id },
     { disabled: before.disabled },
-    { disabled },
+    disabled ? { disabled, tokensRevoked } : { disabled },
   );
   return after;
 }

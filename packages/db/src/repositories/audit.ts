@@ -7,6 +7,8 @@ import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset
 export type AuditEntry = {
   actorId: string | null;
   actorName: string;
+  /** The API token the actor authenticated with, if any. */
+  actorTokenId?: string | null;
   action: string;
   targetType: string;
   targetId: string | null;
@@ -14,7 +16,7 @@ export type AuditEntry = {
   after: unknown;
 };
 
-export type AuditRow = AuditEntry & { id: number; at: number };
+export type AuditRow = AuditEntry & { id: number; at: number; actorTokenId: string | null };
 
 export async function insertAudit(db: Db, entry: AuditEntry, at: number): Promise<void> {
   await db
@@ -23,6 +25,7 @@ export async function insertAudit(db: Db, entry: AuditEntry, at: number): Promis
       at,
       actor_id: entry.actorId,
       actor_name: entry.actorName,
+      actor_token_id: entry.actorTokenId ?? null,
       action: entry.action,
       target_type: entry.targetType,
       target_id: entry.targetId,
@@ -74,6 +77,7 @@ const toAudit = (r: AuditLogTable): AuditRow => ({
   at: Number(r.at),
   actorId: r.actor_id,
   actorName: r.actor_name,
+  actorTokenId: (r.actor_token_id as unknown as string | null | undefined) ?? null,
   action: r.action,
   targetType: r.target_type,
   targetId: r.target_id,

@@ -17,6 +17,14 @@ describe('redactDeep', () => {
     for (const bad of ['canary-123', 'hunter2', 'abc', 'xyz', 'np1.k1']) expect(s).not.toContain(bad);
   });
 
+  it('scrubs an API token from any string', () => {
+    const token = `npt_${'a'.repeat(12)}_${'B-_'.repeat(14)}c`;
+    const s = redactString(`pasted ${token} into a description`);
+    expect(s).toBe('pasted [redacted] into a description');
+    // The id of the token behind an audit row is a row id, kept for support.
+    expect(redactDeep({ actor_token_id: 'a-uuid' })).toEqual({ actor_token_id: 'a-uuid' });
+  });
+
   it('leaves harmless values alone', () => {
     expect(redactDeep({ name: 'web', count: 3, ok: true, none: null })).toEqual({
       name: 'web',

@@ -1,13 +1,19 @@
 // The shared redactor for audit rows, logs and support bundles: secret-looking keys, and secrets inside strings.
+import { API_TOKEN_IN_TEXT } from '../auth/api-tokens';
+
 const SECRET_KEY =
   /pass(word|phrase)?|secret|token|credential|private|api[-_]?key|ciphertext|authorization|cookie/i;
 const REDACTED = '[redacted]';
-// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; a rule's
-// private IP and ports are the NIC's address, not a private key).
+// Look like secrets by name but are not, and support needs them (fencing tokens prove who called when; an audit row's
+// actor_token_id says which API token made a change; a rule's private IP and ports are the NIC's address, not a
+// private key).
 const SAFE_KEYS = new Set([
   'fencing_token',
   'fencingToken',
   'token_count',
+  // The id of the API token behind an audit row (migration 016): a row id, never the token.
+  'actor_token_id',
+  'actorTokenId',
   'privateIp',
   'private_ip',
   'privatePort',
@@ -24,6 +30,7 @@ const STRING_PATTERNS: readonly RegExp[] = [
   /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g, // user:password@ in URLs
   /(?<=\b(?:pass(?:word)?|secret|token|api[-_]?key)\s*[=:]\s*)[^\s,;&"']+/gi, // password=..., token: ...
   /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]+/g,
+  API_TOKEN_IN_TEXT, // an API token pasted anywhere (a description, an echoed header)
 ];
 
 export function redactString(value: string, known: readonly string[] = []): string {

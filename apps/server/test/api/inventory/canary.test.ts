@@ -1,6 +1,9 @@
 // The canary: a unique password that must appear nowhere but inside the ciphertext — no raw row of any table,
-// no API response, no audit row, no log line, no error message.
+// no API response, no audit row, no log line, no error message. An API token (and its secret part) is held to the
+// same: only the tokens.create answer carries it.
 import { randomUUID } from 'node:crypto';
+import { resolveBearer } from '@netplane/api';
+import { usersRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +19,16 @@ const FORMS = [CANARY, ROTATED].flatMap((c) => [
   Buffer.from(c).toString('hex'),
 ]);
 
+/** The API token made in beforeAll, whole and its secret part. */
+const TOKEN_FORMS: string[] = [];
+
 function expectClean(what: string, value: unknown) {
   const text =
     typeof value === 'string'
       ? value
       : (JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) ?? '');
   for (const form of FORMS) expect(text, `${what} leaks the canary`).not.toContain(form);
+  for (const form of TOKEN_FORMS) expect(text, `${what} leaks the API token`).not.toContain(form);
 }
 
 async function errorOf(fn: () => Promise<unknown>, what = 'call'): Promise<Error> {
@@ -78,6 +85,29 @@ describe.each(testDialects())('canary credentials on %s', (dialect) => {
     ]);
     responses.push(['healthHistory', await admin.controllers.healthHistory({ id: controllerId })]);
     responses.push(['matrix', await admin.capabilities.matrix({})]);
+    // An API token of a real user (the token row's foreign key), used and misused as scripts would.
+    const me = t.contextAs('admin').user;
+    if (!me) throw new Error('no admin');
+    await usersRepo.insertUser(
+      t.db.db,
+      { id: me.id, username: me.username, passwordHash: 'x', role: 'admin' },
+      1,
+    );
+    const { token, item } = await admin.tokens.create({
+      name: 'canary-token',
+      role: 'viewer',
+      expiresInDays: 1,
+    });
+    TOKEN_FORMS.push(token, token.slice(17));
+    expect(item.prefix).toBe(token.slice(0, 16));
+    expect((await resolveBearer(t.deps, token, '127.0.0.1')).status).toBe('ok');
+    const wrong = await resolveBearer(t.deps, `${token}x`, '127.0.0.1');
+    responses.push([
+      'refused token',
+      wrong.status === 'refused' ? { ...wrong.error, m: wrong.error.message } : wrong,
+    ]);
+    responses.push(['tokens.list', await admin.tokens.list({})]);
+    responses.push(['tokens.revoke', await admin.tokens.revoke({ id: item.id })]);
     responses.push(['audit.list', await admin.audit.list({ limit: 200 })]);
   });
   afterAll(async () => {
@@ -94,7 +124,8 @@ describe.each(testDialects())('canary credentials on %s', (dialect) => {
       username: 'netplane',
       password: ROTATED,
     });
-    expect(responses.length).toBe(10);
+    expect(responses.length).toBe(13);
+    expect(TOKEN_FORMS.length).toBeGreaterThanOrEqual(2);
   });
 
   it('appears in no API response', () => {

@@ -10,6 +10,8 @@ const auditRow = z.object({
   at: z.number(),
   actorId: z.string().nullable(),
   actorName: z.string(),
+  /** The API token the change was made with; null for a console session or the system. */
+  actorTokenId: z.string().nullable(),
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),

@@ -1,10 +1,12 @@
 // diagnostics and support routers over a real database: a failed VPC, its grouped diagnoses, the triage queue, the
 // audited acknowledge/assign, and the bundle export through the API with a canary password.
+import { auditRepo } from '@netplane/db';
 import { testDialects } from '@netplane/db/testing';
 import { diagnoseEntityError } from '@netplane/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY, type FailedVpc, insertFailedVpc } from '../../../../engine/test/failed-vpc';
 import { makeTestDeps, type TestDeps } from '../../../test/fixtures/deps';
+import { generateToken } from '../../services/token-auth';
 
 describe.each(testDialects())('diagnostics and support routers on %s', (dialect) => {
   let h: TestDeps;
@@ -104,6 +106,26 @@ describe.each(testDialects())('diagnostics and support routers on %s', (dialect)
     expect(logs).not.toContain(CANARY);
     const audit = await h.callerAs('viewer').audit.list({ targetId: f.vpcId, actorName: 'test-support' });
     expect(audit.items.map((a) => a.action)).toContain('support.bundle.export');
+  });
+
+  it('keeps an API token out of the bundle, even one pasted into a VPC audit row', async () => {
+    const { token } = generateToken();
+    await auditRepo.insertAudit(
+      h.db.db,
+      {
+        actorId: null,
+        actorName: 'script',
+        action: 'vpcs.update',
+        targetType: 'vpc',
+        targetId: f.vpcId,
+        before: null,
+        after: { description: `deployed with ${token}`, headers: { authorization: `Bearer ${token}` } },
+      },
+      Date.now(),
+    );
+    const text = JSON.stringify(await h.callerAs('support').support.bundle({ vpcId: f.vpcId }));
+    expect(text).toContain('deployed with [redacted]');
+    expect(text).not.toContain(token.slice(17));
   });
 
   it('runs a diagnosis action as one engine call (a queued retry job), audited, and refuses actions not offered', async () => {
