@@ -14,6 +14,19 @@ export function restOpenApiDocument(router: OpenApiRouter, version: string): Ope
     version,
     openApiVersion: '3.1.0',
     baseUrl: REST_BASE_PATH,
+    // In the order an admin sets things up, then provisioning: the reference page lists them so.
+    tags: [
+      'Zones',
+      'Physical networks',
+      'Providers',
+      'Controllers',
+      'Offerings',
+      'VPCs',
+      'Tiers',
+      'NICs',
+      'Jobs',
+      'Public IPs',
+    ],
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token' },
       cookie: { type: 'apiKey', in: 'cookie', name: 'np_session', description: 'The console session' },

@@ -45,6 +45,7 @@ export type Operation = {
 export type OpenApiDoc = {
   openapi: string;
   info: { title: string; version: string; description?: string };
+  tags?: { name: string }[];
   servers?: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Schema> };
@@ -54,7 +55,7 @@ export type Op = { method: string; path: string; op: Operation };
 
 const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** Tags in first-seen order, each with its operations sorted by path then verb. */
+/** Tags in the document's order (first-seen for unlisted ones), each with its operations sorted by path then verb. */
 export function groupByTag(doc: OpenApiDoc): { tag: string; ops: Op[] }[] {
   const groups = new Map<string, Op[]>();
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -64,13 +65,17 @@ export function groupByTag(doc: OpenApiDoc): { tag: string; ops: Op[] }[] {
       groups.set(tag, [...(groups.get(tag) ?? []), { method, path, op }]);
     }
   }
-  return [...groups].map(([tag, ops]) => ({
-    tag,
-    ops: ops.sort(
-      (a, b) =>
-        a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
-    ),
-  }));
+  const order = (doc.tags ?? []).map((t) => t.name);
+  const rank = (tag: string) => (order.includes(tag) ? order.indexOf(tag) : order.length);
+  return [...groups]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([tag, ops]) => ({
+      tag,
+      ops: ops.sort(
+        (a, b) =>
+          a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method),
+      ),
+    }));
 }
 
 export function resolve(doc: OpenApiDoc, s: Schema | undefined): Schema | undefined {
