@@ -2,7 +2,8 @@
 // document listing the lifecycle's paths; then a whole VPC lifecycle with plain fetch and only a bearer token
 // (zone → physical network → simulator provider → controller → offerings → VPC → tier → implement → bulk NICs →
 // release one → destroy, each job polled to its end); bad input → 400, an unknown id → 404, no credentials → 401
-// and a viewer token on a mutation → 403, all as { code, message, details }. The token is made once through tRPC.
+// and a viewer token on a mutation → 403, all as { code, message, details }; the session cookie with the same CSRF
+// and Origin rules as /trpc, and the body size limit. The tokens are made once through tRPC (cookie + CSRF).
 import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
@@ -52,6 +53,7 @@ describe.each(testDialects())('REST API over HTTP on %s', (dialect) => {
   let dropDatabase = async () => {};
   let adminToken = '';
   let viewerToken = '';
+  let session: TrpcClient;
 
   beforeAll(async () => {
     const env: Record<string, string> = { NETPLANE_ADMIN_PASSWORD: 'rest-admin-pw' };
@@ -61,11 +63,11 @@ describe.each(testDialects())('REST API over HTTP on %s', (dialect) => {
       env.DATABASE_URL = d.url;
     }
     server = await startServerProcess(env);
-    const console = new TrpcClient(server.url);
-    expect((await console.login('admin', 'rest-admin-pw')).status).toBe(200);
+    session = new TrpcClient(server.url);
+    expect((await session.login('admin', 'rest-admin-pw')).status).toBe(200);
     const make = async (role: string) =>
       dataOf<{ token: string }>(
-        await console.mutate('tokens.create', { name: `rest-${role}`, role, expiresInDays: 1 }),
+        await session.mutate('tokens.create', { name: `rest-${role}`, role, expiresInDays: 1 }),
       ).token;
     adminToken = await make('admin');
     viewerToken = await make('viewer');
@@ -215,5 +217,27 @@ describe.each(testDialects())('REST API over HTTP on %s', (dialect) => {
     const viewer = restClient(server.url, viewerToken);
     expect((await viewer.call('GET', '/zones')).status).toBe(200);
     expectError(await viewer.call('POST', '/zones', { name: 'viewer-zone' }), 403, 'FORBIDDEN');
+  });
+
+  it('takes the console session too, with the same CSRF and Origin rules as /trpc, and the body size limit', async () => {
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${server.url}/api/v1/zones`, {
+        method: 'POST',
+        headers: { cookie: session.cookie ?? '', 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const noCsrf = await post({}, JSON.stringify({ name: 'cookie-zone' }));
+    expect(noCsrf.status).toBe(403);
+    expect(await noCsrf.json()).toMatchObject({ code: 'FORBIDDEN' });
+    const csrf = { 'x-csrf-token': session.csrf ?? '' };
+    expect((await post(csrf, JSON.stringify({ name: 'cookie-zone' }))).status).toBe(200);
+    const crossSite = await post(
+      { ...csrf, origin: 'http://elsewhere.example' },
+      JSON.stringify({ name: 'x' }),
+    );
+    expect(crossSite.status).toBe(403);
+    const big = await post(csrf, JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'BAD_INPUT', details: { limit: 'maxBodyBytes' } });
   });
 });
