@@ -3,7 +3,8 @@
 // (zone → physical network → simulator provider → controller → offerings → VPC → tier → implement → bulk NICs →
 // release one → destroy, each job polled to its end); bad input → 400, an unknown id → 404, no credentials → 401
 // and a viewer token on a mutation → 403, all as { code, message, details }; the session cookie with the same CSRF
-// and Origin rules as /trpc, and the body size limit. The tokens are made once through tRPC (cookie + CSRF).
+// and Origin rules as /trpc, the body size limit, and guessed tokens throttled (429, Retry-After). The tokens are
+// made once through tRPC (cookie + CSRF).
 import { createTestDatabaseUrl, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
@@ -188,6 +189,8 @@ describe.each(testDialects())('REST API over HTTP on %s', (dialect) => {
     expectError(bad, 400, 'BAD_INPUT');
     expect(bad.body.details).toBeDefined();
     expectError(await api.call('GET', '/vpcs?limit=abc'), 400, 'BAD_INPUT');
+    expectError(await api.call('GET', '/vpcs?conditionStatus=False'), 400, 'BAD_INPUT');
+    expect((await api.call('GET', '/vpcs?conditionType=Ready&conditionStatus=False')).status).toBe(200);
     expectError(await api.call('GET', '/jobs/not-a-uuid'), 400, 'BAD_INPUT');
     expectError(await api.call('GET', `/vpcs/${crypto.randomUUID()}`), 404, 'NOT_FOUND');
     expectError(await api.call('GET', '/no-such-thing'), 404, 'NOT_FOUND');
@@ -239,5 +242,16 @@ describe.each(testDialects())('REST API over HTTP on %s', (dialect) => {
     const big = await post(csrf, JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'BAD_INPUT', details: { limit: 'maxBodyBytes' } });
+  });
+
+  // Last: it blocks this client address's bearer requests for the rest of the run.
+  it('throttles guessed tokens with 429 RATE_LIMITED and Retry-After, as on /trpc', async () => {
+    const guess = restClient(server.url, `npt_${'a'.repeat(12)}_${'b'.repeat(43)}`);
+    let last: Reply | undefined;
+    for (let i = 0; i < 25 && last?.status !== 429; i++) last = await guess.call('GET', '/zones');
+    expect(last?.status, last?.text).toBe(429);
+    expect(last?.body).toMatchObject({ code: 'RATE_LIMITED' });
+    const res = await fetch(`${server.url}/api/v1/zones`, { headers: { authorization: 'Bearer npt_x' } });
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
