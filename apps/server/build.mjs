@@ -1,6 +1,8 @@
 // Bundles src/main.ts into dist/main.js (ESM, node20): @netplane/* workspace packages are bundled (they export
 // TypeScript source), every other npm package stays external. Adapter packages without an entry file are replaced
-// by a stub, so the server still builds and reports them as `Unable to load`.
+// by a stub, so the server still builds and reports them as `Unable to load`. @netplane/adapter-sdk is bundled on its
+// own into dist/adapter-sdk.js, which main.js imports and installed adapters are given (src/plugin-sdk.ts): one SDK
+// module, so the server and its plugins share AdapterError and the version the server checked.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,7 @@ const adapterImports = {
         'export async function importAdapter(spec) { if (spec in table) return table[spec]; ' +
           "throw new Error('package ' + spec + ' has no entry module in this build'); }",
       );
+      lines.push("export const SDK_MODULE_URL = new URL('./adapter-sdk.js', import.meta.url).href;");
       for (const spec of list.filter((s) => !present.includes(s)))
         console.warn(`build: ${spec} has no entry file; stubbed`);
       return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
@@ -49,6 +52,7 @@ const adapterImports = {
 const externalNpm = {
   name: 'external-npm',
   setup(b) {
+    b.onResolve({ filter: /^@netplane\/adapter-sdk$/ }, () => ({ path: './adapter-sdk.js', external: true }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@netplane/') || args.path.startsWith('node:')) return undefined;
       return { path: args.path, external: true };
@@ -56,18 +60,29 @@ const externalNpm = {
   },
 };
 
-await build({
-  entryPoints: [join(here, 'src', 'main.ts')],
-  outfile: join(here, 'dist', 'main.js'),
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   sourcemap: true,
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'packages', 'adapter-sdk', 'src', 'index.ts')],
+  outfile: join(here, 'dist', 'adapter-sdk.js'),
+  plugins: [externalNpm],
+});
+
+await build({
+  ...common,
+  entryPoints: [join(here, 'src', 'main.ts')],
+  outfile: join(here, 'dist', 'main.js'),
   plugins: [adapterImports, externalNpm],
   banner: {
     js: "import { createRequire as __npCreateRequire } from 'node:module'; const require = __npCreateRequire(import.meta.url);",
   },
 });
-console.log('build: dist/main.js');
+console.log('build: dist/main.js, dist/adapter-sdk.js');

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseAdaptersSetting } from './adapter-sources';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -60,6 +61,12 @@ const schema = z.object({
   NETPLANE_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Quiet time (ms) before the drift watch reconciles a VPC its controller reported changed; 0 turns the watch off. */
   NETPLANE_DRIFT_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** Installed adapters: comma-separated directories (paths) or package names (resolved in NETPLANE_ADAPTERS_DIR). */
+  NETPLANE_ADAPTERS: z.string().max(10_000).optional(),
+  /** Where package names are resolved and, without NETPLANE_ADAPTERS, every package is loaded from. */
+  NETPLANE_ADAPTERS_DIR: z.string().min(1).optional(),
+  /** How long (ms) a Realized check may wait for the controller to compile the latest change (engine default 10 s). */
+  NETPLANE_REALIZED_WAIT_MS: z.coerce.number().int().min(0).max(120_000).optional(),
 });
 
 export type Env = {
@@ -76,6 +83,8 @@ export type Env = {
   cookieSecure: boolean;
   webDist: string;
   drainSeconds: number;
+  /** Installed adapters (see adapter-sources.ts): the NETPLANE_ADAPTERS entries (undefined: all of `dir`). */
+  adapters: { entries: string[] | undefined; dir: string };
   /** NETPLANE_CREATE_KEY: create a key file even though the database holds credentials sealed under other keys. */
   createKey: boolean;
   /** Engine options from the environment; absent ones keep the engine's defaults. */
@@ -85,6 +94,7 @@ export type Env = {
     prepareBatchSize?: number;
     reconcileIntervalMs?: number;
     driftDebounceMs?: number;
+    realizedWaitMs?: number;
   };
 };
 
@@ -160,6 +170,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     cookieSecure: e.NETPLANE_COOKIE_SECURE,
     webDist: e.NETPLANE_WEB_DIST ? resolve(e.NETPLANE_WEB_DIST) : defaultWebDist,
     drainSeconds: e.NETPLANE_DRAIN_SECONDS,
+    adapters: {
+      entries: parseAdaptersSetting(e.NETPLANE_ADAPTERS),
+      dir: resolve(e.NETPLANE_ADAPTERS_DIR ?? join(dataDir, 'adapters')),
+    },
     createKey: e.NETPLANE_CREATE_KEY,
     engineOptions: {
       leaseMs,
@@ -167,6 +181,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       ...(e.NETPLANE_PREPARE_BATCH_SIZE !== undefined && { prepareBatchSize: e.NETPLANE_PREPARE_BATCH_SIZE }),
       reconcileIntervalMs: e.NETPLANE_RECONCILE_INTERVAL_S * 1000,
       ...(e.NETPLANE_DRIFT_DEBOUNCE_MS !== undefined && { driftDebounceMs: e.NETPLANE_DRIFT_DEBOUNCE_MS }),
+      ...(e.NETPLANE_REALIZED_WAIT_MS !== undefined && { realizedWaitMs: e.NETPLANE_REALIZED_WAIT_MS }),
     },
   };
 }

@@ -1,4 +1,5 @@
-// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`.
+// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`.
+import { adaptersList } from './adapters-cli';
 import { openDatabase } from './database';
 import { EnvError, isDebugLogging, loadEnv } from './env';
 import { keysRotate, keysStatus } from './keys';
@@ -7,10 +8,11 @@ import { installProcessGuards } from './process-guards';
 import { startServer } from './start';
 import { formatStartupFailure } from './startup-error';
 
-const USAGE = 'usage: netplane [start [--demo] | migrate | keys status | keys rotate]';
+const USAGE =
+  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json]]';
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd = 'start', sub] = argv;
+  const [cmd = 'start', sub, ...rest] = argv;
   const env = loadEnv();
   if (cmd === 'start' && argv.includes('--demo')) env.demo = true;
   const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId, format: env.logFormat });
@@ -31,6 +33,10 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       if (sub === 'status') return keysStatus(env);
       if (sub === 'rotate') return keysRotate(env);
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    case 'adapters':
+      if (sub === 'list') return adaptersList(env, rest.includes('--json'));
       process.stderr.write(`${USAGE}\n`);
       return 2;
     case 'help':

@@ -14,7 +14,7 @@ import {
 } from '@netplane/api';
 import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
-import { loadAdapters } from './adapters';
+import { installedAdapters, loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printStartBanner } from './banner';
 import { openDatabase } from './database';
@@ -54,7 +54,7 @@ async function startOn(
     logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
-  const adapters = await loadAdapters(logger);
+  const adapters = await loadAdapters(logger, undefined, undefined, installedAdapters(env));
   // Login and refused-token counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);

@@ -16,4 +16,12 @@ describe('reconcile settings', () => {
     expect(env.engineOptions).toMatchObject({ reconcileIntervalMs: 60_000, driftDebounceMs: 0 });
     expect(() => loadEnv({ NETPLANE_RECONCILE_INTERVAL_S: '-1' })).toThrow(EnvError);
   });
+
+  it('passes NETPLANE_REALIZED_WAIT_MS through only when set, and refuses a negative one', () => {
+    expect(loadEnv({}).engineOptions).not.toHaveProperty('realizedWaitMs');
+    expect(loadEnv({ NETPLANE_REALIZED_WAIT_MS: '2500' }).engineOptions).toMatchObject({
+      realizedWaitMs: 2500,
+    });
+    expect(() => loadEnv({ NETPLANE_REALIZED_WAIT_MS: '-1' })).toThrow(EnvError);
+  });
 });

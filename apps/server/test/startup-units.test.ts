@@ -1,7 +1,14 @@
 // Unit tests of the startup pieces: env parsing, adapter module validation and loading, cookies, log redaction.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { ADAPTER_SDK_VERSION } from '@netplane/adapter-sdk';
+import { simulatorManifest } from '@netplane/adapter-simulator';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { resolveAdapterModule } from '../src/adapter-module';
 import { loadAdapters, validateAdapterModule } from '../src/adapters';
 import { parseCookies, sessionCookie } from '../src/cookies';
 import { EnvError, loadEnv } from '../src/env';
@@ -22,7 +29,15 @@ function capture() {
 }
 
 const goodModule = {
-  manifest: { id: 'good-one', version: '2.0.1', isolationMethods: ['VLAN'], services: {} },
+  manifest: {
+    ...simulatorManifest,
+    id: 'good-one',
+    version: '2.0.1',
+    isolationMethods: ['VLAN'],
+    services: {},
+    credentialSchema: { type: 'object', properties: { token: { type: 'string', writeOnly: true } } },
+    configSchema: { type: 'object', properties: {} },
+  },
   createElement: () => ({}),
 };
 
@@ -71,6 +86,44 @@ describe('adapter loading', () => {
     expect(validateAdapterModule({})).toMatch(/exports no adapter module/);
     expect(validateAdapterModule({ default: { ...goodModule, createElement: 1 } })).toMatch(/createElement/);
     expect(validateAdapterModule({ default: { ...goodModule, manifest: { id: 'x' } } })).toMatch(/version/);
+    // What adapters.list could not show is refused at load, so one bad adapter never breaks the listing.
+    const bad = (patch: object) => ({ ...goodModule, manifest: { ...goodModule.manifest, ...patch } });
+    expect(validateAdapterModule(bad({ protocol: 'CARRIER-PIGEON' }))).toMatch(/^manifest\.protocol: /);
+    expect(validateAdapterModule(bad({ serviceDependencies: undefined }))).toMatch(
+      /^the manifest is malformed: /,
+    );
+  });
+
+  it('refuses a manifest whose schemas are zod instances or not JSON Schema (they cross the boundary as data)', () => {
+    const withConfig = (configSchema: unknown) => ({
+      ...goodModule,
+      manifest: { ...goodModule.manifest, configSchema },
+    });
+    expect(validateAdapterModule(withConfig(z.object({ a: z.string() })))).toMatch(
+      /configSchema is a zod schema; manifests carry JSON Schema \(wrap it in configSchemaFrom\)/,
+    );
+    expect(validateAdapterModule(withConfig({ type: 'string' }))).toMatch(/type "object"/);
+    expect(
+      validateAdapterModule(withConfig({ type: 'object', properties: { a: { type: 'nope' } } })),
+    ).toMatch(/configSchema is not a valid JSON Schema/);
+  });
+
+  it('calls a factory default export once with the SDK version, and reports its throw', async () => {
+    const seen: unknown[] = [];
+    const factory = (host: unknown) => {
+      seen.push(host);
+      return goodModule;
+    };
+    const made = await resolveAdapterModule({ default: factory });
+    expect(made).toBe(goodModule);
+    expect(seen).toEqual([{ sdkVersion: ADAPTER_SDK_VERSION }]);
+    expect(
+      await resolveAdapterModule({
+        default: () => {
+          throw new Error('no licence');
+        },
+      }),
+    ).toBe('its factory threw: no licence');
   });
 
   it('logs Fully Loaded with id and version, and Unable to load with the reason, and keeps going', async () => {
@@ -93,7 +146,42 @@ describe('adapter loading', () => {
     expect(String(lines[0]?.msg)).toContain('Fully Loaded');
     expect(lines[1]).toMatchObject({ adapterId: 'gone' });
     expect(String(lines[1]?.reason)).toContain('Cannot find module');
-    expect(String(lines[2]?.msg)).toContain('Unable to load');
+    expect(String(lines[2]?.msg)).toBe('Unable to load adapter bad: manifest.id is missing or malformed');
+  });
+});
+
+describe('installed adapter loading', () => {
+  it('gives up on an adapter whose import never settles, with the reason, and loads the next one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netplane-hang-'));
+    try {
+      const write = (id: string, body: string) => {
+        mkdirSync(join(dir, id));
+        const pkg = {
+          name: id,
+          version: '1.0.0',
+          type: 'module',
+          peerDependencies: { '@netplane/adapter-sdk': '^1.0.0' },
+        };
+        writeFileSync(join(dir, id, 'package.json'), JSON.stringify(pkg));
+        writeFileSync(join(dir, id, 'index.js'), body);
+        return { dir: join(dir, id), spec: id, source: `directory ${join(dir, id)}` };
+      };
+      const hang = write('hang', 'await new Promise(() => {});\nexport default {};');
+      const good = write(
+        'good',
+        `const manifest = ${JSON.stringify(goodModule.manifest)};\nexport default { manifest, createElement: () => ({}) };`,
+      );
+      const { logger } = capture();
+      const regs = await loadAdapters(logger, [], undefined, [hang, good], 200);
+      expect(regs[0]).toMatchObject({
+        id: 'hang',
+        status: 'Unable to load',
+        reason: 'its import or factory did not finish within 0.2 s',
+      });
+      expect(regs[1]).toMatchObject({ id: 'good-one', status: 'Fully Loaded', source: good.source });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

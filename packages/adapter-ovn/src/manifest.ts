@@ -1,5 +1,5 @@
 // The OVN adapter's manifest: only what this package really configures in the OVN Northbound database.
-import type { AdapterManifest } from '@netplane/adapter-sdk';
+import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
 import { OVN_LB_ALGORITHMS } from './lb';
@@ -94,8 +94,8 @@ export const ovnManifest: AdapterManifest = {
     { service: 'Lb', requires: ['Connectivity'] },
     { service: 'PortForwarding', requires: ['Connectivity'] },
   ],
-  credentialSchema: ovnCredentialSchema,
-  configSchema: ovnConfigSchema,
+  credentialSchema: credentialSchemaFrom(ovnCredentialSchema),
+  configSchema: configSchemaFrom(ovnConfigSchema),
   endpointHint: 'tcp:127.0.0.1:6641 or unix:/var/run/ovn/ovnnb_db.sock (ssl:HOST:6641 with TLS credentials)',
   limits: { maxBatchSize: MAX_BATCH_SIZE, recommendedConcurrency: 8, recommendedCallsPerSecond: 200 },
   idempotentByKey: true,

@@ -5,7 +5,13 @@ import { AdapterError, type NetworkElement } from '@netplane/adapter-sdk';
 import { map, namedUuid, OvsdbClient, op, rawTransact, set } from '@netplane/ovsdb';
 import { OVN_NB_SCHEMA, type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ovnAdapter, { mapOvsdbError, names, rawPrepareOps } from '../src';
+import ovnAdapter, {
+  mapOvsdbError,
+  names,
+  ovnConfigSchema,
+  ovnCredentialSchema,
+  rawPrepareOps,
+} from '../src';
 import { networkSpec, nicSpec, vpcSpec } from './fixtures';
 import { createElement, ctx, nbctlList } from './support';
 
@@ -42,8 +48,10 @@ describe('OVN mapping', () => {
     expect(m.services.StaticNat).toEqual({});
     // A port forward is a one-backend Load_Balancer: tcp and udp, like Lb.
     expect(m.services.PortForwarding).toEqual({ SupportedProtocols: ['tcp', 'udp'] });
-    expect(m.credentialSchema.parse({})).toEqual({});
-    expect(() => m.configSchema.parse({ snatExternalIp: 'nope' })).toThrow();
+    expect(ovnCredentialSchema.parse({})).toEqual({});
+    expect(() => ovnConfigSchema.parse({ snatExternalIp: 'nope' })).toThrow();
+    expect(m.credentialSchema.required ?? []).toEqual([]);
+    expect(m.configSchema.properties?.snatExternalIp).toMatchObject({ format: 'ipv4' });
   });
 
   it('declines VLAN tiers without a localnet network name, VXLAN, and SourceNat without a gateway chassis', async () => {

@@ -1,7 +1,7 @@
 // The adapter over ssl: with the controller's TLS credentials (key, certificate, CA) as the console stores them.
 import { type OvsdbServerHandle, startOvsdbServer } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ovnAdapter from '../src';
+import { ovnCredentialSchema } from '../src';
 import { createElement, ctx } from './support';
 
 let server: OvsdbServerHandle;
@@ -15,7 +15,7 @@ afterAll(async () => {
 describe('OVN over TLS', () => {
   it('connects with the credential fields and reports the schema version', async () => {
     const ssl = server.ssl as NonNullable<OvsdbServerHandle['ssl']>;
-    const credentials = ovnAdapter.manifest.credentialSchema.parse({
+    const credentials = ovnCredentialSchema.parse({
       privateKey: ssl.client.key,
       certificate: ssl.client.cert,
       caCertificate: ssl.client.ca,

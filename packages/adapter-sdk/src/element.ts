@@ -226,3 +226,12 @@ export type AdapterModule = {
   /** The adapter's own admin procedures (see admin.ts), mounted by the API under the adapter's id when it knows them. */
   admin?: AdapterAdmin;
 };
+
+/** What the server tells an adapter's factory about itself. */
+export type AdapterHost = { sdkVersion: string };
+
+/**
+ * An adapter package's default export is its AdapterModule, or a factory the server calls once at load (a throw, or
+ * what it returns not being a module, makes the adapter `Unable to load` with the reason; the server still starts).
+ */
+export type AdapterFactory = (host: AdapterHost) => AdapterModule | Promise<AdapterModule>;

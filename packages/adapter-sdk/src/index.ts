@@ -5,4 +5,6 @@ export * from './adapter-logger';
 export * from './admin';
 export * from './connectivity';
 export * from './element';
+export * from './json-schema';
 export * from './manifest';
+export * from './version';

@@ -1,6 +1,6 @@
 // The adapter manifest: what a vendor package declares about itself, from which the capability matrix is built.
 import type { ControllerProtocol, IsolationMethod, Service } from '@netplane/domain';
-import type { z } from 'zod';
+import type { ObjectJsonSchema } from './json-schema';
 
 export type CapabilityValue = string | boolean | number | string[];
 /** For each service offered, its capabilities (e.g. Lb: { SupportedLbAlgorithms: ['roundrobin'] }). */
@@ -20,10 +20,13 @@ export type AdapterManifest = {
   serviceGroups?: readonly (readonly Service[])[];
   /** verifyServicesCombination: a service that needs others, e.g. PortForwarding needs SourceNat. */
   serviceDependencies: readonly { service: Service; requires: readonly Service[] }[];
-  /** Credentials the controller needs; stored encrypted, never returned. Every field is treated as secret. */
-  credentialSchema: z.ZodType<Record<string, string>>;
-  /** Non-secret per-controller settings. */
-  configSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * Credentials the controller needs, as JSON Schema (build it with credentialSchemaFrom, which marks every field
+   * `writeOnly`); stored encrypted, never returned. Every field is treated as secret.
+   */
+  credentialSchema: ObjectJsonSchema;
+  /** Non-secret per-controller settings, as JSON Schema (configSchemaFrom). */
+  configSchema: ObjectJsonSchema;
   /** Endpoint syntax, for the console's placeholder and the API's validation message. */
   endpointHint: string;
   limits: {

@@ -58,6 +58,8 @@ export function createSimulatorElement(transport: SimTransport): NetworkElement 
       await send({ op: 'revokePortForwarding', rule }, ctx);
     },
     observe: (scope, ctx) => send({ op: 'observe', scope }, ctx),
+    checkRealized: (scope, ctx) => send({ op: 'checkRealized', scope }, ctx),
+    trace: (spec, ctx) => send({ op: 'trace', spec }, ctx),
     healthCheck: async (ctx) => {
       const started = performance.now();
       const result = await send<{ ok: boolean; version?: string }>({ op: 'healthCheck' }, ctx);

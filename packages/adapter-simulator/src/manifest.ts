@@ -1,5 +1,5 @@
 // The simulator's manifest: an honest description of what the simulated controller offers.
-import type { AdapterManifest } from '@netplane/adapter-sdk';
+import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
 import { LB_ALGORITHMS, LB_PROTOCOLS } from '@netplane/domain';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
@@ -22,6 +22,11 @@ export const simulatorConfigSchema = z
   .strict();
 
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
+
+export const simulatorCredentialSchema = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(500),
+});
 
 const GATEWAY_SERVICES: readonly string[] = ['SourceNat', 'StaticNat', 'Lb'];
 
@@ -73,8 +78,8 @@ export const simulatorManifest: AdapterManifest = {
     { service: 'Lb', requires: ['SourceNat'] },
     { service: 'Vpn', requires: ['SourceNat'] },
   ],
-  credentialSchema: z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(500) }),
-  configSchema: simulatorConfigSchema,
+  credentialSchema: credentialSchemaFrom(simulatorCredentialSchema),
+  configSchema: configSchemaFrom(simulatorConfigSchema),
   endpointHint: 'sim://<name> (in-process) or http://127.0.0.1:<port> (standalone simulator)',
   limits: { maxBatchSize: MAX_BATCH_SIZE, recommendedConcurrency: 16, recommendedCallsPerSecond: 200 },
   idempotentByKey: true,

@@ -3,6 +3,7 @@ import { LB_ALGORITHMS, LB_PROTOCOLS, SERVICES, serviceCapabilitiesSchema } from
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import simulator, { simulatorManifest } from '../src/index';
+import { simulatorConfigSchema, simulatorCredentialSchema } from '../src/manifest';
 
 describe('simulator manifest', () => {
   it('is the default export with id simulator, vendor Netplane and the package version', () => {
@@ -46,9 +47,14 @@ describe('simulator manifest', () => {
   });
 
   it('requires a username and password and rejects unknown config keys', () => {
-    expect(simulatorManifest.credentialSchema.safeParse({ username: 'a', password: 'b' }).success).toBe(true);
-    expect(simulatorManifest.credentialSchema.safeParse({ username: 'a' }).success).toBe(false);
-    expect(simulatorManifest.configSchema.safeParse({ latencyMs: 20 }).success).toBe(true);
-    expect(simulatorManifest.configSchema.safeParse({ nope: 1 }).success).toBe(false);
+    expect(simulatorCredentialSchema.safeParse({ username: 'a', password: 'b' }).success).toBe(true);
+    expect(simulatorCredentialSchema.safeParse({ username: 'a' }).success).toBe(false);
+    expect(simulatorConfigSchema.safeParse({ latencyMs: 20 }).success).toBe(true);
+    expect(simulatorConfigSchema.safeParse({ nope: 1 }).success).toBe(false);
+    // What crosses the boundary: JSON Schema, every credential field marked secret, unknown config keys refused.
+    const { credentialSchema, configSchema } = simulatorManifest;
+    expect(credentialSchema).toMatchObject({ type: 'object', required: ['username', 'password'] });
+    expect(credentialSchema.properties?.password).toMatchObject({ type: 'string', writeOnly: true });
+    expect(configSchema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });

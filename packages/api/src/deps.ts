@@ -12,10 +12,16 @@ export type ApiLogger = {
   error(obj: object, msg?: string): void;
 };
 
+/**
+ * Where an adapter came from: `source` is 'built-in' or the installed directory/package; `sdkRange` the adapter-sdk
+ * range an installed one declares (built-ins are compiled with the server's SDK: null).
+ */
+export type AdapterOrigin = { source?: string; sdkRange?: string | null };
+
 /** Registered adapters with their load status, as the server found them at start. */
 export type AdapterRegistration =
-  | { id: string; status: 'Fully Loaded'; module: AdapterModule }
-  | { id: string; status: 'Unable to load'; reason: string };
+  | ({ id: string; status: 'Fully Loaded'; module: AdapterModule } & AdapterOrigin)
+  | ({ id: string; status: 'Unable to load'; reason: string; version?: string } & AdapterOrigin);
 
 /** Login throttling; the server shares it across nodes through MySQL, tests and SQLite use memory. */
 export type LoginLimiter = {

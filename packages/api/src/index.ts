@@ -3,6 +3,7 @@ export { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableError } from './databa
 export * from './deps';
 export { REST_BASE_PATH, restOpenApiDocument } from './openapi';
 export * from './root';
+export { manifestViewProblem } from './routers/adapters';
 export { recordAudit, redact } from './services/audit';
 export { createLoginLimiter, DEFAULT_LOGIN_LIMITS } from './services/auth-rate-limit';
 export {
@@ -16,6 +17,7 @@ export {
 export { type DemoOnStart, loadDemoOnStart } from './services/demo/startup';
 export { actorOf } from './services/engine';
 export { credentialsHealth } from './services/inventory/credentials-health';
+export { compileManifestSchema } from './services/inventory/manifest-schemas';
 export { purgeExpiredSessions, resolveSession, SESSION_COOKIE } from './services/sessions';
 export { type FirstRun, isSetupNeeded, prepareFirstRun } from './services/setup';
 export { bearerOf, resolveBearer } from './services/token-auth';

@@ -9,6 +9,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { callsRouter } from './routers/calls';
 import { capabilitiesRouter } from './routers/capabilities';
+import { connectivityRouter } from './routers/connectivity';
 import { controllersRouter } from './routers/controllers';
 import { demoRouter } from './routers/demo';
 import { diagnosticsRouter } from './routers/diagnostics';
@@ -51,6 +52,7 @@ const baseRouters = {
   publicIpRanges: publicIpRangesRouter,
   publicIps: publicIpsRouter,
   portForwarding: portForwardingRouter,
+  connectivity: connectivityRouter,
   publicServices: publicServicesRouter,
   staticNat: staticNatRouter,
   support: supportRouter,

@@ -13,6 +13,8 @@ const isBadRequest = (e: unknown) => e instanceof TRPCError && e.code === 'BAD_R
 describe.each(testDialects())('paged lists on %s', (dialect) => {
   let t: TestDeps;
   let oldest = '';
+  /** Synced but not Realized (the dashboard's "Implemented and Synced but not Realized"). */
+  let unrealized = '';
   const VPCS = 130;
   beforeAll(async () => {
     t = await makeTestDeps(dialect);
@@ -23,6 +25,7 @@ describe.each(testDialects())('paged lists on %s', (dialect) => {
     for (let i = 0; i < VPCS; i++) {
       const id = randomUUID();
       if (i === 0) oldest = id;
+      if (i === 1) unrealized = id;
       const synced = i === 0 ? 'False' : 'True';
       await vpcsRepo.insertVpc(db, {
         id,
@@ -33,6 +36,17 @@ describe.each(testDialects())('paged lists on %s', (dialect) => {
         state: 'Implemented',
         conditions: JSON.stringify([
           { type: 'Synced', status: synced, reason: 'X', message: '', lastTransitionTime: now },
+          ...(i === 1
+            ? [
+                {
+                  type: 'Realized',
+                  status: 'False',
+                  reason: 'NotCompiled',
+                  message: 'm',
+                  lastTransitionTime: now,
+                },
+              ]
+            : []),
         ]),
         createdBy: 't',
         createdAt: now + i,
@@ -74,6 +88,32 @@ describe.each(testDialects())('paged lists on %s', (dialect) => {
       'vpc-128',
       'vpc-129',
     ]);
+  });
+
+  it('filters on several conditions at once (Synced and not Realized) and gives the Realized condition out', async () => {
+    const viewer = t.callerAs('viewer');
+    const page = await viewer.vpcs.list({
+      conditions: [
+        { type: 'Synced', status: 'True' },
+        { type: 'Realized', status: 'False' },
+      ],
+    });
+    expect(page.items.map((v) => v.id)).toEqual([unrealized]);
+    expect(page.total).toBe(1);
+    expect(page.items[0]?.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Realized', status: 'False', reason: 'NotCompiled' }),
+    );
+    expect(
+      (await viewer.vpcs.list({ condition: { type: 'Realized', status: 'False' }, limit: 1 })).total,
+    ).toBe(1);
+    await expect(
+      viewer.vpcs.list({
+        conditions: [
+          { type: 'Realized', status: 'False' },
+          { type: 'Realized', status: 'True' },
+        ],
+      }),
+    ).rejects.toSatisfy(isBadRequest);
   });
 
   it('answers a malformed cursor, an unknown sort and a limit past 200 with BAD_REQUEST', async () => {

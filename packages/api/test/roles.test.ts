@@ -55,6 +55,9 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'providers.delete': ADMIN,
   'providers.setState': ADMIN,
   'providers.update': ADMIN,
+  // The demo: loads or removes a whole inventory.
+  'demo.load': ADMIN,
+  'demo.remove': ADMIN,
   'zones.create': ADMIN,
   'zones.delete': ADMIN,
   'zones.update': ADMIN,

@@ -10,9 +10,13 @@ export type VpcsTable = {
   state: string;
   /** JSON: Condition[] */
   conditions: string;
-  /** The status of the Ready / Synced condition in `conditions` (migration 014, repositories/vpc-conditions.ts). */
+  /**
+   * The status of the Ready / Synced / Realized condition in `conditions` (migrations 014 and 017,
+   * repositories/vpc-conditions.ts).
+   */
   ready_status: string | null;
   synced_status: string | null;
+  realized_status: string | null;
   created_by: string;
   created_at: number;
   updated_at: number;

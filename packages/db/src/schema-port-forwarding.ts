@@ -20,6 +20,8 @@ export type PortForwardingRulesTable = {
   last_op: string;
   last_error: string | null;
   job_id: string | null;
+  /** JSON: Condition[], the rule's Realized condition (migration 017; '[]' until the first check). */
+  conditions: string;
   created_at: number;
   updated_at: number;
   version: number;

@@ -17,6 +17,8 @@ export type StaticNatRulesTable = {
   /** "<category>: <message>" of the failed call, or null. */
   last_error: string | null;
   job_id: string | null;
+  /** JSON: Condition[], the rule's Realized condition (migration 017; '[]' until the first check). */
+  conditions: string;
   created_at: number;
   updated_at: number;
   version: number;
@@ -38,6 +40,8 @@ export type LbRulesTable = {
   last_op: string;
   last_error: string | null;
   job_id: string | null;
+  /** JSON: Condition[], the rule's Realized condition (migration 017; '[]' until the first check). */
+  conditions: string;
   created_at: number;
   updated_at: number;
   version: number;

@@ -2,6 +2,7 @@
 // JSON is stored as TEXT and parsed in repositories, booleans are 0/1, `version` is the compare-and-set counter.
 import type { Generated } from 'kysely';
 import type { ApiTokenTables } from './schema-api-tokens';
+import type { ConnectivityTables } from './schema-connectivity';
 import type { DiagnosticsTables } from './schema-diagnostics';
 import type { EngineTables } from './schema-engine';
 import type { NetworkAclTables } from './schema-network-acls';
@@ -172,4 +173,5 @@ export type Database = InventoryTables &
   PublicServicesTables &
   PublicIpTables &
   NetworkAclTables &
-  PortForwardingTables;
+  PortForwardingTables &
+  ConnectivityTables;

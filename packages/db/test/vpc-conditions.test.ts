@@ -126,6 +126,29 @@ describe.each(testDialects())('VPC condition columns on %s', (dialect) => {
     expect(moved).toBe(1);
     expect(await columnsOf(id)).toEqual({ ready_status: 'True', synced_status: 'False' });
 
+    // Realized has its own column (migration 017), and the filter takes several conditions at once.
+    const withRealized = JSON.stringify([
+      ...JSON.parse(conditions('True')),
+      { type: 'Realized', status: 'False', reason: 'NotCompiled', message: '', lastTransitionTime: 6 },
+    ]);
+    expect(await transitionsRepo.casConditions(h.db, 'vpcs', id, 5, withRealized, 6)).toBe(true);
+    const realized = await h.db
+      .selectFrom('vpcs')
+      .select(['realized_status'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(realized.realized_status).toBe('False');
+    const notRealized = await vpcsRepo.listVpcs(h.db, {
+      limit: 50,
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'Synced', status: 'True' },
+        { type: 'Realized', status: 'False' },
+      ],
+    });
+    expect(notRealized.items.map((v) => v.id)).toEqual([id]);
+    expect(await transitionsRepo.casConditions(h.db, 'vpcs', id, 6, conditions('False'), 7)).toBe(true);
+
     const notSynced = await vpcsRepo.listVpcs(h.db, {
       limit: 50,
       condition: { type: 'Synced', status: 'False' },

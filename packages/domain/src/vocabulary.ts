@@ -130,6 +130,8 @@ export const DIAGNOSIS_CATEGORIES = [
   'CREDENTIALS_UNREADABLE',
   /** The controller no longer holds what Netplane made there (restarted empty, restored from an old backup). */
   'CONTROLLER_LOST_STATE',
+  /** Implemented and Synced, but the controller did not make it work (Realized=False): not an Error, never hidden. */
+  'NOT_REALIZED',
   'INTERNAL',
 ] as const;
 export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { elementCallsRepo, jobsRepo, nicsRepo, Page, vpcsRepo } from '@netplane/db';
-import type { LbRuleView, StaticNatView } from '@netplane/domain';
+import type { ConnectivityTraceInput, LbRuleView, StaticNatView, TraceRecord } from '@netplane/domain';
+import { ConnectivityCommands } from './connectivity/commands';
 import { DriftWatch } from './drift-watch';
 import * as jobs from './jobs/commands';
 import type { JobEvent } from './jobs/events';
@@ -42,6 +43,8 @@ export class Engine {
   readonly networkAcls: AclCommands;
   /** Port forwarding rules: create, delete, retry, list (lifecycle/port-forwarding-commands.ts). */
   readonly portForwarding: PortForwardingCommands;
+  /** Connectivity checks, their record and the reachability matrix (connectivity/). */
+  readonly connectivity: ConnectivityCommands;
 
   constructor(
     readonly deps: EngineDeps,
@@ -67,6 +70,7 @@ export class Engine {
     this.reads = new ReadModels(core);
     this.networkAcls = new AclCommands(core, this.submit);
     this.portForwarding = new PortForwardingCommands(core, this.submit);
+    this.connectivity = new ConnectivityCommands(core);
   }
 
   // ── workers, metrics and test hooks ───────────────────────────────────────────────────────────────────────
@@ -245,6 +249,12 @@ export class Engine {
   /** Applies an ACL list again to its tiers (the diagnosis action of a list in Error). */
   retryNetworkAcl(listId: string, actor: string): Promise<JobRef> {
     return this.networkAcls.retry(listId, actor);
+  }
+
+  // ── connectivity (connectivity/) ──────────────────────────────────────────────────────────────────────────
+  /** One connectivity check, traced by the VPC's Connectivity element and recorded. */
+  traceConnectivity(input: ConnectivityTraceInput, actor: string): Promise<TraceRecord> {
+    return this.connectivity.trace(input, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

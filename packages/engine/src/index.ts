@@ -1,6 +1,7 @@
 // @netplane/engine: the orchestrator. Import the Engine class and the types the API and the server need.
 
 // Diagnostics and support (owned by the diagnostics engineer).
+export * from './connectivity';
 export * from './diagnostics';
 export type { EntityErrorEvent } from './diagnostics/hook';
 export { Engine, JOB_KINDS, type JobKind, type JobRef, type SubmitJobInput } from './engine';

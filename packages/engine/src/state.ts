@@ -193,6 +193,30 @@ export class StateStore {
     throw new AppError('CONFLICT', `The ${entity} ${id} changed under us repeatedly; try again`);
   }
 
+  /**
+   * The same conditions update on many rows whose version and conditions the caller read (the Realized check of a
+   * tier's NICs): one READ COMMITTED transaction of compare-and-sets instead of a read and a write per row; a row that
+   * changed since goes through setConditions (re-read, retried).
+   */
+  async setConditionsOfKnown(
+    entity: EntityType,
+    rows: readonly { id: string; version: number; conditions: string }[],
+    updates: readonly ConditionUpdate[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const now = this.now();
+    const lost = await inReadCommitted(this.db, async (trx) => {
+      const out: string[] = [];
+      for (const r of rows) {
+        const next = JSON.stringify(setConditions(parseConditions(r.conditions), updates, now));
+        if (!(await transitionsRepo.casConditions(trx, TABLE[entity], r.id, r.version, next, now)))
+          out.push(r.id);
+      }
+      return out;
+    });
+    for (const id of lost) await this.setConditions(entity, id, updates);
+  }
+
   private async reportError(t: TransitionInput, row: Row, at: number): Promise<void> {
     try {
       await onEntityError(this.db.db, {

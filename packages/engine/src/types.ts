@@ -69,6 +69,11 @@ export type EngineOptions = {
    * own is queued or running). 0 turns the watch off.
    */
   driftDebounceMs: number;
+  /**
+   * How long a Realized check may wait for the controller to compile the latest change (RealizeScope.waitMs), capped
+   * at half the controller's call timeout so the wait ends before the guard gives up on the call.
+   */
+  realizedWaitMs: number;
 };
 
 export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
@@ -90,4 +95,5 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'nodeId'> = {
   reconcileConcurrency: 4,
   reconcileSpread: 0.5,
   driftDebounceMs: 1_000,
+  realizedWaitMs: 10_000,
 };

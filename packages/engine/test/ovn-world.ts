@@ -33,6 +33,8 @@ export type OvnWorldOptions = {
   engine?: Partial<EngineOptions>;
   /** Also start a Southbound server and ovn-northd on the Northbound one (tests that trace packets). */
   northd?: boolean;
+  /** With northd: the controller's config names its Southbound server (the adapter's own trace() needs it). */
+  southbound?: boolean;
   /**
    * A public IP range in the zone and the physical network's Public traffic label, so VPCs get a source-NAT address
    * and the OVN gateway its public side (the controller's config names the gatewayChassis).
@@ -125,7 +127,7 @@ export async function startOvnWorld(dialect: DialectName, o: OvnWorldOptions): P
     name: 'ovn-nb',
     endpoint: server.tcpEndpoint,
     protocol: 'OVSDB',
-    config: o.config,
+    config: northd && o.southbound ? { ...o.config, southboundEndpoint: northd.sb.unixEndpoint } : o.config,
     credentials: {},
     maxConcurrent: 4,
     callsPerSecond: 200,

@@ -115,9 +115,29 @@ describe.each(testDialects())('simulator.* on %s', (dialect) => {
       'vendorError',
       'slowness',
       'rateLimited',
+      'unrealized',
     ]);
     expect(catalog.find((c) => c.kind === 'foreignOwner')?.diagnosis).toBe('RESOURCE_CONFLICT');
     expect(catalog.find((c) => c.kind === 'rateLimited')?.diagnosis).toBe('RATE_LIMITED');
+    expect(catalog.find((c) => c.kind === 'unrealized')?.diagnosis).toBe('NOT_REALIZED');
+  });
+
+  it('injects an unrealized fault with its reason, and refuses a reason it does not model', async () => {
+    const admin = t.callerAs('admin');
+    const fault = await admin.simulator.injectFault({
+      controllerId,
+      fault: { kind: 'unrealized', reason: 'PortNotBound', resource: 'nic' },
+    });
+    expect(fault).toMatchObject({ kind: 'unrealized', reason: 'PortNotBound', resource: 'nic' });
+    expect(
+      await codeOf(
+        admin.simulator.injectFault({
+          controllerId,
+          fault: { kind: 'unrealized', reason: 'Bogus' as never },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+    await admin.simulator.clearFaults({ controllerId });
   });
 
   it('lets every role read but only admin and operator change', async () => {

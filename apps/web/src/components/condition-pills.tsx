@@ -1,5 +1,6 @@
-// Ready and Synced shown side by side; "Ready but not Synced" gets its own warning so it is never missed.
-import { CheckCircle2, CircleHelp, RefreshCwOff, XCircle } from 'lucide-react';
+// Ready, Synced and Realized shown side by side; "Ready but not Synced" and "Implemented and Synced but not Realized"
+// get their own warning so they are never missed.
+import { CheckCircle2, CircleHelp, RefreshCwOff, TriangleAlert, XCircle } from 'lucide-react';
 import { cx } from '../lib/cx';
 
 /** Conditions as the API returns them (domain conditionSchema); loose so a partial list still renders. */
@@ -11,18 +12,36 @@ function isTrue(status: string): boolean | null {
   return null;
 }
 
+/** Ready and Synced true, Realized false: the controller accepted everything and did not put it into effect. */
+export function isSyncedNotRealized(conditions: readonly Condition[]): boolean {
+  const status = (type: string) => conditions.find((c) => c.type === type)?.status;
+  return status('Ready') === 'True' && status('Synced') === 'True' && status('Realized') === 'False';
+}
+
+const WARNING =
+  'inline-flex items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900 ring-1 ring-amber-600/40 dark:bg-amber-900/60 dark:text-amber-100';
+
 export function ConditionPills({ conditions }: { conditions: Condition[] }) {
   const ready = conditions.find((c) => c.type === 'Ready');
   const synced = conditions.find((c) => c.type === 'Synced');
+  const realized = conditions.find((c) => c.type === 'Realized');
   const isDrift = ready && synced && isTrue(ready.status) === true && isTrue(synced.status) === false;
   return (
     <div className="flex flex-wrap items-center gap-1.5">
       <ConditionPill name="Ready" condition={ready} />
       <ConditionPill name="Synced" condition={synced} />
+      {/* Only once checked: a resource from before the Realized check has none, and "unknown" everywhere says nothing. */}
+      {realized && <ConditionPill name="Realized" condition={realized} />}
       {isDrift && (
-        <span className="inline-flex items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900 ring-1 ring-amber-600/40 dark:bg-amber-900/60 dark:text-amber-100">
+        <span className={WARNING}>
           <RefreshCwOff aria-hidden className="size-3.5" />
           Ready but not Synced
+        </span>
+      )}
+      {isSyncedNotRealized(conditions) && (
+        <span className={WARNING}>
+          <TriangleAlert aria-hidden className="size-3.5" />
+          Synced but not Realized
         </span>
       )}
     </div>
@@ -51,6 +70,8 @@ export function ConditionPill({ name, condition }: { name: string; condition: Co
       {name}
       <span className="sr-only">: {value === true ? 'true' : value === false ? 'false' : 'unknown'}</span>
       {condition?.reason && value !== true && <span className="font-normal">· {condition.reason}</span>}
+      {/* The message is in the tooltip for the pointer; screen readers get it in the pill itself. */}
+      {condition?.message && value !== true && <span className="sr-only">, {condition.message}</span>}
     </span>
   );
 }

@@ -1,4 +1,5 @@
-// Adapters: every adapter found at start with its version, status (Fully Loaded or why not), services and capabilities.
+// Adapters: every adapter found at start with its version, status (Fully Loaded or why not), where it came from
+// (built-in or installed) and the adapter-sdk range it declares, services and capabilities.
 import { useQuery } from '@tanstack/react-query';
 import { Plug } from 'lucide-react';
 import { CapabilityValueView } from '../components/capability-value';
@@ -17,7 +18,7 @@ export function AdaptersPage() {
     <>
       <PageHeader
         title="Adapters"
-        description="Vendor adapters registered at start. Each one is our NetworkElement for one kind of controller."
+        description="Vendor adapters registered at start: built in, or installed (NETPLANE_ADAPTERS, <data dir>/adapters/). Each one is our NetworkElement for one kind of controller."
       />
       {adapters.isPending ? (
         <LoadingCards count={2} />
@@ -47,6 +48,23 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
+/** The line the server logs, e.g. `Unable to load adapter acme 1.2.0: built for adapter-sdk ^2.0, this server implements 1.0.0`. */
+const refusalLine = (a: Adapter) =>
+  `Unable to load adapter ${a.id}${a.version ? ` ${a.version}` : ''}: ${a.reason}`;
+
+function Origin({ adapter: a }: { adapter: Adapter }) {
+  return (
+    <>
+      <Fact label="Source">
+        <span className="wrap-anywhere">{a.source}</span>
+      </Fact>
+      <Fact label="SDK range">
+        {a.sdkRange ? <code className="font-mono text-xs">{a.sdkRange}</code> : 'compiled with the server'}
+      </Fact>
+    </>
+  );
+}
+
 function AdapterCard({ adapter: a }: { adapter: Adapter }) {
   const m = a.manifest;
   return (
@@ -56,21 +74,27 @@ function AdapterCard({ adapter: a }: { adapter: Adapter }) {
           {m?.displayName ?? a.id}
           <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
             {a.id}
-            {m && ` ${m.version}`}
+            {a.version && ` ${a.version}`}
           </span>
           <StateBadge state={a.status === 'Fully Loaded' ? 'Fully Loaded' : 'Error'} />
         </span>
       }
     >
       {!m ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          Unable to load: {a.reason}
-        </p>
+        <div className="space-y-3">
+          <p role="alert" className="text-sm break-words text-red-700 dark:text-red-400">
+            {refusalLine(a)}
+          </p>
+          <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
+            <Origin adapter={a} />
+          </dl>
+        </div>
       ) : (
         <div className="space-y-4">
           <p className="text-sm text-slate-600 dark:text-slate-300">{m.description}</p>
           <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
             <Fact label="Vendor">{m.vendor}</Fact>
+            <Origin adapter={a} />
             <Fact label="Protocol">{m.protocol}</Fact>
             <Fact label="Isolation methods">{m.isolationMethods.join(', ')}</Fact>
             <Fact label="Endpoint">

@@ -8,6 +8,7 @@ import {
   faultSpecSchema,
   SIM_OPERATIONS,
   SIM_RESOURCES,
+  SIM_UNREALIZED_REASONS,
   simulatorProfilePatchSchema,
   simulatorProfileSchema,
 } from '../core/types';
@@ -32,6 +33,8 @@ export const activeFaultOutput = z.object({
   delayMs: z.number().optional(),
   retryAfterMs: z.number().optional(),
   afterCommit: z.boolean().optional(),
+  /** An unrealized fault's Realized reason. */
+  reason: z.enum(SIM_UNREALIZED_REASONS).optional(),
 });
 
 /** Everything but the resources themselves: its size does not grow with the NICs held (the console polls it). */

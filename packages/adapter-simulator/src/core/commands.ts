@@ -11,8 +11,10 @@ import type {
   ObserveScope,
   PortForwardingRef,
   PortForwardingSpec,
+  RealizeScope,
   StaticNatRef,
   StaticNatSpec,
+  TraceSpec,
   VpcSpec,
 } from '@netplane/adapter-sdk';
 import type { SimOperation, SimResourceKind } from './types';
@@ -35,6 +37,9 @@ export type SimCommand =
   | { op: 'applyPortForwarding'; rule: PortForwardingSpec }
   | { op: 'revokePortForwarding'; rule: PortForwardingRef }
   | { op: 'observe'; scope: ObserveScope }
+  | { op: 'checkRealized'; scope: RealizeScope }
+  /** Read-only, counted and faulted as an observe. */
+  | { op: 'trace'; spec: TraceSpec }
   | { op: 'healthCheck' };
 
 export type SimCommandName = SimCommand['op'];
@@ -57,6 +62,8 @@ export const SIM_COMMANDS: readonly SimCommandName[] = [
   'applyPortForwarding',
   'revokePortForwarding',
   'observe',
+  'checkRealized',
+  'trace',
   'healthCheck',
 ];
 
@@ -85,7 +92,10 @@ export function operationOf(op: Exclude<SimCommandName, 'canHandle'>): SimOperat
     case 'revokeLbRule':
     case 'revokePortForwarding':
       return 'revoke';
+    // Read-only like observe, and counted (and faulted) with it.
     case 'observe':
+    case 'checkRealized':
+    case 'trace':
       return 'observe';
     case 'healthCheck':
       return 'health';
@@ -118,6 +128,8 @@ export function resourceOf(op: Exclude<SimCommandName, 'canHandle'>): SimResourc
     case 'revokePortForwarding':
       return 'pf';
     case 'observe':
+    case 'checkRealized':
+    case 'trace':
     case 'healthCheck':
       return undefined;
   }

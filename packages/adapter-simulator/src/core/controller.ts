@@ -15,9 +15,11 @@ import { FaultBook } from './faults';
 import { SlidingSecond, TokenBucket } from './limits';
 import * as ops from './operations';
 import * as portForwards from './pf-operations';
+import { RealizedBook } from './realized';
 import * as rules from './rule-operations';
 import { copyStats, countPortCreation, emptyStats, summaryOfStats } from './stats';
 import { SimStore } from './store';
+import { traceOnStore } from './trace';
 import {
   type ActiveFault,
   DEFAULT_PROFILE,
@@ -39,6 +41,7 @@ export class SimulatedController {
   readonly store = new SimStore();
   readonly faults = new FaultBook();
   readonly calls = new CallLog();
+  readonly realized = new RealizedBook();
   private profile: SimulatorProfile = { ...DEFAULT_PROFILE };
   private bucket: TokenBucket | null = null;
   private window = new SlidingSecond();
@@ -102,6 +105,7 @@ export class SimulatedController {
   clearFaults(): void {
     this.faults.clear();
     this.store.removePlanted();
+    this.realized.clear();
   }
 
   resetStats(): void {
@@ -149,6 +153,7 @@ export class SimulatedController {
         const late = fault !== undefined && 'afterCommit' in fault && fault.afterCommit === true;
         if (fault && !late) applyFault(this.store, fault, cmd);
         const done = this.run(cmd);
+        this.realized.record(cmd, () => this.faults.unrealizedFor(op, resourceOf(cmd.op)));
         if (fault && late) {
           if (fault.kind === 'timeout') await sleep(HANG_CAP_MS, signal);
           applyFault(this.store, fault, cmd);
@@ -265,6 +270,10 @@ export class SimulatedController {
         return portForwards.revokePortForwarding(s, cmd.rule);
       case 'observe':
         return { resources: s.observe(cmd.scope) };
+      case 'checkRealized':
+        return this.realized.check(s, cmd.scope);
+      case 'trace':
+        return traceOnStore(s, cmd.spec);
       case 'healthCheck':
         return { ok: true, latencyMs: this.profile.latencyMs, version: `netplane-simulator ${this.version}` };
     }

@@ -57,4 +57,11 @@ export const FAULT_CATALOG: readonly {
     description:
       'The controller answers 429 Too Many Requests with Retry-After for the next N calls (or until cleared), whatever its rate limit.',
   },
+  {
+    kind: 'unrealized',
+    label: 'Changes not realized',
+    diagnosis: 'NOT_REALIZED',
+    description:
+      'Writes succeed but what they change is never put into effect (the given reason, e.g. NotCompiled) until the faults are cleared.',
+  },
 ];

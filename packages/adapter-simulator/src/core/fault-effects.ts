@@ -11,6 +11,7 @@ export function applyFault(store: SimStore, fault: ActiveFault, cmd: Call): void
   switch (fault.kind) {
     case 'timeout':
     case 'slowness':
+    case 'unrealized':
       return;
     case 'connectionReset':
       throw new AdapterError('UNREACHABLE', 'Connection reset by the controller', {

@@ -31,8 +31,8 @@ export class FaultBook {
     let fired = 0;
     let fault: ActiveFault | undefined;
     for (const f of this.faults) {
-      if (f.operation !== undefined && f.operation !== op) continue;
-      if (f.resource !== undefined && f.resource !== resource) continue;
+      // An unrealized fault never decides a call's outcome: unrealizedFor() reads it once the write succeeded.
+      if (f.kind === 'unrealized' || !matches(f, op, resource)) continue;
       if (f.kind === 'slowness') {
         extraDelayMs += f.delayMs;
       } else if (!fault) {
@@ -47,8 +47,26 @@ export class FaultBook {
     return { extraDelayMs, fault, fired };
   }
 
+  /** The first active `unrealized` fault for a write that succeeded, consumed like any other. */
+  unrealizedFor(
+    op: SimOperation,
+    resource: SimResourceKind | undefined,
+  ): Extract<ActiveFault, { kind: 'unrealized' }> | undefined {
+    const f = this.faults.find(
+      (x): x is Extract<ActiveFault, { kind: 'unrealized' }> =>
+        x.kind === 'unrealized' && matches(x, op, resource),
+    );
+    if (!f) return undefined;
+    this.consume(f);
+    this.faults = this.faults.filter((x) => x.remaining === null || x.remaining > 0);
+    return { ...f };
+  }
+
   private consume(f: ActiveFault): void {
     f.fired++;
     if (f.remaining !== null) f.remaining--;
   }
 }
+
+const matches = (f: ActiveFault, op: SimOperation, resource: SimResourceKind | undefined) =>
+  (f.operation === undefined || f.operation === op) && (f.resource === undefined || f.resource === resource);

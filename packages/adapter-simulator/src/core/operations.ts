@@ -76,6 +76,7 @@ export function implementNetwork(
   // part of what adoption compares: a re-implement with the VPC's new address converges instead of conflicting.
   const snat: Record<string, string> =
     net.services.includes('SourceNat') && net.sourceNatIp ? { sourceNatIp: net.sourceNatIp } : {};
+  if (net.services.includes('NetworkACL')) store.aclTiers.add(net.networkId);
   if (store.adoptable('network', net.networkId, expected)) {
     store.segments.set(key, { method, segmentId, switchName: name, owner: OUR_OWNER, plantedByFault: false });
     const held = store.networks.get(name);

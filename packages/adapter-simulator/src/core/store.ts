@@ -72,6 +72,11 @@ export class SimStore {
   readonly pfRules = new Map<string, SimRule>();
   /** The Network ACL each of our switches holds, by network id (applyNetworkAcl replaces it whole). */
   readonly acls = new Map<string, NetworkAclSpec>();
+  /**
+   * Switches implemented with the NetworkACL service: until a list is applied they hold the fixed default-deny a
+   * real controller makes at implement (the built-in default_deny list), which the trace shows.
+   */
+  readonly aclTiers = new Set<string>();
   foreignAddresses: ForeignAddress[] = [];
 
   table(kind: ResourceKind): Map<string, SimResource> {
@@ -180,7 +185,10 @@ export class SimStore {
     const networkId = sw.externalIds['netplane:id'];
     if (sw.owner === OUR_OWNER) {
       this.removeRulesWhere((r) => r.networkId === networkId);
-      if (networkId) this.acls.delete(networkId);
+      if (networkId) {
+        this.acls.delete(networkId);
+        this.aclTiers.delete(networkId);
+      }
     }
     this.networks.delete(name);
   }

@@ -1,6 +1,6 @@
 // The simulator's vocabulary: profile, scripted faults, stats and state snapshots, with zod schemas for the wire.
 // Exported alone as @netplane/adapter-simulator/control (zod only, no node imports) for the API and the console.
-import { LB_PROTOCOLS } from '@netplane/domain';
+import { LB_PROTOCOLS, REALIZED_REASONS } from '@netplane/domain';
 import { z } from 'zod';
 
 /** The controller operations a fault can target; the same words as the engine's call phases. */
@@ -19,6 +19,14 @@ export const SIM_OPERATIONS = [
 ] as const;
 export type SimOperation = (typeof SIM_OPERATIONS)[number];
 export const simOperationSchema = z.enum(SIM_OPERATIONS);
+
+/** The Realized reasons an `unrealized` fault can model (domain's REALIZED_REASONS). */
+export const SIM_UNREALIZED_REASONS = [
+  REALIZED_REASONS.notCompiled,
+  REALIZED_REASONS.northdNotRunning,
+  REALIZED_REASONS.noGatewayChassis,
+  REALIZED_REASONS.portNotBound,
+] as const;
 
 const limit = z.number().int().positive().nullable();
 
@@ -104,6 +112,17 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
     retryAfterMs: z.number().int().min(1).max(600_000).optional(),
     ...scope,
   }),
+  /**
+   * Keeps the changes made while it is active unrealized: the writes succeed, and checkRealized reports what they
+   * touched not realized with `reason` (NorthdNotRunning: the controller as a whole) until the faults are cleared.
+   * Scoped like the others (operation, resource, count); never an error.
+   */
+  z.object({
+    kind: z.literal('unrealized'),
+    reason: z.enum(SIM_UNREALIZED_REASONS),
+    message: z.string().min(1).max(500).optional(),
+    ...scope,
+  }),
 ]);
 /** Every fault kind, in the order of the catalog; the API's output schemas use it. */
 export const FAULT_KINDS = [
@@ -115,6 +134,7 @@ export const FAULT_KINDS = [
   'vendorError',
   'slowness',
   'rateLimited',
+  'unrealized',
 ] as const satisfies readonly FaultSpec['kind'][];
 /** The Retry-After a rateLimited fault answers with when the spec names none. */
 export const DEFAULT_RETRY_AFTER_MS = 1_000;

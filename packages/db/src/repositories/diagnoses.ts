@@ -148,6 +148,26 @@ export async function resolveForTarget(
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Closes the open diagnoses of one category on a target: a condition that is not an Error (Realized=False) resolves
+ * its own diagnosis when it clears, whatever else is open on the target.
+ */
+export async function resolveCategoryForTarget(
+  db: Db,
+  q: { targetType: string; targetId: string; category: string },
+  at: number,
+): Promise<number> {
+  const r = await db
+    .updateTable('diagnoses')
+    .set({ resolved_at: at })
+    .where('target_type', '=', q.targetType)
+    .where('target_id', '=', q.targetId)
+    .where('category', '=', q.category)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function resolveById(db: Db, ids: readonly string[], at: number): Promise<void> {
   if (ids.length === 0) return;
   await db

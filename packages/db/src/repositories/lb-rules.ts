@@ -21,6 +21,8 @@ export type LbRuleRow = {
   state: RuleState;
   lastOp: RuleOp;
   lastError: string | null;
+  /** JSON Condition[]: the rule's Realized condition (migration 017). */
+  conditions: string;
   jobId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -46,6 +48,7 @@ export const toLbRule = (r: LbRulesTable): LbRuleRow => ({
   state: r.state as RuleState,
   lastOp: r.last_op as RuleOp,
   lastError: r.last_error,
+  conditions: r.conditions,
   jobId: r.job_id,
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
@@ -55,7 +58,7 @@ export const toLbRule = (r: LbRulesTable): LbRuleRow => ({
 /** Inserts the rule and its members in one transaction (the caller's, when `db` is one). */
 export async function insertLbRule(
   db: Db,
-  r: Omit<LbRuleRow, 'version' | 'updatedAt' | 'lastError'>,
+  r: Omit<LbRuleRow, 'version' | 'updatedAt' | 'lastError' | 'conditions'>,
   nicIds: readonly string[],
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
@@ -76,6 +79,7 @@ export async function insertLbRule(
         state: r.state,
         last_op: r.lastOp,
         last_error: null,
+        conditions: '[]',
         job_id: r.jobId,
         created_at: r.createdAt,
         updated_at: r.createdAt,

@@ -22,6 +22,8 @@ export type PortForwardingRow = {
   state: RuleState;
   lastOp: RuleOp;
   lastError: string | null;
+  /** JSON Condition[]: the rule's Realized condition (migration 017). */
+  conditions: string;
   jobId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -48,6 +50,7 @@ const toRow = (r: PortForwardingRulesTable): PortForwardingRow => ({
   state: r.state as RuleState,
   lastOp: r.last_op as RuleOp,
   lastError: r.last_error,
+  conditions: r.conditions,
   jobId: r.job_id,
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
@@ -56,7 +59,7 @@ const toRow = (r: PortForwardingRulesTable): PortForwardingRow => ({
 
 export async function insertPortForwarding(
   db: Db,
-  r: Omit<PortForwardingRow, 'version' | 'updatedAt' | 'lastError'>,
+  r: Omit<PortForwardingRow, 'version' | 'updatedAt' | 'lastError' | 'conditions'>,
 ): Promise<void> {
   await db
     .insertInto('port_forwarding_rules')
@@ -77,6 +80,7 @@ export async function insertPortForwarding(
       state: r.state,
       last_op: r.lastOp,
       last_error: null,
+      conditions: '[]',
       job_id: r.jobId,
       created_at: r.createdAt,
       updated_at: r.createdAt,

@@ -18,6 +18,8 @@ export type StaticNatRow = {
   state: RuleState;
   lastOp: RuleOp;
   lastError: string | null;
+  /** JSON Condition[]: the rule's Realized condition (migration 017). */
+  conditions: string;
   jobId: string | null;
   createdAt: number;
   updatedAt: number;
@@ -39,6 +41,7 @@ export const toStaticNat = (r: StaticNatRulesTable): StaticNatRow => ({
   state: r.state as RuleState,
   lastOp: r.last_op as RuleOp,
   lastError: r.last_error,
+  conditions: r.conditions,
   jobId: r.job_id,
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
@@ -47,7 +50,7 @@ export const toStaticNat = (r: StaticNatRulesTable): StaticNatRow => ({
 
 export async function insertStaticNat(
   db: Db,
-  r: Omit<StaticNatRow, 'version' | 'updatedAt' | 'lastError'>,
+  r: Omit<StaticNatRow, 'version' | 'updatedAt' | 'lastError' | 'conditions'>,
 ): Promise<void> {
   await db
     .insertInto('static_nat_rules')
@@ -63,6 +66,7 @@ export async function insertStaticNat(
       state: r.state,
       last_op: r.lastOp,
       last_error: null,
+      conditions: '[]',
       job_id: r.jobId,
       created_at: r.createdAt,
       updated_at: r.createdAt,

@@ -1,7 +1,7 @@
 // Purging destroyed VPCs: deletes a VPC in state Destroy with everything recorded about it (tiers, NICs, rules,
-// addresses, ACL lists, jobs and their steps, the call log, transitions, diagnoses, triage), children first, in one
-// transaction. A destroyed VPC normally stays as history; the demo's removal needs "everything it made" gone, and its
-// rows pin the zone, offerings and physical network through foreign keys.
+// addresses, ACL lists, jobs and their steps, the call log, transitions, diagnoses, triage, connectivity checks and
+// matrices), children first, in one transaction. A destroyed VPC normally stays as history; the demo's removal needs
+// "everything it made" gone, and its rows pin the zone, offerings and physical network through foreign keys.
 import type { Db } from '../connect';
 
 export type PurgeResult = { purged: number; refused: { id: string; state: string }[] };
@@ -54,6 +54,8 @@ export async function purgeDestroyedVpcs(db: Db, vpcIds: readonly string[]): Pro
     await tx.deleteFrom('state_transitions').where('entity_id', 'in', entityIds).execute();
     await tx.deleteFrom('diagnoses').where('vpc_id', 'in', ids).execute();
     await tx.deleteFrom('triage').where('vpc_id', 'in', ids).execute();
+    await tx.deleteFrom('connectivity_traces').where('vpc_id', 'in', ids).execute();
+    await tx.deleteFrom('connectivity_matrices').where('vpc_id', 'in', ids).execute();
     await tx.deleteFrom('vpcs').where('id', 'in', ids).execute();
     return { purged: ids.length, refused };
   });

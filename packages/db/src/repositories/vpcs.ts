@@ -92,8 +92,13 @@ export type VpcFilter = {
   state?: string;
   zoneId?: string;
   includeDestroyed?: boolean;
-  /** A condition the VPC must carry, e.g. Synced=False (its column of migration 013, indexed). */
+  /** A condition the VPC must carry, e.g. Synced=False (its column of migration 014 or 016, indexed). */
   condition?: { type: VpcConditionType; status: string };
+  /**
+   * More conditions that must all hold with `condition`, e.g. Ready=True, Synced=True, Realized=False ("Implemented
+   * and Synced but not Realized"): the most selective column's index seeks, the others filter.
+   */
+  conditions?: readonly { type: VpcConditionType; status: string }[];
   /** Case-insensitive substring of the name. */
   nameContains?: string;
 };
@@ -113,8 +118,8 @@ export function listVpcs(db: Db, f: VpcPageRequest): Promise<Page<VpcRow>> {
     q = q
       .where('created_at', '>=', 0)
       .where(sql<SqlBool>`lower(name) like ${likePattern(f.nameContains)} escape '!'`);
-  if (f.condition !== undefined)
-    q = q.where(VPC_CONDITION_COLUMNS[f.condition.type], '=', f.condition.status);
+  for (const c of [...(f.condition ? [f.condition] : []), ...(f.conditions ?? [])])
+    q = q.where(VPC_CONDITION_COLUMNS[c.type], '=', c.status);
   return keysetPage(
     q,
     VPC_SORT,

@@ -55,6 +55,8 @@ export function titleOf(category: DiagnosisCategory): string {
       return 'Credentials unreadable';
     case 'CONTROLLER_LOST_STATE':
       return "Controller lost Netplane's resources";
+    case 'NOT_REALIZED':
+      return 'Not realized';
     case 'INTERNAL':
       return 'Internal error';
     default:
@@ -89,6 +91,9 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     // The fix is on this side (a key or the credentials); the retry comes after it.
     case 'CREDENTIALS_UNREADABLE':
       return ['open-controller', 'retry'];
+    // Nothing failed on our side: the fix is on the controller, and the next reconcile checks again.
+    case 'NOT_REALIZED':
+      return ['open-controller'];
     case 'INTERNAL':
       return ['retry'];
     default:
@@ -132,6 +137,8 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
       return `The stored credentials of ${where} cannot be decrypted: they were sealed under a master key this node does not hold. Restore that key (master-keys.json from a backup or another node, or the same NETPLANE_MASTER_KEY on every node; \`keys status\` lists the missing key ids), or re-enter the credentials (Infrastructure › Controllers › Edit credentials); then retry.`;
     case 'CONTROLLER_LOST_STATE':
       return `${where} no longer holds resources Netplane created there (it was restarted empty, or restored from an older backup). Retry re-creates them: it re-implements the missing VPC and tiers and re-prepares their NICs, then checks the controller again.`;
+    case 'NOT_REALIZED':
+      return `${where} accepted the change but did not put it into effect. Fix the cause on the controller (each part's reason says where to look); the next reconcile (or Reconcile on the VPC) checks again and resolves this.`;
     case 'INTERNAL':
       return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
     default:

@@ -2,6 +2,7 @@
 import type { DiagnosisCategory } from '../vocabulary';
 import { actionsOf, diagnosisCategoryOf, remediationOf, titleOf } from './categories';
 import { candidateSkipsOf, describeNegotiationFailure, refineNegotiationCategory } from './negotiation';
+import { diagnoseNotRealized } from './not-realized';
 import type {
   Diagnosis,
   DiagnosisAction,
@@ -195,6 +196,15 @@ export function diagnose(facts: FailureFacts): Diagnosis {
         actions: applicableActions('CAPACITY_EXHAUSTED', facts.target, false),
       };
     }
+    case 'notRealized':
+      return diagnoseNotRealized(
+        facts.target,
+        {
+          ...(failure.controllerId !== undefined && { id: failure.controllerId }),
+          ...(failure.controllerName !== undefined && { name: failure.controllerName }),
+        },
+        failure.parts,
+      );
     case 'internal':
       return {
         category: 'INTERNAL',

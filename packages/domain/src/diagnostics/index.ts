@@ -2,5 +2,6 @@
 export * from './categories';
 export * from './diagnose';
 export * from './negotiation';
+export * from './not-realized';
 export * from './redact';
 export * from './types';

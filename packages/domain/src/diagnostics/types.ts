@@ -94,8 +94,28 @@ export type FailureFacts = {
         ranges: readonly { id: string; cidr: string; used: number; size: number }[];
         message: string;
       }
+    /** Implemented and Synced, but the controller reported parts of it not realized (the Realized check). */
+    | {
+        kind: 'notRealized';
+        controllerId?: string;
+        controllerName?: string;
+        parts: readonly NotRealizedPart[];
+      }
     | { kind: 'internal'; message: string };
 };
+
+/** One part of a VPC the controller has not put into effect, with its reason and what the controller showed. */
+export const notRealizedPartSchema = z.object({
+  /** vpc, network, nic, staticNat, lbRule, portForward: the entity whose Realized condition is False. */
+  entity: z.enum(DIAGNOSIS_TARGET_TYPES),
+  id: z.string(),
+  name: z.string().optional(),
+  /** CamelCase: NotCompiled, NorthdNotRunning, NoGatewayChassis, PortNotBound, or the adapter's own. */
+  reason: z.string(),
+  message: z.string(),
+  evidence: z.array(z.string()),
+});
+export type NotRealizedPart = z.infer<typeof notRealizedPartSchema>;
 
 /** What the engine found missing on the controller (observe) while Netplane holds it as implemented. */
 export const lostResourceSchema = z.object({
@@ -114,6 +134,8 @@ export const evidenceSchema = z.object({
   /** The controller whose credentials are unreadable (CREDENTIALS_UNREADABLE). */
   controller: z.object({ id: z.string(), name: z.string().optional() }).optional(),
   lost: lostResourceSchema.optional(),
+  /** NOT_REALIZED: the parts the controller has not put into effect (at most a few dozen are kept). */
+  notRealized: z.array(notRealizedPartSchema).optional(),
   /** The pool that ran out (CAPACITY_EXHAUSTED without a call): the zone and each range with its usage. */
   capacity: z
     .object({

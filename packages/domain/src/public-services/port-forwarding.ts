@@ -2,6 +2,7 @@
 // same number of ports of one NIC, tcp or udp. The input schemas refuse what no controller could apply (a reversed
 // range, ranges of different lengths) with a zod issue on the field, so the API answers 400 and the console shows it.
 import { z } from 'zod';
+import { conditionSchema } from '../conditions/conditions';
 import { RULE_STATES } from './rules';
 
 export const PORT_FORWARDING_PROTOCOLS = ['tcp', 'udp'] as const;
@@ -78,6 +79,8 @@ export const portForwardingViewSchema = z.object({
   privatePortEnd: z.number().int(),
   state: z.enum(RULE_STATES),
   lastError: z.string().nullable(),
+  /** The rule's Realized condition once checked (empty before). */
+  conditions: z.array(conditionSchema),
   jobId: z.string().nullable(),
   createdAt: z.number(),
 });

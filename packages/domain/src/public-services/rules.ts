@@ -1,6 +1,7 @@
 // Static NAT and load-balancing rules: their states (CloudStack's FirewallRule words) and the input and view
 // schemas the API and the console share.
 import { z } from 'zod';
+import { conditionSchema } from '../conditions/conditions';
 import { lbAlgorithmSchema, lbProtocolSchema } from '../vocabulary';
 
 /** Add (apply job running) → Active; Revoke (revoke job running) → row deleted; Error when a call failed. */
@@ -34,6 +35,8 @@ const ruleCommon = {
   publicIpId: z.string().nullable(),
   state: z.enum(RULE_STATES),
   lastError: z.string().nullable(),
+  /** The rule's Realized condition once checked (empty before). */
+  conditions: z.array(conditionSchema),
   jobId: z.string().nullable(),
   createdAt: z.number(),
 };

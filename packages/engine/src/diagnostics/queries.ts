@@ -40,8 +40,11 @@ async function resolveRecovered(
     const ids = records.filter((r) => r.targetType === type).map((r) => r.targetId);
     for (const id of await targetNamesRepo.idsInError(db, type, ids)) stillInError.add(`${type}:${id}`);
   }
+  // NOT_REALIZED is no Error: the Realized check (lifecycle/realized-write.ts) resolves it when the VPC is realized.
   const recovered = (r: diagnosesRepo.DiagnosisRecord) =>
-    r.targetType !== 'job' && !stillInError.has(`${r.targetType}:${r.targetId}`);
+    r.targetType !== 'job' &&
+    r.category !== 'NOT_REALIZED' &&
+    !stillInError.has(`${r.targetType}:${r.targetId}`);
   const done = new Set(records.filter((r) => r.rootCauseId === null && recovered(r)).map((r) => r.id));
   const listed = new Set(records.map((r) => r.id));
   const rootResolved = new Map<string, boolean>();

@@ -44,8 +44,8 @@ export function callRow<T>(
     adapterId: spec.handle.adapterId,
     providerId: spec.handle.providerId,
     controllerId: spec.handle.controllerId,
-    jobId: spec.job?.id ?? null,
-    stepKey: spec.job?.stepKey ?? null,
+    jobId: logged(spec)?.id ?? null,
+    stepKey: logged(spec)?.stepKey ?? null,
     vpcId: spec.vpcId,
     networkId: spec.networkId,
     targetType: spec.target.type,
@@ -64,6 +64,10 @@ export function callRow<T>(
     requestSummary: a.requestSummary,
     responseSummary: response === undefined ? null : summaryJson(response),
     nodeId: a.nodeId,
-    fencingToken: spec.job?.token ?? null,
+    fencingToken: logged(spec)?.token ?? null,
   };
 }
+
+/** The job a call row is filed under: none for a call made beside the job's own work (`besideJob`). */
+const logged = (spec: Pick<CallSpec<unknown>, 'besideJob' | 'job'>) =>
+  spec.besideJob ? undefined : spec.job;

@@ -41,6 +41,11 @@ export type CallSpec<T> = {
   request: unknown;
   idempotencyKey: string;
   job?: CallJob;
+  /**
+   * Still fenced and stopped with `job`, but recorded under its VPC only, not in the job's call log: a read the
+   * engine adds after the job's own work (the Realized check), which the job's log of what it did does not list.
+   */
+  besideJob?: boolean;
   invoke: (element: NetworkElement, ctx: CallContext) => Promise<T>;
   summarize?: (result: T) => unknown;
   /** Sees each recorded attempt's row (a coalesced batch copies the last one for every other job in it). */

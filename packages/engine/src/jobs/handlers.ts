@@ -5,6 +5,7 @@ import type { EngineCore } from '../lifecycle/core';
 import { implementTierJob } from '../lifecycle/implement';
 import { restoringOnRetry } from '../lifecycle/lost-state';
 import { prepareNicsJob } from '../lifecycle/nics';
+import { realizeVpc } from '../lifecycle/realized-write';
 import { reconcileVpcJob } from '../lifecycle/reconcile';
 import { releaseNicsJob } from '../lifecycle/release';
 import { repairVpcJob } from '../lifecycle/repair';
@@ -15,22 +16,49 @@ import type { JobHandler } from './run-job';
 
 export type JobHandlers = { readonly [K in JobKind]: JobHandler };
 
+/**
+ * Once a job that changed a VPC has done its calls, the VPC's Realized conditions are checked (lifecycle/realized.ts):
+ * the check never fails the job, and a failed job is not checked (its Ready already says what went wrong).
+ */
+const realizing =
+  (c: EngineCore, run: JobHandler): JobHandler =>
+  async (ctx) => {
+    const result = await run(ctx);
+    if (ctx.job.vpcId) await realizeVpc(c, ctx, ctx.job.vpcId);
+    return result;
+  };
+
 export const jobHandlers = (c: EngineCore): JobHandlers => ({
   // A retry first re-creates what the controller lost (lifecycle/lost-state.ts); undoing jobs need nothing back.
-  'network.implement': restoringOnRetry(c, (ctx) => implementTierJob(c, ctx)),
-  'network.shutdown': (ctx) => shutdownTierJob(c, ctx),
+  'network.implement': realizing(
+    c,
+    restoringOnRetry(c, (ctx) => implementTierJob(c, ctx)),
+  ),
+  'network.shutdown': realizing(c, (ctx) => shutdownTierJob(c, ctx)),
   'network.destroy': (ctx) => destroyTierJob(c, ctx),
   'vpc.destroy': (ctx) => destroyVpcJob(c, ctx),
-  'nic.prepare': restoringOnRetry(c, (ctx, restored) => prepareNicsJob(c, ctx, restored)),
-  'nic.release': (ctx) => releaseNicsJob(c, ctx),
-  'vpc.reconcile': (ctx) => reconcileVpcJob(c, ctx),
-  'vpc.repair': (ctx) => repairVpcJob(c, ctx),
-  'staticNat.apply': restoringOnRetry(c, (ctx) => staticNatJob(c, ctx, 'apply')),
-  'staticNat.revoke': (ctx) => staticNatJob(c, ctx, 'revoke'),
-  'lb.apply': restoringOnRetry(c, (ctx) => lbRuleJob(c, ctx, 'apply')),
-  'lb.revoke': (ctx) => lbRuleJob(c, ctx, 'revoke'),
-  'portForwarding.apply': restoringOnRetry(c, (ctx) => portForwardJob(c, ctx, 'apply')),
-  'portForwarding.revoke': (ctx) => portForwardJob(c, ctx, 'revoke'),
+  'nic.prepare': realizing(
+    c,
+    restoringOnRetry(c, (ctx, restored) => prepareNicsJob(c, ctx, restored)),
+  ),
+  'nic.release': realizing(c, (ctx) => releaseNicsJob(c, ctx)),
+  'vpc.reconcile': realizing(c, (ctx) => reconcileVpcJob(c, ctx)),
+  'vpc.repair': realizing(c, (ctx) => repairVpcJob(c, ctx)),
+  'staticNat.apply': realizing(
+    c,
+    restoringOnRetry(c, (ctx) => staticNatJob(c, ctx, 'apply')),
+  ),
+  'staticNat.revoke': realizing(c, (ctx) => staticNatJob(c, ctx, 'revoke')),
+  'lb.apply': realizing(
+    c,
+    restoringOnRetry(c, (ctx) => lbRuleJob(c, ctx, 'apply')),
+  ),
+  'lb.revoke': realizing(c, (ctx) => lbRuleJob(c, ctx, 'revoke')),
+  'portForwarding.apply': realizing(
+    c,
+    restoringOnRetry(c, (ctx) => portForwardJob(c, ctx, 'apply')),
+  ),
+  'portForwarding.revoke': realizing(c, (ctx) => portForwardJob(c, ctx, 'revoke')),
   // Idempotent (the tier's whole ACL is replaced): a retry runs it again as it is.
-  'networkAcl.apply': (ctx) => networkAclJob(c, ctx),
+  'networkAcl.apply': realizing(c, (ctx) => networkAclJob(c, ctx)),
 });

@@ -14,6 +14,7 @@ import {
 } from '@netplane/adapter-sdk';
 import { networkAclsRepo as acls, type Db, networksRepo } from '@netplane/db';
 import { type AclAction, type AclProtocol, type AclTrafficType, DEFAULT_DENY_ACL_ID } from '@netplane/domain';
+import { aclMatrixSnapshot } from '../connectivity/acl-snapshots';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { CallFailed, isControl, JobFailure } from '../errors';
 import type { JobContext } from '../jobs/context';
@@ -205,6 +206,10 @@ export async function networkAclJob(core: EngineCore, ctx: JobContext): Promise<
     : (await acls.tiersUsingAcl(db, list.id)).filter((t) => t.state === 'Implemented').map((t) => t.id);
   const failures: Failure[] = [];
   let applied = 0;
+  const change = byTier
+    ? `Tier ${(await networksRepo.getNetwork(db, ctx.job.targetId))?.name ?? ctx.job.targetId} now uses ACL list ${list.name}`
+    : `ACL list ${list.name} changed`;
+  const before = await aclMatrixSnapshot(core, ctx, ctx.job.vpcId, 'before', change);
   for (const tierId of tierIds) {
     const out = await applyToTier(core, ctx, tierId);
     if (out.ok) {
@@ -213,6 +218,7 @@ export async function networkAclJob(core: EngineCore, ctx: JobContext): Promise<
     }
     failures.push(await reportTierFailure(core, ctx, list, tierId, out));
   }
+  if (before) await aclMatrixSnapshot(core, ctx, ctx.job.vpcId, 'after', change);
   const now = core.deps.now();
   if (failures.length > 0) {
     const first = failures[0];

@@ -2,7 +2,12 @@
 // protocol, the acquired address and its free ports (rule-addresses.ts, publicIpUseRepo.conflictOn); then the rule row in Add and its apply job in one transaction),
 // delete and retry (the shared rule-table commands), and the VPC's paged list.
 import { nicsRepo, type Page, portForwardingRepo } from '@netplane/db';
-import { AppError, type CreatePortForwardingInput, type PortForwardingView } from '@netplane/domain';
+import {
+  AppError,
+  type CreatePortForwardingInput,
+  type PortForwardingView,
+  parseConditions,
+} from '@netplane/domain';
 import type { JobRef } from '../jobs/kinds';
 import type { EngineCore } from './core';
 import { checkPublicIp, holdAddress } from './rule-addresses';
@@ -20,6 +25,7 @@ export const portForwardingView = (r: portForwardingRepo.PortForwardingListed): 
   vmName: r.vmName,
   state: r.state,
   lastError: r.lastError,
+  conditions: parseConditions(r.conditions),
   jobId: r.jobId,
   createdAt: r.createdAt,
 });
@@ -99,7 +105,14 @@ export class PortForwardingCommands {
         await portForwardingRepo.insertPortForwarding(trx, { ...b, ...fields });
       },
     });
-    const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
+    const row = {
+      ...base,
+      ...fields,
+      lastError: null,
+      conditions: '[]',
+      updatedAt: base.createdAt,
+      version: 1,
+    };
     return {
       rule: portForwardingView({ ...row, networkName: network.name, vmName: nic.vmName }),
       jobId: base.jobId,

@@ -1,6 +1,12 @@
 // The console's views of static NAT and LB rule rows.
 import type { lbRulesRepo, staticNatRepo } from '@netplane/db';
-import type { LbAlgorithm, LbProtocol, LbRuleView, StaticNatView } from '@netplane/domain';
+import {
+  type LbAlgorithm,
+  type LbProtocol,
+  type LbRuleView,
+  parseConditions,
+  type StaticNatView,
+} from '@netplane/domain';
 
 export const staticNatView = (r: staticNatRepo.StaticNatListed): StaticNatView => ({
   id: r.id,
@@ -14,6 +20,7 @@ export const staticNatView = (r: staticNatRepo.StaticNatListed): StaticNatView =
   privateIp: r.privateIp,
   state: r.state,
   lastError: r.lastError,
+  conditions: parseConditions(r.conditions),
   jobId: r.jobId,
   createdAt: r.createdAt,
 });
@@ -38,6 +45,7 @@ export const lbRuleView = (r: lbRulesRepo.LbRuleListed): LbRuleView => ({
   members: r.members.map((m) => ({ nicId: m.nicId, vmName: m.vmName, ip: m.ip })),
   state: r.state,
   lastError: r.lastError,
+  conditions: parseConditions(r.conditions),
   jobId: r.jobId,
   createdAt: r.createdAt,
 });

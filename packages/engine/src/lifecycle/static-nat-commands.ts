@@ -56,7 +56,14 @@ export const enableStaticNat: EnableStaticNat = async (core, submit, input, acto
       await staticNatRepo.insertStaticNat(trx, { ...b, ...fields });
     },
   });
-  const row = { ...base, ...fields, lastError: null, updatedAt: base.createdAt, version: 1 };
+  const row = {
+    ...base,
+    ...fields,
+    lastError: null,
+    conditions: '[]',
+    updatedAt: base.createdAt,
+    version: 1,
+  };
   return {
     rule: staticNatView({ ...row, networkName: network.name, vmName: nic.vmName }),
     jobId: base.jobId,

@@ -1,6 +1,11 @@
 // The support bundle of a VPC: everything support needs to explain its state, as one JSON value, secrets redacted.
-import { type Db, supportRowsRepo } from '@netplane/db';
+import { connectivityRepo, type Db, supportRowsRepo } from '@netplane/db';
 import { redactDeep } from '@netplane/domain';
+import { matrixOf, traceRecordOf } from '../connectivity/records';
+
+/** The VPC's newest connectivity checks and reachability matrices a bundle carries. */
+export const BUNDLE_TRACES = 50;
+export const BUNDLE_MATRICES = 6;
 
 export const BUNDLE_FORMAT = 'netplane-support-bundle/1';
 
@@ -30,6 +35,9 @@ export type SupportBundle = {
   negotiationTraces: unknown[];
   diagnoses: unknown[];
   audit: unknown[];
+  /** The newest connectivity checks of the VPC (BUNDLE_TRACES) and reachability matrices (BUNDLE_MATRICES). */
+  connectivityTraces: unknown[];
+  connectivityMatrices: unknown[];
 };
 
 export type BundleOptions = {
@@ -97,6 +105,10 @@ export async function buildSupportBundle(
       }
     }
   }
+  const [traces, matrices] = await Promise.all([
+    connectivityRepo.pageTracesOfVpc(db, { vpcId, limit: BUNDLE_TRACES }),
+    connectivityRepo.pageMatricesOfVpc(db, { vpcId, limit: BUNDLE_MATRICES }),
+  ]);
   const clean = (rows: readonly object[]) =>
     rows.map((r) => redactDeep(expand(r as Record<string, unknown>), known));
   return {
@@ -123,5 +135,7 @@ export async function buildSupportBundle(
     negotiationTraces: clean(rows.negotiationTraces),
     diagnoses: clean(rows.diagnoses),
     audit: clean(rows.audit),
+    connectivityTraces: clean(traces.items.map(traceRecordOf)),
+    connectivityMatrices: clean(matrices.items.map(matrixOf)),
   };
 }

@@ -1,4 +1,4 @@
-// Dashboard provisioning: VPCs by state, jobs running with progress, and element calls per minute with error rate.
+// Dashboard provisioning: VPCs by state (with the drifted and the Synced-but-not-Realized counts), jobs running with progress, and element calls per minute with error rate.
 import { NETWORK_STATES } from '@netplane/domain';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -9,6 +9,7 @@ import { ErrorState, LoadingCards, Skeleton } from '../../components/states';
 import { cx } from '../../lib/cx';
 import { formatPercent } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { parseConditionFilter, SYNCED_NOT_REALIZED } from '../vpcs/condition-filter';
 
 const WINDOW_MS = 5 * 60_000;
 const BAR: Record<string, string> = {
@@ -29,6 +30,9 @@ export function VpcStates() {
   const drifted = useQuery(
     trpc.vpcs.list.queryOptions({ limit: 1, condition: { type: 'Synced', status: 'False' } }, poll),
   );
+  const unrealized = useQuery(
+    trpc.vpcs.list.queryOptions({ limit: 1, conditions: parseConditionFilter(SYNCED_NOT_REALIZED) }, poll),
+  );
   const byState = useQueries({
     queries: NETWORK_STATES.map((state) =>
       trpc.vpcs.list.queryOptions({ limit: 1, state, includeDestroyed: state === 'Destroy' }, poll),
@@ -41,6 +45,7 @@ export function VpcStates() {
   );
   const total = vpcs.data.total;
   const drift = drifted.data?.total ?? 0;
+  const notRealized = unrealized.data?.total ?? 0;
   return (
     <Card
       title={`VPCs (${total})`}
@@ -80,6 +85,13 @@ export function VpcStates() {
             <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">
               <Link to="/vpcs?condition=Synced:False" className="underline">
                 {drift} VPC{drift === 1 ? '' : 's'} not Synced (drift)
+              </Link>
+            </p>
+          )}
+          {notRealized > 0 && (
+            <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">
+              <Link to={`/vpcs?condition=${encodeURIComponent(SYNCED_NOT_REALIZED)}`} className="underline">
+                {notRealized} VPC{notRealized === 1 ? '' : 's'} Implemented and Synced but not Realized
               </Link>
             </p>
           )}

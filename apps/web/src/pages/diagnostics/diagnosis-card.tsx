@@ -18,9 +18,10 @@ export function CategoryBadge({ category }: { category: string }) {
 }
 
 function Evidence({ d }: { d: DiagnosisRecord }) {
-  const { call, trace, vendorCode, vendorMessage, message } = d.evidence;
+  const { call, trace, vendorCode, vendorMessage, message, notRealized } = d.evidence;
   return (
     <div className="space-y-3 text-sm">
+      {notRealized && notRealized.length > 0 && <NotRealizedParts parts={notRealized} />}
       {call && (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 rounded-md bg-slate-50 p-3 text-xs md:grid-cols-4 dark:bg-slate-800/50">
           <Fact label="Failing call">
@@ -47,7 +48,7 @@ function Evidence({ d }: { d: DiagnosisRecord }) {
           </div>
         </dl>
       )}
-      {!call && (vendorCode || vendorMessage || message) && (
+      {!call && !notRealized && (vendorCode || vendorMessage || message) && (
         <p className="font-mono text-xs">
           {[vendorCode, vendorMessage ?? message].filter(Boolean).join(': ')}
         </p>
@@ -63,6 +64,34 @@ function Evidence({ d }: { d: DiagnosisRecord }) {
         </details>
       )}
     </div>
+  );
+}
+
+type NotRealizedPart = NonNullable<DiagnosisRecord['evidence']['notRealized']>[number];
+
+/** NOT_REALIZED: each part the controller did not put into effect, its reason, and what the controller showed. */
+function NotRealizedParts({ parts }: { parts: readonly NotRealizedPart[] }) {
+  return (
+    <ul
+      className="space-y-2 rounded-md bg-slate-50 p-3 text-xs dark:bg-slate-800/50"
+      aria-label="Parts not realized"
+    >
+      {parts.map((p) => (
+        <li key={`${p.entity}:${p.id}`}>
+          <span className="font-medium">
+            {TARGET_LABEL[p.entity] ?? p.entity} {p.name ?? p.id.slice(0, 8)}
+          </span>{' '}
+          <span className="font-mono">{p.reason}</span> — {p.message}
+          {p.evidence.length > 0 && (
+            <ul className="mt-1 list-disc pl-5 font-mono text-slate-600 dark:text-slate-300">
+              {p.evidence.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -48,7 +48,21 @@ export const FAULT_KINDS: Record<FaultKind, { label: string; diagnosis: string; 
     description:
       'The controller answers 429 Too Many Requests with Retry-After for the next N calls (or until cleared), whatever its rate limit.',
   },
+  unrealized: {
+    label: 'Changes not realized',
+    diagnosis: 'NOT_REALIZED',
+    description:
+      'Writes succeed but what they change is never put into effect (the given reason, e.g. NotCompiled) until the faults are cleared.',
+  },
 };
+
+/** The reasons an unrealized fault can model (the simulator's SIM_UNREALIZED_REASONS). */
+export const UNREALIZED_REASONS = [
+  'NotCompiled',
+  'NorthdNotRunning',
+  'NoGatewayChassis',
+  'PortNotBound',
+] as const;
 
 export const SIM_OPERATIONS = [
   'implement',

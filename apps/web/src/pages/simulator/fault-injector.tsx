@@ -8,7 +8,14 @@ import { FormError } from '../../components/states';
 import { useToast } from '../../components/toasts';
 import { readError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
-import { FAULT_KINDS, type FaultKind, type FaultSpec, SIM_OPERATIONS, SIM_RESOURCES } from './fault-catalog';
+import {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultSpec,
+  SIM_OPERATIONS,
+  SIM_RESOURCES,
+  UNREALIZED_REASONS,
+} from './fault-catalog';
 
 type Form = {
   kind: FaultKind;
@@ -19,6 +26,7 @@ type Form = {
   code: string;
   message: string;
   delayMs: string;
+  reason: (typeof UNREALIZED_REASONS)[number];
 };
 
 function toSpec(f: Form): FaultSpec {
@@ -34,6 +42,8 @@ function toSpec(f: Form): FaultSpec {
       return { kind: 'vendorError', ...scope, code: f.code.trim(), message: f.message.trim() };
     case 'slowness':
       return { kind: 'slowness', ...scope, delayMs: Number(f.delayMs) };
+    case 'unrealized':
+      return { kind: 'unrealized', ...scope, reason: f.reason };
     default:
       return { kind: f.kind, ...scope };
   }
@@ -57,6 +67,7 @@ export function FaultInjector({
     code: 'E4001',
     message: 'Switch rejected the request',
     delayMs: '2000',
+    reason: 'NotCompiled',
   });
   const inject = useMutation(
     trpc.simulator.injectFault.mutationOptions({
@@ -149,6 +160,17 @@ export function FaultInjector({
           value={form.delayMs}
           onChange={set('delayMs')}
           error={err('delayMs')}
+        />
+      )}
+      {form.kind === 'unrealized' && (
+        <Select
+          label="Reason"
+          value={form.reason}
+          onChange={(e) =>
+            setForm({ ...form, reason: e.target.value as (typeof UNREALIZED_REASONS)[number] })
+          }
+          options={UNREALIZED_REASONS}
+          error={err('reason')}
         />
       )}
       {inject.error && Object.keys(fieldErrors).length === 0 && <FormError error={inject.error} />}

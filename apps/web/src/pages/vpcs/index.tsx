@@ -1,4 +1,4 @@
-// VPCs: one server page of the list (sorted, filtered by state, zone, condition and name on the server, the view
+// VPCs: one server page of the list (sorted, filtered by state, zone, conditions and name on the server, the view
 // in the URL), and creation from a VPC offering.
 import { NETWORK_STATES } from '@netplane/domain';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -17,6 +17,7 @@ import { useCan } from '../../lib/can';
 import { formatAgo } from '../../lib/format';
 import { useServerPaging } from '../../lib/server-paging';
 import { useTRPC } from '../../lib/trpc';
+import { parseConditionFilter, SYNCED_NOT_REALIZED } from './condition-filter';
 import { CreateVpcDialog } from './create-vpc-dialog';
 
 type Vpc = Outputs['vpcs']['list']['items'][number];
@@ -29,6 +30,9 @@ const CONDITION_FILTERS = [
   { value: 'Ready:False', label: 'Not Ready' },
   { value: 'Synced:False', label: 'Not Synced (drift)' },
   { value: 'Synced:Unknown', label: 'Never reconciled' },
+  { value: 'Realized:False', label: 'Not Realized' },
+  { value: SYNCED_NOT_REALIZED, label: 'Implemented and Synced but not Realized' },
+  { value: 'Realized:Unknown', label: 'Realized unknown' },
 ];
 
 export function VpcsPage() {
@@ -43,18 +47,11 @@ export function VpcsPage() {
   const condition = params.get('condition') ?? '';
   const name = params.get('name') ?? '';
   const zones = useQuery(trpc.zones.list.queryOptions());
-  const [condType, condStatus] = condition.split(':');
+  const conditions = parseConditionFilter(condition);
   const input: Inputs['vpcs']['list'] = {
     ...(state ? { state } : {}),
     ...(zoneId ? { zoneId } : {}),
-    ...(condType && condStatus
-      ? {
-          condition: {
-            type: condType as 'Ready' | 'Synced',
-            status: condStatus as 'True' | 'False' | 'Unknown',
-          },
-        }
-      : {}),
+    ...(conditions.length > 0 ? { conditions } : {}),
     ...(name ? { name } : {}),
     includeDestroyed: state === 'Destroy',
     ...paging.input,

@@ -1,8 +1,9 @@
 // What the static NAT, port forwarding and LB sections share: the VPC's NICs and public-service options per tier, the rule's state
-// with the progress of its job, and its last error with the way to its diagnosis.
+// with the progress of its job and its Realized condition, and its last error with the way to its diagnosis.
 import type { RuleAddress } from '@netplane/domain';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { type Condition, ConditionPill } from '../../components/condition-pills';
 import { ProgressBar } from '../../components/progress-bar';
 import { StateBadge } from '../../components/state-badge';
 import type { Outputs } from '../../lib/api-types';
@@ -82,13 +83,26 @@ export function RuleStatus({
   rule,
   job,
 }: {
-  rule: { id: string; state: string; jobId: string | null; lastError: string | null };
+  rule: {
+    id: string;
+    state: string;
+    jobId: string | null;
+    lastError: string | null;
+    conditions?: readonly Condition[];
+  };
   job?: Job | undefined;
 }) {
   const isBusy = isRuleBusy(rule);
+  const realized = rule.conditions?.find((c) => c.type === 'Realized');
   return (
     <div className="min-w-32 space-y-1">
       <StateBadge state={rule.state} />
+      {/* Whether the controller put the Active rule into effect (its Realized condition, once checked). */}
+      {rule.state === 'Active' && realized && (
+        <div>
+          <ConditionPill name="Realized" condition={realized} />
+        </div>
+      )}
       {isBusy && job && (
         <div className="text-xs text-slate-600 dark:text-slate-300">
           <span className="font-mono">{job.kind}</span> {job.state}

@@ -1,7 +1,10 @@
-// adapters.list: every adapter found at start, with its status ('Fully Loaded' or 'Unable to load' + reason).
+// adapters.list: every adapter found at start, with its status ('Fully Loaded' or 'Unable to load' + reason), its
+// source (built-in or where it was installed) and the adapter-sdk range it declares.
+
+import type { AdapterManifest } from '@netplane/adapter-sdk';
 import { capabilityValueSchema, ISOLATION_METHODS, PROTOCOLS, SERVICES } from '@netplane/domain';
 import { z } from 'zod';
-import { describeAdapters } from '../../services/inventory/adapters';
+import { describeAdapters, manifestView } from '../../services/inventory/adapters';
 import { router, viewerProcedure } from '../../trpc';
 
 const manifestOutput = z.object({
@@ -32,8 +35,30 @@ export const adapterOutput = z.object({
   id: z.string(),
   status: z.enum(['Fully Loaded', 'Unable to load']),
   reason: z.string().nullable(),
+  /** The manifest's version, or the package's when it could not load (null when not even that was readable). */
+  version: z.string().nullable(),
+  /** 'built-in', 'directory <path>' or 'package <name> (<path>)'. */
+  source: z.string(),
+  /** The adapter-sdk range an installed adapter declares; null for built-ins (compiled with the server's SDK). */
+  sdkRange: z.string().nullable(),
   manifest: manifestOutput.nullable(),
 });
+
+/**
+ * Why a manifest cannot be listed, or undefined: the server refuses such an adapter at load (`Unable to load` with
+ * this reason), so one malformed installed adapter never makes adapters.list fail for every other.
+ */
+export function manifestViewProblem(manifest: AdapterManifest): string | undefined {
+  let view: unknown;
+  try {
+    view = manifestView(manifest);
+  } catch (e) {
+    return `the manifest is malformed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const parsed = manifestOutput.safeParse(view);
+  const issue = parsed.success ? undefined : parsed.error.issues[0];
+  return issue && `manifest.${issue.path.map(String).join('.')}: ${issue.message}`;
+}
 
 export const adaptersRouter = router({
   list: viewerProcedure.output(z.array(adapterOutput)).query(({ ctx }) => describeAdapters(ctx.deps)),

@@ -52,4 +52,6 @@ export const bundleSchema = z.object({
   negotiationTraces: rows,
   diagnoses: rows,
   audit: rows,
+  connectivityTraces: rows,
+  connectivityMatrices: rows,
 });

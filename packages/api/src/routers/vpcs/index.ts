@@ -1,4 +1,4 @@
-// vpcs.*: list (one keyset page; filters state/zone/condition/name in SQL), detail, create, destroy, reconcile and repair. Thin: one engine call each.
+// vpcs.*: list (one keyset page; filters state/zone/conditions/name in SQL), detail, create, destroy, reconcile and repair. Thin: one engine call each.
 
 import { vpcsRepo } from '@netplane/db';
 import { AppError, CONDITION_STATUSES, nameSchema } from '@netplane/domain';
@@ -10,12 +10,24 @@ import { operatorProcedure, router, viewerProcedure } from '../../trpc';
 import { optionalPageInput, pageOutput } from '../pagination';
 import { idInput, jobRefSchema, vpcDetailSchema, vpcSchema } from './schemas';
 
+const conditionFilter = z.object({
+  type: z.enum(vpcsRepo.VPC_CONDITION_TYPES),
+  status: z.enum(CONDITION_STATUSES),
+});
+
 const listInput = optionalPageInput(vpcsRepo.VPC_SORTS, {
   state: z.string().max(32).optional(),
   zoneId: z.uuid().optional(),
   /** The condition types with an indexed column (vpc-conditions.ts). */
-  condition: z
-    .object({ type: z.enum(vpcsRepo.VPC_CONDITION_TYPES), status: z.enum(CONDITION_STATUSES) })
+  condition: conditionFilter.optional(),
+  /**
+   * More conditions that must hold too (each type at most once), e.g. Ready=True, Synced=True, Realized=False: the
+   * dashboard's "Implemented and Synced but not Realized".
+   */
+  conditions: z
+    .array(conditionFilter)
+    .max(vpcsRepo.VPC_CONDITION_TYPES.length)
+    .refine((cs) => new Set(cs.map((c) => c.type)).size === cs.length, 'each condition type at most once')
     .optional(),
   /** Case-insensitive part of the name. */
   name: z.string().trim().min(1).max(255).optional(),

@@ -1,5 +1,5 @@
 // The adapters registered at start, as the inventory sees them: lookup by id, manifest views, console listing.
-import type { AdapterModule } from '@netplane/adapter-sdk';
+import { type AdapterManifest, type AdapterModule, schemaFields } from '@netplane/adapter-sdk';
 import { AppError, type ManifestView } from '@netplane/domain';
 import type { ApiDeps } from '../../deps';
 
@@ -30,50 +30,51 @@ export function requireAdapter(deps: ApiDeps, adapterId: string): AdapterModule 
   return reg.module;
 }
 
-type Field = { name: string; optional: boolean };
-
-/** Field names of a zod object schema (by duck typing, so a second copy of zod in an adapter still works). */
-export function fieldsOf(schema: unknown): Field[] {
-  const shape = (schema as { shape?: Record<string, { safeParse?: (v: unknown) => { success: boolean } }> })
-    .shape;
-  if (!shape || typeof shape !== 'object') return [];
-  return Object.entries(shape).map(([name, s]) => ({
-    name,
-    optional: typeof s?.safeParse === 'function' ? s.safeParse(undefined).success : false,
-  }));
+/** What adapters.list shows of a manifest: plain data (schemas as field lists), copied so callers cannot alter it. */
+export function manifestView(m: AdapterManifest) {
+  return {
+    vendor: m.vendor,
+    version: m.version,
+    displayName: m.displayName,
+    description: m.description,
+    protocol: m.protocol,
+    isolationMethods: [...m.isolationMethods],
+    services: m.services,
+    canEnableIndividualServices: m.canEnableIndividualServices,
+    serviceGroups: (m.serviceGroups ?? []).map((g) => [...g]),
+    serviceDependencies: m.serviceDependencies.map((d) => ({
+      service: d.service,
+      requires: [...d.requires],
+    })),
+    credentialFields: schemaFields(m.credentialSchema).map((f) => f.name),
+    configFields: schemaFields(m.configSchema).map(({ name, optional }) => ({ name, optional })),
+    endpointHint: m.endpointHint,
+    limits: m.limits,
+    idempotentByKey: m.idempotentByKey,
+    supportsBatchPrepare: m.supportsBatchPrepare,
+  };
 }
 
 export function describeAdapters(deps: ApiDeps) {
   return deps.adapters.map((reg) => {
+    const origin = { source: reg.source ?? 'built-in', sdkRange: reg.sdkRange ?? null };
     if (reg.status !== 'Fully Loaded') {
-      return { id: reg.id, status: reg.status, reason: reg.reason, manifest: null };
+      return {
+        id: reg.id,
+        status: reg.status,
+        reason: reg.reason,
+        version: reg.version ?? null,
+        ...origin,
+        manifest: null,
+      };
     }
-    const m = reg.module.manifest;
     return {
       id: reg.id,
       status: reg.status,
       reason: null,
-      manifest: {
-        vendor: m.vendor,
-        version: m.version,
-        displayName: m.displayName,
-        description: m.description,
-        protocol: m.protocol,
-        isolationMethods: [...m.isolationMethods],
-        services: m.services,
-        canEnableIndividualServices: m.canEnableIndividualServices,
-        serviceGroups: (m.serviceGroups ?? []).map((g) => [...g]),
-        serviceDependencies: m.serviceDependencies.map((d) => ({
-          service: d.service,
-          requires: [...d.requires],
-        })),
-        credentialFields: fieldsOf(m.credentialSchema).map((f) => f.name),
-        configFields: fieldsOf(m.configSchema),
-        endpointHint: m.endpointHint,
-        limits: m.limits,
-        idempotentByKey: m.idempotentByKey,
-        supportsBatchPrepare: m.supportsBatchPrepare,
-      },
+      version: reg.module.manifest.version,
+      ...origin,
+      manifest: manifestView(reg.module.manifest),
     };
   });
 }

@@ -16,13 +16,6 @@ export function staleVersion(kind: string, id: string): AppError {
   });
 }
 
-/** Zod issues as "path: message" lines: never the offending values, which may be secrets. */
-export function describeIssues(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): string[] {
-  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-}
-
 /** Reads the current version when the caller gave none, and refuses a stale one. */
 export function checkVersion(kind: string, id: string, current: number, given: number | undefined): number {
   if (given !== undefined && given !== current) throw staleVersion(kind, id);

@@ -1,4 +1,4 @@
-// Controller use cases. Credentials are validated against the adapter's credentialSchema, sealed bound to the row
+// Controller use cases. Credentials are validated against the adapter's credentialSchema (JSON Schema), sealed bound to the row
 // id, and never leave this module in clear except into the adapter's element for a call.
 import { randomUUID } from 'node:crypto';
 import type { AdapterManifest } from '@netplane/adapter-sdk';
@@ -16,7 +16,8 @@ import {
 } from '@netplane/domain';
 import { recordAudit } from '../audit';
 import { requireAdapter } from './adapters';
-import { checkVersion, describeIssues, notFound, type ServiceCtx, staleVersion } from './context';
+import { checkVersion, notFound, type ServiceCtx, staleVersion } from './context';
+import { checkAgainstSchema } from './manifest-schemas';
 import { getProvider } from './providers';
 
 export function toControllerOutput(r: controllersRepo.ControllerRecord, adapterId: string): Controller {
@@ -62,17 +63,17 @@ export async function listControllers(
   return records.map((r) => toControllerOutput(r, adapters.get(r.providerId) ?? ''));
 }
 
-/** Only field names and zod's messages, never values: a credential must not come back in an error. */
+/** Only field names and the validator's messages, never values: a credential must not come back in an error. */
 export function parseCredentials(manifest: AdapterManifest, credentials: Record<string, string>) {
-  const parsed = manifest.credentialSchema.safeParse(credentials);
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error.issues);
+  const parsed = checkAgainstSchema<Record<string, string>>(manifest.credentialSchema, credentials);
+  if (!parsed.ok) {
+    const { problems } = parsed;
     throw new AppError(
       'BAD_INPUT',
       `Credentials do not match what ${manifest.id} needs: ${problems.join('; ')}`,
       {
         problems,
-        expected: Object.keys((manifest.credentialSchema as { shape?: object }).shape ?? {}),
+        expected: Object.keys(manifest.credentialSchema.properties ?? {}),
       },
     );
   }
@@ -80,9 +81,9 @@ export function parseCredentials(manifest: AdapterManifest, credentials: Record<
 }
 
 function parseConfig(manifest: AdapterManifest, config: Record<string, unknown>) {
-  const parsed = manifest.configSchema.safeParse(config);
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error.issues);
+  const parsed = checkAgainstSchema(manifest.configSchema, config);
+  if (!parsed.ok) {
+    const { problems } = parsed;
     throw new AppError(
       'BAD_INPUT',
       `Config does not match what ${manifest.id} needs: ${problems.join('; ')}`,

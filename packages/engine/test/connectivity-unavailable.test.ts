@@ -1,0 +1,67 @@
+// A connectivity check that cannot run answers outcome `unavailable` with a reason, and is recorded like any other:
+// the tier's Connectivity element has no trace() (TraceUnsupported), or no tier of the VPC is implemented yet
+// (NotImplemented). Both dialects; the adapter without trace() is the simulator with the call taken away.
+import type { AdapterModule } from '@netplane/adapter-sdk';
+import { createSimulatorAdapter } from '@netplane/adapter-simulator';
+import { expect, it, vi } from 'vitest';
+import { tcp } from './connectivity-support';
+import { describeWorld, type SuiteWorld } from './describe-world';
+import { implementWithNics } from './edge';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+const world = {} as SuiteWorld;
+const noTrace: AdapterModule = {
+  manifest: createSimulatorAdapter().manifest,
+  createElement: (connection, env) => {
+    const { trace: _dropped, ...element } = createSimulatorAdapter(world.w.hub).createElement(
+      connection,
+      env,
+    );
+    return element;
+  },
+};
+
+describeWorld(
+  'connectivity checks that cannot run',
+  { extraAdapters: [{ id: 'notrace', status: 'Fully Loaded', module: noTrace }] },
+  (suite) => {
+    it('answers TraceUnsupported for an element without trace(), and NotImplemented before any tier is', async () => {
+      Object.assign(world, suite);
+      const { w, engine } = suite;
+      await w.addController(await w.addProvider({ name: 'notrace', adapterId: 'notrace' }));
+      const offeringId = await w.addOffering({
+        kind: 'network',
+        services: { Connectivity: 'notrace', Dhcp: 'notrace' },
+      });
+      const vpc = await engine.createVpc(
+        { name: 'nt', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.51.0.0/16' },
+        't',
+      );
+      const tier = await engine.createTier(
+        { vpcId: vpc.id, name: 'web', offeringId, cidr: '10.51.1.0/24' },
+        't',
+      );
+      const outside = { kind: 'outside' as const, ip: '192.0.2.1' };
+      const early = await engine.traceConnectivity(
+        { vpcId: vpc.id, source: outside, destination: { kind: 'ip', ip: '10.51.1.10' }, flow: tcp(22) },
+        't',
+      );
+      expect(early.result).toMatchObject({ outcome: 'unavailable', reason: 'NotImplemented', hops: [] });
+      const [a, b] = await implementWithNics(engine, tier.id, 2);
+      const t = await engine.traceConnectivity(
+        {
+          vpcId: vpc.id,
+          source: { kind: 'nic', nicId: a?.id ?? '' },
+          destination: { kind: 'nic', nicId: b?.id ?? '' },
+          flow: tcp(22),
+        },
+        't',
+      );
+      expect(t.result).toMatchObject({ outcome: 'unavailable', reason: 'TraceUnsupported' });
+      expect(t.result.message).toContain('notrace');
+      const listed = await engine.connectivity.traces(vpc.id, { limit: 10 });
+      expect(listed.items.map((x) => x.result.reason)).toEqual(['TraceUnsupported', 'NotImplemented']);
+    });
+  },
+);
