@@ -1,4 +1,4 @@
-// The Express 5 app: security headers, /trpc, /healthz, /readyz, /metrics, the web app with client-side routes,
+// The Express 5 app: security headers, /trpc, /api (REST), /healthz, /readyz, /metrics, the web app with client-side routes,
 // and an error handler that never sends a stack trace.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { appRouter } from './app-router';
 import type { Logger } from './logger';
 import { measureRequests, metricsRegistry } from './metrics';
 import { checkReadiness } from './readiness';
+import { restApi } from './rest-api';
 import { makeCreateContext } from './trpc-context';
 import { trpcEdge } from './trpc-edge';
 import { precheckSubscriptions } from './trpc-subscriptions';
@@ -97,6 +98,8 @@ export function createHttpApp(opts: {
     }),
     edge.after,
   );
+  // /api/v1 (REST for scripts) and /api/openapi.json: the same procedures, context and limits as /trpc.
+  app.use('/api', restApi({ createContext, logger, version: '1.0.0' }));
 
   const indexHtml = join(opts.webDist, 'index.html');
   app.use(express.static(opts.webDist, { index: false, maxAge: '1h' }));
@@ -104,7 +107,8 @@ export function createHttpApp(opts: {
   app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // API paths and missing files (anything with an extension, e.g. an old asset) get a 404, not the app shell.
-    if (req.path.startsWith('/trpc') || /\.[A-Za-z0-9]+$/.test(req.path)) return next();
+    if (req.path.startsWith('/trpc') || req.path.startsWith('/api/') || /\.[A-Za-z0-9]+$/.test(req.path))
+      return next();
     if (existsSync(indexHtml)) {
       res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
       return;

@@ -17,6 +17,12 @@ describe('HTTP request metrics', () => {
     expect(routeOf('/trpc/vpcs.create,tiers.create')).toBe('/trpc/vpcs.create');
   });
 
+  it('label every REST call (whose paths carry ids) with one series', () => {
+    expect(routeOf('/api/v1/vpcs/0b6f0f7e-1b9a-4c55-9f0e-2a1d3c4b5e6f')).toBe('/api/v1');
+    expect(routeOf('/api/v1/jobs')).toBe('/api/v1');
+    expect(routeOf('/api/openapi.json')).toBe('/api/openapi.json');
+  });
+
   it('fold every unknown procedure name into one series, so clients cannot grow the registry', async () => {
     for (let i = 0; i < 200; i++) serve(`/trpc/no.such${i}?input=%7B%7D`);
     serve('/trpc/vpcs.list', 200);

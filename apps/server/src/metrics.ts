@@ -25,7 +25,9 @@ export function routeOf(path: string): string {
     const proc = path.slice('/trpc/'.length).split(',')[0] ?? '';
     return PROCEDURES.has(proc) ? `/trpc/${proc}` : '/trpc/?';
   }
-  if (['/healthz', '/readyz', '/metrics'].includes(path)) return path;
+  if (['/healthz', '/readyz', '/metrics', '/api/openapi.json'].includes(path)) return path;
+  // REST paths carry ids: one fixed label for the whole API.
+  if (path.startsWith('/api/v1/')) return '/api/v1';
   if (path.startsWith('/assets/')) return '/assets';
   return '/*';
 }

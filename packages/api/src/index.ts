@@ -1,6 +1,7 @@
 export * from './context';
 export { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailableError } from './database-unavailable';
 export * from './deps';
+export { REST_BASE_PATH, restOpenApiDocument } from './openapi';
 export * from './root';
 export { manifestViewProblem } from './routers/adapters';
 export { recordAudit, redact } from './services/audit';

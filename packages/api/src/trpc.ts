@@ -5,25 +5,30 @@ import { ZodError, z } from 'zod';
 import type { Context } from './context';
 import { databaseUnavailableError } from './database-unavailable';
 import { trpcCodeOf } from './errors';
+import type { RestMeta } from './rest-meta';
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    // Never leak internals: a 500's message and stack are replaced; the server log has them.
-    const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
-    return {
-      ...shape,
-      message: isInternal ? 'Internal error; see the server log' : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        appCode: cause instanceof AppError ? cause.code : cause instanceof ZodError ? 'BAD_INPUT' : undefined,
-        details: cause instanceof AppError ? cause.details : undefined,
-        zodIssues: cause instanceof ZodError ? z.treeifyError(cause) : undefined,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<RestMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      // Never leak internals: a 500's message and stack are replaced; the server log has them.
+      const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        message: isInternal ? 'Internal error; see the server log' : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          appCode:
+            cause instanceof AppError ? cause.code : cause instanceof ZodError ? 'BAD_INPUT' : undefined,
+          details: cause instanceof AppError ? cause.details : undefined,
+          zodIssues: cause instanceof ZodError ? z.treeifyError(cause) : undefined,
+        },
+      };
+    },
+  });
 
 /** Turns our AppErrors (thrown anywhere below) into TRPCErrors with the mapped code, and a lost database into 503. */
 const mapErrors = t.middleware(async ({ next }) => {

@@ -1,6 +1,7 @@
 // The sidebar's sections, in the order an admin sets things up and support looks things up.
 import {
   Activity,
+  BookOpen,
   Boxes,
   Cloud,
   FlaskConical,
@@ -52,6 +53,7 @@ export const NAV: NavGroup[] = [
     items: [
       { to: '/audit', label: 'Audit log', icon: ScrollText },
       { to: '/users', label: 'Users and roles', icon: Users },
+      { to: '/api-reference', label: 'API reference', icon: BookOpen },
     ],
   },
 ];

@@ -41,6 +41,7 @@ const routes: RouteObject[] = [
           { path: 'audit', lazy: page(() => import('../pages/audit'), 'AuditPage') },
           { path: 'users', lazy: page(() => import('../pages/users'), 'UsersPage') },
           { path: 'tokens', lazy: page(() => import('../pages/api-tokens'), 'ApiTokensPage') },
+          { path: 'api-reference', lazy: page(() => import('../pages/api-reference'), 'ApiReferencePage') },
           { path: '*', lazy: page(() => import('../pages/not-found'), 'NotFoundPage') },
         ],
       },

@@ -13,6 +13,7 @@ import {
   idSchema,
 } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import { testConnection } from '../../services/inventory/connection-test';
 import * as controllers from '../../services/inventory/controllers';
 import { credentialsHealth } from '../../services/inventory/credentials-health';
@@ -23,6 +24,7 @@ const ok = z.object({ ok: z.literal(true) });
 
 export const controllersRouter = router({
   list: viewerProcedure
+    .meta(rest('GET', '/controllers', 'Controllers', 'List controllers'))
     .input(z.object({ providerId: idSchema.optional() }).default({}))
     .output(z.array(controllerSchema))
     .query(async ({ ctx, input }) => {
@@ -30,10 +32,12 @@ export const controllersRouter = router({
       return controllers.listControllers(ctx, input.providerId);
     }),
   get: viewerProcedure
+    .meta(rest('GET', '/controllers/{id}', 'Controllers', 'Read a controller'))
     .input(idInput)
     .output(controllerSchema)
     .query(({ ctx, input }) => controllers.getController(ctx, input.id)),
   create: adminProcedure
+    .meta(rest('POST', '/controllers', 'Controllers', 'Add a controller to a provider'))
     .input(controllerCreateInput)
     .output(controllerSchema)
     .mutation(({ ctx, input }) => controllers.createController(ctx, input)),

@@ -3,6 +3,7 @@
 import { jobsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, supportProcedure, viewerProcedure } from '../../trpc';
@@ -11,6 +12,7 @@ import { idInput, jobDetailSchema, jobRefSchema, jobSchema } from '../vpcs/schem
 
 export const jobsRouter = router({
   list: viewerProcedure
+    .meta(rest('GET', '/jobs', 'Jobs', 'List jobs (one page)'))
     .input(
       optionalPageInput(jobsRepo.JOB_SORTS, {
         state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
@@ -24,6 +26,7 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => ctx.deps.engine.pageJobs(input)),
 
   get: viewerProcedure
+    .meta(rest('GET', '/jobs/{id}', 'Jobs', 'Read a job with its steps'))
     .input(idInput)
     .output(jobDetailSchema)
     .query(async ({ ctx, input }) => {

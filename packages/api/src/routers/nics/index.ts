@@ -3,6 +3,7 @@
 import { nicsRepo } from '@netplane/db';
 import { AppError } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
@@ -23,6 +24,7 @@ const prepared = jobRefSchema.extend({ nics: z.array(nicSchema) });
 
 export const nicsRouter = router({
   list: viewerProcedure
+    .meta(rest('GET', '/tiers/{tierId}/nics', 'NICs', 'List the NICs of a tier (one page)'))
     .input(
       pageInput(nicsRepo.NIC_SORTS, {
         tierId: z.uuid(),
@@ -38,6 +40,7 @@ export const nicsRouter = router({
     }),
 
   get: viewerProcedure
+    .meta(rest('GET', '/nics/{id}', 'NICs', 'Read a NIC'))
     .input(idInput)
     .output(nicSchema.extend({ transitions: z.array(transitionSchema) }))
     .query(async ({ ctx, input }) => {
@@ -61,6 +64,7 @@ export const nicsRouter = router({
     }),
 
   prepareBulk: operatorProcedure
+    .meta(rest('POST', '/tiers/{tierId}/nics', 'NICs', 'Prepare NICs on a tier (a job)'))
     .input(z.object({ tierId: z.uuid(), nics: z.array(nicRequest).min(1).max(MAX_BULK) }))
     .output(prepared)
     .mutation(async ({ ctx, input }) => {
@@ -86,6 +90,7 @@ export const nicsRouter = router({
     }),
 
   release: operatorProcedure
+    .meta(rest('DELETE', '/nics/{id}', 'NICs', 'Release a NIC (a job)'))
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {

@@ -7,6 +7,7 @@ import {
   offeringSchema,
 } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import * as offerings from '../../services/inventory/offerings';
 import { adminProcedure, router, viewerProcedure } from '../../trpc';
 
@@ -14,14 +15,17 @@ const ok = z.object({ ok: z.literal(true) });
 
 export const offeringsRouter = router({
   list: viewerProcedure
+    .meta(rest('GET', '/offerings', 'Offerings', 'List offerings'))
     .input(offeringListInput)
     .output(z.array(offeringSchema))
     .query(({ ctx, input }) => offerings.listOfferings(ctx, input.kind)),
   get: viewerProcedure
+    .meta(rest('GET', '/offerings/{id}', 'Offerings', 'Read an offering'))
     .input(idInput)
     .output(offeringSchema)
     .query(({ ctx, input }) => offerings.getOffering(ctx, input.id)),
   create: adminProcedure
+    .meta(rest('POST', '/offerings', 'Offerings', 'Create an offering'))
     .input(offeringDraftSchema)
     .output(offeringSchema)
     .mutation(({ ctx, input }) => offerings.createOffering(ctx, input)),

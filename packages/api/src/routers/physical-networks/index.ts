@@ -10,6 +10,7 @@ import {
   RANGE_KINDS,
 } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import * as pns from '../../services/inventory/physical-networks';
 import { getZone } from '../../services/inventory/zones';
 import { adminProcedure, router, viewerProcedure } from '../../trpc';
@@ -27,6 +28,7 @@ const rangeUsage = z.array(
 
 export const physicalNetworksRouter = router({
   list: viewerProcedure
+    .meta(rest('GET', '/physical-networks', 'Physical networks', 'List physical networks'))
     .input(z.object({ zoneId: idSchema.optional() }).default({}))
     .output(z.array(physicalNetworkSchema))
     .query(async ({ ctx, input }) => {
@@ -34,6 +36,7 @@ export const physicalNetworksRouter = router({
       return physicalNetworksRepo.listPhysicalNetworks(ctx.db, input.zoneId);
     }),
   get: viewerProcedure
+    .meta(rest('GET', '/physical-networks/{id}', 'Physical networks', 'Read a physical network'))
     .input(idInput)
     .output(physicalNetworkSchema)
     .query(({ ctx, input }) => pns.getPhysicalNetwork(ctx, input.id)),
@@ -43,6 +46,7 @@ export const physicalNetworksRouter = router({
     .output(rangeUsage)
     .query(({ ctx, input }) => pns.rangeUsage(ctx, input.id)),
   create: adminProcedure
+    .meta(rest('POST', '/physical-networks', 'Physical networks', 'Create a physical network'))
     .input(physicalNetworkCreateInput)
     .output(physicalNetworkSchema)
     .mutation(({ ctx, input }) => pns.createPhysicalNetwork(ctx, input)),
@@ -51,6 +55,14 @@ export const physicalNetworksRouter = router({
     .output(physicalNetworkSchema)
     .mutation(({ ctx, input }) => pns.updatePhysicalNetwork(ctx, input)),
   setState: adminProcedure
+    .meta(
+      rest(
+        'POST',
+        '/physical-networks/{id}/state',
+        'Physical networks',
+        'Enable or disable a physical network',
+      ),
+    )
     .input(physicalNetworkStateInput)
     .output(physicalNetworkSchema)
     .mutation(({ ctx, input }) => pns.setPhysicalNetworkState(ctx, input.id, input.state)),

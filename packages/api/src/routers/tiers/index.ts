@@ -1,6 +1,7 @@
 // tiers.*: create a tier from a network offering; implement, shut down, destroy (jobs); detail and negotiation traces.
 import { AppError, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
@@ -8,6 +9,16 @@ import { idInput, jobRefSchema, tierSchema, traceSchema, transitionSchema } from
 
 const lifecycle = (action: 'implement' | 'shutdown' | 'destroy') =>
   operatorProcedure
+    .meta(
+      action === 'destroy'
+        ? rest('DELETE', '/tiers/{id}', 'Tiers', 'Destroy a tier (a job)')
+        : rest(
+            'POST',
+            `/tiers/{id}/${action}`,
+            'Tiers',
+            `${action === 'implement' ? 'Implement' : 'Shut down'} a tier (a job)`,
+          ),
+    )
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
@@ -25,6 +36,7 @@ const lifecycle = (action: 'implement' | 'shutdown' | 'destroy') =>
 
 export const tiersRouter = router({
   create: operatorProcedure
+    .meta(rest('POST', '/tiers', 'Tiers', 'Create a tier in a VPC'))
     .input(
       z.object({
         vpcId: z.uuid(),
@@ -42,6 +54,7 @@ export const tiersRouter = router({
     }),
 
   get: viewerProcedure
+    .meta(rest('GET', '/tiers/{id}', 'Tiers', 'Read a tier'))
     .input(idInput)
     .output(tierSchema)
     .query(async ({ ctx, input }) => {

@@ -3,6 +3,7 @@
 import { vpcsRepo } from '@netplane/db';
 import { AppError, CONDITION_STATUSES, nameSchema } from '@netplane/domain';
 import { z } from 'zod';
+import { rest } from '../../rest-meta';
 import { recordAudit } from '../../services/audit';
 import { actorOf } from '../../services/engine';
 import { operatorProcedure, router, viewerProcedure } from '../../trpc';
@@ -33,6 +34,15 @@ const listInput = optionalPageInput(vpcsRepo.VPC_SORTS, {
   includeDestroyed: z.boolean().default(false),
 });
 
+/** The same filters flat, as a query string carries them (GET /api/v1/vpcs): `condition` becomes two fields. */
+const findInput = optionalPageInput(vpcsRepo.VPC_SORTS, {
+  state: z.string().max(32).optional(),
+  zoneId: z.uuid().optional(),
+  conditionType: z.enum(vpcsRepo.VPC_CONDITION_TYPES).optional(),
+  conditionStatus: z.enum(CONDITION_STATUSES).optional(),
+  name: z.string().trim().min(1).max(255).optional(),
+});
+
 export const vpcsRouter = router({
   list: viewerProcedure
     .input(listInput)
@@ -42,7 +52,28 @@ export const vpcsRouter = router({
       return ctx.deps.engine.listVpcs({ ...rest, ...(name !== undefined ? { nameContains: name } : {}) });
     }),
 
+  /** vpcs.list for REST; destroyed VPCs are left out, as the console's default. */
+  find: viewerProcedure
+    .meta(rest('GET', '/vpcs', 'VPCs', 'List VPCs (one page)'))
+    .input(findInput)
+    .output(pageOutput(vpcSchema))
+    .query(({ ctx, input }) => {
+      const { name, conditionType, conditionStatus, ...filters } = input;
+      if ((conditionType === undefined) !== (conditionStatus === undefined)) {
+        throw new AppError('BAD_INPUT', 'conditionType and conditionStatus go together');
+      }
+      return ctx.deps.engine.listVpcs({
+        ...filters,
+        includeDestroyed: false,
+        ...(name !== undefined ? { nameContains: name } : {}),
+        ...(conditionType && conditionStatus
+          ? { condition: { type: conditionType, status: conditionStatus } }
+          : {}),
+      });
+    }),
+
   get: viewerProcedure
+    .meta(rest('GET', '/vpcs/{id}', 'VPCs', 'Read a VPC with its tiers and conditions'))
     .input(idInput)
     .output(vpcDetailSchema)
     .query(async ({ ctx, input }) => {
@@ -52,6 +83,7 @@ export const vpcsRouter = router({
     }),
 
   create: operatorProcedure
+    .meta(rest('POST', '/vpcs', 'VPCs', 'Create a VPC'))
     .input(
       z.object({
         name: nameSchema,
@@ -68,6 +100,7 @@ export const vpcsRouter = router({
     }),
 
   destroy: operatorProcedure
+    .meta(rest('DELETE', '/vpcs/{id}', 'VPCs', 'Destroy a VPC (a job)'))
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
