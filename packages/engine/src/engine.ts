@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { elementCallsRepo, jobsRepo, nicsRepo, Page, vpcsRepo } from '@netplane/db';
-import type { ConnectivityTraceInput, LbRuleView, StaticNatView, TraceRecord } from '@netplane/domain';
+import type { LbRuleView, StaticNatView } from '@netplane/domain';
 import { ConnectivityCommands } from './connectivity/commands';
 import { DriftWatch } from './drift-watch';
 import * as jobs from './jobs/commands';
@@ -244,17 +244,6 @@ export class Engine {
 
   retryLbRule(id: string, actor: string): Promise<JobRef> {
     return ruleTable.ruleCommand(this.core, this.submit, lb.LB_TABLE, 'retry', id, actor);
-  }
-
-  /** Applies an ACL list again to its tiers (the diagnosis action of a list in Error). */
-  retryNetworkAcl(listId: string, actor: string): Promise<JobRef> {
-    return this.networkAcls.retry(listId, actor);
-  }
-
-  // ── connectivity (connectivity/) ──────────────────────────────────────────────────────────────────────────
-  /** One connectivity check, traced by the VPC's Connectivity element and recorded. */
-  traceConnectivity(input: ConnectivityTraceInput, actor: string): Promise<TraceRecord> {
-    return this.connectivity.trace(input, actor);
   }
 
   // ── read models (read-models.ts) ──────────────────────────────────────────────────────────────────────────

@@ -66,7 +66,7 @@ describeWorld('reachability matrix', {}, (world) => {
       const recorded = await engine.connectivity.get(cell.traceId ?? '');
       expect(recorded.matrixId).toBe(m.id);
       expect(recorded.result.outcome === 'delivered').toBe(cell.allowed);
-      const alone = await engine.traceConnectivity(recorded.input, 'tester');
+      const alone = await engine.connectivity.trace(recorded.input, 'tester');
       expect([alone.result.outcome, alone.result.reason]).toEqual([recorded.result.outcome, cell.reason]);
     }
     // A matrix's traces are its own, not the VPC's list of checks.

@@ -32,7 +32,7 @@ describeOvnWorld('connectivity checks', { ...TRACE_PROVIDER, provider: 'ovn-c', 
   });
 
   const trace = (src: string, dst: string, port: number) =>
-    ovn.engine.traceConnectivity(
+    ovn.engine.connectivity.trace(
       {
         vpcId,
         source: { kind: 'nic', nicId: src },

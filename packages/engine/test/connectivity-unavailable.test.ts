@@ -43,13 +43,13 @@ describeWorld(
         't',
       );
       const outside = { kind: 'outside' as const, ip: '192.0.2.1' };
-      const early = await engine.traceConnectivity(
+      const early = await engine.connectivity.trace(
         { vpcId: vpc.id, source: outside, destination: { kind: 'ip', ip: '10.51.1.10' }, flow: tcp(22) },
         't',
       );
       expect(early.result).toMatchObject({ outcome: 'unavailable', reason: 'NotImplemented', hops: [] });
       const [a, b] = await implementWithNics(engine, tier.id, 2);
-      const t = await engine.traceConnectivity(
+      const t = await engine.connectivity.trace(
         {
           vpcId: vpc.id,
           source: { kind: 'nic', nicId: a?.id ?? '' },

@@ -65,8 +65,8 @@ describeWorld('connectivity checks', {}, (world) => {
     await ok(engine.createLbRule(lbRule(vpc.web.id, 'www', lbIp.id, [vm0.id, vm1.id]), 't'));
   });
 
-  const trace = (input: Parameters<typeof world.engine.traceConnectivity>[0]) =>
-    world.engine.traceConnectivity(input, 'tester');
+  const trace = (input: Parameters<typeof world.engine.connectivity.trace>[0]) =>
+    world.engine.connectivity.trace(input, 'tester');
   const nic = (nicId: string) => ({ kind: 'nic' as const, nicId });
   const web = (i: number) => vpc.nics[i]?.id ?? '';
 

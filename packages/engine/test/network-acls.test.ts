@@ -173,7 +173,7 @@ describeWorldWithOfferings('network ACL lists', OFFERINGS, (world) => {
     expect(diagnoses.length).toBeGreaterThan(0);
     // The rule was written (with its job): the retry applies it.
     expect((await networkAclsRepo.listAclRules(w.db.db, list.id)).map((r) => r.number)).toEqual([5]);
-    const retry = await engine.retryNetworkAcl(list.id, 't');
+    const retry = await engine.networkAcls.retry(list.id, 't');
     expect((await waitForJob(engine, retry.jobId)).state).toBe('succeeded');
     expect((await engine.networkAcls.get(list.id))?.state).toBe('Active');
     expect(simAcl(db.id)?.rules.map((r) => r.number)).toEqual([5]);

@@ -34,7 +34,7 @@ export async function runDiagnosisAction(
       if (d.targetType === 'portForward')
         return { ...target, ...(await engine.portForwarding.retry(d.targetId, input.actor)) };
       if (d.targetType === 'aclList')
-        return { ...target, ...(await engine.retryNetworkAcl(d.targetId, input.actor)) };
+        return { ...target, ...(await engine.networkAcls.retry(d.targetId, input.actor)) };
       return {
         ...target,
         ...(await engine.retry(

@@ -26,7 +26,7 @@ export const connectivityRouter = router({
   trace: supportProcedure
     .input(connectivityTraceInputSchema)
     .output(traceRecordSchema)
-    .mutation(({ ctx, input }) => ctx.deps.engine.traceConnectivity(input, actorOf(ctx))),
+    .mutation(({ ctx, input }) => ctx.deps.engine.connectivity.trace(input, actorOf(ctx))),
 
   /** The VPC's recorded checks, newest first (a matrix's own traces are reached through its cells). */
   traces: viewerProcedure

@@ -144,7 +144,7 @@ export const networkAclsRouter = router({
     .input(idInput)
     .output(jobRefSchema)
     .mutation(async ({ ctx, input }) => {
-      const r = await ctx.deps.engine.retryNetworkAcl(input.id, actorOf(ctx));
+      const r = await ctx.deps.engine.networkAcls.retry(input.id, actorOf(ctx));
       await recordAudit(ctx, 'networkAcl.retry', target(input.id), null, r);
       return r;
     }),
