@@ -10,8 +10,8 @@ import {
 } from '@netplane/domain';
 import type { JobRef } from '../jobs/kinds';
 import type { EngineCore } from './core';
-import { checkPublicIp, holdAddress } from './rule-addresses';
-import { asList, insertRuleWithJob, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
+import { checkPublicIp } from './rule-addresses';
+import { asList, insertNicRule, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
 import { type RuleTable, ruleCommand } from './rule-table';
 import { PORT_FORWARD, portForwardTerms, portsText } from './rules';
 
@@ -94,28 +94,20 @@ export class PortForwardingCommands {
       privatePortStart: input.privatePortStart,
       privatePortEnd: input.privatePortEnd,
     };
-    const base = await insertRuleWithJob(core, this.submit, {
+    const row = await insertNicRule(core, this.submit, {
       targetType: 'portForward',
       kind: 'portForwarding.apply',
       vpcId: vpc.id,
       actor,
       conflict: `${ip.address}:${portsText(want.start, want.end)}/${want.protocol} was taken meanwhile`,
-      insert: async (trx, b) => {
-        await holdAddress(trx, ip, want);
-        await portForwardingRepo.insertPortForwarding(trx, { ...b, ...fields });
-      },
+      ip,
+      want,
+      fields,
+      insertRow: portForwardingRepo.insertPortForwarding,
     });
-    const row = {
-      ...base,
-      ...fields,
-      lastError: null,
-      conditions: '[]',
-      updatedAt: base.createdAt,
-      version: 1,
-    };
     return {
       rule: portForwardingView({ ...row, networkName: network.name, vmName: nic.vmName }),
-      jobId: base.jobId,
+      jobId: row.jobId,
     };
   }
 
