@@ -7,6 +7,7 @@ import { expect, it, vi } from 'vitest';
 import { tcp } from './connectivity-support';
 import { describeWorld, type SuiteWorld } from './describe-world';
 import { implementWithNics } from './edge';
+import { vpcWithTier } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -34,14 +35,7 @@ describeWorld(
         kind: 'network',
         services: { Connectivity: 'notrace', Dhcp: 'notrace' },
       });
-      const vpc = await engine.createVpc(
-        { name: 'nt', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.51.0.0/16' },
-        't',
-      );
-      const tier = await engine.createTier(
-        { vpcId: vpc.id, name: 'web', offeringId, cidr: '10.51.1.0/24' },
-        't',
-      );
+      const { vpc, tier } = await vpcWithTier(w, engine, '10.51.0.0/16', '10.51.1.0/24', offeringId);
       const outside = { kind: 'outside' as const, ip: '192.0.2.1' };
       const early = await engine.connectivity.trace(
         { vpcId: vpc.id, source: outside, destination: { kind: 'ip', ip: '10.51.1.10' }, flow: tcp(22) },

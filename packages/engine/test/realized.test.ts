@@ -10,7 +10,7 @@ import { type Condition, conditionOf } from '@netplane/domain';
 import { beforeAll, expect, it } from 'vitest';
 import { buildSupportBundle, listTriageQueue } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
-import { edgeTier as edgeTierOf } from './edge';
+import { worldEdgeTier } from './edge';
 import { vendorError } from './faults';
 import { type World, waitForJob } from './world';
 
@@ -46,14 +46,7 @@ describeWorld(
       offeringId = await simulatorOffering(world.w, ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb']);
     });
     const edgeTier = (count: number) =>
-      edgeTierOf(world.engine, {
-        zoneId: world.w.zoneId,
-        vpcOfferingId: world.w.vpcOfferingId,
-        offeringId,
-        net: ++net,
-        count,
-        publicIps: { db: world.w.db.db, physicalNetworkId: world.w.physicalNetworkId },
-      });
+      worldEdgeTier(world.w, world.engine, { offeringId, net: ++net, count });
     const openNotRealized = async (vpcId: string) =>
       (await diagnosesRepo.listOpenForTarget(world.w.db.db, 'vpc', vpcId)).filter(
         (d) => d.category === 'NOT_REALIZED',
