@@ -1,27 +1,17 @@
 // A connectivity check that cannot run answers outcome `unavailable` with a reason, and is recorded like any other:
 // the tier's Connectivity element has no trace() (TraceUnsupported), or no tier of the VPC is implemented yet
 // (NotImplemented). Both dialects; the adapter without trace() is the simulator with the call taken away.
-import type { AdapterModule } from '@netplane/adapter-sdk';
-import { createSimulatorAdapter } from '@netplane/adapter-simulator';
 import { expect, it, vi } from 'vitest';
 import { tcp } from './connectivity-support';
 import { describeWorld, type SuiteWorld } from './describe-world';
 import { implementWithNics } from './edge';
+import { simulatorWithout } from './faults';
 import { vpcWithTier } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const world = {} as SuiteWorld;
-const noTrace: AdapterModule = {
-  manifest: createSimulatorAdapter().manifest,
-  createElement: (connection, env) => {
-    const { trace: _dropped, ...element } = createSimulatorAdapter(world.w.hub).createElement(
-      connection,
-      env,
-    );
-    return element;
-  },
-};
+const noTrace = simulatorWithout('trace', () => world.w.hub);
 
 describeWorld(
   'connectivity checks that cannot run',
