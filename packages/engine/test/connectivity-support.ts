@@ -3,31 +3,16 @@
 import type { Service, TraceFlow } from '@netplane/domain';
 import type { Engine } from '../src/index';
 import { simulatorOffering } from './describe-world';
-import { edgeTier, implementWithNics } from './edge';
+import { implementWithNics, RULE_SERVICES, worldEdgeTier } from './edge';
 import type { World } from './world';
 
-export const EDGE_SERVICES: Service[] = [
-  'Connectivity',
-  'Dhcp',
-  'SourceNat',
-  'StaticNat',
-  'Lb',
-  'PortForwarding',
-  'NetworkACL',
-];
+export const EDGE_SERVICES: Service[] = [...RULE_SERVICES, 'NetworkACL'];
 
 export const tcp = (port: number): TraceFlow => ({ protocol: 'tcp', port });
 export const icmp: TraceFlow = { protocol: 'icmp', icmpType: 8, icmpCode: 0 };
 
 export async function threeTierVpc(w: World, engine: Engine, offeringId: string, net: number) {
-  const edge = await edgeTier(engine, {
-    zoneId: w.zoneId,
-    vpcOfferingId: w.vpcOfferingId,
-    offeringId,
-    net,
-    count: 2,
-    publicIps: { db: w.db.db, physicalNetworkId: w.physicalNetworkId },
-  });
+  const edge = await worldEdgeTier(w, engine, { offeringId, net, count: 2 });
   const tier = async (name: string, octet: number) => {
     const t = await engine.createTier(
       { vpcId: edge.vpc.id, name, offeringId, cidr: `10.${net}.${octet}.0/24` },

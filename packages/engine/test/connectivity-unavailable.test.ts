@@ -1,26 +1,17 @@
 // A connectivity check that cannot run answers outcome `unavailable` with a reason, and is recorded like any other:
 // the tier's Connectivity element has no trace() (TraceUnsupported), or no tier of the VPC is implemented yet
 // (NotImplemented). Both dialects; the adapter without trace() is the simulator with the call taken away.
-import type { AdapterModule } from '@netplane/adapter-sdk';
-import { createSimulatorAdapter } from '@netplane/adapter-simulator';
 import { expect, it, vi } from 'vitest';
 import { tcp } from './connectivity-support';
 import { describeWorld, type SuiteWorld } from './describe-world';
 import { implementWithNics } from './edge';
+import { simulatorWithout } from './faults';
+import { vpcWithTier } from './world';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const world = {} as SuiteWorld;
-const noTrace: AdapterModule = {
-  manifest: createSimulatorAdapter().manifest,
-  createElement: (connection, env) => {
-    const { trace: _dropped, ...element } = createSimulatorAdapter(world.w.hub).createElement(
-      connection,
-      env,
-    );
-    return element;
-  },
-};
+const noTrace = simulatorWithout('trace', () => world.w.hub);
 
 describeWorld(
   'connectivity checks that cannot run',
@@ -34,14 +25,7 @@ describeWorld(
         kind: 'network',
         services: { Connectivity: 'notrace', Dhcp: 'notrace' },
       });
-      const vpc = await engine.createVpc(
-        { name: 'nt', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.51.0.0/16' },
-        't',
-      );
-      const tier = await engine.createTier(
-        { vpcId: vpc.id, name: 'web', offeringId, cidr: '10.51.1.0/24' },
-        't',
-      );
+      const { vpc, tier } = await vpcWithTier(w, engine, '10.51.0.0/16', '10.51.1.0/24', offeringId);
       const outside = { kind: 'outside' as const, ip: '192.0.2.1' };
       const early = await engine.connectivity.trace(
         { vpcId: vpc.id, source: outside, destination: { kind: 'ip', ip: '10.51.1.10' }, flow: tcp(22) },

@@ -140,41 +140,31 @@ describeWorld('connectivity checks', {}, (world) => {
   });
 
   it('takes outside traffic in through static NAT, port forwarding and an LB rule', async () => {
-    const outside = { kind: 'outside' as const, ip: '192.0.2.77' };
-    const toNat = await trace({
-      vpcId: vpc.vpc.id,
-      source: outside,
-      destination: { kind: 'publicIp', publicIpId: nat.id },
-      flow: tcp(80),
-    });
+    /** From a host outside to an address of the VPC (acquired, by id, or any IP) on a TCP port. */
+    const fromOutside = (
+      destination: { kind: 'publicIp'; publicIpId: string } | { kind: 'ip'; ip: string },
+      port: number,
+    ) =>
+      trace({
+        vpcId: vpc.vpc.id,
+        source: { kind: 'outside', ip: '192.0.2.77' },
+        destination,
+        flow: tcp(port),
+      });
+    const toNat = await fromOutside({ kind: 'publicIp', publicIpId: nat.id }, 80);
     expect(toNat.result).toMatchObject({ outcome: 'delivered', deliveredTo: { nicId: web(0), port: 80 } });
     expect(toNat.result.hops.find((h) => h.kind === 'nat')).toMatchObject({
       ref: { type: 'staticNat' },
       rewrite: { field: 'ip4.dst', from: nat.address, to: vpc.nics[0]?.ip },
     });
 
-    const toPf = await trace({
-      vpcId: vpc.vpc.id,
-      source: outside,
-      destination: { kind: 'publicIp', publicIpId: pfIp.id },
-      flow: tcp(2222),
-    });
+    const toPf = await fromOutside({ kind: 'publicIp', publicIpId: pfIp.id }, 2222);
     expect(toPf.result).toMatchObject({ outcome: 'delivered', deliveredTo: { nicId: web(1), port: 22 } });
     expect(toPf.result.hops.find((h) => h.kind === 'nat')?.ref?.type).toBe('portForwarding');
-    const wrongPort = await trace({
-      vpcId: vpc.vpc.id,
-      source: outside,
-      destination: { kind: 'publicIp', publicIpId: pfIp.id },
-      flow: tcp(23),
-    });
+    const wrongPort = await fromOutside({ kind: 'publicIp', publicIpId: pfIp.id }, 23);
     expect(wrongPort.result).toMatchObject({ outcome: 'dropped', reason: 'NoInboundRule' });
 
-    const toLb = await trace({
-      vpcId: vpc.vpc.id,
-      source: outside,
-      destination: { kind: 'ip', ip: lbIp.address },
-      flow: tcp(80),
-    });
+    const toLb = await fromOutside({ kind: 'ip', ip: lbIp.address }, 80);
     expect(toLb.result.outcome).toBe('delivered');
     const lbHop = toLb.result.hops.find((h) => h.kind === 'lb');
     expect(lbHop?.ref).toMatchObject({ type: 'lbRule' });

@@ -2,11 +2,21 @@
 // Reserved NICs, on whichever adapter the offerings name (the simulator or OVN).
 import { randomUUID } from 'node:crypto';
 import { type Db, publicIpsRepo } from '@netplane/db';
-import { ipv4ToInt } from '@netplane/domain';
+import { ipv4ToInt, type Service } from '@netplane/domain';
 import { expect } from 'vitest';
-import type { Engine } from '../src/index';
+import type { Drift, Engine } from '../src/index';
 import type { OvnWorld } from './ovn-world';
 import { vpcWithTier, type World, waitForJob } from './world';
+
+/** A tier offering every kind of public-service rule (static NAT, LB, port forwarding) on top of its basics. */
+export const RULE_SERVICES: Service[] = [
+  'Connectivity',
+  'Dhcp',
+  'SourceNat',
+  'StaticNat',
+  'Lb',
+  'PortForwarding',
+];
 
 export type EdgeTierOptions = {
   zoneId: string;
@@ -54,6 +64,19 @@ export async function edgeTier(engine: Engine, o: EdgeTierOptions) {
   };
   return { vpc, tier, nics, acquire };
 }
+
+/** edgeTier in a test World: its zone, its VPC offering, and its physical network for the public IP range. */
+export const worldEdgeTier = (
+  w: World,
+  engine: Engine,
+  o: Pick<EdgeTierOptions, 'offeringId' | 'net' | 'count' | 'tierName'>,
+) =>
+  edgeTier(engine, {
+    zoneId: w.zoneId,
+    vpcOfferingId: w.vpcOfferingId,
+    publicIps: { db: w.db.db, physicalNetworkId: w.physicalNetworkId },
+    ...o,
+  });
 
 /** Adds the public IP range 203.0.<net>.10-250 (gateway .1) to the zone; returns its id. */
 export async function addRange(p: { db: Db; physicalNetworkId: string }, zoneId: string, net: number) {
@@ -142,3 +165,9 @@ export const lbRule = (
     ...over,
   };
 };
+
+/** Runs a reconcile of the VPC to its end; returns the drift it found. */
+export async function reconcileDrift(engine: Engine, vpcId: string): Promise<Drift[]> {
+  const job = await waitForJob(engine, (await engine.reconcile(vpcId, 't')).jobId);
+  return (job.result as { drift: Drift[] }).drift;
+}

@@ -1,4 +1,6 @@
 // Scripted failures on the simulator shared by the lifecycle and diagnostics suites.
+import type { AdapterModule } from '@netplane/adapter-sdk';
+import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-simulator';
 import { expect } from 'vitest';
 import type { Engine } from '../src/index';
 import { type World, waitForJob } from './world';
@@ -37,3 +39,19 @@ export async function failImplementAndUndo(w: World, engine: Engine, tierId: str
   expect((await engine.getTier(tierId))?.state).toBe('Error');
   return job;
 }
+
+/**
+ * The simulator with one optional call taken away: an adapter that cannot trace, or cannot tell what its controller
+ * applied. `hub` is read when an element is made (the world exists by then); `id` renames the manifest's adapter.
+ */
+export const simulatorWithout = (
+  call: 'trace' | 'checkRealized',
+  hub: () => World['hub'],
+  id?: string,
+): AdapterModule => ({
+  manifest: id === undefined ? simulatorManifest : { ...simulatorManifest, id },
+  createElement(connection, env) {
+    const { [call]: _dropped, ...element } = createSimulatorAdapter(hub()).createElement(connection, env);
+    return element;
+  },
+});

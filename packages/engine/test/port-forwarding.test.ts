@@ -7,9 +7,14 @@ import { diagnosesRepo, publicIpsRepo } from '@netplane/db';
 import { failInsertsInto } from '@netplane/db/testing';
 import { AppError, ipv4ToInt } from '@netplane/domain';
 import { beforeAll, expect, it } from 'vitest';
-import type { Drift } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
-import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
+import {
+  edgeTier as edgeTierOf,
+  lbRule,
+  phasesOf as phasesOfJob,
+  RULE_SERVICES,
+  reconcileDrift,
+} from './edge';
 import { vendorError } from './faults';
 import { waitForJob } from './world';
 
@@ -35,14 +40,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
   let offeringId = '';
   let net = 80;
   beforeAll(async () => {
-    offeringId = await simulatorOffering(world.w, [
-      'Connectivity',
-      'Dhcp',
-      'SourceNat',
-      'StaticNat',
-      'Lb',
-      'PortForwarding',
-    ]);
+    offeringId = await simulatorOffering(world.w, RULE_SERVICES);
     const gateway = '198.51.100.1';
     await publicIpsRepo.insertRange(
       world.w.db.db,
@@ -275,8 +273,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
     expect(clean.result).toMatchObject({ inSync: true, drift: [] });
     const controllerId = world.w.controllerIds[0] as string;
     world.w.hub.tamper(controllerId, { action: 'delete', kind: 'pf', id: rule.id });
-    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
-    expect((drifted.result as { drift: Drift[] }).drift).toEqual([
+    expect(await reconcileDrift(world.engine, vpc.id)).toEqual([
       expect.objectContaining({ kind: 'missing', resource: 'pf', id: rule.id, networkId: rule.networkId }),
     ]);
     const repaired = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);
@@ -288,8 +285,7 @@ describeWorld('port forwarding rules', { controllers: [{ timeoutMs: 400 }] }, (w
       id: rule.id,
       attributes: { privatePorts: '2022-2022' },
     });
-    const altered = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
-    expect((altered.result as { drift: Drift[] }).drift).toEqual([
+    expect(await reconcileDrift(world.engine, vpc.id)).toEqual([
       expect.objectContaining({ kind: 'different', resource: 'pf', id: rule.id }),
     ]);
     const again = await waitForJob(world.engine, (await world.engine.repair(vpc.id, 't')).jobId);

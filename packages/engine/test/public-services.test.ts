@@ -3,9 +3,8 @@
 // ordering, and reconcile/repair of rules deleted behind our back and of issues the adapter reports.
 import { diagnosesRepo } from '@netplane/db';
 import { beforeAll, expect, it } from 'vitest';
-import type { Drift } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
-import { edgeTier as edgeTierOf, lbRule, phasesOf as phasesOfJob } from './edge';
+import { lbRule, phasesOf as phasesOfJob, reconcileDrift, worldEdgeTier } from './edge';
 import { vendorError } from './faults';
 import * as scenario from './rule-scenarios';
 import { waitForJob } from './world';
@@ -19,15 +18,7 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
   });
 
   /** A VPC with one implemented tier offering StaticNat and Lb, and `count` Reserved NICs. */
-  const edgeTier = (count: number) =>
-    edgeTierOf(world.engine, {
-      zoneId: world.w.zoneId,
-      vpcOfferingId: world.w.vpcOfferingId,
-      offeringId,
-      net: ++net,
-      count,
-      publicIps: { db: world.w.db.db, physicalNetworkId: world.w.physicalNetworkId },
-    });
+  const edgeTier = (count: number) => worldEdgeTier(world.w, world.engine, { offeringId, net: ++net, count });
   const phasesOf = (jobId: string) => phasesOfJob(world.engine, jobId);
 
   it('enables a static NAT (Active, apply call) and disables it (revoke call, row gone)', async () => {
@@ -167,8 +158,7 @@ describeWorld('static NAT and LB rules', { controllers: [{ timeoutMs: 400 }] }, 
     const controllerId = world.w.controllerIds[0] as string;
     const issue = 'ACL allow-egress of tier web was deleted';
     world.w.hub.tamper(controllerId, { action: 'issue', kind: 'network', id: tier.id, issue });
-    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
-    const drift = (drifted.result as { drift: Drift[] }).drift;
+    const drift = await reconcileDrift(world.engine, vpc.id);
     expect(drift).toEqual([
       expect.objectContaining({ kind: 'different', networkId: tier.id, message: issue }),
     ]);

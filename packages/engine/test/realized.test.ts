@@ -3,15 +3,13 @@
 // diagnosis on the VPC, and clearing it then reconciling realizes it and resolves the diagnosis; NorthdNotRunning
 // makes every part not named False; a check that fails is Unknown/CheckFailed; an adapter without the call leaves
 // Unknown/CheckUnsupported.
-import type { AdapterModule } from '@netplane/adapter-sdk';
-import { createSimulatorAdapter, simulatorManifest } from '@netplane/adapter-simulator';
 import { diagnosesRepo, vpcsRepo } from '@netplane/db';
 import { type Condition, conditionOf } from '@netplane/domain';
 import { beforeAll, expect, it } from 'vitest';
 import { buildSupportBundle, listTriageQueue } from '../src/index';
 import { describeWorld, simulatorOffering } from './describe-world';
-import { edgeTier as edgeTierOf } from './edge';
-import { vendorError } from './faults';
+import { worldEdgeTier } from './edge';
+import { simulatorWithout, vendorError } from './faults';
 import { type World, waitForJob } from './world';
 
 const realized = (conditions: readonly Condition[]) => {
@@ -23,16 +21,7 @@ const realized = (conditions: readonly Condition[]) => {
 let hubOf: () => World['hub'] = () => {
   throw new Error('no world yet');
 };
-const withoutCheck: AdapterModule = {
-  manifest: { ...simulatorManifest, id: 'nocheck' },
-  createElement(connection, env) {
-    const { checkRealized: _omitted, ...element } = createSimulatorAdapter(hubOf()).createElement(
-      connection,
-      env,
-    );
-    return element;
-  },
-};
+const withoutCheck = simulatorWithout('checkRealized', () => hubOf(), 'nocheck');
 
 describeWorld(
   'the Realized condition',
@@ -46,14 +35,16 @@ describeWorld(
       offeringId = await simulatorOffering(world.w, ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb']);
     });
     const edgeTier = (count: number) =>
-      edgeTierOf(world.engine, {
-        zoneId: world.w.zoneId,
-        vpcOfferingId: world.w.vpcOfferingId,
-        offeringId,
-        net: ++net,
-        count,
-        publicIps: { db: world.w.db.db, physicalNetworkId: world.w.physicalNetworkId },
-      });
+      worldEdgeTier(world.w, world.engine, { offeringId, net: ++net, count });
+    /** Runs `body` with every prepare on the controller left unrealized for `reason`; clears it however it ends. */
+    const whileUnrealized = async (reason: 'NotCompiled' | 'NorthdNotRunning', body: () => Promise<void>) => {
+      await world.w.hub.injectFault(controllerId(), { kind: 'unrealized', reason, operation: 'prepare' });
+      try {
+        await body();
+      } finally {
+        await world.w.hub.clearFaults(controllerId());
+      }
+    };
     const openNotRealized = async (vpcId: string) =>
       (await diagnosesRepo.listOpenForTarget(world.w.db.db, 'vpc', vpcId)).filter(
         (d) => d.category === 'NOT_REALIZED',
@@ -93,12 +84,7 @@ describeWorld(
 
     it('keeps a change NotRealized under the fault, diagnoses it, and realizes it after clearing and reconcile', async () => {
       const { vpc, tier } = await edgeTier(1);
-      await world.w.hub.injectFault(controllerId(), {
-        kind: 'unrealized',
-        reason: 'NotCompiled',
-        operation: 'prepare',
-      });
-      try {
+      await whileUnrealized('NotCompiled', async () => {
         const { jobId, nics } = await world.engine.prepareNics(tier.id, [{ vmName: 'stuck' }], 't');
         expect((await waitForJob(world.engine, jobId)).state).toBe('succeeded');
         const nic = await world.engine.getNic(nics[0]?.id ?? '');
@@ -131,9 +117,7 @@ describeWorld(
         expect(JSON.stringify(bundle?.nics)).toContain('NotCompiled');
         expect(bundle?.vpc).toMatchObject({ realized_status: 'False' });
         expect(JSON.stringify(bundle?.diagnoses)).toContain('NOT_REALIZED');
-      } finally {
-        await world.w.hub.clearFaults(controllerId());
-      }
+      });
       expect((await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId)).state).toBe(
         'succeeded',
       );
@@ -147,12 +131,7 @@ describeWorld(
 
     it('marks every part the report does not name False when the controller as a whole is off (NorthdNotRunning)', async () => {
       const { vpc, tier } = await edgeTier(1);
-      await world.w.hub.injectFault(controllerId(), {
-        kind: 'unrealized',
-        reason: 'NorthdNotRunning',
-        operation: 'prepare',
-      });
-      try {
+      await whileUnrealized('NorthdNotRunning', async () => {
         const { jobId } = await world.engine.prepareNics(tier.id, [{ vmName: 'late' }], 't');
         expect((await waitForJob(world.engine, jobId)).state).toBe('succeeded');
         const off = { status: 'False', reason: 'NorthdNotRunning' };
@@ -160,9 +139,7 @@ describeWorld(
         for (const n of await world.engine.listNics(tier.id)) expect(realized(n.conditions)).toEqual(off);
         const [d] = await openNotRealized(vpc.id);
         expect(d?.remediation).toContain('ovn-northd');
-      } finally {
-        await world.w.hub.clearFaults(controllerId());
-      }
+      });
     });
 
     it('is Unknown/CheckFailed when the check itself fails, and the job still succeeds with Ready True', async () => {

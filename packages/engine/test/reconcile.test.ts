@@ -1,8 +1,8 @@
 // Reconciliation against the simulator: in sync after implement and prepare; a deleted NIC, an altered NIC and a
 // foreign-looking extra make Synced=False with the difference; repair re-applies and the next reconcile is clean.
 import { expect, it } from 'vitest';
-import type { Drift } from '../src/index';
 import { describeWorld } from './describe-world';
+import { reconcileDrift } from './edge';
 import { vpcWithTier, waitForJob } from './world';
 
 describeWorld('reconciliation', {}, (world) => {
@@ -34,8 +34,7 @@ describeWorld('reconciliation', {}, (world) => {
       attributes: { ip: '10.80.1.250' },
     });
 
-    const drifted = await waitForJob(world.engine, (await world.engine.reconcile(vpc.id, 't')).jobId);
-    const drift = (drifted.result as { drift: Drift[] }).drift;
+    const drift = await reconcileDrift(world.engine, vpc.id);
     expect(drift).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'missing', resource: 'nic', id: gone.id }),

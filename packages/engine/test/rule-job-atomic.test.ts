@@ -5,7 +5,7 @@ import { jobsRepo } from '@netplane/db';
 import { failInsertsInto, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/index';
-import { edgeTier, lbRule } from './edge';
+import { lbRule, worldEdgeTier } from './edge';
 import { makeWorld, type World, waitForJob } from './world';
 
 describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
@@ -28,14 +28,7 @@ describe.each(testDialects())('rule rows and their jobs on %s', (dialect) => {
   const failJobInserts = () => failInsertsInto(w.db, 'jobs');
   /** An implemented tier (10.<net>.1.0/24) with two Reserved NICs. */
   async function twoNics(net: number) {
-    const edge = await edgeTier(engine, {
-      zoneId: w.zoneId,
-      vpcOfferingId: w.vpcOfferingId,
-      offeringId,
-      net,
-      count: 2,
-      publicIps: { db: w.db.db, physicalNetworkId: w.physicalNetworkId },
-    });
+    const edge = await worldEdgeTier(w, engine, { offeringId, net, count: 2 });
     const [a, b] = edge.nics;
     if (!a || !b) throw new Error('nics');
     return { ...edge, a, b };

@@ -1,8 +1,8 @@
 // The scenarios the static NAT and LB suites run on every backend (public-services.test.ts on the simulator,
 // public-services-ovn.test.ts on OVN), written once: each takes what only its backend can check as a callback.
 import { expect } from 'vitest';
-import type { Drift, Engine } from '../src/index';
-import { type edgeTier, lbRule, phasesOf } from './edge';
+import type { Engine } from '../src/index';
+import { type edgeTier, lbRule, phasesOf, reconcileDrift } from './edge';
 import { waitForJob } from './world';
 
 type Nic = { id: string; ip: string };
@@ -170,8 +170,7 @@ export async function expectRuleDriftRepaired(
   const lbId = lb.rule.id;
   await o.deleteBehindOurBack(natId, lbId);
 
-  const drifted = await waitForJob(engine, (await engine.reconcile(vpcId, 't')).jobId);
-  const drift = (drifted.result as { drift: Drift[] }).drift;
+  const drift = await reconcileDrift(engine, vpcId);
   expect(drift).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ kind: 'missing', resource: 'nat', id: natId, networkId: tierId }),

@@ -310,15 +310,18 @@ export async function waitForJob(engine: Engine, jobId: string, stallMs = 30_000
   }
 }
 
-/** A VPC with one tier, created (not implemented). */
-export async function vpcWithTier(w: World, engine: Engine, cidr = '10.1.0.0/16', tierCidr = '10.1.1.0/24') {
+/** A VPC with one tier on the offering given (the world's network offering by default), created (not implemented). */
+export async function vpcWithTier(
+  w: World,
+  engine: Engine,
+  cidr = '10.1.0.0/16',
+  tierCidr = '10.1.1.0/24',
+  offeringId = w.networkOfferingId,
+) {
   const vpc = await engine.createVpc(
     { name: 'vpc-a', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr },
     'tester',
   );
-  const tier = await engine.createTier(
-    { vpcId: vpc.id, name: 'web', offeringId: w.networkOfferingId, cidr: tierCidr },
-    'tester',
-  );
+  const tier = await engine.createTier({ vpcId: vpc.id, name: 'web', offeringId, cidr: tierCidr }, 'tester');
   return { vpc, tier };
 }

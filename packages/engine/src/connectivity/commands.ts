@@ -1,7 +1,7 @@
 // The connectivity commands behind connectivity.*: one check (trace), the VPC's recorded checks (traces, get), the
 // reachability matrix (matrix.ts) and its history. Every check is recorded, the newest 1,000 per VPC kept.
 import { randomUUID } from 'node:crypto';
-import { connectivityRepo, type Page, vpcsRepo } from '@netplane/db';
+import { connectivityRepo, type Db, type Page, vpcsRepo } from '@netplane/db';
 import {
   AppError,
   type ConnectivityTraceInput,
@@ -46,21 +46,12 @@ export class ConnectivityCommands {
     return record;
   }
 
-  async traces(vpcId: string, page: PageArgs): Promise<Page<TraceRecord>> {
-    const db = this.core.deps.db.db;
-    await this.requireVpc(vpcId);
-    const p = await connectivityRepo.pageTracesOfVpc(db, {
-      vpcId,
-      limit: page.limit,
-      ...(page.cursor !== undefined && { cursor: page.cursor }),
-    });
-    return { ...p, items: p.items.map(traceRecordOf) };
+  traces(vpcId: string, page: PageArgs): Promise<Page<TraceRecord>> {
+    return this.pageOfVpc(vpcId, page, connectivityRepo.pageTracesOfVpc, traceRecordOf);
   }
 
-  async get(id: string): Promise<TraceRecord> {
-    const row = await connectivityRepo.getTrace(this.core.deps.db.db, id);
-    if (!row) throw new AppError('NOT_FOUND', `Trace ${id} does not exist`);
-    return traceRecordOf(row);
+  get(id: string): Promise<TraceRecord> {
+    return this.one(id, 'Trace', connectivityRepo.getTrace, traceRecordOf);
   }
 
   /** `deadlineMs`: see MATRIX_DEADLINE_MS (the benchmark lifts it to time a whole OVN matrix). */
@@ -72,20 +63,40 @@ export class ConnectivityCommands {
     return computeMatrix(this.core, input, actor, opts.origin ?? { kind: 'manual' }, opts.deadlineMs);
   }
 
-  async matrixHistory(vpcId: string, page: PageArgs): Promise<Page<ReachabilityMatrix>> {
+  matrixHistory(vpcId: string, page: PageArgs): Promise<Page<ReachabilityMatrix>> {
+    return this.pageOfVpc(vpcId, page, connectivityRepo.pageMatricesOfVpc, matrixOf);
+  }
+
+  getMatrix(id: string): Promise<ReachabilityMatrix> {
+    return this.one(id, 'Matrix', connectivityRepo.getMatrix, matrixOf);
+  }
+
+  /** One trace or matrix by id, as its view; NOT_FOUND ("<what> <id> does not exist") when there is none. */
+  private async one<R, V>(
+    id: string,
+    what: string,
+    read: (db: Db, id: string) => Promise<R | undefined>,
+    view: (row: R) => V,
+  ): Promise<V> {
+    const row = await read(this.core.deps.db.db, id);
+    if (!row) throw new AppError('NOT_FOUND', `${what} ${id} does not exist`);
+    return view(row);
+  }
+
+  /** A page of the VPC's traces or matrices (newest first), as their views; NOT_FOUND for an unknown VPC. */
+  private async pageOfVpc<R, V>(
+    vpcId: string,
+    page: PageArgs,
+    read: (db: Db, q: { vpcId: string; limit: number; cursor?: string }) => Promise<Page<R>>,
+    view: (row: R) => V,
+  ): Promise<Page<V>> {
     await this.requireVpc(vpcId);
-    const p = await connectivityRepo.pageMatricesOfVpc(this.core.deps.db.db, {
+    const p = await read(this.core.deps.db.db, {
       vpcId,
       limit: page.limit,
       ...(page.cursor !== undefined && { cursor: page.cursor }),
     });
-    return { ...p, items: p.items.map(matrixOf) };
-  }
-
-  async getMatrix(id: string): Promise<ReachabilityMatrix> {
-    const row = await connectivityRepo.getMatrix(this.core.deps.db.db, id);
-    if (!row) throw new AppError('NOT_FOUND', `Matrix ${id} does not exist`);
-    return matrixOf(row);
+    return { ...p, items: p.items.map(view) };
   }
 
   private async requireVpc(vpcId: string): Promise<void> {

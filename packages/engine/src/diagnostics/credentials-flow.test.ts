@@ -59,8 +59,8 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     await restartEngine();
   }
   /** A VPC with one tier (CIDRs 10.<net>.0.0/16 and 10.<net>.1.0/24), implemented while the credentials are fine. */
-  async function implementedTier(net: number) {
-    const made = await vpcWithTier(w, engine, `10.${net}.0.0/16`, `10.${net}.1.0/24`);
+  async function implementedTier(net: number, offeringId = w.networkOfferingId) {
+    const made = await vpcWithTier(w, engine, `10.${net}.0.0/16`, `10.${net}.1.0/24`, offeringId);
     expect((await waitForJob(engine, (await engine.implementTier(made.tier.id, 't')).jobId)).state).toBe(
       'succeeded',
     );
@@ -73,8 +73,8 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
     return (prepared.nics[0] as { id: string }).id;
   }
   /** An implemented tier (see implementedTier) with one Reserved NIC (see reservedNic). */
-  async function tierWithNic(net: number) {
-    const made = await implementedTier(net);
+  async function tierWithNic(net: number, offeringId?: string) {
+    const made = await implementedTier(net, offeringId);
     return { ...made, nicId: await reservedNic(made.tier.id) };
   }
   /** Runs `body` with the credentials sealed on a restarted node, and restores them however it ends. */
@@ -174,18 +174,7 @@ describe.each(testDialects())('unreadable controller credentials on %s', (dialec
       kind: 'network',
       services: { Connectivity: 'simulator', Dhcp: 'simulator', StaticNat: 'simulator' },
     });
-    const vpc = await engine.createVpc(
-      { name: 'vpc-nat', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr: '10.43.0.0/16' },
-      't',
-    );
-    const tier = await engine.createTier(
-      { vpcId: vpc.id, name: 'web', offeringId, cidr: '10.43.1.0/24' },
-      't',
-    );
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const nicId = await reservedNic(tier.id);
+    const { vpc, nicId } = await tierWithNic(43, offeringId);
     const db = w.db.db;
     const rangeId = await addRange({ db, physicalNetworkId: w.physicalNetworkId }, w.zoneId, 43);
     const ip = await publicIpsRepo.acquirePublicIp(db, {

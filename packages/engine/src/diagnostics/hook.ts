@@ -2,7 +2,7 @@
 // it to the job's root cause. The engine awaits it but never fails because of it (it logs what this throws).
 import { randomUUID } from 'node:crypto';
 import { type Db, diagnosesRepo, failureFactsRepo } from '@netplane/db';
-import { diagnose, type FailureFacts, type LostResource, redactDeep } from '@netplane/domain';
+import { type Diagnosis, diagnose, type FailureFacts, type LostResource, redactDeep } from '@netplane/domain';
 import { factsOf, loadFailedCall } from './facts';
 
 export type EntityErrorEvent = {
@@ -37,25 +37,34 @@ function callIdOf(evidence: unknown): string | undefined {
   return (evidence as { call?: { callId?: string } } | null)?.call?.callId;
 }
 
-async function store(db: Db, facts: FailureFacts, at: number, rootCauseId: string | null): Promise<string> {
-  const d = diagnose(facts);
+/** Where a diagnosis is filed: its target, VPC, job, root cause and time (everything but what diagnose() says). */
+export type DiagnosisPlace = Omit<diagnosesRepo.NewDiagnosis, 'id' | keyof Diagnosis>;
+
+/** Stores what diagnose() said (its evidence redacted) at a place; returns the new diagnosis id. */
+export async function insertDiagnosed(db: Db, d: Diagnosis, at: DiagnosisPlace): Promise<string> {
   const id = randomUUID();
   await diagnosesRepo.insertDiagnosis(db, {
     id,
-    targetType: facts.target.type,
-    targetId: facts.target.id,
-    vpcId: facts.vpcId,
-    jobId: facts.jobId,
+    ...at,
     category: d.category,
     title: d.title,
     sentence: d.sentence,
     evidence: redactDeep(d.evidence),
     remediation: d.remediation,
     actions: d.actions,
+  });
+  return id;
+}
+
+function store(db: Db, facts: FailureFacts, at: number, rootCauseId: string | null): Promise<string> {
+  return insertDiagnosed(db, diagnose(facts), {
+    targetType: facts.target.type,
+    targetId: facts.target.id,
+    vpcId: facts.vpcId,
+    jobId: facts.jobId,
     rootCauseId,
     createdAt: at,
   });
-  return id;
 }
 
 /** Every node agrees that the earliest root of a job is the root; later ones are linked to it. */

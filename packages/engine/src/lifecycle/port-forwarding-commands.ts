@@ -2,32 +2,20 @@
 // protocol, the acquired address and its free ports (rule-addresses.ts, publicIpUseRepo.conflictOn); then the rule row in Add and its apply job in one transaction),
 // delete and retry (the shared rule-table commands), and the VPC's paged list.
 import { nicsRepo, type Page, portForwardingRepo } from '@netplane/db';
-import {
-  AppError,
-  type CreatePortForwardingInput,
-  type PortForwardingView,
-  parseConditions,
-} from '@netplane/domain';
+import { AppError, type CreatePortForwardingInput, type PortForwardingView } from '@netplane/domain';
 import type { JobRef } from '../jobs/kinds';
 import type { EngineCore } from './core';
-import { checkPublicIp, holdAddress } from './rule-addresses';
-import { asList, insertRuleWithJob, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
+import { checkPublicIp } from './rule-addresses';
+import { asList, insertNicRule, requireService, type SubmitRuleJob, tierOf } from './rule-commands';
 import { type RuleTable, ruleCommand } from './rule-table';
+import { ruleViewBase } from './rule-views';
 import { PORT_FORWARD, portForwardTerms, portsText } from './rules';
 
 export const portForwardingView = (r: portForwardingRepo.PortForwardingListed): PortForwardingView => ({
-  id: r.id,
-  vpcId: r.vpcId,
-  networkId: r.networkId,
-  networkName: r.networkName,
+  ...ruleViewBase(r),
   ...portForwardTerms(r),
   publicIpId: r.publicIpId,
   vmName: r.vmName,
-  state: r.state,
-  lastError: r.lastError,
-  conditions: parseConditions(r.conditions),
-  jobId: r.jobId,
-  createdAt: r.createdAt,
 });
 
 export const PORT_FORWARDING_TABLE: RuleTable<portForwardingRepo.PortForwardingRow> = {
@@ -94,28 +82,20 @@ export class PortForwardingCommands {
       privatePortStart: input.privatePortStart,
       privatePortEnd: input.privatePortEnd,
     };
-    const base = await insertRuleWithJob(core, this.submit, {
+    const row = await insertNicRule(core, this.submit, {
       targetType: 'portForward',
       kind: 'portForwarding.apply',
       vpcId: vpc.id,
       actor,
       conflict: `${ip.address}:${portsText(want.start, want.end)}/${want.protocol} was taken meanwhile`,
-      insert: async (trx, b) => {
-        await holdAddress(trx, ip, want);
-        await portForwardingRepo.insertPortForwarding(trx, { ...b, ...fields });
-      },
+      ip,
+      want,
+      fields,
+      insertRow: portForwardingRepo.insertPortForwarding,
     });
-    const row = {
-      ...base,
-      ...fields,
-      lastError: null,
-      conditions: '[]',
-      updatedAt: base.createdAt,
-      version: 1,
-    };
     return {
       rule: portForwardingView({ ...row, networkName: network.name, vmName: nic.vmName }),
-      jobId: base.jobId,
+      jobId: row.jobId,
     };
   }
 

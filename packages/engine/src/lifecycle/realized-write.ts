@@ -1,7 +1,6 @@
 // Stores what the Realized check found (realized.ts): the Realized condition of the VPC, its tiers, NICs and rules
 // (written only where it changes), and the VPC's NOT_REALIZED diagnosis, opened while the VPC is not realized and
 // resolved once it is (or can no longer be told). Run after a job's own work; never fails the job.
-import { randomUUID } from 'node:crypto';
 import {
   diagnosesRepo,
   isDatabaseUnavailable,
@@ -16,9 +15,9 @@ import {
   diagnose,
   type NotRealizedPart,
   parseConditions,
-  redactDeep,
   setConditions,
 } from '@netplane/domain';
+import { insertDiagnosed } from '../diagnostics/hook';
 import { isControl } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
@@ -131,18 +130,11 @@ async function writeDiagnosis(core: EngineCore, ctx: JobContext, check: Realized
     open.map((x) => x.id),
     now,
   );
-  await diagnosesRepo.insertDiagnosis(db, {
-    id: randomUUID(),
+  await insertDiagnosed(db, d, {
     targetType: 'vpc',
     targetId: check.vpc.id,
     vpcId: check.vpc.id,
     jobId: ctx.job.id,
-    category: d.category,
-    title: d.title,
-    sentence: d.sentence,
-    evidence: redactDeep(d.evidence),
-    remediation: d.remediation,
-    actions: d.actions,
     rootCauseId: null,
     createdAt: now,
   });

@@ -4,21 +4,14 @@
 // Unknown/CheckUnsupported, a check that fails Unknown/CheckFailed: the check never fails the job and never touches
 // Ready. realized-write.ts stores the verdicts and the NOT_REALIZED diagnosis.
 import type { ObservedResource, RealizedReport } from '@netplane/adapter-sdk';
-import {
-  isDatabaseUnavailable,
-  lbRulesRepo,
-  networksRepo,
-  nicsRepo,
-  portForwardingRepo,
-  staticNatRepo,
-  vpcsRepo,
-} from '@netplane/db';
+import { isDatabaseUnavailable } from '@netplane/db';
 import { conditionOf, parseConditions, REALIZED_REASONS, type Service } from '@netplane/domain';
 import { CallFailed, isControl } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
 import { groupElements } from './specs';
 import { onWholeVpc } from './step-call';
+import { vpcContents } from './vpc-contents';
 
 export type RealizedStatus = 'True' | 'False' | 'Unknown';
 export type Verdict = { status: RealizedStatus; reason: string; message: string; evidence: string[] };
@@ -162,14 +155,14 @@ export async function checkRealized(
   /** The tiers the job changed (all when undefined): only their controllers are asked. */
   scope?: ReadonlySet<string>,
 ): Promise<RealizedCheck | undefined> {
-  const db = core.deps.db.db;
-  const vpc = await vpcsRepo.getVpc(db, vpcId);
-  if (!vpc) return undefined;
-  const live = (await networksRepo.listNetworksOfVpc(db, vpcId)).filter((n) => n.state === 'Implemented');
+  const contents = await vpcContents(core.deps.db.db, vpcId);
+  if (!contents) return undefined;
+  const { vpc, nics, nats, lbs, pfs } = contents;
+  const live = contents.networks.filter((n) => n.state === 'Implemented');
   if (live.length === 0) return undefined;
   const liveIds = new Set(live.map((n) => n.id));
   const inScope = (networkId: string) => scope === undefined || scope.has(networkId);
-  const elements = await networksRepo.listElements(db, [...liveIds]);
+  const elements = contents.elements.filter((e) => liveIds.has(e.networkId));
   const servedBy = (networkId: string | null, service: Service) =>
     elements
       .filter((e) => e.service === service && (networkId === null || e.networkId === networkId))
@@ -216,21 +209,18 @@ export async function checkRealized(
       parts.push({ kind: 'acl', id: `${n.id}/list`, service: 'NetworkACL', networkId: n.id });
     add('network', n, n.name, parts);
   }
-  for (const nic of (await nicsRepo.listNicsOfVpc(db, vpcId)).filter(
-    (x) => x.state === 'Reserved' && liveIds.has(x.networkId),
-  ))
+  for (const nic of nics.filter((x) => x.state === 'Reserved' && liveIds.has(x.networkId)))
     add('nic', nic, `${nic.vmName} (${nic.ip})`, [
       { kind: 'nic', id: nic.id, service: 'Connectivity', networkId: nic.networkId },
     ]);
   const active = <R extends { state: string; networkId: string }>(rows: readonly R[]) =>
     rows.filter((r) => r.state === 'Active' && liveIds.has(r.networkId));
-  for (const r of active(await staticNatRepo.listStaticNatOfVpc(db, vpcId)))
+  for (const r of active(nats))
     add('staticNat', r, r.publicIp, [
       { kind: 'nat', id: r.id, service: 'StaticNat', networkId: r.networkId },
     ]);
-  for (const r of active(await lbRulesRepo.listLbRulesOfVpc(db, vpcId)))
+  for (const r of active(lbs))
     add('lbRule', r, r.name, [{ kind: 'lb', id: r.id, service: 'Lb', networkId: r.networkId }]);
-  const pfs = (await portForwardingRepo.pageOfVpc(db, { vpcId, limit: 100_000 })).items;
   for (const r of active(pfs))
     add('portForward', r, `${r.publicIp}:${r.publicPortStart}`, [
       { kind: 'pf', id: r.id, service: 'PortForwarding', networkId: r.networkId },

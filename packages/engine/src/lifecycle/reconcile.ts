@@ -4,14 +4,6 @@
 // Repair (repair.ts) re-applies and re-checks. Drift found while another job of the VPC was writing is not trusted
 // (reconcile-overlap.ts).
 import type { ObservedResource } from '@netplane/adapter-sdk';
-import {
-  lbRulesRepo,
-  networksRepo,
-  nicsRepo,
-  portForwardingRepo,
-  staticNatRepo,
-  vpcsRepo,
-} from '@netplane/db';
 import type { ConditionUpdate, EntityType } from '@netplane/domain';
 import { type ElementHandle, unreadableCredentialsOf } from '../elements';
 import { JobFailure } from '../errors';
@@ -22,20 +14,13 @@ import { type Desired, type Drift, describe, diff, lbAttributes, natAttributes, 
 import { type Overlap, overlappingJobs, RECONCILE_ROUNDS, stillActive } from './reconcile-overlap';
 import { groupElements } from './specs';
 import { onWholeVpc } from './step-call';
+import { vpcContents } from './vpc-contents';
 
 async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string, round: number) {
   const db = core.deps.db.db;
-  const vpc = await vpcsRepo.getVpc(db, vpcId);
-  if (!vpc) throw new JobFailure('NOT_FOUND', `VPC ${vpcId} does not exist`);
-  const networks = await networksRepo.listNetworksOfVpc(db, vpcId);
-  const elements = await networksRepo.listElements(
-    db,
-    networks.map((n) => n.id),
-  );
-  const nics = await nicsRepo.listNicsOfVpc(db, vpcId);
-  const nats = await staticNatRepo.listStaticNatOfVpc(db, vpcId);
-  const lbs = await lbRulesRepo.listLbRulesOfVpc(db, vpcId);
-  const pfs = (await portForwardingRepo.pageOfVpc(db, { vpcId, limit: 100_000 })).items;
+  const contents = await vpcContents(db, vpcId);
+  if (!contents) throw new JobFailure('NOT_FOUND', `VPC ${vpcId} does not exist`);
+  const { networks, elements, nics, nats, lbs, pfs } = contents;
   // Rules in Add, Revoke or Error are in flight or failed: not compared, and never reported as extra.
   const ruleIds = new Set([...nats, ...lbs, ...pfs].map((r) => r.id));
   const perController = new Map<
@@ -98,7 +83,7 @@ async function observeAll(core: EngineCore, ctx: JobContext, vpcId: string, roun
     );
     perController.set(g.controllerId, { handle, desired, observed: observed.resources, acls });
   }
-  return { vpc, networks, nics, nats, lbs, pfs, ruleIds, perController };
+  return { ...contents, ruleIds, perController };
 }
 
 async function applySynced(core: EngineCore, entity: EntityType, id: string, drift: readonly Drift[]) {

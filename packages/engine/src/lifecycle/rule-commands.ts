@@ -11,6 +11,7 @@ import {
   offeringsRepo,
   providersRepo,
   publicIpsRepo,
+  type publicIpUseRepo,
   vpcsRepo,
 } from '@netplane/db';
 import {
@@ -26,7 +27,7 @@ import {
 } from '@netplane/domain';
 import type { WithJob } from '../jobs/kinds';
 import type { EngineCore } from './core';
-import { addressesOfVpc } from './rule-addresses';
+import { addressesOfVpc, holdAddress } from './rule-addresses';
 
 export type RuleJobKind =
   | 'staticNat.apply'
@@ -241,4 +242,29 @@ export async function insertRuleWithJob(
     throw new AppError('CONFLICT', o.conflict, { reason: 'PUBLIC_IP_IN_USE' });
   }
   return base;
+}
+
+/**
+ * The insert of a rule on one NIC (static NAT, port forward): the address held again inside the transaction, then
+ * the row (the base columns and `fields`) with its apply job. Returns the row as a read right after would give it.
+ */
+export async function insertNicRule<F extends object>(
+  core: EngineCore,
+  submit: SubmitRuleJob,
+  o: Omit<Parameters<typeof insertRuleWithJob>[2], 'insert'> & {
+    ip: publicIpsRepo.PublicIpRow;
+    want: publicIpUseRepo.AddressWant;
+    fields: F;
+    insertRow: (trx: Db, row: NewRuleBase & F) => Promise<unknown>;
+  },
+) {
+  const { ip, want, fields, insertRow, ...job } = o;
+  const base = await insertRuleWithJob(core, submit, {
+    ...job,
+    insert: async (trx, b) => {
+      await holdAddress(trx, ip, want);
+      await insertRow(trx, { ...b, ...fields });
+    },
+  });
+  return { ...base, ...fields, lastError: null, conditions: '[]', updatedAt: base.createdAt, version: 1 };
 }

@@ -1,10 +1,10 @@
 import { nicsRepo, staticNatRepo } from '@netplane/db';
 import { AppError, type StaticNatView } from '@netplane/domain';
-import { checkPublicIp, holdAddress } from './rule-addresses';
+import { checkPublicIp } from './rule-addresses';
 import {
   type CreateRule,
   type EnableStaticNatInput,
-  insertRuleWithJob,
+  insertNicRule,
   requireService,
   tierOf,
 } from './rule-commands';
@@ -45,28 +45,20 @@ export const enableStaticNat: EnableStaticNat = async (core, submit, input, acto
     publicIpId: ip.id,
     privateIp: nic.ip,
   };
-  const base = await insertRuleWithJob(core, submit, {
+  const row = await insertNicRule(core, submit, {
     targetType: 'staticNat',
     kind: 'staticNat.apply',
     vpcId: vpc.id,
     actor,
     conflict: `Public IP ${ip.address} or NIC ${nic.vmName} already has a static NAT`,
-    insert: async (trx, b) => {
-      await holdAddress(trx, ip, { kind: 'staticNat' });
-      await staticNatRepo.insertStaticNat(trx, { ...b, ...fields });
-    },
+    ip,
+    want: { kind: 'staticNat' },
+    fields,
+    insertRow: staticNatRepo.insertStaticNat,
   });
-  const row = {
-    ...base,
-    ...fields,
-    lastError: null,
-    conditions: '[]',
-    updatedAt: base.createdAt,
-    version: 1,
-  };
   return {
     rule: staticNatView({ ...row, networkName: network.name, vmName: nic.vmName }),
-    jobId: base.jobId,
+    jobId: row.jobId,
   };
 };
 
