@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { implementWithNics } from './edge';
 import { describeOvnWorld } from './ovn-world';
 import { TRACE_PROVIDER } from './trace-support';
-import { waitForJob } from './world';
+import { vpcWithTier, waitForJob } from './world';
 
 const realized = (conditions: readonly Condition[] | undefined) => {
   const c = conditionOf(conditions ?? [], 'Realized');
@@ -25,13 +25,13 @@ describeOvnWorld(
       const { engine, w } = ovn;
       const northd = ovn.northd;
       if (!northd) throw new Error('this world runs ovn-northd');
-      const vpc = await engine.createVpc(
-        { name: 'r-ovn', zoneId: w.zoneId, offeringId: ovn.vpcOfferingId, cidr: '10.62.0.0/16' },
-        't',
-      );
-      const tier = await engine.createTier(
-        { vpcId: vpc.id, name: 'web', offeringId: ovn.offeringId, cidr: '10.62.1.0/24' },
-        't',
+      const { vpc, tier } = await vpcWithTier(
+        w,
+        engine,
+        '10.62.0.0/16',
+        '10.62.1.0/24',
+        ovn.offeringId,
+        ovn.vpcOfferingId,
       );
       const [first] = await implementWithNics(engine, tier.id, 1);
       expect(realized((await engine.getVpc(vpc.id))?.conditions)).toEqual(TRUE);

@@ -317,9 +317,10 @@ export async function vpcWithTier(
   cidr = '10.1.0.0/16',
   tierCidr = '10.1.1.0/24',
   offeringId = w.networkOfferingId,
+  vpcOfferingId = w.vpcOfferingId,
 ) {
   const vpc = await engine.createVpc(
-    { name: 'vpc-a', zoneId: w.zoneId, offeringId: w.vpcOfferingId, cidr },
+    { name: 'vpc-a', zoneId: w.zoneId, offeringId: vpcOfferingId, cidr },
     'tester',
   );
   const tier = await engine.createTier({ vpcId: vpc.id, name: 'web', offeringId, cidr: tierCidr }, 'tester');
