@@ -2,7 +2,7 @@
 // the getting-started checklist, the demo loaded from the dashboard, the failing VPC's diagnosis and its remediation
 // (the label put back, negotiation re-run, the VPC implemented), and the demo removed again.
 import { seriousViolations } from '../fixtures/axe';
-import { expect, test } from '../fixtures/test';
+import { expect, setUpFirstAdmin, test } from '../fixtures/test';
 
 const ADMIN = { username: 'newcomer', password: 'newcomer-password-1' };
 
@@ -14,14 +14,7 @@ test('a newcomer sets up Netplane, loads the demo, follows the failing VPC to it
 }) => {
   const base = emptyServer.baseURL;
   await test.step('setup with the printed token', async () => {
-    await page.goto(`${base}/`);
-    await expect(page).toHaveURL(/\/setup$/);
-    await page.getByLabel('Setup token').fill(await emptyServer.setupToken());
-    await page.getByLabel('Admin username').fill(ADMIN.username);
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await page.getByLabel('Confirm password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Create admin and continue' }).click();
-    await expect(page.getByRole('banner').getByText(ADMIN.username)).toBeVisible();
+    await setUpFirstAdmin(page, emptyServer, ADMIN);
   });
 
   const guide = page

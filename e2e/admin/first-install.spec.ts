@@ -1,7 +1,7 @@
 // The admin journey from an empty install: setup page → inventory → offerings → a VPC with two tiers through its
 // whole life, each state seen in the console.
 import type { Page } from '@playwright/test';
-import { expect, test } from '../fixtures/test';
+import { expect, setUpFirstAdmin, test } from '../fixtures/test';
 
 const ADMIN = { username: 'root-admin', password: 'first-admin-password-1' };
 const LABEL = 'gold';
@@ -43,7 +43,6 @@ test('an admin sets up Netplane from an empty install and runs a VPC through its
   page,
   emptyServer,
 }) => {
-  const base = emptyServer.baseURL;
   const names = {
     zone: 'zone-a',
     pn: 'pn-gold',
@@ -53,14 +52,7 @@ test('an admin sets up Netplane from an empty install and runs a VPC through its
   };
 
   await test.step('setup page creates the first admin with the token from the server console', async () => {
-    await page.goto(`${base}/`);
-    await expect(page).toHaveURL(/\/setup$/);
-    await page.getByLabel('Setup token').fill(await emptyServer.setupToken());
-    await page.getByLabel('Admin username').fill(ADMIN.username);
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await page.getByLabel('Confirm password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Create admin and continue' }).click();
-    await expect(page.getByRole('banner').getByText(ADMIN.username)).toBeVisible();
+    await setUpFirstAdmin(page, emptyServer, ADMIN);
   });
 
   await test.step('zone', async () => {
