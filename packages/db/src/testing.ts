@@ -10,6 +10,7 @@ import { connect, type DbHandle, type DialectName } from './connect';
 import { migrateToLatest } from './migrate';
 import type { Database } from './schema';
 
+export { callRow } from './testing/call-row';
 export { type CutMode, startTcpProxy, type TcpProxy } from './testing/tcp-proxy';
 
 export const MYSQL_SERVER_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';

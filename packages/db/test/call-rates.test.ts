@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callRatesRepo, elementCallsRepo } from '../src/index';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
-import { callRow } from './call-row';
+import { callRow } from '../src/testing/call-row';
 
 const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elementCallsRepo, nodesRepo } from '../src/index';
 import { createTestDatabase, type TestDatabase, testDialects } from '../src/testing';
-import { callRow as row } from './call-row';
+import { callRow as row } from '../src/testing/call-row';
 
 describe.each(testDialects())('in-flight call rows on %s', (dialect) => {
   let t: TestDatabase;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdapterModule } from '@netplane/adapter-sdk';
 import { createSimulatorAdapter, type SimulatorHub, simulatorManifest } from '@netplane/adapter-simulator';
 import { connect, elementCallsRepo, nodesRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
+import { callRow, testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, type EngineOptions } from '../src/index';
 import { FAST, makeWorld, type World, waitForJob } from './world';
@@ -196,34 +196,7 @@ describe.each(testDialects())('calls in flight on %s', (dialect) => {
     });
     const id = randomUUID();
     await elementCallsRepo.writeCalls(w.db.db, w.db.dialect, [
-      {
-        id,
-        phase: 'prepare',
-        adapterId: 'gated',
-        providerId: randomUUID(),
-        controllerId,
-        jobId: null,
-        stepKey: null,
-        vpcId: null,
-        networkId: null,
-        targetType: 'nic',
-        targetId: randomUUID(),
-        attempt: 1,
-        purpose: 'forward',
-        batchSize: 1,
-        startedAt,
-        durationMs: 0,
-        outcome: 'inFlight',
-        errorCategory: null,
-        errorMessage: null,
-        vendorCode: null,
-        vendorMessage: null,
-        retryable: null,
-        requestSummary: '{}',
-        responseSummary: null,
-        nodeId,
-        fencingToken: null,
-      },
+      callRow({ id, adapterId: 'gated', controllerId, startedAt, requestSummary: '{}', nodeId }),
     ]);
     const again = new Engine(w.deps, { ...opts, nodeId });
     engines.push(again);

@@ -1,6 +1,7 @@
-// A call log row for the call log's tests (calls-in-flight, call-rates): an in-flight prepare unless overridden.
+// A call log row for tests of the call log (db: calls-in-flight, call-rates; engine: calls-in-flight): an in-flight
+// prepare unless overridden.
 import { randomUUID } from 'node:crypto';
-import type { ElementCallRow } from '../src/repositories/element-calls';
+import type { ElementCallRow } from '../repositories/element-calls';
 
 export const callRow = (over: Partial<ElementCallRow>): ElementCallRow => ({
   id: randomUUID(),
