@@ -31,22 +31,26 @@ export const MONITORED = [
 
 export type SelectedRow = Row & { _uuid: ['uuid', string] };
 
+export type ConnectionOptions = { tls?: TlsOptions; probeIntervalMs?: number; connectTimeoutMs?: number };
+
+/** The client of one OVN database (Northbound, or the Southbound the Realized check reads): the same TLS and timers. */
+export function ovsdbClientFor(endpoint: string, options: ConnectionOptions): OvsdbClient {
+  return new OvsdbClient({
+    endpoint,
+    ...(options.tls ? { tls: options.tls } : {}),
+    probeIntervalMs: options.probeIntervalMs ?? 5000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 5000 },
+  });
+}
+
 export class NbDatabase {
   readonly client: OvsdbClient;
   private monitor: Promise<Monitor> | undefined;
   private readonly monitorListeners = new Set<(m: Monitor) => void>();
 
-  constructor(
-    endpoint: string,
-    options: { tls?: TlsOptions; probeIntervalMs?: number; connectTimeoutMs?: number },
-  ) {
-    this.client = new OvsdbClient({
-      endpoint,
-      ...(options.tls ? { tls: options.tls } : {}),
-      probeIntervalMs: options.probeIntervalMs ?? 5000,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-      reconnect: { initialDelayMs: 100, maxDelayMs: 5000 },
-    });
+  constructor(endpoint: string, options: ConnectionOptions) {
+    this.client = ovsdbClientFor(endpoint, options);
   }
 
   transact(ops: Operation[], signal: AbortSignal): Promise<OperationResult[]> {

@@ -2,8 +2,9 @@
 // the Realized check. It connects on first use (an OvsdbClient opens its socket with the first request), keeps one
 // small monitor on SB_Global.nb_cfg for the bounded compile wait, and never writes.
 import { AdapterError, abortError } from '@netplane/adapter-sdk';
-import { type Monitor, type Operation, OvsdbClient, type Row, type TlsOptions } from '@netplane/ovsdb';
+import type { Monitor, Operation, OvsdbClient, Row } from '@netplane/ovsdb';
 import { mapOvsdbError } from '../errors';
+import { type ConnectionOptions, ovsdbClientFor } from '../nb';
 
 export const SB_DB = 'OVN_Southbound';
 
@@ -22,17 +23,8 @@ export class SbDatabase {
   readonly client: OvsdbClient;
   private global: Promise<Monitor> | undefined;
 
-  constructor(
-    endpoint: string,
-    options: { tls?: TlsOptions; probeIntervalMs?: number; connectTimeoutMs?: number },
-  ) {
-    this.client = new OvsdbClient({
-      endpoint,
-      ...(options.tls ? { tls: options.tls } : {}),
-      probeIntervalMs: options.probeIntervalMs ?? 5000,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-      reconnect: { initialDelayMs: 100, maxDelayMs: 5000 },
-    });
+  constructor(endpoint: string, options: ConnectionOptions) {
+    this.client = ovsdbClientFor(endpoint, options);
   }
 
   /** Runs selects in one read-only transaction; returns the rows of each, in order. */
