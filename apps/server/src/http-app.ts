@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import { measureRequests, metricsRegistry } from './metrics';
 import { checkReadiness } from './readiness';
 import { restApi } from './rest-api';
+import { retryAfterMeta } from './retry-after';
 import { makeCreateContext } from './trpc-context';
 import { trpcEdge } from './trpc-edge';
 import { precheckSubscriptions } from './trpc-subscriptions';
@@ -78,16 +79,7 @@ export function createHttpApp(opts: {
       // The edge refuses bigger batches first with a clearer message; this is tRPC's own check behind it.
       maxBatchSize: REQUEST_LIMITS.maxBatchSize,
       // RATE_LIMITED answers carry Retry-After, so scripts and proxies back off as browsers are told to.
-      responseMeta: ({ errors }) => {
-        const wait = errors
-          .map(
-            (e) =>
-              (e.cause as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details
-                ?.retryAfterSeconds,
-          )
-          .find((v): v is number => typeof v === 'number');
-        return wait === undefined ? {} : { headers: { 'retry-after': String(wait) } };
-      },
+      responseMeta: ({ errors }) => retryAfterMeta(errors),
       onError: ({ error, path, type }) => {
         if (error.code === 'SERVICE_UNAVAILABLE') refused.failed(error, { path });
         if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -9,6 +9,7 @@ import { createOpenApiExpressMiddleware, type OpenApiRouter } from 'trpc-to-open
 import { appRouter } from './app-router';
 import { isNestedDeeperThan } from './json-depth';
 import type { Logger } from './logger';
+import { retryAfterMeta } from './retry-after';
 
 const { maxJsonDepth, maxBodyBytes } = REQUEST_LIMITS;
 const router = appRouter as unknown as OpenApiRouter;
@@ -127,16 +128,7 @@ export function restApi(opts: {
       router,
       createContext: ({ req, res }) => opts.createContext({ req, res }),
       // RATE_LIMITED and a lost database carry Retry-After, as on /trpc.
-      responseMeta: ({ errors }) => {
-        const wait = errors
-          .map(
-            (e) =>
-              (e.cause as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details
-                ?.retryAfterSeconds,
-          )
-          .find((v): v is number => typeof v === 'number');
-        return wait === undefined ? {} : { headers: { 'retry-after': String(wait) } };
-      },
+      responseMeta: ({ errors }) => retryAfterMeta(errors),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           opts.logger.error({ path, err: error.cause ?? error }, 'Internal error in a REST call');
