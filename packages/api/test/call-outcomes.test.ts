@@ -2,7 +2,7 @@
 // (the output schema once allowed only ok/failed, so such a row made the whole page a 500) and can be filtered on.
 import { randomUUID } from 'node:crypto';
 import { elementCallsRepo } from '@netplane/db';
-import { testDialects } from '@netplane/db/testing';
+import { callRow, testDialects } from '@netplane/db/testing';
 import { CALL_OUTCOMES } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestDeps } from './fixtures/deps';
@@ -16,34 +16,17 @@ describe.each(testDialects())('call outcomes through the API on %s', (dialect) =
     await elementCallsRepo.writeCalls(
       t.db.db,
       t.db.dialect,
-      CALL_OUTCOMES.map((outcome, i) => ({
-        id: randomUUID(),
-        phase: 'prepare',
-        adapterId: 'simulator',
-        providerId: randomUUID(),
-        controllerId: randomUUID(),
-        jobId: null,
-        stepKey: null,
-        vpcId,
-        networkId: null,
-        targetType: 'nic',
-        targetId: randomUUID(),
-        attempt: 1,
-        purpose: 'forward',
-        batchSize: 1,
-        startedAt: now + i,
-        durationMs: 0,
-        outcome,
-        errorCategory: null,
-        errorMessage: outcome === 'abandoned' ? 'Node n1 died while this call was in flight' : null,
-        vendorCode: null,
-        vendorMessage: null,
-        retryable: null,
-        requestSummary: '{}',
-        responseSummary: null,
-        nodeId: 'n1',
-        fencingToken: null,
-      })),
+      CALL_OUTCOMES.map((outcome, i) =>
+        callRow({
+          controllerId: randomUUID(),
+          vpcId,
+          startedAt: now + i,
+          outcome,
+          errorMessage: outcome === 'abandoned' ? 'Node n1 died while this call was in flight' : null,
+          requestSummary: '{}',
+          nodeId: 'n1',
+        }),
+      ),
     );
   });
   afterAll(async () => {
