@@ -5,15 +5,12 @@
 // axe finds nothing serious on the dialog and the matrix. Screenshots go to the test's output (and SHOTS_DIR if set).
 import type { Locator, Page } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
-import { createInventory, injectFault, uniqueName } from '../fixtures/inventory';
+import { createAclTierOffering, createInventory, injectFault, uniqueName } from '../fixtures/inventory';
 import { createVpc, implementTier, type Tier, type Vpc, waitForJob } from '../fixtures/lifecycle';
+import { section } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const JOB = { timeout: 30_000 };
-
-function section(page: Page, heading: RegExp): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: heading }) });
-}
 
 async function shot(target: Page | Locator, name: string): Promise<void> {
   await target.screenshot({ path: test.info().outputPath(`${name}.png`) });
@@ -27,12 +24,7 @@ test('web cannot reach db on tcp/5432: the check names the deny rule, the rule i
 }) => {
   test.setTimeout(180_000);
   const inv = await createInventory(adminApi);
-  const offering = await adminApi.mutate<{ id: string }>('offerings.create', {
-    name: uniqueName('acl-tier'),
-    kind: 'network',
-    serviceProviders: { Dhcp: 'simulator', Connectivity: 'simulator', NetworkACL: 'simulator' },
-    tags: ['e2e'],
-  });
+  const offering = await createAclTierOffering(adminApi, 'acl-tier');
   const x = 20 + (process.pid % 120);
   const cidrs = { vpc: `10.${x}.0.0/16`, web: `10.${x}.1.0/24`, db: `10.${x}.2.0/24` };
   const vpc = await adminApi.mutate<Vpc>('vpcs.create', {

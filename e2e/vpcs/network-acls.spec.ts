@@ -1,18 +1,10 @@
-// The Network ACL editor on the VPC page, on the simulator: an operator creates a list (its name checked as typed),
-// adds two rules (a bad CIDR refused under its field before any request), moves one up, edits one, assigns the list to an
-// implemented tier whose offering has NetworkACL and sees the list Active and used by the tier; axe finds nothing
-// serious on the section and its rule dialog.
-import type { Locator, Page } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
-import { createInventory, uniqueName } from '../fixtures/inventory';
+import { createAclTierOffering, createInventory, uniqueName } from '../fixtures/inventory';
 import { implementTier, type Tier, type Vpc } from '../fixtures/lifecycle';
+import { section } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const APPLY_TIMEOUT = { timeout: 20_000 };
-
-function section(page: Page, heading: RegExp): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: heading }) });
-}
 
 test('an ACL list from creation through rules, a move and assignment to a tier, to Active', async ({
   page,
@@ -21,12 +13,7 @@ test('an ACL list from creation through rules, a move and assignment to a tier, 
 }) => {
   test.setTimeout(120_000);
   const inv = await createInventory(adminApi);
-  const aclOffering = await adminApi.mutate<{ id: string }>('offerings.create', {
-    name: uniqueName('acl-offering'),
-    kind: 'network',
-    serviceProviders: { Dhcp: 'simulator', Connectivity: 'simulator', NetworkACL: 'simulator' },
-    tags: ['e2e'],
-  });
+  const aclOffering = await createAclTierOffering(adminApi, 'acl-offering');
   const x = 100 + (process.pid % 100);
   const vpc = await adminApi.mutate<Vpc>('vpcs.create', {
     name: uniqueName('aclvpc'),

@@ -1,18 +1,10 @@
-// Port forwarding on the VPC page, on the simulator: a viewer sees the section without controls; an operator acquires
-// an address from the dialog, is told under the field that the ranges differ in length, adds a forward that goes
-// Active, is refused an overlapping range under its field, meets a vendor error (Error, diagnosis), retries to
-// Active, and deletes a forward after confirming; axe finds nothing serious on the dialog and the section.
-import type { Locator, Page } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
 import { clearFaults, injectFault } from '../fixtures/inventory';
+import { section } from '../fixtures/pages';
 import { createPortForwardingVpc } from '../fixtures/port-forwarding';
 import { expect, test } from '../fixtures/test';
 
 const RULE_TIMEOUT = { timeout: 20_000 };
-
-function section(page: Page, heading: RegExp): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: heading }) });
-}
 
 test('port forwarding from an acquired address through a refusal, a failure and retry to deletion', async ({
   page,

@@ -3,16 +3,13 @@
 // NICs, lets web reach db on tcp/5432 with an ACL list, acquires a public address and forwards tcp/443 to a web NIC,
 // and balances tcp/80 of the same address over the web NICs. Each step's outcome is read from the page (rows Active,
 // tiers on their lists, the range's usage); axe finds nothing serious; the new sections are photographed.
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
 import { createInventory, uniqueName } from '../fixtures/inventory';
+import { section } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
 const JOB = { timeout: 30_000 };
-
-function section(page: Page, heading: RegExp): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: heading }) });
-}
 
 /** Picks the option whose text matches: labels carry details (IPs, provider names) the journey need not spell out. */
 async function selectMatching(select: Locator, text: RegExp): Promise<void> {

@@ -1,17 +1,9 @@
-// Static NAT and load balancers on the VPC page, on the simulator: the VPC's public addresses (its source-NAT one, one
-// acquired from the static NAT dialog, one from the addresses section), enable a static NAT, create an LB with two
-// members on an acquired address, change them, meet a VIP someone else holds on the controller (Error, diagnosis with
-// its remediation), clear it and retry to Active, then delete and disable with confirmation, and release an address.
-import type { Locator, Page } from '@playwright/test';
 import { clearFaults, injectFault } from '../fixtures/inventory';
+import { section } from '../fixtures/pages';
 import { createEdgeVpc } from '../fixtures/public-services';
 import { expect, test } from '../fixtures/test';
 
 const RULE_TIMEOUT = { timeout: 20_000 };
-
-function section(page: Page, heading: RegExp): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: heading }) });
-}
 
 test('static NAT and a load balancer from creation through a conflict and retry to deletion', async ({
   page,
