@@ -25,12 +25,17 @@ afterAll(async () => {
   await stopOvn(ovn);
 });
 
-const WAIT_MS = 15_000;
+const WAIT_MS = 30_000;
+/**
+ * A check's own deadline outlasts its compile wait: on a loaded machine northd may take seconds, and a reconnect waits
+ * out the client's backoff first; the call's deadline must not cut the wait short and read as an aborted call.
+ */
+const checkCtx = () => ctx(AbortSignal.timeout(4 * WAIT_MS));
 
 describe('checkRealized of what northd did not make', () => {
   it('reports NAT and LB on a router without a gateway port NoGatewayChassis, the rest Realized', async () => {
     const { vpc, net, ids } = await fullVpc(legacy, false);
-    const report = await legacy.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const report = await legacy.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     const all = reasons(report);
     const inert = [`nat ${net.networkId}/snat`, `nat ${ids.staticNat}`, `lb ${ids.lb}`];
     for (const key of inert) expect(all[key]).toBe('NoGatewayChassis');
@@ -46,7 +51,7 @@ describe('checkRealized of what northd did not make', () => {
     const { vpc, net, ids } = await fullVpc(ovn.el);
     const port = names.gatewayPort(vpc.vpcId);
     await ovn.server.nbctl(['lrp-del-gateway-chassis', port, 'gw1']);
-    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     expect(report?.overall.realized).toBe(true);
     const all = reasons(report);
     for (const key of [`nat ${net.networkId}/snat`, `nat ${ids.staticNat}`, `lb ${ids.lb}`, `pf ${ids.pf}`])
@@ -81,7 +86,7 @@ describe('checkRealized of what northd did not make', () => {
       // The value checkRealized's bump will make: the Southbound claims it compiled a state it never saw.
       const next = (await nbCfg(ovn.server)) + 1;
       await ovn.northd.sbctl(['set', 'SB_Global', '.', `nb_cfg=${next}`]);
-      const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+      const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
       expect(report?.overall).toMatchObject({ realized: true });
       expect(verdict(report, 'nic', late.nicId)).toMatchObject({
         realized: false,
@@ -97,7 +102,7 @@ describe('checkRealized of what northd did not make', () => {
     } finally {
       await ovn.northd.start();
     }
-    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     expect(new Set(Object.values(reasons(after)))).toEqual(new Set(['Realized']));
   });
 
@@ -105,7 +110,7 @@ describe('checkRealized of what northd did not make', () => {
     const { vpc } = await fullVpc(ovn.el);
     // Connected and monitoring first, so the loss happens under an established session.
     expect(
-      (await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx()))?.overall.realized,
+      (await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx()))?.overall.realized,
     ).toBe(true);
     await ovn.northd.stop();
     await ovn.northd.sb.stop();
@@ -121,7 +126,7 @@ describe('checkRealized of what northd did not make', () => {
       await ovn.northd.sb.start();
       await ovn.northd.start();
     }
-    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     expect(new Set(Object.values(reasons(after)))).toEqual(new Set(['Realized']));
   });
 });

@@ -17,12 +17,17 @@ afterAll(async () => {
 });
 
 // Generous: a loaded machine may take seconds to compile; the wait ends as soon as northd has.
-const WAIT_MS = 15_000;
+const WAIT_MS = 30_000;
+/**
+ * A check's own deadline outlasts its compile wait: on a loaded machine northd may take seconds, and a reconnect waits
+ * out the client's backoff first; the call's deadline must not cut the wait short and read as an aborted call.
+ */
+const checkCtx = () => ctx(AbortSignal.timeout(4 * WAIT_MS));
 
 describe('checkRealized', () => {
   it('reports every resource of a VPC Realized once northd compiled it, with the same kinds and ids as observe()', async () => {
     const { vpc, net, nics, ids } = await fullVpc(ovn.el);
-    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     if (!report) throw new Error('checkRealized is missing');
     expect(report.overall).toMatchObject({ realized: true, reason: 'Realized' });
     const all = reasons(report);
@@ -65,7 +70,7 @@ describe('checkRealized', () => {
     // Narrowed to the tier: its resources only, never the VPC's router.
     const narrowed = await ovn.el.checkRealized?.(
       { vpcId: vpc.vpcId, networkIds: [n], waitMs: WAIT_MS },
-      ctx(),
+      checkCtx(),
     );
     expect(narrowed?.resources.some((r) => r.kind === 'vpc')).toBe(false);
     expect(narrowed?.resources.length).toBe(report.resources.length - 1);
@@ -76,7 +81,7 @@ describe('checkRealized', () => {
     const net = networkSpec(vpc);
     await ovn.el.implementVpc(vpc, ctx());
     await ovn.el.implementNetwork(net, ctx());
-    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const report = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     expect(new Set(Object.values(reasons(report)))).toEqual(new Set(['Realized']));
     expect(verdict(report, 'acl', `${net.networkId}/default-deny`)).toMatchObject({
       message: 'ACL default-deny applies to no port yet: nothing to compile',
@@ -106,7 +111,7 @@ describe('checkRealized', () => {
     } finally {
       await ovn.northd.start();
     }
-    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, ctx());
+    const after = await ovn.el.checkRealized?.({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, checkCtx());
     expect(after?.overall.realized).toBe(true);
     expect(verdict(after, 'nic', late.nicId)).toMatchObject({ realized: true, reason: 'Realized' });
   });

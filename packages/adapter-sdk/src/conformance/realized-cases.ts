@@ -19,7 +19,10 @@ export function realizedCases(state: () => KitState): void {
     await el.implementNetwork(net, f.ctx());
     const nics = [1, 2, 3].map((i) => f.nic(net, i));
     await el.prepareNics(nics, f.ctx());
-    const report = await el.checkRealized({ vpcId: vpc.vpcId, waitMs: WAIT_MS }, f.ctx());
+    const report = await el.checkRealized(
+      { vpcId: vpc.vpcId, waitMs: WAIT_MS },
+      f.ctx(AbortSignal.timeout(4 * WAIT_MS)),
+    );
     expect(report.overall).toMatchObject({
       reason: expect.stringMatching(/^[A-Z]\w*$/),
       message: expect.any(String),
