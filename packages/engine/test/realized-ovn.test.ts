@@ -34,6 +34,10 @@ describeOvnWorld(
         ovn.vpcOfferingId,
       );
       const [first] = await implementWithNics(engine, tier.id, 1);
+      // The job's own check waits only 1.5 s for northd; on a busy machine it may judge before northd compiled. Once
+      // northd has compiled everything (an event, not a time), a reconcile's check must find it all realized.
+      await northd.sync();
+      expect((await waitForJob(engine, (await engine.reconcile(vpc.id, 't')).jobId)).state).toBe('succeeded');
       expect(realized((await engine.getVpc(vpc.id))?.conditions)).toEqual(TRUE);
       expect(realized((await engine.getTier(tier.id))?.conditions)).toEqual(TRUE);
       expect(realized((await engine.getNic(first?.id ?? ''))?.conditions)).toEqual(TRUE);
