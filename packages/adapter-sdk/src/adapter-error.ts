@@ -10,6 +10,8 @@ const RETRYABLE_BY_DEFAULT: Record<AdapterErrorCategory, boolean> = {
   CAPACITY_EXHAUSTED: false,
   INVALID_REQUEST: false,
   VENDOR_ERROR: false,
+  // The host restarts a crashed adapter process; the call itself may well succeed on the new one.
+  ADAPTER_CRASHED: true,
 };
 
 export type AdapterErrorOptions = {

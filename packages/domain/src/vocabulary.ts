@@ -98,6 +98,8 @@ export const ADAPTER_ERROR_CATEGORIES = [
   'RATE_LIMITED',
   'INVALID_REQUEST',
   'VENDOR_ERROR',
+  /** The out-of-process adapter serving the call exited, was killed or broke the wire protocol (docs/adapter-protocol.md). */
+  'ADAPTER_CRASHED',
 ] as const;
 export type AdapterErrorCategory = (typeof ADAPTER_ERROR_CATEGORIES)[number];
 
@@ -132,6 +134,8 @@ export const DIAGNOSIS_CATEGORIES = [
   'CONTROLLER_LOST_STATE',
   /** Implemented and Synced, but the controller did not make it work (Realized=False): not an Error, never hidden. */
   'NOT_REALIZED',
+  /** The adapter's own process died under the call; the host restarted it. */
+  'ADAPTER_CRASHED',
   'INTERNAL',
 ] as const;
 export type DiagnosisCategory = (typeof DIAGNOSIS_CATEGORIES)[number];

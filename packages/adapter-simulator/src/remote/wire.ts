@@ -76,6 +76,9 @@ export function httpStatusOf(e: AdapterError): number {
       return 502;
     case 'VENDOR_ERROR':
       return 500;
+    // Not a controller's answer (the simulator never raises it); should one pass through, it is a bad gateway.
+    case 'ADAPTER_CRASHED':
+      return 502;
   }
 }
 

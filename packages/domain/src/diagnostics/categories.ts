@@ -21,6 +21,8 @@ export function diagnosisCategoryOf(category: AdapterErrorCategory): DiagnosisCa
     case 'INVALID_REQUEST':
     case 'VENDOR_ERROR':
       return 'VENDOR_ERROR';
+    case 'ADAPTER_CRASHED':
+      return 'ADAPTER_CRASHED';
     default:
       return assertNever(category, 'adapter error category');
   }
@@ -57,6 +59,8 @@ export function titleOf(category: DiagnosisCategory): string {
       return "Controller lost Netplane's resources";
     case 'NOT_REALIZED':
       return 'Not realized';
+    case 'ADAPTER_CRASHED':
+      return 'Adapter crashed';
     case 'INTERNAL':
       return 'Internal error';
     default:
@@ -94,6 +98,9 @@ export function actionsOf(category: DiagnosisCategory): DiagnosisAction[] {
     // Nothing failed on our side: the fix is on the controller, and the next reconcile checks again.
     case 'NOT_REALIZED':
       return ['open-controller'];
+    // The runtime restarted the adapter process: a retry runs on the new one (adopting what the old one made).
+    case 'ADAPTER_CRASHED':
+      return ['retry', 'adopt'];
     case 'INTERNAL':
       return ['retry'];
     default:
@@ -139,6 +146,8 @@ export function remediationOf(category: DiagnosisCategory, where: string): strin
       return `${where} no longer holds resources Netplane created there (it was restarted empty, or restored from an older backup). Retry re-creates them: it re-implements the missing VPC and tiers and re-prepares their NICs, then checks the controller again.`;
     case 'NOT_REALIZED':
       return `${where} accepted the change but did not put it into effect. Fix the cause on the controller (each part's reason says where to look); the next reconcile (or Reconcile on the VPC) checks again and resolves this.`;
+    case 'ADAPTER_CRASHED':
+      return `The adapter process serving ${where} exited during the call (its exit code or signal is in the evidence); Netplane restarts it with backoff. Check the adapter's log lines and its runtime on the Adapters page (restarts, last exit, memory); a crash that repeats is the adapter's bug: report it to its vendor with the support bundle. Then retry: what the old process made is adopted.`;
     case 'INTERNAL':
       return 'This is a Netplane fault: export the support bundle and attach it to a bug report; a retry may succeed.';
     default:

@@ -255,6 +255,19 @@ describe('call diagnoses', () => {
     expect(diagnose(callFailure({ category: 'INVALID_REQUEST' })).category).toBe('VENDOR_ERROR');
   });
 
+  it('names the crashed adapter process and its exit, and offers retry and adopt', () => {
+    const d = diagnose(
+      callFailure({ category: 'ADAPTER_CRASHED', element: 'acme', message: 'adapter acme was killed by SIGKILL' }),
+    );
+    expect(d.category).toBe('ADAPTER_CRASHED');
+    expect(d.title).toBe('Adapter crashed');
+    expect(d.sentence).toBe(
+      'The prepare call to element acme for NIC vm-1/eth0 failed: the adapter process serving sim-ctl crashed (adapter acme was killed by SIGKILL).',
+    );
+    expect(d.actions).toEqual(['retry', 'adopt']);
+    expect(d.remediation).toContain('Adapters page');
+  });
+
   it('drops open-controller when the failing call names no controller', () => {
     const d = diagnose(callFailure({ category: 'UNREACHABLE', controllerId: undefined }));
     expect(d.actions).toEqual(['retry']);

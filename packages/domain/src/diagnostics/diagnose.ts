@@ -81,6 +81,8 @@ function callOutcome(category: DiagnosisCategory, call: FailedCall, lost?: LostR
       return `${controller} has no capacity left`;
     case 'RATE_LIMITED':
       return `${controller} kept refusing calls over its rate limit${call.retryAfterMs !== undefined ? `, asking to retry after ${formatSeconds(call.retryAfterMs)}` : ''}`;
+    case 'ADAPTER_CRASHED':
+      return `the adapter process serving ${controller} crashed`;
     default:
       return `${controller} answered with an error`;
   }
