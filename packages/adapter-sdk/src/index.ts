@@ -7,4 +7,5 @@ export * from './connectivity';
 export * from './element';
 export * from './json-schema';
 export * from './manifest';
+export * from './runtime-info';
 export * from './version';

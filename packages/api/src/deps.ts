@@ -1,6 +1,6 @@
 // What the API needs from the running server, injected so tests can build it without HTTP.
 // Other areas add OPTIONAL fields here (so every existing test fixture keeps compiling).
-import type { AdapterModule } from '@netplane/adapter-sdk';
+import type { AdapterModule, AdapterReloadResult, AdapterRuntimeInfo } from '@netplane/adapter-sdk';
 import type { DbHandle } from '@netplane/db';
 import type { Engine } from '@netplane/engine';
 
@@ -20,7 +20,15 @@ export type AdapterOrigin = { source?: string; sdkRange?: string | null };
 
 /** Registered adapters with their load status, as the server found them at start. */
 export type AdapterRegistration =
-  | ({ id: string; status: 'Fully Loaded'; module: AdapterModule } & AdapterOrigin)
+  | ({
+      id: string;
+      status: 'Fully Loaded';
+      module: AdapterModule;
+      /** How it runs now (absent: in process). */
+      runtime?: () => AdapterRuntimeInfo;
+      /** Present for adapters that can be reloaded without a restart (out-of-process ones). */
+      reload?: () => Promise<AdapterReloadResult>;
+    } & AdapterOrigin)
   | ({ id: string; status: 'Unable to load'; reason: string; version?: string } & AdapterOrigin);
 
 /** Login throttling; the server shares it across nodes through MySQL, tests and SQLite use memory. */
