@@ -1,5 +1,6 @@
-// Static NAT and LB rule repositories on both dialects: uniqueness per NIC and per zone IP, member sets, listing, and
-// the rules on an acquired address (publicIpUseRepo) with the foreign key that keeps a used address from going.
+// Static NAT and LB rule repositories on both dialects: uniqueness per NIC and per zone IP, member sets, listing,
+// their state write (rule-state.ts, shared with port forwarding), and the rules on an acquired address
+// (publicIpUseRepo) with the foreign key that keeps a used address from going.
 import { randomUUID } from 'node:crypto';
 import { ipv4ToInt } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +180,56 @@ describe.each(testDialects())('public-service repositories on %s', (dialect) => 
     expect((await lbRulesRepo.lbRulesOnPublicIp(t.db, zoneId, '203.0.113.20')).length).toBe(2);
     await lbRulesRepo.deleteLbRule(t.db, id);
     expect(await lbRulesRepo.getLbRule(t.db, id)).toBeUndefined();
+  });
+  it("writes a static NAT's and an LB rule's state through the one rule-state write: guarded by `from`, only the fields named, version bumped", async () => {
+    const natRow = nat(nicIds[2] as string, '203.0.113.30');
+    await staticNatRepo.insertStaticNat(t.db, natRow);
+    const lbId = randomUUID();
+    await lbRulesRepo.insertLbRule(
+      t.db,
+      {
+        ...{
+          id: lbId,
+          vpcId,
+          networkId,
+          zoneId,
+          name: 'state-lb',
+          publicIp: '203.0.113.31',
+          publicIpId: null,
+        },
+        ...{ publicPort: 80, privatePort: 80, protocol: 'tcp', algorithm: 'roundrobin' },
+        ...{ state: 'Add' as const, lastOp: 'apply' as const, jobId: null, createdAt: Date.now() },
+      },
+      [],
+    );
+    for (const [rows, id] of [
+      [staticNatRepo.ruleRows, natRow.id],
+      [lbRulesRepo.ruleRows, lbId],
+    ] as const) {
+      expect(await rows.setState(t.db, id, { state: 'Active', from: ['Revoke'] }, 5000)).toBe(false);
+      expect(await rows.get(t.db, id)).toMatchObject({ state: 'Add', version: 1 });
+      const failed = {
+        state: 'Error',
+        lastOp: 'revoke',
+        lastError: 'boom',
+        jobId: 'j1',
+        from: ['Add'],
+      } as const;
+      expect(await rows.setState(t.db, id, failed, 5001)).toBe(true);
+      expect(await rows.get(t.db, id)).toMatchObject({
+        ...{ state: 'Error', lastOp: 'revoke', lastError: 'boom', jobId: 'j1', updatedAt: 5001, version: 2 },
+      });
+      // What the update does not name stays; null clears.
+      expect(await rows.setState(t.db, id, { state: 'Add', lastError: null }, 5002)).toBe(true);
+      expect(await rows.get(t.db, id)).toMatchObject({
+        state: 'Add',
+        lastOp: 'revoke',
+        lastError: null,
+        jobId: 'j1',
+      });
+      await rows.remove(t.db, id);
+      expect(await rows.setState(t.db, id, { state: 'Active' }, 5003)).toBe(false);
+    }
   });
   it('finds the rules on an acquired address, decides who may share it, and keeps a used address from being deleted', async () => {
     const pn = await t.db.selectFrom('physical_networks').select('id').executeTakeFirstOrThrow();

@@ -12,43 +12,27 @@ import type { Drift } from '../src/index';
 import { lbRule } from './edge';
 import { findNb } from './ovn-world';
 import {
-  acquireFor,
   describeGatewayWorld,
-  dnatTargetOf,
-  explain,
-  fromNic,
-  fromOutside,
-  gatewayVpc,
-  lbBackendsOf,
-  learnUpstreamMac,
   type Nic,
   northdOf,
   ourFlows,
   ourNbRows,
   PUBLIC,
-  snatSourceOf,
   toNic,
-  toPublic,
-  trace,
 } from './trace-gateway';
 import { waitForJob } from './world';
 
-describeGatewayWorld('the VPC gateway', (ovn) => {
-  let net = 170;
-  const acquire = (vpcId: string) => acquireFor(ovn, vpcId);
-  const vpcWithTiers = (web: number, app: number) => gatewayVpc(ovn, ++net, web, app);
+describeGatewayWorld('the VPC gateway', 171, (gw) => {
+  const { ovn } = gw;
 
   it('sends egress from a NIC out of the gateway port with the VPC source-NAT address as source', async () => {
-    const { vpc, webTier, appTier, webNics, appNics, snat } = await vpcWithTiers(1, 1);
+    const { vpc, webNics, appNics, snat, fromNic, toPublic } = await gw.vpc(1, 1);
     expect(snat).toMatch(/^203\.0\.113\.(\d+)$/);
-    for (const [tierId, nic] of [
-      [webTier.id, webNics[0]],
-      [appTier.id, appNics[0]],
-    ] as const) {
+    for (const nic of [webNics[0], appNics[0]]) {
       if (!nic) throw new Error('nic');
-      const v = await trace(ovn, fromNic(tierId, nic, '8.8.8.8'));
-      expect(v.delivered, explain(v)).toEqual(toPublic(vpc.id));
-      expect(snatSourceOf(v), explain(v)).toBe(snat);
+      const v = await gw.trace(fromNic(nic, '8.8.8.8'));
+      expect(v.delivered, v.why).toEqual(toPublic);
+      expect(v.snatSource, v.why).toBe(snat);
     }
     // The gateway port holds that address on the range's prefix, and routes by default to the range's gateway.
     const routes = await ovn.server.nbctl(['lr-route-list', names.router(vpc.id)]);
@@ -63,25 +47,25 @@ describeGatewayWorld('the VPC gateway', (ovn) => {
   });
 
   it('delivers traffic to a static-NAT address from outside and from another tier to its NIC, and its egress leaves as that address', async () => {
-    const { vpc, webTier, webNics, appTier, appNics, snat } = await vpcWithTiers(2, 1);
+    const { vpc, webNics, appNics, snat, fromNic, fromOutside, toPublic } = await gw.vpc(2, 1);
     const [a, b] = webNics as [Nic, Nic];
     const [c] = appNics as [Nic];
-    const acquired = await acquire(vpc.id);
+    const acquired = await gw.acquire(vpc.id);
     const ip = acquired.address;
     const { jobId } = await ovn.engine.enableStaticNat({ nicId: b.id, publicIpId: acquired.id }, 't');
     expect((await waitForJob(ovn.engine, jobId)).state).toBe('succeeded');
 
-    const inbound = await trace(ovn, fromOutside(vpc.id, ip, 22));
-    expect(inbound.delivered, explain(inbound)).toEqual(toNic(b));
-    expect(dnatTargetOf(inbound), explain(inbound)).toBe(b.ip);
-    const fromApp = await trace(ovn, fromNic(appTier.id, c, ip, 22));
-    expect(fromApp.delivered, explain(fromApp)).toEqual(toNic(b));
-    expect(dnatTargetOf(fromApp), explain(fromApp)).toBe(b.ip);
+    const inbound = await gw.trace(fromOutside(ip, 22));
+    expect(inbound.delivered, inbound.why).toEqual(toNic(b));
+    expect(inbound.dnatTarget, inbound.why).toBe(b.ip);
+    const fromApp = await gw.trace(fromNic(c, ip, 22));
+    expect(fromApp.delivered, fromApp.why).toEqual(toNic(b));
+    expect(fromApp.dnatTarget, fromApp.why).toBe(b.ip);
     // b goes out as its own public address; a, without static NAT, as the VPC's.
-    const outB = await trace(ovn, fromNic(webTier.id, b, '8.8.8.8'));
-    expect(outB.delivered, explain(outB)).toEqual(toPublic(vpc.id));
-    expect(snatSourceOf(outB), explain(outB)).toBe(ip);
-    expect(snatSourceOf(await trace(ovn, fromNic(webTier.id, a, '8.8.8.8')))).toBe(snat);
+    const outB = await gw.trace(fromNic(b, '8.8.8.8'));
+    expect(outB.delivered, outB.why).toEqual(toPublic);
+    expect(outB.snatSource, outB.why).toBe(ip);
+    expect((await gw.trace(fromNic(a, '8.8.8.8'))).snatSource).toBe(snat);
 
     // Disabled: no rewrite any more, and the packet no longer reaches b (the router ARPs for an on-link address).
     const [rule] = await ovn.engine.listStaticNat(vpc.id);
@@ -89,16 +73,16 @@ describeGatewayWorld('the VPC gateway', (ovn) => {
     expect(
       (await waitForJob(ovn.engine, (await ovn.engine.disableStaticNat(rule.id, 't')).jobId)).state,
     ).toBe('succeeded');
-    const after = await trace(ovn, fromOutside(vpc.id, ip, 22));
-    expect(dnatTargetOf(after), explain(after)).toBeUndefined();
-    expect(after.delivered, explain(after)).not.toContainEqual(toNic(b)[0]);
+    const after = await gw.trace(fromOutside(ip, 22));
+    expect(after.dnatTarget, after.why).toBeUndefined();
+    expect(after.delivered, after.why).not.toContainEqual(toNic(b)[0]);
   });
 
   it('balances an LB VIP over its members from outside and from another tier, never to a released member', async () => {
-    const { vpc, webTier, webNics, appTier, appNics } = await vpcWithTiers(2, 1);
+    const { vpc, webTier, webNics, appNics, fromNic, fromOutside } = await gw.vpc(2, 1);
     const [a, b] = webNics as [Nic, Nic];
     const [c] = appNics as [Nic];
-    const acquired = await acquire(vpc.id);
+    const acquired = await gw.acquire(vpc.id);
     const vip = acquired.address;
     const algorithm = (await ovn.engine.publicServiceOptions(webTier.id)).lb?.algorithms[0];
     if (!algorithm) throw new Error('the OVN provider offers no Lb algorithm');
@@ -109,28 +93,28 @@ describeGatewayWorld('the VPC gateway', (ovn) => {
     expect((await waitForJob(ovn.engine, created.jobId)).state).toBe('succeeded');
 
     const members = [a, b].map((n) => `${n.ip}:8080`).sort();
-    for (const packet of [fromOutside(vpc.id, vip), fromNic(appTier.id, c, vip)]) {
-      const v = await trace(ovn, packet);
-      expect(lbBackendsOf(v)?.sort(), explain(v)).toEqual(members);
-      expect([toNic(a), toNic(b)], explain(v)).toContainEqual(v.delivered);
+    for (const packet of [fromOutside(vip), fromNic(c, vip)]) {
+      const v = await gw.trace(packet);
+      expect(v.lbBackends?.sort(), v.why).toEqual(members);
+      expect([toNic(a), toNic(b)], v.why).toContainEqual(v.delivered);
     }
 
     // Releasing b shrinks the rule in the release job: the VIP's backends are a alone, and the trace ends at a.
     const released = await ovn.engine.releaseNics([b.id], 't');
     expect((await waitForJob(ovn.engine, released.jobId)).state).toBe('succeeded');
-    for (const packet of [fromOutside(vpc.id, vip), fromNic(appTier.id, c, vip)]) {
-      const v = await trace(ovn, packet);
-      expect(lbBackendsOf(v), explain(v)).toEqual([`${a.ip}:8080`]);
-      expect(v.delivered, explain(v)).toEqual(toNic(a));
+    for (const packet of [fromOutside(vip), fromNic(c, vip)]) {
+      const v = await gw.trace(packet);
+      expect(v.lbBackends, v.why).toEqual([`${a.ip}:8080`]);
+      expect(v.delivered, v.why).toEqual(toNic(a));
     }
   });
 
   it('sees a deleted gateway port as drift of the tiers using it, and the repair gives egress its way out again', async () => {
-    const { vpc, webTier, webNics, snat } = await vpcWithTiers(1, 1);
+    const { vpc, webTier, webNics, snat, fromNic, toPublic } = await gw.vpc(1, 1);
     const [a] = webNics as [Nic];
     await ovn.server.nbctl(['lrp-del', names.gatewayPort(vpc.id)]);
-    const cut = await trace(ovn, fromNic(webTier.id, a, '8.8.8.8'));
-    expect(cut.delivered, explain(cut)).toEqual([]);
+    const cut = await gw.trace(fromNic(a, '8.8.8.8'));
+    expect(cut.delivered, cut.why).toEqual([]);
 
     const drifted = await waitForJob(ovn.engine, (await ovn.engine.reconcile(vpc.id, 't')).jobId);
     const drift = (drifted.result as { drift: Drift[] }).drift;
@@ -144,17 +128,17 @@ describeGatewayWorld('the VPC gateway', (ovn) => {
     );
     const repaired = await waitForJob(ovn.engine, (await ovn.engine.repair(vpc.id, 't')).jobId);
     expect(repaired.result).toMatchObject({ inSync: true, remaining: [] });
-    await learnUpstreamMac(ovn, vpc.id);
-    const back = await trace(ovn, fromNic(webTier.id, a, '8.8.8.8'));
-    expect(back.delivered, explain(back)).toEqual(toPublic(vpc.id));
-    expect(snatSourceOf(back), explain(back)).toBe(snat);
+    await gw.learnUpstreamMac(vpc.id);
+    const back = await gw.trace(fromNic(a, '8.8.8.8'));
+    expect(back.delivered, back.why).toEqual(toPublic);
+    expect(back.snatSource, back.why).toBe(snat);
   });
 
   it('leaves no Northbound row and no Southbound flow, port or datapath of ours after release and destroy', async () => {
-    const { vpc, webTier, appTier, webNics, appNics } = await vpcWithTiers(1, 1);
+    const { vpc, webTier, appTier, webNics, appNics } = await gw.vpc(1, 1);
     const [a] = webNics as [Nic];
     const nat = await ovn.engine.enableStaticNat(
-      { nicId: a.id, publicIpId: (await acquire(vpc.id)).id },
+      { nicId: a.id, publicIpId: (await gw.acquire(vpc.id)).id },
       't',
     );
     expect((await waitForJob(ovn.engine, nat.jobId)).state).toBe('succeeded');

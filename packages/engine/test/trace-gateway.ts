@@ -1,17 +1,18 @@
 // Test support for tracing packets through a VPC's OVN gateway: the world (a gateway chassis in the controller
-// config and registered in the Southbound database, a public range and Public label), packets from a NIC or from the
-// public network, what the router did to them (SNAT source, DNAT target, LB backends); with trace-support.ts's helpers
-// (the trace itself, and the Northbound rows and Southbound flows of ours left after a teardown) re-exported.
+// config and registered in the Southbound database, a public range and Public label) handed to a test as a
+// GatewayWorld with its OVN world bound in; its VPCs with the packets from a NIC or from the public network; traces
+// whose verdict reads what the router did (SNAT source, DNAT target, LB backends); with trace-support.ts's helpers
+// for what is left after a teardown (Northbound rows and Southbound flows of ours) re-exported.
 import { gatewayPortMac, names, routerPortMac } from '@netplane/adapter-ovn';
 import { publicIpsRepo } from '@netplane/db';
 import type { TracePacket, TraceVerdict } from '@netplane/ovsdb/testing';
 import { beforeAll } from 'vitest';
 import { implementWithNics } from './edge';
 import { describeOvnWorld, type OvnWorld, type OvnWorldOptions } from './ovn-world';
-import { type Nic, northdOf } from './trace-support';
+import { explain, type Nic, northdOf, trace } from './trace-support';
 
 // The trace helpers every OVN trace test uses, so a gateway test imports its world from one place.
-export { explain, type Nic, northdOf, ourFlows, ourNbRows, trace } from './trace-support';
+export { type Nic, northdOf, ourFlows, ourNbRows } from './trace-support';
 
 export const GATEWAY_CHASSIS = 'gw1';
 export const PUBLIC = {
@@ -40,11 +41,33 @@ export async function registerGatewayChassis(ovn: OvnWorld): Promise<void> {
   await northdOf(ovn).sbctl(['chassis-add', GATEWAY_CHASSIS, 'geneve', '127.0.0.1']);
 }
 
-/** describeOvnWorld on GATEWAY_PROVIDER, with its gateway chassis registered in the Southbound database first. */
-export function describeGatewayWorld(name: string, fn: (ovn: OvnWorld) => void): void {
+/**
+ * A gateway test's world, its OVN world bound in: VPCs on the gateway offering (10.<net>.0.0/16, `net` counting up
+ * from the file's own first), public addresses, and traces whose verdict says what the gateway did to the packet.
+ */
+export interface GatewayWorld {
+  readonly ovn: OvnWorld;
+  vpc(web: number, app: number): Promise<GatewayVpc>;
+  acquire(vpcId: string): Promise<{ id: string; address: string }>;
+  trace(p: TracePacket): Promise<GatewayVerdict>;
+  learnUpstreamMac(vpcId: string): Promise<void>;
+}
+
+/**
+ * describeOvnWorld on GATEWAY_PROVIDER, with its gateway chassis registered in the Southbound database first; its
+ * VPCs are numbered from `firstNet` (each file its own range, so their CIDRs read apart in a failure).
+ */
+export function describeGatewayWorld(name: string, firstNet: number, fn: (gw: GatewayWorld) => void): void {
   describeOvnWorld(name, GATEWAY_PROVIDER, (ovn) => {
     beforeAll(async () => registerGatewayChassis(ovn));
-    fn(ovn);
+    let net = firstNet;
+    fn({
+      ovn,
+      vpc: (web, app) => gatewayVpc(ovn, net++, web, app),
+      acquire: (vpcId) => acquireFor(ovn, vpcId),
+      trace: async (p) => readGateway(await trace(ovn, p)),
+      learnUpstreamMac: (vpcId) => learnUpstreamMac(ovn, vpcId),
+    });
   });
 }
 
@@ -52,7 +75,7 @@ export function describeGatewayWorld(name: string, fn: (ovn: OvnWorld) => void):
  * A MAC_Binding of the range's gateway on the VPC's gateway port: what ovn-controller learns from the upstream
  * router's ARP reply. Without it the trace of an egress packet ends in the ARP request for the next hop.
  */
-export async function learnUpstreamMac(ovn: OvnWorld, vpcId: string): Promise<void> {
+async function learnUpstreamMac(ovn: OvnWorld, vpcId: string): Promise<void> {
   const northd = northdOf(ovn);
   await northd.sync();
   const dp = (
@@ -76,7 +99,7 @@ export async function learnUpstreamMac(ovn: OvnWorld, vpcId: string): Promise<vo
 }
 
 /** Acquires a public address of the zone's range for the VPC, as publicIps.acquire does. */
-export async function acquireFor(ovn: OvnWorld, vpcId: string): Promise<{ id: string; address: string }> {
+async function acquireFor(ovn: OvnWorld, vpcId: string): Promise<{ id: string; address: string }> {
   const r = await publicIpsRepo.acquirePublicIp(ovn.w.db.db, {
     zoneId: ovn.w.zoneId,
     vpcId,
@@ -93,11 +116,14 @@ function nicsOf(nics: readonly Nic[], n: number): Nic[] {
   return nics.slice(0, n);
 }
 
+/** A gateway VPC with the packets its tests send and where they leave, its ids bound in. */
+export type GatewayVpc = Awaited<ReturnType<typeof gatewayVpc>>;
+
 /**
  * A VPC 10.<net>.0.0/16 with tiers web (`web` NICs) and app (`app` NICs) on the world's gateway offering, implemented,
  * its upstream router's MAC learned; `snat` is its source-NAT address.
  */
-export async function gatewayVpc(ovn: OvnWorld, net: number, web: number, app: number) {
+async function gatewayVpc(ovn: OvnWorld, net: number, web: number, app: number) {
   const vpc = await ovn.engine.createVpc(
     { name: `vpc-${net}`, zoneId: ovn.w.zoneId, offeringId: ovn.vpcOfferingId, cidr: `10.${net}.0.0/16` },
     't',
@@ -113,11 +139,25 @@ export async function gatewayVpc(ovn: OvnWorld, net: number, web: number, app: n
   const snat = (await publicIpsRepo.sourceNatOf(ovn.w.db.db, vpc.id))?.address;
   if (!snat) throw new Error('the VPC got no source-NAT address');
   await learnUpstreamMac(ovn, vpc.id);
-  return { vpc, webTier, appTier, webNics, appNics, snat };
+  const tierOf = (nic: Nic) => (webNics.includes(nic) ? webTier.id : appTier.id);
+  return {
+    vpc,
+    webTier,
+    appTier,
+    webNics,
+    appNics,
+    snat,
+    /** TCP from one of the VPC's NICs (on its own tier) to `dst`. */
+    fromNic: (nic: Nic, dst: string, dstPort?: number) => fromNic(tierOf(nic), nic, dst, dstPort),
+    /** TCP from the public network to `dst`. */
+    fromOutside: (dst: string, dstPort?: number) => fromOutside(vpc.id, dst, dstPort),
+    /** Where a packet leaves to the public network. */
+    toPublic: toPublic(vpc.id),
+  };
 }
 
 /** TCP from a NIC of a tier to `dst` (routed: to the tier's router port MAC). */
-export const fromNic = (tierId: string, nic: Nic, dst: string, dstPort = 80): TracePacket => ({
+const fromNic = (tierId: string, nic: Nic, dst: string, dstPort = 80): TracePacket => ({
   datapath: names.switch(tierId),
   inport: names.nicPort(nic.id),
   ethSrc: nic.mac,
@@ -130,7 +170,7 @@ export const fromNic = (tierId: string, nic: Nic, dst: string, dstPort = 80): Tr
 });
 
 /** TCP from the public network to `dst`, entering the VPC's external switch on its localnet port. */
-export const fromOutside = (vpcId: string, dst: string, dstPort = 80): TracePacket => ({
+const fromOutside = (vpcId: string, dst: string, dstPort = 80): TracePacket => ({
   datapath: names.externalSwitch(vpcId),
   inport: names.externalLocalnetPort(vpcId),
   ethSrc: UPSTREAM_MAC,
@@ -153,22 +193,40 @@ function argsOf(v: TraceVerdict, stage: string, calls: readonly string[]): strin
   return undefined;
 }
 /** The source address the router's SNAT stage gave the packet, if any. */
-export const snatSourceOf = (v: TraceVerdict) => argsOf(v, 'lr_out_snat', ['ct_snat', 'ct_snat_in_czone']);
+const snatSourceOf = (v: TraceVerdict) => argsOf(v, 'lr_out_snat', ['ct_snat', 'ct_snat_in_czone']);
 /** The destination the router's DNAT stage rewrote the packet to (static NAT), if any. */
-export const dnatTargetOf = (v: TraceVerdict) => argsOf(v, 'lr_in_dnat', ['ct_dnat', 'ct_dnat_in_czone']);
+const dnatTargetOf = (v: TraceVerdict) => argsOf(v, 'lr_in_dnat', ['ct_dnat', 'ct_dnat_in_czone']);
 /** The backends the router's load balancer chose among (`ip:port` list), if the packet hit a VIP there. */
-export const lbBackendsOf = (v: TraceVerdict) =>
+const lbBackendsOf = (v: TraceVerdict) =>
   argsOf(v, 'lr_in_dnat', ['ct_lb', 'ct_lb_mark'])
     ?.replace(/^backends=/, '')
     .split(';')[0]
     ?.split(',');
 
 /** The backends a tier switch's load balancer chose among (a client on the rule's own tier meets it there first). */
-export const switchLbBackendsOf = (v: TraceVerdict) =>
+const switchLbBackendsOf = (v: TraceVerdict) =>
   argsOf(v, 'ls_in_lb', ['ct_lb', 'ct_lb_mark'])
     ?.replace(/^backends=/, '')
     .split(';')[0]
     ?.split(',');
 /** Where the packet left the OVN topology to the public network: the gateway's localnet port. */
-export const toPublic = (vpcId: string) => [{ port: names.externalLocalnetPort(vpcId), type: 'localnet' }];
+const toPublic = (vpcId: string) => [{ port: names.externalLocalnetPort(vpcId), type: 'localnet' }];
 export const toNic = (nic: Nic) => [{ port: names.nicPort(nic.id), type: '' }];
+
+/** A trace's verdict, what the gateway did to the packet read out of it, and `why` (the verdict shown) for a failure. */
+export type GatewayVerdict = TraceVerdict & {
+  why: string;
+  snatSource: string | undefined;
+  dnatTarget: string | undefined;
+  lbBackends: string[] | undefined;
+  switchLbBackends: string[] | undefined;
+};
+
+const readGateway = (v: TraceVerdict): GatewayVerdict => ({
+  ...v,
+  why: explain(v),
+  snatSource: snatSourceOf(v),
+  dnatTarget: dnatTargetOf(v),
+  lbBackends: lbBackendsOf(v),
+  switchLbBackends: switchLbBackendsOf(v),
+});

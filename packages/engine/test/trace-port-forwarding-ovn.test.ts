@@ -5,23 +5,11 @@
 // of the address that no rule forwards does not reach that NIC; a second forward of the same address to another NIC
 // sends its own port there, also from the rule's own tier; after the rule's delete nothing is forwarded any more.
 import { expect, it } from 'vitest';
-import {
-  acquireFor,
-  describeGatewayWorld,
-  explain,
-  fromNic,
-  fromOutside,
-  gatewayVpc,
-  lbBackendsOf,
-  type Nic,
-  switchLbBackendsOf,
-  toNic,
-  trace,
-} from './trace-gateway';
+import { describeGatewayWorld, type Nic, toNic } from './trace-gateway';
 import { waitForJob } from './world';
 
-describeGatewayWorld('port forwarding through the VPC gateway', (ovn) => {
-  let net = 190;
+describeGatewayWorld('port forwarding through the VPC gateway', 191, (gw) => {
+  const { ovn } = gw;
 
   async function forward(publicIpId: string, nic: Nic, publicPort: number, privatePort: number) {
     const { rule, jobId } = await ovn.engine.portForwarding.create(
@@ -41,37 +29,37 @@ describeGatewayWorld('port forwarding through the VPC gateway', (ovn) => {
   }
 
   it('forwards public-ip:443 from outside and from another tier to one NIC on its private port, and only that port', async () => {
-    const { vpc, webTier, appTier, webNics, appNics } = await gatewayVpc(ovn, ++net, 2, 1);
+    const { vpc, webNics, appNics, fromNic, fromOutside } = await gw.vpc(2, 1);
     const [a, b] = webNics as [Nic, Nic];
     const [c] = appNics as [Nic];
-    const ip = await acquireFor(ovn, vpc.id);
+    const ip = await gw.acquire(vpc.id);
     const rule = await forward(ip.id, a, 443, 8443);
 
-    for (const packet of [fromOutside(vpc.id, ip.address, 443), fromNic(appTier.id, c, ip.address, 443)]) {
-      const v = await trace(ovn, packet);
-      expect(lbBackendsOf(v), explain(v)).toEqual([`${a.ip}:8443`]);
-      expect(v.delivered, explain(v)).toEqual(toNic(a));
+    for (const packet of [fromOutside(ip.address, 443), fromNic(c, ip.address, 443)]) {
+      const t = await gw.trace(packet);
+      expect(t.lbBackends, t.why).toEqual([`${a.ip}:8443`]);
+      expect(t.delivered, t.why).toEqual(toNic(a));
     }
     // A port of the address that no rule forwards is not translated, and never reaches the NIC.
-    const other = await trace(ovn, fromOutside(vpc.id, ip.address, 22));
-    expect(lbBackendsOf(other), explain(other)).toBeUndefined();
-    expect(other.delivered, explain(other)).not.toContainEqual(toNic(a)[0]);
+    const other = await gw.trace(fromOutside(ip.address, 22));
+    expect(other.lbBackends, other.why).toBeUndefined();
+    expect(other.delivered, other.why).not.toContainEqual(toNic(a)[0]);
 
     // A second forward of the same address, another port, another NIC: each port goes to its own NIC.
     await forward(ip.id, b, 8080, 80);
-    const second = await trace(ovn, fromOutside(vpc.id, ip.address, 8080));
-    expect(lbBackendsOf(second), explain(second)).toEqual([`${b.ip}:80`]);
-    expect(second.delivered, explain(second)).toEqual(toNic(b));
+    const second = await gw.trace(fromOutside(ip.address, 8080));
+    expect(second.lbBackends, second.why).toEqual([`${b.ip}:80`]);
+    expect(second.delivered, second.why).toEqual(toNic(b));
     // From the rule's own tier the tier switch's copy of the balancer forwards it, before any routing.
-    const first = await trace(ovn, fromNic(webTier.id, b, ip.address, 443));
-    expect(switchLbBackendsOf(first), explain(first)).toEqual([`${a.ip}:8443`]);
-    expect(first.delivered, explain(first)).toEqual(toNic(a));
+    const first = await gw.trace(fromNic(b, ip.address, 443));
+    expect(first.switchLbBackends, first.why).toEqual([`${a.ip}:8443`]);
+    expect(first.delivered, first.why).toEqual(toNic(a));
 
     // Deleted: the address's port 443 forwards nowhere any more.
     const del = await ovn.engine.portForwarding.delete(rule.id, 't');
     expect((await waitForJob(ovn.engine, del.jobId)).state).toBe('succeeded');
-    const after = await trace(ovn, fromOutside(vpc.id, ip.address, 443));
-    expect(lbBackendsOf(after), explain(after)).toBeUndefined();
-    expect(after.delivered, explain(after)).not.toContainEqual(toNic(a)[0]);
+    const after = await gw.trace(fromOutside(ip.address, 443));
+    expect(after.lbBackends, after.why).toBeUndefined();
+    expect(after.delivered, after.why).not.toContainEqual(toNic(a)[0]);
   });
 });

@@ -3,7 +3,7 @@
 import type { Db } from '../connect';
 import type { LbRulesTable } from '../schema-public-services';
 import { inTransaction } from '../transaction';
-import type { RuleOp, RuleState, RuleStateUpdate } from './static-nat';
+import { type RuleOp, type RuleState, ruleStateSetter } from './rule-state';
 
 export type LbRuleRow = {
   id: string;
@@ -199,22 +199,8 @@ export async function removeMembers(db: Db, ruleId: string, nicIds: readonly str
   await db.deleteFrom('lb_members').where('rule_id', '=', ruleId).where('nic_id', 'in', nicIds).execute();
 }
 
-export async function setLbState(db: Db, id: string, u: RuleStateUpdate, now: number): Promise<boolean> {
-  let q = db
-    .updateTable('lb_rules')
-    .set((eb) => ({
-      state: u.state,
-      ...(u.lastOp !== undefined && { last_op: u.lastOp }),
-      ...(u.lastError !== undefined && { last_error: u.lastError }),
-      ...(u.jobId !== undefined && { job_id: u.jobId }),
-      updated_at: now,
-      version: eb('version', '+', 1),
-    }))
-    .where('id', '=', id);
-  if (u.from) q = q.where('state', 'in', [...u.from]);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
+/** The rule's state write (rule-state.ts): false when no row matched (the update's `from`, or the row is gone). */
+export const setLbState = ruleStateSetter('lbRule');
 
 /** Deletes the rule with its members; the engine runs it inside its fenced transaction. */
 export async function deleteLbRule(db: Db, id: string): Promise<void> {

@@ -3,7 +3,7 @@
 import type { Db } from '../connect';
 import type { PortForwardingRulesTable } from '../schema-port-forwarding';
 import { keysetPage, type Page, type PageRequest, type SortSpec } from './keyset';
-import type { RuleOp, RuleState, RuleStateUpdate } from './static-nat';
+import { type RuleOp, type RuleState, ruleStateSetter } from './rule-state';
 
 export type PortForwardingRow = {
   id: string;
@@ -170,27 +170,8 @@ export function pageOfVpc(
   );
 }
 
-export async function setPortForwardingState(
-  db: Db,
-  id: string,
-  u: RuleStateUpdate,
-  now: number,
-): Promise<boolean> {
-  let q = db
-    .updateTable('port_forwarding_rules')
-    .set((eb) => ({
-      state: u.state,
-      ...(u.lastOp !== undefined && { last_op: u.lastOp }),
-      ...(u.lastError !== undefined && { last_error: u.lastError }),
-      ...(u.jobId !== undefined && { job_id: u.jobId }),
-      updated_at: now,
-      version: eb('version', '+', 1),
-    }))
-    .where('id', '=', id);
-  if (u.from) q = q.where('state', 'in', [...u.from]);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
+/** The rule's state write (rule-state.ts): false when no row matched (the update's `from`, or the row is gone). */
+export const setPortForwardingState = ruleStateSetter('portForward');
 
 export async function deletePortForwarding(db: Db, id: string): Promise<void> {
   await db.deleteFrom('port_forwarding_rules').where('id', '=', id).execute();

@@ -2,8 +2,11 @@
 import type { Db } from '../connect';
 import type { StaticNatRulesTable } from '../schema-public-services';
 
-export type RuleState = 'Add' | 'Active' | 'Revoke' | 'Error';
-export type RuleOp = 'apply' | 'revoke';
+import { type RuleOp, type RuleState, ruleStateSetter } from './rule-state';
+
+// The rule state types live with the shared state write (rule-state.ts); re-exported where LB and port forwarding
+// rules and the engine have always found them.
+export type { RuleOp, RuleState, RuleStateUpdate } from './rule-state';
 
 export type StaticNatRow = {
   id: string;
@@ -129,36 +132,8 @@ export async function staticNatOnPublicIp(db: Db, zoneId: string, publicIp: stri
   return r ? toStaticNat(r) : undefined;
 }
 
-export type RuleStateUpdate = {
-  state: RuleState;
-  lastOp?: RuleOp;
-  lastError?: string | null;
-  jobId?: string | null;
-  /** Only when the rule is in one of these states; false when it is not (or is gone). */
-  from?: readonly RuleState[];
-};
-
-export async function setStaticNatState(
-  db: Db,
-  id: string,
-  u: RuleStateUpdate,
-  now: number,
-): Promise<boolean> {
-  let q = db
-    .updateTable('static_nat_rules')
-    .set((eb) => ({
-      state: u.state,
-      ...(u.lastOp !== undefined && { last_op: u.lastOp }),
-      ...(u.lastError !== undefined && { last_error: u.lastError }),
-      ...(u.jobId !== undefined && { job_id: u.jobId }),
-      updated_at: now,
-      version: eb('version', '+', 1),
-    }))
-    .where('id', '=', id);
-  if (u.from) q = q.where('state', 'in', [...u.from]);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
+/** The rule's state write (rule-state.ts): false when no row matched (the update's `from`, or the row is gone). */
+export const setStaticNatState = ruleStateSetter('staticNat');
 
 export async function deleteStaticNat(db: Db, id: string): Promise<void> {
   await db.deleteFrom('static_nat_rules').where('id', '=', id).execute();

@@ -24,16 +24,17 @@ import {
   isBuiltinAcl,
 } from '@netplane/domain';
 import type { JobRef, SubmitJob } from '../jobs/kinds';
-import { supportsAclLists } from './acl-job';
 import {
   aclListView,
   aclRuleView,
   editableList,
   fieldsOf,
   findList,
+  findRule,
   getAclListDetail,
   inputOf,
   numberTaken,
+  requireAclElement,
 } from './acl-views';
 import type { EngineCore } from './core';
 
@@ -164,7 +165,7 @@ export class AclCommands {
   }
 
   async updateRule(ruleId: string, rule: AclRuleInput, actor: string): Promise<JobRef> {
-    const before = await this.findRule(ruleId);
+    const before = await findRule(this.core, ruleId);
     const list = await editableList(this.core, before.listId);
     const others = (await acls.listAclRules(dbOf(this.core), list.id))
       .filter((r) => r.id !== ruleId)
@@ -183,7 +184,7 @@ export class AclCommands {
   }
 
   async deleteRule(ruleId: string, actor: string): Promise<JobRef> {
-    const rule = await this.findRule(ruleId);
+    const rule = await findRule(this.core, ruleId);
     const list = await editableList(this.core, rule.listId);
     return this.editWithJob(
       list,
@@ -257,7 +258,7 @@ export class AclCommands {
       await this.inTx((trx) => acls.assignAclList(trx, networkId, listId, now));
       return { jobId: null };
     }
-    await this.requireAclElement(tier);
+    await requireAclElement(this.core, tier);
     const jobId = await this.submit(
       { kind: 'networkAcl.apply', targetType: 'network', targetId: networkId, vpcId: tier.vpcId, actor },
       async (trx) => {
@@ -273,28 +274,6 @@ export class AclCommands {
   async retry(listId: string, actor: string): Promise<JobRef> {
     const list = await editableList(this.core, listId);
     return this.editWithJob(list, actor, async () => {}, '');
-  }
-
-  private async requireAclElement(tier: networksRepo.NetworkRow): Promise<void> {
-    const row = (await networksRepo.listElements(dbOf(this.core), [tier.id])).find(
-      (e) => e.service === 'NetworkACL',
-    );
-    const handle = row ? await this.core.elements.get(row.controllerId) : undefined;
-    if (!handle || !supportsAclLists(this.core, handle)) {
-      throw new AppError(
-        'BAD_INPUT',
-        handle
-          ? `Tier ${tier.name}'s provider (${handle.adapterId}) does not support ACL lists`
-          : `Tier ${tier.name} has no NetworkACL service; its offering must include NetworkACL`,
-        { reason: handle ? 'CAPABILITY_MISSING' : 'SERVICE_NOT_OFFERED', service: 'NetworkACL' },
-      );
-    }
-  }
-
-  private async findRule(id: string): Promise<acls.AclRuleRow> {
-    const r = await acls.getAclRule(dbOf(this.core), id);
-    if (!r) throw new AppError('NOT_FOUND', `ACL rule ${id} does not exist`);
-    return r;
   }
 
   private inTx(fn: (trx: Db) => Promise<void>): Promise<void> {

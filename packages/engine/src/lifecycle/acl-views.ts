@@ -1,6 +1,7 @@
 // How ACL lists and rules read back (the API's views), the checks every edit of a list starts with (it exists, it
-// is not built in, no apply job of it is queued or running), and the row fields of a rule. Used by acl-commands.ts.
-import { networkAclsRepo as acls, isUniqueViolation, jobsRepo } from '@netplane/db';
+// is not built in, no apply job of it is queued or running), those of a rule's edit (it exists) and of an
+// assignment (the tier's NetworkACL element takes lists), and the row fields of a rule. Used by acl-commands.ts.
+import { networkAclsRepo as acls, isUniqueViolation, jobsRepo, networksRepo } from '@netplane/db';
 import {
   type AclListDetail,
   type AclListView,
@@ -8,6 +9,7 @@ import {
   type AclRuleView,
   AppError,
 } from '@netplane/domain';
+import { supportsAclLists } from './acl-job';
 import type { EngineCore } from './core';
 
 const dbOf = (core: EngineCore) => core.deps.db.db;
@@ -106,4 +108,28 @@ export function numberTaken(e: unknown, what: string): never {
       reason: 'NUMBER_TAKEN',
     });
   throw e;
+}
+
+/** The rule, or NOT_FOUND. */
+export async function findRule(core: EngineCore, id: string): Promise<acls.AclRuleRow> {
+  const r = await acls.getAclRule(core.deps.db.db, id);
+  if (!r) throw new AppError('NOT_FOUND', `ACL rule ${id} does not exist`);
+  return r;
+}
+
+/** A list can be assigned to the tier only where its NetworkACL element takes ACL lists (a typed BAD_INPUT if not). */
+export async function requireAclElement(core: EngineCore, tier: networksRepo.NetworkRow): Promise<void> {
+  const row = (await networksRepo.listElements(core.deps.db.db, [tier.id])).find(
+    (e) => e.service === 'NetworkACL',
+  );
+  const handle = row ? await core.elements.get(row.controllerId) : undefined;
+  if (!handle || !supportsAclLists(core, handle)) {
+    throw new AppError(
+      'BAD_INPUT',
+      handle
+        ? `Tier ${tier.name}'s provider (${handle.adapterId}) does not support ACL lists`
+        : `Tier ${tier.name} has no NetworkACL service; its offering must include NetworkACL`,
+      { reason: handle ? 'CAPABILITY_MISSING' : 'SERVICE_NOT_OFFERED', service: 'NetworkACL' },
+    );
+  }
 }

@@ -19,8 +19,10 @@ import {
   fenced,
   markRevoking,
   present,
+  type RuleKind,
   type RuleKindOps,
   type RuleRow,
+  type RuleService,
   refOf,
   ruleJob,
   runRule,
@@ -91,47 +93,70 @@ const callOf =
     return present<RuleCalls[K]>(calls[name], name).call(e, rule, c);
   };
 
-/** A kind's service and its pair of element calls: each is named once, for the recorded request and the call. */
-const elementCalls = <
-  A extends 'applyStaticNat' | 'applyLbRule' | 'applyPortForwarding',
-  V extends 'revokeStaticNat' | 'revokeLbRule' | 'revokePortForwarding',
->(
-  service: 'StaticNat' | 'Lb' | 'PortForwarding',
-  applyOp: A,
-  revokeOp: V,
-) => ({ service, applyOp, revokeOp, invokeApply: callOf(applyOp), invokeRevoke: callOf(revokeOp) });
+/** The stem of a kind's pair of element calls: apply<stem> and revoke<stem>. */
+type CallStem = 'StaticNat' | 'LbRule' | 'PortForwarding';
 
-// Each kind states only what differs; its rows are read and written through its repository's ruleRows.
-export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = {
-  kind: 'staticNat',
-  ...elementCalls('StaticNat', 'applyStaticNat', 'revokeStaticNat'),
-  spec: staticNatSpecOf,
-  applied: (r) => ({ ruleId: r.id, state: 'Active' }),
-  label: (r) => `static NAT ${r.publicIp}`,
-  notFound: 'The static NAT rule does not exist',
-  ...staticNatRepo.ruleRows,
-};
+/**
+ * A kind's RuleKindOps from what differs between kinds: its name in jobs, its service, the stem of its element calls
+ * (each call named once, for the recorded request and the call), its rows (its repository's ruleRows), its spec, how
+ * it is named ("static NAT 203.0.113.5"; `noun` for a missing rule) and, where it says more, its apply result.
+ */
+function ruleKind<R extends RuleRow, C extends CallStem>(
+  [kind, service, stem]: readonly [RuleKind, RuleService, C],
+  d: {
+    rows: Pick<RuleKindOps<R, CallArgs[`apply${C}`]>, 'get' | 'setState' | 'remove'>;
+    spec: (r: R) => CallArgs[`apply${C}`];
+    label: (r: R) => string;
+    noun: string;
+    applied?: (r: R) => Record<string, unknown>;
+  },
+): RuleKindOps<R, CallArgs[`apply${C}`]> {
+  const applyOp = `apply${stem}` as const;
+  const revokeOp = `revoke${stem}` as const;
+  return {
+    kind,
+    service,
+    applyOp,
+    revokeOp,
+    invokeApply: callOf(applyOp),
+    invokeRevoke: callOf(revokeOp),
+    spec: d.spec,
+    applied: d.applied ?? ((r) => ({ ruleId: r.id, state: 'Active' })),
+    label: d.label,
+    notFound: `The ${d.noun} does not exist`,
+    ...d.rows,
+  };
+}
 
-export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = {
-  kind: 'lbRule',
-  ...elementCalls('Lb', 'applyLbRule', 'revokeLbRule'),
+// Each kind states only what differs from the others.
+export const STATIC_NAT: RuleKindOps<NatRow, StaticNatSpec> = ruleKind(
+  ['staticNat', 'StaticNat', 'StaticNat'],
+  {
+    rows: staticNatRepo.ruleRows,
+    spec: staticNatSpecOf,
+    label: (r) => `static NAT ${r.publicIp}`,
+    noun: 'static NAT rule',
+  },
+);
+
+export const LB_RULE: RuleKindOps<LbRow, LbRuleSpec> = ruleKind(['lbRule', 'Lb', 'LbRule'], {
+  rows: lbRulesRepo.ruleRows,
   spec: lbSpecOf,
-  applied: (r) => ({ ruleId: r.id, state: 'Active', members: r.members.length }),
   label: (r) => `LB rule ${r.name}`,
-  notFound: 'The LB rule does not exist',
-  ...lbRulesRepo.ruleRows,
-};
+  noun: 'LB rule',
+  applied: (r) => ({ ruleId: r.id, state: 'Active', members: r.members.length }),
+});
 
-export const PORT_FORWARD: RuleKindOps<PfRow, PortForwardingSpec> = {
-  kind: 'portForward',
-  ...elementCalls('PortForwarding', 'applyPortForwarding', 'revokePortForwarding'),
-  spec: portForwardingSpecOf,
-  applied: (r) => ({ ruleId: r.id, state: 'Active' }),
-  label: (r) =>
-    `port forwarding ${r.publicIp}:${portsText(r.publicPortStart, r.publicPortEnd)}/${r.protocol}`,
-  notFound: 'The port forwarding rule does not exist',
-  ...portForwardingRepo.ruleRows,
-};
+export const PORT_FORWARD: RuleKindOps<PfRow, PortForwardingSpec> = ruleKind(
+  ['portForward', 'PortForwarding', 'PortForwarding'],
+  {
+    rows: portForwardingRepo.ruleRows,
+    spec: portForwardingSpecOf,
+    label: (r) =>
+      `port forwarding ${r.publicIp}:${portsText(r.publicPortStart, r.publicPortEnd)}/${r.protocol}`,
+    noun: 'port forwarding rule',
+  },
+);
 
 export const staticNatJob = (core: EngineCore, ctx: JobContext, op: 'apply' | 'revoke'): Promise<unknown> =>
   ruleJob(core, ctx, STATIC_NAT, op);

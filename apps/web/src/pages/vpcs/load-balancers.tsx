@@ -1,31 +1,24 @@
 // Load balancers of a VPC: each rule's VIP → members with protocol, algorithm, state and the job applying it; create,
 // change members, delete (asked first) and retry. Only tiers whose offering has Lb can take one.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Network, Plus, RotateCcw, Trash2, Users } from 'lucide-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Network, Users } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { Card } from '../../components/page';
-import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
-import { type Column, Table } from '../../components/table';
-import { useToast } from '../../components/toasts';
-import { useCan } from '../../lib/can';
+import type { Column } from '../../components/table';
 import { useTRPC } from '../../lib/trpc';
 import { LbMembersDialog } from './lb-members-dialog';
 import { CreateLbDialog } from './lb-rule-dialog';
-import { whyNotOffered } from './rule-checks';
+import { type LbRule, ruleRefetch, usePublicOptions, useVpcAddresses, useVpcNics } from './rule-parts';
 import {
-  type Job,
-  type LbRule,
-  RuleDiagnoses,
-  RuleStatus,
-  ruleRefetch,
-  useOfferingNames,
-  usePublicOptions,
-  useVpcAddresses,
-  useVpcNics,
-  type Vpc,
-} from './rule-parts';
+  actionsColumn,
+  ConfirmRemove,
+  RemoveButton,
+  RetryButton,
+  RuleCard,
+  type RuleSectionProps,
+  stateColumn,
+  useRuleSection,
+} from './rule-section';
 
 function Members({ rule }: { rule: LbRule }) {
   if (rule.members.length === 0) return <span className="text-slate-500 dark:text-slate-400">none</span>;
@@ -46,43 +39,21 @@ function Members({ rule }: { rule: LbRule }) {
   );
 }
 
-export function LoadBalancersSection({
-  vpc,
-  jobs,
-  onChanged,
-}: {
-  vpc: Vpc;
-  jobs: Map<string, Job>;
-  onChanged: () => void;
-}) {
+export function LoadBalancersSection({ vpc, jobs, onChanged }: RuleSectionProps) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const canProvision = useCan('provision');
   const [isCreating, setCreating] = useState(false);
   const [editing, setEditing] = useState<LbRule | null>(null);
-  const [toDelete, setToDelete] = useState<LbRule | null>(null);
+  const { canProvision, setToRemove, confirm, refresh, started } = useRuleSection<LbRule>(
+    trpc.lbRules.list.queryKey({ vpcId: vpc.id }),
+    onChanged,
+    { refreshesOptions: true },
+  );
   const rules = useQuery(
     trpc.lbRules.list.queryOptions({ vpcId: vpc.id }, { refetchInterval: (q) => ruleRefetch(q.state.data) }),
   );
   const options = usePublicOptions(vpc.tiers);
   const { addresses } = useVpcAddresses(vpc);
   const nics = useVpcNics(vpc.tiers);
-  const offeringName = useOfferingNames();
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.lbRules.list.queryKey({ vpcId: vpc.id }) });
-    // The addresses' "used by" (and the dialogs' picks) change with the rules.
-    void queryClient.invalidateQueries({ queryKey: trpc.publicServices.options.queryKey() });
-    onChanged();
-  };
-  const started = (what: string) => ({
-    onSuccess: () => {
-      toast.success(what);
-      setToDelete(null);
-      refresh();
-    },
-    onError: (e: unknown) => toast.error(e),
-  });
   const remove = useMutation(trpc.lbRules.delete.mutationOptions(started('Deleting the load balancer')));
   const retry = useMutation(trpc.lbRules.retry.mutationOptions(started('Retrying the load balancer')));
 
@@ -143,109 +114,53 @@ export function LoadBalancersSection({
         </span>
       ),
     },
-    {
-      key: 'state',
-      header: 'State / last error',
-      sortValue: (r) => r.state,
-      render: (r) => <RuleStatus rule={r} job={r.jobId ? jobs.get(r.jobId) : undefined} />,
-    },
-    ...(canProvision
-      ? [
-          {
-            key: 'actions',
-            header: 'Actions',
-            className: 'sticky right-0 bg-white dark:bg-slate-900 [th&]:bg-slate-50 dark:[th&]:bg-slate-800',
-            render: (r: LbRule) => (
-              <div className="flex flex-wrap gap-1">
-                {r.state === 'Error' && (
-                  <Button
-                    size="sm"
-                    variant="primary"
-                    onClick={() => retry.mutate({ id: r.id })}
-                    isBusy={retry.isPending && retry.variables?.id === r.id}
-                    icon={<RotateCcw aria-hidden className="size-4" />}
-                    aria-label={`Retry load balancer ${r.name}`}
-                  >
-                    Retry
-                  </Button>
-                )}
-                {r.state !== 'Revoke' && (
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => setEditing(r)}
-                    disabled={r.state === 'Add'}
-                    icon={<Users aria-hidden className="size-4" />}
-                    aria-label={`Edit members of ${r.name}`}
-                  >
-                    Members
-                  </Button>
-                )}
-                {r.state !== 'Revoke' && (
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => setToDelete(r)}
-                    icon={<Trash2 aria-hidden className="size-4 text-red-600" />}
-                    aria-label={`Delete load balancer ${r.name}`}
-                  >
-                    Delete
-                  </Button>
-                )}
-              </div>
-            ),
-          },
-        ]
-      : []),
-  ];
-
-  const isOffered = offering.length > 0;
-  return (
-    <Card
-      id="load-balancers"
-      title={`Load balancers${rules.data ? ` (${rules.data.length})` : ''}`}
-      actions={
-        canProvision &&
-        isOffered && (
+    stateColumn(jobs),
+    ...actionsColumn<LbRule>(canProvision, (r) => (
+      <>
+        <RetryButton rule={r} retry={retry} label={`Retry load balancer ${r.name}`} />
+        {r.state !== 'Revoke' && (
           <Button
             size="sm"
-            variant="primary"
-            onClick={() => setCreating(true)}
-            icon={<Plus aria-hidden className="size-4" />}
+            variant="ghost"
+            onClick={() => setEditing(r)}
+            disabled={r.state === 'Add'}
+            icon={<Users aria-hidden className="size-4" />}
+            aria-label={`Edit members of ${r.name}`}
           >
-            New load balancer
+            Members
           </Button>
-        )
-      }
+        )}
+        {r.state !== 'Revoke' && (
+          <RemoveButton label={`Delete load balancer ${r.name}`} onClick={() => setToRemove(r)} />
+        )}
+      </>
+    )),
+  ];
+
+  return (
+    <RuleCard
+      vpc={vpc}
+      id="load-balancers"
+      title="Load balancers"
+      service="Lb"
+      icon={<Network className="size-8" />}
+      rules={rules}
+      rows={rules.data}
+      isOptionsPending={options.isPending}
+      offeredOn={offering.map((o) => o.tier)}
+      add={{ label: 'New load balancer', onClick: () => setCreating(true) }}
+      table={{
+        caption: `Load balancers of ${vpc.name}`,
+        columns,
+        sortKey: 'name',
+        loading: 'Loading load balancers',
+      }}
+      empty={{
+        title: 'No load balancer yet',
+        body: (tiers) => `Create one to spread a public IP and port over NICs of tier ${tiers}.`,
+        notOffered: 'Load balancing is not offered here',
+      }}
     >
-      {rules.isPending || options.isPending ? (
-        <LoadingRows rows={2} label="Loading load balancers" />
-      ) : rules.error ? (
-        <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : rules.data.length > 0 ? (
-        <>
-          <Table
-            caption={`Load balancers of ${vpc.name}`}
-            columns={columns}
-            rows={rules.data}
-            rowKey={(r) => r.id}
-            pageSize={10}
-            initialSort={{ key: 'name', direction: 'ascending' }}
-          />
-          <RuleDiagnoses vpcId={vpc.id} rules={rules.data} />
-        </>
-      ) : isOffered ? (
-        <EmptyState title="No load balancer yet" icon={<Network className="size-8" />}>
-          Create one to spread a public IP and port over NICs of tier{' '}
-          {offering.map((o) => o.tier.name).join(', ')}.
-        </EmptyState>
-      ) : (
-        <EmptyState title="Load balancing is not offered here" icon={<Network className="size-8" />}>
-          {vpc.tiers.length === 0
-            ? 'This VPC has no tiers yet.'
-            : vpc.tiers.map((t) => whyNotOffered(t, 'Lb', offeringName)).join(' ')}
-        </EmptyState>
-      )}
       <CreateLbDialog
         isOpen={isCreating}
         onClose={() => setCreating(false)}
@@ -260,22 +175,19 @@ export function LoadBalancersSection({
         onClose={() => setEditing(null)}
         onDone={refresh}
       />
-      <ConfirmDialog
-        isOpen={toDelete !== null}
-        onClose={() => setToDelete(null)}
+      <ConfirmRemove
+        {...confirm}
+        remove={remove}
         title="Delete load balancer?"
         confirmLabel="Delete load balancer"
-        isBusy={remove.isPending}
-        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
       >
-        {toDelete && (
+        {(r) => (
           <p>
-            {toDelete.name} ({toDelete.publicIp}:{toDelete.publicPort}/{toDelete.protocol}) stops balancing
-            over its {toDelete.members.length} member{toDelete.members.length === 1 ? '' : 's'}; the NICs
-            stay.
+            {r.name} ({r.publicIp}:{r.publicPort}/{r.protocol}) stops balancing over its{' '}
+            {`${r.members.length} member${r.members.length === 1 ? '' : 's'}`}; the NICs stay.
           </p>
         )}
-      </ConfirmDialog>
-    </Card>
+      </ConfirmRemove>
+    </RuleCard>
   );
 }

@@ -1,30 +1,23 @@
 // Port forwarding of a VPC: each public IP:ports/protocol → NIC:ports with its state, the job applying it, its last
 // error and diagnosis; add (picking an acquired address), delete (asked first) and retry, for roles that provision.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowRightLeft, Plus, RotateCcw, Trash2 } from 'lucide-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { ArrowRightLeft } from 'lucide-react';
 import { useState } from 'react';
-import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { Card } from '../../components/page';
-import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
-import { type Column, Table } from '../../components/table';
-import { useToast } from '../../components/toasts';
-import { useCan } from '../../lib/can';
+import type { Column } from '../../components/table';
 import { useTRPC } from '../../lib/trpc';
 import { portsLabel } from './pf-form';
 import { PortForwardingDialog } from './port-forwarding-dialog';
-import { whyNotOffered } from './rule-checks';
+import { type PortForwardingRule, ruleRefetch, usePublicOptions, useVpcNics } from './rule-parts';
 import {
-  type Job,
-  type PortForwardingRule,
-  RuleDiagnoses,
-  RuleStatus,
-  ruleRefetch,
-  useOfferingNames,
-  usePublicOptions,
-  useVpcNics,
-  type Vpc,
-} from './rule-parts';
+  actionsColumn,
+  ConfirmRemove,
+  RemoveButton,
+  RetryButton,
+  RuleCard,
+  type RuleSectionProps,
+  stateColumn,
+  useRuleSection,
+} from './rule-section';
 
 /** The list's page size: a VPC's forwards fit one page; past it the title says how many there are in all. */
 const LIMIT = 200;
@@ -32,21 +25,15 @@ const LIMIT = 200;
 const forwardLabel = (r: PortForwardingRule) =>
   `${r.publicIp}:${portsLabel(r.publicPortStart, r.publicPortEnd)}/${r.protocol}`;
 
-export function PortForwardingSection({
-  vpc,
-  jobs,
-  onChanged,
-}: {
-  vpc: Vpc;
-  jobs: Map<string, Job>;
-  onChanged: () => void;
-}) {
+export function PortForwardingSection({ vpc, jobs, onChanged }: RuleSectionProps) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const canProvision = useCan('provision');
   const [isAdding, setAdding] = useState(false);
-  const [toDelete, setToDelete] = useState<PortForwardingRule | null>(null);
+  // Its dialog picks from the VPC's addresses list (publicIps.list), not from the tiers' options.
+  const { canProvision, setToRemove, confirm, refresh, started } = useRuleSection<PortForwardingRule>(
+    trpc.portForwarding.list.queryKey({ vpcId: vpc.id, limit: LIMIT }),
+    onChanged,
+    { refreshesOptions: false },
+  );
   const rules = useQuery(
     trpc.portForwarding.list.queryOptions(
       { vpcId: vpc.id, limit: LIMIT },
@@ -58,21 +45,6 @@ export function PortForwardingSection({
   );
   const options = usePublicOptions(vpc.tiers);
   const nics = useVpcNics(vpc.tiers);
-  const offeringName = useOfferingNames();
-  const refresh = () => {
-    void queryClient.invalidateQueries({
-      queryKey: trpc.portForwarding.list.queryKey({ vpcId: vpc.id, limit: LIMIT }),
-    });
-    onChanged();
-  };
-  const started = (what: string) => ({
-    onSuccess: () => {
-      toast.success(what);
-      setToDelete(null);
-      refresh();
-    },
-    onError: (e: unknown) => toast.error(e),
-  });
   const remove = useMutation(
     trpc.portForwarding.delete.mutationOptions(started('Deleting the port forwarding rule')),
   );
@@ -107,102 +79,49 @@ export function PortForwardingSection({
     },
     { key: 'vm', header: 'VM / NIC', sortValue: (r) => r.vmName, render: (r) => r.vmName },
     { key: 'tier', header: 'Tier', sortValue: (r) => r.networkName, render: (r) => r.networkName },
-    {
-      key: 'state',
-      header: 'State / last error',
-      sortValue: (r) => r.state,
-      render: (r) => <RuleStatus rule={r} job={r.jobId ? jobs.get(r.jobId) : undefined} />,
-    },
-    ...(canProvision
-      ? [
-          {
-            key: 'actions',
-            header: 'Actions',
-            className: 'sticky right-0 bg-white dark:bg-slate-900 [th&]:bg-slate-50 dark:[th&]:bg-slate-800',
-            render: (r: PortForwardingRule) => (
-              <div className="flex flex-wrap gap-1">
-                {r.state === 'Error' && (
-                  <Button
-                    size="sm"
-                    variant="primary"
-                    onClick={() => retry.mutate({ id: r.id })}
-                    isBusy={retry.isPending && retry.variables?.id === r.id}
-                    icon={<RotateCcw aria-hidden className="size-4" />}
-                    aria-label={`Retry port forwarding ${forwardLabel(r)}`}
-                  >
-                    Retry
-                  </Button>
-                )}
-                {(r.state === 'Active' || r.state === 'Error') && (
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => setToDelete(r)}
-                    icon={<Trash2 aria-hidden className="size-4 text-red-600" />}
-                    aria-label={`Delete port forwarding ${forwardLabel(r)}`}
-                  >
-                    Delete
-                  </Button>
-                )}
-              </div>
-            ),
-          },
-        ]
-      : []),
+    stateColumn(jobs),
+    ...actionsColumn<PortForwardingRule>(canProvision, (r) => (
+      <>
+        <RetryButton rule={r} retry={retry} label={`Retry port forwarding ${forwardLabel(r)}`} />
+        {(r.state === 'Active' || r.state === 'Error') && (
+          <RemoveButton label={`Delete port forwarding ${forwardLabel(r)}`} onClick={() => setToRemove(r)} />
+        )}
+      </>
+    )),
   ];
 
-  const isOffered = offering.length > 0;
   return (
-    <Card
+    <RuleCard
+      vpc={vpc}
       id="port-forwarding"
-      title={`Port forwarding${rules.data ? ` (${rules.data.total})` : ''}`}
-      actions={
-        canProvision &&
-        isOffered && (
-          <Button
-            size="sm"
-            variant="primary"
-            onClick={() => setAdding(true)}
-            icon={<Plus aria-hidden className="size-4" />}
-          >
-            Add port forwarding
-          </Button>
+      title="Port forwarding"
+      service="PortForwarding"
+      icon={<ArrowRightLeft className="size-8" />}
+      rules={rules}
+      rows={rules.data?.items}
+      count={rules.data?.total}
+      isOptionsPending={options.isPending}
+      offeredOn={offering}
+      add={{ label: 'Add port forwarding', onClick: () => setAdding(true) }}
+      table={{
+        caption: `Port forwarding rules of ${vpc.name}`,
+        columns,
+        sortKey: 'public',
+        loading: 'Loading port forwarding rules',
+      }}
+      below={
+        rules.data?.nextCursor && (
+          <p className="mt-2 text-xs text-slate-600 dark:text-slate-300">
+            Showing the first {items.length} of {rules.data.total} rules.
+          </p>
         )
       }
+      empty={{
+        title: 'No port forwarding yet',
+        body: (tiers) => `Forward ports of an acquired public IP to a Reserved NIC of tier ${tiers}.`,
+        notOffered: 'Port forwarding is not offered here',
+      }}
     >
-      {rules.isPending || options.isPending ? (
-        <LoadingRows rows={2} label="Loading port forwarding rules" />
-      ) : rules.error ? (
-        <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : items.length > 0 ? (
-        <>
-          <Table
-            caption={`Port forwarding rules of ${vpc.name}`}
-            columns={columns}
-            rows={items}
-            rowKey={(r) => r.id}
-            pageSize={10}
-            initialSort={{ key: 'public', direction: 'ascending' }}
-          />
-          {rules.data.nextCursor && (
-            <p className="mt-2 text-xs text-slate-600 dark:text-slate-300">
-              Showing the first {items.length} of {rules.data.total} rules.
-            </p>
-          )}
-          <RuleDiagnoses vpcId={vpc.id} rules={items} />
-        </>
-      ) : isOffered ? (
-        <EmptyState title="No port forwarding yet" icon={<ArrowRightLeft className="size-8" />}>
-          Forward ports of an acquired public IP to a Reserved NIC of tier{' '}
-          {offering.map((t) => t.name).join(', ')}.
-        </EmptyState>
-      ) : (
-        <EmptyState title="Port forwarding is not offered here" icon={<ArrowRightLeft className="size-8" />}>
-          {vpc.tiers.length === 0
-            ? 'This VPC has no tiers yet.'
-            : vpc.tiers.map((t) => whyNotOffered(t, 'PortForwarding', offeringName)).join(' ')}
-        </EmptyState>
-      )}
       {canProvision && (
         <PortForwardingDialog
           isOpen={isAdding}
@@ -214,21 +133,19 @@ export function PortForwardingSection({
           onDone={refresh}
         />
       )}
-      <ConfirmDialog
-        isOpen={toDelete !== null}
-        onClose={() => setToDelete(null)}
+      <ConfirmRemove
+        {...confirm}
+        remove={remove}
         title="Delete port forwarding?"
         confirmLabel="Delete port forwarding"
-        isBusy={remove.isPending}
-        onConfirm={() => toDelete && remove.mutate({ id: toDelete.id })}
       >
-        {toDelete && (
+        {(r) => (
           <p>
-            {forwardLabel(toDelete)} stops reaching {toDelete.vmName} ({toDelete.privateIp}:
-            {portsLabel(toDelete.privatePortStart, toDelete.privatePortEnd)}); the address stays acquired.
+            {forwardLabel(r)} stops reaching {r.vmName} ({r.privateIp}:
+            {portsLabel(r.privatePortStart, r.privatePortEnd)}); the address stays acquired.
           </p>
         )}
-      </ConfirmDialog>
-    </Card>
+      </ConfirmRemove>
+    </RuleCard>
   );
 }

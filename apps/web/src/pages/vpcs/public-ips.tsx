@@ -1,46 +1,31 @@
 // Public IPs (static NAT) of a VPC: each public IP → NIC with its state, the job applying it, its last error and
 // diagnosis; enable, disable (asked first) and retry.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Globe, Plus, RotateCcw, Unplug } from 'lucide-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Globe, Unplug } from 'lucide-react';
 import { useState } from 'react';
-import { Button } from '../../components/button';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { Card } from '../../components/page';
-import { EmptyState, ErrorState, LoadingRows } from '../../components/states';
-import { type Column, Table } from '../../components/table';
-import { useToast } from '../../components/toasts';
-import { useCan } from '../../lib/can';
+import type { Column } from '../../components/table';
 import { useTRPC } from '../../lib/trpc';
-import { whyNotOffered } from './rule-checks';
+import { ruleRefetch, type StaticNatRule, usePublicOptions, useVpcAddresses, useVpcNics } from './rule-parts';
 import {
-  type Job,
-  RuleDiagnoses,
-  RuleStatus,
-  ruleRefetch,
-  type StaticNatRule,
-  useOfferingNames,
-  usePublicOptions,
-  useVpcAddresses,
-  useVpcNics,
-  type Vpc,
-} from './rule-parts';
+  actionsColumn,
+  ConfirmRemove,
+  RemoveButton,
+  RetryButton,
+  RuleCard,
+  type RuleSectionProps,
+  stateColumn,
+  useRuleSection,
+} from './rule-section';
 import { EnableStaticNatDialog } from './static-nat-dialog';
 
-export function PublicIpsSection({
-  vpc,
-  jobs,
-  onChanged,
-}: {
-  vpc: Vpc;
-  jobs: Map<string, Job>;
-  onChanged: () => void;
-}) {
+export function PublicIpsSection({ vpc, jobs, onChanged }: RuleSectionProps) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const canProvision = useCan('provision');
   const [isEnabling, setEnabling] = useState(false);
-  const [toDisable, setToDisable] = useState<StaticNatRule | null>(null);
+  const { canProvision, setToRemove, confirm, refresh, started } = useRuleSection<StaticNatRule>(
+    trpc.staticNat.list.queryKey({ vpcId: vpc.id }),
+    onChanged,
+    { refreshesOptions: true },
+  );
   const rules = useQuery(
     trpc.staticNat.list.queryOptions(
       { vpcId: vpc.id },
@@ -50,21 +35,6 @@ export function PublicIpsSection({
   const options = usePublicOptions(vpc.tiers);
   const { addresses } = useVpcAddresses(vpc);
   const nics = useVpcNics(vpc.tiers);
-  const offeringName = useOfferingNames();
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: trpc.staticNat.list.queryKey({ vpcId: vpc.id }) });
-    // The addresses' "used by" (and the dialogs' picks) change with the rules.
-    void queryClient.invalidateQueries({ queryKey: trpc.publicServices.options.queryKey() });
-    onChanged();
-  };
-  const started = (what: string) => ({
-    onSuccess: () => {
-      toast.success(what);
-      setToDisable(null);
-      refresh();
-    },
-    onError: (e: unknown) => toast.error(e),
-  });
   const disable = useMutation(trpc.staticNat.disable.mutationOptions(started('Disabling the static NAT')));
   const retry = useMutation(trpc.staticNat.retry.mutationOptions(started('Retrying the static NAT')));
 
@@ -96,97 +66,47 @@ export function PublicIpsSection({
       render: (r) => <span className="font-mono text-xs">{r.privateIp}</span>,
     },
     { key: 'tier', header: 'Tier', sortValue: (r) => r.networkName, render: (r) => r.networkName },
-    {
-      key: 'state',
-      header: 'State / last error',
-      sortValue: (r) => r.state,
-      render: (r) => <RuleStatus rule={r} job={r.jobId ? jobs.get(r.jobId) : undefined} />,
-    },
-    ...(canProvision
-      ? [
-          {
-            key: 'actions',
-            header: 'Actions',
-            className: 'sticky right-0 bg-white dark:bg-slate-900 [th&]:bg-slate-50 dark:[th&]:bg-slate-800',
-            render: (r: StaticNatRule) => (
-              <div className="flex flex-wrap gap-1">
-                {r.state === 'Error' && (
-                  <Button
-                    size="sm"
-                    variant="primary"
-                    onClick={() => retry.mutate({ id: r.id })}
-                    isBusy={retry.isPending && retry.variables?.id === r.id}
-                    icon={<RotateCcw aria-hidden className="size-4" />}
-                    aria-label={`Retry static NAT ${r.publicIp}`}
-                  >
-                    Retry
-                  </Button>
-                )}
-                {(r.state === 'Active' || r.state === 'Error') && (
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => setToDisable(r)}
-                    icon={<Unplug aria-hidden className="size-4 text-red-600" />}
-                    aria-label={`Disable static NAT ${r.publicIp}`}
-                  >
-                    Disable
-                  </Button>
-                )}
-              </div>
-            ),
-          },
-        ]
-      : []),
+    stateColumn(jobs),
+    ...actionsColumn<StaticNatRule>(canProvision, (r) => (
+      <>
+        <RetryButton rule={r} retry={retry} label={`Retry static NAT ${r.publicIp}`} />
+        {(r.state === 'Active' || r.state === 'Error') && (
+          <RemoveButton
+            label={`Disable static NAT ${r.publicIp}`}
+            text="Disable"
+            icon={Unplug}
+            onClick={() => setToRemove(r)}
+          />
+        )}
+      </>
+    )),
   ];
 
-  const isOffered = offering.length > 0;
   return (
-    <Card
+    <RuleCard
+      vpc={vpc}
       id="public-ips"
-      title={`Public IPs (static NAT)${rules.data ? ` (${rules.data.length})` : ''}`}
-      actions={
-        canProvision &&
-        isOffered && (
-          <Button
-            size="sm"
-            variant="primary"
-            onClick={() => setEnabling(true)}
-            icon={<Plus aria-hidden className="size-4" />}
-          >
-            Enable static NAT
-          </Button>
-        )
-      }
+      title="Public IPs (static NAT)"
+      service="StaticNat"
+      icon={<Globe className="size-8" />}
+      rules={rules}
+      rows={rules.data}
+      isOptionsPending={options.isPending}
+      offeredOn={offering}
+      add={{ label: 'Enable static NAT', onClick: () => setEnabling(true) }}
+      table={{
+        caption: `Static NAT rules of ${vpc.name}`,
+        columns,
+        sortKey: 'publicIp',
+        loading: 'Loading static NAT rules',
+      }}
+      empty={{
+        title: 'No public IP yet',
+        body: (tiers) =>
+          `Enable static NAT to give a Reserved NIC of tier ${tiers} one of the VPC's public addresses.`,
+        notOffered: 'Static NAT is not offered here',
+      }}
     >
-      {rules.isPending || options.isPending ? (
-        <LoadingRows rows={2} label="Loading static NAT rules" />
-      ) : rules.error ? (
-        <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
-      ) : rules.data.length > 0 ? (
-        <>
-          <Table
-            caption={`Static NAT rules of ${vpc.name}`}
-            columns={columns}
-            rows={rules.data}
-            rowKey={(r) => r.id}
-            pageSize={10}
-            initialSort={{ key: 'publicIp', direction: 'ascending' }}
-          />
-          <RuleDiagnoses vpcId={vpc.id} rules={rules.data} />
-        </>
-      ) : isOffered ? (
-        <EmptyState title="No public IP yet" icon={<Globe className="size-8" />}>
-          Enable static NAT to give a Reserved NIC of tier {offering.map((t) => t.name).join(', ')} one of the
-          VPC's public addresses.
-        </EmptyState>
-      ) : (
-        <EmptyState title="Static NAT is not offered here" icon={<Globe className="size-8" />}>
-          {vpc.tiers.length === 0
-            ? 'This VPC has no tiers yet.'
-            : vpc.tiers.map((t) => whyNotOffered(t, 'StaticNat', offeringName)).join(' ')}
-        </EmptyState>
-      )}
       <EnableStaticNatDialog
         isOpen={isEnabling}
         onClose={() => setEnabling(false)}
@@ -195,21 +115,19 @@ export function PublicIpsSection({
         candidates={candidates}
         onDone={refresh}
       />
-      <ConfirmDialog
-        isOpen={toDisable !== null}
-        onClose={() => setToDisable(null)}
+      <ConfirmRemove
+        {...confirm}
+        remove={disable}
         title="Disable static NAT?"
         confirmLabel="Disable static NAT"
-        isBusy={disable.isPending}
-        onConfirm={() => toDisable && disable.mutate({ id: toDisable.id })}
       >
-        {toDisable && (
+        {(r) => (
           <p>
-            {toDisable.publicIp} stops reaching {toDisable.vmName} ({toDisable.privateIp}, tier{' '}
-            {tierName(toDisable.networkId)}); the NIC keeps its private address.
+            {r.publicIp} stops reaching {r.vmName} ({r.privateIp}, tier {tierName(r.networkId)}); the NIC
+            keeps its private address.
           </p>
         )}
-      </ConfirmDialog>
-    </Card>
+      </ConfirmRemove>
+    </RuleCard>
   );
 }
