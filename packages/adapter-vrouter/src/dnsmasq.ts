@@ -67,8 +67,14 @@ export function runningProbe(dir: string): string {
   return `pid=$(cat ${dir}/pid 2>/dev/null || true); if [ -n "$pid" ] && tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -qF ${dir}/dnsmasq.conf; then echo "running $pid"; fi`;
 }
 
+/**
+ * SIGKILL: dnsmasq keeps nothing we need (the leases are static, from the hosts file). The wait, until the process
+ * is gone or a zombie (a daemon's parent is the host's init, which may be slow to reap it), makes sure a restarted
+ * one can bind the interface again.
+ */
 export const stopScript = (dir: string): string =>
-  `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; fi`;
+  `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill -KILL "$pid"; ` +
+  `while [ -e /proc/$pid ] && ! grep -qs '^State:.*Z' /proc/$pid/status; do sleep 0.02; done; fi`;
 
 export const reloadScript = (dir: string): string =>
   `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill -HUP "$pid"; fi`;

@@ -6,7 +6,7 @@ import { type Ctx, conflict } from './context';
 import { networkDir, reloadScript, renderConf, startScript, stopScript } from './dnsmasq';
 import { readHost, tagOf } from './host-state';
 import { encodeTag } from './names';
-import { ipBatch, lockPreamble, q, writeFile } from './shell';
+import { deleteLinks, ipBatch, lockPreamble, q, writeFile } from './shell';
 import { requireVpc } from './vpc';
 
 const VXLAN_OVERHEAD = 50;
@@ -148,7 +148,7 @@ export async function teardownNetwork(
   const ours = [...state.links.values()].filter((l) => tagOf(l)?.net === ref.networkId);
   const nics = ours.filter((l) => tagOf(l)?.kind === 'nic');
   const rest = ours.filter((l) => ['gw', 'vxlan', 'net'].includes(tagOf(l)?.kind ?? ''));
-  const dels = (mode === 'destroy' ? [...nics, ...rest] : nics).map((l) => `link del dev ${l.ifname}`);
+  const dels = (mode === 'destroy' ? [...nics, ...rest] : nics).map((l) => l.ifname);
   const dir = networkDir(c.stateRoot, ref.networkId);
   const files = state.tiers.get(ref.networkId);
   const parts: string[] = [];
@@ -158,7 +158,7 @@ export async function teardownNetwork(
   }
   if (dels.length === 0 && parts.length === 0) return;
   await c.ssh.runOk(
-    [lockPreamble(c.stateRoot), ipBatch(dels, undefined, true), ...parts].join('\n'),
+    [lockPreamble(c.stateRoot), deleteLinks(dels), ...parts].join('\n'),
     signal,
     `${mode === 'destroy' ? 'Destroying' : 'Shutting down'} network ${ref.networkId}`,
   );

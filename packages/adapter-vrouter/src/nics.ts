@@ -7,7 +7,7 @@ import { type Ctx, conflict } from './context';
 import { type HostEntry, networkDir, reloadScript, renderHosts } from './dnsmasq';
 import { readHost, tagOf } from './host-state';
 import { encodeTag } from './names';
-import { ipBatch, lockPreamble, writeFile } from './shell';
+import { deleteLinks, ipBatch, lockPreamble, writeFile } from './shell';
 
 export type NicOp = { type: 'prepare'; nic: NicSpec } | { type: 'release'; nic: NicRef };
 export type NicOutcome = { ok: true; adopted: boolean } | { ok: false; error: AdapterError };
@@ -27,6 +27,7 @@ export async function runNicBatch(
   const hosts = new Map<string, HostEntry>(files?.hosts ?? []);
   const dhcp = tagOf(bridge)?.dhcp === '1';
   const lines: string[] = [];
+  const dels: string[] = [];
   let hostsChanged = false;
   const byIp = () => new Map([...hosts.values()].map((e) => [e.ip, e.nicId]));
   const byMac = () => new Map([...hosts.values()].map((e) => [e.mac, e.nicId]));
@@ -39,10 +40,7 @@ export async function runNicBatch(
     const tag = tagOf(link);
     try {
       if (op.type === 'release') {
-        if (tag?.nic === nicId && !planned.has(`del ${port}`)) {
-          lines.push(`link del dev ${port}`);
-          planned.add(`del ${port}`);
-        }
+        if (tag?.nic === nicId && !dels.includes(port)) dels.push(port);
         if (hosts.delete(nicId)) hostsChanged = true;
         return { ok: true, adopted: false };
       }
@@ -104,14 +102,14 @@ export async function runNicBatch(
     }
   });
 
-  if (lines.length > 0 || hostsChanged) {
+  if (lines.length > 0 || dels.length > 0 || hostsChanged) {
     const dir = networkDir(c.stateRoot, networkId);
     const hostsScript =
       hostsChanged && files
         ? [writeFile(`${dir}/hosts`, renderHosts(hosts.values())), reloadScript(dir)]
         : [];
     await c.ssh.runOk(
-      [lockPreamble(c.stateRoot), ipBatch(lines), ...hostsScript].join('\n'),
+      [lockPreamble(c.stateRoot), deleteLinks(dels), ipBatch(lines), ...hostsScript].join('\n'),
       signal,
       `Applying ${ops.length} NIC change(s) on network ${networkId}`,
     );

@@ -1,5 +1,6 @@
 // Building blocks of the scripts sent to the router host. Every value that reaches a script is either validated by
 // a schema (ids are UUIDs, addresses IPv4, names from names.ts) or single-quoted here.
+import { randomInt } from 'node:crypto';
 
 export const q = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
@@ -19,6 +20,21 @@ export function ipBatch(lines: readonly string[], netns?: string, force = false)
   if (lines.length === 0) return '';
   const opts = `${netns ? `-n ${q(netns)} ` : ''}${force ? '-force ' : ''}`;
   return `ip ${opts}-batch - <<'${EOF_MARK}'${force ? ' || true' : ''}\n${lines.join('\n')}\n${EOF_MARK}`;
+}
+
+/**
+ * Deletes links in one kernel operation: each is put in a group of its own for this call, then the group is deleted.
+ * One `ip link del` per veth costs ~20 ms of RCU grace period each (2 s per 100 NICs here); a group is deleted with
+ * one (100 in ~120 ms). A veth's peer goes with it, wherever it is (also inside a VM's namespace).
+ */
+export function deleteLinks(ifnames: readonly string[]): string {
+  if (ifnames.length === 0) return '';
+  const group = randomInt(1 << 20, 2 ** 31 - 1);
+  return ipBatch(
+    [...ifnames.map((n) => `link set dev ${n} group ${group}`), `link del group ${group}`],
+    undefined,
+    true,
+  );
 }
 
 /** Host-wide lock of this controller's objects: two elements (or two server nodes) never write at once. */

@@ -6,7 +6,7 @@ import { stopScript } from './dnsmasq';
 import type { Link } from './host-state';
 import { readHost, tagOf } from './host-state';
 import { encodeTag } from './names';
-import { ipBatch, lockPreamble, q } from './shell';
+import { deleteLinks, ipBatch, lockPreamble, q } from './shell';
 
 export async function implementVpc(c: Ctx, vpc: VpcSpec, signal: AbortSignal): Promise<{ adopted: boolean }> {
   const ns = c.names.routerNs(vpc.vpcId);
@@ -37,7 +37,7 @@ export async function destroyVpc(c: Ctx, vpcId: string, signal: AbortSignal): Pr
   const state = await readHost(c.ssh, c.names, c.stateRoot, { namespaces: [ns], tiers: 'all' }, signal);
   const ours = [...state.links.values()].filter((l) => tagOf(l)?.vpc === vpcId);
   // A veth pair goes with either end: delete the bridge-side ends and the bridges, never a peer twice.
-  const dels = ours.filter((l) => tagOf(l)?.kind !== 'peer').map((l) => `link del dev ${l.ifname}`);
+  const dels = ours.filter((l) => tagOf(l)?.kind !== 'peer').map((l) => l.ifname);
   const tiers = [...state.tiers.entries()]
     .filter(([, t]) => t.conf?.includes(` vpc ${vpcId}`))
     .map(([id]) => id);
@@ -49,7 +49,7 @@ export async function destroyVpc(c: Ctx, vpcId: string, signal: AbortSignal): Pr
       lockPreamble(c.stateRoot),
       ...tiers.map((t) => stopScript(`${c.stateRoot}/${t}`)),
       ...tiers.map((t) => `rm -rf ${q(`${c.stateRoot}/${t}`)}`),
-      ipBatch(dels, undefined, true),
+      deleteLinks(dels),
       ...(nsOurs ? [`ip netns del ${q(ns)}`] : []),
     ].join('\n'),
     signal,

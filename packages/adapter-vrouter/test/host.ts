@@ -129,17 +129,18 @@ export async function dhcp(ns: string, ifname: string, dir: string): Promise<Lea
   ) as Lease;
 }
 
-/** True when one ICMP echo gets an answer (2 tries, 2 s each: only a failing ping waits that long). */
+const ping = (ns: string, ip: string) =>
+  run('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', ip]).then(
+    () => true,
+    () => false,
+  );
+
+/** True when an ICMP echo gets an answer (a second try for a lost first packet). */
 export async function pings(ns: string, ip: string): Promise<boolean> {
-  try {
-    await run('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', ip]);
-    return true;
-  } catch {
-    try {
-      await run('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', ip]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  return (await ping(ns, ip)) || ping(ns, ip);
+}
+
+/** True when one ICMP echo gets no answer in 2 s: only a failure of the test waits for nothing. */
+export async function unreachable(ns: string, ip: string): Promise<boolean> {
+  return !(await ping(ns, ip));
 }
