@@ -7,6 +7,7 @@ import {
   type CallContext,
   type ControllerConnection,
   type NetworkElement,
+  type NetworkRef,
   type NicSpec,
   throwIfAborted,
   toAdapterError,
@@ -20,6 +21,7 @@ import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
 import { SshHost } from './ssh';
+import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
 
 /** The element plus what the tests and the bench read: SSH round trips so far. */
@@ -57,10 +59,27 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
   const nicOps = (networkId: string, ops: NicOp[], cc: CallContext) =>
     call(cc, (_c, s) => nicBatches.submit(`net:${networkId}`, ops, s));
 
+  function teardown(c: Ctx, n: NetworkRef, mode: 'shutdown' | 'destroy', s: AbortSignal) {
+    checkId('networkId', n.networkId);
+    checkId('vpcId', n.vpcId);
+    return teardownNetwork(c, n, mode, s);
+  }
+
   async function prepareNics(nics: readonly NicSpec[], cc: CallContext): Promise<BatchItemResult[]> {
     if (nics.length === 0) return [];
+    // A malformed NIC fails alone, like a conflicting one.
+    const invalid = new Map<string, AdapterError>();
+    for (const nic of nics) {
+      try {
+        checkNic(nic);
+      } catch (e) {
+        invalid.set(nic.nicId, toAdapterError(e));
+      }
+    }
     const byNet = new Map<string, NicSpec[]>();
-    for (const nic of nics) byNet.set(nic.networkId, [...(byNet.get(nic.networkId) ?? []), nic]);
+    for (const nic of nics) {
+      if (!invalid.has(nic.nicId)) byNet.set(nic.networkId, [...(byNet.get(nic.networkId) ?? []), nic]);
+    }
     const outcomes = new Map<string, NicOutcome>();
     await Promise.all(
       [...byNet].map(async ([networkId, list]) => {
@@ -73,6 +92,8 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
       }),
     );
     return nics.map((nic): BatchItemResult => {
+      const bad = invalid.get(nic.nicId);
+      if (bad) return { nicId: nic.nicId, ok: false, error: bad };
       const o = outcomes.get(nic.nicId) as NicOutcome;
       return o.ok
         ? { nicId: nic.nicId, ok: true, result: { nicId: nic.nicId, adopted: o.adopted } }
@@ -93,11 +114,23 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
         }
         return { canHandle: true };
       }),
-    implementVpc: (vpc, cc) => onVpc(vpc.vpcId, cc, (c, s) => implementVpc(c, vpc, s)),
-    destroyVpc: (vpc, cc) => onVpc(vpc.vpcId, cc, (c, s) => destroyVpc(c, vpc.vpcId, s)),
-    implementNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => implementNetwork(c, n, s)),
-    shutdownNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardownNetwork(c, n, 'shutdown', s)),
-    destroyNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardownNetwork(c, n, 'destroy', s)),
+    implementVpc: (vpc, cc) =>
+      onVpc(vpc.vpcId, cc, (c, s) => {
+        checkVpc(vpc);
+        return implementVpc(c, vpc, s);
+      }),
+    destroyVpc: (vpc, cc) =>
+      onVpc(vpc.vpcId, cc, (c, s) => {
+        checkId('vpcId', vpc.vpcId);
+        return destroyVpc(c, vpc.vpcId, s);
+      }),
+    implementNetwork: (n, cc) =>
+      onNetwork(n.networkId, cc, (c, s) => {
+        checkNetwork(n);
+        return implementNetwork(c, n, s);
+      }),
+    shutdownNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'shutdown', s)),
+    destroyNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'destroy', s)),
     prepareNic: async (nic, cc) => {
       const [r] = await prepareNics([nic], cc);
       if (!r?.ok) throw (r as { error: AdapterError }).error;
@@ -105,10 +138,16 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     },
     prepareNics,
     releaseNic: async (nic, cc) => {
+      await call(cc, async () => checkNicRef(nic));
       const [o] = await nicOps(nic.networkId, [{ type: 'release', nic }], cc);
       if (o && !o.ok) throw o.error;
     },
-    observe: (scope, cc) => call(cc, async (c, s) => ({ resources: await observe(c, scope, s) })),
+    observe: (scope, cc) =>
+      call(cc, async (c, s) => {
+        if (scope.vpcId !== undefined) checkId('vpcId', scope.vpcId);
+        for (const id of scope.networkIds ?? []) checkId('networkId', id);
+        return { resources: await observe(c, scope, s) };
+      }),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {
       ctx?.ssh.close();

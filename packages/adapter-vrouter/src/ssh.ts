@@ -43,7 +43,7 @@ export class SshHost {
 
   private connect(): Promise<Client> {
     if (this.ready) return this.ready;
-    const { endpoint, config, credentials } = this.conn;
+    const { endpoint, config } = this.conn;
     const pinned = pinnedFingerprint(config.hostKey);
     let presented: string | null = null;
     const client = new Client();
@@ -64,22 +64,33 @@ export class SshHost {
         forget();
         reject(new AdapterError('UNREACHABLE', `SSH connection to ${endpoint.host}:${endpoint.port} closed`));
       });
-      client.connect({
-        host: endpoint.host,
-        port: endpoint.port,
-        username: endpoint.username,
-        privateKey: credentials.privateKey,
-        ...(credentials.passphrase === undefined ? {} : { passphrase: credentials.passphrase }),
-        readyTimeout: config.connectTimeoutMs,
-        keepaliveInterval: config.keepaliveIntervalMs,
-        keepaliveCountMax: 3,
-        hostVerifier: (key: Buffer) => {
+      // ssh2 throws here, synchronously, on a key it cannot parse.
+      try {
+        this.open(client, (key) => {
           presented = fingerprintOf(key);
           return presented === pinned;
-        },
-      });
+        });
+      } catch (e) {
+        forget();
+        reject(this.mapConnectError(e as Error, presented, pinned));
+      }
     });
     return this.ready;
+  }
+
+  private open(client: Client, hostVerifier: (key: Buffer) => boolean): void {
+    const { endpoint, config, credentials } = this.conn;
+    client.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      username: endpoint.username,
+      privateKey: credentials.privateKey,
+      ...(credentials.passphrase === undefined ? {} : { passphrase: credentials.passphrase }),
+      readyTimeout: config.connectTimeoutMs,
+      keepaliveInterval: config.keepaliveIntervalMs,
+      keepaliveCountMax: 3,
+      hostVerifier,
+    });
   }
 
   private mapConnectError(
