@@ -11,3 +11,6 @@ export { fingerprintOf, pinnedFingerprint } from './ssh';
 
 const vrouterAdapter: AdapterModule = { manifest: vrouterManifest, createElement: createVrouterElement };
 export default vrouterAdapter;
+// The bench's baseline (one SSH command per NIC) drives the host through the same connection class.
+export { parseConnection } from './config';
+export { SshHost } from './ssh';

@@ -9,7 +9,7 @@ import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
 import { createVrouterElement, pinnedFingerprint, vrouterManifest } from '../src';
 import { parseEndpoint } from '../src/config';
-import { run } from './sshd';
+import { run } from '../src/testing';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKdummydummydummydummydummydummydummydummyd test';

@@ -7,8 +7,7 @@ import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { type ConformanceHarness, describeConformance } from '@netplane/adapter-sdk/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { namesFor, vrouterManifest } from '../src';
-import { cleanupHost, element, testPrefix } from './host';
-import { run, type Sshd, startSshd } from './sshd';
+import { cleanupHost, element, run, type Sshd, startSshd, testPrefix } from '../src/testing';
 
 const prefix = testPrefix();
 const names = namesFor(prefix);

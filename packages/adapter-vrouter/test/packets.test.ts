@@ -16,10 +16,12 @@ import {
   namespacesOf,
   pings,
   processesWith,
+  run,
+  type Sshd,
+  startSshd,
   testPrefix,
   unreachable,
-} from './host';
-import { run, type Sshd, startSshd } from './sshd';
+} from '../src/testing';
 
 const prefix = testPrefix();
 const names = namesFor(prefix);

@@ -2,7 +2,7 @@
 // ping in them, and the clean-up that removes everything of a prefix whatever state a failed test left.
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createVrouterElement, type VrouterElement } from '../src';
+import { createVrouterElement, type VrouterElement } from '..';
 import { run, type Sshd } from './sshd';
 
 /** 4 characters: `t` and 3 random base-36, so two test files (or runs) never share a name. */
