@@ -188,6 +188,12 @@ export class SshHost {
   async runOk(script: string, signal: AbortSignal, what: string): Promise<string> {
     const r = await this.run(script, signal);
     if (signal.aborted) throw abortError(signal);
+    // No exit status: the channel or the connection went away mid-script (the host may have run part of it).
+    if (r.code === null || r.code === undefined) {
+      throw new AdapterError('UNREACHABLE', `${what}: the SSH channel closed before the script ended`, {
+        vendorCode: 'CHANNEL_CLOSED',
+      });
+    }
     if (r.code !== 0) {
       const detail = r.stderr.trim().split('\n').slice(-5).join(' | ').slice(0, 1000);
       this.logger.warn({ what, code: r.code, stderr: detail }, 'router host script failed');

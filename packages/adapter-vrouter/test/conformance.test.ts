@@ -1,6 +1,6 @@
 // The adapter-sdk conformance kit against the virtual router adapter on a real router host (sshd on loopback, the
 // adapter's namespaces and bridges on this machine), for VLAN and VXLAN tiers.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkSpec } from '@netplane/adapter-sdk';
@@ -29,27 +29,6 @@ afterAll(async () => {
 const bridgeOf = (n: NetworkSpec) =>
   names.bridge(n.isolation.method === 'VXLAN' ? 'VXLAN' : 'VLAN', n.isolation.segmentId);
 
-/** The sessions of the listening sshd (and theirs): stopping them makes every call on an open connection hang. */
-async function sessionPids(): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const p of (await readdir('/proc')).filter((x) => /^\d+$/.test(x))) {
-    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    parents.set(Number(p), ppid);
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, ppid] of parents) {
-      if (ppid === pid) {
-        out.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(sshd.pid);
-  return out;
-}
-
 function harness(isolationMethod: 'VLAN' | 'VXLAN') {
   return async (): Promise<ConformanceHarness> => {
     const el = element(sshd, prefix, stateDir);
@@ -77,7 +56,7 @@ function harness(isolationMethod: 'VLAN' | 'VXLAN') {
         return link !== undefined && link.ifalias === undefined;
       },
       async slowDownCalls() {
-        stopped = await sessionPids();
+        stopped = await sshd.sessionPids();
         if (stopped.length === 0) throw new Error('no SSH session to stop');
         for (const pid of stopped) process.kill(pid, 'SIGSTOP');
       },

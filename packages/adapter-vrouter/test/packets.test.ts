@@ -92,6 +92,23 @@ describe('virtual router on a real router host', () => {
     expect(err).toMatchObject({ category: 'AUTH_FAILED', vendorCode: 'AUTH_REFUSED' });
   });
 
+  it('reconnects after its SSH connection is cut, failing meanwhile only as UNREACHABLE', async () => {
+    expect((await el.healthCheck(ctx())).ok).toBe(true);
+    for (const pid of await sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    const failures: string[] = [];
+    let ok = false;
+    for (let i = 0; i < 20 && !ok; i++) {
+      try {
+        ok = (await el.healthCheck(ctx())).ok;
+      } catch (e) {
+        failures.push((e as { category?: string }).category ?? String(e));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    expect(ok).toBe(true);
+    expect(failures.filter((c) => c !== 'UNREACHABLE')).toEqual([]);
+  });
+
   it('serves leases, switches a tier, routes between tiers, isolates VPCs, and leaves nothing after destroy', async () => {
     const a = vpc('10.1.0.0/16');
     const b = vpc('10.1.0.0/16');

@@ -1,7 +1,7 @@
 // A throw-away sshd on 127.0.0.1 (a free port, its own host key and authorized key in a temp dir): the "router host"
 // the adapter connects to. The tests run as root, so the scripts really change this machine's network namespaces.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ export type Sshd = {
   strangerKey: string;
   /** A public key line the host does not have. */
   otherHostKey: string;
+  /** The pids of the sessions (connections) of this sshd and their children. */
+  sessionPids(): Promise<number[]>;
   stop(): Promise<void>;
 };
 
@@ -38,6 +40,25 @@ async function freePort(): Promise<number> {
 
 async function keygen(path: string): Promise<void> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'netplane-test', '-f', path]);
+}
+
+async function descendantsOf(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const p of (await readdir('/proc')).filter((x) => /^\d+$/.test(x))) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    parents.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid === pid) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return out;
 }
 
 export async function startSshd(): Promise<Sshd> {
@@ -94,6 +115,7 @@ export async function startSshd(): Promise<Sshd> {
       otherHostKey: await pub('other'),
       privateKey: await readFile(join(dir, 'client'), 'utf8'),
       strangerKey: await readFile(join(dir, 'stranger'), 'utf8'),
+      sessionPids: () => descendantsOf(child.pid as number),
       async stop() {
         if (child.exitCode === null) {
           const exited = new Promise((r) => child.once('exit', r));
