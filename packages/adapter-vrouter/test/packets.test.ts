@@ -183,6 +183,21 @@ describe('virtual router on a real router host', () => {
       false,
     );
 
+    // Drift: the tier's bridge deleted by hand. The tier and its NICs are gone from observe (missing: drift for the
+    // engine); implementing the tier and preparing its NICs again repairs it, and packets flow again.
+    await run('ip', ['link', 'del', names.bridge('VLAN', vlan)]);
+    const cut = (await el.observe({ vpcId: a.vpcId }, ctx())).resources.map((r) => r.id);
+    expect(cut).not.toContain(web.networkId);
+    expect(cut).not.toContain(w1.nicId);
+    expect(await unreachable(vm(w1), w2.ip)).toBe(true);
+    expect((await el.implementNetwork(web, ctx())).adopted).toBe(false);
+    const again = await el.prepareNics([w1, w2], ctx());
+    expect(again.map((r) => r.ok && r.result.adopted)).toEqual([true, true]);
+    const repaired = (await el.observe({ networkIds: [web.networkId] }, ctx())).resources;
+    expect(repaired.filter((r) => r.issues)).toEqual([]);
+    expect(repaired.map((r) => r.id).sort()).toEqual([web.networkId, w1.nicId, w2.nicId].sort());
+    expect(await pings(vm(w1), w2.ip)).toBe(true);
+
     await el.releaseNic(w2, ctx());
     expect(await linksOf(names.nicPort(w2.nicId))).toEqual([]);
     for (const n of [web, db, other]) {
