@@ -27,11 +27,14 @@ export function element(
   );
 }
 
-export async function linksOf(prefix: string): Promise<string[]> {
+/**
+ * The host-namespace links named as the adapter names them with this prefix (or exactly `name`): the prefix, a kind
+ * letter and digits or hex, so a machine's own `tun0` or `tap0…` is never taken for ours (and never cleaned up).
+ */
+export async function linksOf(prefixOrName: string): Promise<string[]> {
   const { stdout } = await run('ip', ['-j', 'link', 'show']);
-  return (JSON.parse(stdout) as { ifname: string }[])
-    .map((l) => l.ifname)
-    .filter((n) => n.startsWith(prefix));
+  const ours = new RegExp(`^${prefixOrName}([lxvrgnm][0-9a-f]+)?$`);
+  return (JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => ours.test(n));
 }
 
 export async function namespacesOf(prefix: string): Promise<string[]> {
