@@ -2,7 +2,7 @@
 // Netplane's MAC/IP), with the router, DNS and MTU options. Hosts live in one dhcp-hostsfile, re-read on SIGHUP, so
 // a batch of NICs is one file write and one reload.
 import type { NetworkSpec } from '@netplane/adapter-sdk';
-import { q } from './shell';
+import { q, writeFile } from './shell';
 
 export type HostEntry = { nicId: string; mac: string; ip: string };
 
@@ -58,6 +58,25 @@ export const renderHosts = (entries: Iterable<HostEntry>): string =>
     .sort((a, b) => a.nicId.localeCompare(b.nicId))
     .map((e) => `${renderHost(e)}\n`)
     .join('');
+
+/**
+ * Edits the hosts file under the host lock: the dropped NICs' lines out, the new lines in, then an atomic rename.
+ * An edit of what the file holds then (not a rewrite from our earlier read), so a concurrent writer's entries stay.
+ */
+export function editHosts(path: string, dropped: ReadonlySet<string>, added: Iterable<HostEntry>): string {
+  const patterns = [...dropped].map((id) => `-e ${q(`,set:${id},`)}`).join(' ');
+  const keep =
+    dropped.size > 0
+      ? `grep -v -F ${patterns} ${q(path)} > ${q(`${path}.edit`)} || true`
+      : `cat ${q(path)} > ${q(`${path}.edit`)} 2>/dev/null || true`;
+  return [
+    keep,
+    writeFile(`${path}.new`, renderHosts(added)),
+    `cat ${q(`${path}.new`)} >> ${q(`${path}.edit`)}`,
+    `rm -f ${q(`${path}.new`)}`,
+    `mv -f ${q(`${path}.edit`)} ${q(path)}`,
+  ].join('\n');
+}
 
 /**
  * Shell that prints `running <pid>` when this tier's dnsmasq (its pid file, its config on the command line) runs.

@@ -4,10 +4,10 @@
 // one dnsmasq reload: two SSH round trips for 1 NIC or 500.
 import { AdapterError, type NicRef, type NicSpec } from '@netplane/adapter-sdk';
 import { type Ctx, conflict } from './context';
-import { type HostEntry, networkDir, reloadScript, renderHosts } from './dnsmasq';
+import { editHosts, type HostEntry, networkDir, reloadScript } from './dnsmasq';
 import { readHost, tagOf } from './host-state';
 import { encodeTag } from './names';
-import { deleteLinks, ipBatch, lockPreamble, writeFile } from './shell';
+import { deleteLinks, ipBatch, lockPreamble } from './shell';
 
 export type NicOp = { type: 'prepare'; nic: NicSpec } | { type: 'release'; nic: NicRef };
 export type NicOutcome = { ok: true; adopted: boolean } | { ok: false; error: AdapterError };
@@ -29,6 +29,9 @@ export async function runNicBatch(
   const lines: string[] = [];
   const dels: string[] = [];
   let hostsChanged = false;
+  /** NIC ids whose hosts line goes (released, or rewritten), and the lines that come: an edit, not a rewrite. */
+  const dropped = new Set<string>();
+  const added = new Map<string, HostEntry>();
   const byIp = () => new Map([...hosts.values()].map((e) => [e.ip, e.nicId]));
   const byMac = () => new Map([...hosts.values()].map((e) => [e.mac, e.nicId]));
   const planned = new Set<string>();
@@ -41,7 +44,11 @@ export async function runNicBatch(
     try {
       if (op.type === 'release') {
         if (tag?.nic === nicId && !dels.includes(port)) dels.push(port);
-        if (hosts.delete(nicId)) hostsChanged = true;
+        if (hosts.delete(nicId)) {
+          hostsChanged = true;
+          dropped.add(nicId);
+          added.delete(nicId);
+        }
         return { ok: true, adopted: false };
       }
       const nic = op.nic;
@@ -94,6 +101,8 @@ export async function runNicBatch(
       if (dhcp && (had?.mac !== entry.mac || had.ip !== entry.ip)) {
         hosts.set(nicId, entry);
         hostsChanged = true;
+        if (had) dropped.add(nicId);
+        added.set(nicId, entry);
       }
       return { ok: true, adopted: link !== undefined };
     } catch (e) {
@@ -105,9 +114,7 @@ export async function runNicBatch(
   if (lines.length > 0 || dels.length > 0 || hostsChanged) {
     const dir = networkDir(c.stateRoot, networkId);
     const hostsScript =
-      hostsChanged && files
-        ? [writeFile(`${dir}/hosts`, renderHosts(hosts.values())), reloadScript(dir)]
-        : [];
+      hostsChanged && files ? [editHosts(`${dir}/hosts`, dropped, added.values()), reloadScript(dir)] : [];
     await c.ssh.runOk(
       [lockPreamble(c.stateRoot), deleteLinks(dels), ipBatch(lines), ...hostsScript].join('\n'),
       signal,
