@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing: chromium (Playwright's browser)
-# and ovn-central (a real OVN Northbound ovsdb-server for the OVN adapter tests). Idempotent; quiet when all present.
+# and ovn-central (a real OVN Northbound ovsdb-server for the OVN adapter tests), and the virtual router adapter's
+# router host: sshd (the test's SSH server), iproute2, nftables, dnsmasq, haproxy, busybox (udhcpc in the "VM"
+# namespaces) and ping. Idempotent; quiet when all present.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ovsdb-server >/dev/null 2>&1 || need+=(openvswitch-common)
 { command -v ovn-nbctl >/dev/null 2>&1 && [ -f /usr/share/ovn/ovn-nb.ovsschema ]; } || need+=(ovn-central ovn-common)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v busybox >/dev/null 2>&1 || need+=(busybox)
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

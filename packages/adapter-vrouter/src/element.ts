@@ -1,0 +1,157 @@
+// createElement: one SSH connection per controller, every call guarded (abort, typed errors), work on one tier
+// serialized and NIC changes coalesced into batches.
+import {
+  type AdapterEnv,
+  type AdapterError,
+  type BatchItemResult,
+  type CallContext,
+  type ControllerConnection,
+  type NetworkElement,
+  type NetworkRef,
+  type NicSpec,
+  throwIfAborted,
+  toAdapterError,
+} from '@netplane/adapter-sdk';
+import { Coalescer, KeyedMutex } from './batcher';
+import { parseConnection } from './config';
+import { type Ctx, makeCtx } from './context';
+import { healthCheck } from './health';
+import { MAX_BATCH } from './names';
+import { implementNetwork, segmentOf, teardownNetwork } from './network';
+import { type NicOp, type NicOutcome, runNicBatch } from './nics';
+import { observe } from './observe';
+import { SshHost } from './ssh';
+import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
+import { destroyVpc, implementVpc } from './vpc';
+
+/** The element plus what the tests and the bench read: SSH round trips so far. */
+export type VrouterElement = NetworkElement & { roundTrips(): number };
+
+export function createVrouterElement(connection: ControllerConnection, env: AdapterEnv): VrouterElement {
+  let ctx: Ctx | null = null;
+  let invalid: AdapterError | null = null;
+  try {
+    const parsed = parseConnection(connection.endpoint, connection.config, connection.credentials);
+    ctx = makeCtx(new SshHost(parsed, env.logger), parsed.config, env.logger);
+  } catch (e) {
+    invalid = toAdapterError(e);
+  }
+  const mutex = new KeyedMutex();
+  const nicBatches = new Coalescer<NicOp, NicOutcome>(
+    mutex,
+    (key, ops, signal) => runNicBatch(ctx as Ctx, key.slice(4), ops, signal),
+    MAX_BATCH,
+  );
+
+  async function call<T>(cc: CallContext, fn: (c: Ctx, signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      throwIfAborted(cc.signal);
+      if (invalid || !ctx) throw invalid;
+      return await fn(ctx, cc.signal);
+    } catch (e) {
+      throw toAdapterError(e);
+    }
+  }
+  const onNetwork = <T>(networkId: string, cc: CallContext, fn: (c: Ctx, s: AbortSignal) => Promise<T>) =>
+    call(cc, (c, s) => mutex.run(`net:${networkId}`, () => fn(c, s), s));
+  const onVpc = <T>(vpcId: string, cc: CallContext, fn: (c: Ctx, s: AbortSignal) => Promise<T>) =>
+    call(cc, (c, s) => mutex.run(`vpc:${vpcId}`, () => fn(c, s), s));
+  const nicOps = (networkId: string, ops: NicOp[], cc: CallContext) =>
+    call(cc, (_c, s) => nicBatches.submit(`net:${networkId}`, ops, s));
+
+  function teardown(c: Ctx, n: NetworkRef, mode: 'shutdown' | 'destroy', s: AbortSignal) {
+    checkId('networkId', n.networkId);
+    checkId('vpcId', n.vpcId);
+    return teardownNetwork(c, n, mode, s);
+  }
+
+  async function prepareNics(nics: readonly NicSpec[], cc: CallContext): Promise<BatchItemResult[]> {
+    if (nics.length === 0) return [];
+    // A malformed NIC fails alone, like a conflicting one.
+    const invalid = new Map<string, AdapterError>();
+    for (const nic of nics) {
+      try {
+        checkNic(nic);
+      } catch (e) {
+        invalid.set(nic.nicId, toAdapterError(e));
+      }
+    }
+    const byNet = new Map<string, NicSpec[]>();
+    for (const nic of nics) {
+      if (!invalid.has(nic.nicId)) byNet.set(nic.networkId, [...(byNet.get(nic.networkId) ?? []), nic]);
+    }
+    const outcomes = new Map<string, NicOutcome>();
+    await Promise.all(
+      [...byNet].map(async ([networkId, list]) => {
+        const out = await nicOps(
+          networkId,
+          list.map((nic) => ({ type: 'prepare', nic })),
+          cc,
+        );
+        for (const [i, nic] of list.entries()) outcomes.set(nic.nicId, out[i] as NicOutcome);
+      }),
+    );
+    return nics.map((nic): BatchItemResult => {
+      const bad = invalid.get(nic.nicId);
+      if (bad) return { nicId: nic.nicId, ok: false, error: bad };
+      const o = outcomes.get(nic.nicId) as NicOutcome;
+      return o.ok
+        ? { nicId: nic.nicId, ok: true, result: { nicId: nic.nicId, adopted: o.adopted } }
+        : { nicId: nic.nicId, ok: false, error: o.error };
+    });
+  }
+
+  return {
+    canHandle: async (req, cc) =>
+      call(cc, async () => {
+        try {
+          segmentOf(req.network);
+        } catch (e) {
+          return { canHandle: false, reason: toAdapterError(e).message };
+        }
+        if (req.service !== 'Connectivity' && req.service !== 'Dhcp') {
+          return { canHandle: false, reason: `The virtual router adapter does not offer ${req.service} yet` };
+        }
+        return { canHandle: true };
+      }),
+    implementVpc: (vpc, cc) =>
+      onVpc(vpc.vpcId, cc, (c, s) => {
+        checkVpc(vpc);
+        return implementVpc(c, vpc, s);
+      }),
+    destroyVpc: (vpc, cc) =>
+      onVpc(vpc.vpcId, cc, (c, s) => {
+        checkId('vpcId', vpc.vpcId);
+        return destroyVpc(c, vpc.vpcId, s);
+      }),
+    implementNetwork: (n, cc) =>
+      onNetwork(n.networkId, cc, (c, s) => {
+        checkNetwork(n);
+        return implementNetwork(c, n, s);
+      }),
+    shutdownNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'shutdown', s)),
+    destroyNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'destroy', s)),
+    prepareNic: async (nic, cc) => {
+      const [r] = await prepareNics([nic], cc);
+      if (!r?.ok) throw (r as { error: AdapterError }).error;
+      return r.result;
+    },
+    prepareNics,
+    releaseNic: async (nic, cc) => {
+      await call(cc, async () => checkNicRef(nic));
+      const [o] = await nicOps(nic.networkId, [{ type: 'release', nic }], cc);
+      if (o && !o.ok) throw o.error;
+    },
+    observe: (scope, cc) =>
+      call(cc, async (c, s) => {
+        if (scope.vpcId !== undefined) checkId('vpcId', scope.vpcId);
+        for (const id of scope.networkIds ?? []) checkId('networkId', id);
+        return { resources: await observe(c, scope, s) };
+      }),
+    healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
+    close: async () => {
+      ctx?.ssh.close();
+    },
+    roundTrips: () => ctx?.ssh.roundTrips ?? 0,
+  };
+}

@@ -1,0 +1,33 @@
+// The virtual router adapter's manifest: only what this package really configures on the router host today.
+// SourceNat, StaticNat, PortForwarding, NetworkACL and Lb are declared when they are implemented (issue 14).
+import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
+import packageJson from '../package.json' with { type: 'json' };
+import { vrouterConfigSchema, vrouterCredentialSchema } from './config';
+import { MAX_BATCH } from './names';
+
+export const vrouterManifest: AdapterManifest = {
+  id: 'virtual-router',
+  vendor: 'Netplane',
+  version: packageJson.version,
+  displayName: 'Virtual Router (Linux over SSH)',
+  description:
+    'Drives a Linux router host over SSH, as CloudStack drives its Virtual Router: a VPC is a router network ' +
+    'namespace, a tier a bridge per VLAN id or VNI (VXLAN device on the bridge) with the gateway address on a veth ' +
+    "into the router namespace, a NIC a veth port on the tier's bridge whose peer the hypervisor takes, with a " +
+    'static lease in the dnsmasq serving the tier (router, DNS and MTU options). Commands are batched: ip -batch ' +
+    'and one dnsmasq reload per batch of NICs.',
+  protocol: 'SSH',
+  isolationMethods: ['VLAN', 'VXLAN'],
+  services: {
+    Connectivity: { DistributedRouter: false, StretchedL2Subnet: false, RegionLevelVpc: false },
+    Dhcp: { DhcpAccrossMultipleSubnets: false },
+  },
+  canEnableIndividualServices: true,
+  serviceDependencies: [{ service: 'Dhcp', requires: ['Connectivity'] }],
+  credentialSchema: credentialSchemaFrom(vrouterCredentialSchema),
+  configSchema: configSchemaFrom(vrouterConfigSchema),
+  endpointHint: 'ssh://root@192.0.2.10:3922 (the host key pinned in the config)',
+  limits: { maxBatchSize: MAX_BATCH, recommendedConcurrency: 4, recommendedCallsPerSecond: 50 },
+  idempotentByKey: true,
+  supportsBatchPrepare: true,
+};
