@@ -82,6 +82,8 @@ export class SbGeneration {
         const m = await this.client.monitor(SB_DB, request, { signal });
         m.onChange(() => {
           this.value++;
+          // Only the count matters: the rows inserted since it started need not be kept.
+          m.cache.clear();
         });
         // Changes before the monitor existed are unknown: whatever daemon ran before is not comparable.
         this.value++;
