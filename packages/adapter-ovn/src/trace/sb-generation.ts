@@ -42,10 +42,34 @@ const TRACED: Record<string, string[] | undefined> = {
   Load_Balancer: undefined,
 };
 const CHANGES = { initial: false, insert: true, delete: true, modify: true };
+/** A shared echo's own deadline (each caller's signal only ends its own wait): the trace deadline. */
+const ROUND_TIMEOUT_MS = 30_000;
+
+/** Rejects when `signal` aborts, without cancelling `p`, which other callers may be waiting on. */
+export function orAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
 
 export class SbGeneration {
   private value = 0;
   private monitor: Promise<Monitor> | undefined;
+  /** The echo in flight, and the one callers arriving meanwhile wait for. */
+  private current: Promise<number> | undefined;
+  private next: Promise<number> | undefined;
   private readonly offState: () => void;
 
   constructor(private readonly client: OvsdbClient) {
@@ -55,12 +79,41 @@ export class SbGeneration {
     });
   }
 
-  /** The generation once every Southbound change committed before this call has been counted. */
-  async barrier(signal: AbortSignal): Promise<number> {
-    const m = await this.started(signal);
-    await this.client.echo({ signal });
-    await m.ready;
-    return this.value;
+  /**
+   * The generation once every Southbound change committed before this call has been counted. Concurrent callers
+   * share echoes: one that arrives while an echo is in flight (the server may have read it before this call) waits
+   * for the next one, sent once that is answered, which every caller arriving meanwhile shares.
+   */
+  barrier(signal: AbortSignal): Promise<number> {
+    const current = this.current;
+    if (!current) return orAbort(this.round(), signal);
+    if (!this.next) {
+      this.next = current
+        .catch(() => {})
+        .then(() => {
+          this.next = undefined;
+          return this.round();
+        });
+    }
+    const p = this.next;
+    return orAbort(p, signal);
+  }
+
+  private round(): Promise<number> {
+    const signal = AbortSignal.timeout(ROUND_TIMEOUT_MS);
+    const p = (async () => {
+      const m = await this.started(signal);
+      await this.client.echo({ signal });
+      await m.ready;
+      return this.value;
+    })();
+    this.current = p;
+    void p
+      .finally(() => {
+        if (this.current === p) this.current = undefined;
+      })
+      .catch(() => {});
+    return p;
   }
 
   close(): void {
@@ -69,6 +122,7 @@ export class SbGeneration {
   }
 
   private started(signal: AbortSignal): Promise<Monitor> {
+    // Started under one round's deadline; a failure leaves the next round to try again.
     if (!this.monitor) {
       this.monitor = (async () => {
         const schema = await this.client.getSchema(SB_DB, { signal });

@@ -11,28 +11,9 @@ import { type AdapterEnv, throwIfAborted } from '@netplane/adapter-sdk';
 import { microflow, type OvsdbClient, type TracePacket } from '@netplane/ovsdb';
 import { CT_EXHAUSTED, TraceDaemon } from './daemon';
 import { runOvnTrace, shownCommand, TRACE_TIMEOUT_MS, type TraceRun, traceTail } from './run';
-import { SbGeneration } from './sb-generation';
+import { orAbort, SbGeneration } from './sb-generation';
 
 type Southbound = { endpoint: string; credentials: Record<string, string> };
-
-/** Rejects when `signal` aborts, without cancelling `p`, which other traces may be waiting on. */
-function orAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 const TRACERS = new WeakMap<object, OvnTracer>();
 /** The tracer of an element, for tests that look at its daemon (its pid, what answered). */
