@@ -6,7 +6,7 @@
 // subreaper (PR_SET_CHILD_SUBREAPER), starts ovn-trace, says `ready <pid>` once the daemon has read the database,
 // reaps it when it dies (and exits then, which is how we learn it died), and kills it when its stdin closes: when
 // stop() closes it, or when this process dies. Sockets, pidfile and log are in a private directory (mkdtemp, 0700)
-// removed by stop(); the TLS PEMs only until the daemon is connected.
+// the lifeline removes as it exits (and stop() again); the TLS PEMs are there only until the daemon is connected.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
@@ -24,8 +24,10 @@ export const CT_EXHAUSTED = '/* default (use --ct to customize) */';
 const STOP_GRACE_MS = 5_000;
 
 const LIFELINE = `
-import ctypes, os, select, signal, subprocess, sys
+import atexit, ctypes, os, select, shutil, signal, subprocess, sys
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: the detached daemon is ours to reap
+# The private directory goes with the lifeline, also when the Netplane process died without stop().
+atexit.register(shutil.rmtree, os.path.dirname(sys.argv[1]), True)
 wake_r, wake_w = os.pipe()
 os.set_blocking(wake_w, False)
 signal.set_wakeup_fd(wake_w)
@@ -118,6 +120,10 @@ export class TraceDaemon {
       ...Array.from({ length: ctStates }, () => '--ct=new'),
     ];
     const child = spawn('python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The daemon must not keep this process alive: if it exits without close(), the lifeline's stdin closes with it.
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr])
+      (s as { unref?: () => void } | null)?.unref?.();
     try {
       const pid = await readyOf(child, timeoutMs);
       return new TraceDaemon(child, dir, pid);
