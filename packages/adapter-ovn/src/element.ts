@@ -25,7 +25,7 @@ import { applyPortForwarding, revokePortForwarding } from './port-forwarding';
 import { checkRealized } from './realized/check';
 import { SbDatabase } from './realized/southbound';
 import { applyStaticNat, revokeStaticNat } from './static-nat';
-import { traceOvn } from './trace';
+import { OvnTracer, registerTracer, traceOvn } from './trace';
 import { destroyVpc, implementVpc } from './vpc';
 import { NbWatch } from './watch';
 
@@ -85,10 +85,16 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
 
   const sb = 'db' in opened ? opened.sb : undefined;
   const watcher = 'db' in opened ? new NbWatch(opened.db, env.logger) : undefined;
-  // ovn-trace reads the Southbound database with the same TLS credentials as the Northbound connection.
-  const southbound = config.southboundEndpoint
-    ? { endpoint: config.southboundEndpoint, credentials: connection.credentials ?? {} }
-    : undefined;
+  // ovn-trace reads the Southbound database with the same TLS credentials as the Northbound connection; its daemon's
+  // freshness barrier counts changes on the Realized check's Southbound connection.
+  const tracer =
+    config.southboundEndpoint && sb
+      ? new OvnTracer(
+          { endpoint: config.southboundEndpoint, credentials: connection.credentials ?? {} },
+          sb.client,
+          env.logger,
+        )
+      : undefined;
 
   const call = async <T>(
     ctx: CallContext,
@@ -164,10 +170,9 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
         }
       : {}),
     // Only with a Southbound database to trace against: without one the engine says the check is not available.
-    ...(southbound
+    ...(tracer
       ? {
-          trace: (spec: TraceSpec, ctx: CallContext) =>
-            call(ctx, (db, s) => traceOvn(db, southbound, spec, s)),
+          trace: (spec: TraceSpec, ctx: CallContext) => call(ctx, (db, s) => traceOvn(db, tracer, spec, s)),
         }
       : {}),
     // No watch on a bad endpoint or config: there is nothing to monitor, and every call already says why.
@@ -176,8 +181,11 @@ export function createOvnElement(connection: ControllerConnection, env: AdapterE
       : {}),
     close: async () => {
       watcher?.close();
+      // The daemon first: its barrier's monitor is on the Southbound connection.
+      await tracer?.close();
       if ('db' in opened) await Promise.all([opened.db.close(), opened.sb?.close()]);
     },
   };
+  if (tracer) registerTracer(element, tracer);
   return element;
 }

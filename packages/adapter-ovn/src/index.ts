@@ -9,6 +9,8 @@ export { ovnConfigSchema, ovnCredentialSchema, ovnManifest } from './manifest';
 export { EXT, gatewayPortMac, names, OWNER, routerPortMac } from './names';
 export { nicPortRow } from './nics';
 export { rawPrepareOps } from './raw-ops';
+// Diagnostics: what answered an element's traces (its ovn-trace daemon or one-shot runs), for benchmarks and tests.
+export { tracerOf } from './trace';
 
 const ovnAdapter: AdapterModule = { manifest: ovnManifest, createElement: createOvnElement };
 export default ovnAdapter;

@@ -1,9 +1,11 @@
-// trace() against a Southbound database over ssl: with the controller's TLS credentials: ovn-trace gets them as files
-// in a private temp dir that is gone after the call, and neither the PEMs nor those paths show in the result; without
+// trace() against a Southbound database over ssl: with the controller's TLS credentials: ovn-trace (its daemon) gets
+// them as files in a private temp dir that is gone once it connected, and neither the PEMs nor those paths show in the
+// result; without
 // them the answer is that the Southbound database cannot be reached. The VPC has no gateway: an address outside has no
 // route, and a packet from outside has no way in.
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { NetworkElement, TraceSpec } from '@netplane/adapter-sdk';
 import {
   type NorthdHandle,
@@ -12,6 +14,7 @@ import {
   startOvsdbServer,
 } from '@netplane/ovsdb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tracerOf } from '../src/trace';
 import { networkSpec, nicSpec, vpcSpec } from './fixtures';
 import { createElement, ctx } from './support';
 
@@ -69,6 +72,10 @@ it('traces over ssl: with the TLS credentials, and leaves no key material behind
   expect(shown).not.toContain(`${tmpdir()}/netplane-ovn-trace-`);
   for (const pem of Object.values(credentials)) expect(shown).not.toContain(pem.trim().split('\n')[1]);
   expect(await ourTempDirs()).toEqual(before);
+  // The daemon answered over ssl: too, and its directory holds no PEM: they go once it has connected.
+  expect(tracerOf(el)?.stats).toMatchObject({ daemonTraces: 1, oneShotRuns: 0 });
+  for (const d of (await readdir(tmpdir())).filter((f) => f.startsWith('netplane-ovn-traced-')))
+    expect((await readdir(path.join(tmpdir(), d))).filter((f) => f.endsWith('.pem'))).toEqual([]);
 
   // Without the credentials ovn-trace cannot open the database, and says so.
   const bare = createElement(nb.unixEndpoint, { southboundEndpoint: ssl.endpoint });

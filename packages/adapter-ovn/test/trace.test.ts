@@ -175,10 +175,15 @@ describe('OVN trace availability', () => {
   it("answers 'unavailable' when ovn-trace is not on the PATH", async () => {
     const [web1] = w.webNics;
     const [app1] = w.appNics;
+    // A new element: w.el's ovn-trace daemon, started by the tests above, would answer without the PATH.
+    const el = createElement(w.nb.unixEndpoint, {
+      gatewayChassis: 'gw1',
+      southboundEndpoint: w.northd.sb.unixEndpoint,
+    });
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      const r = await w.el.trace?.(traceSpec(w, nicEndpoint(web1), nicEndpoint(app1), tcp(80)), ctx());
+      const r = await el.trace?.(traceSpec(w, nicEndpoint(web1), nicEndpoint(app1), tcp(80)), ctx());
       expect(traceResultSchema.safeParse(r).success).toBe(true);
       expect(r).toMatchObject({
         outcome: 'unavailable',
@@ -189,6 +194,7 @@ describe('OVN trace availability', () => {
       });
     } finally {
       process.env.PATH = path;
+      await el.close();
     }
   });
 

@@ -5,8 +5,13 @@ import { OvsdbError } from './errors';
 import type { Condition } from './operations';
 import type { DatabaseSchema } from './schema';
 
-/** Per table: the columns to replicate (all when omitted) and an optional server-side condition. */
-export type MonitorRequest = Record<string, { columns?: string[]; where?: Condition[] }>;
+/** Which changes a monitor reports (RFC 7047 `select`): all when omitted; `initial: false` skips the first fill. */
+export type MonitorSelect = { initial?: boolean; insert?: boolean; delete?: boolean; modify?: boolean };
+/** Per table: the columns to replicate (all when omitted), an optional server-side condition and `select`. */
+export type MonitorRequest = Record<
+  string,
+  { columns?: string[]; where?: Condition[]; select?: MonitorSelect }
+>;
 export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond';
 
 const ZERO_TXN = '00000000-0000-0000-0000-000000000000';
@@ -108,12 +113,13 @@ export class Monitor {
     this.onStop();
   }
 
-  private requests(): Record<string, { columns?: string[]; where?: Condition[] }[]> {
-    const out: Record<string, { columns?: string[]; where?: Condition[] }[]> = {};
+  private requests(): Record<string, MonitorRequest[string][]> {
+    const out: Record<string, MonitorRequest[string][]> = {};
     for (const [table, r] of Object.entries(this.request)) {
-      const req: { columns?: string[]; where?: Condition[] } = {};
+      const req: MonitorRequest[string] = {};
       if (r.columns) req.columns = r.columns;
       if (r.where) req.where = r.where;
+      if (r.select) req.select = r.select;
       out[table] = [req];
     }
     return out;

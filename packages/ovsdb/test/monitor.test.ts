@@ -51,6 +51,28 @@ describe('Monitor', () => {
     }
   });
 
+  it("with select initial: false sends none of the existing rows, only the changes after it (RFC 7047's select)", async () => {
+    await server.nbctl(['ls-add', 's-before']);
+    const client = await OvsdbClient.connect({ endpoint: server.unixEndpoint });
+    try {
+      const select = { initial: false, insert: true, delete: true, modify: true };
+      const m = await client.monitor(NB, { Logical_Switch: { columns: ['name'], select } });
+      const changes: string[] = [];
+      m.onChange((cs) =>
+        changes.push(...cs.map((c) => `${c.kind} ${String(m.cache.get(c.table, c.uuid)?.name)}`)),
+      );
+      expect(switchNames(m)).toEqual([]);
+      await server.nbctl(['ls-add', 's-after']);
+      await waitFor(
+        () => changes,
+        (c) => c.includes('insert s-after'),
+      );
+      expect(switchNames(m)).toEqual(['s-after']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('reconnects after the server is killed and rebuilds the cache, dropping rows deleted while it was down', async () => {
     await server.nbctl(['ls-add', 'r-doomed']);
     const client = await OvsdbClient.connect({

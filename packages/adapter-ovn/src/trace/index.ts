@@ -1,13 +1,16 @@
 // trace(): the path one packet takes through a VPC, by ovn-trace against the Southbound database (--ct=new: the first
 // packet of a connection), with the microflow built from Netplane's MACs and IPs (packet.ts) and the stages mapped
-// back to our objects (hops.ts). When ovn-trace is not installed on this node the answer says so, never a guess.
+// back to our objects (hops.ts). The element's tracer (tracer.ts) asks its ovn-trace daemon when that is provably
+// fresh, else runs ovn-trace once. When ovn-trace is not installed on this node the answer says so, never a guess.
 import { AdapterError, TRACE_SPEC_VERSION, type TraceResult, type TraceSpec } from '@netplane/adapter-sdk';
 import { parseTrace } from '@netplane/ovsdb';
 import type { NbDatabase } from '../nb';
 import { hopsOf } from './hops';
 import { buildPacket } from './packet';
-import { runOvnTrace } from './run';
+import type { OvnTracer } from './tracer';
 import { readVpcView } from './view';
+
+export { OvnTracer, registerTracer, tracerOf } from './tracer';
 
 /** What the result shows of ovn-trace's output: enough for an expert, bounded for the API. */
 const MAX_SHOWN_OUTPUT = 64 * 1024;
@@ -18,7 +21,7 @@ export const TRACE_TOOL_MISSING =
 
 export async function traceOvn(
   db: NbDatabase,
-  southbound: { endpoint: string; credentials: Record<string, string> },
+  tracer: OvnTracer,
   spec: TraceSpec,
   signal: AbortSignal,
 ): Promise<TraceResult> {
@@ -27,10 +30,7 @@ export async function traceOvn(
   const view = await readVpcView(db, spec.vpcId, signal);
   const built = buildPacket(spec, view);
   if (!('packet' in built)) return { ...built, hops: [], deliveredTo: null, tool: { name: TOOL } };
-  const run = await runOvnTrace(
-    { ...southbound, packet: built.packet, ...(built.lbDst ? { lbDst: built.lbDst } : {}) },
-    signal,
-  );
+  const run = await tracer.run(built.packet, built.lbDst, signal);
   if (!run.ok) {
     const why = run.missing
       ? { reason: 'TraceToolMissing', message: TRACE_TOOL_MISSING }

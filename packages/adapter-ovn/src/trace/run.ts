@@ -10,30 +10,42 @@ import { microflow, type TracePacket } from '@netplane/ovsdb';
 
 export const TRACE_TIMEOUT_MS = 30_000;
 /** ovn-trace's output of one packet is tens of kB; past this the run fails rather than fill memory. */
-const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
 /**
  * ovn-trace answers trk,est to every conntrack lookup past its --ct options; a new connection is new in each zone it
  * crosses (both switches, the router's SNAT and DNAT zones, a load balancer), so every lookup gets one.
  */
-const CT_LOOKUPS = 16;
+export const CT_LOOKUPS = 16;
 
 export type TraceRun =
   | { ok: true; stdout: string; command: string }
   | { ok: false; missing: true; command: string }
   | { ok: false; missing: false; reason: string; message: string; command: string };
 
-const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+export const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+const PEMS = [
+  ['private-key', 'privateKey', 'key.pem'],
+  ['certificate', 'certificate', 'cert.pem'],
+  ['ca-cert', 'caCertificate', 'ca.pem'],
+] as const;
+
+/** The TLS options as the result shows them: which were given, never the files' paths. */
+export const shownTls = (endpoint: string, credentials: Record<string, string>): string[] =>
+  endpoint.startsWith('ssl:')
+    ? PEMS.filter(([, key]) => credentials[key]).map(([option]) => `--${option}=<${option}>`)
+    : [];
+
+/** The command the result shows: the one-shot run, which the daemon's answer is equivalent to. */
+export const shownCommand = (endpoint: string, credentials: Record<string, string>, tail: string[]) =>
+  ['ovn-trace', `--db=${endpoint}`, ...shownTls(endpoint, credentials), ...tail].map(quote).join(' ');
 
 /** Writes the PEMs the endpoint needs; returns ovn-trace's TLS options and how to remove them. */
-async function tlsFiles(
+export async function tlsFiles(
   endpoint: string,
   credentials: Record<string, string>,
 ): Promise<{ args: string[]; shown: string[]; dispose: () => Promise<void> }> {
-  const files: [string, string | undefined, string][] = [
-    ['private-key', credentials.privateKey, 'key.pem'],
-    ['certificate', credentials.certificate, 'cert.pem'],
-    ['ca-cert', credentials.caCertificate, 'ca.pem'],
-  ];
+  const files = PEMS.map(([option, key, name]) => [option, credentials[key], name] as const);
   if (!endpoint.startsWith('ssl:') || files.every(([, pem]) => !pem))
     return { args: [], shown: [], dispose: async () => {} };
   const dir = await mkdtemp(path.join(tmpdir(), 'netplane-ovn-trace-'));
@@ -55,22 +67,25 @@ async function tlsFiles(
   }
 }
 
+/** One-shot ovn-trace's arguments after --db and TLS: the options and the packet. */
+export const traceTail = (packet: TracePacket, lbDst?: string): string[] => [
+  ...Array.from({ length: CT_LOOKUPS }, () => '--ct=new'),
+  ...(lbDst ? [`--lb-dst=${lbDst}`] : []),
+  '--detailed',
+  // Our port names embed UUIDs, which friendly names would shorten.
+  '--no-friendly-names',
+  packet.datapath,
+  microflow(packet),
+];
+
 export async function runOvnTrace(
   opts: { endpoint: string; credentials: Record<string, string>; packet: TracePacket; lbDst?: string },
   signal: AbortSignal,
 ): Promise<TraceRun> {
-  const tail = [
-    ...Array.from({ length: CT_LOOKUPS }, () => '--ct=new'),
-    ...(opts.lbDst ? [`--lb-dst=${opts.lbDst}`] : []),
-    '--detailed',
-    // Our port names embed UUIDs, which friendly names would shorten.
-    '--no-friendly-names',
-    opts.packet.datapath,
-    microflow(opts.packet),
-  ];
+  const tail = traceTail(opts.packet, opts.lbDst);
   const tls = await tlsFiles(opts.endpoint, opts.credentials);
   const db = `--db=${opts.endpoint}`;
-  const command = ['ovn-trace', db, ...tls.shown, ...tail].map(quote).join(' ');
+  const command = shownCommand(opts.endpoint, opts.credentials, tail);
   try {
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(

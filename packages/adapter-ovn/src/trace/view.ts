@@ -2,7 +2,15 @@
 // is addressed to (tier router ports, the gateway port), which tier or NIC a logical port is, and the rows of ours a
 // logical flow came from (ACLs with their list and rule, NAT rows, load balancers), so hops name our objects.
 import { DEFAULT_DENY_ACL_ID } from '@netplane/domain';
-import { type CachedRow, optional, toAtoms, toRecord, toUuids } from '@netplane/ovsdb';
+import {
+  type CachedRow,
+  type Monitor,
+  optional,
+  type TableCache,
+  toAtoms,
+  toRecord,
+  toUuids,
+} from '@netplane/ovsdb';
 import { ACL_LIST_KEY, ACL_SPEC_KEY, type AclSpecRecord, LIST_RULE_PREFIX } from '../acl-list';
 import { EXT, names } from '../names';
 import type { NbDatabase } from '../nb';
@@ -53,8 +61,29 @@ function readRecord(text: string | undefined): AclSpecRecord | undefined {
   }
 }
 
+/**
+ * Views by monitor, dropped at its next change: the hundreds of traces of a matrix read one view of an unchanged VPC
+ * instead of walking its rows (thousands with 1,000 NICs) each.
+ */
+const VIEWS = new WeakMap<Monitor, Map<string, VpcView>>();
+
 export async function readVpcView(db: NbDatabase, vpcId: string, signal: AbortSignal): Promise<VpcView> {
-  const { cache } = await db.cache(signal);
+  const m = await db.cache(signal);
+  let views = VIEWS.get(m);
+  if (!views) {
+    const fresh = new Map<string, VpcView>();
+    m.onChange(() => fresh.clear());
+    VIEWS.set(m, fresh);
+    views = fresh;
+  }
+  const known = views.get(vpcId);
+  if (known) return known;
+  const view = viewOf(m.cache, vpcId);
+  views.set(vpcId, view);
+  return view;
+}
+
+function viewOf(cache: TableCache, vpcId: string): VpcView {
   const ours = (table: string) =>
     [...cache.rows(table)].filter((r) => toRecord(r.external_ids)[EXT.vpcId] === vpcId);
   const byName = (rows: CachedRow[]) => new Map(rows.map((r) => [str(r.name), r]));
