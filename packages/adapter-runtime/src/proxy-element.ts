@@ -218,7 +218,9 @@ export class ProxyElement {
       const answer = p.request(`element.${method}`, params, (n) => {
         id = n;
       });
-      return await raceAbort(answer, both, aborted);
+      const result = await raceAbort(answer, both, aborted);
+      // The wire's null is a void method's undefined (no contract call answers null otherwise).
+      return result === null ? undefined : result;
     } catch (e) {
       throw this.toError(e, both, aborted);
     } finally {
