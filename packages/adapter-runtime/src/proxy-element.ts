@@ -153,6 +153,17 @@ export class ProxyElement {
     }
     return () => {
       this.listeners.delete(listener);
+      if (this.listeners.size > 0 || this.closed) return;
+      // The last listener left: end the subscription where it runs (a later watch subscribes again).
+      const ac = new AbortController();
+      this.host.ready(ac.signal).then(
+        (peer) => {
+          if (!this.watchingOn.delete(peer)) return;
+          peer.request('element.unwatch', { element: this.id }).catch(() => {});
+        },
+        () => {},
+      );
+      ac.abort();
     };
   }
 
@@ -206,7 +217,12 @@ export class ProxyElement {
     };
     try {
       peer = await this.host.ready(both);
-      await raceAbort(this.attach(peer), both, aborted);
+      const opened = await raceAbort(this.attach(peer), both, aborted);
+      if ((OPTIONAL_METHODS as readonly string[]).includes(method) && !opened.methods.includes(method))
+        throw new AdapterError(
+          'INVALID_REQUEST',
+          `adapter ${this.host.adapterId()} does not implement ${method}`,
+        );
       const params = {
         element: this.id,
         args,
