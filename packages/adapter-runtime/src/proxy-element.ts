@@ -193,8 +193,11 @@ export class ProxyElement {
       );
     const deadlineMs = this.host.callTimeoutMs;
     const started = Date.now();
-    // One signal for the wait for a process, the open and the call: the caller's, or our deadline.
+    // One signal for the wait for a process, the open and the call: the caller's, or our deadline. Its reason is the
+    // AdapterError the call rejects with. (A listener, not AbortSignal.any: this runs once per call.)
     const ours = new AbortController();
+    const onCallerAbort = () => ours.abort(abortError(signal));
+    signal.addEventListener('abort', onCallerAbort, { once: true });
     const timer = setTimeout(
       () =>
         ours.abort(
@@ -205,8 +208,8 @@ export class ProxyElement {
         ),
       deadlineMs,
     );
-    const both = AbortSignal.any([signal, ours.signal]);
-    const aborted = () => (ours.signal.aborted ? (ours.signal.reason as AdapterError) : abortError(signal));
+    const both = ours.signal;
+    const aborted = () => both.reason as AdapterError;
     let id: number | undefined;
     let peer: Peer | undefined;
     const onAbort = () => {
@@ -241,6 +244,7 @@ export class ProxyElement {
       throw this.toError(e, both, aborted);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onCallerAbort);
       both.removeEventListener('abort', onAbort);
     }
   }
