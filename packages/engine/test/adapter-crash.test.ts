@@ -2,48 +2,21 @@
 // kill -9 of the adapter process while a VPC job's prepareNics waits on it fails that call with ADAPTER_CRASHED
 // (retryable), the runtime restarts the adapter, and the job completes with every NIC Reserved and no NIC twice on
 // the controller (its state lives in the controller, not in the adapter process).
-import { fileURLToPath } from 'node:url';
-import { type ProcessAdapter, startProcessAdapter } from '@netplane/adapter-runtime';
 import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/index';
-import { type SimulatorProcess, startSimulator } from './simulator-process';
-import { makeWorld, until, vpcWithTier, type World, waitForJob } from './world';
-
-const serve = fileURLToPath(new URL('../../adapter-simulator/src/serve.ts', import.meta.url));
-const cwd = fileURLToPath(new URL('../../adapter-simulator', import.meta.url));
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+import { type ProcessAdapterWorld, startProcessAdapterWorld } from './process-adapter-world';
+import { until, vpcWithTier, waitForJob } from './world';
 
 describe.each(testDialects())('an adapter process killed mid-prepareNics on %s', (dialect) => {
-  let sim: SimulatorProcess;
-  let adapter: ProcessAdapter;
-  let w: World;
-  let engine: Engine;
+  let world: ProcessAdapterWorld;
   beforeAll(async () => {
-    [sim, adapter] = await Promise.all([
-      startSimulator(),
-      startProcessAdapter({
-        command: process.execPath,
-        args: ['--import', 'tsx', serve],
-        cwd,
-        logger: quiet,
-        restart: { baseMs: 100 },
-      }),
-    ]);
-    w = await makeWorld(dialect, { controllers: [{ endpoint: sim.url }], simulatorModule: adapter.module });
-    engine = w.engine({ breakerThreshold: 10_000 });
-    await engine.start();
+    world = await startProcessAdapterWorld(dialect, { breakerThreshold: 10_000 });
   }, 60_000);
-  afterAll(async () => {
-    await engine?.stop();
-    await w?.cleanup();
-    await adapter?.stop();
-    await sim?.kill();
-  });
+  afterAll(() => world?.cleanup());
 
   it('the crashed call fails ADAPTER_CRASHED, the adapter restarts, the job completes with each NIC once', async () => {
-    const controllerId = w.controllerIds[0] as string;
+    const { w, engine, adapter, sim, controllerId } = world;
     const { tier } = await vpcWithTier(w, engine, '10.93.0.0/16', '10.93.1.0/24');
     expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
       'succeeded',
