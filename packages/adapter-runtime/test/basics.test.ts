@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { AdapterError } from '@netplane/adapter-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProcessAdapter } from '../src/index';
-import { connection, ctx, env, nic, startToy, waitFor } from './support';
+import { type ProcessAdapter, startProcessAdapter } from '../src/index';
+import { connection, ctx, env, nic, recordingLogger, startToy, waitFor } from './support';
 
 let running: ProcessAdapter | undefined;
 afterEach(async () => {
@@ -102,6 +102,14 @@ describe('an adapter that cannot start', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(reason);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('a command that does not exist', async () => {
+    const { logger } = recordingLogger();
+    const err = await startProcessAdapter({ command: 'netplane-no-such-adapter', cwd: '/', logger }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/could not be started: spawn netplane-no-such-adapter ENOENT/);
   });
 
   it('no handshake within the deadline', async () => {

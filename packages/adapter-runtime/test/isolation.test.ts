@@ -53,6 +53,25 @@ describe('crash isolation', () => {
     expect(lines.some((l) => l.msg === 'adapter toy restarted')).toBe(true);
   });
 
+  it("another adapter process's calls are unaffected by the crash", async () => {
+    const { started } = startToy('ok', { restart: { baseMs: 100 } });
+    running = await started;
+    const other = await startToy().started;
+    try {
+      const doomed = running.module.createElement(connection({ prepareDelayMs: 60_000 }), env);
+      const bystander = other.module.createElement(connection({ prepareDelayMs: 500 }), env);
+      const calls = Array.from({ length: 20 }, (_, i) => bystander.prepareNic(nic(i), ctx()));
+      const lost = doomed.prepareNics([nic(100)], ctx()).catch((e: unknown) => e);
+      process.kill(pidOf(running) as number, 'SIGKILL');
+      expect(((await lost) as AdapterError).category).toBe('ADAPTER_CRASHED');
+      const results = await Promise.allSettled(calls);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(other.info()).toMatchObject({ restarts: 0, state: 'running' });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('garbage on stdout: disconnected with a clear log line, in-flight calls ADAPTER_CRASHED, then restarted', async () => {
     const { started, lines } = startToy('ok', { restart: { baseMs: 100 } });
     running = await started;
