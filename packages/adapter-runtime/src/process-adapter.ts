@@ -163,8 +163,9 @@ class Supervisor implements ElementHost {
   }
 
   ready(signal: AbortSignal): Promise<Peer> {
-    if (this.current?.alive) return Promise.resolve(this.current);
+    // Stopped first: a process still finishing its calls after stop() takes no new ones.
     if (this.state === 'stopped') return Promise.reject(new Error('was stopped'));
+    if (this.current?.alive) return Promise.resolve(this.current);
     return new Promise<Peer>((resolve, reject) => {
       const onAbort = () => {
         this.waiters.delete(wake);
