@@ -44,7 +44,8 @@ export async function startAdapterProcess(
   cmd: ProcessCommand,
   logger: AdapterLogger,
   opts: { packageSdkRange?: string | undefined; checkHandshakeRange: boolean },
-): Promise<ProcessAdapter | string> {
+): Promise<{ adapter: ProcessAdapter; sdkRange: string | null } | string> {
+  let sdkRange: string | null = opts.packageSdkRange ?? null;
   try {
     const adapter = await startProcessAdapter({
       ...cmd,
@@ -53,13 +54,13 @@ export async function startAdapterProcess(
       validate: (h) => {
         const module = validateAdapterModule({ manifest: h.manifest, createElement: () => undefined });
         if (typeof module === 'string') return module;
-        if (opts.checkHandshakeRange && opts.packageSdkRange === undefined)
-          return sdkMismatch(h.sdkRange ?? undefined);
-        return undefined;
+        if (!opts.checkHandshakeRange || opts.packageSdkRange !== undefined) return undefined;
+        sdkRange = h.sdkRange;
+        return sdkMismatch(h.sdkRange ?? undefined);
       },
     });
     started.add(adapter);
-    return adapter;
+    return { adapter, sdkRange };
   } catch (e) {
     // The loader's line names the adapter already: the bare reason.
     return e instanceof ProcessAdapterStartError ? e.reason : e instanceof Error ? e.message : String(e);

@@ -51,10 +51,11 @@ async function importBuiltIn(
     const cmd = serveCommand(spec);
     if (!cmd) return { ...base, result: `${spec} has no serve script to run it out of process` };
     const log = toAdapterLogger(logger, { adapterId: base.id });
+    const started = await startAdapterProcess(cmd, log, { checkHandshakeRange: false });
     return {
       ...base,
       source: 'built-in (process)',
-      result: await startAdapterProcess(cmd, log, { checkHandshakeRange: false }),
+      result: typeof started === 'string' ? started : started.adapter,
     };
   }
   try {
@@ -106,11 +107,13 @@ async function importInstalled(
         result: 'NETPLANE_ADAPTER_RUNTIME asks for a process, but its package.json has no netplane.command',
       };
     const log = toAdapterLogger(logger, { adapterId: base.id });
-    const result = await startAdapterProcess(asProcess, log, {
+    const started = await startAdapterProcess(asProcess, log, {
       packageSdkRange: pkg.sdkRange,
       checkHandshakeRange: true,
     });
-    return { ...base, source: `${c.source} (process)`, result };
+    if (typeof started === 'string') return { ...base, source: `${c.source} (process)`, result: started };
+    // The range it was checked against: its package's, or the one its handshake declared.
+    return { ...base, sdkRange: started.sdkRange, source: `${c.source} (process)`, result: started.adapter };
   }
   // Refused before any of its code runs: an adapter built for another SDK may not even link against this one.
   const mismatch = sdkMismatch(pkg.sdkRange);

@@ -21,7 +21,31 @@ const baseEnv = {
 };
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-type Listed = { id: string; status: string; reason: string | null; version: string | null; source: string };
+type Listed = {
+  id: string;
+  status: string;
+  reason: string | null;
+  version: string | null;
+  source: string;
+  sdkRange: string | null;
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`not met within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('out-of-process adapters (the built server)', () => {
   it('an installed process adapter is Fully Loaded, a throwing one Unable to load, the simulator runs as a process', async () => {
@@ -40,6 +64,7 @@ describe('out-of-process adapters (the built server)', () => {
       expect(byId('acmeproc')).toMatchObject({
         status: 'Fully Loaded',
         version: '3.0.0',
+        sdkRange: '^1.0.0', // from its handshake: its package.json declares none
         source: `directory ${good} (process)`,
       });
       expect(byId('brokenproc')).toMatchObject({
@@ -48,13 +73,29 @@ describe('out-of-process adapters (the built server)', () => {
       });
       expect(byId('simulator')).toMatchObject({ status: 'Fully Loaded', source: 'built-in (process)' });
       expect(byId('ovn')).toMatchObject({ status: 'Fully Loaded', source: 'built-in' });
-      expect(server.output()).toMatch(/"msg":"Fully Loaded adapter simulator \S+ \(process \d+\)"/);
+      const pid = Number(
+        /"msg":"Fully Loaded adapter simulator \S+ \(process (\d+)\)"/.exec(server.output())?.[1],
+      );
+      expect(pid).toBeGreaterThan(0);
+      expect(alive(pid)).toBe(true);
+      await server.stop();
+      // The server's shutdown stopped its adapter processes.
+      await until(() => !alive(pid), 'the simulator adapter process exits with the server');
       expect(server.output()).toContain(
         '"msg":"Unable to load adapter brokenproc 3.0.0: initialize failed: its factory threw: no licence file"',
       );
     } finally {
       await server.stop();
     }
+  });
+
+  it('netplane adapters list shows a process adapter with its handshake's SDK range and its source', async () => {
+    const good = writeProcessPlugin(vendorDir, { id: 'listproc' });
+    const r = await runCli(['adapters', 'list'], { NETPLANE_DATA_DIR: dataDir, NETPLANE_ADAPTERS: good });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^listproc +3\.0\.0 +Fully Loaded +\^1\.0\.0 +directory .*listproc \(process\)$/m,
+    );
   });
 
   it('a bad NETPLANE_ADAPTER_RUNTIME is refused at start with one line naming it', async () => {
