@@ -89,7 +89,7 @@ describe('out-of-process adapters (the built server)', () => {
     }
   });
 
-  it('netplane adapters list shows a process adapter with its handshake's SDK range and its source', async () => {
+  it('netplane adapters list shows a process adapter with the SDK range of its handshake and its source', async () => {
     const good = writeProcessPlugin(vendorDir, { id: 'listproc' });
     const r = await runCli(['adapters', 'list'], { NETPLANE_DATA_DIR: dataDir, NETPLANE_ADAPTERS: good });
     expect(r.code).toBe(0);
