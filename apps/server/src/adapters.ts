@@ -188,5 +188,8 @@ export async function loadAdapters(
       ...origin,
     });
   }
+  for (const id of Object.keys(runtime))
+    if (!out.some((r) => r.id === id))
+      logger.warn({ adapterId: id }, `NETPLANE_ADAPTER_RUNTIME names adapter ${id}, which is not loaded`);
   return out;
 }
