@@ -1,0 +1,65 @@
+// Reload under a running 500-NIC job: the simulator adapter out of process is reloaded while the job's prepareNics
+// calls are in flight (50 calls of 10 NICs, 8 at a time, each held 1.5 s by the controller: about 10 s of job); no call fails, the job succeeds with
+// every NIC Reserved once, the new process serves the calls after the reload and the old one exits.
+import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
+import { testDialects } from '@netplane/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProcessAdapterWorld, startProcessAdapterWorld } from './process-adapter-world';
+import { until, vpcWithTier, waitForJob } from './world';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.each(testDialects())('reloading an adapter process under a 500-NIC job on %s', (dialect) => {
+  let world: ProcessAdapterWorld;
+  beforeAll(async () => {
+    world = await startProcessAdapterWorld(dialect, { prepareBatchSize: 10 }, { maxConcurrent: 8 });
+  }, 60_000);
+  afterAll(() => world?.cleanup());
+
+  it('no call fails, every NIC is Reserved once, the old process exits', async () => {
+    const { w, engine, adapter, sim, controllerId } = world;
+    const { tier } = await vpcWithTier(w, engine, '10.94.0.0/16', '10.94.0.0/22');
+    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
+      'succeeded',
+    );
+    const control = createRemoteSimulatorControl(sim.url);
+    await control.setProfile(controllerId, { latencyMs: 1_500 });
+    const job = await engine.prepareNics(
+      tier.id,
+      Array.from({ length: 500 }, (_, i) => ({ vmName: `vm-${i}` })),
+      't',
+    );
+    const reserved = async () =>
+      (await engine.listNics(tier.id)).filter((n) => n.state === 'Reserved').length;
+    // Mid-job: some NICs done, most not.
+    await until(reserved, (n) => n >= 20);
+    const oldPid = adapter.pid() as number;
+    const result = await adapter.reload();
+    expect(result).toMatchObject({ ok: true });
+    const newPid = adapter.pid() as number;
+    expect(newPid).not.toBe(oldPid);
+    // The reload happened mid-job (it takes a process start; the rest of the job about 9 s).
+    expect(await reserved()).toBeLessThan(500);
+
+    const done = await waitForJob(engine, job.jobId, 60_000);
+    expect(done.state).toBe('succeeded');
+    expect((await engine.listNics(tier.id)).map((n) => n.state)).toEqual(Array(500).fill('Reserved'));
+    expect((await control.getState(controllerId))?.counts.ports).toBe(500);
+    // No element call failed, on either process.
+    const failures = w.logs.filter((l) => l.level === 'error' || /failed with/.test(l.msg ?? ''));
+    expect(failures.map((l) => l.msg)).toEqual([]);
+    await until(
+      async () => alive(oldPid),
+      (a) => !a,
+    );
+    const info = adapter.info();
+    expect(info.kind === 'process' && [info.pid, info.restarts]).toEqual([newPid, 0]);
+  }, 180_000);
+});

@@ -1,0 +1,57 @@
+// A world whose simulator adapter runs out of process (@netplane/adapter-runtime, its src/serve.ts as a child) in
+// front of a standalone simulator controller: the controller keeps its state whatever happens to the adapter process.
+import { fileURLToPath } from 'node:url';
+import { type ProcessAdapter, startProcessAdapter } from '@netplane/adapter-runtime';
+import type { DialectName } from '@netplane/db';
+import type { Engine, EngineOptions } from '../src/index';
+import { type SimulatorProcess, startSimulator } from './simulator-process';
+import { makeWorld, type World } from './world';
+
+const serve = fileURLToPath(new URL('../../adapter-simulator/src/serve.ts', import.meta.url));
+const cwd = fileURLToPath(new URL('../../adapter-simulator', import.meta.url));
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+export type ProcessAdapterWorld = {
+  sim: SimulatorProcess;
+  adapter: ProcessAdapter;
+  w: World;
+  engine: Engine;
+  controllerId: string;
+  cleanup(): Promise<void>;
+};
+
+export async function startProcessAdapterWorld(
+  dialect: DialectName,
+  engineOptions: Partial<EngineOptions> = {},
+  controller: { maxConcurrent?: number } = {},
+): Promise<ProcessAdapterWorld> {
+  const [sim, adapter] = await Promise.all([
+    startSimulator(),
+    startProcessAdapter({
+      command: process.execPath,
+      args: ['--import', 'tsx', serve],
+      cwd,
+      logger: quiet,
+      restart: { baseMs: 100 },
+    }),
+  ]);
+  const w = await makeWorld(dialect, {
+    controllers: [{ endpoint: sim.url, ...controller }],
+    simulatorModule: adapter.module,
+  });
+  const engine = w.engine(engineOptions);
+  await engine.start();
+  return {
+    sim,
+    adapter,
+    w,
+    engine,
+    controllerId: w.controllerIds[0] as string,
+    async cleanup() {
+      await engine.stop();
+      await w.cleanup();
+      await adapter.stop();
+      await sim.kill();
+    },
+  };
+}
