@@ -1,0 +1,51 @@
+// The conformance kit's entry for `netplane adapter test`: the SDK's describeConformance over the adapter named by
+// NETPLANE_KIT_TARGET, either an adapter command started through the out-of-process runtime (one process for the
+// run, a fresh element per case) or an in-process JavaScript package imported here. Not a *.test.ts file: the repo's
+// own vitest run never collects it; the CLI runs it on its own (apps/server/src/adapter-test-cli.ts).
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { ProcessAdapter } from '@netplane/adapter-runtime';
+import type { AdapterLogger, AdapterModule } from '@netplane/adapter-sdk';
+import { describeConformance } from '@netplane/adapter-sdk/conformance';
+import { afterAll } from 'vitest';
+import { credentialsFor, readTarget } from './target';
+
+const target = readTarget();
+
+// The adapter's warnings and errors (its stderr lines among them) go to the CLI's stderr; debug/info stay quiet.
+const say =
+  (level: string) =>
+  (fields: object, msg?: string): void => {
+    process.stderr.write(`[adapter ${level}] ${msg ?? ''} ${JSON.stringify(fields)}\n`);
+  };
+const quiet = () => {};
+const logger: AdapterLogger = { debug: quiet, info: quiet, warn: say('warn'), error: say('error') };
+
+let running: ProcessAdapter | undefined;
+let module: AdapterModule;
+if (target.kind === 'process') {
+  const { startProcessAdapter } = await import('@netplane/adapter-runtime');
+  running = await startProcessAdapter({ command: target.command, args: target.args, cwd: target.cwd, logger });
+  module = running.module;
+} else {
+  // The loader's own check, so the kit refuses what the server would refuse, with the same reason.
+  const { resolveAdapterModule } = await import('../src/adapter-module');
+  const resolved = await resolveAdapterModule(await import(pathToFileURL(target.entry).href));
+  if (typeof resolved === 'string') throw new Error(`Unable to load ${target.entry}: ${resolved}`);
+  module = resolved;
+}
+afterAll(async () => {
+  await running?.stop();
+});
+
+const { manifest } = module;
+const connection = {
+  endpoint: target.connection.endpoint,
+  config: target.connection.config,
+  credentials: target.connection.credentials ?? credentialsFor(manifest.credentialSchema),
+};
+
+describeConformance(`${manifest.id} ${manifest.version}`, async () => {
+  const element = module.createElement({ controllerId: randomUUID(), ...connection }, { logger });
+  return { element, manifest, cleanup: () => element.close() };
+});
