@@ -218,7 +218,8 @@ export class ProxyElement {
       const answer = p.request(`element.${method}`, params, (n) => {
         id = n;
       });
-      return await raceAbort(answer, both, aborted);
+      // The wire's null is a void method's undefined (the contract's `Promise<void>`; serve sends undefined as null).
+      return (await raceAbort(answer, both, aborted)) ?? undefined;
     } catch (e) {
       throw this.toError(e, both, aborted);
     } finally {
