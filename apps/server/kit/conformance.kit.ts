@@ -25,7 +25,19 @@ let running: ProcessAdapter | undefined;
 let module: AdapterModule;
 if (target.kind === 'process') {
   const { startProcessAdapter } = await import('@netplane/adapter-runtime');
-  running = await startProcessAdapter({ command: target.command, args: target.args, cwd: target.cwd, logger });
+  const { validateAdapterModule } = await import('../src/adapter-module');
+  const { sdkMismatch } = await import('../src/plugin-package');
+  running = await startProcessAdapter({
+    command: target.command,
+    args: target.args,
+    cwd: target.cwd,
+    logger,
+    // The server's own checks of a handshake, so the kit refuses what the server would refuse, with its reason.
+    validate: (h) => {
+      const problem = validateAdapterModule({ manifest: h.manifest, createElement: () => undefined });
+      return typeof problem === 'string' ? problem : sdkMismatch(h.sdkRange ?? undefined);
+    },
+  });
   module = running.module;
 } else {
   // The loader's own check, so the kit refuses what the server would refuse, with the same reason.
@@ -46,6 +58,8 @@ const connection = {
 };
 
 describeConformance(`${manifest.id} ${manifest.version}`, async () => {
-  const element = module.createElement({ controllerId: randomUUID(), ...connection }, { logger });
+  const c = { controllerId: randomUUID(), ...connection };
+  // openElement answers once element.open did, so the element's optional calls are exactly the adapter's.
+  const element = running ? await running.openElement(c, { logger }) : module.createElement(c, { logger });
   return { element, manifest, cleanup: () => element.close() };
 });

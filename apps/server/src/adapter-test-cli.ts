@@ -28,7 +28,8 @@ export class AdapterTestUsageError extends Error {
 type Connection = KitConnection;
 type Target = KitTarget;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonObject(text: string, what: string): Record<string, unknown> {
   let v: unknown;
@@ -73,7 +74,8 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
     const [cmd, ...args] = command as [string, ...string[]];
     return { kind: 'process', command: cmd, args, cwd: dir ?? cwd, connection };
   }
-  if (dir === undefined) throw new AdapterTestUsageError('name an adapter: a package directory or -- <command...>');
+  if (dir === undefined)
+    throw new AdapterTestUsageError('name an adapter: a package directory or -- <command...>');
   const pkgFile = join(dir, 'package.json');
   if (!existsSync(pkgFile)) throw new AdapterTestUsageError(`${dir} has no package.json`);
   const pkg = jsonObject(readFileSync(pkgFile, 'utf8'), pkgFile);
@@ -85,7 +87,8 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
     return { kind: 'process', command: cmd[0] as string, args: cmd.slice(1), cwd: dir, connection };
   }
   const entry = entryOf(dir, pkg);
-  if (!entry) throw new AdapterTestUsageError(`${dir} has no entry module (package.json exports or main, or index.js)`);
+  if (!entry)
+    throw new AdapterTestUsageError(`${dir} has no entry module (package.json exports or main, or index.js)`);
   return { kind: 'module', entry, connection };
 }
 
@@ -115,7 +118,14 @@ export async function adapterTest(argv: readonly string[]): Promise<number> {
   const vitest = await startVitest(
     'test',
     [],
-    { root: KIT_DIR, config: false, include: ['conformance.kit.ts'], watch: false, reporters: [reporter], hookTimeout: 60_000 },
+    {
+      root: KIT_DIR,
+      config: false,
+      include: ['conformance.kit.ts'],
+      watch: false,
+      reporters: [reporter],
+      hookTimeout: 60_000,
+    },
     // An in-process package imports '@netplane/adapter-sdk' without a copy of its own, as the server provides it: here
     // the kit's SDK, so its AdapterError is the one the kit checks for.
     { resolve: { alias: [{ find: /^@netplane\/adapter-sdk$/, replacement: SDK_INDEX }] } },

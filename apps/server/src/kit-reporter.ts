@@ -39,6 +39,8 @@ export class KitReporter implements Reporter {
       this.write(`  ✗ unhandled error: ${firstLines(e.message ?? String(e), 6)}`);
     }
     const t = this.totals;
-    this.write(`${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.errors ? `, ${t.errors} errors` : ''}`);
+    this.write(
+      `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.errors ? `, ${t.errors} error${t.errors === 1 ? '' : 's'}` : ''}`,
+    );
   }
 }

@@ -25,7 +25,14 @@ describeConformance('__ID__', async () => {
       const name = nameOf('net', net.networkId);
       const segment = `${net.isolation.method.toLowerCase()}:${net.isolation.segmentId}`;
       c.switches.set(name, {
-        owner: 'ops', vpcId: '', id: '', cidr: '192.0.2.0/24', gateway: '192.0.2.1', segment, broadcastUri: '', dhcp: false,
+        owner: 'ops',
+        vpcId: '',
+        id: '',
+        cidr: '192.0.2.0/24',
+        gateway: '192.0.2.1',
+        segment,
+        broadcastUri: '',
+        dhcp: false,
       });
       c.segments.set(segment, name);
     },

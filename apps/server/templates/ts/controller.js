@@ -36,6 +36,9 @@ const controllers = new Map();
 /** @param {string} endpoint */
 export function controllerFor(endpoint) {
   let c = controllers.get(endpoint);
-  if (!c) controllers.set(endpoint, (c = new Controller()));
+  if (!c) {
+    c = new Controller();
+    controllers.set(endpoint, c);
+  }
   return c;
 }

@@ -13,7 +13,10 @@ const SERVICES = ['Connectivity', 'Dhcp'];
 
 /** @param {string} resource @param {string} name @param {string} owner @param {string} message */
 const conflict = (resource, name, owner, message) =>
-  new AdapterError('RESOURCE_CONFLICT', message, { vendorCode: 'E_EXISTS', conflict: { resource, name, owner } });
+  new AdapterError('RESOURCE_CONFLICT', message, {
+    vendorCode: 'E_EXISTS',
+    conflict: { resource, name, owner },
+  });
 
 /**
  * @param {import('@netplane/adapter-sdk').ControllerConnection} connection
@@ -34,7 +37,8 @@ export function element(connection, env) {
   const prepare = (nic) => {
     const name = nameOf('port', nic.nicId);
     const sw = c.switches.get(nameOf('net', nic.networkId));
-    if (!sw || sw.owner !== OURS) throw new AdapterError('INVALID_REQUEST', `network ${nic.networkId} is not implemented`);
+    if (!sw || sw.owner !== OURS)
+      throw new AdapterError('INVALID_REQUEST', `network ${nic.networkId} is not implemented`);
     const port = c.ports.get(name);
     if (port) {
       if (port.owner !== OURS || port.mac !== nic.mac || port.ip !== nic.ip)
@@ -42,14 +46,21 @@ export function element(connection, env) {
       return { nicId: nic.nicId, adopted: true };
     }
     c.ports.set(name, {
-      owner: OURS, vpcId: nic.vpcId, id: nic.nicId, switch: nameOf('net', nic.networkId), mac: nic.mac, ip: nic.ip, vm: nic.vmName,
+      owner: OURS,
+      vpcId: nic.vpcId,
+      id: nic.nicId,
+      switch: nameOf('net', nic.networkId),
+      mac: nic.mac,
+      ip: nic.ip,
+      vm: nic.vmName,
     });
     return { nicId: nic.nicId, adopted: false };
   };
 
   return {
     async canHandle({ service, network }) {
-      if (!SERVICES.includes(service)) return { canHandle: false, reason: `${service} is not offered by __DISPLAY__` };
+      if (!SERVICES.includes(service))
+        return { canHandle: false, reason: `${service} is not offered by __DISPLAY__` };
       if (!ISOLATION.includes(network.isolation.method))
         return { canHandle: false, reason: `isolation ${network.isolation.method} is not supported` };
       return { canHandle: true };
@@ -59,7 +70,8 @@ export function element(connection, env) {
       const name = nameOf('vpc', vpc.vpcId);
       const router = c.routers.get(name);
       if (router) {
-        if (router.owner !== OURS) throw conflict('router', name, router.owner, `router ${name} already exists`);
+        if (router.owner !== OURS)
+          throw conflict('router', name, router.owner, `router ${name} already exists`);
         return { adopted: true };
       }
       c.routers.set(name, { owner: OURS, vpcId: vpc.vpcId, id: vpc.vpcId, cidr: vpc.cidr });
@@ -69,13 +81,15 @@ export function element(connection, env) {
       await call(ctx);
       const name = nameOf('vpc', vpc.vpcId);
       if (c.routers.get(name)?.owner !== OURS) return;
-      for (const [swName, sw] of c.switches) if (sw.owner === OURS && sw.vpcId === vpc.vpcId) c.removeSwitch(swName);
+      for (const [swName, sw] of c.switches)
+        if (sw.owner === OURS && sw.vpcId === vpc.vpcId) c.removeSwitch(swName);
       c.routers.delete(name);
     },
     async implementNetwork(net, ctx) {
       await call(ctx);
       const { method, segmentId } = net.isolation;
-      if (!ISOLATION.includes(method)) throw new AdapterError('INVALID_REQUEST', `isolation ${method} is not supported`);
+      if (!ISOLATION.includes(method))
+        throw new AdapterError('INVALID_REQUEST', `isolation ${method} is not supported`);
       const name = nameOf('net', net.networkId);
       const segment = `${method.toLowerCase()}:${segmentId}`;
       const broadcastUri = `${method.toLowerCase()}://${segmentId}`;
@@ -83,14 +97,25 @@ export function element(connection, env) {
       if (sw && sw.owner !== OURS) throw conflict('switch', name, sw.owner, `switch ${name} already exists`);
       const holder = c.segments.get(segment);
       if (holder !== undefined && holder !== name)
-        throw conflict('segment', segment, c.switches.get(holder)?.owner ?? 'unknown', `${segment} is used by ${holder}`);
+        throw conflict(
+          'segment',
+          segment,
+          c.switches.get(holder)?.owner ?? 'unknown',
+          `${segment} is used by ${holder}`,
+        );
       if (sw) {
         if (sw.cidr !== net.cidr || sw.broadcastUri !== broadcastUri)
           throw conflict('switch', name, OURS, `switch ${name} exists with other settings`);
         return { broadcastUri, adopted: true };
       }
       c.switches.set(name, {
-        owner: OURS, vpcId: net.vpcId, id: net.networkId, cidr: net.cidr, gateway: net.gateway, segment, broadcastUri,
+        owner: OURS,
+        vpcId: net.vpcId,
+        id: net.networkId,
+        cidr: net.cidr,
+        gateway: net.gateway,
+        segment,
+        broadcastUri,
         dhcp: net.services.includes('Dhcp'),
       });
       c.segments.set(segment, name);
@@ -133,17 +158,28 @@ export function element(connection, env) {
       const resources = [];
       const router = scope.vpcId && !scope.networkIds ? c.routers.get(nameOf('vpc', scope.vpcId)) : undefined;
       if (router?.owner === OURS)
-        resources.push({ kind: 'vpc', id: router.id, name: nameOf('vpc', router.id), attributes: { cidr: router.cidr } });
+        resources.push({
+          kind: 'vpc',
+          id: router.id,
+          name: nameOf('vpc', router.id),
+          attributes: { cidr: router.cidr },
+        });
       for (const [swName, sw] of [...c.switches].sort(([a], [b]) => a.localeCompare(b))) {
         if (sw.owner !== OURS) continue;
         if (scope.vpcId && sw.vpcId !== scope.vpcId) continue;
         if (scope.networkIds && !scope.networkIds.includes(sw.id)) continue;
         const attributes = { cidr: sw.cidr, gateway: sw.gateway, segment: sw.broadcastUri };
         resources.push({ kind: 'network', id: sw.id, name: swName, attributes });
-        if (sw.dhcp) resources.push({ kind: 'dhcp', id: sw.id, name: swName, attributes: { router: sw.gateway } });
+        if (sw.dhcp)
+          resources.push({ kind: 'dhcp', id: sw.id, name: swName, attributes: { router: sw.gateway } });
         for (const [portName, port] of c.ports)
           if (port.switch === swName && port.owner === OURS)
-            resources.push({ kind: 'nic', id: port.id, name: portName, attributes: { mac: port.mac, ip: port.ip } });
+            resources.push({
+              kind: 'nic',
+              id: port.id,
+              name: portName,
+              attributes: { mac: port.mac, ip: port.ip },
+            });
       }
       return { resources };
     },

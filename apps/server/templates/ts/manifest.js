@@ -9,7 +9,8 @@ export const manifest = {
   vendor: '__DISPLAY__',
   version: '0.1.0',
   displayName: '__DISPLAY__',
-  description: '__DISPLAY__ controller adapter (scaffolded by netplane adapter new; make element.js call the API).',
+  description:
+    '__DISPLAY__ controller adapter (scaffolded by netplane adapter new; make element.js call the API).',
   protocol: 'HTTPS',
   isolationMethods: ['VLAN', 'VXLAN'],
   services: {
