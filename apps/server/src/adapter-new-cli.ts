@@ -1,5 +1,5 @@
 // `netplane adapter new <vendor> [--lang ts|python] [--dir D]`: writes a working adapter package from the templates
-// under apps/server/templates/<lang>/ (placeholders __ID__, __DISPLAY__, __SDK_RANGE__). The Python scaffold also
+// under apps/server/templates/<lang>/ (placeholders __ID__, __DISPLAY__, __SDK_RANGE__; a .tmpl suffix is dropped). The Python scaffold also
 // takes the protocol and in-memory controller files of the reference adapter (examples/python-adapter) verbatim, so
 // there is one copy of them to fix. The package passes `netplane adapter test` as written and loads with
 // NETPLANE_ADAPTERS=D; the author then replaces the in-memory controller with calls to the real one.
@@ -82,8 +82,10 @@ export function scaffoldAdapter({ vendor, lang, dir }: ScaffoldOptions): string[
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const from = join(TEMPLATES, lang);
-  for (const name of readdirSync(from).sort()) {
-    writeFileSync(join(dir, name), fill(readFileSync(join(from, name), 'utf8')));
+  for (const file of readdirSync(from).sort()) {
+    // A template the repo's own tools must not pick up (vitest would collect a *.test.js) ends in .tmpl.
+    const name = file.replace(/\.tmpl$/, '');
+    writeFileSync(join(dir, name), fill(readFileSync(join(from, file), 'utf8')));
     written.push(name);
   }
   if (lang === 'python')
