@@ -2,6 +2,7 @@
 // adapter-sdk range it declares and its source, and for one that cannot load the same line the server logs.
 // Exit 1 when any is Unable to load, so an install script can check its result.
 import type { AdapterRegistration } from '@netplane/api';
+import { stopProcessAdapters } from './adapter-process';
 import { installedAdapters, loadAdapters } from './adapters';
 import type { Env } from './env';
 import { createLogger } from './logger';
@@ -21,7 +22,10 @@ export async function adaptersList(env: Env, json: boolean): Promise<number> {
     undefined,
     undefined,
     installedAdapters(env),
+    undefined,
+    env.adapterRuntime,
   );
+  await stopProcessAdapters();
   const rows = regs.map((r) => ({
     id: r.id,
     version: versionOf(r) || null,

@@ -298,6 +298,17 @@ class Supervisor implements ElementHost {
   }
 }
 
+/** Why an adapter process did not start: `message` is one line naming the adapter and command, `reason` the bare why. */
+export class ProcessAdapterStartError extends Error {
+  override readonly name = 'ProcessAdapterStartError';
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 export async function startProcessAdapter(o: ProcessAdapterOptions): Promise<ProcessAdapter> {
   const sup = new Supervisor(o);
   try {
@@ -305,7 +316,8 @@ export async function startProcessAdapter(o: ProcessAdapterOptions): Promise<Pro
     await sup.adopt(peer, hs);
   } catch (e) {
     await sup.stop();
-    throw new Error(`adapter ${sup.adapterId()} (${sup.command}): ${firstLine(e)}`);
+    const reason = firstLine(e);
+    throw new ProcessAdapterStartError(`adapter ${sup.adapterId()} (${sup.command}): ${reason}`, reason);
   }
   const module: AdapterModule = {
     get manifest() {

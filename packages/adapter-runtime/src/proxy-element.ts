@@ -218,8 +218,9 @@ export class ProxyElement {
       const answer = p.request(`element.${method}`, params, (n) => {
         id = n;
       });
-      // The wire's null is a void method's undefined (the contract's `Promise<void>`; serve sends undefined as null).
-      return (await raceAbort(answer, both, aborted)) ?? undefined;
+      const result = await raceAbort(answer, both, aborted);
+      // The wire's null is a void method's undefined (no contract call answers null otherwise).
+      return result === null ? undefined : result;
     } catch (e) {
       throw this.toError(e, both, aborted);
     } finally {

@@ -26,7 +26,7 @@ describe('a well-behaved adapter process', () => {
       expect(failed.error.vendorCode).toBe('E1');
     }
     expect((await el.prepareNic(nic(1), ctx())).adopted).toBe(true);
-    expect(await el.releaseNic(nic(1), ctx())).toBeNull();
+    expect(await el.releaseNic(nic(1), ctx())).toBeUndefined();
     const info = running.info();
     expect(info.kind).toBe('process');
     if (info.kind === 'process') {
