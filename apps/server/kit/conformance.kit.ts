@@ -5,8 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { ProcessAdapter } from '@netplane/adapter-runtime';
-import type { AdapterLogger, AdapterModule } from '@netplane/adapter-sdk';
-import { describeConformance } from '@netplane/adapter-sdk/conformance';
+import type {
+  AdapterLogger,
+  AdapterManifest,
+  AdapterModule,
+  ControllerConnection,
+  NetworkElement,
+} from '@netplane/adapter-sdk';
+import { type ConformanceHarness, describeConformance } from '@netplane/adapter-sdk/conformance';
 import { afterAll } from 'vitest';
 import { credentialsFor, readTarget } from './target';
 
@@ -57,9 +63,35 @@ const connection = {
   credentials: target.connection.credentials ?? credentialsFor(manifest.credentialSchema),
 };
 
+// --hooks: the vendor's module of harness hooks that act on its test controller from outside (plant a foreign
+// network or NAT, slow calls down), so the cases that need them run instead of being skipped.
+type HookFactory = (ctx: {
+  connection: ControllerConnection;
+  manifest: AdapterManifest;
+  element: NetworkElement;
+}) => Partial<Omit<ConformanceHarness, 'element' | 'manifest'>> | Promise<Partial<ConformanceHarness>>;
+let hooks: HookFactory | undefined;
+if (target.hooks) {
+  const exported = (await import(pathToFileURL(target.hooks).href)) as { default?: unknown };
+  if (typeof exported.default !== 'function')
+    throw new Error(
+      `--hooks ${target.hooks}: its default export must be a function returning the harness hooks`,
+    );
+  hooks = exported.default as HookFactory;
+}
+
 describeConformance(`${manifest.id} ${manifest.version}`, async () => {
   const c = { controllerId: randomUUID(), ...connection };
   // openElement answers once element.open did, so the element's optional calls are exactly the adapter's.
   const element = running ? await running.openElement(c, { logger }) : module.createElement(c, { logger });
-  return { element, manifest, cleanup: () => element.close() };
+  const extra = hooks ? await hooks({ connection: c, manifest, element }) : {};
+  return {
+    ...extra,
+    element,
+    manifest,
+    cleanup: async () => {
+      await extra.cleanup?.();
+      await element.close();
+    },
+  };
 });

@@ -5,9 +5,16 @@ export const TARGET_ENV = 'NETPLANE_KIT_TARGET';
 
 export type KitTarget =
   /** An out-of-process adapter: its command, started through the adapter runtime. */
-  | { kind: 'process'; command: string; args: string[]; cwd: string; connection: KitConnection }
+  | {
+      kind: 'process';
+      command: string;
+      args: string[];
+      cwd: string;
+      connection: KitConnection;
+      hooks?: string;
+    }
   /** An in-process JavaScript adapter package: its entry module, imported with the kit's own SDK. */
-  | { kind: 'module'; entry: string; connection: KitConnection };
+  | { kind: 'module'; entry: string; connection: KitConnection; hooks?: string };
 
 /** The connection's endpoint and config; credentials are made from the manifest unless a file gives them. */
 export type KitConnection = {

@@ -1,4 +1,5 @@
-// `netplane adapter test [<package dir>] [--endpoint E] [--config JSON] [--credentials-file F] [-- <command...>]`:
+// `netplane adapter test [<package dir>] [--endpoint E] [--config JSON] [--credentials-file F] [--hooks M]
+// [-- <command...>]`:
 // runs the SDK's conformance kit against any adapter, for a vendor's CI. With `-- <command...>` the adapter is that
 // command, started through the out-of-process runtime (wire protocol v1) in the current directory; with a package
 // directory, its package.json decides: `netplane.runtime: "process"` runs its `netplane.command` there, anything else
@@ -19,7 +20,8 @@ const KIT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'kit');
 const SDK_INDEX = join(KIT_DIR, '..', '..', '..', 'packages', 'adapter-sdk', 'src', 'index.ts');
 
 export const ADAPTER_TEST_USAGE =
-  'usage: netplane adapter test [<package dir>] [--endpoint E] [--config JSON] [--credentials-file F] [-- <command...>]';
+  'usage: netplane adapter test [<package dir>] [--endpoint E] [--config JSON] [--credentials-file F] [--hooks M]\n' +
+  '                             [-- <command...>]';
 
 export class AdapterTestUsageError extends Error {
   override readonly name = 'AdapterTestUsageError';
@@ -49,6 +51,7 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
   const command = dash === -1 ? [] : argv.slice(dash + 1);
   const connection: Connection = { endpoint: 'memory://conformance', config: {} };
   let dir: string | undefined;
+  let hooks: string | undefined;
   for (let i = 0; i < own.length; i++) {
     const arg = own[i] as string;
     const value = () => {
@@ -57,7 +60,10 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
       return v;
     };
     if (arg === '--endpoint') connection.endpoint = value();
-    else if (arg === '--config') connection.config = jsonObject(value(), '--config');
+    else if (arg === '--hooks') {
+      hooks = resolve(cwd, value());
+      if (!existsSync(hooks)) throw new AdapterTestUsageError(`--hooks ${hooks} does not exist`);
+    } else if (arg === '--config') connection.config = jsonObject(value(), '--config');
     else if (arg === '--credentials-file') {
       // A file, not argv: a CI's secret store writes it; argv is visible to every user of the machine.
       const file = value();
@@ -72,7 +78,7 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
   }
   if (command.length > 0) {
     const [cmd, ...args] = command as [string, ...string[]];
-    return { kind: 'process', command: cmd, args, cwd: dir ?? cwd, connection };
+    return { kind: 'process', command: cmd, args, cwd: dir ?? cwd, connection, ...(hooks && { hooks }) };
   }
   if (dir === undefined)
     throw new AdapterTestUsageError('name an adapter: a package directory or -- <command...>');
@@ -84,12 +90,19 @@ export function parseAdapterTestArgs(argv: readonly string[], cwd = process.cwd(
     const cmd = np.command;
     if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((c) => typeof c === 'string'))
       throw new AdapterTestUsageError(`${pkgFile}: netplane.command must be a non-empty array of strings`);
-    return { kind: 'process', command: cmd[0] as string, args: cmd.slice(1), cwd: dir, connection };
+    return {
+      kind: 'process',
+      command: cmd[0] as string,
+      args: cmd.slice(1),
+      cwd: dir,
+      connection,
+      ...(hooks && { hooks }),
+    };
   }
   const entry = entryOf(dir, pkg);
   if (!entry)
     throw new AdapterTestUsageError(`${dir} has no entry module (package.json exports or main, or index.js)`);
-  return { kind: 'module', entry, connection };
+  return { kind: 'module', entry, connection, ...(hooks && { hooks }) };
 }
 
 const describeTarget = (t: Target) => (t.kind === 'process' ? [t.command, ...t.args].join(' ') : t.entry);

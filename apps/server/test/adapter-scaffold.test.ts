@@ -19,7 +19,15 @@ const LANGS = [
   {
     lang: 'ts',
     vendor: 'acme-ts',
-    files: ['README.md', 'conformance.test.js', 'element.js', 'index.js', 'manifest.js', 'package.json'],
+    files: [
+      'README.md',
+      'conformance-hooks.js',
+      'conformance.test.js',
+      'element.js',
+      'index.js',
+      'manifest.js',
+      'package.json',
+    ],
   },
   {
     lang: 'python',
@@ -43,9 +51,14 @@ describe('netplane adapter new (a working package from templates)', { timeout: 2
       if (lang === 'python')
         expect(pkg.netplane).toEqual({ runtime: 'process', command: ['python3', 'adapter.py'] });
 
-      const kit = await runCli(['adapter', 'test', dir], {}, KIT_DEADLINE_MS);
+      // As its package.json's test script runs it: the ts package with its hooks module (a foreign switch planted in
+      // its controller), so the foreign-resource conflict case runs instead of being skipped.
+      const hooks = lang === 'ts' ? ['--hooks', join(dir, 'conformance-hooks.js')] : [];
+      const kit = await runCli(['adapter', 'test', dir, ...hooks], {}, KIT_DEADLINE_MS);
       expect(kit.code, kit.stdout + kit.stderr).toBe(0);
       expect(kit.stdout).toContain('✓ adopts a VPC on a repeated implementVpc and leaves the same state');
+      const conflict = 'answers RESOURCE_CONFLICT for a foreign resource in the way and leaves it untouched';
+      expect(kit.stdout).toContain(lang === 'ts' ? `✓ ${conflict}` : `- ${conflict} (skipped)`);
       expect(kit.stdout).toMatch(/\n\d+ passed, 0 failed, \d+ skipped\n$/);
       dirs.push(dir);
     }
