@@ -2,9 +2,11 @@
 // a temporary directory outside the repository passes `netplane adapter test` unchanged and is `Fully Loaded` by the
 // server started with NETPLANE_ADAPTERS naming it; a bad vendor name and a non-empty directory are refused with one
 // clear line and nothing written.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 import { dataOf, startServerProcess, TrpcClient } from './server-process';
@@ -88,6 +90,33 @@ describe('netplane adapter new (a working package from templates)', { timeout: 2
       }
     } finally {
       await server.stop();
+    }
+  });
+
+  it('writes a ts package that type-checks against the SDK (strict, checkJs) as written', async () => {
+    // Inside the repository, so '@netplane/adapter-sdk' resolves to the workspace's types as an installed one would.
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const scratch = mkdtempSync(join(root, '.scaffold-tsc-'));
+    try {
+      const dir = join(scratch, 'acme');
+      expect((await runCli(['adapter', 'new', 'acme', '--dir', dir], {})).code).toBe(0);
+      const tsconfig = {
+        extends: '../../tsconfig.base.json',
+        compilerOptions: { allowJs: true, checkJs: true, noEmit: true },
+        include: ['*.js'],
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+      const tsc = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
+        {
+          encoding: 'utf8',
+          timeout: 180_000,
+        },
+      );
+      expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 
