@@ -50,8 +50,17 @@ describe('netplane adapter new (a working package from templates)', { timeout: 2
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       expect(pkg.name).toBe(`netplane-adapter-${vendor}`);
       expect(pkg.peerDependencies).toEqual({ '@netplane/adapter-sdk': '^1.0.0' });
-      if (lang === 'python')
+      if (lang === 'python') {
         expect(pkg.netplane).toEqual({ runtime: 'process', command: ['python3', 'adapter.py'] });
+        // Its own protocol tests, as written (the first half of its npm test).
+        const unit = spawnSync('python3', ['-m', 'unittest', '-q'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1' },
+          timeout: 120_000,
+        });
+        expect(unit.status, unit.stderr).toBe(0);
+      }
 
       // As its package.json's test script runs it: the ts package with its hooks module (a foreign switch planted in
       // its controller), so the foreign-resource conflict case runs instead of being skipped.
