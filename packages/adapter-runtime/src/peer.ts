@@ -132,8 +132,15 @@ export class Peer {
     if (!this.exit) this.write({ jsonrpc: '2.0', method, params });
   }
 
+  private queued: string[] = [];
+  /** Lines written in one tick go out in one write (one syscall under many concurrent calls). */
   private write(msg: object): void {
-    this.child.stdin?.write(`${JSON.stringify(msg)}\n`);
+    if (this.queued.push(`${JSON.stringify(msg)}\n`) === 1)
+      queueMicrotask(() => {
+        const out = this.queued.join('');
+        this.queued = [];
+        this.child.stdin?.write(out);
+      });
   }
 
   /** Kills the process as a protocol violation: the reason is what every in-flight call's crash error names. */

@@ -101,7 +101,15 @@ class Supervisor implements ElementHost {
   async adopt(peer: Peer, hs: Handshake): Promise<void> {
     this.manifest = hs.manifest;
     this.protocolVersion = hs.protocolVersion;
-    await Promise.allSettled([...this.elements.values()].map((el) => el.attach(peer)));
+    // Bounded: an adapter that never answers element.open must not hold a restart or reload forever; the element's
+    // calls then wait on that open within their own deadline.
+    const reopened = Promise.allSettled([...this.elements.values()].map((el) => el.attach(peer)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      reopened,
+      new Promise((r) => (timer = setTimeout(r, this.o.handshakeTimeoutMs ?? 10_000))),
+    ]);
+    clearTimeout(timer);
     this.current = peer;
     this.state = 'running';
     this.misses = 0;

@@ -153,6 +153,17 @@ export class ProxyElement {
     }
     return () => {
       this.listeners.delete(listener);
+      if (this.listeners.size > 0 || this.closed) return;
+      // The last listener left: end the subscription where it runs (a later watch subscribes again).
+      const ac = new AbortController();
+      this.host.ready(ac.signal).then(
+        (peer) => {
+          if (!this.watchingOn.delete(peer)) return;
+          peer.request('element.unwatch', { element: this.id }).catch(() => {});
+        },
+        () => {},
+      );
+      ac.abort();
     };
   }
 
@@ -182,8 +193,11 @@ export class ProxyElement {
       );
     const deadlineMs = this.host.callTimeoutMs;
     const started = Date.now();
-    // One signal for the wait for a process, the open and the call: the caller's, or our deadline.
+    // One signal for the wait for a process, the open and the call: the caller's, or our deadline. Its reason is the
+    // AdapterError the call rejects with. (A listener, not AbortSignal.any: this runs once per call.)
     const ours = new AbortController();
+    const onCallerAbort = () => ours.abort(abortError(signal));
+    signal.addEventListener('abort', onCallerAbort, { once: true });
     const timer = setTimeout(
       () =>
         ours.abort(
@@ -194,8 +208,8 @@ export class ProxyElement {
         ),
       deadlineMs,
     );
-    const both = AbortSignal.any([signal, ours.signal]);
-    const aborted = () => (ours.signal.aborted ? (ours.signal.reason as AdapterError) : abortError(signal));
+    const both = ours.signal;
+    const aborted = () => both.reason as AdapterError;
     let id: number | undefined;
     let peer: Peer | undefined;
     const onAbort = () => {
@@ -206,7 +220,12 @@ export class ProxyElement {
     };
     try {
       peer = await this.host.ready(both);
-      await raceAbort(this.attach(peer), both, aborted);
+      const opened = await raceAbort(this.attach(peer), both, aborted);
+      if ((OPTIONAL_METHODS as readonly string[]).includes(method) && !opened.methods.includes(method))
+        throw new AdapterError(
+          'INVALID_REQUEST',
+          `adapter ${this.host.adapterId()} does not implement ${method}`,
+        );
       const params = {
         element: this.id,
         args,
@@ -225,6 +244,7 @@ export class ProxyElement {
       throw this.toError(e, both, aborted);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onCallerAbort);
       both.removeEventListener('abort', onAbort);
     }
   }

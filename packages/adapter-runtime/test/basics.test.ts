@@ -1,4 +1,5 @@
 // The runtime against a real child process: handshake, calls, errors, cancellation, watch, logs, info, start failures.
+import { readFileSync } from 'node:fs';
 import { AdapterError } from '@netplane/adapter-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessAdapter } from '../src/index';
@@ -37,6 +38,23 @@ describe('a well-behaved adapter process', () => {
       expect(info.command).not.toContain('hunter2');
     }
     await el.close();
+  });
+
+  it('credentials reach the adapter only through element.open: not in its argv or environment', async () => {
+    running = await startToy().started;
+    const el = running.module.createElement(connection(), env);
+    await el.prepareNic(nic(1), ctx());
+    // The toy echoes the password it was opened with: it did get it, through the protocol.
+    expect((await el.observe({}, ctx())).resources[0]?.attributes.password).toBe('hunter2-secret');
+    const pid = running.pid() as number;
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    expect(environ.map((e) => e.split('=')[0]).sort()).toEqual(
+      ['HOME', 'LANG', 'NETPLANE_ADAPTER_PROTOCOL', 'PATH', 'TZ'].filter(
+        (k) => k === 'NETPLANE_ADAPTER_PROTOCOL' || process.env[k] !== undefined,
+      ),
+    );
+    expect(environ.join('\n')).not.toContain('hunter2');
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain('hunter2');
   });
 
   it('the optional methods are those element.open answered', async () => {
@@ -78,6 +96,7 @@ describe('an adapter that cannot start', () => {
     ['factory-throws', /its factory threw: toy factory exploded/],
     ['exit-at-start', /exited with code 1 before its handshake: toy: refusing to start/],
     ['bad-manifest', /manifest.id is missing or malformed/],
+    ['protocol-2', /no common protocol version: this server speaks 1, the adapter 2/],
   ])('%s rejects with one line naming why', async (mode, reason) => {
     const err = await startToy(mode).started.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

@@ -78,6 +78,21 @@ describe('crash isolation', () => {
     expect((await ok.prepareNic(nic(2), ctx())).nicId).toBe('nic-2');
   });
 
+  it('a line over 16 MiB on stdout is a protocol violation too', async () => {
+    const { started, lines } = startToy('ok', { restart: { baseMs: 100 } });
+    running = await started;
+    const el = running.module.createElement(
+      connection({ hugeLineOnPrepare: true, prepareDelayMs: 30_000 }),
+      env,
+    );
+    const err = await el.prepareNics([nic(1)], ctx()).catch((e: unknown) => e);
+    expect((err as AdapterError).category).toBe('ADAPTER_CRASHED');
+    expect((err as AdapterError).message).toMatch(/^adapter toy wrote a line longer than 16 MiB: x{10}/);
+    expect(
+      lines.some((l) => l.level === 'error' && /wrote a line longer than 16 MiB/.test(l.msg ?? '')),
+    ).toBe(true);
+  });
+
   it('elements are re-opened and watches re-subscribed on the restarted process', async () => {
     running = await startToy('ok', { restart: { baseMs: 100 } }).started;
     const el = running.module.createElement(connection(), env);
@@ -130,6 +145,9 @@ describe('a slow or hanging adapter', () => {
     const el = running.module.createElement(connection({ hang: true }), env);
     const err = await el.prepareNic(nic(1), ctx(new AbortController().signal)).catch((e: unknown) => e);
     expect((err as AdapterError).category).toBe('TIMEOUT');
-    expect((err as AdapterError).message).toBe('adapter toy did not answer prepareNic within 1 s');
+    // Whichever gives up first: the host's timer, or the adapter at the deadlineMs the host sent it.
+    expect((err as AdapterError).message).toMatch(
+      /^(adapter toy did not answer prepareNic within 1 s|Call aborted: the host's deadline of \d+ ms passed)$/,
+    );
   });
 });

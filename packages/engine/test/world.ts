@@ -86,13 +86,18 @@ export const FAST: Partial<EngineOptions> = {
 
 export async function makeWorld(
   dialect: DialectName,
-  opts: { controllers?: ControllerSeed[]; extraAdapters?: EngineAdapterRegistration[] } = {},
+  opts: {
+    controllers?: ControllerSeed[];
+    extraAdapters?: EngineAdapterRegistration[];
+    /** The simulator adapter to register (default: in process on this world's hub); e.g. one out of process. */
+    simulatorModule?: AdapterModule;
+  } = {},
 ): Promise<World> {
   const db = await createTestDatabase(dialect);
   const keyDir = mkdtempSync(join(tmpdir(), 'netplane-engine-keys-'));
   const keyring = new Keyring(fileKeySource(keyFilePath(keyDir)));
   const hub = new SimulatorHub('test');
-  const module: AdapterModule = createSimulatorAdapter(hub);
+  const module: AdapterModule = opts.simulatorModule ?? createSimulatorAdapter(hub);
   const logs: LogLine[] = [];
   const log = (level: string) => (obj: object, msg?: string) => logs.push({ level, obj, msg });
   const deps: EngineDeps = {
