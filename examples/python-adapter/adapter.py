@@ -59,9 +59,14 @@ class Adapter:
         if not conn.get("credentials", {}).get("token"):
             raise AdapterError("AUTH_FAILED", "the controller needs a token")
         endpoint = conn.get("endpoint") or "memory://default"  # any name: one in-memory controller per endpoint
-        element = Element(controller_for(endpoint), conn.get("config") or {}, self.server.log)
-        self.elements[params["element"]] = (element, None)
-        self.server.log("debug", "element opened", element=params["element"], endpoint=endpoint)
+        element_id = params["element"]
+
+        def log(level, msg, **fields):
+            self.server.log(level, msg, element=element_id, **fields)
+
+        element = Element(controller_for(endpoint), conn.get("config") or {}, log)
+        self.elements[element_id] = (element, None)
+        log("debug", "element opened", endpoint=endpoint)
         return {"methods": [], "watch": True}  # no optional contract method; drift is pushed by watch
 
     def watch(self, element_id):

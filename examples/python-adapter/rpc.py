@@ -99,9 +99,13 @@ class Server:
     def notify(self, method, params):
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def log(self, level, msg, **fields):
-        """Structured log through the host's redacting logger (never print to stdout)."""
-        self.notify("log", {"level": level, "msg": msg, "fields": fields})
+    def log(self, level, msg, element=None, **fields):
+        """Structured log through the host's redacting logger (never print to stdout); with `element`, the host logs
+        it under that element's controller."""
+        params = {"level": level, "msg": msg, "fields": fields}
+        if element is not None:
+            params["element"] = element
+        self.notify("log", params)
 
     def serve_forever(self):
         for line in self._stdin:
