@@ -1,4 +1,7 @@
-// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`.
+// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`, and for adapter
+// authors `adapter test` (the conformance kit) and `adapter new` (a scaffold).
+import { adapterNew } from './adapter-new-cli';
+import { adapterTest } from './adapter-test-cli';
 import { adaptersList } from './adapters-cli';
 import { openDatabase } from './database';
 import { EnvError, isDebugLogging, loadEnv } from './env';
@@ -9,10 +12,14 @@ import { startServer } from './start';
 import { formatStartupFailure } from './startup-error';
 
 const USAGE =
-  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json]]';
+  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json] |\n' +
+  '                 adapter test [<dir>] [-- <command...>] | adapter new <vendor> [--lang ts|python] [--dir D]]';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub, ...rest] = argv;
+  // The author's commands need no database, keys or data directory: they run before the server's environment.
+  if (cmd === 'adapter' && sub === 'test') return adapterTest(rest);
+  if (cmd === 'adapter' && sub === 'new') return adapterNew(rest);
   const env = loadEnv();
   if (cmd === 'start' && argv.includes('--demo')) env.demo = true;
   const logger = createLogger({ level: env.logLevel, nodeId: env.nodeId, format: env.logFormat });
