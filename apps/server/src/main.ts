@@ -1,5 +1,7 @@
-// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`.
+// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`,
+// `adapters reload <id>` (the last two ask a running server with NETPLANE_TOKEN; adapters-remote.ts).
 import { adaptersList } from './adapters-cli';
+import { adaptersReload, remoteOptions } from './adapters-remote';
 import { openDatabase } from './database';
 import { EnvError, isDebugLogging, loadEnv } from './env';
 import { keysRotate, keysStatus } from './keys';
@@ -9,7 +11,7 @@ import { startServer } from './start';
 import { formatStartupFailure } from './startup-error';
 
 const USAGE =
-  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json]]';
+  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json] [--url U] | adapters reload <id> [--url U]]';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub, ...rest] = argv;
@@ -36,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     case 'adapters':
-      if (sub === 'list') return adaptersList(env, rest.includes('--json'));
+      if (sub === 'list') return adaptersList(env, rest.includes('--json'), remoteOptions(rest, env));
+      if (sub === 'reload') return adaptersReload(rest[0], remoteOptions(rest.slice(1), env));
       process.stderr.write(`${USAGE}\n`);
       return 2;
     case 'help':
