@@ -36,6 +36,9 @@ function reloadable(ctx: Pick<Context, 'deps'>, id: string) {
   return { reg, reload: reg.reload };
 }
 
+/** The answer carries the version that keeps running on its own: a runtime's reason may say it too. */
+const withoutKeepsRunning = (reason: string) => reason.replace(/;? ?(version )?\S+ keeps running\.?$/, '');
+
 export async function reloadAdapter(ctx: Context, id: string): Promise<ReloadOutcome> {
   const { reg, reload } = reloadable(ctx, id);
   if (running.has(reg))
@@ -50,7 +53,7 @@ export async function reloadAdapter(ctx: Context, id: string): Promise<ReloadOut
     const r = await reload();
     outcome = r.ok
       ? { ok: true, id, previousVersion: r.previousVersion, version: r.version }
-      : { ok: false, id, reason: r.reason, version: before };
+      : { ok: false, id, reason: withoutKeepsRunning(r.reason), version: before };
   } catch (e) {
     // A runtime that throws instead of answering { ok: false } still kept the old process: say so, not a 500.
     outcome = { ok: false, id, reason: e instanceof Error ? e.message : String(e), version: before };
