@@ -11,16 +11,33 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 
-function workspaceEntry(spec) {
+function workspaceEntry(spec, exportPath = '.') {
   const dir = join(root, 'packages', spec.replace('@netplane/', ''));
   try {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const entry = typeof pkg.exports === 'string' ? pkg.exports : pkg.exports?.['.'];
+    const entry =
+      typeof pkg.exports === 'string'
+        ? exportPath === '.'
+          ? pkg.exports
+          : undefined
+        : pkg.exports?.[exportPath];
     return entry && existsSync(join(dir, entry)) ? join(dir, entry) : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** dist/adapters/<package>.js: a built-in adapter's serve script, run when NETPLANE_ADAPTER_RUNTIME says process. */
+const serveFile = (spec) => `${spec.replace('@netplane/', '')}.js`;
+const ADAPTER_LIST = JSON.parse(
+  readFileSync(join(here, 'src', 'adapter-imports.ts'), 'utf8')
+    .match(/ADAPTER_PACKAGES = (\[[^\]]*\])/)[1]
+    .replaceAll("'", '"')
+    .replace(/,\s*\]/, ']'),
+);
+const serveEntries = Object.fromEntries(
+  ADAPTER_LIST.map((spec) => [spec, workspaceEntry(spec, './serve')]).filter(([, entry]) => entry),
+);
 
 const adapterImports = {
   name: 'netplane-adapter-imports',
@@ -42,6 +59,15 @@ const adapterImports = {
           "throw new Error('package ' + spec + ' has no entry module in this build'); }",
       );
       lines.push("export const SDK_MODULE_URL = new URL('./adapter-sdk.js', import.meta.url).href;");
+      lines.push(
+        `const serveFiles = ${JSON.stringify(Object.fromEntries(Object.keys(serveEntries).map((s) => [s, serveFile(s)])))};`,
+      );
+      lines.push(
+        "import { fileURLToPath as __npFileURLToPath } from 'node:url';" +
+          'export function serveCommand(spec) { const f = serveFiles[spec]; if (!f) return undefined; ' +
+          "const dir = __npFileURLToPath(new URL('./adapters/', import.meta.url)); " +
+          'return { command: process.execPath, args: [dir + f], cwd: dir }; }',
+      );
       for (const spec of list.filter((s) => !present.includes(s)))
         console.warn(`build: ${spec} has no entry file; stubbed`);
       return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
@@ -53,6 +79,17 @@ const externalNpm = {
   name: 'external-npm',
   setup(b) {
     b.onResolve({ filter: /^@netplane\/adapter-sdk$/ }, () => ({ path: './adapter-sdk.js', external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@netplane/') || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/** npm packages stay external; every @netplane/* package (the SDK too) is bundled. */
+const externalNpmOnly = {
+  name: 'external-npm-only',
+  setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@netplane/') || args.path.startsWith('node:')) return undefined;
       return { path: args.path, external: true };
@@ -85,4 +122,17 @@ await build({
     js: "import { createRequire as __npCreateRequire } from 'node:module'; const require = __npCreateRequire(import.meta.url);",
   },
 });
-console.log('build: dist/main.js, dist/adapter-sdk.js');
+// Each built-in adapter's serve script, whole (its own SDK copy: it runs in its own process).
+for (const [spec, entry] of Object.entries(serveEntries))
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: join(here, 'dist', 'adapters', serveFile(spec)),
+    plugins: [externalNpmOnly],
+    banner: {
+      js: "import { createRequire as __npCreateRequire } from 'node:module'; const require = __npCreateRequire(import.meta.url);",
+    },
+  });
+console.log(
+  `build: dist/main.js, dist/adapter-sdk.js, dist/adapters/ (${Object.keys(serveEntries).length} serve scripts)`,
+);

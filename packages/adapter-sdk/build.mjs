@@ -18,10 +18,11 @@ await build({
   entryPoints: {
     index: join(here, 'src', 'index.ts'),
     conformance: join(here, 'src', 'conformance', 'index.ts'),
+    serve: join(here, 'src', 'serve', 'index.ts'),
   },
   outdir: dist,
   bundle: true,
-  // One shared chunk: the conformance kit and the SDK use the same AdapterError class.
+  // One shared chunk: the conformance kit, serve and the SDK use the same AdapterError class.
   splitting: true,
   platform: 'node',
   target: 'node20',
@@ -78,10 +79,13 @@ const published = {
   exports: {
     '.': { types: `${sdkTypes}/index.d.ts`, default: './index.js' },
     './conformance': { types: `${sdkTypes}/conformance/index.d.ts`, default: './conformance.js' },
+    './serve': { types: `${sdkTypes}/serve/index.d.ts`, default: './serve.js' },
   },
   dependencies: { zod: pkg.dependencies.zod },
   peerDependencies: pkg.peerDependencies,
   peerDependenciesMeta: { vitest: { optional: true } },
 };
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
-console.log(`build: @netplane/adapter-sdk ${pkg.version} in dist/ (index.js, conformance.js, types/)`);
+console.log(
+  `build: @netplane/adapter-sdk ${pkg.version} in dist/ (index.js, conformance.js, serve.js, types/)`,
+);

@@ -4,6 +4,7 @@
 // `start` would load, without a database, and shows the runtime as configured. Exit 1 when any is Unable to load, so
 // an install script can check its result.
 import type { AdapterRegistration } from '@netplane/api';
+import { stopProcessAdapters } from './adapter-process';
 import { installedAdapters, loadAdapters } from './adapters';
 import { RemoteError, type RemoteOptions, restCall } from './adapters-remote';
 import type { Env } from './env';
@@ -28,18 +29,6 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '));
 }
 
-/** NETPLANE_ADAPTER_RUNTIME (`simulator=process,acme=process`): which adapters the server runs out of process. */
-export function configuredProcessAdapters(
-  source: Record<string, string | undefined> = process.env,
-): Set<string> {
-  const out = new Set<string>();
-  for (const part of (source.NETPLANE_ADAPTER_RUNTIME ?? '').split(',')) {
-    const [id, kind] = part.split('=').map((s) => s.trim());
-    if (id && kind === 'process') out.add(id);
-  }
-  return out;
-}
-
 async function localRows(env: Env): Promise<Row[]> {
   // The loader's log lines would interleave with the table: the table carries the same facts.
   const regs = await loadAdapters(
@@ -47,8 +36,11 @@ async function localRows(env: Env): Promise<Row[]> {
     undefined,
     undefined,
     installedAdapters(env),
+    undefined,
+    env.adapterRuntime,
   );
-  const outOfProcess = configuredProcessAdapters();
+  // Process adapters were started for their handshake only: the server's own processes are elsewhere.
+  await stopProcessAdapters();
   return regs.map((r) => ({
     id: r.id,
     version: versionOf(r) || null,
@@ -59,7 +51,7 @@ async function localRows(env: Env): Promise<Row[]> {
     runtime:
       r.status !== 'Fully Loaded'
         ? null
-        : outOfProcess.has(r.id)
+        : r.runtime
           ? { kind: 'configured-process' }
           : { kind: 'in-process' },
   }));

@@ -1,12 +1,14 @@
 // Loads the built-in adapter packages and the installed ones (NETPLANE_ADAPTERS), checks each one's SDK range and
 // module shape, and logs `Fully Loaded` or the one line that says why not. A bad adapter never stops the server.
 import { pathToFileURL } from 'node:url';
-import type { AdapterModule } from '@netplane/adapter-sdk';
+import type { ProcessAdapter } from '@netplane/adapter-runtime';
+import { type AdapterModule, toAdapterLogger } from '@netplane/adapter-sdk';
 import type { AdapterRegistration } from '@netplane/api';
-import { ADAPTER_PACKAGES, importAdapter, SDK_MODULE_URL } from './adapter-imports';
+import { ADAPTER_PACKAGES, importAdapter, SDK_MODULE_URL, serveCommand } from './adapter-imports';
 import { resolveAdapterModule } from './adapter-module';
+import { processCommandOf, startAdapterProcess } from './adapter-process';
 import { findPluginCandidates, type PluginCandidate } from './adapter-sources';
-import type { Env } from './env';
+import type { AdapterRuntimeKind, Env } from './env';
 import type { Logger } from './logger';
 import { entryOf, idFromPackageName, readPluginPackage, sdkMismatch } from './plugin-package';
 import { provideSdkToPlugins } from './plugin-sdk';
@@ -31,11 +33,30 @@ type Attempt = {
   version?: string;
   source: string;
   sdkRange: string | null;
-  result: AdapterModule | string;
+  result: AdapterModule | ProcessAdapter | string;
 };
 
-async function importBuiltIn(spec: string, importer: (spec: string) => Promise<unknown>): Promise<Attempt> {
+export type RuntimeChoice = Readonly<Record<string, AdapterRuntimeKind>>;
+
+const isProcess = (r: Attempt['result']): r is ProcessAdapter => typeof r === 'object' && 'reload' in r;
+
+async function importBuiltIn(
+  spec: string,
+  importer: (spec: string) => Promise<unknown>,
+  runtime: RuntimeChoice,
+  logger: Logger,
+): Promise<Attempt> {
   const base = { id: idFromPackageName(spec), source: 'built-in', sdkRange: null };
+  if (runtime[base.id] === 'process') {
+    const cmd = serveCommand(spec);
+    if (!cmd) return { ...base, result: `${spec} has no serve script to run it out of process` };
+    const log = toAdapterLogger(logger, { adapterId: base.id });
+    return {
+      ...base,
+      source: 'built-in (process)',
+      result: await startAdapterProcess(cmd, log, { checkHandshakeRange: false }),
+    };
+  }
   try {
     return { ...base, result: await resolveAdapterModule(await importer(spec)) };
   } catch (e) {
@@ -43,7 +64,12 @@ async function importBuiltIn(spec: string, importer: (spec: string) => Promise<u
   }
 }
 
-async function importInstalled(c: PluginCandidate, deadlineMs: number): Promise<Attempt> {
+async function importInstalled(
+  c: PluginCandidate,
+  deadlineMs: number,
+  runtime: RuntimeChoice,
+  logger: Logger,
+): Promise<Attempt> {
   if (c.dir === null)
     return {
       id: idFromPackageName(c.spec),
@@ -68,6 +94,24 @@ async function importInstalled(c: PluginCandidate, deadlineMs: number): Promise<
     sdkRange: pkg.sdkRange ?? null,
     ...(pkg.version && { version: pkg.version }),
   };
+  const asProcess = processCommandOf(pkg.raw, c.dir);
+  if (typeof asProcess === 'string') return { ...base, result: asProcess };
+  if (asProcess || runtime[base.id] === 'process') {
+    // A process adapter may declare its SDK range in package.json or in its handshake (any language).
+    const mismatch = pkg.sdkRange === undefined ? undefined : sdkMismatch(pkg.sdkRange);
+    if (mismatch) return { ...base, result: mismatch };
+    if (!asProcess)
+      return {
+        ...base,
+        result: 'NETPLANE_ADAPTER_RUNTIME asks for a process, but its package.json has no netplane.command',
+      };
+    const log = toAdapterLogger(logger, { adapterId: base.id });
+    const result = await startAdapterProcess(asProcess, log, {
+      packageSdkRange: pkg.sdkRange,
+      checkHandshakeRange: true,
+    });
+    return { ...base, source: `${c.source} (process)`, result };
+  }
   // Refused before any of its code runs: an adapter built for another SDK may not even link against this one.
   const mismatch = sdkMismatch(pkg.sdkRange);
   if (mismatch) return { ...base, result: mismatch };
@@ -94,11 +138,12 @@ export async function loadAdapters(
   importer: (spec: string) => Promise<unknown> = importAdapter,
   installed: readonly PluginCandidate[] = [],
   deadlineMs = LOAD_DEADLINE_MS,
+  runtime: RuntimeChoice = {},
 ): Promise<AdapterRegistration[]> {
   const out: AdapterRegistration[] = [];
   const attempts = async function* () {
-    for (const spec of packages) yield await importBuiltIn(spec, importer);
-    for (const c of installed) yield await importInstalled(c, deadlineMs);
+    for (const spec of packages) yield await importBuiltIn(spec, importer, runtime, logger);
+    for (const c of installed) yield await importInstalled(c, deadlineMs, runtime, logger);
   };
   for await (const a of attempts()) {
     const origin = { source: a.source, sdkRange: a.sdkRange };
@@ -114,9 +159,12 @@ export async function loadAdapters(
       });
       continue;
     }
-    const { id, version } = a.result.manifest;
+    const proc = isProcess(a.result) ? a.result : undefined;
+    const module = isProcess(a.result) ? a.result.module : a.result;
+    const { id, version } = module.manifest;
     const taken = out.find((r) => r.id === id);
     if (taken) {
+      void proc?.stop();
       const reason = `duplicate adapter id (already loaded from ${taken.source ?? 'built-in'})`;
       logger.warn(
         { adapterId: id, source: a.source, reason },
@@ -124,8 +172,18 @@ export async function loadAdapters(
       );
       continue;
     }
-    logger.info({ adapterId: id, version, source: a.source }, `Fully Loaded adapter ${id} ${version}`);
-    out.push({ id, status: 'Fully Loaded', module: a.result, ...origin });
+    const pid = proc?.pid();
+    logger.info(
+      { adapterId: id, version, source: a.source, ...(proc && { pid }) },
+      `Fully Loaded adapter ${id} ${version}${proc ? ` (process ${pid})` : ''}`,
+    );
+    out.push({
+      id,
+      status: 'Fully Loaded',
+      module,
+      ...(proc && { runtime: () => proc.info(), reload: () => proc.reload() }),
+      ...origin,
+    });
   }
   return out;
 }

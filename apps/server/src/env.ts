@@ -65,6 +65,18 @@ const schema = z.object({
   NETPLANE_ADAPTERS: z.string().max(10_000).optional(),
   /** Where package names are resolved and, without NETPLANE_ADAPTERS, every package is loaded from. */
   NETPLANE_ADAPTERS_DIR: z.string().min(1).optional(),
+  /**
+   * How each adapter runs: `<adapter id>=process|in-process`, comma-separated (e.g. `simulator=process,ovn=process`).
+   * Unnamed built-ins run in process; an installed adapter's package.json may ask for a process itself.
+   */
+  NETPLANE_ADAPTER_RUNTIME: z
+    .string()
+    .max(2_000)
+    .superRefine((v, ctx) => {
+      const parsed = parseAdapterRuntimeSetting(v);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    })
+    .optional(),
   /** How long (ms) a Realized check may wait for the controller to compile the latest change (engine default 10 s). */
   NETPLANE_REALIZED_WAIT_MS: z.coerce.number().int().min(0).max(120_000).optional(),
 });
@@ -85,6 +97,8 @@ export type Env = {
   drainSeconds: number;
   /** Installed adapters (see adapter-sources.ts): the NETPLANE_ADAPTERS entries (undefined: all of `dir`). */
   adapters: { entries: string[] | undefined; dir: string };
+  /** NETPLANE_ADAPTER_RUNTIME: adapters asked to run out of process (or in process) by id. */
+  adapterRuntime: Record<string, AdapterRuntimeKind>;
   /** NETPLANE_CREATE_KEY: create a key file even though the database holds credentials sealed under other keys. */
   createKey: boolean;
   /** Engine options from the environment; absent ones keep the engine's defaults. */
@@ -99,6 +113,27 @@ export type Env = {
 };
 
 export class EnvError extends Error {}
+
+export type AdapterRuntimeKind = 'process' | 'in-process';
+
+/** NETPLANE_ADAPTER_RUNTIME as id -> kind, or the one line that says what is wrong with it. */
+export function parseAdapterRuntimeSetting(
+  value: string | undefined,
+): Record<string, AdapterRuntimeKind> | string {
+  const out: Record<string, AdapterRuntimeKind> = {};
+  for (const entry of (value ?? '').split(',').map((e) => e.trim())) {
+    if (entry === '') continue;
+    const m = /^([a-z0-9][a-z0-9-]{0,63})=(.*)$/.exec(entry);
+    if (!m)
+      return `"${entry.slice(0, 80)}" is not <adapter id>=process|in-process (e.g. simulator=process,ovn=process)`;
+    const [, id, kind] = m as unknown as [string, string, string];
+    if (kind !== 'process' && kind !== 'in-process')
+      return `adapter ${id}: runtime "${kind.slice(0, 40)}" is neither process nor in-process`;
+    if (id in out) return `adapter ${id} is named twice`;
+    out[id] = kind;
+  }
+  return out;
+}
 
 /** The engine's default lease (its DEFAULT_OPTIONS.leaseMs): a dead node's jobs are taken over within ~8 s. */
 const DEFAULT_LEASE_MS = 8_000;
@@ -174,6 +209,10 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       entries: parseAdaptersSetting(e.NETPLANE_ADAPTERS),
       dir: resolve(e.NETPLANE_ADAPTERS_DIR ?? join(dataDir, 'adapters')),
     },
+    adapterRuntime: parseAdapterRuntimeSetting(e.NETPLANE_ADAPTER_RUNTIME) as Record<
+      string,
+      AdapterRuntimeKind
+    >,
     createKey: e.NETPLANE_CREATE_KEY,
     engineOptions: {
       leaseMs,

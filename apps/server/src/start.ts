@@ -14,6 +14,7 @@ import {
 } from '@netplane/api';
 import { describeDatabaseError, openRateLimitStore } from '@netplane/db';
 import { OutageLog } from '@netplane/engine';
+import { stopProcessAdapters } from './adapter-process';
 import { installedAdapters, loadAdapters } from './adapters';
 import { buildApiDeps } from './app-deps';
 import { printStartBanner } from './banner';
@@ -54,7 +55,14 @@ async function startOn(
     logger.warn({}, 'DATABASE_URL is sqlite::memory:: everything is lost when this process exits');
   const keyring = await openServerKeyring(env, db.db);
   logger.info({ source: keyring.describe, activeKeyId: keyring.activeKeyId }, 'Credential keyring open');
-  const adapters = await loadAdapters(logger, undefined, undefined, installedAdapters(env));
+  const adapters = await loadAdapters(
+    logger,
+    undefined,
+    undefined,
+    installedAdapters(env),
+    undefined,
+    env.adapterRuntime,
+  );
   // Login and refused-token counters: shared by every node on MySQL (their own small pool), in memory on SQLite.
   const limitStore = openRateLimitStore(env.databaseUrl);
   const loginLimiter = await createLoginLimiter(limitStore);
@@ -142,6 +150,8 @@ async function startOn(
     close: async () => {
       clearInterval(purge);
       await engine.stop();
+      // After the engine: its last calls may still need the adapter processes.
+      await stopProcessAdapters();
       await limitStore.close();
       await db.close();
     },

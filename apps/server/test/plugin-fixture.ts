@@ -50,3 +50,59 @@ export function writePlugin(parent: string, spec: PluginSpec): string {
   writeFileSync(join(dir, 'index.js'), spec.body ?? goodBody(spec.id, version));
   return dir;
 }
+
+/**
+ * A process adapter as any language ships it: package.json `netplane.runtime: process` + `command`, and a script
+ * that speaks the wire protocol itself (plain node, no SDK import). mode `throw` answers initialize as a factory
+ * that threw.
+ */
+export function writeProcessPlugin(parent: string, spec: { id: string; mode?: 'ok' | 'throw' }): string {
+  const dir = join(parent, spec.id);
+  mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: `netplane-adapter-${spec.id}`,
+    version: '3.0.0',
+    netplane: { runtime: 'process', command: ['node', 'adapter.mjs', spec.mode ?? 'ok'] },
+  };
+  const manifest = {
+    id: spec.id,
+    vendor: 'Acme Networks',
+    version: '3.0.0',
+    displayName: 'Acme out of process',
+    description: 'speaks the wire protocol by hand',
+    protocol: 'HTTPS',
+    isolationMethods: ['VLAN'],
+    services: { Dhcp: {}, Connectivity: {} },
+    canEnableIndividualServices: true,
+    serviceDependencies: [],
+    credentialSchema: { type: 'object', properties: { token: { type: 'string', writeOnly: true } } },
+    configSchema: { type: 'object', properties: {}, additionalProperties: false },
+    endpointHint: 'https://fabric.acme.example',
+    limits: { maxBatchSize: 10, recommendedConcurrency: 2, recommendedCallsPerSecond: 10 },
+    idempotentByKey: true,
+    supportsBatchPrepare: false,
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  writeFileSync(
+    join(dir, 'adapter.mjs'),
+    `import { createInterface } from 'node:readline';
+const mode = process.argv[2];
+const manifest = ${JSON.stringify(manifest)};
+const send = (m) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\\n');
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const msg = JSON.parse(line);
+  if (msg.id === undefined) return;
+  if (msg.method === 'initialize')
+    return mode === 'throw'
+      ? send({ id: msg.id, error: { code: -32603, message: 'its factory threw: no licence file' } })
+      : send({ id: msg.id, result: { protocolVersion: 1, manifest, sdkRange: '^1.0.0' } });
+  if (msg.method === 'health') return send({ id: msg.id, result: { ok: true } });
+  if (msg.method === 'shutdown') return send({ id: msg.id, result: null });
+  send({ id: msg.id, error: { code: -32601, message: 'not implemented here' } });
+});
+rl.on('close', () => process.exit(0));
+`,
+  );
+  return dir;
+}

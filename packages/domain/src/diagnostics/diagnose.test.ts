@@ -257,7 +257,11 @@ describe('call diagnoses', () => {
 
   it('names the crashed adapter process and its exit, and offers retry and adopt', () => {
     const d = diagnose(
-      callFailure({ category: 'ADAPTER_CRASHED', element: 'acme', message: 'adapter acme was killed by SIGKILL' }),
+      callFailure({
+        category: 'ADAPTER_CRASHED',
+        element: 'acme',
+        message: 'adapter acme was killed by SIGKILL',
+      }),
     );
     expect(d.category).toBe('ADAPTER_CRASHED');
     expect(d.title).toBe('Adapter crashed');

@@ -1,0 +1,275 @@
+// The NetworkElement the engine holds for an out-of-process adapter: each call is `element.<method>` on whichever
+// process serves now (after a restart or reload the element is opened there again first), its AbortSignal becomes
+// `$/cancelRequest` and an immediate rejection, and errors come back as AdapterErrors.
+//
+// Why optional methods are decided this way: createElement is synchronous in the SDK, but only element.open says
+// which optional calls an element has. So the proxy starts from what can be known at once: the StaticNat, Lb,
+// PortForwarding and ACL calls exactly as the manifest offers them (the contract ties them to it), checkRealized
+// and trace present; the open is sent at once and every call queues behind it; when its answer lacks checkRealized
+// or trace they are removed from the element (the engine looks them up when it calls them, long after the open),
+// and a caller that took one before then is answered INVALID_REQUEST. watch is always present: on an element that
+// cannot watch the subscription simply never fires. `openElement` (ProcessAdapter) awaits the open for exact presence.
+import {
+  type AdapterEnv,
+  AdapterError,
+  type AdapterManifest,
+  abortError,
+  type BatchItemResult,
+  type CallContext,
+  type ControllerConnection,
+  type NetworkElement,
+  type WatchChange,
+} from '@netplane/adapter-sdk';
+import { decodeAdapterError, OPTIONAL_METHODS, type OptionalMethod, RPC } from '@netplane/adapter-sdk/serve';
+import { type Peer, RpcError } from './peer';
+
+export type OpenAnswer = { methods: readonly string[]; watch: boolean };
+
+/** What the proxy needs of the supervisor. */
+export type ElementHost = {
+  adapterId(): string;
+  /** The process that serves new calls, once it is up (waits while it restarts), within the signal. */
+  ready(signal: AbortSignal): Promise<Peer>;
+  callTimeoutMs: number;
+  forget(el: ProxyElement): void;
+};
+
+const ACL_LISTS = 'SupportsAclLists';
+
+/** The optional calls the manifest promises (the contract: present exactly when it offers the service). */
+export function manifestMethods(m: AdapterManifest): Set<OptionalMethod> {
+  const out = new Set<OptionalMethod>(['checkRealized', 'trace']);
+  if (m.services.StaticNat) out.add('applyStaticNat').add('revokeStaticNat');
+  if (m.services.Lb) out.add('applyLbRule').add('revokeLbRule');
+  if (m.services.PortForwarding) out.add('applyPortForwarding').add('revokePortForwarding');
+  if (m.services.NetworkACL?.[ACL_LISTS] === true) out.add('applyNetworkAcl');
+  return out;
+}
+
+export class ProxyElement {
+  readonly element: NetworkElement;
+  private readonly opens = new WeakMap<Peer, Promise<OpenAnswer>>();
+  private readonly listeners = new Set<(c: WatchChange) => void>();
+  private readonly watchingOn = new WeakSet<Peer>();
+  private closed = false;
+  private pruned = false;
+
+  constructor(
+    readonly id: string,
+    private readonly connection: ControllerConnection,
+    private readonly env: AdapterEnv,
+    private readonly host: ElementHost,
+    manifest: AdapterManifest,
+  ) {
+    const call =
+      (method: string) =>
+      (...a: unknown[]) =>
+        this.call(method, a.slice(0, -1), a[a.length - 1] as CallContext);
+    const el: Record<string, unknown> = {};
+    for (const m of [
+      'canHandle',
+      'implementVpc',
+      'destroyVpc',
+      'implementNetwork',
+      'prepareNic',
+      'releaseNic',
+      'shutdownNetwork',
+      'destroyNetwork',
+      'observe',
+      'healthCheck',
+    ])
+      el[m] = call(m);
+    el.prepareNics = async (nics: unknown, ctx: CallContext) =>
+      decodeBatch(await this.call('prepareNics', [nics], ctx));
+    for (const m of manifestMethods(manifest)) el[m] = call(m);
+    el.watch = (listener: (c: WatchChange) => void) => this.watch(listener);
+    el.close = () => this.close();
+    this.element = el as unknown as NetworkElement;
+  }
+
+  get logger() {
+    return this.env.logger;
+  }
+
+  /** Opens the element on a process once (memoised per process); re-subscribes the watch there when it has one. */
+  attach(peer: Peer): Promise<OpenAnswer> {
+    let open = this.opens.get(peer);
+    if (!open) {
+      open = peer
+        .request('element.open', { element: this.id, connection: this.connection })
+        .then((answer) => this.prune(answer))
+        .catch((e: unknown) => {
+          throw this.toError(e, new AbortController().signal, () => new AdapterError('TIMEOUT', 'aborted'));
+        });
+      open.catch(() => {});
+      this.opens.set(peer, open);
+    }
+    if (this.listeners.size > 0) this.watchOn(peer, open);
+    return open;
+  }
+
+  private prune(answer: unknown): OpenAnswer {
+    const a = answer as Partial<OpenAnswer> | null;
+    const out: OpenAnswer = {
+      methods: Array.isArray(a?.methods) ? a.methods : [],
+      watch: a?.watch === true,
+    };
+    if (!this.pruned) {
+      this.pruned = true;
+      const el = this.element as unknown as Record<string, unknown>;
+      for (const m of OPTIONAL_METHODS) if (!out.methods.includes(m)) delete el[m];
+    }
+    return out;
+  }
+
+  private watchOn(peer: Peer, open: Promise<OpenAnswer>): void {
+    if (this.watchingOn.has(peer)) return;
+    this.watchingOn.add(peer);
+    open.then(
+      (a) =>
+        a.watch &&
+        peer.request('element.watch', { element: this.id }).catch((e: unknown) => {
+          if (peer.alive) this.logger.warn({ err: String(e) }, 'element.watch failed');
+        }),
+      () => {},
+    );
+  }
+
+  /** An element.changed notification for this element. */
+  changed(vpcIds: unknown): void {
+    if (!Array.isArray(vpcIds)) return;
+    const change = { vpcIds: vpcIds.filter((v): v is string => typeof v === 'string') };
+    for (const l of this.listeners) l(change);
+  }
+
+  private watch(listener: (c: WatchChange) => void): () => void {
+    this.listeners.add(listener);
+    if (this.listeners.size === 1 && !this.closed) {
+      const ac = new AbortController();
+      this.host.ready(ac.signal).then(
+        (peer) => this.attach(peer),
+        () => {},
+      );
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    this.host.forget(this);
+    const signal = AbortSignal.timeout(5_000);
+    try {
+      const peer = await this.host.ready(signal);
+      if (this.opens.has(peer)) await peer.request('element.close', { element: this.id });
+    } catch {
+      // The process is gone or restarting: nothing of this element is left there to free.
+    }
+  }
+
+  private async call(method: string, args: unknown[], ctx: CallContext): Promise<unknown> {
+    const signal = ctx?.signal ?? new AbortController().signal;
+    if (signal.aborted) throw abortError(signal);
+    if (this.closed)
+      throw new AdapterError('INVALID_REQUEST', `element of adapter ${this.host.adapterId()} is closed`);
+    if (this.pruned && (OPTIONAL_METHODS as readonly string[]).includes(method) && !(method in this.element))
+      throw new AdapterError(
+        'INVALID_REQUEST',
+        `adapter ${this.host.adapterId()} does not implement ${method}`,
+      );
+    const deadlineMs = this.host.callTimeoutMs;
+    const started = Date.now();
+    // One signal for the wait for a process, the open and the call: the caller's, or our deadline.
+    const ours = new AbortController();
+    const timer = setTimeout(
+      () =>
+        ours.abort(
+          new AdapterError(
+            'TIMEOUT',
+            `adapter ${this.host.adapterId()} did not answer ${method} within ${deadlineMs / 1000} s`,
+          ),
+        ),
+      deadlineMs,
+    );
+    const both = AbortSignal.any([signal, ours.signal]);
+    const aborted = () => (ours.signal.aborted ? (ours.signal.reason as AdapterError) : abortError(signal));
+    let id: number | undefined;
+    let peer: Peer | undefined;
+    const onAbort = () => {
+      if (peer && id !== undefined) {
+        peer.forget(id);
+        peer.notify('$/cancelRequest', { id });
+      }
+    };
+    try {
+      peer = await this.host.ready(both);
+      await raceAbort(this.attach(peer), both, aborted);
+      const params = {
+        element: this.id,
+        args,
+        idempotencyKey: ctx.idempotencyKey,
+        deadlineMs: Math.max(1, deadlineMs - (Date.now() - started)),
+      };
+      both.addEventListener('abort', onAbort, { once: true });
+      const p = peer;
+      const answer = p.request(`element.${method}`, params, (n) => {
+        id = n;
+      });
+      const result = await raceAbort(answer, both, aborted);
+      // The wire's null is a void method's undefined (no contract call answers null otherwise).
+      return result === null ? undefined : result;
+    } catch (e) {
+      throw this.toError(e, both, aborted);
+    } finally {
+      clearTimeout(timer);
+      both.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private toError(e: unknown, signal: AbortSignal, aborted: () => AdapterError): AdapterError {
+    if (e instanceof AdapterError) return e;
+    if (e instanceof RpcError) {
+      if (e.rpc.code === RPC.ADAPTER_ERROR) return decodeAdapterError(e.rpc.message, e.rpc.data);
+      return new AdapterError('VENDOR_ERROR', `adapter protocol error: ${e.rpc.message}`);
+    }
+    if (signal.aborted) return aborted();
+    // The process died under the call: Peer rejects its pending requests with the exit's reason.
+    const reason = e instanceof Error ? e.message : String(e);
+    return new AdapterError('ADAPTER_CRASHED', `adapter ${this.host.adapterId()} ${reason}`);
+  }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, reason: () => AdapterError): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** A prepareNics answer with each failed item's wire error rebuilt into an AdapterError. */
+function decodeBatch(value: unknown): BatchItemResult[] {
+  if (!Array.isArray(value))
+    throw new AdapterError('VENDOR_ERROR', 'adapter protocol error: prepareNics answered no list');
+  return value.map((item: Record<string, unknown>) =>
+    item && item.ok === false
+      ? ({
+          ...item,
+          error: decodeAdapterError((item.error as { message?: unknown })?.message, item.error),
+        } as BatchItemResult)
+      : (item as BatchItemResult),
+  );
+}
