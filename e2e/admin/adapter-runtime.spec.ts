@@ -89,7 +89,7 @@ test('the simulator out of process: pid, restart after kill -9 with the last cra
       timeout: 60_000,
     });
     await shot(dialog, 'adapters-reload-done');
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     const reloaded = (await simulatorOf())?.runtime;
     expect(reloaded?.pid).not.toBe(restarted);
     // A reload is not a restart after a crash.

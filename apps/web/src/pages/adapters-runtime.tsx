@@ -110,14 +110,22 @@ export function ReloadControl({ adapter: a }: { adapter: AdapterRow }) {
       onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.adapters.list.queryKey() }),
     }),
   );
-  const pid = a.runtime?.kind === 'process' ? a.runtime.pid : null;
+  // The pid that served when the dialog opened: the list refreshes during a reload and shows the new one.
+  const [pid, setPid] = useState<number | null>(null);
   const close = () => {
     if (phase?.step !== 'running') setPhase(null);
   };
   const title = `Reload ${a.manifest?.displayName ?? a.id}?`;
   return (
     <>
-      <Button size="sm" icon={<RefreshCw className="size-4" />} onClick={() => setPhase({ step: 'confirm' })}>
+      <Button
+        size="sm"
+        icon={<RefreshCw className="size-4" />}
+        onClick={() => {
+          setPid(a.runtime?.kind === 'process' ? a.runtime.pid : null);
+          setPhase({ step: 'confirm' });
+        }}
+      >
         Reload
       </Button>
       <Dialog
