@@ -1,8 +1,14 @@
 // `netplane adapters reload <id>` and `adapters list` against a real running server over HTTP with an API token:
-// the built CLI (dist/main.js) as an operator runs it. Without the out-of-process runtime every built-in runs in
-// process, so a reload is refused with the typed 409; unknown ids, a missing token and an unreachable server each
-// say so in one line and exit 1.
+// the built CLI (dist/main.js) as an operator runs it. In process, a reload is refused with the typed 409; unknown
+// ids, a missing token and an unreachable server each say so in one line and exit 1. Out of process (an installed
+// process adapter, and the simulator with NETPLANE_ADAPTER_RUNTIME), list shows the live process and a reload of a
+// new version installed in place answers `Reloaded acmeproc 3.0.0 → 3.1.0`; a broken new version is refused and the
+// old one keeps serving.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProcessPlugin } from './plugin-fixture';
 import { runCli } from './run-cli';
 import { dataOf, type RunningServer, startServerProcess, TrpcClient } from './server-process';
 
@@ -51,7 +57,9 @@ describe('netplane adapters reload / list against a running server', () => {
       NETPLANE_ADAPTER_RUNTIME: 'simulator=process',
     });
     expect(local.code).toBe(0);
-    expect(local.stdout).toMatch(/^simulator +\S+ +Fully Loaded +- +process \(configured\) +built-in$/m);
+    expect(local.stdout).toMatch(
+      /^simulator +\S+ +Fully Loaded +- +process \(configured\) +built-in \(process\)$/m,
+    );
     expect(local.stdout).toMatch(/^ovn +\S+ +Fully Loaded +- +in-process +built-in$/m);
     expect(local.stdout).toContain('Runtime as configured (no server asked');
     const down = await cli(['adapters', 'list', '--url', 'http://127.0.0.1:9'], adminToken);
@@ -90,5 +98,70 @@ describe('netplane adapters reload / list against a running server', () => {
     for (const r of [unknown, viewer, down]) expect(r.stdout + r.stderr).not.toContain('npt_');
     const usage = await cli(['adapters', 'reload']);
     expect(usage.code).toBe(2);
+  });
+});
+
+describe('netplane adapters reload of out-of-process adapters', () => {
+  let server: RunningServer;
+  let token = '';
+  const vendor = mkdtempSync(join(tmpdir(), 'netplane-reload-vendor-'));
+  const acme = writeProcessPlugin(vendor, { id: 'acmeproc' });
+  const script = join(acme, 'adapter.mjs');
+  beforeAll(async () => {
+    server = await startServerProcess({
+      NETPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      NETPLANE_ADAPTERS: acme,
+      NETPLANE_ADAPTER_RUNTIME: 'simulator=process',
+    });
+    const c = new TrpcClient(server.url);
+    expect((await c.login('admin', ADMIN_PASSWORD)).status).toBe(200);
+    token = dataOf<{ token: string }>(
+      await c.mutate('tokens.create', { name: 'cli-reload', role: 'admin', expiresInDays: 1 }),
+    ).token;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(vendor, { recursive: true, force: true });
+  });
+  const cli = (args: string[]) =>
+    runCli(args, { NETPLANE_DATA_DIR: server.dataDir, NETPLANE_URL: server.url, NETPLANE_TOKEN: token });
+
+  it('list shows the live processes; a new version installed in place is reloaded; a broken one is refused', async () => {
+    const listed = await cli(['adapters', 'list']);
+    expect(listed.code, listed.stdout).toBe(0);
+    expect(listed.stdout).toMatch(
+      /^simulator +\S+ +Fully Loaded +- +process pid \d+ running, up \S+( \S+)?, 0 restarts, [\d.]+ [KMG]iB +built-in \(process\)$/m,
+    );
+    expect(listed.stdout).toMatch(/^acmeproc +3\.0\.0 +Fully Loaded +- +process pid \d+ running, /m);
+
+    const sim = await cli(['adapters', 'reload', 'simulator']);
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(sim.stdout).toMatch(/^Reloaded simulator (\S+) → \1\n$/);
+
+    // The vendor's next release, installed over the old one: the new process reads the new script.
+    writeFileSync(script, readFileSync(script, 'utf8').replace('"version":"3.0.0"', '"version":"3.1.0"'));
+    const up = await cli(['adapters', 'reload', 'acmeproc']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toBe('Reloaded acmeproc 3.0.0 → 3.1.0\n');
+
+    // A release that cannot start: refused with the reason, 3.1.0 keeps running.
+    writeFileSync(
+      script,
+      readFileSync(script, 'utf8').replace('const mode = process.argv[2];', "const mode = 'throw';"),
+    );
+    const broken = await cli(['adapters', 'reload', 'acmeproc']);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(
+      /^Reload of acmeproc refused: .*its factory threw: no licence file.*; 3\.1\.0 keeps running\n$/,
+    );
+    const after = JSON.parse((await cli(['adapters', 'list', '--json'])).stdout) as {
+      id: string;
+      version: string;
+      runtime: { state: string };
+    }[];
+    expect(after.find((a) => a.id === 'acmeproc')).toMatchObject({
+      version: '3.1.0',
+      runtime: { state: 'running' },
+    });
   });
 });
