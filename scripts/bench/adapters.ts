@@ -6,7 +6,15 @@
 import { loadavg } from 'node:os';
 import { perCall } from './adapters/per-call';
 import { startProcessSimulator } from './adapters/process-simulator';
-import { boundMsOf, STORM, storm, parseArgs as stormArgs, withDatabase } from './boot-storm';
+import {
+  boundMsOf,
+  inProcessSimulator,
+  type SimulatorSide,
+  STORM,
+  storm,
+  parseArgs as stormArgs,
+  withDatabase,
+} from './boot-storm';
 import { argValue } from './lib/args';
 
 const PER_CALL_GOAL_MS = 0.2;
@@ -37,7 +45,10 @@ export async function run(args: string[] = []): Promise<void> {
       ['b', 50],
     ] as const) {
       if (!o.runs.includes(label)) continue;
-      const r = await withDatabase(o.dialect, (db) => storm(db, o, batch, STORM, child));
+      // The same storm in process right before, so a figure on a loaded machine has its baseline under the same load.
+      const once = (side: SimulatorSide) => withDatabase(o.dialect, (db) => storm(db, o, batch, STORM, side));
+      const base = await once(inProcessSimulator());
+      const r = await once(child);
       const minCalls =
         batch === 1
           ? o.nics
@@ -64,11 +75,16 @@ export async function run(args: string[] = []): Promise<void> {
           ratio,
           // (b)'s bound assumes no pacing at all; the engine paces (docs/boot-storm.md), so only (a) has the goal.
           ...(label === 'a' && { goalRatio: STORM_GOAL_RATIO, withinGoal: ratio <= STORM_GOAL_RATIO }),
+          inProcessWallMs: Math.round(base.wallMs),
+          inProcessRatio: Math.round((base.wallMs / boundMs) * 100) / 100,
+          processOverInProcess: Math.round((r.wallMs / base.wallMs) * 100) / 100,
           maxConcurrentSeen: r.stats.maxConcurrentSeen,
           maxCallsInAnySecond: r.stats.maxCallsInAnySecond,
           overLimitCalls: r.stats.overLimitCalls,
           errors: r.failedJobs + r.notReserved + Object.values(r.stats.errors).reduce((a, b) => a + b, 0),
+          inProcessErrors: base.failedJobs + base.notReserved,
           serverCpuMsPerNic: Math.round((r.cpuMs / o.nics) * 1000) / 1000,
+          inProcessCpuMsPerNic: Math.round((base.cpuMs / o.nics) * 1000) / 1000,
           adapterPid: child.adapter.pid(),
           load: load(),
         }),
