@@ -2,44 +2,17 @@
 // 16 concurrent) prepares 1000 NICs across 50 tiers requested all at once; (a) one call per NIC, (b) batches up to 50.
 // Prints one JSON line per run. `npm run bench -- boot-storm [--db sqlite|mysql] [--nics N] [--tiers T]`.
 import { randomUUID } from 'node:crypto';
-import type { AdapterModule } from '@netplane/adapter-sdk';
-import {
-  type CallRecord,
-  createSimulatorAdapter,
-  SimulatorHub,
-  type SimulatorProfilePatch,
-  type SimulatorStatsSummary,
-} from '@netplane/adapter-simulator';
+import type { SimulatorStatsSummary } from '@netplane/adapter-simulator';
 import { connect, type DbHandle, type DialectName, migrateToLatest } from '@netplane/db';
 import { createTestDatabaseUrl, seedSimulatorInventory } from '@netplane/db/testing';
 import { Engine, type EngineDeps, listDiagnosisViews } from '@netplane/engine';
 import { argValue, dialectArg } from './lib/args';
+import { inProcessSimulator, type SimulatorSide } from './lib/simulator-side';
+
+export { inProcessSimulator, type SimulatorSide } from './lib/simulator-side';
 
 type Limits = { latencyMs: number; callsPerSecond: number; maxConcurrent: number };
 export const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
-
-/**
- * Where the simulated controller lives and how the bench reaches its control surface: in this process (a hub), or
- * in an adapter process (`npm run bench -- adapters`: the same hub behind the wire protocol, controlled over HTTP).
- */
-export type SimulatorSide = {
-  module: AdapterModule;
-  setProfile(controllerId: string, patch: SimulatorProfilePatch): Promise<unknown>;
-  resetStats(controllerId: string): Promise<void>;
-  stats(controllerId: string): Promise<SimulatorStatsSummary>;
-  calls(controllerId: string): Promise<CallRecord[]>;
-};
-
-export function inProcessSimulator(): SimulatorSide {
-  const hub = new SimulatorHub('bench');
-  return {
-    module: createSimulatorAdapter(hub),
-    setProfile: (id, patch) => hub.setProfile(id, patch),
-    resetStats: (id) => hub.resetStats(id),
-    stats: async (id) => hub.stats(id),
-    calls: async (id) => hub.calls(id),
-  };
-}
 
 export type Options = {
   dialect: DialectName;
