@@ -2,16 +2,19 @@
 // 16 concurrent) prepares 1000 NICs across 50 tiers requested all at once; (a) one call per NIC, (b) batches up to 50.
 // Prints one JSON line per run. `npm run bench -- boot-storm [--db sqlite|mysql] [--nics N] [--tiers T]`.
 import { randomUUID } from 'node:crypto';
-import { createSimulatorAdapter, SimulatorHub } from '@netplane/adapter-simulator';
+import type { SimulatorStatsSummary } from '@netplane/adapter-simulator';
 import { connect, type DbHandle, type DialectName, migrateToLatest } from '@netplane/db';
 import { createTestDatabaseUrl, seedSimulatorInventory } from '@netplane/db/testing';
 import { Engine, type EngineDeps, listDiagnosisViews } from '@netplane/engine';
 import { argValue, dialectArg } from './lib/args';
+import { inProcessSimulator, type SimulatorSide } from './lib/simulator-side';
+
+export { inProcessSimulator, type SimulatorSide } from './lib/simulator-side';
 
 type Limits = { latencyMs: number; callsPerSecond: number; maxConcurrent: number };
-const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
+export const STORM: Limits = { latencyMs: 20, callsPerSecond: 200, maxConcurrent: 16 };
 
-type Options = {
+export type Options = {
   dialect: DialectName;
   nics: number;
   tiers: number;
@@ -20,7 +23,7 @@ type Options = {
   timeline: boolean;
 };
 
-function parseArgs(args: string[]): Options {
+export function parseArgs(args: string[]): Options {
   const value = (name: string) => argValue(args, name);
   const dialect = dialectArg(args);
   return {
@@ -51,23 +54,23 @@ type RunResult = {
   requestMs: number;
   cpuMs: number;
   calls: number;
-  stats: ReturnType<SimulatorHub['stats']>;
+  stats: SimulatorStatsSummary;
   failedJobs: number;
   notReserved: number;
 };
 
 /** One storm: a fresh VPC with `tiers` implemented tiers, then every NIC requested at once; timed to the last job. */
-async function storm(
+export async function storm(
   db: DbHandle,
   o: Options,
   batch: number,
   limits: Limits | 'unlimited',
+  sim: SimulatorSide = inProcessSimulator(),
 ): Promise<RunResult> {
-  const hub = new SimulatorHub('bench');
   const deps: EngineDeps = {
     db,
     logger: silent,
-    adapters: [{ id: 'simulator', status: 'Fully Loaded', module: createSimulatorAdapter(hub) }],
+    adapters: [{ id: 'simulator', status: 'Fully Loaded', module: sim.module }],
     secrets: { decrypt: (c) => c },
     now: () => Date.now(),
   };
@@ -86,8 +89,7 @@ async function storm(
       timeoutMs: 30_000,
     },
   });
-  hub.controller(seed.controllerId);
-  await hub.setProfile(seed.controllerId, {
+  await sim.setProfile(seed.controllerId, {
     latencyMs: unlimited ? 0 : limits.latencyMs,
     jitterMs: 0,
     rateLimitPerSecond: unlimited ? null : limits.callsPerSecond,
@@ -123,7 +125,7 @@ async function storm(
       });
       throw new Error(`Implementing the tiers failed: ${first?.sentence ?? 'no diagnosis recorded'}`);
     }
-    await hub.resetStats(seed.controllerId);
+    await sim.resetStats(seed.controllerId);
 
     const perTier = tiers.map((_, t) => Math.floor(o.nics / o.tiers) + (t < o.nics % o.tiers ? 1 : 0));
     const cpu0 = process.cpuUsage();
@@ -138,10 +140,12 @@ async function storm(
     const jobs = await waitAll(engine, jobIds);
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const stats = hub.stats(seed.controllerId);
+    const stats = await sim.stats(seed.controllerId);
     if (o.timeline) {
       // Controller arrivals per 250 ms bucket since the request, on stderr: shows where a run loses time.
-      const log = hub.calls(seed.controllerId).filter((c) => c.op === 'prepareNic' || c.op === 'prepareNics');
+      const log = (await sim.calls(seed.controllerId)).filter(
+        (c) => c.op === 'prepareNic' || c.op === 'prepareNics',
+      );
       const start = Date.now() - wallMs;
       const buckets = new Map<number, number>();
       for (const c of log)
@@ -208,7 +212,7 @@ async function waitAll(engine: Engine, jobIds: string[]): Promise<string[]> {
   return jobIds.map((id) => final.get(id) ?? 'unknown');
 }
 
-async function withDatabase<T>(dialect: DialectName, fn: (db: DbHandle) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(dialect: DialectName, fn: (db: DbHandle) => Promise<T>): Promise<T> {
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const db = connect(url);
   try {

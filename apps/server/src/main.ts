@@ -1,8 +1,10 @@
-// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`, and for adapter
+// The CLI: `start` (default), `migrate`, `keys status`, `keys rotate`, `adapters list [--json]`,
+// `adapters reload <id>` (the last two ask a running server with NETPLANE_TOKEN; adapters-remote.ts), and for adapter
 // authors `adapter test` (the conformance kit) and `adapter new` (a scaffold).
 import { adapterNew } from './adapter-new-cli';
 import { adapterTest } from './adapter-test-cli';
 import { adaptersList } from './adapters-cli';
+import { adaptersReload, remoteOptions } from './adapters-remote';
 import { openDatabase } from './database';
 import { EnvError, isDebugLogging, loadEnv } from './env';
 import { keysRotate, keysStatus } from './keys';
@@ -12,8 +14,9 @@ import { startServer } from './start';
 import { formatStartupFailure } from './startup-error';
 
 const USAGE =
-  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json] |\n' +
-  '                 adapter test [<dir>] [-- <command...>] | adapter new <vendor> [--lang ts|python] [--dir D]]';
+  'usage: netplane [start [--demo] | migrate | keys status | keys rotate | adapters list [--json] [--url U] |\n' +
+  '                 adapters reload <id> [--url U] | adapter test [<dir>] [-- <command...>] |\n' +
+  '                 adapter new <vendor> [--lang ts|python] [--dir D]]';
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', sub, ...rest] = argv;
@@ -43,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     case 'adapters':
-      if (sub === 'list') return adaptersList(env, rest.includes('--json'));
+      if (sub === 'list') return adaptersList(env, rest.includes('--json'), remoteOptions(rest, env));
+      if (sub === 'reload') return adaptersReload(rest[0], remoteOptions(rest.slice(1), env));
       process.stderr.write(`${USAGE}\n`);
       return 2;
     case 'help':

@@ -159,8 +159,10 @@ describe('installed adapters (the built server, no rebuild)', () => {
     };
     const r = await runCli(['adapters', 'list'], env);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^acme +1\.2\.0 +Fully Loaded +\^1\.0\.0 +directory .*vendor\/acme$/m);
-    expect(r.stdout).toMatch(/^simulator +\S+ +Fully Loaded +- +built-in$/m);
+    expect(r.stdout).toMatch(
+      /^acme +1\.2\.0 +Fully Loaded +\^1\.0\.0 +in-process +directory .*vendor\/acme$/m,
+    );
+    expect(r.stdout).toMatch(/^simulator +\S+ +Fully Loaded +- +in-process +built-in$/m);
     expect(r.stdout).toContain(
       `Unable to load adapter future 1.2.0: built for adapter-sdk ^2.0, this server implements ${ADAPTER_SDK_VERSION}\n`,
     );

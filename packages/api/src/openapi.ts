@@ -26,6 +26,7 @@ export function restOpenApiDocument(router: OpenApiRouter, version: string): Ope
       'NICs',
       'Jobs',
       'Public IPs',
+      'Adapters',
     ],
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token' },

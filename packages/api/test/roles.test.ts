@@ -37,6 +37,8 @@ const MUTATION_ACCESS: Record<string, 'public' | Role[]> = {
   'users.resetPassword': ADMIN,
   'users.delete': ADMIN,
   // Inventory: admin only (support and operators read it, and act on diagnostics elsewhere).
+  // Reloading an adapter restarts its process on the serving node: an inventory change, admin only.
+  'adapters.reload': ADMIN,
   'controllers.create': ADMIN,
   'controllers.delete': ADMIN,
   'controllers.rotateCredentials': ADMIN,

@@ -1,5 +1,7 @@
 // Adapters: every adapter found at start with its version, status (Fully Loaded or why not), where it came from
-// (built-in or installed) and the adapter-sdk range it declares, services and capabilities.
+// (built-in or installed), the adapter-sdk range it declares, how it runs (in process, or a supervised process with
+// pid, uptime, restarts, last crash, memory; refreshed while the page is open), services and capabilities; admins
+// reload an out-of-process adapter (adapters-runtime.tsx).
 import { useQuery } from '@tanstack/react-query';
 import { Plug } from 'lucide-react';
 import { CapabilityValueView } from '../components/capability-value';
@@ -7,13 +9,20 @@ import { Card, PageHeader } from '../components/page';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorState, LoadingCards } from '../components/states';
 import type { Outputs } from '../lib/api-types';
+import { useCan } from '../lib/can';
 import { useTRPC } from '../lib/trpc';
+import { ReloadControl, RuntimeSection } from './adapters-runtime';
+import { canReload } from './adapters-runtime-model';
 
 type Adapter = Outputs['adapters']['list'][number];
 
+/** Pid, uptime and restarts move while the page is open; a crash or a reload elsewhere shows within this. */
+const REFRESH_MS = 5000;
+
 export function AdaptersPage() {
   const trpc = useTRPC();
-  const adapters = useQuery(trpc.adapters.list.queryOptions());
+  const adapters = useQuery(trpc.adapters.list.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
+  const mayReload = useCan('inventory.edit');
   return (
     <>
       <PageHeader
@@ -31,7 +40,7 @@ export function AdaptersPage() {
       ) : (
         <div className="space-y-4">
           {adapters.data.map((a) => (
-            <AdapterCard key={a.id} adapter={a} />
+            <AdapterCard key={a.id} adapter={a} mayReload={mayReload} />
           ))}
         </div>
       )}
@@ -65,10 +74,11 @@ function Origin({ adapter: a }: { adapter: Adapter }) {
   );
 }
 
-function AdapterCard({ adapter: a }: { adapter: Adapter }) {
+function AdapterCard({ adapter: a, mayReload }: { adapter: Adapter; mayReload: boolean }) {
   const m = a.manifest;
   return (
     <Card
+      actions={mayReload && canReload(a) ? <ReloadControl adapter={a} /> : undefined}
       title={
         <span className="flex flex-wrap items-center gap-2">
           {m?.displayName ?? a.id}
@@ -94,6 +104,7 @@ function AdapterCard({ adapter: a }: { adapter: Adapter }) {
           <p className="text-sm text-slate-600 dark:text-slate-300">{m.description}</p>
           <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
             <Fact label="Vendor">{m.vendor}</Fact>
+            <Fact label="Version">{m.version}</Fact>
             <Origin adapter={a} />
             <Fact label="Protocol">{m.protocol}</Fact>
             <Fact label="Isolation methods">{m.isolationMethods.join(', ')}</Fact>
@@ -108,6 +119,7 @@ function AdapterCard({ adapter: a }: { adapter: Adapter }) {
             <Fact label="Idempotent by key">{m.idempotentByKey ? 'yes' : 'no'}</Fact>
             <Fact label="Batch prepare">{m.supportsBatchPrepare ? 'yes' : 'no'}</Fact>
           </dl>
+          <RuntimeSection adapter={a} />
           {(m.serviceDependencies.length > 0 || !m.canEnableIndividualServices) && (
             <ul className="list-inside list-disc text-sm text-slate-600 dark:text-slate-300">
               {!m.canEnableIndividualServices && <li>Its services are enabled together, not one by one.</li>}

@@ -1,5 +1,10 @@
 // The adapters registered at start, as the inventory sees them: lookup by id, manifest views, console listing.
-import { type AdapterManifest, type AdapterModule, schemaFields } from '@netplane/adapter-sdk';
+import {
+  type AdapterManifest,
+  type AdapterModule,
+  type AdapterRuntimeInfo,
+  schemaFields,
+} from '@netplane/adapter-sdk';
 import { AppError, type ManifestView } from '@netplane/domain';
 import type { ApiDeps } from '../../deps';
 
@@ -55,6 +60,32 @@ export function manifestView(m: AdapterManifest) {
   };
 }
 
+/** The runtime as the list shows it; a runtime() that throws reads as a stopped process, never a failed list. */
+export function runtimeView(runtime: (() => AdapterRuntimeInfo) | undefined, now: number) {
+  if (!runtime) return { kind: 'in-process' as const };
+  let info: AdapterRuntimeInfo;
+  try {
+    info = runtime();
+  } catch (e) {
+    const reason = `the runtime could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    info = {
+      kind: 'process',
+      command: '',
+      state: 'stopped',
+      pid: null,
+      startedAt: null,
+      restarts: 0,
+      lastExit: { at: new Date(now).toISOString(), code: null, signal: null, reason },
+      rssBytes: null,
+      protocolVersion: null,
+    };
+  }
+  if (info.kind === 'in-process') return info;
+  const started = info.startedAt ? Date.parse(info.startedAt) : Number.NaN;
+  const uptimeSeconds = Number.isFinite(started) ? Math.max(0, Math.floor((now - started) / 1000)) : null;
+  return { ...info, uptimeSeconds, lastExit: info.lastExit && { ...info.lastExit } };
+}
+
 export function describeAdapters(deps: ApiDeps) {
   return deps.adapters.map((reg) => {
     const origin = { source: reg.source ?? 'built-in', sdkRange: reg.sdkRange ?? null };
@@ -65,6 +96,7 @@ export function describeAdapters(deps: ApiDeps) {
         reason: reg.reason,
         version: reg.version ?? null,
         ...origin,
+        runtime: null,
         manifest: null,
       };
     }
@@ -74,6 +106,7 @@ export function describeAdapters(deps: ApiDeps) {
       reason: null,
       version: reg.module.manifest.version,
       ...origin,
+      runtime: runtimeView(reg.runtime, deps.now()),
       manifest: manifestView(reg.module.manifest),
     };
   });
