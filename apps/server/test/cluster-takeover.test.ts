@@ -62,6 +62,17 @@ describe.skipIf(!testDialects().includes('mysql'))('take-over with default lease
       60_000,
       20,
     );
+    // From here every call the controller receives stays there for 3 s (under the controller's 5 s timeout), and the
+    // kill waits until one is there: the kill must find calls on their way. With 250 ms calls a machine at load ~30
+    // could starve the holder between two calls and kill it with none at the controller (seen once in CI).
+    const control = createRemoteSimulatorControl(sim.url);
+    await control.setProfile(seed.controllerId, { latencyMs: 3_000 });
+    await pollUntil(
+      () => control.getState(seed.controllerId),
+      (s) => (s?.stats.inFlight ?? 0) > 0,
+      60_000,
+      20,
+    );
     const deadId = running.lease_owner as string;
     const survivorId = deadId === 'node-a' ? 'node-b' : 'node-a';
     const dead = servers.get(deadId) as RunningServer;
@@ -77,6 +88,7 @@ describe.skipIf(!testDialects().includes('mysql'))('take-over with default lease
     dead.proc.kill('SIGKILL');
     await dead.stop('SIGKILL');
     servers.delete(deadId);
+    await control.setProfile(seed.controllerId, { latencyMs: 250 });
 
     const claimed = await pollUntil(
       () => jobState(jobId),
@@ -102,10 +114,16 @@ describe.skipIf(!testDialects().includes('mysql'))('take-over with default lease
       .execute();
     expect(nics).toHaveLength(NICS);
     expect(nics.filter((n) => n.state !== 'Reserved')).toEqual([]);
-    const control = createRemoteSimulatorControl(sim.url);
     const creations = (await control.getState(seed.controllerId))?.stats.portCreations ?? {};
     expect(nics.map((n) => creations[n.id])).toEqual(nics.map(() => 1));
 
+    // The dead node's last calls end at the controller on their own time: the log is read once none is left there.
+    await pollUntil(
+      () => control.getState(seed.controllerId),
+      (s) => s?.stats.inFlight === 0,
+      60_000,
+      50,
+    );
     // No call forgotten: every prepare the controller received from the dead process has its row...
     const rows = await db.db
       .selectFrom('element_calls')

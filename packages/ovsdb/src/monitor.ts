@@ -46,7 +46,27 @@ export class Monitor {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Notifications for this monitor that arrived while its request's reply was still being taken in. The server sends
+   * the reply before any update, but when both arrive in one chunk the update is dispatched synchronously while the
+   * reply's continuation (which clears and fills the cache) waits for a microtask: applied then, the update was wiped
+   * by the fill (a lost update; seen under load, where TCP merges them). They are replayed, in order, after the fill.
+   */
+  private pending: [string, unknown[]][] | null = null;
+
   async start(signal?: AbortSignal): Promise<void> {
+    this.pending = [];
+    try {
+      await this.requestAndFill(signal);
+      const queued = this.pending;
+      this.pending = null;
+      for (const [method, params] of queued) this.onNotification(method, params);
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  private async requestAndFill(signal?: AbortSignal): Promise<void> {
     const requests = this.requests();
     if (this.method === 'monitor_cond_since') {
       try {
@@ -90,6 +110,10 @@ export class Monitor {
 
   onNotification(method: string, params: unknown[]): void {
     if (this.stopped || params[0] !== this.id) return;
+    if (this.pending) {
+      this.pending.push([method, params]);
+      return;
+    }
     if (method === 'update2') this.publish(this.cache.apply(params[1] as TableUpdates2));
     else if (method === 'update3') {
       this.lastTxnId = params[1] as string;

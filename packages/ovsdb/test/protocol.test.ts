@@ -115,6 +115,38 @@ describe('JSON-RPC session', () => {
     expect(peer.received.map((r) => r.method)).toEqual(['get_schema', 'monitor_cond_since', 'monitor_cond']);
   });
 
+  // The server's reply and its first update arriving in ONE chunk (as TCP merges them under load): the update must
+  // apply after the reply's fill, not be wiped by it. Failed one CI run in the form of the test above.
+  it.each(['monitor_cond', 'monitor_cond_since'] as const)(
+    'keeps an update that arrives in the same chunk as the %s reply',
+    async (method) => {
+      peer = await startPeer((m, p) => {
+        const line = (result: unknown, error: unknown = null) => JSON.stringify({ id: m.id, result, error });
+        if (m.method === 'get_schema') p.send(line(SCHEMA));
+        else if (m.method === 'monitor_cond_since' && method === 'monitor_cond')
+          p.send(line(null, { error: 'unknown method' }));
+        else if (m.method === method) {
+          const initial = { S: { u1: { initial: { name: 'a', tags: 'x' } } } };
+          const reply = method === 'monitor_cond' ? line(initial) : line([false, 'txn-1', initial]);
+          const id = m.params?.[1];
+          const modify = { S: { u1: { modify: { tags: ['set', ['x', 'y']] } } } };
+          const update =
+            method === 'monitor_cond'
+              ? { id: null, method: 'update2', params: [id, modify] }
+              : { id: null, method: 'update3', params: [id, 'txn-2', modify] };
+          p.send(reply + JSON.stringify(update));
+        }
+      });
+      client = await OvsdbClient.connect({ endpoint: `tcp:127.0.0.1:${peer.port}`, probeIntervalMs: 0 });
+      const m = await client.monitor('T', { S: {} });
+      expect(m.method).toBe(method);
+      await waitFor(
+        () => m.cache.get('S', 'u1')?.tags,
+        (t) => JSON.stringify(t) === '["set",["y"]]',
+      );
+    },
+  );
+
   it('drops the session on bytes that are not JSON, failing pending requests', async () => {
     peer = await startPeer((_m, p) => p.send('{"id":1,"result":[]} garbage'));
     client = await OvsdbClient.connect({ endpoint: `tcp:127.0.0.1:${peer.port}`, probeIntervalMs: 0 });

@@ -13,8 +13,10 @@ import {
 } from '../../../../packages/api/test/fixtures/inventory';
 import { makeTestDeps, simulatorRegistration, type TestDeps, waitDone } from './fixtures';
 
-// Jobs here wait up to 30 s (twice the fixture's default): edge services add steps to every tier and NIC job.
-export const POLLS = 1200;
+// A job here fails the wait after 30 s without progress (twice the fixture's default): edge services add steps to
+// every tier and NIC job. It was 1200, a poll count from when waitDone counted polls: read as milliseconds of stall, a
+// machine at load ~30 failed jobs that were merely slow.
+export const STALL_MS = 30_000;
 
 /** The AppError behind a TRPCError: its code and details (reason...). */
 export async function failure(p: Promise<unknown>) {
@@ -121,13 +123,13 @@ export async function tierWithNics(e: EdgeApi, cidr: string, offeringId: string,
     cidr: `${cidr}.0.0/16`,
   });
   const tier = await op.tiers.create({ vpcId: vpc.id, name: 'web', offeringId, cidr: `${cidr}.1.0/24` });
-  expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId, POLLS)).state).toBe(
+  expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId, STALL_MS)).state).toBe(
     'succeeded',
   );
   const prepared = await op.nics.prepareBulk({
     tierId: tier.id,
     nics: Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
   });
-  expect((await waitDone(t, prepared.jobId, POLLS)).state).toBe('succeeded');
+  expect((await waitDone(t, prepared.jobId, STALL_MS)).state).toBe('succeeded');
   return { vpc, tier, nics: prepared.nics };
 }

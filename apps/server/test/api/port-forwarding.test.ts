@@ -15,7 +15,7 @@ import {
 import { makeTestDeps, simulatorRegistration, type TestDeps, waitDone } from './fixtures';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
-const POLLS = 1200;
+const STALL_MS = 30_000;
 
 /** The TRPCError's code, the AppError's code and details.reason, and zod's issue paths. */
 async function failure(p: Promise<unknown>) {
@@ -121,14 +121,14 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       cidr: `${cidr}.0.0/16`,
     });
     const tier = await op.tiers.create({ vpcId: vpc.id, name: 'web', offeringId, cidr: `${cidr}.1.0/24` });
-    expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId, POLLS)).state).toBe(
+    expect((await waitDone(t, (await op.tiers.implement({ id: tier.id })).jobId, STALL_MS)).state).toBe(
       'succeeded',
     );
     const prepared = await op.nics.prepareBulk({
       tierId: tier.id,
       nics: Array.from({ length: count }, (_, i) => ({ vmName: `vm${i}` })),
     });
-    expect((await waitDone(t, prepared.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, prepared.jobId, STALL_MS)).state).toBe('succeeded');
     const ip = await op.publicIps.acquire({ vpcId: vpc.id });
     return { vpc, tier, nics: prepared.nics, ip, nic: prepared.nics[0] as (typeof prepared.nics)[number] };
   }
@@ -179,7 +179,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       vmName: 'vm0',
       networkName: 'web',
     });
-    expect((await waitDone(t, created.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, created.jobId, STALL_MS)).state).toBe('succeeded');
     const page = await t.callerAs('viewer').portForwarding.list({ vpcId: vpc.id, limit: 10 });
     expect(page).toMatchObject({
       total: 1,
@@ -200,7 +200,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
     const audit = await t.callerAs('admin').audit.list({ limit: 50 });
     expect(audit.items.map((a) => a.action)).toContain('portForwarding.create');
     const del = await op.portForwarding.delete({ id: created.rule.id });
-    expect((await waitDone(t, del.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, del.jobId, STALL_MS)).state).toBe('succeeded');
     expect((await op.portForwarding.list({ vpcId: vpc.id, limit: 10 })).items).toEqual([]);
     await op.publicIps.release({ id: ip.id });
   });
@@ -233,7 +233,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       publicPortEnd: 2230,
       privatePortEnd: 30,
     });
-    await waitDone(t, first.jobId, POLLS);
+    await waitDone(t, first.jobId, STALL_MS);
     const overlap = await failure(
       op.portForwarding.create({
         ...ssh,
@@ -255,7 +255,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       algorithm: 'roundrobin',
       nicIds: [nic.id],
     });
-    await waitDone(t, lb.jobId, POLLS);
+    await waitDone(t, lb.jobId, STALL_MS);
     expect(
       await failure(
         op.portForwarding.create({
@@ -274,7 +274,7 @@ describe.each(testDialects())('port forwarding API on %s', (dialect) => {
       reason: 'PUBLIC_IP_IN_USE',
     });
     const natIp = await op.publicIps.acquire({ vpcId: vpc.id });
-    await waitDone(t, (await op.staticNat.enable({ nicId: nic.id, publicIpId: natIp.id })).jobId, POLLS);
+    await waitDone(t, (await op.staticNat.enable({ nicId: nic.id, publicIpId: natIp.id })).jobId, STALL_MS);
     expect(
       await failure(op.portForwarding.create({ ...ssh, publicIpId: natIp.id, nicId: nic.id })),
     ).toMatchObject({

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type EdgeApi,
   failure,
-  POLLS,
+  STALL_MS,
   startEdgeApi,
   stopEdgeApi,
   tierWithNics as tierWithNicsOf,
@@ -85,7 +85,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(algo.message).toContain('it supports roundrobin');
 
     const released = edge.nics[1]?.id ?? '';
-    expect((await waitDone(t, (await op.nics.release({ id: released })).jobId, POLLS)).state).toBe(
+    expect((await waitDone(t, (await op.nics.release({ id: released })).jobId, STALL_MS)).state).toBe(
       'succeeded',
     );
     const notReserved = await failure(op.staticNat.enable({ nicId: released, publicIpId: edgeIp.id }));
@@ -122,7 +122,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     const foreign = { kind: 'publicIp' as const, ip: natIp.address, vpcId: edge.vpc.id, owner: 'legacy' };
     hub.plantForeign(controllerId, foreign);
     const nat = await op.staticNat.enable({ nicId: a.id, publicIpId: natIp.id });
-    expect((await waitDone(t, nat.jobId, POLLS)).state).toBe('failed');
+    expect((await waitDone(t, nat.jobId, STALL_MS)).state).toBe('failed');
     const [failed] = await viewer.staticNat.list({ vpcId: edge.vpc.id });
     expect(failed).toMatchObject({ state: 'Error', jobId: nat.jobId });
     expect(failed?.lastError).toMatch(/^RESOURCE_CONFLICT: /);
@@ -140,7 +140,7 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     hub.removeForeign(controllerId, foreign);
     const retried = await t.callerAs('support').diagnostics.retry({ diagnosisId: diagnosis?.id ?? '' });
     expect(retried).toMatchObject({ targetType: 'staticNat', targetId: nat.rule.id });
-    expect((await waitDone(t, retried.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, retried.jobId, STALL_MS)).state).toBe('succeeded');
     expect((await viewer.staticNat.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
       state: 'Active',
       lastError: null,
@@ -159,9 +159,9 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
       algorithm: 'roundrobin',
       nicIds: [a.id, b.id],
     });
-    expect((await waitDone(t, lb.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, lb.jobId, STALL_MS)).state).toBe('succeeded');
     const moved = await op.lbRules.setMembers({ id: lb.rule.id, nicIds: [c.id] });
-    expect((await waitDone(t, moved.jobId, POLLS)).state).toBe('succeeded');
+    expect((await waitDone(t, moved.jobId, STALL_MS)).state).toBe('succeeded');
     expect((await viewer.lbRules.list({ vpcId: edge.vpc.id }))[0]).toMatchObject({
       state: 'Active',
       members: [{ nicId: c.id, vmName: 'vm2', ip: c.ip }],
@@ -173,10 +173,10 @@ describe.each(testDialects())('public services API on %s', (dialect) => {
     expect(bundle.lbMembers).toEqual([expect.objectContaining({ rule_id: lb.rule.id, nic_id: c.id })]);
     expect(JSON.stringify(bundle)).not.toContain('canary-pw-ps');
 
-    expect((await waitDone(t, (await op.lbRules.delete({ id: lb.rule.id })).jobId, POLLS)).state).toBe(
+    expect((await waitDone(t, (await op.lbRules.delete({ id: lb.rule.id })).jobId, STALL_MS)).state).toBe(
       'succeeded',
     );
-    expect((await waitDone(t, (await op.staticNat.disable({ id: nat.rule.id })).jobId, POLLS)).state).toBe(
+    expect((await waitDone(t, (await op.staticNat.disable({ id: nat.rule.id })).jobId, STALL_MS)).state).toBe(
       'succeeded',
     );
     expect(await viewer.lbRules.list({ vpcId: edge.vpc.id })).toEqual([]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type EdgeApi,
   failure,
-  POLLS,
+  STALL_MS,
   startEdgeApi,
   stopEdgeApi,
   tierWithNics as tierWithNicsOf,
@@ -171,13 +171,13 @@ describe.each(testDialects())('rule addresses API on %s', (dialect) => {
     );
 
     // Once its static NAT is gone, the address is released.
-    expect((await waitDone(t, first.jobId, POLLS)).state).toBe('succeeded');
-    expect((await waitDone(t, (await op.staticNat.disable({ id: first.rule.id })).jobId, POLLS)).state).toBe(
+    expect((await waitDone(t, first.jobId, STALL_MS)).state).toBe('succeeded');
+    expect((await waitDone(t, (await op.staticNat.disable({ id: first.rule.id })).jobId, STALL_MS)).state).toBe(
       'succeeded',
     );
     expect(await op.publicIps.release({ id: natIp.id })).toEqual({ ok: true });
-    await waitDone(t, created.jobId, POLLS);
-    await waitDone(t, shared.jobId, POLLS);
+    await waitDone(t, created.jobId, STALL_MS);
+    await waitDone(t, shared.jobId, STALL_MS);
   });
 
   it('decides a static NAT and an LB rule racing for one address one after the other: exactly one takes it', async () => {
@@ -217,6 +217,6 @@ describe.each(testDialects())('rule addresses API on %s', (dialect) => {
       const first = won[0];
       if (first?.status === 'fulfilled') jobs.push(first.value.jobId);
     }
-    for (const jobId of jobs) await waitDone(t, jobId, POLLS);
+    for (const jobId of jobs) await waitDone(t, jobId, STALL_MS);
   });
 });
