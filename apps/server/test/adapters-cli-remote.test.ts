@@ -132,7 +132,7 @@ describe('netplane adapters reload of out-of-process adapters', () => {
     expect(listed.stdout).toMatch(
       /^simulator +\S+ +Fully Loaded +- +process pid \d+ running, up \S+( \S+)?, 0 restarts, [\d.]+ [KMG]iB +built-in \(process\)$/m,
     );
-    expect(listed.stdout).toMatch(/^acmeproc +3\.0\.0 +Fully Loaded +- +process pid \d+ running, /m);
+    expect(listed.stdout).toMatch(/^acmeproc +3\.0\.0 +Fully Loaded +\^1\.0\.0 +process pid \d+ running, /m);
 
     const sim = await cli(['adapters', 'reload', 'simulator']);
     expect(sim.code, sim.stderr).toBe(0);
