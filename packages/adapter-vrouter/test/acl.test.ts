@@ -215,4 +215,24 @@ describe('network ACL lists on a real router host, with packets', () => {
     await el.destroyVpc({ vpcId }, ctx());
     expect(await held()).toEqual([]);
   });
+
+  it('refuses a list whose values could reach the nft script as INVALID_REQUEST, before sending anything', async () => {
+    const n = tier(3, vlan + 2);
+    const good = list(n, 'l', [rule(1, { portStart: 80, portEnd: 80 })]);
+    const bads: NetworkAclSpec[] = [
+      { ...good, listId: 'l" ; flush ruleset' },
+      list(n, 'l', [rule(1, { cidrs: ['10.0.0.0/8" drop'] })]),
+      list(n, 'l', [rule(1, { ruleId: 'a"b' })]),
+      list(n, 'l', [rule(1, {}), rule(1, {})]),
+      list(n, 'l', [rule(1, { portStart: 90, portEnd: 80 })]),
+      list(n, 'l', [rule(1, { protocol: 'sctp' as never })]),
+      list(n, 'l', [rule(1, { cidrs: [] })]),
+    ];
+    const before = el.roundTrips();
+    for (const spec of bads) {
+      const err = await el.applyNetworkAcl?.(spec, ctx()).catch((e: unknown) => e);
+      expect(err).toMatchObject({ category: 'INVALID_REQUEST' });
+    }
+    expect(el.roundTrips()).toBe(before);
+  });
 });

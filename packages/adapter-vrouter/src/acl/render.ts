@@ -87,9 +87,21 @@ export function checkAclSpec(spec: NetworkAclSpec): void {
 }
 
 export function recordOf(spec: NetworkAclSpec): AclRecord {
+  // Fields in a fixed order: the record read back compares equal (adopt) whatever order the caller's keys had.
   const rules = [...spec.rules]
     .sort((a, b) => a.number - b.number)
-    .map((r) => ({ ...r, cidrs: [...r.cidrs] }));
+    .map((r) => ({
+      ruleId: r.ruleId,
+      number: r.number,
+      action: r.action,
+      protocol: r.protocol,
+      trafficType: r.trafficType,
+      portStart: r.portStart,
+      portEnd: r.portEnd,
+      icmpType: r.icmpType,
+      icmpCode: r.icmpCode,
+      cidrs: [...r.cidrs],
+    }));
   return {
     vpcId: spec.vpcId,
     networkId: spec.networkId,
