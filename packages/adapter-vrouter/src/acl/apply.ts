@@ -10,6 +10,10 @@ import { gatewayOf, issuesOf, networkAclDir, readAcl } from './state';
 
 const EOF_MARK = 'NETPLANE_NFT';
 
+/** The record goes, and the tier's directory with it when nothing else is left there (a tier without Dhcp). */
+const rmRecord = (c: Ctx, networkId: string) =>
+  `rm -f ${q(`${networkAclDir(c, networkId)}/acl.json`)}; rmdir ${q(networkAclDir(c, networkId))} 2>/dev/null || true`;
+
 function nftScript(c: Ctx, vpcId: string, records: readonly AclRecord[]): string {
   return `ip netns exec ${q(c.names.routerNs(vpcId))} nft -f /dev/stdin <<'${EOF_MARK}'\n${renderTable(c.names, vpcId, records)}${EOF_MARK}`;
 }
@@ -66,7 +70,7 @@ export async function removeTierAcl(
   await c.ssh.runOk(
     [
       lockPreamble(c.stateRoot),
-      `rm -f ${q(`${networkAclDir(c, networkId)}/acl.json`)}`,
+      rmRecord(c, networkId),
       ...(table !== undefined && table !== null ? [nftScript(c, vpcId, others)] : []),
     ].join('\n'),
     signal,
@@ -80,10 +84,7 @@ export async function removeVpcAcl(c: Ctx, vpcId: string, signal: AbortSignal): 
   const stale = state.records.filter((r) => r.vpcId === vpcId);
   if (stale.length === 0) return;
   await c.ssh.runOk(
-    [
-      lockPreamble(c.stateRoot),
-      ...stale.map((r) => `rm -f ${q(`${networkAclDir(c, r.networkId)}/acl.json`)}`),
-    ].join('\n'),
+    [lockPreamble(c.stateRoot), ...stale.map((r) => rmRecord(c, r.networkId))].join('\n'),
     signal,
     `Removing the ACL records of VPC ${vpcId}`,
   );
