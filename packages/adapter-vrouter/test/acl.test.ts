@@ -216,7 +216,7 @@ describe('network ACL lists on a real router host, with packets', () => {
     expect(await held()).toEqual([]);
   });
 
-  it('refuses a list whose values could reach the nft script as INVALID_REQUEST, before sending anything', async () => {
+  it('handles NetworkACL, and refuses list values that could reach the nft script as INVALID_REQUEST, sending nothing', async () => {
     const n = tier(3, vlan + 2);
     const good = list(n, 'l', [rule(1, { portStart: 80, portEnd: 80 })]);
     const bads: NetworkAclSpec[] = [
@@ -228,6 +228,8 @@ describe('network ACL lists on a real router host, with packets', () => {
       list(n, 'l', [rule(1, { protocol: 'sctp' as never })]),
       list(n, 'l', [rule(1, { cidrs: [] })]),
     ];
+    expect(await el.canHandle({ network: n, service: 'NetworkACL' }, ctx())).toEqual({ canHandle: true });
+    expect((await el.canHandle({ network: n, service: 'Lb' }, ctx())).canHandle).toBe(false);
     const before = el.roundTrips();
     for (const spec of bads) {
       const err = await el.applyNetworkAcl?.(spec, ctx()).catch((e: unknown) => e);
