@@ -12,10 +12,13 @@ import {
   throwIfAborted,
   toAdapterError,
 } from '@netplane/adapter-sdk';
+import { applyNetworkAcl, removeTierAcl, removeVpcAcl } from './acl/apply';
+import { observeAcl } from './acl/observe';
 import { Coalescer, KeyedMutex } from './batcher';
 import { parseConnection } from './config';
 import { type Ctx, makeCtx } from './context';
 import { healthCheck } from './health';
+import { vrouterManifest } from './manifest';
 import { MAX_BATCH } from './names';
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
@@ -62,7 +65,12 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
   function teardown(c: Ctx, n: NetworkRef, mode: 'shutdown' | 'destroy', s: AbortSignal) {
     checkId('networkId', n.networkId);
     checkId('vpcId', n.vpcId);
-    return teardownNetwork(c, n, mode, s);
+    return teardownNetwork(c, n, mode, s).then(() =>
+      // The tier's ACL chains go with it, under the VPC's ACL lock (the table is shared by its tiers).
+      mode === 'destroy'
+        ? mutex.run(`acl:${n.vpcId}`, () => removeTierAcl(c, n.vpcId, n.networkId, s), s)
+        : undefined,
+    );
   }
 
   async function prepareNics(nics: readonly NicSpec[], cc: CallContext): Promise<BatchItemResult[]> {
@@ -109,7 +117,7 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
         } catch (e) {
           return { canHandle: false, reason: toAdapterError(e).message };
         }
-        if (req.service !== 'Connectivity' && req.service !== 'Dhcp') {
+        if (!(req.service in vrouterManifest.services)) {
           return { canHandle: false, reason: `The virtual router adapter does not offer ${req.service} yet` };
         }
         return { canHandle: true };
@@ -122,7 +130,12 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     destroyVpc: (vpc, cc) =>
       onVpc(vpc.vpcId, cc, (c, s) => {
         checkId('vpcId', vpc.vpcId);
-        return destroyVpc(c, vpc.vpcId, s);
+        return destroyVpc(c, vpc.vpcId, s).then(() => removeVpcAcl(c, vpc.vpcId, s));
+      }),
+    applyNetworkAcl: (acl, cc) =>
+      call(cc, (c, s) => {
+        checkId('vpcId', acl.vpcId);
+        return mutex.run(`acl:${acl.vpcId}`, () => applyNetworkAcl(c, acl, s), s);
       }),
     implementNetwork: (n, cc) =>
       onNetwork(n.networkId, cc, (c, s) => {
@@ -146,7 +159,7 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
       call(cc, async (c, s) => {
         if (scope.vpcId !== undefined) checkId('vpcId', scope.vpcId);
         for (const id of scope.networkIds ?? []) checkId('networkId', id);
-        return { resources: await observe(c, scope, s) };
+        return { resources: [...(await observe(c, scope, s)), ...(await observeAcl(c, scope, s))] };
       }),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {

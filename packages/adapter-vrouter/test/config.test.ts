@@ -125,7 +125,7 @@ describe('virtual router element before it connects', () => {
   });
 
   it('offers only what it implements, with a write-only credential schema', () => {
-    expect(Object.keys(vrouterManifest.services).sort()).toEqual(['Connectivity', 'Dhcp']);
+    expect(Object.keys(vrouterManifest.services).sort()).toEqual(['Connectivity', 'Dhcp', 'NetworkACL']);
     const props = vrouterManifest.credentialSchema.properties as Record<string, { writeOnly?: boolean }>;
     expect(props.privateKey?.writeOnly).toBe(true);
     expect(el('ssh://h', { hostKey: HOST_KEY }).applyStaticNat).toBeUndefined();
