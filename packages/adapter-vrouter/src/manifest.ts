@@ -1,5 +1,5 @@
 // The virtual router adapter's manifest: only what this package really configures on the router host today.
-// SourceNat, StaticNat, PortForwarding, NetworkACL and Lb are declared when they are implemented (issue 14).
+// PortForwarding, NetworkACL and Lb are declared when they are implemented (issue 14).
 import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
 import packageJson from '../package.json' with { type: 'json' };
 import { vrouterConfigSchema, vrouterCredentialSchema } from './config';
@@ -15,15 +15,22 @@ export const vrouterManifest: AdapterManifest = {
     'namespace, a tier a bridge per VLAN id or VNI (VXLAN device on the bridge) with the gateway address on a veth ' +
     "into the router namespace, a NIC a veth port on the tier's bridge whose peer the hypervisor takes, with a " +
     'static lease in the dnsmasq serving the tier (router, DNS and MTU options). Commands are batched: ip -batch ' +
-    'and one dnsmasq reload per batch of NICs.',
+    'and one dnsmasq reload per batch of NICs. SourceNat and StaticNat are one nftables table per VPC in its router ' +
+    'namespace, rewritten whole with nft -f, behind a veth on the configured public bridge.',
   protocol: 'SSH',
   isolationMethods: ['VLAN', 'VXLAN'],
   services: {
     Connectivity: { DistributedRouter: false, StretchedL2Subnet: false, RegionLevelVpc: false },
     Dhcp: { DhcpAccrossMultipleSubnets: false },
+    SourceNat: { SupportedSourceNatTypes: ['peraccount'], RedundantRouter: false },
+    StaticNat: {},
   },
   canEnableIndividualServices: true,
-  serviceDependencies: [{ service: 'Dhcp', requires: ['Connectivity'] }],
+  serviceDependencies: [
+    { service: 'Dhcp', requires: ['Connectivity'] },
+    { service: 'SourceNat', requires: ['Connectivity'] },
+    { service: 'StaticNat', requires: ['Connectivity'] },
+  ],
   credentialSchema: credentialSchemaFrom(vrouterCredentialSchema),
   configSchema: configSchemaFrom(vrouterConfigSchema),
   endpointHint: 'ssh://root@192.0.2.10:3922 (the host key pinned in the config)',
