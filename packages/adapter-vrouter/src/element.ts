@@ -19,6 +19,7 @@ import { healthCheck } from './health';
 import { MAX_BATCH } from './names';
 import { applySourceNat, applyStaticNat, noGateway, revokeStaticNat } from './nat/apply';
 import { observeNat } from './nat/observe';
+import { applyPortForwarding, revokePortForwarding } from './nat/port-forwarding';
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
@@ -26,9 +27,9 @@ import { SshHost } from './ssh';
 import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
 
-const OFFERED = new Set(['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat']);
+const OFFERED = new Set(['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'PortForwarding']);
 /** Services that need the VPC's public side (config publicBridge). */
-const NAT_SERVICES = new Set(['SourceNat', 'StaticNat']);
+const NAT_SERVICES = new Set(['SourceNat', 'StaticNat', 'PortForwarding']);
 
 /** The element plus what the tests and the bench read: SSH round trips so far. */
 export type VrouterElement = NetworkElement & { roundTrips(): number };
@@ -166,6 +167,8 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
       }),
     applyStaticNat: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyStaticNat(c, rule, s)),
     revokeStaticNat: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokeStaticNat(c, ref, s)),
+    applyPortForwarding: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyPortForwarding(c, rule, s)),
+    revokePortForwarding: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokePortForwarding(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {
       ctx?.ssh.close();

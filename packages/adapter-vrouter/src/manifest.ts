@@ -1,5 +1,5 @@
 // The virtual router adapter's manifest: only what this package really configures on the router host today.
-// PortForwarding, NetworkACL and Lb are declared when they are implemented (issue 14).
+// NetworkACL and Lb are declared when they are implemented (issue 14).
 import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
 import packageJson from '../package.json' with { type: 'json' };
 import { vrouterConfigSchema, vrouterCredentialSchema } from './config';
@@ -24,12 +24,14 @@ export const vrouterManifest: AdapterManifest = {
     Dhcp: { DhcpAccrossMultipleSubnets: false },
     SourceNat: { SupportedSourceNatTypes: ['peraccount'], RedundantRouter: false },
     StaticNat: {},
+    PortForwarding: { SupportedProtocols: ['tcp', 'udp'] },
   },
   canEnableIndividualServices: true,
   serviceDependencies: [
     { service: 'Dhcp', requires: ['Connectivity'] },
     { service: 'SourceNat', requires: ['Connectivity'] },
     { service: 'StaticNat', requires: ['Connectivity'] },
+    { service: 'PortForwarding', requires: ['Connectivity'] },
   ],
   credentialSchema: credentialSchemaFrom(vrouterCredentialSchema),
   configSchema: configSchemaFrom(vrouterConfigSchema),

@@ -71,7 +71,7 @@ describe('virtual router NAT with packets', () => {
     await bare.close();
   });
 
-  it('source-NATs egress, static-NATs a public IP to the right VM until revoked, leaves nothing after destroy', async () => {
+  it('source-NATs egress, static-NATs a public IP to the right VM until revoked, forwards a port, leaves nothing after destroy', async () => {
     const v: VpcSpec = { vpcId: randomUUID(), name: 'v', cidr: '10.7.0.0/16' };
     const web = tier(v);
     await el.implementVpc(v, ctx());
@@ -137,6 +137,37 @@ describe('virtual router NAT with packets', () => {
     await el.implementNetwork(web, ctx());
     expect(await el.applyStaticNat?.(spec, ctx())).toEqual({ adopted: false });
     expect(await connect(pub.ns, STATIC_IP, 8000)).toBe('w2');
+
+    // PortForwarding on the source-NAT address: its tcp/2222 reaches w1's 8000, other ports nothing.
+    const pf = {
+      version: 1 as const,
+      ruleId: randomUUID(),
+      vpcId: v.vpcId,
+      networkId: web.networkId,
+      nicId: w1.nicId,
+      publicIp: SNAT_IP,
+      privateIp: w1.ip,
+      protocol: 'tcp' as const,
+      publicPortStart: 2222,
+      publicPortEnd: 2222,
+      privatePortStart: 8000,
+      privatePortEnd: 8000,
+    };
+    expect(await el.applyPortForwarding?.(pf, ctx())).toEqual({ adopted: false });
+    expect(await el.applyPortForwarding?.(pf, ctx())).toEqual({ adopted: true });
+    expect(await connect(pub.ns, SNAT_IP, 2222)).toBe('w1');
+    expect(await connect(pub.ns, SNAT_IP, 8000)).toBeNull();
+    const pfs = (await el.observe({ vpcId: v.vpcId }, ctx())).resources.filter((r) => r.kind === 'pf');
+    expect(pfs.map((r) => [r.id, r.attributes.publicPorts, r.attributes.privatePorts, r.issues])).toEqual([
+      [pf.ruleId, '2222-2222', '8000-8000', undefined],
+    ]);
+    // A static NAT takes every port of its IP: a port forward on it is RESOURCE_CONFLICT.
+    await expect(
+      el.applyPortForwarding?.({ ...pf, ruleId: randomUUID(), publicIp: STATIC_IP }, ctx()),
+    ).rejects.toMatchObject({ category: 'RESOURCE_CONFLICT' });
+    await el.revokePortForwarding?.(pf, ctx());
+    expect(await connect(pub.ns, SNAT_IP, 2222)).toBeNull();
+    expect(await connect(vm1, pub.gateway, 7000)).toBe('public'); // the source NAT is still there
 
     // Revoke: the public IP reaches nothing; revoking again succeeds.
     await el.revokeStaticNat?.(rule, ctx());

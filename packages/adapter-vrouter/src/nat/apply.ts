@@ -52,7 +52,7 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
 }
 
 /** The VPC's NAT state; an absent namespace is INVALID_REQUEST, a same-named table not ours RESOURCE_CONFLICT. */
-function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
+export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
   const lo = v.links?.get('lo');
   if (!v.links || !v.ruleset) {
     throw new AdapterError(
@@ -69,11 +69,11 @@ function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
       { conflict: { resource: 'nft-table', name: natTable(c, vpcId), owner: 'not Netplane' } },
     );
   }
-  return st ?? { snat: null, statics: [] };
+  return st ?? { snat: null, statics: [], pfs: [] };
 }
 
 /** The public side and the table as `want` says, only what differs from what `v` holds. */
-async function write(
+export async function write(
   c: Ctx,
   vpcId: string,
   v: VpcNat,
@@ -98,8 +98,11 @@ async function write(
   const has = new Set(
     (inside?.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   );
-  const wanted = new Set(want.statics.map((r) => `${r.publicIp}/32`));
-  if (want.snat) wanted.add(`${want.snat.ip}/${want.snat.plen}`);
+  const wanted = new Set([...want.statics, ...want.pfs].map((r) => `${r.publicIp}/32`));
+  if (want.snat) {
+    wanted.delete(`${want.snat.ip}/32`);
+    wanted.add(`${want.snat.ip}/${want.snat.plen}`);
+  }
   const fresh = !v.hostSide || !inside;
   const inNs: string[] = [];
   if (fresh || inside?.ifalias !== tag) inNs.push(`link set dev ${pq} alias ${tag}`, `link set dev ${pq} up`);
@@ -125,25 +128,25 @@ async function write(
   return true;
 }
 
-const badIp = (what: string, ip: unknown) => {
+export const badIp = (what: string, ip: unknown) => {
   if (typeof ip !== 'string' || !isIPv4(ip)) {
     throw new AdapterError('INVALID_REQUEST', `Invalid ${what}: ${JSON.stringify(ip)?.slice(0, 40)}`);
   }
 };
 
-function requireGateway(c: Ctx) {
+export function requireGateway(c: Ctx) {
   const why = noGateway(c);
   if (why) throw new AdapterError('INVALID_REQUEST', why);
 }
 
-function ipConflict(what: string, ip: string, owner: string): AdapterError {
+export function ipConflict(what: string, ip: string, owner: string): AdapterError {
   return new AdapterError('RESOURCE_CONFLICT', `${what}: public IP ${ip} is already used by ${owner}`, {
     conflict: { resource: 'public-ip', name: ip, owner },
   });
 }
 
 /** Checks the public IP is free of anything but `self` (an address elsewhere in the namespace, someone's NAT). */
-function checkFree(c: Ctx, vpcId: string, v: VpcNat, ip: string, what: string) {
+export function checkFree(c: Ctx, vpcId: string, v: VpcNat, ip: string, what: string) {
   const foreign = v.ruleset ? foreignNatOn(c, vpcId, v.ruleset, ip) : null;
   if (foreign) throw ipConflict(what, ip, `nft table ${foreign}, not Netplane's`);
   for (const l of v.links?.values() ?? []) {

@@ -1,5 +1,5 @@
 // The NAT the router host really holds, per VPC: each static NAT as kind nat (id = ruleId, type dnat_and_snat) and
-// the source NAT as kind nat (id `<networkId>/snat`, type snat), with what is missing of the public side as issues.
+// each port forward as kind pf (id = ruleId), the source NAT as kind nat (id `<networkId>/snat`, type snat), with what is missing of the public side as issues.
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';
 import { readVpcNat } from './apply';
@@ -35,6 +35,22 @@ export async function observeNat(
           externalIp: r.publicIp,
           logicalIp: r.privateIp,
           networkId: r.networkId,
+        },
+        ...(issues.length > 0 ? { issues } : {}),
+      });
+    }
+    for (const r of st.pfs) {
+      const issues = side(r.publicIp);
+      out.push({
+        kind: 'pf',
+        id: r.ruleId,
+        name: natTable(c, vpcId),
+        attributes: {
+          publicIp: r.publicIp,
+          protocol: r.protocol,
+          publicPorts: r.publicPorts.join('-'),
+          privateIp: r.privateIp,
+          privatePorts: r.privatePorts.join('-'),
         },
         ...(issues.length > 0 ? { issues } : {}),
       });

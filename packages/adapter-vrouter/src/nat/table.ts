@@ -7,7 +7,27 @@ import type { Ctx } from '../context';
 
 export type StaticRule = { ruleId: string; networkId: string; publicIp: string; privateIp: string };
 export type SourceNat = { networkId: string; ip: string; plen: number; gateway: string | null };
-export type NatState = { snat: SourceNat | null; statics: StaticRule[] };
+export type PfRule = {
+  ruleId: string;
+  protocol: 'tcp' | 'udp';
+  publicIp: string;
+  publicPorts: [number, number];
+  privateIp: string;
+  privatePorts: [number, number];
+};
+export type NatState = { snat: SourceNat | null; statics: StaticRule[]; pfs: PfRule[] };
+
+const range = ([a, b]: [number, number]) => `${a}-${b}`;
+const pfTag = (r: PfRule) =>
+  `"pf ${r.ruleId} ${r.protocol} ${r.publicIp} ${range(r.publicPorts)} ${r.privateIp} ${range(r.privatePorts)}"`;
+
+/** Port forwarding: the public range mapped port by port onto the private range (an anonymous nft map). */
+function pfLine(r: PfRule): string {
+  const [ps, pe] = r.publicPorts;
+  const pairs = Array.from({ length: pe - ps + 1 }, (_, i) => `${ps + i} : ${r.privatePorts[0] + i}`);
+  const p = r.protocol;
+  return `    ip daddr ${r.publicIp} ${p} dport ${ps}-${pe} dnat to ${r.privateIp} : ${p} dport map { ${pairs.join(', ')} } comment ${pfTag(r)}`;
+}
 
 const h10 = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 10);
 
@@ -23,7 +43,11 @@ export function renderTable(c: Ctx, vpcId: string, s: NatState): string {
   const pub = publicRouterSide(c, vpcId);
   const statics = [...s.statics].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
   const tag = (r: StaticRule) => `"nat ${r.ruleId} ${r.networkId} ${r.publicIp} ${r.privateIp}"`;
-  const pre = statics.map((r) => `    ip daddr ${r.publicIp} dnat to ${r.privateIp} comment ${tag(r)}`);
+  const pfs = [...s.pfs].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  const pre = [
+    ...statics.map((r) => `    ip daddr ${r.publicIp} dnat to ${r.privateIp} comment ${tag(r)}`),
+    ...pfs.map(pfLine),
+  ];
   // The static NATs' own SNAT first: a NIC with a static NAT leaves by its public IP, every other one by the VPC's.
   const post = statics.map(
     (r) => `    oifname "${pub}" ip saddr ${r.privateIp} snat to ${r.publicIp} comment ${tag(r)}`,
@@ -77,13 +101,24 @@ export function natStateOf(c: Ctx, vpcId: string, rs: Ruleset): NatState | null 
     (i) => i.rule?.family === 'ip' && i.rule.table === name && i.rule.comment === tableTag(vpcId),
   );
   if (!tagged) return 'foreign';
-  const state: NatState = { snat: null, statics: [] };
+  const state: NatState = { snat: null, statics: [], pfs: [] };
   for (const { rule } of rs.items) {
     if (rule?.family !== 'ip' || rule.table !== name) continue;
     const words = (rule.comment ?? '').split(' ');
     if (rule.chain === 'pre' && words[0] === 'nat' && words.length === 5) {
       const [, ruleId, networkId, publicIp, privateIp] = words as [string, string, string, string, string];
       state.statics.push({ ruleId, networkId, publicIp, privateIp });
+    } else if (rule.chain === 'pre' && words[0] === 'pf' && words.length === 7) {
+      const [, ruleId, protocol, publicIp, pub, privateIp, priv] = words as string[];
+      const ports = (x: string) => x.split('-').map(Number) as [number, number];
+      state.pfs.push({
+        ruleId: ruleId as string,
+        protocol: protocol === 'udp' ? 'udp' : 'tcp',
+        publicIp: publicIp as string,
+        publicPorts: ports(pub as string),
+        privateIp: privateIp as string,
+        privatePorts: ports(priv as string),
+      });
     } else if (rule.chain === 'post' && words[0] === 'snat' && words.length === 4) {
       const [ip, plen] = (words[2] as string).split('/');
       state.snat = {
