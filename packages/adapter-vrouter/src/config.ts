@@ -34,6 +34,14 @@ export const vrouterConfigSchema = z
     vxlanLocalIp: z.ipv4().optional(),
     vxlanRemotes: z.array(z.ipv4()).max(64).default([]),
     vxlanPort: z.number().int().min(1).max(65_535).default(4789),
+    /**
+     * The host bridge of the public network: each VPC's router namespace gets a veth on it holding the source-NAT
+     * address and the static NATs' public IPs. Without it, SourceNat and StaticNat are declined.
+     */
+    publicBridge: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be a Linux interface name (1-15 letters, digits, "_", ".", "-")')
+      .optional(),
   })
   .strict();
 export type VrouterConfig = z.infer<typeof vrouterConfigSchema>;

@@ -20,12 +20,18 @@ import { type Ctx, makeCtx } from './context';
 import { healthCheck } from './health';
 import { vrouterManifest } from './manifest';
 import { MAX_BATCH } from './names';
+import { applySourceNat, applyStaticNat, noGateway, revokeStaticNat } from './nat/apply';
+import { observeNat } from './nat/observe';
+import { applyPortForwarding, revokePortForwarding } from './nat/port-forwarding';
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
 import { SshHost } from './ssh';
 import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
+
+/** Services that need the VPC's public side (config publicBridge). */
+const NAT_SERVICES = new Set(['SourceNat', 'StaticNat', 'PortForwarding']);
 
 /** The element plus what the tests and the bench read: SSH round trips so far. */
 export type VrouterElement = NetworkElement & { roundTrips(): number };
@@ -111,12 +117,14 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
 
   return {
     canHandle: async (req, cc) =>
-      call(cc, async () => {
+      call(cc, async (c) => {
         try {
           segmentOf(req.network);
         } catch (e) {
           return { canHandle: false, reason: toAdapterError(e).message };
         }
+        const why = NAT_SERVICES.has(req.service) ? noGateway(c) : null;
+        if (why) return { canHandle: false, reason: why };
         if (!(req.service in vrouterManifest.services)) {
           return { canHandle: false, reason: `The virtual router adapter does not offer ${req.service} yet` };
         }
@@ -138,9 +146,14 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
         return mutex.run(`acl:${acl.vpcId}`, () => applyNetworkAcl(c, acl, s), s);
       }),
     implementNetwork: (n, cc) =>
-      onNetwork(n.networkId, cc, (c, s) => {
+      onNetwork(n.networkId, cc, async (c, s) => {
         checkNetwork(n);
-        return implementNetwork(c, n, s);
+        const done = await implementNetwork(c, n, s);
+        // The VPC's way out: its NAT is per VPC, so it is written under the VPC's lock.
+        if (n.services.includes('SourceNat') && n.sourceNatIp) {
+          await mutex.run(`vpc:${n.vpcId}`, () => applySourceNat(c, n, s), s);
+        }
+        return done;
       }),
     shutdownNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'shutdown', s)),
     destroyNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'destroy', s)),
@@ -159,8 +172,15 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
       call(cc, async (c, s) => {
         if (scope.vpcId !== undefined) checkId('vpcId', scope.vpcId);
         for (const id of scope.networkIds ?? []) checkId('networkId', id);
-        return { resources: [...(await observe(c, scope, s)), ...(await observeAcl(c, scope, s))] };
+        const resources = [...(await observe(c, scope, s)), ...(await observeAcl(c, scope, s))];
+        if (scope.networkIds !== undefined) return { resources };
+        const vpcs = resources.filter((r) => r.kind === 'vpc').map((r) => r.id);
+        return { resources: [...resources, ...(await observeNat(c, vpcs, s))] };
       }),
+    applyStaticNat: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyStaticNat(c, rule, s)),
+    revokeStaticNat: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokeStaticNat(c, ref, s)),
+    applyPortForwarding: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyPortForwarding(c, rule, s)),
+    revokePortForwarding: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokePortForwarding(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {
       ctx?.ssh.close();

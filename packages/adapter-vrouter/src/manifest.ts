@@ -1,5 +1,5 @@
 // The virtual router adapter's manifest: only what this package really configures on the router host today.
-// SourceNat, StaticNat, PortForwarding and Lb are declared when they are implemented (issue 14).
+// Lb is declared when it is implemented (issue 14).
 import { type AdapterManifest, configSchemaFrom, credentialSchemaFrom } from '@netplane/adapter-sdk';
 import packageJson from '../package.json' with { type: 'json' };
 import { vrouterConfigSchema, vrouterCredentialSchema } from './config';
@@ -16,7 +16,8 @@ export const vrouterManifest: AdapterManifest = {
     "into the router namespace, a NIC a veth port on the tier's bridge whose peer the hypervisor takes, with a " +
     'static lease in the dnsmasq serving the tier (router, DNS and MTU options). Commands are batched: ip -batch ' +
     'and one dnsmasq reload per batch of NICs. NetworkACL lists are an nftables table per VPC in its router ' +
-    'namespace, replaced atomically (one nft -f) per apply, stateful.',
+    'namespace, replaced atomically (one nft -f) per apply, stateful. SourceNat, StaticNat and PortForwarding are ' +
+    'another nftables table per VPC, rewritten whole with nft -f, behind a veth on the configured public bridge.',
   protocol: 'SSH',
   isolationMethods: ['VLAN', 'VXLAN'],
   services: {
@@ -28,11 +29,17 @@ export const vrouterManifest: AdapterManifest = {
       DefaultPolicy: 'deny-ingress-allow-egress',
       SupportsAclLists: true,
     },
+    SourceNat: { SupportedSourceNatTypes: ['peraccount'], RedundantRouter: false },
+    StaticNat: {},
+    PortForwarding: { SupportedProtocols: ['tcp', 'udp'] },
   },
   canEnableIndividualServices: true,
   serviceDependencies: [
     { service: 'Dhcp', requires: ['Connectivity'] },
     { service: 'NetworkACL', requires: ['Connectivity'] },
+    { service: 'SourceNat', requires: ['Connectivity'] },
+    { service: 'StaticNat', requires: ['Connectivity'] },
+    { service: 'PortForwarding', requires: ['Connectivity'] },
   ],
   credentialSchema: credentialSchemaFrom(vrouterCredentialSchema),
   configSchema: configSchemaFrom(vrouterConfigSchema),

@@ -32,6 +32,7 @@ describe('virtual router element before it connects', () => {
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, namePrefix: 'toolong' }),
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, nope: 1 }),
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY }, { privateKey: SECRET, extra: SECRET }),
+      el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, publicBridge: 'br0;reboot' }),
     ];
     const messages: string[] = [];
     for (const e of cases) {
@@ -124,10 +125,45 @@ describe('virtual router element before it connects', () => {
     }
   });
 
+  it('refuses NAT specs whose values would reach a script, before connecting', async () => {
+    const e = el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, publicBridge: 'br0' });
+    const ids = { ruleId: 'r1', vpcId: 'v1', networkId: 'n1', nicId: 'c1' };
+    const bad = [
+      e.applyStaticNat?.({ ...ids, publicIp: '203.0.113.5;reboot', privateIp: '10.0.0.5' }, ctx()),
+      e.applyStaticNat?.({ ...ids, ruleId: 'r 1', publicIp: '203.0.113.5', privateIp: '10.0.0.5' }, ctx()),
+      e.applyPortForwarding?.(
+        {
+          version: 1,
+          ...ids,
+          publicIp: '203.0.113.5',
+          privateIp: '10.0.0.5',
+          protocol: 'tcp',
+          publicPortStart: 10,
+          publicPortEnd: 20,
+          privatePortStart: 10,
+          privatePortEnd: 11,
+        },
+        ctx(),
+      ),
+    ];
+    for (const p of bad) await expect(p).rejects.toMatchObject({ category: 'INVALID_REQUEST' });
+    await e.close();
+  });
+
   it('offers only what it implements, with a write-only credential schema', () => {
-    expect(Object.keys(vrouterManifest.services).sort()).toEqual(['Connectivity', 'Dhcp', 'NetworkACL']);
+    expect(Object.keys(vrouterManifest.services).sort()).toEqual([
+      'Connectivity',
+      'Dhcp',
+      'NetworkACL',
+      'PortForwarding',
+      'SourceNat',
+      'StaticNat',
+    ]);
     const props = vrouterManifest.credentialSchema.properties as Record<string, { writeOnly?: boolean }>;
     expect(props.privateKey?.writeOnly).toBe(true);
-    expect(el('ssh://h', { hostKey: HOST_KEY }).applyStaticNat).toBeUndefined();
+    const e = el('ssh://h', { hostKey: HOST_KEY });
+    expect(typeof e.applyStaticNat).toBe('function');
+    expect(typeof e.applyPortForwarding).toBe('function');
+    expect(e.applyLbRule).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // The adapter-sdk conformance kit against the virtual router adapter on a real router host (sshd on loopback, the
-// adapter's namespaces and bridges on this machine), for VLAN and VXLAN tiers.
+// adapter's namespaces and bridges on this machine), for VLAN and VXLAN tiers, with a public bridge for StaticNat.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +7,32 @@ import type { NetworkSpec } from '@netplane/adapter-sdk';
 import { type ConformanceHarness, describeConformance } from '@netplane/adapter-sdk/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { namesFor, vrouterManifest } from '../src';
-import { cleanupHost, element, run, type Sshd, startSshd, testPrefix } from '../src/testing';
+import {
+  cleanupHost,
+  createPublicSide,
+  element,
+  type PublicSide,
+  run,
+  type Sshd,
+  startSshd,
+  testPrefix,
+} from '../src/testing';
 
 const prefix = testPrefix();
 const names = namesFor(prefix);
 let sshd: Sshd;
 let work: string;
 let stateDir: string;
+let pub: PublicSide;
 
 beforeAll(async () => {
   sshd = await startSshd();
   work = await mkdtemp(join(tmpdir(), `np-vrouter-conf-${prefix}-`));
   stateDir = join(work, 'state');
+  pub = await createPublicSide(prefix, 113);
 });
 afterAll(async () => {
+  await pub?.remove();
   if (stateDir) await cleanupHost(prefix, stateDir);
   await sshd?.stop();
   if (work) await rm(work, { recursive: true, force: true });
@@ -31,7 +43,7 @@ const bridgeOf = (n: NetworkSpec) =>
 
 function harness(isolationMethod: 'VLAN' | 'VXLAN') {
   return async (): Promise<ConformanceHarness> => {
-    const el = element(sshd, prefix, stateDir);
+    const el = element(sshd, prefix, stateDir, { publicBridge: pub.bridge });
     let stopped: number[] = [];
     return {
       element: el,
@@ -54,6 +66,20 @@ function harness(isolationMethod: 'VLAN' | 'VXLAN') {
         const { stdout } = await run('ip', ['-j', 'link', 'show', bridgeOf(network)]);
         const [link] = JSON.parse(stdout) as { ifalias?: string }[];
         return link !== undefined && link.ifalias === undefined;
+      },
+      elementWithoutGateway: async () => element(sshd, prefix, stateDir),
+      // Someone else's nft table in the VPC's router namespace DNATs the public IP.
+      async plantForeignNat(network, ip) {
+        const ns = names.routerNs(network.vpcId);
+        const nft = (...args: string[]) => run('ip', ['netns', 'exec', ns, 'nft', ...args]);
+        await nft('add', 'table', 'ip', 'foreign');
+        await nft('add chain ip foreign pre { type nat hook prerouting priority -100 ; }');
+        await nft('add', 'rule', 'ip', 'foreign', 'pre', 'ip', 'daddr', ip, 'dnat', 'to', '10.0.0.99');
+      },
+      async isForeignNatIntact(network, ip) {
+        const ns = names.routerNs(network.vpcId);
+        const { stdout } = await run('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'foreign']);
+        return stdout.includes(`ip daddr ${ip} dnat to 10.0.0.99`);
       },
       async slowDownCalls() {
         stopped = await sshd.sessionPids();

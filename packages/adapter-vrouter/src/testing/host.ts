@@ -33,7 +33,7 @@ export function element(
  */
 export async function linksOf(prefixOrName: string): Promise<string[]> {
   const { stdout } = await run('ip', ['-j', 'link', 'show']);
-  const ours = new RegExp(`^${prefixOrName}([lxvrgnm][0-9a-f]+)?$`);
+  const ours = new RegExp(`^${prefixOrName}([lxvrgnmp][0-9a-f]+)?$`);
   return (JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => ours.test(n));
 }
 

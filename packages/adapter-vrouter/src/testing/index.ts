@@ -1,4 +1,5 @@
 // @netplane/adapter-vrouter/testing: a throw-away sshd as the router host and the helpers that look at this machine
 // as that host (VM namespaces, udhcpc, ping, clean-up). Used by the package's tests and the boot-storm bench.
 export * from './host';
+export * from './public';
 export * from './sshd';

@@ -1,0 +1,215 @@
+// SourceNat and StaticNat of a VPC: one read of its router namespace (nft ruleset, addresses, the public veth), the
+// state edited, then one script that makes the public side (a veth from the router namespace onto the configured
+// public bridge, the source-NAT address and the static NATs' public IPs on it, the default route) and rewrites the
+// NAT table. Only what carries our names and the VPC's id is touched; a public IP used by anything else is refused.
+import { isIPv4 } from 'node:net';
+import { AdapterError, type NetworkSpec, type StaticNatRef, type StaticNatSpec } from '@netplane/adapter-sdk';
+import { type Ctx, conflict } from '../context';
+import type { Link } from '../host-state';
+import { encodeTag, parseTag } from '../names';
+import { ipBatch, lockPreamble, q, SECTION, splitSections } from '../shell';
+import { checkId } from '../validate';
+import {
+  foreignNatOn,
+  type NatState,
+  natStateOf,
+  natTable,
+  parseRuleset,
+  publicHostSide,
+  publicRouterSide,
+  type Ruleset,
+  renderTable,
+} from './table';
+
+type VpcNat = {
+  ns: string;
+  ruleset: Ruleset | null;
+  /** The router namespace's links with addresses, null when the namespace does not exist. */
+  links: Map<string, Link> | null;
+  hostSide: Link | undefined;
+};
+
+export function noGateway(c: Ctx): string | null {
+  return c.config.publicBridge
+    ? null
+    : 'The controller has no public bridge configured (config publicBridge): no way out of the VPC';
+}
+
+export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Promise<VpcNat> {
+  const ns = c.names.routerNs(vpcId);
+  const script = [
+    `if ip netns list | cut -d' ' -f1 | grep -qx ${q(ns)}; then`,
+    `  echo '${SECTION}nft'; ip netns exec ${q(ns)} nft -j list ruleset`,
+    `  echo '${SECTION}addr'; ip -n ${q(ns)} -j -d addr show`,
+    'fi',
+    `echo '${SECTION}host'; ip -j link show dev ${publicHostSide(c, vpcId)} 2>/dev/null || echo '[]'`,
+  ].join('\n');
+  const s = splitSections(await c.ssh.runOk(script, signal, `Reading the NAT of VPC ${vpcId}`));
+  const addr = s.get('addr');
+  const links = addr ? new Map((JSON.parse(addr) as Link[]).map((l) => [l.ifname, l])) : null;
+  const [hostSide] = JSON.parse(s.get('host') || '[]') as Link[];
+  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide };
+}
+
+/** The VPC's NAT state; an absent namespace is INVALID_REQUEST, a same-named table not ours RESOURCE_CONFLICT. */
+export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
+  const lo = v.links?.get('lo');
+  if (!v.links || !v.ruleset) {
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      `VPC ${vpcId} is not implemented on the router host: implementVpc first`,
+    );
+  }
+  if (parseTag(lo?.ifalias)?.vpc !== vpcId) throw conflict('namespace', v.ns, lo, `VPC ${vpcId}`);
+  const st = natStateOf(c, vpcId, v.ruleset);
+  if (st === 'foreign') {
+    throw new AdapterError(
+      'RESOURCE_CONFLICT',
+      `NAT of VPC ${vpcId}: nft table ip ${natTable(c, vpcId)} exists in ${v.ns} and is not Netplane's`,
+      { conflict: { resource: 'nft-table', name: natTable(c, vpcId), owner: 'not Netplane' } },
+    );
+  }
+  return st ?? { snat: null, statics: [], pfs: [] };
+}
+
+/** The public side and the table as `want` says, only what differs from what `v` holds. */
+export async function write(
+  c: Ctx,
+  vpcId: string,
+  v: VpcNat,
+  want: NatState,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const bridge = c.config.publicBridge as string;
+  const [p, pq] = [publicHostSide(c, vpcId), publicRouterSide(c, vpcId)];
+  const tag = encodeTag({ kind: 'pub', vpc: vpcId });
+  const root: string[] = [];
+  if (v.hostSide && parseTag(v.hostSide.ifalias)?.vpc !== vpcId) {
+    throw conflict('interface', p, v.hostSide, `Public side of VPC ${vpcId}`);
+  }
+  const inside = v.links?.get(pq);
+  if (!v.hostSide || !inside) {
+    if (v.hostSide) root.push(`link del dev ${p}`);
+    root.push(`link add name ${p} type veth peer name ${pq} netns ${v.ns}`, `link set dev ${p} alias ${tag}`);
+  }
+  if (!v.hostSide || !inside || v.hostSide.master !== bridge) {
+    root.push(`link set dev ${p} master ${bridge}`, `link set dev ${p} up`);
+  }
+  const has = new Set(
+    (inside?.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+  );
+  const wanted = new Set([...want.statics, ...want.pfs].map((r) => `${r.publicIp}/32`));
+  if (want.snat) {
+    wanted.delete(`${want.snat.ip}/32`);
+    wanted.add(`${want.snat.ip}/${want.snat.plen}`);
+  }
+  const fresh = !v.hostSide || !inside;
+  const inNs: string[] = [];
+  if (fresh || inside?.ifalias !== tag) inNs.push(`link set dev ${pq} alias ${tag}`, `link set dev ${pq} up`);
+  for (const a of wanted) if (fresh || !has.has(a)) inNs.push(`addr replace ${a} dev ${pq}`);
+  if (!fresh) for (const a of has) if (!wanted.has(a)) inNs.push(`addr del ${a} dev ${pq}`);
+  if (want.snat?.gateway) inNs.push(`route replace default via ${want.snat.gateway} dev ${pq}`);
+  const table = renderTable(c, vpcId, want);
+  const current = v.ruleset ? natStateOf(c, vpcId, v.ruleset) : null;
+  const same = current !== 'foreign' && current !== null && renderTable(c, vpcId, current) === table;
+  const routeOnly = inNs.every((l) => l.startsWith('route replace'));
+  if (root.length === 0 && routeOnly && same) return false;
+  await c.ssh.runOk(
+    [
+      lockPreamble(c.stateRoot),
+      `test -d /sys/class/net/${bridge} || { echo "netplane: public bridge ${bridge} does not exist" >&2; exit 1; }`,
+      ipBatch(root),
+      ipBatch(inNs, v.ns),
+      `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}NETPLANE_EOF`,
+    ].join('\n'),
+    signal,
+    `Applying the NAT of VPC ${vpcId}`,
+  );
+  return true;
+}
+
+export const badIp = (what: string, ip: unknown) => {
+  if (typeof ip !== 'string' || !isIPv4(ip)) {
+    throw new AdapterError('INVALID_REQUEST', `Invalid ${what}: ${JSON.stringify(ip)?.slice(0, 40)}`);
+  }
+};
+
+export function requireGateway(c: Ctx) {
+  const why = noGateway(c);
+  if (why) throw new AdapterError('INVALID_REQUEST', why);
+}
+
+export function ipConflict(what: string, ip: string, owner: string): AdapterError {
+  return new AdapterError('RESOURCE_CONFLICT', `${what}: public IP ${ip} is already used by ${owner}`, {
+    conflict: { resource: 'public-ip', name: ip, owner },
+  });
+}
+
+/** Checks the public IP is free of anything but `self` (an address elsewhere in the namespace, someone's NAT). */
+export function checkFree(c: Ctx, vpcId: string, v: VpcNat, ip: string, what: string) {
+  const foreign = v.ruleset ? foreignNatOn(c, vpcId, v.ruleset, ip) : null;
+  if (foreign) throw ipConflict(what, ip, `nft table ${foreign}, not Netplane's`);
+  for (const l of v.links?.values() ?? []) {
+    if (l.ifname === publicRouterSide(c, vpcId)) continue;
+    if (l.addr_info?.some((a) => a.local === ip))
+      throw ipConflict(what, ip, `interface ${l.ifname} of ${v.ns}`);
+  }
+}
+
+export async function applySourceNat(c: Ctx, n: NetworkSpec, signal: AbortSignal): Promise<void> {
+  requireGateway(c);
+  const ip = n.sourceNatIp as string;
+  badIp('source NAT IP', ip);
+  const pn = n.publicNetwork;
+  if (pn) badIp('public gateway', pn.gateway);
+  const plen = pn ? Number(pn.cidr.split('/')[1]) : 32;
+  if (!Number.isInteger(plen) || plen < 8 || plen > 32) badIp('public CIDR', pn?.cidr);
+  const v = await readVpcNat(c, n.vpcId, signal);
+  const st = stateOf(c, n.vpcId, v);
+  const what = `Source NAT of VPC ${n.vpcId}`;
+  const other = st.statics.find((r) => r.publicIp === ip);
+  if (other) throw ipConflict(what, ip, `static NAT rule ${other.ruleId}`);
+  checkFree(c, n.vpcId, v, ip, what);
+  // The first tier's spec names the source NAT; another tier of the VPC with the same address adopts it.
+  const keep = st.snat?.ip === ip ? st.snat.networkId : n.networkId;
+  const snat = { networkId: keep, ip, plen, gateway: pn?.gateway ?? null };
+  await write(c, n.vpcId, v, { ...st, snat }, signal);
+}
+
+export async function applyStaticNat(
+  c: Ctx,
+  rule: StaticNatSpec,
+  signal: AbortSignal,
+): Promise<{ adopted: boolean }> {
+  for (const k of ['ruleId', 'vpcId', 'networkId', 'nicId'] as const) checkId(k, rule[k]);
+  badIp('public IP', rule.publicIp);
+  badIp('private IP', rule.privateIp);
+  requireGateway(c);
+  const v = await readVpcNat(c, rule.vpcId, signal);
+  const st = stateOf(c, rule.vpcId, v);
+  const what = `Static NAT rule ${rule.ruleId}`;
+  const mine = st.statics.find((r) => r.ruleId === rule.ruleId);
+  const holder = st.statics.find((r) => r.publicIp === rule.publicIp && r.ruleId !== rule.ruleId);
+  if (holder) throw ipConflict(what, rule.publicIp, `static NAT rule ${holder.ruleId}`);
+  if (st.snat?.ip === rule.publicIp)
+    throw ipConflict(what, rule.publicIp, `the source NAT of VPC ${rule.vpcId}`);
+  checkFree(c, rule.vpcId, v, rule.publicIp, what);
+  const entry = {
+    ruleId: rule.ruleId,
+    networkId: rule.networkId,
+    publicIp: rule.publicIp,
+    privateIp: rule.privateIp,
+  };
+  const statics = [...st.statics.filter((r) => r.ruleId !== rule.ruleId), entry];
+  await write(c, rule.vpcId, v, { ...st, statics }, signal);
+  return { adopted: mine !== undefined };
+}
+
+export async function revokeStaticNat(c: Ctx, ref: StaticNatRef, signal: AbortSignal): Promise<void> {
+  for (const k of ['ruleId', 'vpcId', 'networkId'] as const) checkId(k, ref[k]);
+  const v = await readVpcNat(c, ref.vpcId, signal);
+  if (!v.ruleset || !v.links) return;
+  const st = natStateOf(c, ref.vpcId, v.ruleset);
+  if (!st || st === 'foreign' || !st.statics.some((r) => r.ruleId === ref.ruleId)) return;
+  await write(c, ref.vpcId, v, { ...st, statics: st.statics.filter((r) => r.ruleId !== ref.ruleId) }, signal);
+}
