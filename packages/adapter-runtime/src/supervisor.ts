@@ -14,6 +14,7 @@ import { type Handshake, handshake } from './handshake';
 import { Peer, type PeerExit } from './peer';
 import type { ProcessAdapterOptions } from './process-adapter';
 import { type ElementHost, ProxyElement } from './proxy-element';
+import { SecretScrubber } from './scrub';
 
 const UP_RESETS_BACKOFF_MS = 60_000;
 const HEALTH_MISSES = 3;
@@ -29,6 +30,8 @@ export class Supervisor implements ElementHost {
   restarts = 0;
   lastExit: AdapterProcessExit | null = null;
   readonly callTimeoutMs: number;
+  /** Every credential value sent in an element.open, scrubbed from all the processes say (scrub.ts). */
+  readonly secrets = new SecretScrubber();
   private readonly elements = new Map<string, ProxyElement>();
   private nextElement = 1;
   private failures = 0;
@@ -53,7 +56,14 @@ export class Supervisor implements ElementHost {
 
   /** Starts one process and handshakes; on failure the process is killed and the one-line reason thrown. */
   async spawn(): Promise<{ peer: Peer; hs: Handshake }> {
-    const peer = new Peer(this.adapterId, this.o.command, this.o.args ?? [], this.o.cwd, this.o.logger);
+    const peer = new Peer(
+      this.adapterId,
+      this.o.command,
+      this.o.args ?? [],
+      this.o.cwd,
+      this.o.logger,
+      this.secrets,
+    );
     peer.onNotification = (method, params) => this.onNotification(method, params);
     try {
       const hs = await handshake(peer, {
@@ -188,12 +198,14 @@ export class Supervisor implements ElementHost {
     const level = ['debug', 'info', 'warn', 'error'].includes(p.level as string)
       ? (p.level as 'info')
       : 'info';
-    const fields = typeof p.fields === 'object' && p.fields !== null ? p.fields : {};
+    const fields = typeof p.fields === 'object' && p.fields !== null ? this.secrets.scrubDeep(p.fields) : {};
     const logger = el?.logger ?? this.o.logger;
-    logger[level]({ adapterId: this.adapterId(), ...fields }, typeof p.msg === 'string' ? p.msg : '');
+    const msg = typeof p.msg === 'string' ? this.secrets.scrub(p.msg) : '';
+    logger[level]({ adapterId: this.adapterId(), ...(fields as object) }, msg);
   }
 
   createElement(connection: ControllerConnection, env: AdapterEnv): ProxyElement {
+    this.secrets.add(connection.credentials);
     const el = new ProxyElement(`e${this.nextElement++}`, connection, env, this, this.manifest);
     this.elements.set(el.id, el);
     if (this.current?.alive) el.attach(this.current).catch(() => {});
