@@ -27,6 +27,8 @@ export class Supervisor implements ElementHost {
   current: Peer | null = null;
   manifest!: AdapterManifest;
   protocolVersion: number | null = null;
+  /** The SDK range the serving process's handshake declared (a reload may bring another). */
+  sdkRange: string | null = null;
   restarts = 0;
   lastExit: AdapterProcessExit | null = null;
   readonly callTimeoutMs: number;
@@ -82,6 +84,7 @@ export class Supervisor implements ElementHost {
   async adopt(peer: Peer, hs: Handshake): Promise<void> {
     this.manifest = hs.manifest;
     this.protocolVersion = hs.protocolVersion;
+    this.sdkRange = hs.sdkRange;
     // Bounded: an adapter that never answers element.open must not hold a restart or reload forever; the element's
     // calls then wait on that open within their own deadline.
     const reopened = Promise.allSettled([...this.elements.values()].map((el) => el.attach(peer)));
