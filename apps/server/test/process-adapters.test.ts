@@ -94,7 +94,7 @@ describe('out-of-process adapters (the built server)', () => {
     const r = await runCli(['adapters', 'list'], { NETPLANE_DATA_DIR: dataDir, NETPLANE_ADAPTERS: good });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^listproc +3\.0\.0 +Fully Loaded +\^1\.0\.0 +directory .*listproc \(process\)$/m,
+      /^listproc +3\.0\.0 +Fully Loaded +\^1\.0\.0 +process \(configured\) +directory .*listproc \(process\)$/m,
     );
   });
 
