@@ -33,6 +33,8 @@ type Attempt = {
   version?: string;
   source: string;
   sdkRange: string | null;
+  /** A process adapter whose range comes from its handshake: read live, since a reload may declare another. */
+  liveSdkRange?: () => string | null;
   result: AdapterModule | ProcessAdapter | string;
 };
 
@@ -113,7 +115,14 @@ async function importInstalled(
     });
     if (typeof started === 'string') return { ...base, source: `${c.source} (process)`, result: started };
     // The range it was checked against: its package's, or the one its handshake declared.
-    return { ...base, sdkRange: started.sdkRange, source: `${c.source} (process)`, result: started.adapter };
+    const adapter = started.adapter;
+    return {
+      ...base,
+      sdkRange: started.sdkRange,
+      ...(pkg.sdkRange === undefined && { liveSdkRange: () => adapter.sdkRange() }),
+      source: `${c.source} (process)`,
+      result: adapter,
+    };
   }
   // Refused before any of its code runs: an adapter built for another SDK may not even link against this one.
   const mismatch = sdkMismatch(pkg.sdkRange);
@@ -180,13 +189,16 @@ export async function loadAdapters(
       { adapterId: id, version, source: a.source, ...(proc && { pid }) },
       `Fully Loaded adapter ${id} ${version}${proc ? ` (process ${pid})` : ''}`,
     );
-    out.push({
+    const reg: AdapterRegistration = {
       id,
       status: 'Fully Loaded',
       module,
       ...(proc && { runtime: () => proc.info(), reload: () => proc.reload() }),
       ...origin,
-    });
+    };
+    const live = a.liveSdkRange;
+    if (live) Object.defineProperty(reg, 'sdkRange', { get: live, enumerable: true });
+    out.push(reg);
   }
   for (const id of Object.keys(runtime))
     if (!out.some((r) => r.id === id))

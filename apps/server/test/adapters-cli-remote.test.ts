@@ -138,8 +138,15 @@ describe('netplane adapters reload of out-of-process adapters', () => {
     expect(sim.code, sim.stderr).toBe(0);
     expect(sim.stdout).toMatch(/^Reloaded simulator (\S+) → \1\n$/);
 
-    // The vendor's next release, installed over the old one: the new process reads the new script.
-    writeFileSync(script, readFileSync(script, 'utf8').replace('"version":"3.0.0"', '"version":"3.1.0"'));
+    // The vendor's next release, installed over the old one: the new process reads the new script. It also offers
+    // Dns and declares another SDK range in its handshake: the list must show those, not what was read at start.
+    writeFileSync(
+      script,
+      readFileSync(script, 'utf8')
+        .replace('"version":"3.0.0"', '"version":"3.1.0"')
+        .replace('"services":{"Dhcp":{},', '"services":{"Dns":{},"Dhcp":{},')
+        .replace("sdkRange: '^1.0.0'", "sdkRange: '>=1.0.0 <2'"),
+    );
     const up = await cli(['adapters', 'reload', 'acmeproc']);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toBe('Reloaded acmeproc 3.0.0 → 3.1.0\n');
@@ -161,7 +168,20 @@ describe('netplane adapters reload of out-of-process adapters', () => {
     }[];
     expect(after.find((a) => a.id === 'acmeproc')).toMatchObject({
       version: '3.1.0',
+      sdkRange: '>=1.0.0 <2',
       runtime: { state: 'running' },
     });
+    // The server's own view (adapters.list over HTTP) has the new version's services.
+    const c = new TrpcClient(server.url);
+    expect((await c.login('admin', ADMIN_PASSWORD)).status).toBe(200);
+    type Listed = {
+      id: string;
+      version: string;
+      sdkRange: string | null;
+      manifest: { services: Record<string, unknown> } | null;
+    };
+    const served = dataOf<Listed[]>(await c.query('adapters.list')).find((a) => a.id === 'acmeproc');
+    expect(served).toMatchObject({ version: '3.1.0', sdkRange: '>=1.0.0 <2' });
+    expect(Object.keys(served?.manifest?.services ?? {}).sort()).toEqual(['Connectivity', 'Dhcp', 'Dns']);
   });
 });

@@ -10,6 +10,7 @@ import {
   type RpcErrorObject,
   type RpcMessage,
 } from '@netplane/adapter-sdk/serve';
+import { SecretScrubber } from './scrub';
 
 export type PeerExit = { code: number | null; signal: string | null; reason: string };
 
@@ -49,6 +50,8 @@ export class Peer {
     args: readonly string[],
     cwd: string,
     private readonly logger: AdapterLogger,
+    /** Credential values this host sent: scrubbed from the process's stderr, violations and errors. */
+    private readonly secrets: SecretScrubber = new SecretScrubber(),
   ) {
     this.child = spawn(command, [...args], { cwd, env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout = lineSplitter(
@@ -58,7 +61,7 @@ export class Peer {
     this.child.stdout?.on('data', stdout);
     const stderr = lineSplitter(
       (line) => {
-        this.lastStderr = line.slice(0, STDERR_LINE_MAX);
+        this.lastStderr = this.secrets.scrub(line).slice(0, STDERR_LINE_MAX);
         this.logger.warn({ adapterId: this.adapterId(), stream: 'stderr' }, this.lastStderr);
       },
       () => {},
@@ -146,6 +149,7 @@ export class Peer {
   /** Kills the process as a protocol violation: the reason is what every in-flight call's crash error names. */
   violate(reason: string): void {
     if (this.violation || this.exit) return;
+    reason = this.secrets.scrub(reason);
     this.violation = reason;
     this.logger.error(
       { adapterId: this.adapterId(), pid: this.pid },
@@ -197,7 +201,7 @@ export class Peer {
     const p = this.pending.get(msg.id);
     if (!p) return; // a late answer to a cancelled call
     this.pending.delete(msg.id);
-    if ('error' in msg) p.reject(new RpcError(msg.error));
+    if ('error' in msg) p.reject(new RpcError(this.secrets.scrubDeep(msg.error) as RpcErrorObject));
     else p.resolve(msg.result);
   }
 }

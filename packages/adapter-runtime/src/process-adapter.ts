@@ -38,6 +38,8 @@ export type ProcessAdapter = {
   openElement(connection: ControllerConnection, env: AdapterEnv): Promise<NetworkElement>;
   /** The pid serving new calls (null while none runs). */
   pid(): number | null;
+  /** The SDK range the serving version's handshake declared (null when it declared none). */
+  sdkRange(): string | null;
 };
 
 /** Why an adapter process did not start: `message` is one line naming the adapter and command, `reason` the bare why. */
@@ -73,6 +75,7 @@ export async function startProcessAdapter(o: ProcessAdapterOptions): Promise<Pro
     reload: () => sup.reload(),
     stop: () => sup.stop(),
     pid: () => (sup.current?.alive ? sup.current.pid : null),
+    sdkRange: () => sup.sdkRange,
     async openElement(connection, env) {
       const el = sup.createElement(connection, env);
       const peer = await sup.ready(AbortSignal.timeout(sup.callTimeoutMs));

@@ -7,7 +7,8 @@
 // PortForwarding and ACL calls exactly as the manifest offers them (the contract ties them to it), checkRealized
 // and trace present; the open is sent at once and every call queues behind it; when its answer lacks checkRealized
 // or trace they are removed from the element (the engine looks them up when it calls them, long after the open),
-// and a caller that took one before then is answered INVALID_REQUEST. watch is always present: on an element that
+// and a caller that took one before then is answered INVALID_REQUEST. Every later open (a restart, a reload to a
+// version that offers more or fewer) sets them again from its answer. watch is always present: on an element that
 // cannot watch the subscription simply never fires. `openElement` (ProcessAdapter) awaits the open for exact presence.
 import {
   type AdapterEnv,
@@ -61,10 +62,7 @@ export class ProxyElement {
     private readonly host: ElementHost,
     manifest: AdapterManifest,
   ) {
-    const call =
-      (method: string) =>
-      (...a: unknown[]) =>
-        this.call(method, a.slice(0, -1), a[a.length - 1] as CallContext);
+    const call = (method: string) => this.method(method);
     const el: Record<string, unknown> = {};
     for (const m of [
       'canHandle',
@@ -85,6 +83,10 @@ export class ProxyElement {
     el.watch = (listener: (c: WatchChange) => void) => this.watch(listener);
     el.close = () => this.close();
     this.element = el as unknown as NetworkElement;
+  }
+
+  private method(name: string) {
+    return (...a: unknown[]) => this.call(name, a.slice(0, -1), a[a.length - 1] as CallContext);
   }
 
   get logger() {
@@ -114,11 +116,13 @@ export class ProxyElement {
       methods: Array.isArray(a?.methods) ? a.methods : [],
       watch: a?.watch === true,
     };
-    if (!this.pruned) {
-      this.pruned = true;
-      const el = this.element as unknown as Record<string, unknown>;
-      for (const m of OPTIONAL_METHODS) if (!out.methods.includes(m)) delete el[m];
-    }
+    // Each process's answer decides (a reload may bring a version that offers more, or fewer, optional calls); the
+    // opens happen on the process about to serve, before it takes calls.
+    this.pruned = true;
+    const el = this.element as unknown as Record<string, unknown>;
+    for (const m of OPTIONAL_METHODS)
+      if (!out.methods.includes(m)) delete el[m];
+      else if (!(m in el)) el[m] = this.method(m);
     return out;
   }
 

@@ -14,6 +14,7 @@ import { type Handshake, handshake } from './handshake';
 import { Peer, type PeerExit } from './peer';
 import type { ProcessAdapterOptions } from './process-adapter';
 import { type ElementHost, ProxyElement } from './proxy-element';
+import { SecretScrubber } from './scrub';
 
 const UP_RESETS_BACKOFF_MS = 60_000;
 const HEALTH_MISSES = 3;
@@ -26,9 +27,13 @@ export class Supervisor implements ElementHost {
   current: Peer | null = null;
   manifest!: AdapterManifest;
   protocolVersion: number | null = null;
+  /** The SDK range the serving process's handshake declared (a reload may bring another). */
+  sdkRange: string | null = null;
   restarts = 0;
   lastExit: AdapterProcessExit | null = null;
   readonly callTimeoutMs: number;
+  /** Every credential value sent in an element.open, scrubbed from all the processes say (scrub.ts). */
+  readonly secrets = new SecretScrubber();
   private readonly elements = new Map<string, ProxyElement>();
   private nextElement = 1;
   private failures = 0;
@@ -53,7 +58,14 @@ export class Supervisor implements ElementHost {
 
   /** Starts one process and handshakes; on failure the process is killed and the one-line reason thrown. */
   async spawn(): Promise<{ peer: Peer; hs: Handshake }> {
-    const peer = new Peer(this.adapterId, this.o.command, this.o.args ?? [], this.o.cwd, this.o.logger);
+    const peer = new Peer(
+      this.adapterId,
+      this.o.command,
+      this.o.args ?? [],
+      this.o.cwd,
+      this.o.logger,
+      this.secrets,
+    );
     peer.onNotification = (method, params) => this.onNotification(method, params);
     try {
       const hs = await handshake(peer, {
@@ -72,6 +84,7 @@ export class Supervisor implements ElementHost {
   async adopt(peer: Peer, hs: Handshake): Promise<void> {
     this.manifest = hs.manifest;
     this.protocolVersion = hs.protocolVersion;
+    this.sdkRange = hs.sdkRange;
     // Bounded: an adapter that never answers element.open must not hold a restart or reload forever; the element's
     // calls then wait on that open within their own deadline.
     const reopened = Promise.allSettled([...this.elements.values()].map((el) => el.attach(peer)));
@@ -188,12 +201,14 @@ export class Supervisor implements ElementHost {
     const level = ['debug', 'info', 'warn', 'error'].includes(p.level as string)
       ? (p.level as 'info')
       : 'info';
-    const fields = typeof p.fields === 'object' && p.fields !== null ? p.fields : {};
+    const fields = typeof p.fields === 'object' && p.fields !== null ? this.secrets.scrubDeep(p.fields) : {};
     const logger = el?.logger ?? this.o.logger;
-    logger[level]({ adapterId: this.adapterId(), ...fields }, typeof p.msg === 'string' ? p.msg : '');
+    const msg = typeof p.msg === 'string' ? this.secrets.scrub(p.msg) : '';
+    logger[level]({ adapterId: this.adapterId(), ...(fields as object) }, msg);
   }
 
   createElement(connection: ControllerConnection, env: AdapterEnv): ProxyElement {
+    this.secrets.add(connection.credentials);
     const el = new ProxyElement(`e${this.nextElement++}`, connection, env, this, this.manifest);
     this.elements.set(el.id, el);
     if (this.current?.alive) el.attach(this.current).catch(() => {});

@@ -84,4 +84,24 @@ describe('reload', () => {
     if (!result.ok) expect(result.reason).toMatch(reason);
     expect(pidOf(running)).toBe(oldPid);
   });
+
+  it('a reload to a version with more services changes the manifest and the elements opened before it', async () => {
+    setMode('ok', '1.0.0');
+    running = await startToy(`@${modeFile}`).started;
+    const module = running.module;
+    const el = module.createElement(connection(), env);
+    expect(await servedBy(el)).toBeGreaterThan(0);
+    expect(el.applyStaticNat).toBeUndefined();
+    setMode('ok', '2.0.0');
+    expect(await running.reload()).toMatchObject({ ok: true, version: '2.0.0' });
+    // The same module object the server registered at start: its manifest reads through to the new process.
+    expect(module.manifest.version).toBe('2.0.0');
+    expect(Object.keys(module.manifest.services).sort()).toEqual(['Dhcp', 'StaticNat']);
+    const rule = { ruleId: 'r1', vpcId: 'vpc-1', publicIp: '203.0.113.5', privateIp: '10.0.0.2' };
+    expect(await el.applyStaticNat?.(rule as never, ctx())).toEqual({ adopted: false });
+    setMode('ok', '1.5.0');
+    expect(await running.reload()).toMatchObject({ ok: true, previousVersion: '2.0.0', version: '1.5.0' });
+    expect(Object.keys(module.manifest.services)).toEqual(['Dhcp']);
+    expect(el.applyStaticNat).toBeUndefined();
+  });
 });

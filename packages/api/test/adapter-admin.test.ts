@@ -87,6 +87,49 @@ describe.each(testDialects())('adapter admin procedures on %s', (dialect) => {
   });
 });
 
+describe.each(testDialects())('adapter admin procedures of an adapter out of process on %s', (dialect) => {
+  let t: TestDeps;
+  beforeAll(async () => {
+    t = await makeTestDeps(dialect);
+    // As the server registers a process adapter: its module has no admin (the protocol carries no admin calls).
+    t.deps.adapters = t.deps.adapters.map((a) =>
+      a.id === TEST_ADAPTER_ID && a.status === 'Fully Loaded'
+        ? {
+            ...a,
+            module: { manifest: a.module.manifest, createElement: a.module.createElement },
+            runtime: () => ({
+              kind: 'process' as const,
+              command: 'node serve.js',
+              state: 'running' as const,
+              pid: 4242,
+              startedAt: null,
+              restarts: 0,
+              lastExit: null,
+              rssBytes: null,
+              protocolVersion: 1,
+            }),
+          }
+        : a,
+    );
+  });
+  afterAll(async () => t.cleanup());
+
+  it('answers PRECONDITION_FAILED naming the reason and the setting, not a 500', async () => {
+    const err = await t
+      .callerAs('viewer')
+      [TEST_ADAPTER_ID].describe({ controllerId: randomUUID() })
+      .then(
+        () => null,
+        (e: { code?: string; message?: string; cause?: { details?: unknown } }) => e,
+      );
+    expect(err?.code).toBe('PRECONDITION_FAILED');
+    expect(err?.message).toBe(
+      `The ${TEST_ADAPTER_ID} adapter runs out of process on this server, and its admin procedures are served only in process (remove ${TEST_ADAPTER_ID}=process from NETPLANE_ADAPTER_RUNTIME to use them)`,
+    );
+    expect(err?.cause?.details).toEqual({ adapterId: TEST_ADAPTER_ID, reason: 'OUT_OF_PROCESS' });
+  });
+});
+
 describe('createAppRouter', () => {
   it('refuses an adapter id that would mount over a core area', () => {
     expect(() => createAppRouter({ vpcs: testAdminSchema })).toThrow(

@@ -15,7 +15,8 @@ const STARTED = '2026-12-04T10:00:00.000Z';
 const NOW = Date.parse('2026-12-04T10:02:05.500Z');
 
 /** A process adapter whose runtime is state in this test: reload swaps the module when `next` says it may. */
-function processAdapter(id: string, next: { version: string } | { refuse: string }) {
+type Next = { version: string; services?: Record<string, Record<string, unknown>> } | { refuse: string };
+function processAdapter(id: string, next: Next) {
   let module = { ...testSdnModule, manifest: { ...testSdnModule.manifest, id, version: '1.2.0' } };
   let pid = 4242;
   let gate: Promise<void> = Promise.resolve();
@@ -39,7 +40,8 @@ function processAdapter(id: string, next: { version: string } | { refuse: string
     await gate;
     if ('refuse' in next) return { ok: false, reason: next.refuse };
     const previousVersion = module.manifest.version;
-    module = { ...module, manifest: { ...module.manifest, version: next.version } };
+    const services = (next.services ?? module.manifest.services) as typeof module.manifest.services;
+    module = { ...module, manifest: { ...module.manifest, version: next.version, services } };
     pid += 1;
     return { ok: true, previousVersion, version: next.version };
   };
@@ -70,13 +72,24 @@ async function errorOf(p: Promise<unknown>) {
 describe.each(testDialects())('adapters runtime and reload on %s', (dialect) => {
   let t: TestDeps;
   const acme = processAdapter('acme', { version: '1.3.0' });
+  // Its next version narrows Lb to one algorithm and drops Gateway: the matrix must show that, not what was at start.
+  const lbAlgorithms = ['roundrobin'];
+  const acmecap = processAdapter('acmecap', {
+    version: '2.0.0',
+    services: Object.fromEntries(
+      Object.entries({
+        ...testSdnModule.manifest.services,
+        Lb: { ...testSdnModule.manifest.services.Lb, SupportedLbAlgorithms: lbAlgorithms },
+      }).filter(([k]) => k !== 'Gateway'),
+    ),
+  });
   // The runtime's own reason may end with the version that keeps running; the answer carries that as `version`.
   const broken = processAdapter('brokenup', {
     refuse: 'the new version did not start: its factory threw: boom; version 1.2.0 keeps running',
   });
   beforeAll(async () => {
     t = await makeTestDeps(dialect, {
-      adapters: testAdapterRegistrations([acme.reg, broken.reg]),
+      adapters: testAdapterRegistrations([acme.reg, broken.reg, acmecap.reg]),
       now: () => NOW,
     });
   });
@@ -119,6 +132,35 @@ describe.each(testDialects())('adapters runtime and reload on %s', (dialect) => 
       before: { version: '1.2.0' },
       after: { version: '1.3.0', ok: true },
     });
+  });
+
+  it('after a reload the capability matrix and adapters.list read the new version’s manifest', async () => {
+    const admin = t.callerAs('admin');
+    const zone = await admin.zones.create({ name: 'zone-reload-caps' });
+    const pn = await admin.physicalNetworks.create({
+      zoneId: zone.id,
+      name: 'pn-reload-caps',
+      isolationMethods: ['VLAN'],
+      tags: [],
+      vlanRanges: [],
+    });
+    // A provider without a controller stays Disabled: its cells say why, the adapter's not offering a service first.
+    const provider = await admin.providers.create({ physicalNetworkId: pn.id, adapterId: 'acmecap' });
+    const cell = async (service: string) =>
+      (await admin.capabilities.matrix({ physicalNetworkId: pn.id })).rows
+        .find((r) => r.providerId === provider.id)
+        ?.cells.find((c) => c.service === service);
+    expect(await cell('Gateway')).toMatchObject({ offered: false, reason: 'PROVIDER_DISABLED' });
+    expect(await admin.adapters.reload({ id: 'acmecap' })).toMatchObject({ ok: true, version: '2.0.0' });
+    expect(await cell('Gateway')).toMatchObject({
+      offered: false,
+      reason: 'NOT_OFFERED',
+      detail: 'acmecap does not offer Gateway',
+    });
+    const listed = (await admin.adapters.list()).find((a) => a.id === 'acmecap');
+    expect(listed?.version).toBe('2.0.0');
+    expect(listed?.manifest?.services).not.toHaveProperty('Gateway');
+    expect(listed?.manifest?.services.Lb).toMatchObject({ SupportedLbAlgorithms: lbAlgorithms });
   });
 
   it('answers a refused reload with its reason and the version that keeps running, audited too', async () => {

@@ -121,7 +121,10 @@ export class ElementRegistry {
     }
     const handle: ElementHandle = {
       element,
-      manifest: reg.module.manifest,
+      // Read through: an out-of-process adapter's manifest changes on reload (limits, batch support, services).
+      get manifest() {
+        return reg.module.manifest;
+      },
       adapterId: provider.adapterId,
       providerId: provider.id,
       controllerId,

@@ -24,6 +24,14 @@ function adminOf(ctx: Context, adapterId: string): AdapterAdmin {
   const reg = ctx.deps.adapters.find((a) => a.id === adapterId);
   if (reg?.status !== 'Fully Loaded')
     throw new AppError('PRECONDITION_FAILED', `The ${adapterId} adapter is not loaded on this server`);
+  // The wire protocol has no admin calls yet (docs/adapter-protocol.md): an adapter run out of process keeps its
+  // handlers, and the state they act on (the simulator's sim:// hubs), in its child. Say so instead of "has none".
+  if (!reg.module.admin && reg.runtime?.().kind === 'process')
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The ${adapterId} adapter runs out of process on this server, and its admin procedures are served only in process (remove ${adapterId}=process from NETPLANE_ADAPTER_RUNTIME to use them)`,
+      { adapterId, reason: 'OUT_OF_PROCESS' },
+    );
   if (!reg.module.admin)
     throw new AppError('PRECONDITION_FAILED', `The ${adapterId} adapter has no admin procedures`);
   return reg.module.admin;
