@@ -1,12 +1,7 @@
-// The simulator adapter out of process (@netplane/adapter-runtime) in front of a standalone simulator controller:
-// kill -9 of the adapter process while a VPC job's prepareNics waits on it fails that call with ADAPTER_CRASHED
-// (retryable), the runtime restarts the adapter, and the job completes with every NIC Reserved and no NIC twice on
-// the controller (its state lives in the controller, not in the adapter process).
-import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProcessAdapterWorld, startProcessAdapterWorld } from './process-adapter-world';
-import { until, vpcWithTier, waitForJob } from './world';
+import { until, waitForJob } from './world';
 
 describe.each(testDialects())('an adapter process killed mid-prepareNics on %s', (dialect) => {
   let world: ProcessAdapterWorld;
@@ -16,13 +11,9 @@ describe.each(testDialects())('an adapter process killed mid-prepareNics on %s',
   afterAll(() => world?.cleanup());
 
   it('the crashed call fails ADAPTER_CRASHED, the adapter restarts, the job completes with each NIC once', async () => {
-    const { w, engine, adapter, sim, controllerId } = world;
-    const { tier } = await vpcWithTier(w, engine, '10.93.0.0/16', '10.93.1.0/24');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
+    const { w, engine, adapter, controllerId } = world;
+    const { tier, control } = await world.implementedTier('10.93.0.0/16', '10.93.1.0/24');
     // The first prepare hangs on the controller, so the job is waiting on the adapter when it is killed.
-    const control = createRemoteSimulatorControl(sim.url);
     await control.injectFault(controllerId, {
       kind: 'slowness',
       operation: 'prepare',

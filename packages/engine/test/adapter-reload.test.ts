@@ -1,11 +1,7 @@
-// Reload under a running 500-NIC job: the simulator adapter out of process is reloaded while the job's prepareNics
-// calls are in flight (50 calls of 10 NICs, 8 at a time, each held 1.5 s by the controller: about 10 s of job); no call fails, the job succeeds with
-// every NIC Reserved once, the new process serves the calls after the reload and the old one exits.
-import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import { testDialects } from '@netplane/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProcessAdapterWorld, startProcessAdapterWorld } from './process-adapter-world';
-import { until, vpcWithTier, waitForJob } from './world';
+import { until, waitForJob } from './world';
 
 const alive = (pid: number) => {
   try {
@@ -24,12 +20,8 @@ describe.each(testDialects())('reloading an adapter process under a 500-NIC job 
   afterAll(() => world?.cleanup());
 
   it('no call fails, every NIC is Reserved once, the old process exits', async () => {
-    const { w, engine, adapter, sim, controllerId } = world;
-    const { tier } = await vpcWithTier(w, engine, '10.94.0.0/16', '10.94.0.0/22');
-    expect((await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId)).state).toBe(
-      'succeeded',
-    );
-    const control = createRemoteSimulatorControl(sim.url);
+    const { w, engine, adapter, controllerId } = world;
+    const { tier, control } = await world.implementedTier('10.94.0.0/16', '10.94.0.0/22');
     await control.setProfile(controllerId, { latencyMs: 1_500 });
     const job = await engine.prepareNics(
       tier.id,

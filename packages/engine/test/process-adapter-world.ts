@@ -2,10 +2,11 @@
 // front of a standalone simulator controller: the controller keeps its state whatever happens to the adapter process.
 import { fileURLToPath } from 'node:url';
 import { type ProcessAdapter, startProcessAdapter } from '@netplane/adapter-runtime';
+import { createRemoteSimulatorControl } from '@netplane/adapter-simulator';
 import type { DialectName } from '@netplane/db';
 import type { Engine, EngineOptions } from '../src/index';
 import { type SimulatorProcess, startSimulator } from './simulator-process';
-import { makeWorld, type World } from './world';
+import { makeWorld, vpcWithTier, type World, waitForJob } from './world';
 
 const serve = fileURLToPath(new URL('../../adapter-simulator/src/serve.ts', import.meta.url));
 const cwd = fileURLToPath(new URL('../../adapter-simulator', import.meta.url));
@@ -17,6 +18,11 @@ export type ProcessAdapterWorld = {
   w: World;
   engine: Engine;
   controllerId: string;
+  /** A VPC with one tier, implemented (the job checked), and the controller's control surface for the test's faults. */
+  implementedTier(
+    vpcCidr: string,
+    tierCidr: string,
+  ): Promise<{ tier: { id: string }; control: ReturnType<typeof createRemoteSimulatorControl> }>;
   cleanup(): Promise<void>;
 };
 
@@ -47,6 +53,12 @@ export async function startProcessAdapterWorld(
     w,
     engine,
     controllerId: w.controllerIds[0] as string,
+    async implementedTier(vpcCidr, tierCidr) {
+      const { tier } = await vpcWithTier(w, engine, vpcCidr, tierCidr);
+      const implemented = await waitForJob(engine, (await engine.implementTier(tier.id, 't')).jobId);
+      if (implemented.state !== 'succeeded') throw new Error(`implement ended ${implemented.state}`);
+      return { tier, control: createRemoteSimulatorControl(sim.url) };
+    },
     async cleanup() {
       await engine.stop();
       await w.cleanup();
