@@ -14,6 +14,7 @@ import {
   type AdapterEnv,
   AdapterError,
   type AdapterManifest,
+  abortable,
   abortError,
   type BatchItemResult,
   type CallContext,
@@ -224,7 +225,7 @@ export class ProxyElement {
     };
     try {
       peer = await this.host.ready(both);
-      const opened = await raceAbort(this.attach(peer), both, aborted);
+      const opened = await abortable(this.attach(peer), both, aborted);
       if ((OPTIONAL_METHODS as readonly string[]).includes(method) && !opened.methods.includes(method))
         throw new AdapterError(
           'INVALID_REQUEST',
@@ -241,7 +242,7 @@ export class ProxyElement {
       const answer = p.request(`element.${method}`, params, (n) => {
         id = n;
       });
-      const result = await raceAbort(answer, both, aborted);
+      const result = await abortable(answer, both, aborted);
       // The wire's null is a void method's undefined (no contract call answers null otherwise).
       return result === null ? undefined : result;
     } catch (e) {
@@ -264,24 +265,6 @@ export class ProxyElement {
     const reason = e instanceof Error ? e.message : String(e);
     return new AdapterError('ADAPTER_CRASHED', `adapter ${this.host.adapterId()} ${reason}`);
   }
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal, reason: () => AdapterError): Promise<T> {
-  if (signal.aborted) return Promise.reject(reason());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reason());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** A prepareNics answer with each failed item's wire error rebuilt into an AdapterError. */

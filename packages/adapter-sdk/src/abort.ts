@@ -10,11 +10,18 @@ export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw abortError(signal);
 }
 
-/** Races a promise against the signal; the promise's own work must also stop, this only frees the caller. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+/**
+ * Races a promise against the signal; the promise's own work must also stop (or be shared by other callers), this
+ * only frees the caller. It rejects with `reason()` on abort: by default the contract's TIMEOUT AdapterError.
+ */
+export function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  reason: () => unknown = () => abortError(signal),
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
+    const onAbort = () => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {

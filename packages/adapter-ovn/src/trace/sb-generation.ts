@@ -13,6 +13,7 @@
 // session's pending monitor updates before it reads that session's next request, and our client applies messages in
 // the order they arrive, so when the echo's reply is in, every change committed before the server read the echo has
 // been counted.
+import { abortable } from '@netplane/adapter-sdk';
 import type { Monitor, MonitorRequest, OvsdbClient } from '@netplane/ovsdb';
 import { SB_DB } from '../realized/southbound';
 
@@ -46,23 +47,8 @@ const CHANGES = { initial: false, insert: true, delete: true, modify: true };
 const ROUND_TIMEOUT_MS = 30_000;
 
 /** Rejects when `signal` aborts, without cancelling `p`, which other callers may be waiting on. */
-export function orAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
+export const orAbort = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> =>
+  abortable(p, signal, () => signal.reason);
 
 export class SbGeneration {
   private value = 0;
