@@ -172,9 +172,9 @@ describe.each(testDialects())('rule addresses API on %s', (dialect) => {
 
     // Once its static NAT is gone, the address is released.
     expect((await waitDone(t, first.jobId, STALL_MS)).state).toBe('succeeded');
-    expect((await waitDone(t, (await op.staticNat.disable({ id: first.rule.id })).jobId, STALL_MS)).state).toBe(
-      'succeeded',
-    );
+    expect(
+      (await waitDone(t, (await op.staticNat.disable({ id: first.rule.id })).jobId, STALL_MS)).state,
+    ).toBe('succeeded');
     expect(await op.publicIps.release({ id: natIp.id })).toEqual({ ok: true });
     await waitDone(t, created.jobId, STALL_MS);
     await waitDone(t, shared.jobId, STALL_MS);
