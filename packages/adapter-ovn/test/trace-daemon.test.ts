@@ -125,9 +125,16 @@ describe('the ovn-trace daemon', () => {
       const within = await el.trace?.(traceSpec(w, nicEndpoint(web1), nicEndpoint(web2), tcp(80)), ctx());
       expect(within?.outcome).toBe('delivered');
       pid = tracerOf(el)?.daemonPid as number;
+      // Other test files of the package start daemons of their own meanwhile (files run side by side): this
+      // element's directory is the new one whose pidfile names its daemon.
       const added = (await daemonDirs()).filter((d) => !dirsBefore.includes(d));
-      expect(added).toHaveLength(1);
-      dir = `${tmpdir()}/${added[0]}`;
+      const ours = [];
+      for (const d of added) {
+        const pidText = await readFile(`${tmpdir()}/${d}/ovn-trace.pid`, 'utf8').catch(() => '');
+        if (Number(pidText.trim()) === pid) ours.push(d);
+      }
+      expect(ours).toHaveLength(1);
+      dir = `${tmpdir()}/${ours[0]}`;
       expect((await stat(dir)).mode & 0o777).toBe(0o700);
       expect((await readdir(dir)).sort()).toEqual(['ovn-trace.ctl', 'ovn-trace.log', 'ovn-trace.pid']);
       expect(await processesOf(dir)).toContain(pid);
