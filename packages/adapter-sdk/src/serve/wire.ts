@@ -1,6 +1,6 @@
 // The pieces both sides of the wire protocol (docs/adapter-protocol.md) share: NDJSON framing with a line cap, the
 // JSON-RPC message shapes, and AdapterError to and from its wire form. Node built-ins only: the SDK gains no deps.
-import type { AdapterErrorCategory } from '@netplane/domain';
+import { ADAPTER_ERROR_CATEGORIES, type AdapterErrorCategory } from '@netplane/domain';
 import { AdapterError } from '../adapter-error';
 
 export const PROTOCOL_VERSION = 1;
@@ -118,17 +118,7 @@ export function lineSplitter(
   };
 }
 
-const CATEGORIES: readonly AdapterErrorCategory[] = [
-  'TIMEOUT',
-  'UNREACHABLE',
-  'AUTH_FAILED',
-  'RESOURCE_CONFLICT',
-  'CAPACITY_EXHAUSTED',
-  'RATE_LIMITED',
-  'INVALID_REQUEST',
-  'VENDOR_ERROR',
-  'ADAPTER_CRASHED',
-];
+const CATEGORIES: readonly AdapterErrorCategory[] = ADAPTER_ERROR_CATEGORIES;
 
 /** An AdapterError's fields as the wire carries them (`error.data`, and a prepareNics item's `error`). */
 export type WireAdapterError = {
