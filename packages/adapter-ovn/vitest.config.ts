@@ -4,5 +4,5 @@ import { defineConfig } from 'vitest/config';
 // (docs/testing.md), so it is generous. The Realized checks wait up to 30 s for northd to compile (their calls' own
 // deadlines are longer still); on a loaded CI machine northd took over 15 s once while working.
 export default defineConfig({
-  test: { testTimeout: 120_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: { testTimeout: 120_000, hookTimeout: 180_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });

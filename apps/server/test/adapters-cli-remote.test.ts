@@ -56,7 +56,7 @@ describe('netplane adapters reload / list against a running server', () => {
     const local = await cli(['adapters', 'list'], undefined, {
       NETPLANE_ADAPTER_RUNTIME: 'simulator=process',
     });
-    expect(local.code).toBe(0);
+    expect(local.code, local.stderr).toBe(0);
     expect(local.stdout).toMatch(
       /^simulator +\S+ +Fully Loaded +- +process \(configured\) +built-in \(process\)$/m,
     );
@@ -78,7 +78,10 @@ describe('netplane adapters reload / list against a running server', () => {
     );
   });
 
-  it('reload of an unknown adapter, without a token, as a viewer, or with no server: one line each, exit 1', async () => {
+  // Five CLI processes in a row: at load ~35 each start took over 10 s, so a deadline for five, not for one.
+  it('reload of an unknown adapter, without a token, as a viewer, or with no server: one line each, exit 1', {
+    timeout: 300_000,
+  }, async () => {
     const unknown = await cli(['adapters', 'reload', 'acme'], adminToken);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(

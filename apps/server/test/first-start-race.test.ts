@@ -9,7 +9,7 @@ import { type RunningServer, startServerProcess } from './server-process';
 const ROUNDS = 5;
 
 describe.skipIf(!testDialects().includes('mysql'))('two nodes starting together on an empty MariaDB', () => {
-  it(`both become ready with exactly one admin (${ROUNDS} rounds)`, { timeout: 600_000 }, async () => {
+  it(`both become ready with exactly one admin (${ROUNDS} rounds)`, { timeout: 1_200_000 }, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const database = await createTestDatabaseUrl('mysql');
       const env = {

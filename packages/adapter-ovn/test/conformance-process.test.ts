@@ -18,6 +18,8 @@ beforeAll(async () => {
     args: ['--import', 'tsx', serve],
     cwd,
     logger: silentLogger,
+    // tsx compiles the adapter at start: generous on a loaded machine.
+    handshakeTimeoutMs: 120_000,
   });
 });
 afterAll(async () => {

@@ -18,6 +18,12 @@ import { SecretScrubber } from './scrub';
 
 const UP_RESETS_BACKOFF_MS = 60_000;
 const HEALTH_MISSES = 3;
+/**
+ * How long a starting process may take to answer initialize (and its elements to re-open). 30 s, not less: an adapter
+ * started on a loaded management server (a JIT, a TypeScript loader, a JVM) can take well over 10 s, and a start
+ * refused as `no handshake` is an adapter Unable to load.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 30_000;
 export const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 
 type State = 'starting' | 'running' | 'restarting' | 'stopped';
@@ -70,7 +76,7 @@ export class Supervisor implements ElementHost {
     try {
       const hs = await handshake(peer, {
         hostVersion: this.o.hostVersion ?? '0.0.0',
-        timeoutMs: this.o.handshakeTimeoutMs ?? 10_000,
+        timeoutMs: this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
         ...(this.o.validate && { validate: this.o.validate }),
       });
       return { peer, hs };
@@ -91,7 +97,7 @@ export class Supervisor implements ElementHost {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       reopened,
-      new Promise((r) => (timer = setTimeout(r, this.o.handshakeTimeoutMs ?? 10_000))),
+      new Promise((r) => (timer = setTimeout(r, this.o.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
     this.current = peer;

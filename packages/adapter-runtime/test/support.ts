@@ -24,7 +24,14 @@ export const tsNode = (script: string, ...args: string[]) => ({
 
 export function startToy(mode = 'ok', extra: Partial<ProcessAdapterOptions> = {}, version = '1.0.0') {
   const { lines, logger } = recordingLogger();
-  const started = startProcessAdapter({ ...tsNode(TOY, mode, version), cwd: here, logger, ...extra });
+  const started = startProcessAdapter({
+    ...tsNode(TOY, mode, version),
+    cwd: here,
+    logger,
+    // tsx compiles the toy at every start: generous on a loaded machine (a test of the deadline passes its own).
+    handshakeTimeoutMs: 120_000,
+    ...extra,
+  });
   return { started, lines };
 }
 

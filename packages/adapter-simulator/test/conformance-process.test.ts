@@ -18,7 +18,14 @@ let adapter: ProcessAdapter;
 let sim: SimulatorProcess;
 beforeAll(async () => {
   [adapter, sim] = await Promise.all([
-    startProcessAdapter({ command: process.execPath, args: ['--import', 'tsx', serve], cwd, logger }),
+    startProcessAdapter({
+      command: process.execPath,
+      args: ['--import', 'tsx', serve],
+      cwd,
+      logger,
+      // tsx compiles the adapter at start: generous on a loaded machine.
+      handshakeTimeoutMs: 120_000,
+    }),
     spawnSimulatorProcess(),
   ]);
 });

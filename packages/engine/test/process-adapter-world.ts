@@ -39,6 +39,8 @@ export async function startProcessAdapterWorld(
       cwd,
       logger: quiet,
       restart: { baseMs: 100 },
+      // tsx compiles the adapter at every start; on a machine loaded by a CI and busy loops that alone took > 10 s.
+      handshakeTimeoutMs: 120_000,
     }),
   ]);
   const w = await makeWorld(dialect, {
