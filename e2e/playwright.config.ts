@@ -15,15 +15,16 @@ export default defineConfig({
   workers: 2,
   fullyParallel: false,
   // Deadlines only decide when a test that is already failing gives up (docs/testing.md): axe over a page in light and
-  // dark took over 60 s at load 25 on this 2-core machine while working, so they are generous.
-  timeout: 180_000,
-  expect: { timeout: 20_000 },
+  // dark took over 60 s at load 25 on this 2-core machine while working, and at load ~30 (a CI beside five sessions'
+  // tests) a page's first paint, a login or a dialog took over 20 s, so they are generous.
+  timeout: 300_000,
+  expect: { timeout: 45_000 },
   reporter: [['list'], ['json', { outputFile: '../test-results/playwright.json' }]],
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    actionTimeout: 20_000,
-    navigationTimeout: 30_000,
+    actionTimeout: 45_000,
+    navigationTimeout: 60_000,
   },
   projects: [
     {

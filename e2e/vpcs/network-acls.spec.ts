@@ -4,7 +4,7 @@ import { implementTier, type Tier, type Vpc } from '../fixtures/lifecycle';
 import { section } from '../fixtures/pages';
 import { expect, test } from '../fixtures/test';
 
-const APPLY_TIMEOUT = { timeout: 20_000 };
+const APPLY_TIMEOUT = { timeout: 60_000 };
 
 test('an ACL list from creation through rules, a move and assignment to a tier, to Active', async ({
   page,

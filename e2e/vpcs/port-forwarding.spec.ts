@@ -4,7 +4,7 @@ import { section } from '../fixtures/pages';
 import { createPortForwardingVpc } from '../fixtures/port-forwarding';
 import { expect, test } from '../fixtures/test';
 
-const RULE_TIMEOUT = { timeout: 20_000 };
+const RULE_TIMEOUT = { timeout: 60_000 };
 
 test('port forwarding from an acquired address through a refusal, a failure and retry to deletion', async ({
   page,

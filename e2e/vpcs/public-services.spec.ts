@@ -3,7 +3,7 @@ import { section } from '../fixtures/pages';
 import { createEdgeVpc } from '../fixtures/public-services';
 import { expect, test } from '../fixtures/test';
 
-const RULE_TIMEOUT = { timeout: 20_000 };
+const RULE_TIMEOUT = { timeout: 60_000 };
 
 test('static NAT and a load balancer from creation through a conflict and retry to deletion', async ({
   page,
