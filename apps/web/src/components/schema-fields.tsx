@@ -59,8 +59,8 @@ function Control({
   return (
     <Input
       {...common}
-      type={f.secret ? 'password' : numeric ? 'number' : 'text'}
-      autoComplete={f.secret ? 'new-password' : 'off'}
+      type={f.masked ? 'password' : numeric ? 'number' : 'text'}
+      autoComplete={f.masked ? 'new-password' : 'off'}
       inputMode={numeric ? 'numeric' : undefined}
       min={f.min}
       max={f.max}

@@ -48,11 +48,11 @@ describe('schema forms', () => {
       ['mode', 'enum', false, undefined],
     ]);
     expect(f[0]).toMatchObject({ label: 'Host key (pinned)', hint: 'pinned', secret: false });
-    expect(fieldsOf(credentials).map((x) => [x.name, x.kind, x.secret])).toEqual([
-      ['privateKey', 'multiline', true],
-      ['passphrase', 'text', true],
+    expect(fieldsOf(credentials).map((x) => [x.name, x.kind, x.secret, x.masked])).toEqual([
+      ['privateKey', 'multiline', true, true],
+      ['passphrase', 'text', true, true],
       // A long value (a PEM certificate) is multi-line without a media type.
-      ['certificate', 'multiline', true],
+      ['certificate', 'multiline', true, false],
     ]);
     expect(fieldsOf(undefined)).toEqual([]);
   });

@@ -12,8 +12,13 @@ export type SchemaField = {
   label: string;
   hint: string | undefined;
   kind: FieldKind;
-  /** writeOnly (every credential): typed in, never shown back; a single-line one is a password input. */
+  /** writeOnly (every credential): typed in, never shown back or pre-filled. */
   secret: boolean;
+  /**
+   * A secret whose name says it is one (password, token, key...) is a password input; another (a username) is
+   * typed in the clear, still write-only.
+   */
+  masked: boolean;
   required: boolean;
   /** The schema's default, shown as the placeholder (an empty optional field sends nothing). */
   placeholder: string | undefined;
@@ -68,6 +73,7 @@ export function fieldsOf(schema: unknown): SchemaField[] {
       hint: typeof s.description === 'string' ? s.description : undefined,
       kind: kindOf(s),
       secret: s.writeOnly === true || schema.writeOnly === true,
+      masked: (s.writeOnly === true || schema.writeOnly === true) && /pass|secret|token|key/i.test(name),
       required: required.has(name),
       placeholder: shown(s.default),
       options: Array.isArray(s.enum) ? s.enum.map(String) : [],
