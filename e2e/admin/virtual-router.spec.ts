@@ -3,12 +3,13 @@
 // the console renders from the adapter's schemas: the endpoint, the pinned host key and the private key in multi-line
 // fields, the private key write-only (only "set" afterwards). "Test connection" shows the host's kernel and tool
 // versions, and the capability matrix the services the adapter offers. Screenshots in the test's output (and
-// SHOTS_DIR when set). Needs root and sshd, like the adapter's own tests.
+// SHOTS_DIR when set), axe on the dialog and the matrix. Needs root and sshd, like the adapter's own tests.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupHost, type Sshd, startSshd, testPrefix } from '@netplane/adapter-vrouter/testing';
 import type { Locator, Page } from '@playwright/test';
+import { seriousViolations } from '../fixtures/axe';
 import { uniqueName } from '../fixtures/inventory';
 import { expect, test } from '../fixtures/test';
 
@@ -88,6 +89,8 @@ test('an admin adds a virtual-router controller, tests it and sees the host vers
     await shot(d, 'virtual-router-controller-dialog-top');
     await privateKey.scrollIntoViewIfNeeded();
     await shot(d, 'virtual-router-controller-dialog');
+    // The generated fields carry their labels, hints and types as the hand-written ones do.
+    expect(await seriousViolations(page)).toEqual([]);
     await d.getByRole('button', { name: 'Add controller' }).click();
     await expect(d).toBeHidden();
     await expect(main.getByText(`SSH · ssh://root@127.0.0.1:${sshd.port}`)).toBeVisible();
@@ -130,5 +133,6 @@ test('an admin adds a virtual-router controller, tests it and sees the host vers
       await expect(row.getByRole('button', { name: new RegExp(`offers ${service} with`) })).toBeVisible();
     await expect(row.getByRole('button', { name: /: Lb not offered\./ })).toBeVisible();
     await shot(page, 'virtual-router-capabilities');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
