@@ -81,6 +81,13 @@ test('an admin adds a virtual-router controller, tests it and sees the host vers
     await expect(d.getByLabel('Passphrase (optional)')).toHaveAttribute('type', 'password');
     await expect(d.getByLabel('Name prefix (optional)')).toHaveAttribute('placeholder', 'np');
     await expect(d.getByLabel('Use sudo')).not.toBeChecked();
+    // A typo is named at its field before anything is sent (the schema's pattern).
+    await hostKey.fill('not a key');
+    await privateKey.fill(sshd.privateKey);
+    await d.getByRole('button', { name: 'Add controller' }).click();
+    await expect(
+      d.getByText(/^does not have the expected form: The router host's public key line/),
+    ).toBeVisible();
     await hostKey.fill(`${sshd.hostKey}\n`);
     await d.getByLabel('Name prefix (optional)').fill(prefix);
     await d.getByLabel('State directory (optional)').fill(join(work, 'state'));

@@ -11,7 +11,12 @@ const config = {
       description: 'pinned',
       contentMediaType: 'text/plain',
     },
-    namePrefix: { type: 'string', default: 'np' },
+    namePrefix: {
+      type: 'string',
+      default: 'np',
+      pattern: '^[a-z][a-z0-9]{0,3}$',
+      description: '1-4 characters',
+    },
     sudo: { type: 'boolean', default: false },
     connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
     vxlanRemotes: { type: 'array', items: { type: 'string' }, default: [] },
@@ -82,6 +87,13 @@ describe('schema forms', () => {
     expect(buildValue(f, { connectTimeoutMs: '1.5' }, 'config')).toEqual({
       ok: false,
       errors: { 'config.hostKey': 'is required', 'config.connectTimeoutMs': 'must be a whole number' },
+    });
+    expect(buildValue(f, { hostKey: 'k', namePrefix: 'Toolong', connectTimeoutMs: '50' }, 'config')).toEqual({
+      ok: false,
+      errors: {
+        'config.namePrefix': 'does not have the expected form: 1-4 characters',
+        'config.connectTimeoutMs': 'must be between 100 and 120000',
+      },
     });
   });
 

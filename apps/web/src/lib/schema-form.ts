@@ -25,6 +25,8 @@ export type SchemaField = {
   options: string[];
   min: number | undefined;
   max: number | undefined;
+  /** The schema's pattern (a string's form): checked here so a typo is named at its field before the round trip. */
+  pattern: string | undefined;
 };
 
 /**
@@ -79,6 +81,7 @@ export function fieldsOf(schema: unknown): SchemaField[] {
       options: Array.isArray(s.enum) ? s.enum.map(String) : [],
       min: typeof s.minimum === 'number' ? s.minimum : undefined,
       max: typeof s.maximum === 'number' ? s.maximum : undefined,
+      pattern: typeof s.pattern === 'string' ? s.pattern : undefined,
     }));
 }
 
@@ -92,6 +95,15 @@ export function formValues(fields: readonly SchemaField[], value: Json): Record<
     out[f.name] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   return out;
+}
+
+/** JSON Schema patterns are ECMA-262 (the server checks with ajv, unicode mode); one that does not compile here passes. */
+function matches(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(text);
+  } catch {
+    return true;
+  }
 }
 
 export type Built = { ok: true; value: Json } | { ok: false; errors: FieldErrors };
@@ -115,6 +127,8 @@ export function buildValue(fields: readonly SchemaField[], raw: Record<string, s
       const n = Number(text);
       if (!Number.isFinite(n) || (f.kind === 'integer' && !Number.isInteger(n)))
         errors[key] = f.kind === 'integer' ? 'must be a whole number' : 'must be a number';
+      else if ((f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max))
+        errors[key] = `must be between ${f.min ?? '-∞'} and ${f.max ?? '∞'}`;
       else value[f.name] = n;
     } else if (f.kind === 'boolean') value[f.name] = text === 'true';
     else if (f.kind === 'list')
@@ -122,6 +136,8 @@ export function buildValue(fields: readonly SchemaField[], raw: Record<string, s
         .split(/[,\n]/)
         .map((s) => s.trim())
         .filter(Boolean);
+    else if (f.pattern !== undefined && !matches(f.pattern, text))
+      errors[key] = f.hint ? `does not have the expected form: ${f.hint}` : 'does not have the expected form';
     else value[f.name] = text;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
