@@ -5,7 +5,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const ADAPTER_PACKAGES = ['@netplane/adapter-simulator', '@netplane/adapter-ovn'] as const;
+export const ADAPTER_PACKAGES = [
+  '@netplane/adapter-simulator',
+  '@netplane/adapter-ovn',
+  '@netplane/adapter-vrouter',
+] as const;
 
 export async function importAdapter(spec: string): Promise<unknown> {
   return import(spec);

@@ -8,6 +8,7 @@ import { ADAPTER_PACKAGES, importAdapter, SDK_MODULE_URL, serveCommand } from '.
 import { resolveAdapterModule } from './adapter-module';
 import { processCommandOf, startAdapterProcess } from './adapter-process';
 import { findPluginCandidates, type PluginCandidate } from './adapter-sources';
+import { builtInId, runtimeOf } from './built-in-adapters';
 import type { AdapterRuntimeKind, Env } from './env';
 import type { Logger } from './logger';
 import { entryOf, idFromPackageName, readPluginPackage, sdkMismatch } from './plugin-package';
@@ -48,8 +49,8 @@ async function importBuiltIn(
   runtime: RuntimeChoice,
   logger: Logger,
 ): Promise<Attempt> {
-  const base = { id: idFromPackageName(spec), source: 'built-in', sdkRange: null };
-  if (runtime[base.id] === 'process') {
+  const base = { id: builtInId(spec), source: 'built-in', sdkRange: null };
+  if (runtimeOf(base.id, runtime) === 'process') {
     const cmd = serveCommand(spec);
     if (!cmd) return { ...base, result: `${spec} has no serve script to run it out of process` };
     const log = toAdapterLogger(logger, { adapterId: base.id });

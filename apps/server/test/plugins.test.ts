@@ -46,6 +46,8 @@ describe('installed adapters (the built server, no rebuild)', () => {
       expect(list.map((a) => [a.id, a.status, a.source])).toEqual([
         ['simulator', 'Fully Loaded', 'built-in'],
         ['ovn', 'Fully Loaded', 'built-in'],
+        // Out of process by default (built-in-adapters.ts).
+        ['virtual-router', 'Fully Loaded', 'built-in (process)'],
       ]);
     } finally {
       await server.stop();
@@ -142,7 +144,7 @@ describe('installed adapters (the built server, no rebuild)', () => {
     cpSync(join(vendorDir, 'acme'), join(dataDir, 'adapters', 'acme'), { recursive: true });
     const { server, byId, list } = await listAdapters({});
     try {
-      expect(list).toHaveLength(3);
+      expect(list).toHaveLength(4);
       expect(byId('acme')).toMatchObject({
         status: 'Fully Loaded',
         source: `directory ${join(dataDir, 'adapters', 'acme')}`,
@@ -163,6 +165,9 @@ describe('installed adapters (the built server, no rebuild)', () => {
       /^acme +1\.2\.0 +Fully Loaded +\^1\.0\.0 +in-process +directory .*vendor\/acme$/m,
     );
     expect(r.stdout).toMatch(/^simulator +\S+ +Fully Loaded +- +in-process +built-in$/m);
+    expect(r.stdout).toMatch(
+      /^virtual-router +\S+ +Fully Loaded +- +process \(configured\) +built-in \(process\)$/m,
+    );
     expect(r.stdout).toContain(
       `Unable to load adapter future 1.2.0: built for adapter-sdk ^2.0, this server implements ${ADAPTER_SDK_VERSION}\n`,
     );
@@ -171,6 +176,11 @@ describe('installed adapters (the built server, no rebuild)', () => {
       NETPLANE_ADAPTERS: join(vendorDir, 'acme'),
     });
     expect(json.code).toBe(0);
-    expect((JSON.parse(json.stdout) as Listed[]).map((a) => a.id)).toEqual(['simulator', 'ovn', 'acme']);
+    expect((JSON.parse(json.stdout) as Listed[]).map((a) => a.id)).toEqual([
+      'simulator',
+      'ovn',
+      'virtual-router',
+      'acme',
+    ]);
   });
 });

@@ -10,7 +10,14 @@ const hostKey = z
   .regex(
     /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]{20,2000}( \S{0,200})?$|^SHA256:[A-Za-z0-9+/]{43}=?$/,
     'must be the host public key ("ssh-ed25519 AAAA...") or its fingerprint ("SHA256:...")',
-  );
+  )
+  // contentMediaType: the console shows a key as a multi-line, monospace field (docs/adapters.md, "Forms").
+  .meta({
+    title: 'Host key (pinned)',
+    description:
+      "The router host's public key line (ssh-keyscan, /etc/ssh/ssh_host_ed25519_key.pub) or its SHA256: fingerprint. Any other key is refused.",
+    contentMediaType: 'text/plain',
+  });
 
 export const vrouterConfigSchema = z
   .object({
@@ -20,20 +27,47 @@ export const vrouterConfigSchema = z
     namePrefix: z
       .string()
       .regex(/^[a-z][a-z0-9]{0,3}$/, 'must be 1-4 lowercase letters or digits, starting with a letter')
-      .default('np'),
+      .default('np')
+      .meta({
+        title: 'Name prefix',
+        description: 'Starts every interface and namespace name (1-4 characters).',
+      }),
     /** Where dnsmasq's configuration, hosts and leases of each tier live on the router host. */
     stateDir: z
       .string()
       .regex(/^\/[A-Za-z0-9._/-]{1,200}$/, 'must be an absolute path of letters, digits, ".", "_", "-", "/"')
-      .default('/run/netplane-vrouter'),
+      .default('/run/netplane-vrouter')
+      .meta({ title: 'State directory', description: "dnsmasq's files of each tier on the router host." }),
     /** Run the scripts through `sudo -n` (a login user other than root with passwordless sudo). */
-    sudo: z.boolean().default(false),
-    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    keepaliveIntervalMs: z.number().int().min(0).max(600_000).default(15_000),
+    sudo: z
+      .boolean()
+      .default(false)
+      .meta({ title: 'Use sudo', description: 'A login user other than root, with passwordless sudo.' }),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(10_000)
+      .meta({ title: 'Connect timeout (ms)' }),
+    keepaliveIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(15_000)
+      .meta({ title: 'Keepalive interval (ms)' }),
     /** VXLAN underlay: the local address the VXLAN devices send from, the remote VTEPs flooded to, the UDP port. */
-    vxlanLocalIp: z.ipv4().optional(),
-    vxlanRemotes: z.array(z.ipv4()).max(64).default([]),
-    vxlanPort: z.number().int().min(1).max(65_535).default(4789),
+    vxlanLocalIp: z
+      .ipv4()
+      .optional()
+      .meta({ title: 'VXLAN local IP', description: 'The address the VXLAN devices send from.' }),
+    vxlanRemotes: z
+      .array(z.ipv4())
+      .max(64)
+      .default([])
+      .meta({ title: 'VXLAN remotes', description: "The hypervisors' VTEP addresses, flooded to." }),
+    vxlanPort: z.number().int().min(1).max(65_535).default(4789).meta({ title: 'VXLAN UDP port' }),
     /**
      * The host bridge of the public network: each VPC's router namespace gets a veth on it holding the source-NAT
      * address and the static NATs' public IPs. Without it, SourceNat and StaticNat are declined.
@@ -41,7 +75,12 @@ export const vrouterConfigSchema = z
     publicBridge: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be a Linux interface name (1-15 letters, digits, "_", ".", "-")')
-      .optional(),
+      .optional()
+      .meta({
+        title: 'Public bridge',
+        description:
+          'The host bridge of the public network. Without it, SourceNat and StaticNat are declined.',
+      }),
   })
   .strict();
 export type VrouterConfig = z.infer<typeof vrouterConfigSchema>;
@@ -49,8 +88,17 @@ export type VrouterConfig = z.infer<typeof vrouterConfigSchema>;
 export const vrouterCredentialSchema = z
   .object({
     /** The login key (OpenSSH or PEM). A secret: stored encrypted, never logged. */
-    privateKey: z.string().trim().min(1).max(20_000),
-    passphrase: z.string().min(1).max(1000).optional(),
+    privateKey: z.string().trim().min(1).max(20_000).meta({
+      title: 'Private key',
+      description: "The login key, OpenSSH or PEM; its public key in the login user's authorized_keys.",
+      contentMediaType: 'application/x-pem-file',
+    }),
+    passphrase: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ title: 'Passphrase', description: 'Only for an encrypted private key.' }),
   })
   .strict();
 export type VrouterCredentials = z.infer<typeof vrouterCredentialSchema>;

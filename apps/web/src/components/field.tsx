@@ -3,6 +3,7 @@ import {
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
   useEffect,
   useId,
   useState,
@@ -63,6 +64,30 @@ export function Input({ label, error, hint, className, ...rest }: InputProps) {
           aria-describedby={describedBy}
           aria-invalid={isInvalid || undefined}
           className={cx(CONTROL, isInvalid ? BORDER_ERR : BORDER_OK)}
+          {...rest}
+        />
+      )}
+    </Field>
+  );
+}
+
+type TextareaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+};
+
+/** A multi-line, monospace field: keys, certificates, key lines (they are pasted, and must show whole). */
+export function Textarea({ label, error, hint, className, ...rest }: TextareaProps) {
+  return (
+    <Field label={label} error={error} hint={hint} className={className}>
+      {({ id, describedBy, isInvalid }) => (
+        <textarea
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={isInvalid || undefined}
+          spellCheck={false}
+          className={cx(CONTROL, 'font-mono text-xs', isInvalid ? BORDER_ERR : BORDER_OK)}
           {...rest}
         />
       )}

@@ -92,7 +92,7 @@ export function CapabilitiesPage() {
                     <th
                       key={s}
                       scope="col"
-                      className="px-0.5 py-2 text-center align-bottom text-[11px] leading-tight font-semibold"
+                      className="px-0.5 py-2 text-center align-bottom text-[11px] leading-tight font-semibold [overflow-wrap:anywhere]"
                     >
                       {breakCamel(s)}
                     </th>
@@ -104,7 +104,7 @@ export function CapabilitiesPage() {
                   <tr key={row.providerId}>
                     <th
                       scope="row"
-                      className="sticky left-0 bg-white px-3 py-2 text-left font-medium whitespace-nowrap dark:bg-slate-900"
+                      className="sticky left-0 bg-white px-3 py-2 text-left font-medium break-words dark:bg-slate-900"
                     >
                       <div>{row.providerName}</div>
                       {pnName(row.physicalNetworkId) && (
@@ -112,7 +112,7 @@ export function CapabilitiesPage() {
                           on {pnName(row.physicalNetworkId)}
                         </div>
                       )}
-                      <div className="flex items-center gap-1 text-xs font-normal text-slate-500 dark:text-slate-400">
+                      <div className="flex flex-wrap items-center gap-1 text-xs font-normal text-slate-500 dark:text-slate-400">
                         {row.adapterId} <StateBadge state={row.state} />
                       </div>
                     </th>

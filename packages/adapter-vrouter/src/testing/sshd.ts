@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/**
+ * execFile with room for a busy host's answers: `ip -j link show` on a machine where other tests hold thousands of
+ * links is megabytes (execFile's default 1 MiB fails with "stdout maxBuffer length exceeded").
+ */
+export const run = (file: string, args: readonly string[]) =>
+  execFileAsync(file, args, { maxBuffer: 256 * 1024 * 1024 });
 
 export type Sshd = {
   port: number;

@@ -6,12 +6,14 @@ import {
   LIMIT_BOUNDS,
 } from '@netplane/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { Input } from '../../components/field';
 import { FormDialog } from '../../components/form-dialog';
+import { SchemaFields } from '../../components/schema-fields';
 import { useToast } from '../../components/toasts';
 import type { Outputs } from '../../lib/api-types';
 import { readError } from '../../lib/errors';
+import { buildValue, fieldsOf, formValues, type SchemaField } from '../../lib/schema-form';
 import { useTRPC } from '../../lib/trpc';
 import { check, errorAt, type FieldErrors } from '../../lib/zod-form';
 
@@ -19,16 +21,25 @@ type Provider = Outputs['providers']['list'][number];
 type Controller = Outputs['controllers']['list'][number];
 type Limits = { maxConcurrent: string; callsPerSecond: string; timeoutMs: string };
 
-const isSecretField = (name: string) => /pass|secret|token|key/i.test(name);
-
-/** The credential field names an adapter declares (from adapters.list). */
-function useCredentialFields(adapterId: string | undefined, isEnabled: boolean) {
+/** The adapter's config and credential fields (from adapters.list): its schemas, or bare names for an older server. */
+function useAdapterForms(adapterId: string | undefined, isEnabled: boolean) {
   const trpc = useTRPC();
   const adapters = useQuery(
     trpc.adapters.list.queryOptions(undefined, { enabled: isEnabled && Boolean(adapterId) }),
   );
   const manifest = adapters.data?.find((a) => a.id === adapterId)?.manifest;
-  return { fields: manifest?.credentialFields ?? [], manifest };
+  const fields = useMemo(() => {
+    const fromSchema = fieldsOf(manifest?.credentialSchema);
+    return fromSchema.length > 0 || !manifest
+      ? fromSchema
+      : fieldsOf({
+          type: 'object',
+          writeOnly: true,
+          properties: Object.fromEntries(manifest.credentialFields.map((f) => [f, { type: 'string' }])),
+        });
+  }, [manifest]);
+  const configFields = useMemo(() => fieldsOf(manifest?.configSchema), [manifest]);
+  return { fields, configFields, manifest };
 }
 
 function CredentialInputs({
@@ -37,7 +48,7 @@ function CredentialInputs({
   onChange,
   errors,
 }: {
-  fields: string[];
+  fields: SchemaField[];
   values: Record<string, string>;
   onChange: (v: Record<string, string>) => void;
   errors: FieldErrors;
@@ -49,17 +60,7 @@ function CredentialInputs({
         Write-only: stored encrypted, never shown again. Leave nothing here you would not type into the
         controller.
       </p>
-      {fields.map((f) => (
-        <Input
-          key={f}
-          label={f}
-          type={isSecretField(f) ? 'password' : 'text'}
-          autoComplete={isSecretField(f) ? 'new-password' : 'off'}
-          value={values[f] ?? ''}
-          onChange={(e) => onChange({ ...values, [f]: e.target.value })}
-          error={errors[`credentials.${f}`]}
-        />
-      ))}
+      <SchemaFields fields={fields} values={values} onChange={onChange} errors={errors} path="credentials" />
     </fieldset>
   );
 }
@@ -78,10 +79,11 @@ export function ControllerDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const { fields, manifest } = useCredentialFields(provider.adapterId, isOpen && !controller);
+  const { fields, configFields, manifest } = useAdapterForms(provider.adapterId, isOpen);
   const [name, setName] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [credentials, setCredentials] = useState<Record<string, string>>({});
+  const [config, setConfig] = useState<Record<string, string>>({});
   const [limits, setLimits] = useState<Limits>({ maxConcurrent: '', callsPerSecond: '', timeoutMs: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   useEffect(() => {
@@ -89,6 +91,7 @@ export function ControllerDialog({
     setName(controller?.name ?? '');
     setEndpoint(controller?.endpoint ?? '');
     setCredentials({});
+    setConfig(formValues(configFields, controller?.config ?? {}));
     setErrors({});
     const l = controller?.limits;
     setLimits({
@@ -96,7 +99,7 @@ export function ControllerDialog({
       callsPerSecond: l ? String(l.callsPerSecond) : '',
       timeoutMs: l ? String(l.timeoutMs) : '',
     });
-  }, [isOpen, controller]);
+  }, [isOpen, controller, configFields]);
 
   const done = (c: { name: string }) => {
     toast.success(`Controller ${c.name} saved`);
@@ -117,26 +120,33 @@ export function ControllerDialog({
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    const cfg = buildValue(configFields, config, 'config');
+    const formErrors = cfg.ok ? {} : cfg.errors;
+    const configValue = cfg.ok ? cfg.value : {};
     if (controller) {
       const r = check(controllerUpdateInput, {
         id: controller.id,
         version: controller.version,
         name,
         endpoint,
+        // An adapter without config fields keeps whatever config the controller holds.
+        ...(configFields.length > 0 && { config: configValue }),
         limits: limitsInput(),
       });
-      setErrors(r.ok ? {} : r.errors);
-      if (r.ok) update.mutate(r.data);
+      setErrors({ ...formErrors, ...(r.ok ? {} : r.errors) });
+      if (r.ok && cfg.ok) update.mutate(r.data);
     } else {
+      const creds = buildValue(fields, credentials, 'credentials');
       const r = check(controllerCreateInput, {
         providerId: provider.id,
         name,
         endpoint,
-        credentials,
+        config: configValue,
+        credentials: creds.ok ? creds.value : {},
         limits: limitsInput(),
       });
-      setErrors(r.ok ? {} : r.errors);
-      if (r.ok) create.mutate(r.data);
+      setErrors({ ...formErrors, ...(creds.ok ? {} : creds.errors), ...(r.ok ? {} : r.errors) });
+      if (r.ok && cfg.ok && creds.ok) create.mutate(r.data);
     }
   }
 
@@ -186,6 +196,25 @@ export function ControllerDialog({
         {limit('callsPerSecond', 'Calls per second')}
         {limit('timeoutMs', 'Timeout (ms)')}
       </div>
+      {configFields.length > 0 && (
+        <fieldset className="space-y-3">
+          <legend className="text-sm font-medium">Configuration</legend>
+          <SchemaFields
+            fields={configFields}
+            values={config}
+            onChange={setConfig}
+            errors={{ ...server, ...errors }}
+            path="config"
+          />
+        </fieldset>
+      )}
+      {controller && (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          Credentials: <span className="font-medium">set</span>
+          {fields.length > 0 && ` (${fields.map((f) => f.name).join(', ')})`}. They are never shown; rotate
+          them to replace them.
+        </p>
+      )}
       {!controller && (
         <CredentialInputs
           fields={fields}
@@ -208,7 +237,7 @@ export function RotateCredentialsDialog({
   const trpc = useTRPC();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const { fields } = useCredentialFields(controller?.adapterId, controller !== null);
+  const { fields } = useAdapterForms(controller?.adapterId, controller !== null);
   const [credentials, setCredentials] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const controllerId = controller?.id;
@@ -231,9 +260,13 @@ export function RotateCredentialsDialog({
   function submit(e: FormEvent) {
     e.preventDefault();
     if (!controller) return;
-    const r = check(controllerRotateCredentialsInput, { id: controller.id, credentials });
-    setErrors(r.ok ? {} : r.errors);
-    if (r.ok) rotate.mutate(r.data);
+    const creds = buildValue(fields, credentials, 'credentials');
+    const r = check(controllerRotateCredentialsInput, {
+      id: controller.id,
+      credentials: creds.ok ? creds.value : {},
+    });
+    setErrors({ ...(creds.ok ? {} : creds.errors), ...(r.ok ? {} : r.errors) });
+    if (r.ok && creds.ok) rotate.mutate(r.data);
   }
   return (
     <FormDialog

@@ -122,8 +122,15 @@ function ControllerRow({
         </div>
         <div className="text-xs tabular-nums text-slate-600 dark:text-slate-300">
           {c.limits.maxConcurrent} concurrent · {c.limits.callsPerSecond} calls/s ·{' '}
-          {c.limits.timeoutMs / 1000} s timeout
+          {c.limits.timeoutMs / 1000} s timeout · credentials set
         </div>
+        {/* What the last health check reported of the controller (e.g. a router host's kernel and tools). */}
+        {h.version && (
+          <div className="text-xs text-slate-600 dark:text-slate-300">
+            <span className="text-slate-500 dark:text-slate-400">Version </span>
+            <span className="font-mono">{h.version}</span>
+          </div>
+        )}
       </div>
       <div className="w-40 text-xs">
         {h.ok === null ? (

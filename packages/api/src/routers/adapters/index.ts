@@ -25,6 +25,9 @@ const manifestOutput = z.object({
   /** Names only: the values are secrets the console asks for and never reads back. */
   credentialFields: z.array(z.string()),
   configFields: z.array(z.object({ name: z.string(), optional: z.boolean() })),
+  /** JSON Schema (draft 2020-12) of the controller config and of the credentials (their shape only). */
+  configSchema: z.record(z.string(), z.unknown()),
+  credentialSchema: z.record(z.string(), z.unknown()),
   endpointHint: z.string(),
   limits: z.object({
     maxBatchSize: z.number(),

@@ -35,7 +35,7 @@ export function requireAdapter(deps: ApiDeps, adapterId: string): AdapterModule 
   return reg.module;
 }
 
-/** What adapters.list shows of a manifest: plain data (schemas as field lists), copied so callers cannot alter it. */
+/** What adapters.list shows of a manifest: plain data (schemas as field lists and as JSON Schema), copied so callers cannot alter it. */
 export function manifestView(m: AdapterManifest) {
   return {
     vendor: m.vendor,
@@ -53,6 +53,9 @@ export function manifestView(m: AdapterManifest) {
     })),
     credentialFields: schemaFields(m.credentialSchema).map((f) => f.name),
     configFields: schemaFields(m.configSchema).map(({ name, optional }) => ({ name, optional })),
+    // The schemas themselves (shapes, never values): the console renders its controller forms from them.
+    configSchema: structuredClone(m.configSchema),
+    credentialSchema: structuredClone(m.credentialSchema),
     endpointHint: m.endpointHint,
     limits: m.limits,
     idempotentByKey: m.idempotentByKey,
