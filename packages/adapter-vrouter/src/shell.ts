@@ -19,7 +19,12 @@ export function writeFile(path: string, content: string): string {
 export function ipBatch(lines: readonly string[], netns?: string, force = false): string {
   if (lines.length === 0) return '';
   const opts = `${netns ? `-n ${q(netns)} ` : ''}${force ? '-force ' : ''}`;
-  return `ip ${opts}-batch - <<'${EOF_MARK}'${force ? ' || true' : ''}\n${lines.join('\n')}\n${EOF_MARK}`;
+  const body = `${lines.join('\n')}\n${EOF_MARK}`;
+  // A kernel booted without IPv6 refuses addrgenmode: those lines go only where IPv6 is.
+  if (lines.some((l) => l.includes(' addrgenmode '))) {
+    return `{ if [ -d /proc/sys/net/ipv6 ]; then cat; else grep -v ' addrgenmode '; fi; } <<'${EOF_MARK}' | ip ${opts}-batch -${force ? ' || true' : ''}\n${body}`;
+  }
+  return `ip ${opts}-batch - <<'${EOF_MARK}'${force ? ' || true' : ''}\n${body}`;
 }
 
 /**
