@@ -42,13 +42,18 @@ export function deleteLinks(ifnames: readonly string[]): string {
   );
 }
 
-/** Host-wide lock of this controller's objects: two elements (or two server nodes) never write at once. */
+/**
+ * Host-wide lock of this controller's objects: two elements (or two server nodes) never write at once. A script run
+ * in a session (session.ts) has the lock already: its shell holds it, and NETPLANE_LOCKED says so.
+ */
 export function lockPreamble(stateRoot: string): string {
   return [
     'set -e',
     `mkdir -p ${q(stateRoot)}`,
-    `exec 9>${q(`${stateRoot}/.lock`)}`,
-    'flock -w 60 9 || { echo "netplane: router host lock busy for 60 s" >&2; exit 75; }',
+    'if [ -z "$NETPLANE_LOCKED" ]; then',
+    `  exec 9>${q(`${stateRoot}/.lock`)}`,
+    '  flock -w 60 9 || { echo "netplane: router host lock busy for 60 s" >&2; exit 75; }',
+    'fi',
   ].join('\n');
 }
 
