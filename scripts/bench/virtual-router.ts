@@ -3,7 +3,7 @@
 // loopback → this machine as the router host — then every NIC's peer moved into its own "VM" namespace and busybox
 // udhcpc in each asking for its lease from the tier's dnsmasq, timed from the job's submit to its end and to the
 // last lease; against the same NIC work done one SSH command per NIC (a sample, scaled). Needs root.
-// `npm run bench -- virtual-router [--nics 500] [--db sqlite|mysql] [--baseline-sample 50] [--no-leases]`
+// `npm run bench -- virtual-router [--nics 500] [--db sqlite|mysql] [--baseline-sample 50] [--spawners 8] [--no-leases]`
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ export async function run(args: string[]): Promise<void> {
   const sample = Number(argValue(args, '--baseline-sample') ?? 50);
   const dialect = dialectArg(args);
   const leases = !args.includes('--no-leases');
+  const spawners = Number(argValue(args, '--spawners') ?? 8);
   if (!Number.isInteger(nicCount) || nicCount < 1 || nicCount > 1000)
     throw new Error('--nics must be 1..1000');
   const sshd = await startSshd();
@@ -117,12 +118,13 @@ export async function run(args: string[]): Promise<void> {
       const tAttach = performance.now();
       await attachVms(vms);
       const attachMs = performance.now() - tAttach;
-      const r = await serveLeases(vms, work);
+      const r = await serveLeases(vms, work, spawners);
       leasesOk = r.ok;
       allLeasesMs = r.ok === vms.length ? r.lastLeaseAt - epoch0 : null;
       served = {
         leasesOk: r.ok,
         attachMs: round(attachMs),
+        udhcpcSpawners: spawners,
         udhcpcSpawnMs: round(r.allSpawnedAt - r.firstSpawnAt),
         firstSpawnToLastLeaseMs: round(r.lastLeaseAt - r.firstSpawnAt),
         vmSideCpuMs: r.cpu,
