@@ -4,10 +4,14 @@ import { AdapterError } from '@netplane/adapter-sdk';
 import type { VrouterConfig } from './config';
 import type { Link } from './host-state';
 import { type Names, namesFor, parseTag } from './names';
+import { type HostRunner, withHostLock } from './session';
 import type { SshHost } from './ssh';
 
 export type Ctx = {
-  ssh: SshHost;
+  /** Where scripts run: the connection (no lock held), or a session holding the host lock (see `locked`). */
+  ssh: HostRunner;
+  /** The element's one SSH connection. */
+  host: SshHost;
   names: Names;
   config: VrouterConfig;
   /** `<stateDir>/<prefix>`: one directory per tier below it. */
@@ -18,6 +22,7 @@ export type Ctx = {
 export function makeCtx(ssh: SshHost, config: VrouterConfig, logger: AdapterLogger): Ctx {
   return {
     ssh,
+    host: ssh,
     config,
     logger,
     names: namesFor(config.namePrefix),
@@ -39,3 +44,10 @@ export function conflict(resource: string, name: string, link: Link | undefined,
     },
   );
 }
+
+/**
+ * Runs fn with its reads and writes in one session holding the host lock (session.ts): what it plans from its read
+ * is still true when it writes. Never wait for an in-process mutex inside fn (lock order: mutex, then host lock).
+ */
+export const locked = <T>(c: Ctx, signal: AbortSignal, fn: (c: Ctx) => Promise<T>): Promise<T> =>
+  withHostLock(c.host, c.stateRoot, signal, (ssh) => fn({ ...c, ssh }));

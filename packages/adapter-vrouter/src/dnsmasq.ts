@@ -32,7 +32,10 @@ export function renderConf(network: NetworkSpec, dir: string, gatewayIf: string,
     ...(domain ? [`dhcp-option=option:domain-name,${domain}`] : []),
     `dhcp-option=option:mtu,${mtu}`,
     `dhcp-hostsfile=${dir}/hosts`,
-    `dhcp-leasefile=${dir}/leases`,
+    // No lease database: every lease is static (the hosts file), so dnsmasq answers the same after a restart, and it
+    // would otherwise rewrite and fsync the whole file for each lease it hands out (500 in a boot storm, one at a
+    // time in its single thread, on a disk-backed stateDir).
+    'leasefile-ro',
     `pid-file=${dir}/pid`,
     '',
   ].join('\n');

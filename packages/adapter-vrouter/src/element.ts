@@ -16,7 +16,7 @@ import { applyNetworkAcl, removeTierAcl, removeVpcAcl } from './acl/apply';
 import { observeAcl } from './acl/observe';
 import { Coalescer, KeyedMutex } from './batcher';
 import { parseConnection } from './config';
-import { type Ctx, makeCtx } from './context';
+import { type Ctx, locked, makeCtx } from './context';
 import { healthCheck } from './health';
 import { vrouterManifest } from './manifest';
 import { MAX_BATCH } from './names';
@@ -48,7 +48,7 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
   const mutex = new KeyedMutex();
   const nicBatches = new Coalescer<NicOp, NicOutcome>(
     mutex,
-    (key, ops, signal) => runNicBatch(ctx as Ctx, key.slice(4), ops, signal),
+    (key, ops, signal) => locked(ctx as Ctx, signal, (c) => runNicBatch(c, key.slice(4), ops, signal)),
     MAX_BATCH,
   );
 
@@ -61,20 +61,21 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
       throw toAdapterError(e);
     }
   }
-  const onNetwork = <T>(networkId: string, cc: CallContext, fn: (c: Ctx, s: AbortSignal) => Promise<T>) =>
-    call(cc, (c, s) => mutex.run(`net:${networkId}`, () => fn(c, s), s));
+  // Each write runs its read, plan and write under the host lock (`locked`), inside the in-process mutex.
+  const under = <T>(key: string, c: Ctx, s: AbortSignal, fn: (c: Ctx, s: AbortSignal) => Promise<T>) =>
+    mutex.run(key, () => locked(c, s, (lc) => fn(lc, s)), s);
   const onVpc = <T>(vpcId: string, cc: CallContext, fn: (c: Ctx, s: AbortSignal) => Promise<T>) =>
-    call(cc, (c, s) => mutex.run(`vpc:${vpcId}`, () => fn(c, s), s));
+    call(cc, (c, s) => under(`vpc:${vpcId}`, c, s, fn));
   const nicOps = (networkId: string, ops: NicOp[], cc: CallContext) =>
     call(cc, (_c, s) => nicBatches.submit(`net:${networkId}`, ops, s));
 
   function teardown(c: Ctx, n: NetworkRef, mode: 'shutdown' | 'destroy', s: AbortSignal) {
     checkId('networkId', n.networkId);
     checkId('vpcId', n.vpcId);
-    return teardownNetwork(c, n, mode, s).then(() =>
+    return locked(c, s, (lc) => teardownNetwork(lc, n, mode, s)).then(() =>
       // The tier's ACL chains go with it, under the VPC's ACL lock (the table is shared by its tiers).
       mode === 'destroy'
-        ? mutex.run(`acl:${n.vpcId}`, () => removeTierAcl(c, n.vpcId, n.networkId, s), s)
+        ? under(`acl:${n.vpcId}`, c, s, (lc) => removeTierAcl(lc, n.vpcId, n.networkId, s))
         : undefined,
     );
   }
@@ -143,20 +144,29 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     applyNetworkAcl: (acl, cc) =>
       call(cc, (c, s) => {
         checkId('vpcId', acl.vpcId);
-        return mutex.run(`acl:${acl.vpcId}`, () => applyNetworkAcl(c, acl, s), s);
+        return under(`acl:${acl.vpcId}`, c, s, (lc) => applyNetworkAcl(lc, acl, s));
       }),
     implementNetwork: (n, cc) =>
-      onNetwork(n.networkId, cc, async (c, s) => {
-        checkNetwork(n);
-        const done = await implementNetwork(c, n, s);
-        // The VPC's way out: its NAT is per VPC, so it is written under the VPC's lock.
-        if (n.services.includes('SourceNat') && n.sourceNatIp) {
-          await mutex.run(`vpc:${n.vpcId}`, () => applySourceNat(c, n, s), s);
-        }
-        return done;
-      }),
-    shutdownNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'shutdown', s)),
-    destroyNetwork: (n, cc) => onNetwork(n.networkId, cc, (c, s) => teardown(c, n, 'destroy', s)),
+      call(cc, (c, s) =>
+        mutex.run(
+          `net:${n.networkId}`,
+          async () => {
+            checkNetwork(n);
+            const done = await locked(c, s, (lc) => implementNetwork(lc, n, s));
+            // The VPC's way out: its NAT is per VPC, so it is written under the VPC's lock.
+            if (n.services.includes('SourceNat') && n.sourceNatIp) {
+              await under(`vpc:${n.vpcId}`, c, s, (lc) => applySourceNat(lc, n, s));
+            }
+            return done;
+          },
+          s,
+        ),
+      ),
+    // teardown takes the host lock itself, twice (the tier, then its ACL under the ACL mutex).
+    shutdownNetwork: (n, cc) =>
+      call(cc, (c, s) => mutex.run(`net:${n.networkId}`, () => teardown(c, n, 'shutdown', s), s)),
+    destroyNetwork: (n, cc) =>
+      call(cc, (c, s) => mutex.run(`net:${n.networkId}`, () => teardown(c, n, 'destroy', s), s)),
     prepareNic: async (nic, cc) => {
       const [r] = await prepareNics([nic], cc);
       if (!r?.ok) throw (r as { error: AdapterError }).error;
@@ -183,8 +193,8 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     revokePortForwarding: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokePortForwarding(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {
-      ctx?.ssh.close();
+      ctx?.host.close();
     },
-    roundTrips: () => ctx?.ssh.roundTrips ?? 0,
+    roundTrips: () => ctx?.host.roundTrips ?? 0,
   };
 }

@@ -3,8 +3,8 @@
 import { type HostEntry, networkDir, parseHosts, runningProbe } from './dnsmasq';
 import type { Names } from './names';
 import { parseTag, type Tag } from './names';
+import type { HostRunner } from './session';
 import { q, SECTION, splitSections } from './shell';
-import type { SshHost } from './ssh';
 
 export type Link = {
   ifname: string;
@@ -44,7 +44,7 @@ function parseLinks(json: string | undefined): Link[] | null {
 }
 
 export async function readHost(
-  ssh: SshHost,
+  ssh: HostRunner,
   names: Names,
   stateRoot: string,
   scope: ReadScope,

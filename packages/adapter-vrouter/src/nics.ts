@@ -87,11 +87,16 @@ export async function runNicBatch(
       if (!link && !planned.has(`add ${port}`)) {
         planned.add(`add ${port}`);
         lines.push(
-          `link add name ${port} mtu ${mtu} type veth peer name ${peer} address ${nic.mac.toLowerCase()} mtu ${mtu}`,
+          // On the bridge and up as it is made (one request, not three); without carrier until the peer is up.
+          `link add name ${port} mtu ${mtu} master ${bridge.ifname} up type veth peer name ${peer} address ${nic.mac.toLowerCase()} mtu ${mtu}`,
           `link set dev ${port} alias ${encodeTag({ kind: 'nic', ...ids, mac: nic.mac.toLowerCase(), ip: nic.ip })}`,
           `link set dev ${peer} alias ${encodeTag({ kind: 'peer', ...ids })}`,
-          `link set dev ${port} master ${bridge.ifname}`,
-          `link set dev ${port} up`,
+          // No IPv6 link-local on either end in the host namespace (set before the peer ever has carrier): every veth
+          // coming up would otherwise send its DAD and router solicitations, flooded by the bridge to all its ports
+          // (500 × 500 copies in a boot storm: the host's softirq time, not the router's work). A peer moved into a
+          // VM's namespace starts afresh there.
+          `link set dev ${port} addrgenmode none`,
+          `link set dev ${peer} addrgenmode none`,
         );
       } else if (link && link.master !== bridge.ifname) {
         lines.push(`link set dev ${port} master ${bridge.ifname}`, `link set dev ${port} up`);

@@ -19,7 +19,12 @@ export function writeFile(path: string, content: string): string {
 export function ipBatch(lines: readonly string[], netns?: string, force = false): string {
   if (lines.length === 0) return '';
   const opts = `${netns ? `-n ${q(netns)} ` : ''}${force ? '-force ' : ''}`;
-  return `ip ${opts}-batch - <<'${EOF_MARK}'${force ? ' || true' : ''}\n${lines.join('\n')}\n${EOF_MARK}`;
+  const body = `${lines.join('\n')}\n${EOF_MARK}`;
+  // A kernel booted without IPv6 refuses addrgenmode: those lines go only where IPv6 is.
+  if (lines.some((l) => l.includes(' addrgenmode '))) {
+    return `{ if [ -d /proc/sys/net/ipv6 ]; then cat; else grep -v ' addrgenmode '; fi; } <<'${EOF_MARK}' | ip ${opts}-batch -${force ? ' || true' : ''}\n${body}`;
+  }
+  return `ip ${opts}-batch - <<'${EOF_MARK}'${force ? ' || true' : ''}\n${body}`;
 }
 
 /**
@@ -37,13 +42,18 @@ export function deleteLinks(ifnames: readonly string[]): string {
   );
 }
 
-/** Host-wide lock of this controller's objects: two elements (or two server nodes) never write at once. */
+/**
+ * Host-wide lock of this controller's objects: two elements (or two server nodes) never write at once. A script run
+ * in a session (session.ts) has the lock already: its shell holds it, and NETPLANE_LOCKED says so.
+ */
 export function lockPreamble(stateRoot: string): string {
   return [
     'set -e',
     `mkdir -p ${q(stateRoot)}`,
-    `exec 9>${q(`${stateRoot}/.lock`)}`,
-    'flock -w 60 9 || { echo "netplane: router host lock busy for 60 s" >&2; exit 75; }',
+    'if [ -z "$NETPLANE_LOCKED" ]; then',
+    `  exec 9>${q(`${stateRoot}/.lock`)}`,
+    '  flock -w 60 9 || { echo "netplane: router host lock busy for 60 s" >&2; exit 75; }',
+    'fi',
   ].join('\n');
 }
 

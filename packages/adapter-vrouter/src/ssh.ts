@@ -186,7 +186,11 @@ export class SshHost {
 
   /** Runs a script that must succeed: a non-zero exit is VENDOR_ERROR with the script's own stderr. */
   async runOk(script: string, signal: AbortSignal, what: string): Promise<string> {
-    const r = await this.run(script, signal);
+    return this.checked(await this.run(script, signal), signal, what);
+  }
+
+  /** The stdout of a script that succeeded; else the error that says why not. */
+  checked(r: ExecResult, signal: AbortSignal, what: string): string {
     if (signal.aborted) throw abortError(signal);
     // No exit status: the channel or the connection went away mid-script (the host may have run part of it).
     if (r.code === null || r.code === undefined) {
@@ -207,6 +211,35 @@ export class SshHost {
       );
     }
     return r.stdout;
+  }
+
+  /**
+   * A shell on the host for several steps (one exec channel, its PATH set); the channel's slot is given back when it
+   * closes. session.ts runs the steps.
+   */
+  async openShell(signal: AbortSignal): Promise<{ ch: ClientChannel; countTrip: () => void }> {
+    throwIfAborted(signal);
+    if (this.closed) throw new AdapterError('UNREACHABLE', 'The element was closed');
+    const client = await abortable(this.connect(), signal);
+    const release = await this.channel(signal);
+    const command = this.conn.config.sudo ? 'sudo -n /bin/sh -s' : '/bin/sh -s';
+    const ch = await new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(command, (err, channel) => {
+        if (err) {
+          release();
+          reject(
+            new AdapterError('UNREACHABLE', `SSH exec refused: ${err.message}`, {
+              vendorCode: 'EXEC_REFUSED',
+            }),
+          );
+          return;
+        }
+        channel.once('close', release);
+        resolve(channel);
+      });
+    });
+    ch.write(`PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH\n`);
+    return { ch, countTrip: () => this.roundTrips++ };
   }
 
   close(): void {

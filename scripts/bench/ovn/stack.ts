@@ -57,16 +57,21 @@ export async function startStack(
   dialect: DialectName,
   profiling?: { sql: SqlProfile; adapter: AdapterTiming[] },
   engineOptions: { prepareBatchSize?: number } = {},
+  /** Adapters the server does not load itself (a bench's own registration), and the one the bench needs. */
+  more: { adapters?: AdapterRegistration[]; needs?: string } = {},
 ): Promise<Stack> {
   const logger = pino({ level: 'silent' });
   const { url, drop } = await createTestDatabaseUrl(dialect);
   const db = connect(url);
   await migrateToLatest(db.db);
   const keyDir = mkdtempSync(join(tmpdir(), 'netplane-bench-keys-'));
-  const loaded = await loadAdapters(logger);
+  const extra = more.adapters ?? [];
+  const loaded = [...(await loadAdapters(logger)).filter((r) => !extra.some((e) => e.id === r.id)), ...extra];
   const adapters = profiling ? loaded.map((r) => timed(r, profiling.adapter)) : loaded;
-  const ovn = adapters.find((a) => a.id === 'ovn');
-  if (ovn?.status !== 'Fully Loaded') throw new Error('The server did not load the ovn adapter');
+  const needed = more.needs ?? 'ovn';
+  if (adapters.find((a) => a.id === needed)?.status !== 'Fully Loaded') {
+    throw new Error(`The server did not load the ${needed} adapter`);
+  }
   const parts = {
     db: profiling ? { ...db, db: db.db.withPlugin(profiling.sql) } : db,
     logger: {

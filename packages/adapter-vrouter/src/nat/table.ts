@@ -58,6 +58,10 @@ export function renderTable(c: Ctx, vpcId: string, s: NatState): string {
       `    oifname "${pub}" snat to ${ip} comment "snat ${networkId} ${ip}/${plen} ${gateway ?? '-'}"`,
     );
   }
+  // Hairpin: a VM reaching a public IP of its own VPC is DNATed back inside; from the router's address the reply
+  // comes back through the router (un-NATed to the public IP) rather than straight from a VM of the same tier, or
+  // from the VM itself. Only flows that came from inside: a client on the public side keeps its own address.
+  post.push(`    iifname != "${pub}" oifname != "${pub}" ct status dnat masquerade comment "hairpin"`);
   return [
     `table ip ${t} {}`,
     `delete table ip ${t}`,

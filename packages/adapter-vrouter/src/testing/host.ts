@@ -32,7 +32,8 @@ export function element(
  * letter and digits or hex, so a machine's own `tun0` or `tap0…` is never taken for ours (and never cleaned up).
  */
 export async function linksOf(prefixOrName: string): Promise<string[]> {
-  const { stdout } = await run('ip', ['-j', 'link', 'show']);
+  // A boot storm leaves thousands of links: their JSON is over execFile's default 1 MiB of stdout.
+  const { stdout } = await run('ip', ['-j', 'link', 'show'], { maxBuffer: 256 << 20 });
   const ours = new RegExp(`^${prefixOrName}([lxvrgnmp][0-9a-f]+)?$`);
   return (JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => ours.test(n));
 }
