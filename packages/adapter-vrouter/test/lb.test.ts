@@ -126,6 +126,13 @@ describe('virtual router Lb with packets', () => {
     expect(await tally(pub.ns, VIP, 80, 6, { settle })).toEqual({ [other]: 6 });
     await busy.close();
 
+    // A member put in maintenance by hand through the stats socket is out of observe's members; applying repairs it.
+    const api = (cmd: string) => run('sh', ['-c', `echo '${cmd}' | socat stdio unix-connect:${sock}`]);
+    await api(`disable server ${rule.ruleId}/${a.nicId}`);
+    expect((await lbRows())[0]?.attributes.members).toBe(`${b.ip}:8080`);
+    expect(await el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
+    expect((await lbRows())[0]?.attributes.members).toBe([a.ip, b.ip].map((ip) => `${ip}:8080`).join(','));
+
     // Drift: haproxy killed, then its configuration deleted: observe says so, the same spec again repairs it.
     const pid = Number((await readFile(`${stateDir}/${prefix}/lb-${v.vpcId}/pid`, 'utf8')).trim());
     process.kill(pid, 'SIGKILL');
