@@ -19,8 +19,8 @@ export const vrouterManifest: AdapterManifest = {
     'and one dnsmasq reload per batch of NICs. NetworkACL lists are an nftables table per VPC in its router ' +
     'namespace, replaced atomically (one nft -f) per apply, stateful. SourceNat, StaticNat and PortForwarding are ' +
     'another nftables table per VPC, rewritten whole with nft -f, behind a veth on the configured public bridge. ' +
-    'Lb is one haproxy per VPC in its router namespace (tcp mode, a backend per rule, seamless reloads that keep ' +
-    'established connections). Firewall is the stateful ingress filter of the public side, an nftables table ' +
+    'Lb is one haproxy per VPC in its router namespace (tcp mode, a backend per rule; member changes through its ' +
+    'runtime API, other changes by seamless reloads; established connections are kept). Firewall is the stateful ingress filter of the public side, an nftables table ' +
     'rendered from the published services (NAT, port forwards, LB listeners, ICMP echo): everything else from the ' +
     'public network is dropped. There are no firewall rules of their own.',
   protocol: 'SSH',

@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { LbRuleSpec } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../src/context';
-import { checkLbSpec, parseConfig, renderConfig } from '../src/lb/config';
-import { parseRuntime } from '../src/lb/haproxy';
+import { checkLbSpec, type LbMember, parseConfig, renderConfig } from '../src/lb/config';
+import { type LbHost, parseRuntime } from '../src/lb/haproxy';
+import { memberChanges } from '../src/lb/runtime';
 import { namesFor } from '../src/names';
 
 const ctxAt = (stateDir: string) =>
@@ -76,5 +77,40 @@ describe('virtual router LB configuration', () => {
       ]),
     );
     expect(parseRuntime('')).toBeNull();
+  });
+});
+
+describe('virtual router LB member changes', () => {
+  const vpcId = randomUUID();
+  const base = checkLbSpec(c, { ...spec(), vpcId, algorithm: 'roundrobin' });
+  const [m1, m2] = base.members as [LbMember, LbMember];
+  const running = (): LbHost => ({
+    rules: [base],
+    cfgText: renderConfig(c, vpcId, [base]),
+    foreign: false,
+    pid: 42,
+    runtime: {
+      backends: new Map([[base.ruleId, [m1, m2].map((x) => `${x.ip}:8080`).sort()]]),
+      servers: new Map([[base.ruleId, new Set([m1.nicId, m2.nicId])]]),
+    },
+  });
+
+  it('takes only member changes to the runtime API, everything else to a reload', () => {
+    const m3 = { nicId: randomUUID(), ip: '10.0.1.12' };
+    expect(memberChanges(c, vpcId, running(), [{ ...base, members: [m2, m3] }])).toEqual({
+      add: [{ backend: base.ruleId, server: m3.nicId, addr: '10.0.1.12:8080' }],
+      del: [{ backend: base.ruleId, server: m1.nicId }],
+    });
+    expect(memberChanges(c, vpcId, running(), [base])).toBeNull(); // nothing to do
+    expect(memberChanges(c, vpcId, running(), [{ ...base, algorithm: 'leastconn' }])).toBeNull();
+    expect(memberChanges(c, vpcId, running(), [{ ...base, privatePort: 9090 }])).toBeNull();
+    expect(
+      memberChanges(c, vpcId, running(), [{ ...base, members: [m1, { ...m2, ip: '10.0.1.99' }] }]),
+    ).toBeNull();
+    expect(memberChanges(c, vpcId, { ...running(), pid: null }, [{ ...base, members: [m1] }])).toBeNull();
+    // A name still held by a server being drained: a reload starts clean.
+    const draining = running();
+    draining.runtime?.servers.get(base.ruleId)?.add(m3.nicId);
+    expect(memberChanges(c, vpcId, draining, [{ ...base, members: [m1, m2, m3] }])).toBeNull();
   });
 });

@@ -93,18 +93,28 @@ describe('virtual router Lb with packets', () => {
 
     // A connection held to one member across a change that takes that member out: it still echoes, while no new
     // connection reaches that member.
+    const pidFile = `${stateDir}/${prefix}/lb-${v.vpcId}/pid`;
+    const pidNow = async () => Number((await readFile(pidFile, 'utf8')).trim());
+    const first = await pidNow();
     const held = await hold(pub.ns, VIP, 80);
     const gone = held.name === 'a' ? a : b;
     const kept = gone === a ? b : a;
     const moved = { ...rule, members: [kept, c].map((n) => ({ nicId: n.nicId, ip: n.ip })) };
     expect(await el.applyLbRule?.(moved, ctx())).toEqual({ adopted: true });
+    // Through the runtime API: the same process (no reload), the member disabled and kept while it holds a session.
+    expect(await pidNow()).toBe(first);
     expect(await held.echo('still here')).toBe('still here');
     expect(await tally(pub.ns, VIP, 80, 10)).toEqual({ [byIp.get(kept.ip) as string]: 5, c: 5 });
     await held.close();
 
-    // source: each client stays on one member.
+    // source: each client stays on one member. Another algorithm is a seamless reload: a new process, and a
+    // connection held across it goes on (the old process finishes it).
+    const across = await hold(pub.ns, VIP, 80);
     const source = { ...rule, algorithm: 'source' as const, members: [a, b, c].map(m) };
     expect(await el.applyLbRule?.(source, ctx())).toEqual({ adopted: true });
+    expect(await pidNow()).not.toBe(first);
+    expect(await across.echo('across the reload')).toBe('across the reload');
+    await across.close();
     const spread = new Set<string>();
     for (const ip of CLIENTS) {
       const counts = await tally(pub.ns, VIP, 80, 6, { source: ip });
@@ -134,7 +144,7 @@ describe('virtual router Lb with packets', () => {
     expect((await lbRows())[0]?.attributes.members).toBe([a.ip, b.ip].map((ip) => `${ip}:8080`).join(','));
 
     // Drift: haproxy killed, then its configuration deleted: observe says so, the same spec again repairs it.
-    const pid = Number((await readFile(`${stateDir}/${prefix}/lb-${v.vpcId}/pid`, 'utf8')).trim());
+    const pid = await pidNow();
     process.kill(pid, 'SIGKILL');
     await waitFor(async () => !existsSync(`/proc/${pid}/status`) || (await zombie(pid)));
     expect((await lbRows())[0]?.issues).toContain('haproxy is not running');

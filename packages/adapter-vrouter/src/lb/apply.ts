@@ -1,7 +1,7 @@
 // applyLbRule / revokeLbRule / the LB part of destroyVpc. One read of the VPC (its NAT and public side, haproxy's
 // configuration, process and runtime state), the rules edited, then one script under the host lock: the public
 // addresses and the NAT + firewall tables (src/nat's write), then haproxy brought to the new configuration (started,
-// or reloaded seamlessly, or soft-stopped when no rule is left). The same spec again adopts, and restores whatever is
+// members changed through its runtime API, or reloaded seamlessly, or soft-stopped when no rule is left). The same spec again adopts, and restores whatever is
 // missing: the address, the firewall, the configuration file, the process.
 import { AdapterError, type LbRuleRef, type LbRuleSpec } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';

@@ -1,14 +1,18 @@
 // haproxy on the router host: the shell that reads it (its configuration, whether its process runs, what the running
 // process serves through the stats socket: `show backend` and `show servers state`), and the shell that brings it to
-// a configuration: check, then start, or reload seamlessly (`-x` takes the listening sockets over from the running
-// process, `-sf` lets that one finish its established connections and exit), or stop it when no rule is left.
+// a configuration: check, then start, change members at runtime (runtime.ts), or reload seamlessly (`-x` takes the
+// listening sockets over from the running process, `-sf` lets that one finish its established connections and
+// exit), or stop it when no rule is left.
 import type { Ctx } from '../context';
 import { q, SECTION, writeFile } from '../shell';
 import { type LbRule, lbPaths, parseConfig, renderConfig } from './config';
+import { memberChanges, runtimeScript } from './runtime';
 
 export type LbRuntime = {
   /** Backend (rule id) → its servers' `ip:port` in service, sorted. */
   backends: Map<string, string[]>;
+  /** Backend → the names of all its servers, in service or not (one being drained after a member change). */
+  servers: Map<string, Set<string>>;
 };
 
 export type LbHost = {
@@ -66,23 +70,27 @@ export function parseRuntime(out: string): LbRuntime | null {
   const start = lines.indexOf('# name');
   if (start < 0) return null;
   const backends = new Map<string, string[]>();
+  const servers = new Map<string, Set<string>>();
   let i = start + 1;
-  for (; i < lines.length && (lines[i] ?? '').trim() !== ''; i++)
+  for (; i < lines.length && (lines[i] ?? '').trim() !== ''; i++) {
     backends.set((lines[i] as string).trim(), []);
+    servers.set((lines[i] as string).trim(), new Set());
+  }
   const header = lines.findIndex((l, j) => j > i && l.startsWith('# be_id'));
-  if (header < 0) return { backends };
+  if (header < 0) return { backends, servers };
   const cols = (lines[header] as string).slice(2).split(' ');
   const col = (name: string) => cols.indexOf(name);
   for (const line of lines.slice(header + 1)) {
     const f = line.trim().split(' ');
     if (f.length < cols.length - 2) continue;
     const be = f[col('be_name')] as string;
+    servers.get(be)?.add(f[col('srv_name')] as string);
     // An admin state other than 0 (maintenance, drain) takes no new connection: not a member in service.
     if (Number(f[col('srv_admin_state')]) !== 0) continue;
     backends.get(be)?.push(`${f[col('srv_addr')]}:${f[col('srv_port')]}`);
   }
   for (const list of backends.values()) list.sort();
-  return { backends };
+  return { backends, servers };
 }
 
 /** Whether the running process serves exactly the rules (each backend, with exactly its members in service). */
@@ -120,15 +128,19 @@ export function syncScript(c: Ctx, vpcId: string, host: LbHost, rules: readonly 
   const start = (extra: string) =>
     `ip netns exec ${ns} haproxy -D -f ${q(p.cfg)} -p ${q(p.pid)} ${extra} </dev/null >/dev/null 2>${log} 9>&-`;
   const failed = `{ cat ${log} >&2; exit 1; }`;
+  // Without the sockets of the old process (its stats socket gone) the new one binds its own next to them
+  // (SO_REUSEPORT): a SYN in the old listen queue at that instant may be lost, an established connection is not.
+  const reload = `if [ -n "$live" ]; then { ${start(`-x ${q(p.sock)} -sf "$live"`)} || ${start('-sf "$live"')}; } || ${failed}; else ${start('')} || ${failed}; fi`;
+  const changes = memberChanges(c, vpcId, host, rules);
   return [
     `mkdir -p ${q(p.dir)}`,
     writeFile(`${p.cfg}.new`, cfg),
     `haproxy -c -q -f ${q(`${p.cfg}.new`)} >&2 || { rm -f ${q(`${p.cfg}.new`)}; echo "netplane: haproxy refused the configuration" >&2; exit 1; }`,
     `mv -f ${q(`${p.cfg}.new`)} ${q(p.cfg)}`,
-    runningProbe(c, vpcId),
-    // Without the sockets of the old process (its stats socket gone) the new one binds its own next to them
-    // (SO_REUSEPORT): a SYN in the old listen queue at that instant may be lost, an established connection is not.
-    `if [ -n "$live" ]; then { ${start(`-x ${q(p.sock)} -sf "$live"`)} || ${start('-sf "$live"')}; } || ${failed}; else ${start('')} || ${failed}; fi`,
+    `${runningProbe(c, vpcId)} >/dev/null`,
+    ...(changes && host.pid !== null
+      ? [runtimeScript(c, vpcId, host.pid, changes), `if [ -z "$rt_ok" ]; then ${reload}; fi`]
+      : [reload]),
   ].join('\n');
 }
 
