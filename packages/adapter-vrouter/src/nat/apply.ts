@@ -80,7 +80,7 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
 
 /**
  * The public side, the NAT table and the firewall table as `want` and `lb` say (the LB rules default to what the
- * host holds), only what differs from what `v` holds; `lbScript` (src/lb) runs last, once the addresses exist.
+ * host holds), only what differs from what `v` holds; `lb.script` (src/lb) runs last, once the addresses exist.
  */
 export async function write(
   c: Ctx,
@@ -144,7 +144,7 @@ export async function write(
       lb.script,
     ].join('\n'),
     signal,
-    `Applying the NAT of VPC ${vpcId}`,
+    lb.script === '' ? `Applying the NAT of VPC ${vpcId}` : `Applying the load balancer of VPC ${vpcId}`,
   );
   return true;
 }
