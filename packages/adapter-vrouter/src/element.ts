@@ -18,6 +18,8 @@ import { Coalescer, KeyedMutex } from './batcher';
 import { parseConnection } from './config';
 import { type Ctx, locked, makeCtx } from './context';
 import { healthCheck } from './health';
+import { applyLbRule, destroyLb, revokeLbRule } from './lb/apply';
+import { observeLb } from './lb/observe';
 import { vrouterManifest } from './manifest';
 import { MAX_BATCH } from './names';
 import { applySourceNat, applyStaticNat, noGateway, revokeStaticNat } from './nat/apply';
@@ -31,7 +33,7 @@ import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './valida
 import { destroyVpc, implementVpc } from './vpc';
 
 /** Services that need the VPC's public side (config publicBridge). */
-const NAT_SERVICES = new Set(['SourceNat', 'StaticNat', 'PortForwarding']);
+const NAT_SERVICES = new Set(['SourceNat', 'StaticNat', 'PortForwarding', 'Lb', 'Firewall']);
 
 /** The element plus what the tests and the bench read: SSH round trips so far. */
 export type VrouterElement = NetworkElement & { roundTrips(): number };
@@ -139,7 +141,9 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     destroyVpc: (vpc, cc) =>
       onVpc(vpc.vpcId, cc, (c, s) => {
         checkId('vpcId', vpc.vpcId);
-        return destroyVpc(c, vpc.vpcId, s).then(() => removeVpcAcl(c, vpc.vpcId, s));
+        return destroyVpc(c, vpc.vpcId, s)
+          .then(() => removeVpcAcl(c, vpc.vpcId, s))
+          .then(() => destroyLb(c, vpc.vpcId, s));
       }),
     applyNetworkAcl: (acl, cc) =>
       call(cc, (c, s) => {
@@ -185,12 +189,15 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
         const resources = [...(await observe(c, scope, s)), ...(await observeAcl(c, scope, s))];
         if (scope.networkIds !== undefined) return { resources };
         const vpcs = resources.filter((r) => r.kind === 'vpc').map((r) => r.id);
-        return { resources: [...resources, ...(await observeNat(c, vpcs, s))] };
+        const pub = [...(await observeNat(c, vpcs, s)), ...(await observeLb(c, vpcs, s))];
+        return { resources: [...resources, ...pub] };
       }),
     applyStaticNat: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyStaticNat(c, rule, s)),
     revokeStaticNat: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokeStaticNat(c, ref, s)),
     applyPortForwarding: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyPortForwarding(c, rule, s)),
     revokePortForwarding: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokePortForwarding(c, ref, s)),
+    applyLbRule: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyLbRule(c, rule, s)),
+    revokeLbRule: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokeLbRule(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
     close: async () => {
       ctx?.host.close();

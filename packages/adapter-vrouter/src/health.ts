@@ -1,5 +1,6 @@
 // "Test connection": one round trip that reports the router host's kernel and the versions of the tools the adapter
-// drives. ok needs ip and dnsmasq; what later services need (nft, haproxy) is reported when missing.
+// drives. ok needs ip and dnsmasq; what the public services need (nft; haproxy and socat for Lb) is reported when
+// missing.
 import type { HealthResult } from '@netplane/adapter-sdk';
 import type { Ctx } from './context';
 import { SECTION, splitSections } from './shell';
@@ -10,6 +11,7 @@ const TOOLS = {
   dnsmasq: 'dnsmasq --version | head -1',
   nftables: 'nft --version',
   haproxy: 'haproxy -v | head -1',
+  socat: "socat -V | grep -m1 'socat version'",
 } as const;
 const REQUIRED = ['iproute2', 'dnsmasq'];
 
@@ -36,7 +38,7 @@ export async function healthCheck(c: Ctx, signal: AbortSignal): Promise<HealthRe
     detail:
       bad.length > 0
         ? `missing on the router host: ${bad.join(', ')}`
-        : `${c.names.prefix} on ${c.stateRoot}${missing.length > 0 ? `; not installed (later services): ${missing.join(', ')}` : ''}`,
+        : `${c.names.prefix} on ${c.stateRoot}${missing.length > 0 ? `; not installed (public services): ${missing.join(', ')}` : ''}`,
   };
 }
 
@@ -46,5 +48,6 @@ function shorten(v: string): string {
     .replace(/^ip utility, (iproute2-[^,\s]+).*/, '$1')
     .replace(/^Dnsmasq version (\S+).*/, 'dnsmasq $1')
     .replace(/^(nftables v\S+).*/, '$1')
-    .replace(/^HAProxy version (\S+).*/, 'haproxy $1');
+    .replace(/^HAProxy version (\S+).*/, 'haproxy $1')
+    .replace(/^socat version (\S+).*/, 'socat $1');
 }

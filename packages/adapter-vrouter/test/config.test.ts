@@ -154,6 +154,8 @@ describe('virtual router element before it connects', () => {
     expect(Object.keys(vrouterManifest.services).sort()).toEqual([
       'Connectivity',
       'Dhcp',
+      'Firewall',
+      'Lb',
       'NetworkACL',
       'PortForwarding',
       'SourceNat',
@@ -164,6 +166,8 @@ describe('virtual router element before it connects', () => {
     const e = el('ssh://h', { hostKey: HOST_KEY });
     expect(typeof e.applyStaticNat).toBe('function');
     expect(typeof e.applyPortForwarding).toBe('function');
-    expect(e.applyLbRule).toBeUndefined();
+    expect(typeof e.applyLbRule).toBe('function');
+    expect(typeof e.revokeLbRule).toBe('function');
+    expect(vrouterManifest.services.Lb?.SupportedLbAlgorithms).toEqual(['roundrobin', 'leastconn', 'source']);
   });
 });

@@ -1,5 +1,6 @@
 // The adapter-sdk conformance kit against the virtual router adapter on a real router host (sshd on loopback, the
-// adapter's namespaces and bridges on this machine), for VLAN and VXLAN tiers, with a public bridge for StaticNat.
+// adapter's namespaces and bridges on this machine), for VLAN and VXLAN tiers, with a public bridge for StaticNat,
+// PortForwarding and Lb (haproxy in the router namespace; the kit's LB cases run since the manifest offers Lb).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,10 @@
 import { isIPv4 } from 'node:net';
 import { AdapterError, type NetworkSpec, type StaticNatRef, type StaticNatSpec } from '@netplane/adapter-sdk';
 import { type Ctx, conflict } from '../context';
+import { firewallStatus, fwTable, renderFirewall } from '../firewall/render';
 import type { Link } from '../host-state';
+import type { LbRule } from '../lb/config';
+import { type LbHost, parseLbHost, readScript as readLbScript } from '../lb/haproxy';
 import { encodeTag, parseTag } from '../names';
 import { ipBatch, lockPreamble, q, SECTION, splitSections } from '../shell';
 import { checkId } from '../validate';
@@ -27,6 +30,8 @@ type VpcNat = {
   /** The router namespace's links with addresses, null when the namespace does not exist. */
   links: Map<string, Link> | null;
   hostSide: Link | undefined;
+  /** The VPC's haproxy (src/lb): its rules hold public addresses and ports, and the firewall lets them in. */
+  lb: LbHost;
 };
 
 export function noGateway(c: Ctx): string | null {
@@ -43,12 +48,13 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
     `  echo '${SECTION}addr'; ip -n ${q(ns)} -j -d addr show`,
     'fi',
     `echo '${SECTION}host'; ip -j link show dev ${publicHostSide(c, vpcId)} 2>/dev/null || echo '[]'`,
+    readLbScript(c, vpcId),
   ].join('\n');
   const s = splitSections(await c.ssh.runOk(script, signal, `Reading the NAT of VPC ${vpcId}`));
   const addr = s.get('addr');
   const links = addr ? new Map((JSON.parse(addr) as Link[]).map((l) => [l.ifname, l])) : null;
   const [hostSide] = JSON.parse(s.get('host') || '[]') as Link[];
-  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide };
+  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide, lb: parseLbHost(vpcId, s) };
 }
 
 /** The VPC's NAT state; an absent namespace is INVALID_REQUEST, a same-named table not ours RESOURCE_CONFLICT. */
@@ -72,13 +78,17 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
   return st ?? { snat: null, statics: [], pfs: [] };
 }
 
-/** The public side and the table as `want` says, only what differs from what `v` holds. */
+/**
+ * The public side, the NAT table and the firewall table as `want` and `lb` say (the LB rules default to what the
+ * host holds), only what differs from what `v` holds; `lb.script` (src/lb) runs last, once the addresses exist.
+ */
 export async function write(
   c: Ctx,
   vpcId: string,
   v: VpcNat,
   want: NatState,
   signal: AbortSignal,
+  lb: { rules: readonly LbRule[]; script: string } = { rules: v.lb.rules, script: '' },
 ): Promise<boolean> {
   const bridge = c.config.publicBridge as string;
   const [p, pq] = [publicHostSide(c, vpcId), publicRouterSide(c, vpcId)];
@@ -98,7 +108,7 @@ export async function write(
   const has = new Set(
     (inside?.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   );
-  const wanted = new Set([...want.statics, ...want.pfs].map((r) => `${r.publicIp}/32`));
+  const wanted = new Set([...want.statics, ...want.pfs, ...lb.rules].map((r) => `${r.publicIp}/32`));
   if (want.snat) {
     wanted.delete(`${want.snat.ip}/32`);
     wanted.add(`${want.snat.ip}/${want.snat.plen}`);
@@ -112,18 +122,29 @@ export async function write(
   const table = renderTable(c, vpcId, want);
   const current = v.ruleset ? natStateOf(c, vpcId, v.ruleset) : null;
   const same = current !== 'foreign' && current !== null && renderTable(c, vpcId, current) === table;
+  const fw = v.ruleset ? firewallStatus(c, vpcId, v.ruleset, want, lb.rules) : 'missing';
+  if (fw === 'foreign') {
+    const name = fwTable(c, vpcId);
+    throw new AdapterError(
+      'RESOURCE_CONFLICT',
+      `Firewall of VPC ${vpcId}: nft table inet ${name} exists in ${v.ns} and is not Netplane's`,
+      { conflict: { resource: 'nft-table', name, owner: 'not Netplane' } },
+    );
+  }
   const routeOnly = inNs.every((l) => l.startsWith('route replace'));
-  if (root.length === 0 && routeOnly && same) return false;
+  if (root.length === 0 && routeOnly && same && fw === 'current' && lb.script === '') return false;
   await c.ssh.runOk(
     [
       lockPreamble(c.stateRoot),
       `test -d /sys/class/net/${bridge} || { echo "netplane: public bridge ${bridge} does not exist" >&2; exit 1; }`,
       ipBatch(root),
       ipBatch(inNs, v.ns),
-      `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}NETPLANE_EOF`,
+      // One transaction: the NAT and the firewall that lets its flows in change together.
+      `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}${renderFirewall(c, vpcId, want, lb.rules)}NETPLANE_EOF`,
+      lb.script,
     ].join('\n'),
     signal,
-    `Applying the NAT of VPC ${vpcId}`,
+    lb.script === '' ? `Applying the NAT of VPC ${vpcId}` : `Applying the load balancer of VPC ${vpcId}`,
   );
   return true;
 }
@@ -193,6 +214,8 @@ export async function applyStaticNat(
   if (holder) throw ipConflict(what, rule.publicIp, `static NAT rule ${holder.ruleId}`);
   if (st.snat?.ip === rule.publicIp)
     throw ipConflict(what, rule.publicIp, `the source NAT of VPC ${rule.vpcId}`);
+  const lbHolder = v.lb.rules.find((r) => r.publicIp === rule.publicIp);
+  if (lbHolder) throw ipConflict(what, rule.publicIp, `load balancing rule ${lbHolder.ruleId}`);
   checkFree(c, rule.vpcId, v, rule.publicIp, what);
   const entry = {
     ruleId: rule.ruleId,

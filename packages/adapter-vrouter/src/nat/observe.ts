@@ -2,6 +2,7 @@
 // each port forward as kind pf (id = ruleId), the source NAT as kind nat (id `<networkId>/snat`, type snat), with what is missing of the public side as issues.
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';
+import { firewallIssue, firewallStatus } from '../firewall/render';
 import { readVpcNat } from './apply';
 import { natStateOf, natTable, publicRouterSide } from './table';
 
@@ -17,12 +18,15 @@ export async function observeNat(
     const st = natStateOf(c, vpcId, v.ruleset);
     if (!st || st === 'foreign') continue;
     const pub = v.links.get(publicRouterSide(c, vpcId));
+    // The public firewall (src/firewall) is part of every public-side row: re-applying any of them rewrites it.
+    const fw = firewallIssue(firewallStatus(c, vpcId, v.ruleset, st, v.lb.rules));
     const has = (ip: string) => pub?.addr_info?.some((a) => a.local === ip) ?? false;
     const side = (ip: string) => [
       ...(v.hostSide?.master !== c.config.publicBridge
         ? ['the public interface is not on the public bridge']
         : []),
       ...(has(ip) ? [] : [`the public address ${ip} is missing`]),
+      ...fw,
     ];
     for (const r of st.statics) {
       const issues = side(r.publicIp);

@@ -42,6 +42,19 @@ function check(rule: PortForwardingSpec): void {
   }
 }
 
+/** A public port another rule of the address and protocol holds (a port forward, an LB listener). */
+export function portConflict(
+  what: string,
+  ip: string,
+  protocol: string,
+  kind: string,
+  ruleId: string,
+): AdapterError {
+  return new AdapterError('RESOURCE_CONFLICT', `${what} overlap ${kind} ${ruleId}`, {
+    conflict: { resource: 'public-port', name: `${ip}/${protocol}`, owner: ruleId },
+  });
+}
+
 export async function applyPortForwarding(
   c: Ctx,
   rule: PortForwardingSpec,
@@ -63,18 +76,29 @@ export async function applyPortForwarding(
       rule.publicPortStart <= r.publicPorts[1],
   );
   if (overlap) {
-    throw new AdapterError(
-      'RESOURCE_CONFLICT',
-      `${what}: ${rule.protocol} ports ${rule.publicPortStart}-${rule.publicPortEnd} of ${rule.publicIp} overlap port forwarding rule ${overlap.ruleId}`,
-      {
-        conflict: {
-          resource: 'public-port',
-          name: `${rule.publicIp}/${rule.protocol}`,
-          owner: overlap.ruleId,
-        },
-      },
+    throw portConflict(
+      `${what}: ${rule.protocol} ports ${rule.publicPortStart}-${rule.publicPortEnd} of ${rule.publicIp}`,
+      rule.publicIp,
+      rule.protocol,
+      'port forwarding rule',
+      overlap.ruleId,
     );
   }
+  const lb = v.lb.rules.find(
+    (r) =>
+      rule.protocol === 'tcp' &&
+      r.publicIp === rule.publicIp &&
+      rule.publicPortStart <= r.publicPort &&
+      r.publicPort <= rule.publicPortEnd,
+  );
+  if (lb)
+    throw portConflict(
+      `${what}: tcp port ${lb.publicPort} of ${rule.publicIp}`,
+      rule.publicIp,
+      'tcp',
+      'load balancing rule',
+      lb.ruleId,
+    );
   checkFree(c, rule.vpcId, v, rule.publicIp, what);
   const mine = st.pfs.some((r) => r.ruleId === rule.ruleId);
   const entry: PfRule = {
