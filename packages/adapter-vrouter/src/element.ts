@@ -26,7 +26,9 @@ import { applyPortForwarding, revokePortForwarding } from './nat/port-forwarding
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
+import { checkRealized } from './realized/check';
 import { SshHost } from './ssh';
+import { traceVrouter } from './trace';
 import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
 
@@ -182,6 +184,18 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     applyPortForwarding: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyPortForwarding(c, rule, s)),
     revokePortForwarding: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokePortForwarding(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
+    // Read-only, one round trip each: what the host really holds (src/realized), one packet's path (src/trace).
+    checkRealized: (scope, cc) =>
+      call(cc, (c, s) => {
+        checkId('vpcId', scope.vpcId);
+        for (const id of scope.networkIds ?? []) checkId('networkId', id);
+        return checkRealized(c, scope, s);
+      }),
+    trace: (spec, cc) =>
+      call(cc, (c, s) => {
+        checkId('vpcId', spec.vpcId);
+        return traceVrouter(c, spec, s);
+      }),
     close: async () => {
       ctx?.ssh.close();
     },

@@ -24,6 +24,7 @@ import {
   type Sshd,
   startSshd,
   testPrefix,
+  vlanBase,
 } from '../src/testing';
 
 const prefix = testPrefix();
@@ -52,7 +53,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const vlan = 100 + Math.floor(Math.random() * 3000);
+const vlan = vlanBase('vrouter nat test');
 const SNAT_IP = '203.0.113.2';
 const STATIC_IP = '203.0.113.50';
 

@@ -21,6 +21,7 @@ import {
   startSshd,
   testPrefix,
   unreachable,
+  vlanBase,
 } from '../src/testing';
 
 const prefix = testPrefix();
@@ -44,7 +45,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const vlan = 100 + Math.floor(Math.random() * 3000);
+const vlan = vlanBase('vrouter packets test');
 const vpc = (cidr: string): VpcSpec => ({ vpcId: randomUUID(), name: 'vpc', cidr });
 function tier(v: VpcSpec, third: number, method: 'VLAN' | 'VXLAN', segmentId: number): NetworkSpec {
   return {

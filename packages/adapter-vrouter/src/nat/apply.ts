@@ -7,11 +7,12 @@ import { AdapterError, type NetworkSpec, type StaticNatRef, type StaticNatSpec }
 import { type Ctx, conflict } from '../context';
 import type { Link } from '../host-state';
 import { encodeTag, parseTag } from '../names';
-import { ipBatch, lockPreamble, q, SECTION, splitSections } from '../shell';
+import { ipBatch, lockPreamble, q, SECTION, splitSections, writeFile } from '../shell';
 import { checkId } from '../validate';
 import {
   foreignNatOn,
   type NatState,
+  natRecordPath,
   natStateOf,
   natTable,
   parseRuleset,
@@ -121,6 +122,8 @@ export async function write(
       ipBatch(root),
       ipBatch(inNs, v.ns),
       `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}NETPLANE_EOF`,
+      // What was applied, beside the table: the Realized check still knows the rules after a flush by hand.
+      writeFile(natRecordPath(c, vpcId), JSON.stringify(want)),
     ].join('\n'),
     signal,
     `Applying the NAT of VPC ${vpcId}`,

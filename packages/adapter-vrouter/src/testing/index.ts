@@ -2,4 +2,5 @@
 // as that host (VM namespaces, udhcpc, ping, clean-up). Used by the package's tests and the boot-storm bench.
 export * from './host';
 export * from './public';
+export * from './seed';
 export * from './sshd';
