@@ -20,8 +20,10 @@ import { namesFor, type VrouterElement } from '../src';
 import {
   attachVm,
   cleanupHost,
+  createPublicSide,
   dhcp,
   element,
+  type PublicSide,
   run,
   type Sshd,
   startSshd,
@@ -37,24 +39,30 @@ export type Host = {
   work: string;
   el: VrouterElement;
   vlan: number;
+  /** The public network (bridge and upstream namespace) when asked for. */
+  pub: PublicSide | null;
   stop(): Promise<void>;
 };
 
-export async function startHost(label: string, config: Record<string, unknown> = {}): Promise<Host> {
+/** A router host; with `publicThird`, a public network 203.0.<third>.0/24 on the adapter's publicBridge. */
+export async function startHost(label: string, publicThird?: number): Promise<Host> {
   const prefix = testPrefix();
   const sshd: Sshd = await startSshd();
   const work = await mkdtemp(join(tmpdir(), `np-vrouter-${label}-${prefix}-`));
   const stateDir = join(work, 'state');
-  const el = element(sshd, prefix, stateDir, config);
+  const pub = publicThird === undefined ? null : await createPublicSide(prefix, publicThird);
+  const el = element(sshd, prefix, stateDir, pub ? { publicBridge: pub.bridge } : {});
   return {
     prefix,
     names: namesFor(prefix),
     work,
     el,
+    pub,
     vlan: vlanBase(`vrouter ${label} test (prefix ${prefix})`),
     async stop() {
       for (const p of servers) p.kill('SIGKILL');
       await el.close();
+      await pub?.remove();
       await cleanupHost(prefix, stateDir);
       await sshd.stop();
       await rm(work, { recursive: true, force: true });

@@ -117,7 +117,8 @@ function servedHosts(a: Appliance, net: string) {
   const f = a.tiers.get(net);
   if (!f?.pid) return null;
   if (f.loaded && f.loaded.pid === f.pid) return f.loaded.hosts;
-  if (f.startedAt !== null && f.hostsMtime !== null && f.startedAt >= f.hostsMtime) return f.hosts;
+  // Started (by hand) after the file's last change: it read the file as it is. The start is known to a clock tick.
+  if (f.startedAt !== null && f.hostsMtime !== null && f.startedAt + 0.01 >= f.hostsMtime) return f.hosts;
   return undefined;
 }
 

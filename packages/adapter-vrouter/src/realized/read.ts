@@ -75,7 +75,8 @@ export async function readAppliance(c: Ctx, vpcId: string, signal: AbortSignal):
     `  echo "${SECTION}mtime $t"; stat -c %.9Y "$d/hosts" 2>/dev/null || true`,
     `  echo "${SECTION}run $t"; ${runningProbe('"$d"')}`,
     '  p=$(cat "$d/pid" 2>/dev/null || true)',
-    `  echo "${SECTION}start $t"; [ -n "$p" ] && [ -r /proc/$p/stat ] && awk -v hz=$(getconf CLK_TCK) -v bt=$(awk '/^btime/{print $2}' /proc/stat) '{ sub(/^.*\\) /, ""); printf "%.2f\\n", bt + $20 / hz }' /proc/$p/stat || true`,
+    // The process's start as epoch seconds: now less its age (uptime less its start in clock ticks since boot).
+    `  echo "${SECTION}start $t"; [ -n "$p" ] && [ -r /proc/$p/stat ] && awk -v hz=$(getconf CLK_TCK) -v now=$(date +%s.%N) -v up=$(cut -d' ' -f1 /proc/uptime) '{ sub(/^.*\\) /, ""); printf "%.3f\\n", now - (up - $20 / hz) }' /proc/$p/stat || true`,
     'done',
     `for f in $(grep -l -F ${q(`"vpcId":"${vpcId}"`)} ${root}/*/acl.json 2>/dev/null || true); do`,
     `  echo "${SECTION}rec $(basename $(dirname "$f"))"; cat "$f"; echo`,
