@@ -28,6 +28,8 @@ type VpcNat = {
   /** The router namespace's links with addresses, null when the namespace does not exist. */
   links: Map<string, Link> | null;
   hostSide: Link | undefined;
+  /** The NAT state last applied (natRecordPath), null when none was: what a table flushed by hand held. */
+  record: NatState | null;
 };
 
 export function noGateway(c: Ctx): string | null {
@@ -44,12 +46,19 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
     `  echo '${SECTION}addr'; ip -n ${q(ns)} -j -d addr show`,
     'fi',
     `echo '${SECTION}host'; ip -j link show dev ${publicHostSide(c, vpcId)} 2>/dev/null || echo '[]'`,
+    `echo '${SECTION}record'; cat ${q(natRecordPath(c, vpcId))} 2>/dev/null || echo null`,
   ].join('\n');
   const s = splitSections(await c.ssh.runOk(script, signal, `Reading the NAT of VPC ${vpcId}`));
   const addr = s.get('addr');
   const links = addr ? new Map((JSON.parse(addr) as Link[]).map((l) => [l.ifname, l])) : null;
   const [hostSide] = JSON.parse(s.get('host') || '[]') as Link[];
-  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide };
+  let record: NatState | null = null;
+  try {
+    record = JSON.parse(s.get('record')?.trim() || 'null') as NatState | null;
+  } catch {
+    // A record cut or edited by hand is no record.
+  }
+  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide, record };
 }
 
 /** The VPC's NAT state; an absent namespace is INVALID_REQUEST, a same-named table not ours RESOURCE_CONFLICT. */
@@ -70,7 +79,8 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
       { conflict: { resource: 'nft-table', name: natTable(c, vpcId), owner: 'not Netplane' } },
     );
   }
-  return st ?? { snat: null, statics: [], pfs: [] };
+  // A table flushed by hand: the record says what it held, so any NAT call of the VPC restores all of it.
+  return st ?? v.record ?? { snat: null, statics: [], pfs: [] };
 }
 
 /** The public side and the table as `want` says, only what differs from what `v` holds. */
@@ -212,7 +222,7 @@ export async function revokeStaticNat(c: Ctx, ref: StaticNatRef, signal: AbortSi
   for (const k of ['ruleId', 'vpcId', 'networkId'] as const) checkId(k, ref[k]);
   const v = await readVpcNat(c, ref.vpcId, signal);
   if (!v.ruleset || !v.links) return;
-  const st = natStateOf(c, ref.vpcId, v.ruleset);
+  const st = natStateOf(c, ref.vpcId, v.ruleset) ?? v.record;
   if (!st || st === 'foreign' || !st.statics.some((r) => r.ruleId === ref.ruleId)) return;
   await write(c, ref.vpcId, v, { ...st, statics: st.statics.filter((r) => r.ruleId !== ref.ruleId) }, signal);
 }
