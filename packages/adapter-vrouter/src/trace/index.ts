@@ -4,24 +4,16 @@
 // prerouting NAT (static NAT, port forwarding), the routing decision (connected tiers, the default route of the
 // public side), every forward filter chain of the namespace (our ACL table, and anyone else's), postrouting NAT
 // (static NAT's and the source NAT's SNAT), then delivery to a NIC whose port is on its bridge and up.
-import {
-  AdapterError,
-  TRACE_SPEC_VERSION,
-  type TraceHop,
-  type TraceResult,
-  type TraceSpec,
-} from '@netplane/adapter-sdk';
+import { AdapterError, TRACE_SPEC_VERSION, type TraceResult, type TraceSpec } from '@netplane/adapter-sdk';
 import { aclTable } from '../acl/render';
 import type { Ctx } from '../context';
 import { tagOf } from '../host-state';
 import { publicHostSide, publicRouterSide } from '../nat/table';
-import { type Appliance, adminUp, operUp, readAppliance } from '../realized/read';
-import { filterHook, natHook, type Packet } from './eval';
-import { filterHops, type HopCtx, natHop, ruleEvidence } from './hops';
-import { CT, cidrInterval, ipNum, PROTO } from './nft';
-
-const EPHEMERAL_PORT = 49152;
-type Outcome = Pick<TraceResult, 'outcome' | 'reason' | 'message' | 'hops' | 'deliveredTo'>;
+import { adminUp, operUp, readAppliance } from '../realized/read';
+import { filterHook, natHook } from './eval';
+import { filterHops, natHop, ruleEvidence } from './hops';
+import { cidrInterval, ipNum, type Ruleset } from './nft';
+import { type Outcome, Walk } from './walk';
 
 const inCidr = (ip: string, cidr: string) => {
   const [a, b] = cidrInterval(cidr);
@@ -31,9 +23,16 @@ const inCidr = (ip: string, cidr: string) => {
 export async function traceVrouter(c: Ctx, spec: TraceSpec, signal: AbortSignal): Promise<TraceResult> {
   if (spec.version !== TRACE_SPEC_VERSION)
     throw new AdapterError('INVALID_REQUEST', `TraceSpec version ${String(spec.version)} is not supported`);
+  if (spec.source.kind !== 'nic' && spec.source.kind !== 'outside')
+    throw new AdapterError(
+      'INVALID_REQUEST',
+      `a trace starts at a NIC or outside the VPC, not at ${spec.source.kind}`,
+    );
   const a = await readAppliance(c, spec.vpcId, signal);
+  const w = new Walk(c, a, spec);
+  const entered = enter(w);
   return {
-    ...walk(c, a, spec),
+    ...(typeof entered === 'string' ? throughRouter(w, entered) : entered),
     tool: {
       name: 'nft-eval',
       command: `ip netns exec ${a.ns} nft -n -j list ruleset (evaluated by Netplane)`,
@@ -41,294 +40,179 @@ export async function traceVrouter(c: Ctx, spec: TraceSpec, signal: AbortSignal)
   };
 }
 
-function walk(c: Ctx, a: Appliance, spec: TraceSpec): Outcome {
-  const hops: TraceHop[] = [];
-  const tierName = (id: string) => spec.tiers.find((t) => t.networkId === id)?.name ?? id;
-  const h: HopCtx = { c, vpcId: spec.vpcId, records: a.records, tierName };
-  const router: TraceHop['at'] = { type: 'router', id: spec.vpcId, name: 'VPC router' };
-  const gatewayAt: TraceHop['at'] = { type: 'gateway', id: spec.vpcId, name: 'VPC gateway' };
-  const drop = (
-    reason: string,
-    hop: Omit<TraceHop, 'verdict' | 'evidence'> & { evidence?: string[] },
-  ): Outcome => {
-    hops.push({ ...hop, verdict: 'drop', evidence: hop.evidence ?? [] });
-    return { outcome: 'dropped', reason, message: hop.summary, hops, deliveredTo: null };
-  };
-  const f = spec.flow;
-  let dst = spec.destination.ip;
-  let port: number | null = f.protocol === 'icmp' ? null : f.port;
-  let src = spec.source.kind === 'nic' || spec.source.kind === 'outside' ? spec.source.ip : '';
-  const pkt = (iif: string, oif: string): Packet => ({
-    src: ipNum(src),
-    dst: ipNum(dst),
-    proto: PROTO[f.protocol],
-    sport: f.protocol === 'icmp' ? null : (f.sourcePort ?? EPHEMERAL_PORT),
-    dport: port,
-    icmpType: f.protocol === 'icmp' ? f.icmpType : null,
-    icmpCode: f.protocol === 'icmp' ? f.icmpCode : null,
-    iif,
-    oif,
-    ct: CT.new,
-  });
-  const nicOn = (networkId: string, ip: string) =>
-    [...a.links.values()].find((l) => {
-      const t = tagOf(l);
-      return t?.kind === 'nic' && t.net === networkId && t.ip === ip;
-    });
-  const bridgeOf = (networkId: string) =>
-    [...a.links.values()].find((l) => tagOf(l)?.kind === 'net' && tagOf(l)?.net === networkId);
-
-  /** The last hop: the NIC holding `dst` on tier `networkId`, its port on the bridge and up. */
-  const deliver = (networkId: string): Outcome => {
-    const at = { type: 'tier' as const, id: networkId, name: tierName(networkId) };
-    const port_ = nicOn(networkId, dst);
-    const shown = port === null ? dst : `${dst}:${port}`;
-    if (!port_)
-      return drop('NoRoute', {
-        kind: 'deliver',
-        at,
-        summary: `no NIC of tier ${at.name} holds ${dst}: nothing answers ARP for it`,
-      });
-    const nicId = tagOf(port_)?.nic ?? '';
-    const ev = [`port ${port_.ifname} (${port_.operstate ?? '?'}) master ${port_.master ?? '-'}`];
-    const bridge = bridgeOf(networkId);
-    if (!bridge || port_.master !== bridge.ifname)
-      return drop('PortDown', {
-        kind: 'deliver',
-        at,
-        summary: `NIC ${nicId}'s port ${port_.ifname} is not on the tier's bridge`,
-        evidence: ev,
-      });
-    if (!operUp(port_))
-      return drop(adminUp(port_) ? 'PortNotBound' : 'PortDown', {
-        kind: 'deliver',
-        at,
-        summary: adminUp(port_)
-          ? `NIC ${nicId} has no VM (its peer is down)`
-          : `NIC ${nicId}'s port ${port_.ifname} is down`,
-        evidence: ev,
-      });
-    hops.push({
-      kind: 'deliver',
-      verdict: 'pass',
-      at,
-      summary: `delivered to NIC ${nicId} (${shown})`,
-      ref: { type: 'nic', nicId },
-      evidence: ev,
-    });
-    return {
-      outcome: 'delivered',
-      reason: 'Delivered',
-      message: `delivered to NIC ${nicId} (${shown})`,
-      hops,
-      deliveredTo: { nicId, ip: dst, port },
-    };
-  };
-
-  // Where the packet enters the router namespace, if it does.
-  let iif: string;
-  const pubQ = publicRouterSide(c, spec.vpcId);
-  if (spec.source.kind === 'nic') {
-    const s = spec.source;
-    const port_ = a.links.get(c.names.nicPort(s.nicId));
-    const bridge = bridgeOf(s.networkId);
-    const at = { type: 'tier' as const, id: s.networkId, name: tierName(s.networkId) };
-    if (tagOf(port_)?.nic !== s.nicId)
-      return {
-        outcome: 'unavailable',
-        reason: 'NicNotRealized',
-        message: `NIC ${s.nicId} has no port on the router host`,
-        hops,
-        deliveredTo: null,
-      };
-    if (!bridge || port_?.master !== bridge.ifname || !adminUp(port_))
-      return drop('PortDown', {
-        kind: 'switch',
-        at,
-        summary: `NIC ${s.nicId}'s port is not up on the tier's bridge`,
-      });
-    const bt = tagOf(bridge);
-    const tier =
-      bt?.cidr && bt.gw
-        ? { cidr: bt.cidr, gateway: bt.gw }
-        : spec.tiers.find((t) => t.networkId === s.networkId);
-    if (tier && inCidr(dst, tier.cidr) && dst !== tier.gateway) {
-      hops.push({
-        kind: 'switch',
-        verdict: 'pass',
-        at,
-        summary: `tier ${at.name} bridges it on ${bridge.ifname} (inside a tier: no router, no ACL)`,
-        evidence: [`bridge ${bridge.ifname}`],
-      });
-      return deliver(s.networkId);
-    }
-    iif = c.names.gatewayRouterSide(s.networkId);
-    const g = a.nsLinks?.get(iif);
-    const r = a.links.get(c.names.gatewayBridgeSide(s.networkId));
-    if (!g || !operUp(g) || r?.master !== bridge.ifname)
-      return drop('NoRoute', {
-        kind: 'route',
-        at,
-        summary: `tier ${at.name} has no gateway into the VPC router (veth ${iif} missing or down)`,
-      });
-    hops.push({
-      kind: 'switch',
-      verdict: 'pass',
-      at,
-      summary: `tier ${at.name} sends it to its gateway ${tier?.gateway ?? ''}`.trim(),
-      evidence: [`bridge ${bridge.ifname} → ${iif}`],
-    });
-  } else if (spec.source.kind === 'outside') {
-    const q = a.nsLinks?.get(pubQ);
+/** Where the packet enters the router namespace (its interface there), or how the trace ends before it does. */
+function enter(w: Walk): string | Outcome {
+  const { c, a, spec } = w;
+  if (spec.source.kind === 'outside') {
+    const q = publicRouterSide(c, spec.vpcId);
+    const inside = a.nsLinks?.get(q);
     const p = a.links.get(publicHostSide(c, spec.vpcId));
-    if (!q || !operUp(q) || !p || p.master !== c.config.publicBridge)
-      return drop('NoGateway', {
+    if (!inside || !operUp(inside) || !p || p.master !== c.config.publicBridge)
+      return w.drop('NoGateway', {
         kind: 'route',
-        at: gatewayAt,
-        summary: `VPC ${spec.vpcId} has no public side on the router host (veth ${pubQ})`,
+        at: w.gateway,
+        summary: `VPC ${spec.vpcId} has no public side on the router host (veth ${q})`,
       });
-    iif = pubQ;
-  } else
-    throw new AdapterError(
-      'INVALID_REQUEST',
-      `a trace starts at a NIC or outside the VPC, not at ${spec.source.kind}`,
-    );
-  if (!a.ruleset || !a.nsLinks)
-    return drop('NoRoute', { kind: 'route', at: router, summary: `the router namespace ${a.ns} is missing` });
+    return q;
+  }
+  const s = spec.source as Extract<TraceSpec['source'], { kind: 'nic' }>;
+  const port = a.links.get(c.names.nicPort(s.nicId));
+  const bridge = w.bridgeOf(s.networkId);
+  const at = w.tierAt(s.networkId);
+  if (tagOf(port)?.nic !== s.nicId)
+    return {
+      outcome: 'unavailable',
+      reason: 'NicNotRealized',
+      message: `NIC ${s.nicId} has no port on the router host`,
+      hops: w.hops,
+      deliveredTo: null,
+    };
+  if (!bridge || port?.master !== bridge.ifname || !adminUp(port))
+    return w.drop('PortDown', {
+      kind: 'switch',
+      at,
+      summary: `NIC ${s.nicId}'s port is not up on the tier's bridge`,
+    });
+  const bt = tagOf(bridge);
+  const tier =
+    bt?.cidr && bt.gw
+      ? { cidr: bt.cidr, gateway: bt.gw }
+      : spec.tiers.find((t) => t.networkId === s.networkId);
+  if (tier && inCidr(w.dst, tier.cidr) && w.dst !== tier.gateway) {
+    w.pass({
+      kind: 'switch',
+      at,
+      summary: `tier ${at.name} bridges it on ${bridge.ifname} (inside a tier: no router, no ACL)`,
+      evidence: [`bridge ${bridge.ifname}`],
+    });
+    return w.deliver(s.networkId);
+  }
+  const iif = c.names.gatewayRouterSide(s.networkId);
+  const g = a.nsLinks?.get(iif);
+  const r = a.links.get(c.names.gatewayBridgeSide(s.networkId));
+  if (!g || !operUp(g) || r?.master !== bridge.ifname)
+    return w.drop('NoRoute', {
+      kind: 'route',
+      at,
+      summary: `tier ${at.name} has no gateway into the VPC router (veth ${iif} missing or down)`,
+    });
+  w.pass({
+    kind: 'switch',
+    at,
+    summary: `tier ${at.name} sends it to its gateway ${tier?.gateway ?? ''}`.trim(),
+    evidence: [`bridge ${bridge.ifname} → ${iif}`],
+  });
+  return iif;
+}
 
+function throughRouter(w: Walk, iif: string): Outcome {
+  const { c, a, spec } = w;
+  if (!a.ruleset || !a.nsLinks)
+    return w.drop('NoRoute', {
+      kind: 'route',
+      at: w.router,
+      summary: `the router namespace ${a.ns} is missing`,
+    });
+  const rs: Ruleset = a.ruleset;
   // Prerouting: static NAT and port forwarding rewrite the destination.
-  const pre = natHook(a.ruleset, 'prerouting', pkt(iif, ''));
-  if (pre?.kind === 'unknown') return unsupported(hops, pre.chain.name, pre.rule.unknown);
+  const pre = natHook(rs, 'prerouting', w.packet(iif, ''));
+  if (pre?.kind === 'unknown') return w.unsupported(pre.chain.name, pre.rule.unknown);
   if (pre?.kind === 'drop')
-    return drop('Dropped', {
+    return w.drop('Dropped', {
       kind: 'nat',
-      at: gatewayAt,
+      at: w.gateway,
       summary: 'a NAT chain dropped it',
       evidence: pre.steps.map(ruleEvidence),
     });
   if (pre?.nat?.verdict.v === 'nat') {
     const nat = pre.nat.verdict.nat;
-    hops.push(natHop(h, pre.nat, nat, dst, port, pre.steps.map(ruleEvidence)));
-    dst = nat.addr;
-    if (nat.ports && port !== null) port = nat.ports.find(([x]) => x === port)?.[1] ?? port;
+    w.hops.push(natHop(w.h, pre.nat, nat, w.dst, w.port, pre.steps.map(ruleEvidence)));
+    w.dst = nat.addr;
+    if (nat.ports && w.port !== null) w.port = nat.ports.find(([x]) => x === w.port)?.[1] ?? w.port;
   }
 
-  // Routing: a connected tier, the namespace's own address, or the default route.
-  const own = [...a.nsLinks.values()].some((l) => l.addr_info?.some((x) => x.local === dst));
-  if (own) {
-    const summary = `${dst} is the VPC router's own address: no static NAT or port forwarding sends it on`;
+  // Routing: the namespace's own address, a connected tier (a gateway veth's address), or the default route.
+  const f = spec.flow;
+  if ([...a.nsLinks.values()].some((l) => l.addr_info?.some((x) => x.local === w.dst))) {
     if (f.protocol === 'icmp' && f.icmpType === 8) {
-      hops.push({
-        kind: 'deliver',
-        verdict: 'pass',
-        at: router,
-        summary: `${dst} is the VPC router's own address: the router answers`,
-        evidence: [],
-      });
-      return {
-        outcome: 'delivered',
-        reason: 'Delivered',
-        message: hops.at(-1)?.summary ?? '',
-        hops,
-        deliveredTo: { nicId: null, ip: dst, port },
-      };
+      const summary = `${w.dst} is the VPC router's own address: the router answers`;
+      w.pass({ kind: 'deliver', at: w.router, summary });
+      return w.delivered(summary, null);
     }
-    return drop('NoRoute', { kind: 'route', at: router, summary });
+    return w.drop('NoRoute', {
+      kind: 'route',
+      at: w.router,
+      summary: `${w.dst} is the VPC router's own address: no static NAT or port forwarding sends it on`,
+    });
   }
   if (!a.forwarding)
-    return drop('NoRoute', { kind: 'route', at: router, summary: `IPv4 forwarding is off in ${a.ns}` });
-  // The connected routes are the gateway veths' addresses in the namespace: what the kernel routes by.
+    return w.drop('NoRoute', { kind: 'route', at: w.router, summary: `IPv4 forwarding is off in ${a.ns}` });
   const gw = [...a.nsLinks.values()].find(
     (l) =>
       tagOf(l)?.kind === 'gw' &&
       operUp(l) &&
-      l.addr_info?.some((x) => x.family === 'inet' && inCidr(dst, `${x.local}/${x.prefixlen}`)),
+      l.addr_info?.some((x) => x.family === 'inet' && inCidr(w.dst, `${x.local}/${x.prefixlen}`)),
   );
-  const tier = gw && { networkId: tagOf(gw)?.net ?? '', name: tierName(tagOf(gw)?.net ?? '') };
+  const toTier = gw ? (tagOf(gw)?.net ?? '') : null;
   let oif: string;
-  if (tier && gw) {
+  if (gw && toTier !== null) {
     oif = gw.ifname;
-    hops.push({
+    w.pass({
       kind: 'route',
-      verdict: 'pass',
-      at: router,
-      summary: `the router routes ${dst} to tier ${tier.name}`,
-      evidence: [`${dst} dev ${oif}`],
+      at: w.router,
+      summary: `the router routes ${w.dst} to tier ${w.h.tierName(toTier)}`,
+      evidence: [`${w.dst} dev ${oif}`],
     });
   } else {
     const def = a.routes.find((r) => r.dst === 'default' && r.dev);
+    // From outside, an address that is no tier's would go back out: nothing the VPC delivers.
     if (!def || spec.source.kind === 'outside')
-      return drop('NoRoute', { kind: 'route', at: router, summary: `the router has no route to ${dst}` });
+      return w.drop('NoRoute', {
+        kind: 'route',
+        at: w.router,
+        summary: `the router has no route to ${w.dst}`,
+      });
     oif = def.dev as string;
-    hops.push({
+    w.pass({
       kind: 'route',
-      verdict: 'pass',
-      at: router,
-      summary: `the router routes ${dst} to the public network via ${def.gateway ?? def.dev}`,
+      at: w.router,
+      summary: `the router routes ${w.dst} to the public network via ${def.gateway ?? def.dev}`,
       evidence: [`default via ${def.gateway ?? '-'} dev ${oif}`],
     });
   }
 
   // Forward: every filter chain on the hook (our ACL table: the source tier's Egress, the destination's Ingress).
-  const fwd = filterHook(a.ruleset, 'forward', pkt(iif, oif));
+  const fwd = filterHook(rs, 'forward', w.packet(iif, oif));
   const last = fwd.at(-1);
-  if (last?.kind === 'unknown') return unsupported(hops, last.chain.name, last.rule.unknown);
-  const tableGone = !a.ruleset.tables.some(
-    (t) => t.family === 'inet' && t.name === aclTable(c.names.prefix, spec.vpcId),
-  );
-  if (tableGone && a.records.length > 0)
-    hops.push({
+  if (last?.kind === 'unknown') return w.unsupported(last.chain.name, last.rule.unknown);
+  const table = aclTable(c.names.prefix, spec.vpcId);
+  if (a.records.length > 0 && !rs.tables.some((t) => t.family === 'inet' && t.name === table))
+    w.pass({
       kind: 'acl',
-      verdict: 'pass',
-      at: router,
-      summary: `the VPC's ACL table is missing from the kernel (drift): nothing filters it`,
-      evidence: [],
+      at: w.router,
+      summary: `the VPC's ACL table ${table} is missing from the kernel (drift): nothing filters it`,
     });
-  hops.push(...filterHops(h, fwd));
+  w.hops.push(...filterHops(w.h, fwd));
   if (last?.kind === 'drop') {
-    const hop = hops.at(-1);
-    return {
-      outcome: 'dropped',
-      reason: 'AclDenied',
-      message: hop?.summary ?? 'dropped by the forward filter',
-      hops,
-      deliveredTo: null,
-    };
+    const message = w.hops.at(-1)?.summary ?? 'dropped by the forward filter';
+    return { outcome: 'dropped', reason: 'AclDenied', message, hops: w.hops, deliveredTo: null };
   }
 
   // Postrouting: the static NAT's or the source NAT's SNAT on the way out.
-  const post = natHook(a.ruleset, 'postrouting', pkt(iif, oif));
-  if (post?.kind === 'unknown') return unsupported(hops, post.chain.name, post.rule.unknown);
+  const post = natHook(rs, 'postrouting', w.packet(iif, oif));
+  if (post?.kind === 'unknown') return w.unsupported(post.chain.name, post.rule.unknown);
   if (post?.nat?.verdict.v === 'nat') {
     const nat = post.nat.verdict.nat;
-    hops.push(natHop(h, post.nat, nat, src, port, post.steps.map(ruleEvidence)));
-    src = nat.addr;
+    w.hops.push(natHop(w.h, post.nat, nat, w.src, w.port, post.steps.map(ruleEvidence)));
+    w.src = nat.addr;
   }
-  if (tier && oif === c.names.gatewayRouterSide(tier.networkId)) return deliver(tier.networkId);
-  const shown = port === null ? dst : `${dst}:${port}`;
-  const summary = `left the VPC through its gateway to the public network, for ${shown}`;
-  hops.push({
+  if (toTier !== null) return w.deliver(toTier);
+  const summary = `left the VPC through its gateway to the public network, for ${w.shown}`;
+  w.pass({
     kind: 'deliver',
-    verdict: 'pass',
     at: { type: 'outside', id: null, name: 'public network' },
     summary,
     evidence: [`dev ${oif}`],
   });
-  return {
-    outcome: 'delivered',
-    reason: 'Delivered',
-    message: summary,
-    hops,
-    deliveredTo: { nicId: null, ip: dst, port },
-  };
-}
-
-function unsupported(hops: TraceHop[], chain: string, what: readonly string[]): Outcome {
-  return {
-    outcome: 'unavailable',
-    reason: 'UnsupportedRule',
-    message: `chain ${chain} holds a rule the trace cannot evaluate: ${what.join(' ').slice(0, 200)}`,
-    hops,
-    deliveredTo: null,
-  };
+  return w.delivered(summary, null);
 }
