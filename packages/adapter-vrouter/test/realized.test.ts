@@ -7,6 +7,7 @@ import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkSpec, RealizedReport } from '@netplane/adapter-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aclTable, inChain } from '../src/acl/render';
 import { connect, type Listener, listen, processesWith, run } from '../src/testing';
 import { ctx, type Host, list, nicOf, rule, startHost, tier, traceSpec, vm } from './fixtures';
 
@@ -110,6 +111,31 @@ describe('checkRealized on a real router host', () => {
       `nic ${d.nicId}`,
     ]);
 
+    // Every rule shape the adapter renders reads back from the kernel equal to the record (the canonical form: a set
+    // of CIDRs merged as nft merges it, ports, ICMP type and code, protocols, Egress rules).
+    const shapes = list(web, 'shapes', [
+      rule(1, { cidrs: ['10.9.0.0/24', '10.9.1.0/24', '10.10.0.0/16'], portStart: 80, portEnd: 90 }),
+      rule(2, { protocol: 'udp', portStart: 53, portEnd: 53, action: 'deny' }),
+      rule(3, { protocol: 'udp' }),
+      rule(4, { protocol: 'icmp', icmpType: 3, icmpCode: 4 }),
+      rule(5, { protocol: 'icmp', icmpType: -1, icmpCode: 3 }),
+      rule(6, { protocol: 'icmp' }),
+      rule(7, { protocol: 'all', cidrs: ['192.0.2.7/32'] }),
+      rule(8, {
+        trafficType: 'Egress',
+        action: 'deny',
+        cidrs: ['198.51.100.0/24'],
+        portStart: 443,
+        portEnd: 443,
+      }),
+      rule(9, { trafficType: 'Egress', protocol: 'all' }),
+      rule(10, {}),
+    ]);
+    await h.el.applyNetworkAcl?.(shapes, ctx());
+    const check = async () =>
+      verdicts((await h.el.checkRealized?.({ vpcId, waitMs: 1000 }, ctx())) as RealizedReport);
+    expect((await check())[`acl ${web.networkId}/list`]).toBe('Realized');
+
     // The NAT paths: the trace says what a real connection from the public network does.
     for (const [ns, name] of [
       [wVm, 'w'],
@@ -149,6 +175,41 @@ describe('checkRealized on a real router host', () => {
     });
     const closed = await inbound(SNAT_IP, 8000);
     expect([closed?.outcome, await connect(pub.ns, SNAT_IP, 8000)]).toEqual(['dropped', null]);
+    // A rule added by hand to db's Ingress chain: the list is not what the kernel holds, and the trace follows the
+    // kernel (the inserted drop decides, as for the real connection); applying the list again removes it.
+    const chain = inChain(db.networkId);
+    const aclT = aclTable(h.prefix, vpcId);
+    await run('ip', [
+      'netns',
+      'exec',
+      h.names.routerNs(vpcId),
+      'nft',
+      'insert',
+      'rule',
+      'inet',
+      aclT,
+      chain,
+      'tcp',
+      'dport',
+      '8000',
+      'drop',
+    ]);
+    expect((await check())[`acl ${db.networkId}/list`]).toMatch(
+      new RegExp(
+        `^RulesDiffer: chain ${chain} differs from list db-acl at rule 1: the kernel holds a rule without comment`,
+      ),
+    );
+    const cut = await inbound(STATIC_IP, 8000);
+    expect([cut?.outcome, cut?.reason, await connect(pub.ns, STATIC_IP, 8000)]).toEqual([
+      'dropped',
+      'AclDenied',
+      null,
+    ]);
+    expect(cut?.message).toContain(`a rule Netplane did not make (chain ${chain} of table inet ${aclT})`);
+    expect(await h.el.applyNetworkAcl?.(dbList, ctx())).toEqual({ adopted: false });
+    expect((await check())[`acl ${db.networkId}/list`]).toBe('Realized');
+    expect(await connect(pub.ns, STATIC_IP, 8000)).toBe('d');
+
     // Outbound: the source NAT for w, the static NAT's own address for d (as the public side sees them).
     const upstream = await listen(pub.ns, 7000, 'up');
     listeners.push(upstream);

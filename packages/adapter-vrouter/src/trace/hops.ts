@@ -54,13 +54,13 @@ export function filterHops(h: HopCtx, results: readonly ChainResult[]): TraceHop
           hops.push(aclHop(h, tr, null, 'Egress', false, [ruleEvidence(s)]));
         return;
       }
-      if (own && rec && s.rule) {
-        const m = RULE.exec(s.rule.comment);
+      const m = s.rule ? RULE.exec(s.rule.comment) : null;
+      const r = m ? rec?.rules.find((x) => x.ruleId === m[1]) : undefined;
+      if (own && rec && s.rule && (s.rule.comment === DEFAULT_COMMENT || r)) {
         const dropped = s.rule.verdict.v === 'drop';
         if (s.rule.comment === DEFAULT_COMMENT)
           hops.push(aclHop(h, rec, null, 'Ingress', true, [ruleEvidence(s)]));
-        else if (m) {
-          const r = rec.rules.find((x) => x.ruleId === m[1]);
+        else {
           hops.push(
             aclHop(h, rec, r ?? null, s.chain.name.startsWith('in_') ? 'Ingress' : 'Egress', dropped, [
               ruleEvidence(s),
@@ -69,15 +69,16 @@ export function filterHops(h: HopCtx, results: readonly ChainResult[]): TraceHop
         }
         return;
       }
-      if (!own && s.rule?.verdict.v === 'drop')
+      // A rule Netplane did not make (in someone else's table, or added by hand to ours) that drops the packet.
+      if (s.rule?.verdict.v === 'drop')
         hops.push({
           kind: 'acl',
           verdict: 'drop',
           at: { type: 'router', id: h.vpcId, name: 'VPC router' },
-          summary: `a rule of nftables table ${s.chain.family} ${s.chain.table} that Netplane did not make dropped it`,
+          summary: `a rule Netplane did not make (chain ${s.chain.name} of table ${s.chain.family} ${s.chain.table}) dropped it`,
           evidence: [ruleEvidence(s)],
         });
-      else if (!own && !s.rule && s.chain.policy === 'drop')
+      else if (!s.rule && s.chain.policy === 'drop')
         hops.push({
           kind: 'acl',
           verdict: 'drop',
