@@ -109,6 +109,7 @@ describe('checkRealized on a real router host', () => {
       `acl ${db.networkId}/list`,
       `network ${db.networkId}`,
       `nic ${d.nicId}`,
+      `vpc ${vpcId}`,
     ]);
 
     // Every rule shape the adapter renders reads back from the kernel equal to the record (the canonical form: a set

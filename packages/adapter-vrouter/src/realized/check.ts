@@ -39,7 +39,8 @@ export async function checkRealized(
       : !a.forwarding
         ? no(R.missingOnHost, `IPv4 forwarding is off in ${a.ns}: its tiers cannot reach each other`)
         : yes(`router namespace ${a.ns} with IPv4 forwarding`, [`ip netns ${a.ns}`]);
-  if (!wanted) resources.push({ kind: 'vpc', id: scope.vpcId, ...vpc });
+  // The VPC itself always (its namespace carries every tier in scope).
+  resources.push({ kind: 'vpc', id: scope.vpcId, ...vpc });
   for (const net of tiersOf(a, wanted)) {
     if (wanted && !wanted.has(net)) continue;
     resources.push({ kind: 'network', id: net, ...tierVerdict(c, a, net, vpc) });
