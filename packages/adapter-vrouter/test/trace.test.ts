@@ -1,8 +1,9 @@
 // trace() against real packets: for the flows of acl.test.ts (tcp/5432 web→db allowed, tcp/22 denied, ICMP both ways,
 // inside a tier, an Egress deny, another VPC), the trace's verdict is what a real connect or ping between the VM
-// namespaces does, and its hops name the ACL list rule that decided.
+// namespaces does, its hops name the ACL list rule that decided, and every answer is the API's TraceResult.
 import { randomUUID } from 'node:crypto';
 import type { NicSpec, TraceFlow, TraceResult } from '@netplane/adapter-sdk';
+import { traceResultSchema } from '@netplane/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pings } from '../src/testing';
 import {
@@ -66,16 +67,18 @@ describe('trace on a real router host agrees with real packets', () => {
       f.protocol === 'icmp'
         ? pings(ns.get(from) as string, to.ip)
         : connects(ns.get(from) as string, to.ip, f.port);
-    const trace = (from: NicSpec, to: NicSpec, f: TraceFlow, tiers = [web, db]) =>
-      h.el.trace?.(
-        traceSpec(
-          tiers,
-          nicEnd(from),
-          to.vpcId === from.vpcId ? nicEnd(to) : { kind: 'address', ip: to.ip },
-          f,
+    const trace = async (from: NicSpec, to: NicSpec, f: TraceFlow, tiers = [web, db]): Promise<TraceResult> =>
+      traceResultSchema.parse(
+        await h.el.trace?.(
+          traceSpec(
+            tiers,
+            nicEnd(from),
+            to.vpcId === from.vpcId ? nicEnd(to) : { kind: 'address', ip: to.ip },
+            f,
+          ),
+          ctx(),
         ),
-        ctx(),
-      ) as Promise<TraceResult>;
+      );
     const aclRef = (t: TraceResult) =>
       t.hops
         .filter((x) => x.kind === 'acl')
