@@ -60,12 +60,18 @@ export async function startHost(label: string, publicThird?: number): Promise<Ho
     pub,
     vlan: vlanBase(`vrouter ${label} test (prefix ${prefix})`),
     async stop() {
+      // Each step even when one before failed: a half clean-up leaves namespaces and an sshd behind.
       for (const p of servers) p.kill('SIGKILL');
-      await el.close();
-      await pub?.remove();
-      await cleanupHost(prefix, stateDir);
-      await sshd.stop();
-      await rm(work, { recursive: true, force: true });
+      const steps = [
+        () => el.close(),
+        async () => pub?.remove(),
+        () => cleanupHost(prefix, stateDir),
+        () => sshd.stop(),
+        () => rm(work, { recursive: true, force: true }),
+      ];
+      const failed: unknown[] = [];
+      for (const step of steps) await step().catch((e: unknown) => failed.push(e));
+      if (failed.length > 0) throw failed[0];
     },
   };
 }

@@ -2,6 +2,7 @@
 // the host's links with details (`ip -j -d link`: bridge membership, state, VXLAN devices), the router namespace's
 // links and addresses, routes, IPv4 forwarding and its whole nftables ruleset (`nft -n -j`), each tier's dnsmasq
 // files, process and the hosts file it was last (re)loaded with, and the VPC's applied ACL records.
+import { AdapterError } from '@netplane/adapter-sdk';
 import type { AclRecord } from '../acl/render';
 import type { Ctx } from '../context';
 import { type HostEntry, parseHosts, runningProbe } from '../dnsmasq';
@@ -55,7 +56,26 @@ const num = (text: string | undefined) => {
   return Number.isFinite(n) ? n : null;
 };
 
+/** Reads tried before giving up on a host whose link dump keeps coming back unparsable (links churning meanwhile). */
+const READ_TRIES = 3;
+
+/**
+ * The read, again when the host's link list did not parse (`ip` may cut a dump a concurrent change interrupted):
+ * judging from a partial list would call present parts missing, so a host that never answers whole is an error.
+ */
 export async function readAppliance(c: Ctx, vpcId: string, signal: AbortSignal): Promise<Appliance> {
+  for (let i = 1; ; i++) {
+    const a = await readOnce(c, vpcId, signal);
+    if (a) return a;
+    if (i >= READ_TRIES)
+      throw new AdapterError(
+        'VENDOR_ERROR',
+        `The router host's link list did not parse in ${READ_TRIES} reads`,
+      );
+  }
+}
+
+async function readOnce(c: Ctx, vpcId: string, signal: AbortSignal): Promise<Appliance | null> {
   const ns = c.names.routerNs(vpcId);
   const root = q(c.stateRoot);
   // The tiers of the VPC by their dnsmasq config's first line, the ACL records by their vpcId: only this VPC's files.
@@ -86,10 +106,10 @@ export async function readAppliance(c: Ctx, vpcId: string, signal: AbortSignal):
   ].join('\n');
   const s = splitSections(await c.ssh.runOk(script, signal, `Reading the router host for VPC ${vpcId}`));
   const byName = (list: DLink[] | null) => new Map((list ?? []).map((l) => [l.ifname, l]));
-  const links = new Map(
-    [...byName(json<DLink[]>(s.get('links')))].filter(([n]) => n.startsWith(c.names.prefix)),
-  );
+  const all = json<DLink[]>(s.get('links'));
   const addr = s.has('addr') ? json<DLink[]>(s.get('addr')) : null;
+  if (!all || (s.has('addr') && !addr)) return null;
+  const links = new Map([...byName(all)].filter(([n]) => n.startsWith(c.names.prefix)));
   const tiers = new Map<string, TierRead>();
   const records: AclRecord[] = [];
   for (const [key, body] of s) {

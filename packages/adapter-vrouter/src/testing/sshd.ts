@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export const run = promisify(execFile);
+const execFileP = promisify(execFile);
+/** execFile with room for `ip -j link` of a host holding thousands of links (other tests' and benches' too). */
+export const run = (file: string, args: readonly string[]) =>
+  execFileP(file, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
 
 export type Sshd = {
   port: number;
