@@ -98,8 +98,15 @@ export const stopScript = (dir: string): string =>
   `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill -KILL "$pid"; ` +
   `while [ -e /proc/$pid ] && ! grep -qs '^State:.*Z' /proc/$pid/status; do sleep 0.02; done; fi`;
 
+/**
+ * `<dir>/loaded`: the hosts file as the dnsmasq of pid N was (re)loaded with it (`# pid N`, then its lines), written
+ * under the host lock right when it is HUPed or started: the Realized check judges a NIC's lease by it.
+ */
+const markLoaded = (dir: string): string =>
+  `{ echo "# pid $(cat ${q(`${dir}/pid`)} 2>/dev/null)"; cat ${q(`${dir}/hosts`)} 2>/dev/null; } > ${q(`${dir}/loaded.tmp`)} && mv -f ${q(`${dir}/loaded.tmp`)} ${q(`${dir}/loaded`)}`;
+
 export const reloadScript = (dir: string): string =>
-  `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill -HUP "$pid"; fi`;
+  `pid=$(${runningProbe(q(dir))} | cut -d' ' -f2); if [ -n "$pid" ]; then kill -HUP "$pid"; ${markLoaded(dir)}; fi`;
 
 export const startScript = (dir: string, netns: string): string =>
-  `touch ${q(`${dir}/hosts`)}; ip netns exec ${q(netns)} dnsmasq --conf-file=${q(`${dir}/dnsmasq.conf`)}`;
+  `touch ${q(`${dir}/hosts`)}; ip netns exec ${q(netns)} dnsmasq --conf-file=${q(`${dir}/dnsmasq.conf`)}\n${markLoaded(dir)}`;

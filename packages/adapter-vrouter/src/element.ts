@@ -28,7 +28,9 @@ import { applyPortForwarding, revokePortForwarding } from './nat/port-forwarding
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
+import { checkRealized } from './realized/check';
 import { SshHost } from './ssh';
+import { traceVrouter } from './trace';
 import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
 
@@ -199,6 +201,18 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
     applyLbRule: (rule, cc) => onVpc(rule.vpcId, cc, (c, s) => applyLbRule(c, rule, s)),
     revokeLbRule: (ref, cc) => onVpc(ref.vpcId, cc, (c, s) => revokeLbRule(c, ref, s)),
     healthCheck: (cc) => call(cc, (c, s) => healthCheck(c, s)),
+    // Read-only, one round trip each: what the host really holds (src/realized), one packet's path (src/trace).
+    checkRealized: (scope, cc) =>
+      call(cc, (c, s) => {
+        checkId('vpcId', scope.vpcId);
+        for (const id of scope.networkIds ?? []) checkId('networkId', id);
+        return checkRealized(c, scope, s);
+      }),
+    trace: (spec, cc) =>
+      call(cc, (c, s) => {
+        checkId('vpcId', spec.vpcId);
+        return traceVrouter(c, spec, s);
+      }),
     close: async () => {
       ctx?.host.close();
     },

@@ -83,6 +83,12 @@ export async function implementNetwork(
     );
   }
   if (rl?.master !== bridge) root.push(`link set dev ${r} master ${bridge}`, `link set dev ${r} up`);
+  // NIC ports of the tier off its bridge (the bridge was deleted by hand and made again): back on it.
+  for (const l of state.links.values()) {
+    const t = tagOf(l);
+    if (t?.kind === 'nic' && t.net === n.networkId && l.master !== bridge)
+      root.push(`link set dev ${l.ifname} master ${bridge}`, `link set dev ${l.ifname} up`);
+  }
   let fdb = '';
   if (vx && !vl) {
     const local = c.config.vxlanLocalIp ? ` local ${c.config.vxlanLocalIp}` : '';

@@ -13,7 +13,16 @@ export async function observe(c: Ctx, scope: ObserveScope, signal: AbortSignal):
   // The namespaces of the tiers found, when the scope named only networks: a second read, only then.
   const inScope = (t: Record<string, string>) =>
     (!scope.vpcId || t.vpc === scope.vpcId) && (!wanted || (t.net !== undefined && wanted.has(t.net)));
-  const nets = [...state.links.values()].filter((l) => tagOf(l)?.kind === 'net' && inScope(tagOf(l) ?? {}));
+  const bridges = [...state.links.values()].filter(
+    (l) => tagOf(l)?.kind === 'net' && inScope(tagOf(l) ?? {}),
+  );
+  // A tier whose bridge was deleted by hand still has its gateway veth: reported, with the bridge missing as issue.
+  const has = new Set(bridges.map((l) => tagOf(l)?.net));
+  const orphans = [...state.links.values()].filter((l) => {
+    const t = tagOf(l);
+    return t?.kind === 'gw' && !has.has(t.net) && inScope(t);
+  });
+  const nets = [...bridges, ...orphans];
   const missingNs = [...new Set(nets.map((l) => c.names.routerNs(tagOf(l)?.vpc ?? '')))].filter(
     (ns) => !state.namespaces.has(ns),
   );
@@ -27,11 +36,14 @@ export async function observe(c: Ctx, scope: ObserveScope, signal: AbortSignal):
     const t = tagOf(bridge) ?? {};
     const net = t.net as string;
     const issues: string[] = [];
+    const orphan = t.kind === 'gw';
     const ns = state.namespaces.get(c.names.routerNs(t.vpc ?? ''));
     const r = state.links.get(c.names.gatewayBridgeSide(net));
     const g = ns?.get(c.names.gatewayRouterSide(net));
     if (!ns) issues.push('the VPC router namespace is missing');
-    if (!r || r.master !== bridge.ifname) issues.push('the gateway interface is missing from the bridge');
+    if (orphan) issues.push('the tier bridge is missing');
+    else if (!r || r.master !== bridge.ifname)
+      issues.push('the gateway interface is missing from the bridge');
     else if (!g?.addr_info?.some((a) => a.local === t.gw))
       issues.push(`the gateway address ${t.gw} is missing`);
     if (t.seg?.startsWith('vxlan://')) {
@@ -39,7 +51,8 @@ export async function observe(c: Ctx, scope: ObserveScope, signal: AbortSignal):
       if (!vx || vx.master !== bridge.ifname) issues.push('the VXLAN device is missing from the bridge');
     }
     const files = state.tiers.get(net);
-    if (t.dhcp === '1' && !files?.running) issues.push('dnsmasq is not running');
+    const dhcp = orphan ? (files?.conf ?? null) !== null : t.dhcp === '1';
+    if (dhcp && !files?.running) issues.push('dnsmasq is not running');
     out.push({
       kind: 'network',
       id: net,
@@ -53,7 +66,7 @@ export async function observe(c: Ctx, scope: ObserveScope, signal: AbortSignal):
       const nicIssues: string[] = [];
       if (port.master !== bridge.ifname) nicIssues.push('the port is not on the tier bridge');
       const entry = files?.hosts.get(p.nic ?? '');
-      if (t.dhcp === '1' && (entry?.mac !== p.mac || entry?.ip !== p.ip))
+      if (dhcp && (entry?.mac !== p.mac || entry?.ip !== p.ip))
         nicIssues.push('the DHCP entry is missing or different');
       out.push({
         kind: 'nic',

@@ -51,6 +51,7 @@ export async function destroyVpc(c: Ctx, vpcId: string, signal: AbortSignal): Pr
       ...tiers.map((t) => `rm -rf ${q(`${c.stateRoot}/${t}`)}`),
       deleteLinks(dels),
       ...(nsOurs ? [`ip netns del ${q(ns)}`] : []),
+      `rm -f ${q(`${c.stateRoot}/.nat-${vpcId}.json`)}`,
     ].join('\n'),
     signal,
     `Destroying the router namespace of VPC ${vpcId}`,

@@ -18,7 +18,17 @@ import {
 } from '@netplane/adapter-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namesFor, type VrouterElement } from '../src';
-import { attachVm, cleanupHost, dhcp, element, run, type Sshd, startSshd, testPrefix } from '../src/testing';
+import {
+  attachVm,
+  cleanupHost,
+  dhcp,
+  element,
+  run,
+  type Sshd,
+  startSshd,
+  testPrefix,
+  vlanBase,
+} from '../src/testing';
 
 const prefix = testPrefix();
 const names = namesFor(prefix);
@@ -87,7 +97,7 @@ async function listen(ns: string): Promise<void> {
   }
 }
 
-const vlan = 100 + Math.floor(Math.random() * 3000);
+const vlan = vlanBase('vrouter acl test');
 const vpcId = randomUUID();
 function tier(third: number, segmentId: number): NetworkSpec {
   return {

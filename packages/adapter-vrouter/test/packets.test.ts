@@ -21,6 +21,7 @@ import {
   startSshd,
   testPrefix,
   unreachable,
+  vlanBase,
 } from '../src/testing';
 
 const prefix = testPrefix();
@@ -44,7 +45,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const vlan = 100 + Math.floor(Math.random() * 3000);
+const vlan = vlanBase('vrouter packets test');
 const vpc = (cidr: string): VpcSpec => ({ vpcId: randomUUID(), name: 'vpc', cidr });
 function tier(v: VpcSpec, third: number, method: 'VLAN' | 'VXLAN', segmentId: number): NetworkSpec {
   return {
@@ -183,12 +184,12 @@ describe('virtual router on a real router host', () => {
       false,
     );
 
-    // Drift: the tier's bridge deleted by hand. The tier and its NICs are gone from observe (missing: drift for the
-    // engine); implementing the tier and preparing its NICs again repairs it, and packets flow again.
+    // Drift: the tier's bridge deleted by hand. The tier (found by its gateway veth) and its NICs show it as issues;
+    // implementing the tier again repairs it (its NICs' ports back on the new bridge), and packets flow again.
     await run('ip', ['link', 'del', names.bridge('VLAN', vlan)]);
-    const cut = (await el.observe({ vpcId: a.vpcId }, ctx())).resources.map((r) => r.id);
-    expect(cut).not.toContain(web.networkId);
-    expect(cut).not.toContain(w1.nicId);
+    const cut = (await el.observe({ vpcId: a.vpcId }, ctx())).resources;
+    expect(cut.find((r) => r.id === web.networkId)?.issues).toEqual(['the tier bridge is missing']);
+    expect(cut.find((r) => r.id === w1.nicId)?.issues).toEqual(['the port is not on the tier bridge']);
     expect(await unreachable(vm(w1), w2.ip)).toBe(true);
     expect((await el.implementNetwork(web, ctx())).adopted).toBe(false);
     const again = await el.prepareNics([w1, w2], ctx());

@@ -10,11 +10,12 @@ import type { Link } from '../host-state';
 import type { LbRule } from '../lb/config';
 import { type LbHost, parseLbHost, readScript as readLbScript } from '../lb/haproxy';
 import { encodeTag, parseTag } from '../names';
-import { ipBatch, lockPreamble, q, SECTION, splitSections } from '../shell';
+import { ipBatch, lockPreamble, q, SECTION, splitSections, writeFile } from '../shell';
 import { checkId } from '../validate';
 import {
   foreignNatOn,
   type NatState,
+  natRecordPath,
   natStateOf,
   natTable,
   parseRuleset,
@@ -32,6 +33,8 @@ type VpcNat = {
   hostSide: Link | undefined;
   /** The VPC's haproxy (src/lb): its rules hold public addresses and ports, and the firewall lets them in. */
   lb: LbHost;
+  /** The NAT state last applied (natRecordPath), null when none was: what a table flushed by hand held. */
+  record: NatState | null;
 };
 
 export function noGateway(c: Ctx): string | null {
@@ -49,12 +52,26 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
     'fi',
     `echo '${SECTION}host'; ip -j link show dev ${publicHostSide(c, vpcId)} 2>/dev/null || echo '[]'`,
     readLbScript(c, vpcId),
+    `echo '${SECTION}record'; cat ${q(natRecordPath(c, vpcId))} 2>/dev/null || echo null`,
   ].join('\n');
   const s = splitSections(await c.ssh.runOk(script, signal, `Reading the NAT of VPC ${vpcId}`));
   const addr = s.get('addr');
   const links = addr ? new Map((JSON.parse(addr) as Link[]).map((l) => [l.ifname, l])) : null;
   const [hostSide] = JSON.parse(s.get('host') || '[]') as Link[];
-  return { ns, ruleset: parseRuleset(s.get('nft') ?? ''), links, hostSide, lb: parseLbHost(vpcId, s) };
+  let record: NatState | null = null;
+  try {
+    record = JSON.parse(s.get('record')?.trim() || 'null') as NatState | null;
+  } catch {
+    // A record cut or edited by hand is no record.
+  }
+  return {
+    ns,
+    ruleset: parseRuleset(s.get('nft') ?? ''),
+    links,
+    hostSide,
+    lb: parseLbHost(vpcId, s),
+    record,
+  };
 }
 
 /** The VPC's NAT state; an absent namespace is INVALID_REQUEST, a same-named table not ours RESOURCE_CONFLICT. */
@@ -75,7 +92,8 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
       { conflict: { resource: 'nft-table', name: natTable(c, vpcId), owner: 'not Netplane' } },
     );
   }
-  return st ?? { snat: null, statics: [], pfs: [] };
+  // A table flushed by hand: the record says what it held, so any NAT call of the VPC restores all of it.
+  return st ?? v.record ?? { snat: null, statics: [], pfs: [] };
 }
 
 /**
@@ -141,6 +159,8 @@ export async function write(
       ipBatch(inNs, v.ns),
       // One transaction: the NAT and the firewall that lets its flows in change together.
       `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}${renderFirewall(c, vpcId, want, lb.rules)}NETPLANE_EOF`,
+      // What was applied, beside the table: the Realized check still knows the rules after a flush by hand.
+      writeFile(natRecordPath(c, vpcId), JSON.stringify(want)),
       lb.script,
     ].join('\n'),
     signal,
@@ -232,7 +252,7 @@ export async function revokeStaticNat(c: Ctx, ref: StaticNatRef, signal: AbortSi
   for (const k of ['ruleId', 'vpcId', 'networkId'] as const) checkId(k, ref[k]);
   const v = await readVpcNat(c, ref.vpcId, signal);
   if (!v.ruleset || !v.links) return;
-  const st = natStateOf(c, ref.vpcId, v.ruleset);
+  const st = natStateOf(c, ref.vpcId, v.ruleset) ?? v.record;
   if (!st || st === 'foreign' || !st.statics.some((r) => r.ruleId === ref.ruleId)) return;
   await write(c, ref.vpcId, v, { ...st, statics: st.statics.filter((r) => r.ruleId !== ref.ruleId) }, signal);
 }

@@ -15,13 +15,18 @@ export async function observeNat(
   for (const vpcId of vpcIds) {
     const v = await readVpcNat(c, vpcId, signal);
     if (!v.ruleset || !v.links) continue;
-    const st = natStateOf(c, vpcId, v.ruleset);
-    if (!st || st === 'foreign') continue;
+    const kernel = natStateOf(c, vpcId, v.ruleset);
+    if (kernel === 'foreign') continue;
+    // The table gone (flushed by hand): its rules, as last applied, are reported with that issue.
+    const st = kernel ?? v.record;
+    if (!st) continue;
+    const gone = kernel ? [] : [`the NAT table ${natTable(c, vpcId)} is missing`];
     const pub = v.links.get(publicRouterSide(c, vpcId));
     // The public firewall (src/firewall) is part of every public-side row: re-applying any of them rewrites it.
     const fw = firewallIssue(firewallStatus(c, vpcId, v.ruleset, st, v.lb.rules));
     const has = (ip: string) => pub?.addr_info?.some((a) => a.local === ip) ?? false;
     const side = (ip: string) => [
+      ...gone,
       ...(v.hostSide?.master !== c.config.publicBridge
         ? ['the public interface is not on the public bridge']
         : []),

@@ -127,7 +127,7 @@ export async function revokePortForwarding(
   for (const k of ['ruleId', 'vpcId', 'networkId'] as const) checkId(k, ref[k]);
   const v = await readVpcNat(c, ref.vpcId, signal);
   if (!v.ruleset || !v.links) return;
-  const st = natStateOf(c, ref.vpcId, v.ruleset);
+  const st = natStateOf(c, ref.vpcId, v.ruleset) ?? v.record;
   if (!st || st === 'foreign' || !st.pfs.some((r) => r.ruleId === ref.ruleId)) return;
   await write(c, ref.vpcId, v, { ...st, pfs: st.pfs.filter((r) => r.ruleId !== ref.ruleId) }, signal);
 }

@@ -37,6 +37,9 @@ export const tableTag = (vpcId: string) => `netplane:vpc=${vpcId}`;
 export const publicHostSide = (c: Ctx, vpcId: string) => `${c.names.prefix}p${h10(vpcId)}`;
 export const publicRouterSide = (c: Ctx, vpcId: string) => `${c.names.prefix}q${h10(vpcId)}`;
 
+/** The NAT state last applied to the VPC (a hidden file: the tier directories' loops skip it). */
+export const natRecordPath = (c: Ctx, vpcId: string) => `${c.stateRoot}/.nat-${vpcId}.json`;
+
 /** The whole table: created empty if absent, deleted and made again, in one transaction. */
 export function renderTable(c: Ctx, vpcId: string, s: NatState): string {
   const t = natTable(c, vpcId);

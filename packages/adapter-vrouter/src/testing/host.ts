@@ -32,10 +32,16 @@ export function element(
  * letter and digits or hex, so a machine's own `tun0` or `tap0…` is never taken for ours (and never cleaned up).
  */
 export async function linksOf(prefixOrName: string): Promise<string[]> {
-  // A boot storm leaves thousands of links: their JSON is over execFile's default 1 MiB of stdout.
-  const { stdout } = await run('ip', ['-j', 'link', 'show'], { maxBuffer: 256 << 20 });
   const ours = new RegExp(`^${prefixOrName}([lxvrgnmp][0-9a-f]+)?$`);
-  return (JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => ours.test(n));
+  // A dump interrupted by other tests' link changes may not parse: read again (a clean-up must not stop half-way).
+  for (let i = 1; ; i++) {
+    const { stdout } = await run('ip', ['-j', 'link', 'show']);
+    try {
+      return (JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname).filter((n) => ours.test(n));
+    } catch (e) {
+      if (i >= 5) throw e;
+    }
+  }
 }
 
 export async function namespacesOf(prefix: string): Promise<string[]> {

@@ -3,4 +3,5 @@
 export * from './host';
 export * from './lb';
 export * from './public';
+export * from './seed';
 export * from './sshd';

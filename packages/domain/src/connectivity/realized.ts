@@ -17,7 +17,17 @@ export const REALIZED_REASONS = {
   notCompiled: 'NotCompiled',
   /** NAT or LB on a router with no gateway chassis: accepted but inert. */
   noGatewayChassis: 'NoGatewayChassis',
-  /** A NIC's port has no binding in the compiled state. */
+  /** A NIC's port has no binding in the compiled state (virtual router: no VM has taken the NIC's veth peer). */
   portNotBound: 'PortNotBound',
+  /** Virtual router: a device the part needs is not on the appliance (namespace, bridge, veth, address, route). */
+  missingOnHost: 'MissingOnHost',
+  /** Virtual router: a NIC's port is on its tier's bridge but administratively down. */
+  portDown: 'PortDown',
+  /** Virtual router: the tier's DHCP server (dnsmasq) is not running. */
+  dhcpNotRunning: 'DhcpNotRunning',
+  /** Virtual router: the NIC's lease is not in the hosts file the running dnsmasq last loaded. */
+  dhcpEntryNotLoaded: 'DhcpEntryNotLoaded',
+  /** Virtual router: the kernel's nftables rules differ from the ACL or NAT rules Netplane applied. */
+  rulesDiffer: 'RulesDiffer',
 } as const;
 export type RealizedReason = (typeof REALIZED_REASONS)[keyof typeof REALIZED_REASONS];

@@ -27,7 +27,17 @@ export function realizedRemediation(reason: string, where: string): string {
     case REALIZED_REASONS.noGatewayChassis:
       return `Set gatewayChassis in the configuration of ${where} (Infrastructure › Controllers › Edit) to a chassis that runs ovn-controller with access to the public network: NAT and load balancing on a router without a gateway chassis are accepted but inert. Then reconcile the VPC.`;
     case REALIZED_REASONS.portNotBound:
-      return `No hypervisor has claimed these ports on ${where}: check that the VM is running on a chassis whose ovn-controller is connected, and that its interface's iface-id is the NIC's port name. The NIC becomes realized once it is bound.`;
+      return `No hypervisor has claimed these ports on ${where}: check that the VM is running on a chassis whose ovn-controller is connected, and that its interface's iface-id is the NIC's port name (virtual router: that the hypervisor took the NIC's veth peer and set it up). The NIC becomes realized once it is bound.`;
+    case REALIZED_REASONS.missingOnHost:
+      return `Parts of the VPC are missing on the router host of ${where} (deleted by hand, or the host rebooted): reconcile the VPC, which implements its tiers again and re-applies what is missing.`;
+    case REALIZED_REASONS.portDown:
+      return `The NICs' ports on ${where} were set down on the router host: reconcile the VPC (preparing the NICs again sets them up) and find who changed them.`;
+    case REALIZED_REASONS.dhcpNotRunning:
+      return `The tier's dnsmasq does not run on the router host of ${where}: reconcile the VPC (implementing the tier again restarts it); if it dies again, read the host's log for dnsmasq errors.`;
+    case REALIZED_REASONS.dhcpEntryNotLoaded:
+      return `The tier's dnsmasq on ${where} has not loaded the NICs' leases: reconcile the VPC, or send dnsmasq a SIGHUP on the router host.`;
+    case REALIZED_REASONS.rulesDiffer:
+      return `The nftables rules in the VPC's router namespace on ${where} differ from what Netplane applied (edited or flushed by hand): reconcile the VPC, which re-applies the ACL lists and NAT rules.`;
     default:
       return remediationOf('NOT_REALIZED', where);
   }
