@@ -15,6 +15,8 @@ export type Packet = {
   oif: string;
   /** The ct state bit: a traced packet is the first of its connection (new). */
   ct: number;
+  /** The ct status bits: dnat once prerouting rewrote its destination. */
+  ctStatus: number;
 };
 
 /** A rule that matched (or a chain's policy, rule null) on the way. */
@@ -50,6 +52,8 @@ export function matches(c: Cond, p: Packet): boolean {
       return c.in.includes(p.oif) !== c.neg;
     case 'ct':
       return ((p.ct & c.states) !== 0) !== c.neg;
+    case 'ctStatus':
+      return ((p.ctStatus & c.bits) === c.bits) !== c.neg;
   }
 }
 

@@ -156,6 +156,15 @@ export function natHop(
     };
   }
   const statik = words[0] === 'nat';
+  if (nat.type === 'masquerade')
+    return {
+      kind: 'nat',
+      verdict: 'pass',
+      at,
+      summary: `hairpin NAT rewrites the source ${from} to the router's ${nat.addr}, so the reply comes back through it`,
+      rewrite: { field: 'ip4.src', from, to: nat.addr },
+      evidence,
+    };
   return {
     kind: 'nat',
     verdict: 'pass',

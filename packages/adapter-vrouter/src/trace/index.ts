@@ -128,6 +128,7 @@ function throughRouter(w: Walk, iif: string): Outcome {
     const nat = pre.nat.verdict.nat;
     w.hops.push(natHop(w.h, pre.nat, nat, w.dst, w.port, pre.steps.map(ruleEvidence)));
     w.dst = nat.addr;
+    w.dnatted = true;
     if (nat.ports && w.port !== null) w.port = nat.ports.find(([x]) => x === w.port)?.[1] ?? w.port;
   }
 
@@ -202,7 +203,10 @@ function throughRouter(w: Walk, iif: string): Outcome {
   const post = natHook(rs, 'postrouting', w.packet(iif, oif));
   if (post?.kind === 'unknown') return w.unsupported(post.chain.name, post.rule.unknown);
   if (post?.nat?.verdict.v === 'nat') {
-    const nat = post.nat.verdict.nat;
+    const rule = post.nat.verdict.nat;
+    // Masquerade (the hairpin rule) takes the outgoing interface's address: the router's gateway on that tier.
+    const out = a.nsLinks.get(oif)?.addr_info?.find((x) => x.family === 'inet')?.local ?? '';
+    const nat = rule.type === 'masquerade' ? { ...rule, addr: out } : rule;
     w.hops.push(natHop(w.h, post.nat, nat, w.src, w.port, post.steps.map(ruleEvidence)));
     w.src = nat.addr;
   }

@@ -12,9 +12,11 @@ export type Cond =
   | { f: 'sport' | 'dport'; proto: number; in: Interval[]; neg: boolean }
   | { f: 'icmpType' | 'icmpCode'; in: Interval[]; neg: boolean }
   | { f: 'iifname' | 'oifname'; in: string[]; neg: boolean }
-  | { f: 'ct'; states: number; neg: boolean };
+  | { f: 'ct'; states: number; neg: boolean }
+  | { f: 'ctStatus'; bits: number; neg: boolean };
 
-export type Nat = { type: 'dnat' | 'snat'; addr: string; ports?: [number, number][] };
+/** A NAT statement; masquerade's address is the outgoing interface's (addr ''), known only on the way out. */
+export type Nat = { type: 'dnat' | 'snat' | 'masquerade'; addr: string; ports?: [number, number][] };
 export type Verdict =
   | { v: 'accept' | 'drop' | 'return' | 'continue' }
   | { v: 'jump' | 'goto'; target: string }
@@ -42,6 +44,8 @@ export type Ruleset = { chains: Chain[]; tables: { family: string; name: string 
 export const PROTO = { icmp: 1, tcp: 6, udp: 17 } as const;
 /** ct state bits as nft prints them numerically. */
 export const CT = { invalid: 1, established: 2, related: 4, new: 8, untracked: 64 } as const;
+/** ct status bits (the kernel's IPS_* flags) as nft prints them numerically: the hairpin and firewall rules test dnat. */
+export const CT_STATUS = { snat: 16, dnat: 32 } as const;
 
 export const ipNum = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 export const ipStr = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -125,9 +129,11 @@ function condOf(m: J): Cond | null {
     }
     return null;
   }
-  if (isObj(left?.ct) && (left.ct as { key: string }).key === 'state') {
+  const ctKey = isObj(left?.ct) ? (left.ct as { key: string }).key : null;
+  if (ctKey === 'state' || ctKey === 'status') {
     const bits = (Array.isArray(right) ? right : [right]).reduce<number>((a, b) => a | asNum(b), 0);
-    return Number.isNaN(bits) ? null : { f: 'ct', states: bits, neg };
+    if (Number.isNaN(bits)) return null;
+    return ctKey === 'state' ? { f: 'ct', states: bits, neg } : { f: 'ctStatus', bits, neg };
   }
   return null;
 }
@@ -167,7 +173,9 @@ export function ruleOf(comment: string, expr: readonly unknown[]): Rule {
       const nat = natOf(key, body);
       if (nat) rule.verdict = { v: 'nat', nat };
       else rule.unknown.push(JSON.stringify(e));
-    } else rule.unknown.push(JSON.stringify(e));
+    } else if (key === 'masquerade' && (body === null || (isObj(body) && Object.keys(body).length === 0)))
+      rule.verdict = { v: 'nat', nat: { type: 'masquerade', addr: '' } };
+    else rule.unknown.push(JSON.stringify(e));
   }
   return rule;
 }
