@@ -12,6 +12,8 @@ export type Ctx = {
   ssh: HostRunner;
   /** The element's one SSH connection. */
   host: SshHost;
+  /** Set in a ctx whose `ssh` is a session holding the host lock. */
+  inSession?: true;
   names: Names;
   config: VrouterConfig;
   /** `<stateDir>/<prefix>`: one directory per tier below it. */
@@ -50,4 +52,7 @@ export function conflict(resource: string, name: string, link: Link | undefined,
  * is still true when it writes. Never wait for an in-process mutex inside fn (lock order: mutex, then host lock).
  */
 export const locked = <T>(c: Ctx, signal: AbortSignal, fn: (c: Ctx) => Promise<T>): Promise<T> =>
-  withHostLock(c.host, c.stateRoot, signal, (ssh) => fn({ ...c, ssh }));
+  // Inside a session already: the same one (a second would wait for the lock its own first session holds).
+  c.inSession
+    ? fn(c)
+    : withHostLock(c.host, c.stateRoot, signal, (ssh) => fn({ ...c, ssh, inSession: true }));

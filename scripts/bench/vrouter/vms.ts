@@ -1,4 +1,4 @@
-// The "VMs" of the virtual-router bench: one network namespace per NIC, the NIC's peer moved into it (the
+// The "VMs" of the virtual-router bench: one network namespace per NIC, attached to the NIC's peer (the
 // hypervisor's part: a passthru macvlan on it inside the VM, see attachVms), and busybox udhcpc in each asking for its
 // lease. The bench's own overhead must not be what it measures: namespaces and attachments are made with one
 // `ip -batch` each (not 4 processes per VM), and one small Python driver enters each namespace (setns) and spawns that
