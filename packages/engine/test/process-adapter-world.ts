@@ -29,7 +29,7 @@ export type ProcessAdapterWorld = {
 export async function startProcessAdapterWorld(
   dialect: DialectName,
   engineOptions: Partial<EngineOptions> = {},
-  controller: { maxConcurrent?: number } = {},
+  controller: { maxConcurrent?: number; timeoutMs?: number } = {},
 ): Promise<ProcessAdapterWorld> {
   const [sim, adapter] = await Promise.all([
     startSimulator(),

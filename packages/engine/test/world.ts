@@ -296,9 +296,10 @@ export async function until<T>(
 /**
  * Waits until the job ends (any final state) and returns it. The deadline catches a hung job, not a slow one: it
  * counts from the job's last visible progress (state, steps done), so a 500-NIC job on a machine at load 25 that
- * keeps moving is waited for (the test's own timeout still bounds it), while one that stalls fails after `stallMs`.
+ * keeps moving is waited for (the test's own timeout still bounds it), while one that stalls fails after `stallMs`
+ * (90 s: an OVN step of a flake loop's niced run beside a CI at load ~30 went 30 s without visible progress).
  */
-export async function waitForJob(engine: Engine, jobId: string, stallMs = 30_000) {
+export async function waitForJob(engine: Engine, jobId: string, stallMs = 90_000) {
   let deadline = Date.now() + stallMs;
   let seen = '';
   for (;;) {
