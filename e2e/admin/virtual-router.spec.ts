@@ -136,9 +136,19 @@ test('an admin adds a virtual-router controller, tests it and sees the host vers
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: /virtual-router/ }) });
     await expect(row).toHaveCount(1);
-    for (const service of ['Connectivity', 'Dhcp', 'NetworkACL', 'SourceNat', 'StaticNat', 'PortForwarding'])
+    const offered = [
+      'Connectivity',
+      'Dhcp',
+      'NetworkACL',
+      'SourceNat',
+      'StaticNat',
+      'PortForwarding',
+      'Lb',
+      'Firewall',
+    ];
+    for (const service of offered)
       await expect(row.getByRole('button', { name: new RegExp(`offers ${service} with`) })).toBeVisible();
-    await expect(row.getByRole('button', { name: /: Lb not offered\./ })).toBeVisible();
+    await expect(row.getByRole('button', { name: /: Vpn not offered\./ })).toBeVisible();
     await shot(page, 'virtual-router-capabilities');
     expect(await seriousViolations(page)).toEqual([]);
   });

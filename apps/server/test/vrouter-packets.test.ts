@@ -1,7 +1,7 @@
 // The virtual router through the public API with real packets: the built server runs the adapter out of process
 // (its default), the controller is this machine behind a throw-away sshd, and every assertion is a packet between
 // "VM" namespaces on the NICs' peers and a "public" namespace on the controller's public bridge. Needs root, sshd,
-// dnsmasq, nft and busybox (scripts/system-deps.sh), like packages/adapter-vrouter's own tests.
+// dnsmasq, nft, haproxy and busybox (scripts/system-deps.sh), like packages/adapter-vrouter's own tests.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,6 +234,26 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     expect(await connect(pub.ns, pf.address, 8000)).toBeNull();
   });
 
+  it('a load balancer rule made through the API spreads connections from the public side over its members', async () => {
+    const [web1, web2] = [vm('web1'), vm('web2')];
+    listeners.push(await listen(web1.ns, 8080, 'web-1'), await listen(web2.ns, 8080, 'web-2'));
+    const vip = await api().mutate<{ id: string; address: string }>('publicIps.acquire', { vpcId: vpcs.app });
+    await api().done('lbRules.create', {
+      tierId: tiers.web?.id,
+      name: 'web',
+      publicIpId: vip.id,
+      publicPort: 80,
+      privatePort: 8080,
+      protocol: 'tcp',
+      algorithm: 'roundrobin',
+      nicIds: [web1.nic.id, web2.nic.id],
+    });
+    const replies: (string | null)[] = [];
+    for (let i = 0; i < 4; i++) replies.push(await connect(pub.ns, vip.address, 80));
+    // Round robin over two members: both answer, nothing is refused.
+    expect(new Set(replies)).toEqual(new Set(['web-1', 'web-2']));
+  });
+
   it('after destroying the VPCs nothing of ours remains on the host', async () => {
     for (const l of listeners.splice(0)) l.stop();
     await api().done('vpcs.destroy', { id: vpcs.app });
@@ -242,6 +262,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     expect((await namespacesOf(prefix)).filter((ns) => !ns.startsWith(`${prefix}-vm-`))).toEqual([
       `${prefix}-public`,
     ]);
+    // dnsmasq and haproxy both run from files of the state directory.
     expect(await processesWith(`${stateDir}/`)).toEqual([]);
     const left = await readdir(join(stateDir, prefix)).catch(() => []);
     expect(left.filter((f) => f !== '.lock')).toEqual([]);

@@ -90,11 +90,12 @@ export type Inventory = {
   zoneId: string;
   controllerId: string;
   vpcOfferingId: string;
-  /** Tier offerings with every service of the adapter but Lb: one on VLAN, one on VXLAN. */
+  /** Tier offerings with every service of the adapter but Firewall: one on VLAN, one on VXLAN. */
   vlanOfferingId: string;
   vxlanOfferingId: string;
 };
 
+// Firewall stays out: the public side is then unfiltered, and each public rule is proven by its own packets.
 const TIER_SERVICES = [
   'Connectivity',
   'Dhcp',
@@ -102,6 +103,7 @@ const TIER_SERVICES = [
   'NetworkACL',
   'StaticNat',
   'PortForwarding',
+  'Lb',
 ] as const;
 const providers = (services: readonly string[]) => Object.fromEntries(services.map((s) => [s, ADAPTER_ID]));
 

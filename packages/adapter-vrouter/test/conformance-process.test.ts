@@ -94,6 +94,19 @@ function harness(isolationMethod: 'VLAN' | 'VXLAN') {
         return link !== undefined && link.ifalias === undefined;
       },
       elementWithoutGateway: () => open({}),
+      // Someone else's nft table in the VPC's router namespace DNATs the public IP.
+      async plantForeignNat(network, ip) {
+        const nft = (...args: string[]) =>
+          run('ip', ['netns', 'exec', names.routerNs(network.vpcId), 'nft', ...args]);
+        await nft('add', 'table', 'ip', 'foreign');
+        await nft('add chain ip foreign pre { type nat hook prerouting priority -100 ; }');
+        await nft('add', 'rule', 'ip', 'foreign', 'pre', 'ip', 'daddr', ip, 'dnat', 'to', '10.0.0.99');
+      },
+      async isForeignNatIntact(network, ip) {
+        const ns = names.routerNs(network.vpcId);
+        const { stdout } = await run('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'foreign']);
+        return stdout.includes(`ip daddr ${ip} dnat to 10.0.0.99`);
+      },
       // The adapter process's SSH sessions hang (SIGSTOP): the abort case aborts a call across the wire.
       async slowDownCalls() {
         stopped = await sshd.sessionPids();
