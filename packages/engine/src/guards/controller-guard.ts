@@ -22,6 +22,8 @@ const BREAKING = new Set(['TIMEOUT', 'UNREACHABLE']);
 const PACE_HEADROOM = 0.99;
 /** One second plus a little for the time between our send and the controller's clock (loopback, event loop). */
 const SLIDING_WINDOW_MS = 1005;
+/** How far behind now the nominal timeline may be caught up (at up to twice the rate), in intervals. */
+const CATCH_UP_INTERVALS = 10;
 
 export class ControllerGuard {
   readonly slots: SlotPool;
@@ -93,15 +95,20 @@ export class ControllerGuard {
           : Number.NEGATIVE_INFINITY;
       // Sends follow a nominal timeline, so a timer that fires late is caught up by the next calls instead of pushing
       // every later call back (measured: 5.3 ms intervals became ~6.25 ms, 160 calls/s for a 200/s controller).
-      // Catch-up is bounded: at most one interval behind now, never closer than half an interval to the previous send.
-      const at = Math.max(this.nextSend, now - intervalMs, this.lastSend + intervalMs / 2, windowOpens);
+      // Catch-up is bounded: at most CATCH_UP_INTERVALS behind now, never closer than half an interval to the previous
+      // send, never past the window. The timeline is not moved by that half-interval spacing: when it was (the next
+      // send's due time counted from the delayed one), every late timer lost its lateness for good, the chain fell
+      // behind the cluster-wide reservations, and a quiet 1000-call storm ran at 175-180 calls/s against 194 reserved
+      // (docs/boot-storm.md, 2026-12-06).
+      const due = Math.max(this.nextSend, now - intervalMs * CATCH_UP_INTERVALS);
+      const at = Math.max(due, this.lastSend + intervalMs / 2, windowOpens);
       if (at > now) await sleep(Math.ceil(at - now), signal);
       if (beforeSend) await beforeSend();
       const sentAt = performance.now();
       this.sent.push(sentAt);
       if (this.sent.length > allowed) this.sent.shift();
       this.lastSend = sentAt;
-      this.nextSend = at + intervalMs;
+      this.nextSend = due + intervalMs;
     } finally {
       release();
     }
