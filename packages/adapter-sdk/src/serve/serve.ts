@@ -70,9 +70,13 @@ export async function serveAdapter(
     queued = [];
     io.output.write(out);
   };
-  const send = (msg: object): void => {
-    if (queued.push(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`) === 1) queueMicrotask(flush);
+  const queue = (line: string): void => {
+    if (queued.push(line) === 1) queueMicrotask(flush);
   };
+  const send = (msg: object): void => queue(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
+  // An answer, the message of every call: its JSON written around the result's, without a copy of the message.
+  const answer = (id: RpcId, result: unknown): void =>
+    queue(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result ?? null)}}\n`);
   const notify = (method: string, params: unknown) => send({ method, params });
   const elementLogger = (element: string | undefined): AdapterLogger => {
     const at =
@@ -250,7 +254,7 @@ export async function serveAdapter(
     }
     const req = msg as RpcRequest;
     dispatch(req).then(
-      (result) => send({ id: req.id, result: result === undefined ? null : result }),
+      (result) => answer(req.id, result),
       (e: unknown) => {
         const error = e instanceof RpcFailure ? e.rpc : { code: RPC.INTERNAL, message: firstLine(e) };
         send({ id: req.id, error });
