@@ -20,7 +20,7 @@ export class RpcError extends Error {
   }
 }
 
-type Pending = { resolve(v: unknown): void; reject(e: unknown): void };
+export type Pending = { resolve(v: unknown): void; reject(e: unknown): void };
 
 const STDERR_LINE_MAX = 4096;
 const HEAD = 200;
@@ -116,14 +116,22 @@ export class Peer {
     }
   }
 
-  request(method: string, params: unknown, onId?: (id: number) => void): Promise<unknown> {
-    if (this.exit) return Promise.reject(new Error(this.exit.reason));
-    const id = this.nextId++;
-    onId?.(id);
+  request(method: string, params: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.write({ jsonrpc: '2.0', id, method, params });
+      this.send(method, params, { resolve, reject });
     });
+  }
+
+  /** Sends a request whose answer settles `p` (a process already gone rejects it at once); returns its id. */
+  send(method: string, params: unknown, p: Pending): number {
+    const id = this.nextId++;
+    if (this.exit) {
+      p.reject(new Error(this.exit.reason));
+      return id;
+    }
+    this.pending.set(id, p);
+    this.write({ jsonrpc: '2.0', id, method, params });
+    return id;
   }
 
   /** Forgets a request (cancelled): its late answer is dropped. */

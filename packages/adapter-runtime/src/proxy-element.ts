@@ -16,14 +16,15 @@ import {
   type AdapterManifest,
   abortable,
   abortError,
-  type BatchItemResult,
   type CallContext,
   type ControllerConnection,
   type NetworkElement,
   type WatchChange,
 } from '@netplane/adapter-sdk';
-import { decodeAdapterError, OPTIONAL_METHODS, type OptionalMethod, RPC } from '@netplane/adapter-sdk/serve';
+import { decodeAdapterError, OPTIONAL_METHODS, RPC } from '@netplane/adapter-sdk/serve';
+import { type CallErrors, callOpen } from './open-call';
 import { type Peer, RpcError } from './peer';
+import { decodeBatch, manifestMethods } from './proxy-methods';
 
 export type OpenAnswer = { methods: readonly string[]; watch: boolean };
 
@@ -32,25 +33,17 @@ export type ElementHost = {
   adapterId(): string;
   /** The process that serves new calls, once it is up (waits while it restarts), within the signal. */
   ready(signal: AbortSignal): Promise<Peer>;
+  /** The process that serves new calls when it is up right now (no wait), else undefined. */
+  serving(): Peer | undefined;
   callTimeoutMs: number;
   forget(el: ProxyElement): void;
 };
 
-const ACL_LISTS = 'SupportsAclLists';
-
-/** The optional calls the manifest promises (the contract: present exactly when it offers the service). */
-export function manifestMethods(m: AdapterManifest): Set<OptionalMethod> {
-  const out = new Set<OptionalMethod>(['checkRealized', 'trace']);
-  if (m.services.StaticNat) out.add('applyStaticNat').add('revokeStaticNat');
-  if (m.services.Lb) out.add('applyLbRule').add('revokeLbRule');
-  if (m.services.PortForwarding) out.add('applyPortForwarding').add('revokePortForwarding');
-  if (m.services.NetworkACL?.[ACL_LISTS] === true) out.add('applyNetworkAcl');
-  return out;
-}
-
 export class ProxyElement {
   readonly element: NetworkElement;
   private readonly opens = new WeakMap<Peer, Promise<OpenAnswer>>();
+  /** The opens that have answered: a call on such a process takes the open path (open-call.ts). */
+  private readonly opened = new WeakMap<Peer, OpenAnswer>();
   private readonly listeners = new Set<(c: WatchChange) => void>();
   private readonly watchingOn = new WeakSet<Peer>();
   private closed = false;
@@ -100,7 +93,11 @@ export class ProxyElement {
     if (!open) {
       open = peer
         .request('element.open', { element: this.id, connection: this.connection })
-        .then((answer) => this.prune(answer))
+        .then((answer) => {
+          const a = this.prune(answer);
+          this.opened.set(peer, a);
+          return a;
+        })
         .catch((e: unknown) => {
           throw this.toError(e, new AbortController().signal, () => new AdapterError('TIMEOUT', 'aborted'));
         });
@@ -186,16 +183,53 @@ export class ProxyElement {
     }
   }
 
-  private async call(method: string, args: unknown[], ctx: CallContext): Promise<unknown> {
-    const signal = ctx?.signal ?? new AbortController().signal;
-    if (signal.aborted) throw abortError(signal);
+  private call(method: string, args: unknown[], ctx: CallContext): Promise<unknown> {
+    if (ctx?.signal?.aborted) return Promise.reject(abortError(ctx.signal));
     if (this.closed)
-      throw new AdapterError('INVALID_REQUEST', `element of adapter ${this.host.adapterId()} is closed`);
-    if (this.pruned && (OPTIONAL_METHODS as readonly string[]).includes(method) && !(method in this.element))
-      throw new AdapterError(
-        'INVALID_REQUEST',
-        `adapter ${this.host.adapterId()} does not implement ${method}`,
+      return Promise.reject(
+        new AdapterError('INVALID_REQUEST', `element of adapter ${this.host.adapterId()} is closed`),
       );
+    const optional = (OPTIONAL_METHODS as readonly string[]).includes(method);
+    if (this.pruned && optional && !(method in this.element))
+      return Promise.reject(this.unimplemented(method));
+    const peer = this.host.serving();
+    const open = peer && this.opened.get(peer);
+    if (!peer || !open) return this.waitingCall(method, args, ctx);
+    if (optional && !open.methods.includes(method)) return Promise.reject(this.unimplemented(method));
+    const timeoutMs = this.host.callTimeoutMs;
+    return callOpen({
+      peer,
+      method,
+      params: { element: this.id, args, idempotencyKey: ctx.idempotencyKey, deadlineMs: timeoutMs },
+      signal: ctx?.signal,
+      timeoutMs,
+      errors: this.errors,
+    });
+  }
+
+  private unimplemented(method: string): AdapterError {
+    return new AdapterError(
+      'INVALID_REQUEST',
+      `adapter ${this.host.adapterId()} does not implement ${method}`,
+    );
+  }
+
+  private readonly errors: CallErrors = {
+    late: (method, timeoutMs) => this.late(method, timeoutMs),
+    // Only answers reach it (a crash, an RpcError): the open path's aborts and deadlines are its own errors.
+    toError: (e) => this.toError(e, undefined, () => new AdapterError('TIMEOUT', 'aborted')),
+  };
+
+  private late(method: string, deadlineMs: number): AdapterError {
+    return new AdapterError(
+      'TIMEOUT',
+      `adapter ${this.host.adapterId()} did not answer ${method} within ${deadlineMs / 1000} s`,
+    );
+  }
+
+  /** A call that first waits for a process (one restarting) or for the element's open there. */
+  private async waitingCall(method: string, args: unknown[], ctx: CallContext): Promise<unknown> {
+    const signal = ctx?.signal ?? new AbortController().signal;
     const deadlineMs = this.host.callTimeoutMs;
     const started = Date.now();
     // One signal for the wait for a process, the open and the call: the caller's, or our deadline. Its reason is the
@@ -203,16 +237,7 @@ export class ProxyElement {
     const ours = new AbortController();
     const onCallerAbort = () => ours.abort(abortError(signal));
     signal.addEventListener('abort', onCallerAbort, { once: true });
-    const timer = setTimeout(
-      () =>
-        ours.abort(
-          new AdapterError(
-            'TIMEOUT',
-            `adapter ${this.host.adapterId()} did not answer ${method} within ${deadlineMs / 1000} s`,
-          ),
-        ),
-      deadlineMs,
-    );
+    const timer = setTimeout(() => ours.abort(this.late(method, deadlineMs)), deadlineMs);
     const both = ours.signal;
     const aborted = () => both.reason as AdapterError;
     let id: number | undefined;
@@ -227,10 +252,7 @@ export class ProxyElement {
       peer = await this.host.ready(both);
       const opened = await abortable(this.attach(peer), both, aborted);
       if ((OPTIONAL_METHODS as readonly string[]).includes(method) && !opened.methods.includes(method))
-        throw new AdapterError(
-          'INVALID_REQUEST',
-          `adapter ${this.host.adapterId()} does not implement ${method}`,
-        );
+        throw this.unimplemented(method);
       const params = {
         element: this.id,
         args,
@@ -239,8 +261,8 @@ export class ProxyElement {
       };
       both.addEventListener('abort', onAbort, { once: true });
       const p = peer;
-      const answer = p.request(`element.${method}`, params, (n) => {
-        id = n;
+      const answer = new Promise((resolve, reject) => {
+        id = p.send(`element.${method}`, params, { resolve, reject });
       });
       const result = await abortable(answer, both, aborted);
       // The wire's null is a void method's undefined (no contract call answers null otherwise).
@@ -254,29 +276,15 @@ export class ProxyElement {
     }
   }
 
-  private toError(e: unknown, signal: AbortSignal, aborted: () => AdapterError): AdapterError {
+  private toError(e: unknown, signal: AbortSignal | undefined, aborted: () => AdapterError): AdapterError {
     if (e instanceof AdapterError) return e;
     if (e instanceof RpcError) {
       if (e.rpc.code === RPC.ADAPTER_ERROR) return decodeAdapterError(e.rpc.message, e.rpc.data);
       return new AdapterError('VENDOR_ERROR', `adapter protocol error: ${e.rpc.message}`);
     }
-    if (signal.aborted) return aborted();
+    if (signal?.aborted) return aborted();
     // The process died under the call: Peer rejects its pending requests with the exit's reason.
     const reason = e instanceof Error ? e.message : String(e);
     return new AdapterError('ADAPTER_CRASHED', `adapter ${this.host.adapterId()} ${reason}`);
   }
-}
-
-/** A prepareNics answer with each failed item's wire error rebuilt into an AdapterError. */
-function decodeBatch(value: unknown): BatchItemResult[] {
-  if (!Array.isArray(value))
-    throw new AdapterError('VENDOR_ERROR', 'adapter protocol error: prepareNics answered no list');
-  return value.map((item: Record<string, unknown>) =>
-    item && item.ok === false
-      ? ({
-          ...item,
-          error: decodeAdapterError((item.error as { message?: unknown })?.message, item.error),
-        } as BatchItemResult)
-      : (item as BatchItemResult),
-  );
 }

@@ -152,6 +152,10 @@ export class Supervisor implements ElementHost {
     }
   }
 
+  serving(): Peer | undefined {
+    return this.state !== 'stopped' && this.current?.alive ? this.current : undefined;
+  }
+
   ready(signal: AbortSignal): Promise<Peer> {
     // Stopped first: a process still finishing its calls after stop() takes no new ones.
     if (this.state === 'stopped') return Promise.reject(new Error('was stopped'));

@@ -20,6 +20,10 @@ import {
 export type ServeIo = { input: Readable; output: Writable };
 
 type Open = { element: NetworkElement; unwatch?: () => void };
+type InFlight = { ac: AbortController; deadlineMs: number; deadlineAt: number };
+
+/** How often the host's deadlines of the calls in flight are checked. */
+const SWEEP_MS = 1_000;
 
 class RpcFailure extends Error {
   constructor(readonly rpc: RpcErrorObject) {
@@ -61,7 +65,19 @@ export async function serveAdapter(
   }
   let module: AdapterModule | undefined;
   const elements = new Map<string, Open>();
-  const inflight = new Map<RpcId, AbortController>();
+  const inflight = new Map<RpcId, InFlight>();
+  // The host's deadlines, checked once a second while calls run: a timer per call cost more than the rest of the
+  // loop's bookkeeping, and the host cancels at its deadline anyway ($/cancelRequest), so this is the backstop.
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    const now = Date.now();
+    for (const f of inflight.values())
+      if (f.deadlineAt <= now) f.ac.abort(new Error(`the host's deadline of ${f.deadlineMs} ms passed`));
+    if (inflight.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
 
   // Lines written in one tick go out in one write: under many concurrent calls that is one syscall, not one each.
   let queued: string[] = [];
@@ -70,9 +86,13 @@ export async function serveAdapter(
     queued = [];
     io.output.write(out);
   };
-  const send = (msg: object): void => {
-    if (queued.push(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`) === 1) queueMicrotask(flush);
+  const queue = (line: string): void => {
+    if (queued.push(line) === 1) queueMicrotask(flush);
   };
+  const send = (msg: object): void => queue(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
+  // An answer, the message of every call: its JSON written around the result's, without a copy of the message.
+  const answer = (id: RpcId, result: unknown): void =>
+    queue(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result ?? null)}}\n`);
   const notify = (method: string, params: unknown) => send({ method, params });
   const elementLogger = (element: string | undefined): AdapterLogger => {
     const at =
@@ -149,13 +169,10 @@ export async function serveAdapter(
       throw new RpcFailure({ code: RPC.METHOD_NOT_FOUND, message: `the element has no ${method}` });
     const args = Array.isArray(params.args) ? params.args : [];
     const ac = new AbortController();
-    inflight.set(id, ac);
-    const deadline =
-      typeof params.deadlineMs === 'number' && params.deadlineMs > 0 ? params.deadlineMs : undefined;
-    // A timer, not AbortSignal.any + AbortSignal.timeout: this runs once per call and those cost far more.
-    const timer = deadline
-      ? setTimeout(() => ac.abort(new Error(`the host's deadline of ${deadline} ms passed`)), deadline)
-      : undefined;
+    const deadlineMs =
+      typeof params.deadlineMs === 'number' && params.deadlineMs > 0 ? params.deadlineMs : Infinity;
+    inflight.set(id, { ac, deadlineMs, deadlineAt: Date.now() + deadlineMs });
+    sweeper ??= setInterval(sweep, SWEEP_MS);
     const signal = ac.signal;
     const idempotencyKey = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : String(id);
     try {
@@ -171,7 +188,6 @@ export async function serveAdapter(
         data: wireError(e),
       });
     } finally {
-      clearTimeout(timer);
       inflight.delete(id);
     }
   }
@@ -244,13 +260,13 @@ export async function serveAdapter(
     if (!('id' in msg) || msg.id === undefined) {
       if (msg.method === '$/cancelRequest' && isObject(msg.params)) {
         const id = msg.params.id as RpcId;
-        inflight.get(id)?.abort(new Error('the host cancelled the call'));
+        inflight.get(id)?.ac.abort(new Error('the host cancelled the call'));
       }
       return;
     }
     const req = msg as RpcRequest;
     dispatch(req).then(
-      (result) => send({ id: req.id, result: result === undefined ? null : result }),
+      (result) => answer(req.id, result),
       (e: unknown) => {
         const error = e instanceof RpcFailure ? e.rpc : { code: RPC.INTERNAL, message: firstLine(e) };
         send({ id: req.id, error });
@@ -270,7 +286,8 @@ export async function serveAdapter(
     io.input.once('close', resolve);
     io.input.once('error', () => resolve());
   });
-  for (const ac of inflight.values()) ac.abort(new Error('the host closed the connection'));
+  clearInterval(sweeper);
+  for (const f of inflight.values()) f.ac.abort(new Error('the host closed the connection'));
   await closeAll();
   if (usesProcess) process.exit(0);
 }

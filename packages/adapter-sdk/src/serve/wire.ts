@@ -73,6 +73,12 @@ export function parseMessage(line: string): RpcMessage | undefined {
   return undefined;
 }
 
+/** Whether bytes [0, end) are only spaces and tabs (a JSON message starts with `{` at once, so this stops early). */
+function blank(b: Buffer, end: number): boolean {
+  for (let i = 0; i < end; i++) if (b[i] !== 32 && b[i] !== 9 && b[i] !== 13) return false;
+  return true;
+}
+
 /**
  * Splits a byte stream into lines of at most maxBytes; calls onOverflow (once, then stops) for a longer line. Chunks
  * are kept as a list until a newline arrives, so a long line costs one concatenation, not one per chunk.
@@ -102,8 +108,9 @@ export function lineSplitter(
       parts = [];
       size = 0;
       start = nl + 1;
-      const text = line.toString('utf8').replace(/\r$/, '');
-      if (text.trim() !== '') onLine(text);
+      // CRLF is accepted; a blank line is skipped (checked without copying the line: answers can be megabytes).
+      const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+      if (!blank(line, end)) onLine(line.toString('utf8', 0, end));
       if (dead) return;
     }
     if (start < chunk.length) {

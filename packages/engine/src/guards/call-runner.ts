@@ -48,6 +48,8 @@ export type CallSpec<T> = {
   besideJob?: boolean;
   invoke: (element: NetworkElement, ctx: CallContext) => Promise<T>;
   summarize?: (result: T) => unknown;
+  /** Runs when the attempt is announced (it holds its slot; its request summary is taken right after). */
+  onAnnounce?: () => void;
   /** Sees each recorded attempt's row (a coalesced batch copies the last one for every other job in it). */
   onRecorded?: (row: elementCallsRepo.ElementCallRow) => void;
 };
@@ -111,6 +113,7 @@ export class CallRunner {
       let announced: Promise<void> | undefined;
       let sent = false;
       const announce = () => {
+        spec.onAnnounce?.();
         announced = this.log.write(
           this.rowOf(spec, { id, attempt, startedAt, durationMs: 0 }, { inFlight: true }),
         );

@@ -30,11 +30,17 @@ export class JobContext {
     steps: readonly jobsRepo.StepRow[],
     private readonly events: JobEvents,
     private readonly now: () => number,
+    private readonly onFinishing: () => void = () => {},
   ) {
     for (const s of steps) if (s.state === 'done') this.done.set(s.key, s.result);
     this.progressDone = job.progressDone;
     // Steps are numbered locally: only the lease holder writes them, and a new holder starts after the last one.
     this.seq = steps.reduce((m, s) => Math.max(m, s.seq), 0);
+  }
+
+  /** Tells the worker this job's own work is done (only its Realized check is left). */
+  finishing(): void {
+    this.onFinishing();
   }
 
   get payload(): Record<string, unknown> {

@@ -24,7 +24,10 @@ const realizing =
   (c: EngineCore, run: JobHandler): JobHandler =>
   async (ctx) => {
     const result = await run(ctx);
-    if (ctx.job.vpcId) await realizeVpc(c, ctx, ctx.job.vpcId);
+    if (ctx.job.vpcId) {
+      ctx.finishing();
+      await realizeVpc(c, ctx, ctx.job.vpcId);
+    }
     return result;
   };
 

@@ -18,6 +18,8 @@ export type RunDeps = {
   handlers: ReadonlyMap<string, JobHandler>;
   events: JobEvents;
   now: () => number;
+  /** The job's own work is done: what is left (its Realized check) need not hold a place of the worker's cap. */
+  finishing?: () => void;
 };
 
 async function abandonCallsOfEarlierHolders(deps: RunDeps, jobId: string, token: number): Promise<void> {
@@ -79,7 +81,7 @@ export async function runJob(deps: RunDeps, id: string, token: number, signal: A
     return;
   }
   const steps = await jobsRepo.listSteps(db, id);
-  const ctx = new JobContext(deps.db, job, node, token, signal, steps, deps.events, deps.now);
+  const ctx = new JobContext(deps.db, job, node, token, signal, steps, deps.events, deps.now, deps.finishing);
   try {
     const result = await handler(ctx);
     await finish('succeeded', result, undefined);

@@ -23,6 +23,8 @@ type Running = { token: number; abort: AbortController; done: Promise<void> };
 
 export class JobWorker {
   private readonly running = new Map<string, Running>();
+  /** Running jobs whose own work is done (only their Realized check is left): not counted against the cap. */
+  private readonly finishing = new Set<string>();
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -138,7 +140,7 @@ export class JobWorker {
 
   private async claim(): Promise<void> {
     try {
-      const capacity = this.options.maxConcurrentJobs - this.running.size;
+      const capacity = this.options.maxConcurrentJobs - (this.running.size - this.finishing.size);
       if (capacity <= 0) return;
       const claims = await jobsRepo.claimJobs(
         this.db.db,
@@ -227,6 +229,7 @@ export class JobWorker {
       )
       .finally(() => {
         this.running.delete(id);
+        this.finishing.delete(id);
         this.wake();
       });
     this.running.set(id, { token, abort, done });
@@ -247,6 +250,13 @@ export class JobWorker {
           handlers: this.handlers,
           events: this.events,
           now: this.now,
+          // In a storm a finished job's check queues behind every call of the jobs still working: holding its place
+          // meanwhile left the queued jobs unclaimed until the checks were answered, and the controller idle.
+          finishing: () => {
+            if (!this.running.has(id) || this.finishing.has(id)) return;
+            this.finishing.add(id);
+            this.wake();
+          },
         },
         id,
         token,

@@ -9,6 +9,7 @@ import { conditionOf, parseConditions, REALIZED_REASONS, type Service } from '@n
 import { CallFailed, isControl } from '../errors';
 import type { JobContext } from '../jobs/context';
 import type { EngineCore } from './core';
+import { sharedReport } from './realized-share';
 import { groupElements } from './specs';
 import { onWholeVpc } from './step-call';
 import { vpcContents } from './vpc-contents';
@@ -121,21 +122,30 @@ async function ask(
       0,
       Math.min(core.options.realizedWaitMs, Math.floor(handle.limits.timeoutMs / 2)),
     );
-    const scope = { vpcId, networkIds, waitMs };
-    const report = await core.calls.call({
-      handle,
-      phase: 'observe',
-      ...onWholeVpc(vpcId),
-      request: { op: 'checkRealized', ...scope },
-      idempotencyKey: `${ctx.job.id}:checkRealized:${controllerId}`,
-      job: ctx.callJob(null),
-      besideJob: true,
-      invoke: (_e, c) => check(scope, c),
-      summarize: (r) => ({
-        overall: r.overall.reason,
-        notRealized: r.resources.filter((x) => !x.realized).length,
-      }),
-    });
+    const report = await sharedReport(
+      core,
+      `${controllerId}:${vpcId}`,
+      networkIds,
+      (share) => {
+        const scope = { vpcId, networkIds: share.networkIds, waitMs };
+        return core.calls.call({
+          handle,
+          phase: 'observe',
+          ...onWholeVpc(vpcId),
+          request: { op: 'checkRealized', ...scope },
+          idempotencyKey: `${ctx.job.id}:checkRealized:${controllerId}`,
+          job: ctx.callJob(null),
+          besideJob: true,
+          onAnnounce: share.close,
+          invoke: (_e, c) => check(scope, c),
+          summarize: (r) => ({
+            overall: r.overall.reason,
+            notRealized: r.resources.filter((x) => !x.realized).length,
+          }),
+        });
+      },
+      (e) => isControl(e) || isDatabaseUnavailable(e),
+    );
     return { kind: 'report', report };
   } catch (e) {
     if (isControl(e) || isDatabaseUnavailable(e)) throw e;
