@@ -238,7 +238,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     const [web1, web2] = [vm('web1'), vm('web2')];
     listeners.push(await listen(web1.ns, 8080, 'web-1'), await listen(web2.ns, 8080, 'web-2'));
     const vip = await api().mutate<{ id: string; address: string }>('publicIps.acquire', { vpcId: vpcs.app });
-    await api().done('lbRules.create', {
+    const created = await api().mutate<{ rule: { id: string }; jobId: string | null }>('lbRules.create', {
       tierId: tiers.web?.id,
       name: 'web',
       publicIpId: vip.id,
@@ -248,10 +248,20 @@ describe.each(testDialects())('virtual router through the API with packets on %s
       algorithm: 'roundrobin',
       nicIds: [web1.nic.id, web2.nic.id],
     });
-    const replies: (string | null)[] = [];
-    for (let i = 0; i < 4; i++) replies.push(await connect(pub.ns, vip.address, 80));
-    // Round robin over two members: both answer, nothing is refused.
-    expect(new Set(replies)).toEqual(new Set(['web-1', 'web-2']));
+    if (created.jobId) expect((await api().job(created.jobId)).state).toBe('succeeded');
+    const count = async (n: number) => {
+      const seen = new Map<string | null, number>();
+      for (let i = 0; i < n; i++) {
+        const r = await connect(pub.ns, vip.address, 80);
+        seen.set(r, (seen.get(r) ?? 0) + 1);
+      }
+      return Object.fromEntries(seen);
+    };
+    // Round robin over two members, one connection at a time: exactly half each, nothing refused.
+    expect(await count(10)).toEqual({ 'web-1': 5, 'web-2': 5 });
+    // A member taken out of the rule through the API gets no connection; the other gets them all.
+    await api().done('lbRules.setMembers', { id: created.rule.id, nicIds: [web1.nic.id] });
+    expect(await count(6)).toEqual({ 'web-1': 6 });
   });
 
   it('after destroying the VPCs nothing of ours remains on the host', async () => {
