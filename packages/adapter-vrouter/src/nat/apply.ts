@@ -9,7 +9,7 @@ import { firewallStatus, fwTable, renderFirewall } from '../firewall/render';
 import type { Link } from '../host-state';
 import type { LbRule } from '../lb/config';
 import { type LbHost, parseLbHost, readScript as readLbScript } from '../lb/haproxy';
-import { encodeTag, parseTag } from '../names';
+import { parseTag } from '../names';
 import { ipBatch, lockPreamble, q, SECTION, splitSections, writeFile } from '../shell';
 import { checkId } from '../validate';
 import {

@@ -15,6 +15,8 @@ export type Packet = {
   oif: string;
   /** The ct state bit: a traced packet is the first of its connection (new). */
   ct: number;
+  /** The ct status NAT bits: dnat once the prerouting NAT rewrote the destination. */
+  ctStatus: number;
 };
 
 /** A rule that matched (or a chain's policy, rule null) on the way. */
@@ -50,6 +52,8 @@ export function matches(c: Cond, p: Packet): boolean {
       return c.in.includes(p.oif) !== c.neg;
     case 'ct':
       return ((p.ct & c.states) !== 0) !== c.neg;
+    case 'ctStatus':
+      return ((p.ctStatus & c.bits) !== 0) !== c.neg;
   }
 }
 
@@ -70,8 +74,10 @@ function run(rs: Ruleset, chain: Chain, p: Packet, steps: Step[], depth: number)
       chain,
     };
   for (const rule of chain.rules) {
-    if (rule.unknown.length > 0) return { kind: 'unknown', rule, chain };
+    // The conditions are ANDed: one known condition that fails is enough to skip a rule, whatever else it holds
+    // (the hairpin's `masquerade` never stops a packet from the public side it does not match).
     if (!rule.conds.every((c) => matches(c, p))) continue;
+    if (rule.unknown.length > 0) return { kind: 'unknown', rule, chain };
     const v = rule.verdict;
     if (v.v === 'continue') continue;
     steps.push({ chain, rule });

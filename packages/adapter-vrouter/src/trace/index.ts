@@ -130,6 +130,7 @@ function throughRouter(w: Walk, iif: string): Outcome {
     const nat = pre.nat.verdict.nat;
     w.hops.push(natHop(w.h, pre.nat, nat, w.dst, w.port, pre.steps.map(ruleEvidence)));
     w.dst = nat.addr;
+    w.dnatted = true;
     if (nat.ports && w.port !== null) w.port = nat.ports.find(([x]) => x === w.port)?.[1] ?? w.port;
   }
 

@@ -12,7 +12,8 @@ export type Cond =
   | { f: 'sport' | 'dport'; proto: number; in: Interval[]; neg: boolean }
   | { f: 'icmpType' | 'icmpCode'; in: Interval[]; neg: boolean }
   | { f: 'iifname' | 'oifname'; in: string[]; neg: boolean }
-  | { f: 'ct'; states: number; neg: boolean };
+  | { f: 'ct'; states: number; neg: boolean }
+  | { f: 'ctStatus'; bits: number; neg: boolean };
 
 export type Nat = { type: 'dnat' | 'snat'; addr: string; ports?: [number, number][] };
 export type Verdict =
@@ -42,6 +43,8 @@ export type Ruleset = { chains: Chain[]; tables: { family: string; name: string 
 export const PROTO = { icmp: 1, tcp: 6, udp: 17 } as const;
 /** ct state bits as nft prints them numerically. */
 export const CT = { invalid: 1, established: 2, related: 4, new: 8, untracked: 64 } as const;
+/** ct status bits (IPS_SRC_NAT, IPS_DST_NAT) as nft prints them numerically. */
+export const CT_STATUS = { snat: 16, dnat: 32 } as const;
 
 export const ipNum = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 export const ipStr = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -128,6 +131,11 @@ function condOf(m: J): Cond | null {
   if (isObj(left?.ct) && (left.ct as { key: string }).key === 'state') {
     const bits = (Array.isArray(right) ? right : [right]).reduce<number>((a, b) => a | asNum(b), 0);
     return Number.isNaN(bits) ? null : { f: 'ct', states: bits, neg };
+  }
+  // `ct status dnat` (the firewall's hole for static NAT and port forwards): the connection's NAT bits.
+  if (isObj(left?.ct) && (left.ct as { key: string }).key === 'status') {
+    const bits = (Array.isArray(right) ? right : [right]).reduce<number>((a, b) => a | asNum(b), 0);
+    return Number.isNaN(bits) ? null : { f: 'ctStatus', bits, neg };
   }
   return null;
 }

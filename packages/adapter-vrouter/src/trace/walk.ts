@@ -6,7 +6,7 @@ import { tagOf } from '../host-state';
 import { type Appliance, adminUp, operUp } from '../realized/read';
 import type { Packet } from './eval';
 import type { HopCtx } from './hops';
-import { CT, ipNum, PROTO } from './nft';
+import { CT, CT_STATUS, ipNum, PROTO } from './nft';
 
 const EPHEMERAL_PORT = 49152;
 export type Outcome = Pick<TraceResult, 'outcome' | 'reason' | 'message' | 'hops' | 'deliveredTo'>;
@@ -17,6 +17,8 @@ export class Walk {
   src: string;
   dst: string;
   port: number | null;
+  /** The prerouting NAT rewrote the destination (the firewall's `ct status dnat` sees it). */
+  dnatted = false;
   readonly h: HopCtx;
   readonly router: TraceHop['at'];
   readonly gateway: TraceHop['at'];
@@ -78,6 +80,7 @@ export class Walk {
       iif,
       oif,
       ct: CT.new,
+      ctStatus: this.dnatted ? CT_STATUS.dnat : 0,
     };
   }
 
