@@ -145,6 +145,37 @@ describe('virtual router public VLANs with packets', () => {
     );
   });
 
+  it('refuses a same-named public VLAN bridge that is not ours, and leaves it alone', async () => {
+    const VC = base + 7;
+    const foreign = `${prefix}u${VC}`;
+    await run('ip', ['link', 'add', 'name', foreign, 'type', 'bridge']);
+    try {
+      const x = { v: { vpcId: randomUUID(), name: 'vc', cidr: '10.29.0.0/16' } };
+      await el.implementVpc(x.v, ctx());
+      const net: NetworkSpec = {
+        vpcId: x.v.vpcId,
+        networkId: randomUUID(),
+        name: 'tc',
+        cidr: '10.29.1.0/24',
+        gateway: '10.29.1.1',
+        isolation: { method: 'VLAN', segmentId: base + 9 },
+        services: ['Connectivity', 'SourceNat'],
+        sourceNatIp: '198.51.100.9',
+        publicNetwork: { cidr: '198.51.100.0/24', gateway: '198.51.100.1', vlan: VC },
+      };
+      await expect(el.implementNetwork(net, ctx())).rejects.toMatchObject({
+        category: 'RESOURCE_CONFLICT',
+        conflict: { resource: 'bridge', name: foreign, owner: 'not Netplane' },
+      });
+      await el.destroyNetwork(net, ctx());
+      await el.destroyVpc(x.v, ctx());
+      const { stdout } = await run('ip', ['-j', 'link', 'show', 'dev', foreign]);
+      expect(JSON.parse(stdout)[0]?.ifalias).toBeUndefined();
+    } finally {
+      await run('ip', ['link', 'del', foreign]).catch(() => undefined);
+    }
+  });
+
   it('keeps two VPCs on two public VLANs apart, the untagged range working beside them', async () => {
     const PUB = '198.51.100';
     const a = await vpc(1, VA, PUB, 2);
