@@ -116,7 +116,10 @@ describe('drift on a real router host, and its repair, with packets', () => {
       [`acl ${db.networkId}/list`]: ['the nftables table of the VPC is missing'],
       // The public firewall (src/firewall) went with the flush too: every public-side row says so.
       [`nat ${nat.ruleId}`]: [`the NAT table ${table} is missing`, 'the public firewall table is missing'],
-      [`nat ${web.networkId}/snat`]: [`the NAT table ${table} is missing`, 'the public firewall table is missing'],
+      [`nat ${web.networkId}/snat`]: [
+        `the NAT table ${table} is missing`,
+        'the public firewall table is missing',
+      ],
     });
     expect(await realized()).toEqual({
       ...allRealized,
