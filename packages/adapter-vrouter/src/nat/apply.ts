@@ -116,7 +116,10 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
 
 /** The public VLAN the VPC's public side is on (its veth's tag), else the one last applied (the record). */
 export function currentVlan(v: VpcNat): number | null {
-  return v.hostSide ? vlanOfLink(v.hostSide) : (v.record?.vlan ?? null);
+  if (v.hostSide) return vlanOfLink(v.hostSide);
+  // The record is a file on the host: only a VLAN id from it reaches a script.
+  const r = v.record?.vlan;
+  return Number.isInteger(r) && (r as number) >= 1 && (r as number) <= 4094 ? (r as number) : null;
 }
 
 /**

@@ -28,7 +28,7 @@ export const publicTag = (vpcId: string, vlan: number | null) =>
 /** The public VLAN a public veth says it is on, null when untagged or not ours. */
 export function vlanOfLink(l: Link | undefined): number | null {
   const v = parseTag(l?.ifalias)?.pvlan;
-  return v && /^\d{1,4}$/.test(v) ? Number(v) : null;
+  return v && /^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 4094 ? Number(v) : null;
 }
 
 /** The bridge the VPC's public veth belongs on: the public VLAN's, or publicBridge when untagged. */
