@@ -81,6 +81,20 @@ export const vrouterConfigSchema = z
         description:
           'The host bridge of the public network. Without it, SourceNat and StaticNat are declined.',
       }),
+    /**
+     * The host's interface carrying tagged public traffic. A public range with a VLAN needs it: on a kernel with 802.1Q
+     * the adapter makes `<uplink>.<vlan>` the port of the VLAN's public bridge `<prefix>u<vlan>`; without 802.1Q the
+     * bridge alone is made (the uplink is not touched). ≤ 10 characters, so `<uplink>.<vlan>` fits Linux's 15 bytes.
+     */
+    publicUplink: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,10}$/, 'must be a Linux interface name of 1-10 letters, digits, "_", "-"')
+      .optional()
+      .meta({
+        title: 'Public uplink',
+        description:
+          'The interface carrying tagged public traffic: public VLAN <vlan> is its sub-interface <uplink>.<vlan>. Without it, public ranges with a VLAN are declined.',
+      }),
   })
   .strict();
 export type VrouterConfig = z.infer<typeof vrouterConfigSchema>;

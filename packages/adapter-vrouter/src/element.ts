@@ -22,9 +22,10 @@ import { applyLbRule, destroyLb, revokeLbRule } from './lb/apply';
 import { observeLb } from './lb/observe';
 import { vrouterManifest } from './manifest';
 import { MAX_BATCH } from './names';
-import { applySourceNat, applyStaticNat, noGateway, revokeStaticNat } from './nat/apply';
+import { applySourceNat, applyStaticNat, revokeStaticNat } from './nat/apply';
 import { observeNat } from './nat/observe';
 import { applyPortForwarding, revokePortForwarding } from './nat/port-forwarding';
+import { noPublicSide } from './nat/public-vlan';
 import { implementNetwork, segmentOf, teardownNetwork } from './network';
 import { type NicOp, type NicOutcome, runNicBatch } from './nics';
 import { observe } from './observe';
@@ -34,7 +35,7 @@ import { traceVrouter } from './trace';
 import { checkId, checkNetwork, checkNic, checkNicRef, checkVpc } from './validate';
 import { destroyVpc, implementVpc } from './vpc';
 
-/** Services that need the VPC's public side (config publicBridge). */
+/** Services that need the VPC's public side (config publicBridge, or publicUplink for a public VLAN). */
 const NAT_SERVICES = new Set(['SourceNat', 'StaticNat', 'PortForwarding', 'Lb', 'Firewall']);
 
 /** The element plus what the tests and the bench read: SSH round trips so far. */
@@ -128,7 +129,7 @@ export function createVrouterElement(connection: ControllerConnection, env: Adap
         } catch (e) {
           return { canHandle: false, reason: toAdapterError(e).message };
         }
-        const why = NAT_SERVICES.has(req.service) ? noGateway(c) : null;
+        const why = NAT_SERVICES.has(req.service) ? noPublicSide(c, req.network.publicNetwork?.vlan) : null;
         if (why) return { canHandle: false, reason: why };
         if (!(req.service in vrouterManifest.services)) {
           return { canHandle: false, reason: `The virtual router adapter does not offer ${req.service} yet` };

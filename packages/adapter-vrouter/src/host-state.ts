@@ -13,6 +13,7 @@ export type Link = {
   address?: string;
   mtu?: number;
   operstate?: string;
+  flags?: string[];
   addr_info?: { family: string; local: string; prefixlen: number }[];
 };
 

@@ -18,7 +18,9 @@ export const vrouterManifest: AdapterManifest = {
     'static lease in the dnsmasq serving the tier (router, DNS and MTU options). Commands are batched: ip -batch ' +
     'and one dnsmasq reload per batch of NICs. NetworkACL lists are an nftables table per VPC in its router ' +
     'namespace, replaced atomically (one nft -f) per apply, stateful. SourceNat, StaticNat and PortForwarding are ' +
-    'another nftables table per VPC, rewritten whole with nft -f, behind a veth on the configured public bridge. ' +
+    'another nftables table per VPC, rewritten whole with nft -f, behind a veth on the configured public bridge ' +
+    '(a public range with a VLAN: a bridge per public VLAN, its port the 802.1Q sub-interface of the public uplink ' +
+    'when the kernel has 802.1Q). ' +
     'Lb is one haproxy per VPC in its router namespace (tcp mode, a backend per rule; member changes through its ' +
     'runtime API, other changes by seamless reloads; established connections are kept). Firewall is the stateful ingress filter of the public side, an nftables table ' +
     'rendered from the published services (NAT, port forwards, LB listeners, ICMP echo): everything else from the ' +

@@ -6,6 +6,7 @@ import { stopScript } from './dnsmasq';
 import type { Link } from './host-state';
 import { readHost, tagOf } from './host-state';
 import { encodeTag } from './names';
+import { releaseVlanScript, vlanOfLink } from './nat/public-vlan';
 import { deleteLinks, ipBatch, lockPreamble, q } from './shell';
 
 export async function implementVpc(c: Ctx, vpc: VpcSpec, signal: AbortSignal): Promise<{ adopted: boolean }> {
@@ -41,6 +42,8 @@ export async function destroyVpc(c: Ctx, vpcId: string, signal: AbortSignal): Pr
   const tiers = [...state.tiers.entries()]
     .filter(([, t]) => t.conf?.includes(` vpc ${vpcId}`))
     .map(([id]) => id);
+  // The public VLAN bridge the VPC's public veth is on goes too once no other VPC is on it.
+  const vlans = [...new Set(ours.map(vlanOfLink).filter((x) => x !== null))];
   const lo = state.namespaces.get(ns)?.get('lo');
   const nsOurs = state.namespaces.get(ns) != null && tagOf(lo)?.vpc === vpcId;
   if (dels.length === 0 && tiers.length === 0 && !nsOurs) return;
@@ -51,6 +54,7 @@ export async function destroyVpc(c: Ctx, vpcId: string, signal: AbortSignal): Pr
       ...tiers.map((t) => `rm -rf ${q(`${c.stateRoot}/${t}`)}`),
       deleteLinks(dels),
       ...(nsOurs ? [`ip netns del ${q(ns)}`] : []),
+      ...vlans.map((v) => releaseVlanScript(c, v)),
       `rm -f ${q(`${c.stateRoot}/.nat-${vpcId}.json`)}`,
     ].join('\n'),
     signal,

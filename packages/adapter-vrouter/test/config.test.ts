@@ -33,6 +33,9 @@ describe('virtual router element before it connects', () => {
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, nope: 1 }),
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY }, { privateKey: SECRET, extra: SECRET }),
       el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, publicBridge: 'br0;reboot' }),
+      // `<uplink>.<vlan>` must fit 15 bytes, and the name reaches a script.
+      el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, publicUplink: 'enp0s31f6xyz' }),
+      el('ssh://root@127.0.0.1:1', { hostKey: HOST_KEY, publicUplink: 'eth1.5' }),
     ];
     const messages: string[] = [];
     for (const e of cases) {
@@ -45,6 +48,10 @@ describe('virtual router element before it connects', () => {
     expect(messages[1]).toMatch(/hostKey: must be the host public key/);
     expect(messages[2]).toMatch(/namePrefix/);
     expect(messages[3]).toMatch(/nope|Unrecognized/);
+    expect(messages.slice(6)).toEqual([
+      expect.stringContaining('publicUplink: must be a Linux interface name of 1-10'),
+      expect.stringContaining('publicUplink: must be a Linux interface name of 1-10'),
+    ]);
   });
 
   it('refuses spec values that would reach a script unchecked, before connecting', async () => {

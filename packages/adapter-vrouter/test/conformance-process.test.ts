@@ -109,9 +109,16 @@ function harness(isolationMethod: 'VLAN' | 'VXLAN') {
       },
       // The adapter process's SSH sessions hang (SIGSTOP): the abort case aborts a call across the wire.
       async slowDownCalls() {
-        stopped = await sshd.sessionPids();
+        // A session may end between the listing and the signal (ESRCH): only the ones stopped count.
+        stopped = (await sshd.sessionPids()).filter((pid) => {
+          try {
+            process.kill(pid, 'SIGSTOP');
+            return true;
+          } catch {
+            return false;
+          }
+        });
         if (stopped.length === 0) throw new Error('no SSH session to stop');
-        for (const pid of stopped) process.kill(pid, 'SIGSTOP');
       },
     };
   };

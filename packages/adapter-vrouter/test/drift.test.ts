@@ -114,7 +114,7 @@ describe('drift on a real router host, and its repair, with packets', () => {
     await run('ip', ['netns', 'exec', h.names.routerNs(vpcId), 'nft', 'flush', 'ruleset']);
     expect(await issues()).toEqual({
       [`acl ${db.networkId}/list`]: ['the nftables table of the VPC is missing'],
-      // The public side's firewall table (src/firewall) went with the flush too.
+      // The public firewall (src/firewall) went with the flush too: every public-side row says so.
       [`nat ${nat.ruleId}`]: [`the NAT table ${table} is missing`, 'the public firewall table is missing'],
       [`nat ${web.networkId}/snat`]: [
         `the NAT table ${table} is missing`,

@@ -5,8 +5,9 @@
 // missing: the address, the firewall, the configuration file, the process.
 import { AdapterError, type LbRuleRef, type LbRuleSpec } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';
-import { checkFree, ipConflict, readVpcNat, requireGateway, stateOf, write } from '../nat/apply';
+import { checkFree, ipConflict, readVpcNat, stateOf, write } from '../nat/apply';
 import { portConflict } from '../nat/port-forwarding';
+import { requirePublicSide } from '../nat/public-vlan';
 import { lockPreamble } from '../shell';
 import { checkId } from '../validate';
 import { checkLbSpec, type LbRule, lbPaths, vipOf } from './config';
@@ -18,7 +19,7 @@ export async function applyLbRule(
   signal: AbortSignal,
 ): Promise<{ adopted: boolean }> {
   const rule = checkLbSpec(c, spec);
-  requireGateway(c);
+  requirePublicSide(c, undefined);
   const v = await readVpcNat(c, spec.vpcId, signal);
   const st = stateOf(c, spec.vpcId, v);
   if (v.lb.foreign) {

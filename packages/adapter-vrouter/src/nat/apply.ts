@@ -9,9 +9,21 @@ import { firewallStatus, fwTable, renderFirewall } from '../firewall/render';
 import type { Link } from '../host-state';
 import type { LbRule } from '../lb/config';
 import { type LbHost, parseLbHost, readScript as readLbScript } from '../lb/haproxy';
-import { encodeTag, parseTag } from '../names';
+import { parseTag } from '../names';
 import { ipBatch, lockPreamble, q, SECTION, splitSections, writeFile } from '../shell';
 import { checkId } from '../validate';
+import {
+  ensureVlan,
+  parseVlanHost,
+  precondition,
+  publicBridgeFor,
+  publicTag,
+  readVlanScript,
+  releaseVlanScript,
+  requirePublicSide,
+  type VlanHost,
+  vlanOfLink,
+} from './public-vlan';
 import {
   foreignNatOn,
   type NatState,
@@ -35,15 +47,17 @@ type VpcNat = {
   lb: LbHost;
   /** The NAT state last applied (natRecordPath), null when none was: what a table flushed by hand held. */
   record: NatState | null;
+  /** The public VLAN bridges and sub-interfaces read (the veth's current VLAN and the ones asked for), the mode. */
+  vlans: VlanHost;
 };
 
-export function noGateway(c: Ctx): string | null {
-  return c.config.publicBridge
-    ? null
-    : 'The controller has no public bridge configured (config publicBridge): no way out of the VPC';
-}
-
-export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Promise<VpcNat> {
+/** Reads the VPC's NAT; `vlans`: public VLANs whose bridges the caller may put the public side on. */
+export async function readVpcNat(
+  c: Ctx,
+  vpcId: string,
+  signal: AbortSignal,
+  vlans: readonly number[] = [],
+): Promise<VpcNat> {
   const ns = c.names.routerNs(vpcId);
   const script = [
     `if ip netns list | cut -d' ' -f1 | grep -qx ${q(ns)}; then`,
@@ -53,6 +67,7 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
     `echo '${SECTION}host'; ip -j link show dev ${publicHostSide(c, vpcId)} 2>/dev/null || echo '[]'`,
     readLbScript(c, vpcId),
     `echo '${SECTION}record'; cat ${q(natRecordPath(c, vpcId))} 2>/dev/null || echo null`,
+    readVlanScript(c, publicHostSide(c, vpcId), natRecordPath(c, vpcId), vlans),
   ].join('\n');
   const s = splitSections(await c.ssh.runOk(script, signal, `Reading the NAT of VPC ${vpcId}`));
   const addr = s.get('addr');
@@ -71,6 +86,7 @@ export async function readVpcNat(c: Ctx, vpcId: string, signal: AbortSignal): Pr
     hostSide,
     lb: parseLbHost(vpcId, s),
     record,
+    vlans: parseVlanHost(s),
   };
 }
 
@@ -93,7 +109,17 @@ export function stateOf(c: Ctx, vpcId: string, v: VpcNat): NatState {
     );
   }
   // A table flushed by hand: the record says what it held, so any NAT call of the VPC restores all of it.
-  return st ?? v.record ?? { snat: null, statics: [], pfs: [] };
+  const state = st ?? v.record ?? { snat: null, statics: [], pfs: [] };
+  // The table does not hold the public VLAN: the veth's tag does, else the record.
+  return { ...state, vlan: currentVlan(v) };
+}
+
+/** The public VLAN the VPC's public side is on (its veth's tag), else the one last applied (the record). */
+export function currentVlan(v: VpcNat): number | null {
+  if (v.hostSide) return vlanOfLink(v.hostSide);
+  // The record is a file on the host: only a VLAN id from it reaches a script.
+  const r = v.record?.vlan;
+  return Number.isInteger(r) && (r as number) >= 1 && (r as number) <= 4094 ? (r as number) : null;
 }
 
 /**
@@ -108,18 +134,23 @@ export async function write(
   signal: AbortSignal,
   lb: { rules: readonly LbRule[]; script: string } = { rules: v.lb.rules, script: '' },
 ): Promise<boolean> {
-  const bridge = c.config.publicBridge as string;
+  const vlan = want.vlan ?? null;
+  requirePublicSide(c, vlan);
+  const bridge = publicBridgeFor(c, vlan);
   const [p, pq] = [publicHostSide(c, vpcId), publicRouterSide(c, vpcId)];
-  const tag = encodeTag({ kind: 'pub', vpc: vpcId });
-  const root: string[] = [];
-  if (v.hostSide && parseTag(v.hostSide.ifalias)?.vpc !== vpcId) {
-    throw conflict('interface', p, v.hostSide, `Public side of VPC ${vpcId}`);
-  }
+  const tag = publicTag(vpcId, vlan);
+  const what = `Public side of VPC ${vpcId}`;
+  if (v.hostSide && parseTag(v.hostSide.ifalias)?.vpc !== vpcId)
+    throw conflict('interface', p, v.hostSide, what);
+  const root = vlan === null ? [] : ensureVlan(c, v.vlans, vlan, what);
   const inside = v.links?.get(pq);
   if (!v.hostSide || !inside) {
     if (v.hostSide) root.push(`link del dev ${p}`);
     root.push(`link add name ${p} type veth peer name ${pq} netns ${v.ns}`, `link set dev ${p} alias ${tag}`);
-  }
+  } else if (v.hostSide.ifalias !== tag) root.push(`link set dev ${p} alias ${tag}`);
+  // Moved off another public VLAN: that VLAN's bridge goes once no VPC is on it.
+  const was = v.hostSide ? vlanOfLink(v.hostSide) : null;
+  const release = was !== null && was !== vlan ? releaseVlanScript(c, was) : '';
   if (!v.hostSide || !inside || v.hostSide.master !== bridge) {
     root.push(`link set dev ${p} master ${bridge}`, `link set dev ${p} up`);
   }
@@ -154,8 +185,9 @@ export async function write(
   await c.ssh.runOk(
     [
       lockPreamble(c.stateRoot),
-      `test -d /sys/class/net/${bridge} || { echo "netplane: public bridge ${bridge} does not exist" >&2; exit 1; }`,
+      precondition(c, v.vlans, vlan),
       ipBatch(root),
+      release,
       ipBatch(inNs, v.ns),
       // One transaction: the NAT and the firewall that lets its flows in change together.
       `ip netns exec ${q(v.ns)} nft -f - <<'NETPLANE_EOF'\n${table}${renderFirewall(c, vpcId, want, lb.rules)}NETPLANE_EOF`,
@@ -175,11 +207,6 @@ export const badIp = (what: string, ip: unknown) => {
   }
 };
 
-export function requireGateway(c: Ctx) {
-  const why = noGateway(c);
-  if (why) throw new AdapterError('INVALID_REQUEST', why);
-}
-
 export function ipConflict(what: string, ip: string, owner: string): AdapterError {
   return new AdapterError('RESOURCE_CONFLICT', `${what}: public IP ${ip} is already used by ${owner}`, {
     conflict: { resource: 'public-ip', name: ip, owner },
@@ -198,14 +225,15 @@ export function checkFree(c: Ctx, vpcId: string, v: VpcNat, ip: string, what: st
 }
 
 export async function applySourceNat(c: Ctx, n: NetworkSpec, signal: AbortSignal): Promise<void> {
-  requireGateway(c);
+  const vlan = n.publicNetwork?.vlan ?? null;
+  requirePublicSide(c, vlan);
   const ip = n.sourceNatIp as string;
   badIp('source NAT IP', ip);
   const pn = n.publicNetwork;
   if (pn) badIp('public gateway', pn.gateway);
   const plen = pn ? Number(pn.cidr.split('/')[1]) : 32;
   if (!Number.isInteger(plen) || plen < 8 || plen > 32) badIp('public CIDR', pn?.cidr);
-  const v = await readVpcNat(c, n.vpcId, signal);
+  const v = await readVpcNat(c, n.vpcId, signal, vlan === null ? [] : [vlan]);
   const st = stateOf(c, n.vpcId, v);
   const what = `Source NAT of VPC ${n.vpcId}`;
   const other = st.statics.find((r) => r.publicIp === ip);
@@ -214,7 +242,7 @@ export async function applySourceNat(c: Ctx, n: NetworkSpec, signal: AbortSignal
   // The first tier's spec names the source NAT; another tier of the VPC with the same address adopts it.
   const keep = st.snat?.ip === ip ? st.snat.networkId : n.networkId;
   const snat = { networkId: keep, ip, plen, gateway: pn?.gateway ?? null };
-  await write(c, n.vpcId, v, { ...st, snat }, signal);
+  await write(c, n.vpcId, v, { ...st, snat, vlan }, signal);
 }
 
 export async function applyStaticNat(
@@ -225,7 +253,7 @@ export async function applyStaticNat(
   for (const k of ['ruleId', 'vpcId', 'networkId', 'nicId'] as const) checkId(k, rule[k]);
   badIp('public IP', rule.publicIp);
   badIp('private IP', rule.privateIp);
-  requireGateway(c);
+  requirePublicSide(c, undefined);
   const v = await readVpcNat(c, rule.vpcId, signal);
   const st = stateOf(c, rule.vpcId, v);
   const what = `Static NAT rule ${rule.ruleId}`;

@@ -3,7 +3,8 @@
 import type { ObservedResource } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';
 import { firewallIssue, firewallStatus } from '../firewall/render';
-import { readVpcNat } from './apply';
+import { currentVlan, readVpcNat } from './apply';
+import { publicBridgeFor, vlanBridge } from './public-vlan';
 import { natStateOf, natTable, publicRouterSide } from './table';
 
 export async function observeNat(
@@ -25,9 +26,16 @@ export async function observeNat(
     // The public firewall (src/firewall) is part of every public-side row: re-applying any of them rewrites it.
     const fw = firewallIssue(firewallStatus(c, vpcId, v.ruleset, st, v.lb.rules));
     const has = (ip: string) => pub?.addr_info?.some((a) => a.local === ip) ?? false;
+    // The public VLAN's bridge (src/nat/public-vlan.ts) deleted by hand takes the veth off it: both are said.
+    const vlan = currentVlan(v);
+    const vlanGone =
+      vlan !== null && !v.vlans.bridges.has(vlan)
+        ? [`the public VLAN ${vlan} bridge ${vlanBridge(c, vlan)} is missing`]
+        : [];
     const side = (ip: string) => [
       ...gone,
-      ...(v.hostSide?.master !== c.config.publicBridge
+      ...vlanGone,
+      ...(v.hostSide?.master !== publicBridgeFor(c, vlan)
         ? ['the public interface is not on the public bridge']
         : []),
       ...(has(ip) ? [] : [`the public address ${ip} is missing`]),

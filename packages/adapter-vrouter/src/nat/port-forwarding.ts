@@ -9,7 +9,8 @@ import {
 } from '@netplane/adapter-sdk';
 import type { Ctx } from '../context';
 import { checkId } from '../validate';
-import { badIp, checkFree, ipConflict, readVpcNat, requireGateway, stateOf, write } from './apply';
+import { badIp, checkFree, ipConflict, readVpcNat, stateOf, write } from './apply';
+import { requirePublicSide } from './public-vlan';
 import { natStateOf, type PfRule } from './table';
 
 const port = (what: string, v: unknown) => {
@@ -61,7 +62,7 @@ export async function applyPortForwarding(
   signal: AbortSignal,
 ): Promise<{ adopted: boolean }> {
   check(rule);
-  requireGateway(c);
+  requirePublicSide(c, undefined);
   const v = await readVpcNat(c, rule.vpcId, signal);
   const st = stateOf(c, rule.vpcId, v);
   const what = `Port forwarding rule ${rule.ruleId}`;

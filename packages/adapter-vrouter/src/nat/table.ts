@@ -15,7 +15,13 @@ export type PfRule = {
   privateIp: string;
   privatePorts: [number, number];
 };
-export type NatState = { snat: SourceNat | null; statics: StaticRule[]; pfs: PfRule[] };
+export type NatState = {
+  snat: SourceNat | null;
+  statics: StaticRule[];
+  pfs: PfRule[];
+  /** The public range's VLAN (src/nat/public-vlan.ts), null or absent when untagged; not in the table itself. */
+  vlan?: number | null;
+};
 
 const range = ([a, b]: [number, number]) => `${a}-${b}`;
 const pfTag = (r: PfRule) =>

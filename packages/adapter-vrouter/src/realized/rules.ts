@@ -3,11 +3,13 @@
 // nft.ts's canonical form, compared by digest), the forward chain starts stateful and jumps into them; a static NAT,
 // port forward or source NAT when its rules do what their comments (the NAT record) say and its public address is
 // on the public veth. NAT rules the kernel lost entirely are known from the NAT record file (nat/record.ts).
+
 import { createHash } from 'node:crypto';
 import { aclListResourceId, type RealizedResource } from '@netplane/adapter-sdk';
 import { REALIZED_REASONS as R } from '@netplane/domain';
 import { type AclRecord, aclTable } from '../acl/render';
 import type { Ctx } from '../context';
+import { publicBridgeFor, vlanOfLink } from '../nat/public-vlan';
 import { type NatState, natStateOf, natTable, publicHostSide, publicRouterSide } from '../nat/table';
 import { expectedJumps, expectedTierChains, STATEFUL } from '../trace/expected';
 import { type Cond, canonical, chainOf, type Rule, type Ruleset } from '../trace/nft';
@@ -106,11 +108,9 @@ export function natVerdicts(c: Ctx, a: Appliance): RealizedResource[] {
   const tablePresent = rs?.tables.some((x) => x.family === 'ip' && x.name === t) ?? false;
   const side = (ip: string): Verdict | null => {
     if (!tablePresent) return no(R.rulesDiffer, `the NAT table ip ${t} is missing from ${a.ns}`);
-    if (!host || host.master !== c.config.publicBridge || !adminUp(host) || !adminUp(pub))
-      return no(
-        R.missingOnHost,
-        `the public veth ${q} is not up on the public bridge ${c.config.publicBridge ?? '-'}`,
-      );
+    const bridge = publicBridgeFor(c, host ? vlanOfLink(host) : (a.natRecord?.vlan ?? null));
+    if (!host || host.master !== bridge || !adminUp(host) || !adminUp(pub))
+      return no(R.missingOnHost, `the public veth ${q} is not up on the public bridge ${bridge}`);
     if (!pub?.addr_info?.some((x) => x.local === ip))
       return no(R.missingOnHost, `the public address ${ip} is missing on ${q}`);
     return null;

@@ -32,7 +32,7 @@ export function element(
  * letter and digits or hex, so a machine's own `tun0` or `tap0…` is never taken for ours (and never cleaned up).
  */
 export async function linksOf(prefixOrName: string): Promise<string[]> {
-  const ours = new RegExp(`^${prefixOrName}([lxvrgnmp][0-9a-f]+)?$`);
+  const ours = new RegExp(`^${prefixOrName}([lxvrgnmpu][0-9a-f]+)?$`);
   // A dump interrupted by other tests' link changes may not parse: read again (a clean-up must not stop half-way).
   for (let i = 1; ; i++) {
     const { stdout } = await run('ip', ['-j', 'link', 'show']);

@@ -5,3 +5,4 @@ export * from './lb';
 export * from './public';
 export * from './seed';
 export * from './sshd';
+export * from './udp';

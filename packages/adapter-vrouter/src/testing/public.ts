@@ -47,6 +47,37 @@ export async function createPublicSide(prefix: string, third: number): Promise<P
   };
 }
 
+/**
+ * A public namespace joined to an existing bridge (a public VLAN's bridge the adapter made: on a host without 802.1Q
+ * the bridge is the VLAN, so this namespace is "on VLAN n"), holding the upstream gateway `<gateway>/24`.
+ * remove() deletes the namespace and its veth, never the bridge.
+ */
+export async function joinPublicBridge(
+  prefix: string,
+  name: string,
+  bridge: string,
+  gateway: string,
+): Promise<PublicSide> {
+  const ns = `${prefix}-public-${name}`;
+  const host = `${prefix}pj${name}`;
+  await run('ip', ['netns', 'add', ns]);
+  await run('ip', ['link', 'add', 'name', host, 'type', 'veth', 'peer', 'name', 'up0', 'netns', ns]);
+  await run('ip', ['link', 'set', host, 'master', bridge, 'up']);
+  await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  await run('ip', ['-n', ns, 'link', 'set', 'up0', 'up']);
+  await run('ip', ['-n', ns, 'addr', 'add', `${gateway}/24`, 'dev', 'up0']);
+  return {
+    bridge,
+    ns,
+    cidr: `${gateway.split('.').slice(0, 3).join('.')}.0/24`,
+    gateway,
+    async remove() {
+      await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+      await run('ip', ['link', 'del', host]).catch(() => undefined);
+    },
+  };
+}
+
 const SERVER = `
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

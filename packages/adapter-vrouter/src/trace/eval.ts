@@ -74,8 +74,10 @@ function run(rs: Ruleset, chain: Chain, p: Packet, steps: Step[], depth: number)
       chain,
     };
   for (const rule of chain.rules) {
-    if (rule.unknown.length > 0) return { kind: 'unknown', rule, chain };
+    // The conditions are ANDed: one known condition that fails is enough to skip a rule, whatever else it holds
+    // (the hairpin's `masquerade` never stops a packet from the public side it does not match).
     if (!rule.conds.every((c) => matches(c, p))) continue;
+    if (rule.unknown.length > 0) return { kind: 'unknown', rule, chain };
     const v = rule.verdict;
     if (v.v === 'continue') continue;
     steps.push({ chain, rule });

@@ -4,10 +4,12 @@
 // prerouting NAT (static NAT, port forwarding), the routing decision (connected tiers, the default route of the
 // public side), every forward filter chain of the namespace (our ACL table, and anyone else's), postrouting NAT
 // (static NAT's and the source NAT's SNAT), then delivery to a NIC whose port is on its bridge and up.
+
 import { AdapterError, TRACE_SPEC_VERSION, type TraceResult, type TraceSpec } from '@netplane/adapter-sdk';
 import { aclTable } from '../acl/render';
 import type { Ctx } from '../context';
 import { tagOf } from '../host-state';
+import { publicBridgeFor, vlanOfLink } from '../nat/public-vlan';
 import { publicHostSide, publicRouterSide } from '../nat/table';
 import { adminUp, operUp, readAppliance } from '../realized/read';
 import { filterHook, natHook } from './eval';
@@ -47,7 +49,7 @@ function enter(w: Walk): string | Outcome {
     const q = publicRouterSide(c, spec.vpcId);
     const inside = a.nsLinks?.get(q);
     const p = a.links.get(publicHostSide(c, spec.vpcId));
-    if (!inside || !operUp(inside) || !p || p.master !== c.config.publicBridge)
+    if (!inside || !operUp(inside) || !p || p.master !== publicBridgeFor(c, vlanOfLink(p)))
       return w.drop('NoGateway', {
         kind: 'route',
         at: w.gateway,
