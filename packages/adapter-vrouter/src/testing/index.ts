@@ -3,5 +3,6 @@
 export * from './host';
 export * from './lb';
 export * from './public';
+export * from './router-host';
 export * from './seed';
 export * from './sshd';
