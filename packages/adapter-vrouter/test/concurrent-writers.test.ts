@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import {
   AdapterError,
   type CallContext,
-  NETWORK_ACL_SPEC_VERSION,
   type NetworkAclSpec,
   type NetworkSpec,
   type NicSpec,
@@ -18,7 +17,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VrouterElement } from '../src';
 import { linksOf } from '../src/testing';
-import { ctx, useHost } from './fixtures';
+import { ctx, list, rule, useHost } from './fixtures';
 
 const h = useHost('race');
 // Two elements on one host: two Netplane server nodes.
@@ -157,31 +156,11 @@ describe('concurrent writers on one router host', () => {
     const t2 = tierOf(t1.vpcId, third - 1, vlanBase + vlanNext++, 2);
     await node1.implementNetwork(t1, ctx());
     await node1.implementNetwork(t2, ctx());
-    const list = (n: NetworkSpec, listId: string): NetworkAclSpec => ({
-      version: NETWORK_ACL_SPEC_VERSION,
-      vpcId: n.vpcId,
-      networkId: n.networkId,
-      cidr: n.cidr,
-      listId,
-      listName: listId,
-      rules: [
-        {
-          ruleId: randomUUID(),
-          number: 1,
-          action: 'allow',
-          protocol: 'tcp',
-          trafficType: 'Ingress',
-          portStart: 22,
-          portEnd: 22,
-          icmpType: null,
-          icmpCode: null,
-          cidrs: ['0.0.0.0/0'],
-        },
-      ],
-    });
+    const sshOnly = (n: NetworkSpec, listId: string) =>
+      list(n, listId, [rule(1, { portStart: 22, portEnd: 22 })]);
     const out = await race([
-      () => applyAcl(node1, list(t1, 'web'), ctx()),
-      () => applyAcl(node2, list(t2, 'db'), ctx()),
+      () => applyAcl(node1, sshOnly(t1, 'web'), ctx()),
+      () => applyAcl(node2, sshOnly(t2, 'db'), ctx()),
     ]);
     expect(out.map(codeOf)).toEqual(['ok', 'ok']);
     const { resources } = await node1.observe({ vpcId: t1.vpcId }, ctx());
@@ -194,28 +173,7 @@ describe('concurrent writers on one router host', () => {
   it('an ACL apply racing destroyNetwork on two nodes leaves no record or chain of the destroyed tier', async () => {
     const tier = await vpcWithTier();
     await node1.implementNetwork(tier, ctx());
-    const spec: NetworkAclSpec = {
-      version: NETWORK_ACL_SPEC_VERSION,
-      vpcId: tier.vpcId,
-      networkId: tier.networkId,
-      cidr: tier.cidr,
-      listId: 'default_deny',
-      listName: 'default_deny',
-      rules: [
-        {
-          ruleId: randomUUID(),
-          number: 1,
-          action: 'deny',
-          protocol: 'all',
-          trafficType: 'Ingress',
-          portStart: null,
-          portEnd: null,
-          icmpType: null,
-          icmpCode: null,
-          cidrs: ['0.0.0.0/0'],
-        },
-      ],
-    };
+    const spec = list(tier, 'default_deny', [rule(1, { action: 'deny', protocol: 'all' })]);
     const out = await race<unknown>([
       () => applyAcl(node1, spec, ctx()),
       () => node2.destroyNetwork(tier, ctx()),

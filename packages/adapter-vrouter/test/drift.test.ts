@@ -6,7 +6,20 @@ import { randomUUID } from 'node:crypto';
 import type { NetworkSpec, NicSpec, RealizedReport, TraceFlow } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
 import { attachVm, connect, dhcp, listen, processesWith, run } from '../src/testing';
-import { connects, ctx, list, nicEnd, nicOf, rule, serve, tier, traceSpec, useHost, vm } from './fixtures';
+import {
+  connects,
+  ctx,
+  list,
+  nicEnd,
+  nicOf,
+  rule,
+  serve,
+  staticNat,
+  tier,
+  traceSpec,
+  useHost,
+  vm,
+} from './fixtures';
 
 const h = useHost('drift', 115);
 
@@ -32,14 +45,7 @@ describe('drift on a real router host, and its repair, with packets', () => {
     h.keep(await listen(dVm, 8000, 'd'));
     const dbList = list(db, 'db-acl', [rule(10, { portStart: 8000, portEnd: 8000 })]);
     await h.el.applyNetworkAcl?.(dbList, ctx());
-    const nat = {
-      ruleId: randomUUID(),
-      vpcId,
-      networkId: db.networkId,
-      nicId: d.nicId,
-      publicIp: STATIC_IP,
-      privateIp: d.ip,
-    };
+    const nat = staticNat(d, STATIC_IP);
     await h.el.applyStaticNat?.(nat, ctx());
     const pub = h.pub;
 

@@ -9,6 +9,7 @@ import {
   type NetworkAclSpec,
   type NetworkSpec,
   type NicSpec,
+  type StaticNatSpec,
   TRACE_SPEC_VERSION,
   type TraceFlow,
   type TraceSpec,
@@ -98,6 +99,16 @@ export const list = (n: NetworkSpec, listId: string, rules: NetworkAclRuleSpec[]
   listId,
   listName: `${listId} list`,
   rules,
+});
+
+/** A static NAT of `publicIp` onto the NIC's address. */
+export const staticNat = (nic: NicSpec, publicIp: string): StaticNatSpec => ({
+  ruleId: randomUUID(),
+  vpcId: nic.vpcId,
+  networkId: nic.networkId,
+  nicId: nic.nicId,
+  publicIp,
+  privateIp: nic.ip,
 });
 
 /** The NIC's peer moved into a "VM" namespace that got its lease by DHCP; returns the namespace. */

@@ -9,7 +9,7 @@ import type { NetworkSpec, RealizedReport } from '@netplane/adapter-sdk';
 import { describe, expect, it } from 'vitest';
 import { aclTable, inChain } from '../src/acl/render';
 import { connect, listen, processesWith, run } from '../src/testing';
-import { ctx, list, nicOf, rule, tier, traceSpec, useHost, vm } from './fixtures';
+import { ctx, list, nicOf, rule, staticNat, tier, traceSpec, useHost, vm } from './fixtures';
 
 const h = useHost('realized', 114);
 
@@ -42,14 +42,7 @@ describe('checkRealized on a real router host', () => {
     const [wVm, dVm] = [await vm(h, w, 'w'), await vm(h, d, 'd')];
     const dbList = list(db, 'db-acl', [rule(10, { portStart: 8000, portEnd: 8000 })]);
     await h.el.applyNetworkAcl?.(dbList, ctx());
-    const nat = {
-      ruleId: randomUUID(),
-      vpcId,
-      networkId: db.networkId,
-      nicId: d.nicId,
-      publicIp: STATIC_IP,
-      privateIp: d.ip,
-    };
+    const nat = staticNat(d, STATIC_IP);
     await h.el.applyStaticNat?.(nat, ctx());
     const pf = {
       version: 1 as const,
