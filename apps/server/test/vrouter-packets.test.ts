@@ -2,15 +2,11 @@
 // (its default), the controller is this machine behind a throw-away sshd, and every assertion is a packet between
 // "VM" namespaces on the NICs' peers and a "public" namespace on the controller's public bridge. Needs root, sshd,
 // dnsmasq, nft, haproxy and busybox (scripts/system-deps.sh), like packages/adapter-vrouter's own tests.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { namesFor } from '@netplane/adapter-vrouter';
 import {
   attachVm,
-  cleanupHost,
   connect,
-  createPublicSide,
   dhcp,
   type Listener,
   linksOf,
@@ -19,10 +15,9 @@ import {
   type PublicSide,
   pings,
   processesWith,
+  type RouterHost,
   run,
-  type Sshd,
-  startSshd,
-  testPrefix,
+  startRouterHost,
   unreachable,
 } from '@netplane/adapter-vrouter/testing';
 import { testDialects } from '@netplane/db/testing';
@@ -42,12 +37,7 @@ import {
 type Vm = { nic: Nic; ns: string; ifname: string };
 
 describe.each(testDialects())('virtual router through the API with packets on %s', (dialect) => {
-  const prefix = testPrefix();
-  const names = namesFor(prefix);
-  let sshd: Sshd;
-  let pub: PublicSide;
-  let work: string;
-  let stateDir: string;
+  let h: RouterHost & { pub: PublicSide };
   let world: World;
   let inv: Inventory;
   const vpcs: Record<string, string> = {};
@@ -57,20 +47,15 @@ describe.each(testDialects())('virtual router through the API with packets on %s
   const api = () => world.api;
 
   beforeAll(async () => {
-    console.log(`vrouter-packets on ${dialect}: prefix ${prefix}`);
-    sshd = await startSshd();
-    work = await mkdtemp(join(tmpdir(), `np-vrouter-api-${prefix}-`));
-    stateDir = join(work, 'state');
-    pub = await createPublicSide(prefix, 115);
+    // The public side is asked for: startRouterHost made it.
+    h = (await startRouterHost(`api-${dialect}`, 115)) as RouterHost & { pub: PublicSide };
+    console.log(`vrouter-packets on ${dialect}: prefix ${h.prefix}`);
     world = await startWorld(dialect);
+    h.onStop(() => world.drop());
   });
   afterAll(async () => {
     for (const l of listeners) l.stop();
-    await world?.drop();
-    await pub?.remove();
-    if (stateDir) await cleanupHost(prefix, stateDir);
-    await sshd?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await h?.stop();
   });
 
   const vm = (name: string): Vm => {
@@ -80,8 +65,8 @@ describe.each(testDialects())('virtual router through the API with packets on %s
   };
 
   async function attach(name: string, nic: Nic): Promise<Vm> {
-    const ifname = names.nicPeer(nic.id);
-    const v = { nic, ns: await attachVm(prefix, ifname, name), ifname };
+    const ifname = h.names.nicPeer(nic.id);
+    const v = { nic, ns: await attachVm(h.prefix, ifname, name), ifname };
     vms[name] = v;
     return v;
   }
@@ -93,7 +78,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
       status: 'Fully Loaded',
       runtime: { kind: 'process' },
     });
-    inv = await createInventory(api(), { sshd, prefix, stateDir, pub });
+    inv = await createInventory(api(), { sshd: h.sshd, prefix: h.prefix, stateDir: h.stateDir, pub: h.pub });
     const test = await api().mutate<{ ok: boolean; version?: string | null }>('controllers.testConnection', {
       id: inv.controllerId,
     });
@@ -103,14 +88,14 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     const controller = await api().query<Record<string, unknown>>('controllers.get', {
       id: inv.controllerId,
     });
-    const keyLine = sshd.privateKey.split('\n')[1] as string;
+    const keyLine = h.sshd.privateKey.split('\n')[1] as string;
     expect(JSON.stringify(controller)).not.toContain(keyLine);
     expect(world.server.output()).not.toContain(keyLine);
   });
 
   it('builds a VPC with web (VLAN) and db (VXLAN) tiers and another VPC; every VM gets its lease by DHCP', async () => {
-    vpcs.app = (await createVpc(api(), inv, `app-${prefix}`, '10.61.0.0/16')).id;
-    vpcs.other = (await createVpc(api(), inv, `other-${prefix}`, '10.62.0.0/16')).id;
+    vpcs.app = (await createVpc(api(), inv, `app-${h.prefix}`, '10.61.0.0/16')).id;
+    vpcs.other = (await createVpc(api(), inv, `other-${h.prefix}`, '10.62.0.0/16')).id;
     const web = await createTier(api(), {
       vpcId: vpcs.app,
       name: 'web',
@@ -142,7 +127,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     for (const [name, nic, tier, mtu] of all) {
       expect(nic.state).toBe('Reserved');
       const v = await attach(name, nic);
-      const lease = await dhcp(v.ns, v.ifname, work);
+      const lease = await dhcp(v.ns, v.ifname, h.work);
       expect(lease, name).toMatchObject({ ip: nic.ip, router: tier.gateway, mtu, subnet: '255.255.255.0' });
     }
   });
@@ -207,9 +192,9 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     });
     const snat = items.find((a) => a.purpose === 'SourceNat')?.address;
     expect(snat).toMatch(/^203\.0\.115\./);
-    const upstream = await listen(pub.ns, 9000, 'internet');
+    const upstream = await listen(h.pub.ns, 9000, 'internet');
     listeners.push(upstream);
-    expect(await connect(web1.ns, pub.gateway, 9000)).toBe('internet');
+    expect(await connect(web1.ns, h.pub.gateway, 9000)).toBe('internet');
     expect(upstream.peers).toEqual([snat]);
   });
 
@@ -218,7 +203,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     listeners.push(await listen(web1.ns, 8000, 'web-1'), await listen(web2.ns, 8000, 'web-2'));
     const nat = await api().mutate<{ id: string; address: string }>('publicIps.acquire', { vpcId: vpcs.app });
     await api().done('staticNat.enable', { nicId: web1.nic.id, publicIpId: nat.id });
-    expect(await connect(pub.ns, nat.address, 8000)).toBe('web-1');
+    expect(await connect(h.pub.ns, nat.address, 8000)).toBe('web-1');
 
     const pf = await api().mutate<{ id: string; address: string }>('publicIps.acquire', { vpcId: vpcs.app });
     await api().done('portForwarding.create', {
@@ -230,8 +215,8 @@ describe.each(testDialects())('virtual router through the API with packets on %s
       privatePortStart: 8000,
       privatePortEnd: 8000,
     });
-    expect(await connect(pub.ns, pf.address, 2222)).toBe('web-2');
-    expect(await connect(pub.ns, pf.address, 8000)).toBeNull();
+    expect(await connect(h.pub.ns, pf.address, 2222)).toBe('web-2');
+    expect(await connect(h.pub.ns, pf.address, 8000)).toBeNull();
   });
 
   it('a load balancer rule made through the API spreads connections from the public side over its members', async () => {
@@ -252,7 +237,7 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     const count = async (n: number) => {
       const seen = new Map<string | null, number>();
       for (let i = 0; i < n; i++) {
-        const r = await connect(pub.ns, vip.address, 80);
+        const r = await connect(h.pub.ns, vip.address, 80);
         seen.set(r, (seen.get(r) ?? 0) + 1);
       }
       return Object.fromEntries(seen);
@@ -268,17 +253,17 @@ describe.each(testDialects())('virtual router through the API with packets on %s
     for (const l of listeners.splice(0)) l.stop();
     await api().done('vpcs.destroy', { id: vpcs.app });
     await api().done('vpcs.destroy', { id: vpcs.other });
-    expect(await linksOf(prefix)).toEqual([]);
-    expect((await namespacesOf(prefix)).filter((ns) => !ns.startsWith(`${prefix}-vm-`))).toEqual([
-      `${prefix}-public`,
+    expect(await linksOf(h.prefix)).toEqual([]);
+    expect((await namespacesOf(h.prefix)).filter((ns) => !ns.startsWith(`${h.prefix}-vm-`))).toEqual([
+      `${h.prefix}-public`,
     ]);
     // dnsmasq and haproxy both run from files of the state directory.
-    expect(await processesWith(`${stateDir}/`)).toEqual([]);
-    const left = await readdir(join(stateDir, prefix)).catch(() => []);
+    expect(await processesWith(`${h.stateDir}/`)).toEqual([]);
+    const left = await readdir(join(h.stateDir, h.prefix)).catch(() => []);
     expect(left.filter((f) => f !== '.lock')).toEqual([]);
     // The public bridge holds only the test's own port again.
-    const { stdout } = await run('ip', ['-j', 'link', 'show', 'master', pub.bridge]);
-    expect((JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname)).toEqual([`${prefix}pubup`]);
+    const { stdout } = await run('ip', ['-j', 'link', 'show', 'master', h.pub.bridge]);
+    expect((JSON.parse(stdout) as { ifname: string }[]).map((l) => l.ifname)).toEqual([`${h.prefix}pubup`]);
     // The VMs' NICs went with their bridge ports.
     for (const v of Object.values(vms)) {
       const { stdout: inVm } = await run('ip', ['-n', v.ns, '-j', 'link', 'show']);

@@ -1,8 +1,8 @@
 // The adapter side of the Realized condition and the connectivity check (domain's connectivity/ has the API shapes).
 // Both calls are optional and read-only: checkRealized says what the controller made of our resources (compiled,
 // bound, in effect), trace says the path one packet takes. Everything is named by our ids, never by the controller's.
-import type { TraceFlow } from '@netplane/domain';
-import type { ObservedResource, PublicNetworkSpec } from './element';
+import { REALIZED_REASONS, type TraceFlow } from '@netplane/domain';
+import type { NetworkAclRuleSpec, ObservedResource, PublicNetworkSpec } from './element';
 
 export type { TraceFlow, TraceHop, TraceHopRef, TraceResult } from '@netplane/domain';
 
@@ -29,6 +29,24 @@ export type RealizedResource = {
   /** What the controller showed (e.g. "Port_Binding 7f3a… on datapath netplane-net-…"), for the diagnosis. */
   evidence?: readonly string[];
 };
+
+/** A verdict without its resource's kind and id: what an adapter's checks compute before naming the resource. */
+export type RealizedVerdict = Omit<RealizedResource, 'kind' | 'id'>;
+
+/** The resource is in effect (reason `Realized`); `evidence` says what showed it. */
+export const realizedVerdict = (message: string, evidence: readonly string[] = []): RealizedVerdict => ({
+  realized: true,
+  reason: REALIZED_REASONS.realized,
+  message,
+  evidence,
+});
+
+/** The resource is not in effect, for `reason` (REALIZED_REASONS or the adapter's own CamelCase reason). */
+export const unrealizedVerdict = (
+  reason: string,
+  message: string,
+  evidence: readonly string[] = [],
+): RealizedVerdict => ({ realized: false, reason, message, evidence });
 
 export type RealizedReport = {
   /**
@@ -62,3 +80,19 @@ export type TraceSpec = {
   /** The VPC's public side when it has one (its source-NAT address and range), for outside endpoints. */
   publicNetwork?: PublicNetworkSpec & { sourceNatIp: string };
 };
+
+/**
+ * An ACL list rule as the console shows it ("allow tcp 22 from 10.0.0.0/8"), for the trace hops an ACL decided, so
+ * every adapter's hops name a rule alike.
+ */
+export function describeAclRule(r: NetworkAclRuleSpec): string {
+  const ports =
+    (r.protocol === 'tcp' || r.protocol === 'udp') && r.portStart !== null
+      ? r.portStart === r.portEnd
+        ? ` ${r.portStart}`
+        : ` ${r.portStart}-${r.portEnd}`
+      : r.protocol === 'icmp' && r.icmpType !== null && r.icmpType !== -1
+        ? ` type ${r.icmpType}`
+        : '';
+  return `${r.action} ${r.protocol}${ports} ${r.trafficType === 'Ingress' ? 'from' : 'to'} ${r.cidrs.join(', ')}`;
+}

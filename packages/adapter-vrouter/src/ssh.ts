@@ -16,6 +16,8 @@ export type ExecResult = { stdout: string; stderr: string; code: number | null }
 
 /** sshd's MaxSessions defaults to 10 channels per connection: stay below it. */
 const MAX_CHANNELS = 8;
+// sshd gives a non-root login a PATH without the sbin directories that ip, dnsmasq and nft live in.
+const PATH_LINE = 'PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH\n';
 
 export const fingerprintOf = (blob: Buffer): string =>
   `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
@@ -143,38 +145,24 @@ export class SshHost {
 
   /** Runs a shell script on the host in one exec channel; its stdin is the script. Aborting closes the channel. */
   async run(script: string, signal: AbortSignal): Promise<ExecResult> {
-    throwIfAborted(signal);
-    if (this.closed) throw new AdapterError('UNREACHABLE', 'The element was closed');
-    const client = await abortable(this.connect(), signal);
-    const release = await this.channel(signal);
+    const slot = await this.slot(signal);
     this.roundTrips++;
-    const command = this.conn.config.sudo ? 'sudo -n /bin/sh -s' : '/bin/sh -s';
     let stream: ClientChannel | null = null;
-    const done = new Promise<ExecResult>((resolve, reject) => {
-      client.exec(command, (err, ch) => {
-        if (err) {
-          release();
-          reject(
-            new AdapterError('UNREACHABLE', `SSH exec refused: ${err.message}`, {
-              vendorCode: 'EXEC_REFUSED',
-            }),
-          );
-          return;
-        }
-        stream = ch;
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        ch.on('data', (d: Buffer) => out.push(d));
-        ch.stderr.on('data', (d: Buffer) => errs.push(d));
-        ch.on('close', (code: number | null) => {
-          release();
-          resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errs).toString(), code });
-        });
-        if (signal.aborted) ch.close();
-        // sshd gives a non-root login a PATH without the sbin directories that ip, dnsmasq and nft live in.
-        ch.end(`PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH\n${script}`);
-      });
-    });
+    const done = this.exec(slot).then(
+      (ch) =>
+        new Promise<ExecResult>((resolve) => {
+          stream = ch;
+          const out: Buffer[] = [];
+          const errs: Buffer[] = [];
+          ch.on('data', (d: Buffer) => out.push(d));
+          ch.stderr.on('data', (d: Buffer) => errs.push(d));
+          ch.on('close', (code: number | null) => {
+            resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errs).toString(), code });
+          });
+          if (signal.aborted) ch.close();
+          ch.end(`${PATH_LINE}${script}`);
+        }),
+    );
     const onAbort = () => (stream as ClientChannel | null)?.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -218,13 +206,25 @@ export class SshHost {
    * closes. session.ts runs the steps.
    */
   async openShell(signal: AbortSignal): Promise<{ ch: ClientChannel; countTrip: () => void }> {
+    const ch = await this.exec(await this.slot(signal));
+    ch.write(PATH_LINE);
+    return { ch, countTrip: () => this.roundTrips++ };
+  }
+
+  /** The connection and one of its channel slots (given back by `release`), or why not. */
+  private async slot(signal: AbortSignal): Promise<{ client: Client; release: () => void }> {
     throwIfAborted(signal);
     if (this.closed) throw new AdapterError('UNREACHABLE', 'The element was closed');
     const client = await abortable(this.connect(), signal);
     const release = await this.channel(signal);
+    return { client, release };
+  }
+
+  /** Opens the host's shell (under sudo when configured) in the slot, which is given back when the channel closes. */
+  private exec({ client, release }: { client: Client; release: () => void }): Promise<ClientChannel> {
     const command = this.conn.config.sudo ? 'sudo -n /bin/sh -s' : '/bin/sh -s';
-    const ch = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(command, (err, channel) => {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(command, (err, ch) => {
         if (err) {
           release();
           reject(
@@ -234,12 +234,10 @@ export class SshHost {
           );
           return;
         }
-        channel.once('close', release);
-        resolve(channel);
+        ch.once('close', release);
+        resolve(ch);
       });
     });
-    ch.write(`PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH\n`);
-    return { ch, countTrip: () => this.roundTrips++ };
   }
 
   close(): void {

@@ -5,45 +5,29 @@
 // from a stale plan. Deterministic: the interleaving is forced, not hoped for.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AdapterError,
   type CallContext,
-  NETWORK_ACL_SPEC_VERSION,
   type NetworkAclSpec,
   type NetworkSpec,
   type NicSpec,
 } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namesFor, type VrouterElement } from '../src';
-import { cleanupHost, element, linksOf, type Sshd, startSshd, testPrefix } from '../src/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { VrouterElement } from '../src';
+import { linksOf } from '../src/testing';
+import { ctx, list, rule, useHost } from './fixtures';
 
-const prefix = testPrefix();
-const names = namesFor(prefix);
-let sshd: Sshd;
-let work: string;
-let stateDir: string;
+const h = useHost('race');
+// Two elements on one host: two Netplane server nodes.
 let node1: VrouterElement;
 let node2: VrouterElement;
-const ctx = (): CallContext => ({ signal: AbortSignal.timeout(60_000), idempotencyKey: randomUUID() });
-const lockPath = () => join(stateDir, prefix, '.lock');
-
-beforeAll(async () => {
-  sshd = await startSshd();
-  work = await mkdtemp(join(tmpdir(), `np-vrouter-race-${prefix}-`));
-  stateDir = join(work, 'state');
-  node1 = element(sshd, prefix, stateDir);
-  node2 = element(sshd, prefix, stateDir);
+beforeAll(() => {
+  node1 = h.el;
+  node2 = h.element();
 });
-afterAll(async () => {
-  await node1?.close();
-  await node2?.close();
-  if (stateDir) await cleanupHost(prefix, stateDir);
-  await sshd?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+const lockPath = () => join(h.stateDir, h.prefix, '.lock');
 
 /** Holds the host lock until release(); resolves once it is held. */
 async function holdLock(): Promise<{ release(): Promise<void> }> {
@@ -123,7 +107,9 @@ const nic = (n: NetworkSpec, mac: string, ip: string): NicSpec => ({
 const applyAcl = (el: VrouterElement, spec: NetworkAclSpec, cc: CallContext) =>
   (el.applyNetworkAcl as NonNullable<VrouterElement['applyNetworkAcl']>)(spec, cc);
 const hostsOf = async (n: NetworkSpec) =>
-  (await readFile(join(stateDir, prefix, n.networkId, 'hosts'), 'utf8')).split('\n').filter((l) => l !== '');
+  (await readFile(join(h.stateDir, h.prefix, n.networkId, 'hosts'), 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '');
 
 describe('concurrent writers on one router host', () => {
   it('two nodes preparing NICs with the same IP on one tier: one gets it, the other is RESOURCE_CONFLICT', async () => {
@@ -135,7 +121,7 @@ describe('concurrent writers on one router host', () => {
     expect(out.map(codeOf).sort()).toEqual(['RESOURCE_CONFLICT', 'ok']);
     // One DHCP entry for the address, one NIC port on the bridge: the loser wrote nothing.
     expect((await hostsOf(tier)).filter((l) => l.endsWith(`,${ip}`))).toHaveLength(1);
-    const ports = (await linksOf(prefix)).filter((l) => [a, b].some((x) => l === names.nicPort(x.nicId)));
+    const ports = (await linksOf(h.prefix)).filter((l) => [a, b].some((x) => l === h.names.nicPort(x.nicId)));
     expect(ports).toHaveLength(1);
   });
 
@@ -162,7 +148,7 @@ describe('concurrent writers on one router host', () => {
     const err = (out.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AdapterError;
     expect(err.conflict?.resource).toBe('bridge');
     // The loser left no gateway veth behind.
-    expect(await linksOf(names.gatewayBridgeSide(loser.networkId))).toEqual([]);
+    expect(await linksOf(h.names.gatewayBridgeSide(loser.networkId))).toEqual([]);
   });
 
   it("ACL applies of two tiers of one VPC from two nodes: the VPC's table holds both lists", async () => {
@@ -170,31 +156,11 @@ describe('concurrent writers on one router host', () => {
     const t2 = tierOf(t1.vpcId, third - 1, vlanBase + vlanNext++, 2);
     await node1.implementNetwork(t1, ctx());
     await node1.implementNetwork(t2, ctx());
-    const list = (n: NetworkSpec, listId: string): NetworkAclSpec => ({
-      version: NETWORK_ACL_SPEC_VERSION,
-      vpcId: n.vpcId,
-      networkId: n.networkId,
-      cidr: n.cidr,
-      listId,
-      listName: listId,
-      rules: [
-        {
-          ruleId: randomUUID(),
-          number: 1,
-          action: 'allow',
-          protocol: 'tcp',
-          trafficType: 'Ingress',
-          portStart: 22,
-          portEnd: 22,
-          icmpType: null,
-          icmpCode: null,
-          cidrs: ['0.0.0.0/0'],
-        },
-      ],
-    });
+    const sshOnly = (n: NetworkSpec, listId: string) =>
+      list(n, listId, [rule(1, { portStart: 22, portEnd: 22 })]);
     const out = await race([
-      () => applyAcl(node1, list(t1, 'web'), ctx()),
-      () => applyAcl(node2, list(t2, 'db'), ctx()),
+      () => applyAcl(node1, sshOnly(t1, 'web'), ctx()),
+      () => applyAcl(node2, sshOnly(t2, 'db'), ctx()),
     ]);
     expect(out.map(codeOf)).toEqual(['ok', 'ok']);
     const { resources } = await node1.observe({ vpcId: t1.vpcId }, ctx());
@@ -207,28 +173,7 @@ describe('concurrent writers on one router host', () => {
   it('an ACL apply racing destroyNetwork on two nodes leaves no record or chain of the destroyed tier', async () => {
     const tier = await vpcWithTier();
     await node1.implementNetwork(tier, ctx());
-    const spec: NetworkAclSpec = {
-      version: NETWORK_ACL_SPEC_VERSION,
-      vpcId: tier.vpcId,
-      networkId: tier.networkId,
-      cidr: tier.cidr,
-      listId: 'default_deny',
-      listName: 'default_deny',
-      rules: [
-        {
-          ruleId: randomUUID(),
-          number: 1,
-          action: 'deny',
-          protocol: 'all',
-          trafficType: 'Ingress',
-          portStart: null,
-          portEnd: null,
-          icmpType: null,
-          icmpCode: null,
-          cidrs: ['0.0.0.0/0'],
-        },
-      ],
-    };
+    const spec = list(tier, 'default_deny', [rule(1, { action: 'deny', protocol: 'all' })]);
     const out = await race<unknown>([
       () => applyAcl(node1, spec, ctx()),
       () => node2.destroyNetwork(tier, ctx()),
@@ -238,6 +183,6 @@ describe('concurrent writers on one router host', () => {
     expect(codeOf(out[1] as PromiseSettledResult<unknown>)).toBe('ok');
     const { resources } = await node1.observe({ vpcId: tier.vpcId }, ctx());
     expect(resources.filter((r) => r.kind === 'acl' || r.kind === 'network')).toEqual([]);
-    await expect(stat(join(stateDir, prefix, tier.networkId))).rejects.toThrow();
+    await expect(stat(join(h.stateDir, h.prefix, tier.networkId))).rejects.toThrow();
   });
 });

@@ -4,32 +4,24 @@
 // applyNetworkAcl, the NAT apply) restores it: packets flow, or are denied, as the policy says again.
 import { randomUUID } from 'node:crypto';
 import type { NetworkSpec, NicSpec, RealizedReport, TraceFlow } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachVm, connect, dhcp, type Listener, listen, processesWith, run } from '../src/testing';
+import { describe, expect, it } from 'vitest';
+import { attachVm, connect, dhcp, listen, processesWith, run } from '../src/testing';
 import {
   connects,
   ctx,
-  type Host,
   list,
   nicEnd,
   nicOf,
   rule,
   serve,
-  startHost,
+  staticNat,
   tier,
   traceSpec,
+  useHost,
   vm,
 } from './fixtures';
 
-let h: Host;
-const listeners: Listener[] = [];
-beforeAll(async () => {
-  h = await startHost('drift', 115);
-});
-afterAll(async () => {
-  for (const l of listeners) l.stop();
-  await h?.stop();
-});
+const h = useHost('drift', 115);
 
 const SNAT_IP = '203.0.115.2';
 const STATIC_IP = '203.0.115.50';
@@ -50,19 +42,12 @@ describe('drift on a real router host, and its repair, with packets', () => {
     for (const n of [w, d]) await h.el.prepareNic(n, ctx());
     const [wVm, dVm] = [await vm(h, w, 'w'), await vm(h, d, 'd')];
     await serve(dVm, [22]);
-    listeners.push(await listen(dVm, 8000, 'd'));
+    h.keep(await listen(dVm, 8000, 'd'));
     const dbList = list(db, 'db-acl', [rule(10, { portStart: 8000, portEnd: 8000 })]);
     await h.el.applyNetworkAcl?.(dbList, ctx());
-    const nat = {
-      ruleId: randomUUID(),
-      vpcId,
-      networkId: db.networkId,
-      nicId: d.nicId,
-      publicIp: STATIC_IP,
-      privateIp: d.ip,
-    };
+    const nat = staticNat(d, STATIC_IP);
     await h.el.applyStaticNat?.(nat, ctx());
-    const pub = h.pub as NonNullable<Host['pub']>;
+    const pub = h.pub;
 
     const realized = async (): Promise<Record<string, string>> => {
       const r = (await h.el.checkRealized?.({ vpcId, waitMs: 1000 }, ctx())) as RealizedReport;

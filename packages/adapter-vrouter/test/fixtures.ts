@@ -2,9 +2,6 @@
 // rules of a VPC, VMs attached with a lease, TCP servers in them and a TCP connect that says whether it got through.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type CallContext,
   NETWORK_ACL_SPEC_VERSION,
@@ -12,68 +9,50 @@ import {
   type NetworkAclSpec,
   type NetworkSpec,
   type NicSpec,
+  type StaticNatSpec,
   TRACE_SPEC_VERSION,
   type TraceFlow,
   type TraceSpec,
 } from '@netplane/adapter-sdk';
-import { namesFor, type VrouterElement } from '../src';
-import {
-  attachVm,
-  cleanupHost,
-  createPublicSide,
-  dhcp,
-  element,
-  type PublicSide,
-  run,
-  type Sshd,
-  startSshd,
-  testPrefix,
-  vlanBase,
-} from '../src/testing';
+import { afterAll, beforeAll } from 'vitest';
+import type { VrouterElement } from '../src';
+import { attachVm, dhcp, type PublicSide, type RouterHost, run, startRouterHost } from '../src/testing';
 
 export const ctx = (): CallContext => ({ signal: AbortSignal.timeout(60_000), idempotencyKey: randomUUID() });
 
-export type Host = {
-  prefix: string;
-  names: ReturnType<typeof namesFor>;
-  work: string;
+/** A router host (src/testing/router-host.ts) with its element, which has the public network's bridge if any. */
+export type Host = RouterHost & {
   el: VrouterElement;
-  vlan: number;
-  /** The public network (bridge and upstream namespace) when asked for. */
-  pub: PublicSide | null;
-  stop(): Promise<void>;
+  /** `x` (a listener, a member server) stopped at the host's stop(). */
+  keep<T extends { stop(): void }>(x: T): T;
 };
 
 /** A router host; with `publicThird`, a public network 203.0.<third>.0/24 on the adapter's publicBridge. */
 export async function startHost(label: string, publicThird?: number): Promise<Host> {
-  const prefix = testPrefix();
-  const sshd: Sshd = await startSshd();
-  const work = await mkdtemp(join(tmpdir(), `np-vrouter-${label}-${prefix}-`));
-  const stateDir = join(work, 'state');
-  const pub = publicThird === undefined ? null : await createPublicSide(prefix, publicThird);
-  const el = element(sshd, prefix, stateDir, pub ? { publicBridge: pub.bridge } : {});
-  return {
-    prefix,
-    names: namesFor(prefix),
-    work,
-    el,
-    pub,
-    vlan: vlanBase(`vrouter ${label} test (prefix ${prefix})`),
-    async stop() {
-      // Each step even when one before failed: a half clean-up leaves namespaces and an sshd behind.
-      for (const p of servers) p.kill('SIGKILL');
-      const steps = [
-        () => el.close(),
-        async () => pub?.remove(),
-        () => cleanupHost(prefix, stateDir),
-        () => sshd.stop(),
-        () => rm(work, { recursive: true, force: true }),
-      ];
-      const failed: unknown[] = [];
-      for (const step of steps) await step().catch((e: unknown) => failed.push(e));
-      if (failed.length > 0) throw failed[0];
-    },
+  const h = await startRouterHost(label, publicThird);
+  h.onStop(() => {
+    for (const p of servers.splice(0)) p.kill('SIGKILL');
+  });
+  const keep = <T extends { stop(): void }>(x: T): T => {
+    h.onStop(() => x.stop());
+    return x;
   };
+  return Object.assign(h, { el: h.element(), keep });
+}
+
+/** The test file's router host: started before its tests, stopped with everything it keeps after them. */
+export function useHost(label: string): Host;
+export function useHost(label: string, publicThird: number): Host & { pub: PublicSide };
+export function useHost(label: string, publicThird?: number): Host {
+  // Filled in by beforeAll: the tests read it once they run.
+  const h = {} as Host;
+  beforeAll(async () => {
+    Object.assign(h, await startHost(label, publicThird));
+  });
+  afterAll(async () => {
+    await h.stop?.();
+  });
+  return h;
 }
 
 export function tier(vpcId: string, third: number, segmentId: number, name = `tier-${third}`): NetworkSpec {
@@ -120,6 +99,16 @@ export const list = (n: NetworkSpec, listId: string, rules: NetworkAclRuleSpec[]
   listId,
   listName: `${listId} list`,
   rules,
+});
+
+/** A static NAT of `publicIp` onto the NIC's address. */
+export const staticNat = (nic: NicSpec, publicIp: string): StaticNatSpec => ({
+  ruleId: randomUUID(),
+  vpcId: nic.vpcId,
+  networkId: nic.networkId,
+  nicId: nic.nicId,
+  publicIp,
+  privateIp: nic.ip,
 });
 
 /** The NIC's peer moved into a "VM" namespace that got its lease by DHCP; returns the namespace. */

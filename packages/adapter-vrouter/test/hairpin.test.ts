@@ -2,60 +2,18 @@
 // IP from a VM of the same tier, from the VM it maps to, from another tier; a port forward of the source-NAT address),
 // while a client on the public side still reaches the VM with its own address.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  type CallContext,
   type NetworkSpec,
   type NicSpec,
   PORT_FORWARDING_SPEC_VERSION,
   type VpcSpec,
 } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namesFor, type VrouterElement } from '../src';
-import {
-  attachVm,
-  cleanupHost,
-  connect,
-  createPublicSide,
-  dhcp,
-  element,
-  type Listener,
-  listen,
-  type PublicSide,
-  type Sshd,
-  startSshd,
-  testPrefix,
-} from '../src/testing';
+import { describe, expect, it } from 'vitest';
+import { attachVm, connect, dhcp, listen } from '../src/testing';
+import { ctx, useHost } from './fixtures';
 
-const prefix = testPrefix();
-const names = namesFor(prefix);
-let sshd: Sshd;
-let stateDir: string;
-let work: string;
-let el: VrouterElement;
-let pub: PublicSide;
-const listeners: Listener[] = [];
-const ctx = (): CallContext => ({ signal: AbortSignal.timeout(60_000), idempotencyKey: randomUUID() });
+const h = useHost('hairpin', 114);
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  work = await mkdtemp(join(tmpdir(), `np-vrouter-hairpin-${prefix}-`));
-  stateDir = join(work, 'state');
-  pub = await createPublicSide(prefix, 114);
-  el = element(sshd, prefix, stateDir, { publicBridge: pub.bridge });
-});
-afterAll(async () => {
-  for (const l of listeners) l.stop();
-  await el?.close();
-  await pub?.remove();
-  if (stateDir) await cleanupHost(prefix, stateDir);
-  await sshd?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-const vlan = 100 + Math.floor(Math.random() * 3000);
 const SNAT_IP = '203.0.114.2';
 const STATIC_IP = '203.0.114.50';
 
@@ -85,26 +43,27 @@ const nic = (n: NetworkSpec, host: number): NicSpec => ({
 describe('hairpin NAT', () => {
   it("reaches the VPC's own static NAT and port forward from inside, the public side keeping its address", async () => {
     const v: VpcSpec = { vpcId: randomUUID(), name: 'hairpin', cidr: '10.8.0.0/16' };
-    const [web, db] = [tier(v, 1, vlan), tier(v, 2, vlan + 1)];
-    await el.implementVpc(v, ctx());
-    await el.implementNetwork(web, ctx());
-    await el.implementNetwork(db, ctx());
+    const [web, db] = [tier(v, 1, h.vlan), tier(v, 2, h.vlan + 1)];
+    await h.el.implementVpc(v, ctx());
+    await h.el.implementNetwork(web, ctx());
+    await h.el.implementNetwork(db, ctx());
     const [w1, w2, d1] = [nic(web, 10), nic(web, 11), nic(db, 10)];
-    await el.prepareNics([w1, w2, d1], ctx());
+    await h.el.prepareNics([w1, w2, d1], ctx());
     const vms = new Map<NicSpec, string>();
     for (const [i, n] of [w1, w2, d1].entries()) {
-      const ns = await attachVm(prefix, names.nicPeer(n.nicId), `h${i}`);
-      expect((await dhcp(ns, names.nicPeer(n.nicId), work)).ip).toBe(n.ip);
+      const ns = await attachVm(h.prefix, h.names.nicPeer(n.nicId), `h${i}`);
+      expect((await dhcp(ns, h.names.nicPeer(n.nicId), h.work)).ip).toBe(n.ip);
       vms.set(n, ns);
     }
     const vm = (n: NicSpec) => vms.get(n) as string;
     const atW1 = await listen(vm(w1), 8000, 'w1');
     const atW2 = await listen(vm(w2), 8000, 'w2');
-    listeners.push(atW1, atW2);
+    h.keep(atW1);
+    h.keep(atW2);
 
     const rule = { ruleId: randomUUID(), vpcId: v.vpcId, networkId: web.networkId, nicId: w2.nicId };
-    await el.applyStaticNat?.({ ...rule, publicIp: STATIC_IP, privateIp: w2.ip }, ctx());
-    await el.applyPortForwarding?.(
+    await h.el.applyStaticNat?.({ ...rule, publicIp: STATIC_IP, privateIp: w2.ip }, ctx());
+    await h.el.applyPortForwarding?.(
       {
         version: PORT_FORWARDING_SPEC_VERSION,
         ruleId: randomUUID(),
@@ -123,8 +82,8 @@ describe('hairpin NAT', () => {
     );
 
     // From the public side first: w2 sees the client's own address, not the router's.
-    expect(await connect(pub.ns, STATIC_IP, 8000)).toBe('w2');
-    expect(atW2.peers).toEqual([pub.gateway]);
+    expect(await connect(h.pub.ns, STATIC_IP, 8000)).toBe('w2');
+    expect(atW2.peers).toEqual([h.pub.gateway]);
     // A VM of the same tier: without hairpin, w2 would answer w1 straight over the bridge from its private address.
     expect(await connect(vm(w1), STATIC_IP, 8000)).toBe('w2');
     // The VM its own public IP maps to.

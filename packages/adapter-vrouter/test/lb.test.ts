@@ -5,58 +5,14 @@
 // is repaired by applying again; after revoke the VIP refuses, after destroyVpc no haproxy process or file remains.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CallContext, LbRuleSpec, NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namesFor, type VrouterElement } from '../src';
-import {
-  attachVm,
-  cleanupHost,
-  connect,
-  createPublicSide,
-  dhcp,
-  element,
-  hold,
-  type Member,
-  member,
-  type PublicSide,
-  processesWith,
-  run,
-  type Sshd,
-  startSshd,
-  tally,
-  testPrefix,
-} from '../src/testing';
+import { readFile, rm } from 'node:fs/promises';
+import type { LbRuleSpec, NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
+import { describe, expect, it } from 'vitest';
+import { attachVm, connect, dhcp, hold, member, processesWith, run, tally } from '../src/testing';
+import { ctx, useHost } from './fixtures';
 
-const prefix = testPrefix();
-const names = namesFor(prefix);
-let sshd: Sshd;
-let stateDir: string;
-let work: string;
-let el: VrouterElement;
-let pub: PublicSide;
-const members: Member[] = [];
-const ctx = (): CallContext => ({ signal: AbortSignal.timeout(60_000), idempotencyKey: randomUUID() });
+const h = useHost('lb', 114);
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  work = await mkdtemp(join(tmpdir(), `np-vrouter-lb-${prefix}-`));
-  stateDir = join(work, 'state');
-  pub = await createPublicSide(prefix, 114);
-  el = element(sshd, prefix, stateDir, { publicBridge: pub.bridge });
-});
-afterAll(async () => {
-  for (const m of members) m.stop();
-  await el?.close();
-  await pub?.remove();
-  if (stateDir) await cleanupHost(prefix, stateDir);
-  await sshd?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-const vlan = 100 + Math.floor(Math.random() * 3000);
 const SNAT_IP = '203.0.114.2';
 const VIP = '203.0.114.60';
 const STATIC_IP = '203.0.114.50';
@@ -66,58 +22,58 @@ describe('virtual router Lb with packets', () => {
   it('balances by algorithm, changes members without dropping a held connection, repairs, revokes, leaves nothing', async () => {
     const v: VpcSpec = { vpcId: randomUUID(), name: 'v', cidr: '10.8.0.0/16' };
     const web = tier(v);
-    await el.implementVpc(v, ctx());
-    await el.implementNetwork(web, ctx());
+    await h.el.implementVpc(v, ctx());
+    await h.el.implementNetwork(web, ctx());
     const nics = [nic(web, 10, 1), nic(web, 11, 2), nic(web, 12, 3)];
-    await el.prepareNics(nics, ctx());
+    await h.el.prepareNics(nics, ctx());
     for (const [i, n] of nics.entries()) {
-      const ns = await attachVm(prefix, names.nicPeer(n.nicId), `l${i}`);
-      expect((await dhcp(ns, names.nicPeer(n.nicId), work)).ip).toBe(n.ip);
-      members.push(await member(ns, 8080, 'abc'[i] as string));
+      const ns = await attachVm(h.prefix, h.names.nicPeer(n.nicId), `l${i}`);
+      expect((await dhcp(ns, h.names.nicPeer(n.nicId), h.work)).ip).toBe(n.ip);
+      h.keep(await member(ns, 8080, 'abc'[i] as string));
     }
-    for (const ip of CLIENTS) await run('ip', ['-n', pub.ns, 'addr', 'add', `${ip}/24`, 'dev', 'up0']);
+    for (const ip of CLIENTS) await run('ip', ['-n', h.pub.ns, 'addr', 'add', `${ip}/24`, 'dev', 'up0']);
     const [a, b, c] = nics as [NicSpec, NicSpec, NicSpec];
     const byIp = new Map(nics.map((n, i) => [n.ip, 'abc'[i] as string]));
     const rule = lbRule(web, [a, b], 'roundrobin');
-    const sock = `${stateDir}/${prefix}/lb-${v.vpcId}/sock`;
+    const sock = `${h.stateDir}/${h.prefix}/lb-${v.vpcId}/sock`;
 
     // roundrobin: 10 connections, 5 each; the same spec again adopts.
-    expect(await el.applyLbRule?.(rule, ctx())).toEqual({ adopted: false });
-    expect(await el.applyLbRule?.(rule, ctx())).toEqual({ adopted: true });
-    expect(await tally(pub.ns, VIP, 80, 10)).toEqual({ a: 5, b: 5 });
+    expect(await h.el.applyLbRule?.(rule, ctx())).toEqual({ adopted: false });
+    expect(await h.el.applyLbRule?.(rule, ctx())).toEqual({ adopted: true });
+    expect(await tally(h.pub.ns, VIP, 80, 10)).toEqual({ a: 5, b: 5 });
     const lbRows = async () =>
-      (await el.observe({ vpcId: v.vpcId }, ctx())).resources.filter((r) => r.kind === 'lb');
+      (await h.el.observe({ vpcId: v.vpcId }, ctx())).resources.filter((r) => r.kind === 'lb');
     expect((await lbRows()).map((r) => [r.id, r.attributes.vip, r.attributes.members, r.issues])).toEqual([
       [rule.ruleId, `${VIP}:80`, [a.ip, b.ip].map((ip) => `${ip}:8080`).join(','), undefined],
     ]);
 
     // A connection held to one member across a change that takes that member out: it still echoes, while no new
     // connection reaches that member.
-    const pidFile = `${stateDir}/${prefix}/lb-${v.vpcId}/pid`;
+    const pidFile = `${h.stateDir}/${h.prefix}/lb-${v.vpcId}/pid`;
     const pidNow = async () => Number((await readFile(pidFile, 'utf8')).trim());
     const first = await pidNow();
-    const held = await hold(pub.ns, VIP, 80);
+    const held = await hold(h.pub.ns, VIP, 80);
     const gone = held.name === 'a' ? a : b;
     const kept = gone === a ? b : a;
     const moved = { ...rule, members: [kept, c].map((n) => ({ nicId: n.nicId, ip: n.ip })) };
-    expect(await el.applyLbRule?.(moved, ctx())).toEqual({ adopted: true });
+    expect(await h.el.applyLbRule?.(moved, ctx())).toEqual({ adopted: true });
     // Through the runtime API: the same process (no reload), the member disabled and kept while it holds a session.
     expect(await pidNow()).toBe(first);
     expect(await held.echo('still here')).toBe('still here');
-    expect(await tally(pub.ns, VIP, 80, 10)).toEqual({ [byIp.get(kept.ip) as string]: 5, c: 5 });
+    expect(await tally(h.pub.ns, VIP, 80, 10)).toEqual({ [byIp.get(kept.ip) as string]: 5, c: 5 });
     await held.close();
 
     // source: each client stays on one member. Another algorithm is a seamless reload: a new process, and a
     // connection held across it goes on (the old process finishes it).
-    const across = await hold(pub.ns, VIP, 80);
+    const across = await hold(h.pub.ns, VIP, 80);
     const source = { ...rule, algorithm: 'source' as const, members: [a, b, c].map(m) };
-    expect(await el.applyLbRule?.(source, ctx())).toEqual({ adopted: true });
+    expect(await h.el.applyLbRule?.(source, ctx())).toEqual({ adopted: true });
     expect(await pidNow()).not.toBe(first);
     expect(await across.echo('across the reload')).toBe('across the reload');
     await across.close();
     const spread = new Set<string>();
     for (const ip of CLIENTS) {
-      const counts = await tally(pub.ns, VIP, 80, 6, { source: ip });
+      const counts = await tally(h.pub.ns, VIP, 80, 6, { source: ip });
       expect({ ip, members: Object.keys(counts).length, total: sum(counts) }).toEqual({
         ip,
         members: 1,
@@ -129,18 +85,18 @@ describe('virtual router Lb with packets', () => {
 
     // leastconn: one connection held on a member, every next one goes to the other (which holds none).
     const least = { ...rule, algorithm: 'leastconn' as const };
-    expect(await el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
-    const busy = await hold(pub.ns, VIP, 80);
+    expect(await h.el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
+    const busy = await hold(h.pub.ns, VIP, 80);
     const other = busy.name === 'a' ? 'b' : 'a';
     const settle = { sock, backend: rule.ruleId, held: 1 };
-    expect(await tally(pub.ns, VIP, 80, 6, { settle })).toEqual({ [other]: 6 });
+    expect(await tally(h.pub.ns, VIP, 80, 6, { settle })).toEqual({ [other]: 6 });
     await busy.close();
 
     // A member put in maintenance by hand through the stats socket is out of observe's members; applying repairs it.
     const api = (cmd: string) => run('sh', ['-c', `echo '${cmd}' | socat stdio unix-connect:${sock}`]);
     await api(`disable server ${rule.ruleId}/${a.nicId}`);
     expect((await lbRows())[0]?.attributes.members).toBe(`${b.ip}:8080`);
-    expect(await el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
+    expect(await h.el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
     expect((await lbRows())[0]?.attributes.members).toBe([a.ip, b.ip].map((ip) => `${ip}:8080`).join(','));
 
     // Drift: haproxy killed, then its configuration deleted: observe says so, the same spec again repairs it.
@@ -148,20 +104,20 @@ describe('virtual router Lb with packets', () => {
     process.kill(pid, 'SIGKILL');
     await waitFor(async () => !existsSync(`/proc/${pid}/status`) || (await zombie(pid)));
     expect((await lbRows())[0]?.issues).toContain('haproxy is not running');
-    expect(await connect(pub.ns, VIP, 80)).toBeNull();
-    expect(await el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
+    expect(await connect(h.pub.ns, VIP, 80)).toBeNull();
+    expect(await h.el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
     expect((await lbRows())[0]?.issues).toBeUndefined();
-    expect(sum(await tally(pub.ns, VIP, 80, 4))).toBe(4);
-    await rm(`${stateDir}/${prefix}/lb-${v.vpcId}/haproxy.cfg`);
+    expect(sum(await tally(h.pub.ns, VIP, 80, 4))).toBe(4);
+    await rm(`${h.stateDir}/${h.prefix}/lb-${v.vpcId}/haproxy.cfg`);
     expect(await lbRows()).toEqual([]);
-    expect(await el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
+    expect(await h.el.applyLbRule?.(least, ctx())).toEqual({ adopted: true });
     expect((await lbRows()).map((r) => [r.id, r.issues])).toEqual([[rule.ruleId, undefined]]);
 
     // Conflicts: an LB on a static NAT's IP, a port forward on the LB's port, an LB on a port forward's port.
     const statik = { ruleId: randomUUID(), vpcId: v.vpcId, networkId: web.networkId, nicId: c.nicId };
-    await el.applyStaticNat?.({ ...statik, publicIp: STATIC_IP, privateIp: c.ip }, ctx());
+    await h.el.applyStaticNat?.({ ...statik, publicIp: STATIC_IP, privateIp: c.ip }, ctx());
     await expect(
-      el.applyLbRule?.({ ...rule, ruleId: randomUUID(), publicIp: STATIC_IP }, ctx()),
+      h.el.applyLbRule?.({ ...rule, ruleId: randomUUID(), publicIp: STATIC_IP }, ctx()),
     ).rejects.toMatchObject({ category: 'RESOURCE_CONFLICT', conflict: { resource: 'public-ip' } });
     const pf = {
       version: 1 as const,
@@ -177,7 +133,7 @@ describe('virtual router Lb with packets', () => {
       privatePortStart: 8079,
       privatePortEnd: 8081,
     };
-    await expect(el.applyPortForwarding?.(pf, ctx())).rejects.toMatchObject({
+    await expect(h.el.applyPortForwarding?.(pf, ctx())).rejects.toMatchObject({
       category: 'RESOURCE_CONFLICT',
       conflict: { resource: 'public-port', owner: rule.ruleId },
     });
@@ -188,30 +144,30 @@ describe('virtual router Lb with packets', () => {
       privatePortStart: 8080,
       privatePortEnd: 8080,
     };
-    expect(await el.applyPortForwarding?.(pf2, ctx())).toEqual({ adopted: false });
+    expect(await h.el.applyPortForwarding?.(pf2, ctx())).toEqual({ adopted: false });
     await expect(
-      el.applyLbRule?.({ ...rule, ruleId: randomUUID(), publicPort: 2000 }, ctx()),
+      h.el.applyLbRule?.({ ...rule, ruleId: randomUUID(), publicPort: 2000 }, ctx()),
     ).rejects.toMatchObject({
       category: 'RESOURCE_CONFLICT',
       conflict: { resource: 'public-port', owner: pf.ruleId },
     });
-    expect(await connect(pub.ns, VIP, 2000)).toBe('a');
-    expect(await connect(pub.ns, VIP, 80)).not.toBeNull();
+    expect(await connect(h.pub.ns, VIP, 2000)).toBe('a');
+    expect(await connect(h.pub.ns, VIP, 80)).not.toBeNull();
 
     // Revoke: the VIP refuses; revoking again succeeds. The port forward on the address stays.
-    await el.revokeLbRule?.(rule, ctx());
-    expect(await connect(pub.ns, VIP, 80)).toBeNull();
+    await h.el.revokeLbRule?.(rule, ctx());
+    expect(await connect(h.pub.ns, VIP, 80)).toBeNull();
     expect(await lbRows()).toEqual([]);
-    await expect(el.revokeLbRule?.(rule, ctx())).resolves.toBeUndefined();
-    expect(await connect(pub.ns, VIP, 2000)).toBe('a');
+    await expect(h.el.revokeLbRule?.(rule, ctx())).resolves.toBeUndefined();
+    expect(await connect(h.pub.ns, VIP, 2000)).toBe('a');
 
     // destroyVpc: no haproxy process of ours, no file.
-    expect(await el.applyLbRule?.(rule, ctx())).toEqual({ adopted: false });
-    expect((await processesWith(`${stateDir}/${prefix}/lb-`)).length).toBeGreaterThan(0);
-    await el.destroyNetwork(web, ctx());
-    await el.destroyVpc(v, ctx());
-    expect(await processesWith(`${stateDir}/${prefix}/lb-`)).toEqual([]);
-    expect(existsSync(`${stateDir}/${prefix}/lb-${v.vpcId}`)).toBe(false);
+    expect(await h.el.applyLbRule?.(rule, ctx())).toEqual({ adopted: false });
+    expect((await processesWith(`${h.stateDir}/${h.prefix}/lb-`)).length).toBeGreaterThan(0);
+    await h.el.destroyNetwork(web, ctx());
+    await h.el.destroyVpc(v, ctx());
+    expect(await processesWith(`${h.stateDir}/${h.prefix}/lb-`)).toEqual([]);
+    expect(existsSync(`${h.stateDir}/${h.prefix}/lb-${v.vpcId}`)).toBe(false);
   });
 });
 
@@ -253,7 +209,7 @@ function tier(v: VpcSpec): NetworkSpec {
     name: 'web',
     cidr: '10.8.1.0/24',
     gateway: '10.8.1.1',
-    isolation: { method: 'VLAN', segmentId: vlan },
+    isolation: { method: 'VLAN', segmentId: h.vlan },
     services: ['Connectivity', 'Dhcp', 'SourceNat', 'StaticNat', 'Lb', 'Firewall'],
     sourceNatIp: SNAT_IP,
     publicNetwork: { cidr: '203.0.114.0/24', gateway: '203.0.114.1', vlan: null },

@@ -1,15 +1,11 @@
 // The virtual router adapter against a real router host: sshd on loopback, the adapter's namespaces, bridges, veths
 // and dnsmasq on this machine, "VM" namespaces on the NICs' peers asking for leases with busybox udhcpc and pinging.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CallContext, NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namesFor, type VrouterElement } from '../src';
+import type { NetworkSpec, NicSpec, VpcSpec } from '@netplane/adapter-sdk';
+import { describe, expect, it } from 'vitest';
+import type { VrouterElement } from '../src';
 import {
   attachVm,
-  cleanupHost,
   dhcp,
   element,
   linksOf,
@@ -17,35 +13,12 @@ import {
   pings,
   processesWith,
   run,
-  type Sshd,
-  startSshd,
-  testPrefix,
   unreachable,
-  vlanBase,
 } from '../src/testing';
+import { ctx, useHost } from './fixtures';
 
-const prefix = testPrefix();
-const names = namesFor(prefix);
-let sshd: Sshd;
-let stateDir: string;
-let work: string;
-let el: VrouterElement;
-const ctx = (): CallContext => ({ signal: AbortSignal.timeout(60_000), idempotencyKey: randomUUID() });
+const h = useHost('packets');
 
-beforeAll(async () => {
-  sshd = await startSshd();
-  work = await mkdtemp(join(tmpdir(), `np-vrouter-${prefix}-`));
-  stateDir = join(work, 'state');
-  el = element(sshd, prefix, stateDir);
-});
-afterAll(async () => {
-  await el?.close();
-  if (stateDir) await cleanupHost(prefix, stateDir);
-  await sshd?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-const vlan = vlanBase('vrouter packets test');
 const vpc = (cidr: string): VpcSpec => ({ vpcId: randomUUID(), name: 'vpc', cidr });
 function tier(v: VpcSpec, third: number, method: 'VLAN' | 'VXLAN', segmentId: number): NetworkSpec {
   return {
@@ -70,20 +43,20 @@ const nic = (n: NetworkSpec, host: number, i: number): NicSpec => ({
 
 describe('virtual router on a real router host', () => {
   it('reports the host kernel and tool versions in its health check', async () => {
-    const health = await el.healthCheck(ctx());
+    const health = await h.el.healthCheck(ctx());
     expect(health.ok).toBe(true);
     expect(health.version).toMatch(/^Linux \S+; iproute2-\S+; dnsmasq \S+/);
   });
 
   it('refuses a host whose key is not the pinned one as AUTH_FAILED, saying which keys', async () => {
-    const other = element(sshd, prefix, stateDir, { hostKey: sshd.otherHostKey });
+    const other = element(h.sshd, h.prefix, h.stateDir, { hostKey: h.sshd.otherHostKey });
     const err = await other.healthCheck(ctx()).catch((e: unknown) => e);
     await other.close();
     expect(err).toMatchObject({ category: 'AUTH_FAILED', vendorCode: 'HOST_KEY_MISMATCH' });
     expect(String((err as Error).message)).toMatch(
       /Host key mismatch: the router host 127\.0\.0\.1:\d+ presented SHA256:/,
     );
-    expect(JSON.stringify(err)).not.toContain(sshd.privateKey.slice(40, 80));
+    expect(JSON.stringify(err)).not.toContain(h.sshd.privateKey.slice(40, 80));
   });
 
   it('answers AUTH_FAILED for a key the host does not authorize', async () => {
@@ -94,13 +67,13 @@ describe('virtual router on a real router host', () => {
   });
 
   it('reconnects after its SSH connection is cut, failing meanwhile only as UNREACHABLE', async () => {
-    expect((await el.healthCheck(ctx())).ok).toBe(true);
-    for (const pid of await sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    expect((await h.el.healthCheck(ctx())).ok).toBe(true);
+    for (const pid of await h.sshd.sessionPids()) process.kill(pid, 'SIGKILL');
     const failures: string[] = [];
     let ok = false;
     for (let i = 0; i < 20 && !ok; i++) {
       try {
-        ok = (await el.healthCheck(ctx())).ok;
+        ok = (await h.el.healthCheck(ctx())).ok;
       } catch (e) {
         failures.push((e as { category?: string }).category ?? String(e));
         await new Promise((r) => setTimeout(r, 100));
@@ -113,21 +86,24 @@ describe('virtual router on a real router host', () => {
   it('serves leases, switches a tier, routes between tiers, isolates VPCs, and leaves nothing after destroy', async () => {
     const a = vpc('10.1.0.0/16');
     const b = vpc('10.1.0.0/16');
-    const web = tier(a, 1, 'VLAN', vlan);
-    const db = tier(a, 2, 'VXLAN', 20_000 + vlan);
-    const other = tier(b, 1, 'VLAN', vlan + 1); // the same CIDR as web, in another VPC and VLAN
-    for (const v of [a, b]) expect(await el.implementVpc(v, ctx())).toEqual({ adopted: false });
-    expect(await el.implementNetwork(web, ctx())).toEqual({ broadcastUri: `vlan://${vlan}`, adopted: false });
-    expect((await el.implementNetwork(db, ctx())).broadcastUri).toBe(`vxlan://${20_000 + vlan}`);
-    await el.implementNetwork(other, ctx());
+    const web = tier(a, 1, 'VLAN', h.vlan);
+    const db = tier(a, 2, 'VXLAN', 20_000 + h.vlan);
+    const other = tier(b, 1, 'VLAN', h.vlan + 1); // the same CIDR as web, in another VPC and VLAN
+    for (const v of [a, b]) expect(await h.el.implementVpc(v, ctx())).toEqual({ adopted: false });
+    expect(await h.el.implementNetwork(web, ctx())).toEqual({
+      broadcastUri: `vlan://${h.vlan}`,
+      adopted: false,
+    });
+    expect((await h.el.implementNetwork(db, ctx())).broadcastUri).toBe(`vxlan://${20_000 + h.vlan}`);
+    await h.el.implementNetwork(other, ctx());
 
     const [w1, w2, d1, o1] = [nic(web, 10, 1), nic(web, 11, 2), nic(db, 10, 3), nic(other, 12, 4)];
-    const before = el.roundTrips();
-    const batch = await el.prepareNics([w1, w2], ctx());
+    const before = h.el.roundTrips();
+    const batch = await h.el.prepareNics([w1, w2], ctx());
     expect(batch.map((r) => r.ok)).toEqual([true, true]);
-    expect(el.roundTrips() - before).toBe(2); // one read, one apply, however many NICs
-    await el.prepareNic(d1, ctx());
-    await el.prepareNic(o1, ctx());
+    expect(h.el.roundTrips() - before).toBe(2); // one read, one apply, however many NICs
+    await h.el.prepareNic(d1, ctx());
+    await h.el.prepareNic(o1, ctx());
 
     const vms = new Map<NicSpec, string>();
     for (const [n, name] of [
@@ -136,9 +112,9 @@ describe('virtual router on a real router host', () => {
       [d1, 'd1'],
       [o1, 'o1'],
     ] as const) {
-      vms.set(n, await attachVm(prefix, names.nicPeer(n.nicId), name));
+      vms.set(n, await attachVm(h.prefix, h.names.nicPeer(n.nicId), name));
     }
-    const lease = await dhcp(vms.get(w1) as string, names.nicPeer(w1.nicId), work);
+    const lease = await dhcp(vms.get(w1) as string, h.names.nicPeer(w1.nicId), h.work);
     expect(lease).toMatchObject({
       ip: w1.ip,
       subnet: '255.255.255.0',
@@ -148,11 +124,11 @@ describe('virtual router on a real router host', () => {
       domain: 'np.test',
     });
     for (const n of [w2, d1, o1]) {
-      const l = await dhcp(vms.get(n) as string, names.nicPeer(n.nicId), work);
+      const l = await dhcp(vms.get(n) as string, h.names.nicPeer(n.nicId), h.work);
       expect(l.ip).toBe(n.ip);
     }
     expect(
-      (await dhcp(vms.get(d1) as string, names.nicPeer(d1.nicId), work).catch(() => null)) ?? 'renewed',
+      (await dhcp(vms.get(d1) as string, h.names.nicPeer(d1.nicId), h.work).catch(() => null)) ?? 'renewed',
     ).toBeTruthy();
 
     const vm = (n: NicSpec) => vms.get(n) as string;
@@ -162,7 +138,7 @@ describe('virtual router on a real router host', () => {
     expect(await unreachable(vm(o1), w1.ip)).toBe(true); // another VPC and VLAN: unreachable
     expect(await unreachable(vm(w1), o1.ip)).toBe(true);
 
-    const seen = (await el.observe({ vpcId: a.vpcId }, ctx())).resources;
+    const seen = (await h.el.observe({ vpcId: a.vpcId }, ctx())).resources;
     expect(seen.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(
       [
         `vpc:${a.vpcId}`,
@@ -175,40 +151,40 @@ describe('virtual router on a real router host', () => {
     expect(seen.find((r) => r.id === w1.nicId)?.attributes).toMatchObject({ mac: w1.mac, ip: w1.ip });
 
     // Drift: dnsmasq killed by hand shows as an issue; implementing again repairs it.
-    const [pid] = await processesWith(`${stateDir}/${prefix}/${web.networkId}/dnsmasq.conf`);
+    const [pid] = await processesWith(`${h.stateDir}/${h.prefix}/${web.networkId}/dnsmasq.conf`);
     process.kill(pid as number, 'SIGKILL');
-    const drift = (await el.observe({ networkIds: [web.networkId] }, ctx())).resources;
+    const drift = (await h.el.observe({ networkIds: [web.networkId] }, ctx())).resources;
     expect(drift.find((r) => r.kind === 'network')?.issues).toEqual(['dnsmasq is not running']);
-    expect((await el.implementNetwork(web, ctx())).adopted).toBe(true);
-    expect((await el.observe({ networkIds: [web.networkId] }, ctx())).resources.some((r) => r.issues)).toBe(
+    expect((await h.el.implementNetwork(web, ctx())).adopted).toBe(true);
+    expect((await h.el.observe({ networkIds: [web.networkId] }, ctx())).resources.some((r) => r.issues)).toBe(
       false,
     );
 
     // Drift: the tier's bridge deleted by hand. The tier (found by its gateway veth) and its NICs show it as issues;
     // implementing the tier again repairs it (its NICs' ports back on the new bridge), and packets flow again.
-    await run('ip', ['link', 'del', names.bridge('VLAN', vlan)]);
-    const cut = (await el.observe({ vpcId: a.vpcId }, ctx())).resources;
+    await run('ip', ['link', 'del', h.names.bridge('VLAN', h.vlan)]);
+    const cut = (await h.el.observe({ vpcId: a.vpcId }, ctx())).resources;
     expect(cut.find((r) => r.id === web.networkId)?.issues).toEqual(['the tier bridge is missing']);
     expect(cut.find((r) => r.id === w1.nicId)?.issues).toEqual(['the port is not on the tier bridge']);
     expect(await unreachable(vm(w1), w2.ip)).toBe(true);
-    expect((await el.implementNetwork(web, ctx())).adopted).toBe(false);
-    const again = await el.prepareNics([w1, w2], ctx());
+    expect((await h.el.implementNetwork(web, ctx())).adopted).toBe(false);
+    const again = await h.el.prepareNics([w1, w2], ctx());
     expect(again.map((r) => r.ok && r.result.adopted)).toEqual([true, true]);
-    const repaired = (await el.observe({ networkIds: [web.networkId] }, ctx())).resources;
+    const repaired = (await h.el.observe({ networkIds: [web.networkId] }, ctx())).resources;
     expect(repaired.filter((r) => r.issues)).toEqual([]);
     expect(repaired.map((r) => r.id).sort()).toEqual([web.networkId, w1.nicId, w2.nicId].sort());
     expect(await pings(vm(w1), w2.ip)).toBe(true);
 
-    await el.releaseNic(w2, ctx());
-    expect(await linksOf(names.nicPort(w2.nicId))).toEqual([]);
+    await h.el.releaseNic(w2, ctx());
+    expect(await linksOf(h.names.nicPort(w2.nicId))).toEqual([]);
     for (const n of [web, db, other]) {
-      await el.shutdownNetwork(n, ctx());
-      await el.destroyNetwork(n, ctx());
+      await h.el.shutdownNetwork(n, ctx());
+      await h.el.destroyNetwork(n, ctx());
     }
-    for (const v of [a, b]) await el.destroyVpc(v, ctx());
-    expect(await linksOf(prefix)).toEqual([]);
-    expect((await namespacesOf(prefix)).filter((ns) => !ns.startsWith(`${prefix}-vm-`))).toEqual([]);
-    expect(await processesWith(`${stateDir}/`)).toEqual([]);
+    for (const v of [a, b]) await h.el.destroyVpc(v, ctx());
+    expect(await linksOf(h.prefix)).toEqual([]);
+    expect((await namespacesOf(h.prefix)).filter((ns) => !ns.startsWith(`${h.prefix}-vm-`))).toEqual([]);
+    expect(await processesWith(`${h.stateDir}/`)).toEqual([]);
     // The NIC's peer went with its port, out of the VM's namespace too.
     const { stdout } = await run('ip', ['-n', vm(w1), '-j', 'link', 'show']);
     expect(JSON.parse(stdout).map((l: { ifname: string }) => l.ifname)).toEqual(['lo']);
@@ -216,26 +192,26 @@ describe('virtual router on a real router host', () => {
 
   it('coalesces 100 concurrent prepareNic calls on one tier into a few round trips', async () => {
     const v = vpc('10.9.0.0/16');
-    const t = { ...tier(v, 9, 'VLAN', vlan + 2), cidr: '10.9.0.0/16', gateway: '10.9.0.1' };
-    await el.implementVpc(v, ctx());
-    await el.implementNetwork(t, ctx());
+    const t = { ...tier(v, 9, 'VLAN', h.vlan + 2), cidr: '10.9.0.0/16', gateway: '10.9.0.1' };
+    await h.el.implementVpc(v, ctx());
+    await h.el.implementNetwork(t, ctx());
     const nics = Array.from({ length: 100 }, (_, i) => ({ ...nic(t, 10 + i, i), ip: `10.9.1.${10 + i}` }));
-    const before = el.roundTrips();
-    const results = await Promise.all(nics.map((n) => el.prepareNic(n, ctx())));
-    const trips = el.roundTrips() - before;
+    const before = h.el.roundTrips();
+    const results = await Promise.all(nics.map((n) => h.el.prepareNic(n, ctx())));
+    const trips = h.el.roundTrips() - before;
     console.log(`100 concurrent prepareNic: ${trips} SSH round trips`);
     expect(results.every((r) => !r.adopted)).toBe(true);
     expect(trips).toBeLessThanOrEqual(6);
-    const seen = (await el.observe({ networkIds: [t.networkId] }, ctx())).resources.filter(
+    const seen = (await h.el.observe({ networkIds: [t.networkId] }, ctx())).resources.filter(
       (r) => r.kind === 'nic',
     );
     expect(seen).toHaveLength(100);
-    await el.destroyNetwork(t, ctx());
-    await el.destroyVpc(v, ctx());
-    expect(await linksOf(prefix)).toEqual([]);
+    await h.el.destroyNetwork(t, ctx());
+    await h.el.destroyVpc(v, ctx());
+    expect(await linksOf(h.prefix)).toEqual([]);
   });
 });
 
 function createStranger(): VrouterElement {
-  return element({ ...sshd, privateKey: sshd.strangerKey }, prefix, stateDir);
+  return element({ ...h.sshd, privateKey: h.sshd.strangerKey }, h.prefix, h.stateDir);
 }

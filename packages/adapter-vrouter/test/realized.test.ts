@@ -6,20 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkSpec, RealizedReport } from '@netplane/adapter-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aclTable, inChain } from '../src/acl/render';
-import { connect, type Listener, listen, processesWith, run } from '../src/testing';
-import { ctx, type Host, list, nicOf, rule, startHost, tier, traceSpec, vm } from './fixtures';
+import { connect, listen, processesWith, run } from '../src/testing';
+import { ctx, list, nicOf, rule, staticNat, tier, traceSpec, useHost, vm } from './fixtures';
 
-let h: Host;
-const listeners: Listener[] = [];
-beforeAll(async () => {
-  h = await startHost('realized', 114);
-});
-afterAll(async () => {
-  for (const l of listeners) l.stop();
-  await h?.stop();
-});
+const h = useHost('realized', 114);
 
 const SNAT_IP = '203.0.114.2';
 const STATIC_IP = '203.0.114.50';
@@ -50,14 +42,7 @@ describe('checkRealized on a real router host', () => {
     const [wVm, dVm] = [await vm(h, w, 'w'), await vm(h, d, 'd')];
     const dbList = list(db, 'db-acl', [rule(10, { portStart: 8000, portEnd: 8000 })]);
     await h.el.applyNetworkAcl?.(dbList, ctx());
-    const nat = {
-      ruleId: randomUUID(),
-      vpcId,
-      networkId: db.networkId,
-      nicId: d.nicId,
-      publicIp: STATIC_IP,
-      privateIp: d.ip,
-    };
+    const nat = staticNat(d, STATIC_IP);
     await h.el.applyStaticNat?.(nat, ctx());
     const pf = {
       version: 1 as const,
@@ -142,8 +127,8 @@ describe('checkRealized on a real router host', () => {
       [wVm, 'w'],
       [dVm, 'd'],
     ] as const)
-      listeners.push(await listen(ns, 8000, name));
-    const pub = h.pub as NonNullable<Host['pub']>;
+      h.keep(await listen(ns, 8000, name));
+    const pub = h.pub;
     const inbound = (ip: string, port: number) =>
       h.el.trace?.(
         traceSpec(
@@ -213,7 +198,7 @@ describe('checkRealized on a real router host', () => {
 
     // Outbound: the source NAT for w, the static NAT's own address for d (as the public side sees them).
     const upstream = await listen(pub.ns, 7000, 'up');
-    listeners.push(upstream);
+    h.keep(upstream);
     for (const [n, ns, seen, ref] of [
       [w, wVm, SNAT_IP, { type: 'sourceNat', publicIp: SNAT_IP }],
       [d, dVm, STATIC_IP, { type: 'staticNat', ruleId: nat.ruleId }],

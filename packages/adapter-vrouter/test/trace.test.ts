@@ -4,30 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NicSpec, TraceFlow, TraceResult } from '@netplane/adapter-sdk';
 import { traceResultSchema } from '@netplane/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pings } from '../src/testing';
-import {
-  connects,
-  ctx,
-  type Host,
-  list,
-  nicEnd,
-  nicOf,
-  rule,
-  serve,
-  startHost,
-  tier,
-  traceSpec,
-  vm,
-} from './fixtures';
+import { connects, ctx, list, nicEnd, nicOf, rule, serve, tier, traceSpec, useHost, vm } from './fixtures';
 
-let h: Host;
-beforeAll(async () => {
-  h = await startHost('trace');
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHost('trace');
 
 describe('trace on a real router host agrees with real packets', () => {
   it('gives the verdict a real connect or ping gives, hop by hop named by the ACL rules', async () => {

@@ -1,28 +1,19 @@
 // One verdict per observed resource, from the Northbound snapshot (VpcRows) and what the Southbound holds (SbFacts):
 // a datapath for the VPC's router and each tier's switch, a Port_Binding for each NIC, logical flows for each rule, and
 // for NAT, LB and port forwarding a gateway chassis (without one they are accepted but never take effect).
-import type { ObservedResource, RealizedResource } from '@netplane/adapter-sdk';
+import {
+  unrealizedVerdict as no,
+  type ObservedResource,
+  type RealizedResource,
+  type RealizedVerdict as Verdict,
+  realizedVerdict as yes,
+} from '@netplane/adapter-sdk';
 import { REALIZED_REASONS as R } from '@netplane/domain';
 import { type CachedRow, optional, toRecord, toUuids } from '@netplane/ovsdb';
 import { EXT } from '../names';
 import type { SbFacts } from './sb-facts';
 import { stageHint } from './sb-facts';
 import { chassisRedirect, type VpcRows } from './vpc-rows';
-
-type Verdict = Omit<RealizedResource, 'kind' | 'id'>;
-
-const yes = (message: string, evidence: string[]): Verdict => ({
-  realized: true,
-  reason: R.realized,
-  message,
-  evidence,
-});
-const no = (reason: string, message: string, evidence: string[] = []): Verdict => ({
-  realized: false,
-  reason,
-  message,
-  evidence,
-});
 
 const short = (uuid: string) => uuid.slice(0, 8);
 

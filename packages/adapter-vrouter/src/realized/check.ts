@@ -2,26 +2,19 @@
 // namespace (vpc), each tier's bridge, gateway veth and address, VXLAN device and dnsmasq (network), each NIC's port
 // on the tier's bridge, up, and its lease in the hosts file dnsmasq last loaded (nic), and the kernel's nftables
 // rules against the applied ACL lists and NAT rules (rules.ts). Resources are named by the ids observe() uses.
-import type { RealizedReport, RealizedResource, RealizeScope } from '@netplane/adapter-sdk';
+import {
+  unrealizedVerdict as no,
+  type RealizedReport,
+  type RealizedResource,
+  type RealizeScope,
+  type RealizedVerdict as Verdict,
+  realizedVerdict as yes,
+} from '@netplane/adapter-sdk';
 import { REALIZED_REASONS as R } from '@netplane/domain';
 import type { Ctx } from '../context';
 import { tagOf } from '../host-state';
 import { type Appliance, adminUp, operUp, readAppliance } from './read';
 import { aclVerdicts, natVerdicts } from './rules';
-
-type Verdict = Omit<RealizedResource, 'kind' | 'id'>;
-const yes = (message: string, evidence: string[] = []): Verdict => ({
-  realized: true,
-  reason: R.realized,
-  message,
-  evidence,
-});
-const no = (reason: string, message: string, evidence: string[] = []): Verdict => ({
-  realized: false,
-  reason,
-  message,
-  evidence,
-});
 
 export async function checkRealized(
   c: Ctx,

@@ -5,7 +5,13 @@
 // on the public veth. NAT rules the kernel lost entirely are known from the NAT record file (nat/record.ts).
 
 import { createHash } from 'node:crypto';
-import { aclListResourceId, type RealizedResource } from '@netplane/adapter-sdk';
+import {
+  aclListResourceId,
+  unrealizedVerdict as no,
+  type RealizedResource,
+  type RealizedVerdict as Verdict,
+  realizedVerdict as yes,
+} from '@netplane/adapter-sdk';
 import { REALIZED_REASONS as R } from '@netplane/domain';
 import { type AclRecord, aclTable } from '../acl/render';
 import type { Ctx } from '../context';
@@ -15,19 +21,6 @@ import { expectedJumps, expectedTierChains, STATEFUL } from '../trace/expected';
 import { type Cond, canonical, chainOf, type Rule, type Ruleset } from '../trace/nft';
 import { type Appliance, adminUp } from './read';
 
-type Verdict = Omit<RealizedResource, 'kind' | 'id'>;
-const ok = (message: string, evidence: string[]): Verdict => ({
-  realized: true,
-  reason: R.realized,
-  message,
-  evidence,
-});
-const no = (reason: string, message: string, evidence: string[] = []): Verdict => ({
-  realized: false,
-  reason,
-  message,
-  evidence,
-});
 const digest = (rules: readonly Rule[]) =>
   createHash('sha256')
     .update(JSON.stringify(rules.map(canonical)))
@@ -71,7 +64,7 @@ function aclVerdict(c: Ctx, a: Appliance, rec: AclRecord): Verdict {
       evidence,
     );
   }
-  return ok(`the kernel holds exactly the ${rec.rules.length} rules of list ${rec.listName}`, evidence);
+  return yes(`the kernel holds exactly the ${rec.rules.length} rules of list ${rec.listName}`, evidence);
 }
 
 /** Our NAT table's state by its rules' comments (what nat/table.ts reads), from the model of the ruleset. */
@@ -136,7 +129,7 @@ export function natVerdicts(c: Ctx, a: Appliance): RealizedResource[] {
     const v =
       side(r.publicIp) ??
       (d && s
-        ? ok(`${r.publicIp} ⇄ ${r.privateIp} (DNAT and SNAT in ip ${t})`, [`ip ${t} pre/post: ${tag}`])
+        ? yes(`${r.publicIp} ⇄ ${r.privateIp} (DNAT and SNAT in ip ${t})`, [`ip ${t} pre/post: ${tag}`])
         : no(
             R.rulesDiffer,
             `the DNAT or SNAT rule of static NAT ${r.publicIp} → ${r.privateIp} is missing or altered in ip ${t}`,
@@ -161,7 +154,7 @@ export function natVerdicts(c: Ctx, a: Appliance): RealizedResource[] {
     const v =
       side(r.publicIp) ??
       (d
-        ? ok(`${r.publicIp}:${ps}-${pe} → ${r.privateIp} in ip ${t}`, [`ip ${t} pre: ${tag}`])
+        ? yes(`${r.publicIp}:${ps}-${pe} → ${r.privateIp} in ip ${t}`, [`ip ${t} pre: ${tag}`])
         : no(
             R.rulesDiffer,
             `the DNAT rule of port forwarding ${r.publicIp}:${ps}-${pe} is missing or altered in ip ${t}`,
@@ -184,7 +177,7 @@ export function natVerdicts(c: Ctx, a: Appliance): RealizedResource[] {
         ? no(R.rulesDiffer, `the source NAT rule to ${ip} is missing or altered in ip ${t}`)
         : !route
           ? no(R.missingOnHost, `the default route via ${gateway} is missing in ${a.ns}`)
-          : ok(`the VPC leaves by ${ip}${gateway ? ` via ${gateway}` : ''}`, [`ip ${t} post: ${tag}`]));
+          : yes(`the VPC leaves by ${ip}${gateway ? ` via ${gateway}` : ''}`, [`ip ${t} post: ${tag}`]));
     out.push({ kind: 'nat', id: `${networkId}/snat`, ...v });
   }
   return out;

@@ -3,6 +3,7 @@
 export * from './host';
 export * from './lb';
 export * from './public';
+export * from './router-host';
 export * from './seed';
 export * from './sshd';
 export * from './udp';

@@ -2,7 +2,7 @@
 // number, from the tier's record), the closing drop of an Ingress chain and the fall-through of an Egress chain as
 // the list's defaults, a NAT rule by its comment (static NAT, port forwarding, source NAT). A rule of a table that is
 // not ours which drops the packet is named as such: the kernel, not our records, decides.
-import type { TraceHop } from '@netplane/adapter-sdk';
+import { describeAclRule, type TraceHop } from '@netplane/adapter-sdk';
 import { type AclRecord, aclTable, DEFAULT_COMMENT, inChain, outChain } from '../acl/render';
 import type { Ctx } from '../context';
 import type { ChainResult, Step } from './eval';
@@ -20,18 +20,6 @@ const RULE = /^netplane:rule=([^,]+),n=(\d+)$/;
 
 export const ruleEvidence = (s: Step) =>
   `nft ${s.chain.family} ${s.chain.table} ${s.chain.name}: ${s.rule ? s.rule.comment || '(no comment)' : `policy ${s.chain.policy ?? 'accept'}`}`;
-
-function describe(r: AclRecord['rules'][number]): string {
-  const ports =
-    (r.protocol === 'tcp' || r.protocol === 'udp') && r.portStart !== null
-      ? r.portStart === r.portEnd
-        ? ` ${r.portStart}`
-        : ` ${r.portStart}-${r.portEnd}`
-      : r.protocol === 'icmp' && r.icmpType !== null && r.icmpType !== -1
-        ? ` type ${r.icmpType}`
-        : '';
-  return `${r.action} ${r.protocol}${ports} ${r.trafficType === 'Ingress' ? 'from' : 'to'} ${r.cidrs.join(', ')}`;
-}
 
 /** The record whose chain `name` is (in_/out_ of its tier). */
 const recordOfChain = (h: HopCtx, name: string) =>
@@ -102,7 +90,7 @@ function aclHop(
   const tier = h.tierName(rec.networkId);
   const list = `ACL list ${rec.listName}`;
   const summary = rule
-    ? `${list} rule ${rule.number} (${describe(rule)}) ${dropped ? 'dropped' : 'allowed'} it`
+    ? `${list} rule ${rule.number} (${describeAclRule(rule)}) ${dropped ? 'dropped' : 'allowed'} it`
     : trafficType === 'Ingress'
       ? `no rule of ${list} matched: Ingress is denied by default`
       : `no rule of ${list} matched: Egress is allowed by default`;

@@ -182,15 +182,8 @@ export function ruleOf(comment: string, expr: readonly unknown[]): Rule {
 
 type Item = {
   table?: { family: string; name: string };
-  chain?: {
-    family: string;
-    table: string;
-    name: string;
-    hook?: string;
-    type?: string;
-    prio?: number;
-    policy?: string;
-  };
+  /** A chain as nft prints it: the model's fields, with any policy nft knows. */
+  chain?: Omit<Chain, 'rules' | 'policy'> & { policy?: string };
   rule?: { family: string; table: string; chain: string; comment?: string; expr?: unknown[] };
 };
 
