@@ -39,7 +39,10 @@ describe.each(testDialects())('call guards on %s', (dialect) => {
     process.off('warning', onWarning);
     expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
     const stats = w.hub.stats(limited);
-    expect(stats.calls.prepare).toBe(90);
+    // Each NIC prepared; a call over this controller's 300 ms deadline on a starved machine (a flake loop at load
+    // ~30 saw 17) is retried, so the controller may count more prepares than NICs, never fewer.
+    expect((await engine.listNics(tier.id)).filter((n) => n.state === 'Reserved')).toHaveLength(90);
+    expect(stats.calls.prepare).toBeGreaterThanOrEqual(90);
     expect(stats.overLimitCalls).toBe(0);
     expect(stats.maxConcurrentSeen).toBeLessThanOrEqual(3);
     expect(stats.maxCallsInAnySecond).toBeLessThanOrEqual(40);
