@@ -138,13 +138,24 @@ export function CapabilitiesPage() {
   );
 }
 
-/** "PortForwarding" → Port<wbr>Forwarding, so narrow columns wrap at word boundaries. */
+/**
+ * Words too wide for a column of the matrix at 1280 px, with their hyphenation points (soft hyphens: a hyphen shows
+ * only where the line breaks, screen readers ignore them). Without them the header broke mid-syllable
+ * ("Forwardi|ng", "Connecti|vity").
+ */
+const HYPHENATED: Record<string, string> = {
+  Forwarding: 'Forward\u00ADing',
+  Connectivity: 'Connec\u00ADtivity',
+  Security: 'Secu\u00ADrity',
+};
+
+/** "PortForwarding" → Port<wbr>Forward­ing, so narrow columns wrap at word boundaries, then at syllables. */
 function breakCamel(s: string) {
   const parts = s.split(/(?=[A-Z][a-z])/);
   return parts.map((p, i) => (
     <span key={p}>
       {i > 0 && <wbr />}
-      {p}
+      {HYPHENATED[p] ?? p}
     </span>
   ));
 }
