@@ -16,7 +16,7 @@ import {
 } from '@netplane/adapter-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VrouterElement } from '../src';
-import { linksOf } from '../src/testing';
+import { linksOf, vlanBase as seededVlanBase } from '../src/testing';
 import { ctx, list, rule, useHost } from './fixtures';
 
 const h = useHost('race');
@@ -76,7 +76,7 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === 'fulfilled' ? 'ok' : r.reason instanceof AdapterError ? r.reason.category : String(r.reason);
 
 let third = 10;
-const vlanBase = 100 + Math.floor(Math.random() * 3000);
+const vlanBase = seededVlanBase('vrouter concurrent writers test', 600);
 let vlanNext = 0;
 async function vpcWithTier(vlan = vlanBase + vlanNext++): Promise<NetworkSpec> {
   const vpcId = randomUUID();

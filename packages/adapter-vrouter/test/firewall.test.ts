@@ -25,6 +25,7 @@ import {
   type Sshd,
   startSshd,
   testPrefix,
+  vlanBase,
 } from '../src/testing';
 
 const prefix = testPrefix();
@@ -53,7 +54,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const vlan = 100 + Math.floor(Math.random() * 3000);
+const vlan = vlanBase('vrouter firewall test');
 const SNAT_IP = '203.0.115.2';
 const STATIC_IP = '203.0.115.50';
 const VIP = '203.0.115.60';
